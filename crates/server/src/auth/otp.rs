@@ -1,0 +1,288 @@
+//! Email one-time-code login (security criteria OTP-1 to OTP-12 and OTP-14).
+//!
+//! Requesting a code and verifying one are each a single transaction. The code is
+//! drawn uniformly from the OS CSPRNG, only an HMAC (keyed with a pepper derived from
+//! the master key, bound to challenge, address and purpose) is stored, and the mail is
+//! queued in the same transaction. Verification counts the attempt before comparing,
+//! compares in constant time, burns the code on the fifth wrong attempt, and caps
+//! failures per address across codes. Sign-up and login are the same flow.
+
+use fastfaktura_domain::{EmailAddress, OtpCode};
+use time::{Duration, OffsetDateTime, format_description::well_known::Rfc2822};
+use uuid::Uuid;
+
+use crate::{
+    crypto::{self, digests_equal, random_bytes},
+    db::{
+        otp::{self as challenges, NewChallenge},
+        rate_limits::{self, Limit, RetryAfter},
+        sessions::{self, NewSession},
+        users,
+    },
+    integrations::email,
+    state::AppState,
+};
+
+pub const CODE_VALIDITY: Duration = Duration::minutes(10);
+/// Wrong attempts a single code survives; the fifth burns it.
+pub const MAX_ATTEMPTS: i32 = 5;
+const PURPOSE_LOGIN: &str = "login";
+
+/// Draws a code uniformly from 000000–999999 (rejection sampling, no modulo bias).
+pub fn generate_code() -> OtpCode {
+    loop {
+        if let Some(code) = OtpCode::from_random_u32(u32::from_be_bytes(random_bytes::<4>())) {
+            return code;
+        }
+    }
+}
+
+fn code_hmac(state: &AppState, challenge_id: Uuid, email: &str, purpose: &str, code: &OtpCode) -> [u8; 32] {
+    state.keys.otp_pepper.mac(&[challenge_id.as_bytes(), email.as_bytes(), purpose.as_bytes(), code.expose_digits().as_bytes()])
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum LoginError {
+    #[error("too many requests")]
+    TooMany { retry_after: Duration, message: &'static str },
+    #[error(transparent)]
+    Database(#[from] sqlx::Error),
+}
+
+fn limited(RetryAfter(retry_after): RetryAfter, message: &'static str) -> LoginError {
+    LoginError::TooMany { retry_after, message }
+}
+
+/// Issues a login code for `email` and queues the mail. Returns the challenge token
+/// for the browser's pre-authentication cookie. Unknown and known addresses take the
+/// same path (a new address is a sign-up), so the response reveals nothing.
+pub async fn request_login_code(
+    state: &AppState,
+    email: &EmailAddress,
+    ip: &str,
+) -> Result<String, LoginError> {
+    let now = state.clock.now();
+    let limits = &state.settings.login;
+    let pseudonym = state.keys.email_pseudonym(email.as_str());
+    let mut tx = state.db.begin().await?;
+    rate_limits::hit(
+        &mut tx,
+        &format!("otp-issue:email:{pseudonym}"),
+        &[
+            Limit::new(limits.codes_per_email_15min, Duration::minutes(15)),
+            Limit::new(limits.codes_per_email_24h, Duration::hours(24)),
+        ],
+        now,
+    )
+    .await?
+    .map_err(|r| limited(r, "Too many codes were requested for this address. Please wait before asking for another one."))?;
+    rate_limits::hit(
+        &mut tx,
+        &format!("otp-issue:ip:{ip}"),
+        &[Limit::new(limits.codes_per_ip_15min, Duration::minutes(15))],
+        now,
+    )
+    .await?
+    .map_err(|r| limited(r, "Too many codes were requested from your network. Please wait before asking for another one."))?;
+
+    let superseded = challenges::supersede_open(&mut tx, email.as_str(), PURPOSE_LOGIN, now).await?;
+    let challenge_id = Uuid::new_v4();
+    let token = crypto::new_token();
+    let code = generate_code();
+    challenges::insert(
+        &mut tx,
+        NewChallenge {
+            id: challenge_id,
+            challenge_hash: &crypto::token_hash(&token),
+            email: email.as_str(),
+            purpose: PURPOSE_LOGIN,
+            code_hmac: &code_hmac(state, challenge_id, email.as_str(), PURPOSE_LOGIN, &code),
+            created_at: now,
+            expires_at: now + CODE_VALIDITY,
+            requested_ip: ip,
+        },
+    )
+    .await?;
+    let body = login_mail_body(&code, now, ip);
+    email::enqueue(&mut tx, &state.keys.outbox, email.as_str(), "Your FastFaktura sign-in code", &body, now).await?;
+    tx.commit().await?;
+    tracing::info!(%challenge_id, email = %pseudonym, ip, superseded, "login code issued");
+    Ok(token)
+}
+
+/// The mail text: the code in the body only (never the subject or a link), with the
+/// time and address of the request and what to do if it was not you (OTP-11).
+fn login_mail_body(code: &OtpCode, now: OffsetDateTime, ip: &str) -> String {
+    let when = now.format(&Rfc2822).unwrap_or_else(|_| now.to_string());
+    format!(
+        "Hello,\n\n\
+         Your FastFaktura sign-in code is:\n\n    {}\n\n\
+         It is valid for 10 minutes and can be used once.\n\n\
+         It was requested on {when} (UTC) from the IP address {ip}.\n\
+         If this wasn't you, ignore this email: nobody can sign in without the code, and your account is safe.\n\n\
+         FastFaktura\n",
+        code.expose_digits()
+    )
+}
+
+/// Why a code was not accepted; each maps to a page and a status.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Rejection {
+    /// No usable challenge (no cookie, unknown, already used or replaced): start again.
+    StartAgain,
+    /// Wrong or expired code (one message for both, OTP-3).
+    WrongCode { attempts_left: i32 },
+    /// Not six digits; still counted as an attempt.
+    Malformed { message: String, attempts_left: i32 },
+    /// That was the fifth wrong attempt: this code is burned.
+    Burned,
+    /// The code was burned earlier: even the right code is refused (OTP-5).
+    Locked,
+    /// Too many failures for this address or network in 24 hours (OTP-8).
+    Suspended { retry_after: Duration },
+}
+
+pub enum Verified {
+    /// A new session: the token for the session cookie.
+    LoggedIn { session_token: String },
+    Rejected(Rejection),
+}
+
+/// Checks a typed code against the browser's challenge and opens a session.
+pub async fn verify_login_code(
+    state: &AppState,
+    challenge_token: &str,
+    typed: &str,
+    ip: &str,
+    user_agent: &str,
+) -> Result<Verified, LoginError> {
+    let now = state.clock.now();
+    let mut tx = state.db.begin().await?;
+    let Some(attempt) = challenges::register_attempt(&mut tx, &crypto::token_hash(challenge_token)).await? else {
+        return Ok(Verified::Rejected(Rejection::StartAgain));
+    };
+    let pseudonym = state.keys.email_pseudonym(&attempt.email);
+    let challenge_id = attempt.id;
+    match attempt.consumed_reason.as_deref() {
+        Some("locked") => {
+            tx.commit().await?;
+            tracing::warn!(%challenge_id, email = %pseudonym, ip, attempt = attempt.attempts, "login code refused: burned by earlier wrong attempts");
+            return Ok(Verified::Rejected(Rejection::Locked));
+        }
+        Some(_) => {
+            tx.commit().await?;
+            tracing::info!(%challenge_id, email = %pseudonym, ip, "login code refused: already used or replaced");
+            return Ok(Verified::Rejected(Rejection::StartAgain));
+        }
+        None => {}
+    }
+    let limits = &state.settings.login;
+    let email_failures = format!("otp-fail:email:{pseudonym}");
+    let ip_failures = format!("otp-fail:ip:{ip}");
+    let email_limit = [Limit::new(limits.failures_per_email_24h, Duration::hours(24))];
+    let ip_limit = [Limit::new(limits.failures_per_ip_hour, Duration::hours(1))];
+    for (key, limit) in [(&email_failures, &email_limit[..]), (&ip_failures, &ip_limit[..])] {
+        if let Err(RetryAfter(retry_after)) = rate_limits::check(&mut tx, key, limit, now).await? {
+            tx.commit().await?;
+            tracing::warn!(%challenge_id, email = %pseudonym, ip, "login suspended: too many failed codes");
+            return Ok(Verified::Rejected(Rejection::Suspended { retry_after }));
+        }
+    }
+
+    let parsed = OtpCode::parse(typed);
+    let correct = parsed.as_ref().is_ok_and(|code| {
+        digests_equal(&code_hmac(state, challenge_id, &attempt.email, &attempt.purpose, code), &attempt.code_hmac)
+    });
+    let expired = now >= attempt.expires_at;
+    if correct && !expired && attempt.attempts <= MAX_ATTEMPTS {
+        if !challenges::consume(&mut tx, challenge_id, "used", now).await? {
+            return Ok(Verified::Rejected(Rejection::StartAgain));
+        }
+        let membership = users::find_or_create_for_login(&mut tx, &attempt.email, now).await?;
+        let session_token = crypto::new_token();
+        sessions::create(
+            &mut *tx,
+            NewSession {
+                token_hash: &crypto::token_hash(&session_token),
+                user_id: membership.user_id,
+                business_id: membership.business_id,
+                now,
+                expires_at: now + Duration::hours(i64::from(state.settings.session.absolute_timeout_hours)),
+                ip,
+                user_agent,
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        tracing::info!(%challenge_id, email = %pseudonym, user_id = %membership.user_id, ip, "login code verified; session opened");
+        return Ok(Verified::LoggedIn { session_token });
+    }
+
+    rate_limits::record(&mut tx, &email_failures, now).await?;
+    rate_limits::record(&mut tx, &ip_failures, now).await?;
+    let attempts_left = (MAX_ATTEMPTS - attempt.attempts).max(0);
+    let reason = match (&parsed, expired) {
+        (Err(_), _) => "malformed",
+        (Ok(_), true) => "expired",
+        (Ok(_), false) => "wrong",
+    };
+    tracing::warn!(%challenge_id, email = %pseudonym, ip, user_agent, attempt = attempt.attempts, reason, "login code rejected");
+    let rejection = if attempts_left == 0 {
+        challenges::consume(&mut tx, challenge_id, "locked", now).await?;
+        tracing::warn!(%challenge_id, email = %pseudonym, ip, "login code burned after the fifth wrong attempt");
+        Rejection::Burned
+    } else {
+        match parsed {
+            Err(e) => Rejection::Malformed { message: e.to_string(), attempts_left },
+            Ok(_) => Rejection::WrongCode { attempts_left },
+        }
+    };
+    if let Err(RetryAfter(_)) = rate_limits::check(&mut tx, &email_failures, &email_limit, now).await? {
+        // This failure used up the address's daily budget: tell its owner (OTP-8).
+        let body = format!(
+            "Hello,\n\nThere were {} wrong sign-in codes for your FastFaktura account in the last 24 hours, \
+             the last one from the IP address {ip}. Sign-in with a code is paused for this address for up to 24 hours.\n\n\
+             If this was you, wait and try again later. If it was not you, nobody got in: the codes were wrong.\n\nFastFaktura\n",
+            limits.failures_per_email_24h
+        );
+        email::enqueue(&mut tx, &state.keys.outbox, &attempt.email, "FastFaktura sign-in paused", &body, now).await?;
+        tracing::warn!(email = %pseudonym, ip, "login suspended for this address: failure budget used up");
+    }
+    tx.commit().await?;
+    Ok(Verified::Rejected(rejection))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn generated_codes_are_uniform_and_include_leading_zeros() {
+        // OTP-1: over 10^6 codes each leading digit is 10 % ± 0.3 %.
+        const N: usize = 1_000_000;
+        let mut leading = [0usize; 10];
+        let mut zero_led = 0;
+        for _ in 0..N {
+            let code = generate_code();
+            let digits = code.expose_digits().as_bytes();
+            assert_eq!(digits.len(), 6);
+            leading[usize::from(digits[0] - b'0')] += 1;
+            zero_led += usize::from(digits[0] == b'0');
+        }
+        for (digit, count) in leading.iter().enumerate() {
+            let share = *count as f64 / N as f64;
+            assert!((0.097..=0.103).contains(&share), "leading digit {digit}: {share}");
+        }
+        assert!(zero_led > 0);
+    }
+
+    #[test]
+    fn the_mail_carries_time_ip_and_advice() {
+        let code = OtpCode::parse("012345").unwrap();
+        let body = login_mail_body(&code, time::macros::datetime!(2026-11-24 10:00 UTC), "203.0.113.9");
+        assert!(body.contains("012345"));
+        assert!(body.contains("203.0.113.9"));
+        assert!(body.contains("24 Nov 2026 10:00"));
+        assert!(body.contains("If this wasn't you"));
+    }
+}

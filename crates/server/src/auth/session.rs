@@ -1,0 +1,112 @@
+//! Session and challenge cookies, and the `CurrentSession` extractor.
+//!
+//! Over HTTPS the cookies are `__Host-` prefixed, `Secure`, `HttpOnly`,
+//! `SameSite=Lax` and `Path=/` (RFC 6265bis §4.1.3.2: a `__Host-` cookie cannot be
+//! set by a subdomain or for another path). Plain names are used only in development
+//! over http://localhost, where browsers would drop `Secure` cookies.
+
+use axum::{
+    extract::FromRequestParts,
+    http::request::Parts,
+    response::{IntoResponse, Redirect, Response},
+};
+use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
+use time::Duration;
+use uuid::Uuid;
+
+use crate::{
+    crypto, db,
+    http::error::AppError,
+    state::AppState,
+};
+
+#[derive(Debug, Clone, Copy)]
+pub enum CookieKind {
+    /// The logged-in session.
+    Session,
+    /// The pre-authentication challenge a one-time code is bound to.
+    Challenge,
+}
+
+impl CookieKind {
+    pub fn name(self, secure: bool) -> &'static str {
+        match (self, secure) {
+            (CookieKind::Session, true) => "__Host-ff_session",
+            (CookieKind::Session, false) => "ff_session",
+            (CookieKind::Challenge, true) => "__Host-ff_challenge",
+            (CookieKind::Challenge, false) => "ff_challenge",
+        }
+    }
+}
+
+pub fn read_cookie(state: &AppState, jar: &CookieJar, kind: CookieKind) -> Option<String> {
+    jar.get(kind.name(state.settings.secure_cookies())).map(|c| c.value().to_owned()).filter(|v| !v.is_empty())
+}
+
+/// A cookie carrying `value`; `max_age` None makes it a browser-session cookie.
+pub fn make_cookie(state: &AppState, kind: CookieKind, value: String, max_age: Option<Duration>) -> Cookie<'static> {
+    let secure = state.settings.secure_cookies();
+    let mut builder = Cookie::build((kind.name(secure), value)).path("/").http_only(true).secure(secure).same_site(SameSite::Lax);
+    if let Some(age) = max_age {
+        builder = builder.max_age(age);
+    }
+    builder.build()
+}
+
+pub fn removal_cookie(state: &AppState, kind: CookieKind) -> Cookie<'static> {
+    let mut cookie = make_cookie(state, kind, String::new(), None);
+    cookie.make_removal();
+    cookie
+}
+
+/// The logged-in user of this request. Handlers that take it are login-only:
+/// without a live session the browser is sent to `/login`.
+#[derive(Debug, Clone)]
+pub struct CurrentSession {
+    pub token_hash: Vec<u8>,
+    pub user_id: Uuid,
+    pub business_id: Uuid,
+}
+
+pub enum SessionRejection {
+    LoginRequired,
+    Error(AppError),
+}
+
+impl IntoResponse for SessionRejection {
+    fn into_response(self) -> Response {
+        match self {
+            SessionRejection::LoginRequired => Redirect::to("/login").into_response(),
+            SessionRejection::Error(e) => e.into_response(),
+        }
+    }
+}
+
+impl FromRequestParts<AppState> for CurrentSession {
+    type Rejection = SessionRejection;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let jar = CookieJar::from_headers(&parts.headers);
+        let token = read_cookie(state, &jar, CookieKind::Session).ok_or(SessionRejection::LoginRequired)?;
+        let token_hash = crypto::token_hash(&token);
+        let now = state.clock.now();
+        let idle = Duration::minutes(i64::from(state.settings.session.idle_timeout_minutes));
+        let active = db::sessions::touch(&state.db, &token_hash, now, now - idle)
+            .await
+            .map_err(|e| SessionRejection::Error(e.into()))?
+            .ok_or(SessionRejection::LoginRequired)?;
+        Ok(CurrentSession { token_hash, user_id: active.user_id, business_id: active.business_id })
+    }
+}
+
+impl axum::extract::OptionalFromRequestParts<AppState> for CurrentSession {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Option<Self>, Self::Rejection> {
+        match <CurrentSession as FromRequestParts<AppState>>::from_request_parts(parts, state).await {
+            Ok(session) => Ok(Some(session)),
+            Err(SessionRejection::LoginRequired) => Ok(None),
+            Err(SessionRejection::Error(e)) => Err(e),
+        }
+    }
+}

@@ -1,0 +1,494 @@
+//! Settings: built-in defaults, then an optional TOML file, then `FASTFAKTURA_*`
+//! environment variables, then command-line flags.
+//!
+//! Environment variables are mapped explicitly (one table below) rather than through a
+//! generic `SECTION__KEY` convention: the names stay short and documented
+//! (`FASTFAKTURA_LISTEN`), secrets can come from `*_FILE`, and a mistyped variable is
+//! reported instead of silently ignored. The production profile refuses every
+//! development convenience and lists everything that is missing in one message.
+
+use std::{
+    collections::BTreeMap,
+    fmt,
+    net::SocketAddr,
+    path::{Path, PathBuf},
+};
+
+use serde::Deserialize;
+
+/// A string that must never be printed: `Debug` and `Display` are redacted.
+#[derive(Clone, Deserialize, PartialEq, Eq)]
+#[serde(transparent)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(value: impl Into<String>) -> Self {
+        Self(value.into())
+    }
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret(redacted)")
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum Profile {
+    #[default]
+    Development,
+    Production,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Settings {
+    pub env: Profile,
+    pub listen: SocketAddr,
+    pub data_dir: PathBuf,
+    /// The origin users reach us at, e.g. `https://app.example.com`. Decides cookie
+    /// names and flags and the CSRF origin check. Defaults to `http://<listen>`.
+    pub public_base_url: Option<String>,
+    /// Trust the left-most `X-Forwarded-For` address (only behind a proxy you run).
+    pub trust_forwarded_for: bool,
+    pub database: DatabaseSettings,
+    pub email: EmailSettings,
+    pub crypto: CryptoSettings,
+    pub session: SessionSettings,
+    pub login: LoginLimits,
+    pub log: LogSettings,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            env: Profile::Development,
+            listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            data_dir: PathBuf::from("./data"),
+            public_base_url: None,
+            trust_forwarded_for: false,
+            database: DatabaseSettings::default(),
+            email: EmailSettings::default(),
+            crypto: CryptoSettings::default(),
+            session: SessionSettings::default(),
+            login: LoginLimits::default(),
+            log: LogSettings::default(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct DatabaseSettings {
+    /// With no URL, `serve` runs a private cluster inside the data directory.
+    pub url: Option<Secret>,
+    pub max_connections: u32,
+    /// How long a request waits for a connection before it gets a 503.
+    pub acquire_timeout_seconds: u64,
+}
+
+impl Default for DatabaseSettings {
+    fn default() -> Self {
+        Self { url: None, max_connections: 16, acquire_timeout_seconds: 3 }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum SmtpTls {
+    /// Plain connection upgraded with STARTTLS (port 587). TLS is required.
+    #[default]
+    Starttls,
+    /// TLS from the first byte (port 465).
+    Implicit,
+    /// No TLS at all: only for a relay on the same machine, refused in production.
+    None,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SmtpSettings {
+    pub host: String,
+    pub port: Option<u16>,
+    pub tls: SmtpTls,
+    pub username: Option<String>,
+    pub password: Option<Secret>,
+    pub timeout_seconds: u64,
+}
+
+impl Default for SmtpSettings {
+    fn default() -> Self {
+        Self { host: String::new(), port: None, tls: SmtpTls::default(), username: None, password: None, timeout_seconds: 20 }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct EmailSettings {
+    pub from: String,
+    /// Without SMTP, mail goes to `<data dir>/outbox/` as `.eml` files (development only).
+    pub smtp: Option<SmtpSettings>,
+    /// Print each outbox message to the console (development only).
+    pub console: bool,
+}
+
+impl Default for EmailSettings {
+    fn default() -> Self {
+        Self { from: "FastFaktura <no-reply@fastfaktura.localhost>".into(), smtp: None, console: true }
+    }
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct CryptoSettings {
+    /// A file holding the 32-byte master key (raw, or 64 hex characters).
+    pub master_key_file: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SessionSettings {
+    pub idle_timeout_minutes: u32,
+    pub absolute_timeout_hours: u32,
+}
+
+impl Default for SessionSettings {
+    fn default() -> Self {
+        // NIST SP 800-63B rev 3 AAL2 values (security criteria OTP-12).
+        Self { idle_timeout_minutes: 30, absolute_timeout_hours: 12 }
+    }
+}
+
+/// Limits on one-time codes (security criteria OTP-8). Per-IP limits are generous so an
+/// office behind one address still works; per-address limits are what stop guessing.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct LoginLimits {
+    pub codes_per_email_15min: u32,
+    pub codes_per_email_24h: u32,
+    pub codes_per_ip_15min: u32,
+    pub failures_per_email_24h: u32,
+    pub failures_per_ip_hour: u32,
+}
+
+impl Default for LoginLimits {
+    fn default() -> Self {
+        Self {
+            codes_per_email_15min: 3,
+            codes_per_email_24h: 10,
+            codes_per_ip_15min: 30,
+            failures_per_email_24h: 10,
+            failures_per_ip_hour: 60,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct LogSettings {
+    /// A `tracing` filter such as `info` or `fastfaktura=debug,tower_http=info`.
+    pub filter: String,
+}
+
+impl Default for LogSettings {
+    fn default() -> Self {
+        Self { filter: "info".into() }
+    }
+}
+
+#[derive(Clone, Copy)]
+enum Kind {
+    Str,
+    Int,
+    Bool,
+    /// A string that may also come from `<NAME>_FILE`.
+    Secret,
+}
+
+/// Every supported environment variable and the setting it fills.
+const ENV_VARS: &[(&str, &str, Kind)] = &[
+    ("FASTFAKTURA_ENV", "env", Kind::Str),
+    ("FASTFAKTURA_LISTEN", "listen", Kind::Str),
+    ("FASTFAKTURA_DATA_DIR", "data_dir", Kind::Str),
+    ("FASTFAKTURA_PUBLIC_BASE_URL", "public_base_url", Kind::Str),
+    ("FASTFAKTURA_TRUST_FORWARDED_FOR", "trust_forwarded_for", Kind::Bool),
+    ("FASTFAKTURA_DATABASE_URL", "database.url", Kind::Secret),
+    ("FASTFAKTURA_DATABASE_MAX_CONNECTIONS", "database.max_connections", Kind::Int),
+    ("FASTFAKTURA_EMAIL_FROM", "email.from", Kind::Str),
+    ("FASTFAKTURA_EMAIL_CONSOLE", "email.console", Kind::Bool),
+    ("FASTFAKTURA_SMTP_HOST", "email.smtp.host", Kind::Str),
+    ("FASTFAKTURA_SMTP_PORT", "email.smtp.port", Kind::Int),
+    ("FASTFAKTURA_SMTP_TLS", "email.smtp.tls", Kind::Str),
+    ("FASTFAKTURA_SMTP_USERNAME", "email.smtp.username", Kind::Str),
+    ("FASTFAKTURA_SMTP_PASSWORD", "email.smtp.password", Kind::Secret),
+    ("FASTFAKTURA_MASTER_KEY_FILE", "crypto.master_key_file", Kind::Str),
+    ("FASTFAKTURA_SESSION_IDLE_TIMEOUT_MINUTES", "session.idle_timeout_minutes", Kind::Int),
+    ("FASTFAKTURA_SESSION_ABSOLUTE_TIMEOUT_HOURS", "session.absolute_timeout_hours", Kind::Int),
+    ("FASTFAKTURA_LOG", "log.filter", Kind::Str),
+];
+
+/// Settings plus what loading them had to say (printed once logging is up).
+#[derive(Debug)]
+pub struct LoadedSettings {
+    pub settings: Settings,
+    pub warnings: Vec<String>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read the configuration file {path}: {source}")]
+    ReadFile { path: PathBuf, source: std::io::Error },
+    #[error("the configuration file {path} is not valid: {message}")]
+    ParseFile { path: PathBuf, message: String },
+    #[error("{name} must be {expected}, but it is {value:?}")]
+    BadEnv { name: String, expected: &'static str, value: String },
+    #[error("cannot read {name} ({path}): {source}")]
+    ReadSecretFile { name: String, path: String, source: std::io::Error },
+    #[error("the configuration is not valid: {0}")]
+    Invalid(String),
+    #[error(
+        "FastFaktura will not start in production until these settings are given:\n{}",
+        .0.iter().map(|m| format!("  - {m}")).collect::<Vec<_>>().join("\n")
+    )]
+    ProductionRequirements(Vec<String>),
+}
+
+/// Command-line overrides, applied after everything else.
+#[derive(Debug, Default, Clone)]
+pub struct Overrides {
+    pub listen: Option<SocketAddr>,
+    pub data_dir: Option<PathBuf>,
+}
+
+impl Settings {
+    /// Loads settings from `file` (if given), the process environment and `overrides`.
+    pub fn load(file: Option<&Path>, overrides: &Overrides) -> Result<LoadedSettings, ConfigError> {
+        Self::load_from(file, std::env::vars().collect(), overrides)
+    }
+
+    /// As [`Settings::load`], with the environment passed in (for tests).
+    pub fn load_from(
+        file: Option<&Path>,
+        env: BTreeMap<String, String>,
+        overrides: &Overrides,
+    ) -> Result<LoadedSettings, ConfigError> {
+        let mut table = match file {
+            Some(path) => {
+                let text = std::fs::read_to_string(path)
+                    .map_err(|source| ConfigError::ReadFile { path: path.to_owned(), source })?;
+                text.parse::<toml::Table>()
+                    .map_err(|e| ConfigError::ParseFile { path: path.to_owned(), message: e.to_string() })?
+            }
+            None => toml::Table::new(),
+        };
+        let mut warnings = Vec::new();
+        for (name, value) in &env {
+            if !name.starts_with("FASTFAKTURA_") {
+                continue;
+            }
+            if name == "FASTFAKTURA_CONFIG" {
+                continue; // read by the command line (--config)
+            }
+            let known = ENV_VARS.iter().find(|(n, _, _)| n == name).or_else(|| {
+                name.strip_suffix("_FILE")
+                    .and_then(|base| ENV_VARS.iter().find(|(n, _, k)| *n == base && matches!(k, Kind::Secret)))
+            });
+            match known {
+                None => warnings.push(format!(
+                    "ignoring unknown environment variable {name} (see the README for the supported FASTFAKTURA_* settings)"
+                )),
+                Some((var, path, kind)) => {
+                    let (var, value) = if var != name {
+                        let secret = std::fs::read_to_string(value).map_err(|source| ConfigError::ReadSecretFile {
+                            name: name.clone(),
+                            path: value.clone(),
+                            source,
+                        })?;
+                        (*var, secret.trim_end_matches(['\r', '\n']).to_owned())
+                    } else {
+                        (*var, value.clone())
+                    };
+                    set_path(&mut table, path, env_value(var, &value, *kind)?);
+                }
+            }
+        }
+        let mut settings: Settings = table
+            .try_into()
+            .map_err(|e: toml::de::Error| ConfigError::Invalid(e.message().to_owned()))?;
+        if let Some(listen) = overrides.listen {
+            settings.listen = listen;
+        }
+        if let Some(dir) = &overrides.data_dir {
+            settings.data_dir = dir.clone();
+        }
+        settings.check()?;
+        Ok(LoadedSettings { settings, warnings })
+    }
+
+    fn check(&self) -> Result<(), ConfigError> {
+        if let Some(url) = &self.public_base_url
+            && !(url.starts_with("http://") || url.starts_with("https://"))
+        {
+            return Err(ConfigError::Invalid(format!(
+                "public_base_url must start with http:// or https://, but it is {url:?}"
+            )));
+        }
+        if self.session.idle_timeout_minutes == 0 || self.session.absolute_timeout_hours == 0 {
+            return Err(ConfigError::Invalid("session timeouts must be at least 1".into()));
+        }
+        if self.env == Profile::Production {
+            let mut missing = Vec::new();
+            match &self.email.smtp {
+                None => missing.push("email.smtp.host (FASTFAKTURA_SMTP_HOST): production mail goes out over SMTP, the dev outbox is refused".to_owned()),
+                Some(smtp) if smtp.host.is_empty() => missing.push("email.smtp.host (FASTFAKTURA_SMTP_HOST)".to_owned()),
+                Some(smtp) if smtp.tls == SmtpTls::None => missing.push("email.smtp.tls (FASTFAKTURA_SMTP_TLS) must be starttls or implicit in production".to_owned()),
+                Some(_) => {}
+            }
+            if self.crypto.master_key_file.is_none() {
+                missing.push("crypto.master_key_file (FASTFAKTURA_MASTER_KEY_FILE): a 32-byte key kept outside the database; generated keys are refused".to_owned());
+            }
+            if !self.public_base_url.as_deref().is_some_and(|u| u.starts_with("https://")) {
+                missing.push("public_base_url (FASTFAKTURA_PUBLIC_BASE_URL): the https:// address users reach, so cookies are Secure".to_owned());
+            }
+            if self.database.url.is_none() {
+                missing.push("database.url (FASTFAKTURA_DATABASE_URL or FASTFAKTURA_DATABASE_URL_FILE): the embedded database is for development".to_owned());
+            }
+            if self.email.console {
+                missing.push("email.console = false (FASTFAKTURA_EMAIL_CONSOLE=false): printing mail to the console is a development convenience".to_owned());
+            }
+            if !missing.is_empty() {
+                return Err(ConfigError::ProductionRequirements(missing));
+            }
+        }
+        Ok(())
+    }
+
+    /// The origin we are served at (scheme://host[:port], no trailing slash).
+    pub fn public_origin(&self) -> String {
+        match &self.public_base_url {
+            Some(url) => {
+                let after_scheme = url.find("://").map_or(0, |i| i + 3);
+                let end = url[after_scheme..].find('/').map_or(url.len(), |i| after_scheme + i);
+                url[..end].to_owned()
+            }
+            None => format!("http://{}", self.listen),
+        }
+    }
+
+    /// `__Host-` cookies need HTTPS; plain names only for development over http.
+    pub fn secure_cookies(&self) -> bool {
+        self.public_origin().starts_with("https://")
+    }
+}
+
+fn env_value(name: &str, value: &str, kind: Kind) -> Result<toml::Value, ConfigError> {
+    let bad = |expected| ConfigError::BadEnv { name: name.to_owned(), expected, value: value.to_owned() };
+    Ok(match kind {
+        Kind::Str | Kind::Secret => toml::Value::String(value.to_owned()),
+        Kind::Int => toml::Value::Integer(value.trim().parse().map_err(|_| bad("a whole number"))?),
+        Kind::Bool => toml::Value::Boolean(match value.trim().to_ascii_lowercase().as_str() {
+            "1" | "true" | "yes" | "on" => true,
+            "0" | "false" | "no" | "off" => false,
+            _ => return Err(bad("true or false")),
+        }),
+    })
+}
+
+fn set_path(table: &mut toml::Table, dotted: &str, value: toml::Value) {
+    let mut parts: Vec<&str> = dotted.split('.').collect();
+    let last = parts.pop().unwrap_or(dotted);
+    let mut current = table;
+    for part in parts {
+        let entry = current.entry(part.to_owned()).or_insert_with(|| toml::Value::Table(toml::Table::new()));
+        if !entry.is_table() {
+            *entry = toml::Value::Table(toml::Table::new());
+        }
+        let toml::Value::Table(next) = entry else { unreachable!("just made a table") };
+        current = next;
+    }
+    current.insert(last.to_owned(), value);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
+        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+    }
+
+    #[test]
+    fn defaults_need_no_configuration() {
+        let loaded = Settings::load_from(None, env(&[]), &Overrides::default()).unwrap();
+        assert_eq!(loaded.settings.listen.to_string(), "127.0.0.1:8080");
+        assert_eq!(loaded.settings.data_dir, PathBuf::from("./data"));
+        assert!(loaded.settings.database.url.is_none());
+        assert!(!loaded.settings.secure_cookies());
+        assert!(loaded.warnings.is_empty());
+    }
+
+    #[test]
+    fn file_then_environment_then_flags() {
+        let dir = std::env::temp_dir().join(format!("ff-config-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("ff.toml");
+        std::fs::write(&file, "listen = \"127.0.0.1:9000\"\n[email]\nfrom = \"a@b.example\"\n[email.smtp]\nhost = \"mail.example\"\n").unwrap();
+        let secret = dir.join("pw");
+        std::fs::write(&secret, "s3cret\n").unwrap();
+        let loaded = Settings::load_from(
+            Some(&file),
+            env(&[
+                ("FASTFAKTURA_SMTP_PORT", "2525"),
+                ("FASTFAKTURA_SMTP_PASSWORD_FILE", secret.to_str().unwrap()),
+                ("FASTFAKTURA_LISTNE", "typo"),
+                ("PATH", "/bin"),
+            ]),
+            &Overrides { data_dir: Some("/srv/ff".into()), ..Default::default() },
+        )
+        .unwrap();
+        let s = loaded.settings;
+        assert_eq!(s.listen.to_string(), "127.0.0.1:9000");
+        let smtp = s.email.smtp.unwrap();
+        assert_eq!((smtp.host.as_str(), smtp.port), ("mail.example", Some(2525)));
+        assert_eq!(smtp.password.unwrap().expose(), "s3cret");
+        assert_eq!(s.data_dir, PathBuf::from("/srv/ff"));
+        assert_eq!(loaded.warnings.len(), 1);
+        assert!(loaded.warnings[0].contains("FASTFAKTURA_LISTNE"));
+    }
+
+    #[test]
+    fn bad_values_are_named() {
+        let err = Settings::load_from(None, env(&[("FASTFAKTURA_SMTP_PORT", "lots")]), &Overrides::default()).unwrap_err();
+        assert!(err.to_string().contains("FASTFAKTURA_SMTP_PORT must be a whole number"), "{err}");
+        let err = Settings::load_from(None, env(&[("FASTFAKTURA_LISTEN", "nowhere")]), &Overrides::default()).unwrap_err();
+        assert!(err.to_string().contains("listen"), "{err}");
+    }
+
+    #[test]
+    fn production_lists_every_missing_setting_at_once() {
+        let err = Settings::load_from(None, env(&[("FASTFAKTURA_ENV", "production")]), &Overrides::default()).unwrap_err();
+        let text = err.to_string();
+        for needle in ["email.smtp.host", "crypto.master_key_file", "public_base_url", "database.url", "email.console"] {
+            assert!(text.contains(needle), "{needle} missing from: {text}");
+        }
+    }
+
+    #[test]
+    fn secrets_do_not_print() {
+        let s = Secret::new("postgres://u:hunter2@db/x");
+        assert!(!format!("{s:?}").contains("hunter2"));
+    }
+
+    #[test]
+    fn origin_and_cookie_security_follow_the_public_url() {
+        let mut s = Settings { public_base_url: Some("https://app.example.com/some/path".into()), ..Settings::default() };
+        assert_eq!(s.public_origin(), "https://app.example.com");
+        assert!(s.secure_cookies());
+        s.public_base_url = None;
+        assert_eq!(s.public_origin(), "http://127.0.0.1:8080");
+    }
+}

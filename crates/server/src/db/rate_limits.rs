@@ -1,0 +1,81 @@
+//! Sliding-window rate limits kept in PostgreSQL, so every instance behind a load
+//! balancer counts against the same budget.
+//!
+//! Each counted event is a row. A check takes a transaction-scoped advisory lock on the
+//! key first, so two instances cannot both see "one left" and both proceed.
+
+use sqlx::PgConnection;
+use time::{Duration, OffsetDateTime};
+
+#[derive(Debug, Clone, Copy)]
+pub struct Limit {
+    pub max: u32,
+    pub window: Duration,
+}
+
+impl Limit {
+    pub const fn new(max: u32, window: Duration) -> Self {
+        Self { max, window }
+    }
+}
+
+/// How long until the limit that is exhausted frees a slot.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RetryAfter(pub Duration);
+
+/// Checks `limits` for `key` without counting. Must run inside a transaction.
+pub async fn check(
+    conn: &mut PgConnection,
+    key: &str,
+    limits: &[Limit],
+    now: OffsetDateTime,
+) -> Result<Result<(), RetryAfter>, sqlx::Error> {
+    sqlx::query!("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", key).execute(&mut *conn).await?;
+    let mut longest_wait = None;
+    for limit in limits {
+        if limit.max == 0 {
+            longest_wait = Some(longest_wait.unwrap_or(Duration::ZERO).max(limit.window));
+            continue;
+        }
+        // The max-th newest event in the window: once it leaves, a slot is free.
+        let blocking = sqlx::query_scalar!(
+            r#"SELECT at FROM rate_limit_events WHERE key = $1 AND at > $2
+               ORDER BY at DESC OFFSET $3 LIMIT 1"#,
+            key,
+            now - limit.window,
+            i64::from(limit.max) - 1
+        )
+        .fetch_optional(&mut *conn)
+        .await?;
+        if let Some(at) = blocking {
+            let wait = (at + limit.window - now).max(Duration::SECOND);
+            longest_wait = Some(longest_wait.unwrap_or(Duration::ZERO).max(wait));
+        }
+    }
+    Ok(longest_wait.map_or(Ok(()), |w| Err(RetryAfter(w))))
+}
+
+/// Counts one event for `key`.
+pub async fn record(conn: &mut PgConnection, key: &str, now: OffsetDateTime) -> Result<(), sqlx::Error> {
+    sqlx::query!("INSERT INTO rate_limit_events (key, at) VALUES ($1, $2)", key, now).execute(conn).await?;
+    Ok(())
+}
+
+/// Checks and, if allowed, counts one event. Must run inside a transaction.
+pub async fn hit(
+    conn: &mut PgConnection,
+    key: &str,
+    limits: &[Limit],
+    now: OffsetDateTime,
+) -> Result<Result<(), RetryAfter>, sqlx::Error> {
+    let verdict = check(conn, key, limits, now).await?;
+    if verdict.is_ok() {
+        record(conn, key, now).await?;
+    }
+    Ok(verdict)
+}
+
+/// Removes events older than every window in use (the longest is 24 hours).
+pub async fn purge_older_than(conn: &mut PgConnection, cutoff: OffsetDateTime) -> Result<u64, sqlx::Error> {
+    Ok(sqlx::query!("DELETE FROM rate_limit_events WHERE at < $1", cutoff).execute(conn).await?.rows_affected())
+}

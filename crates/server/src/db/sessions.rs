@@ -1,0 +1,71 @@
+//! Server-side sessions: the browser holds a random token, we hold its SHA-256.
+//!
+//! Idle and absolute timeouts are enforced here, in the lookup itself, so an expired
+//! session can never be used even before the purge removes it.
+
+use sqlx::PgExecutor;
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+pub struct NewSession<'a> {
+    pub token_hash: &'a [u8],
+    pub user_id: Uuid,
+    pub business_id: Uuid,
+    pub now: OffsetDateTime,
+    pub expires_at: OffsetDateTime,
+    pub ip: &'a str,
+    pub user_agent: &'a str,
+}
+
+pub async fn create(db: impl PgExecutor<'_>, s: NewSession<'_>) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        r#"INSERT INTO sessions (token_hash, user_id, business_id, created_at, last_seen_at, expires_at, ip, user_agent)
+           VALUES ($1, $2, $3, $4, $4, $5, $6, $7)"#,
+        s.token_hash,
+        s.user_id,
+        s.business_id,
+        s.now,
+        s.expires_at,
+        s.ip,
+        s.user_agent
+    )
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+#[derive(Debug, Clone)]
+pub struct ActiveSession {
+    pub user_id: Uuid,
+    pub business_id: Uuid,
+}
+
+/// Finds a live session and records activity, in one statement. A session idle since
+/// before `idle_cutoff` or past its absolute expiry is not returned.
+pub async fn touch(
+    db: impl PgExecutor<'_>,
+    token_hash: &[u8],
+    now: OffsetDateTime,
+    idle_cutoff: OffsetDateTime,
+) -> Result<Option<ActiveSession>, sqlx::Error> {
+    sqlx::query_as!(
+        ActiveSession,
+        r#"UPDATE sessions SET last_seen_at = $2
+           WHERE token_hash = $1 AND expires_at > $2 AND last_seen_at > $3
+           RETURNING user_id, business_id"#,
+        token_hash,
+        now,
+        idle_cutoff
+    )
+    .fetch_optional(db)
+    .await
+}
+
+pub async fn delete(db: impl PgExecutor<'_>, token_hash: &[u8]) -> Result<(), sqlx::Error> {
+    sqlx::query!("DELETE FROM sessions WHERE token_hash = $1", token_hash).execute(db).await?;
+    Ok(())
+}
+
+pub async fn delete_all_for_user(db: impl PgExecutor<'_>, user_id: Uuid) -> Result<u64, sqlx::Error> {
+    Ok(sqlx::query!("DELETE FROM sessions WHERE user_id = $1", user_id).execute(db).await?.rows_affected())
+}

@@ -1,0 +1,82 @@
+//! People and the businesses they belong to.
+//!
+//! Sign-up and login are one flow: the first verified code for an address creates the
+//! user, a business for them to set up, and their owner membership, in the same
+//! transaction as the session.
+
+use sqlx::{PgConnection, PgExecutor};
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+#[derive(Debug, Clone)]
+pub struct Membership {
+    pub user_id: Uuid,
+    pub business_id: Uuid,
+}
+
+/// Returns the user's first business, creating user, business and owner membership as
+/// needed. Safe under concurrency: the unique email constraint decides one winner.
+pub async fn find_or_create_for_login(
+    conn: &mut PgConnection,
+    email: &str,
+    now: OffsetDateTime,
+) -> Result<Membership, sqlx::Error> {
+    let user_id = sqlx::query_scalar!(
+        r#"INSERT INTO users (id, email, created_at) VALUES ($1, $2, $3)
+           ON CONFLICT (email) DO UPDATE SET email = EXCLUDED.email
+           RETURNING id"#,
+        Uuid::new_v4(),
+        email,
+        now
+    )
+    .fetch_one(&mut *conn)
+    .await?;
+    let existing = sqlx::query_scalar!(
+        "SELECT business_id FROM business_members WHERE user_id = $1 ORDER BY created_at, business_id LIMIT 1",
+        user_id
+    )
+    .fetch_optional(&mut *conn)
+    .await?;
+    if let Some(business_id) = existing {
+        return Ok(Membership { user_id, business_id });
+    }
+    let business_id = Uuid::new_v4();
+    sqlx::query!("INSERT INTO businesses (id, name, created_at) VALUES ($1, $2, $3)", business_id, "My business", now)
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query!(
+        "INSERT INTO business_members (business_id, user_id, role, created_at) VALUES ($1, $2, 'owner', $3)",
+        business_id,
+        user_id,
+        now
+    )
+    .execute(&mut *conn)
+    .await?;
+    Ok(Membership { user_id, business_id })
+}
+
+#[derive(Debug, Clone)]
+pub struct DashboardView {
+    pub email: String,
+    pub business_name: String,
+    pub role: String,
+}
+
+pub async fn dashboard_view(
+    db: impl PgExecutor<'_>,
+    user_id: Uuid,
+    business_id: Uuid,
+) -> Result<Option<DashboardView>, sqlx::Error> {
+    sqlx::query_as!(
+        DashboardView,
+        r#"SELECT u.email, b.name AS business_name, m.role
+           FROM business_members m
+           JOIN users u ON u.id = m.user_id
+           JOIN businesses b ON b.id = m.business_id
+           WHERE m.business_id = $1 AND m.user_id = $2"#,
+        business_id,
+        user_id
+    )
+    .fetch_optional(db)
+    .await
+}

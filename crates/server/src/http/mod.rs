@@ -1,0 +1,71 @@
+//! The HTTP surface: one router per area, assembled here with the shared layers.
+
+pub mod csrf;
+pub mod error;
+pub mod health;
+pub mod web;
+
+use std::net::SocketAddr;
+
+use axum::{
+    Router,
+    extract::{ConnectInfo, DefaultBodyLimit, FromRequestParts},
+    http::{HeaderValue, header, request::Parts},
+    middleware,
+};
+use tower_http::{set_header::SetResponseHeaderLayer, trace::TraceLayer};
+
+use crate::state::AppState;
+
+/// Forms are small; anything larger is refused with 413 before it is read.
+const MAX_BODY_BYTES: usize = 64 * 1024;
+
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .merge(health::router())
+        .merge(web::router())
+        .fallback(|| async { error::AppError::NotFound })
+        // Layers run outside-in from the bottom: tracing sees every request first,
+        // then the body limit, then the origin check, then the routes.
+        .layer(middleware::from_fn_with_state(state.clone(), csrf::verify_same_origin))
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        // Pages carry session-specific content: never store them in shared caches.
+        .layer(SetResponseHeaderLayer::if_not_present(header::CACHE_CONTROL, HeaderValue::from_static("no-store")))
+        // https://developer.mozilla.org/docs/Web/HTTP/Headers/X-Content-Type-Options
+        .layer(SetResponseHeaderLayer::overriding(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
+        // Clickjacking: no other site may frame us (CSP frame-ancestors, X-Frame-Options for old browsers).
+        .layer(SetResponseHeaderLayer::overriding(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static("default-src 'self'; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(header::REFERRER_POLICY, HeaderValue::from_static("same-origin")))
+        // Logs method, path and status; never headers or bodies (cookies, codes).
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+/// The client's IP address: the TCP peer, or the left-most `X-Forwarded-For` entry
+/// when `trust_forwarded_for` says a proxy we run sets it.
+#[derive(Debug, Clone)]
+pub struct ClientIp(pub String);
+
+impl FromRequestParts<AppState> for ClientIp {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        if state.settings.trust_forwarded_for
+            && let Some(forwarded) = parts.headers.get("x-forwarded-for").and_then(|v| v.to_str().ok())
+            && let Some(first) = forwarded.split(',').next().map(str::trim).filter(|s| s.parse::<std::net::IpAddr>().is_ok())
+        {
+            return Ok(ClientIp(first.to_owned()));
+        }
+        let peer = parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|ConnectInfo(addr)| addr.ip().to_string());
+        Ok(ClientIp(peer.unwrap_or_else(|| "unknown".into())))
+    }
+}
+
+/// The `User-Agent`, truncated, for session records and security logs.
+pub fn user_agent(headers: &axum::http::HeaderMap) -> String {
+    headers.get(header::USER_AGENT).and_then(|v| v.to_str().ok()).unwrap_or("").chars().take(200).collect()
+}

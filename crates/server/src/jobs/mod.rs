@@ -1,0 +1,82 @@
+//! The job queue: our own facade over a small PostgreSQL queue.
+//!
+//! `enqueue` takes the caller's connection, so a job commits or rolls back together
+//! with the row that causes it (outbox pattern): a crash loses nothing, and a rolled
+//! back request sends nothing. Workers claim with `FOR UPDATE SKIP LOCKED` and a lease;
+//! a worker that dies mid-job leaves a lease that expires, and another worker takes the
+//! job again. `NOTIFY` wakes idle workers at once; a short poll is the fallback.
+//! See docs/decisions.md for why this is hand-written rather than graphile_worker.
+
+pub mod worker;
+
+use serde::{Deserialize, Serialize};
+use sqlx::PgConnection;
+use uuid::Uuid;
+
+/// The channel idle workers listen on.
+pub const NOTIFY_CHANNEL: &str = "fastfaktura_jobs";
+
+/// Every kind of background work, with what it needs to find its data.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Job {
+    /// Deliver one row of `outgoing_emails`.
+    SendEmail { email_id: Uuid },
+}
+
+impl Job {
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Job::SendEmail { .. } => "send_email",
+        }
+    }
+
+    fn max_attempts(&self) -> i32 {
+        match self {
+            // About 2 hours of retries with the backoff below.
+            Job::SendEmail { .. } => 8,
+        }
+    }
+}
+
+/// Adds `job` inside the caller's transaction; workers see it when that commits.
+pub async fn enqueue(conn: &mut PgConnection, job: &Job) -> Result<i64, sqlx::Error> {
+    let payload = serde_json::to_value(job).expect("jobs serialise to JSON");
+    let id = sqlx::query_scalar!(
+        "INSERT INTO jobs (kind, payload, max_attempts) VALUES ($1, $2, $3) RETURNING id",
+        job.kind(),
+        payload,
+        job.max_attempts()
+    )
+    .fetch_one(&mut *conn)
+    .await?;
+    sqlx::query!("SELECT pg_notify($1, '')", NOTIFY_CHANNEL).execute(&mut *conn).await?;
+    Ok(id)
+}
+
+/// Seconds to wait before attempt `attempts + 1`: 10 s, 20 s, 40 s, ... capped at 1 h.
+pub fn backoff_seconds(attempts: i32) -> i64 {
+    let exponent = attempts.clamp(1, 16) - 1;
+    (10i64 << exponent).min(3600)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn jobs_round_trip_through_json_with_their_kind() {
+        let job = Job::SendEmail { email_id: Uuid::nil() };
+        let value = serde_json::to_value(&job).unwrap();
+        assert_eq!(value["kind"], job.kind());
+        assert_eq!(serde_json::from_value::<Job>(value).unwrap(), job);
+    }
+
+    #[test]
+    fn backoff_grows_and_is_capped() {
+        assert_eq!(backoff_seconds(1), 10);
+        assert_eq!(backoff_seconds(2), 20);
+        assert_eq!(backoff_seconds(5), 160);
+        assert_eq!(backoff_seconds(40), 3600);
+    }
+}

@@ -1,0 +1,176 @@
+//! Runs queued jobs: claim one, run it, record the outcome; sleep until notified.
+//!
+//! Also runs the periodic housekeeping (expired sessions, old challenges and
+//! rate-limit events), which is idempotent, so every instance may do it.
+
+use std::{sync::Arc, time::Duration};
+
+use sqlx::{PgPool, postgres::PgListener};
+use tokio::sync::watch;
+use uuid::Uuid;
+
+use super::{Job, NOTIFY_CHANNEL, backoff_seconds};
+use crate::{clock::Clock, crypto::DerivedKey, integrations::email::Mailer};
+
+/// What running a job may need.
+#[derive(Clone)]
+pub struct WorkerContext {
+    pub db: PgPool,
+    pub mailer: Arc<Mailer>,
+    pub outbox_key: DerivedKey,
+    pub clock: Arc<dyn Clock>,
+}
+
+/// How long a claimed job is ours before another worker may take it over.
+const LEASE_SECONDS: f64 = 300.0;
+const POLL_INTERVAL: Duration = Duration::from_secs(2);
+const HOUSEKEEPING_INTERVAL: Duration = Duration::from_secs(600);
+
+#[derive(Debug)]
+struct ClaimedJob {
+    id: i64,
+    payload: serde_json::Value,
+    attempts: i32,
+    max_attempts: i32,
+}
+
+/// Runs until `shutdown` turns true; the job in hand is finished first.
+pub async fn run(ctx: WorkerContext, mut shutdown: watch::Receiver<bool>) {
+    let mut listener = match PgListener::connect_with(&ctx.db).await {
+        Ok(mut l) => match l.listen(NOTIFY_CHANNEL).await {
+            Ok(()) => Some(l),
+            Err(e) => {
+                tracing::warn!(error = %e, "job worker cannot LISTEN; polling only");
+                None
+            }
+        },
+        Err(e) => {
+            tracing::warn!(error = %e, "job worker cannot LISTEN; polling only");
+            None
+        }
+    };
+    let mut last_housekeeping = tokio::time::Instant::now() - HOUSEKEEPING_INTERVAL;
+    loop {
+        if *shutdown.borrow() {
+            break;
+        }
+        if last_housekeeping.elapsed() >= HOUSEKEEPING_INTERVAL {
+            last_housekeeping = tokio::time::Instant::now();
+            if let Err(e) = housekeeping(&ctx).await {
+                tracing::warn!(error = %e, "housekeeping failed; will retry");
+            }
+        }
+        match run_next(&ctx).await {
+            Ok(true) => continue,
+            Ok(false) => {}
+            Err(e) => tracing::warn!(error = %e, "job queue unavailable; retrying shortly"),
+        }
+        let wake = async {
+            match listener.as_mut() {
+                Some(l) => {
+                    let _ = tokio::time::timeout(POLL_INTERVAL, l.try_recv()).await;
+                }
+                None => tokio::time::sleep(POLL_INTERVAL).await,
+            }
+        };
+        tokio::select! {
+            _ = wake => {}
+            _ = shutdown.changed() => {}
+        }
+    }
+    tracing::info!("job worker stopped");
+}
+
+/// Claims and runs one job; false when none was due.
+pub async fn run_next(ctx: &WorkerContext) -> Result<bool, sqlx::Error> {
+    let Some(job) = claim(&ctx.db).await? else { return Ok(false) };
+    let outcome = match serde_json::from_value::<Job>(job.payload.clone()) {
+        Ok(parsed) => execute(ctx, &parsed, job.attempts >= job.max_attempts).await,
+        Err(e) => Err(format!("unreadable job payload: {e}")),
+    };
+    match outcome {
+        Ok(()) => {
+            sqlx::query!(
+                "UPDATE jobs SET status = 'done', finished_at = now(), locked_until = NULL, last_error = NULL WHERE id = $1",
+                job.id
+            )
+            .execute(&ctx.db)
+            .await?;
+        }
+        Err(reason) if job.attempts >= job.max_attempts => {
+            tracing::error!(job_id = job.id, attempts = job.attempts, %reason, "job failed for good");
+            sqlx::query!(
+                "UPDATE jobs SET status = 'failed', finished_at = now(), locked_until = NULL, last_error = $2 WHERE id = $1",
+                job.id,
+                reason
+            )
+            .execute(&ctx.db)
+            .await?;
+        }
+        Err(reason) => {
+            let delay = backoff_seconds(job.attempts) as f64;
+            tracing::warn!(job_id = job.id, attempts = job.attempts, retry_in_seconds = delay, %reason, "job failed; will retry");
+            sqlx::query!(
+                r#"UPDATE jobs SET status = 'pending', locked_until = NULL, last_error = $2,
+                          run_at = now() + make_interval(secs => $3)
+                   WHERE id = $1"#,
+                job.id,
+                reason,
+                delay
+            )
+            .execute(&ctx.db)
+            .await?;
+        }
+    }
+    Ok(true)
+}
+
+async fn claim(db: &PgPool) -> Result<Option<ClaimedJob>, sqlx::Error> {
+    sqlx::query_as!(
+        ClaimedJob,
+        r#"UPDATE jobs SET status = 'running', attempts = attempts + 1,
+                  locked_until = now() + make_interval(secs => $1)
+           WHERE id = (
+               SELECT id FROM jobs
+               WHERE (status = 'pending' AND run_at <= now())
+                  OR (status = 'running' AND locked_until < now())
+               ORDER BY run_at, id
+               LIMIT 1
+               FOR UPDATE SKIP LOCKED)
+           RETURNING id, payload, attempts, max_attempts"#,
+        LEASE_SECONDS
+    )
+    .fetch_optional(db)
+    .await
+}
+
+/// Runs one job. `last_attempt` lets a job record a permanent failure on its own rows.
+async fn execute(ctx: &WorkerContext, job: &Job, last_attempt: bool) -> Result<(), String> {
+    match job {
+        Job::SendEmail { email_id } => send_email(ctx, *email_id, last_attempt).await,
+    }
+}
+
+async fn send_email(ctx: &WorkerContext, email_id: Uuid, last_attempt: bool) -> Result<(), String> {
+    let result = crate::integrations::email::deliver(&ctx.db, &ctx.mailer, &ctx.outbox_key, email_id).await;
+    if let Err(reason) = &result
+        && last_attempt
+    {
+        crate::integrations::email::mark_failed(&ctx.db, email_id, reason).await.map_err(|e| e.to_string())?;
+    }
+    result
+}
+
+async fn housekeeping(ctx: &WorkerContext) -> Result<(), sqlx::Error> {
+    let now = ctx.clock.now();
+    let mut tx = ctx.db.begin().await?;
+    let events = crate::db::rate_limits::purge_older_than(&mut tx, now - time::Duration::hours(25)).await?;
+    let sessions = sqlx::query!("DELETE FROM sessions WHERE expires_at < $1", now).execute(&mut *tx).await?.rows_affected();
+    let challenges = sqlx::query!("DELETE FROM otp_challenges WHERE expires_at < $1", now - time::Duration::days(1))
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+    tx.commit().await?;
+    tracing::debug!(events, sessions, challenges, "housekeeping done");
+    Ok(())
+}

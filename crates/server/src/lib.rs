@@ -1,0 +1,18 @@
+//! FastFaktura: hosted invoicing for freelancers and small businesses.
+//!
+//! The server library. `main.rs` is a thin CLI over it; the integration tests start
+//! the same [`startup::Application`] on port 0. See docs/ARCHITECTURE.md for the
+//! layout and the path of a request and of a job.
+#![forbid(unsafe_code)]
+
+pub mod auth;
+pub mod clock;
+pub mod config;
+pub mod crypto;
+pub mod db;
+pub mod http;
+pub mod integrations;
+pub mod jobs;
+pub mod startup;
+pub mod state;
+pub mod telemetry;

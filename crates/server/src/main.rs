@@ -1,0 +1,87 @@
+//! The `fastfaktura` command: serve the application or manage its database.
+#![forbid(unsafe_code)]
+
+use std::{net::SocketAddr, path::PathBuf, process::ExitCode};
+
+use clap::{Args, Parser, Subcommand};
+use fastfaktura::{
+    config::{Overrides, Settings},
+    startup::{Application, Database, shutdown_signal},
+    telemetry,
+};
+
+#[derive(Parser)]
+#[command(name = "fastfaktura", version, about = "Hosted invoicing for freelancers and small businesses.")]
+struct Cli {
+    /// A TOML configuration file (settings: see the README). Environment variables
+    /// FASTFAKTURA_* override it; command-line flags override both.
+    #[arg(long, global = true, env = "FASTFAKTURA_CONFIG", value_name = "FILE")]
+    config: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the web application and its background worker. With no database URL,
+    /// starts a private PostgreSQL cluster in the data directory (Unix socket only).
+    Serve(Common),
+    /// Apply pending database migrations, then exit.
+    Migrate(Common),
+}
+
+#[derive(Args)]
+struct Common {
+    /// Address to listen on [env: FASTFAKTURA_LISTEN] [default: 127.0.0.1:8080]
+    #[arg(long, value_name = "ADDR")]
+    listen: Option<SocketAddr>,
+    /// Where FastFaktura keeps its files (embedded database, dev outbox, dev key)
+    /// [env: FASTFAKTURA_DATA_DIR] [default: ./data]
+    #[arg(long, value_name = "DIR")]
+    data_dir: Option<PathBuf>,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let common = match &cli.command {
+        Command::Serve(c) | Command::Migrate(c) => c,
+    };
+    let overrides = Overrides { listen: common.listen, data_dir: common.data_dir.clone() };
+    let loaded = match Settings::load(cli.config.as_deref(), &overrides) {
+        Ok(loaded) => loaded,
+        Err(e) => {
+            eprintln!("fastfaktura: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    telemetry::init(&loaded.settings.log.filter);
+    for warning in &loaded.warnings {
+        tracing::warn!("{warning}");
+    }
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("fastfaktura: cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let result = runtime.block_on(async move {
+        match cli.command {
+            Command::Serve(_) => Application::build(loaded.settings).await?.run_until(shutdown_signal()).await,
+            Command::Migrate(_) => {
+                let database = Database::open(&loaded.settings).await?;
+                let migrated = database.migrate().await;
+                database.close().await;
+                migrated.map(|()| tracing::info!("migrations applied"))
+            }
+        }
+    });
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            tracing::error!("{e:#}");
+            eprintln!("fastfaktura: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,156 @@
+//! Building and running the application: keys, database (embedded or configured),
+//! migrations, mail, the job worker and the HTTP server, and a clean shutdown.
+
+use std::{net::SocketAddr, sync::Arc};
+
+use anyhow::Context;
+use sqlx::PgPool;
+use tokio::{net::TcpListener, sync::watch};
+
+use crate::{
+    clock::{Clock, SystemClock},
+    config::{Profile, Settings},
+    crypto::MasterKey,
+    db::{self, embedded::EmbeddedPostgres},
+    integrations::email::Mailer,
+    jobs::worker::{self, WorkerContext},
+    state::{AppState, Keys},
+};
+
+/// The database name used inside the embedded cluster.
+const EMBEDDED_DATABASE: &str = "fastfaktura";
+
+pub struct Application {
+    listener: TcpListener,
+    state: AppState,
+    worker: WorkerContext,
+    embedded: Option<EmbeddedPostgres>,
+}
+
+/// The database the settings ask for: a configured server, or the embedded cluster.
+pub struct Database {
+    pub pool: PgPool,
+    pub embedded: Option<EmbeddedPostgres>,
+}
+
+impl Database {
+    pub async fn open(settings: &Settings) -> anyhow::Result<Self> {
+        if let Some(url) = &settings.database.url {
+            let pool = db::connect(url.expose(), &settings.database).await.context("cannot connect to the configured database")?;
+            return Ok(Self { pool, embedded: None });
+        }
+        let root = settings.data_dir.clone();
+        let embedded = tokio::task::spawn_blocking(move || EmbeddedPostgres::start(&root)).await??;
+        let opened = async {
+            db::ensure_database(&embedded.url("postgres"), EMBEDDED_DATABASE).await?;
+            db::connect(&embedded.url(EMBEDDED_DATABASE), &settings.database).await
+        }
+        .await;
+        match opened {
+            Ok(pool) => Ok(Self { pool, embedded: Some(embedded) }),
+            Err(e) => {
+                let _ = tokio::task::spawn_blocking(move || embedded.stop()).await;
+                Err(anyhow::Error::new(e).context("cannot open the embedded database"))
+            }
+        }
+    }
+
+    pub async fn migrate(&self) -> anyhow::Result<()> {
+        db::MIGRATOR.run(&self.pool).await.context("database migrations failed")?;
+        Ok(())
+    }
+
+    pub async fn close(self) {
+        self.pool.close().await;
+        if let Some(pg) = self.embedded
+            && let Ok(Err(e)) = tokio::task::spawn_blocking(move || pg.stop()).await
+        {
+            tracing::error!(error = %e, "embedded PostgreSQL did not stop cleanly");
+        }
+    }
+}
+
+fn load_master_key(settings: &Settings) -> anyhow::Result<MasterKey> {
+    if let Some(path) = &settings.crypto.master_key_file {
+        return Ok(MasterKey::load(path)?);
+    }
+    debug_assert_eq!(settings.env, Profile::Development, "production requires a master key file");
+    std::fs::create_dir_all(&settings.data_dir)
+        .with_context(|| format!("cannot create the data directory {}", settings.data_dir.display()))?;
+    let path = settings.data_dir.join("master.key");
+    let (key, generated) = MasterKey::load_or_generate(&path)?;
+    if generated {
+        tracing::warn!(path = %path.display(), "generated a development master key; production needs crypto.master_key_file");
+    } else {
+        tracing::warn!(path = %path.display(), "using the development master key from the data directory");
+    }
+    Ok(key)
+}
+
+impl Application {
+    pub async fn build(settings: Settings) -> anyhow::Result<Self> {
+        Self::build_with_clock(settings, Arc::new(SystemClock)).await
+    }
+
+    pub async fn build_with_clock(settings: Settings, clock: Arc<dyn Clock>) -> anyhow::Result<Self> {
+        let keys = Arc::new(Keys::derive(&load_master_key(&settings)?));
+        let mailer = Arc::new(Mailer::from_settings(&settings.email, &settings.data_dir)?);
+        let database = Database::open(&settings).await?;
+        if let Err(e) = database.migrate().await {
+            database.close().await;
+            return Err(e);
+        }
+        let listener = match TcpListener::bind(settings.listen).await {
+            Ok(l) => l,
+            Err(e) => {
+                database.close().await;
+                return Err(anyhow::Error::new(e).context(format!("cannot listen on {}", settings.listen)));
+            }
+        };
+        let Database { pool, embedded } = database;
+        let worker = WorkerContext { db: pool.clone(), mailer, outbox_key: keys.outbox.clone(), clock: clock.clone() };
+        let state = AppState { db: pool, settings: Arc::new(settings), clock, keys };
+        Ok(Self { listener, state, worker, embedded })
+    }
+
+    pub fn local_addr(&self) -> SocketAddr {
+        self.listener.local_addr().expect("a bound listener has an address")
+    }
+
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
+    /// Serves until `shutdown` resolves, then drains requests, stops the worker and
+    /// the embedded database, in that order.
+    pub async fn run_until(self, shutdown: impl std::future::Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
+        let Self { listener, state, worker, embedded } = self;
+        let (stop_tx, stop_rx) = watch::channel(false);
+        let worker_task = tokio::spawn(worker::run(worker, stop_rx));
+        tracing::info!(address = %format!("http://{}", listener.local_addr()?), "FastFaktura is listening");
+        let pool = state.db.clone();
+        let app = crate::http::router(state).into_make_service_with_connect_info::<SocketAddr>();
+        let served = axum::serve(listener, app).with_graceful_shutdown(shutdown).await;
+        let _ = stop_tx.send(true);
+        let _ = worker_task.await;
+        Database { pool, embedded }.close().await;
+        served.context("the HTTP server failed")
+    }
+}
+
+/// Resolves on SIGINT (Ctrl-C) or SIGTERM.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    tokio::select! { _ = ctrl_c => {}, _ = terminate => {} }
+    tracing::info!("shutting down");
+}

@@ -1,0 +1,43 @@
+//! What every request handler can reach: the pool, settings, clock and derived keys.
+
+use std::sync::Arc;
+
+use sqlx::PgPool;
+
+use crate::{
+    clock::Clock,
+    config::Settings,
+    crypto::{DerivedKey, KeyPurpose, MasterKey},
+};
+
+/// Purpose-specific keys derived once at startup; the master key itself is dropped.
+#[derive(Debug, Clone)]
+pub struct Keys {
+    pub otp_pepper: DerivedKey,
+    pub outbox: DerivedKey,
+    pub log_pseudonym: DerivedKey,
+}
+
+impl Keys {
+    pub fn derive(master: &MasterKey) -> Self {
+        Self {
+            otp_pepper: master.derive(KeyPurpose::OtpPepper),
+            outbox: master.derive(KeyPurpose::OutboxSealing),
+            log_pseudonym: master.derive(KeyPurpose::LogPseudonym),
+        }
+    }
+
+    /// A stable pseudonym for an email address, for logs and rate-limit keys: lets us
+    /// correlate events without writing the address (or an unkeyed, guessable hash).
+    pub fn email_pseudonym(&self, email: &str) -> String {
+        hex::encode(&self.log_pseudonym.mac(&[b"email", email.as_bytes()])[..12])
+    }
+}
+
+#[derive(Clone)]
+pub struct AppState {
+    pub db: PgPool,
+    pub settings: Arc<Settings>,
+    pub clock: Arc<dyn Clock>,
+    pub keys: Arc<Keys>,
+}
