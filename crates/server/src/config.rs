@@ -60,6 +60,7 @@ pub struct Settings {
     pub crypto: CryptoSettings,
     pub session: SessionSettings,
     pub login: LoginLimits,
+    pub jobs: JobSettings,
     pub log: LogSettings,
 }
 
@@ -76,6 +77,7 @@ impl Default for Settings {
             crypto: CryptoSettings::default(),
             session: SessionSettings::default(),
             login: LoginLimits::default(),
+            jobs: JobSettings::default(),
             log: LogSettings::default(),
         }
     }
@@ -189,6 +191,19 @@ impl Default for LoginLimits {
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(default, deny_unknown_fields)]
+pub struct JobSettings {
+    /// Run the background worker in this process (turn off for web-only instances).
+    pub worker: bool,
+}
+
+impl Default for JobSettings {
+    fn default() -> Self {
+        Self { worker: true }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct LogSettings {
     /// A `tracing` filter such as `info` or `fastfaktura=debug,tower_http=info`.
     pub filter: String,
@@ -205,6 +220,8 @@ enum Kind {
     Str,
     Int,
     Bool,
+    /// `host:port`, checked here so the message names the variable.
+    Address,
     /// A string that may also come from `<NAME>_FILE`.
     Secret,
 }
@@ -212,7 +229,7 @@ enum Kind {
 /// Every supported environment variable and the setting it fills.
 const ENV_VARS: &[(&str, &str, Kind)] = &[
     ("FASTFAKTURA_ENV", "env", Kind::Str),
-    ("FASTFAKTURA_LISTEN", "listen", Kind::Str),
+    ("FASTFAKTURA_LISTEN", "listen", Kind::Address),
     ("FASTFAKTURA_DATA_DIR", "data_dir", Kind::Str),
     ("FASTFAKTURA_PUBLIC_BASE_URL", "public_base_url", Kind::Str),
     ("FASTFAKTURA_TRUST_FORWARDED_FOR", "trust_forwarded_for", Kind::Bool),
@@ -228,6 +245,7 @@ const ENV_VARS: &[(&str, &str, Kind)] = &[
     ("FASTFAKTURA_MASTER_KEY_FILE", "crypto.master_key_file", Kind::Str),
     ("FASTFAKTURA_SESSION_IDLE_TIMEOUT_MINUTES", "session.idle_timeout_minutes", Kind::Int),
     ("FASTFAKTURA_SESSION_ABSOLUTE_TIMEOUT_HOURS", "session.absolute_timeout_hours", Kind::Int),
+    ("FASTFAKTURA_JOBS_WORKER", "jobs.worker", Kind::Bool),
     ("FASTFAKTURA_LOG", "log.filter", Kind::Str),
 ];
 
@@ -318,7 +336,7 @@ impl Settings {
         }
         let mut settings: Settings = table
             .try_into()
-            .map_err(|e: toml::de::Error| ConfigError::Invalid(e.message().to_owned()))?;
+            .map_err(|e: toml::de::Error| ConfigError::Invalid(e.to_string().trim().to_owned()))?;
         if let Some(listen) = overrides.listen {
             settings.listen = listen;
         }
@@ -389,6 +407,10 @@ fn env_value(name: &str, value: &str, kind: Kind) -> Result<toml::Value, ConfigE
     let bad = |expected| ConfigError::BadEnv { name: name.to_owned(), expected, value: value.to_owned() };
     Ok(match kind {
         Kind::Str | Kind::Secret => toml::Value::String(value.to_owned()),
+        Kind::Address => {
+            value.trim().parse::<SocketAddr>().map_err(|_| bad("an IP address and port such as 127.0.0.1:8080"))?;
+            toml::Value::String(value.trim().to_owned())
+        }
         Kind::Int => toml::Value::Integer(value.trim().parse().map_err(|_| bad("a whole number"))?),
         Kind::Bool => toml::Value::Boolean(match value.trim().to_ascii_lowercase().as_str() {
             "1" | "true" | "yes" | "on" => true,
@@ -465,7 +487,9 @@ mod tests {
         let err = Settings::load_from(None, env(&[("FASTFAKTURA_SMTP_PORT", "lots")]), &Overrides::default()).unwrap_err();
         assert!(err.to_string().contains("FASTFAKTURA_SMTP_PORT must be a whole number"), "{err}");
         let err = Settings::load_from(None, env(&[("FASTFAKTURA_LISTEN", "nowhere")]), &Overrides::default()).unwrap_err();
-        assert!(err.to_string().contains("listen"), "{err}");
+        assert!(err.to_string().contains("FASTFAKTURA_LISTEN must be an IP address and port"), "{err}");
+        let err = Settings::load_from(None, env(&[("FASTFAKTURA_ENV", "prod")]), &Overrides::default()).unwrap_err();
+        assert!(err.to_string().contains("production"), "{err}");
     }
 
     #[test]

@@ -121,18 +121,25 @@ impl Application {
         &self.state
     }
 
+    /// What the job worker runs with (tests drive jobs one at a time with it).
+    pub fn worker_context(&self) -> &WorkerContext {
+        &self.worker
+    }
+
     /// Serves until `shutdown` resolves, then drains requests, stops the worker and
     /// the embedded database, in that order.
     pub async fn run_until(self, shutdown: impl std::future::Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
         let Self { listener, state, worker, embedded } = self;
         let (stop_tx, stop_rx) = watch::channel(false);
-        let worker_task = tokio::spawn(worker::run(worker, stop_rx));
+        let worker_task = state.settings.jobs.worker.then(|| tokio::spawn(worker::run(worker, stop_rx)));
         tracing::info!(address = %format!("http://{}", listener.local_addr()?), "FastFaktura is listening");
         let pool = state.db.clone();
         let app = crate::http::router(state).into_make_service_with_connect_info::<SocketAddr>();
         let served = axum::serve(listener, app).with_graceful_shutdown(shutdown).await;
         let _ = stop_tx.send(true);
-        let _ = worker_task.await;
+        if let Some(task) = worker_task {
+            let _ = task.await;
+        }
         Database { pool, embedded }.close().await;
         served.context("the HTTP server failed")
     }

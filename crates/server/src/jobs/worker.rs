@@ -60,16 +60,22 @@ pub async fn run(ctx: WorkerContext, mut shutdown: watch::Receiver<bool>) {
                 tracing::warn!(error = %e, "housekeeping failed; will retry");
             }
         }
-        match run_next(&ctx).await {
+        let queue_ok = match run_next(&ctx).await {
             Ok(true) => continue,
-            Ok(false) => {}
-            Err(e) => tracing::warn!(error = %e, "job queue unavailable; retrying shortly"),
-        }
+            Ok(false) => true,
+            Err(e) => {
+                tracing::warn!(error = %e, "job queue unavailable; retrying shortly");
+                false
+            }
+        };
         let wake = async {
-            match listener.as_mut() {
-                Some(l) => {
-                    let _ = tokio::time::timeout(POLL_INTERVAL, l.try_recv()).await;
-                }
+            match listener.as_mut().filter(|_| queue_ok) {
+                // A notification (or the listener's own reconnect) wakes us early; the
+                // timeout bounds the wait, and a failing listener must not spin.
+                Some(l) => match tokio::time::timeout(POLL_INTERVAL, l.try_recv()).await {
+                    Ok(Ok(Some(_))) | Err(_) => {}
+                    Ok(Ok(None)) | Ok(Err(_)) => tokio::time::sleep(POLL_INTERVAL).await,
+                },
                 None => tokio::time::sleep(POLL_INTERVAL).await,
             }
         };

@@ -1,1 +1,11 @@
-fn main() {}
+//! The one integration-test binary: the real application against real PostgreSQL
+//! and a real SMTP peer. One binary keeps link time down (see kanidm's testkit).
+
+mod cli;
+mod helpers;
+mod jobs;
+mod login;
+mod login_limits;
+mod service;
+mod sessions;
+mod smtp_sink;

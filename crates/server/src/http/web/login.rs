@@ -133,13 +133,13 @@ async fn submit_code(
         Rejection::Malformed { message, attempts_left } => {
             again(StatusCode::UNAUTHORIZED, format!("{message} You have {attempts_left} more {} with this code.", tries(attempts_left)))
         }
-        Rejection::Burned => start_again_with(
-            &state,
-            jar,
+        // The challenge cookie stays: a sixth try must meet the lock (429), not a
+        // fresh start that would hide it.
+        Rejection::Burned => (
             StatusCode::UNAUTHORIZED,
-            None,
-            "That code was wrong five times, so it no longer works. Please request a new code.",
-        ),
+            StartAgainPage { message: "That code was wrong five times, so it no longer works. Please request a new code.".into() },
+        )
+            .into_response(),
         Rejection::Locked => start_again_with(
             &state,
             jar,

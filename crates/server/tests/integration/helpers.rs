@@ -1,0 +1,252 @@
+//! The test harness: a real PostgreSQL, the real application on port 0, a real SMTP
+//! sink, a manual clock, and captured logs.
+//!
+//! Without `DATABASE_URL`, one throwaway cluster per test process is started from the
+//! local PostgreSQL binaries (the same code as the embedded default) and removed when
+//! the process exits. Every test gets a fresh database cloned from a migrated template.
+
+use std::{
+    io::Write,
+    path::PathBuf,
+    sync::{Arc, LazyLock, Mutex},
+};
+
+use fastfaktura::{
+    clock::ManualClock,
+    config::{Secret, Settings, SmtpSettings, SmtpTls},
+    db::embedded::EmbeddedPostgres,
+    jobs::worker::WorkerContext,
+    startup::Application,
+    state::AppState,
+};
+use sqlx::{Connection, PgConnection, PgPool};
+use tokio::sync::OnceCell;
+
+use crate::smtp_sink::{ReceivedMail, SmtpSink};
+
+/// Everything every test has logged, for the "no secret in the logs" canaries.
+static LOGS: LazyLock<Arc<Mutex<Vec<u8>>>> = LazyLock::new(|| {
+    let buffer = Arc::new(Mutex::new(Vec::new()));
+    let for_writer = buffer.clone();
+    let echo = std::env::var_os("TEST_LOG").is_some();
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter("debug,sqlx=info,hyper=info,h2=info,rustls=info,lettre=info")
+        .with_ansi(false)
+        .with_writer(move || LogWriter { buffer: for_writer.clone(), echo })
+        .try_init();
+    buffer
+});
+
+struct LogWriter {
+    buffer: Arc<Mutex<Vec<u8>>>,
+    echo: bool,
+}
+
+impl Write for LogWriter {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if self.echo {
+            std::io::stderr().write_all(buf)?;
+        }
+        self.buffer.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+pub fn captured_logs() -> String {
+    String::from_utf8_lossy(&LOGS.lock().unwrap()).into_owned()
+}
+
+struct TestServer {
+    admin_url: String,
+    template: String,
+}
+
+static SERVER: OnceCell<TestServer> = OnceCell::const_new();
+
+async fn test_server() -> &'static TestServer {
+    SERVER
+        .get_or_init(|| async {
+            let admin_url = match std::env::var("DATABASE_URL") {
+                Ok(url) if !url.is_empty() => url,
+                _ => start_throwaway_cluster(),
+            };
+            let template = format!("ff_template_{}_{}", std::process::id(), fastfaktura::crypto::new_token()[..8].to_owned());
+            fastfaktura::db::ensure_database(&admin_url, &template).await.expect("create the template database");
+            let url = with_database(&admin_url, &template);
+            let mut conn = PgConnection::connect(&url).await.expect("connect to the template");
+            fastfaktura::db::MIGRATOR.run(&mut conn).await.expect("migrate the template");
+            conn.close().await.unwrap();
+            TestServer { admin_url, template }
+        })
+        .await
+}
+
+/// Starts a private cluster in a temporary directory; a watchdog shell stops it and
+/// removes the directory when this test process exits.
+fn start_throwaway_cluster() -> String {
+    let dir = std::env::temp_dir().join(format!("ff-test-pg-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let pg = EmbeddedPostgres::start(&dir).expect("start a throwaway PostgreSQL cluster");
+    let url = pg.url("postgres");
+    let watchdog = format!(
+        "while kill -0 {pid} 2>/dev/null; do sleep 1; done; \
+         kill -INT $(head -n1 '{cluster}/postmaster.pid') 2>/dev/null; \
+         while [ -e '{cluster}/postmaster.pid' ]; do sleep 0.2; done; rm -rf '{dir}'",
+        pid = std::process::id(),
+        cluster = pg.cluster_dir().display(),
+        dir = dir.display()
+    );
+    std::process::Command::new("sh")
+        .args(["-c", &watchdog])
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("start the cluster watchdog");
+    // The cluster lives as long as the process; its lock file stays held.
+    std::mem::forget(pg);
+    url
+}
+
+/// `url` with its database name replaced.
+fn with_database(url: &str, database: &str) -> String {
+    let (base, query) = url.split_once('?').map_or((url, None), |(b, q)| (b, Some(q)));
+    let slash = base.rfind('/').expect("a database URL has a path");
+    let base = format!("{}/{database}", &base[..slash]);
+    match query {
+        Some(q) => format!("{base}?{q}"),
+        None => base,
+    }
+}
+
+/// A fresh, migrated database; returns its URL.
+pub async fn fresh_database() -> String {
+    let server = test_server().await;
+    let name = format!("ff_test_{}", uuid::Uuid::new_v4().simple());
+    let mut conn = PgConnection::connect(&server.admin_url).await.unwrap();
+    sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name} TEMPLATE {}", server.template)))
+        .execute(&mut conn)
+        .await
+        .expect("clone the template database");
+    conn.close().await.unwrap();
+    with_database(&server.admin_url, &name)
+}
+
+pub struct TestApp {
+    pub address: String,
+    pub client: reqwest::Client,
+    pub clock: ManualClock,
+    pub db: PgPool,
+    pub database_url: String,
+    pub smtp: SmtpSink,
+    pub state: AppState,
+    pub worker: WorkerContext,
+    pub data_dir: PathBuf,
+}
+
+pub fn new_client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+}
+
+impl TestApp {
+    pub async fn spawn() -> Self {
+        Self::spawn_with(|_| {}).await
+    }
+
+    /// Starts the app with test settings, adjusted by `adjust` before start.
+    pub async fn spawn_with(adjust: impl FnOnce(&mut Settings)) -> Self {
+        LazyLock::force(&LOGS);
+        let smtp = SmtpSink::start(None).await;
+        let database_url = fresh_database().await;
+        let data_dir = std::env::temp_dir().join(format!("ff-test-data-{}", uuid::Uuid::new_v4().simple()));
+        let mut settings = Settings {
+            listen: "127.0.0.1:0".parse().unwrap(),
+            data_dir: data_dir.clone(),
+            ..Settings::default()
+        };
+        settings.database.url = Some(Secret::new(database_url.clone()));
+        settings.database.max_connections = 20;
+        settings.email.smtp = Some(SmtpSettings {
+            host: "127.0.0.1".into(),
+            port: Some(smtp.port),
+            tls: SmtpTls::None,
+            ..SmtpSettings::default()
+        });
+        adjust(&mut settings);
+        let clock = ManualClock::new(time::OffsetDateTime::now_utc());
+        let app = Application::build_with_clock(settings, Arc::new(clock.clone())).await.expect("build the application");
+        let address = format!("http://{}", app.local_addr());
+        let state = app.state().clone();
+        let worker = app.worker_context().clone();
+        tokio::spawn(app.run_until(std::future::pending()));
+        let db = PgPool::connect(&database_url).await.unwrap();
+        Self { address, client: new_client(), clock, db, database_url, smtp, state, worker, data_dir }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.address)
+    }
+
+    pub async fn get(&self, client: &reqwest::Client, path: &str) -> reqwest::Response {
+        client.get(self.url(path)).send().await.unwrap()
+    }
+
+    pub async fn post_form(&self, client: &reqwest::Client, path: &str, form: &[(&str, &str)]) -> reqwest::Response {
+        client.post(self.url(path)).form(form).send().await.unwrap()
+    }
+
+    pub async fn request_code(&self, client: &reqwest::Client, email: &str) -> reqwest::Response {
+        self.post_form(client, "/login", &[("email", email)]).await
+    }
+
+    pub async fn submit_code(&self, client: &reqwest::Client, code: &str) -> reqwest::Response {
+        self.post_form(client, "/login/code", &[("code", code)]).await
+    }
+
+    /// Requests a code for `email` with `client` and returns the mail that carried it.
+    pub async fn request_code_mail(&self, client: &reqwest::Client, email: &str) -> ReceivedMail {
+        let is_code_for = |m: &ReceivedMail| {
+            m.to.iter().any(|t| t.eq_ignore_ascii_case(email.trim())) && m.body().contains("sign-in code is:")
+        };
+        let before = self.smtp.mails().iter().filter(|m| is_code_for(m)).count();
+        let response = self.request_code(client, email).await;
+        assert_eq!(response.status(), 303, "requesting a code: {}", response.text().await.unwrap());
+        self.smtp.wait_for_matching(before + 1, is_code_for).await.pop().unwrap()
+    }
+
+    /// Full login of `client` as `email`.
+    pub async fn log_in(&self, client: &reqwest::Client, email: &str) {
+        let mail = self.request_code_mail(client, email).await;
+        let response = self.submit_code(client, &mail.code()).await;
+        assert_eq!(response.status(), 303);
+        assert_eq!(response.headers()["location"], "/");
+    }
+}
+
+/// The value of the cookie `name` set by `response`, if any.
+pub fn set_cookie(response: &reqwest::Response, name: &str) -> Option<String> {
+    response.headers().get_all("set-cookie").iter().find_map(|v| {
+        let v = v.to_str().ok()?;
+        let (pair, _) = v.split_once(';').unwrap_or((v, ""));
+        let (n, value) = pair.split_once('=')?;
+        (n == name).then(|| value.to_owned())
+    })
+}
+
+pub fn retry_after(response: &reqwest::Response) -> Option<i64> {
+    response.headers().get("retry-after")?.to_str().ok()?.parse().ok()
+}
+
+impl TestApp {
+    pub fn clock_now(&self) -> time::OffsetDateTime {
+        use fastfaktura::clock::Clock;
+        self.clock.now()
+    }
+}
