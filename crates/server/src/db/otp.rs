@@ -71,7 +71,10 @@ pub struct Attempt {
 
 /// Counts one attempt against the challenge and returns it, row-locked until the
 /// transaction ends. `None`: no such challenge.
-pub async fn register_attempt(conn: &mut PgConnection, challenge_hash: &[u8]) -> Result<Option<Attempt>, sqlx::Error> {
+pub async fn register_attempt(
+    conn: &mut PgConnection,
+    challenge_hash: &[u8],
+) -> Result<Option<Attempt>, sqlx::Error> {
     sqlx::query_as!(
         Attempt,
         r#"UPDATE otp_challenges SET attempts = attempts + 1
@@ -84,7 +87,12 @@ pub async fn register_attempt(conn: &mut PgConnection, challenge_hash: &[u8]) ->
 }
 
 /// Marks the challenge consumed (`used` or `locked`); false if it already was.
-pub async fn consume(conn: &mut PgConnection, id: Uuid, reason: &str, now: OffsetDateTime) -> Result<bool, sqlx::Error> {
+pub async fn consume(
+    conn: &mut PgConnection,
+    id: Uuid,
+    reason: &str,
+    now: OffsetDateTime,
+) -> Result<bool, sqlx::Error> {
     Ok(sqlx::query!(
         r#"UPDATE otp_challenges SET consumed_at = $3, consumed_reason = $2
            WHERE id = $1 AND consumed_at IS NULL"#,

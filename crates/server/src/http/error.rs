@@ -23,7 +23,10 @@ pub enum AppError {
     #[error("page not found")]
     NotFound,
     #[error("{message}")]
-    TooManyRequests { message: String, retry_after: Duration },
+    TooManyRequests {
+        message: String,
+        retry_after: Duration,
+    },
     #[error("the database is unavailable: {0}")]
     Unavailable(sqlx::Error),
     #[error(transparent)]
@@ -32,16 +35,25 @@ pub enum AppError {
 
 impl From<sqlx::Error> for AppError {
     fn from(e: sqlx::Error) -> Self {
-        if crate::db::is_unavailable(&e) { AppError::Unavailable(e) } else { AppError::Unexpected(e.into()) }
+        if crate::db::is_unavailable(&e) {
+            AppError::Unavailable(e)
+        } else {
+            AppError::Unexpected(e.into())
+        }
     }
 }
 
 impl From<FormRejection> for AppError {
     fn from(rejection: FormRejection) -> Self {
         if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
-            AppError::PayloadTooLarge("That form was far too large. Please go back and try again.".into())
+            AppError::PayloadTooLarge(
+                "That form was far too large. Please go back and try again.".into(),
+            )
         } else {
-            AppError::BadRequest("That form could not be read. Please go back, reload the page and try again.".into())
+            AppError::BadRequest(
+                "That form could not be read. Please go back, reload the page and try again."
+                    .into(),
+            )
         }
     }
 }
@@ -49,9 +61,13 @@ impl From<FormRejection> for AppError {
 impl From<crate::auth::otp::LoginError> for AppError {
     fn from(e: crate::auth::otp::LoginError) -> Self {
         match e {
-            crate::auth::otp::LoginError::TooMany { retry_after, message } => {
-                AppError::TooManyRequests { message: message.into(), retry_after }
-            }
+            crate::auth::otp::LoginError::TooMany {
+                retry_after,
+                message,
+            } => AppError::TooManyRequests {
+                message: message.into(),
+                retry_after,
+            },
             crate::auth::otp::LoginError::Database(e) => e.into(),
         }
     }
@@ -78,11 +94,21 @@ impl IntoResponse for AppError {
             AppError::BadRequest(m) => (StatusCode::BAD_REQUEST, "That did not work", m.clone()),
             AppError::PayloadTooLarge(m) => (StatusCode::PAYLOAD_TOO_LARGE, "Too large", m.clone()),
             AppError::Forbidden(m) => (StatusCode::FORBIDDEN, "Not allowed", m.clone()),
-            AppError::NotFound => (StatusCode::NOT_FOUND, "Not found", "There is no page at this address.".into()),
-            AppError::TooManyRequests { message, retry_after } => (
+            AppError::NotFound => (
+                StatusCode::NOT_FOUND,
+                "Not found",
+                "There is no page at this address.".into(),
+            ),
+            AppError::TooManyRequests {
+                message,
+                retry_after,
+            } => (
                 StatusCode::TOO_MANY_REQUESTS,
                 "Please wait",
-                format!("{message} You can try again {}.", describe_wait(*retry_after)),
+                format!(
+                    "{message} You can try again {}.",
+                    describe_wait(*retry_after)
+                ),
             ),
             AppError::Unavailable(e) => {
                 tracing::error!(error = %e, "database unavailable");
@@ -97,17 +123,22 @@ impl IntoResponse for AppError {
                 (
                     StatusCode::INTERNAL_SERVER_ERROR,
                     "Something went wrong",
-                    "Something went wrong on our side. Nothing was changed; please try again.".into(),
+                    "Something went wrong on our side. Nothing was changed; please try again."
+                        .into(),
                 )
             }
         };
         let mut response = (status, ErrorPage { title, message }).into_response();
         match &self {
             AppError::TooManyRequests { retry_after, .. } => {
-                response.headers_mut().insert(header::RETRY_AFTER, retry_after_header(*retry_after));
+                response
+                    .headers_mut()
+                    .insert(header::RETRY_AFTER, retry_after_header(*retry_after));
             }
             AppError::Unavailable(_) => {
-                response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("30"));
+                response
+                    .headers_mut()
+                    .insert(header::RETRY_AFTER, HeaderValue::from_static("30"));
             }
             _ => {}
         }

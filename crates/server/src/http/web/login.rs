@@ -42,7 +42,11 @@ async fn login_form(session: Option<CurrentSession>) -> Response {
     if session.is_some() {
         return Redirect::to("/").into_response();
     }
-    LoginPage { email: String::new(), error: None }.into_response()
+    LoginPage {
+        email: String::new(),
+        error: None,
+    }
+    .into_response()
 }
 
 #[derive(Deserialize)]
@@ -62,12 +66,24 @@ async fn request_code(
         Ok(email) => email,
         Err(e) => {
             let typed: String = form.email.chars().take(254).collect();
-            return Ok((StatusCode::UNPROCESSABLE_ENTITY, LoginPage { email: typed, error: Some(e.to_string()) }).into_response());
+            return Ok((
+                StatusCode::UNPROCESSABLE_ENTITY,
+                LoginPage {
+                    email: typed,
+                    error: Some(e.to_string()),
+                },
+            )
+                .into_response());
         }
     };
     let token = otp::request_login_code(&state, &email, &ip).await?;
     // A little longer than the code lives, so an expired code still shows "expired".
-    let cookie = make_cookie(&state, CookieKind::Challenge, token, Some(CODE_VALIDITY + time::Duration::minutes(5)));
+    let cookie = make_cookie(
+        &state,
+        CookieKind::Challenge,
+        token,
+        Some(CODE_VALIDITY + time::Duration::minutes(5)),
+    );
     Ok((jar.add(cookie), Redirect::to("/login/code")).into_response())
 }
 
@@ -75,19 +91,22 @@ fn start_again(state: &AppState, jar: CookieJar, message: &str) -> Response {
     (
         StatusCode::BAD_REQUEST,
         jar.add(removal_cookie(state, CookieKind::Challenge)),
-        StartAgainPage { message: message.to_owned() },
+        StartAgainPage {
+            message: message.to_owned(),
+        },
     )
         .into_response()
 }
 
-const NO_CHALLENGE: &str =
-    "This sign-in has expired or was started in another browser. Please enter your email address again to get a new code.";
+const NO_CHALLENGE: &str = "This sign-in has expired or was started in another browser. Please enter your email address again to get a new code.";
 
 async fn code_form(State(state): State<AppState>, jar: CookieJar) -> Result<Response, AppError> {
     let Some(token) = read_cookie(&state, &jar, CookieKind::Challenge) else {
         return Ok(start_again(&state, jar, NO_CHALLENGE));
     };
-    match db::otp::open_challenge_email(&state.db, &crypto::token_hash(&token), state.clock.now()).await? {
+    match db::otp::open_challenge_email(&state.db, &crypto::token_hash(&token), state.clock.now())
+        .await?
+    {
         Some(email) => Ok(CodePage { email, error: None }.into_response()),
         None => Ok(start_again(&state, jar, NO_CHALLENGE)),
     }
@@ -110,19 +129,35 @@ async fn submit_code(
     let Some(token) = read_cookie(&state, &jar, CookieKind::Challenge) else {
         return Ok(start_again(&state, jar, NO_CHALLENGE));
     };
-    let verified = otp::verify_login_code(&state, &token, &form.code, &ip, &user_agent(&headers)).await?;
+    let verified =
+        otp::verify_login_code(&state, &token, &form.code, &ip, &user_agent(&headers)).await?;
     let rejection = match verified {
         Verified::LoggedIn { session_token } => {
             let jar = jar
                 .add(removal_cookie(&state, CookieKind::Challenge))
-                .add(make_cookie(&state, CookieKind::Session, session_token, None));
+                .add(make_cookie(
+                    &state,
+                    CookieKind::Session,
+                    session_token,
+                    None,
+                ));
             return Ok((jar, Redirect::to("/")).into_response());
         }
         Verified::Rejected(rejection) => rejection,
     };
-    let email = db::otp::open_challenge_email(&state.db, &crypto::token_hash(&token), state.clock.now()).await?.unwrap_or_default();
+    let email =
+        db::otp::open_challenge_email(&state.db, &crypto::token_hash(&token), state.clock.now())
+            .await?
+            .unwrap_or_default();
     let again = |status: StatusCode, message: String| {
-        (status, CodePage { email: email.clone(), error: Some(message) }).into_response()
+        (
+            status,
+            CodePage {
+                email: email.clone(),
+                error: Some(message),
+            },
+        )
+            .into_response()
     };
     Ok(match rejection {
         Rejection::StartAgain => start_again(&state, jar, NO_CHALLENGE),
@@ -179,12 +214,20 @@ fn start_again_with(
     response
 }
 
-async fn logout(State(state): State<AppState>, jar: CookieJar, session: Option<CurrentSession>) -> Result<Response, AppError> {
+async fn logout(
+    State(state): State<AppState>,
+    jar: CookieJar,
+    session: Option<CurrentSession>,
+) -> Result<Response, AppError> {
     if let Some(session) = session {
         db::sessions::delete(&state.db, &session.token_hash).await?;
         tracing::info!(user_id = %session.user_id, "logged out");
     }
-    Ok((jar.add(removal_cookie(&state, CookieKind::Session)), Redirect::to("/login")).into_response())
+    Ok((
+        jar.add(removal_cookie(&state, CookieKind::Session)),
+        Redirect::to("/login"),
+    )
+        .into_response())
 }
 
 async fn logout_everywhere(
@@ -194,5 +237,9 @@ async fn logout_everywhere(
 ) -> Result<Response, AppError> {
     let ended = db::sessions::delete_all_for_user(&state.db, session.user_id).await?;
     tracing::info!(user_id = %session.user_id, sessions = ended, "logged out everywhere");
-    Ok((jar.add(removal_cookie(&state, CookieKind::Session)), Redirect::to("/login")).into_response())
+    Ok((
+        jar.add(removal_cookie(&state, CookieKind::Session)),
+        Redirect::to("/login"),
+    )
+        .into_response())
 }

@@ -9,5 +9,7 @@ use axum::Router;
 use crate::state::AppState;
 
 pub fn router() -> Router<AppState> {
-    Router::new().merge(login::router()).merge(dashboard::router())
+    Router::new()
+        .merge(login::router())
+        .merge(dashboard::router())
 }
