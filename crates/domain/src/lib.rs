@@ -4,8 +4,17 @@
 //! milliseconds. The server crate turns these values into rows, pages and messages.
 #![forbid(unsafe_code)]
 
+pub mod currency;
 pub mod email;
+pub mod money;
 pub mod otp;
+pub mod totals;
+pub mod vat;
 
+pub use currency::{Currency, UnknownCurrency};
 pub use email::{EmailAddress, EmailAddressError};
+pub use money::{Money, parse_decimal};
 pub use otp::{OtpCode, OtpCodeError};
+pub use rust_decimal::Decimal;
+pub use totals::{DocumentInput, DocumentKind, LineInput, PriceEntry, Totals, compute};
+pub use vat::VatCategory;

@@ -10,6 +10,8 @@ async fn health_and_readiness_report_ok() {
     let ready = app.get(&app.client, "/readyz").await;
     assert_eq!(ready.status(), 200);
     assert_eq!(ready.text().await.unwrap(), "ready\n");
+    // With a database URL configured, no embedded cluster is started.
+    assert!(!app.data_dir.join("postgres").exists());
 }
 
 #[tokio::test]

@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# Login benchmark (on demand; not part of the test suite).
+#
+# Starts a release build on a private data directory and measures with wrk, 32
+# concurrent connections on loopback:
+#   - POST /login for a known address and for fresh (unknown) addresses: p95 should be
+#     under 20 ms and the two should match (no account enumeration by timing);
+#   - GET / with a session cookie: p99 should be under 10 ms.
+# Rate limits are raised for the run (a config file); everything else is the default.
+# Usage: bench/login.sh [seconds per scenario, default 10]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+duration="${1:-10}"
+command -v wrk >/dev/null || { apt-get install -y -qq wrk >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq wrk; }; }
+scripts/install-deps
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/fastfaktura-target}"
+cargo build --release --quiet --bin fastfaktura
+bin="$CARGO_TARGET_DIR/release/fastfaktura"
+
+work=$(mktemp -d /tmp/ff-bench.XXXXXX)
+chmod 755 "$work"
+port=18080
+cat > "$work/bench.toml" <<TOML
+[email]
+console = false
+[login]
+codes_per_email_15min = 100000000
+codes_per_email_24h = 100000000
+codes_per_ip_15min = 100000000
+TOML
+"$bin" serve --config "$work/bench.toml" --data-dir "$work/data" --listen "127.0.0.1:$port" > "$work/server.log" 2>&1 &
+server=$!
+trap 'kill -TERM $server 2>/dev/null; wait $server 2>/dev/null; rm -rf "$work"' EXIT
+for _ in $(seq 1 120); do curl -sf "http://127.0.0.1:$port/readyz" >/dev/null && break; sleep 0.5; done
+
+# Sign in once (reads the code from the dev outbox) to get a session and a known address.
+jar="$work/cookies"
+curl -s -c "$jar" -b "$jar" -o /dev/null -X POST -d 'email=known@bench.example' "http://127.0.0.1:$port/login"
+for _ in $(seq 1 50); do ls "$work/data/outbox/"*.eml >/dev/null 2>&1 && break; sleep 0.2; done
+code=$(grep -A2 'sign-in code is:' "$work/data/outbox/"*.eml | grep -oE '[0-9]{6}' | head -n1)
+curl -s -c "$jar" -b "$jar" -o /dev/null -X POST -d "code=$code" "http://127.0.0.1:$port/login/code"
+session=$(awk '$6 == "ff_session" {print $7}' "$jar")
+[ -n "$session" ] || { echo "could not sign in for the benchmark" >&2; exit 1; }
+
+percentiles='
+done = function(summary, latency, requests)
+  io.write(string.format("  requests %d, errors %d, p50 %.2f ms, p95 %.2f ms, p99 %.2f ms\n",
+    summary.requests, summary.errors.status + summary.errors.connect + summary.errors.timeout,
+    latency:percentile(50) / 1000, latency:percentile(95) / 1000, latency:percentile(99) / 1000))
+end'
+cat > "$work/known.lua" <<LUA
+wrk.method = "POST"
+wrk.body = "email=known@bench.example"
+wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
+$percentiles
+LUA
+cat > "$work/unknown.lua" <<LUA
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
+local n = 0
+local thread_id = math.random(1, 1000000000)
+request = function()
+  n = n + 1
+  return wrk.format(nil, nil, nil, "email=new-" .. thread_id .. "-" .. n .. "@bench.example")
+end
+$percentiles
+LUA
+cat > "$work/page.lua" <<LUA
+wrk.headers["Cookie"] = "ff_session=$session"
+$percentiles
+LUA
+
+echo "POST /login, known address (target p95 < 20 ms):"
+wrk -t2 -c32 -d"${duration}s" -s "$work/known.lua" "http://127.0.0.1:$port/login" | grep requests
+echo "POST /login, unknown addresses (target p95 < 20 ms, same as known):"
+wrk -t2 -c32 -d"${duration}s" -s "$work/unknown.lua" "http://127.0.0.1:$port/login" | grep requests
+echo "GET / signed in (target p99 < 10 ms):"
+wrk -t2 -c32 -d"${duration}s" -s "$work/page.lua" "http://127.0.0.1:$port/" | grep requests
