@@ -6,6 +6,7 @@
 
 pub mod currency;
 pub mod email;
+pub mod identifiers;
 pub mod money;
 pub mod otp;
 pub mod totals;

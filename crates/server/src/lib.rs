@@ -12,6 +12,7 @@ pub mod crypto;
 pub mod db;
 pub mod http;
 pub mod integrations;
+pub mod invoicing;
 pub mod jobs;
 pub mod startup;
 pub mod state;

@@ -5,7 +5,10 @@
 //! `impl PgExecutor` so the same call works on the pool or inside a caller's
 //! transaction; that is how a job is enqueued atomically with the row that causes it.
 
+pub mod businesses;
+pub mod customers;
 pub mod embedded;
+pub mod invoices;
 pub mod otp;
 pub mod rate_limits;
 pub mod sessions;

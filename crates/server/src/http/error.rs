@@ -22,6 +22,9 @@ pub enum AppError {
     Forbidden(String),
     #[error("page not found")]
     NotFound,
+    /// The request conflicts with the current state (issued, edited meanwhile).
+    #[error("{0}")]
+    Conflict(String),
     #[error("{message}")]
     TooManyRequests {
         message: String,
@@ -94,6 +97,7 @@ impl IntoResponse for AppError {
             AppError::BadRequest(m) => (StatusCode::BAD_REQUEST, "That did not work", m.clone()),
             AppError::PayloadTooLarge(m) => (StatusCode::PAYLOAD_TOO_LARGE, "Too large", m.clone()),
             AppError::Forbidden(m) => (StatusCode::FORBIDDEN, "Not allowed", m.clone()),
+            AppError::Conflict(m) => (StatusCode::CONFLICT, "Not saved", m.clone()),
             AppError::NotFound => (
                 StatusCode::NOT_FOUND,
                 "Not found",

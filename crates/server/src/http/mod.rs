@@ -88,3 +88,17 @@ pub fn user_agent(headers: &axum::http::HeaderMap) -> String {
         .take(200)
         .collect()
 }
+
+/// An id from the path; anything that is not a UUID is simply "not found".
+#[derive(Debug, Clone, Copy)]
+pub struct IdPath(pub uuid::Uuid);
+
+impl<S: Send + Sync> FromRequestParts<S> for IdPath {
+    type Rejection = error::AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let axum::extract::Path(raw) =
+            axum::extract::Path::<String>::from_request_parts(parts, state).await.map_err(|_| error::AppError::NotFound)?;
+        raw.parse().map(IdPath).map_err(|_| error::AppError::NotFound)
+    }
+}

@@ -2,7 +2,10 @@
 
 use axum::{Router, extract::State, response::Response, routing::get};
 
-use super::pages::DashboardPage;
+use super::{
+    invoice_views::money,
+    pages::{DashboardPage, SummaryRow},
+};
 use crate::{auth::session::CurrentSession, db, http::error::AppError, state::AppState};
 
 pub fn router() -> Router<AppState> {
@@ -17,10 +20,18 @@ async fn dashboard(
     let view = db::users::dashboard_view(&state.db, session.user_id, session.business_id)
         .await?
         .ok_or(AppError::NotFound)?;
-    Ok(DashboardPage {
-        email: view.email,
-        business_name: view.business_name,
-        role: view.role,
-    }
-    .into_response())
+    let profile = db::businesses::profile(&state.db, session.business_id).await?;
+    let summary = db::invoices::summary(&state.db, session.business_id, state.clock.now().date())
+        .await?
+        .into_iter()
+        .map(|s| SummaryRow {
+            outstanding: money(s.outstanding, &s.currency),
+            overdue: money(s.overdue, &s.currency),
+            paid_this_month: money(s.paid_this_month, &s.currency),
+            currency: s.currency,
+        })
+        .collect();
+    let profile_incomplete = profile.address_line.is_empty() || profile.city.is_empty();
+    Ok(DashboardPage { email: view.email, business_name: view.business_name, role: view.role, summary, profile_incomplete }
+        .into_response())
 }

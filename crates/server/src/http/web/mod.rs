@@ -1,8 +1,13 @@
 //! Server-rendered pages for signed-in users and the login flow.
 
+pub mod customers;
 pub mod dashboard;
+pub mod forms;
+pub mod invoice_views;
+pub mod invoices;
 pub mod login;
 pub mod pages;
+pub mod settings;
 
 use axum::Router;
 

@@ -3,6 +3,20 @@
 use askama::Template;
 use askama_web::WebTemplate;
 
+use super::{
+    forms::FieldErrors,
+    invoice_views::{EditorLine, ListRow, TotalsView},
+};
+use crate::db::{businesses::BusinessProfile, customers::{Customer, CustomerFields}};
+
+/// Figures for one currency on the dashboard.
+pub struct SummaryRow {
+    pub currency: String,
+    pub outstanding: String,
+    pub overdue: String,
+    pub paid_this_month: String,
+}
+
 #[derive(Template, WebTemplate)]
 #[template(path = "login.html")]
 pub struct LoginPage {
@@ -29,6 +43,105 @@ pub struct DashboardPage {
     pub email: String,
     pub business_name: String,
     pub role: String,
+    pub summary: Vec<SummaryRow>,
+    pub profile_incomplete: bool,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "settings.html")]
+pub struct SettingsPage {
+    pub p: BusinessProfile,
+    pub errors: FieldErrors,
+    pub saved: bool,
+    pub currencies: Vec<(&'static str, &'static str)>,
+}
+
+impl SettingsPage {
+    pub fn new(p: BusinessProfile, errors: FieldErrors, saved: bool) -> Self {
+        let currencies = fastfaktura_domain::Currency::all().map(|(c, name)| (c.code(), name)).collect();
+        Self { p, errors, saved, currencies }
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "customers.html")]
+pub struct CustomersPage {
+    pub customers: Vec<Customer>,
+    pub q: String,
+    pub page: i64,
+    pub has_next: bool,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "customer_form.html")]
+pub struct CustomerFormPage {
+    pub id: Option<uuid::Uuid>,
+    pub fields: CustomerFields,
+    pub errors: FieldErrors,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "invoices.html")]
+pub struct InvoicesPage {
+    pub invoices: Vec<ListRow>,
+    pub q: String,
+    pub page: i64,
+    pub has_next: bool,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "invoice_new.html")]
+pub struct NewInvoicePage {
+    pub customers: Vec<Customer>,
+    pub error: Option<String>,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "invoice_edit.html")]
+pub struct InvoiceEditPage {
+    pub id: String,
+    pub is_credit_note: bool,
+    pub version: i32,
+    pub customer_id: String,
+    pub customers: Vec<Customer>,
+    pub currency: String,
+    pub price_entry: String,
+    pub discount_percent: String,
+    pub note: String,
+    pub lines: Vec<EditorLine>,
+    pub totals: Option<TotalsView>,
+    pub vat_categories: Vec<(&'static str, &'static str)>,
+    pub errors: FieldErrors,
+}
+
+pub struct PaymentRow {
+    pub paid_on: String,
+    pub amount: String,
+    pub method: String,
+    pub reference: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "invoice_view.html")]
+pub struct InvoiceViewPage {
+    pub id: String,
+    pub title: &'static str,
+    pub number: String,
+    pub status: &'static str,
+    pub customer_name: String,
+    pub issue_date: String,
+    pub due_date: String,
+    pub note: String,
+    pub lines: Vec<EditorLine>,
+    pub totals: TotalsView,
+    pub payments: Vec<PaymentRow>,
+    pub open: String,
+    pub can_pay: bool,
+    pub can_credit: bool,
+    /// (id, number) of the invoice a credit note corrects.
+    pub credited: Option<(String, String)>,
+    pub today: String,
+    pub payment_error: Option<String>,
 }
 
 #[derive(Template, WebTemplate)]

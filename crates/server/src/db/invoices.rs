@@ -1,0 +1,434 @@
+//! Invoices and credit notes, their lines, numbering and payments.
+//!
+//! Drafts change freely (guarded by an optimistic `version`); issued documents are
+//! immutable, in this code and in database triggers. A number is taken from the
+//! series row inside the issuing transaction: the row lock orders concurrent issuers,
+//! and a rolled-back issue gives its number back, so there are no gaps.
+
+use rust_decimal::Decimal;
+use sqlx::{PgConnection, PgExecutor};
+use time::{Date, OffsetDateTime};
+use uuid::Uuid;
+
+#[derive(Debug, Clone)]
+pub struct Invoice {
+    pub id: Uuid,
+    pub kind: String,
+    pub status: String,
+    pub customer_id: Uuid,
+    pub currency: String,
+    pub price_entry: String,
+    pub discount_percent: Decimal,
+    pub note: String,
+    pub issue_date: Option<Date>,
+    pub due_date: Option<Date>,
+    pub number: Option<String>,
+    pub credited_invoice_id: Option<Uuid>,
+    pub payable: Option<Decimal>,
+    pub version: i32,
+    pub voided: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct Line {
+    pub description: String,
+    pub quantity: Decimal,
+    pub unit: String,
+    pub unit_price: Decimal,
+    pub discount_percent: Decimal,
+    pub vat_category: String,
+    pub vat_rate: Decimal,
+    pub exemption_reason: String,
+}
+
+pub struct NewDraft<'a> {
+    pub kind: &'a str,
+    pub customer_id: Uuid,
+    pub currency: &'a str,
+    pub price_entry: &'a str,
+    pub credited_invoice_id: Option<Uuid>,
+}
+
+pub async fn create_draft(
+    conn: &mut PgConnection,
+    business_id: Uuid,
+    draft: NewDraft<'_>,
+    now: OffsetDateTime,
+) -> Result<Uuid, sqlx::Error> {
+    let id = Uuid::new_v4();
+    sqlx::query!(
+        r#"INSERT INTO invoices (business_id, id, kind, customer_id, currency, price_entry, credited_invoice_id, created_at, updated_at)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8)"#,
+        business_id,
+        id,
+        draft.kind,
+        draft.customer_id,
+        draft.currency,
+        draft.price_entry,
+        draft.credited_invoice_id,
+        now
+    )
+    .execute(conn)
+    .await?;
+    Ok(id)
+}
+
+/// The invoice; with `lock`, row-locked until the transaction ends.
+pub async fn find(db: impl PgExecutor<'_>, business_id: Uuid, id: Uuid) -> Result<Option<Invoice>, sqlx::Error> {
+    sqlx::query_as!(
+        Invoice,
+        r#"SELECT id, kind, status, customer_id, currency, price_entry, discount_percent, note, issue_date, due_date,
+                  number, credited_invoice_id, payable, version, voided_at IS NOT NULL AS "voided!"
+           FROM invoices WHERE business_id = $1 AND id = $2"#,
+        business_id,
+        id
+    )
+    .fetch_optional(db)
+    .await
+}
+
+pub async fn find_for_update(conn: &mut PgConnection, business_id: Uuid, id: Uuid) -> Result<Option<Invoice>, sqlx::Error> {
+    sqlx::query_as!(
+        Invoice,
+        r#"SELECT id, kind, status, customer_id, currency, price_entry, discount_percent, note, issue_date, due_date,
+                  number, credited_invoice_id, payable, version, voided_at IS NOT NULL AS "voided!"
+           FROM invoices WHERE business_id = $1 AND id = $2 FOR UPDATE"#,
+        business_id,
+        id
+    )
+    .fetch_optional(conn)
+    .await
+}
+
+pub async fn lines(db: impl PgExecutor<'_>, business_id: Uuid, invoice_id: Uuid) -> Result<Vec<Line>, sqlx::Error> {
+    sqlx::query_as!(
+        Line,
+        r#"SELECT description, quantity, unit, unit_price, discount_percent, vat_category, vat_rate, exemption_reason
+           FROM invoice_lines WHERE business_id = $1 AND invoice_id = $2 ORDER BY position"#,
+        business_id,
+        invoice_id
+    )
+    .fetch_all(db)
+    .await
+}
+
+pub struct DraftHeader<'a> {
+    pub customer_id: Uuid,
+    pub currency: &'a str,
+    pub price_entry: &'a str,
+    pub discount_percent: Decimal,
+    pub note: &'a str,
+}
+
+/// Why a draft could not be saved.
+#[derive(Debug, PartialEq, Eq)]
+pub enum SaveRefused {
+    NotFound,
+    Issued,
+    /// Someone saved a newer version first.
+    Conflict,
+}
+
+/// Replaces a draft's header and lines if it is still a draft at `expected_version`.
+pub async fn save_draft(
+    conn: &mut PgConnection,
+    business_id: Uuid,
+    id: Uuid,
+    expected_version: i32,
+    header: DraftHeader<'_>,
+    new_lines: &[Line],
+    now: OffsetDateTime,
+) -> Result<Result<i32, SaveRefused>, sqlx::Error> {
+    let updated = sqlx::query_scalar!(
+        r#"UPDATE invoices SET customer_id = $4, currency = $5, price_entry = $6, discount_percent = $7, note = $8,
+                  version = version + 1, updated_at = $9
+           WHERE business_id = $1 AND id = $2 AND status = 'draft' AND version = $3
+           RETURNING version"#,
+        business_id,
+        id,
+        expected_version,
+        header.customer_id,
+        header.currency,
+        header.price_entry,
+        header.discount_percent,
+        header.note,
+        now
+    )
+    .fetch_optional(&mut *conn)
+    .await?;
+    let Some(version) = updated else {
+        return Ok(Err(match find(&mut *conn, business_id, id).await? {
+            None => SaveRefused::NotFound,
+            Some(i) if i.status != "draft" => SaveRefused::Issued,
+            Some(_) => SaveRefused::Conflict,
+        }));
+    };
+    sqlx::query!("DELETE FROM invoice_lines WHERE business_id = $1 AND invoice_id = $2", business_id, id)
+        .execute(&mut *conn)
+        .await?;
+    insert_lines(conn, business_id, id, new_lines).await?;
+    Ok(Ok(version))
+}
+
+pub async fn insert_lines(conn: &mut PgConnection, business_id: Uuid, invoice_id: Uuid, new_lines: &[Line]) -> Result<(), sqlx::Error> {
+    for (i, l) in new_lines.iter().enumerate() {
+        sqlx::query!(
+            r#"INSERT INTO invoice_lines (business_id, invoice_id, position, description, quantity, unit, unit_price,
+                                         discount_percent, vat_category, vat_rate, exemption_reason)
+               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)"#,
+            business_id,
+            invoice_id,
+            i as i32 + 1,
+            l.description,
+            l.quantity,
+            l.unit,
+            l.unit_price,
+            l.discount_percent,
+            l.vat_category,
+            l.vat_rate,
+            l.exemption_reason
+        )
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(())
+}
+
+pub async fn delete_draft(db: impl PgExecutor<'_>, business_id: Uuid, id: Uuid) -> Result<bool, sqlx::Error> {
+    Ok(sqlx::query!("DELETE FROM invoices WHERE business_id = $1 AND id = $2 AND status = 'draft'", business_id, id)
+        .execute(db)
+        .await?
+        .rows_affected()
+        == 1)
+}
+
+/// A number taken from a series: its text, its year (0 without yearly reset) and its
+/// sequence number.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TakenNumber {
+    pub text: String,
+    pub year: i32,
+    pub seq: i64,
+}
+
+/// Takes the next number of the business's `kind` series. The series row stays locked
+/// until the caller's transaction ends: that is what makes numbering gap-free.
+pub async fn take_number(conn: &mut PgConnection, business_id: Uuid, kind: &str, year: i32) -> Result<TakenNumber, sqlx::Error> {
+    let prefix = if kind == "credit_note" { "CN-" } else { "" };
+    sqlx::query!(
+        r#"INSERT INTO numbering_series (business_id, kind, prefix, counter_year) VALUES ($1, $2, $3, $4)
+           ON CONFLICT (business_id, kind) DO NOTHING"#,
+        business_id,
+        kind,
+        prefix,
+        year
+    )
+    .execute(&mut *conn)
+    .await?;
+    let row = sqlx::query!(
+        r#"UPDATE numbering_series SET
+               last_number = CASE WHEN yearly_reset AND counter_year <> $3 THEN 1 ELSE last_number + 1 END,
+               counter_year = CASE WHEN yearly_reset THEN $3 ELSE counter_year END
+           WHERE business_id = $1 AND kind = $2
+           RETURNING prefix, yearly_reset, padding, counter_year, last_number"#,
+        business_id,
+        kind,
+        year
+    )
+    .fetch_one(&mut *conn)
+    .await?;
+    let width = usize::try_from(row.padding).unwrap_or(4);
+    let (text, year) = if row.yearly_reset {
+        (format!("{}{}-{:0width$}", row.prefix, row.counter_year, row.last_number), row.counter_year)
+    } else {
+        (format!("{}{:0width$}", row.prefix, row.last_number), 0)
+    };
+    Ok(TakenNumber { text, year, seq: row.last_number })
+}
+
+pub struct Issued<'a> {
+    pub number: &'a TakenNumber,
+    pub issue_date: Date,
+    pub due_date: Date,
+    pub tax_exclusive: Decimal,
+    pub vat_total: Decimal,
+    pub payable: Decimal,
+}
+
+pub async fn mark_issued(
+    conn: &mut PgConnection,
+    business_id: Uuid,
+    id: Uuid,
+    issued: Issued<'_>,
+    now: OffsetDateTime,
+) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        r#"UPDATE invoices SET status = 'issued', number = $3, number_year = $4, number_seq = $5, issue_date = $6,
+                  due_date = $7, tax_exclusive = $8, vat_total = $9, payable = $10, issued_at = $11, updated_at = $11,
+                  version = version + 1
+           WHERE business_id = $1 AND id = $2 AND status = 'draft'"#,
+        business_id,
+        id,
+        issued.number.text,
+        issued.number.year,
+        issued.number.seq,
+        issued.issue_date,
+        issued.due_date,
+        issued.tax_exclusive,
+        issued.vat_total,
+        issued.payable,
+        now
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Sum of issued credit notes against an invoice.
+pub async fn credited_total(db: impl PgExecutor<'_>, business_id: Uuid, invoice_id: Uuid) -> Result<Decimal, sqlx::Error> {
+    Ok(sqlx::query_scalar!(
+        r#"SELECT coalesce(sum(payable), 0) AS "total!" FROM invoices
+           WHERE business_id = $1 AND credited_invoice_id = $2 AND status = 'issued'"#,
+        business_id,
+        invoice_id
+    )
+    .fetch_one(db)
+    .await?)
+}
+
+pub async fn mark_voided(conn: &mut PgConnection, business_id: Uuid, id: Uuid, now: OffsetDateTime) -> Result<(), sqlx::Error> {
+    sqlx::query!("UPDATE invoices SET voided_at = $3 WHERE business_id = $1 AND id = $2 AND voided_at IS NULL", business_id, id, now)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+#[derive(Debug, Clone)]
+pub struct Payment {
+    pub paid_on: Date,
+    pub amount: Decimal,
+    pub method: String,
+    pub reference: String,
+}
+
+pub async fn payments(db: impl PgExecutor<'_>, business_id: Uuid, invoice_id: Uuid) -> Result<Vec<Payment>, sqlx::Error> {
+    sqlx::query_as!(
+        Payment,
+        "SELECT paid_on, amount, method, reference FROM payments WHERE business_id = $1 AND invoice_id = $2 ORDER BY paid_on, created_at",
+        business_id,
+        invoice_id
+    )
+    .fetch_all(db)
+    .await
+}
+
+pub async fn record_payment(
+    conn: &mut PgConnection,
+    business_id: Uuid,
+    invoice_id: Uuid,
+    p: &Payment,
+    now: OffsetDateTime,
+) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        r#"INSERT INTO payments (business_id, id, invoice_id, paid_on, amount, method, reference, created_at)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"#,
+        business_id,
+        Uuid::new_v4(),
+        invoice_id,
+        p.paid_on,
+        p.amount,
+        p.method,
+        p.reference,
+        now
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// One row of the invoice list, with what is still open.
+#[derive(Debug, Clone)]
+pub struct ListedInvoice {
+    pub id: Uuid,
+    pub kind: String,
+    pub status: String,
+    pub number: Option<String>,
+    pub customer_name: String,
+    pub currency: String,
+    pub issue_date: Option<Date>,
+    pub due_date: Option<Date>,
+    pub payable: Option<Decimal>,
+    pub paid: Decimal,
+    pub credited: Decimal,
+    pub voided: bool,
+}
+
+pub async fn list(
+    db: impl PgExecutor<'_>,
+    business_id: Uuid,
+    search: &str,
+    limit: i64,
+    offset: i64,
+) -> Result<Vec<ListedInvoice>, sqlx::Error> {
+    let pattern = format!("%{}%", search.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
+    sqlx::query_as!(
+        ListedInvoice,
+        r#"SELECT i.id, i.kind, i.status, i.number, c.name AS customer_name, i.currency, i.issue_date, i.due_date, i.payable,
+                  coalesce((SELECT sum(p.amount) FROM payments p WHERE p.business_id = i.business_id AND p.invoice_id = i.id), 0) AS "paid!",
+                  coalesce((SELECT sum(cn.payable) FROM invoices cn WHERE cn.business_id = i.business_id
+                             AND cn.credited_invoice_id = i.id AND cn.status = 'issued'), 0) AS "credited!",
+                  i.voided_at IS NOT NULL AS "voided!"
+           FROM invoices i JOIN customers c ON c.business_id = i.business_id AND c.id = i.customer_id
+           WHERE i.business_id = $1 AND (c.name ILIKE $2 OR coalesce(i.number, '') ILIKE $2)
+           ORDER BY i.created_at DESC, i.id
+           LIMIT $3 OFFSET $4"#,
+        business_id,
+        pattern,
+        limit,
+        offset
+    )
+    .fetch_all(db)
+    .await
+}
+
+/// Dashboard figures for one currency.
+#[derive(Debug, Clone)]
+pub struct CurrencySummary {
+    pub currency: String,
+    pub outstanding: Decimal,
+    pub overdue: Decimal,
+    pub paid_this_month: Decimal,
+}
+
+pub async fn summary(db: impl PgExecutor<'_>, business_id: Uuid, today: Date) -> Result<Vec<CurrencySummary>, sqlx::Error> {
+    let month_start = today.replace_day(1).unwrap_or(today);
+    sqlx::query_as!(
+        CurrencySummary,
+        r#"WITH open AS (
+               SELECT i.currency, i.due_date,
+                      i.payable
+                        - coalesce((SELECT sum(p.amount) FROM payments p WHERE p.business_id = i.business_id AND p.invoice_id = i.id), 0)
+                        - coalesce((SELECT sum(cn.payable) FROM invoices cn WHERE cn.business_id = i.business_id
+                                     AND cn.credited_invoice_id = i.id AND cn.status = 'issued'), 0) AS open_amount
+               FROM invoices i
+               WHERE i.business_id = $1 AND i.kind = 'invoice' AND i.status = 'issued' AND i.voided_at IS NULL
+           ),
+           paid AS (
+               SELECT i.currency, sum(p.amount) AS amount
+               FROM payments p JOIN invoices i ON i.business_id = p.business_id AND i.id = p.invoice_id
+               WHERE p.business_id = $1 AND p.paid_on >= $3
+               GROUP BY i.currency
+           ),
+           currencies AS (SELECT currency FROM open UNION SELECT currency FROM paid)
+           SELECT c.currency AS "currency!",
+                  coalesce((SELECT sum(open_amount) FROM open o WHERE o.currency = c.currency AND open_amount > 0), 0) AS "outstanding!",
+                  coalesce((SELECT sum(open_amount) FROM open o WHERE o.currency = c.currency AND open_amount > 0 AND o.due_date < $2), 0) AS "overdue!",
+                  coalesce((SELECT amount FROM paid WHERE paid.currency = c.currency), 0) AS "paid_this_month!"
+           FROM currencies c ORDER BY c.currency"#,
+        business_id,
+        today,
+        month_start
+    )
+    .fetch_all(db)
+    .await
+}

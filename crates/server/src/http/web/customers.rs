@@ -1,0 +1,167 @@
+//! Customers: list with search and pagination, create, edit, archive.
+
+use axum::{
+    Form, Router,
+    extract::{Query, State, rejection::FormRejection},
+    http::StatusCode,
+    response::{IntoResponse, Redirect, Response},
+    routing::{get, post},
+};
+use fastfaktura_domain::{Currency, EmailAddress, identifiers};
+use serde::Deserialize;
+
+
+use super::{
+    forms::{FieldErrors, optional, required},
+    pages::{CustomerFormPage, CustomersPage},
+};
+use crate::{
+    auth::session::CurrentSession,
+    db::{self, customers::CustomerFields},
+    http::{IdPath, error::AppError},
+    state::AppState,
+};
+
+pub const PAGE_SIZE: i64 = 50;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/customers", get(list).post(create))
+        .route("/customers/new", get(new_form))
+        .route("/customers/{id}", get(edit_form).post(update))
+        .route("/customers/{id}/archive", post(archive))
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct ListQuery {
+    pub q: String,
+    pub page: Option<u32>,
+}
+
+impl ListQuery {
+    pub fn page(&self) -> i64 {
+        i64::from(self.page.unwrap_or(1).clamp(1, 10_000))
+    }
+}
+
+async fn list(State(state): State<AppState>, session: CurrentSession, Query(query): Query<ListQuery>) -> Result<Response, AppError> {
+    let page = query.page();
+    let mut customers = db::customers::list(&state.db, session.business_id, query.q.trim(), PAGE_SIZE + 1, (page - 1) * PAGE_SIZE).await?;
+    let has_next = customers.len() as i64 > PAGE_SIZE;
+    customers.truncate(PAGE_SIZE as usize);
+    Ok(CustomersPage { customers, q: query.q.clone(), page, has_next }.into_response())
+}
+
+async fn new_form(State(state): State<AppState>, session: CurrentSession) -> Result<Response, AppError> {
+    let profile = db::businesses::profile(&state.db, session.business_id).await?;
+    let fields = CustomerFields {
+        kind: "business".into(),
+        country: profile.country,
+        currency: profile.default_currency,
+        language: profile.invoice_language,
+        ..CustomerFields::default()
+    };
+    Ok(CustomerFormPage { id: None, fields, errors: FieldErrors::default() }.into_response())
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct CustomerForm {
+    kind: String,
+    name: String,
+    email: String,
+    phone: String,
+    vat_number: String,
+    address_line: String,
+    postal_code: String,
+    city: String,
+    country: String,
+    language: String,
+    currency: String,
+}
+
+fn validate(form: &CustomerForm) -> (CustomerFields, FieldErrors) {
+    let mut errors = FieldErrors::default();
+    let country = errors.check("country", "Country", identifiers::country(&form.country), form.country.clone());
+    let fields = CustomerFields {
+        kind: errors.check(
+            "kind",
+            "Type",
+            matches!(form.kind.as_str(), "business" | "person").then(|| form.kind.clone()).ok_or_else(|| "must be a business or a person".to_owned()),
+            "business".into(),
+        ),
+        name: errors.check("name", "Name", required(&form.name, 200), form.name.clone()),
+        email: errors.check(
+            "email",
+            "Email",
+            if form.email.trim().is_empty() {
+                Ok(String::new())
+            } else {
+                EmailAddress::parse(&form.email).map(|e| e.to_string()).map_err(|e| e.to_string().to_lowercase())
+            },
+            form.email.clone(),
+        ),
+        phone: errors.check("phone", "Phone", identifiers::phone_e164(&form.phone), form.phone.clone()),
+        vat_number: errors.check("vat_number", "VAT number", identifiers::vat_id(&form.vat_number, &country), form.vat_number.clone()),
+        address_line: errors.check("address_line", "Address", optional(&form.address_line, 200), form.address_line.clone()),
+        postal_code: errors.check("postal_code", "Postal code", optional(&form.postal_code, 20), form.postal_code.clone()),
+        city: errors.check("city", "City", optional(&form.city, 100), form.city.clone()),
+        language: errors.check(
+            "language",
+            "Language",
+            matches!(form.language.as_str(), "en" | "is").then(|| form.language.clone()).ok_or_else(|| "must be English or Icelandic".to_owned()),
+            "en".into(),
+        ),
+        currency: errors.check(
+            "currency",
+            "Currency",
+            Currency::parse(&form.currency).map(|c| c.code().to_owned()).map_err(|e| e.to_string()),
+            form.currency.clone(),
+        ),
+        country,
+    };
+    (fields, errors)
+}
+
+async fn create(
+    State(state): State<AppState>,
+    session: CurrentSession,
+    form: Result<Form<CustomerForm>, FormRejection>,
+) -> Result<Response, AppError> {
+    let Form(form) = form?;
+    let (fields, errors) = validate(&form);
+    if !errors.is_empty() {
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, CustomerFormPage { id: None, fields, errors }).into_response());
+    }
+    db::customers::create(&state.db, session.business_id, &fields, state.clock.now()).await?;
+    Ok(Redirect::to("/customers").into_response())
+}
+
+async fn edit_form(State(state): State<AppState>, session: CurrentSession, IdPath(id): IdPath) -> Result<Response, AppError> {
+    let customer = db::customers::find(&state.db, session.business_id, id).await?.ok_or(AppError::NotFound)?;
+    Ok(CustomerFormPage { id: Some(id), fields: customer.fields(), errors: FieldErrors::default() }.into_response())
+}
+
+async fn update(
+    State(state): State<AppState>,
+    session: CurrentSession,
+    IdPath(id): IdPath,
+    form: Result<Form<CustomerForm>, FormRejection>,
+) -> Result<Response, AppError> {
+    let Form(form) = form?;
+    let (fields, errors) = validate(&form);
+    if !errors.is_empty() {
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, CustomerFormPage { id: Some(id), fields, errors }).into_response());
+    }
+    if !db::customers::update(&state.db, session.business_id, id, &fields).await? {
+        return Err(AppError::NotFound);
+    }
+    Ok(Redirect::to("/customers").into_response())
+}
+
+async fn archive(State(state): State<AppState>, session: CurrentSession, IdPath(id): IdPath) -> Result<Response, AppError> {
+    db::customers::find(&state.db, session.business_id, id).await?.ok_or(AppError::NotFound)?;
+    db::customers::archive(&state.db, session.business_id, id, state.clock.now()).await?;
+    Ok(Redirect::to("/customers").into_response())
+}

@@ -1,0 +1,417 @@
+//! Invoices and credit notes in the browser: list, create a draft, edit it with totals
+//! recomputed on every save, issue it, record payments, and credit it.
+//!
+//! The editor works without JavaScript: it always offers a few blank line rows, and
+//! saving recomputes the totals with the one calculation.
+
+use axum::{
+    Form, Router,
+    extract::{Query, State, rejection::FormRejection},
+    http::StatusCode,
+    response::{IntoResponse, Redirect, Response},
+    routing::{get, post},
+};
+use fastfaktura_domain::{Currency, Decimal, VatCategory, parse_decimal, totals::QUANTITY_DECIMALS};
+use serde::Deserialize;
+use time::{Date, format_description::well_known::Iso8601};
+use uuid::Uuid;
+
+use super::{
+    customers::{ListQuery, PAGE_SIZE},
+    forms::{FieldErrors, field, indexed_rows},
+    invoice_views::{EditorLine, ListRow, TotalsView, money, status_label},
+    pages::{InvoiceEditPage, InvoiceViewPage, InvoicesPage, NewInvoicePage, PaymentRow},
+};
+use crate::{
+    auth::session::CurrentSession,
+    db::{
+        self,
+        invoices::{DraftHeader, Invoice, Line, NewDraft, Payment, SaveRefused},
+    },
+    http::{IdPath, error::AppError},
+    invoicing::{self, InvoicingError},
+    state::AppState,
+};
+
+/// Blank rows the editor offers for new lines.
+const BLANK_ROWS: usize = 3;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/invoices", get(list).post(create))
+        .route("/invoices/new", get(new_form))
+        .route("/invoices/{id}", get(show).post(save))
+        .route("/invoices/{id}/payments", post(add_payment))
+        .route("/invoices/{id}/credit-note", post(credit_note))
+}
+
+impl From<InvoicingError> for AppError {
+    fn from(e: InvoicingError) -> Self {
+        match e {
+            InvoicingError::NotFound => AppError::NotFound,
+            InvoicingError::Invalid(m) => AppError::BadRequest(m),
+            InvoicingError::Conflict(m) => AppError::Conflict(m),
+            InvoicingError::Database(e) => e.into(),
+        }
+    }
+}
+
+async fn list(State(state): State<AppState>, session: CurrentSession, Query(query): Query<ListQuery>) -> Result<Response, AppError> {
+    let page = query.page();
+    let today = state.clock.now().date();
+    let mut rows = db::invoices::list(&state.db, session.business_id, query.q.trim(), PAGE_SIZE + 1, (page - 1) * PAGE_SIZE).await?;
+    let has_next = rows.len() as i64 > PAGE_SIZE;
+    rows.truncate(PAGE_SIZE as usize);
+    let invoices = rows.iter().map(|r| ListRow::from_listed(r, today)).collect();
+    Ok(InvoicesPage { invoices, q: query.q.clone(), page, has_next }.into_response())
+}
+
+async fn new_form(State(state): State<AppState>, session: CurrentSession) -> Result<Response, AppError> {
+    let customers = db::customers::list(&state.db, session.business_id, "", 500, 0).await?;
+    Ok(NewInvoicePage { customers, error: None }.into_response())
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct NewInvoiceForm {
+    customer_id: String,
+    price_entry: String,
+}
+
+async fn create(
+    State(state): State<AppState>,
+    session: CurrentSession,
+    form: Result<Form<NewInvoiceForm>, FormRejection>,
+) -> Result<Response, AppError> {
+    let Form(form) = form?;
+    let customer = match form.customer_id.parse::<Uuid>() {
+        Ok(id) => db::customers::find(&state.db, session.business_id, id).await?,
+        Err(_) => None,
+    };
+    let Some(customer) = customer.filter(|c| !c.archived) else {
+        let customers = db::customers::list(&state.db, session.business_id, "", 500, 0).await?;
+        let page = NewInvoicePage { customers, error: Some("Customer: please choose who the invoice is for.".into()) };
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+    };
+    let price_entry = if form.price_entry == "gross" { "gross" } else { "net" };
+    let mut tx = state.db.begin().await?;
+    let id = db::invoices::create_draft(
+        &mut tx,
+        session.business_id,
+        NewDraft { kind: "invoice", customer_id: customer.id, currency: &customer.currency, price_entry, credited_invoice_id: None },
+        state.clock.now(),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Redirect::to(&format!("/invoices/{id}")).into_response())
+}
+
+async fn show(State(state): State<AppState>, session: CurrentSession, IdPath(id): IdPath) -> Result<Response, AppError> {
+    let invoice = db::invoices::find(&state.db, session.business_id, id).await?.ok_or(AppError::NotFound)?;
+    let lines = db::invoices::lines(&state.db, session.business_id, id).await?;
+    if invoice.status == "draft" {
+        let editor_lines = lines.iter().map(EditorLine::from_stored).collect();
+        return Ok(editor_page(&state, session.business_id, &invoice, editor_lines, FieldErrors::default()).await?.into_response());
+    }
+    Ok(view_page(&state, session.business_id, invoice, &lines, None).await?.into_response())
+}
+
+async fn editor_page(
+    state: &AppState,
+    business_id: Uuid,
+    invoice: &Invoice,
+    mut lines: Vec<EditorLine>,
+    errors: FieldErrors,
+) -> Result<InvoiceEditPage, AppError> {
+    let customers = db::customers::list(&state.db, business_id, "", 500, 0).await?;
+    // Totals of what is stored (or of what was typed, when it parses).
+    let parsed = parse_lines(&lines, invoice.kind == "credit_note").ok();
+    let totals = parsed
+        .as_ref()
+        .and_then(|stored| invoicing::totals(invoice, stored).ok())
+        .inspect(|t| {
+            for (line, net) in lines.iter_mut().zip(&t.line_nets) {
+                line.net = money(*net, &invoice.currency);
+            }
+        })
+        .map(|t| TotalsView::new(&t));
+    lines.extend(std::iter::repeat_with(|| EditorLine { vat_category: "S".into(), ..EditorLine::default() }).take(BLANK_ROWS));
+    Ok(InvoiceEditPage {
+        id: invoice.id.to_string(),
+        is_credit_note: invoice.kind == "credit_note",
+        version: invoice.version,
+        customer_id: invoice.customer_id.to_string(),
+        customers,
+        currency: invoice.currency.clone(),
+        price_entry: invoice.price_entry.clone(),
+        discount_percent: if invoice.discount_percent.is_zero() { String::new() } else { invoice.discount_percent.normalize().to_string() },
+        note: invoice.note.clone(),
+        lines,
+        totals,
+        vat_categories: VatCategory::ALL.iter().map(|c| (c.code(), c.name())).collect(),
+        errors,
+    })
+}
+
+/// Parses typed lines into stored ones, with errors keyed `lines[i][field]`.
+fn parse_lines(lines: &[EditorLine], credit_note: bool) -> Result<Vec<Line>, FieldErrors> {
+    let mut errors = FieldErrors::default();
+    let mut parsed = Vec::new();
+    for (i, l) in lines.iter().enumerate().filter(|(_, l)| !l.is_blank()) {
+        let key = |f: &str| format!("lines[{i}][{f}]");
+        let n = i + 1;
+        let description = errors.check(&key("description"), &format!("Line {n}: description"), super::forms::required(&l.description, 500), String::new());
+        let quantity = errors.check(
+            &key("quantity"),
+            &format!("Line {n}: quantity"),
+            parse_decimal(&l.quantity, QUANTITY_DECIMALS).map_err(|e| e.to_string()).and_then(|q| {
+                if q.is_sign_negative() && !q.is_zero() && !credit_note {
+                    Err("must not be negative on an invoice (correct an issued invoice with a credit note)".into())
+                } else {
+                    Ok(q)
+                }
+            }),
+            Decimal::ZERO,
+        );
+        let unit = errors.check(&key("unit"), &format!("Line {n}: unit"), super::forms::optional(&l.unit, 20), String::new());
+        let unit_price = errors.check(
+            &key("unit_price"),
+            &format!("Line {n}: unit price"),
+            parse_decimal(&l.unit_price, 4).map_err(|e| e.to_string()).and_then(|p| {
+                if p.is_sign_negative() && !p.is_zero() { Err("must not be negative".into()) } else { Ok(p) }
+            }),
+            Decimal::ZERO,
+        );
+        let discount_percent = errors.check(
+            &key("discount_percent"),
+            &format!("Line {n}: discount"),
+            if l.discount_percent.trim().is_empty() {
+                Ok(Decimal::ZERO)
+            } else {
+                parse_decimal(&l.discount_percent, 2)
+                    .map_err(|e| e.to_string())
+                    .and_then(|d| if d < Decimal::ZERO || d > Decimal::ONE_HUNDRED { Err("must be from 0 to 100 %".into()) } else { Ok(d) })
+            },
+            Decimal::ZERO,
+        );
+        let category = errors.check(&key("vat_category"), &format!("Line {n}: VAT category"), VatCategory::parse(&l.vat_category).map_err(|e| e.to_string()), VatCategory::Standard);
+        let rate = errors.check(
+            &key("vat_rate"),
+            &format!("Line {n}: VAT rate"),
+            if l.vat_rate.trim().is_empty() { Ok(Decimal::ZERO) } else { parse_decimal(&l.vat_rate, 2).map_err(|e| e.to_string()) }
+                .and_then(|r| category.check_rate(r).map(|()| r).map_err(|e| e.to_string())),
+            Decimal::ZERO,
+        );
+        let exemption_reason = errors.check(&key("exemption_reason"), &format!("Line {n}: exemption reason"), super::forms::optional(&l.exemption_reason, 200), String::new());
+        parsed.push(Line {
+            description,
+            quantity,
+            unit,
+            unit_price,
+            discount_percent,
+            vat_category: category.code().to_owned(),
+            vat_rate: rate,
+            exemption_reason,
+        });
+    }
+    if errors.is_empty() { Ok(parsed) } else { Err(errors) }
+}
+
+async fn save(
+    State(state): State<AppState>,
+    session: CurrentSession,
+    IdPath(id): IdPath,
+    form: Result<Form<Vec<(String, String)>>, FormRejection>,
+) -> Result<Response, AppError> {
+    let Form(pairs) = form?;
+    let business_id = session.business_id;
+    let invoice = db::invoices::find(&state.db, business_id, id).await?.ok_or(AppError::NotFound)?;
+    if invoice.status != "draft" {
+        return Err(AppError::Conflict("Issued invoices cannot change; create a credit note to correct one.".into()));
+    }
+    let action = field(&pairs, "action");
+    if action == "delete" {
+        db::invoices::delete_draft(&state.db, business_id, id).await?;
+        return Ok(Redirect::to("/invoices").into_response());
+    }
+    let typed: Vec<EditorLine> = indexed_rows(&pairs, "lines").iter().map(EditorLine::from_form).collect();
+    let typed: Vec<EditorLine> = typed.into_iter().filter(|l| !l.is_blank()).collect();
+    let mut errors = FieldErrors::default();
+    let version: i32 = field(&pairs, "version").parse().unwrap_or(-1);
+    let customer_id = match field(&pairs, "customer_id").parse::<Uuid>() {
+        Ok(cid) => db::customers::find(&state.db, business_id, cid).await?.map(|c| c.id),
+        Err(_) => None,
+    };
+    if customer_id.is_none() {
+        errors.add("customer_id", "Customer: please choose who the invoice is for.");
+    }
+    let currency = errors.check("currency", "Currency", Currency::parse(field(&pairs, "currency")).map(|c| c.code().to_owned()).map_err(|e| e.to_string()), invoice.currency.clone());
+    let price_entry = if field(&pairs, "price_entry") == "gross" { "gross" } else { "net" };
+    let discount_raw = field(&pairs, "discount_percent");
+    let discount_percent = errors.check(
+        "discount_percent",
+        "Invoice discount",
+        if discount_raw.trim().is_empty() {
+            Ok(Decimal::ZERO)
+        } else {
+            parse_decimal(discount_raw, 2)
+                .map_err(|e| e.to_string())
+                .and_then(|d| if d < Decimal::ZERO || d > Decimal::ONE_HUNDRED { Err("must be from 0 to 100 %".into()) } else { Ok(d) })
+        },
+        Decimal::ZERO,
+    );
+    let note = errors.check("note", "Note", super::forms::optional(field(&pairs, "note"), 2000), String::new());
+    let mut candidate = Invoice { currency: currency.clone(), price_entry: price_entry.into(), discount_percent, note: note.clone(), ..invoice.clone() };
+    if let Some(cid) = customer_id {
+        candidate.customer_id = cid;
+    }
+    let lines = match parse_lines(&typed, invoice.kind == "credit_note") {
+        Ok(lines) => {
+            if let Err(e) = invoicing::totals(&candidate, &lines) {
+                errors.add("lines", e.to_string());
+            }
+            lines
+        }
+        Err(line_errors) => {
+            errors.add("lines", line_errors.summary());
+            Vec::new()
+        }
+    };
+    if !errors.is_empty() {
+        let page = editor_page(&state, business_id, &candidate, typed, errors).await?;
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+    }
+    let mut tx = state.db.begin().await?;
+    let header = DraftHeader { customer_id: candidate.customer_id, currency: &currency, price_entry, discount_percent, note: &note };
+    match db::invoices::save_draft(&mut tx, business_id, id, version, header, &lines, state.clock.now()).await? {
+        Ok(_) => tx.commit().await?,
+        Err(SaveRefused::NotFound) => return Err(AppError::NotFound),
+        Err(SaveRefused::Issued) => return Err(AppError::Conflict("Issued invoices cannot change; create a credit note to correct one.".into())),
+        Err(SaveRefused::Conflict) => {
+            return Err(AppError::Conflict(
+                "Someone else saved this draft after you opened it, so your changes were not saved. Open the invoice again to see the latest version, then make your changes once more.".into(),
+            ));
+        }
+    }
+    if action == "issue" {
+        match invoicing::issue(&state, business_id, id).await {
+            Ok(_) => {}
+            Err(InvoicingError::Invalid(message)) => {
+                let saved = db::invoices::find(&state.db, business_id, id).await?.ok_or(AppError::NotFound)?;
+                let mut errors = FieldErrors::default();
+                errors.add("lines", message);
+                let page = editor_page(&state, business_id, &saved, typed, errors).await?;
+                return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Ok(Redirect::to(&format!("/invoices/{id}")).into_response())
+}
+
+async fn view_page(
+    state: &AppState,
+    business_id: Uuid,
+    invoice: Invoice,
+    lines: &[Line],
+    payment_error: Option<String>,
+) -> Result<InvoiceViewPage, AppError> {
+    let totals = invoicing::totals(&invoice, lines)?;
+    let customer = db::customers::find(&state.db, business_id, invoice.customer_id).await?.ok_or(AppError::NotFound)?;
+    let payments = db::invoices::payments(&state.db, business_id, invoice.id).await?;
+    let paid: Decimal = payments.iter().map(|p| p.amount).sum();
+    let open = invoicing::outstanding(state, business_id, &invoice).await?;
+    let today = state.clock.now().date();
+    let credited_number = match invoice.credited_invoice_id {
+        Some(original) => db::invoices::find(&state.db, business_id, original).await?.and_then(|o| o.number).map(|n| (original.to_string(), n)),
+        None => None,
+    };
+    let is_invoice = invoice.kind == "invoice";
+    Ok(InvoiceViewPage {
+        id: invoice.id.to_string(),
+        title: if is_invoice { "Invoice" } else { "Credit note" },
+        number: invoice.number.clone().unwrap_or_default(),
+        status: status_label(&invoice.kind, &invoice.status, invoice.voided, open, paid, invoice.due_date, today),
+        customer_name: customer.name,
+        issue_date: invoice.issue_date.map(|d| d.to_string()).unwrap_or_default(),
+        due_date: invoice.due_date.map(|d| d.to_string()).unwrap_or_default(),
+        note: invoice.note.clone(),
+        lines: lines
+            .iter()
+            .zip(&totals.line_nets)
+            .map(|(l, net)| EditorLine { net: money(*net, &invoice.currency), ..EditorLine::from_stored(l) })
+            .collect(),
+        totals: TotalsView::new(&totals),
+        payments: payments
+            .iter()
+            .map(|p| PaymentRow { paid_on: p.paid_on.to_string(), amount: money(p.amount, &invoice.currency), method: p.method.replace('_', " "), reference: p.reference.clone() })
+            .collect(),
+        open: money(open, &invoice.currency),
+        can_pay: is_invoice && !invoice.voided && open > Decimal::ZERO,
+        can_credit: is_invoice && !invoice.voided,
+        credited: credited_number,
+        today: today.to_string(),
+        payment_error,
+    })
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct PaymentForm {
+    paid_on: String,
+    amount: String,
+    method: String,
+    reference: String,
+}
+
+fn parse_date(input: &str) -> Result<Date, String> {
+    Date::parse(input.trim(), &Iso8601::DATE).map_err(|_| "must be a real date written as YYYY-MM-DD".to_owned())
+}
+
+async fn add_payment(
+    State(state): State<AppState>,
+    session: CurrentSession,
+    IdPath(id): IdPath,
+    form: Result<Form<PaymentForm>, FormRejection>,
+) -> Result<Response, AppError> {
+    let Form(form) = form?;
+    let business_id = session.business_id;
+    let invoice = db::invoices::find(&state.db, business_id, id).await?.ok_or(AppError::NotFound)?;
+    let currency = Currency::parse(&invoice.currency).map_err(|e| AppError::BadRequest(e.to_string()))?;
+    let mut errors = FieldErrors::default();
+    let paid_on = errors.check("paid_on", "Date", parse_date(&form.paid_on), state.clock.now().date());
+    let amount = errors.check(
+        "amount",
+        "Amount",
+        parse_decimal(&form.amount, currency.minor_units())
+            .map_err(|e| e.to_string())
+            .and_then(|a| if a > Decimal::ZERO { Ok(a) } else { Err("must be more than zero".into()) }),
+        Decimal::ZERO,
+    );
+    let method = errors.check(
+        "method",
+        "Method",
+        matches!(form.method.as_str(), "bank_transfer" | "cash" | "card" | "other").then(|| form.method.clone()).ok_or_else(|| "must be bank transfer, cash, card or other".to_owned()),
+        String::new(),
+    );
+    let reference = errors.check("reference", "Reference", super::forms::optional(&form.reference, 200), String::new());
+    let result = if errors.is_empty() {
+        invoicing::record_payment(&state, business_id, id, Payment { paid_on, amount, method, reference }).await
+    } else {
+        Err(InvoicingError::Invalid(errors.summary()))
+    };
+    match result {
+        Ok(()) => Ok(Redirect::to(&format!("/invoices/{id}")).into_response()),
+        Err(InvoicingError::Invalid(message)) => {
+            let lines = db::invoices::lines(&state.db, business_id, id).await?;
+            let page = view_page(&state, business_id, invoice, &lines, Some(message)).await?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+async fn credit_note(State(state): State<AppState>, session: CurrentSession, IdPath(id): IdPath) -> Result<Response, AppError> {
+    let draft = invoicing::start_credit_note(&state, session.business_id, id).await?;
+    Ok(Redirect::to(&format!("/invoices/{draft}")).into_response())
+}

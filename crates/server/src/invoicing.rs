@@ -1,0 +1,204 @@
+//! Invoice operations that span several rows: computing a document's totals from its
+//! stored lines, issuing with a gap-free number, credit notes and payments.
+//!
+//! Amounts always come from `fastfaktura_domain::compute`, the single calculation that
+//! the screen, the API and (later) the PDF, the e-invoice and the payment link use.
+
+use fastfaktura_domain::{
+    Currency, Decimal, DocumentInput, DocumentKind, LineInput, PriceEntry, Totals, VatCategory, compute,
+    money::round_to_currency,
+};
+use time::Duration;
+use uuid::Uuid;
+
+use crate::{
+    db::{
+        self,
+        invoices::{Invoice, Issued, Line, NewDraft, Payment},
+    },
+    state::AppState,
+};
+
+#[derive(Debug, thiserror::Error)]
+pub enum InvoicingError {
+    #[error("not found")]
+    NotFound,
+    /// A user mistake, with the sentence to show.
+    #[error("{0}")]
+    Invalid(String),
+    /// The document's state does not allow this (HTTP 409).
+    #[error("{0}")]
+    Conflict(String),
+    #[error(transparent)]
+    Database(#[from] sqlx::Error),
+}
+
+/// The domain's view of a stored invoice.
+pub fn document_input(invoice: &Invoice, lines: &[Line]) -> Result<DocumentInput, InvoicingError> {
+    let currency = Currency::parse(&invoice.currency).map_err(|e| InvoicingError::Invalid(e.to_string()))?;
+    let lines = lines
+        .iter()
+        .map(|l| {
+            Ok(LineInput {
+                quantity: l.quantity,
+                unit_price: l.unit_price,
+                discount_percent: l.discount_percent,
+                vat_category: VatCategory::parse(&l.vat_category).map_err(|e| InvoicingError::Invalid(e.to_string()))?,
+                vat_rate: l.vat_rate,
+                exemption_reason: Some(l.exemption_reason.clone()).filter(|r| !r.trim().is_empty()),
+            })
+        })
+        .collect::<Result<Vec<_>, InvoicingError>>()?;
+    Ok(DocumentInput {
+        kind: if invoice.kind == "credit_note" { DocumentKind::CreditNote } else { DocumentKind::Invoice },
+        currency,
+        price_entry: if invoice.price_entry == "gross" { PriceEntry::Gross } else { PriceEntry::Net },
+        lines,
+        discount_percent: invoice.discount_percent,
+    })
+}
+
+pub fn totals(invoice: &Invoice, lines: &[Line]) -> Result<Totals, InvoicingError> {
+    compute(&document_input(invoice, lines)?).map_err(|e| InvoicingError::Invalid(e.to_string()))
+}
+
+/// Issues a draft: validates it, computes its totals, takes the next number of its
+/// series and fixes the amounts, all in one transaction. Issuing a credit note that
+/// covers the rest of its invoice voids that invoice.
+pub async fn issue(state: &AppState, business_id: Uuid, id: Uuid) -> Result<String, InvoicingError> {
+    let now = state.clock.now();
+    let mut tx = state.db.begin().await?;
+    let invoice = db::invoices::find_for_update(&mut tx, business_id, id).await?.ok_or(InvoicingError::NotFound)?;
+    if invoice.status != "draft" {
+        return Err(InvoicingError::Conflict("This document is already issued.".into()));
+    }
+    let lines = db::invoices::lines(&mut *tx, business_id, id).await?;
+    if lines.is_empty() {
+        return Err(InvoicingError::Invalid("Add at least one line before issuing.".into()));
+    }
+    let totals = totals(&invoice, &lines)?;
+    let profile = db::businesses::profile(&mut *tx, business_id).await?;
+    if let Some(original_id) = invoice.credited_invoice_id {
+        let original = db::invoices::find_for_update(&mut tx, business_id, original_id).await?.ok_or(InvoicingError::NotFound)?;
+        let original_payable = original.payable.unwrap_or_default();
+        let credited = db::invoices::credited_total(&mut *tx, business_id, original_id).await?;
+        let left = original_payable - credited;
+        if totals.payable > left {
+            return Err(InvoicingError::Invalid(format!(
+                "This credit note ({}) is more than what is left to credit on invoice {} ({}).",
+                totals.payable,
+                original.number.unwrap_or_default(),
+                left
+            )));
+        }
+        if totals.payable == left {
+            db::invoices::mark_voided(&mut tx, business_id, original_id, now).await?;
+        }
+    }
+    let today = now.date();
+    let number = db::invoices::take_number(&mut tx, business_id, &invoice.kind, today.year()).await?;
+    db::invoices::mark_issued(
+        &mut tx,
+        business_id,
+        id,
+        Issued {
+            number: &number,
+            issue_date: today,
+            due_date: today + Duration::days(i64::from(profile.payment_terms_days)),
+            tax_exclusive: totals.tax_exclusive,
+            vat_total: totals.vat_total,
+            payable: totals.payable,
+        },
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    tracing::info!(%business_id, invoice_id = %id, number = %number.text, "document issued");
+    Ok(number.text)
+}
+
+/// Starts a credit note for an issued invoice, with the invoice's lines copied (edit
+/// them for a partial credit). Returns the draft's id.
+pub async fn start_credit_note(state: &AppState, business_id: Uuid, invoice_id: Uuid) -> Result<Uuid, InvoicingError> {
+    let now = state.clock.now();
+    let mut tx = state.db.begin().await?;
+    let original = db::invoices::find_for_update(&mut tx, business_id, invoice_id).await?.ok_or(InvoicingError::NotFound)?;
+    if original.kind != "invoice" || original.status != "issued" {
+        return Err(InvoicingError::Conflict("Only issued invoices can be credited.".into()));
+    }
+    if original.voided {
+        return Err(InvoicingError::Conflict("This invoice is already fully credited.".into()));
+    }
+    let lines = db::invoices::lines(&mut *tx, business_id, invoice_id).await?;
+    let draft = db::invoices::create_draft(
+        &mut tx,
+        business_id,
+        NewDraft {
+            kind: "credit_note",
+            customer_id: original.customer_id,
+            currency: &original.currency,
+            price_entry: &original.price_entry,
+            credited_invoice_id: Some(invoice_id),
+        },
+        now,
+    )
+    .await?;
+    sqlx::query!(
+        "UPDATE invoices SET discount_percent = $3, note = $4 WHERE business_id = $1 AND id = $2",
+        business_id,
+        draft,
+        original.discount_percent,
+        format!("Credit note for invoice {}", original.number.unwrap_or_default())
+    )
+    .execute(&mut *tx)
+    .await?;
+    db::invoices::insert_lines(&mut tx, business_id, draft, &lines).await?;
+    tx.commit().await?;
+    Ok(draft)
+}
+
+/// What is still to be paid on an issued invoice: payable − payments − credit notes.
+pub async fn outstanding(state: &AppState, business_id: Uuid, invoice: &Invoice) -> Result<Decimal, InvoicingError> {
+    let paid: Decimal = db::invoices::payments(&state.db, business_id, invoice.id).await?.iter().map(|p| p.amount).sum();
+    let credited = db::invoices::credited_total(&state.db, business_id, invoice.id).await?;
+    Ok(invoice.payable.unwrap_or_default() - paid - credited)
+}
+
+/// Records a manual payment. Overpayment is refused (the user records what is due;
+/// a real overpayment is refunded outside FastFaktura), so an invoice's balance never
+/// goes below zero.
+pub async fn record_payment(
+    state: &AppState,
+    business_id: Uuid,
+    invoice_id: Uuid,
+    payment: Payment,
+) -> Result<(), InvoicingError> {
+    let now = state.clock.now();
+    let mut tx = state.db.begin().await?;
+    let invoice = db::invoices::find_for_update(&mut tx, business_id, invoice_id).await?.ok_or(InvoicingError::NotFound)?;
+    if invoice.kind != "invoice" || invoice.status != "issued" || invoice.voided {
+        return Err(InvoicingError::Conflict("Payments can be recorded only on issued, not credited invoices.".into()));
+    }
+    let currency = Currency::parse(&invoice.currency).map_err(|e| InvoicingError::Invalid(e.to_string()))?;
+    if payment.amount.normalize().scale() > currency.minor_units() {
+        return Err(InvoicingError::Invalid(format!(
+            "Amount: {} amounts have at most {} decimal places.",
+            currency.code(),
+            currency.minor_units()
+        )));
+    }
+    let paid: Decimal = db::invoices::payments(&mut *tx, business_id, invoice_id).await?.iter().map(|p| p.amount).sum();
+    let credited = db::invoices::credited_total(&mut *tx, business_id, invoice_id).await?;
+    let left = invoice.payable.unwrap_or_default() - paid - credited;
+    if payment.amount > left {
+        return Err(InvoicingError::Invalid(format!(
+            "Amount: only {} {} is still open on this invoice; overpayments are not recorded.",
+            round_to_currency(left, currency),
+            currency.code()
+        )));
+    }
+    db::invoices::record_payment(&mut tx, business_id, invoice_id, &payment, now).await?;
+    tx.commit().await?;
+    tracing::info!(%business_id, %invoice_id, "payment recorded");
+    Ok(())
+}
