@@ -41,30 +41,19 @@ pub struct Currency {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error(
-    "{0:?} is not a currency we support; use an ISO 4217 code such as EUR, ISK, SEK, NOK, DKK or USD"
-)]
+#[error("{0:?} is not a currency we support; use an ISO 4217 code such as EUR, ISK, SEK, NOK, DKK or USD")]
 pub struct UnknownCurrency(pub String);
 
 impl Currency {
-    pub const EUR: Currency = Currency {
-        code: "EUR",
-        minor_units: 2,
-    };
-    pub const ISK: Currency = Currency {
-        code: "ISK",
-        minor_units: 0,
-    };
+    pub const EUR: Currency = Currency { code: "EUR", minor_units: 2 };
+    pub const ISK: Currency = Currency { code: "ISK", minor_units: 0 };
 
     pub fn parse(code: &str) -> Result<Self, UnknownCurrency> {
         let wanted = code.trim().to_ascii_uppercase();
         CURRENCIES
             .iter()
             .find(|(c, _, _)| *c == wanted)
-            .map(|(code, minor_units, _)| Currency {
-                code,
-                minor_units: *minor_units,
-            })
+            .map(|(code, minor_units, _)| Currency { code, minor_units: *minor_units })
             .ok_or_else(|| UnknownCurrency(code.trim().to_owned()))
     }
 
@@ -79,15 +68,7 @@ impl Currency {
 
     /// Every supported currency, for forms.
     pub fn all() -> impl Iterator<Item = (Currency, &'static str)> {
-        CURRENCIES.iter().map(|(code, minor_units, name)| {
-            (
-                Currency {
-                    code,
-                    minor_units: *minor_units,
-                },
-                *name,
-            )
-        })
+        CURRENCIES.iter().map(|(code, minor_units, name)| (Currency { code, minor_units: *minor_units }, *name))
     }
 }
 

@@ -33,22 +33,18 @@ impl EmailAddress {
         if trimmed.len() > 254 {
             return Err(EmailAddressError::TooLong);
         }
-        if trimmed.chars().any(|c| {
-            c.is_whitespace() || c.is_control() || matches!(c, '<' | '>' | ',' | ';' | '"' | '\\')
-        }) {
+        if trimmed
+            .chars()
+            .any(|c| c.is_whitespace() || c.is_control() || matches!(c, '<' | '>' | ',' | ';' | '"' | '\\'))
+        {
             return Err(EmailAddressError::Malformed);
         }
-        let (local, domain) = trimmed
-            .split_once('@')
-            .ok_or(EmailAddressError::Malformed)?;
+        let (local, domain) = trimmed.split_once('@').ok_or(EmailAddressError::Malformed)?;
         let domain_ok = !domain.contains('@')
             && domain.len() <= 253
             && domain.contains('.')
             && domain.split('.').all(|label| {
-                !label.is_empty()
-                    && label.len() <= 63
-                    && !label.starts_with('-')
-                    && !label.ends_with('-')
+                !label.is_empty() && label.len() <= 63 && !label.starts_with('-') && !label.ends_with('-')
             });
         if local.is_empty() || local.len() > 64 || !domain_ok {
             return Err(EmailAddressError::Malformed);
@@ -108,11 +104,7 @@ mod tests {
             "<a@example.com>",
             "a@example.com\r\nBcc: x@y.z",
         ] {
-            assert_eq!(
-                EmailAddress::parse(bad),
-                Err(EmailAddressError::Malformed),
-                "{bad:?}"
-            );
+            assert_eq!(EmailAddress::parse(bad), Err(EmailAddressError::Malformed), "{bad:?}");
         }
         let long = format!("{}@example.com", "a".repeat(250));
         assert_eq!(EmailAddress::parse(&long), Err(EmailAddressError::TooLong));

@@ -5,8 +5,8 @@
 /// ISO 3166-1 alpha-2 codes of the EU/EEA, Switzerland and the UK (where VAT ids
 /// have a known prefix), uppercase.
 const EUROPE: &[&str] = &[
-    "AT", "BE", "BG", "CY", "CZ", "DE", "DK", "EE", "ES", "FI", "FR", "GR", "HR", "HU", "IE", "IT", "LT", "LU", "LV", "MT",
-    "NL", "PL", "PT", "RO", "SE", "SI", "SK", "IS", "NO", "LI", "CH", "GB",
+    "AT", "BE", "BG", "CY", "CZ", "DE", "DK", "EE", "ES", "FI", "FR", "GR", "HR", "HU", "IE", "IT", "LT", "LU", "LV",
+    "MT", "NL", "PL", "PT", "RO", "SE", "SI", "SK", "IS", "NO", "LI", "CH", "GB",
 ];
 
 /// Two letters A–Z, uppercased.
@@ -23,7 +23,8 @@ pub fn country(input: &str) -> Result<String, String> {
 /// start with their country prefix (Greece: EL); Iceland's VSK number has 5–6 digits;
 /// Norway's organisation number has 9 digits, optionally with MVA. Empty is allowed.
 pub fn vat_id(input: &str, country: &str) -> Result<String, String> {
-    let value: String = input.chars().filter(|c| !matches!(c, ' ' | '.' | '-')).collect::<String>().to_ascii_uppercase();
+    let value: String =
+        input.chars().filter(|c| !matches!(c, ' ' | '.' | '-')).collect::<String>().to_ascii_uppercase();
     if value.is_empty() {
         return Ok(value);
     }
@@ -37,7 +38,11 @@ pub fn vat_id(input: &str, country: &str) -> Result<String, String> {
         "NO" => {
             let core = value.strip_prefix("NO").unwrap_or(&value);
             let core = core.strip_suffix("MVA").unwrap_or(core);
-            if core.len() == 9 && digits(core) { Ok(value) } else { Err("a Norwegian VAT number has 9 digits, optionally followed by MVA".into()) }
+            if core.len() == 9 && digits(core) {
+                Ok(value)
+            } else {
+                Err("a Norwegian VAT number has 9 digits, optionally followed by MVA".into())
+            }
         }
         c if EUROPE.contains(&c) => {
             let prefix = if c == "GR" { "EL" } else { c };
@@ -77,7 +82,11 @@ pub fn iban(input: &str) -> Result<String, String> {
 /// A BIC (SWIFT code): 8 or 11 letters and digits. Empty is allowed.
 pub fn bic(input: &str) -> Result<String, String> {
     let value = input.trim().to_ascii_uppercase();
-    if value.is_empty() || ((value.len() == 8 || value.len() == 11) && value.bytes().all(|b| b.is_ascii_alphanumeric()) && value.bytes().take(6).skip(4).all(|b| b.is_ascii_uppercase())) {
+    if value.is_empty()
+        || ((value.len() == 8 || value.len() == 11)
+            && value.bytes().all(|b| b.is_ascii_alphanumeric())
+            && value.bytes().take(6).skip(4).all(|b| b.is_ascii_uppercase()))
+    {
         Ok(value)
     } else {
         Err("must have 8 or 11 letters and digits, such as NBIIISRE".into())
@@ -92,7 +101,13 @@ pub fn phone_e164(input: &str) -> Result<String, String> {
         return Ok(value);
     }
     match value.strip_prefix('+') {
-        Some(digits) if (8..=15).contains(&digits.len()) && digits.bytes().all(|b| b.is_ascii_digit()) && !digits.starts_with('0') => Ok(value),
+        Some(digits)
+            if (8..=15).contains(&digits.len())
+                && digits.bytes().all(|b| b.is_ascii_digit())
+                && !digits.starts_with('0') =>
+        {
+            Ok(value)
+        }
         _ => Err("must be in international form, such as +354 555 1234".into()),
     }
 }

@@ -13,10 +13,7 @@ use crate::currency::Currency;
 /// Rounds `value` to `currency`'s minor unit, half away from zero, and fixes the scale
 /// so `Display` shows exactly that many decimals (ISK `1500`, EUR `1500.00`).
 pub fn round_to_currency(value: Decimal, currency: Currency) -> Decimal {
-    let mut rounded = value.round_dp_with_strategy(
-        currency.minor_units(),
-        RoundingStrategy::MidpointAwayFromZero,
-    );
+    let mut rounded = value.round_dp_with_strategy(currency.minor_units(), RoundingStrategy::MidpointAwayFromZero);
     rounded.rescale(currency.minor_units());
     rounded
 }
@@ -30,10 +27,7 @@ pub struct Money {
 
 impl Money {
     pub fn new(amount: Decimal, currency: Currency) -> Self {
-        Self {
-            amount: round_to_currency(amount, currency),
-            currency,
-        }
+        Self { amount: round_to_currency(amount, currency), currency }
     }
 
     pub fn zero(currency: Currency) -> Self {
@@ -56,21 +50,13 @@ impl Money {
     /// For people: grouped thousands, the currency's decimals, and the code:
     /// `1,234.50 EUR`, `150,000 ISK`.
     pub fn display(self) -> String {
-        format!(
-            "{} {}",
-            group_thousands(&self.plain()),
-            self.currency.code()
-        )
+        format!("{} {}", group_thousands(&self.plain()), self.currency.code())
     }
 }
 
 fn group_thousands(plain: &str) -> String {
-    let (sign, digits) = plain
-        .strip_prefix('-')
-        .map_or(("", plain), |rest| ("-", rest));
-    let (whole, fraction) = digits
-        .split_once('.')
-        .map_or((digits, None), |(w, f)| (w, Some(f)));
+    let (sign, digits) = plain.strip_prefix('-').map_or(("", plain), |rest| ("-", rest));
+    let (whole, fraction) = digits.split_once('.').map_or((digits, None), |(w, f)| (w, Some(f)));
     let mut grouped = String::new();
     for (i, c) in whole.chars().enumerate() {
         if i > 0 && (whole.len() - i) % 3 == 0 {
@@ -114,10 +100,7 @@ pub enum DecimalInputError {
 /// is the decimal separator (not both); spaces group thousands. At most
 /// `max_decimals` decimal places; values beyond ±10^12 are refused.
 pub fn parse_decimal(input: &str, max_decimals: u32) -> Result<Decimal, DecimalInputError> {
-    let compact: String = input
-        .chars()
-        .filter(|c| !c.is_whitespace() && *c != '\u{a0}')
-        .collect();
+    let compact: String = input.chars().filter(|c| !c.is_whitespace() && *c != '\u{a0}').collect();
     if compact.is_empty() {
         return Err(DecimalInputError::Empty);
     }
@@ -138,15 +121,10 @@ pub fn parse_decimal(input: &str, max_decimals: u32) -> Result<Decimal, DecimalI
     if !valid_shape {
         return Err(DecimalInputError::NotANumber);
     }
-    if normalised
-        .split_once('.')
-        .is_some_and(|(_, f)| f.len() > max_decimals as usize)
-    {
+    if normalised.split_once('.').is_some_and(|(_, f)| f.len() > max_decimals as usize) {
         return Err(DecimalInputError::TooManyDecimals(max_decimals));
     }
-    let value: Decimal = normalised
-        .parse()
-        .map_err(|_| DecimalInputError::TooLarge)?;
+    let value: Decimal = normalised.parse().map_err(|_| DecimalInputError::TooLarge)?;
     if value.abs() > Decimal::from(1_000_000_000_000i64) {
         return Err(DecimalInputError::TooLarge);
     }
@@ -170,18 +148,9 @@ mod tests {
 
     #[test]
     fn displays_grouped_with_the_code() {
-        assert_eq!(
-            Money::new(dec!(1234567.5), Currency::EUR).display(),
-            "1,234,567.50 EUR"
-        );
-        assert_eq!(
-            Money::new(dec!(150000), Currency::ISK).display(),
-            "150,000 ISK"
-        );
-        assert_eq!(
-            Money::new(dec!(-999.99), Currency::EUR).display(),
-            "-999.99 EUR"
-        );
+        assert_eq!(Money::new(dec!(1234567.5), Currency::EUR).display(), "1,234,567.50 EUR");
+        assert_eq!(Money::new(dec!(150000), Currency::ISK).display(), "150,000 ISK");
+        assert_eq!(Money::new(dec!(-999.99), Currency::EUR).display(), "-999.99 EUR");
         assert_eq!(Money::new(dec!(0), Currency::ISK).display(), "0 ISK");
     }
 
@@ -191,21 +160,11 @@ mod tests {
         assert_eq!(parse_decimal(" 1 250,50 ", 2), Ok(dec!(1250.5)));
         assert_eq!(parse_decimal("-3", 4), Ok(dec!(-3)));
         assert_eq!(parse_decimal("", 2), Err(DecimalInputError::Empty));
-        assert_eq!(
-            parse_decimal("1.005", 2),
-            Err(DecimalInputError::TooManyDecimals(2))
-        );
+        assert_eq!(parse_decimal("1.005", 2), Err(DecimalInputError::TooManyDecimals(2)));
         for bad in ["abc", "1.2.3", "1,200.50", ".5", "5.", "1e5", "--1", "0x10"] {
-            assert_eq!(
-                parse_decimal(bad, 4),
-                Err(DecimalInputError::NotANumber),
-                "{bad}"
-            );
+            assert_eq!(parse_decimal(bad, 4), Err(DecimalInputError::NotANumber), "{bad}");
         }
-        assert_eq!(
-            parse_decimal("99999999999999999", 2),
-            Err(DecimalInputError::TooLarge)
-        );
+        assert_eq!(parse_decimal("99999999999999999", 2), Err(DecimalInputError::TooLarge));
     }
 
     proptest! {

@@ -13,8 +13,7 @@ pub const CODE_SPACE: u32 = 1_000_000;
 const REJECTION_BOUND: u32 = (u32::MAX / CODE_SPACE) * CODE_SPACE;
 // Checked when compiling: every code has exactly REJECTION_BOUND / CODE_SPACE
 // preimages (no bias), and fewer than CODE_SPACE draws are ever rejected.
-const _: () =
-    assert!(REJECTION_BOUND.is_multiple_of(CODE_SPACE) && u32::MAX - REJECTION_BOUND < CODE_SPACE);
+const _: () = assert!(REJECTION_BOUND.is_multiple_of(CODE_SPACE) && u32::MAX - REJECTION_BOUND < CODE_SPACE);
 
 /// A six-digit one-time code. Its `Debug` is redacted so it cannot leak through `{:?}`.
 #[derive(Clone, PartialEq, Eq)]
@@ -38,10 +37,7 @@ impl OtpCode {
     /// Parses what a person typed: surrounding whitespace and inner spaces or dashes
     /// (as in "123 456" or "123-456") are ignored.
     pub fn parse(input: &str) -> Result<Self, OtpCodeError> {
-        let digits: String = input
-            .chars()
-            .filter(|c| !matches!(c, ' ' | '-' | '\t'))
-            .collect();
+        let digits: String = input.chars().filter(|c| !matches!(c, ' ' | '-' | '\t')).collect();
         if digits.is_empty() {
             return Err(OtpCodeError::Empty);
         }
@@ -70,18 +66,9 @@ mod tests {
 
     #[test]
     fn draws_map_to_six_digits_including_leading_zeros() {
-        assert_eq!(
-            OtpCode::from_random_u32(0).unwrap().expose_digits(),
-            "000000"
-        );
-        assert_eq!(
-            OtpCode::from_random_u32(42).unwrap().expose_digits(),
-            "000042"
-        );
-        assert_eq!(
-            OtpCode::from_random_u32(1_999_999).unwrap().expose_digits(),
-            "999999"
-        );
+        assert_eq!(OtpCode::from_random_u32(0).unwrap().expose_digits(), "000000");
+        assert_eq!(OtpCode::from_random_u32(42).unwrap().expose_digits(), "000042");
+        assert_eq!(OtpCode::from_random_u32(1_999_999).unwrap().expose_digits(), "999999");
         assert!(OtpCode::from_random_u32(REJECTION_BOUND - 1).is_some());
         assert!(OtpCode::from_random_u32(REJECTION_BOUND).is_none());
         assert!(OtpCode::from_random_u32(u32::MAX).is_none());
@@ -89,19 +76,12 @@ mod tests {
 
     #[test]
     fn parses_what_people_type() {
-        assert_eq!(
-            OtpCode::parse(" 012345 ").unwrap().expose_digits(),
-            "012345"
-        );
+        assert_eq!(OtpCode::parse(" 012345 ").unwrap().expose_digits(), "012345");
         assert_eq!(OtpCode::parse("012 345").unwrap().expose_digits(), "012345");
         assert_eq!(OtpCode::parse("012-345").unwrap().expose_digits(), "012345");
         assert_eq!(OtpCode::parse(""), Err(OtpCodeError::Empty));
         for bad in ["12345", "1234567", "12345a", "１２３４５６", "abcdef"] {
-            assert_eq!(
-                OtpCode::parse(bad),
-                Err(OtpCodeError::NotSixDigits),
-                "{bad}"
-            );
+            assert_eq!(OtpCode::parse(bad), Err(OtpCodeError::NotSixDigits), "{bad}");
         }
     }
 

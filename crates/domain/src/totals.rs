@@ -104,59 +104,35 @@ pub struct Totals {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum CalcError {
     #[error("line {line}: {field} {message}")]
-    Line {
-        line: usize,
-        field: &'static str,
-        message: String,
-    },
+    Line { line: usize, field: &'static str, message: String },
     #[error("document discount {0}")]
     DocumentDiscount(String),
 }
 
 fn line_error(line: usize, field: &'static str, message: impl Into<String>) -> CalcError {
-    CalcError::Line {
-        line: line + 1,
-        field,
-        message: message.into(),
-    }
+    CalcError::Line { line: line + 1, field, message: message.into() }
 }
 
 fn check_line(index: usize, line: &LineInput, kind: DocumentKind) -> Result<(), CalcError> {
     if line.quantity.normalize().scale() > QUANTITY_DECIMALS {
-        return Err(line_error(
-            index,
-            "quantity",
-            format!("can have at most {QUANTITY_DECIMALS} decimal places"),
-        ));
+        return Err(line_error(index, "quantity", format!("can have at most {QUANTITY_DECIMALS} decimal places")));
     }
-    if line.quantity.is_sign_negative() && !line.quantity.is_zero() && kind == DocumentKind::Invoice
-    {
-        return Err(line_error(
-            index,
-            "quantity",
-            "must not be negative on an invoice (use a credit note)",
-        ));
+    if line.quantity.is_sign_negative() && !line.quantity.is_zero() && kind == DocumentKind::Invoice {
+        return Err(line_error(index, "quantity", "must not be negative on an invoice (use a credit note)"));
     }
     if line.unit_price.normalize().scale() > UNIT_PRICE_DECIMALS {
-        return Err(line_error(
-            index,
-            "unit price",
-            format!("can have at most {UNIT_PRICE_DECIMALS} decimal places"),
-        ));
+        return Err(line_error(index, "unit price", format!("can have at most {UNIT_PRICE_DECIMALS} decimal places")));
     }
     if line.unit_price.is_sign_negative() && !line.unit_price.is_zero() {
         return Err(line_error(index, "unit price", "must not be negative"));
     }
     check_percent(line.discount_percent).map_err(|m| line_error(index, "discount", m))?;
-    line.vat_category
-        .check_rate(line.vat_rate)
-        .map_err(|e| line_error(index, "VAT", e.to_string()))?;
+    line.vat_category.check_rate(line.vat_rate).map_err(|e| line_error(index, "VAT", e.to_string()))?;
     Ok(())
 }
 
 fn check_percent(percent: Decimal) -> Result<(), String> {
-    if percent < Decimal::ZERO || percent > Decimal::ONE_HUNDRED || percent.normalize().scale() > 2
-    {
+    if percent < Decimal::ZERO || percent > Decimal::ONE_HUNDRED || percent.normalize().scale() > 2 {
         return Err("must be a percentage from 0 to 100 with at most two decimals".into());
     }
     Ok(())
@@ -170,10 +146,7 @@ fn percent_of(amount: Decimal, percent: Decimal) -> Decimal {
 /// (largest remainder): each part is its exact share rounded, then the few units the
 /// rounding lost or gained go to the parts that were rounded the most.
 fn distribute(exact: &[Decimal], target: Decimal, currency: Currency) -> Vec<Decimal> {
-    let mut rounded: Vec<Decimal> = exact
-        .iter()
-        .map(|e| round_to_currency(*e, currency))
-        .collect();
+    let mut rounded: Vec<Decimal> = exact.iter().map(|e| round_to_currency(*e, currency)).collect();
     let unit = Decimal::new(1, currency.minor_units());
     let mut missing = target - rounded.iter().copied().sum::<Decimal>();
     let mut order: Vec<usize> = (0..exact.len()).collect();
@@ -206,20 +179,12 @@ pub fn compute(doc: &DocumentInput) -> Result<Totals, CalcError> {
     let entered: Vec<Decimal> = doc
         .lines
         .iter()
-        .map(|l| {
-            round(
-                l.quantity * l.unit_price
-                    - percent_of(l.quantity * l.unit_price, l.discount_percent),
-            )
-        })
+        .map(|l| round(l.quantity * l.unit_price - percent_of(l.quantity * l.unit_price, l.discount_percent)))
         .collect();
 
     let mut groups: BTreeMap<(VatCategory, Decimal), Vec<usize>> = BTreeMap::new();
     for (i, line) in doc.lines.iter().enumerate() {
-        groups
-            .entry((line.vat_category, line.vat_rate.normalize()))
-            .or_default()
-            .push(i);
+        groups.entry((line.vat_category, line.vat_rate.normalize())).or_default().push(i);
     }
 
     let mut line_nets = vec![Decimal::ZERO; doc.lines.len()];
@@ -237,8 +202,7 @@ pub fn compute(doc: &DocumentInput) -> Result<Totals, CalcError> {
                 (entered_sum, entered_sum - allowance, None)
             }
             PriceEntry::Gross => {
-                let gross_after =
-                    entered_sum - round(percent_of(entered_sum, doc.discount_percent));
+                let gross_after = entered_sum - round(percent_of(entered_sum, doc.discount_percent));
                 let line_total = round(entered_sum / divisor);
                 let exact: Vec<Decimal> = members.iter().map(|i| entered[*i] / divisor).collect();
                 for (i, net) in members.iter().zip(distribute(&exact, line_total, currency)) {
@@ -247,10 +211,8 @@ pub fn compute(doc: &DocumentInput) -> Result<Totals, CalcError> {
                 (line_total, round(gross_after / divisor), Some(gross_after))
             }
         };
-        let vat = (taxable * rate / Decimal::ONE_HUNDRED).round_dp_with_strategy(
-            currency.minor_units(),
-            RoundingStrategy::MidpointAwayFromZero,
-        );
+        let vat = (taxable * rate / Decimal::ONE_HUNDRED)
+            .round_dp_with_strategy(currency.minor_units(), RoundingStrategy::MidpointAwayFromZero);
         let vat = round(vat);
         if let Some(gross) = after_discount_gross {
             rounding += gross - taxable - vat;
@@ -258,21 +220,11 @@ pub fn compute(doc: &DocumentInput) -> Result<Totals, CalcError> {
         let exemption_reason = category.needs_exemption_reason().then(|| {
             members
                 .iter()
-                .find_map(|i| {
-                    doc.lines[*i]
-                        .exemption_reason
-                        .clone()
-                        .filter(|r| !r.trim().is_empty())
-                })
+                .find_map(|i| doc.lines[*i].exemption_reason.clone().filter(|r| !r.trim().is_empty()))
                 .or_else(|| category.default_exemption_reason().map(str::to_owned))
         });
-        if *category == VatCategory::Exempt && exemption_reason.as_ref().is_none_or(|r| r.is_none())
-        {
-            return Err(line_error(
-                members[0],
-                "VAT",
-                VatError::ReasonRequired.to_string(),
-            ));
+        if *category == VatCategory::Exempt && exemption_reason.as_ref().is_none_or(|r| r.is_none()) {
+            return Err(line_error(members[0], "VAT", VatError::ReasonRequired.to_string()));
         }
         breakdown.push(VatBreakdown {
             category: *category,

@@ -95,11 +95,7 @@ pub struct DatabaseSettings {
 
 impl Default for DatabaseSettings {
     fn default() -> Self {
-        Self {
-            url: None,
-            max_connections: 16,
-            acquire_timeout_seconds: 3,
-        }
+        Self { url: None, max_connections: 16, acquire_timeout_seconds: 3 }
     }
 }
 
@@ -151,11 +147,7 @@ pub struct EmailSettings {
 
 impl Default for EmailSettings {
     fn default() -> Self {
-        Self {
-            from: "FastFaktura <no-reply@fastfaktura.localhost>".into(),
-            smtp: None,
-            console: true,
-        }
+        Self { from: "FastFaktura <no-reply@fastfaktura.localhost>".into(), smtp: None, console: true }
     }
 }
 
@@ -176,10 +168,7 @@ pub struct SessionSettings {
 impl Default for SessionSettings {
     fn default() -> Self {
         // NIST SP 800-63B rev 3 AAL2 values (security criteria OTP-12).
-        Self {
-            idle_timeout_minutes: 30,
-            absolute_timeout_hours: 12,
-        }
+        Self { idle_timeout_minutes: 30, absolute_timeout_hours: 12 }
     }
 }
 
@@ -229,9 +218,7 @@ pub struct LogSettings {
 
 impl Default for LogSettings {
     fn default() -> Self {
-        Self {
-            filter: "info".into(),
-        }
+        Self { filter: "info".into() }
     }
 }
 
@@ -252,47 +239,19 @@ const ENV_VARS: &[(&str, &str, Kind)] = &[
     ("FASTFAKTURA_LISTEN", "listen", Kind::Address),
     ("FASTFAKTURA_DATA_DIR", "data_dir", Kind::Str),
     ("FASTFAKTURA_PUBLIC_BASE_URL", "public_base_url", Kind::Str),
-    (
-        "FASTFAKTURA_TRUST_FORWARDED_FOR",
-        "trust_forwarded_for",
-        Kind::Bool,
-    ),
+    ("FASTFAKTURA_TRUST_FORWARDED_FOR", "trust_forwarded_for", Kind::Bool),
     ("FASTFAKTURA_DATABASE_URL", "database.url", Kind::Secret),
-    (
-        "FASTFAKTURA_DATABASE_MAX_CONNECTIONS",
-        "database.max_connections",
-        Kind::Int,
-    ),
+    ("FASTFAKTURA_DATABASE_MAX_CONNECTIONS", "database.max_connections", Kind::Int),
     ("FASTFAKTURA_EMAIL_FROM", "email.from", Kind::Str),
     ("FASTFAKTURA_EMAIL_CONSOLE", "email.console", Kind::Bool),
     ("FASTFAKTURA_SMTP_HOST", "email.smtp.host", Kind::Str),
     ("FASTFAKTURA_SMTP_PORT", "email.smtp.port", Kind::Int),
     ("FASTFAKTURA_SMTP_TLS", "email.smtp.tls", Kind::Str),
-    (
-        "FASTFAKTURA_SMTP_USERNAME",
-        "email.smtp.username",
-        Kind::Str,
-    ),
-    (
-        "FASTFAKTURA_SMTP_PASSWORD",
-        "email.smtp.password",
-        Kind::Secret,
-    ),
-    (
-        "FASTFAKTURA_MASTER_KEY_FILE",
-        "crypto.master_key_file",
-        Kind::Str,
-    ),
-    (
-        "FASTFAKTURA_SESSION_IDLE_TIMEOUT_MINUTES",
-        "session.idle_timeout_minutes",
-        Kind::Int,
-    ),
-    (
-        "FASTFAKTURA_SESSION_ABSOLUTE_TIMEOUT_HOURS",
-        "session.absolute_timeout_hours",
-        Kind::Int,
-    ),
+    ("FASTFAKTURA_SMTP_USERNAME", "email.smtp.username", Kind::Str),
+    ("FASTFAKTURA_SMTP_PASSWORD", "email.smtp.password", Kind::Secret),
+    ("FASTFAKTURA_MASTER_KEY_FILE", "crypto.master_key_file", Kind::Str),
+    ("FASTFAKTURA_SESSION_IDLE_TIMEOUT_MINUTES", "session.idle_timeout_minutes", Kind::Int),
+    ("FASTFAKTURA_SESSION_ABSOLUTE_TIMEOUT_HOURS", "session.absolute_timeout_hours", Kind::Int),
     ("FASTFAKTURA_JOBS_WORKER", "jobs.worker", Kind::Bool),
     ("FASTFAKTURA_LOG", "log.filter", Kind::Str),
 ];
@@ -307,24 +266,13 @@ pub struct LoadedSettings {
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
     #[error("cannot read the configuration file {path}: {source}")]
-    ReadFile {
-        path: PathBuf,
-        source: std::io::Error,
-    },
+    ReadFile { path: PathBuf, source: std::io::Error },
     #[error("the configuration file {path} is not valid: {message}")]
     ParseFile { path: PathBuf, message: String },
     #[error("{name} must be {expected}, but it is {value:?}")]
-    BadEnv {
-        name: String,
-        expected: &'static str,
-        value: String,
-    },
+    BadEnv { name: String, expected: &'static str, value: String },
     #[error("cannot read {name} ({path}): {source}")]
-    ReadSecretFile {
-        name: String,
-        path: String,
-        source: std::io::Error,
-    },
+    ReadSecretFile { name: String, path: String, source: std::io::Error },
     #[error("the configuration is not valid: {0}")]
     Invalid(String),
     #[error(
@@ -355,16 +303,10 @@ impl Settings {
     ) -> Result<LoadedSettings, ConfigError> {
         let mut table = match file {
             Some(path) => {
-                let text =
-                    std::fs::read_to_string(path).map_err(|source| ConfigError::ReadFile {
-                        path: path.to_owned(),
-                        source,
-                    })?;
+                let text = std::fs::read_to_string(path)
+                    .map_err(|source| ConfigError::ReadFile { path: path.to_owned(), source })?;
                 text.parse::<toml::Table>()
-                    .map_err(|e| ConfigError::ParseFile {
-                        path: path.to_owned(),
-                        message: e.to_string(),
-                    })?
+                    .map_err(|e| ConfigError::ParseFile { path: path.to_owned(), message: e.to_string() })?
             }
             None => toml::Table::new(),
         };
@@ -377,11 +319,8 @@ impl Settings {
                 continue; // read by the command line (--config)
             }
             let known = ENV_VARS.iter().find(|(n, _, _)| n == name).or_else(|| {
-                name.strip_suffix("_FILE").and_then(|base| {
-                    ENV_VARS
-                        .iter()
-                        .find(|(n, _, k)| *n == base && matches!(k, Kind::Secret))
-                })
+                name.strip_suffix("_FILE")
+                    .and_then(|base| ENV_VARS.iter().find(|(n, _, k)| *n == base && matches!(k, Kind::Secret)))
             });
             match known {
                 None => warnings.push(format!(
@@ -402,9 +341,8 @@ impl Settings {
                 }
             }
         }
-        let mut settings: Settings = table
-            .try_into()
-            .map_err(|e: toml::de::Error| ConfigError::Invalid(e.to_string().trim().to_owned()))?;
+        let mut settings: Settings =
+            table.try_into().map_err(|e: toml::de::Error| ConfigError::Invalid(e.to_string().trim().to_owned()))?;
         if let Some(listen) = overrides.listen {
             settings.listen = listen;
         }
@@ -424,9 +362,7 @@ impl Settings {
             )));
         }
         if self.session.idle_timeout_minutes == 0 || self.session.absolute_timeout_hours == 0 {
-            return Err(ConfigError::Invalid(
-                "session timeouts must be at least 1".into(),
-            ));
+            return Err(ConfigError::Invalid("session timeouts must be at least 1".into()));
         }
         if self.env == Profile::Production {
             let mut missing = Vec::new();
@@ -439,11 +375,7 @@ impl Settings {
             if self.crypto.master_key_file.is_none() {
                 missing.push("crypto.master_key_file (FASTFAKTURA_MASTER_KEY_FILE): a 32-byte key kept outside the database; generated keys are refused".to_owned());
             }
-            if !self
-                .public_base_url
-                .as_deref()
-                .is_some_and(|u| u.starts_with("https://"))
-            {
+            if !self.public_base_url.as_deref().is_some_and(|u| u.starts_with("https://")) {
                 missing.push("public_base_url (FASTFAKTURA_PUBLIC_BASE_URL): the https:// address users reach, so cookies are Secure".to_owned());
             }
             if self.database.url.is_none() {
@@ -464,9 +396,7 @@ impl Settings {
         match &self.public_base_url {
             Some(url) => {
                 let after_scheme = url.find("://").map_or(0, |i| i + 3);
-                let end = url[after_scheme..]
-                    .find('/')
-                    .map_or(url.len(), |i| after_scheme + i);
+                let end = url[after_scheme..].find('/').map_or(url.len(), |i| after_scheme + i);
                 url[..end].to_owned()
             }
             None => format!("http://{}", self.listen),
@@ -480,18 +410,11 @@ impl Settings {
 }
 
 fn env_value(name: &str, value: &str, kind: Kind) -> Result<toml::Value, ConfigError> {
-    let bad = |expected| ConfigError::BadEnv {
-        name: name.to_owned(),
-        expected,
-        value: value.to_owned(),
-    };
+    let bad = |expected| ConfigError::BadEnv { name: name.to_owned(), expected, value: value.to_owned() };
     Ok(match kind {
         Kind::Str | Kind::Secret => toml::Value::String(value.to_owned()),
         Kind::Address => {
-            value
-                .trim()
-                .parse::<SocketAddr>()
-                .map_err(|_| bad("an IP address and port such as 127.0.0.1:8080"))?;
+            value.trim().parse::<SocketAddr>().map_err(|_| bad("an IP address and port such as 127.0.0.1:8080"))?;
             toml::Value::String(value.trim().to_owned())
         }
         Kind::Int => toml::Value::Integer(value.trim().parse().map_err(|_| bad("a whole number"))?),
@@ -508,15 +431,11 @@ fn set_path(table: &mut toml::Table, dotted: &str, value: toml::Value) {
     let last = parts.pop().unwrap_or(dotted);
     let mut current = table;
     for part in parts {
-        let entry = current
-            .entry(part.to_owned())
-            .or_insert_with(|| toml::Value::Table(toml::Table::new()));
+        let entry = current.entry(part.to_owned()).or_insert_with(|| toml::Value::Table(toml::Table::new()));
         if !entry.is_table() {
             *entry = toml::Value::Table(toml::Table::new());
         }
-        let toml::Value::Table(next) = entry else {
-            unreachable!("just made a table")
-        };
+        let toml::Value::Table(next) = entry else { unreachable!("just made a table") };
         current = next;
     }
     current.insert(last.to_owned(), value);
@@ -527,10 +446,7 @@ mod tests {
     use super::*;
 
     fn env(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
-        pairs
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect()
+        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
     }
 
     #[test]
@@ -548,7 +464,11 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("ff-config-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         let file = dir.join("ff.toml");
-        std::fs::write(&file, "listen = \"127.0.0.1:9000\"\n[email]\nfrom = \"a@b.example\"\n[email.smtp]\nhost = \"mail.example\"\n").unwrap();
+        std::fs::write(
+            &file,
+            "listen = \"127.0.0.1:9000\"\n[email]\nfrom = \"a@b.example\"\n[email.smtp]\nhost = \"mail.example\"\n",
+        )
+        .unwrap();
         let secret = dir.join("pw");
         std::fs::write(&secret, "s3cret\n").unwrap();
         let loaded = Settings::load_from(
@@ -559,19 +479,13 @@ mod tests {
                 ("FASTFAKTURA_LISTNE", "typo"),
                 ("PATH", "/bin"),
             ]),
-            &Overrides {
-                data_dir: Some("/srv/ff".into()),
-                ..Default::default()
-            },
+            &Overrides { data_dir: Some("/srv/ff".into()), ..Default::default() },
         )
         .unwrap();
         let s = loaded.settings;
         assert_eq!(s.listen.to_string(), "127.0.0.1:9000");
         let smtp = s.email.smtp.unwrap();
-        assert_eq!(
-            (smtp.host.as_str(), smtp.port),
-            ("mail.example", Some(2525))
-        );
+        assert_eq!((smtp.host.as_str(), smtp.port), ("mail.example", Some(2525)));
         assert_eq!(smtp.password.unwrap().expose(), "s3cret");
         assert_eq!(s.data_dir, PathBuf::from("/srv/ff"));
         assert_eq!(loaded.warnings.len(), 1);
@@ -580,53 +494,23 @@ mod tests {
 
     #[test]
     fn bad_values_are_named() {
-        let err = Settings::load_from(
-            None,
-            env(&[("FASTFAKTURA_SMTP_PORT", "lots")]),
-            &Overrides::default(),
-        )
-        .unwrap_err();
-        assert!(
-            err.to_string()
-                .contains("FASTFAKTURA_SMTP_PORT must be a whole number"),
-            "{err}"
-        );
-        let err = Settings::load_from(
-            None,
-            env(&[("FASTFAKTURA_LISTEN", "nowhere")]),
-            &Overrides::default(),
-        )
-        .unwrap_err();
-        assert!(
-            err.to_string()
-                .contains("FASTFAKTURA_LISTEN must be an IP address and port"),
-            "{err}"
-        );
-        let err = Settings::load_from(
-            None,
-            env(&[("FASTFAKTURA_ENV", "prod")]),
-            &Overrides::default(),
-        )
-        .unwrap_err();
+        let err =
+            Settings::load_from(None, env(&[("FASTFAKTURA_SMTP_PORT", "lots")]), &Overrides::default()).unwrap_err();
+        assert!(err.to_string().contains("FASTFAKTURA_SMTP_PORT must be a whole number"), "{err}");
+        let err =
+            Settings::load_from(None, env(&[("FASTFAKTURA_LISTEN", "nowhere")]), &Overrides::default()).unwrap_err();
+        assert!(err.to_string().contains("FASTFAKTURA_LISTEN must be an IP address and port"), "{err}");
+        let err = Settings::load_from(None, env(&[("FASTFAKTURA_ENV", "prod")]), &Overrides::default()).unwrap_err();
         assert!(err.to_string().contains("production"), "{err}");
     }
 
     #[test]
     fn production_lists_every_missing_setting_at_once() {
-        let err = Settings::load_from(
-            None,
-            env(&[("FASTFAKTURA_ENV", "production")]),
-            &Overrides::default(),
-        )
-        .unwrap_err();
+        let err =
+            Settings::load_from(None, env(&[("FASTFAKTURA_ENV", "production")]), &Overrides::default()).unwrap_err();
         let text = err.to_string();
-        for needle in [
-            "email.smtp.host",
-            "crypto.master_key_file",
-            "public_base_url",
-            "database.url",
-            "email.console",
-        ] {
+        for needle in ["email.smtp.host", "crypto.master_key_file", "public_base_url", "database.url", "email.console"]
+        {
             assert!(text.contains(needle), "{needle} missing from: {text}");
         }
     }
@@ -639,10 +523,8 @@ mod tests {
 
     #[test]
     fn origin_and_cookie_security_follow_the_public_url() {
-        let mut s = Settings {
-            public_base_url: Some("https://app.example.com/some/path".into()),
-            ..Settings::default()
-        };
+        let mut s =
+            Settings { public_base_url: Some("https://app.example.com/some/path".into()), ..Settings::default() };
         assert_eq!(s.public_origin(), "https://app.example.com");
         assert!(s.secure_cookies());
         s.public_base_url = None;

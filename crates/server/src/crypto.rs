@@ -33,19 +33,11 @@ impl fmt::Debug for MasterKey {
 #[derive(Debug, thiserror::Error)]
 pub enum KeyError {
     #[error("cannot read the master key file {path}: {source}")]
-    Read {
-        path: String,
-        source: std::io::Error,
-    },
-    #[error(
-        "the master key file {path} must hold exactly 32 bytes (raw) or 64 hexadecimal characters"
-    )]
+    Read { path: String, source: std::io::Error },
+    #[error("the master key file {path} must hold exactly 32 bytes (raw) or 64 hexadecimal characters")]
     BadLength { path: String },
     #[error("cannot create the development master key {path}: {source}")]
-    Create {
-        path: String,
-        source: std::io::Error,
-    },
+    Create { path: String, source: std::io::Error },
 }
 
 /// Purposes for derived keys. The label is part of the derivation: never reuse one.
@@ -73,10 +65,7 @@ impl MasterKey {
 
     pub fn load(path: &Path) -> Result<Self, KeyError> {
         let shown = path.display().to_string();
-        let raw = std::fs::read(path).map_err(|source| KeyError::Read {
-            path: shown.clone(),
-            source,
-        })?;
+        let raw = std::fs::read(path).map_err(|source| KeyError::Read { path: shown.clone(), source })?;
         Self::parse(&raw).ok_or(KeyError::BadLength { path: shown })
     }
 
@@ -102,16 +91,10 @@ impl MasterKey {
             .create_new(true)
             .mode(0o600)
             .open(path)
-            .map_err(|source| KeyError::Create {
-                path: shown.clone(),
-                source,
-            })?;
+            .map_err(|source| KeyError::Create { path: shown.clone(), source })?;
         file.write_all(hex::encode(key).as_bytes())
             .and_then(|()| file.sync_all())
-            .map_err(|source| KeyError::Create {
-                path: shown.clone(),
-                source,
-            })?;
+            .map_err(|source| KeyError::Create { path: shown.clone(), source })?;
         let _ = std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600));
         Ok((Self(key), true))
     }
@@ -119,8 +102,7 @@ impl MasterKey {
     pub fn derive(&self, purpose: KeyPurpose) -> DerivedKey {
         let hk = hkdf::Hkdf::<Sha256>::new(Some(b"fastfaktura master key"), &self.0);
         let mut out = [0u8; 32];
-        hk.expand(purpose.label(), &mut out)
-            .expect("32 bytes is a valid HKDF-SHA256 output length");
+        hk.expand(purpose.label(), &mut out).expect("32 bytes is a valid HKDF-SHA256 output length");
         DerivedKey(out)
     }
 }
@@ -142,8 +124,7 @@ pub struct OpenError;
 impl DerivedKey {
     /// HMAC-SHA-256 over the parts, each length-prefixed so ("ab","c") ≠ ("a","bc").
     pub fn mac(&self, parts: &[&[u8]]) -> [u8; 32] {
-        let mut mac =
-            <HmacSha256 as Mac>::new_from_slice(&self.0).expect("HMAC accepts any key length");
+        let mut mac = <HmacSha256 as Mac>::new_from_slice(&self.0).expect("HMAC accepts any key length");
         for part in parts {
             mac.update(&(part.len() as u64).to_be_bytes());
             mac.update(part);
@@ -158,13 +139,7 @@ impl DerivedKey {
         let nonce_bytes = random_bytes::<12>();
         let mut out = nonce_bytes.to_vec();
         let sealed = cipher
-            .encrypt(
-                Nonce::from_slice(&nonce_bytes),
-                Payload {
-                    msg: plaintext,
-                    aad,
-                },
-            )
+            .encrypt(Nonce::from_slice(&nonce_bytes), Payload { msg: plaintext, aad })
             .expect("AES-GCM encryption of an in-memory buffer cannot fail");
         out.extend_from_slice(&sealed);
         out
@@ -176,15 +151,7 @@ impl DerivedKey {
         }
         let cipher = Aes256Gcm::new_from_slice(&self.0).expect("32-byte key");
         let (nonce, ciphertext) = sealed.split_at(12);
-        cipher
-            .decrypt(
-                Nonce::from_slice(nonce),
-                Payload {
-                    msg: ciphertext,
-                    aad,
-                },
-            )
-            .map_err(|_| OpenError)
+        cipher.decrypt(Nonce::from_slice(nonce), Payload { msg: ciphertext, aad }).map_err(|_| OpenError)
     }
 }
 
@@ -240,20 +207,12 @@ mod tests {
         let k = key().derive(KeyPurpose::OutboxSealing);
         let sealed = k.seal(b"your code is 123456", b"outgoing_emails:body:1");
         assert!(!sealed.windows(6).any(|w| w == b"123456"));
-        assert_eq!(
-            k.open(&sealed, b"outgoing_emails:body:1").unwrap(),
-            b"your code is 123456"
-        );
+        assert_eq!(k.open(&sealed, b"outgoing_emails:body:1").unwrap(), b"your code is 123456");
         assert!(k.open(&sealed, b"outgoing_emails:body:2").is_err());
         let mut tampered = sealed.clone();
         *tampered.last_mut().unwrap() ^= 1;
         assert!(k.open(&tampered, b"outgoing_emails:body:1").is_err());
-        assert!(
-            key()
-                .derive(KeyPurpose::OtpPepper)
-                .open(&sealed, b"outgoing_emails:body:1")
-                .is_err()
-        );
+        assert!(key().derive(KeyPurpose::OtpPepper).open(&sealed, b"outgoing_emails:body:1").is_err());
     }
 
     #[test]
@@ -266,22 +225,15 @@ mod tests {
 
     #[test]
     fn generated_key_is_private_and_reloads() {
-        let dir =
-            std::env::temp_dir().join(format!("ff-key-{}-{}", std::process::id(), new_token()));
+        let dir = std::env::temp_dir().join(format!("ff-key-{}-{}", std::process::id(), new_token()));
         std::fs::create_dir_all(&dir).unwrap();
         let path = dir.join("master.key");
         let (k1, generated) = MasterKey::load_or_generate(&path).unwrap();
         assert!(generated);
-        assert_eq!(
-            std::fs::metadata(&path).unwrap().permissions().mode() & 0o777,
-            0o600
-        );
+        assert_eq!(std::fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o600);
         let (k2, generated) = MasterKey::load_or_generate(&path).unwrap();
         assert!(!generated);
-        assert_eq!(
-            k1.derive(KeyPurpose::OtpPepper).mac(&[]),
-            k2.derive(KeyPurpose::OtpPepper).mac(&[])
-        );
+        assert_eq!(k1.derive(KeyPurpose::OtpPepper).mac(&[]), k2.derive(KeyPurpose::OtpPepper).mac(&[]));
         std::fs::remove_dir_all(dir).unwrap();
     }
 

@@ -43,7 +43,8 @@ pub fn document_input(invoice: &Invoice, lines: &[Line]) -> Result<DocumentInput
                 quantity: l.quantity,
                 unit_price: l.unit_price,
                 discount_percent: l.discount_percent,
-                vat_category: VatCategory::parse(&l.vat_category).map_err(|e| InvoicingError::Invalid(e.to_string()))?,
+                vat_category: VatCategory::parse(&l.vat_category)
+                    .map_err(|e| InvoicingError::Invalid(e.to_string()))?,
                 vat_rate: l.vat_rate,
                 exemption_reason: Some(l.exemption_reason.clone()).filter(|r| !r.trim().is_empty()),
             })
@@ -79,7 +80,8 @@ pub async fn issue(state: &AppState, business_id: Uuid, id: Uuid) -> Result<Stri
     let totals = totals(&invoice, &lines)?;
     let profile = db::businesses::profile(&mut *tx, business_id).await?;
     if let Some(original_id) = invoice.credited_invoice_id {
-        let original = db::invoices::find_for_update(&mut tx, business_id, original_id).await?.ok_or(InvoicingError::NotFound)?;
+        let original =
+            db::invoices::find_for_update(&mut tx, business_id, original_id).await?.ok_or(InvoicingError::NotFound)?;
         let original_payable = original.payable.unwrap_or_default();
         let credited = db::invoices::credited_total(&mut *tx, business_id, original_id).await?;
         let left = original_payable - credited;
@@ -122,7 +124,8 @@ pub async fn issue(state: &AppState, business_id: Uuid, id: Uuid) -> Result<Stri
 pub async fn start_credit_note(state: &AppState, business_id: Uuid, invoice_id: Uuid) -> Result<Uuid, InvoicingError> {
     let now = state.clock.now();
     let mut tx = state.db.begin().await?;
-    let original = db::invoices::find_for_update(&mut tx, business_id, invoice_id).await?.ok_or(InvoicingError::NotFound)?;
+    let original =
+        db::invoices::find_for_update(&mut tx, business_id, invoice_id).await?.ok_or(InvoicingError::NotFound)?;
     if original.kind != "invoice" || original.status != "issued" {
         return Err(InvoicingError::Conflict("Only issued invoices can be credited.".into()));
     }
@@ -159,7 +162,8 @@ pub async fn start_credit_note(state: &AppState, business_id: Uuid, invoice_id: 
 
 /// What is still to be paid on an issued invoice: payable − payments − credit notes.
 pub async fn outstanding(state: &AppState, business_id: Uuid, invoice: &Invoice) -> Result<Decimal, InvoicingError> {
-    let paid: Decimal = db::invoices::payments(&state.db, business_id, invoice.id).await?.iter().map(|p| p.amount).sum();
+    let paid: Decimal =
+        db::invoices::payments(&state.db, business_id, invoice.id).await?.iter().map(|p| p.amount).sum();
     let credited = db::invoices::credited_total(&state.db, business_id, invoice.id).await?;
     Ok(invoice.payable.unwrap_or_default() - paid - credited)
 }
@@ -175,7 +179,8 @@ pub async fn record_payment(
 ) -> Result<(), InvoicingError> {
     let now = state.clock.now();
     let mut tx = state.db.begin().await?;
-    let invoice = db::invoices::find_for_update(&mut tx, business_id, invoice_id).await?.ok_or(InvoicingError::NotFound)?;
+    let invoice =
+        db::invoices::find_for_update(&mut tx, business_id, invoice_id).await?.ok_or(InvoicingError::NotFound)?;
     if invoice.kind != "invoice" || invoice.status != "issued" || invoice.voided {
         return Err(InvoicingError::Conflict("Payments can be recorded only on issued, not credited invoices.".into()));
     }

@@ -11,11 +11,7 @@ use fastfaktura::{
 };
 
 #[derive(Parser)]
-#[command(
-    name = "fastfaktura",
-    version,
-    about = "Hosted invoicing for freelancers and small businesses."
-)]
+#[command(name = "fastfaktura", version, about = "Hosted invoicing for freelancers and small businesses.")]
 struct Cli {
     /// A TOML configuration file (settings: see the README). Environment variables
     /// FASTFAKTURA_* override it; command-line flags override both.
@@ -50,10 +46,7 @@ fn main() -> ExitCode {
     let common = match &cli.command {
         Command::Serve(c) | Command::Migrate(c) => c,
     };
-    let overrides = Overrides {
-        listen: common.listen,
-        data_dir: common.data_dir.clone(),
-    };
+    let overrides = Overrides { listen: common.listen, data_dir: common.data_dir.clone() };
     let loaded = match Settings::load(cli.config.as_deref(), &overrides) {
         Ok(loaded) => loaded,
         Err(e) => {
@@ -74,12 +67,7 @@ fn main() -> ExitCode {
     };
     let result = runtime.block_on(async move {
         match cli.command {
-            Command::Serve(_) => {
-                Application::build(loaded.settings)
-                    .await?
-                    .run_until(shutdown_signal())
-                    .await
-            }
+            Command::Serve(_) => Application::build(loaded.settings).await?.run_until(shutdown_signal()).await,
             Command::Migrate(_) => {
                 let database = Database::open(&loaded.settings).await?;
                 let migrated = database.migrate().await;

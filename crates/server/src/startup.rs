@@ -39,24 +39,17 @@ impl Database {
             let pool = db::connect(url.expose(), &settings.database)
                 .await
                 .context("cannot connect to the configured database")?;
-            return Ok(Self {
-                pool,
-                embedded: None,
-            });
+            return Ok(Self { pool, embedded: None });
         }
         let root = settings.data_dir.clone();
-        let embedded =
-            tokio::task::spawn_blocking(move || EmbeddedPostgres::start(&root)).await??;
+        let embedded = tokio::task::spawn_blocking(move || EmbeddedPostgres::start(&root)).await??;
         let opened = async {
             db::ensure_database(&embedded.url("postgres"), EMBEDDED_DATABASE).await?;
             db::connect(&embedded.url(EMBEDDED_DATABASE), &settings.database).await
         }
         .await;
         match opened {
-            Ok(pool) => Ok(Self {
-                pool,
-                embedded: Some(embedded),
-            }),
+            Ok(pool) => Ok(Self { pool, embedded: Some(embedded) }),
             Err(e) => {
                 let _ = tokio::task::spawn_blocking(move || embedded.stop()).await;
                 Err(anyhow::Error::new(e).context("cannot open the embedded database"))
@@ -65,10 +58,7 @@ impl Database {
     }
 
     pub async fn migrate(&self) -> anyhow::Result<()> {
-        db::MIGRATOR
-            .run(&self.pool)
-            .await
-            .context("database migrations failed")?;
+        db::MIGRATOR.run(&self.pool).await.context("database migrations failed")?;
         Ok(())
     }
 
@@ -86,17 +76,9 @@ fn load_master_key(settings: &Settings) -> anyhow::Result<MasterKey> {
     if let Some(path) = &settings.crypto.master_key_file {
         return Ok(MasterKey::load(path)?);
     }
-    debug_assert_eq!(
-        settings.env,
-        Profile::Development,
-        "production requires a master key file"
-    );
-    std::fs::create_dir_all(&settings.data_dir).with_context(|| {
-        format!(
-            "cannot create the data directory {}",
-            settings.data_dir.display()
-        )
-    })?;
+    debug_assert_eq!(settings.env, Profile::Development, "production requires a master key file");
+    std::fs::create_dir_all(&settings.data_dir)
+        .with_context(|| format!("cannot create the data directory {}", settings.data_dir.display()))?;
     let path = settings.data_dir.join("master.key");
     let (key, generated) = MasterKey::load_or_generate(&path)?;
     if generated {
@@ -112,10 +94,7 @@ impl Application {
         Self::build_with_clock(settings, Arc::new(SystemClock)).await
     }
 
-    pub async fn build_with_clock(
-        settings: Settings,
-        clock: Arc<dyn Clock>,
-    ) -> anyhow::Result<Self> {
+    pub async fn build_with_clock(settings: Settings, clock: Arc<dyn Clock>) -> anyhow::Result<Self> {
         let keys = Arc::new(Keys::derive(&load_master_key(&settings)?));
         let mailer = Arc::new(Mailer::from_settings(&settings.email, &settings.data_dir)?);
         let database = Database::open(&settings).await?;
@@ -127,36 +106,17 @@ impl Application {
             Ok(l) => l,
             Err(e) => {
                 database.close().await;
-                return Err(
-                    anyhow::Error::new(e).context(format!("cannot listen on {}", settings.listen))
-                );
+                return Err(anyhow::Error::new(e).context(format!("cannot listen on {}", settings.listen)));
             }
         };
         let Database { pool, embedded } = database;
-        let worker = WorkerContext {
-            db: pool.clone(),
-            mailer,
-            outbox_key: keys.outbox.clone(),
-            clock: clock.clone(),
-        };
-        let state = AppState {
-            db: pool,
-            settings: Arc::new(settings),
-            clock,
-            keys,
-        };
-        Ok(Self {
-            listener,
-            state,
-            worker,
-            embedded,
-        })
+        let worker = WorkerContext { db: pool.clone(), mailer, outbox_key: keys.outbox.clone(), clock: clock.clone() };
+        let state = AppState { db: pool, settings: Arc::new(settings), clock, keys };
+        Ok(Self { listener, state, worker, embedded })
     }
 
     pub fn local_addr(&self) -> SocketAddr {
-        self.listener
-            .local_addr()
-            .expect("a bound listener has an address")
+        self.listener.local_addr().expect("a bound listener has an address")
     }
 
     pub fn state(&self) -> &AppState {
@@ -174,24 +134,13 @@ impl Application {
         self,
         shutdown: impl std::future::Future<Output = ()> + Send + 'static,
     ) -> anyhow::Result<()> {
-        let Self {
-            listener,
-            state,
-            worker,
-            embedded,
-        } = self;
+        let Self { listener, state, worker, embedded } = self;
         let (stop_tx, stop_rx) = watch::channel(false);
-        let worker_task = state
-            .settings
-            .jobs
-            .worker
-            .then(|| tokio::spawn(worker::run(worker, stop_rx)));
+        let worker_task = state.settings.jobs.worker.then(|| tokio::spawn(worker::run(worker, stop_rx)));
         tracing::info!(address = %format!("http://{}", listener.local_addr()?), "FastFaktura is listening");
         let pool = state.db.clone();
         let app = crate::http::router(state).into_make_service_with_connect_info::<SocketAddr>();
-        let served = axum::serve(listener, app)
-            .with_graceful_shutdown(shutdown)
-            .await;
+        let served = axum::serve(listener, app).with_graceful_shutdown(shutdown).await;
         let _ = stop_tx.send(true);
         if let Some(task) = worker_task {
             let _ = task.await;

@@ -8,8 +8,5 @@ pub fn init(filter: &str) {
     let filter = EnvFilter::try_from_default_env()
         .or_else(|_| EnvFilter::try_new(filter))
         .unwrap_or_else(|_| EnvFilter::new("info"));
-    let _ = tracing_subscriber::registry()
-        .with(filter)
-        .with(fmt::layer().with_target(false))
-        .try_init();
+    let _ = tracing_subscriber::registry().with(filter).with(fmt::layer().with_target(false)).try_init();
 }

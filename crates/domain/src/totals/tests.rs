@@ -16,23 +16,14 @@ fn line(quantity: Decimal, unit_price: Decimal, category: VatCategory, rate: Dec
 }
 
 fn doc(price_entry: PriceEntry, currency: Currency, lines: Vec<LineInput>) -> DocumentInput {
-    DocumentInput {
-        kind: DocumentKind::Invoice,
-        currency,
-        price_entry,
-        lines,
-        discount_percent: Decimal::ZERO,
-    }
+    DocumentInput { kind: DocumentKind::Invoice, currency, price_entry, lines, discount_percent: Decimal::ZERO }
 }
 
 #[test]
 fn a_simple_net_invoice() {
-    let t = compute(&doc(
-        PriceEntry::Net,
-        Currency::EUR,
-        vec![line(dec!(2), dec!(100), VatCategory::Standard, dec!(24))],
-    ))
-    .unwrap();
+    let t =
+        compute(&doc(PriceEntry::Net, Currency::EUR, vec![line(dec!(2), dec!(100), VatCategory::Standard, dec!(24))]))
+            .unwrap();
     assert_eq!(t.line_nets, vec![dec!(200.00)]);
     assert_eq!(
         (t.tax_exclusive, t.vat_total, t.tax_inclusive, t.payable),
@@ -56,12 +47,7 @@ fn line_nets_are_rounded_half_away_from_zero() {
     let t = compute(&doc(
         PriceEntry::Net,
         Currency::EUR,
-        vec![line(
-            dec!(1.5),
-            dec!(0.0333),
-            VatCategory::Standard,
-            dec!(24),
-        )],
+        vec![line(dec!(1.5), dec!(0.0333), VatCategory::Standard, dec!(24))],
     ))
     .unwrap();
     // 0.04995 → 0.05
@@ -94,10 +80,7 @@ fn icelandic_kronur_have_no_decimals_anywhere() {
         ],
     ))
     .unwrap();
-    for amount in [t.line_total, t.vat_total, t.payable]
-        .into_iter()
-        .chain(t.line_nets.iter().copied())
-    {
+    for amount in [t.line_total, t.vat_total, t.payable].into_iter().chain(t.line_nets.iter().copied()) {
         assert_eq!(amount.scale(), 0, "{amount}");
     }
     assert_eq!(t.line_nets, vec![dec!(1000), dec!(1250)]);
@@ -119,11 +102,7 @@ fn a_document_discount_is_split_per_category() {
     assert_eq!(t.line_total, dec!(150.00));
     assert_eq!(t.allowance_total, dec!(15.00));
     assert_eq!(t.tax_exclusive, dec!(135.00));
-    let by_rate: Vec<_> = t
-        .breakdown
-        .iter()
-        .map(|b| (b.rate, b.taxable, b.vat))
-        .collect();
+    let by_rate: Vec<_> = t.breakdown.iter().map(|b| (b.rate, b.taxable, b.vat)).collect();
     assert!(by_rate.contains(&(dec!(24), dec!(90.00), dec!(21.60))));
     assert!(by_rate.contains(&(dec!(11), dec!(45.00), dec!(4.95))));
     assert_eq!(t.payable, dec!(161.55));
@@ -134,30 +113,15 @@ fn reverse_charge_gets_its_reason_and_exempt_needs_one() {
     let t = compute(&doc(
         PriceEntry::Net,
         Currency::EUR,
-        vec![line(
-            dec!(1),
-            dec!(100),
-            VatCategory::ReverseCharge,
-            dec!(0),
-        )],
+        vec![line(dec!(1), dec!(100), VatCategory::ReverseCharge, dec!(0))],
     ))
     .unwrap();
-    assert_eq!(
-        t.breakdown[0].exemption_reason.as_deref(),
-        Some("Reverse charge")
-    );
+    assert_eq!(t.breakdown[0].exemption_reason.as_deref(), Some("Reverse charge"));
     assert_eq!(t.vat_total, dec!(0.00));
-    let err = compute(&doc(
-        PriceEntry::Net,
-        Currency::EUR,
-        vec![line(dec!(1), dec!(100), VatCategory::Exempt, dec!(0))],
-    ))
-    .unwrap_err();
-    assert!(
-        err.to_string()
-            .contains("line 1: VAT exempt (E) lines must state the reason"),
-        "{err}"
-    );
+    let err =
+        compute(&doc(PriceEntry::Net, Currency::EUR, vec![line(dec!(1), dec!(100), VatCategory::Exempt, dec!(0))]))
+            .unwrap_err();
+    assert!(err.to_string().contains("line 1: VAT exempt (E) lines must state the reason"), "{err}");
     let mut exempt = line(dec!(1), dec!(100), VatCategory::Exempt, dec!(0));
     exempt.exemption_reason = Some("Medical services, VAT Act art. 2".into());
     assert!(compute(&doc(PriceEntry::Net, Currency::EUR, vec![exempt])).is_ok());
@@ -178,14 +142,8 @@ fn bad_lines_are_refused_with_line_and_field() {
             line(dec!(1), dec!(10.00001), VatCategory::Standard, dec!(24)),
             "line 1: unit price can have at most 4 decimal places",
         ),
-        (
-            line(dec!(1), dec!(-10), VatCategory::Standard, dec!(24)),
-            "line 1: unit price must not be negative",
-        ),
-        (
-            line(dec!(1), dec!(10), VatCategory::Standard, dec!(0)),
-            "line 1: VAT the standard category (S) needs a rate",
-        ),
+        (line(dec!(1), dec!(-10), VatCategory::Standard, dec!(24)), "line 1: unit price must not be negative"),
+        (line(dec!(1), dec!(10), VatCategory::Standard, dec!(0)), "line 1: VAT the standard category (S) needs a rate"),
     ];
     for (bad, message) in cases {
         let err = compute(&doc(PriceEntry::Net, Currency::EUR, vec![bad])).unwrap_err();
@@ -195,11 +153,7 @@ fn bad_lines_are_refused_with_line_and_field() {
 
 #[test]
 fn credit_notes_may_have_negative_quantities() {
-    let mut d = doc(
-        PriceEntry::Net,
-        Currency::EUR,
-        vec![line(dec!(-2), dec!(10), VatCategory::Standard, dec!(24))],
-    );
+    let mut d = doc(PriceEntry::Net, Currency::EUR, vec![line(dec!(-2), dec!(10), VatCategory::Standard, dec!(24))]);
     d.kind = DocumentKind::CreditNote;
     let t = compute(&d).unwrap();
     assert_eq!(t.payable, dec!(-24.80));
@@ -207,48 +161,30 @@ fn credit_notes_may_have_negative_quantities() {
 
 fn arb_line(max_rate_index: usize) -> impl Strategy<Value = LineInput> {
     let rates = [dec!(24), dec!(11), dec!(25.5), dec!(0)];
-    (
-        0i64..100_000,
-        0i64..10_000_000,
-        0i64..=10_000,
-        0..=max_rate_index,
-    )
-        .prop_map(move |(q, p, disc, r)| {
-            let rate = rates[r];
-            let category = if rate.is_zero() {
-                VatCategory::ReverseCharge
-            } else {
-                VatCategory::Standard
-            };
-            LineInput {
-                quantity: Decimal::new(q, 2),
-                unit_price: Decimal::new(p, 4),
-                discount_percent: Decimal::new(disc, 2),
-                vat_category: category,
-                vat_rate: rate,
-                exemption_reason: None,
-            }
-        })
+    (0i64..100_000, 0i64..10_000_000, 0i64..=10_000, 0..=max_rate_index).prop_map(move |(q, p, disc, r)| {
+        let rate = rates[r];
+        let category = if rate.is_zero() { VatCategory::ReverseCharge } else { VatCategory::Standard };
+        LineInput {
+            quantity: Decimal::new(q, 2),
+            unit_price: Decimal::new(p, 4),
+            discount_percent: Decimal::new(disc, 2),
+            vat_category: category,
+            vat_rate: rate,
+            exemption_reason: None,
+        }
+    })
 }
 
 fn arb_doc() -> impl Strategy<Value = DocumentInput> {
-    (
-        prop::collection::vec(arb_line(3), 0..12),
-        0i64..=5_000,
-        prop::bool::ANY,
-        prop::bool::ANY,
-    )
-        .prop_map(|(lines, disc, gross, isk)| DocumentInput {
+    (prop::collection::vec(arb_line(3), 0..12), 0i64..=5_000, prop::bool::ANY, prop::bool::ANY).prop_map(
+        |(lines, disc, gross, isk)| DocumentInput {
             kind: DocumentKind::Invoice,
             currency: if isk { Currency::ISK } else { Currency::EUR },
-            price_entry: if gross {
-                PriceEntry::Gross
-            } else {
-                PriceEntry::Net
-            },
+            price_entry: if gross { PriceEntry::Gross } else { PriceEntry::Net },
             lines,
             discount_percent: Decimal::new(disc, 2),
-        })
+        },
+    )
 }
 
 proptest! {

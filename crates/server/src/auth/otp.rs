@@ -37,13 +37,7 @@ pub fn generate_code() -> OtpCode {
     }
 }
 
-fn code_hmac(
-    state: &AppState,
-    challenge_id: Uuid,
-    email: &str,
-    purpose: &str,
-    code: &OtpCode,
-) -> [u8; 32] {
+fn code_hmac(state: &AppState, challenge_id: Uuid, email: &str, purpose: &str, code: &OtpCode) -> [u8; 32] {
     state.keys.otp_pepper.mac(&[
         challenge_id.as_bytes(),
         email.as_bytes(),
@@ -55,29 +49,19 @@ fn code_hmac(
 #[derive(Debug, thiserror::Error)]
 pub enum LoginError {
     #[error("too many requests")]
-    TooMany {
-        retry_after: Duration,
-        message: &'static str,
-    },
+    TooMany { retry_after: Duration, message: &'static str },
     #[error(transparent)]
     Database(#[from] sqlx::Error),
 }
 
 fn limited(RetryAfter(retry_after): RetryAfter, message: &'static str) -> LoginError {
-    LoginError::TooMany {
-        retry_after,
-        message,
-    }
+    LoginError::TooMany { retry_after, message }
 }
 
 /// Issues a login code for `email` and queues the mail. Returns the challenge token
 /// for the browser's pre-authentication cookie. Unknown and known addresses take the
 /// same path (a new address is a sign-up), so the response reveals nothing.
-pub async fn request_login_code(
-    state: &AppState,
-    email: &EmailAddress,
-    ip: &str,
-) -> Result<String, LoginError> {
+pub async fn request_login_code(state: &AppState, email: &EmailAddress, ip: &str) -> Result<String, LoginError> {
     let now = state.clock.now();
     let limits = &state.settings.login;
     let pseudonym = state.keys.email_pseudonym(email.as_str());
@@ -92,7 +76,9 @@ pub async fn request_login_code(
         now,
     )
     .await?
-    .map_err(|r| limited(r, "Too many codes were requested for this address. Please wait before asking for another one."))?;
+    .map_err(|r| {
+        limited(r, "Too many codes were requested for this address. Please wait before asking for another one.")
+    })?;
     rate_limits::hit(
         &mut tx,
         &format!("otp-issue:ip:{ip}"),
@@ -100,10 +86,11 @@ pub async fn request_login_code(
         now,
     )
     .await?
-    .map_err(|r| limited(r, "Too many codes were requested from your network. Please wait before asking for another one."))?;
+    .map_err(|r| {
+        limited(r, "Too many codes were requested from your network. Please wait before asking for another one.")
+    })?;
 
-    let superseded =
-        challenges::supersede_open(&mut tx, email.as_str(), PURPOSE_LOGIN, now).await?;
+    let superseded = challenges::supersede_open(&mut tx, email.as_str(), PURPOSE_LOGIN, now).await?;
     let challenge_id = Uuid::new_v4();
     let token = crypto::new_token();
     let code = generate_code();
@@ -122,15 +109,7 @@ pub async fn request_login_code(
     )
     .await?;
     let body = login_mail_body(&code, now, ip);
-    email::enqueue(
-        &mut tx,
-        &state.keys.outbox,
-        email.as_str(),
-        "Your FastFaktura sign-in code",
-        &body,
-        now,
-    )
-    .await?;
+    email::enqueue(&mut tx, &state.keys.outbox, email.as_str(), "Your FastFaktura sign-in code", &body, now).await?;
     tx.commit().await?;
     tracing::info!(%challenge_id, email = %pseudonym, ip, superseded, "login code issued");
     Ok(token)
@@ -186,9 +165,7 @@ pub async fn verify_login_code(
 ) -> Result<Verified, LoginError> {
     let now = state.clock.now();
     let mut tx = state.db.begin().await?;
-    let Some(attempt) =
-        challenges::register_attempt(&mut tx, &crypto::token_hash(challenge_token)).await?
-    else {
+    let Some(attempt) = challenges::register_attempt(&mut tx, &crypto::token_hash(challenge_token)).await? else {
         return Ok(Verified::Rejected(Rejection::StartAgain));
     };
     let pseudonym = state.keys.email_pseudonym(&attempt.email);
@@ -209,15 +186,9 @@ pub async fn verify_login_code(
     let limits = &state.settings.login;
     let email_failures = format!("otp-fail:email:{pseudonym}");
     let ip_failures = format!("otp-fail:ip:{ip}");
-    let email_limit = [Limit::new(
-        limits.failures_per_email_24h,
-        Duration::hours(24),
-    )];
+    let email_limit = [Limit::new(limits.failures_per_email_24h, Duration::hours(24))];
     let ip_limit = [Limit::new(limits.failures_per_ip_hour, Duration::hours(1))];
-    for (key, limit) in [
-        (&email_failures, &email_limit[..]),
-        (&ip_failures, &ip_limit[..]),
-    ] {
+    for (key, limit) in [(&email_failures, &email_limit[..]), (&ip_failures, &ip_limit[..])] {
         if let Err(RetryAfter(retry_after)) = rate_limits::check(&mut tx, key, limit, now).await? {
             tx.commit().await?;
             tracing::warn!(%challenge_id, email = %pseudonym, ip, "login suspended: too many failed codes");
@@ -227,10 +198,7 @@ pub async fn verify_login_code(
 
     let parsed = OtpCode::parse(typed);
     let correct = parsed.as_ref().is_ok_and(|code| {
-        digests_equal(
-            &code_hmac(state, challenge_id, &attempt.email, &attempt.purpose, code),
-            &attempt.code_hmac,
-        )
+        digests_equal(&code_hmac(state, challenge_id, &attempt.email, &attempt.purpose, code), &attempt.code_hmac)
     });
     let expired = now >= attempt.expires_at;
     if correct && !expired && attempt.attempts <= MAX_ATTEMPTS {
@@ -246,8 +214,7 @@ pub async fn verify_login_code(
                 user_id: membership.user_id,
                 business_id: membership.business_id,
                 now,
-                expires_at: now
-                    + Duration::hours(i64::from(state.settings.session.absolute_timeout_hours)),
+                expires_at: now + Duration::hours(i64::from(state.settings.session.absolute_timeout_hours)),
                 ip,
                 user_agent,
             },
@@ -273,16 +240,11 @@ pub async fn verify_login_code(
         Rejection::Burned
     } else {
         match parsed {
-            Err(e) => Rejection::Malformed {
-                message: e.to_string(),
-                attempts_left,
-            },
+            Err(e) => Rejection::Malformed { message: e.to_string(), attempts_left },
             Ok(_) => Rejection::WrongCode { attempts_left },
         }
     };
-    if let Err(RetryAfter(_)) =
-        rate_limits::check(&mut tx, &email_failures, &email_limit, now).await?
-    {
+    if let Err(RetryAfter(_)) = rate_limits::check(&mut tx, &email_failures, &email_limit, now).await? {
         // This failure used up the address's daily budget: tell its owner (OTP-8).
         let body = format!(
             "Hello,\n\nThere were {} wrong sign-in codes for your FastFaktura account in the last 24 hours, \
@@ -290,15 +252,7 @@ pub async fn verify_login_code(
              If this was you, wait and try again later. If it was not you, nobody got in: the codes were wrong.\n\nFastFaktura\n",
             limits.failures_per_email_24h
         );
-        email::enqueue(
-            &mut tx,
-            &state.keys.outbox,
-            &attempt.email,
-            "FastFaktura sign-in paused",
-            &body,
-            now,
-        )
-        .await?;
+        email::enqueue(&mut tx, &state.keys.outbox, &attempt.email, "FastFaktura sign-in paused", &body, now).await?;
         tracing::warn!(email = %pseudonym, ip, "login suspended for this address: failure budget used up");
     }
     tx.commit().await?;
@@ -324,10 +278,7 @@ mod tests {
         }
         for (digit, count) in leading.iter().enumerate() {
             let share = *count as f64 / N as f64;
-            assert!(
-                (0.097..=0.103).contains(&share),
-                "leading digit {digit}: {share}"
-            );
+            assert!((0.097..=0.103).contains(&share), "leading digit {digit}: {share}");
         }
         assert!(zero_led > 0);
     }
@@ -335,11 +286,7 @@ mod tests {
     #[test]
     fn the_mail_carries_time_ip_and_advice() {
         let code = OtpCode::parse("012345").unwrap();
-        let body = login_mail_body(
-            &code,
-            time::macros::datetime!(2026-11-24 10:00 UTC),
-            "203.0.113.9",
-        );
+        let body = login_mail_body(&code, time::macros::datetime!(2026-11-24 10:00 UTC), "203.0.113.9");
         assert!(body.contains("012345"));
         assert!(body.contains("203.0.113.9"));
         assert!(body.contains("24 Nov 2026 10:00"));

@@ -36,24 +36,14 @@ impl CookieKind {
 }
 
 pub fn read_cookie(state: &AppState, jar: &CookieJar, kind: CookieKind) -> Option<String> {
-    jar.get(kind.name(state.settings.secure_cookies()))
-        .map(|c| c.value().to_owned())
-        .filter(|v| !v.is_empty())
+    jar.get(kind.name(state.settings.secure_cookies())).map(|c| c.value().to_owned()).filter(|v| !v.is_empty())
 }
 
 /// A cookie carrying `value`; `max_age` None makes it a browser-session cookie.
-pub fn make_cookie(
-    state: &AppState,
-    kind: CookieKind,
-    value: String,
-    max_age: Option<Duration>,
-) -> Cookie<'static> {
+pub fn make_cookie(state: &AppState, kind: CookieKind, value: String, max_age: Option<Duration>) -> Cookie<'static> {
     let secure = state.settings.secure_cookies();
-    let mut builder = Cookie::build((kind.name(secure), value))
-        .path("/")
-        .http_only(true)
-        .secure(secure)
-        .same_site(SameSite::Lax);
+    let mut builder =
+        Cookie::build((kind.name(secure), value)).path("/").http_only(true).secure(secure).same_site(SameSite::Lax);
     if let Some(age) = max_age {
         builder = builder.max_age(age);
     }
@@ -92,13 +82,9 @@ impl IntoResponse for SessionRejection {
 impl FromRequestParts<AppState> for CurrentSession {
     type Rejection = SessionRejection;
 
-    async fn from_request_parts(
-        parts: &mut Parts,
-        state: &AppState,
-    ) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         let jar = CookieJar::from_headers(&parts.headers);
-        let token =
-            read_cookie(state, &jar, CookieKind::Session).ok_or(SessionRejection::LoginRequired)?;
+        let token = read_cookie(state, &jar, CookieKind::Session).ok_or(SessionRejection::LoginRequired)?;
         let token_hash = crypto::token_hash(&token);
         let now = state.clock.now();
         let idle = Duration::minutes(i64::from(state.settings.session.idle_timeout_minutes));
@@ -106,23 +92,15 @@ impl FromRequestParts<AppState> for CurrentSession {
             .await
             .map_err(|e| SessionRejection::Error(e.into()))?
             .ok_or(SessionRejection::LoginRequired)?;
-        Ok(CurrentSession {
-            token_hash,
-            user_id: active.user_id,
-            business_id: active.business_id,
-        })
+        Ok(CurrentSession { token_hash, user_id: active.user_id, business_id: active.business_id })
     }
 }
 
 impl axum::extract::OptionalFromRequestParts<AppState> for CurrentSession {
     type Rejection = AppError;
 
-    async fn from_request_parts(
-        parts: &mut Parts,
-        state: &AppState,
-    ) -> Result<Option<Self>, Self::Rejection> {
-        match <CurrentSession as FromRequestParts<AppState>>::from_request_parts(parts, state).await
-        {
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Option<Self>, Self::Rejection> {
+        match <CurrentSession as FromRequestParts<AppState>>::from_request_parts(parts, state).await {
             Ok(session) => Ok(Some(session)),
             Err(SessionRejection::LoginRequired) => Ok(None),
             Err(SessionRejection::Error(e)) => Err(e),

@@ -31,7 +31,11 @@ pub async fn profile(db: impl PgExecutor<'_>, business_id: Uuid) -> Result<Busin
     .await
 }
 
-pub async fn update_profile(db: impl PgExecutor<'_>, business_id: Uuid, p: &BusinessProfile) -> Result<(), sqlx::Error> {
+pub async fn update_profile(
+    db: impl PgExecutor<'_>,
+    business_id: Uuid,
+    p: &BusinessProfile,
+) -> Result<(), sqlx::Error> {
     sqlx::query!(
         r#"UPDATE businesses SET name = $2, address_line = $3, postal_code = $4, city = $5, country = $6,
                   vat_number = $7, registration_id = $8, iban = $9, bic = $10, default_currency = $11,

@@ -85,7 +85,12 @@ pub async fn create(
     Ok(id)
 }
 
-pub async fn update(db: impl PgExecutor<'_>, business_id: Uuid, id: Uuid, c: &CustomerFields) -> Result<bool, sqlx::Error> {
+pub async fn update(
+    db: impl PgExecutor<'_>,
+    business_id: Uuid,
+    id: Uuid,
+    c: &CustomerFields,
+) -> Result<bool, sqlx::Error> {
     Ok(sqlx::query!(
         r#"UPDATE customers SET kind = $3, name = $4, email = $5, phone = $6, vat_number = $7, address_line = $8,
                   postal_code = $9, city = $10, country = $11, language = $12, currency = $13
@@ -150,7 +155,12 @@ pub async fn list(
 }
 
 /// Archives instead of deleting: invoices keep referring to the customer.
-pub async fn archive(db: impl PgExecutor<'_>, business_id: Uuid, id: Uuid, now: OffsetDateTime) -> Result<bool, sqlx::Error> {
+pub async fn archive(
+    db: impl PgExecutor<'_>,
+    business_id: Uuid,
+    id: Uuid,
+    now: OffsetDateTime,
+) -> Result<bool, sqlx::Error> {
     Ok(sqlx::query!(
         "UPDATE customers SET archived_at = $3 WHERE business_id = $1 AND id = $2 AND archived_at IS NULL",
         business_id,

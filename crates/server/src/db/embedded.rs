@@ -35,16 +35,9 @@ pub enum EmbeddedPgError {
     )]
     NoSystemUser,
     #[error("cannot prepare {path}: {source}")]
-    Io {
-        path: PathBuf,
-        source: std::io::Error,
-    },
+    Io { path: PathBuf, source: std::io::Error },
     #[error("{step} failed for the embedded PostgreSQL cluster in {dir}: {detail}")]
-    Command {
-        step: &'static str,
-        dir: PathBuf,
-        detail: String,
-    },
+    Command { step: &'static str, dir: PathBuf, detail: String },
 }
 
 /// A running private cluster; stop it with [`EmbeddedPostgres::stop`].
@@ -69,12 +62,7 @@ impl EmbeddedPostgres {
         std::fs::create_dir_all(root).map_err(io(root))?;
         let root = root.canonicalize().map_err(io(root))?;
         let lock_path = root.join("fastfaktura.lock");
-        let lock = File::options()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .open(&lock_path)
-            .map_err(io(&lock_path))?;
+        let lock = File::options().create(true).truncate(false).write(true).open(&lock_path).map_err(io(&lock_path))?;
         if lock.try_lock().is_err() {
             return Err(EmbeddedPgError::AlreadyRunning(root));
         }
@@ -89,20 +77,13 @@ impl EmbeddedPostgres {
         let socket_dir = socket_dir_for(&root);
         for dir in [&cluster_dir, &socket_dir] {
             std::fs::create_dir_all(dir).map_err(io(dir))?;
-            std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))
-                .map_err(io(dir))?;
+            std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700)).map_err(io(dir))?;
             if let Some(user) = &run_as {
                 let (uid, gid) = system_user_ids(user).ok_or(EmbeddedPgError::NoSystemUser)?;
                 std::os::unix::fs::chown(dir, Some(uid), Some(gid)).map_err(io(dir))?;
             }
         }
-        let pg = Self {
-            bin_dir,
-            cluster_dir,
-            socket_dir,
-            run_as,
-            _lock: lock,
-        };
+        let pg = Self { bin_dir, cluster_dir, socket_dir, run_as, _lock: lock };
         if let Some(user) = &pg.run_as {
             tracing::info!(
                 user,
@@ -143,10 +124,7 @@ impl EmbeddedPostgres {
 
     /// A connection URL for `database` over the Unix socket.
     pub fn url(&self, database: &str) -> String {
-        format!(
-            "postgres://{SUPERUSER}@localhost/{database}?host={}",
-            self.socket_dir.display()
-        )
+        format!("postgres://{SUPERUSER}@localhost/{database}?host={}", self.socket_dir.display())
     }
 
     pub fn cluster_dir(&self) -> &Path {
@@ -157,10 +135,7 @@ impl EmbeddedPostgres {
     pub fn stop(self) -> Result<(), EmbeddedPgError> {
         self.run(
             "pg_ctl stop",
-            self.tool("pg_ctl")
-                .arg("-D")
-                .arg(&self.cluster_dir)
-                .args(["-m", "fast", "-w", "stop"]),
+            self.tool("pg_ctl").arg("-D").arg(&self.cluster_dir).args(["-m", "fast", "-w", "stop"]),
         )?;
         tracing::info!("embedded PostgreSQL stopped");
         Ok(())
@@ -195,21 +170,13 @@ impl EmbeddedPostgres {
             detail.push_str("; server log: ");
             detail.push_str(&tail.into_iter().rev().collect::<Vec<_>>().join(" | "));
         }
-        Err(EmbeddedPgError::Command {
-            step,
-            dir: self.cluster_dir.clone(),
-            detail,
-        })
+        Err(EmbeddedPgError::Command { step, dir: self.cluster_dir.clone(), detail })
     }
 }
 
 /// The newest `/usr/lib/postgresql/<major>/bin` with all three tools, else PATH.
 fn find_bin_dir() -> Option<PathBuf> {
-    let has_tools = |dir: &Path| {
-        ["initdb", "pg_ctl", "postgres"]
-            .iter()
-            .all(|t| dir.join(t).is_file())
-    };
+    let has_tools = |dir: &Path| ["initdb", "pg_ctl", "postgres"].iter().all(|t| dir.join(t).is_file());
     let mut versioned: Vec<(u32, PathBuf)> = std::fs::read_dir("/usr/lib/postgresql")
         .into_iter()
         .flatten()
@@ -233,9 +200,7 @@ fn find_bin_dir() -> Option<PathBuf> {
 
 /// The effective uid, read without `unsafe`: `/proc/self` belongs to it.
 fn running_as_root() -> bool {
-    std::fs::metadata("/proc/self")
-        .map(|m| m.uid() == 0)
-        .unwrap_or(false)
+    std::fs::metadata("/proc/self").map(|m| m.uid() == 0).unwrap_or(false)
 }
 
 fn system_user_ids(name: &str) -> Option<(u32, u32)> {

@@ -87,7 +87,11 @@ pub async fn find(db: impl PgExecutor<'_>, business_id: Uuid, id: Uuid) -> Resul
     .await
 }
 
-pub async fn find_for_update(conn: &mut PgConnection, business_id: Uuid, id: Uuid) -> Result<Option<Invoice>, sqlx::Error> {
+pub async fn find_for_update(
+    conn: &mut PgConnection,
+    business_id: Uuid,
+    id: Uuid,
+) -> Result<Option<Invoice>, sqlx::Error> {
     sqlx::query_as!(
         Invoice,
         r#"SELECT id, kind, status, customer_id, currency, price_entry, discount_percent, note, issue_date, due_date,
@@ -170,7 +174,12 @@ pub async fn save_draft(
     Ok(Ok(version))
 }
 
-pub async fn insert_lines(conn: &mut PgConnection, business_id: Uuid, invoice_id: Uuid, new_lines: &[Line]) -> Result<(), sqlx::Error> {
+pub async fn insert_lines(
+    conn: &mut PgConnection,
+    business_id: Uuid,
+    invoice_id: Uuid,
+    new_lines: &[Line],
+) -> Result<(), sqlx::Error> {
     for (i, l) in new_lines.iter().enumerate() {
         sqlx::query!(
             r#"INSERT INTO invoice_lines (business_id, invoice_id, position, description, quantity, unit, unit_price,
@@ -213,7 +222,12 @@ pub struct TakenNumber {
 
 /// Takes the next number of the business's `kind` series. The series row stays locked
 /// until the caller's transaction ends: that is what makes numbering gap-free.
-pub async fn take_number(conn: &mut PgConnection, business_id: Uuid, kind: &str, year: i32) -> Result<TakenNumber, sqlx::Error> {
+pub async fn take_number(
+    conn: &mut PgConnection,
+    business_id: Uuid,
+    kind: &str,
+    year: i32,
+) -> Result<TakenNumber, sqlx::Error> {
     let prefix = if kind == "credit_note" { "CN-" } else { "" };
     sqlx::query!(
         r#"INSERT INTO numbering_series (business_id, kind, prefix, counter_year) VALUES ($1, $2, $3, $4)
@@ -285,21 +299,35 @@ pub async fn mark_issued(
 }
 
 /// Sum of issued credit notes against an invoice.
-pub async fn credited_total(db: impl PgExecutor<'_>, business_id: Uuid, invoice_id: Uuid) -> Result<Decimal, sqlx::Error> {
-    Ok(sqlx::query_scalar!(
+pub async fn credited_total(
+    db: impl PgExecutor<'_>,
+    business_id: Uuid,
+    invoice_id: Uuid,
+) -> Result<Decimal, sqlx::Error> {
+    sqlx::query_scalar!(
         r#"SELECT coalesce(sum(payable), 0) AS "total!" FROM invoices
            WHERE business_id = $1 AND credited_invoice_id = $2 AND status = 'issued'"#,
         business_id,
         invoice_id
     )
     .fetch_one(db)
-    .await?)
+    .await
 }
 
-pub async fn mark_voided(conn: &mut PgConnection, business_id: Uuid, id: Uuid, now: OffsetDateTime) -> Result<(), sqlx::Error> {
-    sqlx::query!("UPDATE invoices SET voided_at = $3 WHERE business_id = $1 AND id = $2 AND voided_at IS NULL", business_id, id, now)
-        .execute(conn)
-        .await?;
+pub async fn mark_voided(
+    conn: &mut PgConnection,
+    business_id: Uuid,
+    id: Uuid,
+    now: OffsetDateTime,
+) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "UPDATE invoices SET voided_at = $3 WHERE business_id = $1 AND id = $2 AND voided_at IS NULL",
+        business_id,
+        id,
+        now
+    )
+    .execute(conn)
+    .await?;
     Ok(())
 }
 
@@ -311,7 +339,11 @@ pub struct Payment {
     pub reference: String,
 }
 
-pub async fn payments(db: impl PgExecutor<'_>, business_id: Uuid, invoice_id: Uuid) -> Result<Vec<Payment>, sqlx::Error> {
+pub async fn payments(
+    db: impl PgExecutor<'_>,
+    business_id: Uuid,
+    invoice_id: Uuid,
+) -> Result<Vec<Payment>, sqlx::Error> {
     sqlx::query_as!(
         Payment,
         "SELECT paid_on, amount, method, reference FROM payments WHERE business_id = $1 AND invoice_id = $2 ORDER BY paid_on, created_at",
@@ -400,7 +432,11 @@ pub struct CurrencySummary {
     pub paid_this_month: Decimal,
 }
 
-pub async fn summary(db: impl PgExecutor<'_>, business_id: Uuid, today: Date) -> Result<Vec<CurrencySummary>, sqlx::Error> {
+pub async fn summary(
+    db: impl PgExecutor<'_>,
+    business_id: Uuid,
+    today: Date,
+) -> Result<Vec<CurrencySummary>, sqlx::Error> {
     let month_start = today.replace_day(1).unwrap_or(today);
     sqlx::query_as!(
         CurrencySummary,

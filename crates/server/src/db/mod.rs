@@ -39,18 +39,13 @@ pub async fn connect(url: &str, settings: &DatabaseSettings) -> Result<PgPool, s
 pub async fn ensure_database(admin_url: &str, database: &str) -> Result<(), sqlx::Error> {
     use sqlx::Connection;
     let mut conn = sqlx::PgConnection::connect(admin_url).await?;
-    let exists = sqlx::query_scalar!(
-        "SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)",
-        database
-    )
-    .fetch_one(&mut conn)
-    .await?
-    .unwrap_or(false);
+    let exists = sqlx::query_scalar!("SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)", database)
+        .fetch_one(&mut conn)
+        .await?
+        .unwrap_or(false);
     if !exists {
         let quoted = database.replace('"', "\"\"");
-        sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE DATABASE \"{quoted}\"")))
-            .execute(&mut conn)
-            .await?;
+        sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE DATABASE \"{quoted}\""))).execute(&mut conn).await?;
     }
     conn.close().await
 }
@@ -59,19 +54,12 @@ pub async fn ensure_database(admin_url: &str, database: &str) -> Result<(), sqlx
 pub async fn migrations_applied(pool: &PgPool) -> Result<bool, sqlx::Error> {
     let latest_known = MIGRATOR.iter().map(|m| m.version).max().unwrap_or(0);
     let applied: Option<i64> =
-        sqlx::query_scalar("SELECT max(version) FROM _sqlx_migrations WHERE success")
-            .fetch_one(pool)
-            .await?;
+        sqlx::query_scalar("SELECT max(version) FROM _sqlx_migrations WHERE success").fetch_one(pool).await?;
     Ok(applied.unwrap_or(0) >= latest_known)
 }
 
 /// Whether an error means "the database is not reachable right now" (503, not 500).
 pub fn is_unavailable(error: &sqlx::Error) -> bool {
-    matches!(
-        error,
-        sqlx::Error::PoolTimedOut
-            | sqlx::Error::PoolClosed
-            | sqlx::Error::Io(_)
-            | sqlx::Error::Tls(_)
-    ) || matches!(error, sqlx::Error::Database(db) if db.code().is_some_and(|c| c.starts_with("57P") || c.starts_with("08")))
+    matches!(error, sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) | sqlx::Error::Tls(_))
+        || matches!(error, sqlx::Error::Database(db) if db.code().is_some_and(|c| c.starts_with("57P") || c.starts_with("08")))
 }

@@ -71,10 +71,7 @@ pub struct Attempt {
 
 /// Counts one attempt against the challenge and returns it, row-locked until the
 /// transaction ends. `None`: no such challenge.
-pub async fn register_attempt(
-    conn: &mut PgConnection,
-    challenge_hash: &[u8],
-) -> Result<Option<Attempt>, sqlx::Error> {
+pub async fn register_attempt(conn: &mut PgConnection, challenge_hash: &[u8]) -> Result<Option<Attempt>, sqlx::Error> {
     sqlx::query_as!(
         Attempt,
         r#"UPDATE otp_challenges SET attempts = attempts + 1

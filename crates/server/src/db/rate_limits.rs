@@ -30,9 +30,7 @@ pub async fn check(
     limits: &[Limit],
     now: OffsetDateTime,
 ) -> Result<Result<(), RetryAfter>, sqlx::Error> {
-    sqlx::query!("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", key)
-        .execute(&mut *conn)
-        .await?;
+    sqlx::query!("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", key).execute(&mut *conn).await?;
     let mut longest_wait = None;
     for limit in limits {
         if limit.max == 0 {
@@ -58,18 +56,8 @@ pub async fn check(
 }
 
 /// Counts one event for `key`.
-pub async fn record(
-    conn: &mut PgConnection,
-    key: &str,
-    now: OffsetDateTime,
-) -> Result<(), sqlx::Error> {
-    sqlx::query!(
-        "INSERT INTO rate_limit_events (key, at) VALUES ($1, $2)",
-        key,
-        now
-    )
-    .execute(conn)
-    .await?;
+pub async fn record(conn: &mut PgConnection, key: &str, now: OffsetDateTime) -> Result<(), sqlx::Error> {
+    sqlx::query!("INSERT INTO rate_limit_events (key, at) VALUES ($1, $2)", key, now).execute(conn).await?;
     Ok(())
 }
 
@@ -88,14 +76,6 @@ pub async fn hit(
 }
 
 /// Removes events older than every window in use (the longest is 24 hours).
-pub async fn purge_older_than(
-    conn: &mut PgConnection,
-    cutoff: OffsetDateTime,
-) -> Result<u64, sqlx::Error> {
-    Ok(
-        sqlx::query!("DELETE FROM rate_limit_events WHERE at < $1", cutoff)
-            .execute(conn)
-            .await?
-            .rows_affected(),
-    )
+pub async fn purge_older_than(conn: &mut PgConnection, cutoff: OffsetDateTime) -> Result<u64, sqlx::Error> {
+    Ok(sqlx::query!("DELETE FROM rate_limit_events WHERE at < $1", cutoff).execute(conn).await?.rows_affected())
 }

@@ -62,20 +62,10 @@ pub async fn touch(
 }
 
 pub async fn delete(db: impl PgExecutor<'_>, token_hash: &[u8]) -> Result<(), sqlx::Error> {
-    sqlx::query!("DELETE FROM sessions WHERE token_hash = $1", token_hash)
-        .execute(db)
-        .await?;
+    sqlx::query!("DELETE FROM sessions WHERE token_hash = $1", token_hash).execute(db).await?;
     Ok(())
 }
 
-pub async fn delete_all_for_user(
-    db: impl PgExecutor<'_>,
-    user_id: Uuid,
-) -> Result<u64, sqlx::Error> {
-    Ok(
-        sqlx::query!("DELETE FROM sessions WHERE user_id = $1", user_id)
-            .execute(db)
-            .await?
-            .rows_affected(),
-    )
+pub async fn delete_all_for_user(db: impl PgExecutor<'_>, user_id: Uuid) -> Result<u64, sqlx::Error> {
+    Ok(sqlx::query!("DELETE FROM sessions WHERE user_id = $1", user_id).execute(db).await?.rows_affected())
 }

@@ -38,20 +38,12 @@ pub async fn find_or_create_for_login(
     .fetch_optional(&mut *conn)
     .await?;
     if let Some(business_id) = existing {
-        return Ok(Membership {
-            user_id,
-            business_id,
-        });
+        return Ok(Membership { user_id, business_id });
     }
     let business_id = Uuid::new_v4();
-    sqlx::query!(
-        "INSERT INTO businesses (id, name, created_at) VALUES ($1, $2, $3)",
-        business_id,
-        "My business",
-        now
-    )
-    .execute(&mut *conn)
-    .await?;
+    sqlx::query!("INSERT INTO businesses (id, name, created_at) VALUES ($1, $2, $3)", business_id, "My business", now)
+        .execute(&mut *conn)
+        .await?;
     sqlx::query!(
         "INSERT INTO business_members (business_id, user_id, role, created_at) VALUES ($1, $2, 'owner', $3)",
         business_id,
@@ -60,10 +52,7 @@ pub async fn find_or_create_for_login(
     )
     .execute(&mut *conn)
     .await?;
-    Ok(Membership {
-        user_id,
-        business_id,
-    })
+    Ok(Membership { user_id, business_id })
 }
 
 #[derive(Debug, Clone)]

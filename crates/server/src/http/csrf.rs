@@ -17,15 +17,8 @@ use axum::{
 
 use crate::{http::error::AppError, state::AppState};
 
-pub async fn verify_same_origin(
-    State(state): State<AppState>,
-    request: Request,
-    next: Next,
-) -> Response {
-    if matches!(
-        *request.method(),
-        Method::GET | Method::HEAD | Method::OPTIONS
-    ) {
+pub async fn verify_same_origin(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    if matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
         return next.run(request).await;
     }
     if is_same_origin(request.headers(), &state.settings.public_origin()) {
@@ -74,44 +67,17 @@ mod tests {
 
     #[test]
     fn fetch_metadata_decides_when_present() {
-        assert!(is_same_origin(
-            &headers(&[("sec-fetch-site", "same-origin")]),
-            ORIGIN
-        ));
-        assert!(is_same_origin(
-            &headers(&[("sec-fetch-site", "none")]),
-            ORIGIN
-        ));
-        assert!(!is_same_origin(
-            &headers(&[("sec-fetch-site", "cross-site"), ("origin", ORIGIN)]),
-            ORIGIN
-        ));
-        assert!(!is_same_origin(
-            &headers(&[("sec-fetch-site", "same-site")]),
-            ORIGIN
-        ));
+        assert!(is_same_origin(&headers(&[("sec-fetch-site", "same-origin")]), ORIGIN));
+        assert!(is_same_origin(&headers(&[("sec-fetch-site", "none")]), ORIGIN));
+        assert!(!is_same_origin(&headers(&[("sec-fetch-site", "cross-site"), ("origin", ORIGIN)]), ORIGIN));
+        assert!(!is_same_origin(&headers(&[("sec-fetch-site", "same-site")]), ORIGIN));
     }
 
     #[test]
     fn origin_must_be_ours_or_match_host() {
-        assert!(is_same_origin(
-            &headers(&[("origin", "https://app.example.com")]),
-            ORIGIN
-        ));
-        assert!(is_same_origin(
-            &headers(&[
-                ("origin", "http://127.0.0.1:3000"),
-                ("host", "127.0.0.1:3000")
-            ]),
-            ORIGIN
-        ));
-        assert!(!is_same_origin(
-            &headers(&[
-                ("origin", "https://evil.example"),
-                ("host", "app.example.com")
-            ]),
-            ORIGIN
-        ));
+        assert!(is_same_origin(&headers(&[("origin", "https://app.example.com")]), ORIGIN));
+        assert!(is_same_origin(&headers(&[("origin", "http://127.0.0.1:3000"), ("host", "127.0.0.1:3000")]), ORIGIN));
+        assert!(!is_same_origin(&headers(&[("origin", "https://evil.example"), ("host", "app.example.com")]), ORIGIN));
         assert!(!is_same_origin(&headers(&[("origin", "null")]), ORIGIN));
     }
 

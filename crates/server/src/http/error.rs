@@ -26,10 +26,7 @@ pub enum AppError {
     #[error("{0}")]
     Conflict(String),
     #[error("{message}")]
-    TooManyRequests {
-        message: String,
-        retry_after: Duration,
-    },
+    TooManyRequests { message: String, retry_after: Duration },
     #[error("the database is unavailable: {0}")]
     Unavailable(sqlx::Error),
     #[error(transparent)]
@@ -38,25 +35,16 @@ pub enum AppError {
 
 impl From<sqlx::Error> for AppError {
     fn from(e: sqlx::Error) -> Self {
-        if crate::db::is_unavailable(&e) {
-            AppError::Unavailable(e)
-        } else {
-            AppError::Unexpected(e.into())
-        }
+        if crate::db::is_unavailable(&e) { AppError::Unavailable(e) } else { AppError::Unexpected(e.into()) }
     }
 }
 
 impl From<FormRejection> for AppError {
     fn from(rejection: FormRejection) -> Self {
         if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
-            AppError::PayloadTooLarge(
-                "That form was far too large. Please go back and try again.".into(),
-            )
+            AppError::PayloadTooLarge("That form was far too large. Please go back and try again.".into())
         } else {
-            AppError::BadRequest(
-                "That form could not be read. Please go back, reload the page and try again."
-                    .into(),
-            )
+            AppError::BadRequest("That form could not be read. Please go back, reload the page and try again.".into())
         }
     }
 }
@@ -64,13 +52,9 @@ impl From<FormRejection> for AppError {
 impl From<crate::auth::otp::LoginError> for AppError {
     fn from(e: crate::auth::otp::LoginError) -> Self {
         match e {
-            crate::auth::otp::LoginError::TooMany {
-                retry_after,
-                message,
-            } => AppError::TooManyRequests {
-                message: message.into(),
-                retry_after,
-            },
+            crate::auth::otp::LoginError::TooMany { retry_after, message } => {
+                AppError::TooManyRequests { message: message.into(), retry_after }
+            }
             crate::auth::otp::LoginError::Database(e) => e.into(),
         }
     }
@@ -98,28 +82,19 @@ impl IntoResponse for AppError {
             AppError::PayloadTooLarge(m) => (StatusCode::PAYLOAD_TOO_LARGE, "Too large", m.clone()),
             AppError::Forbidden(m) => (StatusCode::FORBIDDEN, "Not allowed", m.clone()),
             AppError::Conflict(m) => (StatusCode::CONFLICT, "Not saved", m.clone()),
-            AppError::NotFound => (
-                StatusCode::NOT_FOUND,
-                "Not found",
-                "There is no page at this address.".into(),
-            ),
-            AppError::TooManyRequests {
-                message,
-                retry_after,
-            } => (
+            AppError::NotFound => (StatusCode::NOT_FOUND, "Not found", "There is no page at this address.".into()),
+            AppError::TooManyRequests { message, retry_after } => (
                 StatusCode::TOO_MANY_REQUESTS,
                 "Please wait",
-                format!(
-                    "{message} You can try again {}.",
-                    describe_wait(*retry_after)
-                ),
+                format!("{message} You can try again {}.", describe_wait(*retry_after)),
             ),
             AppError::Unavailable(e) => {
                 tracing::error!(error = %e, "database unavailable");
                 (
                     StatusCode::SERVICE_UNAVAILABLE,
                     "Temporarily unavailable",
-                    "FastFaktura cannot reach its database right now. Nothing was lost; please try again in a minute.".into(),
+                    "FastFaktura cannot reach its database right now. Nothing was lost; please try again in a minute."
+                        .into(),
                 )
             }
             AppError::Unexpected(e) => {
@@ -127,22 +102,17 @@ impl IntoResponse for AppError {
                 (
                     StatusCode::INTERNAL_SERVER_ERROR,
                     "Something went wrong",
-                    "Something went wrong on our side. Nothing was changed; please try again."
-                        .into(),
+                    "Something went wrong on our side. Nothing was changed; please try again.".into(),
                 )
             }
         };
         let mut response = (status, ErrorPage { title, message }).into_response();
         match &self {
             AppError::TooManyRequests { retry_after, .. } => {
-                response
-                    .headers_mut()
-                    .insert(header::RETRY_AFTER, retry_after_header(*retry_after));
+                response.headers_mut().insert(header::RETRY_AFTER, retry_after_header(*retry_after));
             }
             AppError::Unavailable(_) => {
-                response
-                    .headers_mut()
-                    .insert(header::RETRY_AFTER, HeaderValue::from_static("30"));
+                response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("30"));
             }
             _ => {}
         }

@@ -8,9 +8,7 @@ use axum::{Router, extract::State, http::StatusCode, routing::get};
 use crate::state::AppState;
 
 pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/healthz", get(healthz))
-        .route("/readyz", get(readyz))
+    Router::new().route("/healthz", get(healthz)).route("/readyz", get(readyz))
 }
 
 async fn healthz() -> &'static str {
@@ -20,16 +18,10 @@ async fn healthz() -> &'static str {
 async fn readyz(State(state): State<AppState>) -> (StatusCode, &'static str) {
     match crate::db::migrations_applied(&state.db).await {
         Ok(true) => (StatusCode::OK, "ready\n"),
-        Ok(false) => (
-            StatusCode::SERVICE_UNAVAILABLE,
-            "not ready: database migrations are pending\n",
-        ),
+        Ok(false) => (StatusCode::SERVICE_UNAVAILABLE, "not ready: database migrations are pending\n"),
         Err(e) => {
             tracing::warn!(error = %e, "readiness check: database unreachable");
-            (
-                StatusCode::SERVICE_UNAVAILABLE,
-                "not ready: the database cannot be reached\n",
-            )
+            (StatusCode::SERVICE_UNAVAILABLE, "not ready: the database cannot be reached\n")
         }
     }
 }

@@ -28,15 +28,8 @@ use crate::{
 
 /// Where mail goes: a real SMTP server, or (development) files plus the console.
 pub enum Mailer {
-    Smtp {
-        transport: AsyncSmtpTransport<Tokio1Executor>,
-        from: Mailbox,
-    },
-    Outbox {
-        dir: PathBuf,
-        console: bool,
-        from: Mailbox,
-    },
+    Smtp { transport: AsyncSmtpTransport<Tokio1Executor>, from: Mailbox },
+    Outbox { dir: PathBuf, console: bool, from: Mailbox },
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -46,56 +39,35 @@ pub enum MailerError {
     #[error("cannot set up SMTP to {host}: {message}")]
     Smtp { host: String, message: String },
     #[error("cannot create the outbox directory {path}: {source}")]
-    Outbox {
-        path: PathBuf,
-        source: std::io::Error,
-    },
+    Outbox { path: PathBuf, source: std::io::Error },
 }
 
 impl Mailer {
     pub fn from_settings(settings: &EmailSettings, data_dir: &Path) -> Result<Self, MailerError> {
-        let from: Mailbox = settings
-            .from
-            .parse()
-            .map_err(|e: lettre::address::AddressError| MailerError::BadFrom(e.to_string()))?;
+        let from: Mailbox =
+            settings.from.parse().map_err(|e: lettre::address::AddressError| MailerError::BadFrom(e.to_string()))?;
         let Some(smtp) = &settings.smtp else {
             let dir = data_dir.join("outbox");
-            std::fs::create_dir_all(&dir).map_err(|source| MailerError::Outbox {
-                path: dir.clone(),
-                source,
-            })?;
-            return Ok(Mailer::Outbox {
-                dir,
-                console: settings.console,
-                from,
-            });
+            std::fs::create_dir_all(&dir).map_err(|source| MailerError::Outbox { path: dir.clone(), source })?;
+            return Ok(Mailer::Outbox { dir, console: settings.console, from });
         };
-        let smtp_error = |e: lettre::transport::smtp::Error| MailerError::Smtp {
-            host: smtp.host.clone(),
-            message: e.to_string(),
-        };
+        let smtp_error =
+            |e: lettre::transport::smtp::Error| MailerError::Smtp { host: smtp.host.clone(), message: e.to_string() };
         let mut builder = match smtp.tls {
-            SmtpTls::Starttls => AsyncSmtpTransport::<Tokio1Executor>::starttls_relay(&smtp.host)
-                .map_err(smtp_error)?,
-            SmtpTls::Implicit => {
-                AsyncSmtpTransport::<Tokio1Executor>::relay(&smtp.host).map_err(smtp_error)?
+            SmtpTls::Starttls => {
+                AsyncSmtpTransport::<Tokio1Executor>::starttls_relay(&smtp.host).map_err(smtp_error)?
             }
+            SmtpTls::Implicit => AsyncSmtpTransport::<Tokio1Executor>::relay(&smtp.host).map_err(smtp_error)?,
             SmtpTls::None => AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(&smtp.host),
         };
         if let Some(port) = smtp.port {
             builder = builder.port(port);
         }
         if let Some(username) = &smtp.username {
-            let password = smtp
-                .password
-                .as_ref()
-                .map(|p| p.expose().to_owned())
-                .unwrap_or_default();
+            let password = smtp.password.as_ref().map(|p| p.expose().to_owned()).unwrap_or_default();
             builder = builder.credentials(Credentials::new(username.clone(), password));
         }
-        let transport = builder
-            .timeout(Some(Duration::from_secs(smtp.timeout_seconds)))
-            .build();
+        let transport = builder.timeout(Some(Duration::from_secs(smtp.timeout_seconds))).build();
         Ok(Mailer::Smtp { transport, from })
     }
 
@@ -107,11 +79,7 @@ impl Mailer {
 
     async fn send(&self, message: Message, email_id: Uuid, body: &str) -> Result<(), String> {
         match self {
-            Mailer::Smtp { transport, .. } => transport
-                .send(message)
-                .await
-                .map(drop)
-                .map_err(|e| format!("SMTP: {e}")),
+            Mailer::Smtp { transport, .. } => transport.send(message).await.map(drop).map_err(|e| format!("SMTP: {e}")),
             Mailer::Outbox { dir, console, .. } => {
                 let stamp = OffsetDateTime::now_utc().unix_timestamp();
                 let path = dir.join(format!("{stamp}-{email_id}.eml"));
@@ -121,13 +89,7 @@ impl Mailer {
                 if *console {
                     // Development only (production refuses `email.console`): the console is
                     // the developer's mailbox, so this deliberately bypasses the logs.
-                    let to = message
-                        .envelope()
-                        .to()
-                        .iter()
-                        .map(ToString::to_string)
-                        .collect::<Vec<_>>()
-                        .join(", ");
+                    let to = message.envelope().to().iter().map(ToString::to_string).collect::<Vec<_>>().join(", ");
                     println!(
                         "\n----- dev outbox: mail to {to} ({}) -----\n{body}\n----- end of mail -----\n",
                         path.display()
@@ -169,32 +131,20 @@ fn body_aad(id: Uuid) -> Vec<u8> {
 }
 
 /// Sends one queued message. Idempotent: a message already sent is not sent again.
-pub async fn deliver(
-    db: &PgPool,
-    mailer: &Mailer,
-    sealing_key: &DerivedKey,
-    email_id: Uuid,
-) -> Result<(), String> {
-    let row = sqlx::query!(
-        "SELECT recipient, subject, body_sealed, status FROM outgoing_emails WHERE id = $1",
-        email_id
-    )
-    .fetch_optional(db)
-    .await
-    .map_err(|e| format!("database: {e}"))?
-    .ok_or_else(|| format!("outgoing email {email_id} does not exist"))?;
+pub async fn deliver(db: &PgPool, mailer: &Mailer, sealing_key: &DerivedKey, email_id: Uuid) -> Result<(), String> {
+    let row =
+        sqlx::query!("SELECT recipient, subject, body_sealed, status FROM outgoing_emails WHERE id = $1", email_id)
+            .fetch_optional(db)
+            .await
+            .map_err(|e| format!("database: {e}"))?
+            .ok_or_else(|| format!("outgoing email {email_id} does not exist"))?;
     if row.status == "sent" {
         return Ok(());
     }
     let sealed = row.body_sealed.ok_or("the message body is gone")?;
-    let body = sealing_key
-        .open(&sealed, &body_aad(email_id))
-        .map_err(|e| e.to_string())?;
+    let body = sealing_key.open(&sealed, &body_aad(email_id)).map_err(|e| e.to_string())?;
     let body = String::from_utf8(body).map_err(|_| "the message body is not UTF-8".to_owned())?;
-    let to: Mailbox = row
-        .recipient
-        .parse()
-        .map_err(|e| format!("recipient address: {e}"))?;
+    let to: Mailbox = row.recipient.parse().map_err(|e| format!("recipient address: {e}"))?;
     let message = Message::builder()
         .from(mailer.from().clone())
         .to(to)

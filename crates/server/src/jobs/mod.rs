@@ -50,9 +50,7 @@ pub async fn enqueue(conn: &mut PgConnection, job: &Job) -> Result<i64, sqlx::Er
     )
     .fetch_one(&mut *conn)
     .await?;
-    sqlx::query!("SELECT pg_notify($1, '')", NOTIFY_CHANNEL)
-        .execute(&mut *conn)
-        .await?;
+    sqlx::query!("SELECT pg_notify($1, '')", NOTIFY_CHANNEL).execute(&mut *conn).await?;
     Ok(id)
 }
 
@@ -68,9 +66,7 @@ mod tests {
 
     #[test]
     fn jobs_round_trip_through_json_with_their_kind() {
-        let job = Job::SendEmail {
-            email_id: Uuid::nil(),
-        };
+        let job = Job::SendEmail { email_id: Uuid::nil() };
         let value = serde_json::to_value(&job).unwrap();
         assert_eq!(value["kind"], job.kind());
         assert_eq!(serde_json::from_value::<Job>(value).unwrap(), job);

@@ -160,14 +160,11 @@ async fn execute(ctx: &WorkerContext, job: &Job, last_attempt: bool) -> Result<(
 }
 
 async fn send_email(ctx: &WorkerContext, email_id: Uuid, last_attempt: bool) -> Result<(), String> {
-    let result =
-        crate::integrations::email::deliver(&ctx.db, &ctx.mailer, &ctx.outbox_key, email_id).await;
+    let result = crate::integrations::email::deliver(&ctx.db, &ctx.mailer, &ctx.outbox_key, email_id).await;
     if let Err(reason) = &result
         && last_attempt
     {
-        crate::integrations::email::mark_failed(&ctx.db, email_id, reason)
-            .await
-            .map_err(|e| e.to_string())?;
+        crate::integrations::email::mark_failed(&ctx.db, email_id, reason).await.map_err(|e| e.to_string())?;
     }
     result
 }
@@ -175,19 +172,13 @@ async fn send_email(ctx: &WorkerContext, email_id: Uuid, last_attempt: bool) -> 
 async fn housekeeping(ctx: &WorkerContext) -> Result<(), sqlx::Error> {
     let now = ctx.clock.now();
     let mut tx = ctx.db.begin().await?;
-    let events =
-        crate::db::rate_limits::purge_older_than(&mut tx, now - time::Duration::hours(25)).await?;
-    let sessions = sqlx::query!("DELETE FROM sessions WHERE expires_at < $1", now)
+    let events = crate::db::rate_limits::purge_older_than(&mut tx, now - time::Duration::hours(25)).await?;
+    let sessions =
+        sqlx::query!("DELETE FROM sessions WHERE expires_at < $1", now).execute(&mut *tx).await?.rows_affected();
+    let challenges = sqlx::query!("DELETE FROM otp_challenges WHERE expires_at < $1", now - time::Duration::days(1))
         .execute(&mut *tx)
         .await?
         .rows_affected();
-    let challenges = sqlx::query!(
-        "DELETE FROM otp_challenges WHERE expires_at < $1",
-        now - time::Duration::days(1)
-    )
-    .execute(&mut *tx)
-    .await?
-    .rows_affected();
     tx.commit().await?;
     tracing::debug!(events, sessions, challenges, "housekeeping done");
     Ok(())

@@ -10,9 +10,7 @@ use std::{
 fn fastfaktura() -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_fastfaktura"));
     // A clean environment: no settings leak in from the developer's shell.
-    cmd.env_clear()
-        .env("PATH", std::env::var("PATH").unwrap_or_default())
-        .stdin(Stdio::null());
+    cmd.env_clear().env("PATH", std::env::var("PATH").unwrap_or_default()).stdin(Stdio::null());
     cmd
 }
 
@@ -26,20 +24,13 @@ fn help_is_available_for_the_binary_and_each_subcommand() {
         let out = fastfaktura().args([sub, "--help"]).output().unwrap();
         assert!(out.status.success());
         let text = String::from_utf8(out.stdout).unwrap();
-        assert!(
-            text.contains("--listen") && text.contains("--data-dir"),
-            "{text}"
-        );
+        assert!(text.contains("--listen") && text.contains("--data-dir"), "{text}");
     }
 }
 
 #[test]
 fn production_refuses_dev_conveniences_and_lists_everything_missing() {
-    let out = fastfaktura()
-        .args(["serve"])
-        .env("FASTFAKTURA_ENV", "production")
-        .output()
-        .unwrap();
+    let out = fastfaktura().args(["serve"]).env("FASTFAKTURA_ENV", "production").output().unwrap();
     assert!(!out.status.success());
     let text = String::from_utf8(out.stderr).unwrap();
     for needle in [
@@ -54,17 +45,9 @@ fn production_refuses_dev_conveniences_and_lists_everything_missing() {
 
 #[test]
 fn a_mistyped_setting_is_reported() {
-    let out = fastfaktura()
-        .args(["serve"])
-        .env("FASTFAKTURA_SMTP_PORT", "many")
-        .output()
-        .unwrap();
+    let out = fastfaktura().args(["serve"]).env("FASTFAKTURA_SMTP_PORT", "many").output().unwrap();
     assert!(!out.status.success());
-    assert!(
-        String::from_utf8(out.stderr)
-            .unwrap()
-            .contains("FASTFAKTURA_SMTP_PORT must be a whole number")
-    );
+    assert!(String::from_utf8(out.stderr).unwrap().contains("FASTFAKTURA_SMTP_PORT must be a whole number"));
 }
 
 /// Starts `serve` and returns it once it listens, with its output so far.
@@ -100,11 +83,8 @@ fn start_serving(data_dir: &std::path::Path) -> (std::process::Child, String) {
             Err(_) => {
                 let _ = child.kill();
                 let _ = child.wait();
-                let err = child
-                    .stderr
-                    .take()
-                    .map(|s| std::io::read_to_string(s).unwrap_or_default())
-                    .unwrap_or_default();
+                let err =
+                    child.stderr.take().map(|s| std::io::read_to_string(s).unwrap_or_default()).unwrap_or_default();
                 panic!("serve did not come up:\n{seen}\n{err}");
             }
         }
@@ -115,38 +95,23 @@ fn start_serving(data_dir: &std::path::Path) -> (std::process::Child, String) {
 fn serve_runs_a_private_database_that_a_second_instance_cannot_share_and_stops_cleanly() {
     let data_dir = std::env::temp_dir().join(format!("ff-cli-{}", uuid::Uuid::new_v4().simple()));
     let (mut first, log) = start_serving(&data_dir);
-    assert!(
-        log.contains("FASTFAKTURA_UNKNOWN_THING"),
-        "unknown variables are warned about:\n{log}"
-    );
+    assert!(log.contains("FASTFAKTURA_UNKNOWN_THING"), "unknown variables are warned about:\n{log}");
     assert!(log.contains("Unix socket only"), "{log}");
     assert!(data_dir.join("postgres/PG_VERSION").exists());
     assert!(data_dir.join("master.key").exists());
     let conf = std::fs::read_to_string(data_dir.join("postgres/postmaster.opts")).unwrap();
-    assert!(
-        conf.contains("listen_addresses="),
-        "no TCP listener: {conf}"
-    );
+    assert!(conf.contains("listen_addresses="), "no TCP listener: {conf}");
 
-    let second = fastfaktura()
-        .args(["serve", "--listen", "127.0.0.1:0", "--data-dir"])
-        .arg(&data_dir)
-        .output()
-        .unwrap();
+    let second =
+        fastfaktura().args(["serve", "--listen", "127.0.0.1:0", "--data-dir"]).arg(&data_dir).output().unwrap();
     assert!(!second.status.success());
     let text = String::from_utf8_lossy(&second.stderr);
     assert!(text.contains("already running"), "{text}");
 
-    let status = Command::new("kill")
-        .args(["-TERM", &first.id().to_string()])
-        .status()
-        .unwrap();
+    let status = Command::new("kill").args(["-TERM", &first.id().to_string()]).status().unwrap();
     assert!(status.success());
     let exit = first.wait().unwrap();
     assert!(exit.success(), "{exit:?}");
-    assert!(
-        !data_dir.join("postgres/postmaster.pid").exists(),
-        "PostgreSQL was stopped"
-    );
+    assert!(!data_dir.join("postgres/postmaster.pid").exists(), "PostgreSQL was stopped");
     let _ = std::fs::remove_dir_all(&data_dir);
 }

@@ -32,10 +32,7 @@ static LOGS: LazyLock<Arc<Mutex<Vec<u8>>>> = LazyLock::new(|| {
     let _ = tracing_subscriber::fmt()
         .with_env_filter("debug,sqlx=info,hyper=info,h2=info,rustls=info,lettre=info")
         .with_ansi(false)
-        .with_writer(move || LogWriter {
-            buffer: for_writer.clone(),
-            echo,
-        })
+        .with_writer(move || LogWriter { buffer: for_writer.clone(), echo })
         .try_init();
     buffer
 });
@@ -76,27 +73,14 @@ async fn test_server() -> &'static TestServer {
                 Ok(url) if !url.is_empty() => url,
                 _ => start_throwaway_cluster(),
             };
-            let template = format!(
-                "ff_template_{}_{}",
-                std::process::id(),
-                fastfaktura::crypto::new_token()[..8].to_owned()
-            );
-            fastfaktura::db::ensure_database(&admin_url, &template)
-                .await
-                .expect("create the template database");
+            let template =
+                format!("ff_template_{}_{}", std::process::id(), fastfaktura::crypto::new_token()[..8].to_owned());
+            fastfaktura::db::ensure_database(&admin_url, &template).await.expect("create the template database");
             let url = with_database(&admin_url, &template);
-            let mut conn = PgConnection::connect(&url)
-                .await
-                .expect("connect to the template");
-            fastfaktura::db::MIGRATOR
-                .run(&mut conn)
-                .await
-                .expect("migrate the template");
+            let mut conn = PgConnection::connect(&url).await.expect("connect to the template");
+            fastfaktura::db::MIGRATOR.run(&mut conn).await.expect("migrate the template");
             conn.close().await.unwrap();
-            TestServer {
-                admin_url,
-                template,
-            }
+            TestServer { admin_url, template }
         })
         .await
 }
@@ -132,9 +116,7 @@ fn start_throwaway_cluster() -> String {
 
 /// `url` with its database name replaced.
 fn with_database(url: &str, database: &str) -> String {
-    let (base, query) = url
-        .split_once('?')
-        .map_or((url, None), |(b, q)| (b, Some(q)));
+    let (base, query) = url.split_once('?').map_or((url, None), |(b, q)| (b, Some(q)));
     let slash = base.rfind('/').expect("a database URL has a path");
     let base = format!("{}/{database}", &base[..slash]);
     match query {
@@ -148,13 +130,10 @@ pub async fn fresh_database() -> String {
     let server = test_server().await;
     let name = format!("ff_test_{}", uuid::Uuid::new_v4().simple());
     let mut conn = PgConnection::connect(&server.admin_url).await.unwrap();
-    sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
-        "CREATE DATABASE {name} TEMPLATE {}",
-        server.template
-    )))
-    .execute(&mut conn)
-    .await
-    .expect("clone the template database");
+    sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name} TEMPLATE {}", server.template)))
+        .execute(&mut conn)
+        .await
+        .expect("clone the template database");
     conn.close().await.unwrap();
     with_database(&server.admin_url, &name)
 }
@@ -172,11 +151,7 @@ pub struct TestApp {
 }
 
 pub fn new_client() -> reqwest::Client {
-    reqwest::Client::builder()
-        .cookie_store(true)
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap()
+    reqwest::Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::none()).build().unwrap()
 }
 
 impl TestApp {
@@ -189,13 +164,9 @@ impl TestApp {
         LazyLock::force(&LOGS);
         let smtp = SmtpSink::start(None).await;
         let database_url = fresh_database().await;
-        let data_dir =
-            std::env::temp_dir().join(format!("ff-test-data-{}", uuid::Uuid::new_v4().simple()));
-        let mut settings = Settings {
-            listen: "127.0.0.1:0".parse().unwrap(),
-            data_dir: data_dir.clone(),
-            ..Settings::default()
-        };
+        let data_dir = std::env::temp_dir().join(format!("ff-test-data-{}", uuid::Uuid::new_v4().simple()));
+        let mut settings =
+            Settings { listen: "127.0.0.1:0".parse().unwrap(), data_dir: data_dir.clone(), ..Settings::default() };
         settings.database.url = Some(Secret::new(database_url.clone()));
         settings.database.max_connections = 20;
         settings.email.smtp = Some(SmtpSettings {
@@ -206,25 +177,14 @@ impl TestApp {
         });
         adjust(&mut settings);
         let clock = ManualClock::new(time::OffsetDateTime::now_utc());
-        let app = Application::build_with_clock(settings, Arc::new(clock.clone()))
-            .await
-            .expect("build the application");
+        let app =
+            Application::build_with_clock(settings, Arc::new(clock.clone())).await.expect("build the application");
         let address = format!("http://{}", app.local_addr());
         let state = app.state().clone();
         let worker = app.worker_context().clone();
         tokio::spawn(app.run_until(std::future::pending()));
         let db = PgPool::connect(&database_url).await.unwrap();
-        Self {
-            address,
-            client: new_client(),
-            clock,
-            db,
-            database_url,
-            smtp,
-            state,
-            worker,
-            data_dir,
-        }
+        Self { address, client: new_client(), clock, db, database_url, smtp, state, worker, data_dir }
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -235,12 +195,7 @@ impl TestApp {
         client.get(self.url(path)).send().await.unwrap()
     }
 
-    pub async fn post_form(
-        &self,
-        client: &reqwest::Client,
-        path: &str,
-        form: &[(&str, &str)],
-    ) -> reqwest::Response {
+    pub async fn post_form(&self, client: &reqwest::Client, path: &str, form: &[(&str, &str)]) -> reqwest::Response {
         client.post(self.url(path)).form(form).send().await.unwrap()
     }
 
@@ -249,29 +204,18 @@ impl TestApp {
     }
 
     pub async fn submit_code(&self, client: &reqwest::Client, code: &str) -> reqwest::Response {
-        self.post_form(client, "/login/code", &[("code", code)])
-            .await
+        self.post_form(client, "/login/code", &[("code", code)]).await
     }
 
     /// Requests a code for `email` with `client` and returns the mail that carried it.
     pub async fn request_code_mail(&self, client: &reqwest::Client, email: &str) -> ReceivedMail {
         let is_code_for = |m: &ReceivedMail| {
-            m.to.iter().any(|t| t.eq_ignore_ascii_case(email.trim()))
-                && m.body().contains("sign-in code is:")
+            m.to.iter().any(|t| t.eq_ignore_ascii_case(email.trim())) && m.body().contains("sign-in code is:")
         };
         let before = self.smtp.mails().iter().filter(|m| is_code_for(m)).count();
         let response = self.request_code(client, email).await;
-        assert_eq!(
-            response.status(),
-            303,
-            "requesting a code: {}",
-            response.text().await.unwrap()
-        );
-        self.smtp
-            .wait_for_matching(before + 1, is_code_for)
-            .await
-            .pop()
-            .unwrap()
+        assert_eq!(response.status(), 303, "requesting a code: {}", response.text().await.unwrap());
+        self.smtp.wait_for_matching(before + 1, is_code_for).await.pop().unwrap()
     }
 
     /// Full login of `client` as `email`.
@@ -285,26 +229,16 @@ impl TestApp {
 
 /// The value of the cookie `name` set by `response`, if any.
 pub fn set_cookie(response: &reqwest::Response, name: &str) -> Option<String> {
-    response
-        .headers()
-        .get_all("set-cookie")
-        .iter()
-        .find_map(|v| {
-            let v = v.to_str().ok()?;
-            let (pair, _) = v.split_once(';').unwrap_or((v, ""));
-            let (n, value) = pair.split_once('=')?;
-            (n == name).then(|| value.to_owned())
-        })
+    response.headers().get_all("set-cookie").iter().find_map(|v| {
+        let v = v.to_str().ok()?;
+        let (pair, _) = v.split_once(';').unwrap_or((v, ""));
+        let (n, value) = pair.split_once('=')?;
+        (n == name).then(|| value.to_owned())
+    })
 }
 
 pub fn retry_after(response: &reqwest::Response) -> Option<i64> {
-    response
-        .headers()
-        .get("retry-after")?
-        .to_str()
-        .ok()?
-        .parse()
-        .ok()
+    response.headers().get("retry-after")?.to_str().ok()?.parse().ok()
 }
 
 impl TestApp {

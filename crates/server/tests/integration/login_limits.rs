@@ -8,40 +8,21 @@ use crate::helpers::{TestApp, captured_logs, new_client, retry_after};
 async fn an_address_gets_at_most_three_codes_per_15_minutes_and_ten_per_day() {
     let app = TestApp::spawn().await;
     for _ in 0..3 {
-        assert_eq!(
-            app.request_code(&new_client(), "limit@example.com")
-                .await
-                .status(),
-            303
-        );
+        assert_eq!(app.request_code(&new_client(), "limit@example.com").await.status(), 303);
     }
     let refused = app.request_code(&new_client(), "limit@example.com").await;
     assert_eq!(refused.status(), 429);
     let wait = retry_after(&refused).expect("Retry-After");
     assert!((1..=900).contains(&wait), "{wait}");
-    assert!(
-        refused
-            .text()
-            .await
-            .unwrap()
-            .contains("Too many codes were requested for this address")
-    );
+    assert!(refused.text().await.unwrap().contains("Too many codes were requested for this address"));
     // Another address is unaffected.
-    assert_eq!(
-        app.request_code(&new_client(), "other@example.com")
-            .await
-            .status(),
-        303
-    );
+    assert_eq!(app.request_code(&new_client(), "other@example.com").await.status(), 303);
     // After the window, three more; and the daily cap of ten holds.
     let mut issued = 3;
     for _ in 0..3 {
         app.clock.advance(Duration::minutes(16));
         for _ in 0..3 {
-            let status = app
-                .request_code(&new_client(), "limit@example.com")
-                .await
-                .status();
+            let status = app.request_code(&new_client(), "limit@example.com").await.status();
             if issued < 10 {
                 assert_eq!(status, 303);
                 issued += 1;
@@ -52,24 +33,14 @@ async fn an_address_gets_at_most_three_codes_per_15_minutes_and_ten_per_day() {
     }
     assert_eq!(issued, 10);
     let sent = app.smtp.wait_for(11).await;
-    assert_eq!(
-        sent.iter()
-            .filter(|m| m.to == ["limit@example.com"])
-            .count(),
-        10
-    );
+    assert_eq!(sent.iter().filter(|m| m.to == ["limit@example.com"]).count(), 10);
 }
 
 #[tokio::test]
 async fn one_network_cannot_request_codes_without_limit() {
     let app = TestApp::spawn_with(|s| s.login.codes_per_ip_15min = 4).await;
     for n in 0..4 {
-        assert_eq!(
-            app.request_code(&new_client(), &format!("user{n}@example.com"))
-                .await
-                .status(),
-            303
-        );
+        assert_eq!(app.request_code(&new_client(), &format!("user{n}@example.com")).await.status(), 303);
     }
     let refused = app.request_code(&new_client(), "user9@example.com").await;
     assert_eq!(refused.status(), 429);
@@ -87,11 +58,7 @@ async fn ten_failures_per_address_per_day_suspend_code_login_across_codes_and_no
         }
         let browser = new_client();
         let mail = app.request_code_mail(&browser, "target@example.com").await;
-        let wrong = if mail.code() == "000000" {
-            "111111"
-        } else {
-            "000000"
-        };
+        let wrong = if mail.code() == "000000" { "111111" } else { "000000" };
         for _ in 0..4 {
             let response = app.submit_code(&browser, wrong).await;
             if response.status() == 429 {
@@ -110,12 +77,7 @@ async fn ten_failures_per_address_per_day_suspend_code_login_across_codes_and_no
     assert_eq!(refused.status(), 429);
     assert!(retry_after(&refused).unwrap() > 3600);
     assert!(refused.text().await.unwrap().contains("paused"));
-    let notices = app
-        .smtp
-        .mails()
-        .into_iter()
-        .filter(|m| m.header("subject").unwrap().contains("paused"))
-        .count();
+    let notices = app.smtp.mails().into_iter().filter(|m| m.header("subject").unwrap().contains("paused")).count();
     assert_eq!(notices, 1, "the owner is told once");
     // A day later it works again.
     app.clock.advance(Duration::hours(24));
@@ -131,9 +93,7 @@ async fn issued_codes_never_appear_in_logs_responses_or_the_database() {
     let mut bodies = String::new();
     for n in 0..3 {
         let browser = new_client();
-        let response = app
-            .request_code(&browser, &format!("canary{n}@example.com"))
-            .await;
+        let response = app.request_code(&browser, &format!("canary{n}@example.com")).await;
         bodies.push_str(&format!("{:?}", response.headers()));
         bodies.push_str(&response.text().await.unwrap());
         let mail = app.smtp.wait_for(n + 1).await.remove(n);
@@ -152,25 +112,15 @@ async fn issued_codes_never_appear_in_logs_responses_or_the_database() {
         .args(["--data-only", "--no-owner", "--dbname", &app.database_url])
         .output()
         .expect("run pg_dump");
-    assert!(
-        dump.status.success(),
-        "pg_dump: {}",
-        String::from_utf8_lossy(&dump.stderr)
-    );
+    assert!(dump.status.success(), "pg_dump: {}", String::from_utf8_lossy(&dump.stderr));
     let dump = String::from_utf8_lossy(&dump.stdout).into_owned();
     assert!(dump.contains("canary0@example.com"), "the dump is real");
     let logs = captured_logs();
     assert!(logs.contains("login code issued"), "the logs are captured");
     for code in codes.iter().filter(|c| *c != "999999") {
         assert!(!contains_standalone(&logs, code), "code {code} in the logs");
-        assert!(
-            !contains_standalone(&bodies, code),
-            "code {code} in a response"
-        );
-        assert!(
-            !contains_standalone(&dump, code),
-            "code {code} in the database"
-        );
+        assert!(!contains_standalone(&bodies, code), "code {code} in a response");
+        assert!(!contains_standalone(&dump, code), "code {code} in the database");
     }
 }
 
@@ -179,19 +129,13 @@ fn contains_standalone(haystack: &str, needle: &str) -> bool {
     haystack.match_indices(needle).any(|(i, _)| {
         let before = haystack[..i].chars().next_back();
         let after = haystack[i + needle.len()..].chars().next();
-        !before.is_some_and(|c| c.is_ascii_hexdigit())
-            && !after.is_some_and(|c| c.is_ascii_hexdigit())
+        !before.is_some_and(|c| c.is_ascii_hexdigit()) && !after.is_some_and(|c| c.is_ascii_hexdigit())
     })
 }
 
 fn pg_dump() -> std::path::PathBuf {
-    let mut dirs: Vec<_> = std::fs::read_dir("/usr/lib/postgresql")
-        .unwrap()
-        .flatten()
-        .map(|e| e.path().join("bin/pg_dump"))
-        .collect();
+    let mut dirs: Vec<_> =
+        std::fs::read_dir("/usr/lib/postgresql").unwrap().flatten().map(|e| e.path().join("bin/pg_dump")).collect();
     dirs.sort();
-    dirs.pop()
-        .filter(|p| p.exists())
-        .unwrap_or_else(|| "pg_dump".into())
+    dirs.pop().filter(|p| p.exists()).unwrap_or_else(|| "pg_dump".into())
 }

@@ -3,6 +3,7 @@
 
 mod cli;
 mod helpers;
+mod invoicing;
 mod jobs;
 mod login;
 mod login_limits;

@@ -17,10 +17,7 @@ async fn health_and_readiness_report_ok() {
 #[tokio::test]
 async fn pending_migrations_make_the_service_not_ready() {
     let app = TestApp::spawn().await;
-    sqlx::query("DELETE FROM _sqlx_migrations")
-        .execute(&app.db)
-        .await
-        .unwrap();
+    sqlx::query("DELETE FROM _sqlx_migrations").execute(&app.db).await.unwrap();
     let ready = app.get(&app.client, "/readyz").await;
     assert_eq!(ready.status(), 503);
     assert!(ready.text().await.unwrap().contains("migrations"));
@@ -29,8 +26,7 @@ async fn pending_migrations_make_the_service_not_ready() {
 #[tokio::test]
 async fn a_database_outage_gives_503_and_a_friendly_page_never_a_panic() {
     let app = TestApp::spawn().await;
-    app.request_code_mail(&app.client, "outage@example.com")
-        .await;
+    app.request_code_mail(&app.client, "outage@example.com").await;
     // Close the application's pool (new queries fail at once, as in an outage); the
     // close itself completes only when borrowed connections come back, so don't wait.
     let pool = app.state.db.clone();
@@ -41,19 +37,10 @@ async fn a_database_outage_gives_503_and_a_friendly_page_never_a_panic() {
     let page = app.get(&app.client, "/login/code").await;
     assert_eq!(page.status(), 503);
     assert!(page.headers().contains_key("retry-after"));
-    assert!(
-        page.text()
-            .await
-            .unwrap()
-            .contains("cannot reach its database")
-    );
+    assert!(page.text().await.unwrap().contains("cannot reach its database"));
     let post = app.request_code(&app.client, "outage@example.com").await;
     assert_eq!(post.status(), 503);
-    assert_eq!(
-        app.get(&app.client, "/healthz").await.status(),
-        200,
-        "the process itself is alive"
-    );
+    assert_eq!(app.get(&app.client, "/healthz").await.status(), 200, "the process itself is alive");
 }
 
 #[tokio::test]
@@ -84,11 +71,6 @@ async fn pages_carry_protective_headers() {
     let headers = page.headers();
     assert_eq!(headers["x-content-type-options"], "nosniff");
     assert_eq!(headers["x-frame-options"], "DENY");
-    assert!(
-        headers["content-security-policy"]
-            .to_str()
-            .unwrap()
-            .contains("frame-ancestors 'none'")
-    );
+    assert!(headers["content-security-policy"].to_str().unwrap().contains("frame-ancestors 'none'"));
     assert_eq!(headers["cache-control"], "no-store");
 }

@@ -9,11 +9,7 @@ async fn a_session_ends_after_30_idle_minutes() {
     let app = TestApp::spawn().await;
     app.log_in(&app.client, "idle@example.com").await;
     app.clock.advance(Duration::minutes(29));
-    assert_eq!(
-        app.get(&app.client, "/").await.status(),
-        200,
-        "activity at 29 min keeps it alive"
-    );
+    assert_eq!(app.get(&app.client, "/").await.status(), 200, "activity at 29 min keeps it alive");
     app.clock.advance(Duration::minutes(29));
     assert_eq!(app.get(&app.client, "/").await.status(), 200);
     app.clock.advance(Duration::minutes(31));
@@ -31,10 +27,7 @@ async fn a_session_ends_after_12_hours_however_active() {
         assert_eq!(app.get(&app.client, "/").await.status(), 200);
     }
     app.clock.advance(Duration::minutes(20));
-    assert_eq!(
-        app.get(&app.client, "/").await.headers()["location"],
-        "/login"
-    );
+    assert_eq!(app.get(&app.client, "/").await.headers()["location"], "/login");
 }
 
 #[tokio::test]
@@ -42,10 +35,7 @@ async fn configured_timeouts_are_honoured() {
     let app = TestApp::spawn_with(|s| s.session.idle_timeout_minutes = 5).await;
     app.log_in(&app.client, "short@example.com").await;
     app.clock.advance(Duration::minutes(6));
-    assert_eq!(
-        app.get(&app.client, "/").await.headers()["location"],
-        "/login"
-    );
+    assert_eq!(app.get(&app.client, "/").await.headers()["location"], "/login");
 }
 
 #[tokio::test]
@@ -68,25 +58,15 @@ async fn log_out_everywhere_ends_every_session_of_the_user_only() {
 async fn a_signed_in_user_visiting_login_goes_to_the_dashboard() {
     let app = TestApp::spawn().await;
     app.log_in(&app.client, "back@example.com").await;
-    assert_eq!(
-        app.get(&app.client, "/login").await.headers()["location"],
-        "/"
-    );
+    assert_eq!(app.get(&app.client, "/login").await.headers()["location"], "/");
 }
 
 #[tokio::test]
 async fn over_https_cookies_are_host_prefixed_and_secure() {
-    let app =
-        TestApp::spawn_with(|s| s.public_base_url = Some("https://app.example.test".into())).await;
+    let app = TestApp::spawn_with(|s| s.public_base_url = Some("https://app.example.test".into())).await;
     let response = app.request_code(&app.client, "secure@example.com").await;
-    let cookie = response.headers()["set-cookie"]
-        .to_str()
-        .unwrap()
-        .to_owned();
+    let cookie = response.headers()["set-cookie"].to_str().unwrap().to_owned();
     assert!(cookie.starts_with("__Host-ff_challenge="), "{cookie}");
     assert!(cookie.contains("Secure") && cookie.contains("HttpOnly") && cookie.contains("Path=/"));
-    assert!(
-        !cookie.contains("Domain"),
-        "__Host- cookies carry no Domain"
-    );
+    assert!(!cookie.contains("Domain"), "__Host- cookies carry no Domain");
 }

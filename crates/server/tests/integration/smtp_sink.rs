@@ -35,11 +35,7 @@ impl ReceivedMail {
     }
 
     pub fn body(&self) -> String {
-        let body = self
-            .data
-            .split_once("\r\n\r\n")
-            .map(|(_, b)| b)
-            .unwrap_or("");
+        let body = self.data.split_once("\r\n\r\n").map(|(_, b)| b).unwrap_or("");
         // lettre may use quoted-printable for long lines: undo soft breaks.
         body.replace("=\r\n", "").replace("=3D", "=")
     }
@@ -47,10 +43,7 @@ impl ReceivedMail {
     /// The six-digit code in a sign-in mail.
     pub fn code(&self) -> String {
         let body = self.body();
-        let after = body
-            .split("sign-in code is:")
-            .nth(1)
-            .expect("a sign-in mail");
+        let after = body.split("sign-in code is:").nth(1).expect("a sign-in mail");
         after.split_whitespace().next().expect("a code").to_owned()
     }
 }
@@ -103,11 +96,7 @@ impl SmtpSink {
 
     /// Waits (up to 15 s) until at least `count` messages matching `keep` have arrived;
     /// returns those, oldest first.
-    pub async fn wait_for_matching(
-        &self,
-        count: usize,
-        keep: impl Fn(&ReceivedMail) -> bool,
-    ) -> Vec<ReceivedMail> {
+    pub async fn wait_for_matching(&self, count: usize, keep: impl Fn(&ReceivedMail) -> bool) -> Vec<ReceivedMail> {
         let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(15);
         loop {
             let notified = self.arrived.notified();
@@ -145,9 +134,7 @@ impl SmtpSink {
                 "250 sink.test\r\n".into()
             } else if upper.starts_with("AUTH PLAIN") {
                 let given = command.split_whitespace().nth(2).unwrap_or("");
-                let decoded = base64::engine::general_purpose::STANDARD
-                    .decode(given)
-                    .unwrap_or_default();
+                let decoded = base64::engine::general_purpose::STANDARD.decode(given).unwrap_or_default();
                 let parts: Vec<&[u8]> = decoded.split(|b| *b == 0).collect();
                 authed = matches!((&credentials, parts.as_slice()), (Some((u, p)), [_, gu, gp]) if u.as_bytes() == *gu && p.as_bytes() == *gp);
                 if authed {
@@ -156,18 +143,12 @@ impl SmtpSink {
                     "535 5.7.8 Authentication failed\r\n".into()
                 }
             } else if upper.starts_with("MAIL FROM") {
-                if authed {
-                    "250 OK\r\n".into()
-                } else {
-                    "530 5.7.0 Authentication required\r\n".into()
-                }
+                if authed { "250 OK\r\n".into() } else { "530 5.7.0 Authentication required\r\n".into() }
             } else if upper.starts_with("RCPT TO") {
                 to.push(command[8..].trim().trim_matches(['<', '>', ':']).to_owned());
                 "250 OK\r\n".into()
             } else if upper == "DATA" {
-                write
-                    .write_all(b"354 End data with <CR><LF>.<CR><LF>\r\n")
-                    .await?;
+                write.write_all(b"354 End data with <CR><LF>.<CR><LF>\r\n").await?;
                 let mut data = String::new();
                 loop {
                     line.clear();
@@ -177,24 +158,15 @@ impl SmtpSink {
                     if line == ".\r\n" {
                         break;
                     }
-                    data.push_str(
-                        line.strip_prefix('.')
-                            .filter(|_| line.starts_with(".."))
-                            .unwrap_or(&line),
-                    );
+                    data.push_str(line.strip_prefix('.').filter(|_| line.starts_with("..")).unwrap_or(&line));
                 }
-                let fail = self
-                    .failures_left
-                    .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1))
-                    .is_ok();
+                let fail =
+                    self.failures_left.fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1)).is_ok();
                 if fail {
                     to.clear();
                     "451 4.3.0 Try again later\r\n".into()
                 } else {
-                    self.mails.lock().unwrap().push(ReceivedMail {
-                        to: std::mem::take(&mut to),
-                        data,
-                    });
+                    self.mails.lock().unwrap().push(ReceivedMail { to: std::mem::take(&mut to), data });
                     self.arrived.notify_waiters();
                     "250 OK queued\r\n".into()
                 }

@@ -10,7 +10,6 @@ use axum::{
 use fastfaktura_domain::{Currency, EmailAddress, identifiers};
 use serde::Deserialize;
 
-
 use super::{
     forms::{FieldErrors, optional, required},
     pages::{CustomerFormPage, CustomersPage},
@@ -45,9 +44,15 @@ impl ListQuery {
     }
 }
 
-async fn list(State(state): State<AppState>, session: CurrentSession, Query(query): Query<ListQuery>) -> Result<Response, AppError> {
+async fn list(
+    State(state): State<AppState>,
+    session: CurrentSession,
+    Query(query): Query<ListQuery>,
+) -> Result<Response, AppError> {
     let page = query.page();
-    let mut customers = db::customers::list(&state.db, session.business_id, query.q.trim(), PAGE_SIZE + 1, (page - 1) * PAGE_SIZE).await?;
+    let mut customers =
+        db::customers::list(&state.db, session.business_id, query.q.trim(), PAGE_SIZE + 1, (page - 1) * PAGE_SIZE)
+            .await?;
     let has_next = customers.len() as i64 > PAGE_SIZE;
     customers.truncate(PAGE_SIZE as usize);
     Ok(CustomersPage { customers, q: query.q.clone(), page, has_next }.into_response())
@@ -88,7 +93,9 @@ fn validate(form: &CustomerForm) -> (CustomerFields, FieldErrors) {
         kind: errors.check(
             "kind",
             "Type",
-            matches!(form.kind.as_str(), "business" | "person").then(|| form.kind.clone()).ok_or_else(|| "must be a business or a person".to_owned()),
+            matches!(form.kind.as_str(), "business" | "person")
+                .then(|| form.kind.clone())
+                .ok_or_else(|| "must be a business or a person".to_owned()),
             "business".into(),
         ),
         name: errors.check("name", "Name", required(&form.name, 200), form.name.clone()),
@@ -103,14 +110,31 @@ fn validate(form: &CustomerForm) -> (CustomerFields, FieldErrors) {
             form.email.clone(),
         ),
         phone: errors.check("phone", "Phone", identifiers::phone_e164(&form.phone), form.phone.clone()),
-        vat_number: errors.check("vat_number", "VAT number", identifiers::vat_id(&form.vat_number, &country), form.vat_number.clone()),
-        address_line: errors.check("address_line", "Address", optional(&form.address_line, 200), form.address_line.clone()),
-        postal_code: errors.check("postal_code", "Postal code", optional(&form.postal_code, 20), form.postal_code.clone()),
+        vat_number: errors.check(
+            "vat_number",
+            "VAT number",
+            identifiers::vat_id(&form.vat_number, &country),
+            form.vat_number.clone(),
+        ),
+        address_line: errors.check(
+            "address_line",
+            "Address",
+            optional(&form.address_line, 200),
+            form.address_line.clone(),
+        ),
+        postal_code: errors.check(
+            "postal_code",
+            "Postal code",
+            optional(&form.postal_code, 20),
+            form.postal_code.clone(),
+        ),
         city: errors.check("city", "City", optional(&form.city, 100), form.city.clone()),
         language: errors.check(
             "language",
             "Language",
-            matches!(form.language.as_str(), "en" | "is").then(|| form.language.clone()).ok_or_else(|| "must be English or Icelandic".to_owned()),
+            matches!(form.language.as_str(), "en" | "is")
+                .then(|| form.language.clone())
+                .ok_or_else(|| "must be English or Icelandic".to_owned()),
             "en".into(),
         ),
         currency: errors.check(
@@ -138,7 +162,11 @@ async fn create(
     Ok(Redirect::to("/customers").into_response())
 }
 
-async fn edit_form(State(state): State<AppState>, session: CurrentSession, IdPath(id): IdPath) -> Result<Response, AppError> {
+async fn edit_form(
+    State(state): State<AppState>,
+    session: CurrentSession,
+    IdPath(id): IdPath,
+) -> Result<Response, AppError> {
     let customer = db::customers::find(&state.db, session.business_id, id).await?.ok_or(AppError::NotFound)?;
     Ok(CustomerFormPage { id: Some(id), fields: customer.fields(), errors: FieldErrors::default() }.into_response())
 }
@@ -150,9 +178,13 @@ async fn update(
     form: Result<Form<CustomerForm>, FormRejection>,
 ) -> Result<Response, AppError> {
     let Form(form) = form?;
+    // Another business's id is "not found" before anything else is said about it.
+    db::customers::find(&state.db, session.business_id, id).await?.ok_or(AppError::NotFound)?;
     let (fields, errors) = validate(&form);
     if !errors.is_empty() {
-        return Ok((StatusCode::UNPROCESSABLE_ENTITY, CustomerFormPage { id: Some(id), fields, errors }).into_response());
+        return Ok(
+            (StatusCode::UNPROCESSABLE_ENTITY, CustomerFormPage { id: Some(id), fields, errors }).into_response()
+        );
     }
     if !db::customers::update(&state.db, session.business_id, id, &fields).await? {
         return Err(AppError::NotFound);
@@ -160,7 +192,11 @@ async fn update(
     Ok(Redirect::to("/customers").into_response())
 }
 
-async fn archive(State(state): State<AppState>, session: CurrentSession, IdPath(id): IdPath) -> Result<Response, AppError> {
+async fn archive(
+    State(state): State<AppState>,
+    session: CurrentSession,
+    IdPath(id): IdPath,
+) -> Result<Response, AppError> {
     db::customers::find(&state.db, session.business_id, id).await?.ok_or(AppError::NotFound)?;
     db::customers::archive(&state.db, session.business_id, id, state.clock.now()).await?;
     Ok(Redirect::to("/customers").into_response())

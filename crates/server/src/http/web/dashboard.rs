@@ -12,14 +12,10 @@ pub fn router() -> Router<AppState> {
     Router::new().route("/", get(dashboard))
 }
 
-async fn dashboard(
-    State(state): State<AppState>,
-    session: CurrentSession,
-) -> Result<Response, AppError> {
+async fn dashboard(State(state): State<AppState>, session: CurrentSession) -> Result<Response, AppError> {
     use axum::response::IntoResponse;
-    let view = db::users::dashboard_view(&state.db, session.user_id, session.business_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let view =
+        db::users::dashboard_view(&state.db, session.user_id, session.business_id).await?.ok_or(AppError::NotFound)?;
     let profile = db::businesses::profile(&state.db, session.business_id).await?;
     let summary = db::invoices::summary(&state.db, session.business_id, state.clock.now().date())
         .await?
@@ -32,6 +28,12 @@ async fn dashboard(
         })
         .collect();
     let profile_incomplete = profile.address_line.is_empty() || profile.city.is_empty();
-    Ok(DashboardPage { email: view.email, business_name: view.business_name, role: view.role, summary, profile_incomplete }
-        .into_response())
+    Ok(DashboardPage {
+        email: view.email,
+        business_name: view.business_name,
+        role: view.role,
+        summary,
+        profile_incomplete,
+    }
+    .into_response())
 }

@@ -49,7 +49,11 @@ pub fn required(value: &str, max: usize) -> Result<String, String> {
 /// Optional text of at most `max` characters.
 pub fn optional(value: &str, max: usize) -> Result<String, String> {
     let trimmed = value.trim();
-    if trimmed.chars().count() > max { Err(format!("can have at most {max} characters")) } else { Ok(trimmed.to_owned()) }
+    if trimmed.chars().count() > max {
+        Err(format!("can have at most {max} characters"))
+    } else {
+        Ok(trimmed.to_owned())
+    }
 }
 
 /// Groups fields named `prefix[INDEX][name]` into rows by index, in index order.
@@ -78,10 +82,11 @@ mod tests {
 
     #[test]
     fn indexed_rows_are_grouped_in_order() {
-        let pairs: Vec<(String, String)> = [("lines[1][a]", "x"), ("lines[0][a]", "y"), ("lines[0][b]", "z"), ("other", "w"), ("lines[x][a]", "bad")]
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect();
+        let pairs: Vec<(String, String)> =
+            [("lines[1][a]", "x"), ("lines[0][a]", "y"), ("lines[0][b]", "z"), ("other", "w"), ("lines[x][a]", "bad")]
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect();
         let rows = indexed_rows(&pairs, "lines");
         assert_eq!(rows.len(), 2);
         assert_eq!(rows[0]["a"], "y");

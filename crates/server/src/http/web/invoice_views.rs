@@ -60,7 +60,11 @@ impl ListRow {
             issue_date: i.issue_date.map(|d| d.to_string()).unwrap_or_default(),
             due_date: i.due_date.map(|d| d.to_string()).unwrap_or_default(),
             total: i.payable.map(|p| money(p, &i.currency)).unwrap_or_default(),
-            open: if i.status == "issued" && i.kind == "invoice" && !i.voided { money(open, &i.currency) } else { String::new() },
+            open: if i.status == "issued" && i.kind == "invoice" && !i.voided {
+                money(open, &i.currency)
+            } else {
+                String::new()
+            },
             status: status_label(&i.kind, &i.status, i.voided, open, i.paid, i.due_date, today),
         }
     }
@@ -87,7 +91,11 @@ impl EditorLine {
             quantity: line.quantity.normalize().to_string(),
             unit: line.unit.clone(),
             unit_price: line.unit_price.normalize().to_string(),
-            discount_percent: if line.discount_percent.is_zero() { String::new() } else { line.discount_percent.normalize().to_string() },
+            discount_percent: if line.discount_percent.is_zero() {
+                String::new()
+            } else {
+                line.discount_percent.normalize().to_string()
+            },
             vat_category: line.vat_category.clone(),
             vat_rate: line.vat_rate.normalize().to_string(),
             exemption_reason: line.exemption_reason.clone(),
@@ -168,9 +176,18 @@ mod tests {
         let today = date!(2026 - 11 - 24);
         let d = Decimal::from;
         assert_eq!(status_label("invoice", "draft", false, d(0), d(0), None, today), "Draft");
-        assert_eq!(status_label("invoice", "issued", false, d(100), d(0), Some(date!(2026 - 12 - 01)), today), "Issued");
-        assert_eq!(status_label("invoice", "issued", false, d(100), d(0), Some(date!(2026 - 11 - 23)), today), "Overdue");
-        assert_eq!(status_label("invoice", "issued", false, d(50), d(50), Some(date!(2026 - 12 - 01)), today), "Partially paid");
+        assert_eq!(
+            status_label("invoice", "issued", false, d(100), d(0), Some(date!(2026 - 12 - 01)), today),
+            "Issued"
+        );
+        assert_eq!(
+            status_label("invoice", "issued", false, d(100), d(0), Some(date!(2026 - 11 - 23)), today),
+            "Overdue"
+        );
+        assert_eq!(
+            status_label("invoice", "issued", false, d(50), d(50), Some(date!(2026 - 12 - 01)), today),
+            "Partially paid"
+        );
         assert_eq!(status_label("invoice", "issued", false, d(0), d(100), Some(date!(2026 - 11 - 01)), today), "Paid");
         assert_eq!(status_label("invoice", "issued", true, d(100), d(0), None, today), "Credited");
         assert_eq!(status_label("credit_note", "issued", false, d(0), d(0), None, today), "Credit note");

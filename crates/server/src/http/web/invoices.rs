@@ -56,10 +56,16 @@ impl From<InvoicingError> for AppError {
     }
 }
 
-async fn list(State(state): State<AppState>, session: CurrentSession, Query(query): Query<ListQuery>) -> Result<Response, AppError> {
+async fn list(
+    State(state): State<AppState>,
+    session: CurrentSession,
+    Query(query): Query<ListQuery>,
+) -> Result<Response, AppError> {
     let page = query.page();
     let today = state.clock.now().date();
-    let mut rows = db::invoices::list(&state.db, session.business_id, query.q.trim(), PAGE_SIZE + 1, (page - 1) * PAGE_SIZE).await?;
+    let mut rows =
+        db::invoices::list(&state.db, session.business_id, query.q.trim(), PAGE_SIZE + 1, (page - 1) * PAGE_SIZE)
+            .await?;
     let has_next = rows.len() as i64 > PAGE_SIZE;
     rows.truncate(PAGE_SIZE as usize);
     let invoices = rows.iter().map(|r| ListRow::from_listed(r, today)).collect();
@@ -98,7 +104,13 @@ async fn create(
     let id = db::invoices::create_draft(
         &mut tx,
         session.business_id,
-        NewDraft { kind: "invoice", customer_id: customer.id, currency: &customer.currency, price_entry, credited_invoice_id: None },
+        NewDraft {
+            kind: "invoice",
+            customer_id: customer.id,
+            currency: &customer.currency,
+            price_entry,
+            credited_invoice_id: None,
+        },
         state.clock.now(),
     )
     .await?;
@@ -106,12 +118,18 @@ async fn create(
     Ok(Redirect::to(&format!("/invoices/{id}")).into_response())
 }
 
-async fn show(State(state): State<AppState>, session: CurrentSession, IdPath(id): IdPath) -> Result<Response, AppError> {
+async fn show(
+    State(state): State<AppState>,
+    session: CurrentSession,
+    IdPath(id): IdPath,
+) -> Result<Response, AppError> {
     let invoice = db::invoices::find(&state.db, session.business_id, id).await?.ok_or(AppError::NotFound)?;
     let lines = db::invoices::lines(&state.db, session.business_id, id).await?;
     if invoice.status == "draft" {
         let editor_lines = lines.iter().map(EditorLine::from_stored).collect();
-        return Ok(editor_page(&state, session.business_id, &invoice, editor_lines, FieldErrors::default()).await?.into_response());
+        return Ok(editor_page(&state, session.business_id, &invoice, editor_lines, FieldErrors::default())
+            .await?
+            .into_response());
     }
     Ok(view_page(&state, session.business_id, invoice, &lines, None).await?.into_response())
 }
@@ -135,7 +153,9 @@ async fn editor_page(
             }
         })
         .map(|t| TotalsView::new(&t));
-    lines.extend(std::iter::repeat_with(|| EditorLine { vat_category: "S".into(), ..EditorLine::default() }).take(BLANK_ROWS));
+    lines.extend(
+        std::iter::repeat_with(|| EditorLine { vat_category: "S".into(), ..EditorLine::default() }).take(BLANK_ROWS),
+    );
     Ok(InvoiceEditPage {
         id: invoice.id.to_string(),
         is_credit_note: invoice.kind == "credit_note",
@@ -144,7 +164,11 @@ async fn editor_page(
         customers,
         currency: invoice.currency.clone(),
         price_entry: invoice.price_entry.clone(),
-        discount_percent: if invoice.discount_percent.is_zero() { String::new() } else { invoice.discount_percent.normalize().to_string() },
+        discount_percent: if invoice.discount_percent.is_zero() {
+            String::new()
+        } else {
+            invoice.discount_percent.normalize().to_string()
+        },
         note: invoice.note.clone(),
         lines,
         totals,
@@ -160,7 +184,12 @@ fn parse_lines(lines: &[EditorLine], credit_note: bool) -> Result<Vec<Line>, Fie
     for (i, l) in lines.iter().enumerate().filter(|(_, l)| !l.is_blank()) {
         let key = |f: &str| format!("lines[{i}][{f}]");
         let n = i + 1;
-        let description = errors.check(&key("description"), &format!("Line {n}: description"), super::forms::required(&l.description, 500), String::new());
+        let description = errors.check(
+            &key("description"),
+            &format!("Line {n}: description"),
+            super::forms::required(&l.description, 500),
+            String::new(),
+        );
         let quantity = errors.check(
             &key("quantity"),
             &format!("Line {n}: quantity"),
@@ -173,7 +202,8 @@ fn parse_lines(lines: &[EditorLine], credit_note: bool) -> Result<Vec<Line>, Fie
             }),
             Decimal::ZERO,
         );
-        let unit = errors.check(&key("unit"), &format!("Line {n}: unit"), super::forms::optional(&l.unit, 20), String::new());
+        let unit =
+            errors.check(&key("unit"), &format!("Line {n}: unit"), super::forms::optional(&l.unit, 20), String::new());
         let unit_price = errors.check(
             &key("unit_price"),
             &format!("Line {n}: unit price"),
@@ -188,21 +218,39 @@ fn parse_lines(lines: &[EditorLine], credit_note: bool) -> Result<Vec<Line>, Fie
             if l.discount_percent.trim().is_empty() {
                 Ok(Decimal::ZERO)
             } else {
-                parse_decimal(&l.discount_percent, 2)
-                    .map_err(|e| e.to_string())
-                    .and_then(|d| if d < Decimal::ZERO || d > Decimal::ONE_HUNDRED { Err("must be from 0 to 100 %".into()) } else { Ok(d) })
+                parse_decimal(&l.discount_percent, 2).map_err(|e| e.to_string()).and_then(|d| {
+                    if d < Decimal::ZERO || d > Decimal::ONE_HUNDRED {
+                        Err("must be from 0 to 100 %".into())
+                    } else {
+                        Ok(d)
+                    }
+                })
             },
             Decimal::ZERO,
         );
-        let category = errors.check(&key("vat_category"), &format!("Line {n}: VAT category"), VatCategory::parse(&l.vat_category).map_err(|e| e.to_string()), VatCategory::Standard);
+        let category = errors.check(
+            &key("vat_category"),
+            &format!("Line {n}: VAT category"),
+            VatCategory::parse(&l.vat_category).map_err(|e| e.to_string()),
+            VatCategory::Standard,
+        );
         let rate = errors.check(
             &key("vat_rate"),
             &format!("Line {n}: VAT rate"),
-            if l.vat_rate.trim().is_empty() { Ok(Decimal::ZERO) } else { parse_decimal(&l.vat_rate, 2).map_err(|e| e.to_string()) }
-                .and_then(|r| category.check_rate(r).map(|()| r).map_err(|e| e.to_string())),
+            if l.vat_rate.trim().is_empty() {
+                Ok(Decimal::ZERO)
+            } else {
+                parse_decimal(&l.vat_rate, 2).map_err(|e| e.to_string())
+            }
+            .and_then(|r| category.check_rate(r).map(|()| r).map_err(|e| e.to_string())),
             Decimal::ZERO,
         );
-        let exemption_reason = errors.check(&key("exemption_reason"), &format!("Line {n}: exemption reason"), super::forms::optional(&l.exemption_reason, 200), String::new());
+        let exemption_reason = errors.check(
+            &key("exemption_reason"),
+            &format!("Line {n}: exemption reason"),
+            super::forms::optional(&l.exemption_reason, 200),
+            String::new(),
+        );
         parsed.push(Line {
             description,
             quantity,
@@ -245,7 +293,12 @@ async fn save(
     if customer_id.is_none() {
         errors.add("customer_id", "Customer: please choose who the invoice is for.");
     }
-    let currency = errors.check("currency", "Currency", Currency::parse(field(&pairs, "currency")).map(|c| c.code().to_owned()).map_err(|e| e.to_string()), invoice.currency.clone());
+    let currency = errors.check(
+        "currency",
+        "Currency",
+        Currency::parse(field(&pairs, "currency")).map(|c| c.code().to_owned()).map_err(|e| e.to_string()),
+        invoice.currency.clone(),
+    );
     let price_entry = if field(&pairs, "price_entry") == "gross" { "gross" } else { "net" };
     let discount_raw = field(&pairs, "discount_percent");
     let discount_percent = errors.check(
@@ -254,14 +307,24 @@ async fn save(
         if discount_raw.trim().is_empty() {
             Ok(Decimal::ZERO)
         } else {
-            parse_decimal(discount_raw, 2)
-                .map_err(|e| e.to_string())
-                .and_then(|d| if d < Decimal::ZERO || d > Decimal::ONE_HUNDRED { Err("must be from 0 to 100 %".into()) } else { Ok(d) })
+            parse_decimal(discount_raw, 2).map_err(|e| e.to_string()).and_then(|d| {
+                if d < Decimal::ZERO || d > Decimal::ONE_HUNDRED {
+                    Err("must be from 0 to 100 %".into())
+                } else {
+                    Ok(d)
+                }
+            })
         },
         Decimal::ZERO,
     );
     let note = errors.check("note", "Note", super::forms::optional(field(&pairs, "note"), 2000), String::new());
-    let mut candidate = Invoice { currency: currency.clone(), price_entry: price_entry.into(), discount_percent, note: note.clone(), ..invoice.clone() };
+    let mut candidate = Invoice {
+        currency: currency.clone(),
+        price_entry: price_entry.into(),
+        discount_percent,
+        note: note.clone(),
+        ..invoice.clone()
+    };
     if let Some(cid) = customer_id {
         candidate.customer_id = cid;
     }
@@ -282,11 +345,21 @@ async fn save(
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
     }
     let mut tx = state.db.begin().await?;
-    let header = DraftHeader { customer_id: candidate.customer_id, currency: &currency, price_entry, discount_percent, note: &note };
+    let header = DraftHeader {
+        customer_id: candidate.customer_id,
+        currency: &currency,
+        price_entry,
+        discount_percent,
+        note: &note,
+    };
     match db::invoices::save_draft(&mut tx, business_id, id, version, header, &lines, state.clock.now()).await? {
         Ok(_) => tx.commit().await?,
         Err(SaveRefused::NotFound) => return Err(AppError::NotFound),
-        Err(SaveRefused::Issued) => return Err(AppError::Conflict("Issued invoices cannot change; create a credit note to correct one.".into())),
+        Err(SaveRefused::Issued) => {
+            return Err(AppError::Conflict(
+                "Issued invoices cannot change; create a credit note to correct one.".into(),
+            ));
+        }
         Err(SaveRefused::Conflict) => {
             return Err(AppError::Conflict(
                 "Someone else saved this draft after you opened it, so your changes were not saved. Open the invoice again to see the latest version, then make your changes once more.".into(),
@@ -323,7 +396,10 @@ async fn view_page(
     let open = invoicing::outstanding(state, business_id, &invoice).await?;
     let today = state.clock.now().date();
     let credited_number = match invoice.credited_invoice_id {
-        Some(original) => db::invoices::find(&state.db, business_id, original).await?.and_then(|o| o.number).map(|n| (original.to_string(), n)),
+        Some(original) => db::invoices::find(&state.db, business_id, original)
+            .await?
+            .and_then(|o| o.number)
+            .map(|n| (original.to_string(), n)),
         None => None,
     };
     let is_invoice = invoice.kind == "invoice";
@@ -344,7 +420,12 @@ async fn view_page(
         totals: TotalsView::new(&totals),
         payments: payments
             .iter()
-            .map(|p| PaymentRow { paid_on: p.paid_on.to_string(), amount: money(p.amount, &invoice.currency), method: p.method.replace('_', " "), reference: p.reference.clone() })
+            .map(|p| PaymentRow {
+                paid_on: p.paid_on.to_string(),
+                amount: money(p.amount, &invoice.currency),
+                method: p.method.replace('_', " "),
+                reference: p.reference.clone(),
+            })
             .collect(),
         open: money(open, &invoice.currency),
         can_pay: is_invoice && !invoice.voided && open > Decimal::ZERO,
@@ -391,7 +472,9 @@ async fn add_payment(
     let method = errors.check(
         "method",
         "Method",
-        matches!(form.method.as_str(), "bank_transfer" | "cash" | "card" | "other").then(|| form.method.clone()).ok_or_else(|| "must be bank transfer, cash, card or other".to_owned()),
+        matches!(form.method.as_str(), "bank_transfer" | "cash" | "card" | "other")
+            .then(|| form.method.clone())
+            .ok_or_else(|| "must be bank transfer, cash, card or other".to_owned()),
         String::new(),
     );
     let reference = errors.check("reference", "Reference", super::forms::optional(&form.reference, 200), String::new());
@@ -411,7 +494,11 @@ async fn add_payment(
     }
 }
 
-async fn credit_note(State(state): State<AppState>, session: CurrentSession, IdPath(id): IdPath) -> Result<Response, AppError> {
+async fn credit_note(
+    State(state): State<AppState>,
+    session: CurrentSession,
+    IdPath(id): IdPath,
+) -> Result<Response, AppError> {
     let draft = invoicing::start_credit_note(&state, session.business_id, id).await?;
     Ok(Redirect::to(&format!("/invoices/{draft}")).into_response())
 }

@@ -42,11 +42,7 @@ async fn login_form(session: Option<CurrentSession>) -> Response {
     if session.is_some() {
         return Redirect::to("/").into_response();
     }
-    LoginPage {
-        email: String::new(),
-        error: None,
-    }
-    .into_response()
+    LoginPage { email: String::new(), error: None }.into_response()
 }
 
 #[derive(Deserialize)]
@@ -66,24 +62,13 @@ async fn request_code(
         Ok(email) => email,
         Err(e) => {
             let typed: String = form.email.chars().take(254).collect();
-            return Ok((
-                StatusCode::UNPROCESSABLE_ENTITY,
-                LoginPage {
-                    email: typed,
-                    error: Some(e.to_string()),
-                },
-            )
+            return Ok((StatusCode::UNPROCESSABLE_ENTITY, LoginPage { email: typed, error: Some(e.to_string()) })
                 .into_response());
         }
     };
     let token = otp::request_login_code(&state, &email, &ip).await?;
     // A little longer than the code lives, so an expired code still shows "expired".
-    let cookie = make_cookie(
-        &state,
-        CookieKind::Challenge,
-        token,
-        Some(CODE_VALIDITY + time::Duration::minutes(5)),
-    );
+    let cookie = make_cookie(&state, CookieKind::Challenge, token, Some(CODE_VALIDITY + time::Duration::minutes(5)));
     Ok((jar.add(cookie), Redirect::to("/login/code")).into_response())
 }
 
@@ -91,9 +76,7 @@ fn start_again(state: &AppState, jar: CookieJar, message: &str) -> Response {
     (
         StatusCode::BAD_REQUEST,
         jar.add(removal_cookie(state, CookieKind::Challenge)),
-        StartAgainPage {
-            message: message.to_owned(),
-        },
+        StartAgainPage { message: message.to_owned() },
     )
         .into_response()
 }
@@ -104,9 +87,7 @@ async fn code_form(State(state): State<AppState>, jar: CookieJar) -> Result<Resp
     let Some(token) = read_cookie(&state, &jar, CookieKind::Challenge) else {
         return Ok(start_again(&state, jar, NO_CHALLENGE));
     };
-    match db::otp::open_challenge_email(&state.db, &crypto::token_hash(&token), state.clock.now())
-        .await?
-    {
+    match db::otp::open_challenge_email(&state.db, &crypto::token_hash(&token), state.clock.now()).await? {
         Some(email) => Ok(CodePage { email, error: None }.into_response()),
         None => Ok(start_again(&state, jar, NO_CHALLENGE)),
     }
@@ -129,50 +110,45 @@ async fn submit_code(
     let Some(token) = read_cookie(&state, &jar, CookieKind::Challenge) else {
         return Ok(start_again(&state, jar, NO_CHALLENGE));
     };
-    let verified =
-        otp::verify_login_code(&state, &token, &form.code, &ip, &user_agent(&headers)).await?;
+    let verified = otp::verify_login_code(&state, &token, &form.code, &ip, &user_agent(&headers)).await?;
     let rejection = match verified {
         Verified::LoggedIn { session_token } => {
-            let jar = jar
-                .add(removal_cookie(&state, CookieKind::Challenge))
-                .add(make_cookie(
-                    &state,
-                    CookieKind::Session,
-                    session_token,
-                    None,
-                ));
+            let jar = jar.add(removal_cookie(&state, CookieKind::Challenge)).add(make_cookie(
+                &state,
+                CookieKind::Session,
+                session_token,
+                None,
+            ));
             return Ok((jar, Redirect::to("/")).into_response());
         }
         Verified::Rejected(rejection) => rejection,
     };
-    let email =
-        db::otp::open_challenge_email(&state.db, &crypto::token_hash(&token), state.clock.now())
-            .await?
-            .unwrap_or_default();
+    let email = db::otp::open_challenge_email(&state.db, &crypto::token_hash(&token), state.clock.now())
+        .await?
+        .unwrap_or_default();
     let again = |status: StatusCode, message: String| {
-        (
-            status,
-            CodePage {
-                email: email.clone(),
-                error: Some(message),
-            },
-        )
-            .into_response()
+        (status, CodePage { email: email.clone(), error: Some(message) }).into_response()
     };
     Ok(match rejection {
         Rejection::StartAgain => start_again(&state, jar, NO_CHALLENGE),
         Rejection::WrongCode { attempts_left } => again(
             StatusCode::UNAUTHORIZED,
-            format!("That code is not right, or it has expired. You have {attempts_left} more {} with this code.", tries(attempts_left)),
+            format!(
+                "That code is not right, or it has expired. You have {attempts_left} more {} with this code.",
+                tries(attempts_left)
+            ),
         ),
-        Rejection::Malformed { message, attempts_left } => {
-            again(StatusCode::UNAUTHORIZED, format!("{message} You have {attempts_left} more {} with this code.", tries(attempts_left)))
-        }
+        Rejection::Malformed { message, attempts_left } => again(
+            StatusCode::UNAUTHORIZED,
+            format!("{message} You have {attempts_left} more {} with this code.", tries(attempts_left)),
+        ),
         // The challenge cookie stays: a sixth try must meet the lock (429), not a
         // fresh start that would hide it.
         Rejection::Burned => (
             StatusCode::UNAUTHORIZED,
-            StartAgainPage { message: "That code was wrong five times, so it no longer works. Please request a new code.".into() },
+            StartAgainPage {
+                message: "That code was wrong five times, so it no longer works. Please request a new code.".into(),
+            },
         )
             .into_response(),
         Rejection::Locked => start_again_with(
@@ -223,11 +199,7 @@ async fn logout(
         db::sessions::delete(&state.db, &session.token_hash).await?;
         tracing::info!(user_id = %session.user_id, "logged out");
     }
-    Ok((
-        jar.add(removal_cookie(&state, CookieKind::Session)),
-        Redirect::to("/login"),
-    )
-        .into_response())
+    Ok((jar.add(removal_cookie(&state, CookieKind::Session)), Redirect::to("/login")).into_response())
 }
 
 async fn logout_everywhere(
@@ -237,9 +209,5 @@ async fn logout_everywhere(
 ) -> Result<Response, AppError> {
     let ended = db::sessions::delete_all_for_user(&state.db, session.user_id).await?;
     tracing::info!(user_id = %session.user_id, sessions = ended, "logged out everywhere");
-    Ok((
-        jar.add(removal_cookie(&state, CookieKind::Session)),
-        Redirect::to("/login"),
-    )
-        .into_response())
+    Ok((jar.add(removal_cookie(&state, CookieKind::Session)), Redirect::to("/login")).into_response())
 }

@@ -17,4 +17,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .merge(login::router())
         .merge(dashboard::router())
+        .merge(settings::router())
+        .merge(customers::router())
+        .merge(invoices::router())
 }

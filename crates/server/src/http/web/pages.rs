@@ -7,7 +7,10 @@ use super::{
     forms::FieldErrors,
     invoice_views::{EditorLine, ListRow, TotalsView},
 };
-use crate::db::{businesses::BusinessProfile, customers::{Customer, CustomerFields}};
+use crate::db::{
+    businesses::BusinessProfile,
+    customers::{Customer, CustomerFields},
+};
 
 /// Figures for one currency on the dashboard.
 pub struct SummaryRow {

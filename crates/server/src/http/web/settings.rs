@@ -62,10 +62,25 @@ fn validate(form: &ProfileForm) -> (BusinessProfile, FieldErrors) {
     let country = errors.check("country", "Country", identifiers::country(&form.country), form.country.clone());
     let profile = BusinessProfile {
         name: errors.check("name", "Legal name", required(&form.name, 200), form.name.clone()),
-        address_line: errors.check("address_line", "Address", optional(&form.address_line, 200), form.address_line.clone()),
-        postal_code: errors.check("postal_code", "Postal code", optional(&form.postal_code, 20), form.postal_code.clone()),
+        address_line: errors.check(
+            "address_line",
+            "Address",
+            optional(&form.address_line, 200),
+            form.address_line.clone(),
+        ),
+        postal_code: errors.check(
+            "postal_code",
+            "Postal code",
+            optional(&form.postal_code, 20),
+            form.postal_code.clone(),
+        ),
         city: errors.check("city", "City", optional(&form.city, 100), form.city.clone()),
-        vat_number: errors.check("vat_number", "VAT number", identifiers::vat_id(&form.vat_number, &country), form.vat_number.clone()),
+        vat_number: errors.check(
+            "vat_number",
+            "VAT number",
+            identifiers::vat_id(&form.vat_number, &country),
+            form.vat_number.clone(),
+        ),
         registration_id: errors.check(
             "registration_id",
             "Registration id",
@@ -83,13 +98,20 @@ fn validate(form: &ProfileForm) -> (BusinessProfile, FieldErrors) {
         payment_terms_days: errors.check(
             "payment_terms_days",
             "Payment terms",
-            form.payment_terms_days.trim().parse::<i32>().ok().filter(|d| (0..=365).contains(d)).ok_or_else(|| "must be a number of days from 0 to 365".to_owned()),
+            form.payment_terms_days
+                .trim()
+                .parse::<i32>()
+                .ok()
+                .filter(|d| (0..=365).contains(d))
+                .ok_or_else(|| "must be a number of days from 0 to 365".to_owned()),
             14,
         ),
         invoice_language: errors.check(
             "invoice_language",
             "Invoice language",
-            matches!(form.invoice_language.as_str(), "en" | "is").then(|| form.invoice_language.clone()).ok_or_else(|| "must be English or Icelandic".to_owned()),
+            matches!(form.invoice_language.as_str(), "en" | "is")
+                .then(|| form.invoice_language.clone())
+                .ok_or_else(|| "must be English or Icelandic".to_owned()),
             "en".into(),
         ),
         country,
