@@ -4,6 +4,8 @@
 //! the same [`startup::Application`] on port 0. See docs/ARCHITECTURE.md for the
 //! layout and the path of a request and of a job.
 #![forbid(unsafe_code)]
+// The OpenAPI document (http::api::openapi) is one large `json!` literal.
+#![recursion_limit = "256"]
 
 pub mod auth;
 pub mod clock;

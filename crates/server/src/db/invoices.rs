@@ -468,3 +468,34 @@ pub async fn summary(
     .fetch_all(db)
     .await
 }
+
+/// A page of the API's invoice list: newest first, after a `(created_at, id)` cursor,
+/// optionally filtered by status and customer.
+pub async fn list_page(
+    db: impl PgExecutor<'_>,
+    business_id: Uuid,
+    status: Option<&str>,
+    customer_id: Option<Uuid>,
+    before: Option<(OffsetDateTime, Uuid)>,
+    limit: i64,
+) -> Result<Vec<(Uuid, OffsetDateTime)>, sqlx::Error> {
+    let (before_at, before_id) = before.map_or((None, None), |(at, id)| (Some(at), Some(id)));
+    let rows = sqlx::query!(
+        r#"SELECT id, created_at FROM invoices
+           WHERE business_id = $1
+             AND ($2::text IS NULL OR status = $2)
+             AND ($3::uuid IS NULL OR customer_id = $3)
+             AND ($4::timestamptz IS NULL OR (created_at, id) < ($4, $5::uuid))
+           ORDER BY created_at DESC, id DESC
+           LIMIT $6"#,
+        business_id,
+        status,
+        customer_id,
+        before_at,
+        before_id,
+        limit
+    )
+    .fetch_all(db)
+    .await?;
+    Ok(rows.into_iter().map(|r| (r.id, r.created_at)).collect())
+}

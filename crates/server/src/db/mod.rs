@@ -5,9 +5,11 @@
 //! `impl PgExecutor` so the same call works on the pool or inside a caller's
 //! transaction; that is how a job is enqueued atomically with the row that causes it.
 
+pub mod api_tokens;
 pub mod businesses;
 pub mod customers;
 pub mod embedded;
+pub mod idempotency;
 pub mod invoices;
 pub mod otp;
 pub mod rate_limits;

@@ -1,5 +1,6 @@
 //! The HTTP surface: one router per area, assembled here with the shared layers.
 
+pub mod api;
 pub mod csrf;
 pub mod error;
 pub mod health;
@@ -21,14 +22,19 @@ use crate::state::AppState;
 const MAX_BODY_BYTES: usize = 64 * 1024;
 
 pub fn router(state: AppState) -> Router {
-    Router::new()
+    // Cookie-authenticated pages get the same-origin check; the token-authenticated
+    // API does not need it (no ambient credentials).
+    let pages = Router::new()
         .merge(health::router())
         .merge(web::router())
+        .layer(middleware::from_fn_with_state(state.clone(), csrf::verify_same_origin))
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES));
+    Router::new()
+        .merge(pages)
+        .merge(api::router(state.clone()))
         .fallback(|| async { error::AppError::NotFound })
         // Layers run outside-in from the bottom: tracing sees every request first,
-        // then the body limit, then the origin check, then the routes.
-        .layer(middleware::from_fn_with_state(state.clone(), csrf::verify_same_origin))
-        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        // then the response headers below are set on the way out.
         // Pages carry session-specific content: never store them in shared caches.
         .layer(SetResponseHeaderLayer::if_not_present(header::CACHE_CONTROL, HeaderValue::from_static("no-store")))
         // https://developer.mozilla.org/docs/Web/HTTP/Headers/X-Content-Type-Options
@@ -37,10 +43,12 @@ pub fn router(state: AppState) -> Router {
         .layer(SetResponseHeaderLayer::overriding(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
         .layer(SetResponseHeaderLayer::overriding(
             header::CONTENT_SECURITY_POLICY,
-            HeaderValue::from_static("default-src 'self'; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'"),
+            HeaderValue::from_static(
+                "default-src 'self'; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'",
+            ),
         ))
         .layer(SetResponseHeaderLayer::overriding(header::REFERRER_POLICY, HeaderValue::from_static("same-origin")))
-        // Logs method, path and status; never headers or bodies (cookies, codes).
+        // Logs method, path and status; never headers or bodies (cookies, codes, tokens).
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }

@@ -70,23 +70,24 @@ async fn new_form(State(state): State<AppState>, session: CurrentSession) -> Res
     Ok(CustomerFormPage { id: None, fields, errors: FieldErrors::default() }.into_response())
 }
 
+/// A customer as typed in the form or sent to the API (all text; validated below).
 #[derive(Deserialize, Default)]
 #[serde(default)]
 pub struct CustomerForm {
-    kind: String,
-    name: String,
-    email: String,
-    phone: String,
-    vat_number: String,
-    address_line: String,
-    postal_code: String,
-    city: String,
-    country: String,
-    language: String,
-    currency: String,
+    pub kind: String,
+    pub name: String,
+    pub email: String,
+    pub phone: String,
+    pub vat_number: String,
+    pub address_line: String,
+    pub postal_code: String,
+    pub city: String,
+    pub country: String,
+    pub language: String,
+    pub currency: String,
 }
 
-fn validate(form: &CustomerForm) -> (CustomerFields, FieldErrors) {
+pub(crate) fn validate(form: &CustomerForm) -> (CustomerFields, FieldErrors) {
     let mut errors = FieldErrors::default();
     let country = errors.check("country", "Country", identifiers::country(&form.country), form.country.clone());
     let fields = CustomerFields {

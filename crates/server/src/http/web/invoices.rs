@@ -178,7 +178,7 @@ async fn editor_page(
 }
 
 /// Parses typed lines into stored ones, with errors keyed `lines[i][field]`.
-fn parse_lines(lines: &[EditorLine], credit_note: bool) -> Result<Vec<Line>, FieldErrors> {
+pub(crate) fn parse_lines(lines: &[EditorLine], credit_note: bool) -> Result<Vec<Line>, FieldErrors> {
     let mut errors = FieldErrors::default();
     let mut parsed = Vec::new();
     for (i, l) in lines.iter().enumerate().filter(|(_, l)| !l.is_blank()) {

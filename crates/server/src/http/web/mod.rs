@@ -1,5 +1,6 @@
 //! Server-rendered pages for signed-in users and the login flow.
 
+pub mod api_tokens;
 pub mod customers;
 pub mod dashboard;
 pub mod forms;
@@ -18,6 +19,7 @@ pub fn router() -> Router<AppState> {
         .merge(login::router())
         .merge(dashboard::router())
         .merge(settings::router())
+        .merge(api_tokens::router())
         .merge(customers::router())
         .merge(invoices::router())
 }

@@ -153,3 +153,12 @@ pub struct ErrorPage {
     pub title: &'static str,
     pub message: String,
 }
+
+#[derive(Template, WebTemplate)]
+#[template(path = "api_tokens.html")]
+pub struct ApiTokensPage {
+    pub tokens: Vec<crate::db::api_tokens::ApiToken>,
+    /// A token just created: shown this once.
+    pub new_token: Option<String>,
+    pub error: Option<String>,
+}

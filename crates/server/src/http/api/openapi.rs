@@ -1,0 +1,213 @@
+//! The OpenAPI 3.1 document at `/api/v1/openapi.json`, built from the route table
+//! below. An integration test calls every operation listed here, so the table cannot
+//! drift from the router unnoticed.
+
+use axum::Json;
+use serde_json::{Value, json};
+
+/// One documented API operation.
+pub struct Operation {
+    pub method: &'static str,
+    pub path: &'static str,
+    pub summary: &'static str,
+    pub request: Option<&'static str>,
+    pub status: u16,
+    pub response: &'static str,
+}
+
+const fn op(
+    method: &'static str,
+    path: &'static str,
+    summary: &'static str,
+    request: Option<&'static str>,
+    status: u16,
+    response: &'static str,
+) -> Operation {
+    Operation { method, path, summary, request, status, response }
+}
+
+pub const OPERATIONS: &[Operation] = &[
+    op(
+        "get",
+        "/api/v1/customers",
+        "List customers (search with `q`, page with `limit` and `offset`)",
+        None,
+        200,
+        "CustomerList",
+    ),
+    op("post", "/api/v1/customers", "Create a customer", Some("CustomerInput"), 201, "Customer"),
+    op("get", "/api/v1/customers/{id}", "Read a customer", None, 200, "Customer"),
+    op("put", "/api/v1/customers/{id}", "Replace a customer's details", Some("CustomerInput"), 200, "Customer"),
+    op(
+        "get",
+        "/api/v1/invoices",
+        "List invoices and credit notes (filter by `status`, `customer_id`; page with `cursor`)",
+        None,
+        200,
+        "InvoiceList",
+    ),
+    op("post", "/api/v1/invoices", "Create a draft invoice", Some("DraftInput"), 201, "Invoice"),
+    op("get", "/api/v1/invoices/{id}", "Read an invoice or credit note", None, 200, "Invoice"),
+    op(
+        "put",
+        "/api/v1/invoices/{id}",
+        "Update a draft (send the `version` you read)",
+        Some("DraftInput"),
+        200,
+        "Invoice",
+    ),
+    op(
+        "post",
+        "/api/v1/invoices/{id}/issue",
+        "Issue a draft: it gets the next number of its series",
+        None,
+        200,
+        "Invoice",
+    ),
+    op(
+        "post",
+        "/api/v1/invoices/{id}/payments",
+        "Record a manual payment (overpayment is refused)",
+        Some("PaymentInput"),
+        201,
+        "Invoice",
+    ),
+    op(
+        "post",
+        "/api/v1/invoices/{id}/credit-notes",
+        "Start a draft credit note with the invoice's lines",
+        None,
+        201,
+        "Invoice",
+    ),
+];
+
+fn decimal() -> Value {
+    json!({"type": "string", "pattern": "^-?[0-9]+(\\.[0-9]+)?$", "description": "An exact decimal, as a string"})
+}
+
+fn schemas() -> Value {
+    let string = json!({"type": "string"});
+    let line = json!({
+        "type": "object",
+        "required": ["description", "quantity", "unit_price"],
+        "properties": {
+            "description": string, "quantity": decimal(), "unit": string, "unit_price": decimal(),
+            "discount_percent": decimal(), "vat_category": {"type": "string", "enum": ["S", "Z", "E", "AE", "K", "G", "O"]},
+            "vat_rate": decimal(), "exemption_reason": string
+        },
+        "additionalProperties": false
+    });
+    let customer_fields = json!({
+        "kind": {"type": "string", "enum": ["business", "person"]}, "name": string, "email": string,
+        "phone": {"type": "string", "description": "E.164, e.g. +3545551234"}, "vat_number": string,
+        "address_line": string, "postal_code": string, "city": string,
+        "country": {"type": "string", "description": "ISO 3166-1 alpha-2"}, "language": {"type": "string", "enum": ["en", "is"]},
+        "currency": {"type": "string", "description": "ISO 4217"}
+    });
+    let mut customer = customer_fields.clone();
+    customer["id"] = json!({"type": "string", "format": "uuid"});
+    customer["archived"] = json!({"type": "boolean"});
+    json!({
+        "Problem": {
+            "type": "object",
+            "description": "RFC 9457 problem details",
+            "properties": {
+                "type": string, "title": string, "status": {"type": "integer"}, "detail": string,
+                "errors": {"type": "array", "items": {"type": "object", "properties": {"field": string, "message": string}}}
+            }
+        },
+        "CustomerInput": {"type": "object", "required": ["kind", "name", "country", "language", "currency"], "properties": customer_fields, "additionalProperties": false},
+        "Customer": {"type": "object", "properties": customer},
+        "CustomerList": {"type": "object", "properties": {"data": {"type": "array", "items": {"$ref": "#/components/schemas/Customer"}}}},
+        "Line": line,
+        "DraftInput": {
+            "type": "object",
+            "properties": {
+                "customer_id": {"type": "string", "format": "uuid"}, "currency": string,
+                "price_entry": {"type": "string", "enum": ["net", "gross"]}, "discount_percent": decimal(), "note": string,
+                "lines": {"type": "array", "items": {"$ref": "#/components/schemas/Line"}},
+                "version": {"type": "integer", "description": "Required on update"}
+            },
+            "additionalProperties": false
+        },
+        "PaymentInput": {
+            "type": "object", "required": ["paid_on", "amount"],
+            "properties": {"paid_on": {"type": "string", "format": "date"}, "amount": decimal(),
+                "method": {"type": "string", "enum": ["bank_transfer", "cash", "card", "other"]}, "reference": string},
+            "additionalProperties": false
+        },
+        "Invoice": {
+            "type": "object",
+            "properties": {
+                "id": {"type": "string", "format": "uuid"}, "kind": {"type": "string", "enum": ["invoice", "credit_note"]},
+                "status": {"type": "string", "enum": ["draft", "issued"]}, "number": {"type": ["string", "null"]},
+                "customer_id": {"type": "string", "format": "uuid"}, "currency": string, "price_entry": string,
+                "discount_percent": decimal(), "note": string,
+                "issue_date": {"type": ["string", "null"], "format": "date"}, "due_date": {"type": ["string", "null"], "format": "date"},
+                "credited_invoice_id": {"type": ["string", "null"], "format": "uuid"}, "voided": {"type": "boolean"},
+                "version": {"type": "integer"}, "lines": {"type": "array", "items": {"$ref": "#/components/schemas/Line"}},
+                "totals": {"type": ["object", "null"], "properties": {
+                    "line_total": decimal(), "allowance_total": decimal(), "tax_exclusive": decimal(), "vat_total": decimal(),
+                    "rounding": decimal(), "payable": decimal(),
+                    "vat_breakdown": {"type": "array", "items": {"type": "object", "properties": {
+                        "category": string, "rate": decimal(), "taxable": decimal(), "vat": decimal(), "exemption_reason": string}}}
+                }},
+                "paid": decimal(), "open": {"oneOf": [decimal(), {"type": "null"}]}
+            }
+        },
+        "InvoiceList": {"type": "object", "properties": {
+            "data": {"type": "array", "items": {"$ref": "#/components/schemas/Invoice"}},
+            "next_cursor": {"type": ["string", "null"]}
+        }}
+    })
+}
+
+pub fn build() -> Value {
+    let problem = |description: &str| json!({"description": description, "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}});
+    let mut paths = serde_json::Map::new();
+    for Operation { method, path, summary, request, status, response } in OPERATIONS {
+        let mut operation = json!({
+            "summary": summary,
+            "security": [{"bearer": []}],
+            "responses": {
+                status.to_string(): {"description": "Success", "content": {"application/json": {"schema": {"$ref": format!("#/components/schemas/{response}")}}}},
+                "401": problem("Missing, unknown or revoked token"),
+                "403": problem("The token lacks the write scope"),
+                "404": problem("Not found (or another business's)"),
+                "409": problem("Conflicts with the current state (issued, changed meanwhile)"),
+                "422": problem("Invalid fields; see errors")
+            }
+        });
+        if path.contains("{id}") {
+            operation["parameters"] =
+                json!([{"name": "id", "in": "path", "required": true, "schema": {"type": "string", "format": "uuid"}}]);
+        }
+        if *method == "post" {
+            let params = operation["parameters"].as_array().cloned().unwrap_or_default();
+            let mut params = params;
+            params.push(json!({"name": "Idempotency-Key", "in": "header", "required": false, "schema": {"type": "string", "maxLength": 255},
+                "description": "Retrying with the same key and body returns the first response"}));
+            operation["parameters"] = Value::Array(params);
+        }
+        if let Some(schema) = request {
+            operation["requestBody"] = json!({"required": true, "content": {"application/json": {"schema": {"$ref": format!("#/components/schemas/{schema}")}}}});
+        }
+        let entry = paths.entry(path.to_string()).or_insert_with(|| json!({}));
+        entry[*method] = operation;
+    }
+    json!({
+        "openapi": "3.1.0",
+        "info": {"title": "FastFaktura API", "version": "1", "description": "Invoicing for freelancers and small businesses. Amounts are exact decimal strings."},
+        "servers": [{"url": "/"}],
+        "paths": paths,
+        "components": {
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer", "description": "A personal API token (fft_...) from Settings → API tokens"}},
+            "schemas": schemas()
+        }
+    })
+}
+
+pub async fn document() -> Json<Value> {
+    Json(build())
+}

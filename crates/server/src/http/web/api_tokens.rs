@@ -1,0 +1,89 @@
+//! Settings → API tokens: create (the token is shown once), list, revoke.
+
+use axum::{
+    Form, Router,
+    extract::{State, rejection::FormRejection},
+    http::StatusCode,
+    response::{IntoResponse, Redirect, Response},
+    routing::{get, post},
+};
+use serde::Deserialize;
+
+use super::{forms::required, pages::ApiTokensPage};
+use crate::{
+    auth::session::CurrentSession,
+    crypto,
+    db::{self, api_tokens::NewToken},
+    http::{IdPath, error::AppError},
+    state::AppState,
+};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/settings/api-tokens", get(list).post(create))
+        .route("/settings/api-tokens/{id}/revoke", post(revoke))
+}
+
+async fn page(
+    state: &AppState,
+    session: &CurrentSession,
+    new_token: Option<String>,
+    error: Option<String>,
+) -> Result<ApiTokensPage, AppError> {
+    let tokens = db::api_tokens::list_active(&state.db, session.business_id).await?;
+    Ok(ApiTokensPage { tokens, new_token, error })
+}
+
+async fn list(State(state): State<AppState>, session: CurrentSession) -> Result<Response, AppError> {
+    Ok(page(&state, &session, None, None).await?.into_response())
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct NewTokenForm {
+    name: String,
+    scope: String,
+}
+
+async fn create(
+    State(state): State<AppState>,
+    session: CurrentSession,
+    form: Result<Form<NewTokenForm>, FormRejection>,
+) -> Result<Response, AppError> {
+    let Form(form) = form?;
+    let name = match required(&form.name, 100) {
+        Ok(name) => name,
+        Err(message) => {
+            let page = page(&state, &session, None, Some(format!("Name {message}."))).await?;
+            return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+        }
+    };
+    let token = format!("fft_{}", crypto::new_token());
+    db::api_tokens::create(
+        &state.db,
+        session.business_id,
+        NewToken {
+            name: &name,
+            token_hash: &crypto::token_hash(&token),
+            can_write: form.scope == "write",
+            created_by: session.user_id,
+        },
+        state.clock.now(),
+    )
+    .await?;
+    tracing::info!(business_id = %session.business_id, user_id = %session.user_id, "API token created");
+    // Shown once, in this response only; it is never stored or logged.
+    Ok(page(&state, &session, Some(token), None).await?.into_response())
+}
+
+async fn revoke(
+    State(state): State<AppState>,
+    session: CurrentSession,
+    IdPath(id): IdPath,
+) -> Result<Response, AppError> {
+    if !db::api_tokens::revoke(&state.db, session.business_id, id, state.clock.now()).await? {
+        return Err(AppError::NotFound);
+    }
+    tracing::info!(business_id = %session.business_id, token_id = %id, "API token revoked");
+    Ok(Redirect::to("/settings/api-tokens").into_response())
+}

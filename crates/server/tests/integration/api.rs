@@ -1,0 +1,308 @@
+//! The JSON API: tokens, scopes, the invoice flow, idempotency, problem+json errors,
+//! cursor pagination, tenant isolation and the OpenAPI document.
+
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+
+use crate::helpers::{TestApp, new_client};
+
+/// Signs in as `email` and creates an API token with `scope`; returns the token.
+async fn token(app: &TestApp, email: &str, scope: &str) -> (reqwest::Client, String) {
+    let client = new_client();
+    app.log_in(&client, email).await;
+    let page = app
+        .post_form(&client, "/settings/api-tokens", &[("name", "Sync"), ("scope", scope)])
+        .await
+        .text()
+        .await
+        .unwrap();
+    let start = page.find("data-new-token>").expect("the new token is shown") + "data-new-token>".len();
+    let token = page[start..].split('<').next().unwrap().to_owned();
+    assert!(token.starts_with("fft_"));
+    (client, token)
+}
+
+async fn call(
+    app: &TestApp,
+    token: &str,
+    method: Method,
+    path: &str,
+    body: Option<Value>,
+) -> (StatusCode, Value, reqwest::header::HeaderMap) {
+    let mut request = reqwest::Client::new().request(method, app.url(path)).bearer_auth(token);
+    if let Some(body) = body {
+        request = request.json(&body);
+    }
+    let response = request.send().await.unwrap();
+    let status = response.status();
+    let headers = response.headers().clone();
+    let body = response.json::<Value>().await.unwrap_or(Value::Null);
+    (status, body, headers)
+}
+
+fn customer_body(name: &str) -> Value {
+    json!({"kind": "business", "name": name, "email": "ap@buyer.example", "country": "DE", "vat_number": "DE123456789", "language": "en", "currency": "EUR"})
+}
+
+#[tokio::test]
+async fn an_integrator_invoices_end_to_end_through_the_api() {
+    let app = TestApp::spawn().await;
+    let (_, token) = token(&app, "integrator@seller.example", "write").await;
+
+    let (status, customer, _) =
+        call(&app, &token, Method::POST, "/api/v1/customers", Some(customer_body("Käufer GmbH"))).await;
+    assert_eq!(status, 201, "{customer}");
+    let customer_id = customer["id"].as_str().unwrap().to_owned();
+
+    let draft = json!({
+        "customer_id": customer_id,
+        "lines": [
+            {"description": "Beratung", "quantity": "7.5", "unit": "h", "unit_price": "120", "vat_category": "S", "vat_rate": "19"},
+            {"description": "Reisekosten", "quantity": "1", "unit_price": "80.00", "vat_category": "S", "vat_rate": "7"}
+        ]
+    });
+    let (status, invoice, _) = call(&app, &token, Method::POST, "/api/v1/invoices", Some(draft)).await;
+    assert_eq!(status, 201, "{invoice}");
+    assert_eq!(invoice["status"], "draft");
+    // 900.00 + 80.00; VAT 171.00 + 5.60; payable 1156.60
+    assert_eq!(invoice["totals"]["payable"], "1156.60");
+    assert_eq!(invoice["totals"]["vat_breakdown"].as_array().unwrap().len(), 2);
+    let id = invoice["id"].as_str().unwrap().to_owned();
+    let version = invoice["version"].as_i64().unwrap();
+
+    let update = json!({"version": version, "discount_percent": "10", "lines": invoice["lines"]});
+    let (status, updated, _) =
+        call(&app, &token, Method::PUT, &format!("/api/v1/invoices/{id}"), Some(update.clone())).await;
+    assert_eq!(status, 200, "{updated}");
+    assert_eq!(updated["totals"]["allowance_total"], "98.00");
+    let (status, stale, _) = call(&app, &token, Method::PUT, &format!("/api/v1/invoices/{id}"), Some(update)).await;
+    assert_eq!(status, 409, "a stale version is refused: {stale}");
+
+    let (status, issued, _) = call(&app, &token, Method::POST, &format!("/api/v1/invoices/{id}/issue"), None).await;
+    assert_eq!(status, 200, "{issued}");
+    assert!(issued["number"].as_str().unwrap().ends_with("-0001"));
+    let payable = issued["totals"]["payable"].as_str().unwrap().to_owned();
+    let (status, problem, headers) =
+        call(&app, &token, Method::PUT, &format!("/api/v1/invoices/{id}"), Some(json!({"version": 99, "lines": []})))
+            .await;
+    assert_eq!(status, 409);
+    assert_eq!(headers["content-type"], "application/problem+json");
+    assert!(problem["detail"].as_str().unwrap().contains("create a credit note"));
+
+    let payment = json!({"paid_on": app.clock_now().date().to_string(), "amount": payable, "method": "bank_transfer", "reference": "RF18 1234"});
+    let (status, paid, _) =
+        call(&app, &token, Method::POST, &format!("/api/v1/invoices/{id}/payments"), Some(payment)).await;
+    assert_eq!(status, 201, "{paid}");
+    assert_eq!(paid["open"], "0.00");
+
+    let (status, credit, _) =
+        call(&app, &token, Method::POST, &format!("/api/v1/invoices/{id}/credit-notes"), None).await;
+    assert_eq!(status, 201, "{credit}");
+    assert_eq!((credit["kind"].as_str(), credit["status"].as_str()), (Some("credit_note"), Some("draft")));
+    assert_eq!(credit["credited_invoice_id"].as_str(), Some(id.as_str()));
+}
+
+#[tokio::test]
+async fn tokens_are_required_shown_once_stored_hashed_scoped_and_revocable() {
+    let app = TestApp::spawn().await;
+    let (client, write_token) = token(&app, "owner@seller.example", "write").await;
+    let listing = app.get(&client, "/settings/api-tokens").await.text().await.unwrap();
+    assert!(!listing.contains(&write_token), "the token is shown only once");
+    let hashes: Vec<Vec<u8>> =
+        sqlx::query_scalar("SELECT token_hash FROM api_tokens").fetch_all(&app.db).await.unwrap();
+    assert!(hashes.iter().all(|h| h.len() == 32 && !String::from_utf8_lossy(h).contains("fft_")));
+
+    let anonymous = reqwest::get(app.url("/api/v1/customers")).await.unwrap();
+    assert_eq!(anonymous.status(), 401);
+    assert_eq!(anonymous.headers()["content-type"], "application/problem+json");
+    let (status, _, _) = call(&app, "fft_0000", Method::GET, "/api/v1/customers", None).await;
+    assert_eq!(status, 401);
+
+    let read_page = app
+        .post_form(&client, "/settings/api-tokens", &[("name", "Reporting"), ("scope", "read")])
+        .await
+        .text()
+        .await
+        .unwrap();
+    let start = read_page.find("data-new-token>").unwrap() + "data-new-token>".len();
+    let read_token = read_page[start..].split('<').next().unwrap().to_owned();
+    assert_eq!(call(&app, &read_token, Method::GET, "/api/v1/customers", None).await.0, 200);
+    let (status, problem, _) =
+        call(&app, &read_token, Method::POST, "/api/v1/customers", Some(customer_body("X"))).await;
+    assert_eq!(status, 403);
+    assert!(problem["detail"].as_str().unwrap().contains("read-only"));
+
+    let id: uuid::Uuid =
+        sqlx::query_scalar("SELECT id FROM api_tokens WHERE can_write").fetch_one(&app.db).await.unwrap();
+    assert_eq!(app.post_form(&client, &format!("/settings/api-tokens/{id}/revoke"), &[]).await.status(), 303);
+    assert_eq!(call(&app, &write_token, Method::GET, "/api/v1/customers", None).await.0, 401);
+    assert!(!crate::helpers::captured_logs().contains(&write_token), "tokens never reach the logs");
+}
+
+#[tokio::test]
+async fn an_idempotency_key_makes_a_retried_post_safe() {
+    let app = TestApp::spawn().await;
+    let (_, token) = token(&app, "retry@seller.example", "write").await;
+    let post = |body: Value| {
+        reqwest::Client::new()
+            .post(app.url("/api/v1/customers"))
+            .bearer_auth(&token)
+            .header("idempotency-key", "create-acme-1")
+            .json(&body)
+            .send()
+    };
+    let first = post(customer_body("Acme")).await.unwrap();
+    assert_eq!(first.status(), 201);
+    let first: Value = first.json().await.unwrap();
+    let again = post(customer_body("Acme")).await.unwrap();
+    assert_eq!(again.status(), 201);
+    assert_eq!(again.headers()["idempotent-replayed"], "true");
+    let again: Value = again.json().await.unwrap();
+    assert_eq!(first["id"], again["id"]);
+    let count: i64 = sqlx::query_scalar("SELECT count(*) FROM customers").fetch_one(&app.db).await.unwrap();
+    assert_eq!(count, 1);
+    let different = post(customer_body("Other")).await.unwrap();
+    assert_eq!(different.status(), 422);
+    assert!(different.text().await.unwrap().contains("already used for a different request"));
+}
+
+#[tokio::test]
+async fn invalid_input_is_a_problem_naming_each_field_and_nothing_is_stored() {
+    let app = TestApp::spawn().await;
+    let (_, token) = token(&app, "strict@seller.example", "write").await;
+    let (_, customer, _) = call(&app, &token, Method::POST, "/api/v1/customers", Some(customer_body("Buyer"))).await;
+    let bad = json!({
+        "customer_id": customer["id"],
+        "lines": [{"description": "Refund", "quantity": "-1", "unit_price": "10.123456", "vat_category": "S", "vat_rate": "19"}]
+    });
+    let (status, problem, headers) = call(&app, &token, Method::POST, "/api/v1/invoices", Some(bad)).await;
+    assert_eq!(status, 422);
+    assert_eq!(headers["content-type"], "application/problem+json");
+    let fields: Vec<&str> =
+        problem["errors"].as_array().unwrap().iter().map(|e| e["field"].as_str().unwrap()).collect();
+    assert!(fields.contains(&"lines[0].quantity") && fields.contains(&"lines[0].unit_price"), "{problem}");
+    let (status, problem, _) = call(
+        &app,
+        &token,
+        Method::POST,
+        "/api/v1/customers",
+        Some(json!({"kind": "business", "name": "X", "country": "DE", "language": "en", "currency": "DOGE"})),
+    )
+    .await;
+    assert_eq!(status, 422);
+    assert_eq!(problem["errors"][0]["field"], "currency");
+    let (status, problem, _) = call(&app, &token, Method::POST, "/api/v1/customers", Some(json!({"name": 5}))).await;
+    assert_eq!(status, 400, "{problem}");
+    assert!(problem["detail"].as_str().unwrap().contains("JSON"));
+    let invoices: i64 = sqlx::query_scalar("SELECT count(*) FROM invoices").fetch_one(&app.db).await.unwrap();
+    assert_eq!(invoices, 0);
+}
+
+#[tokio::test]
+async fn invoice_lists_page_with_a_cursor_and_filter() {
+    let app = TestApp::spawn().await;
+    let (_, token) = token(&app, "pages@seller.example", "write").await;
+    let (_, customer, _) = call(&app, &token, Method::POST, "/api/v1/customers", Some(customer_body("Buyer"))).await;
+    let line =
+        json!([{"description": "Item", "quantity": "1", "unit_price": "10", "vat_category": "S", "vat_rate": "19"}]);
+    let mut created = Vec::new();
+    for _ in 0..5 {
+        let (_, inv, _) = call(
+            &app,
+            &token,
+            Method::POST,
+            "/api/v1/invoices",
+            Some(json!({"customer_id": customer["id"], "lines": line})),
+        )
+        .await;
+        created.push(inv["id"].as_str().unwrap().to_owned());
+    }
+    call(&app, &token, Method::POST, &format!("/api/v1/invoices/{}/issue", created[0]), None).await;
+    let mut seen = Vec::new();
+    let mut cursor = String::new();
+    loop {
+        let (status, page, _) =
+            call(&app, &token, Method::GET, &format!("/api/v1/invoices?limit=2&cursor={cursor}"), None).await;
+        assert_eq!(status, 200);
+        seen.extend(page["data"].as_array().unwrap().iter().map(|i| i["id"].as_str().unwrap().to_owned()));
+        match page["next_cursor"].as_str() {
+            Some(next) => cursor = next.to_owned(),
+            None => break,
+        }
+    }
+    assert_eq!(seen.len(), 5);
+    let mut expected = created.clone();
+    expected.sort();
+    seen.sort();
+    assert_eq!(seen, expected);
+    let (_, drafts, _) = call(&app, &token, Method::GET, "/api/v1/invoices?status=draft", None).await;
+    assert_eq!(drafts["data"].as_array().unwrap().len(), 4);
+    let (status, _, _) = call(&app, &token, Method::GET, "/api/v1/invoices?cursor=nonsense", None).await;
+    assert_eq!(status, 400);
+}
+
+#[tokio::test]
+async fn a_token_only_reaches_its_own_business() {
+    let app = TestApp::spawn().await;
+    let (_, alice) = token(&app, "alice@a.example", "write").await;
+    let (_, mallory) = token(&app, "mallory@m.example", "write").await;
+    let (_, customer, _) =
+        call(&app, &alice, Method::POST, "/api/v1/customers", Some(customer_body("Alice's buyer"))).await;
+    let line =
+        json!([{"description": "Item", "quantity": "1", "unit_price": "10", "vat_category": "S", "vat_rate": "19"}]);
+    let (_, invoice, _) = call(
+        &app,
+        &alice,
+        Method::POST,
+        "/api/v1/invoices",
+        Some(json!({"customer_id": customer["id"], "lines": line})),
+    )
+    .await;
+    let (cid, iid) = (customer["id"].as_str().unwrap(), invoice["id"].as_str().unwrap());
+    for (method, path, body) in [
+        (Method::GET, format!("/api/v1/customers/{cid}"), None),
+        (Method::PUT, format!("/api/v1/customers/{cid}"), Some(customer_body("Hijack"))),
+        (Method::GET, format!("/api/v1/invoices/{iid}"), None),
+        (Method::PUT, format!("/api/v1/invoices/{iid}"), Some(json!({"version": 1, "lines": []}))),
+        (Method::POST, format!("/api/v1/invoices/{iid}/issue"), None),
+        (
+            Method::POST,
+            format!("/api/v1/invoices/{iid}/payments"),
+            Some(json!({"paid_on": "2026-01-01", "amount": "1"})),
+        ),
+        (Method::POST, format!("/api/v1/invoices/{iid}/credit-notes"), None),
+    ] {
+        let (status, _, _) = call(&app, &mallory, method.clone(), &path, body).await;
+        assert_eq!(status, 404, "{method} {path}");
+    }
+    let (status, _, _) =
+        call(&app, &mallory, Method::POST, "/api/v1/invoices", Some(json!({"customer_id": cid, "lines": line}))).await;
+    assert_eq!(status, 422, "cannot invoice another business's customer");
+    let (_, list, _) = call(&app, &mallory, Method::GET, "/api/v1/invoices", None).await;
+    assert!(list["data"].as_array().unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn the_openapi_document_lists_every_operation_and_each_one_exists() {
+    let app = TestApp::spawn().await;
+    let doc: Value = reqwest::get(app.url("/api/v1/openapi.json")).await.unwrap().json().await.unwrap();
+    assert_eq!(doc["openapi"], "3.1.0");
+    let (_, token) = token(&app, "docs@seller.example", "read").await;
+    let missing = uuid::Uuid::new_v4();
+    for fastfaktura::http::api::openapi::Operation { method, path, .. } in fastfaktura::http::api::openapi::OPERATIONS {
+        assert!(doc["paths"][path][method].is_object(), "{method} {path} documented");
+        let method = Method::from_bytes(method.to_uppercase().as_bytes()).unwrap();
+        let response = reqwest::Client::new()
+            .request(method.clone(), app.url(&path.replace("{id}", &missing.to_string())))
+            .bearer_auth(&token)
+            .json(&json!({}))
+            .send()
+            .await
+            .unwrap();
+        // A real route answers with a problem (404 for the unknown id, 403 for writes with
+        // a read-only token) or data, never the router's "no such route" (HTML 404 / 405).
+        assert_ne!(response.status(), 405, "{method} {path}");
+        let content_type = response.headers()["content-type"].to_str().unwrap().to_owned();
+        assert!(content_type.starts_with("application/"), "{method} {path}: {content_type}");
+    }
+}
