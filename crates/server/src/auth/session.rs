@@ -63,7 +63,22 @@ pub struct CurrentSession {
     pub token_hash: Vec<u8>,
     pub user_id: Uuid,
     pub business_id: Uuid,
+    /// owner, member or accountant (read-only).
+    pub role: String,
 }
+
+impl CurrentSession {
+    pub fn require_owner(&self) -> Result<(), AppError> {
+        if self.role == "owner" {
+            Ok(())
+        } else {
+            Err(AppError::Forbidden("Only the owner of this business can do that.".into()))
+        }
+    }
+}
+
+/// Requests a read-only accountant may still make: they change no business data.
+const READ_ONLY_ALLOWED: &[&str] = &["/logout", "/logout/everywhere", "/switch-business"];
 
 pub enum SessionRejection {
     LoginRequired,
@@ -92,7 +107,14 @@ impl FromRequestParts<AppState> for CurrentSession {
             .await
             .map_err(|e| SessionRejection::Error(e.into()))?
             .ok_or(SessionRejection::LoginRequired)?;
-        Ok(CurrentSession { token_hash, user_id: active.user_id, business_id: active.business_id })
+        // The accountant role is read-only: enforced here, once, for every page.
+        let changes_data = !matches!(parts.method, axum::http::Method::GET | axum::http::Method::HEAD);
+        if active.role == "accountant" && changes_data && !READ_ONLY_ALLOWED.contains(&parts.uri.path()) {
+            return Err(SessionRejection::Error(AppError::Forbidden(
+                "Your role in this business is read-only (accountant), so you cannot change anything here.".into(),
+            )));
+        }
+        Ok(CurrentSession { token_hash, user_id: active.user_id, business_id: active.business_id, role: active.role })
     }
 }
 

@@ -11,6 +11,7 @@ pub mod customers;
 pub mod embedded;
 pub mod idempotency;
 pub mod invoices;
+pub mod members;
 pub mod otp;
 pub mod rate_limits;
 pub mod sessions;

@@ -38,10 +38,14 @@ pub async fn create(db: impl PgExecutor<'_>, s: NewSession<'_>) -> Result<(), sq
 pub struct ActiveSession {
     pub user_id: Uuid,
     pub business_id: Uuid,
+    /// The user's role in that business, read with the session so a removed member
+    /// or a changed role takes effect on the next request.
+    pub role: String,
 }
 
 /// Finds a live session and records activity, in one statement. A session idle since
-/// before `idle_cutoff` or past its absolute expiry is not returned.
+/// before `idle_cutoff`, past its absolute expiry, or whose user is no longer a member
+/// of its business is not returned.
 pub async fn touch(
     db: impl PgExecutor<'_>,
     token_hash: &[u8],
@@ -50,15 +54,38 @@ pub async fn touch(
 ) -> Result<Option<ActiveSession>, sqlx::Error> {
     sqlx::query_as!(
         ActiveSession,
-        r#"UPDATE sessions SET last_seen_at = $2
-           WHERE token_hash = $1 AND expires_at > $2 AND last_seen_at > $3
-           RETURNING user_id, business_id"#,
+        r#"UPDATE sessions s SET last_seen_at = $2
+           FROM business_members m
+           WHERE s.token_hash = $1 AND s.expires_at > $2 AND s.last_seen_at > $3
+             AND m.business_id = s.business_id AND m.user_id = s.user_id
+           RETURNING s.user_id, s.business_id, m.role"#,
         token_hash,
         now,
         idle_cutoff
     )
     .fetch_optional(db)
     .await
+}
+
+/// Points the session at another business the user belongs to.
+pub async fn switch_business(
+    db: impl PgExecutor<'_>,
+    token_hash: &[u8],
+    user_id: Uuid,
+    business_id: Uuid,
+) -> Result<bool, sqlx::Error> {
+    Ok(sqlx::query!(
+        r#"UPDATE sessions SET business_id = $3
+           WHERE token_hash = $1 AND user_id = $2
+             AND EXISTS (SELECT 1 FROM business_members WHERE business_id = $3 AND user_id = $2)"#,
+        token_hash,
+        user_id,
+        business_id
+    )
+    .execute(db)
+    .await?
+    .rows_affected()
+        == 1)
 }
 
 pub async fn delete(db: impl PgExecutor<'_>, token_hash: &[u8]) -> Result<(), sqlx::Error> {

@@ -31,9 +31,13 @@ pub async fn find_or_create_for_login(
     )
     .fetch_one(&mut *conn)
     .await?;
+    // A just-accepted invitation is where the user lands; otherwise their first business.
+    let accepted = crate::db::members::accept_invitations(conn, user_id, email, now).await?;
     let existing = sqlx::query_scalar!(
-        "SELECT business_id FROM business_members WHERE user_id = $1 ORDER BY created_at, business_id LIMIT 1",
-        user_id
+        r#"SELECT business_id FROM business_members WHERE user_id = $1
+           ORDER BY CASE WHEN $2 THEN created_at END DESC, created_at, business_id LIMIT 1"#,
+        user_id,
+        accepted > 0
     )
     .fetch_optional(&mut *conn)
     .await?;

@@ -8,6 +8,7 @@ mod invoicing;
 mod jobs;
 mod login;
 mod login_limits;
+mod members;
 mod service;
 mod sessions;
 mod smtp_sink;

@@ -28,12 +28,18 @@ async fn dashboard(State(state): State<AppState>, session: CurrentSession) -> Re
         })
         .collect();
     let profile_incomplete = profile.address_line.is_empty() || profile.city.is_empty();
+    let other_businesses = db::members::businesses_of(&state.db, session.user_id)
+        .await?
+        .into_iter()
+        .filter(|m| m.business_id != session.business_id)
+        .collect();
     Ok(DashboardPage {
         email: view.email,
         business_name: view.business_name,
         role: view.role,
         summary,
         profile_incomplete,
+        other_businesses,
     }
     .into_response())
 }

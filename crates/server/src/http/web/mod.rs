@@ -7,6 +7,7 @@ pub mod forms;
 pub mod invoice_views;
 pub mod invoices;
 pub mod login;
+pub mod members;
 pub mod pages;
 pub mod settings;
 
@@ -20,6 +21,7 @@ pub fn router() -> Router<AppState> {
         .merge(dashboard::router())
         .merge(settings::router())
         .merge(api_tokens::router())
+        .merge(members::router())
         .merge(customers::router())
         .merge(invoices::router())
 }

@@ -48,6 +48,8 @@ pub struct DashboardPage {
     pub role: String,
     pub summary: Vec<SummaryRow>,
     pub profile_incomplete: bool,
+    /// Other businesses this user belongs to, for switching.
+    pub other_businesses: Vec<crate::db::members::Membership>,
 }
 
 #[derive(Template, WebTemplate)]
@@ -161,4 +163,15 @@ pub struct ApiTokensPage {
     /// A token just created: shown this once.
     pub new_token: Option<String>,
     pub error: Option<String>,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "members.html")]
+pub struct MembersPage {
+    pub members: Vec<crate::db::members::Member>,
+    pub invitations: Vec<crate::db::members::Invitation>,
+    pub is_owner: bool,
+    pub me: uuid::Uuid,
+    pub error: Option<String>,
+    pub notice: Option<String>,
 }
