@@ -67,7 +67,10 @@ fn main() -> ExitCode {
     };
     let result = runtime.block_on(async move {
         match cli.command {
-            Command::Serve(_) => Application::build(loaded.settings).await?.run_until(shutdown_signal()).await,
+            Command::Serve(_) => {
+                let shutdown = shutdown_signal();
+                Application::build(loaded.settings).await?.run_until(shutdown).await
+            }
             Command::Migrate(_) => {
                 let database = Database::open(&loaded.settings).await?;
                 let migrated = database.migrate().await;

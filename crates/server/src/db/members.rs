@@ -84,29 +84,29 @@ pub async fn revoke_invitation(
         == 1)
 }
 
-/// Turns every open invitation for `email` into a membership of `user_id`.
+/// Turns every open invitation for `email` into a membership of `user_id`; returns
+/// the businesses joined.
 pub async fn accept_invitations(
     conn: &mut PgConnection,
     user_id: Uuid,
     email: &str,
     now: OffsetDateTime,
-) -> Result<u64, sqlx::Error> {
-    let accepted = sqlx::query!(
+) -> Result<Vec<Uuid>, sqlx::Error> {
+    sqlx::query_scalar!(
         r#"WITH accepted AS (
                UPDATE invitations SET accepted_at = $3
                WHERE email = $2 AND accepted_at IS NULL AND revoked_at IS NULL
                RETURNING business_id, role)
            INSERT INTO business_members (business_id, user_id, role, created_at)
            SELECT business_id, $1, role, $3 FROM accepted
-           ON CONFLICT (business_id, user_id) DO NOTHING"#,
+           ON CONFLICT (business_id, user_id) DO NOTHING
+           RETURNING business_id"#,
         user_id,
         email,
         now
     )
-    .execute(conn)
-    .await?
-    .rows_affected();
-    Ok(accepted)
+    .fetch_all(conn)
+    .await
 }
 
 /// Removes a member; the last owner cannot be removed. Their sessions for this

@@ -43,28 +43,40 @@ pub struct ActiveSession {
     pub role: String,
 }
 
-/// Finds a live session and records activity, in one statement. A session idle since
-/// before `idle_cutoff`, past its absolute expiry, or whose user is no longer a member
-/// of its business is not returned.
+/// Activity is recorded at most once a minute per session: most requests only read,
+/// and an idle timeout measured to the minute is what users expect anyway.
+pub const ACTIVITY_GRANULARITY: time::Duration = time::Duration::MINUTE;
+
+/// Finds a live session and records activity. A session idle since before
+/// `idle_cutoff`, past its absolute expiry, or whose user is no longer a member of its
+/// business is not returned.
 pub async fn touch(
-    db: impl PgExecutor<'_>,
+    db: &sqlx::PgPool,
     token_hash: &[u8],
     now: OffsetDateTime,
     idle_cutoff: OffsetDateTime,
 ) -> Result<Option<ActiveSession>, sqlx::Error> {
-    sqlx::query_as!(
-        ActiveSession,
-        r#"UPDATE sessions s SET last_seen_at = $2
-           FROM business_members m
-           WHERE s.token_hash = $1 AND s.expires_at > $2 AND s.last_seen_at > $3
-             AND m.business_id = s.business_id AND m.user_id = s.user_id
-           RETURNING s.user_id, s.business_id, m.role"#,
+    let found = sqlx::query!(
+        r#"SELECT s.user_id, s.business_id, m.role, s.last_seen_at
+           FROM sessions s JOIN business_members m ON m.business_id = s.business_id AND m.user_id = s.user_id
+           WHERE s.token_hash = $1 AND s.expires_at > $2 AND s.last_seen_at > $3"#,
         token_hash,
         now,
         idle_cutoff
     )
     .fetch_optional(db)
-    .await
+    .await?;
+    let Some(found) = found else { return Ok(None) };
+    if now - found.last_seen_at >= ACTIVITY_GRANULARITY {
+        sqlx::query!(
+            "UPDATE sessions SET last_seen_at = $2 WHERE token_hash = $1 AND last_seen_at < $2",
+            token_hash,
+            now
+        )
+        .execute(db)
+        .await?;
+    }
+    Ok(Some(ActiveSession { user_id: found.user_id, business_id: found.business_id, role: found.role }))
 }
 
 /// Points the session at another business the user belongs to.

@@ -33,11 +33,12 @@ pub async fn find_or_create_for_login(
     .await?;
     // A just-accepted invitation is where the user lands; otherwise their first business.
     let accepted = crate::db::members::accept_invitations(conn, user_id, email, now).await?;
+    if let Some(business_id) = accepted.first() {
+        return Ok(Membership { user_id, business_id: *business_id });
+    }
     let existing = sqlx::query_scalar!(
-        r#"SELECT business_id FROM business_members WHERE user_id = $1
-           ORDER BY CASE WHEN $2 THEN created_at END DESC, created_at, business_id LIMIT 1"#,
-        user_id,
-        accepted > 0
+        "SELECT business_id FROM business_members WHERE user_id = $1 ORDER BY created_at, business_id LIMIT 1",
+        user_id
     )
     .fetch_optional(&mut *conn)
     .await?;
