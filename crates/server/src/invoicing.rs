@@ -67,8 +67,17 @@ pub fn totals(invoice: &Invoice, lines: &[Line]) -> Result<Totals, InvoicingErro
 /// series and fixes the amounts, all in one transaction. Issuing a credit note that
 /// covers the rest of its invoice voids that invoice.
 pub async fn issue(state: &AppState, business_id: Uuid, id: Uuid) -> Result<String, InvoicingError> {
-    let now = state.clock.now();
-    let mut tx = state.db.begin().await?;
+    issue_at(&state.db, state.clock.now(), business_id, id).await
+}
+
+/// [`issue`] with the pool and time given (for the demo seeder and benchmarks).
+pub async fn issue_at(
+    db: &sqlx::PgPool,
+    now: time::OffsetDateTime,
+    business_id: Uuid,
+    id: Uuid,
+) -> Result<String, InvoicingError> {
+    let mut tx = db.begin().await?;
     let invoice = db::invoices::find_for_update(&mut tx, business_id, id).await?.ok_or(InvoicingError::NotFound)?;
     if invoice.status != "draft" {
         return Err(InvoicingError::Conflict("This document is already issued.".into()));

@@ -28,6 +28,24 @@ enum Command {
     Serve(Common),
     /// Apply pending database migrations, then exit.
     Migrate(Common),
+    /// Demo data for trying FastFaktura out and for benchmarks.
+    #[command(subcommand)]
+    Demo(DemoCommand),
+}
+
+#[derive(Subcommand)]
+enum DemoCommand {
+    /// Create businesses (each with an owner, profile and customers) and invoices.
+    Seed {
+        #[command(flatten)]
+        common: Common,
+        /// How many businesses to create.
+        #[arg(long, default_value_t = 3)]
+        businesses: usize,
+        /// How many invoices to create across them.
+        #[arg(long, default_value_t = 30)]
+        invoices: usize,
+    },
 }
 
 #[derive(Args)]
@@ -44,7 +62,7 @@ struct Common {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let common = match &cli.command {
-        Command::Serve(c) | Command::Migrate(c) => c,
+        Command::Serve(c) | Command::Migrate(c) | Command::Demo(DemoCommand::Seed { common: c, .. }) => c,
     };
     let overrides = Overrides { listen: common.listen, data_dir: common.data_dir.clone() };
     let loaded = match Settings::load(cli.config.as_deref(), &overrides) {
@@ -70,6 +88,27 @@ fn main() -> ExitCode {
             Command::Serve(_) => {
                 let shutdown = shutdown_signal();
                 Application::build(loaded.settings).await?.run_until(shutdown).await
+            }
+            Command::Demo(DemoCommand::Seed { businesses, invoices, .. }) => {
+                if businesses == 0 {
+                    anyhow::bail!("--businesses must be at least 1");
+                }
+                let database = Database::open(&loaded.settings).await?;
+                let seeded = match database.migrate().await {
+                    Ok(()) => fastfaktura::demo::seed(&database.pool, businesses, invoices).await,
+                    Err(e) => Err(e),
+                };
+                database.close().await;
+                let seeded = seeded?;
+                let issued = seeded.invoices - seeded.invoices / 10;
+                println!(
+                    "seeded {} businesses and {} invoices; issued {issued} in {:.2} s ({:.0} invoices/s)",
+                    seeded.businesses,
+                    seeded.invoices,
+                    seeded.issue_seconds,
+                    issued as f64 / seeded.issue_seconds.max(f64::EPSILON)
+                );
+                Ok(())
             }
             Command::Migrate(_) => {
                 let database = Database::open(&loaded.settings).await?;

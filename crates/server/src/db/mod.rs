@@ -13,6 +13,7 @@ pub mod idempotency;
 pub mod invoices;
 pub mod members;
 pub mod otp;
+pub mod products;
 pub mod rate_limits;
 pub mod sessions;
 pub mod users;

@@ -115,3 +115,18 @@ fn serve_runs_a_private_database_that_a_second_instance_cannot_share_and_stops_c
     assert!(!data_dir.join("postgres/postmaster.pid").exists(), "PostgreSQL was stopped");
     let _ = std::fs::remove_dir_all(&data_dir);
 }
+
+#[test]
+fn demo_seed_creates_businesses_and_numbered_invoices() {
+    let data_dir = std::env::temp_dir().join(format!("ff-demo-{}", uuid::Uuid::new_v4().simple()));
+    let out = fastfaktura()
+        .args(["demo", "seed", "--businesses", "2", "--invoices", "20", "--data-dir"])
+        .arg(&data_dir)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{stdout}\n{}", String::from_utf8_lossy(&out.stderr));
+    assert!(stdout.contains("seeded 2 businesses and 20 invoices; issued 18"), "{stdout}");
+    assert!(!data_dir.join("postgres/postmaster.pid").exists(), "the embedded database was stopped");
+    let _ = std::fs::remove_dir_all(&data_dir);
+}

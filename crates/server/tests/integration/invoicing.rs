@@ -415,3 +415,60 @@ async fn one_business_cannot_reach_anothers_objects() {
     let still_there: i64 = sqlx::query_scalar("SELECT count(*) FROM invoices").fetch_one(&app.db).await.unwrap();
     assert_eq!(still_there, 1);
 }
+
+#[tokio::test]
+async fn catalogue_items_are_added_to_a_draft_with_their_defaults() {
+    let app = TestApp::spawn().await;
+    let client = &app.client;
+    let customer = set_up_business(&app, client, "catalogue@fjordur.example", "EUR").await;
+    let bad = app
+        .post_form(
+            client,
+            "/products",
+            &[("name", "Hosting"), ("unit_price", "-5"), ("vat_category", "S"), ("vat_rate", "24")],
+        )
+        .await;
+    assert_eq!(bad.status(), 422);
+    assert!(bad.text().await.unwrap().contains("Price must not be negative"));
+    let created = app
+        .post_form(
+            client,
+            "/products",
+            &[
+                ("name", "Hosting"),
+                ("unit", "month"),
+                ("unit_price", "29.90"),
+                ("vat_category", "S"),
+                ("vat_rate", "24"),
+            ],
+        )
+        .await;
+    assert_eq!(created.status(), 303);
+    let product_id: Uuid = sqlx::query_scalar("SELECT id FROM products").fetch_one(&app.db).await.unwrap();
+    assert!(app.get(client, "/products?q=host").await.text().await.unwrap().contains("Hosting"));
+    let id = new_draft(&app, client, &customer, "net").await;
+    let response = app
+        .client
+        .post(app.url(&format!("/invoices/{id}")))
+        .form(&[
+            ("version", "1"),
+            ("customer_id", customer.as_str()),
+            ("currency", "EUR"),
+            ("price_entry", "net"),
+            ("add_product", &product_id.to_string()),
+            ("action", "save"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 303);
+    let draft = app.get(client, &format!("/invoices/{id}")).await.text().await.unwrap();
+    // 29.90 + 24 % = 37.08 (7.176 rounds to 7.18)
+    assert!(draft.contains("value=\"Hosting\"") && draft.contains("data-total>37.08 EUR"), "{draft}");
+    // Archived products leave the catalogue; another business cannot see them.
+    assert_eq!(app.post_form(client, &format!("/products/{product_id}/archive"), &[]).await.status(), 303);
+    assert!(!app.get(client, "/products").await.text().await.unwrap().contains("Hosting"));
+    let other = new_client();
+    app.log_in(&other, "other@else.example").await;
+    assert_eq!(app.get(&other, &format!("/products/{product_id}")).await.status(), 404);
+}

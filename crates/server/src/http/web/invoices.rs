@@ -142,6 +142,7 @@ async fn editor_page(
     errors: FieldErrors,
 ) -> Result<InvoiceEditPage, AppError> {
     let customers = db::customers::list(&state.db, business_id, "", 500, 0).await?;
+    let products = db::products::list(&state.db, business_id, "", 500, 0).await?;
     // Totals of what is stored (or of what was typed, when it parses).
     let parsed = parse_lines(&lines, invoice.kind == "credit_note").ok();
     let totals = parsed
@@ -174,6 +175,7 @@ async fn editor_page(
         totals,
         vat_categories: VatCategory::ALL.iter().map(|c| (c.code(), c.name())).collect(),
         errors,
+        products,
     })
 }
 
@@ -283,7 +285,20 @@ async fn save(
         return Ok(Redirect::to("/invoices").into_response());
     }
     let typed: Vec<EditorLine> = indexed_rows(&pairs, "lines").iter().map(EditorLine::from_form).collect();
-    let typed: Vec<EditorLine> = typed.into_iter().filter(|l| !l.is_blank()).collect();
+    let mut typed: Vec<EditorLine> = typed.into_iter().filter(|l| !l.is_blank()).collect();
+    if let Ok(product_id) = field(&pairs, "add_product").parse::<Uuid>()
+        && let Some(p) = db::products::find(&state.db, business_id, product_id).await?
+    {
+        typed.push(EditorLine {
+            description: p.name,
+            quantity: "1".into(),
+            unit: p.unit,
+            unit_price: p.unit_price.normalize().to_string(),
+            vat_category: p.vat_category,
+            vat_rate: p.vat_rate.normalize().to_string(),
+            ..EditorLine::default()
+        });
+    }
     let mut errors = FieldErrors::default();
     let version: i32 = field(&pairs, "version").parse().unwrap_or(-1);
     let customer_id = match field(&pairs, "customer_id").parse::<Uuid>() {

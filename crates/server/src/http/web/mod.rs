@@ -9,6 +9,7 @@ pub mod invoices;
 pub mod login;
 pub mod members;
 pub mod pages;
+pub mod products;
 pub mod settings;
 
 use axum::Router;
@@ -23,5 +24,6 @@ pub fn router() -> Router<AppState> {
         .merge(api_tokens::router())
         .merge(members::router())
         .merge(customers::router())
+        .merge(products::router())
         .merge(invoices::router())
 }

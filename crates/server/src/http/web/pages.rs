@@ -117,6 +117,8 @@ pub struct InvoiceEditPage {
     pub totals: Option<TotalsView>,
     pub vat_categories: Vec<(&'static str, &'static str)>,
     pub errors: FieldErrors,
+    /// The catalogue, to add a line from.
+    pub products: Vec<crate::db::products::Product>,
 }
 
 pub struct PaymentRow {
@@ -174,4 +176,29 @@ pub struct MembersPage {
     pub me: uuid::Uuid,
     pub error: Option<String>,
     pub notice: Option<String>,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "products.html")]
+pub struct ProductsPage {
+    pub products: Vec<crate::db::products::Product>,
+    pub q: String,
+    pub page: i64,
+    pub has_next: bool,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "product_form.html")]
+pub struct ProductFormPage {
+    pub id: Option<uuid::Uuid>,
+    pub form: super::products::ProductForm,
+    pub errors: FieldErrors,
+    pub vat_categories: Vec<(&'static str, &'static str)>,
+}
+
+impl ProductFormPage {
+    pub fn new(id: Option<uuid::Uuid>, form: super::products::ProductForm, errors: FieldErrors) -> Self {
+        let vat_categories = fastfaktura_domain::VatCategory::ALL.iter().map(|c| (c.code(), c.name())).collect();
+        Self { id, form, errors, vat_categories }
+    }
 }

@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# Invoicing benchmark (on demand; not part of the test suite).
+#
+# Seeds BUSINESSES businesses with INVOICES invoices (default 100 and 100,000) through
+# the real issuing path and prints the issuing throughput, then measures with wrk at
+# 32 concurrent connections: the invoice list page (50 rows) and the API list (50
+# rows), p50/p95/p99. Targets (issue 3): p99 < 25 ms, >= 500 invoices issued per second.
+# Usage: bench/invoices.sh [invoices] [businesses] [seconds per scenario]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+invoices="${1:-100000}"
+businesses="${2:-100}"
+duration="${3:-10}"
+command -v wrk >/dev/null || { apt-get install -y -qq wrk >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq wrk; }; }
+scripts/install-deps
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/fastfaktura-target}"
+cargo build --release --quiet --bin fastfaktura
+bin="$CARGO_TARGET_DIR/release/fastfaktura"
+work=$(mktemp -d /tmp/ff-bench.XXXXXX)
+chmod 755 "$work"
+port=18081
+printf 'trust_forwarded_for = true\n[email]\nconsole = false\n' > "$work/bench.toml"
+
+echo "seeding $businesses businesses and $invoices invoices ..."
+"$bin" demo seed --config "$work/bench.toml" --data-dir "$work/data" --businesses "$businesses" --invoices "$invoices" | tail -n1
+
+"$bin" serve --config "$work/bench.toml" --data-dir "$work/data" --listen "127.0.0.1:$port" > "$work/server.log" 2>&1 &
+server=$!
+trap 'kill -TERM $server 2>/dev/null; wait $server 2>/dev/null; rm -rf "$work"' EXIT
+for _ in $(seq 1 120); do curl -sf "http://127.0.0.1:$port/readyz" >/dev/null && break; sleep 0.5; done
+
+owner=$(psql -Atq -h "$work/data/run" -U fastfaktura fastfaktura -c \
+  "SELECT u.email FROM users u JOIN business_members m ON m.user_id = u.id ORDER BY u.email LIMIT 1")
+jar="$work/cookies"
+curl -s -c "$jar" -b "$jar" -o /dev/null -X POST -d "email=$owner" "http://127.0.0.1:$port/login"
+for _ in $(seq 1 50); do ls "$work/data/outbox/"*.eml >/dev/null 2>&1 && break; sleep 0.2; done
+code=$(grep -h -A2 'sign-in code is:' "$work/data/outbox/"*.eml | grep -oE '[0-9]{6}' | tail -n1)
+curl -s -c "$jar" -b "$jar" -o /dev/null -X POST -d "code=$code" "http://127.0.0.1:$port/login/code"
+session=$(awk '$6 == "ff_session" {print $7}' "$jar")
+token=$(curl -s -b "$jar" -X POST -d 'name=bench&scope=read' "http://127.0.0.1:$port/settings/api-tokens" | grep -oE 'fft_[0-9a-f]+' | head -n1)
+[ -n "$session" ] && [ -n "$token" ] || { echo "could not sign in for the benchmark" >&2; exit 1; }
+
+report='done = function(summary, latency, requests)
+  io.write(string.format("  requests %d (%.0f/s), errors %d, p50 %.2f ms, p95 %.2f ms, p99 %.2f ms\n",
+    summary.requests, summary.requests / (summary.duration / 1e6),
+    summary.errors.status + summary.errors.connect + summary.errors.timeout,
+    latency:percentile(50) / 1000, latency:percentile(95) / 1000, latency:percentile(99) / 1000))
+end'
+printf 'wrk.headers["Cookie"] = "ff_session=%s"\n%s\n' "$session" "$report" > "$work/page.lua"
+printf 'wrk.headers["Authorization"] = "Bearer %s"\n%s\n' "$token" "$report" > "$work/api.lua"
+echo "GET /invoices (50 rows, target p99 < 25 ms):"
+wrk -t2 -c32 -d"${duration}s" -s "$work/page.lua" "http://127.0.0.1:$port/invoices" | grep requests
+echo "GET /api/v1/invoices?limit=50 (target p99 < 25 ms):"
+wrk -t2 -c32 -d"${duration}s" -s "$work/api.lua" "http://127.0.0.1:$port/api/v1/invoices?limit=50" | grep requests
