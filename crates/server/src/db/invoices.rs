@@ -469,6 +469,24 @@ pub async fn summary(
     .await
 }
 
+/// One invoice in the API's list: what a list needs, from one query.
+#[derive(Debug, Clone)]
+pub struct PagedInvoice {
+    pub id: Uuid,
+    pub kind: String,
+    pub status: String,
+    pub number: Option<String>,
+    pub customer_id: Uuid,
+    pub currency: String,
+    pub issue_date: Option<Date>,
+    pub due_date: Option<Date>,
+    pub payable: Option<Decimal>,
+    pub paid: Decimal,
+    pub credited: Decimal,
+    pub voided: bool,
+    pub created_at: OffsetDateTime,
+}
+
 /// A page of the API's invoice list: newest first, after a `(created_at, id)` cursor,
 /// optionally filtered by status and customer.
 pub async fn list_page(
@@ -478,15 +496,21 @@ pub async fn list_page(
     customer_id: Option<Uuid>,
     before: Option<(OffsetDateTime, Uuid)>,
     limit: i64,
-) -> Result<Vec<(Uuid, OffsetDateTime)>, sqlx::Error> {
+) -> Result<Vec<PagedInvoice>, sqlx::Error> {
     let (before_at, before_id) = before.map_or((None, None), |(at, id)| (Some(at), Some(id)));
-    let rows = sqlx::query!(
-        r#"SELECT id, created_at FROM invoices
-           WHERE business_id = $1
-             AND ($2::text IS NULL OR status = $2)
-             AND ($3::uuid IS NULL OR customer_id = $3)
-             AND ($4::timestamptz IS NULL OR (created_at, id) < ($4, $5::uuid))
-           ORDER BY created_at DESC, id DESC
+    sqlx::query_as!(
+        PagedInvoice,
+        r#"SELECT i.id, i.kind, i.status, i.number, i.customer_id, i.currency, i.issue_date, i.due_date, i.payable,
+                  coalesce((SELECT sum(p.amount) FROM payments p WHERE p.business_id = i.business_id AND p.invoice_id = i.id), 0) AS "paid!",
+                  coalesce((SELECT sum(cn.payable) FROM invoices cn WHERE cn.business_id = i.business_id
+                             AND cn.credited_invoice_id = i.id AND cn.status = 'issued'), 0) AS "credited!",
+                  i.voided_at IS NOT NULL AS "voided!", i.created_at
+           FROM invoices i
+           WHERE i.business_id = $1
+             AND ($2::text IS NULL OR i.status = $2)
+             AND ($3::uuid IS NULL OR i.customer_id = $3)
+             AND ($4::timestamptz IS NULL OR (i.created_at, i.id) < ($4, $5::uuid))
+           ORDER BY i.created_at DESC, i.id DESC
            LIMIT $6"#,
         business_id,
         status,
@@ -496,6 +520,5 @@ pub async fn list_page(
         limit
     )
     .fetch_all(db)
-    .await?;
-    Ok(rows.into_iter().map(|r| (r.id, r.created_at)).collect())
+    .await
 }

@@ -156,8 +156,15 @@ fn schemas() -> Value {
                 "paid": decimal(), "open": {"oneOf": [decimal(), {"type": "null"}]}
             }
         },
+        "InvoiceSummary": {"type": "object", "description": "An invoice as listed; read it by id for lines and VAT breakdown", "properties": {
+            "id": {"type": "string", "format": "uuid"}, "kind": string, "status": string, "number": {"type": ["string", "null"]},
+            "customer_id": {"type": "string", "format": "uuid"}, "currency": string,
+            "issue_date": {"type": ["string", "null"], "format": "date"}, "due_date": {"type": ["string", "null"], "format": "date"},
+            "payable": {"oneOf": [decimal(), {"type": "null"}]}, "paid": decimal(), "open": {"oneOf": [decimal(), {"type": "null"}]},
+            "voided": {"type": "boolean"}
+        }},
         "InvoiceList": {"type": "object", "properties": {
-            "data": {"type": "array", "items": {"$ref": "#/components/schemas/Invoice"}},
+            "data": {"type": "array", "items": {"$ref": "#/components/schemas/InvoiceSummary"}},
             "next_cursor": {"type": ["string", "null"]}
         }}
     })
