@@ -216,3 +216,44 @@ pub async fn record_payment(
     tracing::info!(%business_id, %invoice_id, "payment recorded");
     Ok(())
 }
+
+/// Turns an issued quote into a draft invoice with the same customer and lines (once).
+pub async fn convert_quote(state: &AppState, business_id: Uuid, quote_id: Uuid) -> Result<Uuid, InvoicingError> {
+    let now = state.clock.now();
+    let mut tx = state.db.begin().await?;
+    let quote = db::invoices::find_for_update(&mut tx, business_id, quote_id).await?.ok_or(InvoicingError::NotFound)?;
+    if quote.kind != "quote" || quote.status != "issued" {
+        return Err(InvoicingError::Conflict("Only issued quotes can be turned into invoices.".into()));
+    }
+    if let Some(existing) = db::invoices::converted_from(&mut *tx, business_id, quote_id).await? {
+        return Err(InvoicingError::Conflict(format!("This quote was already turned into an invoice ({existing}).")));
+    }
+    let lines = db::invoices::lines(&mut *tx, business_id, quote_id).await?;
+    let draft = db::invoices::create_draft(
+        &mut tx,
+        business_id,
+        NewDraft {
+            kind: "invoice",
+            customer_id: quote.customer_id,
+            currency: &quote.currency,
+            price_entry: &quote.price_entry,
+            credited_invoice_id: None,
+        },
+        now,
+    )
+    .await?;
+    db::invoices::set_source_quote(&mut tx, business_id, draft, quote_id).await?;
+    sqlx::query!(
+        "UPDATE invoices SET discount_percent = $3, note = $4 WHERE business_id = $1 AND id = $2",
+        business_id,
+        draft,
+        quote.discount_percent,
+        quote.note
+    )
+    .execute(&mut *tx)
+    .await?;
+    db::invoices::insert_lines(&mut tx, business_id, draft, &lines).await?;
+    tx.commit().await?;
+    tracing::info!(%business_id, %quote_id, invoice_id = %draft, "quote turned into a draft invoice");
+    Ok(draft)
+}

@@ -228,7 +228,11 @@ pub async fn take_number(
     kind: &str,
     year: i32,
 ) -> Result<TakenNumber, sqlx::Error> {
-    let prefix = if kind == "credit_note" { "CN-" } else { "" };
+    let prefix = match kind {
+        "credit_note" => "CN-",
+        "quote" => "Q-",
+        _ => "",
+    };
     sqlx::query!(
         r#"INSERT INTO numbering_series (business_id, kind, prefix, counter_year) VALUES ($1, $2, $3, $4)
            ON CONFLICT (business_id, kind) DO NOTHING"#,
@@ -520,5 +524,38 @@ pub async fn list_page(
         limit
     )
     .fetch_all(db)
+    .await
+}
+
+/// Links a draft invoice to the quote it was made from (one invoice per quote).
+pub async fn set_source_quote(
+    conn: &mut PgConnection,
+    business_id: Uuid,
+    id: Uuid,
+    quote_id: Uuid,
+) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "UPDATE invoices SET source_quote_id = $3 WHERE business_id = $1 AND id = $2",
+        business_id,
+        id,
+        quote_id
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// The invoice made from a quote, if any.
+pub async fn converted_from(
+    db: impl PgExecutor<'_>,
+    business_id: Uuid,
+    quote_id: Uuid,
+) -> Result<Option<Uuid>, sqlx::Error> {
+    sqlx::query_scalar!(
+        "SELECT id FROM invoices WHERE business_id = $1 AND source_quote_id = $2",
+        business_id,
+        quote_id
+    )
+    .fetch_optional(db)
     .await
 }

@@ -306,3 +306,41 @@ async fn the_openapi_document_lists_every_operation_and_each_one_exists() {
         assert!(content_type.starts_with("application/"), "{method} {path}: {content_type}");
     }
 }
+
+#[tokio::test]
+async fn a_quote_is_created_issued_and_converted_through_the_api() {
+    let app = TestApp::spawn().await;
+    let (_, token) = token(&app, "quoter@seller.example", "write").await;
+    let (_, customer, _) = call(&app, &token, Method::POST, "/api/v1/customers", Some(customer_body("Buyer"))).await;
+    let line =
+        json!([{"description": "Offer", "quantity": "1", "unit_price": "100", "vat_category": "S", "vat_rate": "19"}]);
+    let (status, quote, _) = call(
+        &app,
+        &token,
+        Method::POST,
+        "/api/v1/invoices",
+        Some(json!({"kind": "quote", "customer_id": customer["id"], "lines": line})),
+    )
+    .await;
+    assert_eq!(status, 201, "{quote}");
+    assert_eq!(quote["kind"], "quote");
+    let id = quote["id"].as_str().unwrap();
+    let (_, issued, _) = call(&app, &token, Method::POST, &format!("/api/v1/invoices/{id}/issue"), None).await;
+    assert!(issued["number"].as_str().unwrap().starts_with("Q-"));
+    let (status, invoice, _) = call(&app, &token, Method::POST, &format!("/api/v1/invoices/{id}/convert"), None).await;
+    assert_eq!(status, 201, "{invoice}");
+    assert_eq!((invoice["kind"].as_str(), invoice["status"].as_str()), (Some("invoice"), Some("draft")));
+    assert_eq!(invoice["totals"]["payable"], "119.00");
+    let (status, _, _) = call(&app, &token, Method::POST, &format!("/api/v1/invoices/{id}/convert"), None).await;
+    assert_eq!(status, 409);
+    let (status, problem, _) = call(
+        &app,
+        &token,
+        Method::POST,
+        "/api/v1/invoices",
+        Some(json!({"kind": "receipt", "customer_id": customer["id"], "lines": line})),
+    )
+    .await;
+    assert_eq!(status, 422);
+    assert_eq!(problem["errors"][0]["field"], "kind");
+}

@@ -472,3 +472,46 @@ async fn catalogue_items_are_added_to_a_draft_with_their_defaults() {
     app.log_in(&other, "other@else.example").await;
     assert_eq!(app.get(&other, &format!("/products/{product_id}")).await.status(), 404);
 }
+
+#[tokio::test]
+async fn a_quote_has_its_own_numbers_and_turns_into_an_invoice_once() {
+    let app = TestApp::spawn().await;
+    let client = &app.client;
+    let customer = set_up_business(&app, client, "quotes@fjordur.example", "EUR").await;
+    let response = app.post_form(client, "/invoices", &[("customer_id", customer.as_str()), ("kind", "quote")]).await;
+    assert_eq!(response.status(), 303);
+    let quote = response.headers()["location"].to_str().unwrap().trim_start_matches("/invoices/").to_owned();
+    assert!(app.get(client, &format!("/invoices/{quote}")).await.text().await.unwrap().contains("Draft quote"));
+    let issued =
+        save_draft(&app, client, &quote, &customer, "EUR", &[["Website", "1", "2000", "S", "24"]], "issue").await;
+    assert_eq!(issued.status(), 303);
+    let view = app.get(client, &format!("/invoices/{quote}")).await.text().await.unwrap();
+    let year = app.clock_now().year();
+    assert!(view.contains(&format!("Quote Q-{year}-0001")), "{view}");
+    assert!(!view.contains("Record a payment"), "quotes take no payments");
+    let converted = app.post_form(client, &format!("/invoices/{quote}/convert"), &[]).await;
+    assert_eq!(converted.status(), 303);
+    let invoice = converted.headers()["location"].to_str().unwrap().trim_start_matches("/invoices/").to_owned();
+    let draft = app.get(client, &format!("/invoices/{invoice}")).await.text().await.unwrap();
+    assert!(draft.contains("Draft invoice") && draft.contains("value=\"Website\"") && draft.contains("2,480.00 EUR"));
+    assert_eq!(
+        save_draft(&app, client, &invoice, &customer, "EUR", &[["Website", "1", "2000", "S", "24"]], "issue")
+            .await
+            .status(),
+        303
+    );
+    assert!(
+        app.get(client, &format!("/invoices/{invoice}"))
+            .await
+            .text()
+            .await
+            .unwrap()
+            .contains(&format!("Invoice {year}-0001"))
+    );
+    let again = app.post_form(client, &format!("/invoices/{quote}/convert"), &[]).await;
+    assert_eq!(again.status(), 409);
+    assert!(app.get(client, &format!("/invoices/{quote}")).await.text().await.unwrap().contains("was turned into"));
+    // Quotes do not count as money owed.
+    let dashboard = app.get(client, "/").await.text().await.unwrap();
+    assert!(dashboard.contains("data-figure=\"outstanding-EUR\">2,480.00 EUR"), "{dashboard}");
+}

@@ -34,6 +34,7 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/invoices/{id}/issue", post(issue))
         .route("/api/v1/invoices/{id}/payments", post(add_payment))
         .route("/api/v1/invoices/{id}/credit-notes", post(credit_note))
+        .route("/api/v1/invoices/{id}/convert", post(convert_quote))
 }
 
 #[derive(Serialize, Deserialize, Default, Clone)]
@@ -277,6 +278,8 @@ struct DraftJson {
     lines: Vec<LineJson>,
     /// Required on update: the version you read (optimistic concurrency).
     version: Option<i32>,
+    /// On create: `invoice` (default) or `quote`.
+    kind: Option<String>,
 }
 
 struct ValidDraft {
@@ -405,13 +408,23 @@ async fn create(
 ) -> Result<Response, ApiError> {
     auth.require_write()?;
     let Json(body) = body.map_err(bad_json)?;
+    let kind = match body.kind.as_deref() {
+        None | Some("invoice") => "invoice",
+        Some("quote") => "quote",
+        Some(_) => {
+            return Err(ApiError::Invalid(vec![FieldProblem {
+                field: "kind".into(),
+                message: "kind must be invoice or quote".into(),
+            }]));
+        }
+    };
     let draft = validate_draft(&state, auth.business_id, &body, None, false).await?;
     let mut tx = state.db.begin().await?;
     let id = db::invoices::create_draft(
         &mut tx,
         auth.business_id,
         NewDraft {
-            kind: "invoice",
+            kind,
             customer_id: draft.customer_id,
             currency: &draft.currency,
             price_entry: draft.price_entry,
@@ -570,4 +583,10 @@ mod tests {
         assert_eq!(decode_cursor("zz"), None);
         assert_eq!(decode_cursor(&hex::encode("no-bar")), None);
     }
+}
+
+async fn convert_quote(State(state): State<AppState>, auth: ApiAuth, ApiId(id): ApiId) -> Result<Response, ApiError> {
+    auth.require_write()?;
+    let draft = invoicing::convert_quote(&state, auth.business_id, id).await?;
+    respond(&state, auth.business_id, draft, StatusCode::CREATED).await
 }

@@ -80,6 +80,7 @@ pub const OPERATIONS: &[Operation] = &[
         201,
         "Invoice",
     ),
+    op("post", "/api/v1/invoices/{id}/convert", "Turn an issued quote into a draft invoice", None, 201, "Invoice"),
 ];
 
 fn decimal() -> Value {
@@ -127,7 +128,8 @@ fn schemas() -> Value {
                 "customer_id": {"type": "string", "format": "uuid"}, "currency": string,
                 "price_entry": {"type": "string", "enum": ["net", "gross"]}, "discount_percent": decimal(), "note": string,
                 "lines": {"type": "array", "items": {"$ref": "#/components/schemas/Line"}},
-                "version": {"type": "integer", "description": "Required on update"}
+                "version": {"type": "integer", "description": "Required on update"},
+                "kind": {"type": "string", "enum": ["invoice", "quote"], "description": "On create; default invoice"}
             },
             "additionalProperties": false
         },
@@ -140,7 +142,7 @@ fn schemas() -> Value {
         "Invoice": {
             "type": "object",
             "properties": {
-                "id": {"type": "string", "format": "uuid"}, "kind": {"type": "string", "enum": ["invoice", "credit_note"]},
+                "id": {"type": "string", "format": "uuid"}, "kind": {"type": "string", "enum": ["invoice", "credit_note", "quote"]},
                 "status": {"type": "string", "enum": ["draft", "issued"]}, "number": {"type": ["string", "null"]},
                 "customer_id": {"type": "string", "format": "uuid"}, "currency": string, "price_entry": string,
                 "discount_percent": decimal(), "note": string,

@@ -28,6 +28,7 @@ pub fn status_label(
     match (kind, status) {
         (_, "draft") => "Draft",
         ("credit_note", _) => "Credit note",
+        ("quote", _) => "Quote",
         _ if voided => "Credited",
         _ if open <= Decimal::ZERO => "Paid",
         _ if due_date.is_some_and(|d| d < today) => "Overdue",
@@ -55,7 +56,11 @@ impl ListRow {
         ListRow {
             id: i.id.to_string(),
             number: i.number.clone().unwrap_or_else(|| "—".into()),
-            kind: if i.kind == "credit_note" { "Credit note" } else { "Invoice" },
+            kind: match i.kind.as_str() {
+                "credit_note" => "Credit note",
+                "quote" => "Quote",
+                _ => "Invoice",
+            },
             customer: i.customer_name.clone(),
             issue_date: i.issue_date.map(|d| d.to_string()).unwrap_or_default(),
             due_date: i.due_date.map(|d| d.to_string()).unwrap_or_default(),

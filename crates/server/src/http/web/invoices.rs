@@ -43,6 +43,7 @@ pub fn router() -> Router<AppState> {
         .route("/invoices/{id}", get(show).post(save))
         .route("/invoices/{id}/payments", post(add_payment))
         .route("/invoices/{id}/credit-note", post(credit_note))
+        .route("/invoices/{id}/convert", post(convert_quote))
 }
 
 impl From<InvoicingError> for AppError {
@@ -82,6 +83,8 @@ async fn new_form(State(state): State<AppState>, session: CurrentSession) -> Res
 struct NewInvoiceForm {
     customer_id: String,
     price_entry: String,
+    /// invoice (default) or quote
+    kind: String,
 }
 
 async fn create(
@@ -105,7 +108,7 @@ async fn create(
         &mut tx,
         session.business_id,
         NewDraft {
-            kind: "invoice",
+            kind: if form.kind == "quote" { "quote" } else { "invoice" },
             customer_id: customer.id,
             currency: &customer.currency,
             price_entry,
@@ -160,6 +163,7 @@ async fn editor_page(
     Ok(InvoiceEditPage {
         id: invoice.id.to_string(),
         is_credit_note: invoice.kind == "credit_note",
+        document_name: document_name(&invoice.kind),
         version: invoice.version,
         customer_id: invoice.customer_id.to_string(),
         customers,
@@ -420,7 +424,13 @@ async fn view_page(
     let is_invoice = invoice.kind == "invoice";
     Ok(InvoiceViewPage {
         id: invoice.id.to_string(),
-        title: if is_invoice { "Invoice" } else { "Credit note" },
+        title: document_name(&invoice.kind),
+        can_convert: invoice.kind == "quote",
+        converted_to: if invoice.kind == "quote" {
+            db::invoices::converted_from(&state.db, business_id, invoice.id).await?.map(|id| id.to_string())
+        } else {
+            None
+        },
         number: invoice.number.clone().unwrap_or_default(),
         status: status_label(&invoice.kind, &invoice.status, invoice.voided, open, paid, invoice.due_date, today),
         customer_name: customer.name,
@@ -515,5 +525,23 @@ async fn credit_note(
     IdPath(id): IdPath,
 ) -> Result<Response, AppError> {
     let draft = invoicing::start_credit_note(&state, session.business_id, id).await?;
+    Ok(Redirect::to(&format!("/invoices/{draft}")).into_response())
+}
+
+/// What a document is called on its pages.
+fn document_name(kind: &str) -> &'static str {
+    match kind {
+        "credit_note" => "Credit note",
+        "quote" => "Quote",
+        _ => "Invoice",
+    }
+}
+
+async fn convert_quote(
+    State(state): State<AppState>,
+    session: CurrentSession,
+    IdPath(id): IdPath,
+) -> Result<Response, AppError> {
+    let draft = invoicing::convert_quote(&state, session.business_id, id).await?;
     Ok(Redirect::to(&format!("/invoices/{draft}")).into_response())
 }

@@ -106,6 +106,8 @@ pub struct NewInvoicePage {
 pub struct InvoiceEditPage {
     pub id: String,
     pub is_credit_note: bool,
+    /// Invoice, Credit note or Quote.
+    pub document_name: &'static str,
     pub version: i32,
     pub customer_id: String,
     pub customers: Vec<Customer>,
@@ -147,6 +149,9 @@ pub struct InvoiceViewPage {
     pub can_credit: bool,
     /// (id, number) of the invoice a credit note corrects.
     pub credited: Option<(String, String)>,
+    /// A quote can be turned into an invoice (once).
+    pub can_convert: bool,
+    pub converted_to: Option<String>,
     pub today: String,
     pub payment_error: Option<String>,
 }
