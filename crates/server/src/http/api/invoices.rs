@@ -571,6 +571,12 @@ async fn credit_note(State(state): State<AppState>, auth: ApiAuth, ApiId(id): Ap
     respond(&state, auth.business_id, draft, StatusCode::CREATED).await
 }
 
+async fn convert_quote(State(state): State<AppState>, auth: ApiAuth, ApiId(id): ApiId) -> Result<Response, ApiError> {
+    auth.require_write()?;
+    let draft = invoicing::convert_quote(&state, auth.business_id, id).await?;
+    respond(&state, auth.business_id, draft, StatusCode::CREATED).await
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -583,10 +589,4 @@ mod tests {
         assert_eq!(decode_cursor("zz"), None);
         assert_eq!(decode_cursor(&hex::encode("no-bar")), None);
     }
-}
-
-async fn convert_quote(State(state): State<AppState>, auth: ApiAuth, ApiId(id): ApiId) -> Result<Response, ApiError> {
-    auth.require_write()?;
-    let draft = invoicing::convert_quote(&state, auth.business_id, id).await?;
-    respond(&state, auth.business_id, draft, StatusCode::CREATED).await
 }
