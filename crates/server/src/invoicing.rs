@@ -257,3 +257,96 @@ pub async fn convert_quote(state: &AppState, business_id: Uuid, quote_id: Uuid) 
     tracing::info!(%business_id, %quote_id, invoice_id = %draft, "quote turned into a draft invoice");
     Ok(draft)
 }
+
+/// `date` plus `months`, on the same day of the month or the month's last day.
+pub fn add_months(date: time::Date, months: i32) -> time::Date {
+    let total = date.year() * 12 + (date.month() as i32 - 1) + months;
+    let (year, month0) = (total.div_euclid(12), total.rem_euclid(12));
+    let month = time::Month::try_from(month0 as u8 + 1).unwrap_or(time::Month::January);
+    let day = date.day().min(month.length(year));
+    time::Date::from_calendar_date(year, month, day).unwrap_or(date)
+}
+
+/// Repeats an issued invoice every `every_months` months from its issue date.
+pub async fn start_recurring(
+    state: &AppState,
+    business_id: Uuid,
+    invoice_id: Uuid,
+    every_months: i32,
+) -> Result<(), InvoicingError> {
+    if !(1..=24).contains(&every_months) {
+        return Err(InvoicingError::Invalid("Repeat every 1 to 24 months.".into()));
+    }
+    let invoice = db::invoices::find(&state.db, business_id, invoice_id).await?.ok_or(InvoicingError::NotFound)?;
+    let Some(issued_on) = invoice.issue_date.filter(|_| invoice.kind == "invoice") else {
+        return Err(InvoicingError::Conflict("Only issued invoices can be repeated.".into()));
+    };
+    let mut next = add_months(issued_on, every_months);
+    let today = state.clock.now().date();
+    while next <= today {
+        next = add_months(next, every_months);
+    }
+    db::recurring::create(&state.db, business_id, invoice_id, every_months, next, state.clock.now()).await?;
+    Ok(())
+}
+
+/// Creates the drafts of every recurring template due by `now` (each once per
+/// period); returns how many. Several workers may run it: due templates are claimed
+/// with SKIP LOCKED.
+pub async fn create_due_recurring(db: &sqlx::PgPool, now: time::OffsetDateTime) -> Result<usize, InvoicingError> {
+    let mut tx = db.begin().await?;
+    let due = db::recurring::claim_due(&mut tx, now.date(), 100).await?;
+    for template in &due {
+        let Some(source) = db::invoices::find(&mut *tx, template.business_id, template.source_invoice_id).await? else {
+            continue;
+        };
+        let lines = db::invoices::lines(&mut *tx, template.business_id, source.id).await?;
+        let draft = db::invoices::create_draft(
+            &mut tx,
+            template.business_id,
+            NewDraft {
+                kind: "invoice",
+                customer_id: source.customer_id,
+                currency: &source.currency,
+                price_entry: &source.price_entry,
+                credited_invoice_id: None,
+            },
+            now,
+        )
+        .await?;
+        sqlx::query!(
+            "UPDATE invoices SET discount_percent = $3, note = $4 WHERE business_id = $1 AND id = $2",
+            template.business_id,
+            draft,
+            source.discount_percent,
+            source.note
+        )
+        .execute(&mut *tx)
+        .await?;
+        db::invoices::insert_lines(&mut tx, template.business_id, draft, &lines).await?;
+        db::recurring::advance(
+            &mut tx,
+            template.business_id,
+            template.id,
+            add_months(template.next_run_on, template.every_months),
+        )
+        .await?;
+        tracing::info!(business_id = %template.business_id, template_id = %template.id, invoice_id = %draft, "recurring draft created");
+    }
+    tx.commit().await?;
+    Ok(due.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::add_months;
+    use time::macros::date;
+
+    #[test]
+    fn months_are_added_calendar_wise() {
+        assert_eq!(add_months(date!(2026 - 01 - 31), 1), date!(2026 - 02 - 28));
+        assert_eq!(add_months(date!(2028 - 01 - 31), 1), date!(2028 - 02 - 29));
+        assert_eq!(add_months(date!(2026 - 11 - 15), 3), date!(2027 - 02 - 15));
+        assert_eq!(add_months(date!(2026 - 12 - 01), 12), date!(2027 - 12 - 01));
+    }
+}

@@ -15,6 +15,7 @@ pub mod members;
 pub mod otp;
 pub mod products;
 pub mod rate_limits;
+pub mod recurring;
 pub mod sessions;
 pub mod users;
 

@@ -181,5 +181,8 @@ async fn housekeeping(ctx: &WorkerContext) -> Result<(), sqlx::Error> {
         .rows_affected();
     tx.commit().await?;
     tracing::debug!(events, sessions, challenges, "housekeeping done");
+    if let Err(e) = crate::invoicing::create_due_recurring(&ctx.db, now).await {
+        tracing::warn!(error = %e, "recurring invoices could not be created; will retry");
+    }
     Ok(())
 }

@@ -515,3 +515,44 @@ async fn a_quote_has_its_own_numbers_and_turns_into_an_invoice_once() {
     let dashboard = app.get(client, "/").await.text().await.unwrap();
     assert!(dashboard.contains("data-figure=\"outstanding-EUR\">2,480.00 EUR"), "{dashboard}");
 }
+
+#[tokio::test]
+async fn a_recurring_invoice_creates_one_draft_per_period() {
+    let app = TestApp::spawn().await;
+    let client = &app.client;
+    let customer = set_up_business(&app, client, "monthly@fjordur.example", "EUR").await;
+    let id = new_draft(&app, client, &customer, "net").await;
+    save_draft(&app, client, &id, &customer, "EUR", &[["Retainer", "1", "1000", "S", "24"]], "issue").await;
+    let bad = app.post_form(client, &format!("/invoices/{id}/recurring"), &[("every_months", "0")]).await;
+    assert_eq!(bad.status(), 400);
+    assert_eq!(
+        app.post_form(client, &format!("/invoices/{id}/recurring"), &[("every_months", "1")]).await.status(),
+        303
+    );
+    let listed = app.get(client, "/invoices/recurring").await.text().await.unwrap();
+    assert!(listed.contains("1 month") && listed.contains("Acme AB"), "{listed}");
+    let drafts = || async {
+        sqlx::query_scalar::<_, i64>("SELECT count(*) FROM invoices WHERE status = 'draft'")
+            .fetch_one(&app.db)
+            .await
+            .unwrap()
+    };
+    assert_eq!(invoicing::create_due_recurring(&app.db, app.clock_now()).await.unwrap(), 0, "not due yet");
+    app.clock.advance(time::Duration::days(32));
+    assert_eq!(invoicing::create_due_recurring(&app.db, app.clock_now()).await.unwrap(), 1);
+    assert_eq!(invoicing::create_due_recurring(&app.db, app.clock_now()).await.unwrap(), 0, "once per period");
+    assert_eq!(drafts().await, 1);
+    let lines: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM invoice_lines l JOIN invoices i ON i.id = l.invoice_id WHERE i.status = 'draft'",
+    )
+    .fetch_one(&app.db)
+    .await
+    .unwrap();
+    assert_eq!(lines, 1);
+    let template: Uuid = sqlx::query_scalar("SELECT id FROM recurring_invoices").fetch_one(&app.db).await.unwrap();
+    app.log_in(client, "monthly@fjordur.example").await; // a month later the session has long expired
+    let stopped = app.post_form(client, &format!("/invoices/recurring/{template}/stop"), &[]).await;
+    assert_eq!(stopped.headers()["location"], "/invoices/recurring");
+    app.clock.advance(time::Duration::days(40));
+    assert_eq!(invoicing::create_due_recurring(&app.db, app.clock_now()).await.unwrap(), 0, "stopped");
+}

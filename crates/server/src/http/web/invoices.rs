@@ -44,6 +44,9 @@ pub fn router() -> Router<AppState> {
         .route("/invoices/{id}/payments", post(add_payment))
         .route("/invoices/{id}/credit-note", post(credit_note))
         .route("/invoices/{id}/convert", post(convert_quote))
+        .route("/invoices/{id}/recurring", post(start_recurring))
+        .route("/invoices/recurring", get(recurring_list))
+        .route("/invoices/recurring/{id}/stop", post(stop_recurring))
 }
 
 impl From<InvoicingError> for AppError {
@@ -544,4 +547,39 @@ async fn convert_quote(
 ) -> Result<Response, AppError> {
     let draft = invoicing::convert_quote(&state, session.business_id, id).await?;
     Ok(Redirect::to(&format!("/invoices/{draft}")).into_response())
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct RecurringForm {
+    every_months: String,
+}
+
+async fn start_recurring(
+    State(state): State<AppState>,
+    session: CurrentSession,
+    IdPath(id): IdPath,
+    form: Result<Form<RecurringForm>, FormRejection>,
+) -> Result<Response, AppError> {
+    let Form(form) = form?;
+    db::invoices::find(&state.db, session.business_id, id).await?.ok_or(AppError::NotFound)?;
+    let months = form.every_months.trim().parse::<i32>().unwrap_or(0);
+    invoicing::start_recurring(&state, session.business_id, id, months).await?;
+    Ok(Redirect::to("/invoices/recurring").into_response())
+}
+
+async fn recurring_list(State(state): State<AppState>, session: CurrentSession) -> Result<Response, AppError> {
+    let templates = db::recurring::list_active(&state.db, session.business_id).await?;
+    Ok(super::pages::RecurringPage { templates }.into_response())
+}
+
+async fn stop_recurring(
+    State(state): State<AppState>,
+    session: CurrentSession,
+    IdPath(id): IdPath,
+) -> Result<Response, AppError> {
+    if !db::recurring::stop(&state.db, session.business_id, id).await? {
+        return Err(AppError::NotFound);
+    }
+    Ok(Redirect::to("/invoices/recurring").into_response())
 }

@@ -207,3 +207,9 @@ impl ProductFormPage {
         Self { id, form, errors, vat_categories }
     }
 }
+
+#[derive(Template, WebTemplate)]
+#[template(path = "recurring.html")]
+pub struct RecurringPage {
+    pub templates: Vec<crate::db::recurring::Recurring>,
+}
