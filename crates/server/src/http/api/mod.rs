@@ -10,6 +10,7 @@ pub mod idempotency;
 pub mod invoices;
 pub mod openapi;
 pub mod problem;
+pub mod products;
 
 use axum::{
     Router,
@@ -31,6 +32,7 @@ pub fn router(state: AppState) -> Router<AppState> {
     let authenticated = Router::new()
         .merge(customers::router())
         .merge(invoices::router())
+        .merge(products::router())
         // Outermost first: authenticate, then idempotency (which needs the business).
         .layer(middleware::from_fn_with_state(state.clone(), idempotency::replay_or_record))
         .layer(middleware::from_fn_with_state(state, authenticate));

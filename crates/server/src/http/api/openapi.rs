@@ -27,6 +27,10 @@ const fn op(
 }
 
 pub const OPERATIONS: &[Operation] = &[
+    op("get", "/api/v1/products", "List catalogue items (search with `q`)", None, 200, "ProductList"),
+    op("post", "/api/v1/products", "Create a catalogue item", Some("ProductInput"), 201, "Product"),
+    op("get", "/api/v1/products/{id}", "Read a catalogue item", None, 200, "Product"),
+    op("put", "/api/v1/products/{id}", "Replace a catalogue item", Some("ProductInput"), 200, "Product"),
     op(
         "get",
         "/api/v1/customers",
@@ -121,6 +125,11 @@ fn schemas() -> Value {
         "CustomerInput": {"type": "object", "required": ["kind", "name", "country", "language", "currency"], "properties": customer_fields, "additionalProperties": false},
         "Customer": {"type": "object", "properties": customer},
         "CustomerList": {"type": "object", "properties": {"data": {"type": "array", "items": {"$ref": "#/components/schemas/Customer"}}}},
+        "ProductInput": {"type": "object", "required": ["name", "unit_price", "vat_category"], "properties": {
+            "name": string, "unit": string, "unit_price": decimal(), "vat_category": string, "vat_rate": decimal()}},
+        "Product": {"type": "object", "properties": {"id": {"type": "string", "format": "uuid"},
+            "name": string, "unit": string, "unit_price": decimal(), "vat_category": string, "vat_rate": decimal()}},
+        "ProductList": {"type": "object", "properties": {"data": {"type": "array", "items": {"$ref": "#/components/schemas/Product"}}}},
         "Line": line,
         "DraftInput": {
             "type": "object",

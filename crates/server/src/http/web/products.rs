@@ -56,7 +56,7 @@ pub struct ProductForm {
     pub vat_rate: String,
 }
 
-fn validate(form: &ProductForm) -> (ProductFields, FieldErrors) {
+pub(crate) fn validate(form: &ProductForm) -> (ProductFields, FieldErrors) {
     let mut errors = FieldErrors::default();
     let vat_category = errors.check(
         "vat_category",

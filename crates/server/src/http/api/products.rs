@@ -1,0 +1,111 @@
+//! `/api/v1/products`: the catalogue — list, create, read, update.
+
+use axum::{
+    Json, Router,
+    extract::{Query, State, rejection::JsonRejection},
+    http::StatusCode,
+    response::{IntoResponse, Response},
+    routing::get,
+};
+use fastfaktura_domain::Decimal;
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use super::{ApiAuth, ApiId, bad_json, problem::ApiError};
+use crate::{
+    db::{self, products::Product},
+    http::web::products::{ProductForm, validate},
+    state::AppState,
+};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/api/v1/products", get(list).post(create))
+        .route("/api/v1/products/{id}", get(read).put(update))
+}
+
+#[derive(Serialize)]
+struct ProductJson {
+    id: Uuid,
+    name: String,
+    unit: String,
+    unit_price: Decimal,
+    vat_category: String,
+    vat_rate: Decimal,
+}
+
+impl From<Product> for ProductJson {
+    fn from(p: Product) -> Self {
+        ProductJson {
+            id: p.id,
+            name: p.name,
+            unit: p.unit,
+            unit_price: p.unit_price.normalize(),
+            vat_category: p.vat_category,
+            vat_rate: p.vat_rate.normalize(),
+        }
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct ListQuery {
+    q: String,
+    limit: Option<i64>,
+    offset: Option<i64>,
+}
+
+#[derive(Serialize)]
+struct ProductList {
+    data: Vec<ProductJson>,
+}
+
+async fn list(
+    State(state): State<AppState>,
+    auth: ApiAuth,
+    Query(query): Query<ListQuery>,
+) -> Result<Response, ApiError> {
+    let limit = query.limit.unwrap_or(50).clamp(1, 200);
+    let products =
+        db::products::list(&state.db, auth.business_id, query.q.trim(), limit, query.offset.unwrap_or(0).max(0))
+            .await?;
+    Ok(Json(ProductList { data: products.into_iter().map(Into::into).collect() }).into_response())
+}
+
+async fn create(
+    State(state): State<AppState>,
+    auth: ApiAuth,
+    body: Result<Json<ProductForm>, JsonRejection>,
+) -> Result<Response, ApiError> {
+    auth.require_write()?;
+    let Json(form) = body.map_err(bad_json)?;
+    let (fields, errors) = validate(&form);
+    if !errors.is_empty() {
+        return Err(errors.into());
+    }
+    let id = db::products::create(&state.db, auth.business_id, &fields, state.clock.now()).await?;
+    let product = db::products::find(&state.db, auth.business_id, id).await?.ok_or(ApiError::NotFound)?;
+    Ok((StatusCode::CREATED, Json(ProductJson::from(product))).into_response())
+}
+
+async fn read(State(state): State<AppState>, auth: ApiAuth, ApiId(id): ApiId) -> Result<Response, ApiError> {
+    let product = db::products::find(&state.db, auth.business_id, id).await?.ok_or(ApiError::NotFound)?;
+    Ok(Json(ProductJson::from(product)).into_response())
+}
+
+async fn update(
+    State(state): State<AppState>,
+    auth: ApiAuth,
+    ApiId(id): ApiId,
+    body: Result<Json<ProductForm>, JsonRejection>,
+) -> Result<Response, ApiError> {
+    auth.require_write()?;
+    db::products::find(&state.db, auth.business_id, id).await?.ok_or(ApiError::NotFound)?;
+    let Json(form) = body.map_err(bad_json)?;
+    let (fields, errors) = validate(&form);
+    if !errors.is_empty() {
+        return Err(errors.into());
+    }
+    db::products::update(&state.db, auth.business_id, id, &fields).await?;
+    read(State(state), auth, ApiId(id)).await
+}
