@@ -348,10 +348,10 @@ async fn a_quote_is_created_issued_and_converted_through_the_api() {
 #[tokio::test]
 async fn the_catalogue_is_managed_through_the_api() {
     let app = TestApp::spawn().await;
-    let (_, token) = token(&app, "catalogue@seller.example", "write").await;
+    let (_, mine) = token(&app, "catalogue@seller.example", "write").await;
     let (status, product, _) = call(
         &app,
-        &token,
+        &mine,
         Method::POST,
         "/api/v1/products",
         Some(json!({"name": "Support hour", "unit": "h", "unit_price": "95.5", "vat_category": "S", "vat_rate": "24"})),
@@ -362,7 +362,7 @@ async fn the_catalogue_is_managed_through_the_api() {
     let id = product["id"].as_str().unwrap();
     let (status, problem, _) = call(
         &app,
-        &token,
+        &mine,
         Method::PUT,
         &format!("/api/v1/products/{id}"),
         Some(json!({"name": "", "unit_price": "x", "vat_category": "S", "vat_rate": "24"})),
@@ -372,7 +372,7 @@ async fn the_catalogue_is_managed_through_the_api() {
     let fields: Vec<&str> =
         problem["errors"].as_array().unwrap().iter().map(|e| e["field"].as_str().unwrap()).collect();
     assert_eq!(fields, ["name", "unit_price"]);
-    let (_, list, _) = call(&app, &token, Method::GET, "/api/v1/products?q=support", None).await;
+    let (_, list, _) = call(&app, &mine, Method::GET, "/api/v1/products?q=support", None).await;
     assert_eq!(list["data"].as_array().unwrap().len(), 1);
     let (_, other) = token(&app, "other@seller.example", "write").await;
     assert_eq!(call(&app, &other, Method::GET, &format!("/api/v1/products/{id}"), None).await.0, 404);
