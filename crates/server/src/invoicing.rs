@@ -14,7 +14,7 @@ use uuid::Uuid;
 use crate::{
     db::{
         self,
-        invoices::{Invoice, Issued, Line, NewDraft, Payment},
+        invoices::{Invoice, Issued, Line, Payment},
     },
     state::AppState,
 };
@@ -141,30 +141,10 @@ pub async fn start_credit_note(state: &AppState, business_id: Uuid, invoice_id: 
     if original.voided {
         return Err(InvoicingError::Conflict("This invoice is already fully credited.".into()));
     }
-    let lines = db::invoices::lines(&mut *tx, business_id, invoice_id).await?;
-    let draft = db::invoices::create_draft(
-        &mut tx,
-        business_id,
-        NewDraft {
-            kind: "credit_note",
-            customer_id: original.customer_id,
-            currency: &original.currency,
-            price_entry: &original.price_entry,
-            credited_invoice_id: Some(invoice_id),
-        },
-        now,
-    )
-    .await?;
-    sqlx::query!(
-        "UPDATE invoices SET discount_percent = $3, note = $4 WHERE business_id = $1 AND id = $2",
-        business_id,
-        draft,
-        original.discount_percent,
-        format!("Credit note for invoice {}", original.number.unwrap_or_default())
-    )
-    .execute(&mut *tx)
-    .await?;
-    db::invoices::insert_lines(&mut tx, business_id, draft, &lines).await?;
+    let note = format!("Credit note for invoice {}", original.number.clone().unwrap_or_default());
+    let draft =
+        db::invoices::copy_as_draft(&mut tx, business_id, &original, "credit_note", Some(invoice_id), &note, now)
+            .await?;
     tx.commit().await?;
     Ok(draft)
 }
@@ -228,31 +208,8 @@ pub async fn convert_quote(state: &AppState, business_id: Uuid, quote_id: Uuid) 
     if let Some(existing) = db::invoices::converted_from(&mut *tx, business_id, quote_id).await? {
         return Err(InvoicingError::Conflict(format!("This quote was already turned into an invoice ({existing}).")));
     }
-    let lines = db::invoices::lines(&mut *tx, business_id, quote_id).await?;
-    let draft = db::invoices::create_draft(
-        &mut tx,
-        business_id,
-        NewDraft {
-            kind: "invoice",
-            customer_id: quote.customer_id,
-            currency: &quote.currency,
-            price_entry: &quote.price_entry,
-            credited_invoice_id: None,
-        },
-        now,
-    )
-    .await?;
+    let draft = db::invoices::copy_as_draft(&mut tx, business_id, &quote, "invoice", None, &quote.note, now).await?;
     db::invoices::set_source_quote(&mut tx, business_id, draft, quote_id).await?;
-    sqlx::query!(
-        "UPDATE invoices SET discount_percent = $3, note = $4 WHERE business_id = $1 AND id = $2",
-        business_id,
-        draft,
-        quote.discount_percent,
-        quote.note
-    )
-    .execute(&mut *tx)
-    .await?;
-    db::invoices::insert_lines(&mut tx, business_id, draft, &lines).await?;
     tx.commit().await?;
     tracing::info!(%business_id, %quote_id, invoice_id = %draft, "quote turned into a draft invoice");
     Ok(draft)
@@ -300,30 +257,9 @@ pub async fn create_due_recurring(db: &sqlx::PgPool, now: time::OffsetDateTime) 
         let Some(source) = db::invoices::find(&mut *tx, template.business_id, template.source_invoice_id).await? else {
             continue;
         };
-        let lines = db::invoices::lines(&mut *tx, template.business_id, source.id).await?;
-        let draft = db::invoices::create_draft(
-            &mut tx,
-            template.business_id,
-            NewDraft {
-                kind: "invoice",
-                customer_id: source.customer_id,
-                currency: &source.currency,
-                price_entry: &source.price_entry,
-                credited_invoice_id: None,
-            },
-            now,
-        )
-        .await?;
-        sqlx::query!(
-            "UPDATE invoices SET discount_percent = $3, note = $4 WHERE business_id = $1 AND id = $2",
-            template.business_id,
-            draft,
-            source.discount_percent,
-            source.note
-        )
-        .execute(&mut *tx)
-        .await?;
-        db::invoices::insert_lines(&mut tx, template.business_id, draft, &lines).await?;
+        let draft =
+            db::invoices::copy_as_draft(&mut tx, template.business_id, &source, "invoice", None, &source.note, now)
+                .await?;
         db::recurring::advance(
             &mut tx,
             template.business_id,

@@ -136,7 +136,7 @@ pub async fn list(
     limit: i64,
     offset: i64,
 ) -> Result<Vec<Customer>, sqlx::Error> {
-    let pattern = format!("%{}%", search.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
+    let pattern = crate::db::like_pattern(search);
     sqlx::query_as!(
         Customer,
         r#"SELECT id, kind, name, email, phone, vat_number, address_line, postal_code, city, country, language, currency,

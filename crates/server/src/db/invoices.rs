@@ -406,7 +406,7 @@ pub async fn list(
     limit: i64,
     offset: i64,
 ) -> Result<Vec<ListedInvoice>, sqlx::Error> {
-    let pattern = format!("%{}%", search.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
+    let pattern = crate::db::like_pattern(search);
     sqlx::query_as!(
         ListedInvoice,
         r#"SELECT i.id, i.kind, i.status, i.number, c.name AS customer_name, i.currency, i.issue_date, i.due_date, i.payable,
@@ -558,4 +558,52 @@ pub async fn converted_from(
     )
     .fetch_optional(db)
     .await
+}
+
+/// A new draft of `kind` with `source`'s customer, currency, prices, discount and
+/// lines (credit notes, quotes turned into invoices, recurring copies). Returns its id.
+pub async fn copy_as_draft(
+    conn: &mut PgConnection,
+    business_id: Uuid,
+    source: &Invoice,
+    kind: &str,
+    credited_invoice_id: Option<Uuid>,
+    note: &str,
+    now: OffsetDateTime,
+) -> Result<Uuid, sqlx::Error> {
+    let draft = create_draft(
+        &mut *conn,
+        business_id,
+        NewDraft {
+            kind,
+            customer_id: source.customer_id,
+            currency: &source.currency,
+            price_entry: &source.price_entry,
+            credited_invoice_id,
+        },
+        now,
+    )
+    .await?;
+    sqlx::query!(
+        "UPDATE invoices SET discount_percent = $3, note = $4 WHERE business_id = $1 AND id = $2",
+        business_id,
+        draft,
+        source.discount_percent,
+        note
+    )
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query!(
+        r#"INSERT INTO invoice_lines (business_id, invoice_id, position, description, quantity, unit, unit_price,
+                                     discount_percent, vat_category, vat_rate, exemption_reason)
+           SELECT business_id, $3, position, description, quantity, unit, unit_price, discount_percent, vat_category,
+                  vat_rate, exemption_reason
+           FROM invoice_lines WHERE business_id = $1 AND invoice_id = $2"#,
+        business_id,
+        source.id,
+        draft
+    )
+    .execute(&mut *conn)
+    .await?;
+    Ok(draft)
 }

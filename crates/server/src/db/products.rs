@@ -89,7 +89,7 @@ pub async fn list(
     limit: i64,
     offset: i64,
 ) -> Result<Vec<Product>, sqlx::Error> {
-    let pattern = format!("%{}%", search.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
+    let pattern = crate::db::like_pattern(search);
     sqlx::query_as!(
         Product,
         r#"SELECT id, name, unit, unit_price, vat_category, vat_rate FROM products
