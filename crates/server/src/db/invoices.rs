@@ -399,10 +399,54 @@ pub struct ListedInvoice {
     pub voided: bool,
 }
 
+/// Which documents the list shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ListFilter {
+    #[default]
+    All,
+    Drafts,
+    /// Issued invoices with money still owed.
+    Open,
+    /// Open and past their due date.
+    Overdue,
+    /// Issued invoices with nothing owed.
+    Paid,
+    Quotes,
+    CreditNotes,
+}
+
+impl ListFilter {
+    pub fn parse(value: &str) -> Self {
+        match value {
+            "draft" => Self::Drafts,
+            "open" => Self::Open,
+            "overdue" => Self::Overdue,
+            "paid" => Self::Paid,
+            "quote" => Self::Quotes,
+            "credit_note" => Self::CreditNotes,
+            _ => Self::All,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::All => "",
+            Self::Drafts => "draft",
+            Self::Open => "open",
+            Self::Overdue => "overdue",
+            Self::Paid => "paid",
+            Self::Quotes => "quote",
+            Self::CreditNotes => "credit_note",
+        }
+    }
+}
+
 pub async fn list(
     db: impl PgExecutor<'_>,
     business_id: Uuid,
     search: &str,
+    filter: ListFilter,
+    today: Date,
     limit: i64,
     offset: i64,
 ) -> Result<Vec<ListedInvoice>, sqlx::Error> {
@@ -410,18 +454,33 @@ pub async fn list(
     sqlx::query_as!(
         ListedInvoice,
         r#"SELECT i.id, i.kind, i.status, i.number, c.name AS customer_name, i.currency, i.issue_date, i.due_date, i.payable,
-                  coalesce((SELECT sum(p.amount) FROM payments p WHERE p.business_id = i.business_id AND p.invoice_id = i.id), 0) AS "paid!",
+                  amounts.paid AS "paid!", amounts.credited AS "credited!", i.voided_at IS NOT NULL AS "voided!"
+           FROM invoices i
+           JOIN customers c ON c.business_id = i.business_id AND c.id = i.customer_id
+           CROSS JOIN LATERAL (SELECT
+                  coalesce((SELECT sum(p.amount) FROM payments p WHERE p.business_id = i.business_id AND p.invoice_id = i.id), 0) AS paid,
                   coalesce((SELECT sum(cn.payable) FROM invoices cn WHERE cn.business_id = i.business_id
-                             AND cn.credited_invoice_id = i.id AND cn.status = 'issued'), 0) AS "credited!",
-                  i.voided_at IS NOT NULL AS "voided!"
-           FROM invoices i JOIN customers c ON c.business_id = i.business_id AND c.id = i.customer_id
+                             AND cn.credited_invoice_id = i.id AND cn.status = 'issued'), 0) AS credited) amounts
            WHERE i.business_id = $1 AND (c.name ILIKE $2 OR coalesce(i.number, '') ILIKE $2)
+             AND CASE $5::text
+                 WHEN 'draft' THEN i.status = 'draft'
+                 WHEN 'quote' THEN i.kind = 'quote'
+                 WHEN 'credit_note' THEN i.kind = 'credit_note'
+                 WHEN 'open' THEN i.kind = 'invoice' AND i.status = 'issued' AND i.voided_at IS NULL
+                                  AND i.payable - amounts.paid - amounts.credited > 0
+                 WHEN 'overdue' THEN i.kind = 'invoice' AND i.status = 'issued' AND i.voided_at IS NULL
+                                  AND i.payable - amounts.paid - amounts.credited > 0 AND i.due_date < $6
+                 WHEN 'paid' THEN i.kind = 'invoice' AND i.status = 'issued' AND i.voided_at IS NULL
+                                  AND i.payable - amounts.paid - amounts.credited <= 0
+                 ELSE true END
            ORDER BY i.created_at DESC, i.id
            LIMIT $3 OFFSET $4"#,
         business_id,
         pattern,
         limit,
-        offset
+        offset,
+        filter.as_str(),
+        today
     )
     .fetch_all(db)
     .await

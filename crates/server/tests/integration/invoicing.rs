@@ -556,3 +556,38 @@ async fn a_recurring_invoice_creates_one_draft_per_period() {
     app.clock.advance(time::Duration::days(40));
     assert_eq!(invoicing::create_due_recurring(&app.db, app.clock_now()).await.unwrap(), 0, "stopped");
 }
+
+#[tokio::test]
+async fn the_invoice_list_filters_by_what_needs_attention() {
+    let app = TestApp::spawn().await;
+    let client = &app.client;
+    let customer = set_up_business(&app, client, "filters@fjordur.example", "EUR").await;
+    let line = [["Work", "1", "100", "S", "24"]];
+    let paid = new_draft(&app, client, &customer, "net").await;
+    save_draft(&app, client, &paid, &customer, "EUR", &line, "issue").await;
+    assert_eq!(pay(&app, client, &paid, "124").await.status(), 303);
+    let open = new_draft(&app, client, &customer, "net").await;
+    save_draft(&app, client, &open, &customer, "EUR", &line, "issue").await;
+    let draft = new_draft(&app, client, &customer, "net").await;
+    let shown = |html: &str, id: &str| html.contains(&format!("/invoices/{id}\""));
+    for (status, expect_paid, expect_open, expect_draft) in [
+        ("", true, true, true),
+        ("paid", true, false, false),
+        ("open", false, true, false),
+        ("draft", false, false, true),
+        ("overdue", false, false, false),
+    ] {
+        let html = app.get(client, &format!("/invoices?status={status}")).await.text().await.unwrap();
+        assert_eq!(
+            (shown(&html, &paid), shown(&html, &open), shown(&html, &draft)),
+            (expect_paid, expect_open, expect_draft),
+            "{status}"
+        );
+    }
+    // After the due date (14 days), the open one is overdue.
+    app.clock.advance(time::Duration::days(15));
+    app.log_in(client, "filters@fjordur.example").await;
+    let html = app.get(client, "/invoices?status=overdue").await.text().await.unwrap();
+    assert!(shown(&html, &open) && !shown(&html, &paid));
+    assert!(html.contains(">Overdue<"));
+}

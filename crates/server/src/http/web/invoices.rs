@@ -17,7 +17,7 @@ use time::{Date, format_description::well_known::Iso8601};
 use uuid::Uuid;
 
 use super::{
-    customers::{ListQuery, PAGE_SIZE},
+    customers::PAGE_SIZE,
     forms::{FieldErrors, field, indexed_rows},
     invoice_views::{EditorLine, ListRow, TotalsView, money, status_label},
     pages::{InvoiceEditPage, InvoiceViewPage, InvoicesPage, NewInvoicePage, PaymentRow},
@@ -60,20 +60,30 @@ impl From<InvoicingError> for AppError {
     }
 }
 
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct InvoiceListQuery {
+    q: String,
+    page: Option<u32>,
+    status: String,
+}
+
 async fn list(
     State(state): State<AppState>,
     session: CurrentSession,
-    Query(query): Query<ListQuery>,
+    Query(query): Query<InvoiceListQuery>,
 ) -> Result<Response, AppError> {
-    let page = query.page();
+    let page = i64::from(query.page.unwrap_or(1).clamp(1, 10_000));
     let today = state.clock.now().date();
+    let filter = db::invoices::ListFilter::parse(&query.status);
+    let offset = (page - 1) * PAGE_SIZE;
     let mut rows =
-        db::invoices::list(&state.db, session.business_id, query.q.trim(), PAGE_SIZE + 1, (page - 1) * PAGE_SIZE)
+        db::invoices::list(&state.db, session.business_id, query.q.trim(), filter, today, PAGE_SIZE + 1, offset)
             .await?;
     let has_next = rows.len() as i64 > PAGE_SIZE;
     rows.truncate(PAGE_SIZE as usize);
     let invoices = rows.iter().map(|r| ListRow::from_listed(r, today)).collect();
-    Ok(InvoicesPage { invoices, q: query.q.clone(), page, has_next }.into_response())
+    Ok(InvoicesPage { invoices, q: query.q.clone(), status: filter.as_str(), page, has_next }.into_response())
 }
 
 async fn new_form(State(state): State<AppState>, session: CurrentSession) -> Result<Response, AppError> {

@@ -90,6 +90,8 @@ pub struct CustomerFormPage {
 pub struct InvoicesPage {
     pub invoices: Vec<ListRow>,
     pub q: String,
+    /// The status filter in force ("" for all).
+    pub status: &'static str,
     pub page: i64,
     pub has_next: bool,
 }
