@@ -38,6 +38,9 @@ pub enum DocumentKind {
 pub const QUANTITY_DECIMALS: u32 = 4;
 /// Most decimals a unit price may have (e.g. 0.0125 per kWh).
 pub const UNIT_PRICE_DECIMALS: u32 = 4;
+/// No single line or document may reach a trillion (10^12) in its currency: far
+/// beyond any invoice, and well inside what is stored exactly (numeric(18, 4)).
+pub const MAX_AMOUNT: i64 = 1_000_000_000_000;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct LineInput {
@@ -107,6 +110,8 @@ pub enum CalcError {
     Line { line: usize, field: &'static str, message: String },
     #[error("document discount {0}")]
     DocumentDiscount(String),
+    #[error("the document's total is too large (at most 999,999,999,999.99)")]
+    TooLarge,
 }
 
 fn line_error(line: usize, field: &'static str, message: impl Into<String>) -> CalcError {
@@ -181,6 +186,14 @@ pub fn compute(doc: &DocumentInput) -> Result<Totals, CalcError> {
         .iter()
         .map(|l| round(l.quantity * l.unit_price - percent_of(l.quantity * l.unit_price, l.discount_percent)))
         .collect();
+
+    let max = Decimal::from(MAX_AMOUNT);
+    if let Some(i) = entered.iter().position(|amount| amount.abs() >= max) {
+        return Err(line_error(i, "amount", "is too large (at most 999,999,999,999.99)"));
+    }
+    if entered.iter().map(|a| a.abs()).sum::<Decimal>() * Decimal::TWO >= max {
+        return Err(CalcError::TooLarge);
+    }
 
     let mut groups: BTreeMap<(VatCategory, Decimal), Vec<usize>> = BTreeMap::new();
     for (i, line) in doc.lines.iter().enumerate() {

@@ -152,6 +152,15 @@ fn bad_lines_are_refused_with_line_and_field() {
 }
 
 #[test]
+fn absurd_amounts_are_refused_before_they_overflow_storage() {
+    let huge = line(dec!(1000000000000), dec!(1000000000000), VatCategory::Standard, dec!(24));
+    let err = compute(&doc(PriceEntry::Net, Currency::EUR, vec![huge])).unwrap_err();
+    assert!(err.to_string().starts_with("line 1: amount is too large"), "{err}");
+    let big = line(dec!(1), dec!(300000000000), VatCategory::Standard, dec!(24));
+    assert_eq!(compute(&doc(PriceEntry::Net, Currency::EUR, vec![big.clone(), big])), Err(CalcError::TooLarge));
+}
+
+#[test]
 fn credit_notes_may_have_negative_quantities() {
     let mut d = doc(PriceEntry::Net, Currency::EUR, vec![line(dec!(-2), dec!(10), VatCategory::Standard, dec!(24))]);
     d.kind = DocumentKind::CreditNote;

@@ -327,6 +327,7 @@ async fn bad_input_gets_messages_naming_the_field_and_nothing_is_stored() {
         (["", "1", "10", "S", "24"], "Line 1: description is required"),
         (["Rate", "1", "10", "S", "0"], "Line 1: VAT rate the standard category (S) needs a rate"),
         (["Exempt", "1", "10", "E", "0"], "exempt (E) lines must state the reason"),
+        (["Huge", "1000000000000", "1000000000000", "S", "24"], "Line 1: amount is too large"),
     ] {
         let response = save_draft(&app, &app.client, &id, &customer, "EUR", &[line], "save").await;
         assert_eq!(response.status(), 422, "{message}");
