@@ -106,7 +106,7 @@ pub struct Totals {
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum CalcError {
-    #[error("line {line}: {field} {message}")]
+    #[error("Line {line}: {field} {message}")]
     Line { line: usize, field: &'static str, message: String },
     #[error("document discount {0}")]
     DocumentDiscount(String),

@@ -121,7 +121,7 @@ fn reverse_charge_gets_its_reason_and_exempt_needs_one() {
     let err =
         compute(&doc(PriceEntry::Net, Currency::EUR, vec![line(dec!(1), dec!(100), VatCategory::Exempt, dec!(0))]))
             .unwrap_err();
-    assert!(err.to_string().contains("line 1: VAT exempt (E) lines must state the reason"), "{err}");
+    assert!(err.to_string().contains("Line 1: VAT exempt (E) lines must state the reason"), "{err}");
     let mut exempt = line(dec!(1), dec!(100), VatCategory::Exempt, dec!(0));
     exempt.exemption_reason = Some("Medical services, VAT Act art. 2".into());
     assert!(compute(&doc(PriceEntry::Net, Currency::EUR, vec![exempt])).is_ok());
@@ -132,18 +132,18 @@ fn bad_lines_are_refused_with_line_and_field() {
     let cases = [
         (
             line(dec!(-1), dec!(10), VatCategory::Standard, dec!(24)),
-            "line 1: quantity must not be negative on an invoice",
+            "Line 1: quantity must not be negative on an invoice",
         ),
         (
             line(dec!(1.00001), dec!(10), VatCategory::Standard, dec!(24)),
-            "line 1: quantity can have at most 4 decimal places",
+            "Line 1: quantity can have at most 4 decimal places",
         ),
         (
             line(dec!(1), dec!(10.00001), VatCategory::Standard, dec!(24)),
-            "line 1: unit price can have at most 4 decimal places",
+            "Line 1: unit price can have at most 4 decimal places",
         ),
-        (line(dec!(1), dec!(-10), VatCategory::Standard, dec!(24)), "line 1: unit price must not be negative"),
-        (line(dec!(1), dec!(10), VatCategory::Standard, dec!(0)), "line 1: VAT the standard category (S) needs a rate"),
+        (line(dec!(1), dec!(-10), VatCategory::Standard, dec!(24)), "Line 1: unit price must not be negative"),
+        (line(dec!(1), dec!(10), VatCategory::Standard, dec!(0)), "Line 1: VAT the standard category (S) needs a rate"),
     ];
     for (bad, message) in cases {
         let err = compute(&doc(PriceEntry::Net, Currency::EUR, vec![bad])).unwrap_err();
@@ -155,7 +155,7 @@ fn bad_lines_are_refused_with_line_and_field() {
 fn absurd_amounts_are_refused_before_they_overflow_storage() {
     let huge = line(dec!(1000000000000), dec!(1000000000000), VatCategory::Standard, dec!(24));
     let err = compute(&doc(PriceEntry::Net, Currency::EUR, vec![huge])).unwrap_err();
-    assert!(err.to_string().starts_with("line 1: amount is too large"), "{err}");
+    assert!(err.to_string().starts_with("Line 1: amount is too large"), "{err}");
     let big = line(dec!(1), dec!(300000000000), VatCategory::Standard, dec!(24));
     assert_eq!(compute(&doc(PriceEntry::Net, Currency::EUR, vec![big.clone(), big])), Err(CalcError::TooLarge));
 }
