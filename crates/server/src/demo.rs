@@ -86,7 +86,11 @@ pub async fn seed(db: &PgPool, businesses: usize, invoices: usize) -> anyhow::Re
                 description: format!("Service {}", l + 1),
                 quantity: Decimal::from((i % 7 + 1) as i64),
                 unit: "h".into(),
-                unit_price: Decimal::new(((i * 37 + l * 11) % 20000 + 500) as i64, 2),
+                // Prices of a few to a couple of hundred units; krónur take no cents.
+                unit_price: Decimal::new(
+                    ((i * 37 + l * 11) % 20000 + 500) as i64,
+                    if currency == "ISK" { 0 } else { 2 },
+                ),
                 discount_percent: Decimal::ZERO,
                 vat_category: "S".into(),
                 vat_rate: Decimal::from(24),

@@ -55,7 +55,7 @@ impl ListRow {
         let open = payable - i.paid - i.credited;
         ListRow {
             id: i.id.to_string(),
-            number: i.number.clone().unwrap_or_else(|| "—".into()),
+            number: i.number.clone().unwrap_or_else(|| "(draft)".into()),
             kind: match i.kind.as_str() {
                 "credit_note" => "Credit note",
                 "quote" => "Quote",
