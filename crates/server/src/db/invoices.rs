@@ -228,11 +228,7 @@ pub async fn take_number(
     kind: &str,
     year: i32,
 ) -> Result<TakenNumber, sqlx::Error> {
-    let prefix = match kind {
-        "credit_note" => "CN-",
-        "quote" => "Q-",
-        _ => "",
-    };
+    let prefix = crate::db::numbering::default_prefix(kind);
     sqlx::query!(
         r#"INSERT INTO numbering_series (business_id, kind, prefix, counter_year) VALUES ($1, $2, $3, $4)
            ON CONFLICT (business_id, kind) DO NOTHING"#,

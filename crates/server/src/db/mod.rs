@@ -12,6 +12,7 @@ pub mod embedded;
 pub mod idempotency;
 pub mod invoices;
 pub mod members;
+pub mod numbering;
 pub mod otp;
 pub mod products;
 pub mod rate_limits;

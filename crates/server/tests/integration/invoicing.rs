@@ -592,3 +592,27 @@ async fn the_invoice_list_filters_by_what_needs_attention() {
     assert!(shown(&html, &open) && !shown(&html, &paid));
     assert!(html.contains(">Overdue<"));
 }
+
+#[tokio::test]
+async fn the_owner_sets_the_numbering_pattern_and_the_counter_carries_on() {
+    let app = TestApp::spawn().await;
+    let client = &app.client;
+    let customer = set_up_business(&app, client, "numbers@fjordur.example", "EUR").await;
+    let year = app.clock_now().year();
+    let first = new_draft(&app, client, &customer, "net").await;
+    save_draft(&app, client, &first, &customer, "EUR", &[["A", "1", "1", "S", "24"]], "issue").await;
+    let page = app.get(client, "/settings/numbering").await.text().await.unwrap();
+    assert!(page.contains(&format!("data-next=\"invoice\">{year}-0002")), "{page}");
+    let bad = app
+        .post_form(client, "/settings/numbering", &[("kind", "invoice"), ("prefix", "IN V"), ("padding", "4")])
+        .await;
+    assert_eq!(bad.status(), 422);
+    assert!(bad.text().await.unwrap().contains("Prefix: at most 20 letters"));
+    let saved =
+        app.post_form(client, "/settings/numbering", &[("kind", "invoice"), ("prefix", "FJ-"), ("padding", "6")]).await;
+    assert_eq!(saved.status(), 303);
+    let second = new_draft(&app, client, &customer, "net").await;
+    save_draft(&app, client, &second, &customer, "EUR", &[["B", "1", "1", "S", "24"]], "issue").await;
+    let view = app.get(client, &format!("/invoices/{second}")).await.text().await.unwrap();
+    assert!(view.contains("Invoice FJ-000002"), "no yearly reset, prefix and six digits: {view}");
+}

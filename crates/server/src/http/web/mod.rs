@@ -8,6 +8,7 @@ pub mod invoice_views;
 pub mod invoices;
 pub mod login;
 pub mod members;
+pub mod numbering;
 pub mod pages;
 pub mod products;
 pub mod settings;
@@ -23,6 +24,7 @@ pub fn router() -> Router<AppState> {
         .merge(settings::router())
         .merge(api_tokens::router())
         .merge(members::router())
+        .merge(numbering::router())
         .merge(customers::router())
         .merge(products::router())
         .merge(invoices::router())

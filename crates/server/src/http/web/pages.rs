@@ -215,3 +215,17 @@ impl ProductFormPage {
 pub struct RecurringPage {
     pub templates: Vec<crate::db::recurring::Recurring>,
 }
+
+pub struct SeriesRow {
+    pub label: &'static str,
+    /// How the next number will look.
+    pub next: String,
+    pub series: crate::db::numbering::Series,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "numbering.html")]
+pub struct NumberingPage {
+    pub series: Vec<SeriesRow>,
+    pub error: Option<String>,
+}
