@@ -7,11 +7,11 @@ use axum::{
     response::{IntoResponse, Redirect, Response},
     routing::{get, post},
 };
-use fastfaktura_domain::{Currency, EmailAddress, identifiers};
+use fastfaktura_domain::{EmailAddress, identifiers};
 use serde::Deserialize;
 
 use super::{
-    forms::{FieldErrors, optional, required},
+    forms::{FieldErrors, currency_code, language, optional, required},
     pages::{CustomerFormPage, CustomersPage},
 };
 use crate::{
@@ -130,20 +130,8 @@ pub(crate) fn validate(form: &CustomerForm) -> (CustomerFields, FieldErrors) {
             form.postal_code.clone(),
         ),
         city: errors.check("city", "City", optional(&form.city, 100), form.city.clone()),
-        language: errors.check(
-            "language",
-            "Language",
-            matches!(form.language.as_str(), "en" | "is")
-                .then(|| form.language.clone())
-                .ok_or_else(|| "must be English or Icelandic".to_owned()),
-            "en".into(),
-        ),
-        currency: errors.check(
-            "currency",
-            "Currency",
-            Currency::parse(&form.currency).map(|c| c.code().to_owned()).map_err(|e| e.to_string()),
-            form.currency.clone(),
-        ),
+        language: errors.check("language", "Language", language(&form.language), "en".into()),
+        currency: errors.check("currency", "Currency", currency_code(&form.currency), form.currency.clone()),
         country,
     };
     (fields, errors)

@@ -60,6 +60,19 @@ pub fn optional(value: &str, max: usize) -> Result<String, String> {
     }
 }
 
+/// A language we write documents in: `en` or `is`.
+pub fn language(value: &str) -> Result<String, String> {
+    match value.trim() {
+        v @ ("en" | "is") => Ok(v.to_owned()),
+        _ => Err("must be English or Icelandic".into()),
+    }
+}
+
+/// A supported ISO 4217 currency code, normalised to upper case.
+pub fn currency_code(value: &str) -> Result<String, String> {
+    fastfaktura_domain::Currency::parse(value).map(|c| c.code().to_owned()).map_err(|e| e.to_string())
+}
+
 /// Groups fields named `prefix[INDEX][name]` into rows by index, in index order.
 pub fn indexed_rows(pairs: &[(String, String)], prefix: &str) -> Vec<BTreeMap<String, String>> {
     let mut rows: BTreeMap<usize, BTreeMap<String, String>> = BTreeMap::new();

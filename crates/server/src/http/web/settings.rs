@@ -7,11 +7,11 @@ use axum::{
     response::{IntoResponse, Redirect, Response},
     routing::get,
 };
-use fastfaktura_domain::{Currency, identifiers};
+use fastfaktura_domain::identifiers;
 use serde::Deserialize;
 
 use super::{
-    forms::{FieldErrors, optional, required},
+    forms::{FieldErrors, currency_code, language, optional, required},
     pages::SettingsPage,
 };
 use crate::{
@@ -92,7 +92,7 @@ fn validate(form: &ProfileForm) -> (BusinessProfile, FieldErrors) {
         default_currency: errors.check(
             "default_currency",
             "Currency",
-            Currency::parse(&form.default_currency).map(|c| c.code().to_owned()).map_err(|e| e.to_string()),
+            currency_code(&form.default_currency),
             form.default_currency.clone(),
         ),
         payment_terms_days: errors.check(
@@ -109,9 +109,7 @@ fn validate(form: &ProfileForm) -> (BusinessProfile, FieldErrors) {
         invoice_language: errors.check(
             "invoice_language",
             "Invoice language",
-            matches!(form.invoice_language.as_str(), "en" | "is")
-                .then(|| form.invoice_language.clone())
-                .ok_or_else(|| "must be English or Icelandic".to_owned()),
+            language(&form.invoice_language),
             "en".into(),
         ),
         country,
