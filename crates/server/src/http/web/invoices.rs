@@ -328,7 +328,7 @@ async fn save(
     let currency = errors.check(
         "currency",
         "Currency",
-        Currency::parse(field(&pairs, "currency")).map(|c| c.code().to_owned()).map_err(|e| e.to_string()),
+        super::forms::currency_code(field(&pairs, "currency")),
         invoice.currency.clone(),
     );
     let price_entry = if field(&pairs, "price_entry") == "gross" { "gross" } else { "net" };
