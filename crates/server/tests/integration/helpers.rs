@@ -86,7 +86,7 @@ async fn test_server() -> &'static TestServer {
 }
 
 /// Starts a private cluster in a temporary directory; a watchdog shell stops it and
-/// removes the directory when this test process exits.
+/// removes the directory when this test process exits (or lingers as a zombie).
 // The watchdog must outlive this process, so it is deliberately never waited for.
 #[allow(clippy::zombie_processes)]
 fn start_throwaway_cluster() -> String {
@@ -95,7 +95,7 @@ fn start_throwaway_cluster() -> String {
     let pg = EmbeddedPostgres::start(&dir).expect("start a throwaway PostgreSQL cluster");
     let url = pg.url("postgres");
     let watchdog = format!(
-        "while kill -0 {pid} 2>/dev/null; do sleep 1; done; \
+        "while kill -0 {pid} 2>/dev/null && ! grep -q '^State:[[:space:]]*Z' /proc/{pid}/status 2>/dev/null; do sleep 1; done; \
          kill -INT $(head -n1 '{cluster}/postmaster.pid') 2>/dev/null; \
          while [ -e '{cluster}/postmaster.pid' ]; do sleep 0.2; done; rm -rf '{dir}'",
         pid = std::process::id(),
