@@ -149,10 +149,14 @@ pub async fn start_credit_note(state: &AppState, business_id: Uuid, invoice_id: 
     Ok(draft)
 }
 
-/// What is still to be paid on an issued invoice: payable − payments − credit notes.
-pub async fn outstanding(state: &AppState, business_id: Uuid, invoice: &Invoice) -> Result<Decimal, InvoicingError> {
-    let paid: Decimal =
-        db::invoices::payments(&state.db, business_id, invoice.id).await?.iter().map(|p| p.amount).sum();
+/// What is still to be paid on an issued invoice: payable − `paid` (the payments the
+/// caller has already loaded) − issued credit notes.
+pub async fn outstanding(
+    state: &AppState,
+    business_id: Uuid,
+    invoice: &Invoice,
+    paid: Decimal,
+) -> Result<Decimal, InvoicingError> {
     let credited = db::invoices::credited_total(&state.db, business_id, invoice.id).await?;
     Ok(invoice.payable.unwrap_or_default() - paid - credited)
 }

@@ -49,6 +49,14 @@ impl From<FormRejection> for AppError {
     }
 }
 
+impl From<axum::extract::rejection::QueryRejection> for AppError {
+    fn from(_: axum::extract::rejection::QueryRejection) -> Self {
+        AppError::BadRequest(
+            "That address has a search or page value we could not read. Please go back and try again.".into(),
+        )
+    }
+}
+
 impl From<crate::auth::otp::LoginError> for AppError {
     fn from(e: crate::auth::otp::LoginError) -> Self {
         match e {

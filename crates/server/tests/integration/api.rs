@@ -239,6 +239,10 @@ async fn invoice_lists_page_with_a_cursor_and_filter() {
     assert_eq!(drafts["data"].as_array().unwrap().len(), 4);
     let (status, _, _) = call(&app, &token, Method::GET, "/api/v1/invoices?cursor=nonsense", None).await;
     assert_eq!(status, 400);
+    let (status, problem, headers) = call(&app, &token, Method::GET, "/api/v1/invoices?customer_id=nope", None).await;
+    assert_eq!(status, 400);
+    assert_eq!(headers["content-type"], "application/problem+json");
+    assert!(problem["detail"].as_str().unwrap().contains("query string"));
 }
 
 #[tokio::test]

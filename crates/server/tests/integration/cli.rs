@@ -99,8 +99,12 @@ fn serve_runs_a_private_database_that_a_second_instance_cannot_share_and_stops_c
     assert!(log.contains("Unix socket only"), "{log}");
     assert!(data_dir.join("postgres/PG_VERSION").exists());
     assert!(data_dir.join("master.key").exists());
-    let conf = std::fs::read_to_string(data_dir.join("postgres/postmaster.opts")).unwrap();
-    assert!(conf.contains("listen_addresses="), "no TCP listener: {conf}");
+    let opts = std::fs::read_to_string(data_dir.join("postgres/postmaster.opts")).unwrap();
+    assert!(opts.contains("\"listen_addresses=\""), "started with no TCP addresses: {opts}");
+    // The running server's own record: line 6 of postmaster.pid is the TCP listen
+    // address, empty when PostgreSQL listens on no port at all.
+    let pid_file = std::fs::read_to_string(data_dir.join("postgres/postmaster.pid")).unwrap();
+    assert_eq!(pid_file.lines().nth(5), Some(""), "no TCP listener: {pid_file}");
 
     let second =
         fastfaktura().args(["serve", "--listen", "127.0.0.1:0", "--data-dir"]).arg(&data_dir).output().unwrap();

@@ -60,6 +60,10 @@ async fn oversized_and_unreadable_bodies_get_clear_4xx_answers() {
         .unwrap();
     assert_eq!(garbage.status(), 400);
     assert!(garbage.text().await.unwrap().contains("could not be read"));
+    app.log_in(&app.client, "lists@example.com").await;
+    let bad_page = app.get(&app.client, "/invoices?page=abc").await;
+    assert_eq!(bad_page.status(), 400);
+    assert!(bad_page.text().await.unwrap().contains("could not read"));
     let missing = app.get(&app.client, "/no/such/page").await;
     assert_eq!(missing.status(), 404);
 }

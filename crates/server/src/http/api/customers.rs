@@ -76,8 +76,9 @@ struct CustomerList {
 async fn list(
     State(state): State<AppState>,
     auth: ApiAuth,
-    Query(query): Query<ListQuery>,
+    query: Result<Query<ListQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Response, ApiError> {
+    let Query(query) = query.map_err(super::bad_query)?;
     let limit = query.limit.unwrap_or(50).clamp(1, 200);
     let offset = query.offset.unwrap_or(0).max(0);
     let customers = db::customers::list(&state.db, auth.business_id, query.q.trim(), limit, offset).await?;

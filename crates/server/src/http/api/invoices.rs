@@ -122,7 +122,7 @@ async fn invoice_json(state: &AppState, business_id: Uuid, invoice: Invoice) -> 
     let paid =
         in_currency(db::invoices::payments(&state.db, business_id, invoice.id).await?.iter().map(|p| p.amount).sum());
     let open = if invoice.status == "issued" && invoice.kind == "invoice" {
-        Some(in_currency(invoicing::outstanding(state, business_id, &invoice).await?))
+        Some(in_currency(invoicing::outstanding(state, business_id, &invoice, paid).await?))
     } else {
         None
     };
@@ -236,8 +236,9 @@ fn decode_cursor(cursor: &str) -> Option<(OffsetDateTime, Uuid)> {
 async fn list(
     State(state): State<AppState>,
     auth: ApiAuth,
-    Query(query): Query<ListQuery>,
+    query: Result<Query<ListQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Response, ApiError> {
+    let Query(query) = query.map_err(super::bad_query)?;
     let limit = query.limit.unwrap_or(50).clamp(1, 200);
     let status = match query.status.as_deref() {
         None | Some("") => None,

@@ -115,3 +115,8 @@ impl<S: Send + Sync> FromRequestParts<S> for ApiId {
         raw.parse().map(ApiId).map_err(|_| ApiError::NotFound)
     }
 }
+
+/// Turns a query-string rejection into a problem naming what was wrong.
+pub fn bad_query(rejection: axum::extract::rejection::QueryRejection) -> ApiError {
+    ApiError::BadRequest(format!("The query string is not valid: {}", rejection.body_text()))
+}

@@ -63,8 +63,9 @@ struct ProductList {
 async fn list(
     State(state): State<AppState>,
     auth: ApiAuth,
-    Query(query): Query<ListQuery>,
+    query: Result<Query<ListQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Response, ApiError> {
+    let Query(query) = query.map_err(super::bad_query)?;
     let limit = query.limit.unwrap_or(50).clamp(1, 200);
     let products =
         db::products::list(&state.db, auth.business_id, query.q.trim(), limit, query.offset.unwrap_or(0).max(0))

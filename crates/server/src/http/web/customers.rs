@@ -47,8 +47,9 @@ impl ListQuery {
 async fn list(
     State(state): State<AppState>,
     session: CurrentSession,
-    Query(query): Query<ListQuery>,
+    query: Result<Query<ListQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Response, AppError> {
+    let Query(query) = query?;
     let page = query.page();
     let mut customers =
         db::customers::list(&state.db, session.business_id, query.q.trim(), PAGE_SIZE + 1, (page - 1) * PAGE_SIZE)

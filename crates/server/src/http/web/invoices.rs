@@ -71,8 +71,9 @@ struct InvoiceListQuery {
 async fn list(
     State(state): State<AppState>,
     session: CurrentSession,
-    Query(query): Query<InvoiceListQuery>,
+    query: Result<Query<InvoiceListQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Response, AppError> {
+    let Query(query) = query?;
     let page = i64::from(query.page.unwrap_or(1).clamp(1, 10_000));
     let today = state.clock.now().date();
     let filter = db::invoices::ListFilter::parse(&query.status);
@@ -425,7 +426,7 @@ async fn view_page(
     let customer = db::customers::find(&state.db, business_id, invoice.customer_id).await?.ok_or(AppError::NotFound)?;
     let payments = db::invoices::payments(&state.db, business_id, invoice.id).await?;
     let paid: Decimal = payments.iter().map(|p| p.amount).sum();
-    let open = invoicing::outstanding(state, business_id, &invoice).await?;
+    let open = invoicing::outstanding(state, business_id, &invoice, paid).await?;
     let today = state.clock.now().date();
     let credited_number = match invoice.credited_invoice_id {
         Some(original) => db::invoices::find(&state.db, business_id, original)

@@ -34,8 +34,9 @@ pub fn router() -> Router<AppState> {
 async fn list(
     State(state): State<AppState>,
     session: CurrentSession,
-    Query(query): Query<ListQuery>,
+    query: Result<Query<ListQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Response, AppError> {
+    let Query(query) = query?;
     let page = query.page();
     let mut products =
         db::products::list(&state.db, session.business_id, query.q.trim(), PAGE_SIZE + 1, (page - 1) * PAGE_SIZE)
