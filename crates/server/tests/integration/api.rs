@@ -194,6 +194,19 @@ async fn invalid_input_is_a_problem_naming_each_field_and_nothing_is_stored() {
     let (status, problem, _) = call(&app, &token, Method::POST, "/api/v1/customers", Some(json!({"name": 5}))).await;
     assert_eq!(status, 400, "{problem}");
     assert!(problem["detail"].as_str().unwrap().contains("JSON"));
+    let many: Vec<Value> = (0..501)
+        .map(|_| json!({"description": "x", "quantity": "1", "unit_price": "1", "vat_category": "S", "vat_rate": "19"}))
+        .collect();
+    let (status, problem, _) = call(
+        &app,
+        &token,
+        Method::POST,
+        "/api/v1/invoices",
+        Some(json!({"customer_id": customer["id"], "lines": many})),
+    )
+    .await;
+    assert_eq!(status, 422);
+    assert!(problem.to_string().contains("at most 500 lines"));
     let invoices: i64 = sqlx::query_scalar("SELECT count(*) FROM invoices").fetch_one(&app.db).await.unwrap();
     assert_eq!(invoices, 0);
 }

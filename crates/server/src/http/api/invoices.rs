@@ -27,6 +27,9 @@ use crate::{
     state::AppState,
 };
 
+/// The web editor's limit too (its rows are indexed below 500).
+const MAX_LINES: usize = 500;
+
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/api/v1/invoices", get(list).post(create))
@@ -357,6 +360,9 @@ async fn validate_draft(
             net: String::new(),
         })
         .collect();
+    if typed.len() > MAX_LINES {
+        errors.add("lines", format!("an invoice can have at most {MAX_LINES} lines"));
+    }
     if typed.iter().any(EditorLine::is_blank) {
         errors.add("lines", "every line needs a description, quantity and unit_price");
     }
