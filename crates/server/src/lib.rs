@@ -14,6 +14,7 @@ pub mod crypto;
 pub mod db;
 pub mod demo;
 pub mod http;
+pub mod i18n;
 pub mod integrations;
 pub mod invoicing;
 pub mod jobs;

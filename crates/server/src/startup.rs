@@ -95,6 +95,7 @@ impl Application {
     }
 
     pub async fn build_with_clock(settings: Settings, clock: Arc<dyn Clock>) -> anyhow::Result<Self> {
+        crate::i18n::load();
         let keys = Arc::new(Keys::derive(&load_master_key(&settings)?));
         let mailer = Arc::new(Mailer::from_settings(&settings.email, &settings.data_dir)?);
         let database = Database::open(&settings).await?;

@@ -1,0 +1,417 @@
+# FastFaktura user interface: English (the reference catalogue).
+# Every id here must also be in is.ftl (a unit test checks both ways).
+
+## Header and navigation
+
+nav-label = Main
+nav-dashboard = Dashboard
+nav-invoices = Invoices
+nav-customers = Customers
+nav-products = Products
+nav-settings = Settings
+nav-members = Members
+nav-api = API
+nav-log-out = Log out
+nav-log-out-everywhere = Log out everywhere
+language-switch-label = Language
+language-unknown = Unknown language: choose English or Icelandic.
+
+## Shared words
+
+button-save = Save
+button-cancel = Cancel
+button-search = Search
+button-archive = Archive
+page-previous = ← Previous
+page-next = Next →
+saved = Saved.
+form-correct-fields = Please correct the fields marked below.
+# A field's name, then what is wrong with it: "Name is required".
+field-error = { $label } { $message }
+form-required = is required
+form-max-chars = can have at most { $max } characters
+form-language = must be English or Icelandic
+form-not-negative = must not be negative
+form-percent-range = must be from 0 to 100 %
+form-date = must be a real date written as YYYY-MM-DD
+never = never
+
+## Roles
+
+role-owner = owner
+role-member = member
+role-accountant = accountant
+role-accountant-read-only = accountant (read-only)
+
+## Field labels
+
+label-name = Name
+label-legal-name = Legal name
+label-type = Type
+label-email = Email
+label-email-address = Email address
+label-phone = Phone
+label-address = Address
+label-postal-code = Postal code
+label-city = City
+label-country = Country
+label-country-iso = Country (ISO code)
+label-vat-number = VAT number
+label-registration-id = Registration id
+label-registration-id-long = Registration id (kennitala, organisationsnummer)
+label-iban = IBAN
+label-bic = BIC
+label-currency = Currency
+label-default-currency = Default currency
+label-payment-terms = Payment terms
+label-payment-terms-days = Payment terms (days)
+label-invoice-language = Invoice language
+label-language = Language
+label-unit = Unit
+label-price = Price
+label-price-net = Price (without VAT)
+label-vat-category = VAT category
+label-vat-rate = VAT rate
+label-vat-rate-percent = VAT rate %
+label-customer = Customer
+label-document = Document
+label-prices = Prices
+label-prices-entered = Prices are entered
+label-invoice-discount = Invoice discount
+label-invoice-discount-percent = Invoice discount %
+label-note = Note
+label-note-on-invoice = Note on the invoice
+label-description = Description
+label-quantity = Quantity
+label-discount = Discount
+label-exemption-reason = Exemption reason
+label-date = Date
+label-amount = Amount
+label-method = Method
+label-reference = Reference
+label-role = Role
+label-scope = Scope
+label-prefix = Prefix
+label-digits = Digits
+
+## Login
+
+login-title = Sign in
+login-heading = Sign in or create your account
+login-intro = Enter your email address and we will send you a 6-digit code. No password needed.
+login-send-code = Send me a code
+code-title = Enter your code
+code-heading = Check your email
+code-intro = Enter the 6-digit code we sent you. It is valid for 10 minutes.
+code-sent-to = We sent a 6-digit code to
+code-valid-for = It is valid for 10 minutes.
+code-label = Code
+code-submit = Sign in
+code-no-mail = No mail? Check your spam folder, or
+code-ask-new = ask for a new code
+start-again-title = Start again
+start-again-heading = Please start again
+start-again-link = Get a new sign-in code
+login-no-challenge = This sign-in has expired or was started in another browser. Please enter your email address again to get a new code.
+login-wrong-code = That code is not right, or it has expired.
+login-attempts-left =
+    { $attempts ->
+        [one] You have { $attempts } more try with this code.
+       *[other] You have { $attempts } more tries with this code.
+    }
+login-code-empty = Please enter the 6-digit code from the email.
+login-code-not-six-digits = The code has exactly 6 digits (0–9). Please check it and type it again.
+login-burned = That code was wrong five times, so it no longer works. Please request a new code.
+login-locked = This code was entered wrongly too many times and no longer works, even if it is right. Please request a new code.
+login-suspended = Too many wrong codes were entered for this account, so sign-in with a code is paused. You can try again { $wait }.
+login-too-many-for-address = Too many codes were requested for this address. Please wait before asking for another one.
+login-too-many-from-network = Too many codes were requested from your network. Please wait before asking for another one.
+mail-code-subject = Your FastFaktura sign-in code
+mail-code-body =
+    Hello,
+
+    Your FastFaktura sign-in code is:
+
+        { $code }
+
+    It is valid for 10 minutes and can be used once.
+
+    It was requested on { $when } (UTC) from the IP address { $ip }.
+    If this wasn't you, ignore this email: nobody can sign in without the code, and your account is safe.
+
+    FastFaktura
+
+## Waiting
+
+wait-minute = in a minute
+wait-minutes = in { $minutes } minutes
+wait-hours = in about { $hours } hours
+
+## Error pages
+
+error-back = Back to FastFaktura
+error-title-bad-request = That did not work
+error-title-too-large = Too large
+error-title-forbidden = Not allowed
+error-title-conflict = Not saved
+error-title-not-found = Not found
+error-title-too-many = Please wait
+error-title-unavailable = Temporarily unavailable
+error-title-unexpected = Something went wrong
+error-not-found = There is no page at this address.
+error-try-again = { $message } You can try again { $wait }.
+error-unavailable = FastFaktura cannot reach its database right now. Nothing was lost; please try again in a minute.
+error-unexpected = Something went wrong on our side. Nothing was changed; please try again.
+error-form-too-large = That form was far too large. Please go back and try again.
+error-form-unreadable = That form could not be read. Please go back, reload the page and try again.
+error-query-unreadable = That address has a search or page value we could not read. Please go back and try again.
+error-cross-origin = This request came from another website, so it was refused to protect your account. Please open FastFaktura directly and try again.
+error-owner-only = Only the owner of this business can do that.
+error-read-only = Your role in this business is read-only (accountant), so you cannot change anything here.
+error-issued-immutable = Issued invoices cannot change; create a credit note to correct one.
+error-draft-conflict = Someone else saved this draft after you opened it, so your changes were not saved. Open the invoice again to see the latest version, then make your changes once more.
+
+## Dashboard
+
+dashboard-title = Dashboard
+dashboard-signed-in-as = You are signed in as { $email } ({ $role }).
+dashboard-start-1 = Start by
+dashboard-start-profile = setting up your business details
+dashboard-start-2 = (name, address, VAT number, bank account): they are printed on every invoice. Then
+dashboard-start-customer = add a customer
+dashboard-start-3 = and
+dashboard-start-invoice = write your first invoice
+dashboard-no-issued = No issued invoices yet.
+dashboard-outstanding = Outstanding
+dashboard-overdue = Overdue
+dashboard-paid-this-month = Paid this month
+dashboard-new-invoice = New invoice
+dashboard-other-businesses = Your other businesses
+dashboard-switch-to = Switch to { $name }
+
+## Business settings
+
+settings-title = Business settings
+settings-also = Also:
+settings-numbering-link = numbering of invoices, credit notes and quotes
+settings-payment-terms-range = must be a number of days from 0 to 365
+
+## Numbering
+
+numbering-title = Numbering
+numbering-intro = Every issued document gets the next number of its series, without gaps. Changing the pattern keeps the counter.
+numbering-yearly-reset = Start again each year (year in the number)
+numbering-next = Next number:
+series-invoice = Invoices
+series-credit-note = Credit notes
+series-quote = Quotes
+numbering-error-series = Series: choose invoices, credit notes or quotes.
+numbering-error-prefix = Prefix: at most 20 letters, digits, and - / _ . characters.
+numbering-error-digits = Digits: a number from 1 to 10.
+
+## Members
+
+members-title = Members
+members-remove = Remove
+members-invited = { $role } · invited { $date }
+members-revoke = Revoke invitation
+members-invite-heading = Invite someone
+members-role-member = Member: can invoice and record payments
+members-role-accountant = Accountant: can see everything, change nothing
+members-send = Send invitation
+members-error-role = Role: choose member or accountant (read-only).
+members-already-member = { $email } is already a member.
+members-already-invited = { $email } already has an open invitation.
+members-invitation-sent = Invitation sent to { $email }.
+
+## API tokens
+
+api-title = API tokens
+api-intro = Tokens let your other software use the FastFaktura API
+api-openapi-link = OpenAPI document
+api-intro-send = Send one as
+api-new-token-shown = Your new token (copy it now: it will not be shown again):
+api-col-created = Created
+api-col-last-used = Last used
+api-scope-read-write = read and write
+api-scope-read = read only
+api-revoke = Revoke
+api-new-heading = New token
+api-name-placeholder = e.g. Accounting sync
+api-option-read = Read only
+api-option-write = Read and write
+api-create = Create token
+
+## Customers
+
+customers-title = Customers
+customers-search-placeholder = Search by name or email
+customers-search-label = Search customers
+customers-new = New customer
+customers-none = No customers.
+customers-none-match = No customers match “{ $q }”.
+customer-title = Customer
+customer-edit = Edit customer
+customer-kind-business = Business
+customer-kind-person = Person
+customer-kind-error = must be a business or a person
+customer-archive = Archive customer
+customer-archive-hint = Archived customers disappear from lists; their invoices stay.
+
+## Products
+
+products-title = Products and services
+products-search-placeholder = Search by name
+products-search-label = Search products
+products-new = New product or service
+products-none = Nothing in the catalogue.
+products-none-match = Nothing in the catalogue matches “{ $q }”.
+product-title = Product or service
+product-edit = Edit product or service
+product-unit-placeholder = h, pcs, month
+
+## VAT categories (EN 16931)
+
+vat-standard = Standard rate
+vat-zero = Zero rated
+vat-exempt = Exempt
+vat-reverse-charge = Reverse charge
+vat-intra-community = Intra-community supply
+vat-export = Export outside the EU
+vat-outside-scope = Outside the scope of VAT
+
+## Invoices: list
+
+invoices-title = Invoices
+invoices-search-placeholder = Search by customer or number
+invoices-search-label = Search invoices
+invoices-filter-label = Show
+filter-all = All
+filter-open = Open
+filter-overdue = Overdue
+filter-paid = Paid
+filter-draft = Drafts
+filter-quote = Quotes
+filter-credit-note = Credit notes
+invoices-new = New invoice or quote
+invoices-recurring = Recurring
+invoices-none = No invoices.
+invoices-none-match = No invoices match “{ $q }”.
+invoices-draft-number = (draft)
+invoices-credit-note-badge = credit note
+col-number = Number
+col-issued = Issued
+col-due = Due
+col-total = Total
+col-open = Open
+col-status = Status
+
+## Document kinds and statuses
+
+doc-invoice = Invoice
+doc-credit-note = Credit note
+doc-quote = Quote
+status-draft = Draft
+status-credit-note = Credit note
+status-quote = Quote
+status-credited = Credited
+status-paid = Paid
+status-overdue = Overdue
+status-partially-paid = Partially paid
+status-issued = Issued
+
+## Invoices: new and editor
+
+invoice-new-first = First
+invoice-new-first-link = add the customer
+invoice-new-first-after = you are invoicing.
+invoice-kind-quote-long = Quote (an offer the customer can accept; turn it into an invoice later)
+prices-net = without VAT
+prices-gross = including VAT
+invoice-create-draft = Create draft
+invoice-choose-customer = Customer: please choose who the invoice is for.
+editor-title =
+    { $kind ->
+        [credit_note] Draft credit note
+        [quote] Draft quote
+       *[other] Draft invoice
+    }
+editor-intro = A draft has no number yet; it gets the next number of its series when you issue it. After that it cannot change.
+editor-lines = Lines
+editor-col-qty = Qty
+editor-col-unit-price = Unit price
+editor-col-discount = Disc. %
+editor-col-vat = VAT
+editor-col-rate = Rate %
+editor-col-net = Net
+editor-add-from-catalogue = Add from catalogue
+editor-add = Add
+editor-save = Save and recalculate
+editor-issue =
+    { $kind ->
+        [credit_note] Issue credit note
+        [quote] Issue quote
+       *[other] Issue invoice
+    }
+editor-delete = Delete draft
+# A field of an invoice line, in error messages: "Line 2: unit price".
+line-field = Line { $n }: { $field }
+line-description = description
+line-quantity = quantity
+line-unit = unit
+line-unit-price = unit price
+line-discount = discount
+line-vat-category = VAT category
+line-vat-rate = VAT rate
+line-exemption-reason = exemption reason
+line-not-negative-on-invoice = must not be negative on an invoice (correct an issued invoice with a credit note)
+
+## Totals
+
+totals-label = Totals
+totals-lines = Lines
+totals-discount = Discount
+totals-without-vat = Total without VAT
+totals-vat-rate = VAT { $rate }%
+totals-vat-on = { $label } on { $taxable }
+totals-rounding = Rounding
+totals-total = Total
+
+## Invoices: view, payments, credit notes, quotes, recurring
+
+view-to = To
+view-issued = issued { $date }
+view-due = due { $date }
+view-corrects = Corrects invoice
+view-quote-converted = This quote was turned into
+view-quote-converted-link = an invoice
+view-convert = Turn into an invoice
+view-convert-hint = Creates a draft invoice with the same customer and lines.
+view-payments = Payments
+view-no-payments = No payments recorded.
+view-still-open = Still open:
+view-record-payment-heading = Record a payment
+view-record-payment = Record payment
+view-repeat-label = Repeat: a new draft every
+view-repeat-months = month(s)
+view-repeat = Repeat
+view-credit = Correct with a credit note
+view-credit-hint = Issued invoices cannot change. A credit note reverses all or part of this one.
+method-bank-transfer = Bank transfer
+method-cash = Cash
+method-card = Card
+method-other = Other
+payment-amount-positive = must be more than zero
+payment-method-error = must be bank transfer, cash, card or other
+recurring-title = Recurring invoices
+recurring-intro = On each date, a draft copy of the invoice is created for you to check and issue. Start one from an issued invoice.
+recurring-none = No recurring invoices.
+recurring-col-invoice = Invoice
+recurring-col-every = Every
+recurring-col-next = Next draft on
+recurring-every =
+    { $months ->
+        [one] { $months } month
+       *[other] { $months } months
+    }
+recurring-stop = Stop

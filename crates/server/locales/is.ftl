@@ -1,0 +1,425 @@
+# FastFaktura user interface: Icelandic (íslenska).
+# Same ids as en.ftl (a unit test checks both ways).
+
+## Header and navigation
+
+nav-label = Aðalvalmynd
+nav-dashboard = Yfirlit
+nav-invoices = Reikningar
+nav-customers = Viðskiptavinir
+nav-products = Vörur og þjónusta
+nav-settings = Stillingar
+nav-members = Meðlimir
+nav-api = API
+nav-log-out = Útskrá
+nav-log-out-everywhere = Útskrá alls staðar
+language-switch-label = Tungumál
+language-unknown = Óþekkt tungumál: veldu ensku eða íslensku.
+
+## Shared words
+
+button-save = Vista
+button-cancel = Hætta við
+button-search = Leita
+button-archive = Setja í geymslu
+page-previous = ← Fyrri
+page-next = Næsta →
+saved = Vistað.
+form-correct-fields = Vinsamlegast lagfærðu merktu reitina hér fyrir neðan.
+# Heiti reits, síðan hvað er að: „Nafn: vantar“.
+field-error = { $label }: { $message }
+form-required = vantar
+form-max-chars = má vera í mesta lagi { $max } stafir
+form-language = verður að vera enska eða íslenska
+form-not-negative = má ekki vera neikvætt
+form-percent-range = verður að vera á bilinu 0 til 100 %
+form-date = verður að vera raunveruleg dagsetning á forminu ÁÁÁÁ-MM-DD
+never = aldrei
+
+## Roles
+
+role-owner = eigandi
+role-member = meðlimur
+role-accountant = bókari
+role-accountant-read-only = bókari (aðeins lesaðgangur)
+
+## Field labels
+
+label-name = Nafn
+label-legal-name = Skráð heiti
+label-type = Tegund
+label-email = Netfang
+label-email-address = Netfang
+label-phone = Sími
+label-address = Heimilisfang
+label-postal-code = Póstnúmer
+label-city = Staður
+label-country = Land
+label-country-iso = Land (ISO-kóði)
+label-vat-number = VSK-númer
+label-registration-id = Kennitala
+label-registration-id-long = Kennitala (eða organisationsnummer)
+label-iban = IBAN
+label-bic = BIC
+label-currency = Gjaldmiðill
+label-default-currency = Sjálfgefinn gjaldmiðill
+label-payment-terms = Greiðslufrestur
+label-payment-terms-days = Greiðslufrestur (dagar)
+label-invoice-language = Tungumál reikninga
+label-language = Tungumál
+label-unit = Eining
+label-price = Verð
+label-price-net = Verð (án VSK)
+label-vat-category = VSK-flokkur
+label-vat-rate = VSK-hlutfall
+label-vat-rate-percent = VSK-hlutfall %
+label-customer = Viðskiptavinur
+label-document = Skjal
+label-prices = Verð
+label-prices-entered = Verð eru slegin inn
+label-invoice-discount = Afsláttur af reikningi
+label-invoice-discount-percent = Afsláttur af reikningi %
+label-note = Athugasemd
+label-note-on-invoice = Athugasemd á reikningi
+label-description = Lýsing
+label-quantity = Magn
+label-discount = Afsláttur
+label-exemption-reason = Ástæða undanþágu
+label-date = Dagsetning
+label-amount = Upphæð
+label-method = Greiðslumáti
+label-reference = Tilvísun
+label-role = Hlutverk
+label-scope = Heimildir
+label-prefix = Forskeyti
+label-digits = Fjöldi tölustafa
+
+## Login
+
+login-title = Innskráning
+login-heading = Skráðu þig inn eða stofnaðu aðgang
+login-intro = Sláðu inn netfangið þitt og við sendum þér sex stafa kóða. Ekkert lykilorð þarf.
+login-send-code = Senda mér kóða
+code-title = Sláðu inn kóðann
+code-heading = Athugaðu tölvupóstinn þinn
+code-intro = Sláðu inn sex stafa kóðann sem við sendum þér. Hann gildir í 10 mínútur.
+code-sent-to = Við sendum sex stafa kóða á
+code-valid-for = Hann gildir í 10 mínútur.
+code-label = Kóði
+code-submit = Skrá inn
+code-no-mail = Enginn póstur? Athugaðu ruslpóstsmöppuna, eða
+code-ask-new = biddu um nýjan kóða
+start-again-title = Byrja aftur
+start-again-heading = Vinsamlegast byrjaðu aftur
+start-again-link = Fá nýjan innskráningarkóða
+login-no-challenge = Þessi innskráning er útrunnin eða var hafin í öðrum vafra. Sláðu netfangið þitt inn aftur til að fá nýjan kóða.
+login-wrong-code = Kóðinn er ekki réttur eða hann er útrunninn.
+login-attempts-left =
+    { $attempts ->
+        [one] Þú átt { $attempts } tilraun eftir með þessum kóða.
+       *[other] Þú átt { $attempts } tilraunir eftir með þessum kóða.
+    }
+login-code-empty = Sláðu inn sex stafa kóðann úr tölvupóstinum.
+login-code-not-six-digits = Kóðinn er nákvæmlega 6 tölustafir (0–9). Athugaðu hann og sláðu hann inn aftur.
+login-burned = Kóðinn var rangur fimm sinnum og virkar því ekki lengur. Biddu um nýjan kóða.
+login-locked = Þessi kóði var sleginn rangt inn of oft og virkar ekki lengur, jafnvel þótt hann sé réttur. Biddu um nýjan kóða.
+login-suspended = Of margir rangir kóðar voru slegnir inn fyrir þennan aðgang, svo innskráning með kóða liggur niðri í bili. Þú getur reynt aftur { $wait }.
+login-too-many-for-address = Beðið hefur verið um of marga kóða fyrir þetta netfang. Bíddu aðeins áður en þú biður um nýjan.
+login-too-many-from-network = Beðið hefur verið um of marga kóða frá netinu þínu. Bíddu aðeins áður en þú biður um nýjan.
+mail-code-subject = Innskráningarkóðinn þinn fyrir FastFaktura
+mail-code-body =
+    Góðan dag,
+
+    Innskráningarkóðinn þinn fyrir FastFaktura er:
+
+        { $code }
+
+    Hann gildir í 10 mínútur og er aðeins hægt að nota einu sinni.
+
+    Beðið var um hann { $when } (UTC) frá IP-tölunni { $ip }.
+    Ef þetta varst ekki þú skaltu hunsa þennan póst: enginn kemst inn án kóðans og aðgangurinn þinn er öruggur.
+
+    FastFaktura
+
+## Waiting
+
+wait-minute = eftir mínútu
+wait-minutes =
+    { $minutes ->
+        [one] eftir { $minutes } mínútu
+       *[other] eftir { $minutes } mínútur
+    }
+wait-hours =
+    { $hours ->
+        [one] eftir um { $hours } klukkustund
+       *[other] eftir um { $hours } klukkustundir
+    }
+
+## Error pages
+
+error-back = Aftur í FastFaktura
+error-title-bad-request = Þetta tókst ekki
+error-title-too-large = Of stórt
+error-title-forbidden = Ekki leyft
+error-title-conflict = Ekki vistað
+error-title-not-found = Fannst ekki
+error-title-too-many = Augnablik
+error-title-unavailable = Ekki tiltækt í bili
+error-title-unexpected = Eitthvað fór úrskeiðis
+error-not-found = Engin síða er á þessari slóð.
+error-try-again = { $message } Þú getur reynt aftur { $wait }.
+error-unavailable = FastFaktura nær ekki sambandi við gagnagrunninn sinn í augnablikinu. Ekkert glataðist; reyndu aftur eftir mínútu.
+error-unexpected = Eitthvað fór úrskeiðis hjá okkur. Engu var breytt; reyndu aftur.
+error-form-too-large = Eyðublaðið var allt of stórt. Farðu til baka og reyndu aftur.
+error-form-unreadable = Ekki tókst að lesa eyðublaðið. Farðu til baka, endurhladdu síðuna og reyndu aftur.
+error-query-unreadable = Á þessari slóð er leitar- eða síðugildi sem við gátum ekki lesið. Farðu til baka og reyndu aftur.
+error-cross-origin = Þessi beiðni kom frá öðru vefsvæði og var því hafnað til að vernda aðganginn þinn. Opnaðu FastFaktura beint og reyndu aftur.
+error-owner-only = Aðeins eigandi fyrirtækisins getur gert þetta.
+error-read-only = Hlutverk þitt í þessu fyrirtæki er aðeins lesaðgangur (bókari), svo þú getur engu breytt hér.
+error-issued-immutable = Útgefnum reikningum er ekki hægt að breyta; gerðu kreditreikning til að leiðrétta.
+error-draft-conflict = Einhver annar vistaði þessi drög eftir að þú opnaðir þau, svo breytingarnar þínar voru ekki vistaðar. Opnaðu reikninginn aftur til að sjá nýjustu útgáfuna og gerðu svo breytingarnar aftur.
+
+## Dashboard
+
+dashboard-title = Yfirlit
+dashboard-signed-in-as = Innskráð netfang: { $email } ({ $role }).
+dashboard-start-1 = Byrjaðu á því að
+dashboard-start-profile = skrá upplýsingar um fyrirtækið
+dashboard-start-2 = (nafn, heimilisfang, VSK-númer, bankareikning): þær birtast á hverjum reikningi. Síðan getur þú
+dashboard-start-customer = bætt við viðskiptavini
+dashboard-start-3 = og
+dashboard-start-invoice = skrifað fyrsta reikninginn
+dashboard-no-issued = Engir reikningar hafa verið gefnir út enn.
+dashboard-outstanding = Útistandandi
+dashboard-overdue = Gjaldfallið
+dashboard-paid-this-month = Greitt í þessum mánuði
+dashboard-new-invoice = Nýr reikningur
+dashboard-other-businesses = Önnur fyrirtæki þín
+dashboard-switch-to = Skipta yfir í { $name }
+
+## Business settings
+
+settings-title = Stillingar fyrirtækis
+settings-also = Einnig:
+settings-numbering-link = númeraraðir reikninga, kreditreikninga og tilboða
+settings-payment-terms-range = verður að vera fjöldi daga frá 0 til 365
+
+## Numbering
+
+numbering-title = Númeraraðir
+numbering-intro = Hvert útgefið skjal fær næsta númer í sinni röð, án eyðna. Teljarinn helst þótt sniðinu sé breytt.
+numbering-yearly-reset = Byrja upp á nýtt á hverju ári (ártal í númerinu)
+numbering-next = Næsta númer:
+series-invoice = Reikningar
+series-credit-note = Kreditreikningar
+series-quote = Tilboð
+numbering-error-series = Röð: veldu reikninga, kreditreikninga eða tilboð.
+numbering-error-prefix = Forskeyti: í mesta lagi 20 bókstafir, tölustafir og táknin - / _ .
+numbering-error-digits = Fjöldi tölustafa: tala frá 1 til 10.
+
+## Members
+
+members-title = Meðlimir
+members-remove = Fjarlægja
+members-invited = { $role } · boðið { $date }
+members-revoke = Afturkalla boð
+members-invite-heading = Bjóða einhverjum
+members-role-member = Meðlimur: getur gert reikninga og skráð greiðslur
+members-role-accountant = Bókari: sér allt en getur engu breytt
+members-send = Senda boð
+members-error-role = Hlutverk: veldu meðlim eða bókara (aðeins lesaðgangur).
+members-already-member = { $email } er þegar meðlimur.
+members-already-invited = { $email } á þegar opið boð.
+members-invitation-sent = Boð sent á { $email }.
+
+## API tokens
+
+api-title = API-lyklar
+api-intro = Með lyklum getur annar hugbúnaður þinn notað API FastFaktura
+api-openapi-link = OpenAPI-lýsing
+api-intro-send = Sendu lykil sem
+api-new-token-shown = Nýi lykillinn þinn (afritaðu hann núna: hann verður ekki sýndur aftur):
+api-col-created = Stofnaður
+api-col-last-used = Síðast notaður
+api-scope-read-write = lesa og skrifa
+api-scope-read = aðeins lesa
+api-revoke = Afturkalla
+api-new-heading = Nýr lykill
+api-name-placeholder = t.d. Tenging við bókhald
+api-option-read = Aðeins lesa
+api-option-write = Lesa og skrifa
+api-create = Búa til lykil
+
+## Customers
+
+customers-title = Viðskiptavinir
+customers-search-placeholder = Leita eftir nafni eða netfangi
+customers-search-label = Leita að viðskiptavinum
+customers-new = Nýr viðskiptavinur
+customers-none = Engir viðskiptavinir.
+customers-none-match = Engir viðskiptavinir passa við „{ $q }“.
+customer-title = Viðskiptavinur
+customer-edit = Breyta viðskiptavini
+customer-kind-business = Fyrirtæki
+customer-kind-person = Einstaklingur
+customer-kind-error = verður að vera fyrirtæki eða einstaklingur
+customer-archive = Setja viðskiptavin í geymslu
+customer-archive-hint = Viðskiptavinir í geymslu hverfa úr listum; reikningarnir þeirra haldast.
+
+## Products
+
+products-title = Vörur og þjónusta
+products-search-placeholder = Leita eftir heiti
+products-search-label = Leita að vörum og þjónustu
+products-new = Ný vara eða þjónusta
+products-none = Ekkert í vöruskránni.
+products-none-match = Ekkert í vöruskránni passar við „{ $q }“.
+product-title = Vara eða þjónusta
+product-edit = Breyta vöru eða þjónustu
+product-unit-placeholder = klst., stk., mán.
+
+## VAT categories (EN 16931)
+
+vat-standard = Almennt þrep
+vat-zero = Núllskattað
+vat-exempt = Undanþegið
+vat-reverse-charge = Öfug skattskylda
+vat-intra-community = Afhending innan ESB
+vat-export = Útflutningur út fyrir ESB
+vat-outside-scope = Utan gildissviðs VSK
+
+## Invoices: list
+
+invoices-title = Reikningar
+invoices-search-placeholder = Leita eftir viðskiptavini eða númeri
+invoices-search-label = Leita í reikningum
+invoices-filter-label = Sýna
+filter-all = Alla
+filter-open = Ógreidda
+filter-overdue = Gjaldfallna
+filter-paid = Greidda
+filter-draft = Drög
+filter-quote = Tilboð
+filter-credit-note = Kreditreikninga
+invoices-new = Nýr reikningur eða tilboð
+invoices-recurring = Endurteknir
+invoices-none = Engir reikningar.
+invoices-none-match = Engir reikningar passa við „{ $q }“.
+invoices-draft-number = (drög)
+invoices-credit-note-badge = kreditreikningur
+col-number = Númer
+col-issued = Útgáfudagur
+col-due = Gjalddagi
+col-total = Samtals
+col-open = Ógreitt
+col-status = Staða
+
+## Document kinds and statuses
+
+doc-invoice = Reikningur
+doc-credit-note = Kreditreikningur
+doc-quote = Tilboð
+status-draft = Drög
+status-credit-note = Kreditreikningur
+status-quote = Tilboð
+status-credited = Kreditfærður
+status-paid = Greiddur
+status-overdue = Gjaldfallinn
+status-partially-paid = Greiddur að hluta
+status-issued = Útgefinn
+
+## Invoices: new and editor
+
+invoice-new-first = Fyrst þarftu að
+invoice-new-first-link = bæta við viðskiptavininum
+invoice-new-first-after = sem þú ætlar að rukka.
+invoice-kind-quote-long = Tilboð (sem viðskiptavinurinn getur samþykkt; þú breytir því síðar í reikning)
+prices-net = án VSK
+prices-gross = með VSK
+invoice-create-draft = Stofna drög
+invoice-choose-customer = Viðskiptavinur: veldu hverjum reikningurinn er stílaður á.
+editor-title =
+    { $kind ->
+        [credit_note] Drög að kreditreikningi
+        [quote] Drög að tilboði
+       *[other] Drög að reikningi
+    }
+editor-intro = Drög hafa ekkert númer enn; þau fá næsta númer í sinni röð þegar þú gefur þau út. Eftir það er ekki hægt að breyta þeim.
+editor-lines = Línur
+editor-col-qty = Magn
+editor-col-unit-price = Einingarverð
+editor-col-discount = Afsl. %
+editor-col-vat = VSK
+editor-col-rate = Hlutfall %
+editor-col-net = Nettó
+editor-add-from-catalogue = Bæta við úr vöruskrá
+editor-add = Bæta við
+editor-save = Vista og reikna aftur
+editor-issue =
+    { $kind ->
+        [credit_note] Gefa út kreditreikning
+        [quote] Gefa út tilboð
+       *[other] Gefa út reikning
+    }
+editor-delete = Eyða drögum
+# Reitur í reikningslínu, í villuboðum: „Lína 2, einingarverð“.
+line-field = Lína { $n }, { $field }
+line-description = lýsing
+line-quantity = magn
+line-unit = eining
+line-unit-price = einingarverð
+line-discount = afsláttur
+line-vat-category = VSK-flokkur
+line-vat-rate = VSK-hlutfall
+line-exemption-reason = ástæða undanþágu
+line-not-negative-on-invoice = má ekki vera neikvætt á reikningi (leiðréttu útgefinn reikning með kreditreikningi)
+
+## Totals
+
+totals-label = Samtölur
+totals-lines = Samtala lína
+totals-discount = Afsláttur
+totals-without-vat = Samtals án VSK
+totals-vat-rate = VSK { $rate }%
+totals-vat-on = { $label } af { $taxable }
+totals-rounding = Námundun
+totals-total = Samtals
+
+## Invoices: view, payments, credit notes, quotes, recurring
+
+view-to = Til
+view-issued = útgáfudagur { $date }
+view-due = gjalddagi { $date }
+view-corrects = Leiðréttir reikning
+view-quote-converted = Þessu tilboði var breytt í
+view-quote-converted-link = reikning
+view-convert = Breyta í reikning
+view-convert-hint = Býr til drög að reikningi með sama viðskiptavini og sömu línum.
+view-payments = Greiðslur
+view-no-payments = Engar greiðslur skráðar.
+view-still-open = Ógreitt:
+view-record-payment-heading = Skrá greiðslu
+view-record-payment = Skrá greiðslu
+view-repeat-label = Endurtaka: ný drög á
+view-repeat-months = mánaða fresti
+view-repeat = Endurtaka
+view-credit = Leiðrétta með kreditreikningi
+view-credit-hint = Útgefnum reikningum er ekki hægt að breyta. Kreditreikningur bakfærir þennan reikning að öllu leyti eða að hluta.
+method-bank-transfer = Millifærsla
+method-cash = Reiðufé
+method-card = Kort
+method-other = Annað
+payment-amount-positive = verður að vera hærri en núll
+payment-method-error = verður að vera millifærsla, reiðufé, kort eða annað
+recurring-title = Endurteknir reikningar
+recurring-intro = Á hverjum tilsettum degi verða til drög, afrit af reikningnum, sem þú yfirferð og gefur út. Byrjaðu á útgefnum reikningi.
+recurring-none = Engir endurteknir reikningar.
+recurring-col-invoice = Reikningur
+recurring-col-every = Tíðni
+recurring-col-next = Næstu drög
+recurring-every =
+    { $months ->
+        [one] á { $months } mánaðar fresti
+       *[other] á { $months } mánaða fresti
+    }
+recurring-stop = Stöðva
