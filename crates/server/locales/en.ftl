@@ -132,7 +132,7 @@ mail-code-body =
 
     Your FastFaktura sign-in code is:
 
-        { $code }
+    {"    "}{ $code }
 
     It is valid for 10 minutes and can be used once.
 

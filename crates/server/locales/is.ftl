@@ -132,7 +132,7 @@ mail-code-body =
 
     Innskráningarkóðinn þinn fyrir FastFaktura er:
 
-        { $code }
+    {"    "}{ $code }
 
     Hann gildir í 10 mínútur og er aðeins hægt að nota einu sinni.
 

@@ -293,6 +293,14 @@ pub fn local_path(back: &str) -> &str {
 pub enum ArgValue {
     Str(String),
     Num(i64),
+    /// Another message, translated along with this one.
+    Text(Box<Text>),
+}
+
+impl From<Text> for ArgValue {
+    fn from(v: Text) -> Self {
+        ArgValue::Text(Box::new(v))
+    }
 }
 
 impl From<String> for ArgValue {
@@ -350,6 +358,7 @@ impl Text {
                     let value = match value {
                         ArgValue::Str(s) => FluentValue::from(s.clone()),
                         ArgValue::Num(n) => FluentValue::from(*n),
+                        ArgValue::Text(text) => FluentValue::from(text.render(lang)),
                     };
                     fluent.set(*name, value);
                 }

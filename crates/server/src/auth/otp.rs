@@ -7,7 +7,7 @@
 //! compares in constant time, burns the code on the fifth wrong attempt, and caps
 //! failures per address across codes. Sign-up and login are the same flow.
 
-use fastfaktura_domain::{EmailAddress, OtpCode};
+use fastfaktura_domain::{EmailAddress, OtpCode, OtpCodeError};
 use time::{Duration, OffsetDateTime, format_description::well_known::Rfc2822};
 use uuid::Uuid;
 
@@ -19,6 +19,7 @@ use crate::{
         sessions::{self, NewSession},
         users,
     },
+    i18n::{self, Lang, key},
     integrations::email,
     state::AppState,
 };
@@ -48,6 +49,7 @@ fn code_hmac(state: &AppState, challenge_id: Uuid, email: &str, purpose: &str, c
 
 #[derive(Debug, thiserror::Error)]
 pub enum LoginError {
+    /// `message` is a key of the UI catalogue.
     #[error("too many requests")]
     TooMany { retry_after: Duration, message: &'static str },
     #[error(transparent)]
@@ -60,8 +62,14 @@ fn limited(RetryAfter(retry_after): RetryAfter, message: &'static str) -> LoginE
 
 /// Issues a login code for `email` and queues the mail. Returns the challenge token
 /// for the browser's pre-authentication cookie. Unknown and known addresses take the
-/// same path (a new address is a sign-up), so the response reveals nothing.
-pub async fn request_login_code(state: &AppState, email: &EmailAddress, ip: &str) -> Result<String, LoginError> {
+/// same path (a new address is a sign-up), so the response reveals nothing. The mail
+/// is written in `lang`, the language of the page the code was asked for on.
+pub async fn request_login_code(
+    state: &AppState,
+    email: &EmailAddress,
+    ip: &str,
+    lang: Lang,
+) -> Result<String, LoginError> {
     let now = state.clock.now();
     let limits = &state.settings.login;
     let pseudonym = state.keys.email_pseudonym(email.as_str());
@@ -76,9 +84,7 @@ pub async fn request_login_code(state: &AppState, email: &EmailAddress, ip: &str
         now,
     )
     .await?
-    .map_err(|r| {
-        limited(r, "Too many codes were requested for this address. Please wait before asking for another one.")
-    })?;
+    .map_err(|r| limited(r, key("login-too-many-for-address")))?;
     rate_limits::hit(
         &mut tx,
         &format!("otp-issue:ip:{ip}"),
@@ -86,9 +92,7 @@ pub async fn request_login_code(state: &AppState, email: &EmailAddress, ip: &str
         now,
     )
     .await?
-    .map_err(|r| {
-        limited(r, "Too many codes were requested from your network. Please wait before asking for another one.")
-    })?;
+    .map_err(|r| limited(r, key("login-too-many-from-network")))?;
 
     let superseded = challenges::supersede_open(&mut tx, email.as_str(), PURPOSE_LOGIN, now).await?;
     let challenge_id = Uuid::new_v4();
@@ -108,8 +112,9 @@ pub async fn request_login_code(state: &AppState, email: &EmailAddress, ip: &str
         },
     )
     .await?;
-    let body = login_mail_body(&code, now, ip);
-    email::enqueue(&mut tx, &state.keys.outbox, email.as_str(), "Your FastFaktura sign-in code", &body, now).await?;
+    let body = login_mail_body(lang, &code, now, ip);
+    let subject = i18n::message(lang, key("mail-code-subject"), None);
+    email::enqueue(&mut tx, &state.keys.outbox, email.as_str(), &subject, &body, now).await?;
     tx.commit().await?;
     tracing::info!(%challenge_id, email = %pseudonym, ip, superseded, "login code issued");
     Ok(token)
@@ -117,17 +122,13 @@ pub async fn request_login_code(state: &AppState, email: &EmailAddress, ip: &str
 
 /// The mail text: the code in the body only (never the subject or a link), with the
 /// time and address of the request and what to do if it was not you (OTP-11).
-fn login_mail_body(code: &OtpCode, now: OffsetDateTime, ip: &str) -> String {
+fn login_mail_body(lang: Lang, code: &OtpCode, now: OffsetDateTime, ip: &str) -> String {
     let when = now.format(&Rfc2822).unwrap_or_else(|_| now.to_string());
-    format!(
-        "Hello,\n\n\
-         Your FastFaktura sign-in code is:\n\n    {}\n\n\
-         It is valid for 10 minutes and can be used once.\n\n\
-         It was requested on {when} (UTC) from the IP address {ip}.\n\
-         If this wasn't you, ignore this email: nobody can sign in without the code, and your account is safe.\n\n\
-         FastFaktura\n",
-        code.expose_digits()
-    )
+    let mut args = fluent_bundle::FluentArgs::new();
+    args.set("code", code.expose_digits().to_owned());
+    args.set("when", when);
+    args.set("ip", ip.to_owned());
+    i18n::message(lang, key("mail-code-body"), Some(&args)) + "\n"
 }
 
 /// Why a code was not accepted; each maps to a page and a status.
@@ -138,7 +139,7 @@ pub enum Rejection {
     /// Wrong or expired code (one message for both, OTP-3).
     WrongCode { attempts_left: i32 },
     /// Not six digits; still counted as an attempt.
-    Malformed { message: String, attempts_left: i32 },
+    Malformed { error: OtpCodeError, attempts_left: i32 },
     /// That was the fifth wrong attempt: this code is burned.
     Burned,
     /// The code was burned earlier: even the right code is refused (OTP-5).
@@ -240,7 +241,7 @@ pub async fn verify_login_code(
         Rejection::Burned
     } else {
         match parsed {
-            Err(e) => Rejection::Malformed { message: e.to_string(), attempts_left },
+            Err(e) => Rejection::Malformed { error: e, attempts_left },
             Ok(_) => Rejection::WrongCode { attempts_left },
         }
     };
@@ -286,10 +287,14 @@ mod tests {
     #[test]
     fn the_mail_carries_time_ip_and_advice() {
         let code = OtpCode::parse("012345").unwrap();
-        let body = login_mail_body(&code, time::macros::datetime!(2026-11-24 10:00 UTC), "203.0.113.9");
-        assert!(body.contains("012345"));
+        let when = time::macros::datetime!(2026-11-24 10:00 UTC);
+        let body = login_mail_body(Lang::En, &code, when, "203.0.113.9");
+        assert!(body.contains("Your FastFaktura sign-in code is:\n\n    012345\n"), "{body}");
         assert!(body.contains("203.0.113.9"));
         assert!(body.contains("24 Nov 2026 10:00"));
         assert!(body.contains("If this wasn't you"));
+        let body = login_mail_body(Lang::Is, &code, when, "203.0.113.9");
+        assert!(body.contains("Innskráningarkóðinn þinn fyrir FastFaktura er:\n\n    012345\n"), "{body}");
+        assert!(body.contains("203.0.113.9") && body.contains("Ef þetta varst ekki þú"), "{body}");
     }
 }

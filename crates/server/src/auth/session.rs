@@ -14,7 +14,7 @@ use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
 use time::Duration;
 use uuid::Uuid;
 
-use crate::{crypto, db, http::error::AppError, state::AppState};
+use crate::{crypto, db, http::error::AppError, i18n::Text, state::AppState};
 
 #[derive(Debug, Clone, Copy)]
 pub enum CookieKind {
@@ -69,16 +69,12 @@ pub struct CurrentSession {
 
 impl CurrentSession {
     pub fn require_owner(&self) -> Result<(), AppError> {
-        if self.role == "owner" {
-            Ok(())
-        } else {
-            Err(AppError::Forbidden("Only the owner of this business can do that.".into()))
-        }
+        if self.role == "owner" { Ok(()) } else { Err(AppError::Forbidden(Text::key("error-owner-only"))) }
     }
 }
 
 /// Requests a read-only accountant may still make: they change no business data.
-const READ_ONLY_ALLOWED: &[&str] = &["/logout", "/logout/everywhere", "/switch-business"];
+const READ_ONLY_ALLOWED: &[&str] = &["/logout", "/logout/everywhere", "/switch-business", "/language"];
 
 pub enum SessionRejection {
     LoginRequired,
@@ -110,9 +106,7 @@ impl FromRequestParts<AppState> for CurrentSession {
         // The accountant role is read-only: enforced here, once, for every page.
         let changes_data = !matches!(parts.method, axum::http::Method::GET | axum::http::Method::HEAD);
         if active.role == "accountant" && changes_data && !READ_ONLY_ALLOWED.contains(&parts.uri.path()) {
-            return Err(SessionRejection::Error(AppError::Forbidden(
-                "Your role in this business is read-only (accountant), so you cannot change anything here.".into(),
-            )));
+            return Err(SessionRejection::Error(AppError::Forbidden(Text::key("error-read-only"))));
         }
         Ok(CurrentSession { token_hash, user_id: active.user_id, business_id: active.business_id, role: active.role })
     }

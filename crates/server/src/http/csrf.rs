@@ -15,7 +15,7 @@ use axum::{
     response::{IntoResponse, Response},
 };
 
-use crate::{http::error::AppError, state::AppState};
+use crate::{http::error::AppError, i18n::Text, state::AppState};
 
 pub async fn verify_same_origin(State(state): State<AppState>, request: Request, next: Next) -> Response {
     if matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
@@ -25,10 +25,7 @@ pub async fn verify_same_origin(State(state): State<AppState>, request: Request,
         next.run(request).await
     } else {
         tracing::warn!(method = %request.method(), path = request.uri().path(), "cross-origin request refused");
-        AppError::Forbidden(
-            "This request came from another website, so it was refused to protect your account. Please open FastFaktura directly and try again.".into(),
-        )
-        .into_response()
+        AppError::Forbidden(Text::key("error-cross-origin")).into_response()
     }
 }
 

@@ -33,6 +33,8 @@ pub fn router(state: AppState) -> Router {
         .merge(pages)
         .merge(api::router(state.clone()))
         .fallback(|| async { error::AppError::NotFound })
+        // Error pages are made in English and rendered again in the request's language.
+        .layer(middleware::from_fn(error::localize))
         // Layers run outside-in from the bottom: tracing sees every request first,
         // then the response headers below are set on the way out.
         // Pages carry session-specific content: never store them in shared caches.

@@ -14,6 +14,7 @@ use super::{ApiAuth, ApiId, bad_json, problem::ApiError};
 use crate::{
     db::{self, customers::Customer},
     http::web::customers::{CustomerForm, validate},
+    i18n::Tr,
     state::AppState,
 };
 
@@ -92,7 +93,7 @@ async fn create(
 ) -> Result<Response, ApiError> {
     auth.require_write()?;
     let Json(form) = body.map_err(bad_json)?;
-    let (fields, errors) = validate(&form);
+    let (fields, errors) = validate(&Tr::default(), &form);
     if !errors.is_empty() {
         return Err(errors.into());
     }
@@ -115,7 +116,7 @@ async fn update(
     auth.require_write()?;
     db::customers::find(&state.db, auth.business_id, id).await?.ok_or(ApiError::NotFound)?;
     let Json(form) = body.map_err(bad_json)?;
-    let (fields, errors) = validate(&form);
+    let (fields, errors) = validate(&Tr::default(), &form);
     if !errors.is_empty() {
         return Err(errors.into());
     }

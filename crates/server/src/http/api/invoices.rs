@@ -23,6 +23,7 @@ use crate::{
         invoices::{DraftHeader, Invoice, NewDraft, Payment, SaveRefused},
     },
     http::web::{forms::FieldErrors, invoice_views::EditorLine, invoices::parse_lines},
+    i18n::Tr,
     invoicing,
     state::AppState,
 };
@@ -366,7 +367,7 @@ async fn validate_draft(
     if typed.iter().any(EditorLine::is_blank) {
         errors.add("lines", "every line needs a description, quantity and unit_price");
     }
-    let lines = match parse_lines(&typed, credit_note) {
+    let lines = match parse_lines(&Tr::default(), &typed, credit_note) {
         Ok(lines) => lines,
         Err(line_errors) => {
             for (field, message) in line_errors.entries() {

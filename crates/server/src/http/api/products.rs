@@ -15,6 +15,7 @@ use super::{ApiAuth, ApiId, bad_json, problem::ApiError};
 use crate::{
     db::{self, products::Product},
     http::web::products::{ProductForm, validate},
+    i18n::Tr,
     state::AppState,
 };
 
@@ -80,7 +81,7 @@ async fn create(
 ) -> Result<Response, ApiError> {
     auth.require_write()?;
     let Json(form) = body.map_err(bad_json)?;
-    let (fields, errors) = validate(&form);
+    let (fields, errors) = validate(&Tr::default(), &form);
     if !errors.is_empty() {
         return Err(errors.into());
     }
@@ -103,7 +104,7 @@ async fn update(
     auth.require_write()?;
     db::products::find(&state.db, auth.business_id, id).await?.ok_or(ApiError::NotFound)?;
     let Json(form) = body.map_err(bad_json)?;
-    let (fields, errors) = validate(&form);
+    let (fields, errors) = validate(&Tr::default(), &form);
     if !errors.is_empty() {
         return Err(errors.into());
     }

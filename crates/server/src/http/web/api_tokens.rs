@@ -9,12 +9,16 @@ use axum::{
 };
 use serde::Deserialize;
 
-use super::{forms::required, pages::ApiTokensPage};
+use super::{
+    forms::{labelled, required},
+    pages::ApiTokensPage,
+};
 use crate::{
     auth::session::CurrentSession,
     crypto,
     db::{self, api_tokens::NewToken},
     http::{IdPath, error::AppError},
+    i18n::Tr,
     state::AppState,
 };
 
@@ -27,15 +31,16 @@ pub fn router() -> Router<AppState> {
 async fn page(
     state: &AppState,
     session: &CurrentSession,
+    t: Tr,
     new_token: Option<String>,
     error: Option<String>,
 ) -> Result<ApiTokensPage, AppError> {
     let tokens = db::api_tokens::list_active(&state.db, session.business_id).await?;
-    Ok(ApiTokensPage { tokens, new_token, error })
+    Ok(ApiTokensPage { t, tokens, new_token, error })
 }
 
-async fn list(State(state): State<AppState>, session: CurrentSession) -> Result<Response, AppError> {
-    Ok(page(&state, &session, None, None).await?.into_response())
+async fn list(State(state): State<AppState>, session: CurrentSession, t: Tr) -> Result<Response, AppError> {
+    Ok(page(&state, &session, t, None, None).await?.into_response())
 }
 
 #[derive(Deserialize, Default)]
@@ -48,13 +53,15 @@ struct NewTokenForm {
 async fn create(
     State(state): State<AppState>,
     session: CurrentSession,
+    t: Tr,
     form: Result<Form<NewTokenForm>, FormRejection>,
 ) -> Result<Response, AppError> {
     let Form(form) = form?;
-    let name = match required(&form.name, 100) {
+    let name = match required(&t, &form.name, 100) {
         Ok(name) => name,
         Err(message) => {
-            let page = page(&state, &session, None, Some(format!("Name {message}."))).await?;
+            let error = format!("{}.", labelled(&t, &t.t("label-name"), &message));
+            let page = page(&state, &session, t, None, Some(error)).await?;
             return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
         }
     };
@@ -73,7 +80,7 @@ async fn create(
     .await?;
     tracing::info!(business_id = %session.business_id, user_id = %session.user_id, "API token created");
     // Shown once, in this response only; it is never stored or logged.
-    Ok(page(&state, &session, Some(token), None).await?.into_response())
+    Ok(page(&state, &session, t, Some(token), None).await?.into_response())
 }
 
 async fn revoke(

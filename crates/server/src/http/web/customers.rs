@@ -18,6 +18,7 @@ use crate::{
     auth::session::CurrentSession,
     db::{self, customers::CustomerFields},
     http::{IdPath, error::AppError},
+    i18n::Tr,
     state::AppState,
 };
 
@@ -47,6 +48,7 @@ impl ListQuery {
 async fn list(
     State(state): State<AppState>,
     session: CurrentSession,
+    t: Tr,
     query: Result<Query<ListQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Response, AppError> {
     let Query(query) = query?;
@@ -56,10 +58,10 @@ async fn list(
             .await?;
     let has_next = customers.len() as i64 > PAGE_SIZE;
     customers.truncate(PAGE_SIZE as usize);
-    Ok(CustomersPage { customers, q: query.q.clone(), page, has_next }.into_response())
+    Ok(CustomersPage { t, customers, q: query.q.clone(), page, has_next }.into_response())
 }
 
-async fn new_form(State(state): State<AppState>, session: CurrentSession) -> Result<Response, AppError> {
+async fn new_form(State(state): State<AppState>, session: CurrentSession, t: Tr) -> Result<Response, AppError> {
     let profile = db::businesses::profile(&state.db, session.business_id).await?;
     let fields = CustomerFields {
         kind: "business".into(),
@@ -68,7 +70,7 @@ async fn new_form(State(state): State<AppState>, session: CurrentSession) -> Res
         language: profile.invoice_language,
         ..CustomerFields::default()
     };
-    Ok(CustomerFormPage { id: None, fields, errors: FieldErrors::default() }.into_response())
+    Ok(CustomerFormPage { t, id: None, fields, errors: FieldErrors::default() }.into_response())
 }
 
 /// A customer as typed in the form or sent to the API (all text; validated below).
@@ -88,22 +90,23 @@ pub struct CustomerForm {
     pub currency: String,
 }
 
-pub(crate) fn validate(form: &CustomerForm) -> (CustomerFields, FieldErrors) {
-    let mut errors = FieldErrors::default();
-    let country = errors.check("country", "Country", identifiers::country(&form.country), form.country.clone());
+pub(crate) fn validate(t: &Tr, form: &CustomerForm) -> (CustomerFields, FieldErrors) {
+    let mut errors = FieldErrors::new(t);
+    let country =
+        errors.check("country", &t.t("label-country"), identifiers::country(&form.country), form.country.clone());
     let fields = CustomerFields {
         kind: errors.check(
             "kind",
-            "Type",
+            &t.t("label-type"),
             matches!(form.kind.as_str(), "business" | "person")
                 .then(|| form.kind.clone())
-                .ok_or_else(|| "must be a business or a person".to_owned()),
+                .ok_or_else(|| t.t("customer-kind-error")),
             "business".into(),
         ),
-        name: errors.check("name", "Name", required(&form.name, 200), form.name.clone()),
+        name: errors.check("name", &t.t("label-name"), required(t, &form.name, 200), form.name.clone()),
         email: errors.check(
             "email",
-            "Email",
+            &t.t("label-email"),
             if form.email.trim().is_empty() {
                 Ok(String::new())
             } else {
@@ -111,28 +114,33 @@ pub(crate) fn validate(form: &CustomerForm) -> (CustomerFields, FieldErrors) {
             },
             form.email.clone(),
         ),
-        phone: errors.check("phone", "Phone", identifiers::phone_e164(&form.phone), form.phone.clone()),
+        phone: errors.check("phone", &t.t("label-phone"), identifiers::phone_e164(&form.phone), form.phone.clone()),
         vat_number: errors.check(
             "vat_number",
-            "VAT number",
+            &t.t("label-vat-number"),
             identifiers::vat_id(&form.vat_number, &country),
             form.vat_number.clone(),
         ),
         address_line: errors.check(
             "address_line",
-            "Address",
-            optional(&form.address_line, 200),
+            &t.t("label-address"),
+            optional(t, &form.address_line, 200),
             form.address_line.clone(),
         ),
         postal_code: errors.check(
             "postal_code",
-            "Postal code",
-            optional(&form.postal_code, 20),
+            &t.t("label-postal-code"),
+            optional(t, &form.postal_code, 20),
             form.postal_code.clone(),
         ),
-        city: errors.check("city", "City", optional(&form.city, 100), form.city.clone()),
-        language: errors.check("language", "Language", language(&form.language), "en".into()),
-        currency: errors.check("currency", "Currency", currency_code(&form.currency), form.currency.clone()),
+        city: errors.check("city", &t.t("label-city"), optional(t, &form.city, 100), form.city.clone()),
+        language: errors.check("language", &t.t("label-language"), language(t, &form.language), "en".into()),
+        currency: errors.check(
+            "currency",
+            &t.t("label-currency"),
+            currency_code(&form.currency),
+            form.currency.clone(),
+        ),
         country,
     };
     (fields, errors)
@@ -141,12 +149,13 @@ pub(crate) fn validate(form: &CustomerForm) -> (CustomerFields, FieldErrors) {
 async fn create(
     State(state): State<AppState>,
     session: CurrentSession,
+    t: Tr,
     form: Result<Form<CustomerForm>, FormRejection>,
 ) -> Result<Response, AppError> {
     let Form(form) = form?;
-    let (fields, errors) = validate(&form);
+    let (fields, errors) = validate(&t, &form);
     if !errors.is_empty() {
-        return Ok((StatusCode::UNPROCESSABLE_ENTITY, CustomerFormPage { id: None, fields, errors }).into_response());
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, CustomerFormPage { t, id: None, fields, errors }).into_response());
     }
     db::customers::create(&state.db, session.business_id, &fields, state.clock.now()).await?;
     Ok(Redirect::to("/customers").into_response())
@@ -155,25 +164,28 @@ async fn create(
 async fn edit_form(
     State(state): State<AppState>,
     session: CurrentSession,
+    t: Tr,
     IdPath(id): IdPath,
 ) -> Result<Response, AppError> {
     let customer = db::customers::find(&state.db, session.business_id, id).await?.ok_or(AppError::NotFound)?;
-    Ok(CustomerFormPage { id: Some(id), fields: customer.fields(), errors: FieldErrors::default() }.into_response())
+    let page = CustomerFormPage { t, id: Some(id), fields: customer.fields(), errors: FieldErrors::default() };
+    Ok(page.into_response())
 }
 
 async fn update(
     State(state): State<AppState>,
     session: CurrentSession,
+    t: Tr,
     IdPath(id): IdPath,
     form: Result<Form<CustomerForm>, FormRejection>,
 ) -> Result<Response, AppError> {
     let Form(form) = form?;
     // Another business's id is "not found" before anything else is said about it.
     db::customers::find(&state.db, session.business_id, id).await?.ok_or(AppError::NotFound)?;
-    let (fields, errors) = validate(&form);
+    let (fields, errors) = validate(&t, &form);
     if !errors.is_empty() {
         return Ok(
-            (StatusCode::UNPROCESSABLE_ENTITY, CustomerFormPage { id: Some(id), fields, errors }).into_response()
+            (StatusCode::UNPROCESSABLE_ENTITY, CustomerFormPage { t, id: Some(id), fields, errors }).into_response()
         );
     }
     if !db::customers::update(&state.db, session.business_id, id, &fields).await? {

@@ -6,13 +6,13 @@ use super::{
     invoice_views::money,
     pages::{DashboardPage, SummaryRow},
 };
-use crate::{auth::session::CurrentSession, db, http::error::AppError, state::AppState};
+use crate::{auth::session::CurrentSession, db, http::error::AppError, i18n::Tr, state::AppState};
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/", get(dashboard))
 }
 
-async fn dashboard(State(state): State<AppState>, session: CurrentSession) -> Result<Response, AppError> {
+async fn dashboard(State(state): State<AppState>, session: CurrentSession, t: Tr) -> Result<Response, AppError> {
     use axum::response::IntoResponse;
     let view =
         db::users::dashboard_view(&state.db, session.user_id, session.business_id).await?.ok_or(AppError::NotFound)?;
@@ -34,6 +34,7 @@ async fn dashboard(State(state): State<AppState>, session: CurrentSession) -> Re
         .filter(|m| m.business_id != session.business_id)
         .collect();
     Ok(DashboardPage {
+        t,
         email: view.email,
         business_name: view.business_name,
         role: view.role,

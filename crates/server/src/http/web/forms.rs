@@ -1,13 +1,21 @@
-//! Form helpers: field errors shown next to their fields, and reading repeated
-//! (indexed) fields such as invoice lines from a form without JavaScript.
+//! Form helpers: field errors shown next to their fields (in the page's language),
+//! and reading repeated (indexed) fields such as invoice lines from a form without
+//! JavaScript. Messages from the domain crate stay English.
 
 use std::collections::BTreeMap;
 
-/// Messages keyed by field name, rendered next to each field.
+use crate::i18n::Tr;
+
+/// Messages keyed by field name, rendered next to each field. `default()` writes
+/// English (the JSON API); `new(t)` the language of a page.
 #[derive(Debug, Default, Clone)]
-pub struct FieldErrors(Vec<(String, String)>);
+pub struct FieldErrors(Vec<(String, String)>, Tr);
 
 impl FieldErrors {
+    pub fn new(t: &Tr) -> Self {
+        FieldErrors(Vec::new(), t.clone())
+    }
+
     pub fn add(&mut self, field: impl Into<String>, message: impl Into<String>) {
         self.0.push((field.into(), message.into()));
     }
@@ -24,11 +32,13 @@ impl FieldErrors {
         self.0.is_empty()
     }
 
-    /// Runs a check; on error records it under `field` with `label` in front, and
-    /// returns the fallback so the form can be shown again as typed.
+    /// Runs a check; on error records it under `field` with `label` (already in the
+    /// page's language) in front, and returns the fallback so the form can be shown
+    /// again as typed.
     pub fn check<T>(&mut self, field: &str, label: &str, result: Result<T, String>, fallback: T) -> T {
         result.unwrap_or_else(|message| {
-            self.add(field, format!("{label} {message}"));
+            let text = labelled(&self.1, label, &message);
+            self.add(field, text);
             fallback
         })
     }
@@ -38,33 +48,28 @@ impl FieldErrors {
     }
 }
 
+/// A field's name and what is wrong with it, as one message ("Name is required").
+pub fn labelled(t: &Tr, label: &str, message: &str) -> String {
+    t.t2("field-error", "label", label, "message", message)
+}
+
 /// Required text of at most `max` characters.
-pub fn required(value: &str, max: usize) -> Result<String, String> {
+pub fn required(t: &Tr, value: &str, max: usize) -> Result<String, String> {
     let trimmed = value.trim();
-    if trimmed.is_empty() {
-        Err("is required".into())
-    } else if trimmed.chars().count() > max {
-        Err(format!("can have at most {max} characters"))
-    } else {
-        Ok(trimmed.to_owned())
-    }
+    if trimmed.is_empty() { Err(t.t("form-required")) } else { optional(t, value, max) }
 }
 
 /// Optional text of at most `max` characters.
-pub fn optional(value: &str, max: usize) -> Result<String, String> {
+pub fn optional(t: &Tr, value: &str, max: usize) -> Result<String, String> {
     let trimmed = value.trim();
-    if trimmed.chars().count() > max {
-        Err(format!("can have at most {max} characters"))
-    } else {
-        Ok(trimmed.to_owned())
-    }
+    if trimmed.chars().count() > max { Err(t.t1("form-max-chars", "max", max)) } else { Ok(trimmed.to_owned()) }
 }
 
 /// A language we write documents in: `en` or `is`.
-pub fn language(value: &str) -> Result<String, String> {
+pub fn language(t: &Tr, value: &str) -> Result<String, String> {
     match value.trim() {
         v @ ("en" | "is") => Ok(v.to_owned()),
-        _ => Err("must be English or Icelandic".into()),
+        _ => Err(t.t("form-language")),
     }
 }
 

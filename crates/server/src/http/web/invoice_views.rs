@@ -1,12 +1,16 @@
 //! What invoice pages show: amounts formatted in their currency, the status a person
-//! understands (paid, overdue, ...), and the rows of the draft editor.
+//! understands (paid, overdue, ...), and the rows of the draft editor. Statuses and
+//! names are catalogue keys, translated by the page.
 
 use std::collections::BTreeMap;
 
-use fastfaktura_domain::{Currency, Decimal, Money, Totals};
+use fastfaktura_domain::{Currency, Decimal, Money, Totals, VatCategory};
 use time::Date;
 
-use crate::db::invoices::{Line, ListedInvoice};
+use crate::{
+    db::invoices::{Line, ListedInvoice},
+    i18n::{Tr, key},
+};
 
 pub fn money(amount: Decimal, currency: &str) -> String {
     match Currency::parse(currency) {
@@ -15,7 +19,44 @@ pub fn money(amount: Decimal, currency: &str) -> String {
     }
 }
 
-/// The status shown for a document, derived from what is stored.
+/// The catalogue key of a VAT category's name.
+pub fn vat_category_key(category: VatCategory) -> &'static str {
+    match category {
+        VatCategory::Standard => key("vat-standard"),
+        VatCategory::Zero => key("vat-zero"),
+        VatCategory::Exempt => key("vat-exempt"),
+        VatCategory::ReverseCharge => key("vat-reverse-charge"),
+        VatCategory::IntraCommunity => key("vat-intra-community"),
+        VatCategory::Export => key("vat-export"),
+        VatCategory::OutsideScope => key("vat-outside-scope"),
+    }
+}
+
+/// The VAT categories for a select: (code, catalogue key of the name).
+pub fn vat_categories() -> Vec<(&'static str, &'static str)> {
+    VatCategory::ALL.iter().map(|c| (c.code(), vat_category_key(*c))).collect()
+}
+
+/// The catalogue key of a payment method.
+pub fn payment_method_key(method: &str) -> &'static str {
+    match method {
+        "bank_transfer" => key("method-bank-transfer"),
+        "cash" => key("method-cash"),
+        "card" => key("method-card"),
+        _ => key("method-other"),
+    }
+}
+
+/// The catalogue key of what a document is called on its pages.
+pub fn document_name(kind: &str) -> &'static str {
+    match kind {
+        "credit_note" => key("doc-credit-note"),
+        "quote" => key("doc-quote"),
+        _ => key("doc-invoice"),
+    }
+}
+
+/// The status shown for a document (a catalogue key), derived from what is stored.
 pub fn status_label(
     kind: &str,
     status: &str,
@@ -26,21 +67,23 @@ pub fn status_label(
     today: Date,
 ) -> &'static str {
     match (kind, status) {
-        (_, "draft") => "Draft",
-        ("credit_note", _) => "Credit note",
-        ("quote", _) => "Quote",
-        _ if voided => "Credited",
-        _ if open <= Decimal::ZERO => "Paid",
-        _ if due_date.is_some_and(|d| d < today) => "Overdue",
-        _ if paid > Decimal::ZERO => "Partially paid",
-        _ => "Issued",
+        (_, "draft") => key("status-draft"),
+        ("credit_note", _) => key("status-credit-note"),
+        ("quote", _) => key("status-quote"),
+        _ if voided => key("status-credited"),
+        _ if open <= Decimal::ZERO => key("status-paid"),
+        _ if due_date.is_some_and(|d| d < today) => key("status-overdue"),
+        _ if paid > Decimal::ZERO => key("status-partially-paid"),
+        _ => key("status-issued"),
     }
 }
 
 pub struct ListRow {
     pub id: String,
-    pub number: String,
-    pub kind: &'static str,
+    /// None for a draft.
+    pub number: Option<String>,
+    /// invoice, credit_note or quote.
+    pub kind: String,
     pub customer: String,
     pub issue_date: String,
     pub due_date: String,
@@ -55,12 +98,8 @@ impl ListRow {
         let open = payable - i.paid - i.credited;
         ListRow {
             id: i.id.to_string(),
-            number: i.number.clone().unwrap_or_else(|| "(draft)".into()),
-            kind: match i.kind.as_str() {
-                "credit_note" => "Credit note",
-                "quote" => "Quote",
-                _ => "Invoice",
-            },
+            number: i.number.clone(),
+            kind: i.kind.clone(),
             customer: i.customer_name.clone(),
             issue_date: i.issue_date.map(|d| d.to_string()).unwrap_or_default(),
             due_date: i.due_date.map(|d| d.to_string()).unwrap_or_default(),
@@ -146,7 +185,7 @@ pub struct TotalsView {
 }
 
 impl TotalsView {
-    pub fn new(t: &Totals) -> Self {
+    pub fn new(tr: &Tr, t: &Totals) -> Self {
         let code = t.currency.code();
         TotalsView {
             line_total: money(t.line_total, code),
@@ -157,8 +196,8 @@ impl TotalsView {
                 .iter()
                 .map(|b| VatRow {
                     label: match &b.exemption_reason {
-                        Some(reason) => format!("{} {}% ({reason})", b.category.name(), b.rate),
-                        None => format!("VAT {}%", b.rate),
+                        Some(reason) => format!("{} {}% ({reason})", tr.t(vat_category_key(b.category)), b.rate),
+                        None => tr.t1("totals-vat-rate", "rate", b.rate.to_string()),
                     },
                     taxable: money(b.taxable, code),
                     vat: money(b.vat, code),
@@ -180,21 +219,15 @@ mod tests {
     fn statuses_follow_payments_credits_and_dates() {
         let today = date!(2026 - 11 - 24);
         let d = Decimal::from;
-        assert_eq!(status_label("invoice", "draft", false, d(0), d(0), None, today), "Draft");
-        assert_eq!(
-            status_label("invoice", "issued", false, d(100), d(0), Some(date!(2026 - 12 - 01)), today),
-            "Issued"
-        );
-        assert_eq!(
-            status_label("invoice", "issued", false, d(100), d(0), Some(date!(2026 - 11 - 23)), today),
-            "Overdue"
-        );
-        assert_eq!(
-            status_label("invoice", "issued", false, d(50), d(50), Some(date!(2026 - 12 - 01)), today),
-            "Partially paid"
-        );
-        assert_eq!(status_label("invoice", "issued", false, d(0), d(100), Some(date!(2026 - 11 - 01)), today), "Paid");
-        assert_eq!(status_label("invoice", "issued", true, d(100), d(0), None, today), "Credited");
-        assert_eq!(status_label("credit_note", "issued", false, d(0), d(0), None, today), "Credit note");
+        let status = |kind, status, voided, open, paid, due| {
+            Tr::default().t(status_label(kind, status, voided, d(open), d(paid), due, today))
+        };
+        assert_eq!(status("invoice", "draft", false, 0, 0, None), "Draft");
+        assert_eq!(status("invoice", "issued", false, 100, 0, Some(date!(2026 - 12 - 01))), "Issued");
+        assert_eq!(status("invoice", "issued", false, 100, 0, Some(date!(2026 - 11 - 23))), "Overdue");
+        assert_eq!(status("invoice", "issued", false, 50, 50, Some(date!(2026 - 12 - 01))), "Partially paid");
+        assert_eq!(status("invoice", "issued", false, 0, 100, Some(date!(2026 - 11 - 01))), "Paid");
+        assert_eq!(status("invoice", "issued", true, 100, 0, None), "Credited");
+        assert_eq!(status("credit_note", "issued", false, 0, 0, None), "Credit note");
     }
 }

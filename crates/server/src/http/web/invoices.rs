@@ -19,7 +19,9 @@ use uuid::Uuid;
 use super::{
     customers::PAGE_SIZE,
     forms::{FieldErrors, field, indexed_rows},
-    invoice_views::{EditorLine, ListRow, TotalsView, money, status_label},
+    invoice_views::{
+        EditorLine, ListRow, TotalsView, document_name, money, payment_method_key, status_label, vat_categories,
+    },
     pages::{InvoiceEditPage, InvoiceViewPage, InvoicesPage, NewInvoicePage, PaymentRow},
 };
 use crate::{
@@ -29,6 +31,7 @@ use crate::{
         invoices::{DraftHeader, Invoice, Line, NewDraft, Payment, SaveRefused},
     },
     http::{IdPath, error::AppError},
+    i18n::{Text, Tr, key},
     invoicing::{self, InvoicingError},
     state::AppState,
 };
@@ -53,8 +56,8 @@ impl From<InvoicingError> for AppError {
     fn from(e: InvoicingError) -> Self {
         match e {
             InvoicingError::NotFound => AppError::NotFound,
-            InvoicingError::Invalid(m) => AppError::BadRequest(m),
-            InvoicingError::Conflict(m) => AppError::Conflict(m),
+            InvoicingError::Invalid(m) => AppError::BadRequest(m.into()),
+            InvoicingError::Conflict(m) => AppError::Conflict(m.into()),
             InvoicingError::Database(e) => e.into(),
         }
     }
@@ -71,6 +74,7 @@ struct InvoiceListQuery {
 async fn list(
     State(state): State<AppState>,
     session: CurrentSession,
+    t: Tr,
     query: Result<Query<InvoiceListQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Response, AppError> {
     let Query(query) = query?;
@@ -84,12 +88,12 @@ async fn list(
     let has_next = rows.len() as i64 > PAGE_SIZE;
     rows.truncate(PAGE_SIZE as usize);
     let invoices = rows.iter().map(|r| ListRow::from_listed(r, today)).collect();
-    Ok(InvoicesPage { invoices, q: query.q.clone(), status: filter.as_str(), page, has_next }.into_response())
+    Ok(InvoicesPage { t, invoices, q: query.q.clone(), status: filter.as_str(), page, has_next }.into_response())
 }
 
-async fn new_form(State(state): State<AppState>, session: CurrentSession) -> Result<Response, AppError> {
+async fn new_form(State(state): State<AppState>, session: CurrentSession, t: Tr) -> Result<Response, AppError> {
     let customers = db::customers::list(&state.db, session.business_id, "", 500, 0).await?;
-    Ok(NewInvoicePage { customers, error: None }.into_response())
+    Ok(NewInvoicePage { t, customers, error: None }.into_response())
 }
 
 #[derive(Deserialize, Default)]
@@ -104,6 +108,7 @@ struct NewInvoiceForm {
 async fn create(
     State(state): State<AppState>,
     session: CurrentSession,
+    t: Tr,
     form: Result<Form<NewInvoiceForm>, FormRejection>,
 ) -> Result<Response, AppError> {
     let Form(form) = form?;
@@ -113,7 +118,8 @@ async fn create(
     };
     let Some(customer) = customer.filter(|c| !c.archived) else {
         let customers = db::customers::list(&state.db, session.business_id, "", 500, 0).await?;
-        let page = NewInvoicePage { customers, error: Some("Customer: please choose who the invoice is for.".into()) };
+        let error = Some(t.t("invoice-choose-customer"));
+        let page = NewInvoicePage { t, customers, error };
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
     };
     let price_entry = if form.price_entry == "gross" { "gross" } else { "net" };
@@ -138,21 +144,22 @@ async fn create(
 async fn show(
     State(state): State<AppState>,
     session: CurrentSession,
+    t: Tr,
     IdPath(id): IdPath,
 ) -> Result<Response, AppError> {
     let invoice = db::invoices::find(&state.db, session.business_id, id).await?.ok_or(AppError::NotFound)?;
     let lines = db::invoices::lines(&state.db, session.business_id, id).await?;
     if invoice.status == "draft" {
         let editor_lines = lines.iter().map(EditorLine::from_stored).collect();
-        return Ok(editor_page(&state, session.business_id, &invoice, editor_lines, FieldErrors::default())
-            .await?
-            .into_response());
+        let errors = FieldErrors::new(&t);
+        return Ok(editor_page(&state, &t, session.business_id, &invoice, editor_lines, errors).await?.into_response());
     }
-    Ok(view_page(&state, session.business_id, invoice, &lines, None).await?.into_response())
+    Ok(view_page(&state, &t, session.business_id, invoice, &lines, None).await?.into_response())
 }
 
 async fn editor_page(
     state: &AppState,
+    t: &Tr,
     business_id: Uuid,
     invoice: &Invoice,
     mut lines: Vec<EditorLine>,
@@ -161,23 +168,24 @@ async fn editor_page(
     let customers = db::customers::list(&state.db, business_id, "", 500, 0).await?;
     let products = db::products::list(&state.db, business_id, "", 500, 0).await?;
     // Totals of what is stored (or of what was typed, when it parses).
-    let parsed = parse_lines(&lines, invoice.kind == "credit_note").ok();
+    let parsed = parse_lines(t, &lines, invoice.kind == "credit_note").ok();
     let totals = parsed
         .as_ref()
         .and_then(|stored| invoicing::totals(invoice, stored).ok())
-        .inspect(|t| {
-            for (line, net) in lines.iter_mut().zip(&t.line_nets) {
+        .inspect(|totals| {
+            for (line, net) in lines.iter_mut().zip(&totals.line_nets) {
                 line.net = money(*net, &invoice.currency);
             }
         })
-        .map(|t| TotalsView::new(&t));
+        .map(|totals| TotalsView::new(t, &totals));
     lines.extend(
         std::iter::repeat_with(|| EditorLine { vat_category: "S".into(), ..EditorLine::default() }).take(BLANK_ROWS),
     );
     Ok(InvoiceEditPage {
+        t: t.clone(),
         id: invoice.id.to_string(),
         is_credit_note: invoice.kind == "credit_note",
-        document_name: document_name(&invoice.kind),
+        kind: invoice.kind.clone(),
         version: invoice.version,
         customer_id: invoice.customer_id.to_string(),
         customers,
@@ -191,72 +199,72 @@ async fn editor_page(
         note: invoice.note.clone(),
         lines,
         totals,
-        vat_categories: VatCategory::ALL.iter().map(|c| (c.code(), c.name())).collect(),
+        vat_categories: vat_categories(),
         errors,
         products,
     })
 }
 
 /// Parses typed lines into stored ones, with errors keyed `lines[i][field]`.
-pub(crate) fn parse_lines(lines: &[EditorLine], credit_note: bool) -> Result<Vec<Line>, FieldErrors> {
-    let mut errors = FieldErrors::default();
+pub(crate) fn parse_lines(t: &Tr, lines: &[EditorLine], credit_note: bool) -> Result<Vec<Line>, FieldErrors> {
+    let mut errors = FieldErrors::new(t);
     let mut parsed = Vec::new();
     for (i, l) in lines.iter().enumerate().filter(|(_, l)| !l.is_blank()) {
-        let key = |f: &str| format!("lines[{i}][{f}]");
-        let n = i + 1;
+        let input = |f: &str| format!("lines[{i}][{f}]");
+        let label = |field: &str| t.t2("line-field", "n", i + 1, "field", t.t(field));
         let description = errors.check(
-            &key("description"),
-            &format!("Line {n}: description"),
-            super::forms::required(&l.description, 500),
+            &input("description"),
+            &label(key("line-description")),
+            super::forms::required(t, &l.description, 500),
             String::new(),
         );
         let quantity = errors.check(
-            &key("quantity"),
-            &format!("Line {n}: quantity"),
+            &input("quantity"),
+            &label(key("line-quantity")),
             parse_decimal(&l.quantity, QUANTITY_DECIMALS).map_err(|e| e.to_string()).and_then(|q| {
                 if q.is_sign_negative() && !q.is_zero() && !credit_note {
-                    Err("must not be negative on an invoice (correct an issued invoice with a credit note)".into())
+                    Err(t.t("line-not-negative-on-invoice"))
                 } else {
                     Ok(q)
                 }
             }),
             Decimal::ZERO,
         );
-        let unit =
-            errors.check(&key("unit"), &format!("Line {n}: unit"), super::forms::optional(&l.unit, 20), String::new());
+        let unit = errors.check(
+            &input("unit"),
+            &label(key("line-unit")),
+            super::forms::optional(t, &l.unit, 20),
+            String::new(),
+        );
         let unit_price = errors.check(
-            &key("unit_price"),
-            &format!("Line {n}: unit price"),
-            parse_decimal(&l.unit_price, 4).map_err(|e| e.to_string()).and_then(|p| {
-                if p.is_sign_negative() && !p.is_zero() { Err("must not be negative".into()) } else { Ok(p) }
-            }),
+            &input("unit_price"),
+            &label(key("line-unit-price")),
+            parse_decimal(&l.unit_price, 4)
+                .map_err(|e| e.to_string())
+                .and_then(|p| if p.is_sign_negative() && !p.is_zero() { Err(t.t("form-not-negative")) } else { Ok(p) }),
             Decimal::ZERO,
         );
         let discount_percent = errors.check(
-            &key("discount_percent"),
-            &format!("Line {n}: discount"),
+            &input("discount_percent"),
+            &label(key("line-discount")),
             if l.discount_percent.trim().is_empty() {
                 Ok(Decimal::ZERO)
             } else {
                 parse_decimal(&l.discount_percent, 2).map_err(|e| e.to_string()).and_then(|d| {
-                    if d < Decimal::ZERO || d > Decimal::ONE_HUNDRED {
-                        Err("must be from 0 to 100 %".into())
-                    } else {
-                        Ok(d)
-                    }
+                    if d < Decimal::ZERO || d > Decimal::ONE_HUNDRED { Err(t.t("form-percent-range")) } else { Ok(d) }
                 })
             },
             Decimal::ZERO,
         );
         let category = errors.check(
-            &key("vat_category"),
-            &format!("Line {n}: VAT category"),
+            &input("vat_category"),
+            &label(key("line-vat-category")),
             VatCategory::parse(&l.vat_category).map_err(|e| e.to_string()),
             VatCategory::Standard,
         );
         let rate = errors.check(
-            &key("vat_rate"),
-            &format!("Line {n}: VAT rate"),
+            &input("vat_rate"),
+            &label(key("line-vat-rate")),
             if l.vat_rate.trim().is_empty() {
                 Ok(Decimal::ZERO)
             } else {
@@ -266,9 +274,9 @@ pub(crate) fn parse_lines(lines: &[EditorLine], credit_note: bool) -> Result<Vec
             Decimal::ZERO,
         );
         let exemption_reason = errors.check(
-            &key("exemption_reason"),
-            &format!("Line {n}: exemption reason"),
-            super::forms::optional(&l.exemption_reason, 200),
+            &input("exemption_reason"),
+            &label(key("line-exemption-reason")),
+            super::forms::optional(t, &l.exemption_reason, 200),
             String::new(),
         );
         parsed.push(Line {
@@ -288,6 +296,7 @@ pub(crate) fn parse_lines(lines: &[EditorLine], credit_note: bool) -> Result<Vec
 async fn save(
     State(state): State<AppState>,
     session: CurrentSession,
+    t: Tr,
     IdPath(id): IdPath,
     form: Result<Form<Vec<(String, String)>>, FormRejection>,
 ) -> Result<Response, AppError> {
@@ -295,7 +304,7 @@ async fn save(
     let business_id = session.business_id;
     let invoice = db::invoices::find(&state.db, business_id, id).await?.ok_or(AppError::NotFound)?;
     if invoice.status != "draft" {
-        return Err(AppError::Conflict("Issued invoices cannot change; create a credit note to correct one.".into()));
+        return Err(AppError::Conflict(Text::key("error-issued-immutable")));
     }
     let action = field(&pairs, "action");
     if action == "delete" {
@@ -317,18 +326,18 @@ async fn save(
             ..EditorLine::default()
         });
     }
-    let mut errors = FieldErrors::default();
+    let mut errors = FieldErrors::new(&t);
     let version: i32 = field(&pairs, "version").parse().unwrap_or(-1);
     let customer_id = match field(&pairs, "customer_id").parse::<Uuid>() {
         Ok(cid) => db::customers::find(&state.db, business_id, cid).await?.map(|c| c.id),
         Err(_) => None,
     };
     if customer_id.is_none() {
-        errors.add("customer_id", "Customer: please choose who the invoice is for.");
+        errors.add("customer_id", t.t("invoice-choose-customer"));
     }
     let currency = errors.check(
         "currency",
-        "Currency",
+        &t.t("label-currency"),
         super::forms::currency_code(field(&pairs, "currency")),
         invoice.currency.clone(),
     );
@@ -336,21 +345,22 @@ async fn save(
     let discount_raw = field(&pairs, "discount_percent");
     let discount_percent = errors.check(
         "discount_percent",
-        "Invoice discount",
+        &t.t("label-invoice-discount"),
         if discount_raw.trim().is_empty() {
             Ok(Decimal::ZERO)
         } else {
             parse_decimal(discount_raw, 2).map_err(|e| e.to_string()).and_then(|d| {
-                if d < Decimal::ZERO || d > Decimal::ONE_HUNDRED {
-                    Err("must be from 0 to 100 %".into())
-                } else {
-                    Ok(d)
-                }
+                if d < Decimal::ZERO || d > Decimal::ONE_HUNDRED { Err(t.t("form-percent-range")) } else { Ok(d) }
             })
         },
         Decimal::ZERO,
     );
-    let note = errors.check("note", "Note", super::forms::optional(field(&pairs, "note"), 2000), String::new());
+    let note = errors.check(
+        "note",
+        &t.t("label-note"),
+        super::forms::optional(&t, field(&pairs, "note"), 2000),
+        String::new(),
+    );
     let mut candidate = Invoice {
         currency: currency.clone(),
         price_entry: price_entry.into(),
@@ -361,7 +371,7 @@ async fn save(
     if let Some(cid) = customer_id {
         candidate.customer_id = cid;
     }
-    let lines = match parse_lines(&typed, invoice.kind == "credit_note") {
+    let lines = match parse_lines(&t, &typed, invoice.kind == "credit_note") {
         Ok(lines) => {
             if let Err(e) = invoicing::totals(&candidate, &lines) {
                 errors.add("lines", e.to_string());
@@ -374,7 +384,7 @@ async fn save(
         }
     };
     if !errors.is_empty() {
-        let page = editor_page(&state, business_id, &candidate, typed, errors).await?;
+        let page = editor_page(&state, &t, business_id, &candidate, typed, errors).await?;
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
     }
     let mut tx = state.db.begin().await?;
@@ -388,25 +398,17 @@ async fn save(
     match db::invoices::save_draft(&mut tx, business_id, id, version, header, &lines, state.clock.now()).await? {
         Ok(_) => tx.commit().await?,
         Err(SaveRefused::NotFound) => return Err(AppError::NotFound),
-        Err(SaveRefused::Issued) => {
-            return Err(AppError::Conflict(
-                "Issued invoices cannot change; create a credit note to correct one.".into(),
-            ));
-        }
-        Err(SaveRefused::Conflict) => {
-            return Err(AppError::Conflict(
-                "Someone else saved this draft after you opened it, so your changes were not saved. Open the invoice again to see the latest version, then make your changes once more.".into(),
-            ));
-        }
+        Err(SaveRefused::Issued) => return Err(AppError::Conflict(Text::key("error-issued-immutable"))),
+        Err(SaveRefused::Conflict) => return Err(AppError::Conflict(Text::key("error-draft-conflict"))),
     }
     if action == "issue" {
         match invoicing::issue(&state, business_id, id).await {
             Ok(_) => {}
             Err(InvoicingError::Invalid(message)) => {
                 let saved = db::invoices::find(&state.db, business_id, id).await?.ok_or(AppError::NotFound)?;
-                let mut errors = FieldErrors::default();
+                let mut errors = FieldErrors::new(&t);
                 errors.add("lines", message);
-                let page = editor_page(&state, business_id, &saved, typed, errors).await?;
+                let page = editor_page(&state, &t, business_id, &saved, typed, errors).await?;
                 return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
             }
             Err(e) => return Err(e.into()),
@@ -417,6 +419,7 @@ async fn save(
 
 async fn view_page(
     state: &AppState,
+    t: &Tr,
     business_id: Uuid,
     invoice: Invoice,
     lines: &[Line],
@@ -437,8 +440,10 @@ async fn view_page(
     };
     let is_invoice = invoice.kind == "invoice";
     Ok(InvoiceViewPage {
+        t: t.clone(),
         id: invoice.id.to_string(),
         title: document_name(&invoice.kind),
+        is_invoice,
         can_convert: invoice.kind == "quote",
         converted_to: if invoice.kind == "quote" {
             db::invoices::converted_from(&state.db, business_id, invoice.id).await?.map(|id| id.to_string())
@@ -456,13 +461,13 @@ async fn view_page(
             .zip(&totals.line_nets)
             .map(|(l, net)| EditorLine { net: money(*net, &invoice.currency), ..EditorLine::from_stored(l) })
             .collect(),
-        totals: TotalsView::new(&totals),
+        totals: TotalsView::new(t, &totals),
         payments: payments
             .iter()
             .map(|p| PaymentRow {
                 paid_on: p.paid_on.to_string(),
                 amount: money(p.amount, &invoice.currency),
-                method: p.method.replace('_', " "),
+                method: payment_method_key(&p.method),
                 reference: p.reference.clone(),
             })
             .collect(),
@@ -484,39 +489,45 @@ struct PaymentForm {
     reference: String,
 }
 
-fn parse_date(input: &str) -> Result<Date, String> {
-    Date::parse(input.trim(), &Iso8601::DATE).map_err(|_| "must be a real date written as YYYY-MM-DD".to_owned())
+fn parse_date(t: &Tr, input: &str) -> Result<Date, String> {
+    Date::parse(input.trim(), &Iso8601::DATE).map_err(|_| t.t("form-date"))
 }
 
 async fn add_payment(
     State(state): State<AppState>,
     session: CurrentSession,
+    t: Tr,
     IdPath(id): IdPath,
     form: Result<Form<PaymentForm>, FormRejection>,
 ) -> Result<Response, AppError> {
     let Form(form) = form?;
     let business_id = session.business_id;
     let invoice = db::invoices::find(&state.db, business_id, id).await?.ok_or(AppError::NotFound)?;
-    let currency = Currency::parse(&invoice.currency).map_err(|e| AppError::BadRequest(e.to_string()))?;
-    let mut errors = FieldErrors::default();
-    let paid_on = errors.check("paid_on", "Date", parse_date(&form.paid_on), state.clock.now().date());
+    let currency = Currency::parse(&invoice.currency).map_err(|e| AppError::BadRequest(e.to_string().into()))?;
+    let mut errors = FieldErrors::new(&t);
+    let paid_on = errors.check("paid_on", &t.t("label-date"), parse_date(&t, &form.paid_on), state.clock.now().date());
     let amount = errors.check(
         "amount",
-        "Amount",
+        &t.t("label-amount"),
         parse_decimal(&form.amount, currency.minor_units())
             .map_err(|e| e.to_string())
-            .and_then(|a| if a > Decimal::ZERO { Ok(a) } else { Err("must be more than zero".into()) }),
+            .and_then(|a| if a > Decimal::ZERO { Ok(a) } else { Err(t.t("payment-amount-positive")) }),
         Decimal::ZERO,
     );
     let method = errors.check(
         "method",
-        "Method",
+        &t.t("label-method"),
         matches!(form.method.as_str(), "bank_transfer" | "cash" | "card" | "other")
             .then(|| form.method.clone())
-            .ok_or_else(|| "must be bank transfer, cash, card or other".to_owned()),
+            .ok_or_else(|| t.t("payment-method-error")),
         String::new(),
     );
-    let reference = errors.check("reference", "Reference", super::forms::optional(&form.reference, 200), String::new());
+    let reference = errors.check(
+        "reference",
+        &t.t("label-reference"),
+        super::forms::optional(&t, &form.reference, 200),
+        String::new(),
+    );
     let result = if errors.is_empty() {
         invoicing::record_payment(&state, business_id, id, Payment { paid_on, amount, method, reference }).await
     } else {
@@ -526,7 +537,7 @@ async fn add_payment(
         Ok(()) => Ok(Redirect::to(&format!("/invoices/{id}")).into_response()),
         Err(InvoicingError::Invalid(message)) => {
             let lines = db::invoices::lines(&state.db, business_id, id).await?;
-            let page = view_page(&state, business_id, invoice, &lines, Some(message)).await?;
+            let page = view_page(&state, &t, business_id, invoice, &lines, Some(message)).await?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
         }
         Err(e) => Err(e.into()),
@@ -540,15 +551,6 @@ async fn credit_note(
 ) -> Result<Response, AppError> {
     let draft = invoicing::start_credit_note(&state, session.business_id, id).await?;
     Ok(Redirect::to(&format!("/invoices/{draft}")).into_response())
-}
-
-/// What a document is called on its pages.
-fn document_name(kind: &str) -> &'static str {
-    match kind {
-        "credit_note" => "Credit note",
-        "quote" => "Quote",
-        _ => "Invoice",
-    }
 }
 
 async fn convert_quote(
@@ -579,9 +581,9 @@ async fn start_recurring(
     Ok(Redirect::to("/invoices/recurring").into_response())
 }
 
-async fn recurring_list(State(state): State<AppState>, session: CurrentSession) -> Result<Response, AppError> {
+async fn recurring_list(State(state): State<AppState>, session: CurrentSession, t: Tr) -> Result<Response, AppError> {
     let templates = db::recurring::list_active(&state.db, session.business_id).await?;
-    Ok(super::pages::RecurringPage { templates }.into_response())
+    Ok(super::pages::RecurringPage { t, templates }.into_response())
 }
 
 async fn stop_recurring(

@@ -12,7 +12,7 @@ use axum::{
     routing::{get, post},
 };
 use axum_extra::extract::cookie::CookieJar;
-use fastfaktura_domain::EmailAddress;
+use fastfaktura_domain::{EmailAddress, OtpCodeError};
 use serde::Deserialize;
 
 use super::pages::{CodePage, LoginPage, StartAgainPage};
@@ -27,6 +27,7 @@ use crate::{
         error::{AppError, describe_wait, retry_after_header},
         user_agent,
     },
+    i18n::Tr,
     state::AppState,
 };
 
@@ -38,11 +39,11 @@ pub fn router() -> Router<AppState> {
         .route("/logout/everywhere", post(logout_everywhere))
 }
 
-async fn login_form(session: Option<CurrentSession>) -> Response {
+async fn login_form(session: Option<CurrentSession>, t: Tr) -> Response {
     if session.is_some() {
         return Redirect::to("/").into_response();
     }
-    LoginPage { email: String::new(), error: None }.into_response()
+    LoginPage { t, email: String::new(), error: None }.into_response()
 }
 
 #[derive(Deserialize)]
@@ -55,6 +56,7 @@ async fn request_code(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,
     jar: CookieJar,
+    t: Tr,
     form: Result<Form<EmailForm>, FormRejection>,
 ) -> Result<Response, AppError> {
     let Form(form) = form?;
@@ -62,34 +64,36 @@ async fn request_code(
         Ok(email) => email,
         Err(e) => {
             let typed: String = form.email.chars().take(254).collect();
-            return Ok((StatusCode::UNPROCESSABLE_ENTITY, LoginPage { email: typed, error: Some(e.to_string()) })
+            return Ok((StatusCode::UNPROCESSABLE_ENTITY, LoginPage { t, email: typed, error: Some(e.to_string()) })
                 .into_response());
         }
     };
-    let token = otp::request_login_code(&state, &email, &ip).await?;
+    let token = otp::request_login_code(&state, &email, &ip, t.lang()).await?;
     // A little longer than the code lives, so an expired code still shows "expired".
     let cookie = make_cookie(&state, CookieKind::Challenge, token, Some(CODE_VALIDITY + time::Duration::minutes(5)));
     Ok((jar.add(cookie), Redirect::to("/login/code")).into_response())
 }
 
-fn start_again(state: &AppState, jar: CookieJar, message: &str) -> Response {
+fn start_again(state: &AppState, jar: CookieJar, t: &Tr, message: String) -> Response {
     (
         StatusCode::BAD_REQUEST,
         jar.add(removal_cookie(state, CookieKind::Challenge)),
-        StartAgainPage { message: message.to_owned() },
+        StartAgainPage { t: t.clone(), message },
     )
         .into_response()
 }
 
-const NO_CHALLENGE: &str = "This sign-in has expired or was started in another browser. Please enter your email address again to get a new code.";
+fn no_challenge(state: &AppState, jar: CookieJar, t: &Tr) -> Response {
+    start_again(state, jar, t, t.t("login-no-challenge"))
+}
 
-async fn code_form(State(state): State<AppState>, jar: CookieJar) -> Result<Response, AppError> {
+async fn code_form(State(state): State<AppState>, jar: CookieJar, t: Tr) -> Result<Response, AppError> {
     let Some(token) = read_cookie(&state, &jar, CookieKind::Challenge) else {
-        return Ok(start_again(&state, jar, NO_CHALLENGE));
+        return Ok(no_challenge(&state, jar, &t));
     };
     match db::otp::open_challenge_email(&state.db, &crypto::token_hash(&token), state.clock.now()).await? {
-        Some(email) => Ok(CodePage { email, error: None }.into_response()),
-        None => Ok(start_again(&state, jar, NO_CHALLENGE)),
+        Some(email) => Ok(CodePage { t, email, error: None }.into_response()),
+        None => Ok(no_challenge(&state, jar, &t)),
     }
 }
 
@@ -104,11 +108,12 @@ async fn submit_code(
     ClientIp(ip): ClientIp,
     headers: HeaderMap,
     jar: CookieJar,
+    t: Tr,
     form: Result<Form<CodeForm>, FormRejection>,
 ) -> Result<Response, AppError> {
     let Form(form) = form?;
     let Some(token) = read_cookie(&state, &jar, CookieKind::Challenge) else {
-        return Ok(start_again(&state, jar, NO_CHALLENGE));
+        return Ok(no_challenge(&state, jar, &t));
     };
     let verified = otp::verify_login_code(&state, &token, &form.code, &ip, &user_agent(&headers)).await?;
     let rejection = match verified {
@@ -126,63 +131,56 @@ async fn submit_code(
     let email = db::otp::open_challenge_email(&state.db, &crypto::token_hash(&token), state.clock.now())
         .await?
         .unwrap_or_default();
-    let again = |status: StatusCode, message: String| {
-        (status, CodePage { email: email.clone(), error: Some(message) }).into_response()
+    let again = |status: StatusCode, problem: String, attempts_left: i32| {
+        let left = t.t1("login-attempts-left", "attempts", attempts_left);
+        (status, CodePage { t: t.clone(), email: email.clone(), error: Some(format!("{problem} {left}")) })
+            .into_response()
     };
     Ok(match rejection {
-        Rejection::StartAgain => start_again(&state, jar, NO_CHALLENGE),
-        Rejection::WrongCode { attempts_left } => again(
-            StatusCode::UNAUTHORIZED,
-            format!(
-                "That code is not right, or it has expired. You have {attempts_left} more {} with this code.",
-                tries(attempts_left)
-            ),
-        ),
-        Rejection::Malformed { message, attempts_left } => again(
-            StatusCode::UNAUTHORIZED,
-            format!("{message} You have {attempts_left} more {} with this code.", tries(attempts_left)),
-        ),
+        Rejection::StartAgain => no_challenge(&state, jar, &t),
+        Rejection::WrongCode { attempts_left } => {
+            again(StatusCode::UNAUTHORIZED, t.t("login-wrong-code"), attempts_left)
+        }
+        Rejection::Malformed { error, attempts_left } => {
+            let problem = match error {
+                OtpCodeError::Empty => t.t("login-code-empty"),
+                OtpCodeError::NotSixDigits => t.t("login-code-not-six-digits"),
+            };
+            again(StatusCode::UNAUTHORIZED, problem, attempts_left)
+        }
         // The challenge cookie stays: a sixth try must meet the lock (429), not a
         // fresh start that would hide it.
-        Rejection::Burned => (
-            StatusCode::UNAUTHORIZED,
-            StartAgainPage {
-                message: "That code was wrong five times, so it no longer works. Please request a new code.".into(),
-            },
-        )
-            .into_response(),
+        Rejection::Burned => {
+            (StatusCode::UNAUTHORIZED, StartAgainPage { message: t.t("login-burned"), t }).into_response()
+        }
         Rejection::Locked => start_again_with(
             &state,
             jar,
+            &t,
             StatusCode::TOO_MANY_REQUESTS,
             Some(retry_after_header(time::Duration::SECOND)),
-            "This code was entered wrongly too many times and no longer works, even if it is right. Please request a new code.",
+            t.t("login-locked"),
         ),
         Rejection::Suspended { retry_after } => start_again_with(
             &state,
             jar,
+            &t,
             StatusCode::TOO_MANY_REQUESTS,
             Some(retry_after_header(retry_after)),
-            &format!(
-                "Too many wrong codes were entered for this account, so sign-in with a code is paused. You can try again {}.",
-                describe_wait(retry_after)
-            ),
+            t.t1("login-suspended", "wait", describe_wait(retry_after).render(t.lang())),
         ),
     })
-}
-
-fn tries(n: i32) -> &'static str {
-    if n == 1 { "try" } else { "tries" }
 }
 
 fn start_again_with(
     state: &AppState,
     jar: CookieJar,
+    t: &Tr,
     status: StatusCode,
     retry_after: Option<HeaderValue>,
-    message: &str,
+    message: String,
 ) -> Response {
-    let mut response = start_again(state, jar, message);
+    let mut response = start_again(state, jar, t, message);
     *response.status_mut() = status;
     if let Some(value) = retry_after {
         response.headers_mut().insert(header::RETRY_AFTER, value);

@@ -18,6 +18,7 @@ use crate::{
     auth::session::CurrentSession,
     db,
     http::{IdPath, error::AppError},
+    i18n::Tr,
     integrations::email,
     state::AppState,
 };
@@ -33,10 +34,12 @@ pub fn router() -> Router<AppState> {
 async fn page(
     state: &AppState,
     session: &CurrentSession,
+    t: &Tr,
     error: Option<String>,
     notice: Option<String>,
 ) -> Result<MembersPage, AppError> {
     Ok(MembersPage {
+        t: t.clone(),
         members: db::members::list(&state.db, session.business_id).await?,
         invitations: db::members::open_invitations(&state.db, session.business_id).await?,
         is_owner: session.role == "owner",
@@ -46,8 +49,8 @@ async fn page(
     })
 }
 
-async fn show(State(state): State<AppState>, session: CurrentSession) -> Result<Response, AppError> {
-    Ok(page(&state, &session, None, None).await?.into_response())
+async fn show(State(state): State<AppState>, session: CurrentSession, t: Tr) -> Result<Response, AppError> {
+    Ok(page(&state, &session, &t, None, None).await?.into_response())
 }
 
 #[derive(Deserialize, Default)]
@@ -60,23 +63,24 @@ struct InviteForm {
 async fn invite(
     State(state): State<AppState>,
     session: CurrentSession,
+    t: Tr,
     form: Result<Form<InviteForm>, FormRejection>,
 ) -> Result<Response, AppError> {
     session.require_owner()?;
     let Form(form) = form?;
     let invalid = |message: String| async {
-        let page = page(&state, &session, Some(message), None).await?;
+        let page = page(&state, &session, &t, Some(message), None).await?;
         Ok::<Response, AppError>((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
     };
     let address = match EmailAddress::parse(&form.email) {
         Ok(a) => a,
-        Err(e) => return invalid(format!("Email: {e}")).await,
+        Err(e) => return invalid(format!("{}: {e}", t.t("label-email"))).await,
     };
     if !matches!(form.role.as_str(), "member" | "accountant") {
-        return invalid("Role: choose member or accountant (read-only).".into()).await;
+        return invalid(t.t("members-error-role")).await;
     }
     if db::members::list(&state.db, session.business_id).await?.iter().any(|m| m.email == address.as_str()) {
-        return invalid(format!("{address} is already a member.")).await;
+        return invalid(t.t1("members-already-member", "email", address.as_str())).await;
     }
     let now = state.clock.now();
     let business = db::businesses::profile(&state.db, session.business_id).await?;
@@ -84,7 +88,7 @@ async fn invite(
     let Some(_) =
         db::members::invite(&mut tx, session.business_id, address.as_str(), &form.role, session.user_id, now).await?
     else {
-        return invalid(format!("{address} already has an open invitation.")).await;
+        return invalid(t.t1("members-already-invited", "email", address.as_str())).await;
     };
     let role_text = if form.role == "accountant" { "an accountant (read-only)" } else { "a member" };
     let body = format!(
@@ -105,7 +109,8 @@ async fn invite(
     .await?;
     tx.commit().await?;
     tracing::info!(business_id = %session.business_id, role = %form.role, "member invited");
-    Ok(page(&state, &session, None, Some(format!("Invitation sent to {address}."))).await?.into_response())
+    let notice = t.t1("members-invitation-sent", "email", address.as_str());
+    Ok(page(&state, &session, &t, None, Some(notice)).await?.into_response())
 }
 
 async fn revoke(

@@ -6,6 +6,7 @@ pub mod dashboard;
 pub mod forms;
 pub mod invoice_views;
 pub mod invoices;
+pub mod language;
 pub mod login;
 pub mod members;
 pub mod numbering;
@@ -20,6 +21,7 @@ use crate::state::AppState;
 pub fn router() -> Router<AppState> {
     Router::new()
         .merge(login::router())
+        .merge(language::router())
         .merge(dashboard::router())
         .merge(settings::router())
         .merge(api_tokens::router())

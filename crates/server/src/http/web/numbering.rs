@@ -10,32 +10,43 @@ use axum::{
 use serde::Deserialize;
 
 use super::pages::{NumberingPage, SeriesRow};
-use crate::{auth::session::CurrentSession, db, http::error::AppError, state::AppState};
+use crate::{
+    auth::session::CurrentSession,
+    db,
+    http::error::AppError,
+    i18n::{Tr, key},
+    state::AppState,
+};
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/settings/numbering", get(show).post(save))
 }
 
-async fn page(state: &AppState, session: &CurrentSession, error: Option<String>) -> Result<NumberingPage, AppError> {
+async fn page(
+    state: &AppState,
+    session: &CurrentSession,
+    t: Tr,
+    error: Option<String>,
+) -> Result<NumberingPage, AppError> {
     let year = state.clock.now().year();
     let series = db::numbering::list(&state.db, session.business_id)
         .await?
         .into_iter()
         .map(|s| SeriesRow {
             label: match s.kind.as_str() {
-                "credit_note" => "Credit notes",
-                "quote" => "Quotes",
-                _ => "Invoices",
+                "credit_note" => key("series-credit-note"),
+                "quote" => key("series-quote"),
+                _ => key("series-invoice"),
             },
             next: db::numbering::preview(&s, year),
             series: s,
         })
         .collect();
-    Ok(NumberingPage { series, error })
+    Ok(NumberingPage { t, series, error })
 }
 
-async fn show(State(state): State<AppState>, session: CurrentSession) -> Result<Response, AppError> {
-    Ok(page(&state, &session, None).await?.into_response())
+async fn show(State(state): State<AppState>, session: CurrentSession, t: Tr) -> Result<Response, AppError> {
+    Ok(page(&state, &session, t, None).await?.into_response())
 }
 
 #[derive(Deserialize, Default)]
@@ -50,24 +61,25 @@ struct SeriesForm {
 async fn save(
     State(state): State<AppState>,
     session: CurrentSession,
+    t: Tr,
     form: Result<Form<SeriesForm>, FormRejection>,
 ) -> Result<Response, AppError> {
     session.require_owner()?;
     let Form(form) = form?;
     let prefix = form.prefix.trim();
     let problem = if !matches!(form.kind.as_str(), "invoice" | "credit_note" | "quote") {
-        Some("Series: choose invoices, credit notes or quotes.".to_owned())
+        Some(t.t("numbering-error-series"))
     } else if prefix.chars().count() > 20
         || !prefix.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '/' | '_' | '.'))
     {
-        Some("Prefix: at most 20 letters, digits, and - / _ . characters.".to_owned())
+        Some(t.t("numbering-error-prefix"))
     } else {
         None
     };
     let padding = form.padding.trim().parse::<i32>().ok().filter(|p| (1..=10).contains(p));
-    let problem = problem.or_else(|| padding.is_none().then(|| "Digits: a number from 1 to 10.".to_owned()));
+    let problem = problem.or_else(|| padding.is_none().then(|| t.t("numbering-error-digits")));
     if let Some(message) = problem {
-        return Ok((StatusCode::UNPROCESSABLE_ENTITY, page(&state, &session, Some(message)).await?).into_response());
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, page(&state, &session, t, Some(message)).await?).into_response());
     }
     let year = state.clock.now().year();
     db::numbering::save(

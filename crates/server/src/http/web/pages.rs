@@ -7,9 +7,12 @@ use super::{
     forms::FieldErrors,
     invoice_views::{EditorLine, ListRow, TotalsView},
 };
-use crate::db::{
-    businesses::BusinessProfile,
-    customers::{Customer, CustomerFields},
+use crate::{
+    db::{
+        businesses::BusinessProfile,
+        customers::{Customer, CustomerFields},
+    },
+    i18n::Tr,
 };
 
 /// Figures for one currency on the dashboard.
@@ -23,6 +26,7 @@ pub struct SummaryRow {
 #[derive(Template, WebTemplate)]
 #[template(path = "login.html")]
 pub struct LoginPage {
+    pub t: Tr,
     pub email: String,
     pub error: Option<String>,
 }
@@ -30,6 +34,7 @@ pub struct LoginPage {
 #[derive(Template, WebTemplate)]
 #[template(path = "login_code.html")]
 pub struct CodePage {
+    pub t: Tr,
     pub email: String,
     pub error: Option<String>,
 }
@@ -37,12 +42,14 @@ pub struct CodePage {
 #[derive(Template, WebTemplate)]
 #[template(path = "start_again.html")]
 pub struct StartAgainPage {
+    pub t: Tr,
     pub message: String,
 }
 
 #[derive(Template, WebTemplate)]
 #[template(path = "dashboard.html")]
 pub struct DashboardPage {
+    pub t: Tr,
     pub email: String,
     pub business_name: String,
     pub role: String,
@@ -55,6 +62,7 @@ pub struct DashboardPage {
 #[derive(Template, WebTemplate)]
 #[template(path = "settings.html")]
 pub struct SettingsPage {
+    pub t: Tr,
     pub p: BusinessProfile,
     pub errors: FieldErrors,
     pub saved: bool,
@@ -62,15 +70,16 @@ pub struct SettingsPage {
 }
 
 impl SettingsPage {
-    pub fn new(p: BusinessProfile, errors: FieldErrors, saved: bool) -> Self {
+    pub fn new(t: Tr, p: BusinessProfile, errors: FieldErrors, saved: bool) -> Self {
         let currencies = fastfaktura_domain::Currency::all().map(|(c, name)| (c.code(), name)).collect();
-        Self { p, errors, saved, currencies }
+        Self { t, p, errors, saved, currencies }
     }
 }
 
 #[derive(Template, WebTemplate)]
 #[template(path = "customers.html")]
 pub struct CustomersPage {
+    pub t: Tr,
     pub customers: Vec<Customer>,
     pub q: String,
     pub page: i64,
@@ -80,6 +89,7 @@ pub struct CustomersPage {
 #[derive(Template, WebTemplate)]
 #[template(path = "customer_form.html")]
 pub struct CustomerFormPage {
+    pub t: Tr,
     pub id: Option<uuid::Uuid>,
     pub fields: CustomerFields,
     pub errors: FieldErrors,
@@ -88,6 +98,7 @@ pub struct CustomerFormPage {
 #[derive(Template, WebTemplate)]
 #[template(path = "invoices.html")]
 pub struct InvoicesPage {
+    pub t: Tr,
     pub invoices: Vec<ListRow>,
     pub q: String,
     /// The status filter in force ("" for all).
@@ -99,6 +110,7 @@ pub struct InvoicesPage {
 #[derive(Template, WebTemplate)]
 #[template(path = "invoice_new.html")]
 pub struct NewInvoicePage {
+    pub t: Tr,
     pub customers: Vec<Customer>,
     pub error: Option<String>,
 }
@@ -106,10 +118,11 @@ pub struct NewInvoicePage {
 #[derive(Template, WebTemplate)]
 #[template(path = "invoice_edit.html")]
 pub struct InvoiceEditPage {
+    pub t: Tr,
     pub id: String,
     pub is_credit_note: bool,
-    /// Invoice, Credit note or Quote.
-    pub document_name: &'static str,
+    /// invoice, credit_note or quote.
+    pub kind: String,
     pub version: i32,
     pub customer_id: String,
     pub customers: Vec<Customer>,
@@ -128,15 +141,20 @@ pub struct InvoiceEditPage {
 pub struct PaymentRow {
     pub paid_on: String,
     pub amount: String,
-    pub method: String,
+    /// The catalogue key of the payment method.
+    pub method: &'static str,
     pub reference: String,
 }
 
 #[derive(Template, WebTemplate)]
 #[template(path = "invoice_view.html")]
 pub struct InvoiceViewPage {
+    pub t: Tr,
     pub id: String,
+    /// The catalogue key of the document's name.
     pub title: &'static str,
+    /// Only invoices take payments and repeat.
+    pub is_invoice: bool,
     pub number: String,
     pub status: &'static str,
     pub customer_name: String,
@@ -161,13 +179,15 @@ pub struct InvoiceViewPage {
 #[derive(Template, WebTemplate)]
 #[template(path = "error.html")]
 pub struct ErrorPage {
-    pub title: &'static str,
+    pub t: Tr,
+    pub title: String,
     pub message: String,
 }
 
 #[derive(Template, WebTemplate)]
 #[template(path = "api_tokens.html")]
 pub struct ApiTokensPage {
+    pub t: Tr,
     pub tokens: Vec<crate::db::api_tokens::ApiToken>,
     /// A token just created: shown this once.
     pub new_token: Option<String>,
@@ -177,6 +197,7 @@ pub struct ApiTokensPage {
 #[derive(Template, WebTemplate)]
 #[template(path = "members.html")]
 pub struct MembersPage {
+    pub t: Tr,
     pub members: Vec<crate::db::members::Member>,
     pub invitations: Vec<crate::db::members::Invitation>,
     pub is_owner: bool,
@@ -188,6 +209,7 @@ pub struct MembersPage {
 #[derive(Template, WebTemplate)]
 #[template(path = "products.html")]
 pub struct ProductsPage {
+    pub t: Tr,
     pub products: Vec<crate::db::products::Product>,
     pub q: String,
     pub page: i64,
@@ -197,6 +219,7 @@ pub struct ProductsPage {
 #[derive(Template, WebTemplate)]
 #[template(path = "product_form.html")]
 pub struct ProductFormPage {
+    pub t: Tr,
     pub id: Option<uuid::Uuid>,
     pub form: super::products::ProductForm,
     pub errors: FieldErrors,
@@ -204,19 +227,20 @@ pub struct ProductFormPage {
 }
 
 impl ProductFormPage {
-    pub fn new(id: Option<uuid::Uuid>, form: super::products::ProductForm, errors: FieldErrors) -> Self {
-        let vat_categories = fastfaktura_domain::VatCategory::ALL.iter().map(|c| (c.code(), c.name())).collect();
-        Self { id, form, errors, vat_categories }
+    pub fn new(t: Tr, id: Option<uuid::Uuid>, form: super::products::ProductForm, errors: FieldErrors) -> Self {
+        Self { t, id, form, errors, vat_categories: super::invoice_views::vat_categories() }
     }
 }
 
 #[derive(Template, WebTemplate)]
 #[template(path = "recurring.html")]
 pub struct RecurringPage {
+    pub t: Tr,
     pub templates: Vec<crate::db::recurring::Recurring>,
 }
 
 pub struct SeriesRow {
+    /// The catalogue key of the series' name.
     pub label: &'static str,
     /// How the next number will look.
     pub next: String,
@@ -226,6 +250,7 @@ pub struct SeriesRow {
 #[derive(Template, WebTemplate)]
 #[template(path = "numbering.html")]
 pub struct NumberingPage {
+    pub t: Tr,
     pub series: Vec<SeriesRow>,
     pub error: Option<String>,
 }

@@ -20,6 +20,7 @@ use crate::{
     auth::session::CurrentSession,
     db::{self, products::ProductFields},
     http::{IdPath, error::AppError},
+    i18n::Tr,
     state::AppState,
 };
 
@@ -34,6 +35,7 @@ pub fn router() -> Router<AppState> {
 async fn list(
     State(state): State<AppState>,
     session: CurrentSession,
+    t: Tr,
     query: Result<Query<ListQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Response, AppError> {
     let Query(query) = query?;
@@ -43,7 +45,7 @@ async fn list(
             .await?;
     let has_next = products.len() as i64 > PAGE_SIZE;
     products.truncate(PAGE_SIZE as usize);
-    Ok(ProductsPage { products, q: query.q.clone(), page, has_next }.into_response())
+    Ok(ProductsPage { t, products, q: query.q.clone(), page, has_next }.into_response())
 }
 
 /// A product as typed (all text).
@@ -57,28 +59,28 @@ pub struct ProductForm {
     pub vat_rate: String,
 }
 
-pub(crate) fn validate(form: &ProductForm) -> (ProductFields, FieldErrors) {
-    let mut errors = FieldErrors::default();
+pub(crate) fn validate(t: &Tr, form: &ProductForm) -> (ProductFields, FieldErrors) {
+    let mut errors = FieldErrors::new(t);
     let vat_category = errors.check(
         "vat_category",
-        "VAT category",
+        &t.t("label-vat-category"),
         VatCategory::parse(&form.vat_category).map_err(|e| e.to_string()),
         VatCategory::Standard,
     );
     let fields = ProductFields {
-        name: errors.check("name", "Name", required(&form.name, 200), form.name.clone()),
-        unit: errors.check("unit", "Unit", optional(&form.unit, 20), form.unit.clone()),
+        name: errors.check("name", &t.t("label-name"), required(t, &form.name, 200), form.name.clone()),
+        unit: errors.check("unit", &t.t("label-unit"), optional(t, &form.unit, 20), form.unit.clone()),
         unit_price: errors.check(
             "unit_price",
-            "Price",
+            &t.t("label-price"),
             parse_decimal(&form.unit_price, UNIT_PRICE_DECIMALS)
                 .map_err(|e| e.to_string())
-                .and_then(|p| if p < Decimal::ZERO { Err("must not be negative".into()) } else { Ok(p) }),
+                .and_then(|p| if p < Decimal::ZERO { Err(t.t("form-not-negative")) } else { Ok(p) }),
             Decimal::ZERO,
         ),
         vat_rate: errors.check(
             "vat_rate",
-            "VAT rate",
+            &t.t("label-vat-rate"),
             if form.vat_rate.trim().is_empty() {
                 Ok(Decimal::ZERO)
             } else {
@@ -92,20 +94,23 @@ pub(crate) fn validate(form: &ProductForm) -> (ProductFields, FieldErrors) {
     (fields, errors)
 }
 
-async fn new_form(_session: CurrentSession) -> Result<Response, AppError> {
+async fn new_form(_session: CurrentSession, t: Tr) -> Result<Response, AppError> {
     let form = ProductForm { vat_category: "S".into(), ..ProductForm::default() };
-    Ok(ProductFormPage::new(None, form, FieldErrors::default()).into_response())
+    Ok(ProductFormPage::new(t, None, form, FieldErrors::default()).into_response())
 }
 
 async fn create(
     State(state): State<AppState>,
     session: CurrentSession,
+    t: Tr,
     form: Result<Form<ProductForm>, FormRejection>,
 ) -> Result<Response, AppError> {
     let Form(form) = form?;
-    let (fields, errors) = validate(&form);
+    let (fields, errors) = validate(&t, &form);
     if !errors.is_empty() {
-        return Ok((StatusCode::UNPROCESSABLE_ENTITY, ProductFormPage::new(None, form.clone(), errors)).into_response());
+        return Ok(
+            (StatusCode::UNPROCESSABLE_ENTITY, ProductFormPage::new(t, None, form.clone(), errors)).into_response()
+        );
     }
     db::products::create(&state.db, session.business_id, &fields, state.clock.now()).await?;
     Ok(Redirect::to("/products").into_response())
@@ -114,6 +119,7 @@ async fn create(
 async fn edit_form(
     State(state): State<AppState>,
     session: CurrentSession,
+    t: Tr,
     IdPath(id): IdPath,
 ) -> Result<Response, AppError> {
     let p = db::products::find(&state.db, session.business_id, id).await?.ok_or(AppError::NotFound)?;
@@ -124,21 +130,22 @@ async fn edit_form(
         vat_category: p.vat_category,
         vat_rate: p.vat_rate.normalize().to_string(),
     };
-    Ok(ProductFormPage::new(Some(id), form, FieldErrors::default()).into_response())
+    Ok(ProductFormPage::new(t, Some(id), form, FieldErrors::default()).into_response())
 }
 
 async fn update(
     State(state): State<AppState>,
     session: CurrentSession,
+    t: Tr,
     IdPath(id): IdPath,
     form: Result<Form<ProductForm>, FormRejection>,
 ) -> Result<Response, AppError> {
     let Form(form) = form?;
     db::products::find(&state.db, session.business_id, id).await?.ok_or(AppError::NotFound)?;
-    let (fields, errors) = validate(&form);
+    let (fields, errors) = validate(&t, &form);
     if !errors.is_empty() {
         return Ok(
-            (StatusCode::UNPROCESSABLE_ENTITY, ProductFormPage::new(Some(id), form.clone(), errors)).into_response()
+            (StatusCode::UNPROCESSABLE_ENTITY, ProductFormPage::new(t, Some(id), form.clone(), errors)).into_response()
         );
     }
     db::products::update(&state.db, session.business_id, id, &fields).await?;
