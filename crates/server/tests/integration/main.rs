@@ -4,6 +4,7 @@
 mod api;
 mod cli;
 mod helpers;
+mod i18n;
 mod invoicing;
 mod jobs;
 mod login;
