@@ -17,6 +17,7 @@ pub mod http;
 pub mod integrations;
 pub mod invoicing;
 pub mod jobs;
+pub mod logo;
 pub mod startup;
 pub mod state;
 pub mod telemetry;

@@ -7,6 +7,7 @@ pub mod forms;
 pub mod invoice_views;
 pub mod invoices;
 pub mod login;
+pub mod logo;
 pub mod members;
 pub mod numbering;
 pub mod pages;
@@ -22,6 +23,7 @@ pub fn router() -> Router<AppState> {
         .merge(login::router())
         .merge(dashboard::router())
         .merge(settings::router())
+        .merge(logo::router())
         .merge(api_tokens::router())
         .merge(members::router())
         .merge(numbering::router())
