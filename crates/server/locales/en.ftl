@@ -196,6 +196,23 @@ settings-also = Also:
 settings-numbering-link = numbering of invoices, credit notes and quotes
 settings-payment-terms-range = must be a number of days from 0 to 365
 
+settings-logo-link = your logo
+settings-also-and = and the
+logo-title = Logo
+logo-intro = Printed at the top of your invoices. A PNG or JPEG of at most 512 KiB and 2000 × 2000 pixels; a wide logo with a transparent or white background looks best.
+logo-back = Back to
+logo-back-link = business settings
+logo-saved = Logo saved.
+logo-current-alt = Your current logo
+logo-none = No logo yet.
+logo-replace-with = Replace with
+logo-choose = Choose a file
+logo-upload = Upload logo
+logo-remove = Remove logo
+logo-choose-file = Please choose the logo file with the form below.
+logo-too-large = The logo can be at most 512 KiB; please choose a smaller file.
+logo-unreadable = The upload could not be read; please try again.
+
 ## Numbering
 
 numbering-title = Numbering

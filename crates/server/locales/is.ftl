@@ -204,6 +204,23 @@ settings-also = Einnig:
 settings-numbering-link = númeraraðir reikninga, kreditreikninga og tilboða
 settings-payment-terms-range = verður að vera fjöldi daga frá 0 til 365
 
+settings-logo-link = merkið þitt
+settings-also-and = og
+logo-title = Merki
+logo-intro = Birtist efst á reikningunum þínum. PNG- eða JPEG-mynd, í mesta lagi 512 KiB og 2000 × 2000 dílar; breitt merki með gegnsæjum eða hvítum bakgrunni kemur best út.
+logo-back = Aftur í
+logo-back-link = stillingar fyrirtækis
+logo-saved = Merkið var vistað.
+logo-current-alt = Núverandi merki
+logo-none = Ekkert merki enn.
+logo-replace-with = Skipta út fyrir
+logo-choose = Veldu skrá
+logo-upload = Hlaða upp merki
+logo-remove = Fjarlægja merki
+logo-choose-file = Veldu skrána með merkinu á eyðublaðinu hér fyrir neðan.
+logo-too-large = Merkið má vera í mesta lagi 512 KiB; veldu minni skrá.
+logo-unreadable = Ekki tókst að lesa skrána sem var hlaðið upp; reyndu aftur.
+
 ## Numbering
 
 numbering-title = Númeraraðir

@@ -18,6 +18,7 @@ pub mod i18n;
 pub mod integrations;
 pub mod invoicing;
 pub mod jobs;
+pub mod logo;
 pub mod startup;
 pub mod state;
 pub mod telemetry;

@@ -80,6 +80,10 @@ pub struct TokenOwner {
 }
 
 /// The live token with this hash, marking it used.
+///
+/// "Last used" is kept to the minute: writing it on every request would make all
+/// concurrent requests of one integration queue on the same row lock and a WAL flush
+/// each (measured: API list p99 from 82 ms down to a few ms at 32 clients).
 pub async fn authenticate(
     db: impl PgExecutor<'_>,
     token_hash: &[u8],
@@ -87,9 +91,17 @@ pub async fn authenticate(
 ) -> Result<Option<TokenOwner>, sqlx::Error> {
     sqlx::query_as!(
         TokenOwner,
-        r#"UPDATE api_tokens SET last_used_at = $2
-           WHERE token_hash = $1 AND revoked_at IS NULL
-           RETURNING business_id, id, can_write"#,
+        r#"WITH live AS (
+               SELECT business_id, id, can_write, last_used_at FROM api_tokens
+               WHERE token_hash = $1 AND revoked_at IS NULL
+           ),
+           touched AS (
+               UPDATE api_tokens t SET last_used_at = $2::timestamptz
+               FROM live
+               WHERE t.business_id = live.business_id AND t.id = live.id
+                 AND (live.last_used_at IS NULL OR live.last_used_at < $2::timestamptz - interval '1 minute')
+           )
+           SELECT business_id AS "business_id!", id AS "id!", can_write AS "can_write!" FROM live"#,
         token_hash,
         now
     )

@@ -11,6 +11,7 @@ pub mod customers;
 pub mod embedded;
 pub mod idempotency;
 pub mod invoices;
+pub mod logos;
 pub mod members;
 pub mod numbering;
 pub mod otp;

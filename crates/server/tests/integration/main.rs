@@ -9,6 +9,7 @@ mod invoicing;
 mod jobs;
 mod login;
 mod login_limits;
+mod logo;
 mod members;
 mod service;
 mod sessions;

@@ -8,6 +8,7 @@ pub mod invoice_views;
 pub mod invoices;
 pub mod language;
 pub mod login;
+pub mod logo;
 pub mod members;
 pub mod numbering;
 pub mod pages;
@@ -24,6 +25,7 @@ pub fn router() -> Router<AppState> {
         .merge(language::router())
         .merge(dashboard::router())
         .merge(settings::router())
+        .merge(logo::router())
         .merge(api_tokens::router())
         .merge(members::router())
         .merge(numbering::router())
