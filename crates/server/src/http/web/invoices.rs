@@ -53,7 +53,7 @@ impl From<InvoicingError> for AppError {
     fn from(e: InvoicingError) -> Self {
         match e {
             InvoicingError::NotFound => AppError::NotFound,
-            InvoicingError::Invalid(m) => AppError::BadRequest(m),
+            InvoicingError::Invalid(m) | InvoicingError::Incomplete(m) => AppError::BadRequest(m),
             InvoicingError::Conflict(m) => AppError::Conflict(m),
             InvoicingError::Database(e) => e.into(),
         }
@@ -402,7 +402,7 @@ async fn save(
     if action == "issue" {
         match invoicing::issue(&state, business_id, id).await {
             Ok(_) => {}
-            Err(InvoicingError::Invalid(message)) => {
+            Err(InvoicingError::Invalid(message) | InvoicingError::Incomplete(message)) => {
                 let saved = db::invoices::find(&state.db, business_id, id).await?.ok_or(AppError::NotFound)?;
                 let mut errors = FieldErrors::default();
                 errors.add("lines", message);
