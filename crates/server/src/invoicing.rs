@@ -4,6 +4,7 @@
 //! Amounts always come from `fastfaktura_domain::compute`, the single calculation that
 //! the screen, the API and (later) the PDF, the e-invoice and the payment link use.
 
+pub mod customer_links;
 pub mod readiness;
 
 use fastfaktura_domain::{
@@ -37,6 +38,8 @@ pub enum InvoicingError {
     Conflict(String),
     #[error(transparent)]
     Database(#[from] sqlx::Error),
+    #[error(transparent)]
+    Unexpected(#[from] anyhow::Error),
 }
 
 /// The domain's view of a stored invoice.

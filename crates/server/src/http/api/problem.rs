@@ -76,6 +76,7 @@ impl From<InvoicingError> for ApiError {
             InvoicingError::Conflict(m) => ApiError::Conflict(m),
             InvoicingError::Incomplete(m) => ApiError::Unprocessable(m),
             InvoicingError::Database(e) => e.into(),
+            InvoicingError::Unexpected(e) => ApiError::Unexpected(e),
         }
     }
 }

@@ -56,6 +56,7 @@ impl From<InvoicingError> for AppError {
             InvoicingError::Invalid(m) | InvoicingError::Incomplete(m) => AppError::BadRequest(m),
             InvoicingError::Conflict(m) => AppError::Conflict(m),
             InvoicingError::Database(e) => e.into(),
+            InvoicingError::Unexpected(e) => AppError::Unexpected(e),
         }
     }
 }
