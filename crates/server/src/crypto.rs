@@ -46,6 +46,7 @@ pub enum KeyPurpose {
     OtpPepper,
     OutboxSealing,
     LogPseudonym,
+    InvoiceLinkSealing,
 }
 
 impl KeyPurpose {
@@ -54,6 +55,7 @@ impl KeyPurpose {
             KeyPurpose::OtpPepper => b"fastfaktura/otp-pepper/v1",
             KeyPurpose::OutboxSealing => b"fastfaktura/outbox-sealing/v1",
             KeyPurpose::LogPseudonym => b"fastfaktura/log-pseudonym/v1",
+            KeyPurpose::InvoiceLinkSealing => b"fastfaktura/invoice-link-sealing/v1",
         }
     }
 }

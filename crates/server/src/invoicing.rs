@@ -4,6 +4,9 @@
 //! Amounts always come from `fastfaktura_domain::compute`, the single calculation that
 //! the screen, the API and (later) the PDF, the e-invoice and the payment link use.
 
+pub mod customer_links;
+pub mod readiness;
+
 use fastfaktura_domain::{
     Currency, Decimal, DocumentInput, DocumentKind, LineInput, PriceEntry, Totals, VatCategory, compute,
     money::round_to_currency,
@@ -26,11 +29,17 @@ pub enum InvoicingError {
     /// A user mistake, with the sentence to show.
     #[error("{0}")]
     Invalid(String),
+    /// The business or customer profile lacks what a legal invoice needs (the sentence
+    /// lists every gap).
+    #[error("{0}")]
+    Incomplete(String),
     /// The document's state does not allow this (HTTP 409).
     #[error("{0}")]
     Conflict(String),
     #[error(transparent)]
     Database(#[from] sqlx::Error),
+    #[error(transparent)]
+    Unexpected(#[from] anyhow::Error),
 }
 
 /// The domain's view of a stored invoice.
@@ -88,6 +97,14 @@ pub async fn issue_at(
     }
     let totals = totals(&invoice, &lines)?;
     let profile = db::businesses::profile(&mut *tx, business_id).await?;
+    if invoice.kind != "quote" {
+        let customer =
+            db::customers::find(&mut *tx, business_id, invoice.customer_id).await?.ok_or(InvoicingError::NotFound)?;
+        let missing = readiness::missing_for_issue(&profile, &customer, &totals);
+        if !missing.is_empty() {
+            return Err(InvoicingError::Incomplete(readiness::explain(&missing)));
+        }
+    }
     if let Some(original_id) = invoice.credited_invoice_id {
         let original =
             db::invoices::find_for_update(&mut tx, business_id, original_id).await?.ok_or(InvoicingError::NotFound)?;

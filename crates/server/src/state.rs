@@ -16,6 +16,7 @@ pub struct Keys {
     pub otp_pepper: DerivedKey,
     pub outbox: DerivedKey,
     pub log_pseudonym: DerivedKey,
+    pub invoice_links: DerivedKey,
 }
 
 impl Keys {
@@ -24,6 +25,7 @@ impl Keys {
             otp_pepper: master.derive(KeyPurpose::OtpPepper),
             outbox: master.derive(KeyPurpose::OutboxSealing),
             log_pseudonym: master.derive(KeyPurpose::LogPseudonym),
+            invoice_links: master.derive(KeyPurpose::InvoiceLinkSealing),
         }
     }
 

@@ -10,6 +10,7 @@ pub mod businesses;
 pub mod customers;
 pub mod embedded;
 pub mod idempotency;
+pub mod invoice_links;
 pub mod invoices;
 pub mod logos;
 pub mod members;

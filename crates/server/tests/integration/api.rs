@@ -6,8 +6,35 @@ use serde_json::{Value, json};
 
 use crate::helpers::{TestApp, new_client};
 
-/// Signs in as `email` and creates an API token with `scope`; returns the token.
+/// Signs in as `email`, fills the business profile an issued invoice needs and creates
+/// an API token with `scope`; returns the signed-in client and the token.
 async fn token(app: &TestApp, email: &str, scope: &str) -> (reqwest::Client, String) {
+    let (client, token) = token_without_profile(app, email, scope).await;
+    let saved = app
+        .post_form(
+            &client,
+            "/settings/business",
+            &[
+                ("name", "Seller GmbH"),
+                ("address_line", "Hauptstraße 1"),
+                ("postal_code", "10115"),
+                ("city", "Berlin"),
+                ("country", "DE"),
+                ("vat_number", "DE123456788"),
+                ("iban", "DE89 3704 0044 0532 0130 00"),
+                ("bic", "COBADEFFXXX"),
+                ("default_currency", "EUR"),
+                ("payment_terms_days", "14"),
+                ("invoice_language", "en"),
+            ],
+        )
+        .await;
+    assert_eq!(saved.status(), 303, "{}", saved.text().await.unwrap());
+    (client, token)
+}
+
+/// A token for a business whose profile is still empty.
+async fn token_without_profile(app: &TestApp, email: &str, scope: &str) -> (reqwest::Client, String) {
     let client = new_client();
     app.log_in(&client, email).await;
     let page = app
@@ -393,4 +420,29 @@ async fn the_catalogue_is_managed_through_the_api() {
     assert_eq!(list["data"].as_array().unwrap().len(), 1);
     let (_, other) = token(&app, "other@seller.example", "write").await;
     assert_eq!(call(&app, &other, Method::GET, &format!("/api/v1/products/{id}"), None).await.0, 404);
+}
+
+#[tokio::test]
+async fn issuing_without_what_a_legal_invoice_needs_lists_every_gap_and_changes_nothing() {
+    let app = TestApp::spawn().await;
+    let (_, token) = token_without_profile(&app, "new-seller@example.com", "write").await;
+    let mut buyer = customer_body("Reverse Charge AB");
+    buyer["vat_number"] = json!("");
+    let (_, customer, _) = call(&app, &token, Method::POST, "/api/v1/customers", Some(buyer)).await;
+    let draft = json!({
+        "customer_id": customer["id"],
+        "lines": [{"description": "Consulting", "quantity": "1", "unit_price": "100", "vat_category": "AE", "vat_rate": "0"}]
+    });
+    let (_, invoice, _) = call(&app, &token, Method::POST, "/api/v1/invoices", Some(draft)).await;
+    let id = invoice["id"].as_str().unwrap().to_owned();
+
+    let (status, problem, _) = call(&app, &token, Method::POST, &format!("/api/v1/invoices/{id}/issue"), None).await;
+    assert_eq!(status, 422, "{problem}");
+    let detail = problem["detail"].as_str().unwrap();
+    for gap in ["your business address", "your city", "your VAT number", "your IBAN", "the customer's VAT number"] {
+        assert!(detail.contains(gap), "{gap} is named: {detail}");
+    }
+    let (_, still, _) = call(&app, &token, Method::GET, &format!("/api/v1/invoices/{id}"), None).await;
+    assert_eq!(still["status"], "draft");
+    assert_eq!(still["number"], Value::Null);
 }

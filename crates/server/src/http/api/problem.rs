@@ -42,6 +42,9 @@ pub enum ApiError {
     BadRequest(String),
     #[error("{0}")]
     Conflict(String),
+    /// Valid input that cannot be acted on yet (422 with the reason as detail).
+    #[error("{0}")]
+    Unprocessable(String),
     #[error("database unavailable: {0}")]
     Unavailable(sqlx::Error),
     #[error(transparent)]
@@ -71,7 +74,9 @@ impl From<InvoicingError> for ApiError {
             InvoicingError::NotFound => ApiError::NotFound,
             InvoicingError::Invalid(m) => ApiError::Invalid(vec![FieldProblem { field: "lines".into(), message: m }]),
             InvoicingError::Conflict(m) => ApiError::Conflict(m),
+            InvoicingError::Incomplete(m) => ApiError::Unprocessable(m),
             InvoicingError::Database(e) => e.into(),
+            InvoicingError::Unexpected(e) => ApiError::Unexpected(e),
         }
     }
 }
@@ -103,6 +108,7 @@ impl IntoResponse for ApiError {
             ),
             ApiError::BadRequest(m) => (StatusCode::BAD_REQUEST, "Bad request", Some(m), vec![]),
             ApiError::Conflict(m) => (StatusCode::CONFLICT, "Conflict", Some(m), vec![]),
+            ApiError::Unprocessable(m) => (StatusCode::UNPROCESSABLE_ENTITY, "Cannot be done yet", Some(m), vec![]),
             ApiError::Unavailable(e) => {
                 tracing::error!(error = %e, "database unavailable");
                 (StatusCode::SERVICE_UNAVAILABLE, "Temporarily unavailable", Some("Please retry in a minute.".to_owned()), vec![])

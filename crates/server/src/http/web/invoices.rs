@@ -56,9 +56,10 @@ impl From<InvoicingError> for AppError {
     fn from(e: InvoicingError) -> Self {
         match e {
             InvoicingError::NotFound => AppError::NotFound,
-            InvoicingError::Invalid(m) => AppError::BadRequest(m.into()),
+            InvoicingError::Invalid(m) | InvoicingError::Incomplete(m) => AppError::BadRequest(m.into()),
             InvoicingError::Conflict(m) => AppError::Conflict(m.into()),
             InvoicingError::Database(e) => e.into(),
+            InvoicingError::Unexpected(e) => AppError::Unexpected(e),
         }
     }
 }
@@ -404,7 +405,7 @@ async fn save(
     if action == "issue" {
         match invoicing::issue(&state, business_id, id).await {
             Ok(_) => {}
-            Err(InvoicingError::Invalid(message)) => {
+            Err(InvoicingError::Invalid(message) | InvoicingError::Incomplete(message)) => {
                 let saved = db::invoices::find(&state.db, business_id, id).await?.ok_or(AppError::NotFound)?;
                 let mut errors = FieldErrors::new(&t);
                 errors.add("lines", message);
