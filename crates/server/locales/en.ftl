@@ -432,3 +432,21 @@ recurring-every =
        *[other] { $months } months
     }
 recurring-stop = Stop
+
+## Customer link (owner's side) and the customer's page
+
+link-heading = Customer link
+link-hint = Anyone with this link can see this document, without an account. Send it to your customer.
+link-none = Share this document with your customer through a private link: they see it in their browser, without an account.
+link-create = Create customer link
+link-open = Open
+link-rotate = Replace link
+link-revoke = Turn off link
+link-not-viewed = Not opened by the customer yet.
+link-viewed = Opened { $count ->
+    [one] once
+   *[other] { $count } times
+}, first on { $first }.
+customer-pay-heading = Payment
+customer-pay-by-transfer = Please pay by bank transfer to:
+customer-page-too-many = Too many requests from your network. Please wait a little and try again.

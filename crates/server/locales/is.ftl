@@ -440,3 +440,21 @@ recurring-every =
        *[other] á { $months } mánaða fresti
     }
 recurring-stop = Stöðva
+
+## Hlekkur viðskiptavinar (hlið eiganda) og síða viðskiptavinar
+
+link-heading = Hlekkur fyrir viðskiptavin
+link-hint = Hver sem er með þennan hlekk getur séð skjalið, án aðgangs. Sendu hann viðskiptavininum.
+link-none = Deildu skjalinu með viðskiptavininum í gegnum einkahlekk: hann sér það í vafranum, án aðgangs.
+link-create = Búa til hlekk
+link-open = Opna
+link-rotate = Skipta um hlekk
+link-revoke = Slökkva á hlekk
+link-not-viewed = Viðskiptavinurinn hefur ekki opnað skjalið enn.
+link-viewed = Opnað { $count ->
+    [one] { $count } sinni
+   *[other] { $count } sinnum
+}, fyrst { $first }.
+customer-pay-heading = Greiðsla
+customer-pay-by-transfer = Vinsamlegast greiðið með millifærslu á:
+customer-page-too-many = Of margar beiðnir frá þínu neti. Bíddu aðeins og reyndu aftur.

@@ -75,17 +75,21 @@ impl Lang {
         best.map(|(lang, _)| lang)
     }
 
-    /// The language of a request: the cookie, else `Accept-Language`, else English.
-    pub fn from_headers(headers: &HeaderMap) -> Lang {
-        let cookie = headers
+    /// The language the visitor chose with the switch, if they did.
+    pub fn from_cookie(headers: &HeaderMap) -> Option<Lang> {
+        headers
             .get_all(header::COOKIE)
             .iter()
             .filter_map(|v| v.to_str().ok())
             .flat_map(|v| v.split(';'))
             .filter_map(|pair| pair.trim().split_once('='))
             .find(|(name, _)| *name == COOKIE)
-            .and_then(|(_, value)| Lang::parse(value));
-        cookie
+            .and_then(|(_, value)| Lang::parse(value))
+    }
+
+    /// The language of a request: the cookie, else `Accept-Language`, else English.
+    pub fn from_headers(headers: &HeaderMap) -> Lang {
+        Lang::from_cookie(headers)
             .or_else(|| {
                 headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()).and_then(Lang::from_accept_language)
             })

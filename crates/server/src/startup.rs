@@ -110,6 +110,12 @@ impl Application {
                 return Err(anyhow::Error::new(e).context(format!("cannot listen on {}", settings.listen)));
             }
         };
+        // Without a configured public URL the origin is our own address: the bound one,
+        // so links we print are right when the port was chosen by the OS (port 0).
+        let mut settings = settings;
+        if let Ok(bound) = listener.local_addr() {
+            settings.listen = bound;
+        }
         let Database { pool, embedded } = database;
         let worker = WorkerContext { db: pool.clone(), mailer, outbox_key: keys.outbox.clone(), clock: clock.clone() };
         let state = AppState { db: pool, settings: Arc::new(settings), clock, keys };

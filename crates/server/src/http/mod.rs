@@ -49,7 +49,8 @@ pub fn router(state: AppState) -> Router {
                 "default-src 'self'; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'",
             ),
         ))
-        .layer(SetResponseHeaderLayer::overriding(header::REFERRER_POLICY, HeaderValue::from_static("same-origin")))
+        // Customer pages set a stricter `no-referrer` themselves (their address is the key).
+        .layer(SetResponseHeaderLayer::if_not_present(header::REFERRER_POLICY, HeaderValue::from_static("same-origin")))
         // Logs method, path and status; never headers or bodies (cookies, codes, tokens).
         .layer(TraceLayer::new_for_http())
         .with_state(state)

@@ -8,7 +8,10 @@ use uuid::Uuid;
 use super::InvoicingError;
 use crate::{
     crypto,
-    db::{self, invoice_links::NewLink},
+    db::{
+        self,
+        invoice_links::{LiveLink, NewLink},
+    },
     state::AppState,
 };
 
@@ -24,14 +27,19 @@ pub async fn link_token(state: &AppState, business_id: Uuid, invoice_id: Uuid) -
         return Err(InvoicingError::Conflict("Only issued documents can be shared with the customer.".into()));
     }
     if let Some(live) = db::invoice_links::live(&state.db, business_id, invoice_id).await? {
-        let token = state
-            .keys
-            .invoice_links
-            .open(&live.token_sealed, &aad(business_id, live.id))
-            .map_err(|e| anyhow::anyhow!("customer link {} of invoice {invoice_id}: {e}", live.id))?;
-        return Ok(String::from_utf8(token).map_err(anyhow::Error::from)?);
+        return unseal(state, business_id, &live);
     }
     rotate(state, business_id, invoice_id).await
+}
+
+/// The token of a stored link.
+pub fn unseal(state: &AppState, business_id: Uuid, live: &LiveLink) -> Result<String, InvoicingError> {
+    let token = state
+        .keys
+        .invoice_links
+        .open(&live.token_sealed, &aad(business_id, live.id))
+        .map_err(|e| anyhow::anyhow!("customer link {} of business {business_id}: {e}", live.id))?;
+    Ok(String::from_utf8(token).map_err(anyhow::Error::from)?)
 }
 
 /// A new token for the document; the previous link stops working at once.
@@ -55,6 +63,7 @@ pub async fn rotate(state: &AppState, business_id: Uuid, invoice_id: Uuid) -> Re
 
 /// Ends the document's customer link; returns whether there was one.
 pub async fn revoke(state: &AppState, business_id: Uuid, invoice_id: Uuid) -> Result<bool, InvoicingError> {
+    db::invoices::find(&state.db, business_id, invoice_id).await?.ok_or(InvoicingError::NotFound)?;
     let revoked = db::invoice_links::revoke(&state.db, business_id, invoice_id, state.clock.now()).await?;
     if revoked {
         tracing::info!(%business_id, %invoice_id, "customer link revoked");

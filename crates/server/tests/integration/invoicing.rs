@@ -12,7 +12,7 @@ use uuid::Uuid;
 use crate::helpers::{TestApp, new_client};
 
 /// Signs `client` in, fills the business profile and adds one customer; returns its id.
-async fn set_up_business(app: &TestApp, client: &reqwest::Client, email: &str, currency: &str) -> String {
+pub(crate) async fn set_up_business(app: &TestApp, client: &reqwest::Client, email: &str, currency: &str) -> String {
     app.log_in(client, email).await;
     let saved = app
         .post_form(
@@ -59,13 +59,13 @@ async fn set_up_business(app: &TestApp, client: &reqwest::Client, email: &str, c
 }
 
 /// Creates a draft for `customer` and returns its id.
-async fn new_draft(app: &TestApp, client: &reqwest::Client, customer: &str, price_entry: &str) -> String {
+pub(crate) async fn new_draft(app: &TestApp, client: &reqwest::Client, customer: &str, price_entry: &str) -> String {
     let response = app.post_form(client, "/invoices", &[("customer_id", customer), ("price_entry", price_entry)]).await;
     assert_eq!(response.status(), 303);
     response.headers()["location"].to_str().unwrap().trim_start_matches("/invoices/").to_owned()
 }
 
-async fn save_draft(
+pub(crate) async fn save_draft(
     app: &TestApp,
     client: &reqwest::Client,
     id: &str,

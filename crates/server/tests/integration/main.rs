@@ -3,6 +3,7 @@
 
 mod api;
 mod cli;
+mod customer_page;
 mod helpers;
 mod i18n;
 mod invoicing;

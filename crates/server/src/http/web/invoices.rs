@@ -478,6 +478,12 @@ async fn view_page(
         credited: credited_number,
         today: today.to_string(),
         payment_error,
+        can_share: invoice.status == "issued",
+        customer_link: if invoice.status == "issued" {
+            super::sharing::link_view(state, business_id, invoice.id).await?
+        } else {
+            None
+        },
     })
 }
 

@@ -1,6 +1,7 @@
 //! Server-rendered pages for signed-in users and the login flow.
 
 pub mod api_tokens;
+pub mod customer_page;
 pub mod customers;
 pub mod dashboard;
 pub mod forms;
@@ -14,6 +15,7 @@ pub mod numbering;
 pub mod pages;
 pub mod products;
 pub mod settings;
+pub mod sharing;
 
 use axum::Router;
 
@@ -32,4 +34,6 @@ pub fn router() -> Router<AppState> {
         .merge(customers::router())
         .merge(products::router())
         .merge(invoices::router())
+        .merge(sharing::router())
+        .merge(customer_page::router())
 }

@@ -174,6 +174,9 @@ pub struct InvoiceViewPage {
     pub converted_to: Option<String>,
     pub today: String,
     pub payment_error: Option<String>,
+    /// Issued documents can be shared with the customer through a link.
+    pub can_share: bool,
+    pub customer_link: Option<super::sharing::CustomerLinkView>,
 }
 
 #[derive(Template, WebTemplate)]
