@@ -1,0 +1,534 @@
+//! Where everything goes on the page: a pure function from the document to a list of
+//! pages of drawing operations, so pagination can be tested without a PDF.
+//!
+//! Page 1 has the logo, title, seller, buyer and invoice details; the lines table
+//! follows and continues over as many pages as needed, its header repeated on each;
+//! the VAT breakdown, totals, payment details (with the EPC QR code for EUR) and notes
+//! come after the last line, each moved whole to a new page when it does not fit. Every
+//! page gets a footer with the seller's identifiers and "Page n of m".
+
+use fastfaktura_domain::{Decimal, PriceEntry, VatCategory};
+
+use super::fonts::{Fonts, Weight, wrap};
+use super::qr;
+use crate::figures::line_figures;
+use crate::labels::{self, Labels};
+use crate::model::{DocumentType, InvoiceDocument, Party};
+
+pub const PAGE_WIDTH: f32 = 595.276;
+pub const PAGE_HEIGHT: f32 = 841.89;
+const LEFT: f32 = 40.0;
+const RIGHT: f32 = PAGE_WIDTH - 40.0;
+const TOP: f32 = 40.0;
+/// Nothing but the footer goes below this line.
+pub const BODY_BOTTOM: f32 = PAGE_HEIGHT - 62.0;
+
+pub type Rgb = (u8, u8, u8);
+pub const INK: Rgb = (0x1E, 0x23, 0x2B);
+const MUTED: Rgb = (0x5F, 0x67, 0x73);
+const ACCENT: Rgb = (0x1F, 0x4E, 0x79);
+const HEADER_BG: Rgb = (0xE4, 0xEB, 0xF2);
+const ZEBRA: Rgb = (0xF4, 0xF6, 0xF9);
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Align {
+    Left,
+    Right,
+}
+
+#[derive(Debug, Clone)]
+pub enum Op {
+    Text { x: f32, y: f32, text: String, size: f32, weight: Weight, align: Align, color: Rgb },
+    Rect { x: f32, y: f32, w: f32, h: f32, color: Rgb },
+    Logo { x: f32, y: f32, w: f32, h: f32 },
+    Qr { x: f32, y: f32, size: f32, width: usize, modules: Vec<bool> },
+}
+
+/// The laid-out document: pages of operations, plus the boxes of body content per page
+/// (top, bottom) so tests can check that nothing overlaps or runs into the footer.
+pub struct Layout {
+    pub pages: Vec<Vec<Op>>,
+    pub boxes: Vec<Vec<(f32, f32)>>,
+}
+
+struct Writer<'a> {
+    fonts: &'a Fonts,
+    doc: &'a InvoiceDocument,
+    l: &'static Labels,
+    pages: Vec<Vec<Op>>,
+    boxes: Vec<Vec<(f32, f32)>>,
+    y: f32,
+}
+
+/// Table columns: (x of the anchor, alignment).
+const COL_NO: f32 = 56.0;
+const COL_DESC: f32 = 62.0;
+const DESC_WIDTH: f32 = 236.0;
+const COL_QTY: f32 = 338.0;
+const COL_UNIT: f32 = 343.0;
+const COL_PRICE: f32 = 432.0;
+const COL_DISC: f32 = 466.0;
+const COL_VAT: f32 = 503.0;
+const COL_AMOUNT: f32 = RIGHT - 4.0;
+const ROW_SIZE: f32 = 8.5;
+const ROW_LEADING: f32 = 11.0;
+
+impl<'a> Writer<'a> {
+    fn page(&mut self) -> &mut Vec<Op> {
+        self.pages.last_mut().expect("a page")
+    }
+
+    fn text(&mut self, x: f32, y: f32, text: impl Into<String>, size: f32, weight: Weight, align: Align, color: Rgb) {
+        let text = text.into();
+        if !text.trim().is_empty() {
+            self.page().push(Op::Text { x, y, text, size, weight, align, color });
+        }
+    }
+
+    fn rect(&mut self, x: f32, y: f32, w: f32, h: f32, color: Rgb) {
+        self.page().push(Op::Rect { x, y, w, h, color });
+    }
+
+    fn claim(&mut self, top: f32, bottom: f32) {
+        self.boxes.last_mut().expect("a page").push((top, bottom));
+    }
+
+    fn new_page(&mut self) {
+        self.pages.push(Vec::new());
+        self.boxes.push(Vec::new());
+        self.y = TOP;
+        let title = format!("{} {} ({})", self.title(), self.doc.number, self.l.continued);
+        self.text(LEFT, self.y + 10.0, title, 10.0, Weight::Bold, Align::Left, ACCENT);
+        self.claim(self.y, self.y + 16.0);
+        self.y += 24.0;
+    }
+
+    /// Starts a new page unless `height` still fits on this one.
+    fn ensure(&mut self, height: f32) -> bool {
+        if self.y + height > BODY_BOTTOM {
+            self.new_page();
+            return true;
+        }
+        false
+    }
+
+    fn title(&self) -> &'static str {
+        if self.doc.kind.is_credit_note() { self.l.credit_note } else { self.l.invoice }
+    }
+
+    fn header(&mut self) {
+        let mut logo_bottom = TOP;
+        if let Some(logo) = &self.doc.logo {
+            let (pw, ph) = logo.size();
+            let scale = (170.0 / pw as f32).min(56.0 / ph as f32);
+            let (w, h) = (pw as f32 * scale, ph as f32 * scale);
+            self.page().push(Op::Logo { x: LEFT, y: TOP, w, h });
+            logo_bottom = TOP + h;
+        }
+        self.text(RIGHT, TOP + 18.0, self.title().to_uppercase(), 20.0, Weight::Bold, Align::Right, ACCENT);
+        self.text(RIGHT, TOP + 36.0, self.doc.number.clone(), 11.0, Weight::Bold, Align::Right, INK);
+        self.claim(TOP, (TOP + 40.0).max(logo_bottom));
+
+        let top = (TOP + 56.0).max(logo_bottom + 16.0);
+        let seller_bottom = self.party_block(LEFT, top, 150.0, self.l.from, &self.doc.seller);
+        let buyer_bottom = self.party_block(205.0, top, 150.0, self.l.bill_to, &self.doc.buyer);
+        let meta_bottom = self.meta_block(370.0, top);
+        let bottom = seller_bottom.max(buyer_bottom).max(meta_bottom);
+        self.claim(top, bottom);
+        self.y = bottom + 18.0;
+    }
+
+    fn party_block(&mut self, x: f32, top: f32, width: f32, heading: &str, party: &Party) -> f32 {
+        let mut y = top + 8.0;
+        self.text(x, y, heading.to_uppercase(), 7.0, Weight::Bold, Align::Left, MUTED);
+        y += 13.0;
+        for line in wrap(self.fonts, &party.name, Weight::Bold, 9.5, width) {
+            self.text(x, y, line, 9.5, Weight::Bold, Align::Left, INK);
+            y += 12.0;
+        }
+        let mut rows: Vec<String> = party.address_lines.clone();
+        rows.push(format!("{} {}", party.postcode, party.city).trim().to_owned());
+        rows.push(party.country.clone());
+        if let Some(reg) = &party.registration_id {
+            rows.push(format!("{} {reg}", self.l.registration_id));
+        }
+        if let Some(vat) = &party.vat_id {
+            rows.push(format!("{} {vat}", self.l.vat_id));
+        }
+        rows.extend(party.email.clone());
+        rows.extend(party.phone.clone());
+        for row in rows {
+            for line in wrap(self.fonts, &row, Weight::Regular, 8.5, width) {
+                self.text(x, y, line, 8.5, Weight::Regular, Align::Left, INK);
+                y += 11.0;
+            }
+        }
+        y
+    }
+
+    fn meta_block(&mut self, x: f32, top: f32) -> f32 {
+        let doc = self.doc;
+        let language = doc.language;
+        let mut rows = vec![
+            (self.l.number, doc.number.clone()),
+            (self.l.issue_date, labels::date(doc.issue_date, language)),
+            (self.l.due_date, labels::date(doc.due_date, language)),
+        ];
+        if let Some(delivery) = doc.delivery_date {
+            rows.push((self.l.delivery_date, labels::date(delivery, language)));
+        }
+        if let Some(reference) = &doc.buyer_reference {
+            rows.push((self.l.buyer_reference, reference.clone()));
+        }
+        if let Some(reference) = &doc.payment.reference {
+            rows.push((self.l.reference, reference.clone()));
+        }
+        if let DocumentType::CreditNote { preceding_number, preceding_date } = &doc.kind {
+            rows.push((self.l.credits_invoice, format!("{preceding_number} ({})", labels::date(*preceding_date, language))));
+        }
+        let mut y = top + 8.0 + 13.0;
+        for (label, value) in rows {
+            self.text(x, y, label, 8.5, Weight::Regular, Align::Left, MUTED);
+            let value_lines = wrap(self.fonts, &value, Weight::Bold, 8.5, RIGHT - x - 80.0);
+            for line in value_lines {
+                self.text(RIGHT, y, line, 8.5, Weight::Bold, Align::Right, INK);
+                y += 11.0;
+            }
+        }
+        y
+    }
+
+    fn table_header(&mut self) {
+        let l = self.l;
+        let y = self.y;
+        self.rect(LEFT, y, RIGHT - LEFT, 16.0, HEADER_BG);
+        let base = y + 11.0;
+        let code = self.doc.currency.code();
+        for (x, text, align) in [
+            (COL_NO, l.line_no.to_owned(), Align::Right),
+            (COL_DESC, l.description.to_owned(), Align::Left),
+            (COL_QTY, l.quantity.to_owned(), Align::Right),
+            (COL_UNIT, l.unit.to_owned(), Align::Left),
+            (COL_PRICE, l.unit_price.to_owned(), Align::Right),
+            (COL_DISC, l.discount.to_owned(), Align::Right),
+            (COL_VAT, l.vat.to_owned(), Align::Right),
+            (COL_AMOUNT, format!("{} ({code})", l.amount), Align::Right),
+        ] {
+            self.text(x, base, text, 7.5, Weight::Bold, align, INK);
+        }
+        self.claim(y, y + 16.0);
+        self.y += 18.0;
+    }
+
+    fn lines_table(&mut self) {
+        let doc = self.doc;
+        let language = doc.language;
+        self.ensure(16.0 + 2.0 * ROW_LEADING + 6.0);
+        self.table_header();
+        for (i, line) in doc.lines.iter().enumerate() {
+            let figures = line_figures(doc, i);
+            let description = wrap(self.fonts, &line.description, Weight::Regular, ROW_SIZE, DESC_WIDTH);
+            let height = description.len() as f32 * ROW_LEADING + 4.0;
+            if self.ensure(height) {
+                self.table_header();
+            }
+            let top = self.y;
+            if i % 2 == 1 {
+                self.rect(LEFT, top, RIGHT - LEFT, height, ZEBRA);
+            }
+            let base = top + 10.0;
+            let vat = match line.vat_category {
+                VatCategory::Standard => labels::percent(line.vat_rate, language),
+                other => format!("0 % {}", other.code()),
+            };
+            let discount = if line.discount_percent.is_zero() {
+                String::new()
+            } else {
+                labels::percent(line.discount_percent, language)
+            };
+            for (x, text, align) in [
+                (COL_NO, (i + 1).to_string(), Align::Right),
+                (COL_QTY, labels::number(line.quantity, language), Align::Right),
+                (COL_UNIT, labels::unit(&line.unit_code, language), Align::Left),
+                (COL_PRICE, labels::price(figures.price, doc.currency, language), Align::Right),
+                (COL_DISC, discount, Align::Right),
+                (COL_VAT, vat, Align::Right),
+                (COL_AMOUNT, labels::amount(figures.net, doc.currency, language), Align::Right),
+            ] {
+                self.text(x, base, text, ROW_SIZE, Weight::Regular, align, INK);
+            }
+            for (k, text) in description.into_iter().enumerate() {
+                self.text(COL_DESC, base + k as f32 * ROW_LEADING, text, ROW_SIZE, Weight::Regular, Align::Left, INK);
+            }
+            self.claim(top, top + height);
+            self.y += height;
+        }
+        self.y += 4.0;
+        self.rect(LEFT, self.y, RIGHT - LEFT, 0.8, ACCENT);
+        self.y += 6.0;
+        if doc.price_entry == PriceEntry::Gross {
+            self.text(LEFT, self.y + 8.0, self.l.prices_incl_vat, 7.5, Weight::Regular, Align::Left, MUTED);
+            self.claim(self.y, self.y + 10.0);
+            self.y += 12.0;
+        }
+    }
+
+    /// VAT breakdown on the left, totals on the right, kept together.
+    fn summary(&mut self) {
+        let doc = self.doc;
+        let (l, language, cur) = (self.l, doc.language, doc.currency);
+        let totals = doc.totals();
+        let mut vat_rows: Vec<(String, String, String, String, Option<String>)> = Vec::new();
+        for b in &totals.breakdown {
+            let rate = if b.category == VatCategory::OutsideScope { String::new() } else { labels::percent(b.rate, language) };
+            vat_rows.push((
+                format!("{} ({})", labels::vat_category(b.category, language), b.category.code()),
+                rate,
+                labels::amount(b.taxable, cur, language),
+                labels::amount(b.vat, cur, language),
+                b.exemption_reason.clone(),
+            ));
+        }
+        let reason_lines: usize = vat_rows
+            .iter()
+            .map(|r| r.4.as_ref().map_or(0, |t| wrap(self.fonts, t, Weight::Regular, 7.5, 270.0).len()))
+            .sum();
+        let vat_height = 24.0 + vat_rows.len() as f32 * 12.0 + reason_lines as f32 * 10.0;
+        let mut total_rows: Vec<(&str, Decimal, bool)> = Vec::new();
+        if !totals.allowance_total.is_zero() {
+            total_rows.push((l.line_total, totals.line_total, false));
+            total_rows.push((l.document_discount, -totals.allowance_total, false));
+        }
+        total_rows.push((l.total_excl_vat, totals.tax_exclusive, false));
+        total_rows.push((l.vat_total, totals.vat_total, false));
+        total_rows.push((l.total_incl_vat, totals.tax_inclusive, false));
+        if !totals.rounding.is_zero() {
+            total_rows.push((l.rounding, totals.rounding, false));
+        }
+        let due_label = if doc.kind.is_credit_note() { l.credit_total } else { l.amount_due };
+        total_rows.push((due_label, totals.payable, true));
+        let totals_height = total_rows.len() as f32 * 14.0 + 12.0;
+        self.ensure(vat_height.max(totals_height) + 6.0);
+        let top = self.y;
+
+        // VAT breakdown.
+        let mut y = top + 10.0;
+        self.text(LEFT, y, l.vat_breakdown, 8.5, Weight::Bold, Align::Left, ACCENT);
+        y += 13.0;
+        for (x, text, align) in [
+            (LEFT, l.category, Align::Left),
+            (200.0, l.rate, Align::Right),
+            (262.0, l.taxable, Align::Right),
+            (312.0, l.vat, Align::Right),
+        ] {
+            self.text(x, y, text, 7.5, Weight::Bold, align, MUTED);
+        }
+        for (category, rate, taxable, vat, reason) in vat_rows {
+            y += 12.0;
+            self.text(LEFT, y, category, 8.0, Weight::Regular, Align::Left, INK);
+            self.text(200.0, y, rate, 8.0, Weight::Regular, Align::Right, INK);
+            self.text(262.0, y, taxable, 8.0, Weight::Regular, Align::Right, INK);
+            self.text(312.0, y, vat, 8.0, Weight::Regular, Align::Right, INK);
+            for line in reason.map(|r| wrap(self.fonts, &r, Weight::Regular, 7.5, 270.0)).unwrap_or_default() {
+                y += 10.0;
+                self.text(LEFT + 8.0, y, line, 7.5, Weight::Regular, Align::Left, MUTED);
+            }
+        }
+
+        // Totals.
+        let x = 345.0;
+        let mut y = top + 10.0;
+        for (label, value, strong) in total_rows {
+            if strong {
+                y += 4.0;
+                self.rect(x, y - 11.0, RIGHT - x, 16.0, HEADER_BG);
+                self.text(x + 4.0, y + 1.0, label, 10.5, Weight::Bold, Align::Left, ACCENT);
+                self.text(RIGHT - 4.0, y + 1.0, labels::money(value, cur, language), 10.5, Weight::Bold, Align::Right, INK);
+            } else {
+                self.text(x + 4.0, y, label, 8.5, Weight::Regular, Align::Left, INK);
+                self.text(RIGHT - 4.0, y, labels::money(value, cur, language), 8.5, Weight::Regular, Align::Right, INK);
+            }
+            y += 14.0;
+        }
+        let bottom = top + vat_height.max(totals_height);
+        self.claim(top, bottom);
+        self.y = bottom + 10.0;
+    }
+
+    fn payment(&mut self) {
+        let doc = self.doc;
+        let (l, language) = (self.l, doc.language);
+        let mut rows: Vec<(&str, String)> = Vec::new();
+        if let Some(iban) = &doc.payment.iban {
+            let grouped: Vec<String> = iban.as_bytes().chunks(4).map(|c| String::from_utf8_lossy(c).into_owned()).collect();
+            rows.push((l.iban, grouped.join(" ")));
+        }
+        if let Some(bic) = &doc.payment.bic {
+            rows.push((l.bic, bic.clone()));
+        }
+        if let Some(reference) = &doc.payment.reference {
+            rows.push((l.reference, reference.clone()));
+        }
+        rows.push((l.due_date, labels::date(doc.due_date, language)));
+        let terms = doc.payment_terms.as_ref().map(|t| wrap(self.fonts, t, Weight::Regular, 8.5, 330.0)).unwrap_or_default();
+        let qr = qr::epc_payload(doc).and_then(|p| qr::matrix(&p));
+        let text_height = 22.0 + rows.len() as f32 * 12.0 + terms.len() as f32 * 11.0;
+        let height = if qr.is_some() { text_height.max(112.0) } else { text_height };
+        self.ensure(height);
+        let top = self.y;
+        let mut y = top + 10.0;
+        self.text(LEFT, y, l.payment, 8.5, Weight::Bold, Align::Left, ACCENT);
+        y += 14.0;
+        for (label, value) in rows {
+            self.text(LEFT, y, label, 8.5, Weight::Regular, Align::Left, MUTED);
+            self.text(LEFT + 80.0, y, value, 8.5, Weight::Bold, Align::Left, INK);
+            y += 12.0;
+        }
+        for line in terms {
+            self.text(LEFT, y, line, 8.5, Weight::Regular, Align::Left, INK);
+            y += 11.0;
+        }
+        if let Some((width, modules)) = qr {
+            let size = 90.0;
+            self.page().push(Op::Qr { x: RIGHT - size, y: top + 4.0, size, width, modules });
+            self.text(RIGHT - size / 2.0 + 30.0, top + size + 14.0, l.scan_to_pay, 7.5, Weight::Regular, Align::Right, MUTED);
+        }
+        self.claim(top, top + height);
+        self.y = top + height + 8.0;
+    }
+
+    fn notes(&mut self) {
+        if self.doc.notes.is_empty() {
+            return;
+        }
+        let lines: Vec<String> =
+            self.doc.notes.iter().flat_map(|n| wrap(self.fonts, n, Weight::Regular, 8.5, RIGHT - LEFT)).collect();
+        self.ensure(26.0);
+        self.text(LEFT, self.y + 10.0, self.l.notes, 8.5, Weight::Bold, Align::Left, ACCENT);
+        self.claim(self.y, self.y + 14.0);
+        self.y += 24.0;
+        for line in lines {
+            self.ensure(11.0);
+            self.text(LEFT, self.y, line, 8.5, Weight::Regular, Align::Left, INK);
+            self.claim(self.y - 8.0, self.y + 3.0);
+            self.y += 11.0;
+        }
+    }
+
+    fn footers(&mut self) {
+        let seller = &self.doc.seller;
+        let mut parts = vec![seller.name.clone()];
+        if let Some(reg) = &seller.registration_id {
+            parts.push(format!("{} {reg}", self.l.registration_id));
+        }
+        if let Some(vat) = &seller.vat_id {
+            parts.push(format!("{} {vat}", self.l.vat_id));
+        }
+        parts.extend(seller.email.clone());
+        let left = parts.join("  ·  ");
+        let count = self.pages.len();
+        for (n, page) in self.pages.iter_mut().enumerate() {
+            page.push(Op::Rect { x: LEFT, y: PAGE_HEIGHT - 48.0, w: RIGHT - LEFT, h: 0.5, color: MUTED });
+            let y = PAGE_HEIGHT - 34.0;
+            page.push(Op::Text {
+                x: LEFT,
+                y,
+                text: left.clone(),
+                size: 7.0,
+                weight: Weight::Regular,
+                align: Align::Left,
+                color: MUTED,
+            });
+            page.push(Op::Text {
+                x: RIGHT,
+                y,
+                text: format!("{} {} {} {}", self.l.page, n + 1, self.l.of, count),
+                size: 7.0,
+                weight: Weight::Regular,
+                align: Align::Right,
+                color: MUTED,
+            });
+        }
+    }
+}
+
+/// Lays out the whole document.
+pub fn layout(doc: &InvoiceDocument, fonts: &Fonts) -> Layout {
+    let mut w = Writer {
+        fonts,
+        doc,
+        l: labels::labels(doc.language),
+        pages: vec![Vec::new()],
+        boxes: vec![Vec::new()],
+        y: TOP,
+    };
+    w.header();
+    w.lines_table();
+    w.summary();
+    w.payment();
+    w.notes();
+    w.footers();
+    Layout { pages: w.pages, boxes: w.boxes }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{fixtures, model::InvoiceDocument};
+
+    fn check_no_overlap(layout: &Layout) {
+        for (page, boxes) in layout.boxes.iter().enumerate() {
+            let mut sorted = boxes.clone();
+            sorted.sort_by(|a, b| a.0.total_cmp(&b.0));
+            for pair in sorted.windows(2) {
+                assert!(pair[0].1 <= pair[1].0 + 0.01, "page {}: {:?} overlaps {:?}", page + 1, pair[0], pair[1]);
+            }
+            for (top, bottom) in sorted {
+                assert!(top >= TOP - 0.01 && bottom <= BODY_BOTTOM, "page {}: ({top}, {bottom}) off the body", page + 1);
+            }
+        }
+    }
+
+    #[test]
+    fn one_page_invoice() {
+        let layout = layout(&fixtures::sample(), Fonts::bundled());
+        assert_eq!(layout.pages.len(), 1);
+        check_no_overlap(&layout);
+    }
+
+    #[test]
+    fn three_hundred_lines_paginate_with_repeated_headers() {
+        let doc = InvoiceDocument::new(fixtures::with_lines(300)).unwrap();
+        let layout = layout(&doc, Fonts::bundled());
+        assert!(layout.pages.len() >= 5, "{} pages", layout.pages.len());
+        check_no_overlap(&layout);
+        let count = layout.pages.len();
+        for (n, page) in layout.pages.iter().enumerate() {
+            let texts: Vec<&str> =
+                page.iter().filter_map(|op| if let Op::Text { text, .. } = op { Some(text.as_str()) } else { None }).collect();
+            assert!(texts.contains(&format!("Síða {} af {count}", n + 1).as_str()), "page {n}: {texts:?}");
+            if n + 1 < count {
+                assert!(texts.contains(&"Lýsing"), "table header repeats on page {}", n + 1);
+            }
+        }
+        let pages_with = |needle: &str| -> Vec<usize> {
+            (0..count)
+                .filter(|n| layout.pages[*n].iter().any(|op| matches!(op, Op::Text { text, .. } if text == needle)))
+                .collect()
+        };
+        let last_line_page = *pages_with("300").last().unwrap();
+        let totals_pages = pages_with("Til greiðslu");
+        assert_eq!(totals_pages.len(), 1, "the amount due is printed once");
+        assert!(totals_pages[0] >= last_line_page, "totals come after the last line");
+        let numbers: Vec<usize> = layout
+            .pages
+            .iter()
+            .flatten()
+            .filter_map(|op| match op {
+                Op::Text { x, text, .. } if *x == COL_NO => text.parse().ok(),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(numbers, (1..=300).collect::<Vec<_>>(), "every line exactly once, in order");
+    }
+}
