@@ -66,9 +66,9 @@ const COL_DESC: f32 = 62.0;
 const DESC_WIDTH: f32 = 236.0;
 const COL_QTY: f32 = 338.0;
 const COL_UNIT: f32 = 343.0;
-const COL_PRICE: f32 = 432.0;
-const COL_DISC: f32 = 466.0;
-const COL_VAT: f32 = 503.0;
+const COL_PRICE: f32 = 424.0;
+const COL_DISC: f32 = 456.0;
+const COL_VAT: f32 = 490.0;
 const COL_AMOUNT: f32 = RIGHT - 4.0;
 const ROW_SIZE: f32 = 8.5;
 const ROW_LEADING: f32 = 11.0;
@@ -317,7 +317,7 @@ impl<'a> Writer<'a> {
         y += 13.0;
         for (x, text, align) in [
             (LEFT, l.category, Align::Left),
-            (200.0, l.rate, Align::Right),
+            (172.0, l.rate, Align::Right),
             (262.0, l.taxable, Align::Right),
             (312.0, l.vat, Align::Right),
         ] {
@@ -326,7 +326,7 @@ impl<'a> Writer<'a> {
         for (category, rate, taxable, vat, reason) in vat_rows {
             y += 12.0;
             self.text(LEFT, y, category, 8.0, Weight::Regular, Align::Left, INK);
-            self.text(200.0, y, rate, 8.0, Weight::Regular, Align::Right, INK);
+            self.text(172.0, y, rate, 8.0, Weight::Regular, Align::Right, INK);
             self.text(262.0, y, taxable, 8.0, Weight::Regular, Align::Right, INK);
             self.text(312.0, y, vat, 8.0, Weight::Regular, Align::Right, INK);
             for line in reason.map(|r| wrap(self.fonts, &r, Weight::Regular, 7.5, 270.0)).unwrap_or_default() {
