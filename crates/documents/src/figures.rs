@@ -42,7 +42,8 @@ pub fn line_figures(doc: &InvoiceDocument, index: usize) -> LineFigures {
         PriceEntry::Gross => {
             let remaining = hundred - line.discount_percent;
             if line.quantity.is_zero() || remaining.is_zero() {
-                let price = (line.unit_price / (Decimal::ONE + line.vat_rate / hundred)).round_dp(DERIVED_PRICE_DECIMALS);
+                let price =
+                    (line.unit_price / (Decimal::ONE + line.vat_rate / hundred)).round_dp(DERIVED_PRICE_DECIMALS);
                 let base = round_to_currency(line.quantity * price, currency);
                 return LineFigures { net, price: price.normalize(), base, allowance: base - net };
             }

@@ -33,7 +33,13 @@ pub fn line(description: &str, quantity: &str, unit_code: &str, unit_price: &str
 }
 
 /// A line in a zero-rate category (Z, E, AE, K, G, O) with an optional exemption reason.
-pub fn zero_line(description: &str, quantity: &str, unit_price: &str, category: VatCategory, reason: Option<&str>) -> Line {
+pub fn zero_line(
+    description: &str,
+    quantity: &str,
+    unit_price: &str,
+    category: VatCategory,
+    reason: Option<&str>,
+) -> Line {
     Line {
         description: description.into(),
         quantity: dec(quantity),
@@ -212,7 +218,13 @@ pub fn matrix() -> Vec<(&'static str, InvoiceData)> {
     all_zero.lines = vec![
         line("Standard-rated service", "1", "C62", "100", "19"),
         zero_line("Zero-rated books", "2", "15", VatCategory::Zero, None),
-        zero_line("Medical service", "1", "80", VatCategory::Exempt, Some("Exempt under Article 132 of Directive 2006/112/EC")),
+        zero_line(
+            "Medical service",
+            "1",
+            "80",
+            VatCategory::Exempt,
+            Some("Exempt under Article 132 of Directive 2006/112/EC"),
+        ),
         zero_line("Consulting, reverse charge", "1", "500", VatCategory::ReverseCharge, None),
         zero_line("Machine part delivered to France", "4", "25", VatCategory::IntraCommunity, None),
     ];
@@ -220,7 +232,8 @@ pub fn matrix() -> Vec<(&'static str, InvoiceData)> {
 
     let mut reverse = sample_eur_data();
     reverse.buyer = french_buyer();
-    reverse.lines = vec![zero_line("Development services", "40", "95", VatCategory::ReverseCharge, Some("Reverse charge"))];
+    reverse.lines =
+        vec![zero_line("Development services", "40", "95", VatCategory::ReverseCharge, Some("Reverse charge"))];
     out.push(("eur-reverse-charge", reverse));
 
     let mut export = sample_data();

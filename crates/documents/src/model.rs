@@ -347,10 +347,8 @@ fn normalise(data: &mut InvoiceData) {
     for field in [&mut data.payment.iban, &mut data.payment.bic, &mut data.payment.reference] {
         trim_opt(field);
     }
-    for code in [&mut data.payment.iban, &mut data.payment.bic] {
-        if let Some(v) = code {
-            *v = v.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_uppercase();
-        }
+    for code in [&mut data.payment.iban, &mut data.payment.bic].into_iter().flatten() {
+        *code = code.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_uppercase();
     }
     data.notes.retain(|n| !n.trim().is_empty());
     for line in &mut data.lines {
@@ -462,7 +460,8 @@ pub(crate) fn mod97_is_one(code: &str) -> bool {
     }
     let mut remainder: u32 = 0;
     for &b in bytes[4..].iter().chain(&bytes[..4]) {
-        let value = if b.is_ascii_digit() { u32::from(b - b'0') } else { u32::from(b.to_ascii_uppercase() - b'A') + 10 };
+        let value =
+            if b.is_ascii_digit() { u32::from(b - b'0') } else { u32::from(b.to_ascii_uppercase() - b'A') + 10 };
         remainder = if value >= 10 { (remainder * 100 + value) % 97 } else { (remainder * 10 + value) % 97 };
     }
     remainder == 1

@@ -131,8 +131,11 @@ pub fn ubl_xml(doc: &InvoiceDocument) -> String {
     w.leaf_with("cbc:PayableAmount", &cur_attr, &amount(totals.payable, cur));
     w.close();
 
-    let (line_tag, quantity_tag) =
-        if credit { ("cac:CreditNoteLine", "cbc:CreditedQuantity") } else { ("cac:InvoiceLine", "cbc:InvoicedQuantity") };
+    let (line_tag, quantity_tag) = if credit {
+        ("cac:CreditNoteLine", "cbc:CreditedQuantity")
+    } else {
+        ("cac:InvoiceLine", "cbc:InvoicedQuantity")
+    };
     for (i, line) in doc.lines.iter().enumerate() {
         let f = line_figures(doc, i);
         w.open(line_tag, &[]);

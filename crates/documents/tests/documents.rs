@@ -73,7 +73,8 @@ fn generated_documents_pass_the_official_validators() {
         panic!("validation tools are missing ({}): run scripts/install-deps", stdout.trim());
     }
     assert!(output.status.success(), "validation failed:\n{stdout}\n{stderr}");
-    let summary_line = stdout.lines().find_map(|l| l.strip_prefix("SUMMARY ")).expect("the validator printed a summary");
+    let summary_line =
+        stdout.lines().find_map(|l| l.strip_prefix("SUMMARY ")).expect("the validator printed a summary");
     let summary: serde_json::Value = serde_json::from_str(summary_line).unwrap();
     assert_eq!(summary["failures"], 0);
     for key in ["ubl", "cii", "pdf"] {

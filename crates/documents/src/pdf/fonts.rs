@@ -222,7 +222,8 @@ mod tests {
     #[test]
     fn wrapping_respects_the_width() {
         let fonts = Fonts::bundled();
-        let lines = wrap(fonts, "Ráðgjöf og þjónusta við bókhald og launavinnslu í nóvember", Weight::Regular, 9.0, 100.0);
+        let lines =
+            wrap(fonts, "Ráðgjöf og þjónusta við bókhald og launavinnslu í nóvember", Weight::Regular, 9.0, 100.0);
         assert!(lines.len() > 1);
         for line in &lines {
             assert!(fonts.width(line, Weight::Regular) * 9.0 <= 100.0, "{line}");

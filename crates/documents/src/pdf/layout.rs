@@ -30,6 +30,10 @@ const ACCENT: Rgb = (0x1F, 0x4E, 0x79);
 const HEADER_BG: Rgb = (0xE4, 0xEB, 0xF2);
 const ZEBRA: Rgb = (0xF4, 0xF6, 0xF9);
 
+/// Font size, weight and colour of a text.
+#[derive(Debug, Clone, Copy)]
+struct Style(f32, Weight, Rgb);
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Align {
     Left,
@@ -78,8 +82,9 @@ impl<'a> Writer<'a> {
         self.pages.last_mut().expect("a page")
     }
 
-    fn text(&mut self, x: f32, y: f32, text: impl Into<String>, size: f32, weight: Weight, align: Align, color: Rgb) {
+    fn text(&mut self, x: f32, y: f32, text: impl Into<String>, style: Style, align: Align) {
         let text = text.into();
+        let Style(size, weight, color) = style;
         if !text.trim().is_empty() {
             self.page().push(Op::Text { x, y, text, size, weight, align, color });
         }
@@ -98,7 +103,7 @@ impl<'a> Writer<'a> {
         self.boxes.push(Vec::new());
         self.y = TOP;
         let title = format!("{} {} ({})", self.title(), self.doc.number, self.l.continued);
-        self.text(LEFT, self.y + 10.0, title, 10.0, Weight::Bold, Align::Left, ACCENT);
+        self.text(LEFT, self.y + 10.0, title, Style(10.0, Weight::Bold, ACCENT), Align::Left);
         self.claim(self.y, self.y + 16.0);
         self.y += 24.0;
     }
@@ -125,8 +130,8 @@ impl<'a> Writer<'a> {
             self.page().push(Op::Logo { x: LEFT, y: TOP, w, h });
             logo_bottom = TOP + h;
         }
-        self.text(RIGHT, TOP + 18.0, self.title().to_uppercase(), 20.0, Weight::Bold, Align::Right, ACCENT);
-        self.text(RIGHT, TOP + 36.0, self.doc.number.clone(), 11.0, Weight::Bold, Align::Right, INK);
+        self.text(RIGHT, TOP + 18.0, self.title().to_uppercase(), Style(20.0, Weight::Bold, ACCENT), Align::Right);
+        self.text(RIGHT, TOP + 36.0, self.doc.number.clone(), Style(11.0, Weight::Bold, INK), Align::Right);
         self.claim(TOP, (TOP + 40.0).max(logo_bottom));
 
         let top = (TOP + 56.0).max(logo_bottom + 16.0);
@@ -140,10 +145,10 @@ impl<'a> Writer<'a> {
 
     fn party_block(&mut self, x: f32, top: f32, width: f32, heading: &str, party: &Party) -> f32 {
         let mut y = top + 8.0;
-        self.text(x, y, heading.to_uppercase(), 7.0, Weight::Bold, Align::Left, MUTED);
+        self.text(x, y, heading.to_uppercase(), Style(7.0, Weight::Bold, MUTED), Align::Left);
         y += 13.0;
         for line in wrap(self.fonts, &party.name, Weight::Bold, 9.5, width) {
-            self.text(x, y, line, 9.5, Weight::Bold, Align::Left, INK);
+            self.text(x, y, line, Style(9.5, Weight::Bold, INK), Align::Left);
             y += 12.0;
         }
         let mut rows: Vec<String> = party.address_lines.clone();
@@ -159,7 +164,7 @@ impl<'a> Writer<'a> {
         rows.extend(party.phone.clone());
         for row in rows {
             for line in wrap(self.fonts, &row, Weight::Regular, 8.5, width) {
-                self.text(x, y, line, 8.5, Weight::Regular, Align::Left, INK);
+                self.text(x, y, line, Style(8.5, Weight::Regular, INK), Align::Left);
                 y += 11.0;
             }
         }
@@ -184,14 +189,17 @@ impl<'a> Writer<'a> {
             rows.push((self.l.reference, reference.clone()));
         }
         if let DocumentType::CreditNote { preceding_number, preceding_date } = &doc.kind {
-            rows.push((self.l.credits_invoice, format!("{preceding_number} ({})", labels::date(*preceding_date, language))));
+            rows.push((
+                self.l.credits_invoice,
+                format!("{preceding_number} ({})", labels::date(*preceding_date, language)),
+            ));
         }
         let mut y = top + 8.0 + 13.0;
         for (label, value) in rows {
-            self.text(x, y, label, 8.5, Weight::Regular, Align::Left, MUTED);
+            self.text(x, y, label, Style(8.5, Weight::Regular, MUTED), Align::Left);
             let value_lines = wrap(self.fonts, &value, Weight::Bold, 8.5, RIGHT - x - 80.0);
             for line in value_lines {
-                self.text(RIGHT, y, line, 8.5, Weight::Bold, Align::Right, INK);
+                self.text(RIGHT, y, line, Style(8.5, Weight::Bold, INK), Align::Right);
                 y += 11.0;
             }
         }
@@ -214,7 +222,7 @@ impl<'a> Writer<'a> {
             (COL_VAT, l.vat.to_owned(), Align::Right),
             (COL_AMOUNT, format!("{} ({code})", l.amount), Align::Right),
         ] {
-            self.text(x, base, text, 7.5, Weight::Bold, align, INK);
+            self.text(x, base, text, Style(7.5, Weight::Bold, INK), align);
         }
         self.claim(y, y + 16.0);
         self.y += 18.0;
@@ -255,10 +263,16 @@ impl<'a> Writer<'a> {
                 (COL_VAT, vat, Align::Right),
                 (COL_AMOUNT, labels::amount(figures.net, doc.currency, language), Align::Right),
             ] {
-                self.text(x, base, text, ROW_SIZE, Weight::Regular, align, INK);
+                self.text(x, base, text, Style(ROW_SIZE, Weight::Regular, INK), align);
             }
             for (k, text) in description.into_iter().enumerate() {
-                self.text(COL_DESC, base + k as f32 * ROW_LEADING, text, ROW_SIZE, Weight::Regular, Align::Left, INK);
+                self.text(
+                    COL_DESC,
+                    base + k as f32 * ROW_LEADING,
+                    text,
+                    Style(ROW_SIZE, Weight::Regular, INK),
+                    Align::Left,
+                );
             }
             self.claim(top, top + height);
             self.y += height;
@@ -267,7 +281,7 @@ impl<'a> Writer<'a> {
         self.rect(LEFT, self.y, RIGHT - LEFT, 0.8, ACCENT);
         self.y += 6.0;
         if doc.price_entry == PriceEntry::Gross {
-            self.text(LEFT, self.y + 8.0, self.l.prices_incl_vat, 7.5, Weight::Regular, Align::Left, MUTED);
+            self.text(LEFT, self.y + 8.0, self.l.prices_incl_vat, Style(7.5, Weight::Regular, MUTED), Align::Left);
             self.claim(self.y, self.y + 10.0);
             self.y += 12.0;
         }
@@ -280,7 +294,8 @@ impl<'a> Writer<'a> {
         let totals = doc.totals();
         let mut vat_rows: Vec<(String, String, String, String, Option<String>)> = Vec::new();
         for b in &totals.breakdown {
-            let rate = if b.category == VatCategory::OutsideScope { String::new() } else { labels::percent(b.rate, language) };
+            let rate =
+                if b.category == VatCategory::OutsideScope { String::new() } else { labels::percent(b.rate, language) };
             vat_rows.push((
                 format!("{} ({})", labels::vat_category(b.category, language), b.category.code()),
                 rate,
@@ -313,7 +328,7 @@ impl<'a> Writer<'a> {
 
         // VAT breakdown.
         let mut y = top + 10.0;
-        self.text(LEFT, y, l.vat_breakdown, 8.5, Weight::Bold, Align::Left, ACCENT);
+        self.text(LEFT, y, l.vat_breakdown, Style(8.5, Weight::Bold, ACCENT), Align::Left);
         y += 13.0;
         for (x, text, align) in [
             (LEFT, l.category, Align::Left),
@@ -321,17 +336,17 @@ impl<'a> Writer<'a> {
             (262.0, l.taxable, Align::Right),
             (312.0, l.vat, Align::Right),
         ] {
-            self.text(x, y, text, 7.5, Weight::Bold, align, MUTED);
+            self.text(x, y, text, Style(7.5, Weight::Bold, MUTED), align);
         }
         for (category, rate, taxable, vat, reason) in vat_rows {
             y += 12.0;
-            self.text(LEFT, y, category, 8.0, Weight::Regular, Align::Left, INK);
-            self.text(172.0, y, rate, 8.0, Weight::Regular, Align::Right, INK);
-            self.text(262.0, y, taxable, 8.0, Weight::Regular, Align::Right, INK);
-            self.text(312.0, y, vat, 8.0, Weight::Regular, Align::Right, INK);
+            self.text(LEFT, y, category, Style(8.0, Weight::Regular, INK), Align::Left);
+            self.text(172.0, y, rate, Style(8.0, Weight::Regular, INK), Align::Right);
+            self.text(262.0, y, taxable, Style(8.0, Weight::Regular, INK), Align::Right);
+            self.text(312.0, y, vat, Style(8.0, Weight::Regular, INK), Align::Right);
             for line in reason.map(|r| wrap(self.fonts, &r, Weight::Regular, 7.5, 270.0)).unwrap_or_default() {
                 y += 10.0;
-                self.text(LEFT + 8.0, y, line, 7.5, Weight::Regular, Align::Left, MUTED);
+                self.text(LEFT + 8.0, y, line, Style(7.5, Weight::Regular, MUTED), Align::Left);
             }
         }
 
@@ -342,11 +357,23 @@ impl<'a> Writer<'a> {
             if strong {
                 y += 4.0;
                 self.rect(x, y - 11.0, RIGHT - x, 16.0, HEADER_BG);
-                self.text(x + 4.0, y + 1.0, label, 10.5, Weight::Bold, Align::Left, ACCENT);
-                self.text(RIGHT - 4.0, y + 1.0, labels::money(value, cur, language), 10.5, Weight::Bold, Align::Right, INK);
+                self.text(x + 4.0, y + 1.0, label, Style(10.5, Weight::Bold, ACCENT), Align::Left);
+                self.text(
+                    RIGHT - 4.0,
+                    y + 1.0,
+                    labels::money(value, cur, language),
+                    Style(10.5, Weight::Bold, INK),
+                    Align::Right,
+                );
             } else {
-                self.text(x + 4.0, y, label, 8.5, Weight::Regular, Align::Left, INK);
-                self.text(RIGHT - 4.0, y, labels::money(value, cur, language), 8.5, Weight::Regular, Align::Right, INK);
+                self.text(x + 4.0, y, label, Style(8.5, Weight::Regular, INK), Align::Left);
+                self.text(
+                    RIGHT - 4.0,
+                    y,
+                    labels::money(value, cur, language),
+                    Style(8.5, Weight::Regular, INK),
+                    Align::Right,
+                );
             }
             y += 14.0;
         }
@@ -360,7 +387,8 @@ impl<'a> Writer<'a> {
         let (l, language) = (self.l, doc.language);
         let mut rows: Vec<(&str, String)> = Vec::new();
         if let Some(iban) = &doc.payment.iban {
-            let grouped: Vec<String> = iban.as_bytes().chunks(4).map(|c| String::from_utf8_lossy(c).into_owned()).collect();
+            let grouped: Vec<String> =
+                iban.as_bytes().chunks(4).map(|c| String::from_utf8_lossy(c).into_owned()).collect();
             rows.push((l.iban, grouped.join(" ")));
         }
         if let Some(bic) = &doc.payment.bic {
@@ -370,28 +398,35 @@ impl<'a> Writer<'a> {
             rows.push((l.reference, reference.clone()));
         }
         rows.push((l.due_date, labels::date(doc.due_date, language)));
-        let terms = doc.payment_terms.as_ref().map(|t| wrap(self.fonts, t, Weight::Regular, 8.5, 330.0)).unwrap_or_default();
+        let terms =
+            doc.payment_terms.as_ref().map(|t| wrap(self.fonts, t, Weight::Regular, 8.5, 330.0)).unwrap_or_default();
         let qr = qr::epc_payload(doc).and_then(|p| qr::matrix(&p));
         let text_height = 22.0 + rows.len() as f32 * 12.0 + terms.len() as f32 * 11.0;
-        let height = if qr.is_some() { text_height.max(112.0) } else { text_height };
+        let height = if qr.is_some() { text_height.max(118.0) } else { text_height };
         self.ensure(height);
         let top = self.y;
         let mut y = top + 10.0;
-        self.text(LEFT, y, l.payment, 8.5, Weight::Bold, Align::Left, ACCENT);
+        self.text(LEFT, y, l.payment, Style(8.5, Weight::Bold, ACCENT), Align::Left);
         y += 14.0;
         for (label, value) in rows {
-            self.text(LEFT, y, label, 8.5, Weight::Regular, Align::Left, MUTED);
-            self.text(LEFT + 80.0, y, value, 8.5, Weight::Bold, Align::Left, INK);
+            self.text(LEFT, y, label, Style(8.5, Weight::Regular, MUTED), Align::Left);
+            self.text(LEFT + 80.0, y, value, Style(8.5, Weight::Bold, INK), Align::Left);
             y += 12.0;
         }
         for line in terms {
-            self.text(LEFT, y, line, 8.5, Weight::Regular, Align::Left, INK);
+            self.text(LEFT, y, line, Style(8.5, Weight::Regular, INK), Align::Left);
             y += 11.0;
         }
         if let Some((width, modules)) = qr {
             let size = 90.0;
             self.page().push(Op::Qr { x: RIGHT - size, y: top + 4.0, size, width, modules });
-            self.text(RIGHT - size / 2.0 + 30.0, top + size + 14.0, l.scan_to_pay, 7.5, Weight::Regular, Align::Right, MUTED);
+            self.text(
+                RIGHT - size / 2.0 + 30.0,
+                top + size + 20.0,
+                l.scan_to_pay,
+                Style(7.5, Weight::Regular, MUTED),
+                Align::Right,
+            );
         }
         self.claim(top, top + height);
         self.y = top + height + 8.0;
@@ -404,12 +439,12 @@ impl<'a> Writer<'a> {
         let lines: Vec<String> =
             self.doc.notes.iter().flat_map(|n| wrap(self.fonts, n, Weight::Regular, 8.5, RIGHT - LEFT)).collect();
         self.ensure(26.0);
-        self.text(LEFT, self.y + 10.0, self.l.notes, 8.5, Weight::Bold, Align::Left, ACCENT);
+        self.text(LEFT, self.y + 10.0, self.l.notes, Style(8.5, Weight::Bold, ACCENT), Align::Left);
         self.claim(self.y, self.y + 14.0);
         self.y += 24.0;
         for line in lines {
             self.ensure(11.0);
-            self.text(LEFT, self.y, line, 8.5, Weight::Regular, Align::Left, INK);
+            self.text(LEFT, self.y, line, Style(8.5, Weight::Regular, INK), Align::Left);
             self.claim(self.y - 8.0, self.y + 3.0);
             self.y += 11.0;
         }
@@ -484,7 +519,11 @@ mod tests {
                 assert!(pair[0].1 <= pair[1].0 + 0.01, "page {}: {:?} overlaps {:?}", page + 1, pair[0], pair[1]);
             }
             for (top, bottom) in sorted {
-                assert!(top >= TOP - 0.01 && bottom <= BODY_BOTTOM, "page {}: ({top}, {bottom}) off the body", page + 1);
+                assert!(
+                    top >= TOP - 0.01 && bottom <= BODY_BOTTOM,
+                    "page {}: ({top}, {bottom}) off the body",
+                    page + 1
+                );
             }
         }
     }
@@ -504,8 +543,10 @@ mod tests {
         check_no_overlap(&layout);
         let count = layout.pages.len();
         for (n, page) in layout.pages.iter().enumerate() {
-            let texts: Vec<&str> =
-                page.iter().filter_map(|op| if let Op::Text { text, .. } = op { Some(text.as_str()) } else { None }).collect();
+            let texts: Vec<&str> = page
+                .iter()
+                .filter_map(|op| if let Op::Text { text, .. } = op { Some(text.as_str()) } else { None })
+                .collect();
             assert!(texts.contains(&format!("Síða {} af {count}", n + 1).as_str()), "page {n}: {texts:?}");
             if n + 1 < count {
                 assert!(texts.contains(&"Lýsing"), "table header repeats on page {}", n + 1);

@@ -127,7 +127,11 @@ pub fn render_pdf_with(doc: &InvoiceDocument, fonts: &Fonts) -> Result<RenderedP
 }
 
 fn fill(color: layout::Rgb) -> Fill {
-    Fill { paint: rgb::Color::new(color.0, color.1, color.2).into(), opacity: NormalizedF32::ONE, rule: FillRule::NonZero }
+    Fill {
+        paint: rgb::Color::new(color.0, color.1, color.2).into(),
+        opacity: NormalizedF32::ONE,
+        rule: FillRule::NonZero,
+    }
 }
 
 fn draw(surface: &mut Surface, ops: &[Op], fonts: &Fonts, logo: Option<&Image>, missing: &mut Vec<char>) {
@@ -142,7 +146,14 @@ fn draw(surface: &mut Surface, ops: &[Op], fonts: &Fonts, logo: Option<&Image>, 
                 surface.set_fill(Some(fill(*color)));
                 for run in &shaped.runs {
                     let face = fonts.face(run.face);
-                    surface.draw_glyphs(Point::from_xy(cursor, *y), &run.glyphs, face.font.clone(), &shaped.text, *size, false);
+                    surface.draw_glyphs(
+                        Point::from_xy(cursor, *y),
+                        &run.glyphs,
+                        face.font.clone(),
+                        &shaped.text,
+                        *size,
+                        false,
+                    );
                     cursor += run.glyphs.iter().map(|g| g.x_advance).sum::<f32>() * size;
                 }
             }
