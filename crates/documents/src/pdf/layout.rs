@@ -237,14 +237,12 @@ impl<'a> Writer<'a> {
             let figures = line_figures(doc, i);
             let description = wrap(self.fonts, &line.description, Weight::Regular, ROW_SIZE, DESC_WIDTH);
             let height = description.len() as f32 * ROW_LEADING + 4.0;
-            if self.ensure(height) {
+            // A row that fits on a fresh page is never split; a longer one (a very long
+            // description) continues over pages, the table header repeated each time.
+            let fits_a_page = height <= BODY_BOTTOM - TOP - 24.0 - 18.0;
+            if (fits_a_page || self.y + 4.0 + ROW_LEADING > BODY_BOTTOM) && self.ensure(height.min(BODY_BOTTOM)) {
                 self.table_header();
             }
-            let top = self.y;
-            if i % 2 == 1 {
-                self.rect(LEFT, top, RIGHT - LEFT, height, ZEBRA);
-            }
-            let base = top + 10.0;
             let vat = match line.vat_category {
                 VatCategory::Standard => labels::percent(line.vat_rate, language),
                 other => format!("0 % {}", other.code()),
@@ -254,28 +252,43 @@ impl<'a> Writer<'a> {
             } else {
                 labels::percent(line.discount_percent, language)
             };
-            for (x, text, align) in [
-                (COL_NO, (i + 1).to_string(), Align::Right),
-                (COL_QTY, labels::number(line.quantity, language), Align::Right),
-                (COL_UNIT, labels::unit(&line.unit_code, language), Align::Left),
-                (COL_PRICE, labels::price(figures.price, doc.currency, language), Align::Right),
-                (COL_DISC, discount, Align::Right),
-                (COL_VAT, vat, Align::Right),
-                (COL_AMOUNT, labels::amount(figures.net, doc.currency, language), Align::Right),
-            ] {
-                self.text(x, base, text, Style(ROW_SIZE, Weight::Regular, INK), align);
+            let mut remaining = &description[..];
+            let mut first = true;
+            while first || !remaining.is_empty() {
+                let room = (((BODY_BOTTOM - self.y - 4.0) / ROW_LEADING).floor() as usize).max(1);
+                let (chunk, rest) = remaining.split_at(room.min(remaining.len()));
+                let chunk_height = chunk.len().max(1) as f32 * ROW_LEADING + 4.0;
+                let top = self.y;
+                if i % 2 == 1 {
+                    self.rect(LEFT, top, RIGHT - LEFT, chunk_height, ZEBRA);
+                }
+                let base = top + 10.0;
+                if first {
+                    for (x, text, align) in [
+                        (COL_NO, (i + 1).to_string(), Align::Right),
+                        (COL_QTY, labels::number(line.quantity, language), Align::Right),
+                        (COL_UNIT, labels::unit(&line.unit_code, language), Align::Left),
+                        (COL_PRICE, labels::price(figures.price, doc.currency, language), Align::Right),
+                        (COL_DISC, discount.clone(), Align::Right),
+                        (COL_VAT, vat.clone(), Align::Right),
+                        (COL_AMOUNT, labels::amount(figures.net, doc.currency, language), Align::Right),
+                    ] {
+                        self.text(x, base, text, Style(ROW_SIZE, Weight::Regular, INK), align);
+                    }
+                }
+                for (k, text) in chunk.iter().enumerate() {
+                    let y = base + k as f32 * ROW_LEADING;
+                    self.text(COL_DESC, y, text.clone(), Style(ROW_SIZE, Weight::Regular, INK), Align::Left);
+                }
+                self.claim(top, top + chunk_height);
+                self.y += chunk_height;
+                remaining = rest;
+                first = false;
+                if !remaining.is_empty() {
+                    self.new_page();
+                    self.table_header();
+                }
             }
-            for (k, text) in description.into_iter().enumerate() {
-                self.text(
-                    COL_DESC,
-                    base + k as f32 * ROW_LEADING,
-                    text,
-                    Style(ROW_SIZE, Weight::Regular, INK),
-                    Align::Left,
-                );
-            }
-            self.claim(top, top + height);
-            self.y += height;
         }
         self.y += 4.0;
         self.rect(LEFT, self.y, RIGHT - LEFT, 0.8, ACCENT);
@@ -507,69 +520,4 @@ pub fn layout(doc: &InvoiceDocument, fonts: &Fonts) -> Layout {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::{fixtures, model::InvoiceDocument};
-
-    fn check_no_overlap(layout: &Layout) {
-        for (page, boxes) in layout.boxes.iter().enumerate() {
-            let mut sorted = boxes.clone();
-            sorted.sort_by(|a, b| a.0.total_cmp(&b.0));
-            for pair in sorted.windows(2) {
-                assert!(pair[0].1 <= pair[1].0 + 0.01, "page {}: {:?} overlaps {:?}", page + 1, pair[0], pair[1]);
-            }
-            for (top, bottom) in sorted {
-                assert!(
-                    top >= TOP - 0.01 && bottom <= BODY_BOTTOM,
-                    "page {}: ({top}, {bottom}) off the body",
-                    page + 1
-                );
-            }
-        }
-    }
-
-    #[test]
-    fn one_page_invoice() {
-        let layout = layout(&fixtures::sample(), Fonts::bundled());
-        assert_eq!(layout.pages.len(), 1);
-        check_no_overlap(&layout);
-    }
-
-    #[test]
-    fn three_hundred_lines_paginate_with_repeated_headers() {
-        let doc = InvoiceDocument::new(fixtures::with_lines(300)).unwrap();
-        let layout = layout(&doc, Fonts::bundled());
-        assert!(layout.pages.len() >= 5, "{} pages", layout.pages.len());
-        check_no_overlap(&layout);
-        let count = layout.pages.len();
-        for (n, page) in layout.pages.iter().enumerate() {
-            let texts: Vec<&str> = page
-                .iter()
-                .filter_map(|op| if let Op::Text { text, .. } = op { Some(text.as_str()) } else { None })
-                .collect();
-            assert!(texts.contains(&format!("Síða {} af {count}", n + 1).as_str()), "page {n}: {texts:?}");
-            if n + 1 < count {
-                assert!(texts.contains(&"Lýsing"), "table header repeats on page {}", n + 1);
-            }
-        }
-        let pages_with = |needle: &str| -> Vec<usize> {
-            (0..count)
-                .filter(|n| layout.pages[*n].iter().any(|op| matches!(op, Op::Text { text, .. } if text == needle)))
-                .collect()
-        };
-        let last_line_page = *pages_with("300").last().unwrap();
-        let totals_pages = pages_with("Til greiðslu");
-        assert_eq!(totals_pages.len(), 1, "the amount due is printed once");
-        assert!(totals_pages[0] >= last_line_page, "totals come after the last line");
-        let numbers: Vec<usize> = layout
-            .pages
-            .iter()
-            .flatten()
-            .filter_map(|op| match op {
-                Op::Text { x, text, .. } if *x == COL_NO => text.parse().ok(),
-                _ => None,
-            })
-            .collect();
-        assert_eq!(numbers, (1..=300).collect::<Vec<_>>(), "every line exactly once, in order");
-    }
-}
+mod tests;
