@@ -6,7 +6,7 @@
 
 use fastfaktura_domain::totals::VatBreakdown;
 
-use crate::figures::{exemption_code, has_rate, line_figures, payment_means_code};
+use crate::figures::{exemption_code, has_rate, line_figures, payment_means_code, percent_holds};
 use crate::model::{DocumentType, InvoiceDocument, Party};
 use crate::xml::{XmlWriter, amount, date_102, decimal};
 
@@ -48,9 +48,10 @@ pub fn cii_xml(doc: &InvoiceDocument) -> String {
     w.leaf("ram:ID", &doc.number);
     w.leaf("ram:TypeCode", doc.kind.code());
     date_time(&mut w, "ram:IssueDateTime", "udt:DateTimeString", doc.issue_date);
-    for note in &doc.notes {
+    if !doc.notes.is_empty() {
+        // One note, as Peppol allows (PEPPOL-EN16931-R002): all notes, one per line.
         w.open("ram:IncludedNote", &[]);
-        w.leaf("ram:Content", note);
+        w.leaf("ram:Content", &doc.notes.join("\n"));
         w.close();
     }
     w.close();
@@ -84,8 +85,10 @@ pub fn cii_xml(doc: &InvoiceDocument) -> String {
         if !f.allowance.is_zero() {
             w.open("ram:SpecifiedTradeAllowanceCharge", &[]);
             indicator(&mut w, false);
-            w.leaf("ram:CalculationPercent", &decimal(line.discount_percent));
-            w.leaf("ram:BasisAmount", &amount(f.base, cur));
+            if percent_holds(f.base, line.discount_percent, f.allowance) {
+                w.leaf("ram:CalculationPercent", &decimal(line.discount_percent));
+                w.leaf("ram:BasisAmount", &amount(f.base, cur));
+            }
             w.leaf("ram:ActualAmount", &amount(f.allowance, cur));
             w.leaf("ram:ReasonCode", "95");
             w.leaf("ram:Reason", "Discount");
@@ -186,7 +189,7 @@ fn document_allowance(w: &mut XmlWriter, doc: &InvoiceDocument, b: &VatBreakdown
     let cur = doc.currency;
     w.open("ram:SpecifiedTradeAllowanceCharge", &[]);
     indicator(w, false);
-    if doc.price_entry == fastfaktura_domain::PriceEntry::Net {
+    if percent_holds(b.line_total, doc.discount_percent, b.allowance) {
         w.leaf("ram:CalculationPercent", &decimal(doc.discount_percent));
         w.leaf("ram:BasisAmount", &amount(b.line_total, cur));
     }
@@ -208,11 +211,13 @@ fn trade_party(w: &mut XmlWriter, tag: &'static str, p: &Party, hide_vat_id: boo
     w.leaf("ram:Name", &p.name);
     if let Some(registration_id) = &p.registration_id {
         w.open("ram:SpecifiedLegalOrganization", &[]);
-        w.leaf("ram:ID", registration_id);
+        let scheme: &[(&str, &str)] = if p.country == "IS" { &[("schemeID", "0196")] } else { &[] };
+        w.leaf_with("ram:ID", scheme, registration_id);
         w.close();
     }
-    if p.email.is_some() || p.phone.is_some() {
+    if p.email.is_some() || p.phone.is_some() || p.contact_name.is_some() {
         w.open("ram:DefinedTradeContact", &[]);
+        w.leaf_opt("ram:PersonName", p.contact_name.as_deref());
         if let Some(phone) = &p.phone {
             w.open("ram:TelephoneUniversalCommunication", &[]);
             w.leaf("ram:CompleteNumber", phone);
@@ -233,7 +238,7 @@ fn trade_party(w: &mut XmlWriter, tag: &'static str, p: &Party, hide_vat_id: boo
     w.leaf("ram:CityName", &p.city);
     w.leaf("ram:CountryID", &p.country);
     w.close();
-    if let Some(endpoint) = p.electronic_address() {
+    if let Some(endpoint) = &p.endpoint {
         w.open("ram:URIUniversalCommunication", &[]);
         w.leaf_with("ram:URIID", &[("schemeID", &endpoint.scheme)], &endpoint.id);
         w.close();

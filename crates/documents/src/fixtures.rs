@@ -63,6 +63,7 @@ pub fn icelandic_seller() -> Party {
         registration_id: Some("5902697199".into()),
         email: Some("reikningar@thordur.is".into()),
         phone: Some("+354 555 1234".into()),
+        contact_name: Some("Þórður Ægisson".into()),
         endpoint: Some(Endpoint { scheme: "0196".into(), id: "5902697199".into() }),
     }
 }
@@ -78,6 +79,7 @@ pub fn icelandic_buyer() -> Party {
         registration_id: Some("4105042150".into()),
         email: Some("bokhald@aedardottir.is".into()),
         phone: None,
+        contact_name: None,
         endpoint: Some(Endpoint { scheme: "0196".into(), id: "4105042150".into() }),
     }
 }
@@ -93,6 +95,7 @@ pub fn german_seller() -> Party {
         registration_id: Some("HRB 123456".into()),
         email: Some("rechnung@nordlicht.example".into()),
         phone: Some("+49 40 123456".into()),
+        contact_name: Some("Anna Schmidt, Buchhaltung".into()),
         endpoint: Some(Endpoint { scheme: "9930".into(), id: "DE123456789".into() }),
     }
 }
@@ -108,7 +111,8 @@ pub fn french_buyer() -> Party {
         registration_id: Some("732829320".into()),
         email: Some("compta@atelier-azur.example".into()),
         phone: None,
-        endpoint: None,
+        contact_name: None,
+        endpoint: Some(Endpoint { scheme: "0009".into(), id: "73282932000074".into() }),
     }
 }
 
@@ -136,6 +140,7 @@ pub fn sample_data() -> InvoiceData {
             line("Ráðgjöf: þjónusta við bókhald", "12.5", "HUR", "18500", "24"),
             line("Bækur um ð, æ og ö", "3", "C62", "4990", "11"),
             line("Hýsing, mánaðargjald", "1", "MON", "9900", "24"),
+            line("Akstur", "12.5", "KMT", "4991", "24"),
         ],
         discount_percent: Decimal::ZERO,
         price_entry: PriceEntry::Net,
@@ -158,7 +163,12 @@ pub fn sample_eur_data() -> InvoiceData {
         currency: Currency::EUR,
         language: Language::En,
         seller: german_seller(),
-        buyer: Party { country: "DE".into(), vat_id: Some("DE987654321".into()), ..french_buyer() },
+        buyer: Party {
+            country: "DE".into(),
+            vat_id: Some("DE987654321".into()),
+            endpoint: Some(Endpoint { scheme: "9930".into(), id: "DE987654321".into() }),
+            ..french_buyer()
+        },
         buyer_reference: None,
         payment: PaymentDetails {
             iban: Some("DE89370400440532013000".into()),
@@ -249,6 +259,7 @@ pub fn matrix() -> Vec<(&'static str, InvoiceData)> {
         registration_id: None,
         email: Some("ap@maple.example".into()),
         phone: None,
+        contact_name: None,
         endpoint: None,
     };
     export.lines = vec![zero_line("Dried fish, export", "120", "12.75", VatCategory::Export, None)];
@@ -281,7 +292,7 @@ pub fn matrix() -> Vec<(&'static str, InvoiceData)> {
     let mut no_bank = sample_eur_data();
     no_bank.payment = PaymentDetails::default();
     no_bank.logo = None;
-    no_bank.buyer.endpoint = Some(Endpoint { scheme: "0009".into(), id: "73282932000074".into() });
+    no_bank.buyer = french_buyer();
     out.push(("eur-no-bank-details", no_bank));
 
     out.push(("isk-300-lines", with_lines(300)));

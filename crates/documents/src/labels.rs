@@ -241,6 +241,7 @@ pub fn unit(code: &str, language: Language) -> String {
         ("MTR", _) => "m",
         ("LTR", _) => "l",
         ("KWH", _) => "kWh",
+        ("KMT", _) => "km",
         ("MIN", _) => "min",
         _ => code,
     };

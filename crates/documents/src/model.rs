@@ -76,16 +76,10 @@ pub struct Party {
     pub registration_id: Option<String>,
     pub email: Option<String>,
     pub phone: Option<String>,
+    /// Contact person or department (BT-41 / BT-56).
+    pub contact_name: Option<String>,
+    /// Peppol participant id (BT-34 / BT-49); e-mail is no longer an EAS scheme.
     pub endpoint: Option<Endpoint>,
-}
-
-impl Party {
-    /// The electronic address for Peppol: the explicit endpoint, else the e-mail (`EM`).
-    pub fn electronic_address(&self) -> Option<Endpoint> {
-        self.endpoint
-            .clone()
-            .or_else(|| self.email.as_ref().map(|email| Endpoint { scheme: "EM".into(), id: email.clone() }))
-    }
 }
 
 /// The seller's bank details for credit transfer (BG-16/BG-17) and the payment reference (BT-83).
@@ -129,11 +123,15 @@ pub enum LogoFormat {
 
 /// Largest logo accepted, in bytes.
 pub const MAX_LOGO_BYTES: usize = 1024 * 1024;
+/// Largest width or height of a logo, in pixels (a small file can decode to a huge image).
+pub const MAX_LOGO_SIDE: u32 = 4000;
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum LogoError {
     #[error("the logo is larger than 1 MB; please upload a smaller PNG or JPEG")]
     TooLarge,
+    #[error("the logo is wider or taller than 4000 pixels; please upload a smaller image")]
+    TooManyPixels,
     #[error("the logo must be a PNG or JPEG image")]
     NotPngOrJpeg,
     #[error("the logo could not be read as an image: {0}")]
@@ -158,6 +156,9 @@ impl Logo {
         let (width, height) = image.size();
         if width == 0 || height == 0 {
             return Err(LogoError::Unreadable("the image is empty".into()));
+        }
+        if width > MAX_LOGO_SIDE || height > MAX_LOGO_SIDE {
+            return Err(LogoError::TooManyPixels);
         }
         Ok(Self { bytes, format, width, height })
     }
@@ -274,12 +275,33 @@ impl InvoiceDocument {
         self.buyer_reference.as_deref().filter(|r| !r.trim().is_empty()).unwrap_or(&self.number)
     }
 
-    /// Things that keep the UBL from being delivered over Peppol (not errors for PDF or CII).
+    /// What keeps the UBL from being accepted on the Peppol network (not errors for the
+    /// PDF or an e-mailed e-invoice), each starting with the Peppol rule id.
     pub fn peppol_warnings(&self) -> Vec<String> {
         let mut warnings = Vec::new();
-        for (role, party) in [("Seller", &self.seller), ("Buyer", &self.buyer)] {
-            if party.electronic_address().is_none() {
-                warnings.push(format!("{role}: no electronic address (Peppol endpoint id or e-mail)"));
+        if self.seller.endpoint.is_none() {
+            warnings.push("PEPPOL-EN16931-R020: Seller has no electronic address (Peppol participant id)".into());
+        }
+        if self.buyer.endpoint.is_none() {
+            warnings.push("PEPPOL-EN16931-R010: Buyer has no electronic address (Peppol participant id)".into());
+        }
+        if self.seller.country == "DE" && self.buyer.country == "DE" {
+            // Peppol's German rules (XRechnung) for domestic German invoices.
+            if self.payment.iban.is_none() {
+                warnings.push("DE-R-001: German invoices need payment instructions (an IBAN)".into());
+            }
+            let s = &self.seller;
+            if s.contact_name.is_none() && s.phone.is_none() && s.email.is_none() {
+                warnings.push("DE-R-002: German invoices need a seller contact".into());
+            }
+            for (rule, missing, what) in [
+                ("DE-R-005", s.contact_name.is_none(), "contact name"),
+                ("DE-R-006", s.phone.is_none(), "telephone"),
+                ("DE-R-007", s.email.is_none(), "e-mail"),
+            ] {
+                if missing {
+                    warnings.push(format!("{rule}: German invoices need the seller's {what}"));
+                }
             }
         }
         warnings
@@ -328,7 +350,9 @@ fn normalise_party(party: &mut Party) {
     for line in &mut party.address_lines {
         *line = line.trim().to_owned();
     }
-    for field in [&mut party.vat_id, &mut party.registration_id, &mut party.email, &mut party.phone] {
+    for field in
+        [&mut party.vat_id, &mut party.registration_id, &mut party.email, &mut party.phone, &mut party.contact_name]
+    {
         trim_opt(field);
     }
     if let Some(vat) = &mut party.vat_id {
@@ -369,6 +393,10 @@ fn check_party(role: &str, party: &Party, problems: &mut Vec<String>) {
     }
     if party.address_lines.is_empty() || party.city.trim().is_empty() {
         problems.push(format!("{role}: street address and city are required"));
+    }
+    if party.country == "IS" && party.postcode.trim().is_empty() {
+        // Peppol's Icelandic rules IS-R-003 / IS-R-005.
+        problems.push(format!("{role}: postcode is required for an Icelandic address"));
     }
     if let Some(endpoint) = &party.endpoint
         && (endpoint.scheme.trim().is_empty() || endpoint.id.trim().is_empty())

@@ -6,7 +6,7 @@
 
 use fastfaktura_domain::totals::VatBreakdown;
 
-use crate::figures::{exemption_code, has_rate, line_figures, payment_means_code};
+use crate::figures::{exemption_code, has_rate, line_figures, payment_means_code, percent_holds};
 use crate::model::{DocumentType, InvoiceDocument, Party};
 use crate::xml::{XmlWriter, amount, decimal, iso_date};
 
@@ -35,9 +35,8 @@ pub fn ubl_xml(doc: &InvoiceDocument) -> String {
         w.leaf("cbc:DueDate", &iso_date(doc.due_date));
         w.leaf("cbc:InvoiceTypeCode", doc.kind.code());
     }
-    for note in &doc.notes {
-        w.leaf("cbc:Note", note);
-    }
+    // Peppol allows one document-level note (PEPPOL-EN16931-R002): all notes, one per line.
+    w.leaf("cbc:Note", &doc.notes.join("\n"));
     w.leaf("cbc:DocumentCurrencyCode", cur.code());
     w.leaf("cbc:BuyerReference", doc.buyer_reference_or_number());
     if let DocumentType::CreditNote { preceding_number, preceding_date } = &doc.kind {
@@ -96,11 +95,12 @@ pub fn ubl_xml(doc: &InvoiceDocument) -> String {
         w.leaf("cbc:ChargeIndicator", "false");
         w.leaf("cbc:AllowanceChargeReasonCode", "95");
         w.leaf("cbc:AllowanceChargeReason", "Discount");
-        if doc.price_entry == fastfaktura_domain::PriceEntry::Net {
+        let stated = percent_holds(b.line_total, doc.discount_percent, b.allowance);
+        if stated {
             w.leaf("cbc:MultiplierFactorNumeric", &decimal(doc.discount_percent));
         }
         w.leaf_with("cbc:Amount", &cur_attr, &amount(b.allowance, cur));
-        if doc.price_entry == fastfaktura_domain::PriceEntry::Net {
+        if stated {
             w.leaf_with("cbc:BaseAmount", &cur_attr, &amount(b.line_total, cur));
         }
         tax_category(&mut w, "cac:TaxCategory", b, false);
@@ -147,9 +147,14 @@ pub fn ubl_xml(doc: &InvoiceDocument) -> String {
             w.leaf("cbc:ChargeIndicator", "false");
             w.leaf("cbc:AllowanceChargeReasonCode", "95");
             w.leaf("cbc:AllowanceChargeReason", "Discount");
-            w.leaf("cbc:MultiplierFactorNumeric", &decimal(line.discount_percent));
+            let stated = percent_holds(f.base, line.discount_percent, f.allowance);
+            if stated {
+                w.leaf("cbc:MultiplierFactorNumeric", &decimal(line.discount_percent));
+            }
             w.leaf_with("cbc:Amount", &cur_attr, &amount(f.allowance, cur));
-            w.leaf_with("cbc:BaseAmount", &cur_attr, &amount(f.base, cur));
+            if stated {
+                w.leaf_with("cbc:BaseAmount", &cur_attr, &amount(f.base, cur));
+            }
             w.close();
         }
         w.open("cac:Item", &[]);
@@ -191,7 +196,7 @@ fn tax_category(w: &mut XmlWriter, tag: &'static str, b: &VatBreakdown, with_rea
 
 fn party(w: &mut XmlWriter, p: &Party, hide_vat_id: bool) {
     w.open("cac:Party", &[]);
-    if let Some(endpoint) = p.electronic_address() {
+    if let Some(endpoint) = &p.endpoint {
         w.leaf_with("cbc:EndpointID", &[("schemeID", &endpoint.scheme)], &endpoint.id);
     }
     w.open("cac:PartyName", &[]);
@@ -221,10 +226,15 @@ fn party(w: &mut XmlWriter, p: &Party, hide_vat_id: bool) {
     }
     w.open("cac:PartyLegalEntity", &[]);
     w.leaf("cbc:RegistrationName", &p.name);
-    w.leaf_opt("cbc:CompanyID", p.registration_id.as_deref());
+    if let Some(registration_id) = &p.registration_id {
+        // Icelandic kennitala: Peppol scheme 0196 (IS-R-002, IS-R-004).
+        let scheme: &[(&str, &str)] = if p.country == "IS" { &[("schemeID", "0196")] } else { &[] };
+        w.leaf_with("cbc:CompanyID", scheme, registration_id);
+    }
     w.close();
-    if p.email.is_some() || p.phone.is_some() {
+    if p.email.is_some() || p.phone.is_some() || p.contact_name.is_some() {
         w.open("cac:Contact", &[]);
+        w.leaf_opt("cbc:Name", p.contact_name.as_deref());
         w.leaf_opt("cbc:Telephone", p.phone.as_deref());
         w.leaf_opt("cbc:ElectronicMail", p.email.as_deref());
         w.close();

@@ -56,9 +56,18 @@ fn generated_documents_pass_the_official_validators() {
             "credit": doc.kind.is_credit_note(),
             "expect_texts": expect,
             "epc_payload": epc_payload(&doc),
+            "peppol_expected": doc
+                .peppol_warnings()
+                .iter()
+                .map(|w| w.split(':').next().unwrap_or_default().to_owned())
+                .collect::<Vec<_>>(),
         }));
     }
     assert!(manifest.iter().any(|m| !m["epc_payload"].is_null()), "at least one EPC QR code is checked");
+    assert!(
+        manifest.iter().any(|m| m["peppol_expected"].as_array().is_some_and(|a| !a.is_empty())),
+        "at least one predicted Peppol finding is checked"
+    );
     std::fs::write(dir.join("manifest.json"), serde_json::to_vec_pretty(&manifest).unwrap()).unwrap();
 
     let output = Command::new("python3")
@@ -80,7 +89,8 @@ fn generated_documents_pass_the_official_validators() {
     for key in ["ubl", "cii", "pdf"] {
         assert_eq!(summary[key], cases.len(), "{key} documents validated");
     }
-    assert_eq!(summary["negative_controls_rejected"], 11, "every validator rejected its broken input");
+    assert_eq!(summary["negative_controls_rejected"], 12, "every validator rejected its broken input");
+    assert!(summary["peppol_unit_tests"].as_u64().unwrap_or(0) >= 200, "the Peppol compiler passed its unit tests");
 }
 
 #[test]

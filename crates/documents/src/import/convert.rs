@@ -94,6 +94,7 @@ fn convert_party(role: &str, p: &ImportedParty, problems: &mut Vec<String>) -> O
         registration_id: p.registration_id.clone(),
         email: p.email.clone(),
         phone: p.phone.clone(),
+        contact_name: p.contact_name.clone(),
         endpoint: p.endpoint.clone(),
     })
 }

