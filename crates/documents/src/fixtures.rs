@@ -1,0 +1,347 @@
+//! Ready-made invoices for tests and benchmarks, public so the server's tests can use them.
+//!
+//! `sample_data()` is an Icelandic ISK invoice with two VAT rates and Icelandic letters in
+//! every field; `sample_eur()` a German EUR invoice with an EPC QR code; `matrix()` the
+//! whole set the e-invoice validation runs over (every VAT category, discounts, credit
+//! note, reverse charge, export, 300 lines).
+
+use fastfaktura_domain::{Currency, Decimal, PriceEntry, VatCategory};
+use time::{Date, Month};
+
+use crate::model::{DocumentType, Endpoint, InvoiceData, InvoiceDocument, Language, Line, Logo, Party, PaymentDetails};
+
+fn date(year: i32, month: Month, day: u8) -> Date {
+    Date::from_calendar_date(year, month, day).expect("valid fixture date")
+}
+
+fn dec(s: &str) -> Decimal {
+    s.parse().expect("valid fixture decimal")
+}
+
+/// A line at the standard rate.
+pub fn line(description: &str, quantity: &str, unit_code: &str, unit_price: &str, rate: &str) -> Line {
+    Line {
+        description: description.into(),
+        quantity: dec(quantity),
+        unit_code: unit_code.into(),
+        unit_price: dec(unit_price),
+        discount_percent: Decimal::ZERO,
+        vat_category: VatCategory::Standard,
+        vat_rate: dec(rate),
+        exemption_reason: None,
+    }
+}
+
+/// A line in a zero-rate category (Z, E, AE, K, G, O) with an optional exemption reason.
+pub fn zero_line(
+    description: &str,
+    quantity: &str,
+    unit_price: &str,
+    category: VatCategory,
+    reason: Option<&str>,
+) -> Line {
+    Line {
+        description: description.into(),
+        quantity: dec(quantity),
+        unit_code: "C62".into(),
+        unit_price: dec(unit_price),
+        discount_percent: Decimal::ZERO,
+        vat_category: category,
+        vat_rate: Decimal::ZERO,
+        exemption_reason: reason.map(str::to_owned),
+    }
+}
+
+pub fn icelandic_seller() -> Party {
+    Party {
+        name: "Þórður Ægisson ehf.".into(),
+        address_lines: vec!["Laugavegur 26".into()],
+        postcode: "101".into(),
+        city: "Reykjavík".into(),
+        country: "IS".into(),
+        vat_id: Some("IS123456".into()),
+        registration_id: Some("5902697199".into()),
+        email: Some("reikningar@thordur.is".into()),
+        phone: Some("+354 555 1234".into()),
+        contact_name: Some("Þórður Ægisson".into()),
+        endpoint: Some(Endpoint { scheme: "0196".into(), id: "5902697199".into() }),
+    }
+}
+
+pub fn icelandic_buyer() -> Party {
+    Party {
+        name: "Gunnþórunn Æðardóttir slf.".into(),
+        address_lines: vec!["Hafnarstræti 9".into(), "2. hæð".into()],
+        postcode: "600".into(),
+        city: "Akureyri".into(),
+        country: "IS".into(),
+        vat_id: Some("IS654321".into()),
+        registration_id: Some("4105042150".into()),
+        email: Some("bokhald@aedardottir.is".into()),
+        phone: None,
+        contact_name: None,
+        endpoint: Some(Endpoint { scheme: "0196".into(), id: "4105042150".into() }),
+    }
+}
+
+pub fn german_seller() -> Party {
+    Party {
+        name: "Nordlicht Software GmbH".into(),
+        address_lines: vec!["Große Elbstraße 145".into()],
+        postcode: "22767".into(),
+        city: "Hamburg".into(),
+        country: "DE".into(),
+        vat_id: Some("DE123456789".into()),
+        registration_id: Some("HRB 123456".into()),
+        email: Some("rechnung@nordlicht.example".into()),
+        phone: Some("+49 40 123456".into()),
+        contact_name: Some("Anna Schmidt, Buchhaltung".into()),
+        endpoint: Some(Endpoint { scheme: "9930".into(), id: "DE123456789".into() }),
+    }
+}
+
+pub fn french_buyer() -> Party {
+    Party {
+        name: "Atelier Côte d'Azur SARL".into(),
+        address_lines: vec!["12 rue de la République".into()],
+        postcode: "06000".into(),
+        city: "Nice".into(),
+        country: "FR".into(),
+        vat_id: Some("FR44732829320".into()),
+        registration_id: Some("732829320".into()),
+        email: Some("compta@atelier-azur.example".into()),
+        phone: None,
+        contact_name: None,
+        endpoint: Some(Endpoint { scheme: "0009".into(), id: "73282932000074".into() }),
+    }
+}
+
+/// Icelandic ISK invoice, Icelandic labels, 24 % and 11 % lines.
+pub fn sample_data() -> InvoiceData {
+    InvoiceData {
+        kind: DocumentType::Invoice,
+        number: "FF-2025-000123".into(),
+        issue_date: date(2025, Month::November, 24),
+        due_date: date(2025, Month::December, 8),
+        delivery_date: None,
+        currency: Currency::ISK,
+        language: Language::Is,
+        seller: icelandic_seller(),
+        buyer: icelandic_buyer(),
+        buyer_reference: Some("Verk 42".into()),
+        payment: PaymentDetails {
+            iban: Some("IS140159260076545510730339".into()),
+            bic: None,
+            reference: Some("FF-2025-000123".into()),
+        },
+        payment_terms: Some("Greiðist innan 14 daga.".into()),
+        notes: vec!["Takk fyrir viðskiptin!".into()],
+        lines: vec![
+            line("Ráðgjöf: þjónusta við bókhald", "12.5", "HUR", "18500", "24"),
+            line("Bækur um ð, æ og ö", "3", "C62", "4990", "11"),
+            line("Hýsing, mánaðargjald", "1", "MON", "9900", "24"),
+            line("Akstur", "12.5", "KMT", "4991", "24"),
+        ],
+        discount_percent: Decimal::ZERO,
+        price_entry: PriceEntry::Net,
+        logo: None,
+    }
+}
+
+pub fn sample() -> InvoiceDocument {
+    InvoiceDocument::new(sample_data()).expect("the sample invoice is valid")
+}
+
+/// German EUR invoice to a French buyer, English labels, with IBAN/BIC (so an EPC QR code).
+pub fn sample_eur_data() -> InvoiceData {
+    InvoiceData {
+        kind: DocumentType::Invoice,
+        number: "NL-2025-0042".into(),
+        issue_date: date(2025, Month::November, 24),
+        due_date: date(2025, Month::December, 24),
+        delivery_date: None,
+        currency: Currency::EUR,
+        language: Language::En,
+        seller: german_seller(),
+        buyer: Party {
+            country: "DE".into(),
+            vat_id: Some("DE987654321".into()),
+            endpoint: Some(Endpoint { scheme: "9930".into(), id: "DE987654321".into() }),
+            ..french_buyer()
+        },
+        buyer_reference: None,
+        payment: PaymentDetails {
+            iban: Some("DE89370400440532013000".into()),
+            bic: Some("COBADEFFXXX".into()),
+            reference: Some("RF18539007547034".into()),
+        },
+        payment_terms: Some("Payable within 30 days without deduction.".into()),
+        notes: vec![],
+        lines: vec![
+            line("Software licence, annual", "1", "C62", "1200", "19"),
+            line("Onboarding workshop", "6", "HUR", "145.50", "19"),
+            line("Printed handbook", "2", "C62", "24.90", "7"),
+        ],
+        discount_percent: Decimal::ZERO,
+        price_entry: PriceEntry::Net,
+        logo: Some(Logo::new(sample_logo_png()).expect("fixture logo")),
+    }
+}
+
+pub fn sample_eur() -> InvoiceDocument {
+    InvoiceDocument::new(sample_eur_data()).expect("the EUR sample invoice is valid")
+}
+
+/// `n` lines alternating between 24 % and 11 %, for pagination tests and benchmarks.
+pub fn with_lines(n: usize) -> InvoiceData {
+    let mut data = sample_data();
+    data.lines = (0..n)
+        .map(|i| {
+            let rate = if i % 3 == 2 { "11" } else { "24" };
+            line(&format!("Vara {} – þjónustuliður með íslenskum stöfum", i + 1), "2", "C62", "1250", rate)
+        })
+        .collect();
+    data
+}
+
+/// Every document the e-invoice validation must accept, by name.
+pub fn matrix() -> Vec<(&'static str, InvoiceData)> {
+    let mut out = Vec::new();
+    out.push(("isk-two-rates", sample_data()));
+    out.push(("eur-qr", sample_eur_data()));
+
+    let mut discounts = sample_eur_data();
+    discounts.lines[0].discount_percent = dec("10");
+    discounts.lines[1].discount_percent = dec("12.5");
+    discounts.discount_percent = dec("5");
+    out.push(("eur-line-and-document-discounts", discounts));
+
+    let mut gross = sample_data();
+    gross.price_entry = PriceEntry::Gross;
+    gross.discount_percent = dec("3");
+    gross.lines[0].discount_percent = dec("7");
+    out.push(("isk-gross-prices-with-discounts", gross));
+
+    let mut all_zero = sample_eur_data();
+    all_zero.buyer = french_buyer();
+    all_zero.delivery_date = Some(date(2025, Month::November, 20));
+    all_zero.lines = vec![
+        line("Standard-rated service", "1", "C62", "100", "19"),
+        zero_line("Zero-rated books", "2", "15", VatCategory::Zero, None),
+        zero_line(
+            "Medical service",
+            "1",
+            "80",
+            VatCategory::Exempt,
+            Some("Exempt under Article 132 of Directive 2006/112/EC"),
+        ),
+        zero_line("Consulting, reverse charge", "1", "500", VatCategory::ReverseCharge, None),
+        zero_line("Machine part delivered to France", "4", "25", VatCategory::IntraCommunity, None),
+    ];
+    out.push(("eur-s-z-e-ae-k-in-one", all_zero));
+
+    let mut reverse = sample_eur_data();
+    reverse.buyer = french_buyer();
+    reverse.lines =
+        vec![zero_line("Development services", "40", "95", VatCategory::ReverseCharge, Some("Reverse charge"))];
+    out.push(("eur-reverse-charge", reverse));
+
+    let mut export = sample_data();
+    export.currency = Currency::parse("USD").expect("USD");
+    export.language = Language::En;
+    export.buyer = Party {
+        name: "Maple & Co. Ltd.".into(),
+        address_lines: vec!["100 King Street West".into()],
+        postcode: "M5X 1A9".into(),
+        city: "Toronto".into(),
+        country: "CA".into(),
+        vat_id: None,
+        registration_id: None,
+        email: Some("ap@maple.example".into()),
+        phone: None,
+        contact_name: None,
+        endpoint: None,
+    };
+    export.lines = vec![zero_line("Dried fish, export", "120", "12.75", VatCategory::Export, None)];
+    export.payment.iban = Some("IS140159260076545510730339".into());
+    out.push(("usd-export", export));
+
+    let mut outside = sample_data();
+    outside.seller.vat_id = None;
+    outside.lines = vec![zero_line("Membership fee", "1", "25000", VatCategory::OutsideScope, None)];
+    out.push(("isk-outside-scope", outside));
+
+    let mut credit = sample_data();
+    credit.kind = DocumentType::CreditNote {
+        preceding_number: "FF-2025-000100".into(),
+        preceding_date: date(2025, Month::November, 1),
+    };
+    credit.number = "CN-2025-0007".into();
+    credit.lines.truncate(2);
+    out.push(("isk-credit-note", credit));
+
+    let mut credit_eur = sample_eur_data();
+    credit_eur.kind = DocumentType::CreditNote {
+        preceding_number: "NL-2025-0040".into(),
+        preceding_date: date(2025, Month::October, 30),
+    };
+    credit_eur.number = "NL-CN-2025-0003".into();
+    credit_eur.discount_percent = dec("2");
+    out.push(("eur-credit-note", credit_eur));
+
+    let mut no_bank = sample_eur_data();
+    no_bank.payment = PaymentDetails::default();
+    no_bank.logo = None;
+    no_bank.buyer = french_buyer();
+    out.push(("eur-no-bank-details", no_bank));
+
+    out.push(("isk-300-lines", with_lines(300)));
+    out
+}
+
+/// A 160 × 48 RGBA PNG (a blue bar with an orange square), written without an image library.
+pub fn sample_logo_png() -> Vec<u8> {
+    let (width, height) = (160u32, 48u32);
+    let mut raw = Vec::with_capacity(((width * 4 + 1) * height) as usize);
+    for y in 0..height {
+        raw.push(0); // filter: none
+        for x in 0..width {
+            let pixel: [u8; 4] = if (8..40).contains(&x) && (8..40).contains(&y) {
+                [0xF2, 0x8C, 0x28, 0xFF]
+            } else if x >= 48 && (18..30).contains(&y) {
+                [0x1F, 0x4E, 0x79, 0xFF]
+            } else {
+                [0xFF, 0xFF, 0xFF, 0x00]
+            };
+            raw.extend_from_slice(&pixel);
+        }
+    }
+    let mut encoder = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
+    std::io::Write::write_all(&mut encoder, &raw).expect("in-memory write");
+    let idat = encoder.finish().expect("in-memory zlib");
+    let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
+    let mut ihdr = Vec::new();
+    ihdr.extend_from_slice(&width.to_be_bytes());
+    ihdr.extend_from_slice(&height.to_be_bytes());
+    ihdr.extend_from_slice(&[8, 6, 0, 0, 0]); // 8 bit, RGBA, deflate, no filter, no interlace
+    for (kind, data) in [(&b"IHDR"[..], &ihdr[..]), (b"IDAT", &idat[..]), (b"IEND", &[])] {
+        png.extend_from_slice(&(data.len() as u32).to_be_bytes());
+        let start = png.len();
+        png.extend_from_slice(kind);
+        png.extend_from_slice(data);
+        let crc = crc32(&png[start..]);
+        png.extend_from_slice(&crc.to_be_bytes());
+    }
+    png
+}
+
+fn crc32(bytes: &[u8]) -> u32 {
+    let mut crc = 0xFFFF_FFFFu32;
+    for &b in bytes {
+        crc ^= u32::from(b);
+        for _ in 0..8 {
+            crc = if crc & 1 == 1 { (crc >> 1) ^ 0xEDB8_8320 } else { crc >> 1 };
+        }
+    }
+    !crc
+}

@@ -1,0 +1,27 @@
+//! FastFaktura's documents: one checked invoice in, a print-ready PDF/A-3b with embedded
+//! Factur-X, a UBL 2.1 (Peppol BIS Billing 3.0) and a CII D16B e-invoice out; plus
+//! reading UBL invoices others send.
+//!
+//! A pure library: no async, no database, no I/O. Amounts are never calculated here:
+//! [`InvoiceDocument::new`] runs `fastfaktura_domain::totals::compute`, the one
+//! calculation engine, and every writer reads the result. The heavy PDF dependencies
+//! (krilla, lopdf, fonts) live in this crate so the server does not rebuild them.
+
+pub mod cii;
+mod figures;
+pub mod fixtures;
+pub mod import;
+pub mod labels;
+pub mod model;
+pub mod pdf;
+pub mod ubl;
+mod xml;
+
+pub use cii::cii_xml;
+pub use import::{ImportError, ImportedInvoice, parse_ubl};
+pub use model::{
+    DocumentError, DocumentType, Endpoint, InvoiceData, InvoiceDocument, Language, Line, Logo, LogoError, LogoFormat,
+    Party, PaymentDetails,
+};
+pub use pdf::{Fonts, PdfError, RenderedPdf, render_pdf, render_pdf_with};
+pub use ubl::ubl_xml;

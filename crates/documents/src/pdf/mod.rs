@@ -1,0 +1,236 @@
+//! The invoice PDF: PDF/A-3b with the CII XML embedded as `factur-x.xml` (Factur-X /
+//! ZUGFeRD, EN 16931 profile), drawn in-process with krilla.
+//!
+//! krilla writes the PDF/A-3b file (its validator refuses anything PDF/A forbids, adds
+//! the sRGB output intent with its bundled ICC profile, and writes the `/AF` entry and
+//! `/AFRelationship /Alternative` for the attachment); `facturx` then adds the Factur-X
+//! XMP extension schema that krilla 0.8 cannot write yet. Layout is in `layout`, fonts
+//! and fallback in `fonts`, the EPC QR code in `qr`.
+//!
+//! `krilla::Document` is `!Send`: in an async server call [`render_pdf`] inside
+//! `spawn_blocking`. The result is plain bytes.
+
+mod facturx;
+pub mod fonts;
+pub mod layout;
+pub mod qr;
+
+use std::sync::Arc;
+
+use krilla::Document;
+use krilla::color::rgb;
+use krilla::configure::{Archival, ConfigurationBuilder};
+use krilla::embed::{AssociationKind, EmbeddedFile, MimeType};
+use krilla::geom::{PathBuilder, Point, Rect, Size, Transform};
+use krilla::image::Image;
+use krilla::metadata::{DateTime, Metadata};
+use krilla::num::NormalizedF32;
+use krilla::page::PageSettings;
+use krilla::paint::{Fill, FillRule};
+use krilla::surface::Surface;
+
+use crate::cii::cii_xml;
+use crate::labels;
+use crate::model::{InvoiceDocument, LogoFormat};
+pub use fonts::Fonts;
+use layout::{Align, Op, PAGE_HEIGHT, PAGE_WIDTH};
+
+/// The attachment name Factur-X and ZUGFeRD readers look for.
+pub const FACTURX_FILENAME: &str = "factur-x.xml";
+
+/// A rendered PDF and anything the reader should know about it.
+#[derive(Debug, Clone)]
+pub struct RenderedPdf {
+    pub bytes: Vec<u8>,
+    pub pages: usize,
+    /// Characters no bundled or added font has; drawn as �, their text kept for search.
+    pub missing_chars: Vec<char>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum PdfError {
+    #[error("the PDF writer refused the document: {0}")]
+    Krilla(String),
+    #[error("the Factur-X metadata could not be added: {0}")]
+    FacturX(String),
+}
+
+pub(crate) fn decode_logo(bytes: Arc<Vec<u8>>, format: LogoFormat) -> Result<Image, String> {
+    match format {
+        LogoFormat::Png => Image::from_png(bytes.into(), false),
+        LogoFormat::Jpeg => Image::from_jpeg(bytes.into(), false),
+    }
+}
+
+/// Renders the document with the bundled fonts.
+pub fn render_pdf(doc: &InvoiceDocument) -> Result<RenderedPdf, PdfError> {
+    render_pdf_with(doc, Fonts::bundled())
+}
+
+/// Renders the document with `fonts` (the bundled ones plus extra fallbacks).
+pub fn render_pdf_with(doc: &InvoiceDocument, fonts: &Fonts) -> Result<RenderedPdf, PdfError> {
+    let layout = layout::layout(doc, fonts);
+    let configuration = ConfigurationBuilder::new()
+        .with_archival_validator(Archival::A3_B)
+        .finish()
+        .map_err(|e| PdfError::Krilla(format!("{e:?}")))?;
+    let settings = krilla::SerializeSettings { configuration, enable_tagging: false, ..Default::default() };
+    let mut pdf = Document::new_with(settings);
+
+    let l = labels::labels(doc.language);
+    let title = if doc.kind.is_credit_note() { l.credit_note } else { l.invoice };
+    let created = DateTime::new(doc.issue_date.year() as u16)
+        .month(doc.issue_date.month() as u8)
+        .day(doc.issue_date.day())
+        .hour(0)
+        .minute(0)
+        .second(0)
+        .utc_offset_hour(0)
+        .utc_offset_minute(0);
+    pdf.set_metadata(
+        Metadata::new()
+            .title(format!("{title} {}", doc.number))
+            .authors(vec![doc.seller.name.clone()])
+            .creator("FastFaktura".into())
+            .producer("FastFaktura (krilla)".into())
+            .language(doc.language.code().into())
+            .creation_date(created),
+    );
+    pdf.embed_file(EmbeddedFile {
+        path: FACTURX_FILENAME.into(),
+        mime_type: MimeType::new("text/xml"),
+        description: Some("Factur-X invoice (EN 16931)".into()),
+        association_kind: AssociationKind::Alternative,
+        data: cii_xml(doc).into_bytes().into(),
+        modification_date: Some(created),
+        compress: Some(true),
+        location: None,
+    })
+    .ok_or_else(|| PdfError::Krilla("duplicate attachment".into()))?;
+
+    let logo = match &doc.logo {
+        Some(logo) => Some(decode_logo(logo.bytes().clone(), logo.format()).map_err(PdfError::Krilla)?),
+        None => None,
+    };
+    let mut missing = Vec::new();
+    let page_settings = PageSettings::from_wh(PAGE_WIDTH, PAGE_HEIGHT).expect("A4 is a valid page size");
+    for ops in &layout.pages {
+        let mut page = pdf.start_page_with(page_settings.clone());
+        let mut surface = page.surface();
+        draw(&mut surface, ops, fonts, logo.as_ref(), &mut missing);
+        surface.finish();
+        page.finish();
+    }
+    let bytes = pdf.finish().map_err(|e| PdfError::Krilla(format!("{e:?}")))?;
+    let bytes = facturx::add_facturx_xmp(&bytes).map_err(PdfError::FacturX)?;
+    Ok(RenderedPdf { bytes, pages: layout.pages.len(), missing_chars: missing })
+}
+
+fn fill(color: layout::Rgb) -> Fill {
+    Fill {
+        paint: rgb::Color::new(color.0, color.1, color.2).into(),
+        opacity: NormalizedF32::ONE,
+        rule: FillRule::NonZero,
+    }
+}
+
+fn draw(surface: &mut Surface, ops: &[Op], fonts: &Fonts, logo: Option<&Image>, missing: &mut Vec<char>) {
+    for op in ops {
+        match op {
+            Op::Text { x, y, text, size, weight, align, color } => {
+                let shaped = fonts.shape(text, *weight, missing);
+                let mut cursor = match align {
+                    Align::Left => *x,
+                    Align::Right => x - shaped.width * size,
+                };
+                surface.set_fill(Some(fill(*color)));
+                for run in &shaped.runs {
+                    let face = fonts.face(run.face);
+                    surface.draw_glyphs(
+                        Point::from_xy(cursor, *y),
+                        &run.glyphs,
+                        face.font.clone(),
+                        &shaped.text,
+                        *size,
+                        false,
+                    );
+                    cursor += run.glyphs.iter().map(|g| g.x_advance).sum::<f32>() * size;
+                }
+            }
+            Op::Rect { x, y, w, h, color } => {
+                let mut path = PathBuilder::new();
+                if let Some(rect) = Rect::from_xywh(*x, *y, *w, *h) {
+                    path.push_rect(rect);
+                }
+                if let Some(path) = path.finish() {
+                    surface.set_fill(Some(fill(*color)));
+                    surface.draw_path(&path);
+                }
+            }
+            Op::Logo { x, y, w, h } => {
+                if let (Some(image), Some(size)) = (logo, Size::from_wh(*w, *h)) {
+                    surface.push_transform(&Transform::from_translate(*x, *y));
+                    surface.draw_image(image.clone(), size);
+                    surface.pop();
+                }
+            }
+            Op::Qr { x, y, size, width, modules } => {
+                let module = size / *width as f32;
+                let mut path = PathBuilder::new();
+                for row in 0..*width {
+                    let mut col = 0;
+                    while col < *width {
+                        if !modules[row * width + col] {
+                            col += 1;
+                            continue;
+                        }
+                        let start = col;
+                        while col < *width && modules[row * width + col] {
+                            col += 1;
+                        }
+                        // A hair of overlap so viewers show no seams between modules.
+                        let rect = Rect::from_xywh(
+                            x + start as f32 * module,
+                            y + row as f32 * module,
+                            (col - start) as f32 * module,
+                            module + 0.05,
+                        );
+                        if let Some(rect) = rect {
+                            path.push_rect(rect);
+                        }
+                    }
+                }
+                if let Some(path) = path.finish() {
+                    surface.set_fill(Some(fill((0, 0, 0))));
+                    surface.draw_path(&path);
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fixtures;
+
+    #[test]
+    fn renders_a_pdf_a3_with_the_attachment() {
+        let pdf = render_pdf(&fixtures::sample()).unwrap();
+        assert!(pdf.bytes.starts_with(b"%PDF-1.7"));
+        assert_eq!(pdf.pages, 1);
+        assert!(pdf.missing_chars.is_empty());
+        let text = String::from_utf8_lossy(&pdf.bytes);
+        assert!(text.contains("factur-x.xml"));
+        assert!(text.contains("/AFRelationship /Alternative") || text.contains("/AFRelationship/Alternative"));
+        assert!(text.contains("fx:ConformanceLevel"));
+    }
+
+    #[test]
+    fn characters_outside_the_fonts_are_reported_not_dropped() {
+        let mut data = fixtures::sample_data();
+        data.buyer.name = "東京商事 (Tokyo Shoji)".into();
+        let pdf = render_pdf(&InvoiceDocument::new(data).unwrap()).unwrap();
+        assert_eq!(pdf.missing_chars, vec!['東', '京', '商', '事']);
+    }
+}

@@ -1,0 +1,129 @@
+//! End-to-end checks of the documents with the official and independent tools.
+//!
+//! One test binary (each file in tests/ links krilla again): every document of
+//! `fixtures::matrix()` is written as UBL, CII and PDF and handed to
+//! `tests/einvoice/validate.py`, which runs the CEN EN 16931 rules, the XSDs, qpdf,
+//! pikepdf, facturx, pdftotext and zbarimg, and proves each of them rejects a broken
+//! input. Missing tools fail the test with a pointer to scripts/install-deps. The import
+//! test reads every official CEN UBL example kept in tests/einvoice/ubl-examples.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use fastfaktura_documents::pdf::qr::epc_payload;
+use fastfaktura_documents::{InvoiceDocument, cii_xml, fixtures, labels, parse_ubl, render_pdf, ubl_xml};
+use serde_json::json;
+
+fn einvoice_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests").join("einvoice")
+}
+
+#[test]
+fn generated_documents_pass_the_official_validators() {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("documents-validation");
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+
+    let mut cases = fixtures::matrix();
+    let mut fallback = fixtures::sample_eur_data();
+    fallback.buyer.name = "Ωμέγα Ромашка ♔ 東京".into();
+    cases.push(("fallback-fonts", fallback));
+
+    let mut manifest = Vec::new();
+    for (name, data) in &cases {
+        let doc = InvoiceDocument::new(data.clone()).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let pdf = render_pdf(&doc).unwrap_or_else(|e| panic!("{name}: {e}"));
+        std::fs::write(dir.join(format!("{name}.ubl.xml")), ubl_xml(&doc)).unwrap();
+        std::fs::write(dir.join(format!("{name}.cii.xml")), cii_xml(&doc)).unwrap();
+        std::fs::write(dir.join(format!("{name}.pdf")), &pdf.bytes).unwrap();
+        let payable = labels::money(doc.totals().payable, doc.currency, doc.language);
+        let mut expect = vec![doc.number.clone(), payable, doc.seller.name.clone()];
+        if *name == "fallback-fonts" {
+            assert_eq!(pdf.missing_chars, vec!['東', '京'], "reported, not dropped");
+            expect.push("Ωμέγα Ромашка ♔".into());
+        } else {
+            assert!(pdf.missing_chars.is_empty(), "{name}: {:?}", pdf.missing_chars);
+        }
+        if *name == "isk-300-lines" {
+            assert!(pdf.pages >= 5, "{name}: {} pages", pdf.pages);
+            expect.push(format!("Síða {} af {}", pdf.pages, pdf.pages));
+        }
+        manifest.push(json!({
+            "name": name,
+            "ubl": format!("{name}.ubl.xml"),
+            "cii": format!("{name}.cii.xml"),
+            "pdf": format!("{name}.pdf"),
+            "credit": doc.kind.is_credit_note(),
+            "expect_texts": expect,
+            "epc_payload": epc_payload(&doc),
+            "peppol_expected": doc
+                .peppol_warnings()
+                .iter()
+                .map(|w| w.split(':').next().unwrap_or_default().to_owned())
+                .collect::<Vec<_>>(),
+        }));
+    }
+    assert!(manifest.iter().any(|m| !m["epc_payload"].is_null()), "at least one EPC QR code is checked");
+    assert!(
+        manifest.iter().any(|m| m["peppol_expected"].as_array().is_some_and(|a| !a.is_empty())),
+        "at least one predicted Peppol finding is checked"
+    );
+    std::fs::write(dir.join("manifest.json"), serde_json::to_vec_pretty(&manifest).unwrap()).unwrap();
+
+    let output = Command::new("python3")
+        .arg(einvoice_dir().join("validate.py"))
+        .arg(&dir)
+        .output()
+        .unwrap_or_else(|e| panic!("python3 could not be started ({e}): run scripts/install-deps"));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    println!("{stdout}");
+    if output.status.code() == Some(3) || stdout.contains("MISSING") {
+        panic!("validation tools are missing ({}): run scripts/install-deps", stdout.trim());
+    }
+    assert!(output.status.success(), "validation failed:\n{stdout}\n{stderr}");
+    let summary_line =
+        stdout.lines().find_map(|l| l.strip_prefix("SUMMARY ")).expect("the validator printed a summary");
+    let summary: serde_json::Value = serde_json::from_str(summary_line).unwrap();
+    assert_eq!(summary["failures"], 0);
+    for key in ["ubl", "cii", "pdf"] {
+        assert_eq!(summary[key], cases.len(), "{key} documents validated");
+    }
+    assert_eq!(summary["negative_controls_rejected"], 12, "every validator rejected its broken input");
+    assert!(summary["peppol_unit_tests"].as_u64().unwrap_or(0) >= 200, "the Peppol compiler passed its unit tests");
+}
+
+#[test]
+fn official_ubl_examples_import_or_say_what_is_missing() {
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(einvoice_dir().join("ubl-examples"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e.eq_ignore_ascii_case("xml")))
+        .collect();
+    paths.sort();
+    assert!(paths.len() >= 19, "the CEN examples are in the repository");
+    let mut converted = 0;
+    for path in &paths {
+        let name = path.file_name().unwrap().to_string_lossy();
+        let xml = std::fs::read_to_string(path).unwrap();
+        let imported = parse_ubl(&xml).unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert!(!imported.number.is_empty(), "{name}");
+        assert!(!imported.seller.name.is_empty() && !imported.buyer.name.is_empty(), "{name}");
+        assert!(!imported.lines.is_empty(), "{name}");
+        let line_sum: fastfaktura_domain::Decimal = imported.lines.iter().map(|l| l.net_amount).sum();
+        assert_eq!(line_sum, imported.totals.line_total, "{name}: lines add up to BT-106");
+        match imported.to_invoice_data() {
+            Ok(data) => {
+                let doc = InvoiceDocument::new(data).unwrap_or_else(|e| panic!("{name}: {e}"));
+                assert_eq!(doc.totals().payable, imported.totals.payable, "{name}: our engine agrees");
+                converted += 1;
+                println!("{name}: imported, payable {}", imported.totals.payable);
+            }
+            Err(reasons) => {
+                assert!(!reasons.is_empty(), "{name}");
+                println!("{name}: shown, not convertible: {}", reasons.join("; "));
+            }
+        }
+    }
+    println!("{converted} of {} examples convert into FastFaktura's model", paths.len());
+}
