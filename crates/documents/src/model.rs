@@ -391,7 +391,9 @@ fn check_party(role: &str, party: &Party, problems: &mut Vec<String>) {
     if party.address_lines.len() > 3 {
         problems.push(format!("{role}: at most three address lines"));
     }
-    if party.address_lines.is_empty() || party.city.trim().is_empty() {
+    // EN 16931 asks only for the country of the buyer (BR-11); the seller's postal
+    // address is printed as the sender and must be complete.
+    if role == "Seller" && (party.address_lines.is_empty() || party.city.trim().is_empty()) {
         problems.push(format!("{role}: street address and city are required"));
     }
     if party.country == "IS" && party.postcode.trim().is_empty() {
@@ -513,12 +515,15 @@ mod tests {
         let mut data = fixtures::sample_data();
         data.seller.vat_id = None;
         data.seller.registration_id = None;
+        data.seller.city = String::new();
         data.buyer.city = String::new();
         data.payment.iban = Some("IS00 1234".into());
         let DocumentError::Incomplete(problems) = InvoiceDocument::new(data).unwrap_err();
         assert!(problems.iter().any(|p| p.starts_with("Seller: VAT number")), "{problems:?}");
         assert!(problems.iter().any(|p| p.contains("registration number")), "{problems:?}");
-        assert!(problems.iter().any(|p| p.starts_with("Buyer: street address and city")), "{problems:?}");
+        assert!(problems.iter().any(|p| p.starts_with("Seller: street address and city")), "{problems:?}");
+        // The buyer's street and city are optional in EN 16931 (only the country is required).
+        assert!(!problems.iter().any(|p| p.starts_with("Buyer:")), "{problems:?}");
         assert!(problems.iter().any(|p| p.contains("not a valid IBAN")), "{problems:?}");
     }
 

@@ -450,3 +450,7 @@ link-viewed = Opened { $count ->
 customer-pay-heading = Payment
 customer-pay-by-transfer = Please pay by bank transfer to:
 customer-page-too-many = Too many requests from your network. Please wait a little and try again.
+downloads-label = Download:
+download-pdf = PDF
+download-ubl = UBL e-invoice (Peppol)
+download-cii = CII e-invoice (Factur-X)

@@ -458,3 +458,7 @@ link-viewed = Opnað { $count ->
 customer-pay-heading = Greiðsla
 customer-pay-by-transfer = Vinsamlegast greiðið með millifærslu á:
 customer-page-too-many = Of margar beiðnir frá þínu neti. Bíddu aðeins og reyndu aftur.
+downloads-label = Sækja:
+download-pdf = PDF
+download-ubl = UBL rafrænn reikningur (Peppol)
+download-cii = CII rafrænn reikningur (Factur-X)

@@ -5,7 +5,7 @@
 //! the screen, the API and (later) the PDF, the e-invoice and the payment link use.
 
 pub mod customer_links;
-pub mod readiness;
+pub mod documents;
 
 use fastfaktura_domain::{
     Currency, Decimal, DocumentInput, DocumentKind, LineInput, PriceEntry, Totals, VatCategory, compute,
@@ -97,12 +97,13 @@ pub async fn issue_at(
     }
     let totals = totals(&invoice, &lines)?;
     let profile = db::businesses::profile(&mut *tx, business_id).await?;
+    let today = now.date();
+    let due_date = today + Duration::days(i64::from(profile.payment_terms_days));
     if invoice.kind != "quote" {
-        let customer =
-            db::customers::find(&mut *tx, business_id, invoice.customer_id).await?.ok_or(InvoicingError::NotFound)?;
-        let missing = readiness::missing_for_issue(&profile, &customer, &totals);
-        if !missing.is_empty() {
-            return Err(InvoicingError::Incomplete(readiness::explain(&missing)));
+        let sources = documents::load(&mut tx, business_id, invoice.clone()).await?;
+        let problems = documents::problems_for_issue(&sources, today, due_date)?;
+        if !problems.is_empty() {
+            return Err(InvoicingError::Incomplete(documents::explain(&problems)));
         }
     }
     if let Some(original_id) = invoice.credited_invoice_id {
@@ -123,7 +124,6 @@ pub async fn issue_at(
             db::invoices::mark_voided(&mut tx, business_id, original_id, now).await?;
         }
     }
-    let today = now.date();
     let number = db::invoices::take_number(&mut tx, business_id, &invoice.kind, today.year()).await?;
     db::invoices::mark_issued(
         &mut tx,
@@ -132,7 +132,7 @@ pub async fn issue_at(
         Issued {
             number: &number,
             issue_date: today,
-            due_date: today + Duration::days(i64::from(profile.payment_terms_days)),
+            due_date,
             tax_exclusive: totals.tax_exclusive,
             vat_total: totals.vat_total,
             payable: totals.payable,

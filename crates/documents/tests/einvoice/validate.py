@@ -230,7 +230,9 @@ def qr_errors(path, payload):
     with tempfile.TemporaryDirectory() as tmp:
         subprocess.run(["pdftoppm", "-r", "200", "-f", "1", "-l", "1", "-png", path, os.path.join(tmp, "p")], check=True)
         png = [os.path.join(tmp, f) for f in os.listdir(tmp)][0]
-        out = subprocess.run(["zbarimg", "--quiet", "--raw", "-Sqrcode.enable", png], capture_output=True)
+        # -Sbinary: the raw bytes (EPC character set 1 is UTF-8); without it zbar guesses
+        # a legacy encoding for non-ASCII names (Fjörður came out as Shift-JIS).
+        out = subprocess.run(["zbarimg", "--quiet", "--raw", "-Sqrcode.enable", "-Sbinary", png], capture_output=True)
     decoded = out.stdout.decode("utf-8", "replace").rstrip("\n")
     if decoded != payload:
         return [f"EPC QR code reads {decoded!r}, expected {payload!r}"]

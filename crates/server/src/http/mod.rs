@@ -2,6 +2,7 @@
 
 pub mod api;
 pub mod csrf;
+pub mod documents;
 pub mod error;
 pub mod health;
 pub mod web;

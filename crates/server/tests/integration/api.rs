@@ -439,7 +439,12 @@ async fn issuing_without_what_a_legal_invoice_needs_lists_every_gap_and_changes_
     let (status, problem, _) = call(&app, &token, Method::POST, &format!("/api/v1/invoices/{id}/issue"), None).await;
     assert_eq!(status, 422, "{problem}");
     let detail = problem["detail"].as_str().unwrap();
-    for gap in ["your business address", "your city", "your VAT number", "your IBAN", "the customer's VAT number"] {
+    for gap in [
+        "Seller: street address and city are required",
+        "Seller: VAT number is required",
+        "Seller: an IBAN is required",
+        "Buyer: VAT or registration number is required for reverse charge",
+    ] {
         assert!(detail.contains(gap), "{gap} is named: {detail}");
     }
     let (_, still, _) = call(&app, &token, Method::GET, &format!("/api/v1/invoices/{id}"), None).await;

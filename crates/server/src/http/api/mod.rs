@@ -6,6 +6,7 @@
 //! the web layer's validation, so a field is judged the same way everywhere.
 
 pub mod customers;
+pub mod documents;
 pub mod idempotency;
 pub mod invoices;
 pub mod openapi;
@@ -31,6 +32,7 @@ pub const MAX_BODY_BYTES: usize = 1024 * 1024;
 pub fn router(state: AppState) -> Router<AppState> {
     let authenticated = Router::new()
         .merge(customers::router())
+        .merge(documents::router())
         .merge(invoices::router())
         .merge(products::router())
         // Outermost first: authenticate, then idempotency (which needs the business).

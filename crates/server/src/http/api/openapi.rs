@@ -85,6 +85,30 @@ pub const OPERATIONS: &[Operation] = &[
         "Invoice",
     ),
     op("post", "/api/v1/invoices/{id}/convert", "Turn an issued quote into a draft invoice", None, 201, "Invoice"),
+    op(
+        "get",
+        "/api/v1/invoices/{id}/pdf",
+        "The issued document as PDF/A-3 with its Factur-X XML embedded",
+        None,
+        200,
+        "file:application/pdf",
+    ),
+    op(
+        "get",
+        "/api/v1/invoices/{id}/ubl",
+        "The issued document as UBL 2.1 (Peppol BIS Billing 3.0)",
+        None,
+        200,
+        "file:application/xml",
+    ),
+    op(
+        "get",
+        "/api/v1/invoices/{id}/cii",
+        "The issued document as UN/CEFACT CII D16B (EN 16931)",
+        None,
+        200,
+        "file:application/xml",
+    ),
 ];
 
 fn decimal() -> Value {
@@ -189,7 +213,10 @@ pub fn build() -> Value {
             "summary": summary,
             "security": [{"bearer": []}],
             "responses": {
-                status.to_string(): {"description": "Success", "content": {"application/json": {"schema": {"$ref": format!("#/components/schemas/{response}")}}}},
+                status.to_string(): match response.strip_prefix("file:") {
+                    Some(media_type) => json!({"description": "The file", "content": {media_type: {"schema": {"type": "string", "format": "binary"}}}}),
+                    None => json!({"description": "Success", "content": {"application/json": {"schema": {"$ref": format!("#/components/schemas/{response}")}}}}),
+                },
                 "401": problem("Missing, unknown or revoked token"),
                 "403": problem("The token lacks the write scope"),
                 "404": problem("Not found (or another business's)"),

@@ -31,14 +31,34 @@ use crate::{
         invoices::{Invoice, Line},
         rate_limits::{self, Limit},
     },
-    http::{ClientIp, error::AppError},
+    http::{
+        ClientIp,
+        documents::{DocumentFormat, document_file},
+        error::AppError,
+    },
     i18n::{Lang, Text, Tr},
     invoicing::{self, customer_links::plausible_token},
     state::AppState,
 };
 
 pub fn router() -> Router<AppState> {
-    Router::new().route("/i/{token}", get(show)).route("/i/{token}/logo", get(logo))
+    Router::new()
+        .route("/i/{token}", get(show))
+        .route("/i/{token}/logo", get(logo))
+        .route("/i/{token}/{format}", get(download))
+}
+
+async fn download(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    Path((token, format)): Path<(String, String)>,
+) -> Result<Response, AppError> {
+    let format = DocumentFormat::parse(&format).ok_or(AppError::NotFound)?;
+    let (business_id, invoice, _) = open_link(&state, &ip, &token).await?;
+    let doc = invoicing::documents::issued_document(&state, business_id, invoice.id).await?;
+    let mut response = document_file(doc, format).await?;
+    private_headers(response.headers_mut());
+    Ok(response)
 }
 
 /// Requests per client address to customer pages (views and downloads).
@@ -64,6 +84,8 @@ pub struct CustomerInvoicePage {
     pub totals: TotalsView,
     pub open: String,
     pub is_open: bool,
+    /// Invoices and credit notes have files; a shared quote is a page only.
+    pub downloads: bool,
     /// The number of the invoice a credit note corrects.
     pub credited_number: Option<String>,
 }
@@ -170,6 +192,7 @@ async fn page(
             .map(|(l, net)| EditorLine { net: money(*net, &invoice.currency), ..EditorLine::from_stored(l) })
             .collect(),
         totals: TotalsView::new(&t, &totals),
+        downloads: invoice.kind != "quote",
         is_open: invoice.kind == "invoice" && !invoice.voided && open > Decimal::ZERO,
         open: money(open, &invoice.currency),
         credited_number,

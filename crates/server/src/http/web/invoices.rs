@@ -479,6 +479,7 @@ async fn view_page(
         today: today.to_string(),
         payment_error,
         can_share: invoice.status == "issued",
+        can_download: invoice.status == "issued" && invoice.kind != "quote",
         customer_link: if invoice.status == "issued" {
             super::sharing::link_view(state, business_id, invoice.id).await?
         } else {

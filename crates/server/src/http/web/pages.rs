@@ -176,6 +176,8 @@ pub struct InvoiceViewPage {
     pub payment_error: Option<String>,
     /// Issued documents can be shared with the customer through a link.
     pub can_share: bool,
+    /// Issued invoices and credit notes have PDF, UBL and CII files.
+    pub can_download: bool,
     pub customer_link: Option<super::sharing::CustomerLinkView>,
 }
 

@@ -1,12 +1,12 @@
-//! The owner's side of the customer link on an issued document: create it, copy it,
-//! see whether the customer opened it, replace it (the old link stops working) or
-//! turn it off.
+//! Getting an issued document out of the app: the owner's downloads (PDF, UBL, CII)
+//! and the owner's side of the customer link: create it, copy it, see whether the
+//! customer opened it, replace it (the old link stops working) or turn it off.
 
 use axum::{
     Router,
     extract::State,
     response::{IntoResponse, Redirect, Response},
-    routing::post,
+    routing::{get, post},
 };
 use time::OffsetDateTime;
 use uuid::Uuid;
@@ -14,8 +14,12 @@ use uuid::Uuid;
 use crate::{
     auth::session::CurrentSession,
     db,
-    http::{IdPath, error::AppError},
-    invoicing::customer_links,
+    http::{
+        IdPath,
+        documents::{DocumentFormat, document_file},
+        error::AppError,
+    },
+    invoicing::{customer_links, documents},
     state::AppState,
 };
 
@@ -24,6 +28,28 @@ pub fn router() -> Router<AppState> {
         .route("/invoices/{id}/link", post(create))
         .route("/invoices/{id}/link/rotate", post(rotate))
         .route("/invoices/{id}/link/revoke", post(revoke))
+        .route(
+            "/invoices/{id}/pdf",
+            get(|s: State<AppState>, c: CurrentSession, i: IdPath| download(s, c, i, DocumentFormat::Pdf)),
+        )
+        .route(
+            "/invoices/{id}/ubl",
+            get(|s: State<AppState>, c: CurrentSession, i: IdPath| download(s, c, i, DocumentFormat::Ubl)),
+        )
+        .route(
+            "/invoices/{id}/cii",
+            get(|s: State<AppState>, c: CurrentSession, i: IdPath| download(s, c, i, DocumentFormat::Cii)),
+        )
+}
+
+async fn download(
+    State(state): State<AppState>,
+    session: CurrentSession,
+    IdPath(id): IdPath,
+    format: DocumentFormat,
+) -> Result<Response, AppError> {
+    let doc = documents::issued_document(&state, session.business_id, id).await?;
+    Ok(document_file(doc, format).await?)
 }
 
 /// What the document page shows about its customer link.
