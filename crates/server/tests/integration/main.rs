@@ -14,6 +14,7 @@ mod login;
 mod login_limits;
 mod logo;
 mod members;
+mod secrets;
 mod service;
 mod sessions;
 mod smtp_sink;
