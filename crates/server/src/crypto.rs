@@ -47,6 +47,8 @@ pub enum KeyPurpose {
     OutboxSealing,
     LogPseudonym,
     InvoiceLinkSealing,
+    /// ACME account and certificate private keys in `acme_cache`.
+    AcmeCacheSealing,
 }
 
 impl KeyPurpose {
@@ -56,6 +58,7 @@ impl KeyPurpose {
             KeyPurpose::OutboxSealing => b"fastfaktura/outbox-sealing/v1",
             KeyPurpose::LogPseudonym => b"fastfaktura/log-pseudonym/v1",
             KeyPurpose::InvoiceLinkSealing => b"fastfaktura/invoice-link-sealing/v1",
+            KeyPurpose::AcmeCacheSealing => b"fastfaktura/acme-cache-sealing/v1",
         }
     }
 }

@@ -22,3 +22,4 @@ pub mod logo;
 pub mod startup;
 pub mod state;
 pub mod telemetry;
+pub mod tls;

@@ -17,6 +17,7 @@ pub struct Keys {
     pub outbox: DerivedKey,
     pub log_pseudonym: DerivedKey,
     pub invoice_links: DerivedKey,
+    pub acme_cache: DerivedKey,
 }
 
 impl Keys {
@@ -26,6 +27,7 @@ impl Keys {
             outbox: master.derive(KeyPurpose::OutboxSealing),
             log_pseudonym: master.derive(KeyPurpose::LogPseudonym),
             invoice_links: master.derive(KeyPurpose::InvoiceLinkSealing),
+            acme_cache: master.derive(KeyPurpose::AcmeCacheSealing),
         }
     }
 

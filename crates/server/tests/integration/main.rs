@@ -13,6 +13,8 @@ mod login;
 mod login_limits;
 mod logo;
 mod members;
+mod security;
 mod service;
 mod sessions;
 mod smtp_sink;
+mod tls;

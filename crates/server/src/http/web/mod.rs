@@ -16,6 +16,7 @@ pub mod pages;
 pub mod products;
 pub mod settings;
 pub mod sharing;
+pub mod trust_pages;
 
 use axum::Router;
 
@@ -36,4 +37,5 @@ pub fn router() -> Router<AppState> {
         .merge(invoices::router())
         .merge(sharing::router())
         .merge(customer_page::router())
+        .merge(trust_pages::router())
 }
