@@ -4,6 +4,7 @@
 mod api;
 mod cli;
 mod customer_page;
+mod delivery;
 mod documents;
 mod helpers;
 mod i18n;
