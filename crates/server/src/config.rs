@@ -386,9 +386,6 @@ impl Settings {
         if settings.tls.mode == TlsMode::Off && settings.tls.http_listen.is_some() {
             warnings.push("tls.http_listen is ignored while tls.mode = off".into());
         }
-        if settings.security_txt.contact.is_empty() && settings.security_txt.signed_file.is_none() {
-            warnings.push("security_txt.contact is not set: /.well-known/security.txt answers 404".into());
-        }
         Ok(LoadedSettings { settings, warnings })
     }
 
@@ -443,69 +440,6 @@ impl Settings {
             None if self.tls.mode != TlsMode::Off => format!("https://{}", self.listen),
             None => format!("http://{}", self.listen),
         }
-    }
-
-    fn check_tls(&self) -> Result<(), ConfigError> {
-        let tls = &self.tls;
-        let missing = |what: &str| Err(ConfigError::Invalid(what.to_owned()));
-        match tls.mode {
-            TlsMode::Off => {}
-            TlsMode::Files => {
-                if tls.cert_file.is_none() || tls.key_file.is_none() {
-                    return missing(
-                        "tls.mode = files needs tls.cert_file (FASTFAKTURA_TLS_CERT_FILE) and tls.key_file (FASTFAKTURA_TLS_KEY_FILE)",
-                    );
-                }
-            }
-            TlsMode::Acme => {
-                if self.acme_domains().is_empty() {
-                    return missing(
-                        "tls.mode = acme needs tls.acme.domains (FASTFAKTURA_ACME_DOMAINS) or an https:// public_base_url with a host name",
-                    );
-                }
-                if !tls.acme.directory_url.starts_with("https://") {
-                    return missing("tls.acme.directory_url (FASTFAKTURA_ACME_DIRECTORY_URL) must be an https:// URL");
-                }
-            }
-        }
-        if tls.mode != TlsMode::Off && !self.secure_cookies() && self.public_base_url.is_some() {
-            return missing("with tls.mode files or acme, public_base_url must start with https://");
-        }
-        Ok(())
-    }
-
-    /// The names an ACME certificate covers: configured, else the public host name.
-    pub fn acme_domains(&self) -> Vec<String> {
-        if !self.tls.acme.domains.is_empty() {
-            return self.tls.acme.domains.iter().map(|d| d.trim().to_ascii_lowercase()).collect();
-        }
-        let host = self.public_host();
-        if host.is_empty() || host.parse::<std::net::IpAddr>().is_ok() || host.starts_with('[') {
-            return Vec::new();
-        }
-        vec![host]
-    }
-
-    /// The host name of the public origin, without scheme or port.
-    pub fn public_host(&self) -> String {
-        let origin = self.public_origin();
-        let after = origin.split_once("://").map_or(origin.as_str(), |(_, rest)| rest);
-        if after.starts_with('[') {
-            return after.split_once(']').map_or(after.to_owned(), |(h, _)| format!("{h}]"));
-        }
-        after.split(':').next().unwrap_or("").to_ascii_lowercase()
-    }
-
-    /// The `Strict-Transport-Security` value for our responses, if any: with TLS on,
-    /// and also with TLS off behind a proxy when the public address is https (the
-    /// proxy hands our responses out over HTTPS).
-    pub fn hsts_header(&self) -> Option<String> {
-        let tls = &self.tls;
-        if tls.mode == TlsMode::Off && !self.secure_cookies() {
-            return None;
-        }
-        crate::http::headers::hsts_value(tls.hsts_max_age_seconds, tls.hsts_include_subdomains, tls.hsts_preload)
-            .and_then(|v| v.to_str().ok().map(str::to_owned))
     }
 
     /// `__Host-` cookies need HTTPS; plain names only for development over http.
@@ -626,35 +560,6 @@ mod tests {
         {
             assert!(text.contains(needle), "{needle} missing from: {text}");
         }
-    }
-
-    #[test]
-    fn trusted_proxies_tls_and_the_old_setting() {
-        let loaded = Settings::load_from(
-            None,
-            env(&[("FASTFAKTURA_TRUSTED_PROXIES", "10.0.0.0/8, 127.0.0.1"), ("FASTFAKTURA_TLS_MODE", "off")]),
-            &Overrides::default(),
-        )
-        .unwrap();
-        assert_eq!(loaded.settings.trusted_proxies.len(), 2);
-        let err = Settings::load_from(None, env(&[("FASTFAKTURA_TRUSTED_PROXIES", "proxy")]), &Overrides::default())
-            .unwrap_err();
-        assert!(err.to_string().contains("not an IP address"), "{err}");
-        let loaded =
-            Settings::load_from(None, env(&[("FASTFAKTURA_TRUST_FORWARDED_FOR", "true")]), &Overrides::default())
-                .unwrap();
-        assert_eq!(loaded.settings.trusted_proxies.len(), 2, "the old setting trusts any peer, as before");
-        assert!(loaded.warnings.iter().any(|w| w.contains("trusted_proxies")));
-        let err =
-            Settings::load_from(None, env(&[("FASTFAKTURA_TLS_MODE", "files")]), &Overrides::default()).unwrap_err();
-        assert!(err.to_string().contains("tls.cert_file"), "{err}");
-        let err =
-            Settings::load_from(None, env(&[("FASTFAKTURA_TLS_MODE", "acme")]), &Overrides::default()).unwrap_err();
-        assert!(err.to_string().contains("tls.acme.domains"), "{err}");
-        let s = Settings { public_base_url: Some("https://app.example.com:8443".into()), ..Settings::default() };
-        assert_eq!(s.acme_domains(), ["app.example.com"]);
-        assert_eq!(s.hsts_header().unwrap(), "max-age=63072000; includeSubDomains; preload");
-        assert!(Settings::default().hsts_header().is_none());
     }
 
     #[test]
