@@ -19,7 +19,7 @@ bin="$CARGO_TARGET_DIR/release/fastfaktura"
 work=$(mktemp -d /tmp/ff-bench.XXXXXX)
 chmod 755 "$work"
 port=18081
-printf 'trust_forwarded_for = true\n[email]\nconsole = false\n' > "$work/bench.toml"
+printf 'trusted_proxies = [\"127.0.0.1\"]\n[email]\nconsole = false\n' > "$work/bench.toml"
 
 echo "seeding $businesses businesses and $invoices invoices ..."
 "$bin" demo seed --config "$work/bench.toml" --data-dir "$work/data" --businesses "$businesses" --invoices "$invoices" | tail -n1

@@ -23,7 +23,7 @@ work=$(mktemp -d /tmp/ff-bench.XXXXXX)
 chmod 755 "$work"
 port=18080
 cat > "$work/bench.toml" <<TOML
-trust_forwarded_for = true
+trusted_proxies = ["127.0.0.1"]
 [email]
 console = false
 TOML

@@ -16,6 +16,9 @@ use std::{
 
 use serde::Deserialize;
 
+mod security;
+pub use security::{AcmeSettings, LETS_ENCRYPT_PRODUCTION, SecurityTxtSettings, TlsMode, TlsSettings, TrustedProxy};
+
 /// A string that must never be printed: `Debug` and `Display` are redacted.
 #[derive(Clone, Deserialize, PartialEq, Eq)]
 #[serde(transparent)]
@@ -53,8 +56,13 @@ pub struct Settings {
     /// The origin users reach us at, e.g. `https://app.example.com`. Decides cookie
     /// names and flags and the CSRF origin check. Defaults to `http://<listen>`.
     pub public_base_url: Option<String>,
-    /// Trust the left-most `X-Forwarded-For` address (only behind a proxy you run).
+    /// Proxies (addresses or networks) whose `X-Forwarded-For` / `Forwarded` we believe.
+    pub trusted_proxies: Vec<TrustedProxy>,
+    /// Deprecated: `true` trusted the header from any peer. Read as `trusted_proxies =
+    /// ["0.0.0.0/0", "::/0"]` with a warning; set `trusted_proxies` instead.
     pub trust_forwarded_for: bool,
+    pub tls: TlsSettings,
+    pub security_txt: SecurityTxtSettings,
     pub database: DatabaseSettings,
     pub email: EmailSettings,
     pub crypto: CryptoSettings,
@@ -71,7 +79,10 @@ impl Default for Settings {
             listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
             data_dir: PathBuf::from("./data"),
             public_base_url: None,
+            trusted_proxies: Vec::new(),
             trust_forwarded_for: false,
+            tls: TlsSettings::default(),
+            security_txt: SecurityTxtSettings::default(),
             database: DatabaseSettings::default(),
             email: EmailSettings::default(),
             crypto: CryptoSettings::default(),
@@ -227,6 +238,8 @@ enum Kind {
     Str,
     Int,
     Bool,
+    /// Comma-separated values, e.g. `10.0.0.0/8, 192.168.1.1`.
+    List,
     /// `host:port`, checked here so the message names the variable.
     Address,
     /// A string that may also come from `<NAME>_FILE`.
@@ -240,6 +253,17 @@ const ENV_VARS: &[(&str, &str, Kind)] = &[
     ("FASTFAKTURA_DATA_DIR", "data_dir", Kind::Str),
     ("FASTFAKTURA_PUBLIC_BASE_URL", "public_base_url", Kind::Str),
     ("FASTFAKTURA_TRUST_FORWARDED_FOR", "trust_forwarded_for", Kind::Bool),
+    ("FASTFAKTURA_TRUSTED_PROXIES", "trusted_proxies", Kind::List),
+    ("FASTFAKTURA_TLS_MODE", "tls.mode", Kind::Str),
+    ("FASTFAKTURA_TLS_HTTP_LISTEN", "tls.http_listen", Kind::Address),
+    ("FASTFAKTURA_TLS_CERT_FILE", "tls.cert_file", Kind::Str),
+    ("FASTFAKTURA_TLS_KEY_FILE", "tls.key_file", Kind::Str),
+    ("FASTFAKTURA_TLS_HSTS_PRELOAD", "tls.hsts_preload", Kind::Bool),
+    ("FASTFAKTURA_ACME_DOMAINS", "tls.acme.domains", Kind::List),
+    ("FASTFAKTURA_ACME_CONTACT", "tls.acme.contact", Kind::List),
+    ("FASTFAKTURA_ACME_DIRECTORY_URL", "tls.acme.directory_url", Kind::Str),
+    ("FASTFAKTURA_SECURITY_TXT_CONTACT", "security_txt.contact", Kind::List),
+    ("FASTFAKTURA_SECURITY_TXT_EXPIRES", "security_txt.expires", Kind::Str),
     ("FASTFAKTURA_DATABASE_URL", "database.url", Kind::Secret),
     ("FASTFAKTURA_DATABASE_MAX_CONNECTIONS", "database.max_connections", Kind::Int),
     ("FASTFAKTURA_EMAIL_FROM", "email.from", Kind::Str),
@@ -349,7 +373,19 @@ impl Settings {
         if let Some(dir) = &overrides.data_dir {
             settings.data_dir = dir.clone();
         }
+        if settings.trust_forwarded_for {
+            warnings.push(
+                "trust_forwarded_for is deprecated and trusts X-Forwarded-For from any peer; list your proxies in trusted_proxies (FASTFAKTURA_TRUSTED_PROXIES) instead".into(),
+            );
+            settings.trust_forwarded_for = false;
+            for any in ["0.0.0.0/0", "::/0"] {
+                settings.trusted_proxies.push(any.parse().map_err(ConfigError::Invalid)?);
+            }
+        }
         settings.check()?;
+        if settings.tls.mode == TlsMode::Off && settings.tls.http_listen.is_some() {
+            warnings.push("tls.http_listen is ignored while tls.mode = off".into());
+        }
         Ok(LoadedSettings { settings, warnings })
     }
 
@@ -364,6 +400,8 @@ impl Settings {
         if self.session.idle_timeout_minutes == 0 || self.session.absolute_timeout_hours == 0 {
             return Err(ConfigError::Invalid("session timeouts must be at least 1".into()));
         }
+        self.check_tls()?;
+        self.security_txt.check(time::OffsetDateTime::now_utc()).map_err(ConfigError::Invalid)?;
         if self.env == Profile::Production {
             let mut missing = Vec::new();
             match &self.email.smtp {
@@ -399,6 +437,7 @@ impl Settings {
                 let end = url[after_scheme..].find('/').map_or(url.len(), |i| after_scheme + i);
                 url[..end].to_owned()
             }
+            None if self.tls.mode != TlsMode::Off => format!("https://{}", self.listen),
             None => format!("http://{}", self.listen),
         }
     }
@@ -417,6 +456,14 @@ fn env_value(name: &str, value: &str, kind: Kind) -> Result<toml::Value, ConfigE
             value.trim().parse::<SocketAddr>().map_err(|_| bad("an IP address and port such as 127.0.0.1:8080"))?;
             toml::Value::String(value.trim().to_owned())
         }
+        Kind::List => toml::Value::Array(
+            value
+                .split(',')
+                .map(str::trim)
+                .filter(|v| !v.is_empty())
+                .map(|v| toml::Value::String(v.to_owned()))
+                .collect(),
+        ),
         Kind::Int => toml::Value::Integer(value.trim().parse().map_err(|_| bad("a whole number"))?),
         Kind::Bool => toml::Value::Boolean(match value.trim().to_ascii_lowercase().as_str() {
             "1" | "true" | "yes" | "on" => true,

@@ -49,6 +49,8 @@ pub enum KeyPurpose {
     InvoiceLinkSealing,
     /// Wraps the data keys of the secrets envelope (`crate::secrets`).
     KeyEncryption,
+    /// ACME account and certificate private keys in `acme_cache`.
+    AcmeCacheSealing,
 }
 
 impl KeyPurpose {
@@ -59,6 +61,7 @@ impl KeyPurpose {
             KeyPurpose::LogPseudonym => b"fastfaktura/log-pseudonym/v1",
             KeyPurpose::InvoiceLinkSealing => b"fastfaktura/invoice-link-sealing/v1",
             KeyPurpose::KeyEncryption => b"fastfaktura/key-encryption/v1",
+            KeyPurpose::AcmeCacheSealing => b"fastfaktura/acme-cache-sealing/v1",
         }
     }
 }

@@ -9,12 +9,13 @@ use tokio::{net::TcpListener, sync::watch};
 
 use crate::{
     clock::{Clock, SystemClock},
-    config::{Profile, Settings},
+    config::{Profile, Settings, TlsMode},
     crypto::MasterKey,
     db::{self, embedded::EmbeddedPostgres},
     integrations::email::Mailer,
     jobs::worker::{self, WorkerContext},
     state::{AppState, Keys},
+    tls::{self, TlsAcceptor, acme, files::FileResolver},
 };
 
 /// The database name used inside the embedded cluster.
@@ -25,6 +26,45 @@ pub struct Application {
     state: AppState,
     worker: WorkerContext,
     embedded: Option<EmbeddedPostgres>,
+    tls: Option<Tls>,
+}
+
+/// HTTPS as `tls.mode` asks: the acceptor, what keeps its certificate current, and
+/// the plain-HTTP redirect listener.
+struct Tls {
+    acceptor: TlsAcceptor,
+    files: Option<Arc<FileResolver>>,
+    acme: Option<acme::State>,
+    redirect: Option<TcpListener>,
+}
+
+impl Tls {
+    async fn build(settings: &Settings, pool: &PgPool, keys: &Keys) -> anyhow::Result<Option<Self>> {
+        let (acceptor, files, acme) = match settings.tls.mode {
+            TlsMode::Off => return Ok(None),
+            TlsMode::Files => {
+                let (Some(cert), Some(key)) = (&settings.tls.cert_file, &settings.tls.key_file) else {
+                    anyhow::bail!("tls.mode = files needs tls.cert_file and tls.key_file");
+                };
+                let resolver = FileResolver::new(cert, key)?;
+                let config = tls::server_config(resolver.clone())?;
+                (TlsAcceptor { config, challenge: None }, Some(resolver), None)
+            }
+            TlsMode::Acme => {
+                let state = acme::state(settings, acme::PgCache::new(pool.clone(), keys.acme_cache.clone()))?;
+                let config = tls::server_config(state.resolver())?;
+                let acceptor = TlsAcceptor { config, challenge: Some(state.challenge_rustls_config()) };
+                (acceptor, None, Some(state))
+            }
+        };
+        let redirect = match settings.tls.http_listen {
+            Some(addr) => Some(
+                TcpListener::bind(addr).await.with_context(|| format!("cannot listen on tls.http_listen ({addr})"))?,
+            ),
+            None => None,
+        };
+        Ok(Some(Self { acceptor, files, acme, redirect }))
+    }
 }
 
 /// The database the settings ask for: a configured server, or the embedded cluster.
@@ -96,6 +136,9 @@ impl Application {
 
     pub async fn build_with_clock(settings: Settings, clock: Arc<dyn Clock>) -> anyhow::Result<Self> {
         crate::i18n::load();
+        // Both ring and aws-lc-rs are in the dependency graph: name the process-wide
+        // default so no library's `ClientConfig::builder()` has to guess (or panic).
+        let _ = rustls::crypto::aws_lc_rs::default_provider().install_default();
         let keys = Arc::new(Keys::derive(&load_master_key(&settings)?));
         let mailer = Arc::new(Mailer::from_settings(&settings.email, &settings.data_dir)?);
         let database = Database::open(&settings).await?;
@@ -116,6 +159,13 @@ impl Application {
         if let Ok(bound) = listener.local_addr() {
             settings.listen = bound;
         }
+        let tls = match Tls::build(&settings, &database.pool, &keys).await {
+            Ok(tls) => tls,
+            Err(e) => {
+                database.close().await;
+                return Err(e);
+            }
+        };
         let Database { pool, embedded } = database;
         let worker = WorkerContext {
             db: pool.clone(),
@@ -126,11 +176,16 @@ impl Application {
             clock: clock.clone(),
         };
         let state = AppState { db: pool, settings: Arc::new(settings), clock, keys };
-        Ok(Self { listener, state, worker, embedded })
+        Ok(Self { listener, state, worker, embedded, tls })
     }
 
     pub fn local_addr(&self) -> SocketAddr {
         self.listener.local_addr().expect("a bound listener has an address")
+    }
+
+    /// The plain-HTTP redirect listener's address, with TLS on and `tls.http_listen` set.
+    pub fn redirect_addr(&self) -> Option<SocketAddr> {
+        self.tls.as_ref().and_then(|t| t.redirect.as_ref()).and_then(|l| l.local_addr().ok())
     }
 
     pub fn state(&self) -> &AppState {
@@ -148,13 +203,62 @@ impl Application {
         self,
         shutdown: impl std::future::Future<Output = ()> + Send + 'static,
     ) -> anyhow::Result<()> {
-        let Self { listener, state, worker, embedded } = self;
+        let Self { listener, state, worker, embedded, tls } = self;
         let (stop_tx, stop_rx) = watch::channel(false);
-        let worker_task = state.settings.jobs.worker.then(|| tokio::spawn(worker::run(worker, stop_rx)));
-        tracing::info!(address = %format!("http://{}", listener.local_addr()?), "FastFaktura is listening");
+        let worker_task = state.settings.jobs.worker.then(|| tokio::spawn(worker::run(worker, stop_rx.clone())));
+        let expiry_watch = tokio::spawn(crate::http::security_txt::watch_expiry(state.clone()));
         let pool = state.db.clone();
+        let settings = state.settings.clone();
         let app = crate::http::router(state).into_make_service_with_connect_info::<SocketAddr>();
-        let served = axum::serve(listener, app).with_graceful_shutdown(shutdown).await;
+        // One shutdown signal for every listener: the caller's future flips the watch.
+        let (down_tx, down_rx) = watch::channel(false);
+        tokio::spawn(async move {
+            shutdown.await;
+            let _ = down_tx.send(true);
+        });
+        let down = |mut rx: watch::Receiver<bool>| async move {
+            let _ = rx.wait_for(|down| *down).await;
+        };
+        let served = match tls {
+            None => {
+                tracing::info!(address = %format!("http://{}", listener.local_addr()?), "FastFaktura is listening");
+                axum::serve(listener, app).with_graceful_shutdown(down(down_rx.clone())).await
+            }
+            Some(Tls { acceptor, files, acme, redirect }) => {
+                let mut background = Vec::new();
+                if let Some(files) = files {
+                    let every = std::time::Duration::from_secs(settings.tls.reload_check_seconds.max(1));
+                    background.push(tokio::spawn(files.watch(every)));
+                }
+                if let Some(acme) = acme {
+                    background.push(tokio::spawn(acme::drive(acme, settings.tls.acme.directory_url.clone())));
+                }
+                if let Some(redirect) = redirect {
+                    tracing::info!(address = %format!("http://{}", redirect.local_addr()?), "redirecting plain HTTP to HTTPS");
+                    let router = tls::redirect_router(&settings);
+                    let stop = down(down_rx.clone());
+                    background.push(tokio::spawn(async move {
+                        if let Err(e) = axum::serve(redirect, router).with_graceful_shutdown(stop).await {
+                            tracing::error!(error = %e, "the plain-HTTP redirect listener failed");
+                        }
+                    }));
+                }
+                tracing::info!(
+                    address = %format!("https://{}", listener.local_addr()?),
+                    mode = settings.tls.mode.name(),
+                    "FastFaktura is listening"
+                );
+                let listener = tls::TlsListener::new(listener, acceptor)?;
+                let served = axum::serve(axum::serve::ListenerExt::tap_io(listener, |_| {}), app)
+                    .with_graceful_shutdown(down(down_rx.clone()))
+                    .await;
+                for task in background {
+                    task.abort();
+                }
+                served
+            }
+        };
+        expiry_watch.abort();
         let _ = stop_tx.send(true);
         if let Some(task) = worker_task {
             let _ = task.await;

@@ -19,6 +19,7 @@ pub struct Keys {
     pub invoice_links: DerivedKey,
     /// The key-encryption key of the secrets envelope.
     pub kek: DerivedKey,
+    pub acme_cache: DerivedKey,
 }
 
 impl Keys {
@@ -29,6 +30,7 @@ impl Keys {
             log_pseudonym: master.derive(KeyPurpose::LogPseudonym),
             invoice_links: master.derive(KeyPurpose::InvoiceLinkSealing),
             kek: master.derive(KeyPurpose::KeyEncryption),
+            acme_cache: master.derive(KeyPurpose::AcmeCacheSealing),
         }
     }
 

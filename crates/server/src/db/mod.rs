@@ -5,6 +5,7 @@
 //! `impl PgExecutor` so the same call works on the pool or inside a caller's
 //! transaction; that is how a job is enqueued atomically with the row that causes it.
 
+pub mod acme_cache;
 pub mod api_tokens;
 pub mod business_secrets;
 pub mod businesses;

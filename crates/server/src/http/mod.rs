@@ -1,22 +1,25 @@
 //! The HTTP surface: one router per area, assembled here with the shared layers.
 
 pub mod api;
+pub mod assets;
+pub mod client_ip;
 pub mod csrf;
 pub mod documents;
 pub mod error;
+pub mod headers;
 pub mod health;
+pub mod security_txt;
 pub mod web;
-
-use std::net::SocketAddr;
 
 use axum::{
     Router,
-    extract::{ConnectInfo, DefaultBodyLimit, FromRequestParts},
+    extract::{DefaultBodyLimit, FromRequestParts},
     http::{HeaderValue, header, request::Parts},
     middleware,
 };
-use tower_http::{set_header::SetResponseHeaderLayer, trace::TraceLayer};
+use tower_http::trace::TraceLayer;
 
+pub use self::client_ip::ClientIp;
 use crate::state::AppState;
 
 /// Forms are small; anything larger is refused with 413 before it is read.
@@ -28,6 +31,8 @@ pub fn router(state: AppState) -> Router {
     let pages = Router::new()
         .merge(health::router())
         .merge(web::router())
+        .merge(assets::router())
+        .merge(security_txt::router())
         .layer(middleware::from_fn_with_state(state.clone(), csrf::verify_same_origin))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES));
     Router::new()
@@ -36,46 +41,17 @@ pub fn router(state: AppState) -> Router {
         .fallback(|| async { error::AppError::NotFound })
         // Error pages are made in English and rendered again in the request's language.
         .layer(middleware::from_fn(error::localize))
-        // Layers run outside-in from the bottom: tracing sees every request first,
-        // then the response headers below are set on the way out.
-        // Pages carry session-specific content: never store them in shared caches.
-        .layer(SetResponseHeaderLayer::if_not_present(header::CACHE_CONTROL, HeaderValue::from_static("no-store")))
-        // https://developer.mozilla.org/docs/Web/HTTP/Headers/X-Content-Type-Options
-        .layer(SetResponseHeaderLayer::overriding(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
-        // Clickjacking: no other site may frame us (CSP frame-ancestors, X-Frame-Options for old browsers).
-        .layer(SetResponseHeaderLayer::overriding(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
-        .layer(SetResponseHeaderLayer::overriding(
-            header::CONTENT_SECURITY_POLICY,
-            HeaderValue::from_static(
-                "default-src 'self'; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'",
-            ),
-        ))
-        // Customer pages set a stricter `no-referrer` themselves (their address is the key).
-        .layer(SetResponseHeaderLayer::if_not_present(header::REFERRER_POLICY, HeaderValue::from_static("same-origin")))
+        // Every response, errors and redirects included, leaves with the security
+        // headers (and HSTS when it travels over HTTPS).
+        .layer(middleware::from_fn_with_state(security_headers(&state), headers::set_security_headers))
         // Logs method, path and status; never headers or bodies (cookies, codes, tokens).
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }
 
-/// The client's IP address: the TCP peer, or the left-most `X-Forwarded-For` entry
-/// when `trust_forwarded_for` says a proxy we run sets it.
-#[derive(Debug, Clone)]
-pub struct ClientIp(pub String);
-
-impl FromRequestParts<AppState> for ClientIp {
-    type Rejection = std::convert::Infallible;
-
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
-        if state.settings.trust_forwarded_for
-            && let Some(forwarded) = parts.headers.get("x-forwarded-for").and_then(|v| v.to_str().ok())
-            && let Some(first) =
-                forwarded.split(',').next().map(str::trim).filter(|s| s.parse::<std::net::IpAddr>().is_ok())
-        {
-            return Ok(ClientIp(first.to_owned()));
-        }
-        let peer = parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|ConnectInfo(addr)| addr.ip().to_string());
-        Ok(ClientIp(peer.unwrap_or_else(|| "unknown".into())))
-    }
+/// The header settings of the application router: HSTS as the settings say.
+fn security_headers(state: &AppState) -> headers::SecurityHeaders {
+    headers::SecurityHeaders { hsts: state.settings.hsts_header().and_then(|v| HeaderValue::from_str(&v).ok()) }
 }
 
 /// The `User-Agent`, truncated, for session records and security logs.

@@ -176,16 +176,26 @@ async fn send_email(ctx: &WorkerContext, email_id: Uuid, last_attempt: bool) -> 
     result
 }
 
+/// How long rate-limit events (which hold IP addresses) are kept; the Security page says so.
+pub const RATE_LIMIT_EVENTS_KEPT_HOURS: i64 = 25;
+/// How long a sign-in challenge is kept after it expired; the Security page says so.
+pub const OTP_CHALLENGES_KEPT_DAYS: i64 = 1;
+
 async fn housekeeping(ctx: &WorkerContext) -> Result<(), sqlx::Error> {
     let now = ctx.clock.now();
     let mut tx = ctx.db.begin().await?;
-    let events = crate::db::rate_limits::purge_older_than(&mut tx, now - time::Duration::hours(25)).await?;
+    let events =
+        crate::db::rate_limits::purge_older_than(&mut tx, now - time::Duration::hours(RATE_LIMIT_EVENTS_KEPT_HOURS))
+            .await?;
     let sessions =
         sqlx::query!("DELETE FROM sessions WHERE expires_at < $1", now).execute(&mut *tx).await?.rows_affected();
-    let challenges = sqlx::query!("DELETE FROM otp_challenges WHERE expires_at < $1", now - time::Duration::days(1))
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
+    let challenges = sqlx::query!(
+        "DELETE FROM otp_challenges WHERE expires_at < $1",
+        now - time::Duration::days(OTP_CHALLENGES_KEPT_DAYS)
+    )
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
     tx.commit().await?;
     tracing::debug!(events, sessions, challenges, "housekeeping done");
     if let Err(e) = crate::invoicing::create_due_recurring(&ctx.db, now).await {

@@ -148,6 +148,8 @@ pub struct TestApp {
     pub state: AppState,
     pub worker: WorkerContext,
     pub data_dir: PathBuf,
+    /// With TLS on and `tls.http_listen` set: the plain-HTTP redirect listener.
+    pub plain_http: Option<String>,
 }
 
 pub fn new_client() -> reqwest::Client {
@@ -176,15 +178,31 @@ impl TestApp {
             ..SmtpSettings::default()
         });
         adjust(&mut settings);
+        let scheme = if settings.tls.mode == fastfaktura::config::TlsMode::Off { "http" } else { "https" };
         let clock = ManualClock::new(time::OffsetDateTime::now_utc());
         let app =
             Application::build_with_clock(settings, Arc::new(clock.clone())).await.expect("build the application");
-        let address = format!("http://{}", app.local_addr());
+        let address = format!("{scheme}://{}", app.local_addr());
+        let plain_http = app.redirect_addr().map(|a| format!("http://{a}"));
         let state = app.state().clone();
         let worker = app.worker_context().clone();
         tokio::spawn(app.run_until(std::future::pending()));
         let db = PgPool::connect(&database_url).await.unwrap();
-        Self { address, client: new_client(), clock, db, database_url, smtp, state, worker, data_dir }
+        Self { address, client: new_client(), clock, db, database_url, smtp, state, worker, data_dir, plain_http }
+    }
+
+    /// The error `Application::build` gives for the test settings adjusted by `adjust`.
+    pub async fn build_error(adjust: impl FnOnce(&mut Settings)) -> String {
+        LazyLock::force(&LOGS);
+        let database_url = fresh_database().await;
+        let data_dir = std::env::temp_dir().join(format!("ff-test-data-{}", uuid::Uuid::new_v4().simple()));
+        let mut settings = Settings { listen: "127.0.0.1:0".parse().unwrap(), data_dir, ..Settings::default() };
+        settings.database.url = Some(Secret::new(database_url));
+        adjust(&mut settings);
+        match Application::build(settings).await {
+            Ok(_) => panic!("the application started, but it should have refused"),
+            Err(e) => format!("{e:#}"),
+        }
     }
 
     pub fn url(&self, path: &str) -> String {

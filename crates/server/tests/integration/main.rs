@@ -15,6 +15,8 @@ mod login_limits;
 mod logo;
 mod members;
 mod secrets;
+mod security;
 mod service;
 mod sessions;
 mod smtp_sink;
+mod tls;

@@ -17,6 +17,7 @@ pub mod payment_settings;
 pub mod products;
 pub mod settings;
 pub mod sharing;
+pub mod trust_pages;
 
 use axum::Router;
 
@@ -38,4 +39,5 @@ pub fn router() -> Router<AppState> {
         .merge(invoices::router())
         .merge(sharing::router())
         .merge(customer_page::router())
+        .merge(trust_pages::router())
 }

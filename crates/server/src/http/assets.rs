@@ -1,0 +1,39 @@
+//! Static assets we serve ourselves: today the one stylesheet.
+//!
+//! The stylesheet used to be an inline `<style>` block, which a Content-Security-Policy
+//! can only allow with `'unsafe-inline'`. Served from our origin it is covered by
+//! `style-src 'self'`. It is compiled into the binary; its URL carries a hash of its
+//! content, so browsers may cache it for a year and a new release is fetched at once.
+
+use std::sync::LazyLock;
+
+use axum::{
+    Router,
+    http::{HeaderValue, header},
+    response::IntoResponse,
+    routing::get,
+};
+use sha2::{Digest, Sha256};
+
+use crate::state::AppState;
+
+pub const STYLESHEET: &str = include_str!("../../static/app.css");
+
+/// `/static/app.css?v=<first 12 hex digits of its SHA-256>`, as the pages link it.
+pub static STYLESHEET_URL: LazyLock<String> =
+    LazyLock::new(|| format!("/static/app.css?v={}", &hex::encode(Sha256::digest(STYLESHEET))[..12]));
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/static/app.css", get(stylesheet))
+}
+
+async fn stylesheet() -> impl IntoResponse {
+    (
+        [
+            (header::CONTENT_TYPE, HeaderValue::from_static("text/css; charset=utf-8")),
+            // Safe to keep for a year: a changed file gets a new `?v=` in the pages.
+            (header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=31536000, immutable")),
+        ],
+        STYLESHEET,
+    )
+}

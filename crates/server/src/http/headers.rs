@@ -1,0 +1,102 @@
+//! Security headers on every response, errors and redirects included (security
+//! criteria HDR-1..6, HSTS-1).
+//!
+//! One middleware sets them all, outermost in the router, so nothing a handler or an
+//! error path returns can go out without them. A handler may choose a stricter value
+//! for the headers that allow it (the customer page sets `Referrer-Policy:
+//! no-referrer`); the CSP and the rest are always ours.
+
+use axum::{
+    extract::{Request, State},
+    http::{HeaderName, HeaderValue, header},
+    middleware::Next,
+    response::Response,
+};
+
+/// Our pages need our own stylesheet and images and nothing else: no script at all,
+/// no fonts, no frames, no connections. `base-uri`, `form-action` and
+/// `frame-ancestors` do not fall back to `default-src`, so they are spelled out.
+pub const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; style-src 'self'; img-src 'self'; \
+     form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'";
+
+/// Browser features we never use, switched off for us and anything we might embed.
+pub const PERMISSIONS_POLICY: &str = "camera=(), microphone=(), geolocation=(), payment=(), usb=(), \
+     interest-cohort=(), browsing-topics=()";
+
+/// The default referrer policy: links leaving us carry no URL at all (our paths carry
+/// ids). Stricter than `strict-origin-when-cross-origin`, see docs/decisions.md.
+pub const REFERRER_POLICY: &str = "same-origin";
+
+/// The `Strict-Transport-Security` value for the HSTS settings, or None when HSTS is off.
+pub fn hsts_value(max_age_seconds: u64, include_subdomains: bool, preload: bool) -> Option<HeaderValue> {
+    if max_age_seconds == 0 {
+        return None;
+    }
+    let mut value = format!("max-age={max_age_seconds}");
+    if include_subdomains {
+        value.push_str("; includeSubDomains");
+    }
+    if preload {
+        value.push_str("; preload");
+    }
+    HeaderValue::from_str(&value).ok()
+}
+
+/// What the middleware adds: HSTS only where the response travels over HTTPS.
+#[derive(Clone, Debug, Default)]
+pub struct SecurityHeaders {
+    pub hsts: Option<HeaderValue>,
+}
+
+pub async fn set_security_headers(State(config): State<SecurityHeaders>, request: Request, next: Next) -> Response {
+    let mut response = next.run(request).await;
+    let headers = response.headers_mut();
+    let always: [(HeaderName, &'static str); 7] = [
+        (header::CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY),
+        (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+        // For browsers too old for CSP frame-ancestors.
+        (header::X_FRAME_OPTIONS, "DENY"),
+        (HeaderName::from_static("permissions-policy"), PERMISSIONS_POLICY),
+        (HeaderName::from_static("cross-origin-opener-policy"), "same-origin"),
+        (HeaderName::from_static("cross-origin-resource-policy"), "same-origin"),
+        // Pages carry session-specific content: shared caches must not keep them.
+        // (Only the default: the stylesheet says it may be cached.)
+        (header::CACHE_CONTROL, "no-store"),
+    ];
+    for (name, value) in always {
+        if name == header::CACHE_CONTROL && headers.contains_key(&name) {
+            continue;
+        }
+        headers.insert(name, HeaderValue::from_static(value));
+    }
+    // A route may set `no-referrer` (stricter); anything else is replaced by ours.
+    if headers.get(header::REFERRER_POLICY).is_none_or(|v| v != "no-referrer") {
+        headers.insert(header::REFERRER_POLICY, HeaderValue::from_static(REFERRER_POLICY));
+    }
+    if let Some(hsts) = &config.hsts {
+        headers.insert(header::STRICT_TRANSPORT_SECURITY, hsts.clone());
+    }
+    response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csp_allows_no_script_and_nothing_inline() {
+        for bad in ["unsafe-inline", "unsafe-eval", "script-src", "*", "http:", "https:", "data:"] {
+            assert!(!CONTENT_SECURITY_POLICY.contains(bad), "{bad} in the CSP");
+        }
+        for needed in ["default-src 'none'", "frame-ancestors 'none'", "base-uri 'none'", "form-action 'self'"] {
+            assert!(CONTENT_SECURITY_POLICY.contains(needed), "{needed} missing");
+        }
+    }
+
+    #[test]
+    fn hsts_follows_the_settings() {
+        assert_eq!(hsts_value(63_072_000, true, true).unwrap(), "max-age=63072000; includeSubDomains; preload");
+        assert_eq!(hsts_value(63_072_000, true, false).unwrap(), "max-age=63072000; includeSubDomains");
+        assert!(hsts_value(0, true, true).is_none());
+    }
+}

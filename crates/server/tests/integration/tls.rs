@@ -1,0 +1,363 @@
+//! HTTPS with real peers on loopback: certificate files (with reload and bad input),
+//! the plain-HTTP redirect, HSTS, ALPN, testssl against our listener, and a
+//! certificate issued by ACME (Debian's pebble, with pebble-challtestsrv as DNS).
+
+use std::{
+    net::SocketAddr,
+    path::{Path, PathBuf},
+    process::{Child, Command, Stdio},
+    time::Duration,
+};
+
+use fastfaktura::config::TlsMode;
+use rcgen::{BasicConstraints, CertificateParams, DnType, IsCa, KeyPair};
+
+use crate::helpers::TestApp;
+
+const HSTS: &str = "max-age=63072000; includeSubDomains; preload";
+
+/// A test CA and a leaf for localhost/127.0.0.1 signed by it, as PEM files in `dir`.
+struct TestPki {
+    ca_pem: String,
+    cert: PathBuf,
+    key: PathBuf,
+    ca: rcgen::Certificate,
+    ca_key: KeyPair,
+}
+
+fn temp_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("ff-tls-{name}-{}", uuid::Uuid::new_v4().simple()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+impl TestPki {
+    fn new(dir: &Path) -> Self {
+        let mut params = CertificateParams::new(Vec::<String>::new()).unwrap();
+        params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+        params.distinguished_name.push(DnType::CommonName, "FastFaktura test CA");
+        let ca_key = KeyPair::generate().unwrap();
+        let ca = params.self_signed(&ca_key).unwrap();
+        let pki = Self { ca_pem: ca.pem(), cert: dir.join("cert.pem"), key: dir.join("key.pem"), ca, ca_key };
+        pki.issue_leaf();
+        std::fs::write(dir.join("ca.pem"), &pki.ca_pem).unwrap();
+        pki
+    }
+
+    /// Writes a fresh leaf (new key) over the files; returns its DER.
+    fn issue_leaf(&self) -> Vec<u8> {
+        let params = CertificateParams::new(vec!["localhost".to_owned(), "127.0.0.1".to_owned()]).unwrap();
+        let key = KeyPair::generate().unwrap();
+        let leaf = params.signed_by(&key, &self.ca, &self.ca_key).unwrap();
+        std::fs::write(&self.cert, leaf.pem()).unwrap();
+        std::fs::write(&self.key, key.serialize_pem()).unwrap();
+        leaf.der().to_vec()
+    }
+}
+
+fn https_client(ca_pem: &str) -> reqwest::Client {
+    reqwest::Client::builder()
+        .add_root_certificate(reqwest::Certificate::from_pem(ca_pem.as_bytes()).unwrap())
+        .redirect(reqwest::redirect::Policy::none())
+        .tls_info(true)
+        .build()
+        .unwrap()
+}
+
+fn peer_certificate(response: &reqwest::Response) -> Vec<u8> {
+    response.extensions().get::<reqwest::tls::TlsInfo>().unwrap().peer_certificate().unwrap().to_vec()
+}
+
+async fn files_app(pki: &TestPki) -> TestApp {
+    let (cert, key) = (pki.cert.clone(), pki.key.clone());
+    TestApp::spawn_with(move |s| {
+        s.tls.mode = TlsMode::Files;
+        s.tls.cert_file = Some(cert);
+        s.tls.key_file = Some(key);
+        s.tls.reload_check_seconds = 1;
+        s.tls.http_listen = Some("127.0.0.1:0".parse().unwrap());
+    })
+    .await
+}
+
+#[tokio::test]
+async fn https_from_files_with_hsts_h2_redirect_and_reload() {
+    let dir = temp_dir("files");
+    let pki = TestPki::new(&dir);
+    let app = files_app(&pki).await;
+    assert!(app.address.starts_with("https://127.0.0.1:"));
+    let client = https_client(&pki.ca_pem);
+
+    // HSTS on pages, errors and redirects alike; HTTP/2 by ALPN.
+    for (path, status) in [("/login", 200), ("/no-such-page", 404), ("/", 303), ("/api/v1/invoices", 401)] {
+        let response = client.get(app.url(path)).send().await.unwrap();
+        assert_eq!(response.status(), status, "{path}");
+        assert_eq!(response.headers()["strict-transport-security"], HSTS, "{path}");
+        assert_eq!(response.version(), reqwest::Version::HTTP_2, "{path}: h2 by ALPN");
+    }
+    let http1 = reqwest::Client::builder()
+        .add_root_certificate(reqwest::Certificate::from_pem(pki.ca_pem.as_bytes()).unwrap())
+        .http1_only()
+        .build()
+        .unwrap();
+    let response = http1.get(app.url("/healthz")).send().await.unwrap();
+    assert_eq!(response.version(), reqwest::Version::HTTP_11);
+    assert_eq!(response.headers()["strict-transport-security"], HSTS);
+
+    // Plain HTTP only redirects, to the same host and path over HTTPS, without HSTS or content.
+    let plain = app.plain_http.clone().expect("the redirect listener");
+    let https_port = app.address.rsplit(':').next().unwrap().to_owned();
+    let response = client.get(format!("{plain}/invoices?page=2")).send().await.unwrap();
+    assert_eq!(response.status(), 308);
+    assert_eq!(response.headers()["location"], format!("https://127.0.0.1:{https_port}/invoices?page=2"));
+    assert!(response.headers().get("strict-transport-security").is_none());
+    assert_eq!(response.headers()["x-content-type-options"], "nosniff");
+    assert!(response.text().await.unwrap().is_empty());
+    let response = client.post(format!("{plain}/login")).header("host", "evil.example").send().await.unwrap();
+    assert_eq!(response.status(), 308);
+    assert!(
+        response.headers()["location"].to_str().unwrap().starts_with("https://127.0.0.1:"),
+        "unknown hosts go home"
+    );
+
+    // A renewed certificate is picked up without a restart.
+    let before = peer_certificate(&client.get(app.url("/healthz")).send().await.unwrap());
+    let renewed = pki.issue_leaf();
+    assert_ne!(before, renewed);
+    let mut served = before.clone();
+    for _ in 0..50 {
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        let fresh = https_client(&pki.ca_pem);
+        served = peer_certificate(&fresh.get(app.url("/healthz")).send().await.unwrap());
+        if served == renewed {
+            break;
+        }
+    }
+    assert_eq!(served, renewed, "the renewed certificate is served");
+
+    // A broken renewal keeps the certificate in use.
+    std::fs::write(&pki.key, "not a key").unwrap();
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    let fresh = https_client(&pki.ca_pem);
+    assert_eq!(peer_certificate(&fresh.get(app.url("/healthz")).send().await.unwrap()), renewed);
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[tokio::test]
+async fn bad_certificate_files_are_named() {
+    let dir = temp_dir("bad");
+    let pki = TestPki::new(&dir);
+    let missing = dir.join("missing.pem");
+    let err = TestApp::build_error(|s| {
+        s.tls.mode = TlsMode::Files;
+        s.tls.cert_file = Some(missing.clone());
+        s.tls.key_file = Some(pki.key.clone());
+    })
+    .await;
+    assert!(err.contains("cannot read tls.cert_file") && err.contains("missing.pem"), "{err}");
+
+    let other_key = dir.join("other-key.pem");
+    std::fs::write(&other_key, KeyPair::generate().unwrap().serialize_pem()).unwrap();
+    let err = TestApp::build_error(|s| {
+        s.tls.mode = TlsMode::Files;
+        s.tls.cert_file = Some(pki.cert.clone());
+        s.tls.key_file = Some(other_key.clone());
+    })
+    .await;
+    assert!(err.contains("tls.key_file") && err.contains("does not belong to the certificate"), "{err}");
+
+    let garbage = dir.join("garbage.pem");
+    std::fs::write(&garbage, "hello").unwrap();
+    let err = TestApp::build_error(|s| {
+        s.tls.mode = TlsMode::Files;
+        s.tls.cert_file = Some(garbage.clone());
+        s.tls.key_file = Some(pki.key.clone());
+    })
+    .await;
+    assert!(err.contains("tls.cert_file") && err.contains("no PEM certificate"), "{err}");
+
+    let err = TestApp::build_error(|s| {
+        s.tls.mode = TlsMode::Acme;
+        s.tls.acme.domains = vec!["shop.fastfaktura.test".into()];
+        s.tls.acme.directory_ca_file = Some(missing.clone());
+    })
+    .await;
+    assert!(err.contains("tls.acme.directory_ca_file"), "{err}");
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+/// testssl (Debian's testssl.sh) against our listener: TLS 1.2 and 1.3 only, only
+/// forward-secret AEAD suites, HSTS present (security criteria TLS-1, HSTS-1).
+#[tokio::test]
+async fn testssl_finds_only_modern_tls() {
+    let dir = temp_dir("testssl");
+    let pki = TestPki::new(&dir);
+    let app = files_app(&pki).await;
+    let target = app.address.trim_start_matches("https://").to_owned();
+    let json = dir.join("testssl.json");
+    let output = tokio::task::spawn_blocking({
+        let json = json.clone();
+        move || {
+            Command::new("testssl")
+                .args(["--quiet", "--color", "0", "--warnings", "batch", "-p", "-f", "-E", "-h", "--jsonfile"])
+                .arg(&json)
+                .arg(&target)
+                .env("HOME", std::env::temp_dir())
+                .output()
+                .expect("testssl is installed by scripts/install-deps")
+        }
+    })
+    .await
+    .unwrap();
+    let text = std::fs::read_to_string(&json).unwrap_or_else(|_| {
+        panic!(
+            "testssl wrote no report: {}{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        )
+    });
+    let findings: Vec<serde_json::Value> = serde_json::from_str(&text).unwrap();
+    let finding = |id: &str| {
+        findings
+            .iter()
+            .find(|f| f["id"] == id)
+            .map(|f| f["finding"].as_str().unwrap_or("").to_owned())
+            .unwrap_or_default()
+    };
+    for old in ["SSLv2", "SSLv3", "TLS1", "TLS1_1"] {
+        assert!(finding(old).contains("not offered"), "{old}: {}", finding(old));
+    }
+    assert!(finding("TLS1_2").starts_with("offered"), "TLS1_2: {}", finding("TLS1_2"));
+    assert!(finding("TLS1_3").starts_with("offered"), "TLS1_3: {}", finding("TLS1_3"));
+    assert!(finding("HSTS_time").contains("730 days"), "HSTS: {}", finding("HSTS_time"));
+    assert!(finding("HSTS_preload").to_lowercase().contains("preload"), "{}", finding("HSTS_preload"));
+    let ciphers: Vec<&str> = findings
+        .iter()
+        .filter(|f| f["id"].as_str().is_some_and(|id| id.starts_with("cipher-tls") || id.starts_with("cipher_x")))
+        .filter_map(|f| f["finding"].as_str())
+        .collect();
+    assert!(!ciphers.is_empty(), "testssl listed the offered suites");
+    for cipher in &ciphers {
+        assert!(
+            cipher.contains("GCM") || cipher.contains("CHACHA20") || cipher.contains("POLY1305"),
+            "non-AEAD: {cipher}"
+        );
+        for bad in ["CBC", "RC4", "3DES", "DES-CBC", " DH ", "NULL"] {
+            assert!(!cipher.contains(bad), "{bad} offered: {cipher}");
+        }
+    }
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+/// A child process we started, stopped (by its own id) when dropped.
+struct Running(Child);
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+/// ACME end to end: pebble issues a certificate by TLS-ALPN-01 on our port; the
+/// chain validates against pebble's root; the account and certificate are cached
+/// sealed in PostgreSQL.
+#[tokio::test]
+async fn acme_issues_a_certificate_from_pebble() {
+    let dir = temp_dir("acme");
+    let pki = TestPki::new(&dir);
+    let (api, management, dns, dns_management, tls_port) =
+        (free_port(), free_port(), free_port(), free_port(), free_port());
+    let config = serde_json::json!({"pebble": {
+        "listenAddress": format!("127.0.0.1:{api}"), "managementListenAddress": format!("127.0.0.1:{management}"),
+        "certificate": pki.cert, "privateKey": pki.key, "httpPort": free_port(), "tlsPort": tls_port,
+        "ocspResponderURL": "", "externalAccountBindingRequired": false }});
+    std::fs::write(dir.join("pebble.json"), config.to_string()).unwrap();
+    let quiet = || (Stdio::null(), Stdio::null());
+    let (out, err) = quiet();
+    let _dns = Running(
+        Command::new("pebble-challtestsrv")
+            .args(["-dns01", &format!("127.0.0.1:{dns}"), "-http01", "", "-https01", "", "-tlsalpn01", ""])
+            .args([
+                "-management",
+                &format!("127.0.0.1:{dns_management}"),
+                "-defaultIPv4",
+                "127.0.0.1",
+                "-defaultIPv6",
+                "",
+            ])
+            .stdout(out)
+            .stderr(err)
+            .spawn()
+            .expect("pebble-challtestsrv is installed by scripts/install-deps"),
+    );
+    let (out, err) = quiet();
+    let _pebble = Running(
+        Command::new("pebble")
+            .args(["-config", dir.join("pebble.json").to_str().unwrap(), "-dnsserver", &format!("127.0.0.1:{dns}")])
+            .env("PEBBLE_VA_NOSLEEP", "1")
+            .env("PEBBLE_WFE_NONCEREJECT", "0")
+            .env("PEBBLE_AUTHZREUSE", "0")
+            .stdout(out)
+            .stderr(err)
+            .spawn()
+            .expect("pebble is installed by scripts/install-deps"),
+    );
+    let api_client = https_client(&pki.ca_pem);
+    let directory = format!("https://localhost:{api}/dir");
+    let mut root = None;
+    for _ in 0..100 {
+        if let Ok(r) = api_client.get(format!("https://127.0.0.1:{management}/roots/0")).send().await
+            && r.status() == 200
+            && api_client.get(&directory).send().await.is_ok_and(|d| d.status() == 200)
+        {
+            root = Some(r.text().await.unwrap());
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let root = root.expect("pebble answers");
+
+    let domain = "shop.fastfaktura.test";
+    let ca_file = dir.join("ca.pem");
+    let app = TestApp::spawn_with(|s| {
+        s.listen = SocketAddr::from(([127, 0, 0, 1], tls_port));
+        s.public_base_url = Some(format!("https://{domain}:{tls_port}"));
+        s.tls.mode = TlsMode::Acme;
+        s.tls.acme.directory_url = directory.clone();
+        s.tls.acme.directory_ca_file = Some(ca_file.clone());
+        s.tls.acme.contact = vec!["ops@fastfaktura.test".into()];
+    })
+    .await;
+    let client = reqwest::Client::builder()
+        .add_root_certificate(reqwest::Certificate::from_pem(root.as_bytes()).unwrap())
+        .resolve(domain, SocketAddr::from(([127, 0, 0, 1], tls_port)))
+        .build()
+        .unwrap();
+    let mut answer = None;
+    for _ in 0..150 {
+        if let Ok(response) = client.get(format!("https://{domain}:{tls_port}/healthz")).send().await {
+            answer = Some(response);
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    let response = answer.expect("a certificate from pebble within 30 s");
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.headers()["strict-transport-security"], HSTS);
+    assert_eq!(response.version(), reqwest::Version::HTTP_2);
+
+    let rows: Vec<(String, Vec<u8>)> =
+        sqlx::query_as("SELECT kind, sealed FROM acme_cache ORDER BY kind").fetch_all(&app.db).await.unwrap();
+    let kinds: Vec<&str> = rows.iter().map(|(k, _)| k.as_str()).collect();
+    assert_eq!(kinds, ["account", "certificate"]);
+    for (kind, sealed) in &rows {
+        let text = String::from_utf8_lossy(sealed);
+        assert!(!text.contains("PRIVATE KEY") && !text.contains("BEGIN"), "{kind} is sealed");
+    }
+    std::fs::remove_dir_all(dir).unwrap();
+}
