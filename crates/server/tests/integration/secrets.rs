@@ -41,9 +41,12 @@ async fn sealed_secrets_open_only_where_and_with_what_they_were_sealed() {
     assert_eq!(open(slot(other, "stripe_secret_key"), sealed.clone()).await, Err(SecretError::Tampered));
     // One flipped bit, a truncated tag, a mangled value.
     let mut parts: Vec<String> = sealed.split('.').map(str::to_owned).collect();
+    // Change one character in the middle of the ciphertext: always real bits (the last
+    // character may carry only padding bits).
     let mut flipped = parts.clone();
-    let last = flipped[4].pop().unwrap();
-    flipped[4].push(if last == 'A' { 'B' } else { 'A' });
+    let middle = flipped[4].len() / 2;
+    let replacement = if &flipped[4][middle..=middle] == "A" { "B" } else { "A" };
+    flipped[4].replace_range(middle..=middle, replacement);
     assert_eq!(open(slot(tenant, "stripe_secret_key"), flipped.join(".")).await, Err(SecretError::Tampered));
     let cut = parts[4].len() - 4;
     parts[4].truncate(cut);
