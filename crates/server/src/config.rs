@@ -10,7 +10,7 @@
 use std::{
     collections::BTreeMap,
     fmt,
-    net::SocketAddr,
+    net::{IpAddr, SocketAddr},
     path::{Path, PathBuf},
 };
 
@@ -55,6 +55,10 @@ pub struct Settings {
     pub public_base_url: Option<String>,
     /// Trust the left-most `X-Forwarded-For` address (only behind a proxy you run).
     pub trust_forwarded_for: bool,
+    /// Addresses of our own reverse proxies. `X-Forwarded-For` is read only when the
+    /// TCP peer is one of them, from the right, skipping them (ADM-4): a client-set
+    /// header from anywhere else changes nothing.
+    pub trusted_proxies: Vec<IpAddr>,
     pub database: DatabaseSettings,
     pub email: EmailSettings,
     pub crypto: CryptoSettings,
@@ -62,6 +66,7 @@ pub struct Settings {
     pub login: LoginLimits,
     pub jobs: JobSettings,
     pub log: LogSettings,
+    pub admin: AdminSettings,
 }
 
 impl Default for Settings {
@@ -72,6 +77,7 @@ impl Default for Settings {
             data_dir: PathBuf::from("./data"),
             public_base_url: None,
             trust_forwarded_for: false,
+            trusted_proxies: Vec::new(),
             database: DatabaseSettings::default(),
             email: EmailSettings::default(),
             crypto: CryptoSettings::default(),
@@ -79,7 +85,28 @@ impl Default for Settings {
             login: LoginLimits::default(),
             jobs: JobSettings::default(),
             log: LogSettings::default(),
+            admin: AdminSettings::default(),
         }
+    }
+}
+
+/// The admin console (`/admin`, security criteria ADM-1 to ADM-11).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct AdminSettings {
+    /// Until an admin has enrolled TOTP they reach only the enrolment page (ADM-1).
+    pub require_totp: bool,
+    pub idle_timeout_minutes: u32,
+    pub absolute_timeout_hours: u32,
+    /// Login attempts per client IP per minute (ADM-4).
+    pub login_attempts_per_ip_minute: u32,
+}
+
+impl Default for AdminSettings {
+    fn default() -> Self {
+        // On in every profile, not only production: a console without a second factor
+        // is something to opt into knowingly (FASTFAKTURA_ADMIN_REQUIRE_TOTP=false).
+        Self { require_totp: true, idle_timeout_minutes: 15, absolute_timeout_hours: 8, login_attempts_per_ip_minute: 10 }
     }
 }
 
@@ -231,6 +258,8 @@ enum Kind {
     Address,
     /// A string that may also come from `<NAME>_FILE`.
     Secret,
+    /// Comma-separated IP addresses.
+    IpList,
 }
 
 /// Every supported environment variable and the setting it fills.
@@ -240,6 +269,7 @@ const ENV_VARS: &[(&str, &str, Kind)] = &[
     ("FASTFAKTURA_DATA_DIR", "data_dir", Kind::Str),
     ("FASTFAKTURA_PUBLIC_BASE_URL", "public_base_url", Kind::Str),
     ("FASTFAKTURA_TRUST_FORWARDED_FOR", "trust_forwarded_for", Kind::Bool),
+    ("FASTFAKTURA_TRUSTED_PROXIES", "trusted_proxies", Kind::IpList),
     ("FASTFAKTURA_DATABASE_URL", "database.url", Kind::Secret),
     ("FASTFAKTURA_DATABASE_MAX_CONNECTIONS", "database.max_connections", Kind::Int),
     ("FASTFAKTURA_EMAIL_FROM", "email.from", Kind::Str),
@@ -254,6 +284,7 @@ const ENV_VARS: &[(&str, &str, Kind)] = &[
     ("FASTFAKTURA_SESSION_ABSOLUTE_TIMEOUT_HOURS", "session.absolute_timeout_hours", Kind::Int),
     ("FASTFAKTURA_JOBS_WORKER", "jobs.worker", Kind::Bool),
     ("FASTFAKTURA_LOG", "log.filter", Kind::Str),
+    ("FASTFAKTURA_ADMIN_REQUIRE_TOTP", "admin.require_totp", Kind::Bool),
 ];
 
 /// Settings plus what loading them had to say (printed once logging is up).
@@ -361,6 +392,9 @@ impl Settings {
                 "public_base_url must start with http:// or https://, but it is {url:?}"
             )));
         }
+        if self.admin.idle_timeout_minutes == 0 || self.admin.absolute_timeout_hours == 0 {
+            return Err(ConfigError::Invalid("admin session timeouts must be at least 1".into()));
+        }
         if self.session.idle_timeout_minutes == 0 || self.session.absolute_timeout_hours == 0 {
             return Err(ConfigError::Invalid("session timeouts must be at least 1".into()));
         }
@@ -417,6 +451,18 @@ fn env_value(name: &str, value: &str, kind: Kind) -> Result<toml::Value, ConfigE
             value.trim().parse::<SocketAddr>().map_err(|_| bad("an IP address and port such as 127.0.0.1:8080"))?;
             toml::Value::String(value.trim().to_owned())
         }
+        Kind::IpList => toml::Value::Array(
+            value
+                .split(',')
+                .map(str::trim)
+                .filter(|v| !v.is_empty())
+                .map(|v| {
+                    v.parse::<IpAddr>()
+                        .map(|_| toml::Value::String(v.to_owned()))
+                        .map_err(|_| bad("comma-separated IP addresses such as 10.0.0.2,10.0.0.3"))
+                })
+                .collect::<Result<_, _>>()?,
+        ),
         Kind::Int => toml::Value::Integer(value.trim().parse().map_err(|_| bad("a whole number"))?),
         Kind::Bool => toml::Value::Boolean(match value.trim().to_ascii_lowercase().as_str() {
             "1" | "true" | "yes" | "on" => true,
@@ -513,6 +559,23 @@ mod tests {
         {
             assert!(text.contains(needle), "{needle} missing from: {text}");
         }
+    }
+
+    #[test]
+    fn trusted_proxies_and_admin_policy_from_the_environment() {
+        let s = Settings::load_from(
+            None,
+            env(&[("FASTFAKTURA_TRUSTED_PROXIES", "10.0.0.2, ::1"), ("FASTFAKTURA_ADMIN_REQUIRE_TOTP", "false")]),
+            &Overrides::default(),
+        )
+        .unwrap()
+        .settings;
+        assert_eq!(s.trusted_proxies, vec!["10.0.0.2".parse::<IpAddr>().unwrap(), "::1".parse().unwrap()]);
+        assert!(!s.admin.require_totp);
+        assert!(Settings::default().admin.require_totp);
+        let err = Settings::load_from(None, env(&[("FASTFAKTURA_TRUSTED_PROXIES", "proxy")]), &Overrides::default())
+            .unwrap_err();
+        assert!(err.to_string().contains("FASTFAKTURA_TRUSTED_PROXIES"), "{err}");
     }
 
     #[test]

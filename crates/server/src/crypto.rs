@@ -47,6 +47,7 @@ pub enum KeyPurpose {
     OutboxSealing,
     LogPseudonym,
     InvoiceLinkSealing,
+    AdminTotpSealing,
 }
 
 impl KeyPurpose {
@@ -56,6 +57,7 @@ impl KeyPurpose {
             KeyPurpose::OutboxSealing => b"fastfaktura/outbox-sealing/v1",
             KeyPurpose::LogPseudonym => b"fastfaktura/log-pseudonym/v1",
             KeyPurpose::InvoiceLinkSealing => b"fastfaktura/invoice-link-sealing/v1",
+            KeyPurpose::AdminTotpSealing => b"fastfaktura/admin-totp-sealing/v1",
         }
     }
 }

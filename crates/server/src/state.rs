@@ -17,6 +17,8 @@ pub struct Keys {
     pub outbox: DerivedKey,
     pub log_pseudonym: DerivedKey,
     pub invoice_links: DerivedKey,
+    /// Seals admins' TOTP secrets at rest.
+    pub admin_totp: DerivedKey,
 }
 
 impl Keys {
@@ -26,6 +28,7 @@ impl Keys {
             outbox: master.derive(KeyPurpose::OutboxSealing),
             log_pseudonym: master.derive(KeyPurpose::LogPseudonym),
             invoice_links: master.derive(KeyPurpose::InvoiceLinkSealing),
+            admin_totp: master.derive(KeyPurpose::AdminTotpSealing),
         }
     }
 

@@ -5,6 +5,7 @@
 //! `impl PgExecutor` so the same call works on the pool or inside a caller's
 //! transaction; that is how a job is enqueued atomically with the row that causes it.
 
+pub mod admins;
 pub mod api_tokens;
 pub mod businesses;
 pub mod customers;
@@ -15,6 +16,7 @@ pub mod invoices;
 pub mod logos;
 pub mod members;
 pub mod numbering;
+pub mod operator;
 pub mod otp;
 pub mod products;
 pub mod rate_limits;

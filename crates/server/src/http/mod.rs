@@ -1,5 +1,6 @@
 //! The HTTP surface: one router per area, assembled here with the shared layers.
 
+pub mod admin;
 pub mod api;
 pub mod csrf;
 pub mod documents;
@@ -30,8 +31,13 @@ pub fn router(state: AppState) -> Router {
         .merge(web::router())
         .layer(middleware::from_fn_with_state(state.clone(), csrf::verify_same_origin))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES));
+    // The admin console: its own router, sessions and stricter origin check (ADM-6, ADM-9).
+    let admin = admin::router()
+        .layer(middleware::from_fn_with_state(state.clone(), csrf::verify_admin_origin))
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES));
     Router::new()
         .merge(pages)
+        .merge(admin)
         .merge(api::router(state.clone()))
         .fallback(|| async { error::AppError::NotFound })
         // Error pages are made in English and rendered again in the request's language.
@@ -57,8 +63,11 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
-/// The client's IP address: the TCP peer, or the left-most `X-Forwarded-For` entry
-/// when `trust_forwarded_for` says a proxy we run sets it.
+/// The client's IP address. With `trusted_proxies` set: when the TCP peer is one of
+/// them, the right-most `X-Forwarded-For` entry that is not itself a trusted proxy
+/// (entries left of it were written by the client and prove nothing); any other peer
+/// is taken as it is, whatever header it sends (ADM-4). Without the list, the older
+/// `trust_forwarded_for` switch takes the left-most entry from any peer.
 #[derive(Debug, Clone)]
 pub struct ClientIp(pub String);
 
@@ -66,15 +75,33 @@ impl FromRequestParts<AppState> for ClientIp {
     type Rejection = std::convert::Infallible;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
-        if state.settings.trust_forwarded_for
-            && let Some(forwarded) = parts.headers.get("x-forwarded-for").and_then(|v| v.to_str().ok())
-            && let Some(first) =
-                forwarded.split(',').next().map(str::trim).filter(|s| s.parse::<std::net::IpAddr>().is_ok())
+        let peer = parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|ConnectInfo(addr)| addr.ip());
+        let forwarded: Vec<&str> = parts
+            .headers
+            .get_all("x-forwarded-for")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(','))
+            .map(str::trim)
+            .collect();
+        let trusted = &state.settings.trusted_proxies;
+        if !trusted.is_empty() {
+            if let Some(peer) = peer
+                && trusted.contains(&peer)
+                && let Some(client) = forwarded
+                    .iter()
+                    .rev()
+                    .filter_map(|entry| entry.parse::<std::net::IpAddr>().ok())
+                    .find(|ip| !trusted.contains(ip))
+            {
+                return Ok(ClientIp(client.to_string()));
+            }
+        } else if state.settings.trust_forwarded_for
+            && let Some(first) = forwarded.first().filter(|s| s.parse::<std::net::IpAddr>().is_ok())
         {
-            return Ok(ClientIp(first.to_owned()));
+            return Ok(ClientIp((*first).to_owned()));
         }
-        let peer = parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|ConnectInfo(addr)| addr.ip().to_string());
-        Ok(ClientIp(peer.unwrap_or_else(|| "unknown".into())))
+        Ok(ClientIp(peer.map_or_else(|| "unknown".into(), |ip| ip.to_string())))
     }
 }
 
