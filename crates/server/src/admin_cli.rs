@@ -72,7 +72,14 @@ pub async fn create(pool: &PgPool, username: &str, password_text: String) -> any
     if !admins::create(pool, id, &username, &hash, time::OffsetDateTime::now_utc(), "cli").await? {
         bail!("an admin called {username} exists already");
     }
-    record(pool, Some(id), "admin.create", &format!("admin:{username}"), serde_json::json!({ "after": { "username": username } })).await;
+    record(
+        pool,
+        Some(id),
+        "admin.create",
+        &format!("admin:{username}"),
+        serde_json::json!({ "after": { "username": username } }),
+    )
+    .await;
     Ok(())
 }
 
@@ -95,7 +102,8 @@ pub async fn set_disabled(pool: &PgPool, username: &str, disabled: bool) -> anyh
     let changed = admins::set_disabled(&mut tx, admin.id, disabled, time::OffsetDateTime::now_utc()).await?;
     tx.commit().await?;
     let action = if disabled { "admin.disable" } else { "admin.enable" };
-    let details = serde_json::json!({ "before": { "disabled": admin.disabled_at.is_some() }, "after": { "disabled": disabled } });
+    let details =
+        serde_json::json!({ "before": { "disabled": admin.disabled_at.is_some() }, "after": { "disabled": disabled } });
     record(pool, Some(admin.id), action, &format!("admin:{}", admin.username), details).await;
     Ok(changed)
 }

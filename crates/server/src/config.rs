@@ -106,7 +106,12 @@ impl Default for AdminSettings {
     fn default() -> Self {
         // On in every profile, not only production: a console without a second factor
         // is something to opt into knowingly (FASTFAKTURA_ADMIN_REQUIRE_TOTP=false).
-        Self { require_totp: true, idle_timeout_minutes: 15, absolute_timeout_hours: 8, login_attempts_per_ip_minute: 10 }
+        Self {
+            require_totp: true,
+            idle_timeout_minutes: 15,
+            absolute_timeout_hours: 8,
+            login_attempts_per_ip_minute: 10,
+        }
     }
 }
 

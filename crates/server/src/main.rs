@@ -198,7 +198,9 @@ async fn run_admin(pool: &sqlx::PgPool, command: AdminCommand, password: Option<
     match command {
         AdminCommand::Create { username, .. } => {
             admin_cli::create(pool, &username, password.unwrap_or_default()).await?;
-            println!("admin {username} created; they set up two-step verification at their first sign-in at /admin/login");
+            println!(
+                "admin {username} created; they set up two-step verification at their first sign-in at /admin/login"
+            );
         }
         AdminCommand::Unlock { username, .. } => {
             let changed = admin_cli::unlock(pool, &username).await?;

@@ -62,10 +62,16 @@ pub fn valid_username(name: &str) -> bool {
 }
 
 pub enum LoginOutcome {
-    LoggedIn { session_token: String, needs_enrolment: bool },
+    LoggedIn {
+        session_token: String,
+        needs_enrolment: bool,
+    },
     /// One generic answer for unknown user, wrong password, wrong or replayed code.
     Failed,
-    TooMany { retry_after: Duration, message: &'static str },
+    TooMany {
+        retry_after: Duration,
+        message: &'static str,
+    },
 }
 
 pub struct Attempt<'a> {

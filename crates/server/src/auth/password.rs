@@ -141,9 +141,10 @@ mod tests {
         let parsed = PasswordHash::new(&phc).unwrap();
         let params = Params::try_from(&parsed).unwrap();
         assert!(params.m_cost() >= 19_456 && params.t_cost() >= 2 && params.p_cost() == 1);
-        assert_eq!(verify_blocking("correct horse battery staple", Some(&phc)), Verification::Valid {
-            needs_rehash: false
-        });
+        assert_eq!(
+            verify_blocking("correct horse battery staple", Some(&phc)),
+            Verification::Valid { needs_rehash: false }
+        );
         assert_eq!(verify_blocking("Correct horse battery staple", Some(&phc)), Verification::Invalid);
         assert_eq!(verify_blocking("correct horse battery staple", None), Verification::Invalid);
     }
@@ -153,8 +154,9 @@ mod tests {
         let weak = Argon2::new(Algorithm::Argon2id, Version::V0x13, Params::new(8192, 1, 1, None).unwrap());
         let salt = SaltString::encode_b64(&[3u8; 16]).unwrap();
         let phc = weak.hash_password(b"correct horse battery staple", &salt).unwrap().to_string();
-        assert_eq!(verify_blocking("correct horse battery staple", Some(&phc)), Verification::Valid {
-            needs_rehash: true
-        });
+        assert_eq!(
+            verify_blocking("correct horse battery staple", Some(&phc)),
+            Verification::Valid { needs_rehash: true }
+        );
     }
 }

@@ -87,12 +87,11 @@ fn escape_like(text: &str) -> String {
 /// Suspends a user and ends all their sessions at once (one transaction). Returns
 /// (changed, sessions ended); suspending a suspended user changes nothing.
 pub async fn suspend_user(conn: &mut PgConnection, id: Uuid, now: OffsetDateTime) -> Result<(bool, u64), sqlx::Error> {
-    let changed =
-        sqlx::query!("UPDATE users SET suspended_at = $2 WHERE id = $1 AND suspended_at IS NULL", id, now)
-            .execute(&mut *conn)
-            .await?
-            .rows_affected()
-            == 1;
+    let changed = sqlx::query!("UPDATE users SET suspended_at = $2 WHERE id = $1 AND suspended_at IS NULL", id, now)
+        .execute(&mut *conn)
+        .await?
+        .rows_affected()
+        == 1;
     let ended = crate::db::sessions::delete_all_for_user(&mut *conn, id).await?;
     Ok((changed, ended))
 }

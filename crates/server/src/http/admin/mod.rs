@@ -137,7 +137,8 @@ async fn login(
 ) -> Result<Response, AppError> {
     let Form(form) = form?;
     let ua = user_agent(&headers);
-    let attempt = Attempt { username: &form.username, password: form.password, code: &form.code, ip: &ip, user_agent: &ua };
+    let attempt =
+        Attempt { username: &form.username, password: form.password, code: &form.code, ip: &ip, user_agent: &ua };
     let username = form.username.trim().chars().take(64).collect::<String>();
     Ok(match auth::log_in(&state, attempt).await? {
         LoginOutcome::LoggedIn { session_token, needs_enrolment } => {
@@ -222,8 +223,18 @@ async fn enrol_start(
     admins::set_pending_totp(&state.db, admin.admin_id, &sealed).await?;
     let ua = user_agent(&headers);
     let details = serde_json::json!({ "algorithm": "SHA1", "digits": totp::DIGITS, "period": totp::STEP_SECONDS });
-    auth::record(&state.db, &state, Some(admin.admin_id), &admin.username, &ip, &ua, "mfa.enrolment_started", "", details)
-        .await?;
+    auth::record(
+        &state.db,
+        &state,
+        Some(admin.admin_id),
+        &admin.username,
+        &ip,
+        &ua,
+        "mfa.enrolment_started",
+        "",
+        details,
+    )
+    .await?;
     Ok(Redirect::to("/admin/enrol").into_response())
 }
 
@@ -248,8 +259,18 @@ async fn enrol_confirm(
         Some(codes) => {
             let ua = user_agent(&headers);
             let details = serde_json::json!({ "recovery_codes": codes.len() });
-            auth::record(&state.db, &state, Some(admin.admin_id), &admin.username, &ip, &ua, "mfa.enrolled", "", details)
-                .await?;
+            auth::record(
+                &state.db,
+                &state,
+                Some(admin.admin_id),
+                &admin.username,
+                &ip,
+                &ua,
+                "mfa.enrolled",
+                "",
+                details,
+            )
+            .await?;
             tracing::info!(admin_id = %admin.admin_id, "admin enrolled TOTP");
             Ok(RecoveryCodesPage { username: admin.username, codes }.into_response())
         }

@@ -152,8 +152,14 @@ pub async fn end_sessions(
     let ended = crate::db::sessions::delete_all_for_user(&state.db, id).await?;
     let ua = user_agent(&headers);
     let actor = Actor { admin: &admin, ip: &ip, ua: &ua };
-    record(&state, &actor, "user.end_sessions", &format!("user:{id}"), json!({ "email": user.email, "sessions_ended": ended }))
-        .await?;
+    record(
+        &state,
+        &actor,
+        "user.end_sessions",
+        &format!("user:{id}"),
+        json!({ "email": user.email, "sessions_ended": ended }),
+    )
+    .await?;
     Ok(Redirect::to(&format!("/admin/users/{id}?done=sessions-ended")).into_response())
 }
 
@@ -187,7 +193,9 @@ pub async fn admins(
         "disabled" => Some("Admin disabled; their sessions have ended."),
         "enabled" => Some("Admin enabled."),
         "unlocked" => Some("Sign-in unlocked."),
-        "totp-reset" => Some("Two-step verification reset; their sessions have ended. They set it up again at their next sign-in."),
+        "totp-reset" => {
+            Some("Two-step verification reset; their sessions have ended. They set it up again at their next sign-in.")
+        }
         "unchanged" => Some("Nothing changed: it was already so."),
         _ => None,
     });
@@ -216,7 +224,8 @@ pub async fn create_admin(
 ) -> Result<Response, AppError> {
     let Form(form) = form?;
     let username = auth::normalize_username(&form.username);
-    let refuse = |error: String| admins_page(&state, &admin, StatusCode::BAD_REQUEST, None, Some(error), username.clone());
+    let refuse =
+        |error: String| admins_page(&state, &admin, StatusCode::BAD_REQUEST, None, Some(error), username.clone());
     if !auth::valid_username(&username) {
         return refuse("The username must be 2 to 63 characters: lower-case letters, digits, dot, dash or underscore, starting with a letter or digit.".into()).await;
     }
@@ -230,11 +239,20 @@ pub async fn create_admin(
     let id = Uuid::new_v4();
     let created_by = format!("admin:{}", admin.username);
     if !admins::create(&state.db, id, &username, &hash, state.clock.now(), &created_by).await? {
-        return admins_page(&state, &admin, StatusCode::CONFLICT, None, Some(format!("The username {username} is taken.")), username.clone()).await;
+        return admins_page(
+            &state,
+            &admin,
+            StatusCode::CONFLICT,
+            None,
+            Some(format!("The username {username} is taken.")),
+            username.clone(),
+        )
+        .await;
     }
     let ua = user_agent(&headers);
     let actor = Actor { admin: &admin, ip: &ip, ua: &ua };
-    record(&state, &actor, "admin.create", &format!("admin:{username}"), json!({ "after": { "username": username } })).await?;
+    record(&state, &actor, "admin.create", &format!("admin:{username}"), json!({ "after": { "username": username } }))
+        .await?;
     tracing::warn!(admin_id = %admin.admin_id, new_admin = %username, "admin account created");
     Ok(Redirect::to("/admin/admins?done=created").into_response())
 }
@@ -255,12 +273,22 @@ async fn target_admin(
     let target = admins::find(&state.db, id).await?.ok_or(AppError::NotFound)?;
     if target.id == admin.admin_id {
         let error = "You cannot do this to your own account: ask another admin, or use the fastfaktura admin command on the server.";
-        return Ok(Err(admins_page(state, admin, StatusCode::BAD_REQUEST, None, Some(error.into()), String::new()).await?));
+        return Ok(Err(
+            admins_page(state, admin, StatusCode::BAD_REQUEST, None, Some(error.into()), String::new()).await?
+        ));
     }
     if let Some(code) = step_up_code
         && !auth::step_up(state, admin, code).await?
     {
-        return Ok(Err(admins_page(state, admin, StatusCode::FORBIDDEN, None, Some(STEP_UP_FAILED.into()), String::new()).await?));
+        return Ok(Err(admins_page(
+            state,
+            admin,
+            StatusCode::FORBIDDEN,
+            None,
+            Some(STEP_UP_FAILED.into()),
+            String::new(),
+        )
+        .await?));
     }
     Ok(Ok(target))
 }
@@ -332,8 +360,10 @@ pub async fn unlock_admin(
     let changed = admins::clear_failures(&state.db, &target.username).await?;
     let ua = user_agent(&headers);
     let actor = Actor { admin: &admin, ip: &ip, ua: &ua };
-    record(&state, &actor, "admin.unlock", &format!("admin:{}", target.username), json!({ "changed": changed })).await?;
-    Ok(Redirect::to(if changed { "/admin/admins?done=unlocked" } else { "/admin/admins?done=unchanged" }).into_response())
+    record(&state, &actor, "admin.unlock", &format!("admin:{}", target.username), json!({ "changed": changed }))
+        .await?;
+    Ok(Redirect::to(if changed { "/admin/admins?done=unlocked" } else { "/admin/admins?done=unchanged" })
+        .into_response())
 }
 
 pub async fn reset_totp(
@@ -354,7 +384,8 @@ pub async fn reset_totp(
     tx.commit().await?;
     let ua = user_agent(&headers);
     let actor = Actor { admin: &admin, ip: &ip, ua: &ua };
-    let details = json!({ "before": { "totp_enabled": target.totp_enabled_at.is_some() }, "after": { "totp_enabled": false } });
+    let details =
+        json!({ "before": { "totp_enabled": target.totp_enabled_at.is_some() }, "after": { "totp_enabled": false } });
     record(&state, &actor, "mfa.reset", &format!("admin:{}", target.username), details).await?;
     tracing::warn!(admin_id = %admin.admin_id, target = %target.username, "admin TOTP reset by another admin");
     Ok(Redirect::to("/admin/admins?done=totp-reset").into_response())
