@@ -117,7 +117,14 @@ impl Application {
             settings.listen = bound;
         }
         let Database { pool, embedded } = database;
-        let worker = WorkerContext { db: pool.clone(), mailer, outbox_key: keys.outbox.clone(), clock: clock.clone() };
+        let worker = WorkerContext {
+            db: pool.clone(),
+            mailer,
+            outbox_key: keys.outbox.clone(),
+            link_key: keys.invoice_links.clone(),
+            public_origin: settings.public_origin(),
+            clock: clock.clone(),
+        };
         let state = AppState { db: pool, settings: Arc::new(settings), clock, keys };
         Ok(Self { listener, state, worker, embedded })
     }
