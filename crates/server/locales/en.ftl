@@ -124,6 +124,7 @@ login-code-not-six-digits = The code has exactly 6 digits (0–9). Please check 
 login-burned = That code was wrong five times, so it no longer works. Please request a new code.
 login-locked = This code was entered wrongly too many times and no longer works, even if it is right. Please request a new code.
 login-suspended = Too many wrong codes were entered for this account, so sign-in with a code is paused. You can try again { $wait }.
+login-account-suspended = This account has been suspended by FastFaktura. Please contact support.
 login-too-many-for-address = Too many codes were requested for this address. Please wait before asking for another one.
 login-too-many-from-network = Too many codes were requested from your network. Please wait before asking for another one.
 mail-code-subject = Your FastFaktura sign-in code

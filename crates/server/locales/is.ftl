@@ -124,6 +124,7 @@ login-code-not-six-digits = Kóðinn er nákvæmlega 6 tölustafir (0–9). Athu
 login-burned = Kóðinn var rangur fimm sinnum og virkar því ekki lengur. Biddu um nýjan kóða.
 login-locked = Þessi kóði var sleginn rangt inn of oft og virkar ekki lengur, jafnvel þótt hann sé réttur. Biddu um nýjan kóða.
 login-suspended = Of margir rangir kóðar voru slegnir inn fyrir þennan aðgang, svo innskráning með kóða liggur niðri í bili. Þú getur reynt aftur { $wait }.
+login-account-suspended = Þessi aðgangur hefur verið gerður óvirkur af FastFaktura. Hafðu samband við þjónustuver.
 login-too-many-for-address = Beðið hefur verið um of marga kóða fyrir þetta netfang. Bíddu aðeins áður en þú biður um nýjan.
 login-too-many-from-network = Beðið hefur verið um of marga kóða frá netinu þínu. Bíddu aðeins áður en þú biður um nýjan.
 mail-code-subject = Innskráningarkóðinn þinn fyrir FastFaktura

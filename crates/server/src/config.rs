@@ -70,6 +70,7 @@ pub struct Settings {
     pub login: LoginLimits,
     pub jobs: JobSettings,
     pub log: LogSettings,
+    pub admin: AdminSettings,
 }
 
 impl Default for Settings {
@@ -90,6 +91,32 @@ impl Default for Settings {
             login: LoginLimits::default(),
             jobs: JobSettings::default(),
             log: LogSettings::default(),
+            admin: AdminSettings::default(),
+        }
+    }
+}
+
+/// The admin console (`/admin`, security criteria ADM-1 to ADM-11).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct AdminSettings {
+    /// Until an admin has enrolled TOTP they reach only the enrolment page (ADM-1).
+    pub require_totp: bool,
+    pub idle_timeout_minutes: u32,
+    pub absolute_timeout_hours: u32,
+    /// Login attempts per client IP per minute (ADM-4).
+    pub login_attempts_per_ip_minute: u32,
+}
+
+impl Default for AdminSettings {
+    fn default() -> Self {
+        // On in every profile, not only production: a console without a second factor
+        // is something to opt into knowingly (FASTFAKTURA_ADMIN_REQUIRE_TOTP=false).
+        Self {
+            require_totp: true,
+            idle_timeout_minutes: 15,
+            absolute_timeout_hours: 8,
+            login_attempts_per_ip_minute: 10,
         }
     }
 }
@@ -278,6 +305,7 @@ const ENV_VARS: &[(&str, &str, Kind)] = &[
     ("FASTFAKTURA_SESSION_ABSOLUTE_TIMEOUT_HOURS", "session.absolute_timeout_hours", Kind::Int),
     ("FASTFAKTURA_JOBS_WORKER", "jobs.worker", Kind::Bool),
     ("FASTFAKTURA_LOG", "log.filter", Kind::Str),
+    ("FASTFAKTURA_ADMIN_REQUIRE_TOTP", "admin.require_totp", Kind::Bool),
 ];
 
 /// Settings plus what loading them had to say (printed once logging is up).
@@ -396,6 +424,9 @@ impl Settings {
             return Err(ConfigError::Invalid(format!(
                 "public_base_url must start with http:// or https://, but it is {url:?}"
             )));
+        }
+        if self.admin.idle_timeout_minutes == 0 || self.admin.absolute_timeout_hours == 0 {
+            return Err(ConfigError::Invalid("admin session timeouts must be at least 1".into()));
         }
         if self.session.idle_timeout_minutes == 0 || self.session.absolute_timeout_hours == 0 {
             return Err(ConfigError::Invalid("session timeouts must be at least 1".into()));
@@ -560,6 +591,24 @@ mod tests {
         {
             assert!(text.contains(needle), "{needle} missing from: {text}");
         }
+    }
+
+    #[test]
+    fn trusted_proxies_and_admin_policy_from_the_environment() {
+        let s = Settings::load_from(
+            None,
+            env(&[("FASTFAKTURA_TRUSTED_PROXIES", "10.0.0.2, ::1"), ("FASTFAKTURA_ADMIN_REQUIRE_TOTP", "false")]),
+            &Overrides::default(),
+        )
+        .unwrap()
+        .settings;
+        assert_eq!(s.trusted_proxies.len(), 2);
+        assert!(s.trusted_proxies.iter().any(|p| p.0.contains(&"10.0.0.2".parse::<std::net::IpAddr>().unwrap())));
+        assert!(!s.admin.require_totp);
+        assert!(Settings::default().admin.require_totp);
+        let err = Settings::load_from(None, env(&[("FASTFAKTURA_TRUSTED_PROXIES", "proxy")]), &Overrides::default())
+            .unwrap_err();
+        assert!(err.to_string().contains("trusted_proxies"), "{err}");
     }
 
     #[test]

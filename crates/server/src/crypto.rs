@@ -51,6 +51,7 @@ pub enum KeyPurpose {
     KeyEncryption,
     /// ACME account and certificate private keys in `acme_cache`.
     AcmeCacheSealing,
+    AdminTotpSealing,
 }
 
 impl KeyPurpose {
@@ -62,6 +63,7 @@ impl KeyPurpose {
             KeyPurpose::InvoiceLinkSealing => b"fastfaktura/invoice-link-sealing/v1",
             KeyPurpose::KeyEncryption => b"fastfaktura/key-encryption/v1",
             KeyPurpose::AcmeCacheSealing => b"fastfaktura/acme-cache-sealing/v1",
+            KeyPurpose::AdminTotpSealing => b"fastfaktura/admin-totp-sealing/v1",
         }
     }
 }

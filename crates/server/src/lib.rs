@@ -7,6 +7,7 @@
 // The OpenAPI document (http::api::openapi) is one large `json!` literal.
 #![recursion_limit = "256"]
 
+pub mod admin_cli;
 pub mod auth;
 pub mod clock;
 pub mod config;

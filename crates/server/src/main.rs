@@ -34,6 +34,9 @@ enum Command {
     /// The master key and the data keys of encrypted provider secrets.
     #[command(subcommand)]
     Keys(KeysCommand),
+    /// Admin console accounts: create the first admin, unlock, disable, reset TOTP.
+    #[command(subcommand)]
+    Admin(AdminCommand),
 }
 
 #[derive(Subcommand)]
@@ -46,6 +49,47 @@ enum KeysCommand {
         /// The new 32-byte master key (raw or 64 hex characters).
         #[arg(long, value_name = "FILE")]
         new_master_key_file: PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
+enum AdminCommand {
+    /// Create an admin. The password is read from standard input (prompted, not
+    /// shown, on a terminal), never from the command line.
+    Create {
+        #[command(flatten)]
+        common: Common,
+        #[arg(long)]
+        username: String,
+    },
+    /// Lift the lock (after 100 failed sign-ins) and the backoff of an admin login name.
+    Unlock {
+        #[command(flatten)]
+        common: Common,
+        #[arg(long)]
+        username: String,
+    },
+    /// Disable an admin and end their sessions.
+    Disable {
+        #[command(flatten)]
+        common: Common,
+        #[arg(long)]
+        username: String,
+    },
+    /// Enable a disabled admin again.
+    Enable {
+        #[command(flatten)]
+        common: Common,
+        #[arg(long)]
+        username: String,
+    },
+    /// Remove an admin's TOTP and recovery codes and end their sessions; they enrol
+    /// again at their next sign-in.
+    ResetTotp {
+        #[command(flatten)]
+        common: Common,
+        #[arg(long)]
+        username: String,
     },
 }
 
@@ -82,6 +126,13 @@ fn main() -> ExitCode {
         | Command::Migrate(c)
         | Command::Demo(DemoCommand::Seed { common: c, .. })
         | Command::Keys(KeysCommand::Rotate { common: c, .. }) => c,
+        Command::Admin(
+            AdminCommand::Create { common: c, .. }
+            | AdminCommand::Unlock { common: c, .. }
+            | AdminCommand::Disable { common: c, .. }
+            | AdminCommand::Enable { common: c, .. }
+            | AdminCommand::ResetTotp { common: c, .. },
+        ) => c,
     };
     let overrides = Overrides { listen: common.listen, data_dir: common.data_dir.clone() };
     let loaded = match Settings::load(cli.config.as_deref(), &overrides) {
@@ -149,6 +200,20 @@ fn main() -> ExitCode {
                 );
                 Ok(())
             }
+            Command::Admin(command) => {
+                // Read the password before touching the database, so a typo costs nothing.
+                let password = match &command {
+                    AdminCommand::Create { .. } => Some(fastfaktura::admin_cli::read_password()?),
+                    _ => None,
+                };
+                let database = Database::open(&loaded.settings).await?;
+                let result = match database.migrate().await {
+                    Ok(()) => run_admin(&database.pool, command, password).await,
+                    Err(e) => Err(e),
+                };
+                database.close().await;
+                result
+            }
             Command::Migrate(_) => {
                 let database = Database::open(&loaded.settings).await?;
                 let migrated = database.migrate().await;
@@ -165,4 +230,33 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+async fn run_admin(pool: &sqlx::PgPool, command: AdminCommand, password: Option<String>) -> anyhow::Result<()> {
+    use fastfaktura::admin_cli;
+    match command {
+        AdminCommand::Create { username, .. } => {
+            admin_cli::create(pool, &username, password.unwrap_or_default()).await?;
+            println!(
+                "admin {username} created; they set up two-step verification at their first sign-in at /admin/login"
+            );
+        }
+        AdminCommand::Unlock { username, .. } => {
+            let changed = admin_cli::unlock(pool, &username).await?;
+            println!("{}", if changed { "unlocked" } else { "was not locked or backing off; nothing changed" });
+        }
+        AdminCommand::Disable { username, .. } => {
+            let changed = admin_cli::set_disabled(pool, &username, true).await?;
+            println!("{}", if changed { "disabled; their sessions have ended" } else { "was already disabled" });
+        }
+        AdminCommand::Enable { username, .. } => {
+            let changed = admin_cli::set_disabled(pool, &username, false).await?;
+            println!("{}", if changed { "enabled" } else { "was not disabled" });
+        }
+        AdminCommand::ResetTotp { username, .. } => {
+            admin_cli::reset_totp(pool, &username).await?;
+            println!("two-step verification reset; their sessions have ended");
+        }
+    }
+    Ok(())
 }

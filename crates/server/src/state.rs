@@ -20,6 +20,8 @@ pub struct Keys {
     /// The key-encryption key of the secrets envelope.
     pub kek: DerivedKey,
     pub acme_cache: DerivedKey,
+    /// Seals admins' TOTP secrets at rest.
+    pub admin_totp: DerivedKey,
 }
 
 impl Keys {
@@ -31,6 +33,7 @@ impl Keys {
             invoice_links: master.derive(KeyPurpose::InvoiceLinkSealing),
             kek: master.derive(KeyPurpose::KeyEncryption),
             acme_cache: master.derive(KeyPurpose::AcmeCacheSealing),
+            admin_totp: master.derive(KeyPurpose::AdminTotpSealing),
         }
     }
 

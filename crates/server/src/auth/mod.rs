@@ -1,4 +1,8 @@
-//! Authentication: email one-time codes and the sessions they open.
+//! Authentication: email one-time codes and the sessions they open; the admin
+//! console's passwords, TOTP and sessions.
 
+pub mod admin;
 pub mod otp;
+pub mod password;
 pub mod session;
+pub mod totp;

@@ -146,6 +146,8 @@ pub enum Rejection {
     Locked,
     /// Too many failures for this address or network in 24 hours (OTP-8).
     Suspended { retry_after: Duration },
+    /// An operator suspended this user (admin console).
+    AccountSuspended,
 }
 
 pub enum Verified {
@@ -207,6 +209,12 @@ pub async fn verify_login_code(
             return Ok(Verified::Rejected(Rejection::StartAgain));
         }
         let membership = users::find_or_create_for_login(&mut tx, &attempt.email, now).await?;
+        if crate::db::operator::is_suspended(&mut *tx, membership.user_id).await? {
+            // Suspended by an operator: the code is right but no session opens.
+            tx.commit().await?;
+            tracing::warn!(%challenge_id, user_id = %membership.user_id, ip, "login refused: the user is suspended");
+            return Ok(Verified::Rejected(Rejection::AccountSuspended));
+        }
         let session_token = crypto::new_token();
         sessions::create(
             &mut *tx,

@@ -6,6 +6,7 @@
 //! transaction; that is how a job is enqueued atomically with the row that causes it.
 
 pub mod acme_cache;
+pub mod admins;
 pub mod api_tokens;
 pub mod business_secrets;
 pub mod businesses;
@@ -18,6 +19,7 @@ pub mod invoices;
 pub mod logos;
 pub mod members;
 pub mod numbering;
+pub mod operator;
 pub mod otp;
 pub mod products;
 pub mod rate_limits;

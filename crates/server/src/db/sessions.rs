@@ -48,8 +48,8 @@ pub struct ActiveSession {
 pub const ACTIVITY_GRANULARITY: time::Duration = time::Duration::MINUTE;
 
 /// Finds a live session and records activity. A session idle since before
-/// `idle_cutoff`, past its absolute expiry, or whose user is no longer a member of its
-/// business is not returned.
+/// `idle_cutoff`, past its absolute expiry, whose user is no longer a member of its
+/// business, or whose user an operator suspended is not returned.
 pub async fn touch(
     db: &sqlx::PgPool,
     token_hash: &[u8],
@@ -59,7 +59,8 @@ pub async fn touch(
     let found = sqlx::query!(
         r#"SELECT s.user_id, s.business_id, m.role, s.last_seen_at
            FROM sessions s JOIN business_members m ON m.business_id = s.business_id AND m.user_id = s.user_id
-           WHERE s.token_hash = $1 AND s.expires_at > $2 AND s.last_seen_at > $3"#,
+           JOIN users u ON u.id = s.user_id
+           WHERE s.token_hash = $1 AND s.expires_at > $2 AND s.last_seen_at > $3 AND u.suspended_at IS NULL"#,
         token_hash,
         now,
         idle_cutoff

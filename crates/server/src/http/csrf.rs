@@ -17,6 +17,54 @@ use axum::{
 
 use crate::{http::error::AppError, i18n::Text, state::AppState};
 
+/// The stricter check of the admin console (ADM-6), on every state-changing admin
+/// request, login included. Unlike the user pages, requests without Origin must carry
+/// a Referer from our origin (OWASP: block when both are missing), `Sec-Fetch-Site`
+/// must be exactly `same-origin` (a sibling subdomain is not trusted), and the origin
+/// must match scheme, host and port exactly. The expected origin is `public_base_url`;
+/// without one (development and tests) it is `http://` plus the request's Host.
+pub async fn verify_admin_origin(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let mut response = if matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
+        next.run(request).await
+    } else {
+        let expected = match &state.settings.public_base_url {
+            Some(_) => Some(state.settings.public_origin()),
+            None => request.headers().get(header::HOST).and_then(|h| h.to_str().ok()).map(|h| format!("http://{h}")),
+        };
+        if expected.is_some_and(|origin| is_admin_same_origin(request.headers(), &origin)) {
+            next.run(request).await
+        } else {
+            tracing::warn!(method = %request.method(), path = request.uri().path(), "cross-origin admin request refused");
+            AppError::Forbidden(
+                "This request did not come from the admin console's own pages (its Origin or Referer is missing or \
+                 belongs to another site), so it was refused. Reload the page and try again."
+                    .to_owned()
+                    .into(),
+            )
+            .into_response()
+        }
+    };
+    response.headers_mut().append(header::VARY, axum::http::HeaderValue::from_static("Origin, Sec-Fetch-Site"));
+    response
+}
+
+fn is_admin_same_origin(headers: &HeaderMap, expected: &str) -> bool {
+    if let Some(site) = headers.get("sec-fetch-site")
+        && site.to_str().ok() != Some("same-origin")
+    {
+        return false;
+    }
+    if let Some(origin) = headers.get(header::ORIGIN) {
+        return origin.to_str().is_ok_and(|o| o.eq_ignore_ascii_case(expected));
+    }
+    // No Origin: the Referer must be a page of ours (scheme, host and port exact).
+    headers.get(header::REFERER).and_then(|r| r.to_str().ok()).is_some_and(|referer| {
+        referer.len() > expected.len()
+            && referer.as_bytes()[expected.len()] == b'/'
+            && referer[..expected.len()].eq_ignore_ascii_case(expected)
+    })
+}
+
 pub async fn verify_same_origin(State(state): State<AppState>, request: Request, next: Next) -> Response {
     if matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
         return next.run(request).await;
@@ -76,6 +124,26 @@ mod tests {
         assert!(is_same_origin(&headers(&[("origin", "http://127.0.0.1:3000"), ("host", "127.0.0.1:3000")]), ORIGIN));
         assert!(!is_same_origin(&headers(&[("origin", "https://evil.example"), ("host", "app.example.com")]), ORIGIN));
         assert!(!is_same_origin(&headers(&[("origin", "null")]), ORIGIN));
+    }
+
+    /// ADM-6: the whole matrix (the integration test runs it against the router too).
+    #[test]
+    fn admin_origin_matrix() {
+        let ok = |pairs: &[(&'static str, &'static str)]| is_admin_same_origin(&headers(pairs), ORIGIN);
+        assert!(ok(&[("origin", "https://app.example.com")]));
+        assert!(ok(&[("origin", "https://app.example.com"), ("sec-fetch-site", "same-origin")]));
+        assert!(!ok(&[("origin", "https://evil.example")]));
+        assert!(!ok(&[("origin", "null")]));
+        assert!(!ok(&[("origin", "https://app.example.com.evil.example")]));
+        assert!(!ok(&[("origin", "http://app.example.com")]));
+        assert!(ok(&[("referer", "https://app.example.com/admin/users")]));
+        assert!(!ok(&[("referer", "https://evil.example/")]));
+        assert!(!ok(&[("referer", "https://app.example.com.evil.example/")]));
+        assert!(!ok(&[("referer", "https://app.example.com")]));
+        assert!(!ok(&[]));
+        assert!(!ok(&[("sec-fetch-site", "cross-site"), ("origin", ORIGIN)]));
+        assert!(!ok(&[("sec-fetch-site", "same-site"), ("origin", ORIGIN)]));
+        assert!(!ok(&[("sec-fetch-site", "none"), ("origin", ORIGIN)]));
     }
 
     #[test]

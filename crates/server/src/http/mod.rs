@@ -1,5 +1,6 @@
 //! The HTTP surface: one router per area, assembled here with the shared layers.
 
+pub mod admin;
 pub mod api;
 pub mod assets;
 pub mod client_ip;
@@ -35,8 +36,13 @@ pub fn router(state: AppState) -> Router {
         .merge(security_txt::router())
         .layer(middleware::from_fn_with_state(state.clone(), csrf::verify_same_origin))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES));
+    // The admin console: its own router, sessions and stricter origin check (ADM-6, ADM-9).
+    let admin = admin::router()
+        .layer(middleware::from_fn_with_state(state.clone(), csrf::verify_admin_origin))
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES));
     Router::new()
         .merge(pages)
+        .merge(admin)
         .merge(api::router(state.clone()))
         .fallback(|| async { error::AppError::NotFound })
         // Error pages are made in English and rendered again in the request's language.

@@ -1,6 +1,7 @@
 //! The one integration-test binary: the real application against real PostgreSQL
 //! and a real SMTP peer. One binary keeps link time down (see kanidm's testkit).
 
+mod admin;
 mod api;
 mod cli;
 mod customer_page;

@@ -169,6 +169,9 @@ async fn submit_code(
             Some(retry_after_header(retry_after)),
             t.t1("login-suspended", "wait", describe_wait(retry_after).render(t.lang())),
         ),
+        Rejection::AccountSuspended => {
+            start_again_with(&state, jar, &t, StatusCode::FORBIDDEN, None, t.t("login-account-suspended"))
+        }
     })
 }
 

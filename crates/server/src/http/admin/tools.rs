@@ -1,0 +1,392 @@
+//! Operator tools: users and businesses (search, suspend, reinstate, end sessions),
+//! admin accounts (create, disable, enable, unlock, reset TOTP) and the admin event
+//! list. Every change is recorded with actor, IP, user agent, target and the
+//! before/after of non-secret fields (ADM-10). Creating, disabling and enabling admins
+//! and resetting TOTP need a fresh TOTP code (step-up, ADM-8).
+
+use axum::{
+    Form,
+    extract::{Query, State, rejection::FormRejection},
+    http::{HeaderMap, StatusCode},
+    response::{IntoResponse, Redirect, Response},
+};
+use serde::Deserialize;
+use serde_json::json;
+use uuid::Uuid;
+
+use super::pages::{AdminsPage, EventsPage, UserPage, UsersPage};
+use crate::{
+    auth::{
+        admin::{self as auth, CurrentAdmin, VerifiedAdmin},
+        password,
+    },
+    db::{admins, operator},
+    http::{ClientIp, IdPath, error::AppError, user_agent},
+    state::AppState,
+};
+
+/// Who did it, from where: the first arguments of every recorded action.
+struct Actor<'a> {
+    admin: &'a CurrentAdmin,
+    ip: &'a str,
+    ua: &'a str,
+}
+
+async fn record(
+    state: &AppState,
+    actor: &Actor<'_>,
+    action: &str,
+    target: &str,
+    details: serde_json::Value,
+) -> Result<(), AppError> {
+    auth::record(
+        &state.db,
+        state,
+        Some(actor.admin.admin_id),
+        &actor.admin.username,
+        actor.ip,
+        actor.ua,
+        action,
+        target,
+        details,
+    )
+    .await?;
+    Ok(())
+}
+
+#[derive(Deserialize)]
+pub struct SearchQuery {
+    #[serde(default)]
+    q: Option<String>,
+}
+
+pub async fn users(
+    State(state): State<AppState>,
+    VerifiedAdmin(admin): VerifiedAdmin,
+    query: Result<Query<SearchQuery>, axum::extract::rejection::QueryRejection>,
+) -> Result<Response, AppError> {
+    let Query(query) = query?;
+    let q: String = query.q.unwrap_or_default().trim().chars().take(200).collect();
+    let searched = !q.is_empty();
+    let (users, businesses) = if searched {
+        (operator::search_users(&state.db, &q, 100).await?, operator::search_businesses(&state.db, &q, 100).await?)
+    } else {
+        (Vec::new(), Vec::new())
+    };
+    Ok(UsersPage { username: admin.username, q, searched, users, businesses }.into_response())
+}
+
+#[derive(Deserialize)]
+pub struct DoneQuery {
+    #[serde(default)]
+    done: Option<String>,
+}
+
+pub async fn user(
+    State(state): State<AppState>,
+    VerifiedAdmin(admin): VerifiedAdmin,
+    IdPath(id): IdPath,
+    query: Result<Query<DoneQuery>, axum::extract::rejection::QueryRejection>,
+) -> Result<Response, AppError> {
+    let Query(query) = query?;
+    let user = operator::find_user(&state.db, id).await?.ok_or(AppError::NotFound)?;
+    // Notices are chosen from a fixed list, so the query cannot put text on the page.
+    let notice = query.done.as_deref().and_then(|done| match done {
+        "suspended" => Some("Suspended: their sessions have ended and they cannot sign in."),
+        "already-suspended" => Some("Already suspended: nothing changed."),
+        "reinstated" => Some("Reinstated: they can sign in again."),
+        "not-suspended" => Some("Not suspended: nothing changed."),
+        "sessions-ended" => Some("Their sessions have ended."),
+        _ => None,
+    });
+    Ok(UserPage { username: admin.username, user, notice: notice.map(str::to_owned) }.into_response())
+}
+
+pub async fn suspend(
+    State(state): State<AppState>,
+    VerifiedAdmin(admin): VerifiedAdmin,
+    ClientIp(ip): ClientIp,
+    headers: HeaderMap,
+    IdPath(id): IdPath,
+) -> Result<Response, AppError> {
+    let user = operator::find_user(&state.db, id).await?.ok_or(AppError::NotFound)?;
+    let mut tx = state.db.begin().await?;
+    let (changed, ended) = operator::suspend_user(&mut tx, id, state.clock.now()).await?;
+    tx.commit().await?;
+    let ua = user_agent(&headers);
+    let actor = Actor { admin: &admin, ip: &ip, ua: &ua };
+    let details = json!({ "email": user.email, "before": { "suspended": user.suspended_at.is_some() },
+                          "after": { "suspended": true }, "sessions_ended": ended });
+    record(&state, &actor, "user.suspend", &format!("user:{id}"), details).await?;
+    tracing::info!(admin_id = %admin.admin_id, user_id = %id, changed, ended, "user suspended by an admin");
+    let done = if changed { "suspended" } else { "already-suspended" };
+    Ok(Redirect::to(&format!("/admin/users/{id}?done={done}")).into_response())
+}
+
+pub async fn reinstate(
+    State(state): State<AppState>,
+    VerifiedAdmin(admin): VerifiedAdmin,
+    ClientIp(ip): ClientIp,
+    headers: HeaderMap,
+    IdPath(id): IdPath,
+) -> Result<Response, AppError> {
+    let user = operator::find_user(&state.db, id).await?.ok_or(AppError::NotFound)?;
+    let changed = operator::reinstate_user(&state.db, id).await?;
+    let ua = user_agent(&headers);
+    let actor = Actor { admin: &admin, ip: &ip, ua: &ua };
+    let details = json!({ "email": user.email, "before": { "suspended": user.suspended_at.is_some() },
+                          "after": { "suspended": false } });
+    record(&state, &actor, "user.reinstate", &format!("user:{id}"), details).await?;
+    let done = if changed { "reinstated" } else { "not-suspended" };
+    Ok(Redirect::to(&format!("/admin/users/{id}?done={done}")).into_response())
+}
+
+pub async fn end_sessions(
+    State(state): State<AppState>,
+    VerifiedAdmin(admin): VerifiedAdmin,
+    ClientIp(ip): ClientIp,
+    headers: HeaderMap,
+    IdPath(id): IdPath,
+) -> Result<Response, AppError> {
+    let user = operator::find_user(&state.db, id).await?.ok_or(AppError::NotFound)?;
+    let ended = crate::db::sessions::delete_all_for_user(&state.db, id).await?;
+    let ua = user_agent(&headers);
+    let actor = Actor { admin: &admin, ip: &ip, ua: &ua };
+    record(
+        &state,
+        &actor,
+        "user.end_sessions",
+        &format!("user:{id}"),
+        json!({ "email": user.email, "sessions_ended": ended }),
+    )
+    .await?;
+    Ok(Redirect::to(&format!("/admin/users/{id}?done=sessions-ended")).into_response())
+}
+
+pub async fn events(State(state): State<AppState>, VerifiedAdmin(admin): VerifiedAdmin) -> Result<Response, AppError> {
+    let events = admins::recent_events(&state.db, 200).await?;
+    Ok(EventsPage { username: admin.username, events }.into_response())
+}
+
+// ---- admin accounts ----
+
+async fn admins_page(
+    state: &AppState,
+    admin: &CurrentAdmin,
+    status: StatusCode,
+    notice: Option<String>,
+    error: Option<String>,
+    new_username: String,
+) -> Result<Response, AppError> {
+    let admins = admins::list(&state.db).await?;
+    Ok((status, AdminsPage { username: admin.username.clone(), admins, notice, error, new_username }).into_response())
+}
+
+pub async fn admins(
+    State(state): State<AppState>,
+    VerifiedAdmin(admin): VerifiedAdmin,
+    query: Result<Query<DoneQuery>, axum::extract::rejection::QueryRejection>,
+) -> Result<Response, AppError> {
+    let Query(query) = query?;
+    let notice = query.done.as_deref().and_then(|done| match done {
+        "created" => Some("Admin created. They set up two-step verification at their first sign-in."),
+        "disabled" => Some("Admin disabled; their sessions have ended."),
+        "enabled" => Some("Admin enabled."),
+        "unlocked" => Some("Sign-in unlocked."),
+        "totp-reset" => {
+            Some("Two-step verification reset; their sessions have ended. They set it up again at their next sign-in.")
+        }
+        "unchanged" => Some("Nothing changed: it was already so."),
+        _ => None,
+    });
+    admins_page(&state, &admin, StatusCode::OK, notice.map(str::to_owned), None, String::new()).await
+}
+
+#[derive(Deserialize)]
+pub struct NewAdminForm {
+    #[serde(default)]
+    username: String,
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    code: String,
+}
+
+const STEP_UP_FAILED: &str = "Your authentication code was not accepted (wrong, or already used). Enter the current \
+                              code from your app; a code works only once.";
+
+pub async fn create_admin(
+    State(state): State<AppState>,
+    VerifiedAdmin(admin): VerifiedAdmin,
+    ClientIp(ip): ClientIp,
+    headers: HeaderMap,
+    form: Result<Form<NewAdminForm>, FormRejection>,
+) -> Result<Response, AppError> {
+    let Form(form) = form?;
+    let username = auth::normalize_username(&form.username);
+    let refuse =
+        |error: String| admins_page(&state, &admin, StatusCode::BAD_REQUEST, None, Some(error), username.clone());
+    if !auth::valid_username(&username) {
+        return refuse("The username must be 2 to 63 characters: lower-case letters, digits, dot, dash or underscore, starting with a letter or digit.".into()).await;
+    }
+    if let Err(e) = password::check_policy(&form.password) {
+        return refuse(e.to_string()).await;
+    }
+    if !auth::step_up(&state, &admin, &form.code).await? {
+        return refuse(STEP_UP_FAILED.into()).await;
+    }
+    let hash = password::hash(form.password).await?;
+    let id = Uuid::new_v4();
+    let created_by = format!("admin:{}", admin.username);
+    if !admins::create(&state.db, id, &username, &hash, state.clock.now(), &created_by).await? {
+        return admins_page(
+            &state,
+            &admin,
+            StatusCode::CONFLICT,
+            None,
+            Some(format!("The username {username} is taken.")),
+            username.clone(),
+        )
+        .await;
+    }
+    let ua = user_agent(&headers);
+    let actor = Actor { admin: &admin, ip: &ip, ua: &ua };
+    record(&state, &actor, "admin.create", &format!("admin:{username}"), json!({ "after": { "username": username } }))
+        .await?;
+    tracing::warn!(admin_id = %admin.admin_id, new_admin = %username, "admin account created");
+    Ok(Redirect::to("/admin/admins?done=created").into_response())
+}
+
+#[derive(Deserialize)]
+pub struct StepUpForm {
+    #[serde(default)]
+    code: String,
+}
+
+/// Loads the target admin, refuses acting on oneself (a lock-out), and checks step-up.
+async fn target_admin(
+    state: &AppState,
+    admin: &CurrentAdmin,
+    id: Uuid,
+    step_up_code: Option<&str>,
+) -> Result<Result<admins::Admin, Response>, AppError> {
+    let target = admins::find(&state.db, id).await?.ok_or(AppError::NotFound)?;
+    if target.id == admin.admin_id {
+        let error = "You cannot do this to your own account: ask another admin, or use the fastfaktura admin command on the server.";
+        return Ok(Err(
+            admins_page(state, admin, StatusCode::BAD_REQUEST, None, Some(error.into()), String::new()).await?
+        ));
+    }
+    if let Some(code) = step_up_code
+        && !auth::step_up(state, admin, code).await?
+    {
+        return Ok(Err(admins_page(
+            state,
+            admin,
+            StatusCode::FORBIDDEN,
+            None,
+            Some(STEP_UP_FAILED.into()),
+            String::new(),
+        )
+        .await?));
+    }
+    Ok(Ok(target))
+}
+
+async fn set_disabled(
+    state: AppState,
+    admin: CurrentAdmin,
+    ip: String,
+    headers: HeaderMap,
+    id: Uuid,
+    code: String,
+    disabled: bool,
+) -> Result<Response, AppError> {
+    let target = match target_admin(&state, &admin, id, Some(&code)).await? {
+        Ok(target) => target,
+        Err(response) => return Ok(response),
+    };
+    let mut tx = state.db.begin().await?;
+    let changed = admins::set_disabled(&mut tx, id, disabled, state.clock.now()).await?;
+    tx.commit().await?;
+    let ua = user_agent(&headers);
+    let actor = Actor { admin: &admin, ip: &ip, ua: &ua };
+    let action = if disabled { "admin.disable" } else { "admin.enable" };
+    let details = json!({ "before": { "disabled": target.disabled_at.is_some() }, "after": { "disabled": disabled } });
+    record(&state, &actor, action, &format!("admin:{}", target.username), details).await?;
+    let done = match (changed, disabled) {
+        (false, _) => "unchanged",
+        (true, true) => "disabled",
+        (true, false) => "enabled",
+    };
+    Ok(Redirect::to(&format!("/admin/admins?done={done}")).into_response())
+}
+
+pub async fn disable_admin(
+    State(state): State<AppState>,
+    VerifiedAdmin(admin): VerifiedAdmin,
+    ClientIp(ip): ClientIp,
+    headers: HeaderMap,
+    IdPath(id): IdPath,
+    form: Result<Form<StepUpForm>, FormRejection>,
+) -> Result<Response, AppError> {
+    let Form(form) = form?;
+    set_disabled(state, admin, ip, headers, id, form.code, true).await
+}
+
+pub async fn enable_admin(
+    State(state): State<AppState>,
+    VerifiedAdmin(admin): VerifiedAdmin,
+    ClientIp(ip): ClientIp,
+    headers: HeaderMap,
+    IdPath(id): IdPath,
+    form: Result<Form<StepUpForm>, FormRejection>,
+) -> Result<Response, AppError> {
+    let Form(form) = form?;
+    set_disabled(state, admin, ip, headers, id, form.code, false).await
+}
+
+pub async fn unlock_admin(
+    State(state): State<AppState>,
+    VerifiedAdmin(admin): VerifiedAdmin,
+    ClientIp(ip): ClientIp,
+    headers: HeaderMap,
+    IdPath(id): IdPath,
+) -> Result<Response, AppError> {
+    let target = match target_admin(&state, &admin, id, None).await? {
+        Ok(target) => target,
+        Err(response) => return Ok(response),
+    };
+    let changed = admins::clear_failures(&state.db, &target.username).await?;
+    let ua = user_agent(&headers);
+    let actor = Actor { admin: &admin, ip: &ip, ua: &ua };
+    record(&state, &actor, "admin.unlock", &format!("admin:{}", target.username), json!({ "changed": changed }))
+        .await?;
+    Ok(Redirect::to(if changed { "/admin/admins?done=unlocked" } else { "/admin/admins?done=unchanged" })
+        .into_response())
+}
+
+pub async fn reset_totp(
+    State(state): State<AppState>,
+    VerifiedAdmin(admin): VerifiedAdmin,
+    ClientIp(ip): ClientIp,
+    headers: HeaderMap,
+    IdPath(id): IdPath,
+    form: Result<Form<StepUpForm>, FormRejection>,
+) -> Result<Response, AppError> {
+    let Form(form) = form?;
+    let target = match target_admin(&state, &admin, id, Some(&form.code)).await? {
+        Ok(target) => target,
+        Err(response) => return Ok(response),
+    };
+    let mut tx = state.db.begin().await?;
+    admins::reset_totp(&mut tx, id).await?;
+    tx.commit().await?;
+    let ua = user_agent(&headers);
+    let actor = Actor { admin: &admin, ip: &ip, ua: &ua };
+    let details =
+        json!({ "before": { "totp_enabled": target.totp_enabled_at.is_some() }, "after": { "totp_enabled": false } });
+    record(&state, &actor, "mfa.reset", &format!("admin:{}", target.username), details).await?;
+    tracing::warn!(admin_id = %admin.admin_id, target = %target.username, "admin TOTP reset by another admin");
+    Ok(Redirect::to("/admin/admins?done=totp-reset").into_response())
+}
