@@ -54,6 +54,11 @@ async fn every_page_type_carries_the_security_headers() {
 async fn pages_need_no_inline_style_and_the_stylesheet_is_cached() {
     let app = TestApp::spawn().await;
     let client = new_client();
+    for page in ["/admin/login", "/security"] {
+        let other = app.get(&client, page).await.text().await.unwrap();
+        assert!(!other.contains("<style") && !other.contains("style="), "{page}: inline style would be blocked");
+        assert!(other.contains("/static/app.css?v="), "{page} links the stylesheet");
+    }
     let html = app.get(&client, "/login").await.text().await.unwrap();
     assert!(!html.contains("<style") && !html.contains("style="), "inline style would need 'unsafe-inline'");
     assert!(!html.contains("<script"), "no script at all");
