@@ -16,6 +16,8 @@ use std::{
 
 use serde::Deserialize;
 
+use crate::backup::settings::BackupSettings;
+
 /// A string that must never be printed: `Debug` and `Display` are redacted.
 #[derive(Clone, Deserialize, PartialEq, Eq)]
 #[serde(transparent)]
@@ -62,6 +64,7 @@ pub struct Settings {
     pub login: LoginLimits,
     pub jobs: JobSettings,
     pub log: LogSettings,
+    pub backup: BackupSettings,
 }
 
 impl Default for Settings {
@@ -79,6 +82,7 @@ impl Default for Settings {
             login: LoginLimits::default(),
             jobs: JobSettings::default(),
             log: LogSettings::default(),
+            backup: BackupSettings::default(),
         }
     }
 }
@@ -254,6 +258,18 @@ const ENV_VARS: &[(&str, &str, Kind)] = &[
     ("FASTFAKTURA_SESSION_ABSOLUTE_TIMEOUT_HOURS", "session.absolute_timeout_hours", Kind::Int),
     ("FASTFAKTURA_JOBS_WORKER", "jobs.worker", Kind::Bool),
     ("FASTFAKTURA_LOG", "log.filter", Kind::Str),
+    ("FASTFAKTURA_BACKUP_DIRECTORY", "backup.directory", Kind::Str),
+    ("FASTFAKTURA_BACKUP_PREFIX", "backup.prefix", Kind::Str),
+    ("FASTFAKTURA_BACKUP_RECIPIENTS_FILE", "backup.recipients_file", Kind::Str),
+    ("FASTFAKTURA_BACKUP_SCHEDULE", "backup.schedule", Kind::Bool),
+    ("FASTFAKTURA_BACKUP_DAILY_AT", "backup.daily_at", Kind::Str),
+    ("FASTFAKTURA_BACKUP_VERIFY_IDENTITY_FILE", "backup.verify_identity_file", Kind::Str),
+    ("FASTFAKTURA_BACKUP_S3_ENDPOINT", "backup.s3.endpoint", Kind::Str),
+    ("FASTFAKTURA_BACKUP_S3_REGION", "backup.s3.region", Kind::Str),
+    ("FASTFAKTURA_BACKUP_S3_BUCKET", "backup.s3.bucket", Kind::Str),
+    ("FASTFAKTURA_BACKUP_S3_ACCESS_KEY_ID", "backup.s3.access_key_id", Kind::Secret),
+    ("FASTFAKTURA_BACKUP_S3_SECRET_ACCESS_KEY", "backup.s3.secret_access_key", Kind::Secret),
+    ("FASTFAKTURA_BACKUP_S3_ALLOW_HTTP", "backup.s3.allow_http", Kind::Bool),
 ];
 
 /// Settings plus what loading them had to say (printed once logging is up).
@@ -364,6 +380,7 @@ impl Settings {
         if self.session.idle_timeout_minutes == 0 || self.session.absolute_timeout_hours == 0 {
             return Err(ConfigError::Invalid("session timeouts must be at least 1".into()));
         }
+        self.backup.check().map_err(ConfigError::Invalid)?;
         if self.env == Profile::Production {
             let mut missing = Vec::new();
             match &self.email.smtp {

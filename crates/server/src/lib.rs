@@ -8,6 +8,7 @@
 #![recursion_limit = "256"]
 
 pub mod auth;
+pub mod backup;
 pub mod clock;
 pub mod config;
 pub mod crypto;

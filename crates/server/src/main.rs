@@ -5,6 +5,7 @@ use std::{net::SocketAddr, path::PathBuf, process::ExitCode};
 
 use clap::{Args, Parser, Subcommand};
 use fastfaktura::{
+    backup::cli::BackupCommand,
     config::{Overrides, Settings},
     startup::{Application, Database, shutdown_signal},
     telemetry,
@@ -31,6 +32,13 @@ enum Command {
     /// Demo data for trying FastFaktura out and for benchmarks.
     #[command(subcommand)]
     Demo(DemoCommand),
+    /// Encrypted backups: take, list, check, restore, verify (see docs/operations.md).
+    Backup {
+        #[command(flatten)]
+        common: Common,
+        #[command(subcommand)]
+        command: BackupCommand,
+    },
 }
 
 #[derive(Subcommand)]
@@ -62,7 +70,10 @@ struct Common {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let common = match &cli.command {
-        Command::Serve(c) | Command::Migrate(c) | Command::Demo(DemoCommand::Seed { common: c, .. }) => c,
+        Command::Serve(c)
+        | Command::Migrate(c)
+        | Command::Demo(DemoCommand::Seed { common: c, .. })
+        | Command::Backup { common: c, .. } => c,
     };
     let overrides = Overrides { listen: common.listen, data_dir: common.data_dir.clone() };
     let loaded = match Settings::load(cli.config.as_deref(), &overrides) {
@@ -110,6 +121,7 @@ fn main() -> ExitCode {
                 );
                 Ok(())
             }
+            Command::Backup { command, .. } => fastfaktura::backup::cli::run(command, &loaded.settings).await,
             Command::Migrate(_) => {
                 let database = Database::open(&loaded.settings).await?;
                 let migrated = database.migrate().await;

@@ -6,6 +6,7 @@
 //! transaction; that is how a job is enqueued atomically with the row that causes it.
 
 pub mod api_tokens;
+pub mod backup_runs;
 pub mod businesses;
 pub mod customers;
 pub mod embedded;

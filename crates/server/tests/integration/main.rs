@@ -2,6 +2,7 @@
 //! and a real SMTP peer. One binary keeps link time down (see kanidm's testkit).
 
 mod api;
+mod backup;
 mod cli;
 mod customer_page;
 mod documents;
@@ -13,6 +14,7 @@ mod login;
 mod login_limits;
 mod logo;
 mod members;
+mod s3_server;
 mod service;
 mod sessions;
 mod smtp_sink;
