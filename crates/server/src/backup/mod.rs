@@ -194,7 +194,10 @@ impl Backups {
                 (
                     true,
                     Some(r.manifest.id.clone()),
-                    format!("{} tables, {} rows, restored in {:.1} s", r.tables, r.rows, r.seconds),
+                    format!(
+                        "{} tables, {} rows, restored in {:.1} s into {} (dropped)",
+                        r.tables, r.rows, r.seconds, r.scratch_database
+                    ),
                 )
             }
             Err(e) => {

@@ -163,6 +163,8 @@ fn damaged(manifest: &Manifest, error: &dyn std::fmt::Display) -> BackupError {
 /// The outcome of a verify drill.
 pub struct VerifyReport {
     pub manifest: Manifest,
+    /// The scratch database it restored into (dropped again).
+    pub scratch_database: String,
     pub seconds: f64,
     pub tables: usize,
     pub rows: i64,
@@ -203,6 +205,7 @@ pub async fn verify(
         }
         Ok(VerifyReport {
             manifest: manifest.clone(),
+            scratch_database: scratch.clone(),
             seconds: report.seconds,
             tables: manifest.row_counts.len(),
             rows: manifest.row_counts.values().sum(),

@@ -66,10 +66,11 @@ pub fn open(settings: &BackupSettings) -> Result<Arc<dyn ObjectStore>, BackupErr
     let mut builder = AmazonS3Builder::new()
         .with_bucket_name(&s3.bucket)
         .with_region(&s3.region)
-        .with_allow_http(s3.allow_http)
         // Fail within seconds when the endpoint is wrong instead of retrying for minutes.
         .with_retry(RetryConfig { max_retries: 3, retry_timeout: Duration::from_secs(60), ..Default::default() })
-        .with_client_options(ClientOptions::new().with_connect_timeout(Duration::from_secs(10)));
+        // Client options replace the defaults wholesale, so allow_http goes after them.
+        .with_client_options(ClientOptions::new().with_connect_timeout(Duration::from_secs(10)))
+        .with_allow_http(s3.allow_http);
     if let Some(endpoint) = &s3.endpoint {
         builder = builder.with_endpoint(endpoint);
     }

@@ -361,7 +361,9 @@ async fn the_daily_schedule_runs_once_across_instances_keeps_retention_and_verif
         .await
         .unwrap();
     assert_eq!(verify.0, "succeeded", "{}", verify.1);
-    let scratch: i64 = sqlx::query_scalar("SELECT count(*) FROM pg_database WHERE datname LIKE 'ff_verify_%'")
+    let scratch_name = verify.1.split_whitespace().find(|w| w.starts_with("ff_verify_")).unwrap().to_owned();
+    let scratch: i64 = sqlx::query_scalar("SELECT count(*) FROM pg_database WHERE datname = $1")
+        .bind(&scratch_name)
         .fetch_one(&app.db)
         .await
         .unwrap();

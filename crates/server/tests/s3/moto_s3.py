@@ -14,7 +14,27 @@ import sys
 os.environ["INITIAL_NO_AUTH_ACTION_COUNT"] = "4"
 
 import boto3  # noqa: E402
+from moto.iam import access_control  # noqa: E402
 from moto.server import ThreadedMotoServer  # noqa: E402
+from urllib.parse import quote, unquote, urlsplit, urlunsplit  # noqa: E402
+
+# moto 5.2 recomputes the signature over the query string as the server received it,
+# so a value with a character SigV4 percent-encodes (the "/" in every list prefix)
+# never matches, even for boto3's own requests. Canonicalise the query as SigV4 does;
+# the signature is still checked in full.
+_create_aws_request = access_control.IAMRequestBase._create_aws_request
+
+
+def _canonical_query_request(self):
+    parts = urlsplit(self._path)
+    if parts.query:
+        pairs = [p.partition("=") for p in parts.query.split("&")]
+        query = "&".join(f"{quote(unquote(k), safe='-_.~')}={quote(unquote(v), safe='-_.~')}" for k, _, v in pairs)
+        self._path = urlunsplit(parts._replace(query=query))
+    return _create_aws_request(self)
+
+
+access_control.IAMRequestBase._create_aws_request = _canonical_query_request
 
 BUCKET = "ff-backups"
 
