@@ -51,7 +51,7 @@ printf 'wrk.headers["Authorization"] = "Bearer %s"\n%s\n' "$token" "$report" > "
 # wrk's figure for one scenario; the line is printed and its requests/s remembered.
 measure() {
   local line
-  line=$(wrk -t2 -c32 -d"${duration}s" -s "$1" "$2" | grep requests)
+  line=$(wrk -t2 -c32 -d"${duration}s" -s "$1" "$2" | grep -E '^ +requests ')
   echo "$line"
   rps=$(sed -E 's/.*\(([0-9]+)\/s\).*/\1/' <<<"$line")
 }
@@ -87,7 +87,7 @@ sed -n '/^pub async fn list_page(/,/^}/p' crates/server/src/db/invoices.rs \
 echo ";" >> "$work/api.sql"
 pgbench_tps() {
   pgbench -n -M prepared -c32 -j2 -T"$duration" -h "$work/data/run" -U fastfaktura \
-    -D business="$business" -D pattern=% -D filter= -D hash="$2" -f "$1" fastfaktura 2>&1 \
+    -D business="$business" -D pattern=% -D filter=all -D hash="$2" -f "$1" fastfaktura 2>&1 \
     | sed -nE 's/^tps = ([0-9.]+).*/\1/p' | cut -d. -f1
 }
 page_db=$(pgbench_tps "$work/page.sql" "$session_hash")

@@ -454,3 +454,30 @@ downloads-label = Download:
 download-pdf = PDF
 download-ubl = UBL e-invoice (Peppol)
 download-cii = CII e-invoice (Factur-X)
+
+## Sending documents
+
+send-heading = Send to the customer
+send-to = Email address
+send-attach-xml = Also attach the e-invoice files (UBL and CII)
+send-button = Send by email
+send-none = Not sent yet.
+send-col-when = Queued
+send-col-to = To
+send-col-status = Status
+delivery-queued = Queued
+delivery-retrying = Delayed, retrying: { $reason }
+delivery-sent = Sent { $when }
+delivery-failed = Failed: { $reason }
+delivery-retry = Retry
+mail-document-subject = { $document } { $number } from { $seller }
+mail-invoice-body =
+    Hello,
+
+    { $seller } sends you invoice { $number } for { $amount }, due on { $due }.
+mail-credit-note-body =
+    Hello,
+
+    { $seller } sends you credit note { $number } for { $amount }.
+mail-document-link = You can view it online and download the PDF and e-invoice here: { $link }
+mail-document-attached = The PDF is attached to this email. Reply to this email to reach the sender.

@@ -462,3 +462,30 @@ downloads-label = Sækja:
 download-pdf = PDF
 download-ubl = UBL rafrænn reikningur (Peppol)
 download-cii = CII rafrænn reikningur (Factur-X)
+
+## Senda skjöl
+
+send-heading = Senda viðskiptavini
+send-to = Netfang
+send-attach-xml = Hengja einnig rafrænu skrárnar við (UBL og CII)
+send-button = Senda í tölvupósti
+send-none = Ekki sent enn.
+send-col-when = Sett í biðröð
+send-col-to = Til
+send-col-status = Staða
+delivery-queued = Í biðröð
+delivery-retrying = Seinkar, reynt aftur: { $reason }
+delivery-sent = Sent { $when }
+delivery-failed = Mistókst: { $reason }
+delivery-retry = Reyna aftur
+mail-document-subject = { $document } { $number } frá { $seller }
+mail-invoice-body =
+    Góðan dag,
+
+    { $seller } sendir þér reikning { $number } að upphæð { $amount }, gjalddagi { $due }.
+mail-credit-note-body =
+    Góðan dag,
+
+    { $seller } sendir þér kreditreikning { $number } að upphæð { $amount }.
+mail-document-link = Þú getur skoðað hann á netinu og sótt PDF og rafrænan reikning hér: { $link }
+mail-document-attached = PDF-skjalið fylgir þessum pósti. Svaraðu póstinum til að ná í sendandann.

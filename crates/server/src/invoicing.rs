@@ -5,6 +5,7 @@
 //! the screen, the API and (later) the PDF, the e-invoice and the payment link use.
 
 pub mod customer_links;
+pub mod delivery;
 pub mod documents;
 
 use fastfaktura_domain::{

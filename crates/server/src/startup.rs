@@ -127,7 +127,14 @@ impl Application {
         }
         let Database { pool, embedded, url } = database;
         let backups = Scheduler::from_settings(&settings.backup, pool.clone(), url.expose().to_owned(), clock.clone());
-        let worker = WorkerContext { db: pool.clone(), mailer, outbox_key: keys.outbox.clone(), clock: clock.clone() };
+        let worker = WorkerContext {
+            db: pool.clone(),
+            mailer,
+            outbox_key: keys.outbox.clone(),
+            link_key: keys.invoice_links.clone(),
+            public_origin: settings.public_origin(),
+            clock: clock.clone(),
+        };
         let state = AppState { db: pool, settings: Arc::new(settings), clock, keys };
         Ok(Self { listener, state, worker, embedded, database_url: url, backups })
     }

@@ -16,12 +16,15 @@ pub struct Policy {
     pub monthly: u32,
 }
 
+/// Maps a time to its day, ISO week or month.
+type PeriodKey = fn(OffsetDateTime) -> (i32, u32);
+
 /// The ids to keep among `backups` (id, time), in any order.
 pub fn keep(backups: &[(String, OffsetDateTime)], policy: Policy) -> BTreeSet<String> {
     let mut newest_first: Vec<&(String, OffsetDateTime)> = backups.iter().collect();
     newest_first.sort_by(|a, b| (b.1, &b.0).cmp(&(a.1, &a.0)));
     let mut kept = BTreeSet::new();
-    let buckets: [(u32, fn(OffsetDateTime) -> (i32, u32)); 3] = [
+    let buckets: [(u32, PeriodKey); 3] = [
         (policy.daily.max(1), |t| (t.year(), t.ordinal() as u32)),
         (policy.weekly, |t| {
             let (year, week, _) = t.to_iso_week_date();

@@ -469,7 +469,7 @@ pub async fn list(
                  WHEN 'paid' THEN i.kind = 'invoice' AND i.status = 'issued' AND i.voided_at IS NULL
                                   AND i.payable - amounts.paid - amounts.credited <= 0
                  ELSE true END
-           ORDER BY i.created_at DESC, i.id
+           ORDER BY i.created_at DESC, i.id DESC
            LIMIT $3 OFFSET $4"#,
         business_id,
         pattern,

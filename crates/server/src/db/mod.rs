@@ -9,6 +9,7 @@ pub mod api_tokens;
 pub mod backup_runs;
 pub mod businesses;
 pub mod customers;
+pub mod deliveries;
 pub mod embedded;
 pub mod idempotency;
 pub mod invoice_links;

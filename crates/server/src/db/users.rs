@@ -85,3 +85,8 @@ pub async fn dashboard_view(
     .fetch_optional(db)
     .await
 }
+
+/// The address a user signs in with (used as Reply-To when they send a document).
+pub async fn email_of(db: impl PgExecutor<'_>, user_id: Uuid) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar!("SELECT email FROM users WHERE id = $1", user_id).fetch_optional(db).await
+}

@@ -71,13 +71,15 @@ impl Mailer {
         Ok(Mailer::Smtp { transport, from })
     }
 
-    fn from(&self) -> &Mailbox {
+    pub(crate) fn from(&self) -> &Mailbox {
         match self {
             Mailer::Smtp { from, .. } | Mailer::Outbox { from, .. } => from,
         }
     }
 
-    async fn send(&self, message: Message, email_id: Uuid, body: &str) -> Result<(), String> {
+    /// Hands one message to SMTP or the outbox; `id` names the outbox file, `body` is
+    /// what the development console prints.
+    pub(crate) async fn send(&self, message: Message, email_id: Uuid, body: &str) -> Result<(), String> {
         match self {
             Mailer::Smtp { transport, .. } => transport.send(message).await.map(drop).map_err(|e| format!("SMTP: {e}")),
             Mailer::Outbox { dir, console, .. } => {

@@ -7,7 +7,7 @@ use uuid::Uuid;
 
 use super::InvoicingError;
 use crate::{
-    crypto,
+    crypto::{self, DerivedKey},
     db::{
         self,
         invoice_links::{LiveLink, NewLink},
@@ -27,16 +27,14 @@ pub async fn link_token(state: &AppState, business_id: Uuid, invoice_id: Uuid) -
         return Err(InvoicingError::Conflict("Only issued documents can be shared with the customer.".into()));
     }
     if let Some(live) = db::invoice_links::live(&state.db, business_id, invoice_id).await? {
-        return unseal(state, business_id, &live);
+        return unseal(&state.keys.invoice_links, business_id, &live);
     }
     rotate(state, business_id, invoice_id).await
 }
 
 /// The token of a stored link.
-pub fn unseal(state: &AppState, business_id: Uuid, live: &LiveLink) -> Result<String, InvoicingError> {
-    let token = state
-        .keys
-        .invoice_links
+pub fn unseal(key: &DerivedKey, business_id: Uuid, live: &LiveLink) -> Result<String, InvoicingError> {
+    let token = key
         .open(&live.token_sealed, &aad(business_id, live.id))
         .map_err(|e| anyhow::anyhow!("customer link {} of business {business_id}: {e}", live.id))?;
     Ok(String::from_utf8(token).map_err(anyhow::Error::from)?)

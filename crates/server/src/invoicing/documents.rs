@@ -13,14 +13,11 @@ use time::Date;
 use uuid::Uuid;
 
 use super::InvoicingError;
-use crate::{
-    db::{
-        self,
-        businesses::BusinessProfile,
-        customers::Customer,
-        invoices::{Invoice, Line},
-    },
-    state::AppState,
+use crate::db::{
+    self,
+    businesses::BusinessProfile,
+    customers::Customer,
+    invoices::{Invoice, Line},
 };
 
 /// Everything stored that a document is made from.
@@ -161,11 +158,11 @@ pub fn explain(problems: &[String]) -> String {
 
 /// The checked document of an issued invoice or credit note, ready to write.
 pub async fn issued_document(
-    state: &AppState,
+    db: &sqlx::PgPool,
     business_id: Uuid,
     invoice_id: Uuid,
 ) -> Result<InvoiceDocument, InvoicingError> {
-    let mut conn = state.db.acquire().await?;
+    let mut conn = db.acquire().await?;
     let invoice = db::invoices::find(&mut *conn, business_id, invoice_id).await?.ok_or(InvoicingError::NotFound)?;
     let (Some(number), Some(issue_date), Some(due_date)) =
         (invoice.number.clone(), invoice.issue_date, invoice.due_date)

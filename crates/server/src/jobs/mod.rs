@@ -22,19 +22,22 @@ pub const NOTIFY_CHANNEL: &str = "fastfaktura_jobs";
 pub enum Job {
     /// Deliver one row of `outgoing_emails`.
     SendEmail { email_id: Uuid },
+    /// Send one row of `invoice_deliveries` (a document to its customer).
+    DeliverInvoice { business_id: Uuid, delivery_id: Uuid },
 }
 
 impl Job {
     pub fn kind(&self) -> &'static str {
         match self {
             Job::SendEmail { .. } => "send_email",
+            Job::DeliverInvoice { .. } => "deliver_invoice",
         }
     }
 
     fn max_attempts(&self) -> i32 {
         match self {
             // About 2 hours of retries with the backoff below.
-            Job::SendEmail { .. } => 8,
+            Job::SendEmail { .. } | Job::DeliverInvoice { .. } => 8,
         }
     }
 }

@@ -18,6 +18,10 @@ pub struct WorkerContext {
     pub db: PgPool,
     pub mailer: Arc<Mailer>,
     pub outbox_key: DerivedKey,
+    /// Opens customer-link tokens, which delivered documents link to.
+    pub link_key: DerivedKey,
+    /// Our origin, for links in messages.
+    pub public_origin: String,
     pub clock: Arc<dyn Clock>,
 }
 
@@ -156,6 +160,9 @@ async fn claim(db: &PgPool) -> Result<Option<ClaimedJob>, sqlx::Error> {
 async fn execute(ctx: &WorkerContext, job: &Job, last_attempt: bool) -> Result<(), String> {
     match job {
         Job::SendEmail { email_id } => send_email(ctx, *email_id, last_attempt).await,
+        Job::DeliverInvoice { business_id, delivery_id } => {
+            crate::invoicing::delivery::deliver(ctx, *business_id, *delivery_id, last_attempt).await
+        }
     }
 }
 

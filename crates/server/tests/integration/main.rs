@@ -5,6 +5,7 @@ mod api;
 mod backup;
 mod cli;
 mod customer_page;
+mod delivery;
 mod documents;
 mod helpers;
 mod i18n;

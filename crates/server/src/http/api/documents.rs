@@ -32,6 +32,6 @@ async fn download(
     ApiId(id): ApiId,
     format: DocumentFormat,
 ) -> Result<Response, ApiError> {
-    let doc = issued_document(&state, auth.business_id, id).await?;
+    let doc = issued_document(&state.db, auth.business_id, id).await?;
     document_file(doc, format).await.map_err(ApiError::Unexpected)
 }

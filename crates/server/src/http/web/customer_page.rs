@@ -55,7 +55,7 @@ async fn download(
 ) -> Result<Response, AppError> {
     let format = DocumentFormat::parse(&format).ok_or(AppError::NotFound)?;
     let (business_id, invoice, _) = open_link(&state, &ip, &token).await?;
-    let doc = invoicing::documents::issued_document(&state, business_id, invoice.id).await?;
+    let doc = invoicing::documents::issued_document(&state.db, business_id, invoice.id).await?;
     let mut response = document_file(doc, format).await?;
     private_headers(response.headers_mut());
     Ok(response)

@@ -453,6 +453,7 @@ async fn view_page(
         },
         number: invoice.number.clone().unwrap_or_default(),
         status: status_label(&invoice.kind, &invoice.status, invoice.voided, open, paid, invoice.due_date, today),
+        send_to: customer.email.clone(),
         customer_name: customer.name,
         issue_date: invoice.issue_date.map(|d| d.to_string()).unwrap_or_default(),
         due_date: invoice.due_date.map(|d| d.to_string()).unwrap_or_default(),
@@ -480,6 +481,7 @@ async fn view_page(
         payment_error,
         can_share: invoice.status == "issued",
         can_download: invoice.status == "issued" && invoice.kind != "quote",
+        deliveries: super::sharing::delivery_rows(state, t, business_id, invoice.id).await?,
         customer_link: if invoice.status == "issued" {
             super::sharing::link_view(state, business_id, invoice.id).await?
         } else {

@@ -179,6 +179,9 @@ pub struct InvoiceViewPage {
     /// Issued invoices and credit notes have PDF, UBL and CII files.
     pub can_download: bool,
     pub customer_link: Option<super::sharing::CustomerLinkView>,
+    pub deliveries: Vec<super::sharing::DeliveryRow>,
+    /// The customer's email, proposed as the recipient.
+    pub send_to: String,
 }
 
 #[derive(Template, WebTemplate)]

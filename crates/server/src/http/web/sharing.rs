@@ -3,11 +3,12 @@
 //! customer opened it, replace it (the old link stops working) or turn it off.
 
 use axum::{
-    Router,
-    extract::State,
+    Form, Router,
+    extract::{Path, State, rejection::FormRejection},
     response::{IntoResponse, Redirect, Response},
     routing::{get, post},
 };
+use serde::Deserialize;
 use time::OffsetDateTime;
 use uuid::Uuid;
 
@@ -19,7 +20,8 @@ use crate::{
         documents::{DocumentFormat, document_file},
         error::AppError,
     },
-    invoicing::{customer_links, documents},
+    i18n::Tr,
+    invoicing::{customer_links, delivery, documents},
     state::AppState,
 };
 
@@ -28,6 +30,8 @@ pub fn router() -> Router<AppState> {
         .route("/invoices/{id}/link", post(create))
         .route("/invoices/{id}/link/rotate", post(rotate))
         .route("/invoices/{id}/link/revoke", post(revoke))
+        .route("/invoices/{id}/send", post(send))
+        .route("/invoices/{id}/deliveries/{delivery_id}/retry", post(retry))
         .route(
             "/invoices/{id}/pdf",
             get(|s: State<AppState>, c: CurrentSession, i: IdPath| download(s, c, i, DocumentFormat::Pdf)),
@@ -48,8 +52,81 @@ async fn download(
     IdPath(id): IdPath,
     format: DocumentFormat,
 ) -> Result<Response, AppError> {
-    let doc = documents::issued_document(&state, session.business_id, id).await?;
+    let doc = documents::issued_document(&state.db, session.business_id, id).await?;
     Ok(document_file(doc, format).await?)
+}
+
+/// One delivery as the document page lists it.
+pub struct DeliveryRow {
+    pub id: String,
+    pub created_at: String,
+    pub recipient: String,
+    /// The status, already in the page's language.
+    pub status: String,
+    pub can_retry: bool,
+}
+
+pub async fn delivery_rows(
+    state: &AppState,
+    t: &Tr,
+    business_id: Uuid,
+    invoice_id: Uuid,
+) -> Result<Vec<DeliveryRow>, AppError> {
+    let rows = db::deliveries::for_invoice(&state.db, business_id, invoice_id).await?;
+    Ok(rows
+        .into_iter()
+        .map(|d| {
+            let reason = d.last_error.clone().unwrap_or_default();
+            let status = match (d.status.as_str(), d.sent_at) {
+                ("sent", Some(at)) => t.t1("delivery-sent", "when", minute(at)),
+                ("failed", _) => t.t1("delivery-failed", "reason", reason),
+                _ if d.attempts > 0 => t.t1("delivery-retrying", "reason", reason),
+                _ => t.t("delivery-queued"),
+            };
+            DeliveryRow {
+                id: d.id.to_string(),
+                created_at: minute(d.created_at),
+                recipient: d.recipient,
+                can_retry: d.status == "failed",
+                status,
+            }
+        })
+        .collect())
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct SendForm {
+    recipient: String,
+    attach_xml: Option<String>,
+}
+
+async fn send(
+    State(state): State<AppState>,
+    session: CurrentSession,
+    IdPath(id): IdPath,
+    form: Result<Form<SendForm>, FormRejection>,
+) -> Result<Response, AppError> {
+    let Form(form) = form?;
+    delivery::send_by_email(
+        &state,
+        session.business_id,
+        id,
+        session.user_id,
+        form.recipient.trim(),
+        form.attach_xml.is_some(),
+    )
+    .await?;
+    Ok(Redirect::to(&format!("/invoices/{id}#send")).into_response())
+}
+
+async fn retry(
+    State(state): State<AppState>,
+    session: CurrentSession,
+    Path((id, delivery_id)): Path<(Uuid, Uuid)>,
+) -> Result<Response, AppError> {
+    delivery::retry(&state, session.business_id, delivery_id).await?;
+    Ok(Redirect::to(&format!("/invoices/{id}#send")).into_response())
 }
 
 /// What the document page shows about its customer link.
@@ -66,7 +143,7 @@ pub async fn link_view(
     invoice_id: Uuid,
 ) -> Result<Option<CustomerLinkView>, AppError> {
     let Some(live) = db::invoice_links::live(&state.db, business_id, invoice_id).await? else { return Ok(None) };
-    let token = customer_links::unseal(state, business_id, &live)?;
+    let token = customer_links::unseal(&state.keys.invoice_links, business_id, &live)?;
     Ok(Some(CustomerLinkView {
         url: format!("{}/i/{token}", state.settings.public_origin()),
         view_count: live.view_count,
