@@ -192,6 +192,7 @@ mod tests {
     fn the_slot_is_today_after_the_hour_and_yesterday_before() {
         assert_eq!(last_slot(datetime!(2026-05-02 03:00 UTC), time!(03:00)), datetime!(2026-05-02 03:00 UTC));
         assert_eq!(last_slot(datetime!(2026-05-02 02:59 UTC), time!(03:00)), datetime!(2026-05-01 03:00 UTC));
-        assert_eq!(last_slot(datetime!(2026-05-02 04:30 +02:00), time!(03:00)), datetime!(2026-05-02 03:00 UTC));
+        // 04:30 in UTC+2 is 02:30 UTC: before the slot, so yesterday's.
+        assert_eq!(last_slot(datetime!(2026-05-02 04:30 +02:00), time!(03:00)), datetime!(2026-05-01 03:00 UTC));
     }
 }
