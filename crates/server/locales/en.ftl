@@ -481,3 +481,15 @@ mail-credit-note-body =
     { $seller } sends you credit note { $number } for { $amount }.
 mail-document-link = You can view it online and download the PDF and e-invoice here: { $link }
 mail-document-attached = The PDF is attached to this email. Reply to this email to reach the sender.
+
+## Payment settings
+
+payments-title = Payments
+payments-intro = Connect Stripe so your customers can pay by card. Use a restricted key (rk_…) with only the permissions FastFaktura needs, or a secret key.
+payments-secret-key = Stripe secret key
+payments-webhook-secret = Stripe webhook signing secret
+payments-saved-ending = Saved: ends in { $last4 }.
+payments-remove = Remove
+payments-write-only = Secrets are stored encrypted and never shown again; leave a field empty to keep what is saved.
+payments-bad-secret-key = Stripe secret key: it starts with sk_live_, sk_test_, rk_live_ or rk_test_ followed by letters and digits.
+payments-bad-webhook-secret = Webhook signing secret: it starts with whsec_.

@@ -489,3 +489,15 @@ mail-credit-note-body =
     { $seller } sendir þér kreditreikning { $number } að upphæð { $amount }.
 mail-document-link = Þú getur skoðað hann á netinu og sótt PDF og rafrænan reikning hér: { $link }
 mail-document-attached = PDF-skjalið fylgir þessum pósti. Svaraðu póstinum til að ná í sendandann.
+
+## Greiðslustillingar
+
+payments-title = Greiðslur
+payments-intro = Tengdu Stripe svo viðskiptavinir geti greitt með korti. Notaðu takmarkaðan lykil (rk_…) með aðeins þeim heimildum sem FastFaktura þarf, eða leynilykil.
+payments-secret-key = Leynilykill Stripe
+payments-webhook-secret = Undirritunarleyndarmál Stripe-vefkróka
+payments-saved-ending = Vistað: endar á { $last4 }.
+payments-remove = Fjarlægja
+payments-write-only = Leyndarmál eru geymd dulkóðuð og aldrei sýnd aftur; skildu reit eftir auðan til að halda því sem er vistað.
+payments-bad-secret-key = Leynilykill Stripe: hann byrjar á sk_live_, sk_test_, rk_live_ eða rk_test_ og svo bókstöfum og tölustöfum.
+payments-bad-webhook-secret = Undirritunarleyndarmál vefkróka: það byrjar á whsec_.

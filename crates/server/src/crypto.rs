@@ -47,6 +47,8 @@ pub enum KeyPurpose {
     OutboxSealing,
     LogPseudonym,
     InvoiceLinkSealing,
+    /// Wraps the data keys of the secrets envelope (`crate::secrets`).
+    KeyEncryption,
 }
 
 impl KeyPurpose {
@@ -56,6 +58,7 @@ impl KeyPurpose {
             KeyPurpose::OutboxSealing => b"fastfaktura/outbox-sealing/v1",
             KeyPurpose::LogPseudonym => b"fastfaktura/log-pseudonym/v1",
             KeyPurpose::InvoiceLinkSealing => b"fastfaktura/invoice-link-sealing/v1",
+            KeyPurpose::KeyEncryption => b"fastfaktura/key-encryption/v1",
         }
     }
 }
@@ -124,6 +127,11 @@ impl fmt::Debug for DerivedKey {
 pub struct OpenError;
 
 impl DerivedKey {
+    /// A key from raw bytes (a data key once unwrapped).
+    pub(crate) fn from_secret_bytes(bytes: [u8; 32]) -> Self {
+        DerivedKey(bytes)
+    }
+
     /// HMAC-SHA-256 over the parts, each length-prefixed so ("ab","c") ≠ ("a","bc").
     pub fn mac(&self, parts: &[&[u8]]) -> [u8; 32] {
         let mut mac = <HmacSha256 as Mac>::new_from_slice(&self.0).expect("HMAC accepts any key length");

@@ -20,6 +20,7 @@ pub mod integrations;
 pub mod invoicing;
 pub mod jobs;
 pub mod logo;
+pub mod secrets;
 pub mod startup;
 pub mod state;
 pub mod telemetry;

@@ -39,6 +39,22 @@ enum Command {
         #[command(subcommand)]
         command: BackupCommand,
     },
+    /// The master key and the data keys of encrypted provider secrets.
+    #[command(subcommand)]
+    Keys(KeysCommand),
+}
+
+#[derive(Subcommand)]
+enum KeysCommand {
+    /// Rewrap every data key under a new master key (values are not touched). Run it,
+    /// then point `crypto.master_key_file` at the new key and restart. Resumable.
+    Rotate {
+        #[command(flatten)]
+        common: Common,
+        /// The new 32-byte master key (raw or 64 hex characters).
+        #[arg(long, value_name = "FILE")]
+        new_master_key_file: PathBuf,
+    },
 }
 
 #[derive(Subcommand)]
@@ -73,7 +89,8 @@ fn main() -> ExitCode {
         Command::Serve(c)
         | Command::Migrate(c)
         | Command::Demo(DemoCommand::Seed { common: c, .. })
-        | Command::Backup { common: c, .. } => c,
+        | Command::Backup { common: c, .. }
+        | Command::Keys(KeysCommand::Rotate { common: c, .. }) => c,
     };
     let overrides = Overrides { listen: common.listen, data_dir: common.data_dir.clone() };
     let loaded = match Settings::load(cli.config.as_deref(), &overrides) {
@@ -122,6 +139,26 @@ fn main() -> ExitCode {
                 Ok(())
             }
             Command::Backup { command, .. } => fastfaktura::backup::cli::run(command, &loaded.settings).await,
+            Command::Keys(KeysCommand::Rotate { new_master_key_file, .. }) => {
+                use fastfaktura::crypto::{KeyPurpose, MasterKey};
+                let old = fastfaktura::startup::load_master_key(&loaded.settings)?.derive(KeyPurpose::KeyEncryption);
+                let new = MasterKey::load(&new_master_key_file)?.derive(KeyPurpose::KeyEncryption);
+                let database = Database::open(&loaded.settings).await?;
+                let rotated = async {
+                    database.migrate().await?;
+                    let mut conn = database.pool.acquire().await?;
+                    Ok::<_, anyhow::Error>(fastfaktura::secrets::rewrap_data_keys(&mut conn, &old, &new).await?)
+                }
+                .await;
+                database.close().await;
+                let rotated = rotated?;
+                tracing::info!(data_keys = rotated, new_kek = %fastfaktura::secrets::kek_id(&new), "data keys rewrapped");
+                println!(
+                    "rewrapped {rotated} data keys under the new master key ({}); now set crypto.master_key_file to it and restart",
+                    fastfaktura::secrets::kek_id(&new)
+                );
+                Ok(())
+            }
             Command::Migrate(_) => {
                 let database = Database::open(&loaded.settings).await?;
                 let migrated = database.migrate().await;

@@ -81,7 +81,7 @@ impl Database {
     }
 }
 
-fn load_master_key(settings: &Settings) -> anyhow::Result<MasterKey> {
+pub fn load_master_key(settings: &Settings) -> anyhow::Result<MasterKey> {
     if let Some(path) = &settings.crypto.master_key_file {
         return Ok(MasterKey::load(path)?);
     }

@@ -17,6 +17,8 @@ pub struct Keys {
     pub outbox: DerivedKey,
     pub log_pseudonym: DerivedKey,
     pub invoice_links: DerivedKey,
+    /// The key-encryption key of the secrets envelope.
+    pub kek: DerivedKey,
 }
 
 impl Keys {
@@ -26,6 +28,7 @@ impl Keys {
             outbox: master.derive(KeyPurpose::OutboxSealing),
             log_pseudonym: master.derive(KeyPurpose::LogPseudonym),
             invoice_links: master.derive(KeyPurpose::InvoiceLinkSealing),
+            kek: master.derive(KeyPurpose::KeyEncryption),
         }
     }
 

@@ -7,6 +7,7 @@
 
 pub mod api_tokens;
 pub mod backup_runs;
+pub mod business_secrets;
 pub mod businesses;
 pub mod customers;
 pub mod deliveries;

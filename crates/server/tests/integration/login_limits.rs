@@ -133,7 +133,7 @@ fn contains_standalone(haystack: &str, needle: &str) -> bool {
     })
 }
 
-fn pg_dump() -> std::path::PathBuf {
+pub(crate) fn pg_dump() -> std::path::PathBuf {
     let mut dirs: Vec<_> =
         std::fs::read_dir("/usr/lib/postgresql").unwrap().flatten().map(|e| e.path().join("bin/pg_dump")).collect();
     dirs.sort();

@@ -16,6 +16,7 @@ mod login_limits;
 mod logo;
 mod members;
 mod s3_server;
+mod secrets;
 mod service;
 mod sessions;
 mod smtp_sink;

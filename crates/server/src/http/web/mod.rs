@@ -13,6 +13,7 @@ pub mod logo;
 pub mod members;
 pub mod numbering;
 pub mod pages;
+pub mod payment_settings;
 pub mod products;
 pub mod settings;
 pub mod sharing;
@@ -28,6 +29,7 @@ pub fn router() -> Router<AppState> {
         .merge(dashboard::router())
         .merge(settings::router())
         .merge(logo::router())
+        .merge(payment_settings::router())
         .merge(api_tokens::router())
         .merge(members::router())
         .merge(numbering::router())
