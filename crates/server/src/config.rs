@@ -17,6 +17,7 @@ use std::{
 use serde::Deserialize;
 
 mod security;
+use crate::backup::settings::BackupSettings;
 pub use security::{AcmeSettings, LETS_ENCRYPT_PRODUCTION, SecurityTxtSettings, TlsMode, TlsSettings, TrustedProxy};
 
 /// A string that must never be printed: `Debug` and `Display` are redacted.
@@ -71,6 +72,7 @@ pub struct Settings {
     pub jobs: JobSettings,
     pub log: LogSettings,
     pub admin: AdminSettings,
+    pub backup: BackupSettings,
 }
 
 impl Default for Settings {
@@ -92,6 +94,7 @@ impl Default for Settings {
             jobs: JobSettings::default(),
             log: LogSettings::default(),
             admin: AdminSettings::default(),
+            backup: BackupSettings::default(),
         }
     }
 }
@@ -306,6 +309,18 @@ const ENV_VARS: &[(&str, &str, Kind)] = &[
     ("FASTFAKTURA_JOBS_WORKER", "jobs.worker", Kind::Bool),
     ("FASTFAKTURA_LOG", "log.filter", Kind::Str),
     ("FASTFAKTURA_ADMIN_REQUIRE_TOTP", "admin.require_totp", Kind::Bool),
+    ("FASTFAKTURA_BACKUP_DIRECTORY", "backup.directory", Kind::Str),
+    ("FASTFAKTURA_BACKUP_PREFIX", "backup.prefix", Kind::Str),
+    ("FASTFAKTURA_BACKUP_RECIPIENTS_FILE", "backup.recipients_file", Kind::Str),
+    ("FASTFAKTURA_BACKUP_SCHEDULE", "backup.schedule", Kind::Bool),
+    ("FASTFAKTURA_BACKUP_DAILY_AT", "backup.daily_at", Kind::Str),
+    ("FASTFAKTURA_BACKUP_VERIFY_IDENTITY_FILE", "backup.verify_identity_file", Kind::Str),
+    ("FASTFAKTURA_BACKUP_S3_ENDPOINT", "backup.s3.endpoint", Kind::Str),
+    ("FASTFAKTURA_BACKUP_S3_REGION", "backup.s3.region", Kind::Str),
+    ("FASTFAKTURA_BACKUP_S3_BUCKET", "backup.s3.bucket", Kind::Str),
+    ("FASTFAKTURA_BACKUP_S3_ACCESS_KEY_ID", "backup.s3.access_key_id", Kind::Secret),
+    ("FASTFAKTURA_BACKUP_S3_SECRET_ACCESS_KEY", "backup.s3.secret_access_key", Kind::Secret),
+    ("FASTFAKTURA_BACKUP_S3_ALLOW_HTTP", "backup.s3.allow_http", Kind::Bool),
 ];
 
 /// Settings plus what loading them had to say (printed once logging is up).
@@ -433,6 +448,7 @@ impl Settings {
         }
         self.check_tls()?;
         self.security_txt.check(time::OffsetDateTime::now_utc()).map_err(ConfigError::Invalid)?;
+        self.backup.check().map_err(ConfigError::Invalid)?;
         if self.env == Profile::Production {
             let mut missing = Vec::new();
             match &self.email.smtp {

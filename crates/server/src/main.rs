@@ -5,6 +5,7 @@ use std::{net::SocketAddr, path::PathBuf, process::ExitCode};
 
 use clap::{Args, Parser, Subcommand};
 use fastfaktura::{
+    backup::cli::BackupCommand,
     config::{Overrides, Settings},
     startup::{Application, Database, shutdown_signal},
     telemetry,
@@ -31,6 +32,13 @@ enum Command {
     /// Demo data for trying FastFaktura out and for benchmarks.
     #[command(subcommand)]
     Demo(DemoCommand),
+    /// Encrypted backups: take, list, check, restore, verify (see docs/operations.md).
+    Backup {
+        #[command(flatten)]
+        common: Common,
+        #[command(subcommand)]
+        command: BackupCommand,
+    },
     /// The master key and the data keys of encrypted provider secrets.
     #[command(subcommand)]
     Keys(KeysCommand),
@@ -125,6 +133,7 @@ fn main() -> ExitCode {
         Command::Serve(c)
         | Command::Migrate(c)
         | Command::Demo(DemoCommand::Seed { common: c, .. })
+        | Command::Backup { common: c, .. }
         | Command::Keys(KeysCommand::Rotate { common: c, .. }) => c,
         Command::Admin(
             AdminCommand::Create { common: c, .. }
@@ -180,6 +189,7 @@ fn main() -> ExitCode {
                 );
                 Ok(())
             }
+            Command::Backup { command, .. } => fastfaktura::backup::cli::run(command, &loaded.settings).await,
             Command::Keys(KeysCommand::Rotate { new_master_key_file, .. }) => {
                 use fastfaktura::crypto::{KeyPurpose, MasterKey};
                 let old = fastfaktura::startup::load_master_key(&loaded.settings)?.derive(KeyPurpose::KeyEncryption);

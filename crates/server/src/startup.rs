@@ -8,8 +8,9 @@ use sqlx::PgPool;
 use tokio::{net::TcpListener, sync::watch};
 
 use crate::{
+    backup::schedule::Scheduler,
     clock::{Clock, SystemClock},
-    config::{Profile, Settings, TlsMode},
+    config::{Profile, Secret, Settings, TlsMode},
     crypto::MasterKey,
     db::{self, embedded::EmbeddedPostgres},
     integrations::email::Mailer,
@@ -26,6 +27,9 @@ pub struct Application {
     state: AppState,
     worker: WorkerContext,
     embedded: Option<EmbeddedPostgres>,
+    database_url: Secret,
+    /// The daily backup (None when backups are not configured: logged, not fatal).
+    backups: Option<Scheduler>,
     tls: Option<Tls>,
 }
 
@@ -71,6 +75,8 @@ impl Tls {
 pub struct Database {
     pub pool: PgPool,
     pub embedded: Option<EmbeddedPostgres>,
+    /// How to reach it (pg_dump and pg_restore connect with this).
+    pub url: Secret,
 }
 
 impl Database {
@@ -79,7 +85,7 @@ impl Database {
             let pool = db::connect(url.expose(), &settings.database)
                 .await
                 .context("cannot connect to the configured database")?;
-            return Ok(Self { pool, embedded: None });
+            return Ok(Self { pool, embedded: None, url: url.clone() });
         }
         let root = settings.data_dir.clone();
         let embedded = tokio::task::spawn_blocking(move || EmbeddedPostgres::start(&root)).await??;
@@ -89,7 +95,10 @@ impl Database {
         }
         .await;
         match opened {
-            Ok(pool) => Ok(Self { pool, embedded: Some(embedded) }),
+            Ok(pool) => {
+                let url = Secret::new(embedded.url(EMBEDDED_DATABASE));
+                Ok(Self { pool, embedded: Some(embedded), url })
+            }
             Err(e) => {
                 let _ = tokio::task::spawn_blocking(move || embedded.stop()).await;
                 Err(anyhow::Error::new(e).context("cannot open the embedded database"))
@@ -166,7 +175,8 @@ impl Application {
                 return Err(e);
             }
         };
-        let Database { pool, embedded } = database;
+        let Database { pool, embedded, url } = database;
+        let backups = Scheduler::from_settings(&settings.backup, pool.clone(), url.expose().to_owned(), clock.clone());
         let worker = WorkerContext {
             db: pool.clone(),
             mailer,
@@ -176,7 +186,7 @@ impl Application {
             clock: clock.clone(),
         };
         let state = AppState { db: pool, settings: Arc::new(settings), clock, keys };
-        Ok(Self { listener, state, worker, embedded, tls })
+        Ok(Self { listener, state, worker, embedded, tls, database_url: url, backups })
     }
 
     pub fn local_addr(&self) -> SocketAddr {
@@ -203,8 +213,9 @@ impl Application {
         self,
         shutdown: impl std::future::Future<Output = ()> + Send + 'static,
     ) -> anyhow::Result<()> {
-        let Self { listener, state, worker, embedded, tls } = self;
+        let Self { listener, state, worker, embedded, tls, database_url, backups } = self;
         let (stop_tx, stop_rx) = watch::channel(false);
+        let backup_task = backups.map(|scheduler| tokio::spawn(scheduler.run(stop_rx.clone())));
         let worker_task = state.settings.jobs.worker.then(|| tokio::spawn(worker::run(worker, stop_rx.clone())));
         let expiry_watch = tokio::spawn(crate::http::security_txt::watch_expiry(state.clone()));
         let pool = state.db.clone();
@@ -263,7 +274,13 @@ impl Application {
         if let Some(task) = worker_task {
             let _ = task.await;
         }
-        Database { pool, embedded }.close().await;
+        if let Some(task) = backup_task {
+            // A backup in progress is abandoned: its upload never completes, so it is
+            // not visible, and it has no manifest.
+            task.abort();
+            let _ = task.await;
+        }
+        Database { pool, embedded, url: database_url }.close().await;
         served.context("the HTTP server failed")
     }
 }

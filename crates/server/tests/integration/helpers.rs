@@ -138,6 +138,16 @@ pub async fn fresh_database() -> String {
     with_database(&server.admin_url, &name)
 }
 
+/// A new database with nothing in it (restore targets); returns its URL.
+pub async fn empty_database() -> String {
+    let server = test_server().await;
+    let name = format!("ff_empty_{}", uuid::Uuid::new_v4().simple());
+    let mut conn = PgConnection::connect(&server.admin_url).await.unwrap();
+    sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}"))).execute(&mut conn).await.unwrap();
+    conn.close().await.unwrap();
+    with_database(&server.admin_url, &name)
+}
+
 pub struct TestApp {
     pub address: String,
     pub client: reqwest::Client,

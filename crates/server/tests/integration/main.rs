@@ -3,6 +3,7 @@
 
 mod admin;
 mod api;
+mod backup;
 mod cli;
 mod customer_page;
 mod delivery;
@@ -15,6 +16,7 @@ mod login;
 mod login_limits;
 mod logo;
 mod members;
+mod s3_server;
 mod secrets;
 mod security;
 mod service;

@@ -54,6 +54,12 @@ pub struct Facts {
     pub challenge_days: i64,
     pub contacts: Vec<String>,
     pub security_txt: bool,
+    /// The daily backup time (UTC) when scheduled backups are configured.
+    pub backup_daily_at: Option<String>,
+    /// Backups go to S3-compatible object storage (else a local directory).
+    pub backup_off_site: bool,
+    /// Operators need a one-time code (TOTP) besides their password.
+    pub admin_totp: bool,
 }
 
 impl Facts {
@@ -88,6 +94,12 @@ impl Facts {
                 .collect(),
             security_txt: crate::http::security_txt::generate(settings).is_some()
                 || settings.security_txt.signed_file.is_some(),
+            backup_daily_at: (settings.backup.schedule
+                && settings.backup.has_target()
+                && settings.backup.recipients_file.is_some())
+            .then(|| settings.backup.daily_at.clone()),
+            backup_off_site: settings.backup.directory.is_none(),
+            admin_totp: settings.admin.require_totp,
         }
     }
 }
