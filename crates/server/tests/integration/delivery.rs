@@ -131,4 +131,6 @@ async fn a_failing_mail_server_shows_retrying_then_failed_with_a_retry_that_deli
     wait_for_status(&app, &owner, &id, "Sent").await;
     let again = app.post_form(&owner, &format!("/invoices/{id}/deliveries/{delivery}/retry"), &[]).await;
     assert_eq!(again.status(), 409, "a sent delivery is not sent again");
+    let garbage = app.post_form(&owner, &format!("/invoices/{id}/deliveries/not-an-id/retry"), &[]).await;
+    assert_eq!(garbage.status(), 404, "a malformed id is not found, not a bare 400");
 }

@@ -123,8 +123,12 @@ async fn send(
 async fn retry(
     State(state): State<AppState>,
     session: CurrentSession,
-    Path((id, delivery_id)): Path<(Uuid, Uuid)>,
+    Path((id, delivery_id)): Path<(String, String)>,
 ) -> Result<Response, AppError> {
+    // Ids that are not UUIDs are simply "not found", like every other id in a path.
+    let (Ok(id), Ok(delivery_id)) = (id.parse::<Uuid>(), delivery_id.parse::<Uuid>()) else {
+        return Err(AppError::NotFound);
+    };
     delivery::retry(&state, session.business_id, delivery_id).await?;
     Ok(Redirect::to(&format!("/invoices/{id}#send")).into_response())
 }
