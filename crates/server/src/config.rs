@@ -17,7 +17,7 @@ use std::{
 use serde::Deserialize;
 
 mod security;
-use crate::backup::settings::BackupSettings;
+use crate::{backup::settings::BackupSettings, integrations::stripe::StripeSettings};
 pub use security::{AcmeSettings, LETS_ENCRYPT_PRODUCTION, SecurityTxtSettings, TlsMode, TlsSettings, TrustedProxy};
 
 /// A string that must never be printed: `Debug` and `Display` are redacted.
@@ -73,6 +73,7 @@ pub struct Settings {
     pub log: LogSettings,
     pub admin: AdminSettings,
     pub backup: BackupSettings,
+    pub stripe: StripeSettings,
 }
 
 impl Default for Settings {
@@ -95,6 +96,7 @@ impl Default for Settings {
             log: LogSettings::default(),
             admin: AdminSettings::default(),
             backup: BackupSettings::default(),
+            stripe: StripeSettings::default(),
         }
     }
 }
@@ -284,6 +286,7 @@ const ENV_VARS: &[(&str, &str, Kind)] = &[
     ("FASTFAKTURA_PUBLIC_BASE_URL", "public_base_url", Kind::Str),
     ("FASTFAKTURA_TRUST_FORWARDED_FOR", "trust_forwarded_for", Kind::Bool),
     ("FASTFAKTURA_TRUSTED_PROXIES", "trusted_proxies", Kind::List),
+    ("FASTFAKTURA_STRIPE_API_BASE", "stripe.api_base", Kind::Str),
     ("FASTFAKTURA_TLS_MODE", "tls.mode", Kind::Str),
     ("FASTFAKTURA_TLS_HTTP_LISTEN", "tls.http_listen", Kind::Address),
     ("FASTFAKTURA_TLS_CERT_FILE", "tls.cert_file", Kind::Str),

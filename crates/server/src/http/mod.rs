@@ -11,6 +11,7 @@ pub mod headers;
 pub mod health;
 pub mod security_txt;
 pub mod web;
+pub mod webhooks;
 
 use axum::{
     Router,
@@ -44,6 +45,8 @@ pub fn router(state: AppState) -> Router {
         .merge(pages)
         .merge(admin)
         .merge(api::router(state.clone()))
+        // Signed by the sender, not same-origin: outside the CSRF check.
+        .merge(webhooks::router())
         .fallback(|| async { error::AppError::NotFound })
         // Error pages are made in English and rendered again in the request's language.
         .layer(middleware::from_fn(error::localize))

@@ -4,6 +4,7 @@
 mod admin;
 mod api;
 mod backup;
+mod card_payments;
 mod cli;
 mod customer_page;
 mod delivery;
@@ -22,4 +23,5 @@ mod security;
 mod service;
 mod sessions;
 mod smtp_sink;
+mod stripe_server;
 mod tls;
