@@ -6,6 +6,7 @@
 
 pub mod customer_links;
 pub mod delivery;
+pub mod delivery_sms;
 pub mod documents;
 
 use fastfaktura_domain::{

@@ -184,6 +184,9 @@ impl Application {
             link_key: keys.invoice_links.clone(),
             public_origin: settings.public_origin(),
             clock: clock.clone(),
+            kek: keys.kek.clone(),
+            sms: Arc::new(crate::integrations::sms::SmsClient::new(&settings.sms)?),
+            lease_seconds: f64::from(settings.jobs.lease_seconds),
         };
         let state = AppState { db: pool, settings: Arc::new(settings), clock, keys };
         Ok(Self { listener, state, worker, embedded, tls, database_url: url, backups })

@@ -26,6 +26,7 @@ pub mod products;
 pub mod rate_limits;
 pub mod recurring;
 pub mod sessions;
+pub mod sms_providers;
 pub mod users;
 
 use std::{str::FromStr, time::Duration};

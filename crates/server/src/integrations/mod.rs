@@ -1,3 +1,5 @@
-//! Connections to the outside world: mail today; SMS, Stripe and storage later.
+//! Connections to the outside world: mail, SMS providers; Stripe and storage elsewhere.
 
 pub mod email;
+pub mod sms;
+pub mod sms_accounts;

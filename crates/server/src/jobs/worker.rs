@@ -10,7 +10,11 @@ use tokio::sync::watch;
 use uuid::Uuid;
 
 use super::{Job, NOTIFY_CHANNEL, backoff_seconds};
-use crate::{clock::Clock, crypto::DerivedKey, integrations::email::Mailer};
+use crate::{
+    clock::Clock,
+    crypto::DerivedKey,
+    integrations::{email::Mailer, sms::SmsClient},
+};
 
 /// What running a job may need.
 #[derive(Clone)]
@@ -23,10 +27,13 @@ pub struct WorkerContext {
     /// Our origin, for links in messages.
     pub public_origin: String,
     pub clock: Arc<dyn Clock>,
+    /// Opens provider secrets (SMS accounts).
+    pub kek: DerivedKey,
+    pub sms: Arc<SmsClient>,
+    /// How long a claimed job is ours before another worker may take it over
+    /// (`jobs.lease_seconds`).
+    pub lease_seconds: f64,
 }
-
-/// How long a claimed job is ours before another worker may take it over.
-const LEASE_SECONDS: f64 = 300.0;
 const POLL_INTERVAL: Duration = Duration::from_secs(2);
 const HOUSEKEEPING_INTERVAL: Duration = Duration::from_secs(600);
 
@@ -93,7 +100,7 @@ pub async fn run(ctx: WorkerContext, mut shutdown: watch::Receiver<bool>) {
 
 /// Claims and runs one job; false when none was due.
 pub async fn run_next(ctx: &WorkerContext) -> Result<bool, sqlx::Error> {
-    let Some(job) = claim(&ctx.db).await? else {
+    let Some(job) = claim(&ctx.db, ctx.lease_seconds).await? else {
         return Ok(false);
     };
     let outcome = match serde_json::from_value::<Job>(job.payload.clone()) {
@@ -137,7 +144,7 @@ pub async fn run_next(ctx: &WorkerContext) -> Result<bool, sqlx::Error> {
     Ok(true)
 }
 
-async fn claim(db: &PgPool) -> Result<Option<ClaimedJob>, sqlx::Error> {
+async fn claim(db: &PgPool, lease_seconds: f64) -> Result<Option<ClaimedJob>, sqlx::Error> {
     sqlx::query_as!(
         ClaimedJob,
         r#"UPDATE jobs SET status = 'running', attempts = attempts + 1,
@@ -150,7 +157,7 @@ async fn claim(db: &PgPool) -> Result<Option<ClaimedJob>, sqlx::Error> {
                LIMIT 1
                FOR UPDATE SKIP LOCKED)
            RETURNING id, payload, attempts, max_attempts"#,
-        LEASE_SECONDS
+        lease_seconds
     )
     .fetch_optional(db)
     .await

@@ -21,5 +21,7 @@ mod secrets;
 mod security;
 mod service;
 mod sessions;
+mod sms;
+mod sms_fake;
 mod smtp_sink;
 mod tls;

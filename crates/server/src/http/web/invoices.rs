@@ -454,6 +454,11 @@ async fn view_page(
         number: invoice.number.clone().unwrap_or_default(),
         status: status_label(&invoice.kind, &invoice.status, invoice.voided, open, paid, invoice.due_date, today),
         send_to: customer.email.clone(),
+        send_phone: customer.phone.clone(),
+        sms_available: {
+            let mut conn = state.db.acquire().await?;
+            crate::integrations::sms_accounts::available(&mut conn, business_id).await?
+        },
         customer_name: customer.name,
         issue_date: invoice.issue_date.map(|d| d.to_string()).unwrap_or_default(),
         due_date: invoice.due_date.map(|d| d.to_string()).unwrap_or_default(),

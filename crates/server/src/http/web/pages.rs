@@ -182,6 +182,10 @@ pub struct InvoiceViewPage {
     pub deliveries: Vec<super::sharing::DeliveryRow>,
     /// The customer's email, proposed as the recipient.
     pub send_to: String,
+    /// The customer's mobile number, proposed for SMS.
+    pub send_phone: String,
+    /// Whether an SMS provider is configured (the business's or the platform's).
+    pub sms_available: bool,
 }
 
 #[derive(Template, WebTemplate)]

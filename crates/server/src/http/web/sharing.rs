@@ -1,4 +1,5 @@
 //! Getting an issued document out of the app: the owner's downloads (PDF, UBL, CII)
+//! "Send" (email and/or SMS) with each delivery's status and a retry button,
 //! and the owner's side of the customer link: create it, copy it, see whether the
 //! customer opened it, replace it (the old link stops working) or turn it off.
 
@@ -8,6 +9,7 @@ use axum::{
     response::{IntoResponse, Redirect, Response},
     routing::{get, post},
 };
+use fastfaktura_domain::PhoneNumber;
 use serde::Deserialize;
 use time::OffsetDateTime;
 use uuid::Uuid;
@@ -20,8 +22,13 @@ use crate::{
         documents::{DocumentFormat, document_file},
         error::AppError,
     },
-    i18n::Tr,
-    invoicing::{customer_links, delivery, documents},
+    i18n::{Text, Tr, key},
+    integrations::sms_accounts,
+    invoicing::{
+        customer_links,
+        delivery::{self, SendRequest},
+        documents,
+    },
     state::AppState,
 };
 
@@ -60,6 +67,8 @@ async fn download(
 pub struct DeliveryRow {
     pub id: String,
     pub created_at: String,
+    /// "Email" or "SMS", and why (a reminder, a recurring invoice), in the page's language.
+    pub channel: String,
     pub recipient: String,
     /// The status, already in the page's language.
     pub status: String,
@@ -80,12 +89,25 @@ pub async fn delivery_rows(
             let status = match (d.status.as_str(), d.sent_at) {
                 ("sent", Some(at)) => t.t1("delivery-sent", "when", minute(at)),
                 ("failed", _) => t.t1("delivery-failed", "reason", reason),
+                ("sending", _) if d.attempts == 0 => t.t("delivery-sending"),
                 _ if d.attempts > 0 => t.t1("delivery-retrying", "reason", reason),
                 _ => t.t("delivery-queued"),
             };
             DeliveryRow {
                 id: d.id.to_string(),
                 created_at: minute(d.created_at),
+                channel: {
+                    let channel = t.t(if d.channel == "sms" {
+                        key("delivery-channel-sms")
+                    } else {
+                        key("delivery-channel-email")
+                    });
+                    match d.kind.as_str() {
+                        "reminder" => t.t1("delivery-kind-reminder", "channel", channel),
+                        "recurring" => t.t1("delivery-kind-recurring", "channel", channel),
+                        _ => channel,
+                    }
+                },
                 recipient: d.recipient,
                 can_retry: d.status == "failed",
                 status,
@@ -97,7 +119,11 @@ pub async fn delivery_rows(
 #[derive(Deserialize, Default)]
 #[serde(default)]
 struct SendForm {
+    /// Checkboxes: which channels.
+    send_email: Option<String>,
+    send_sms: Option<String>,
     recipient: String,
+    phone: String,
     attach_xml: Option<String>,
 }
 
@@ -108,15 +134,25 @@ async fn send(
     form: Result<Form<SendForm>, FormRejection>,
 ) -> Result<Response, AppError> {
     let Form(form) = form?;
-    delivery::send_by_email(
-        &state,
-        session.business_id,
-        id,
-        session.user_id,
-        form.recipient.trim(),
-        form.attach_xml.is_some(),
-    )
-    .await?;
+    let (by_email, by_sms) = (form.send_email.is_some(), form.send_sms.is_some());
+    if !by_email && !by_sms {
+        return Err(AppError::BadRequest(Text::key("send-no-channel")));
+    }
+    if by_sms {
+        if PhoneNumber::parse(&form.phone).is_err() {
+            return Err(AppError::BadRequest(Text::key("send-bad-phone")));
+        }
+        let mut conn = state.db.acquire().await?;
+        if !sms_accounts::available(&mut conn, session.business_id).await? {
+            return Err(AppError::BadRequest(Text::key("send-sms-unavailable")));
+        }
+    }
+    let request = SendRequest {
+        email: by_email.then_some(form.recipient.trim()),
+        phone: by_sms.then_some(form.phone.trim()),
+        attach_xml: form.attach_xml.is_some(),
+    };
+    delivery::send(&state, session.business_id, id, session.user_id, request).await?;
     Ok(Redirect::to(&format!("/invoices/{id}#send")).into_response())
 }
 
