@@ -21,6 +21,10 @@ ALTER TABLE invoice_deliveries
     -- Which provider took an SMS, and its id for the message (for support questions).
     ADD COLUMN provider text,
     ADD COLUMN provider_message_id text;
+-- One provider message settles at most one delivery: a delivery in doubt that finds
+-- its text in the provider's log takes only a message no other delivery has claimed.
+CREATE UNIQUE INDEX invoice_deliveries_provider_message
+    ON invoice_deliveries (provider, provider_message_id) WHERE provider_message_id IS NOT NULL;
 
 -- The platform's SMS provider, set by an operator in the admin console. One row.
 -- The API secret is stored only as an envelope (crate::secrets) with its last four

@@ -115,6 +115,30 @@ pub async fn mark_sending(
         == 1)
 }
 
+/// The first of a provider's message ids (in the order given) that no other delivery
+/// has claimed: identical texts to one number are told apart this way.
+pub async fn first_unclaimed(
+    db: impl PgExecutor<'_>,
+    business_id: Uuid,
+    delivery_id: Uuid,
+    provider: &str,
+    message_ids: &[String],
+) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar!(
+        r#"SELECT m.id AS "id!" FROM unnest($4::text[]) WITH ORDINALITY AS m (id, n)
+           WHERE NOT EXISTS (SELECT 1 FROM invoice_deliveries d
+                             WHERE d.provider = $3 AND d.provider_message_id = m.id
+                               AND NOT (d.business_id = $1 AND d.id = $2))
+           ORDER BY m.n LIMIT 1"#,
+        business_id,
+        delivery_id,
+        provider,
+        message_ids
+    )
+    .fetch_optional(db)
+    .await
+}
+
 /// Counts that a worker found this delivery in doubt (`sending`) after a crash.
 pub async fn count_interruption(db: impl PgExecutor<'_>, business_id: Uuid, id: Uuid) -> Result<(), sqlx::Error> {
     sqlx::query!(

@@ -200,15 +200,15 @@ impl SmsClient {
         Err(classify(creds.provider, status.as_u16(), &body))
     }
 
-    /// The provider's id of a message to `to` whose text has the SHA-256 `digest`,
-    /// created since `since` (less a clock-skew margin), if its log has one.
+    /// The provider's ids of messages to `to` whose text has the SHA-256 `digest`,
+    /// created since `since` (less a clock-skew margin), oldest first.
     pub async fn find_sent(
         &self,
         creds: &Credentials,
         to: &PhoneNumber,
         digest: &[u8],
         since: OffsetDateTime,
-    ) -> Result<Option<String>, SmsError> {
+    ) -> Result<Vec<String>, SmsError> {
         let name = creds.provider.display_name();
         let earliest = since - CLOCK_SKEW;
         let url = match creds.provider {
@@ -238,17 +238,18 @@ impl SmsClient {
                 .map_err(unreadable)?
                 .data
                 .into_iter()
-                .find(|m| {
+                .filter(|m| {
                     m.to == to.as_str()
                         && same_text(&m.message, digest)
                         && parse_elks_time(&m.created).is_some_and(|t| t >= earliest)
                 })
-                .map(|m| m.id),
+                .map(|m| m.id)
+                .collect::<Vec<_>>(),
             Provider::Twilio => serde_json::from_str::<TwilioList>(&body)
                 .map_err(unreadable)?
                 .messages
                 .into_iter()
-                .find(|m| {
+                .filter(|m| {
                     m.to == to.as_str()
                         && same_text(&m.body, digest)
                         && m.date_created
@@ -256,8 +257,12 @@ impl SmsClient {
                             .and_then(|d| OffsetDateTime::parse(d, &Rfc2822).ok())
                             .is_some_and(|t| t >= earliest)
                 })
-                .map(|m| m.sid),
+                .map(|m| m.sid)
+                .collect::<Vec<_>>(),
         };
+        // Both logs list the newest first.
+        let mut found = found;
+        found.reverse();
         Ok(found)
     }
 }

@@ -44,14 +44,18 @@ pub(super) async fn attempt(ctx: &WorkerContext, business_id: Uuid, delivery: &d
     if delivery.status == "sending"
         && let (Some(since), Some(digest)) = (delivery.sending_at, delivery.body_digest.as_deref())
     {
-        match ctx.sms.find_sent(&credentials, &to, digest, since).await {
+        let found = match ctx.sms.find_sent(&credentials, &to, digest, since).await {
+            Ok(ids) => db::deliveries::first_unclaimed(&ctx.db, business_id, delivery.id, provider.code(), &ids).await,
+            // Unknown whether it went out: never guess "no"; ask again next attempt.
+            Err(e) => return Attempt::Retry(format!("checking {}'s log: {e}", provider.display_name())),
+        };
+        match found {
             Ok(Some(id)) => {
                 tracing::info!(%business_id, delivery_id = %delivery.id, "the provider had the SMS already; not sending again");
                 return Attempt::Sent(Some((provider.code(), id)));
             }
             Ok(None) => {}
-            // Unknown whether it went out: never guess "no"; ask again next attempt.
-            Err(e) => return Attempt::Retry(format!("checking {}'s log: {e}", provider.display_name())),
+            Err(e) => return Attempt::Retry(format!("database: {e}")),
         }
     }
     let text = match text(ctx, business_id, delivery).await {

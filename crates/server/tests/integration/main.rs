@@ -8,6 +8,7 @@ mod cli;
 mod customer_page;
 mod delivery;
 mod documents;
+mod exactly_once;
 mod helpers;
 mod i18n;
 mod invoicing;

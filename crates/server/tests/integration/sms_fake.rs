@@ -60,6 +60,8 @@ pub struct FakeSms {
 struct Inner {
     accepted: Vec<Accepted>,
     failures: Vec<Failure>,
+    /// After accepting this many messages, hold the answer to the last one back.
+    stall_at: Option<usize>,
 }
 
 impl FakeSms {
@@ -110,6 +112,22 @@ impl FakeSms {
         headers.get("authorization").and_then(|v| v.to_str().ok()) == Some(&format!("Basic {expected}"))
     }
 
+    /// Accepts the `n`th message but does not answer it (for a long time): the
+    /// sender sees nothing while the message is already taken, the worst moment to die.
+    pub fn stall_at(&self, n: usize) {
+        self.inner.lock().unwrap().stall_at = Some(n);
+    }
+
+    async fn answer_later_if_stalled(&self) {
+        let stalled = {
+            let inner = self.inner.lock().unwrap();
+            inner.stall_at == Some(inner.accepted.len())
+        };
+        if stalled {
+            tokio::time::sleep(Duration::from_secs(120)).await;
+        }
+    }
+
     fn take_failure(&self) -> Option<Failure> {
         self.inner.lock().unwrap().failures.pop()
     }
@@ -153,7 +171,9 @@ async fn elks_send(
         Some(Failure::Reject) => return (StatusCode::BAD_REQUEST, "Invalid to number").into_response(),
         None => {}
     }
-    Json(elks_json(&fake.accept(from, to, message, "s"))).into_response()
+    let accepted = fake.accept(from, to, message, "s");
+    fake.answer_later_if_stalled().await;
+    Json(elks_json(&accepted)).into_response()
 }
 
 async fn elks_history(
@@ -213,7 +233,9 @@ async fn twilio_send(
         }
         None => {}
     }
-    (StatusCode::CREATED, Json(twilio_json(&sid, &fake.accept(from, to, body, "SM")))).into_response()
+    let accepted = fake.accept(from, to, body, "SM");
+    fake.answer_later_if_stalled().await;
+    (StatusCode::CREATED, Json(twilio_json(&sid, &accepted))).into_response()
 }
 
 async fn twilio_list(
