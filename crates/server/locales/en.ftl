@@ -551,3 +551,21 @@ security-backups-daily-local = The database is backed up every day at { $time } 
 security-operators-heading = Operators
 security-operators-totp = The people who run this service sign in to a separate admin console with a password of at least 15 characters and a one-time code from an authenticator app (TOTP); their sessions end after 15 minutes of inactivity.
 security-operators-password = The people who run this service sign in to a separate admin console with a password of at least 15 characters; this deployment does not require a second factor for them.
+
+## SMS settings
+
+sms-title = SMS
+sms-platform-available = FastFaktura can send SMS for you with its own provider account. Add your own account below only if you want messages to go through it (and be billed to you).
+sms-platform-missing = This FastFaktura has no SMS provider set up. To send invoices by SMS, add your own 46elks or Twilio account below.
+sms-own-account = Your own account is used: { $provider }, { $account }.
+sms-sender-is = Sender: { $sender }.
+sms-remove-own = Remove my account
+sms-provider = Provider
+sms-account = API username (46elks) or Account SID (Twilio)
+sms-secret = API password (46elks) or Auth Token (Twilio)
+sms-sender = Sender: a phone number in international form, or a name of up to 11 letters and digits
+sms-write-only = The password or token is stored encrypted and never shown again; enter it again whenever you save.
+sms-bad-provider = Provider: choose 46elks or Twilio.
+sms-bad-account = Account: a 46elks API username, or a Twilio Account SID (AC followed by 32 hexadecimal digits).
+sms-bad-secret = API password or token: at least 8 characters, no spaces.
+sms-bad-sender = Sender: a phone number such as +46 70 123 45 67, or a name of 1 to 11 letters and digits (at least one letter).

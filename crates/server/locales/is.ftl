@@ -559,3 +559,21 @@ security-backups-daily-local = Gagnagrunnurinn er afritaður á hverjum degi kl.
 security-operators-heading = Rekstraraðilar
 security-operators-totp = Þeir sem reka þjónustuna skrá sig inn í aðskilda stjórnborðið með lykilorði sem er minnst 15 stafir og einnota kóða úr auðkenningarforriti (TOTP); setum þeirra lýkur eftir 15 mínútna óvirkni.
 security-operators-password = Þeir sem reka þjónustuna skrá sig inn í aðskilda stjórnborðið með lykilorði sem er minnst 15 stafir; þessi uppsetning krefst ekki annars þáttar fyrir þá.
+
+## SMS settings
+
+sms-title = SMS
+sms-platform-available = FastFaktura getur sent SMS fyrir þig með eigin þjónustuaðgangi. Bættu aðeins við þínum eigin aðgangi hér að neðan ef skilaboðin eiga að fara í gegnum hann (og vera rukkuð á þig).
+sms-platform-missing = Engin SMS-þjónusta er uppsett í þessu FastFaktura. Til að senda reikninga með SMS skaltu bæta við eigin aðgangi að 46elks eða Twilio hér að neðan.
+sms-own-account = Þinn eigin aðgangur er notaður: { $provider }, { $account }.
+sms-sender-is = Sendandi: { $sender }.
+sms-remove-own = Fjarlægja minn aðgang
+sms-provider = Þjónusta
+sms-account = API-notandanafn (46elks) eða Account SID (Twilio)
+sms-secret = API-lykilorð (46elks) eða Auth Token (Twilio)
+sms-sender = Sendandi: símanúmer á alþjóðlegu formi eða nafn með allt að 11 bókstöfum og tölustöfum
+sms-write-only = Lykilorðið eða tókinn er geymdur dulkóðaður og aldrei sýndur aftur; sláðu hann inn aftur í hvert sinn sem þú vistar.
+sms-bad-provider = Þjónusta: veldu 46elks eða Twilio.
+sms-bad-account = Aðgangur: API-notandanafn hjá 46elks eða Account SID hjá Twilio (AC og 32 sextándakerfisstafir).
+sms-bad-secret = API-lykilorð eða tóki: minnst 8 stafir, engin bil.
+sms-bad-sender = Sendandi: símanúmer eins og +46 70 123 45 67 eða nafn með 1 til 11 bókstöfum og tölustöfum (a.m.k. einum bókstaf).

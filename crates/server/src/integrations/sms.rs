@@ -83,7 +83,7 @@ pub fn check_sender(sender: &str) -> Result<String, &'static str> {
     if !sender.is_empty() && sender.len() <= 11 && alnum && sender.chars().any(|c| c.is_ascii_alphabetic()) {
         Ok(sender.to_owned())
     } else {
-        Err("sms-bad-sender")
+        Err(crate::i18n::key("sms-bad-sender"))
     }
 }
 

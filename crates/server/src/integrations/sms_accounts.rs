@@ -85,3 +85,28 @@ pub async fn save(
     }
     Ok(())
 }
+
+/// Reads an account from a settings form (the admin console's or a business's): the
+/// provider, the account name (46elks API username, Twilio Account SID), the secret
+/// and the sender. Errors are message keys of the catalogue.
+pub fn parse_form(provider: &str, account: &str, secret: &str, sender: &str) -> Result<Credentials, &'static str> {
+    let provider = Provider::parse(provider).ok_or(crate::i18n::key("sms-bad-provider"))?;
+    let account = account.trim();
+    let plain = |s: &str| !s.is_empty() && s.len() <= 100 && s.chars().all(|c| c.is_ascii_graphic());
+    let account_ok = match provider {
+        // Twilio Account SIDs are "AC" and 32 hex digits.
+        Provider::Twilio => {
+            account.len() == 34 && account.starts_with("AC") && account[2..].chars().all(|c| c.is_ascii_hexdigit())
+        }
+        Provider::Elks => plain(account),
+    };
+    if !account_ok {
+        return Err(crate::i18n::key("sms-bad-account"));
+    }
+    let secret = secret.trim();
+    if !plain(secret) || secret.len() < 8 {
+        return Err(crate::i18n::key("sms-bad-secret"));
+    }
+    let sender = super::sms::check_sender(sender)?;
+    Ok(Credentials { provider, account: account.to_owned(), secret: secret.to_owned(), sender })
+}

@@ -24,5 +24,6 @@ mod service;
 mod sessions;
 mod sms;
 mod sms_fake;
+mod sms_settings;
 mod smtp_sink;
 mod tls;

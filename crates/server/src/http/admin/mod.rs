@@ -1,5 +1,5 @@
-//! The admin console under `/admin`: sign-in, TOTP enrolment, and the operator tools
-//! (`tools.rs`). Its own router with its own session cookie and a stricter origin
+//! The admin console under `/admin`: sign-in, TOTP enrolment, the operator tools
+//! (`tools.rs`) and platform settings (`platform_settings.rs`). Its own router with its own session cookie and a stricter origin
 //! check (`http::csrf::verify_admin_origin`), assembled from one route table so a test
 //! can walk every route (no GET changes state, ADM-6).
 //!
@@ -7,6 +7,7 @@
 //! users; its text is plain in the templates and handlers, outside the Fluent catalogue.
 
 pub mod pages;
+pub mod platform_settings;
 pub mod tools;
 
 use axum::{
@@ -55,6 +56,8 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("GET", "/admin/payments"),
     ("GET", "/admin/audit"),
     ("GET", "/admin/settings"),
+    ("POST", "/admin/settings/sms"),
+    ("POST", "/admin/settings/sms/remove"),
     ("GET", "/admin/backups"),
 ];
 
@@ -82,7 +85,9 @@ fn handler(method: &str, path: &str) -> MethodRouter<AppState> {
         ("GET", "/admin/dispatches") => get(|a: VerifiedAdmin| placeholder(a, "Dispatches", DISPATCHES)),
         ("GET", "/admin/payments") => get(|a: VerifiedAdmin| placeholder(a, "Payments", PAYMENTS)),
         ("GET", "/admin/audit") => get(|a: VerifiedAdmin| placeholder(a, "Audit log", AUDIT)),
-        ("GET", "/admin/settings") => get(|a: VerifiedAdmin| placeholder(a, "Platform settings", SETTINGS)),
+        ("GET", "/admin/settings") => get(platform_settings::show),
+        ("POST", "/admin/settings/sms") => post(platform_settings::save_sms),
+        ("POST", "/admin/settings/sms/remove") => post(platform_settings::remove_sms),
         ("GET", "/admin/backups") => get(|a: VerifiedAdmin| placeholder(a, "Backups", BACKUPS)),
         _ => unreachable!("admin route {method} {path} has no handler"),
     }
@@ -98,7 +103,6 @@ const PAYMENTS: &str = "The payment log arrives with card payments (Stripe). Man
                         business and are not listed here yet.";
 const AUDIT: &str = "The platform audit log with filters and CSV export arrives with the audit issue. Admin actions \
                      and admin sign-ins are recorded already: see Admin events.";
-const SETTINGS: &str = "Platform settings (SMS provider keys, write-only, last four shown) arrive with the SMS issue.";
 const BACKUPS: &str = "The backup status panel is filled by the backup issue. No backups are made by FastFaktura yet.";
 
 async fn placeholder(VerifiedAdmin(admin): VerifiedAdmin, title: &'static str, text: &'static str) -> Response {

@@ -17,6 +17,7 @@ pub mod payment_settings;
 pub mod products;
 pub mod settings;
 pub mod sharing;
+pub mod sms_settings;
 pub mod trust_pages;
 
 use axum::Router;
@@ -31,6 +32,7 @@ pub fn router() -> Router<AppState> {
         .merge(settings::router())
         .merge(logo::router())
         .merge(payment_settings::router())
+        .merge(sms_settings::router())
         .merge(api_tokens::router())
         .merge(members::router())
         .merge(numbering::router())
