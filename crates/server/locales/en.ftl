@@ -477,7 +477,7 @@ delivery-kind-reminder = { $channel } (reminder)
 delivery-kind-recurring = { $channel } (recurring)
 sms-invoice = { $seller }: invoice { $number }, { $amount } due { $due }. View and pay: { $link }
 sms-credit-note = { $seller }: credit note { $number } for { $amount }. View it: { $link }
-sms-reminder = { $seller }: reminder: invoice { $number }, { $amount } was due { $due }. View and pay: { $link }
+sms-reminder = { $seller }: reminder: invoice { $number }, { $amount } due { $due }. View and pay: { $link }
 send-none = Not sent yet.
 send-col-when = Queued
 send-col-to = To
@@ -498,6 +498,15 @@ mail-credit-note-body =
     { $seller } sends you credit note { $number } for { $amount }.
 mail-document-link = You can view it online and download the PDF and e-invoice here: { $link }
 mail-document-attached = The PDF is attached to this email. Reply to this email to reach the sender.
+mail-reminder-subject = Reminder: { $document } { $number } from { $seller }
+mail-reminder-body-before =
+    Hello,
+
+    A friendly reminder: invoice { $number } from { $seller } for { $amount } is due on { $due }.
+mail-reminder-body-after =
+    Hello,
+
+    Invoice { $number } from { $seller } was due on { $due } and { $amount } is still open. If you have paid already, thank you, and please disregard this reminder.
 
 ## Payment settings
 
@@ -569,3 +578,15 @@ sms-bad-provider = Provider: choose 46elks or Twilio.
 sms-bad-account = Account: a 46elks API username, or a Twilio Account SID (AC followed by 32 hexadecimal digits).
 sms-bad-secret = API password or token: at least 8 characters, no spaces.
 sms-bad-sender = Sender: a phone number such as +46 70 123 45 67, or a name of 1 to 11 letters and digits (at least one letter).
+
+## Reminders
+
+reminders-title = Reminders
+reminders-intro = FastFaktura reminds your customers of unpaid invoices on this schedule, in their language, with the link to the invoice. Reminders stop as soon as an invoice is paid or credited.
+reminders-off = Reminders are off until you save a schedule. The boxes show our suggestion.
+reminders-col-when = When
+reminder-rule-before-3 = 3 days before the due date
+reminder-rule-due = On the due date
+reminder-rule-after-7 = 7 days after the due date
+reminder-rule-after-14 = 14 days after the due date
+delivery-cancelled = Cancelled: { $reason }

@@ -485,7 +485,7 @@ delivery-kind-reminder = { $channel } (áminning)
 delivery-kind-recurring = { $channel } (endurtekinn)
 sms-invoice = { $seller }: reikningur { $number }, { $amount } á gjalddaga { $due }. Skoða og greiða: { $link }
 sms-credit-note = { $seller }: kreditreikningur { $number } að upphæð { $amount }. Skoða: { $link }
-sms-reminder = { $seller }: áminning: reikningur { $number }, { $amount } var á gjalddaga { $due }. Skoða og greiða: { $link }
+sms-reminder = { $seller }: áminning: reikningur { $number }, { $amount }, gjalddagi { $due }. Skoða og greiða: { $link }
 send-none = Ekki sent enn.
 send-col-when = Sett í biðröð
 send-col-to = Til
@@ -506,6 +506,15 @@ mail-credit-note-body =
     { $seller } sendir þér kreditreikning { $number } að upphæð { $amount }.
 mail-document-link = Þú getur skoðað hann á netinu og sótt PDF og rafrænan reikning hér: { $link }
 mail-document-attached = PDF-skjalið fylgir þessum pósti. Svaraðu póstinum til að ná í sendandann.
+mail-reminder-subject = Áminning: { $document } { $number } frá { $seller }
+mail-reminder-body-before =
+    Góðan dag,
+
+    Vinsamleg áminning: reikningur { $number } frá { $seller } að upphæð { $amount } er á gjalddaga { $due }.
+mail-reminder-body-after =
+    Góðan dag,
+
+    Reikningur { $number } frá { $seller } var á gjalddaga { $due } og { $amount } er enn ógreitt. Ef þú hefur þegar greitt, takk fyrir, og vinsamlegast hunsaðu þessa áminningu.
 
 ## Greiðslustillingar
 
@@ -577,3 +586,15 @@ sms-bad-provider = Þjónusta: veldu 46elks eða Twilio.
 sms-bad-account = Aðgangur: API-notandanafn hjá 46elks eða Account SID hjá Twilio (AC og 32 sextándakerfisstafir).
 sms-bad-secret = API-lykilorð eða tóki: minnst 8 stafir, engin bil.
 sms-bad-sender = Sendandi: símanúmer eins og +46 70 123 45 67 eða nafn með 1 til 11 bókstöfum og tölustöfum (a.m.k. einum bókstaf).
+
+## Áminningar
+
+reminders-title = Áminningar
+reminders-intro = FastFaktura minnir viðskiptavini þína á ógreidda reikninga samkvæmt þessari áætlun, á þeirra tungumáli, með hlekk á reikninginn. Áminningar hætta um leið og reikningur er greiddur eða kreditfærður.
+reminders-off = Áminningar eru óvirkar þar til þú vistar áætlun. Hakað er við tillögu okkar.
+reminders-col-when = Hvenær
+reminder-rule-before-3 = 3 dögum fyrir gjalddaga
+reminder-rule-due = Á gjalddaga
+reminder-rule-after-7 = 7 dögum eftir gjalddaga
+reminder-rule-after-14 = 14 dögum eftir gjalddaga
+delivery-cancelled = Hætt við: { $reason }

@@ -8,6 +8,7 @@ pub mod customer_links;
 pub mod delivery;
 pub mod delivery_sms;
 pub mod documents;
+pub mod reminders;
 
 use fastfaktura_domain::{
     Currency, Decimal, DocumentInput, DocumentKind, LineInput, PriceEntry, Totals, VatCategory, compute,

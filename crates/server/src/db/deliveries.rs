@@ -61,6 +61,49 @@ pub async fn create(
     Ok(())
 }
 
+/// Inserts a reminder delivery for rule `offset_days`; false when that rule already
+/// reminded this invoice on this channel (the unique index decides).
+pub async fn create_reminder(
+    db: impl PgExecutor<'_>,
+    business_id: Uuid,
+    d: NewDelivery<'_>,
+    offset_days: i32,
+    now: OffsetDateTime,
+) -> Result<bool, sqlx::Error> {
+    Ok(sqlx::query!(
+        r#"INSERT INTO invoice_deliveries (business_id, id, invoice_id, channel, kind, recipient, attach_xml, requested_by,
+                                          created_at, reminder_offset)
+           VALUES ($1, $2, $3, $4, 'reminder', $5, false, NULL, $6, $7)
+           ON CONFLICT (business_id, invoice_id, reminder_offset, channel) WHERE reminder_offset IS NOT NULL DO NOTHING"#,
+        business_id,
+        d.id,
+        d.invoice_id,
+        d.channel,
+        d.recipient,
+        now,
+        offset_days
+    )
+    .execute(db)
+    .await?
+    .rows_affected()
+        == 1)
+}
+
+/// Cancels a delivery that should no longer go out (a reminder for an invoice that
+/// was paid or credited meanwhile).
+pub async fn cancel(db: impl PgExecutor<'_>, business_id: Uuid, id: Uuid, reason: &str) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        r#"UPDATE invoice_deliveries SET status = 'cancelled', last_error = $3
+           WHERE business_id = $1 AND id = $2 AND status IN ('queued', 'sending')"#,
+        business_id,
+        id,
+        reason
+    )
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
 pub async fn find(db: impl PgExecutor<'_>, business_id: Uuid, id: Uuid) -> Result<Option<Delivery>, sqlx::Error> {
     sqlx::query_as!(
         Delivery,

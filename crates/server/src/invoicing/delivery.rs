@@ -159,6 +159,25 @@ pub async fn deliver(
         }
         _ => return Ok(()),
     }
+    if delivery.kind == "reminder" && delivery.status == "queued" {
+        match delivery_sms::still_open(ctx, business_id, delivery.invoice_id).await {
+            Ok(true) => {}
+            Ok(false) => {
+                let reason = "not sent: the invoice was paid or credited before the reminder went out";
+                db::deliveries::cancel(&ctx.db, business_id, delivery_id, reason)
+                    .await
+                    .map_err(|e| format!("database: {e}"))?;
+                tracing::info!(%business_id, %delivery_id, "reminder cancelled: the invoice is settled");
+                return Ok(());
+            }
+            Err(reason) => {
+                db::deliveries::record_failure(&ctx.db, business_id, delivery_id, &reason, last_attempt)
+                    .await
+                    .map_err(|e| format!("database: {e}"))?;
+                return Err(reason);
+            }
+        }
+    }
     let attempt = match delivery.channel.as_str() {
         "sms" => delivery_sms::attempt(ctx, business_id, &delivery).await,
         _ => email_attempt(ctx, business_id, &delivery).await,
@@ -196,7 +215,7 @@ async fn email_attempt(ctx: &WorkerContext, business_id: Uuid, delivery: &db::de
             Some(user) => db::users::email_of(&ctx.db, user).await.map_err(|e| format!("database: {e}"))?,
             None => None,
         };
-        message(ctx, &doc, delivery, link.as_deref(), reply_to.as_deref()).await
+        message(ctx, business_id, &doc, delivery, link.as_deref(), reply_to.as_deref()).await
     };
     let (message, text) = match prepared.await {
         Ok(m) => m,
@@ -232,6 +251,7 @@ pub(super) async fn live_link(
 
 async fn message(
     ctx: &WorkerContext,
+    business_id: Uuid,
     doc: &InvoiceDocument,
     delivery: &db::deliveries::Delivery,
     link: Option<&str>,
@@ -240,15 +260,27 @@ async fn message(
     let lang = if doc.language == fastfaktura_documents::Language::Is { Lang::Is } else { Lang::En };
     let document =
         i18n::message(lang, if doc.kind.is_credit_note() { key("doc-credit-note") } else { key("doc-invoice") }, None);
-    let amount = Money::new(doc.totals().payable, doc.currency).display();
+    let reminder = delivery.kind == "reminder";
+    // A reminder asks for what is still open; a sent document states its total.
+    let amount = if reminder {
+        delivery_sms::amount_due(ctx, business_id, delivery.invoice_id, doc).await?
+    } else {
+        doc.totals().payable
+    };
     let mut args = fluent_bundle::FluentArgs::new();
     args.set("document", document.clone());
     args.set("number", doc.number.clone());
     args.set("seller", doc.seller.name.clone());
-    args.set("amount", amount);
+    args.set("amount", Money::new(amount, doc.currency).display());
     args.set("due", doc.due_date.to_string());
-    let subject = i18n::message(lang, key("mail-document-subject"), Some(&args));
-    let body_key = if doc.kind.is_credit_note() { key("mail-credit-note-body") } else { key("mail-invoice-body") };
+    let subject_key = if reminder { key("mail-reminder-subject") } else { key("mail-document-subject") };
+    let subject = i18n::message(lang, subject_key, Some(&args));
+    let body_key = match (doc.kind.is_credit_note(), reminder) {
+        (true, _) => key("mail-credit-note-body"),
+        (false, true) if ctx.clock.now().date() <= doc.due_date => key("mail-reminder-body-before"),
+        (false, true) => key("mail-reminder-body-after"),
+        (false, false) => key("mail-invoice-body"),
+    };
     let mut paragraphs = vec![i18n::message(lang, body_key, Some(&args))];
     if let Some(link) = link {
         args.set("link", link.to_owned());

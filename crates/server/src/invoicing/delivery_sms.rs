@@ -89,7 +89,7 @@ async fn text(ctx: &WorkerContext, business_id: Uuid, delivery: &db::deliveries:
 
 /// What is still to be paid: payable − payments − issued credit notes, as
 /// `invoicing::outstanding` computes it for the invoice page.
-async fn amount_due(
+pub(super) async fn amount_due(
     ctx: &WorkerContext,
     business_id: Uuid,
     invoice_id: Uuid,
@@ -98,6 +98,15 @@ async fn amount_due(
     if doc.kind.is_credit_note() {
         return Ok(doc.totals().payable);
     }
+    Ok(open_amount(ctx, business_id, invoice_id, doc.totals().payable).await?.max(Decimal::ZERO))
+}
+
+async fn open_amount(
+    ctx: &WorkerContext,
+    business_id: Uuid,
+    invoice_id: Uuid,
+    payable: Decimal,
+) -> Result<Decimal, String> {
     let paid: Decimal = db::invoices::payments(&ctx.db, business_id, invoice_id)
         .await
         .map_err(|e| format!("database: {e}"))?
@@ -106,7 +115,19 @@ async fn amount_due(
         .sum();
     let credited =
         db::invoices::credited_total(&ctx.db, business_id, invoice_id).await.map_err(|e| format!("database: {e}"))?;
-    Ok((doc.totals().payable - paid - credited).max(Decimal::ZERO))
+    Ok(payable - paid - credited)
+}
+
+/// Whether an invoice still has something to pay (not paid in full, not credited).
+pub(super) async fn still_open(ctx: &WorkerContext, business_id: Uuid, invoice_id: Uuid) -> Result<bool, String> {
+    let invoice = db::invoices::find(&ctx.db, business_id, invoice_id)
+        .await
+        .map_err(|e| format!("database: {e}"))?
+        .ok_or_else(|| "the invoice no longer exists".to_owned())?;
+    if invoice.voided || invoice.status != "issued" {
+        return Ok(false);
+    }
+    Ok(open_amount(ctx, business_id, invoice_id, invoice.payable.unwrap_or_default()).await? > Decimal::ZERO)
 }
 
 fn compose(doc: &InvoiceDocument, reminder: bool, amount: String, link: &str) -> String {

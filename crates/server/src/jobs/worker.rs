@@ -1,7 +1,8 @@
 //! Runs queued jobs: claim one, run it, record the outcome; sleep until notified.
 //!
 //! Also runs the periodic housekeeping (expired sessions, old challenges and
-//! rate-limit events), which is idempotent, so every instance may do it.
+//! rate-limit events, due recurring invoices, the day's reminder pass), which is
+//! idempotent or claims its work, so every instance may do it.
 
 use std::{sync::Arc, time::Duration};
 
@@ -207,6 +208,10 @@ async fn housekeeping(ctx: &WorkerContext) -> Result<(), sqlx::Error> {
     tracing::debug!(events, sessions, challenges, "housekeeping done");
     if let Err(e) = crate::invoicing::create_due_recurring(&ctx.db, now).await {
         tracing::warn!(error = %e, "recurring invoices could not be created; will retry");
+    }
+    // Once a day (the first instance to get here on a new day does it).
+    if let Err(e) = crate::invoicing::reminders::run_due(ctx, now).await {
+        tracing::warn!(error = %e, "the reminder pass failed; will retry");
     }
     Ok(())
 }

@@ -101,7 +101,7 @@ pub(crate) async fn save_draft(
     client.post(app.url(&format!("/invoices/{id}"))).form(&form).send().await.unwrap()
 }
 
-async fn pay(app: &TestApp, client: &reqwest::Client, id: &str, amount: &str) -> reqwest::Response {
+pub(crate) async fn pay(app: &TestApp, client: &reqwest::Client, id: &str, amount: &str) -> reqwest::Response {
     let today = app.clock_now().date().to_string();
     let form = [("paid_on", today.as_str()), ("amount", amount), ("method", "bank_transfer"), ("reference", "RF18")];
     app.post_form(client, &format!("/invoices/{id}/payments"), &form).await

@@ -15,6 +15,7 @@ pub mod numbering;
 pub mod pages;
 pub mod payment_settings;
 pub mod products;
+pub mod reminder_settings;
 pub mod settings;
 pub mod sharing;
 pub mod sms_settings;
@@ -33,6 +34,7 @@ pub fn router() -> Router<AppState> {
         .merge(logo::router())
         .merge(payment_settings::router())
         .merge(sms_settings::router())
+        .merge(reminder_settings::router())
         .merge(api_tokens::router())
         .merge(members::router())
         .merge(numbering::router())

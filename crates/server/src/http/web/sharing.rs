@@ -89,6 +89,7 @@ pub async fn delivery_rows(
             let status = match (d.status.as_str(), d.sent_at) {
                 ("sent", Some(at)) => t.t1("delivery-sent", "when", minute(at)),
                 ("failed", _) => t.t1("delivery-failed", "reason", reason),
+                ("cancelled", _) => t.t1("delivery-cancelled", "reason", reason),
                 ("sending", _) if d.attempts == 0 => t.t("delivery-sending"),
                 _ if d.attempts > 0 => t.t1("delivery-retrying", "reason", reason),
                 _ => t.t("delivery-queued"),
