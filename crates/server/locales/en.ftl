@@ -422,7 +422,7 @@ method-other = Other
 payment-amount-positive = must be more than zero
 payment-method-error = must be bank transfer, cash, card or other
 recurring-title = Recurring invoices
-recurring-intro = On each date, a draft copy of the invoice is created for you to check and issue. Start one from an issued invoice.
+recurring-intro = On each date, a draft copy of the invoice is created for you to check and issue, or, if you chose so, it is issued and emailed to the customer automatically. Start one from an issued invoice.
 recurring-none = No recurring invoices.
 recurring-col-invoice = Invoice
 recurring-col-every = Every
@@ -433,6 +433,8 @@ recurring-every =
        *[other] { $months } months
     }
 recurring-stop = Stop
+view-repeat-auto-send = Issue and email it to the customer automatically
+recurring-auto-send = issued and emailed automatically
 
 ## Customer link (owner's side) and the customer's page
 

@@ -430,7 +430,7 @@ method-other = Annað
 payment-amount-positive = verður að vera hærri en núll
 payment-method-error = verður að vera millifærsla, reiðufé, kort eða annað
 recurring-title = Endurteknir reikningar
-recurring-intro = Á hverjum tilsettum degi verða til drög, afrit af reikningnum, sem þú yfirferð og gefur út. Byrjaðu á útgefnum reikningi.
+recurring-intro = Á hverjum tilsettum degi verða til drög, afrit af reikningnum, sem þú yfirferð og gefur út, eða, ef þú valdir það, er hann gefinn út og sendur viðskiptavininum sjálfkrafa í tölvupósti. Byrjaðu á útgefnum reikningi.
 recurring-none = Engir endurteknir reikningar.
 recurring-col-invoice = Reikningur
 recurring-col-every = Tíðni
@@ -441,6 +441,8 @@ recurring-every =
        *[other] á { $months } mánaða fresti
     }
 recurring-stop = Stöðva
+view-repeat-auto-send = Gefa út og senda viðskiptavini sjálfkrafa í tölvupósti
+recurring-auto-send = gefinn út og sendur sjálfkrafa
 
 ## Hlekkur viðskiptavinar (hlið eiganda) og síða viðskiptavinar
 

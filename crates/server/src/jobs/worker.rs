@@ -206,7 +206,7 @@ async fn housekeeping(ctx: &WorkerContext) -> Result<(), sqlx::Error> {
     .rows_affected();
     tx.commit().await?;
     tracing::debug!(events, sessions, challenges, "housekeeping done");
-    if let Err(e) = crate::invoicing::create_due_recurring(&ctx.db, now).await {
+    if let Err(e) = crate::invoicing::create_due_recurring(ctx, now).await {
         tracing::warn!(error = %e, "recurring invoices could not be created; will retry");
     }
     // Once a day (the first instance to get here on a new day does it).

@@ -17,6 +17,7 @@ mod login;
 mod login_limits;
 mod logo;
 mod members;
+mod recurring_send;
 mod reminders;
 mod s3_server;
 mod secrets;

@@ -581,6 +581,8 @@ async fn convert_quote(
 #[serde(default)]
 struct RecurringForm {
     every_months: String,
+    /// Checkbox: issue and email each new invoice without a click.
+    auto_send: Option<String>,
 }
 
 async fn start_recurring(
@@ -592,7 +594,7 @@ async fn start_recurring(
     let Form(form) = form?;
     db::invoices::find(&state.db, session.business_id, id).await?.ok_or(AppError::NotFound)?;
     let months = form.every_months.trim().parse::<i32>().unwrap_or(0);
-    invoicing::start_recurring(&state, session.business_id, id, months).await?;
+    invoicing::start_recurring(&state, session.business_id, id, months, form.auto_send.is_some()).await?;
     Ok(Redirect::to("/invoices/recurring").into_response())
 }
 
