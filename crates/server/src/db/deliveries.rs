@@ -253,3 +253,40 @@ pub async fn requeue(db: impl PgExecutor<'_>, business_id: Uuid, id: Uuid) -> Re
     .rows_affected()
         > 0)
 }
+
+/// One dispatch as the admin console's log shows it: when, which business and
+/// document, why, by whom, by which channel to whom, and how it went. No message text.
+#[derive(Debug, Clone)]
+pub struct DispatchRow {
+    pub created_at: OffsetDateTime,
+    pub business_name: String,
+    pub document_number: Option<String>,
+    pub kind: String,
+    /// The member who pressed "Send"; none for reminders and recurring invoices.
+    pub requested_by: Option<String>,
+    pub channel: String,
+    pub recipient: String,
+    pub status: String,
+    pub attempts: i32,
+    pub last_error: Option<String>,
+    pub sent_at: Option<OffsetDateTime>,
+    pub provider: Option<String>,
+}
+
+/// The latest dispatches of every business, newest first (operator view).
+pub async fn recent_dispatches(db: impl PgExecutor<'_>, limit: i64) -> Result<Vec<DispatchRow>, sqlx::Error> {
+    sqlx::query_as!(
+        DispatchRow,
+        r#"SELECT d.created_at, b.name AS business_name, i.number AS document_number, d.kind,
+                  u.email AS "requested_by?", d.channel, d.recipient, d.status, d.attempts, d.last_error, d.sent_at,
+                  d.provider
+           FROM invoice_deliveries d
+           JOIN businesses b ON b.id = d.business_id
+           JOIN invoices i ON i.business_id = d.business_id AND i.id = d.invoice_id
+           LEFT JOIN users u ON u.id = d.requested_by
+           ORDER BY d.created_at DESC, d.id LIMIT $1"#,
+        limit
+    )
+    .fetch_all(db)
+    .await
+}

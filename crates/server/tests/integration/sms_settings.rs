@@ -156,3 +156,31 @@ async fn a_business_account_overrides_the_platform_and_stays_write_only() {
     assert_eq!(send_sms(&app, &owner, &id).await.status(), 303);
     elks.wait_for(1).await;
 }
+
+#[tokio::test]
+async fn the_console_lists_every_dispatch_with_who_where_and_outcome() {
+    let (app, elks, _twilio) = two_providers().await;
+    crate::sms::use_platform_account(&app, &elks).await;
+    let owner = new_client();
+    let id = issued_invoice(&app, &owner, "logged@sms-settings.example").await;
+    let form =
+        [("send_email", "1"), ("recipient", "billing@acme.example"), ("send_sms", "1"), ("phone", "+3545551234")];
+    assert_eq!(app.post_form(&owner, &format!("/invoices/{id}/send"), &form).await.status(), 303);
+    elks.wait_for(1).await;
+    let (admin, _, _) = enrolled_admin(&app, "auditor").await;
+    let mut page = String::new();
+    for _ in 0..100 {
+        page = app.get(&admin, "/admin/dispatches").await.text().await.unwrap();
+        if page.matches("<td>sent").count() == 2 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(page.matches("data-dispatch").count(), 2, "{page}");
+    for needle in ["logged@sms-settings.example", "billing@acme.example", "+3545551234", "sms (46elks)", "Fjörður ehf."]
+    {
+        assert!(page.contains(needle), "{needle} in the dispatch log");
+    }
+    assert_eq!(page.matches("<td>sent").count(), 2, "{page}");
+    assert!(!page.contains("/i/"), "no message text or customer link in the log");
+}

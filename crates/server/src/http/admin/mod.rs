@@ -82,7 +82,7 @@ fn handler(method: &str, path: &str) -> MethodRouter<AppState> {
         ("POST", "/admin/admins/{id}/unlock") => post(tools::unlock_admin),
         ("POST", "/admin/admins/{id}/reset-totp") => post(tools::reset_totp),
         ("GET", "/admin/events") => get(tools::events),
-        ("GET", "/admin/dispatches") => get(|a: VerifiedAdmin| placeholder(a, "Dispatches", DISPATCHES)),
+        ("GET", "/admin/dispatches") => get(platform_settings::dispatches),
         ("GET", "/admin/payments") => get(|a: VerifiedAdmin| placeholder(a, "Payments", PAYMENTS)),
         ("GET", "/admin/audit") => get(|a: VerifiedAdmin| placeholder(a, "Audit log", AUDIT)),
         ("GET", "/admin/settings") => get(platform_settings::show),
@@ -97,8 +97,6 @@ pub fn router() -> Router<AppState> {
     ROUTES.iter().fold(Router::new(), |router, (method, path)| router.route(path, handler(method, path)))
 }
 
-const DISPATCHES: &str = "The dispatch log (e-mail and SMS sent to customers, with retry) arrives with the delivery \
-                          issue. FastFaktura does not send invoices yet, so there is nothing to show.";
 const PAYMENTS: &str = "The payment log arrives with card payments (Stripe). Manual payments are recorded inside each \
                         business and are not listed here yet.";
 const AUDIT: &str = "The platform audit log with filters and CSV export arrives with the audit issue. Admin actions \

@@ -95,3 +95,10 @@ pub struct PlatformSettingsPage {
     pub notice: Option<String>,
     pub error: Option<String>,
 }
+
+#[derive(Template, WebTemplate)]
+#[template(path = "admin/dispatches.html")]
+pub struct DispatchesPage {
+    pub username: String,
+    pub dispatches: Vec<crate::db::deliveries::DispatchRow>,
+}

@@ -1,5 +1,5 @@
 //! Platform settings in the admin console: the platform's SMS provider account, which
-//! every business without its own uses.
+//! every business without its own uses; and the dispatch log of what was sent.
 //!
 //! Write-only: the secret is sealed (`crate::secrets`, bound to the platform row) and
 //! only its last four characters are shown again. Saving and removing are recorded as
@@ -14,7 +14,7 @@ use axum::{
 use serde::Deserialize;
 use serde_json::json;
 
-use super::pages::PlatformSettingsPage;
+use super::pages::{DispatchesPage, PlatformSettingsPage};
 use crate::{
     auth::admin::{self as auth, VerifiedAdmin},
     db,
@@ -130,4 +130,15 @@ pub async fn remove_sms(
     .await?;
     tracing::info!(admin_id = %admin.admin_id, "platform SMS provider removed");
     Ok(Redirect::to("/admin/settings?saved=removed").into_response())
+}
+
+/// The dispatch log: every document sent to a customer, by email or SMS, by a person
+/// or automatically, with its outcome. Retrying stays with the business (its invoice
+/// page), which owns the customer relationship.
+pub async fn dispatches(
+    State(state): State<AppState>,
+    VerifiedAdmin(admin): VerifiedAdmin,
+) -> Result<Response, AppError> {
+    let dispatches = db::deliveries::recent_dispatches(&state.db, 200).await?;
+    Ok(DispatchesPage { username: admin.username, dispatches }.into_response())
 }
