@@ -3,8 +3,8 @@
 //! business's or the platform's provider.
 //!
 //! Before the provider call the delivery is marked `sending` with a SHA-256 digest of
-//! the text (not the text: it holds the customer link). An attempt that finds the
-//! delivery still `sending` (its predecessor crashed or got no answer) first asks the
+//! the text (not the text: it holds the customer link). An attempt after an earlier
+//! hand-over (its predecessor crashed, got no answer, or failed) first asks the
 //! provider's message log whether that text already went to that number since then,
 //! and only sends when it did not (docs/decisions.md, "Exactly once at the SMS
 //! provider").
@@ -41,9 +41,9 @@ pub(super) async fn attempt(ctx: &WorkerContext, business_id: Uuid, delivery: &d
     };
     drop(conn);
     let provider = credentials.provider;
-    if delivery.status == "sending"
-        && let (Some(since), Some(digest)) = (delivery.sending_at, delivery.body_digest.as_deref())
-    {
+    // Any earlier hand-over (a crash, a timeout, even a failure that was then retried
+    // with the button) may have reached the provider: its log decides first.
+    if let (Some(since), Some(digest)) = (delivery.sending_at, delivery.body_digest.as_deref()) {
         let found = match ctx.sms.find_sent(&credentials, &to, digest, since).await {
             Ok(ids) => db::deliveries::first_unclaimed(&ctx.db, business_id, delivery.id, provider.code(), &ids).await,
             // Unknown whether it went out: never guess "no"; ask again next attempt.
