@@ -258,3 +258,18 @@ async fn a_send_left_in_doubt_is_settled_from_the_provider_log() {
         assert_eq!(interrupted, 2, "each settling is counted");
     }
 }
+
+#[tokio::test]
+async fn credentials_the_provider_refuses_fail_the_delivery_with_a_reason_and_no_secret() {
+    let (app, fake) = app_with(Kind::Elks).await;
+    let mut wrong = fake.clone();
+    wrong.secret = "wrong-password-0000".into();
+    use_platform_account(&app, &wrong).await;
+    let owner = new_client();
+    let id = issued_invoice(&app, &owner, "wrongkey@sms.example").await;
+    app.post_form(&owner, &format!("/invoices/{id}/send"), &[("send_sms", "1"), ("phone", "+3545551234")]).await;
+    let status = wait_for_sms_status(&app, &owner, &id, "Failed").await;
+    assert_eq!(status, "Failed: 46elks refused the API credentials (HTTP 401: Unauthorized)");
+    assert!(fake.accepted().is_empty());
+    assert!(!captured_logs().contains("wrong-password-0000"), "the secret is not logged");
+}
