@@ -22,8 +22,24 @@ use crate::{
 
 const BATCH: usize = 30;
 
-fn serve(app: &TestApp, fake: &FakeSms, data_dir: &std::path::Path) -> Child {
-    Command::new(env!("CARGO_BIN_EXE_fastfaktura"))
+/// The running binary; killed (SIGKILL) when dropped, so a failing test leaves none behind.
+struct Serving(Child);
+
+impl Serving {
+    fn kill(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+impl Drop for Serving {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
+
+fn serve(app: &TestApp, fake: &FakeSms, data_dir: &std::path::Path) -> Serving {
+    let child = Command::new(env!("CARGO_BIN_EXE_fastfaktura"))
         .env_clear()
         .env("PATH", std::env::var("PATH").unwrap_or_default())
         .args(["serve", "--listen", "127.0.0.1:0", "--data-dir"])
@@ -43,7 +59,8 @@ fn serve(app: &TestApp, fake: &FakeSms, data_dir: &std::path::Path) -> Child {
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
-        .expect("start fastfaktura serve")
+        .expect("start fastfaktura serve");
+    Serving(child)
 }
 
 async fn sent_count(app: &TestApp) -> i64 {
@@ -93,8 +110,7 @@ async fn a_worker_killed_mid_batch_delivers_every_message_exactly_once_after_res
         assert!(started.elapsed() < Duration::from_secs(60), "the first worker made no progress");
         tokio::time::sleep(Duration::from_millis(5)).await;
     }
-    first.kill().unwrap(); // SIGKILL: no shutdown, no cleanup.
-    first.wait().unwrap();
+    first.kill(); // SIGKILL: no shutdown, no cleanup.
     let at_kill = (app.smtp.mails().len(), fake.accepted().len(), sent_count(&app).await);
     assert!(at_kill.2 < 2 * BATCH as i64, "killed in the middle of the batch: {at_kill:?}");
     let in_doubt: i64 = sqlx::query_scalar("SELECT count(*) FROM invoice_deliveries WHERE status = 'sending'")
@@ -107,13 +123,11 @@ async fn a_worker_killed_mid_batch_delivers_every_message_exactly_once_after_res
     let restarted = Instant::now();
     while sent_count(&app).await < 2 * BATCH as i64 {
         if restarted.elapsed() > Duration::from_secs(60) {
-            second.kill().unwrap();
             panic!("not all deliveries were sent after the restart (at kill: {at_kill:?})");
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    second.kill().unwrap();
-    second.wait().unwrap();
+    second.kill();
     let _ = std::fs::remove_dir_all(&data_dir);
 
     let settled: i64 = sqlx::query_scalar("SELECT count(*) FROM invoice_deliveries WHERE interrupted > 0")

@@ -158,3 +158,23 @@ async fn a_reminder_for_an_invoice_paid_meanwhile_is_cancelled_and_late_schedule
     let page = app.get(&owner, &format!("/invoices/{id}")).await.text().await.unwrap();
     assert!(page.contains("Cancelled: not sent: the invoice was paid or credited"));
 }
+
+#[tokio::test]
+async fn a_credited_invoice_gets_no_reminders() {
+    let (app, _fake) = app().await;
+    let owner = new_client();
+    let id = invoice(&app, &owner, "credited@schedule.example").await;
+    let schedule = [("email_0", "1"), ("email_1", "1"), ("email_2", "1"), ("email_3", "1")];
+    assert_eq!(app.post_form(&owner, "/settings/reminders", &schedule).await.status(), 303);
+    let customer: uuid::Uuid = sqlx::query_scalar("SELECT customer_id FROM invoices").fetch_one(&app.db).await.unwrap();
+    let credit = app.post_form(&owner, &format!("/invoices/{id}/credit-note"), &[]).await;
+    let credit_id = credit.headers()["location"].to_str().unwrap().trim_start_matches("/invoices/").to_owned();
+    let lines = [["Vefhönnun", "4", "250", "S", "24"]];
+    let issued =
+        crate::invoicing::save_draft(&app, &owner, &credit_id, &customer.to_string(), "EUR", &lines, "issue").await;
+    assert_eq!(issued.status(), 303);
+    for _ in 0..3 {
+        days(&app, 7).await;
+        assert_eq!(run_due(&app.worker, app.clock_now()).await.unwrap(), 0, "credited in full: nothing to remind");
+    }
+}
