@@ -16,8 +16,10 @@ use std::{
 
 use serde::Deserialize;
 
+mod jobs;
 mod security;
 use crate::backup::settings::BackupSettings;
+pub use jobs::{JobSettings, SmsSettings};
 pub use security::{AcmeSettings, LETS_ENCRYPT_PRODUCTION, SecurityTxtSettings, TlsMode, TlsSettings, TrustedProxy};
 
 /// A string that must never be printed: `Debug` and `Display` are redacted.
@@ -236,38 +238,6 @@ impl Default for LoginLimits {
             failures_per_email_24h: 10,
             failures_per_ip_hour: 60,
         }
-    }
-}
-
-#[derive(Debug, Clone, Deserialize)]
-#[serde(default, deny_unknown_fields)]
-pub struct JobSettings {
-    /// Run the background worker in this process (turn off for web-only instances).
-    pub worker: bool,
-    /// How long a claimed job is its worker's before another may take it over; must
-    /// exceed the longest job (a PDF render plus an SMTP or SMS exchange).
-    pub lease_seconds: u32,
-}
-
-impl Default for JobSettings {
-    fn default() -> Self {
-        Self { worker: true, lease_seconds: 300 }
-    }
-}
-
-/// SMS providers' API origins. The keys are not here: the operator sets them in the
-/// admin console (encrypted in the database); these exist so a test or a regional
-/// endpoint can point elsewhere.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(default, deny_unknown_fields)]
-pub struct SmsSettings {
-    pub elks_base_url: String,
-    pub twilio_base_url: String,
-}
-
-impl Default for SmsSettings {
-    fn default() -> Self {
-        Self { elks_base_url: "https://api.46elks.com".into(), twilio_base_url: "https://api.twilio.com".into() }
     }
 }
 
