@@ -470,6 +470,7 @@ send-phone = Mobile number
 send-sms-not-set-up = SMS is not available: no SMS provider is set up (Settings → SMS).
 send-col-channel = Channel
 send-no-channel = Choose email, SMS or both.
+send-bad-email = Email address: that does not look like an email address; it needs one @ with a name before it and a domain such as example.com after it.
 send-bad-phone = Mobile number: enter it in international form with the country code, such as +354 555 1234.
 send-sms-unavailable = SMS is not set up: add an SMS provider in Settings → SMS, or ask the operator to set one up.
 delivery-sending = Sending

@@ -478,6 +478,7 @@ send-phone = Farsímanúmer
 send-sms-not-set-up = SMS er ekki í boði: engin SMS-þjónusta er uppsett (Stillingar → SMS).
 send-col-channel = Leið
 send-no-channel = Veldu tölvupóst, SMS eða hvort tveggja.
+send-bad-email = Netfang: þetta lítur ekki út eins og netfang; það þarf eitt @ með nafni á undan og léni eins og example.com á eftir.
 send-bad-phone = Farsímanúmer: sláðu það inn á alþjóðlegu formi með landsnúmeri, t.d. +354 555 1234.
 send-sms-unavailable = SMS er ekki uppsett: bættu við SMS-þjónustu í Stillingar → SMS eða biddu rekstraraðilann um að setja hana upp.
 delivery-sending = Í sendingu

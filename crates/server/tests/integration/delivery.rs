@@ -98,8 +98,10 @@ async fn bad_addresses_and_drafts_are_refused_and_nothing_is_queued() {
     let bad = app
         .post_form(&owner, &format!("/invoices/{id}/send"), &[("send_email", "1"), ("recipient", "not an address")])
         .await;
-    assert_eq!(bad.status(), 400);
-    assert!(bad.text().await.unwrap().contains("Email address"));
+    assert_eq!(bad.status(), 422, "a form error, shown in the form");
+    let page = bad.text().await.unwrap();
+    assert!(page.contains("data-send-error") && page.contains("Email address: that does not look like"));
+    assert!(page.contains(r#"value="not an address""#), "what was typed is kept");
     let mallory = new_client();
     set_up_business(&app, &mallory, "mallory@delivery.example", "EUR").await;
     let foreign = app

@@ -202,7 +202,7 @@ async fn numbers_that_are_not_e164_and_missing_providers_are_refused_before_queu
     assert!(page.contains("data-sms-unavailable"), "no provider: SMS is not offered");
     let no_provider =
         app.post_form(&owner, &format!("/invoices/{id}/send"), &[("send_sms", "1"), ("phone", "+3545551234")]).await;
-    assert_eq!(no_provider.status(), 400);
+    assert_eq!(no_provider.status(), 422);
     assert!(no_provider.text().await.unwrap().contains("SMS is not set up"));
 
     use_platform_account(&app, &fake).await;
@@ -214,12 +214,13 @@ async fn numbers_that_are_not_e164_and_missing_providers_are_refused_before_queu
                 &[("send_email", "1"), ("recipient", "billing@acme.example"), ("send_sms", "1"), ("phone", bad)],
             )
             .await;
-        assert_eq!(refused.status(), 400, "{bad}");
-        assert!(refused.text().await.unwrap().contains("international form"), "{bad}");
+        assert_eq!(refused.status(), 422, "{bad}");
+        let page = refused.text().await.unwrap();
+        assert!(page.contains("data-send-error") && page.contains("international form"), "{bad}");
     }
     let nothing =
         app.post_form(&owner, &format!("/invoices/{id}/send"), &[("recipient", "billing@acme.example")]).await;
-    assert_eq!(nothing.status(), 400);
+    assert_eq!(nothing.status(), 422);
     assert!(nothing.text().await.unwrap().contains("Choose email, SMS or both"));
     let queued: i64 = sqlx::query_scalar("SELECT count(*) FROM invoice_deliveries").fetch_one(&app.db).await.unwrap();
     assert_eq!(queued, 0, "nothing half-queued: not even the email");

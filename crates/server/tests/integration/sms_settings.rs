@@ -31,7 +31,7 @@ async fn the_operator_sets_the_platform_provider_and_businesses_send_through_it(
     let (app, elks, _twilio) = two_providers().await;
     let owner = new_client();
     let id = issued_invoice(&app, &owner, "platform@sms-settings.example").await;
-    assert_eq!(send_sms(&app, &owner, &id).await.status(), 400, "no provider yet");
+    assert_eq!(send_sms(&app, &owner, &id).await.status(), 422, "no provider yet");
 
     let (admin, _, _) = enrolled_admin(&app, "operator").await;
     let bad = post(
@@ -78,7 +78,7 @@ async fn the_operator_sets_the_platform_provider_and_businesses_send_through_it(
     assert_eq!(elks.wait_for(1).await[0].from, "Faktura");
 
     assert_eq!(post(&app, &admin, "/admin/settings/sms/remove", &[]).await.status(), 303);
-    assert_eq!(send_sms(&app, &owner, &id).await.status(), 400, "removed: SMS is not offered");
+    assert_eq!(send_sms(&app, &owner, &id).await.status(), 422, "removed: SMS is not offered");
     assert!(!captured_logs().contains(&elks.secret));
 }
 

@@ -418,6 +418,22 @@ async fn save(
     Ok(Redirect::to(&format!("/invoices/{id}")).into_response())
 }
 
+/// The document's page again with a mistake in its Send form (422), keeping what was typed.
+pub(super) async fn with_send_error(
+    state: &AppState,
+    t: &Tr,
+    business_id: Uuid,
+    invoice: Invoice,
+    error: String,
+    typed: (&str, &str),
+) -> Result<Response, AppError> {
+    let lines = db::invoices::lines(&state.db, business_id, invoice.id).await?;
+    let mut page = view_page(state, t, business_id, invoice, &lines, None).await?;
+    page.send_error = Some(error);
+    (page.send_to, page.send_phone) = (typed.0.to_owned(), typed.1.to_owned());
+    Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+}
+
 async fn view_page(
     state: &AppState,
     t: &Tr,
@@ -484,6 +500,7 @@ async fn view_page(
         credited: credited_number,
         today: today.to_string(),
         payment_error,
+        send_error: None,
         can_share: invoice.status == "issued",
         can_download: invoice.status == "issued" && invoice.kind != "quote",
         deliveries: super::sharing::delivery_rows(state, t, business_id, invoice.id).await?,

@@ -174,6 +174,8 @@ pub struct InvoiceViewPage {
     pub converted_to: Option<String>,
     pub today: String,
     pub payment_error: Option<String>,
+    /// A mistake in the Send form, shown in its section.
+    pub send_error: Option<String>,
     /// Issued documents can be shared with the customer through a link.
     pub can_share: bool,
     /// Issued invoices and credit notes have PDF, UBL and CII files.

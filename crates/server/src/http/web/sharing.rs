@@ -9,7 +9,7 @@ use axum::{
     response::{IntoResponse, Redirect, Response},
     routing::{get, post},
 };
-use fastfaktura_domain::PhoneNumber;
+use fastfaktura_domain::{EmailAddress, PhoneNumber};
 use serde::Deserialize;
 use time::OffsetDateTime;
 use uuid::Uuid;
@@ -22,7 +22,7 @@ use crate::{
         documents::{DocumentFormat, document_file},
         error::AppError,
     },
-    i18n::{Text, Tr, key},
+    i18n::{Tr, key},
     integrations::sms_accounts,
     invoicing::{
         customer_links,
@@ -131,21 +131,31 @@ struct SendForm {
 async fn send(
     State(state): State<AppState>,
     session: CurrentSession,
+    t: Tr,
     IdPath(id): IdPath,
     form: Result<Form<SendForm>, FormRejection>,
 ) -> Result<Response, AppError> {
     let Form(form) = form?;
+    let business_id = session.business_id;
+    let invoice = db::invoices::find(&state.db, business_id, id).await?.ok_or(AppError::NotFound)?;
     let (by_email, by_sms) = (form.send_email.is_some(), form.send_sms.is_some());
-    if !by_email && !by_sms {
-        return Err(AppError::BadRequest(Text::key("send-no-channel")));
-    }
-    if by_sms {
-        if PhoneNumber::parse(&form.phone).is_err() {
-            return Err(AppError::BadRequest(Text::key("send-bad-phone")));
-        }
-        let mut conn = state.db.acquire().await?;
-        if !sms_accounts::available(&mut conn, session.business_id).await? {
-            return Err(AppError::BadRequest(Text::key("send-sms-unavailable")));
+    // Mistakes in the form are shown in the form; a document that cannot be sent at
+    // all (a draft) is refused by `delivery::send` below.
+    if invoice.status == "issued" {
+        let mistake = if !by_email && !by_sms {
+            Some(key("send-no-channel"))
+        } else if by_email && EmailAddress::parse(&form.recipient).is_err() {
+            Some(key("send-bad-email"))
+        } else if by_sms && PhoneNumber::parse(&form.phone).is_err() {
+            Some(key("send-bad-phone"))
+        } else if by_sms && !sms_accounts::available(&mut *state.db.acquire().await?, business_id).await? {
+            Some(key("send-sms-unavailable"))
+        } else {
+            None
+        };
+        if let Some(message) = mistake {
+            let typed = (form.recipient.as_str(), form.phone.as_str());
+            return super::invoices::with_send_error(&state, &t, business_id, invoice, t.t(message), typed).await;
         }
     }
     let request = SendRequest {
@@ -153,7 +163,7 @@ async fn send(
         phone: by_sms.then_some(form.phone.trim()),
         attach_xml: form.attach_xml.is_some(),
     };
-    delivery::send(&state, session.business_id, id, session.user_id, request).await?;
+    delivery::send(&state, business_id, id, session.user_id, request).await?;
     Ok(Redirect::to(&format!("/invoices/{id}#send")).into_response())
 }
 
