@@ -82,3 +82,23 @@ pub struct EventsPage {
     pub username: String,
     pub events: Vec<EventRow>,
 }
+
+#[derive(Template, WebTemplate)]
+#[template(path = "admin/settings.html")]
+pub struct PlatformSettingsPage {
+    pub username: String,
+    /// The saved SMS provider's name; none when SMS is not set up.
+    pub provider: Option<String>,
+    pub account: String,
+    pub sender: String,
+    pub last4: String,
+    pub notice: Option<String>,
+    pub error: Option<String>,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "admin/dispatches.html")]
+pub struct DispatchesPage {
+    pub username: String,
+    pub dispatches: Vec<crate::db::deliveries::DispatchRow>,
+}
