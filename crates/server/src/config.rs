@@ -278,6 +278,7 @@ const ENV_VARS: &[(&str, &str, Kind)] = &[
     ("FASTFAKTURA_TRUST_FORWARDED_FOR", "trust_forwarded_for", Kind::Bool),
     ("FASTFAKTURA_TRUSTED_PROXIES", "trusted_proxies", Kind::List),
     ("FASTFAKTURA_STRIPE_API_BASE", "stripe.api_base", Kind::Str),
+    ("FASTFAKTURA_STRIPE_CHECKOUT_ORIGIN", "stripe.checkout_origin", Kind::Str),
     ("FASTFAKTURA_TLS_MODE", "tls.mode", Kind::Str),
     ("FASTFAKTURA_TLS_HTTP_LISTEN", "tls.http_listen", Kind::Address),
     ("FASTFAKTURA_TLS_CERT_FILE", "tls.cert_file", Kind::Str),

@@ -19,6 +19,24 @@ use axum::{
 pub const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; style-src 'self'; img-src 'self'; \
      form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'";
 
+/// Our CSP with one more origin that forms may lead to: Chromium applies `form-action`
+/// to the redirect after a POST, so "Pay by card" (303 to Stripe Checkout) needs it.
+/// None when `origin` is not a plain `scheme://host[:port]`.
+pub fn with_form_target(origin: &str) -> Option<HeaderValue> {
+    let plain = origin.split_once("://").is_some_and(|(scheme, rest)| {
+        matches!(scheme, "https" | "http")
+            && !rest.is_empty()
+            && rest.chars().all(|c| c.is_ascii_alphanumeric() || ".-:[]".contains(c))
+    });
+    if !plain {
+        return None;
+    }
+    HeaderValue::from_str(
+        &CONTENT_SECURITY_POLICY.replace("form-action 'self'", &format!("form-action 'self' {origin}")),
+    )
+    .ok()
+}
+
 /// Browser features we never use, switched off for us and anything we might embed.
 pub const PERMISSIONS_POLICY: &str = "camera=(), microphone=(), geolocation=(), payment=(), usb=(), \
      interest-cohort=(), browsing-topics=()";
@@ -64,7 +82,9 @@ pub async fn set_security_headers(State(config): State<SecurityHeaders>, request
         (header::CACHE_CONTROL, "no-store"),
     ];
     for (name, value) in always {
-        if name == header::CACHE_CONTROL && headers.contains_key(&name) {
+        // A route may widen the cache rule (the stylesheet) or add one form target to
+        // the CSP (`with_form_target`); everything else is ours.
+        if (name == header::CACHE_CONTROL || name == header::CONTENT_SECURITY_POLICY) && headers.contains_key(&name) {
             continue;
         }
         headers.insert(name, HeaderValue::from_static(value));
@@ -90,6 +110,17 @@ mod tests {
         }
         for needed in ["default-src 'none'", "frame-ancestors 'none'", "base-uri 'none'", "form-action 'self'"] {
             assert!(CONTENT_SECURITY_POLICY.contains(needed), "{needed} missing");
+        }
+    }
+
+    #[test]
+    fn a_form_target_is_added_only_when_it_is_a_plain_origin() {
+        let widened = with_form_target("https://checkout.stripe.com").unwrap();
+        assert!(widened.to_str().unwrap().contains("form-action 'self' https://checkout.stripe.com;"));
+        for bad in
+            ["checkout.stripe.com", "https://a.example; script-src *", "javascript://x", "https://", "https://a b"]
+        {
+            assert!(with_form_target(bad).is_none(), "{bad}");
         }
     }
 

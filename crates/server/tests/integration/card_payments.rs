@@ -110,7 +110,10 @@ fn session_id(location: &str) -> &str {
 async fn the_customer_pays_by_card_and_the_invoice_turns_paid_exactly_once() {
     let shop = shop("EUR", EUR_LINES).await;
     let customer = new_client();
-    let page = shop.customer_page().await;
+    let view = shop.app.get(&new_client(), &shop.link).await;
+    let csp = view.headers()["content-security-policy"].to_str().unwrap().to_owned();
+    assert!(csp.contains(&format!("form-action 'self' {};", crate::stripe_server::api_base())), "{csp}");
+    let page = view.text().await.unwrap();
     assert!(page.contains("Pay by card"), "{page}");
 
     let pay = shop.press_pay(&customer).await;

@@ -189,6 +189,7 @@ impl TestApp {
         });
         // Stripe is the fake on loopback (each test uses its own key, so its own account).
         settings.stripe.api_base = crate::stripe_server::api_base().to_owned();
+        settings.stripe.checkout_origin = crate::stripe_server::api_base().to_owned();
         adjust(&mut settings);
         let scheme = if settings.tls.mode == fastfaktura::config::TlsMode::Off { "http" } else { "https" };
         let clock = ManualClock::new(time::OffsetDateTime::now_utc());

@@ -165,8 +165,12 @@ async fn show(
     let t = Tr::new(lang, tr.back());
     let mut page = page(&state, t, token, business_id, invoice, &lines, buyer).await?;
     page.payment_done = query.payment.as_deref() == Some("done") && !page.is_paid;
+    let card_payment = page.card_payment;
     let mut response = page.into_response();
     private_headers(response.headers_mut());
+    if card_payment {
+        allow_checkout(&state, response.headers_mut());
+    }
     Ok(response)
 }
 
@@ -273,5 +277,17 @@ async fn pay(
     page.pay_error = Some(error);
     let mut response = (StatusCode::SERVICE_UNAVAILABLE, page).into_response();
     private_headers(response.headers_mut());
+    allow_checkout(&state, response.headers_mut());
     Ok(response)
+}
+
+/// "Pay by card" is a form whose answer redirects to Stripe Checkout; the page's CSP
+/// must let a form lead there.
+fn allow_checkout(state: &AppState, headers: &mut HeaderMap) {
+    match crate::http::headers::with_form_target(&state.settings.stripe.checkout_origin) {
+        Some(csp) => {
+            headers.insert(header::CONTENT_SECURITY_POLICY, csp);
+        }
+        None => tracing::warn!("stripe.checkout_origin is not a plain origin; the Pay button cannot leave the page"),
+    }
 }

@@ -1,0 +1,196 @@
+// The browser end-to-end flow: a person in Debian's Chromium, driven by playwright-core.
+//
+// Started by the integration test `browser` (tests/integration/browser.rs), which runs
+// the real app, the SMTP sink and the fake Stripe server. What only the harness knows
+// (a sign-in code from the SMTP sink, a TOTP code from oathtool at the app's clock,
+// the webhook registration at the fake Stripe) is asked for on stdout with a line
+// `NEED <what> <argument>` and answered on stdin. Every main page gets a screenshot
+// (SCREENSHOT_DIR) and an axe-core check; serious or critical violations fail the run.
+
+import { createInterface } from "node:readline";
+import { readFileSync, mkdirSync } from "node:fs";
+import { createRequire } from "node:module";
+import { chromium } from "playwright-core";
+
+const require = createRequire(import.meta.url);
+const axeSource = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
+const env = (name) => {
+  const value = process.env[name];
+  if (!value) throw new Error(`${name} is not set`);
+  return value;
+};
+const app = env("APP_URL");
+const shots = env("SCREENSHOT_DIR");
+mkdirSync(shots, { recursive: true });
+
+const answers = createInterface({ input: process.stdin })[Symbol.asyncIterator]();
+async function ask(what, argument = "") {
+  console.log(`NEED ${what} ${argument}`);
+  const { value, done } = await answers.next();
+  if (done) throw new Error(`no answer for ${what}`);
+  return value.trim();
+}
+
+const violations = [];
+async function check(page, name) {
+  await page.screenshot({ path: `${shots}/${name}.png`, fullPage: true });
+  // Runtime evaluation is not subject to the page's CSP (which forbids inline script).
+  await page.evaluate(`${axeSource};undefined`);
+  const result = await page.evaluate(() => window.axe.run(document, { resultTypes: ["violations"] }));
+  for (const v of result.violations) {
+    if (v.impact === "serious" || v.impact === "critical") {
+      violations.push(`${name}: ${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
+    }
+  }
+  console.log(`checked ${name}`);
+}
+
+function expect(condition, message) {
+  if (!condition) throw new Error(message);
+}
+
+const browser = await chromium.launch({
+  executablePath: "/usr/bin/chromium",
+  args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+});
+try {
+  // --- The owner signs up with a one-time code ------------------------------------
+  const ownerContext = await browser.newContext({ locale: "en-GB" });
+  const owner = await ownerContext.newPage();
+  const email = env("OWNER_EMAIL");
+  await owner.goto(`${app}/login`);
+  await check(owner, "01-login");
+  await owner.fill('input[name="email"]', email);
+  await owner.click('form[action="/login"] button[type="submit"]');
+  await owner.waitForURL(/\/login\/code/);
+  await check(owner, "02-code");
+  await owner.fill('input[name="code"]', await ask("code", email));
+  await owner.click('form[action="/login/code"] button[type="submit"]');
+  await owner.waitForURL(`${app}/`);
+  await check(owner, "03-dashboard");
+
+  // --- Business, customer, product ---------------------------------------------------
+  await owner.goto(`${app}/settings/business`);
+  const profile = {
+    name: "Fjörður ehf.", address_line: "Laugavegur 1", postal_code: "101", city: "Reykjavík",
+    country: "IS", vat_number: "12345", registration_id: "5501012345",
+    iban: "IS14 0159 2600 7654 5510 7303 39", bic: "NBIIISRE", payment_terms_days: "14",
+  };
+  for (const [name, value] of Object.entries(profile)) await owner.fill(`[name="${name}"]`, value);
+  await owner.selectOption('[name="default_currency"]', "EUR").catch(() => owner.fill('[name="default_currency"]', "EUR"));
+  await check(owner, "04-business-settings");
+  await owner.click('form[action="/settings/business"] button[type="submit"]');
+  await owner.waitForLoadState();
+
+  await owner.goto(`${app}/customers/new`);
+  const customer = { name: "Acme AB", email: "billing@acme.example", phone: "+46 8 123 456",
+    vat_number: "SE556012345601", address_line: "Storgatan 1", postal_code: "111 22", city: "Stockholm" };
+  for (const [name, value] of Object.entries(customer)) await owner.fill(`[name="${name}"]`, value);
+  await owner.selectOption('[name="country"]', "SE").catch(() => owner.fill('[name="country"]', "SE"));
+  await check(owner, "05-customer-form");
+  await owner.click('form[action="/customers"] button[type="submit"]');
+  await owner.waitForURL(/\/customers$/);
+  await check(owner, "06-customers");
+
+  await owner.goto(`${app}/products/new`);
+  await owner.fill('[name="name"]', "Design work");
+  await owner.fill('[name="unit"]', "h");
+  await owner.fill('[name="unit_price"]', "85");
+  await owner.fill('[name="vat_rate"]', "24");
+  await check(owner, "07-product-form");
+  await owner.click('form[action="/products"] button[type="submit"]');
+  await owner.waitForURL(/\/products$/);
+
+  // --- An invoice: written, issued, sent ---------------------------------------------
+  await owner.goto(`${app}/invoices/new`);
+  await check(owner, "08-new-invoice");
+  await owner.click('form[action="/invoices"] button[type="submit"]');
+  await owner.waitForURL(/\/invoices\/[0-9a-f-]{36}$/);
+  const invoiceUrl = owner.url();
+  await owner.selectOption('[name="add_product"]', { label: "Design work" }).catch(async () => {
+    const options = await owner.$$eval('[name="add_product"] option', (o) => o.map((x) => x.value).filter(Boolean));
+    await owner.selectOption('[name="add_product"]', options[0]);
+  });
+  await owner.click('button[name="action"][value="save"]');
+  await owner.waitForLoadState();
+  await owner.fill('[name="lines[0][quantity]"]', "10");
+  await check(owner, "09-invoice-editor");
+  await owner.click('button[name="action"][value="issue"]');
+  await owner.waitForLoadState();
+  const status = await owner.textContent("[data-status]");
+  expect(status.trim() === "Issued", `after issuing the status is ${status}`);
+  await check(owner, "10-invoice-issued");
+  await owner.click('form[action$="/send"] button[type="submit"]');
+  await owner.waitForLoadState();
+  await ask("mail", "billing@acme.example");
+
+  // --- Stripe connected, customer link, the customer pays ------------------------------
+  await owner.goto(`${app}/settings/payments`);
+  await owner.fill('[name="stripe_secret_key"]', env("STRIPE_SECRET_KEY"));
+  await owner.fill('[name="stripe_webhook_secret"]', env("STRIPE_WEBHOOK_SECRET"));
+  await owner.click('button[name="action"][value="save"]');
+  await owner.waitForURL(/saved=1/);
+  await check(owner, "11-payment-settings");
+  await ask("webhook", await owner.textContent("[data-webhook-url]"));
+
+  await owner.goto(invoiceUrl);
+  // Sending made the customer link already; otherwise the owner creates it.
+  if ((await owner.$("input[readonly]")) === null) {
+    await owner.click('form[action$="/link"] button[type="submit"]');
+    await owner.waitForLoadState();
+  }
+  const link = await owner.inputValue("input[readonly]");
+  expect(link.startsWith(`${app}/i/`), `the customer link ${link}`);
+
+  const customerContext = await browser.newContext({ locale: "en-GB" });
+  const visitor = await customerContext.newPage();
+  await visitor.goto(link);
+  await check(visitor, "12-customer-page");
+  await visitor.click("[data-pay-by-card] button");
+  await visitor.waitForURL(/\/c\/pay\/cs_test_/);
+  await visitor.screenshot({ path: `${shots}/13-fake-stripe-checkout.png` });
+  await visitor.click('button[type="submit"]');
+  await visitor.waitForURL(/payment=done/);
+  await visitor.waitForSelector("[data-paid]");
+  await check(visitor, "14-customer-page-paid");
+
+  await owner.goto(invoiceUrl);
+  const paid = await owner.textContent("[data-status]");
+  expect(paid.trim() === "Paid", `the owner sees ${paid}`);
+  await check(owner, "15-invoice-paid");
+
+  // --- An operator signs in with password and TOTP, and suspends the owner --------------
+  const adminContext = await browser.newContext({ locale: "en-GB" });
+  const admin = await adminContext.newPage();
+  await admin.goto(`${app}/admin/login`);
+  await check(admin, "16-admin-login");
+  await admin.fill('[name="username"]', env("ADMIN_USERNAME"));
+  await admin.fill('[name="password"]', env("ADMIN_PASSWORD"));
+  await admin.click('form[action="/admin/login"] button');
+  await admin.waitForURL(/\/admin\/enrol/);
+  await admin.click('form[action="/admin/enrol/start"] button');
+  await admin.waitForSelector("#secret");
+  await check(admin, "17-admin-enrol");
+  const secret = (await admin.textContent("#secret")).trim();
+  await admin.fill('[name="code"]', await ask("totp", secret));
+  await admin.click('form[action="/admin/enrol"] button');
+  await admin.waitForSelector("#recovery-codes");
+  await admin.goto(`${app}/admin/users?q=${encodeURIComponent(email)}`);
+  await check(admin, "18-admin-users");
+  await admin.click(`a[href^="/admin/users/"]`);
+  await admin.waitForURL(/\/admin\/users\/[0-9a-f-]{36}$/);
+  await admin.click('form[action$="/suspend"] button');
+  await admin.waitForLoadState();
+  await check(admin, "19-admin-user-suspended");
+
+  // The owner's next click lands on the login page.
+  await owner.click('a[href="/invoices"]');
+  await owner.waitForURL(/\/login/);
+  await check(owner, "20-after-suspension");
+
+  expect(violations.length === 0, `accessibility (axe-core), serious or critical:\n${violations.join("\n")}`);
+  console.log("DONE");
+} finally {
+  await browser.close();
+}
