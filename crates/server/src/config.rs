@@ -16,8 +16,10 @@ use std::{
 
 use serde::Deserialize;
 
+mod audit;
 mod security;
 use crate::backup::settings::BackupSettings;
+pub use audit::{AuditSettings, MAX_RETENTION_MONTHS, MIN_RETENTION_MONTHS, RetentionMonths};
 pub use security::{AcmeSettings, LETS_ENCRYPT_PRODUCTION, SecurityTxtSettings, TlsMode, TlsSettings, TrustedProxy};
 
 /// A string that must never be printed: `Debug` and `Display` are redacted.
@@ -73,6 +75,7 @@ pub struct Settings {
     pub log: LogSettings,
     pub admin: AdminSettings,
     pub backup: BackupSettings,
+    pub audit: AuditSettings,
 }
 
 impl Default for Settings {
@@ -95,6 +98,7 @@ impl Default for Settings {
             log: LogSettings::default(),
             admin: AdminSettings::default(),
             backup: BackupSettings::default(),
+            audit: AuditSettings::default(),
         }
     }
 }
@@ -449,6 +453,7 @@ impl Settings {
         self.check_tls()?;
         self.security_txt.check(time::OffsetDateTime::now_utc()).map_err(ConfigError::Invalid)?;
         self.backup.check().map_err(ConfigError::Invalid)?;
+        self.audit.check().map_err(ConfigError::Invalid)?;
         if self.env == Profile::Production {
             let mut missing = Vec::new();
             match &self.email.smtp {

@@ -9,6 +9,7 @@
 
 pub mod admin_cli;
 pub mod auth;
+pub mod audit;
 pub mod backup;
 pub mod clock;
 pub mod config;

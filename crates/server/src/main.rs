@@ -40,11 +40,24 @@ enum Command {
         command: BackupCommand,
     },
     /// The master key and the data keys of encrypted provider secrets.
+    /// The audit log: `audit verify` proves it was not altered.
+    #[command(subcommand)]
+    Audit(AuditCommand),
     #[command(subcommand)]
     Keys(KeysCommand),
     /// Admin console accounts: create the first admin, unlock, disable, reset TOTP.
     #[command(subcommand)]
     Admin(AdminCommand),
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Recompute the hash chains of the audit log and report the first altered, deleted
+    /// or inserted event of each category; exits 1 if anything is wrong.
+    Verify {
+        #[command(flatten)]
+        common: Common,
+    },
 }
 
 #[derive(Subcommand)]
@@ -134,6 +147,7 @@ fn main() -> ExitCode {
         | Command::Migrate(c)
         | Command::Demo(DemoCommand::Seed { common: c, .. })
         | Command::Backup { common: c, .. }
+        | Command::Audit(AuditCommand::Verify { common: c })
         | Command::Keys(KeysCommand::Rotate { common: c, .. }) => c,
         Command::Admin(
             AdminCommand::Create { common: c, .. }
@@ -190,6 +204,35 @@ fn main() -> ExitCode {
                 Ok(())
             }
             Command::Backup { command, .. } => fastfaktura::backup::cli::run(command, &loaded.settings).await,
+            Command::Audit(AuditCommand::Verify { .. }) => {
+                let database = Database::open(&loaded.settings).await?;
+                let verified = async {
+                    database.migrate().await?;
+                    let mut conn = database.pool.acquire().await?;
+                    let started = std::time::Instant::now();
+                    let now = time::OffsetDateTime::now_utc();
+                    let report = fastfaktura::audit::chain::verify(&mut conn, now).await?;
+                    Ok::<_, anyhow::Error>((report, started.elapsed().as_secs_f64()))
+                }
+                .await;
+                database.close().await;
+                let (report, seconds) = verified?;
+                println!(
+                    "checked {} audit events in {} day segments ({} purged) in {seconds:.1} s ({:.0} events/s)",
+                    report.events,
+                    report.segments,
+                    report.purged_segments,
+                    report.events as f64 / seconds.max(f64::EPSILON)
+                );
+                if !report.ok() {
+                    for problem in &report.problems {
+                        println!("PROBLEM {problem}");
+                    }
+                    anyhow::bail!("the audit log does not verify: {} problem(s) found", report.problems.len());
+                }
+                println!("the audit log verifies");
+                Ok(())
+            }
             Command::Keys(KeysCommand::Rotate { new_master_key_file, .. }) => {
                 use fastfaktura::crypto::{KeyPurpose, MasterKey};
                 let old = fastfaktura::startup::load_master_key(&loaded.settings)?.derive(KeyPurpose::KeyEncryption);
@@ -198,7 +241,17 @@ fn main() -> ExitCode {
                 let rotated = async {
                     database.migrate().await?;
                     let mut conn = database.pool.acquire().await?;
-                    Ok::<_, anyhow::Error>(fastfaktura::secrets::rewrap_data_keys(&mut conn, &old, &new).await?)
+                    let rotated = fastfaktura::secrets::rewrap_data_keys(&mut conn, &old, &new).await?;
+                    use fastfaktura::audit::{self, Actor, AuditEvent, Category};
+                    let event = AuditEvent::new(time::OffsetDateTime::now_utc(), Category::Security, "crypto.key.rotated")
+                        .actor(Actor::Admin("cli".into()))
+                        .target("master key")
+                        .details(serde_json::json!({
+                            "data_keys_rewrapped": rotated,
+                            "new_kek_id": fastfaktura::secrets::kek_id(&new),
+                        }));
+                    audit::record(&mut *conn, &event).await?;
+                    Ok::<_, anyhow::Error>(rotated)
                 }
                 .await;
                 database.close().await;

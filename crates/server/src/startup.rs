@@ -218,6 +218,15 @@ impl Application {
         let backup_task = backups.map(|scheduler| tokio::spawn(scheduler.run(stop_rx.clone())));
         let worker_task = state.settings.jobs.worker.then(|| tokio::spawn(worker::run(worker, stop_rx.clone())));
         let expiry_watch = tokio::spawn(crate::http::security_txt::watch_expiry(state.clone()));
+        let audit_task = state.settings.audit.background.then(|| {
+            let audit = crate::audit::schedule::run(
+                state.db.clone(),
+                state.settings.audit.clone(),
+                state.clock.clone(),
+                stop_rx.clone(),
+            );
+            tokio::spawn(audit)
+        });
         let pool = state.db.clone();
         let settings = state.settings.clone();
         let app = crate::http::router(state).into_make_service_with_connect_info::<SocketAddr>();
@@ -272,6 +281,9 @@ impl Application {
         expiry_watch.abort();
         let _ = stop_tx.send(true);
         if let Some(task) = worker_task {
+            let _ = task.await;
+        }
+        if let Some(task) = audit_task {
             let _ = task.await;
         }
         if let Some(task) = backup_task {

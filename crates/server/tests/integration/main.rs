@@ -3,6 +3,7 @@
 
 mod admin;
 mod api;
+mod audit;
 mod backup;
 mod cli;
 mod customer_page;
