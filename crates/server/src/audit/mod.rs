@@ -230,6 +230,15 @@ pub async fn record(db: impl PgExecutor<'_>, event: &AuditEvent) -> Result<(), s
     Ok(())
 }
 
+/// An address as dispatch events show it: enough to recognise, not to harvest
+/// (`a***@example.com`).
+pub fn mask_email(address: &str) -> String {
+    match address.split_once('@') {
+        Some((local, domain)) => format!("{}***@{domain}", local.chars().next().unwrap_or('*')),
+        None => "***".into(),
+    }
+}
+
 fn clip(s: &str, max_chars: usize) -> String {
     s.chars().take(max_chars).collect()
 }

@@ -18,6 +18,7 @@ use uuid::Uuid;
 
 use super::{InvoicingError, customer_links, documents};
 use crate::{
+    audit::{self, Actor, AuditEvent, Category, Outcome},
     db::{self, deliveries::NewDelivery},
     i18n::{self, Lang, key},
     jobs::{self, Job, worker::WorkerContext},
@@ -45,6 +46,16 @@ pub async fn send_by_email(
     let delivery = NewDelivery { id, invoice_id, recipient: &recipient, attach_xml, requested_by };
     db::deliveries::create(&mut *tx, business_id, delivery, state.clock.now()).await?;
     jobs::enqueue(&mut tx, &Job::DeliverInvoice { business_id, delivery_id: id }).await?;
+    let event = AuditEvent::new(state.clock.now(), Category::Dispatch, "dispatch.email.queued")
+        .actor(Actor::User(requested_by))
+        .business(business_id)
+        .target(id.to_string())
+        .details(serde_json::json!({
+            "invoice_id": invoice_id,
+            "recipient": audit::mask_email(&recipient),
+            "attach_xml": attach_xml,
+        }));
+    audit::record(&mut *tx, &event).await?;
     tx.commit().await?;
     tracing::info!(%business_id, %invoice_id, delivery_id = %id, "document queued for email delivery");
     Ok(id)
@@ -76,11 +87,34 @@ pub async fn deliver(
         return Ok(());
     }
     let result = send(ctx, business_id, &delivery).await;
-    match &result {
-        Ok(()) => db::deliveries::mark_sent(&ctx.db, business_id, delivery_id, ctx.clock.now()).await,
-        Err(reason) => db::deliveries::record_failure(&ctx.db, business_id, delivery_id, reason, last_attempt).await,
+    let now = ctx.clock.now();
+    let recorded = async {
+        let mut tx = ctx.db.begin().await?;
+        let event = AuditEvent::new(now, Category::Dispatch, "dispatch.email.sent")
+            .business(business_id)
+            .target(delivery_id.to_string())
+            .details(serde_json::json!({
+                "invoice_id": delivery.invoice_id,
+                "recipient": audit::mask_email(&delivery.recipient),
+            }));
+        match &result {
+            Ok(()) => {
+                db::deliveries::mark_sent(&mut *tx, business_id, delivery_id, now).await?;
+                audit::record(&mut *tx, &event).await?;
+            }
+            Err(reason) => {
+                db::deliveries::record_failure(&mut *tx, business_id, delivery_id, reason, last_attempt).await?;
+                let mut event = event.outcome(Outcome::Failure);
+                event.action = "dispatch.email.failed".into();
+                event.details["reason"] = reason.chars().take(300).collect::<String>().into();
+                event.details["final"] = last_attempt.into();
+                audit::record(&mut *tx, &event).await?;
+            }
+        }
+        tx.commit().await
     }
-    .map_err(|e| format!("database after sending: {e}"))?;
+    .await;
+    recorded.map_err(|e| format!("database after sending: {e}"))?;
     if result.is_ok() {
         tracing::info!(%business_id, %delivery_id, "document delivered by email");
     }

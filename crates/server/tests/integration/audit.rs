@@ -357,3 +357,38 @@ async fn the_purge_deletes_whole_expired_days_per_category_records_itself_and_ve
     let err = sqlx::query("DELETE FROM audit_events WHERE category = 'auth'").execute(&app.db).await.unwrap_err();
     assert!(err.to_string().contains("append-only"));
 }
+
+#[tokio::test]
+async fn sign_in_logout_settings_and_dispatch_are_recorded_in_their_categories() {
+    let app = quiet_app().await;
+    let client = new_client();
+    let mail = app.request_code_mail(&client, "who@seller.example").await;
+    let wrong = if mail.code() == "000000" { "111111" } else { "000000" };
+    assert_eq!(app.submit_code(&client, wrong).await.status(), 401);
+    assert_eq!(app.submit_code(&client, &mail.code()).await.status(), 303);
+    let saved = app.post_form(&client, "/settings/payments", &[("stripe_secret_key", "sk_test_abcdefghijkl")]).await;
+    assert_eq!(saved.status(), 303);
+    assert_eq!(app.post_form(&client, "/logout", &[]).await.status(), 303);
+
+    let rows: Vec<(String, String, String, String)> = sqlx::query_as(
+        "SELECT category, action, outcome, details::text FROM audit_events WHERE category <> 'access' ORDER BY id",
+    )
+    .fetch_all(&app.db)
+    .await
+    .unwrap();
+    let actions: Vec<(&str, &str, &str)> = rows.iter().map(|r| (r.0.as_str(), r.1.as_str(), r.2.as_str())).collect();
+    assert_eq!(
+        actions,
+        [
+            ("auth", "auth.otp.issued", "success"),
+            ("auth", "auth.otp.verify.failure", "failure"),
+            ("auth", "auth.login.success", "success"),
+            ("security", "config.secret.saved", "success"),
+            ("auth", "auth.logout", "success"),
+        ]
+    );
+    let all = rows.iter().map(|r| r.3.as_str()).collect::<Vec<_>>().join(" ");
+    for secret in [mail.code().as_str(), "sk_test_abcdefghijkl", "who@seller.example"] {
+        assert!(!all.contains(secret), "{secret} in {all}");
+    }
+}

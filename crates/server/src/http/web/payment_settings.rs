@@ -17,6 +17,7 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 use crate::{
+    audit::{self, Actor, AuditEvent, Category, RequestMeta},
     auth::session::CurrentSession,
     db,
     http::error::AppError,
@@ -113,12 +114,24 @@ async fn save(
     State(state): State<AppState>,
     t: Tr,
     session: CurrentSession,
+    meta: RequestMeta,
     form: Result<Form<PaymentForm>, FormRejection>,
 ) -> Result<Response, AppError> {
     let Form(form) = form?;
     let business_id = session.business_id;
+    // Which secret changed, never its value.
+    let changed = |action: &str, name: &str| {
+        AuditEvent::new(state.clock.now(), Category::Security, action)
+            .actor(Actor::User(session.user_id))
+            .business(business_id)
+            .target(name.to_owned())
+            .request(&meta)
+    };
     if let Some(name) = form.action.strip_prefix("remove:").filter(|n| SECRETS.contains(n)) {
-        db::business_secrets::remove(&state.db, business_id, name).await?;
+        let mut tx = state.db.begin().await?;
+        db::business_secrets::remove(&mut *tx, business_id, name).await?;
+        audit::record(&mut *tx, &changed("config.secret.removed", name)).await?;
+        tx.commit().await?;
         tracing::info!(%business_id, secret = name, "provider secret removed");
         return Ok(Redirect::to("/settings/payments?saved=1").into_response());
     }
@@ -140,6 +153,7 @@ async fn save(
             .map_err(|e| AppError::Unexpected(e.into()))?;
         let last4: String = value.chars().rev().take(4).collect::<Vec<_>>().into_iter().rev().collect();
         db::business_secrets::put(&mut *tx, business_id, name, &envelope, &last4, now).await?;
+        audit::record(&mut *tx, &changed("config.secret.saved", name)).await?;
         tracing::info!(%business_id, secret = *name, "provider secret saved");
     }
     tx.commit().await?;
