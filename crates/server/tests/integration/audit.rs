@@ -392,3 +392,82 @@ async fn sign_in_logout_settings_and_dispatch_are_recorded_in_their_categories()
         assert!(!all.contains(secret), "{secret} in {all}");
     }
 }
+
+#[tokio::test]
+async fn the_console_filters_and_exports_the_log_and_reading_it_is_recorded() {
+    let app = quiet_app().await;
+    let (admin, _, _) = crate::admin::enrolled_admin(&app, "auditor").await;
+    let a = new_client();
+    app.log_in(&a, "a@one.example").await;
+    let b = new_client();
+    app.log_in(&b, "b@two.example").await;
+    let (business_a,): (uuid::Uuid,) = sqlx::query_as(
+        "SELECT m.business_id FROM business_members m JOIN users u ON u.id = m.user_id WHERE u.email = 'a@one.example'",
+    )
+    .fetch_one(&app.db)
+    .await
+    .unwrap();
+    // A user agent that would be a formula in a spreadsheet.
+    let evil = reqwest::Client::builder().user_agent("=cmd|' /C calc'!A0").build().unwrap();
+    evil.get(app.url("/invoices/00000000-0000-0000-0000-000000000000")).send().await.unwrap();
+
+    let page = app.get(&admin, &format!("/admin/audit?category=auth&action=auth.login&business={business_a}")).await;
+    assert_eq!(page.status(), 200);
+    let html = page.text().await.unwrap();
+    assert_eq!(html.matches("data-event=").count(), 1, "{html}");
+    assert!(html.contains("auth.login.success") && html.contains(&business_a.to_string()));
+
+    let bad = app.get(&admin, "/admin/audit?from=yesterday").await;
+    assert_eq!(bad.status(), 400);
+    assert!(bad.text().await.unwrap().contains("From must be a date like 2026-11-24"));
+    assert_eq!(app.get(&admin, "/admin/audit.csv?category=nonsense").await.status(), 400);
+
+    let csv = app.get(&admin, "/admin/audit.csv?category=access").await;
+    assert_eq!(csv.status(), 200);
+    assert!(csv.headers()["content-disposition"].to_str().unwrap().starts_with("attachment"));
+    let body = csv.text().await.unwrap();
+    let mut lines = body.lines();
+    assert!(lines.next().unwrap().starts_with("id,at,category,action"));
+    assert!(body.contains("\"'=cmd|' /C calc'!A0\""), "formula defused: {body}");
+    assert!(body.lines().skip(1).all(|l| l.contains("\"access\"")));
+
+    // Reading the log is an access event, by the admin (LOG-9).
+    let reads: Vec<(String, String)> = sqlx::query_as(
+        "SELECT action, actor FROM audit_events WHERE action IN ('admin.audit.view', 'admin.audit.export') ORDER BY id",
+    )
+    .fetch_all(&app.db)
+    .await
+    .unwrap();
+    assert_eq!(reads.len(), 4, "{reads:?}");
+    assert!(reads.iter().all(|(_, actor)| actor == "auditor"));
+    // Without an admin session, nothing is shown.
+    assert_eq!(app.get(&new_client(), "/admin/audit.csv").await.status(), 303);
+}
+
+#[tokio::test]
+async fn an_owner_sees_their_own_business_log_only_and_members_do_not() {
+    let app = quiet_app().await;
+    let owner = new_client();
+    app.log_in(&owner, "owner@one.example").await;
+    let stranger = new_client();
+    app.log_in(&stranger, "stranger@two.example").await;
+    let page = app.get(&owner, "/settings/audit").await;
+    assert_eq!(page.status(), 200);
+    let html = page.text().await.unwrap();
+    assert!(html.contains("auth.login.success"), "{html}");
+    let (stranger_id,): (uuid::Uuid,) =
+        sqlx::query_as("SELECT id FROM users WHERE email = 'stranger@two.example'").fetch_one(&app.db).await.unwrap();
+    assert!(!html.contains(&stranger_id.to_string()), "another business's events are not shown");
+    let only_security = app.get(&owner, "/settings/audit?category=security").await.text().await.unwrap();
+    assert!(!only_security.contains("auth.login.success"));
+    // Icelandic too.
+    let is = owner.get(app.url("/settings/audit")).header("accept-language", "is").send().await.unwrap();
+    assert!(is.text().await.unwrap().contains("Atburðaskrá"));
+
+    // A member who is not the owner is refused.
+    let invite = app.post_form(&owner, "/settings/members", &[("email", "member@one.example"), ("role", "member")]).await;
+    assert_eq!(invite.status(), 200, "{}", invite.text().await.unwrap());
+    let member = new_client();
+    app.log_in(&member, "member@one.example").await;
+    assert_eq!(app.get(&member, "/settings/audit").await.status(), 403);
+}

@@ -5,6 +5,7 @@ mod admin;
 mod api;
 mod audit;
 mod backup;
+mod canary;
 mod cli;
 mod customer_page;
 mod delivery;

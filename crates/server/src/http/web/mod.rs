@@ -1,6 +1,7 @@
 //! Server-rendered pages for signed-in users and the login flow.
 
 pub mod api_tokens;
+pub mod audit_log;
 pub mod customer_page;
 pub mod customers;
 pub mod dashboard;
@@ -32,6 +33,7 @@ pub fn router() -> Router<AppState> {
         .merge(logo::router())
         .merge(payment_settings::router())
         .merge(api_tokens::router())
+        .merge(audit_log::router())
         .merge(members::router())
         .merge(numbering::router())
         .merge(customers::router())
