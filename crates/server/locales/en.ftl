@@ -563,3 +563,6 @@ audit-actor-customer-link = Customer link
 audit-actor-operator = FastFaktura operator
 audit-actor-system = FastFaktura
 audit-actor-anonymous = Not signed in
+audit-retention-intro = Every view or download of invoices, customer details and settings that hold secrets, every sign-in, every operator action, every email sent, every payment and every change to security settings is recorded with its time. These records are deleted automatically after:
+audit-retention-line = { $what }: { $months } months
+audit-tamper = The records are chained by hash, day by day, so the operator can prove that none was altered or removed; each automatic deletion is itself recorded.

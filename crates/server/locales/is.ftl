@@ -571,3 +571,6 @@ audit-actor-customer-link = Viðskiptavinahlekkur
 audit-actor-operator = Rekstraraðili FastFaktura
 audit-actor-system = FastFaktura
 audit-actor-anonymous = Ekki innskráður
+audit-retention-intro = Sérhver skoðun eða niðurhal reikninga, upplýsinga um viðskiptavini og stillinga sem geyma leyndarmál, sérhver innskráning, sérhver aðgerð rekstraraðila, sérhver sendur tölvupóstur, sérhver greiðsla og sérhver breyting á öryggisstillingum er skráð með tíma. Þessum færslum er eytt sjálfkrafa eftir:
+audit-retention-line = { $what }: { $months } mánuðir
+audit-tamper = Færslurnar eru keðjaðar saman með tætigildum, dag fyrir dag, svo rekstraraðilinn getur sannað að engri hafi verið breytt eða eytt; sérhver sjálfvirk eyðing er líka skráð.

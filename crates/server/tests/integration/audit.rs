@@ -471,3 +471,24 @@ async fn an_owner_sees_their_own_business_log_only_and_members_do_not() {
     app.log_in(&member, "member@one.example").await;
     assert_eq!(app.get(&member, "/settings/audit").await.status(), 403);
 }
+
+#[tokio::test]
+async fn the_security_and_privacy_pages_state_the_configured_retention() {
+    let app = TestApp::spawn_with(|s| {
+        s.audit.background = false;
+        s.audit.retention_months.access = 7;
+    })
+    .await;
+    for page in ["/security", "/privacy"] {
+        let html = app.get(&app.client, page).await.text().await.unwrap();
+        assert_eq!(html.matches("data-retention").count(), 6, "{page}");
+        for line in ["Views and downloads: 7 months", "Sign-ins: 12 months", "Payments: 36 months"] {
+            assert!(html.contains(line), "{page} lacks {line:?}");
+        }
+    }
+    let is = app.client.get(app.url("/security")).header("accept-language", "is").send().await.unwrap();
+    assert!(is.text().await.unwrap().contains("Greiðslur: 36 mánuðir"));
+    // Outside the promised 6 to 36 months the service refuses to start.
+    let error = TestApp::build_error(|s| s.audit.retention_months.payment = 48).await;
+    assert!(error.contains("audit.retention_months.payment is 48"), "{error}");
+}

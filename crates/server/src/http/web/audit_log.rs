@@ -55,7 +55,7 @@ pub struct AuditLogPage {
     pub older: Option<String>,
 }
 
-fn category_label(category: &str) -> &'static str {
+pub fn category_label(category: &str) -> &'static str {
     match Category::parse(category) {
         Some(Category::Access) => key("audit-category-access"),
         Some(Category::Auth) => key("audit-category-auth"),
