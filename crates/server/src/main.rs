@@ -58,6 +58,19 @@ enum AuditCommand {
         #[command(flatten)]
         common: Common,
     },
+    /// Seal new events and close finished days now (the server does this every few seconds).
+    Seal {
+        #[command(flatten)]
+        common: Common,
+    },
+    /// Benchmark: time COUNT single-event `audit::record` calls (bench/audit.sh).
+    #[command(hide = true)]
+    BenchRecord {
+        #[command(flatten)]
+        common: Common,
+        #[arg(long, default_value_t = 10_000)]
+        count: usize,
+    },
 }
 
 #[derive(Subcommand)]
@@ -147,7 +160,9 @@ fn main() -> ExitCode {
         | Command::Migrate(c)
         | Command::Demo(DemoCommand::Seed { common: c, .. })
         | Command::Backup { common: c, .. }
-        | Command::Audit(AuditCommand::Verify { common: c })
+        | Command::Audit(
+            AuditCommand::Verify { common: c } | AuditCommand::Seal { common: c } | AuditCommand::BenchRecord { common: c, .. },
+        )
         | Command::Keys(KeysCommand::Rotate { common: c, .. }) => c,
         Command::Admin(
             AdminCommand::Create { common: c, .. }
@@ -231,6 +246,45 @@ fn main() -> ExitCode {
                     anyhow::bail!("the audit log does not verify: {} problem(s) found", report.problems.len());
                 }
                 println!("the audit log verifies");
+                Ok(())
+            }
+            Command::Audit(AuditCommand::Seal { .. }) => {
+                let database = Database::open(&loaded.settings).await?;
+                let sealed = async {
+                    database.migrate().await?;
+                    let started = std::time::Instant::now();
+                    let report =
+                        fastfaktura::audit::chain::seal_pending(&database.pool, time::OffsetDateTime::now_utc()).await?;
+                    Ok::<_, anyhow::Error>((report, started.elapsed().as_secs_f64()))
+                }
+                .await;
+                database.close().await;
+                let (report, seconds) = sealed?;
+                println!(
+                    "sealed {} events and closed {} day segments in {seconds:.1} s ({:.0} events/s)",
+                    report.sealed,
+                    report.heads,
+                    report.sealed as f64 / seconds.max(f64::EPSILON)
+                );
+                Ok(())
+            }
+            Command::Audit(AuditCommand::BenchRecord { count, .. }) => {
+                let database = Database::open(&loaded.settings).await?;
+                let timed = async {
+                    database.migrate().await?;
+                    Ok::<_, anyhow::Error>(fastfaktura::audit::bench_record(&database.pool, count).await?)
+                }
+                .await;
+                database.close().await;
+                let mut micros = timed?;
+                micros.sort_unstable();
+                let at = |q: f64| micros[((micros.len() as f64 * q) as usize).min(micros.len() - 1)];
+                println!(
+                    "recorded {count} audit events one by one: p50 {} µs, p99 {} µs, max {} µs",
+                    at(0.50),
+                    at(0.99),
+                    micros.last().copied().unwrap_or(0)
+                );
                 Ok(())
             }
             Command::Keys(KeysCommand::Rotate { new_master_key_file, .. }) => {

@@ -119,14 +119,18 @@ pub struct SealReport {
 /// segments that have closed. Returns at once if another instance holds the lock.
 pub async fn seal_pending(db: &PgPool, now: OffsetDateTime) -> Result<SealReport, sqlx::Error> {
     let mut report = SealReport::default();
+    // Keyset over ids: each batch starts after the last one, so the scan never walks
+    // back over the index entries the previous batches left dead.
+    let mut after = 0;
     loop {
         let mut tx = db.begin().await?;
         if !try_lock(&mut tx).await? {
             return Ok(report);
         }
-        let sealed = seal_batch(&mut tx).await?;
+        let (sealed, last) = seal_batch(&mut tx, after).await?;
         tx.commit().await?;
         report.sealed += sealed;
+        after = last;
         if sealed < BATCH as u64 {
             break;
         }
@@ -146,17 +150,19 @@ async fn try_lock(tx: &mut Transaction<'_, Postgres>) -> Result<bool, sqlx::Erro
     Ok(locked == Some(true))
 }
 
-async fn seal_batch(tx: &mut Transaction<'_, Postgres>) -> Result<u64, sqlx::Error> {
+/// Seals up to [`BATCH`] events with ids above `after`; returns how many and the last id.
+async fn seal_batch(tx: &mut Transaction<'_, Postgres>, after: i64) -> Result<(u64, i64), sqlx::Error> {
     let rows = sqlx::query_as!(
         ChainedEvent,
         r#"SELECT id, at, category, action, actor_kind, actor, business_id, target, outcome, ip, user_agent,
                   request_id, details::text AS "details!"
            FROM audit_events e
-           WHERE hash IS NULL
+           WHERE hash IS NULL AND id > $2
              AND NOT EXISTS (SELECT 1 FROM audit_heads h
                              WHERE h.category = e.category AND h.day >= (e.at AT TIME ZONE 'UTC')::date)
            ORDER BY id LIMIT $1"#,
-        BATCH
+        BATCH,
+        after
     )
     .fetch_all(&mut **tx)
     .await?;
@@ -187,9 +193,7 @@ async fn seal_batch(tx: &mut Transaction<'_, Postgres>) -> Result<u64, sqlx::Err
         hashes.push(hash.to_vec());
         tail.0 = seq;
     }
-    if ids.is_empty() {
-        return Ok(0);
-    }
+    let Some(&last) = ids.last() else { return Ok((0, after)) };
     sqlx::query!(
         r#"UPDATE audit_events e SET chain_day = u.day, seq = u.seq, prev_hash = u.prev, hash = u.hash
            FROM UNNEST($1::bigint[], $2::date[], $3::bigint[], $4::bytea[], $5::bytea[]) AS u(id, day, seq, prev, hash)
@@ -202,7 +206,7 @@ async fn seal_batch(tx: &mut Transaction<'_, Postgres>) -> Result<u64, sqlx::Err
     )
     .execute(&mut **tx)
     .await?;
-    Ok(ids.len() as u64)
+    Ok((ids.len() as u64, last))
 }
 
 /// Writes, in day order per category, the head of every segment whose day ended more

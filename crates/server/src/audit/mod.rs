@@ -239,6 +239,29 @@ pub fn mask_email(address: &str) -> String {
     }
 }
 
+/// For `bench/audit.sh`: records `count` typical access events one at a time, as a
+/// request does, and returns each call's duration in microseconds.
+pub async fn bench_record(db: &sqlx::PgPool, count: usize) -> Result<Vec<u64>, sqlx::Error> {
+    let meta = RequestMeta {
+        ip: "203.0.113.7".into(),
+        user_agent: "Mozilla/5.0 (X11; Linux x86_64) bench".into(),
+        request_id: Uuid::new_v4().simple().to_string(),
+    };
+    let mut micros = Vec::with_capacity(count);
+    for n in 0..count {
+        let event = AuditEvent::new(OffsetDateTime::now_utc(), Category::Access, "invoice.view")
+            .actor(Actor::User(Uuid::new_v4()))
+            .business(Uuid::new_v4())
+            .target(format!("/invoices/{}", Uuid::new_v4()))
+            .request(&meta)
+            .details(serde_json::json!({ "method": "GET", "status": 200, "n": n }));
+        let started = std::time::Instant::now();
+        record(db, &event).await?;
+        micros.push(started.elapsed().as_micros() as u64);
+    }
+    Ok(micros)
+}
+
 fn clip(s: &str, max_chars: usize) -> String {
     s.chars().take(max_chars).collect()
 }

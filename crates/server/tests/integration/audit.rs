@@ -492,3 +492,43 @@ async fn the_security_and_privacy_pages_state_the_configured_retention() {
     let error = TestApp::build_error(|s| s.audit.retention_months.payment = 48).await;
     assert!(error.contains("audit.retention_months.payment is 48"), "{error}");
 }
+
+#[tokio::test]
+async fn restoring_a_backup_runs_audit_verify_and_refuses_an_altered_log() {
+    use fastfaktura::backup::{BackupError, Backups, keys, restore, settings::BackupSettings};
+    let app = quiet_app().await;
+    three_sealed_days(&app).await;
+    let dir = std::env::temp_dir().join(format!("ff-audit-backup-{}", uuid::Uuid::new_v4().simple()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let identity = dir.join("identity.txt");
+    let recipient = keys::generate_identity(&identity).unwrap();
+    std::fs::write(dir.join("recipients.txt"), format!("{recipient}\n")).unwrap();
+    let settings = BackupSettings {
+        directory: Some(dir.join("backups")),
+        recipients_file: Some(dir.join("recipients.txt")),
+        schedule: false,
+        ..BackupSettings::default()
+    };
+    let backups = Backups::open(&settings).unwrap();
+    let ids = keys::load_identities(&identity).unwrap();
+
+    let good = backups.back_up(&app.db, &app.database_url, "cli", &app.clock).await.unwrap();
+    let report = restore::restore(&backups.store, &good, &ids, &crate::helpers::empty_database().await, false)
+        .await
+        .unwrap();
+    assert_eq!(report.audit_events_verified, 15);
+
+    let mut evil = attacker(&app).await;
+    sqlx::query("UPDATE audit_events SET target = 'forged' WHERE id = (SELECT min(id) FROM audit_events)")
+        .execute(&mut evil)
+        .await
+        .unwrap();
+    let altered = backups.back_up(&app.db, &app.database_url, "cli", &app.clock).await.unwrap();
+    let err = restore::restore(&backups.store, &altered, &ids, &crate::helpers::empty_database().await, false)
+        .await
+        .err()
+        .expect("an altered audit log is refused");
+    assert!(matches!(err, BackupError::Damaged(_)), "{err}");
+    assert!(err.to_string().contains("audit log does not verify") && err.to_string().contains("was altered"), "{err}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
