@@ -8,8 +8,8 @@
 #![recursion_limit = "256"]
 
 pub mod admin_cli;
-pub mod auth;
 pub mod audit;
+pub mod auth;
 pub mod backup;
 pub mod clock;
 pub mod config;

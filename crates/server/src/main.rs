@@ -161,7 +161,9 @@ fn main() -> ExitCode {
         | Command::Demo(DemoCommand::Seed { common: c, .. })
         | Command::Backup { common: c, .. }
         | Command::Audit(
-            AuditCommand::Verify { common: c } | AuditCommand::Seal { common: c } | AuditCommand::BenchRecord { common: c, .. },
+            AuditCommand::Verify { common: c }
+            | AuditCommand::Seal { common: c }
+            | AuditCommand::BenchRecord { common: c, .. },
         )
         | Command::Keys(KeysCommand::Rotate { common: c, .. }) => c,
         Command::Admin(

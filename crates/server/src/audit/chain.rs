@@ -144,9 +144,8 @@ pub async fn seal_pending(db: &PgPool, now: OffsetDateTime) -> Result<SealReport
 }
 
 async fn try_lock(tx: &mut Transaction<'_, Postgres>) -> Result<bool, sqlx::Error> {
-    let locked: Option<bool> = sqlx::query_scalar!("SELECT pg_try_advisory_xact_lock($1)", SEAL_LOCK)
-        .fetch_one(&mut **tx)
-        .await?;
+    let locked: Option<bool> =
+        sqlx::query_scalar!("SELECT pg_try_advisory_xact_lock($1)", SEAL_LOCK).fetch_one(&mut **tx).await?;
     Ok(locked == Some(true))
 }
 
@@ -287,11 +286,15 @@ impl std::fmt::Display for Problem {
         let id = self.event_id.map(|i| i.to_string()).unwrap_or_default();
         let cat = &self.category;
         match self.kind {
-            ProblemKind::Altered => write!(f, "{cat} {day}: event {id} was altered (its hash does not match its content)"),
+            ProblemKind::Altered => {
+                write!(f, "{cat} {day}: event {id} was altered (its hash does not match its content)")
+            }
             ProblemKind::Deleted if self.event_id.is_some() => {
                 write!(f, "{cat} {day}: an event just before event {id} was deleted (the chain skips a link)")
             }
-            ProblemKind::Deleted => write!(f, "{cat} {day}: events of this day were deleted (fewer than its head records)"),
+            ProblemKind::Deleted => {
+                write!(f, "{cat} {day}: events of this day were deleted (fewer than its head records)")
+            }
             ProblemKind::Inserted if self.event_id.is_some() => {
                 write!(f, "{cat} {day}: event {id} was inserted outside the chain")
             }
@@ -356,7 +359,12 @@ async fn verify_category(db: &mut PgConnection, category: &str, report: &mut Ver
             problem = Some(p);
         }
     };
-    let mk = |day: Date, event_id: Option<i64>, kind| Problem { category: category.to_owned(), day: Some(day), event_id, kind };
+    let mk = |day: Date, event_id: Option<i64>, kind| Problem {
+        category: category.to_owned(),
+        day: Some(day),
+        event_id,
+        kind,
+    };
 
     // The heads, chained across days.
     let rows = sqlx::query!(
@@ -443,7 +451,6 @@ async fn verify_category(db: &mut PgConnection, category: &str, report: &mut Ver
     if let Some(h) = emptied.first() {
         note(mk(h.day, None, ProblemKind::Deleted));
     }
-    drop(note);
     report.problems.extend(problem);
     Ok(())
 }

@@ -42,14 +42,8 @@ pub enum Category {
 }
 
 impl Category {
-    pub const ALL: [Category; 6] = [
-        Category::Access,
-        Category::Auth,
-        Category::Admin,
-        Category::Dispatch,
-        Category::Payment,
-        Category::Security,
-    ];
+    pub const ALL: [Category; 6] =
+        [Category::Access, Category::Auth, Category::Admin, Category::Dispatch, Category::Payment, Category::Security];
 
     pub fn as_str(self) -> &'static str {
         match self {

@@ -95,12 +95,15 @@ impl FromRequestParts<AppState> for RequestMeta {
     }
 }
 
+/// The actor and their business, as the extractors found them.
+type Identified = (Actor, Option<Uuid>);
+
 /// Who a sensitive request turned out to be from, filled in by the extractors.
 #[derive(Debug, Clone, Default)]
-pub struct AccessIdentity(Arc<Mutex<Option<(Actor, Option<Uuid>)>>>);
+pub struct AccessIdentity(Arc<Mutex<Option<Identified>>>);
 
 impl AccessIdentity {
-    fn take(&self) -> Option<(Actor, Option<Uuid>)> {
+    fn take(&self) -> Option<Identified> {
         self.0.lock().unwrap_or_else(|e| e.into_inner()).take()
     }
 }

@@ -27,7 +27,12 @@ async fn create_admin(app: &TestApp, username: &str) {
 }
 
 /// A POST from the console's own pages (the Origin check wants one).
-pub(crate) async fn post(app: &TestApp, client: &reqwest::Client, path: &str, form: &[(&str, &str)]) -> reqwest::Response {
+pub(crate) async fn post(
+    app: &TestApp,
+    client: &reqwest::Client,
+    path: &str,
+    form: &[(&str, &str)],
+) -> reqwest::Response {
     client.post(app.url(path)).header("origin", &app.address).form(form).send().await.unwrap()
 }
 
@@ -251,10 +256,11 @@ async fn failures_spread_over_fifty_addresses_still_trip_the_account_limit_and_1
         assert!(events.iter().any(|(a,)| a == action), "{action} not recorded: {events:?}");
     }
     // The addresses recorded are the proxied clients', not the proxy's.
-    let ips: Vec<(String,)> = sqlx::query_as("SELECT DISTINCT ip FROM audit_events WHERE category = 'admin' AND action = 'login.failure'")
-        .fetch_all(&app.db)
-        .await
-        .unwrap();
+    let ips: Vec<(String,)> =
+        sqlx::query_as("SELECT DISTINCT ip FROM audit_events WHERE category = 'admin' AND action = 'login.failure'")
+            .fetch_all(&app.db)
+            .await
+            .unwrap();
     assert!(ips.iter().any(|(ip,)| ip == "203.0.113.3"), "{ips:?}");
 }
 

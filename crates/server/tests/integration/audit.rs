@@ -15,6 +15,9 @@ use crate::{
     invoicing::{new_draft, save_draft, set_up_business},
 };
 
+/// action, actor_kind, actor, business_id, target, outcome, request_id
+type AccessRow = (String, String, String, Option<uuid::Uuid>, String, String, String);
+
 async fn quiet_app() -> TestApp {
     // No background sealer or purge: each test drives them with the manual clock.
     TestApp::spawn_with(|s| s.audit.background = false).await
@@ -139,7 +142,7 @@ async fn every_route_marked_sensitive_is_listed_and_records_who_accessed_what() 
     let token = page.split("/i/").nth(1).unwrap().split(['"', '<', '/']).next().unwrap().to_owned();
     assert_eq!(app.get(&new_client(), &format!("/i/{token}/pdf")).await.status(), 200);
 
-    let rows: Vec<(String, String, String, Option<uuid::Uuid>, String, String, String)> = sqlx::query_as(
+    let rows: Vec<AccessRow> = sqlx::query_as(
         "SELECT action, actor_kind, actor, business_id, target, outcome, request_id FROM audit_events
          WHERE category = 'access' ORDER BY id",
     )
@@ -153,7 +156,10 @@ async fn every_route_marked_sensitive_is_listed_and_records_who_accessed_what() 
             .clone()
     };
     let view = find("invoice.view", &format!("/invoices/{invoice}"));
-    assert_eq!((view.1.as_str(), view.2.clone(), view.3, view.5.as_str()), ("user", user_id.to_string(), Some(business_id), "success"));
+    assert_eq!(
+        (view.1.as_str(), view.2.clone(), view.3, view.5.as_str()),
+        ("user", user_id.to_string(), Some(business_id), "success")
+    );
     assert_eq!(view.6.len(), 32, "a request id");
     find("invoice.download", &format!("/invoices/{invoice}/pdf"));
     find("customer.view", &format!("/customers/{customer}"));
@@ -181,8 +187,7 @@ async fn an_api_token_use_is_recorded_with_the_token_id_never_its_value() {
         .unwrap();
     let start = page.find("data-new-token>").unwrap() + "data-new-token>".len();
     let token = page[start..].split('<').next().unwrap().to_owned();
-    let response =
-        reqwest::Client::new().get(app.url("/api/v1/customers")).bearer_auth(&token).send().await.unwrap();
+    let response = reqwest::Client::new().get(app.url("/api/v1/customers")).bearer_auth(&token).send().await.unwrap();
     assert_eq!(response.status(), 200);
     let bad = reqwest::Client::new().get(app.url("/api/v1/customers")).bearer_auth("fft_wrong").send().await.unwrap();
     assert_eq!(bad.status(), 401);
@@ -248,7 +253,11 @@ async fn verify_names_the_first_altered_deleted_or_inserted_event() {
     let mut evil = attacker(&app).await;
 
     // Altered: one field of a sealed event.
-    sqlx::query("UPDATE audit_events SET ip = '10.0.0.1' WHERE id = $1").bind(day2[1]).execute(&mut evil).await.unwrap();
+    sqlx::query("UPDATE audit_events SET ip = '10.0.0.1' WHERE id = $1")
+        .bind(day2[1])
+        .execute(&mut evil)
+        .await
+        .unwrap();
     assert_eq!(the_problem(&verify(&app).await), (ProblemKind::Altered, Some(day2[1])));
     sqlx::query("UPDATE audit_events SET ip = '' WHERE id = $1").bind(day2[1]).execute(&mut evil).await.unwrap();
     assert!(verify(&app).await.ok());
@@ -261,17 +270,27 @@ async fn verify_names_the_first_altered_deleted_or_inserted_event() {
         .unwrap();
     sqlx::query("DELETE FROM audit_events WHERE id = $1").bind(day2[1]).execute(&mut evil).await.unwrap();
     assert_eq!(the_problem(&verify(&app).await), (ProblemKind::Deleted, Some(day2[2])));
-    sqlx::query("INSERT INTO audit_events OVERRIDING SYSTEM VALUE SELECT * FROM saved").execute(&mut evil).await.unwrap();
+    sqlx::query("INSERT INTO audit_events OVERRIDING SYSTEM VALUE SELECT * FROM saved")
+        .execute(&mut evil)
+        .await
+        .unwrap();
     assert!(verify(&app).await.ok());
 
     // Deleted from the end of a closed day: the head counts more.
     sqlx::query("TRUNCATE saved").execute(&mut evil).await.unwrap();
-    sqlx::query("INSERT INTO saved SELECT * FROM audit_events WHERE id = $1").bind(day2[3]).execute(&mut evil).await.unwrap();
+    sqlx::query("INSERT INTO saved SELECT * FROM audit_events WHERE id = $1")
+        .bind(day2[3])
+        .execute(&mut evil)
+        .await
+        .unwrap();
     sqlx::query("DELETE FROM audit_events WHERE id = $1").bind(day2[3]).execute(&mut evil).await.unwrap();
     let report = verify(&app).await;
     assert_eq!(the_problem(&report), (ProblemKind::Deleted, None));
     assert!(report.problems[0].to_string().contains("auth 2026-03-02"), "{}", report.problems[0]);
-    sqlx::query("INSERT INTO audit_events OVERRIDING SYSTEM VALUE SELECT * FROM saved").execute(&mut evil).await.unwrap();
+    sqlx::query("INSERT INTO audit_events OVERRIDING SYSTEM VALUE SELECT * FROM saved")
+        .execute(&mut evil)
+        .await
+        .unwrap();
     assert!(verify(&app).await.ok());
 
     // Inserted through the normal path into a day already closed: never sealed, reported.
@@ -339,11 +358,12 @@ async fn the_purge_deletes_whole_expired_days_per_category_records_itself_and_ve
             .await
             .unwrap();
     assert_eq!(left, [("auth".to_owned(), "2026-03-01".to_owned()), ("access".to_owned(), "2026-03-03".to_owned())]);
-    let purge: (String, serde_json::Value) =
-        sqlx::query_as("SELECT target, details FROM audit_events WHERE category = 'security' AND action = 'audit.purge'")
-            .fetch_one(&app.db)
-            .await
-            .unwrap();
+    let purge: (String, serde_json::Value) = sqlx::query_as(
+        "SELECT target, details FROM audit_events WHERE category = 'security' AND action = 'audit.purge'",
+    )
+    .fetch_one(&app.db)
+    .await
+    .unwrap();
     assert_eq!(purge.0, "access/2026-03-01");
     assert_eq!(purge.1["events"], 1);
     // Idempotent: a second run (or another instance) finds nothing to do.
@@ -465,7 +485,8 @@ async fn an_owner_sees_their_own_business_log_only_and_members_do_not() {
     assert!(is.text().await.unwrap().contains("Atburðaskrá"));
 
     // A member who is not the owner is refused.
-    let invite = app.post_form(&owner, "/settings/members", &[("email", "member@one.example"), ("role", "member")]).await;
+    let invite =
+        app.post_form(&owner, "/settings/members", &[("email", "member@one.example"), ("role", "member")]).await;
     assert_eq!(invite.status(), 200, "{}", invite.text().await.unwrap());
     let member = new_client();
     app.log_in(&member, "member@one.example").await;
@@ -513,9 +534,8 @@ async fn restoring_a_backup_runs_audit_verify_and_refuses_an_altered_log() {
     let ids = keys::load_identities(&identity).unwrap();
 
     let good = backups.back_up(&app.db, &app.database_url, "cli", &app.clock).await.unwrap();
-    let report = restore::restore(&backups.store, &good, &ids, &crate::helpers::empty_database().await, false)
-        .await
-        .unwrap();
+    let report =
+        restore::restore(&backups.store, &good, &ids, &crate::helpers::empty_database().await, false).await.unwrap();
     assert_eq!(report.audit_events_verified, 15);
 
     let mut evil = attacker(&app).await;

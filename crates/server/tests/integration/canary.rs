@@ -100,12 +100,10 @@ async fn planted_secrets_never_reach_the_audit_log_the_log_output_or_other_respo
     seen.keep(app.post_form(&user, "/logout", &[]).await).await;
     chain::seal_pending(&app.db, app.clock_now()).await.unwrap();
 
-    let audit: (String,) = sqlx::query_as(
-        "SELECT coalesce(string_agg(a::text, E'\\n'), '') FROM audit_events a",
-    )
-    .fetch_one(&app.db)
-    .await
-    .unwrap();
+    let audit: (String,) = sqlx::query_as("SELECT coalesce(string_agg(a::text, E'\\n'), '') FROM audit_events a")
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
     assert!(audit.0.contains("auth.login.success") && audit.0.contains("config.secret.saved"), "the flows were logged");
     // The application's output: the test's own HTTP client (reqwest and its cookie
     // store) logs into the same capture, and holds the cookies by design.
@@ -130,7 +128,8 @@ async fn planted_secrets_never_reach_the_audit_log_the_log_output_or_other_respo
         ("the admin password", crate::admin::PASSWORD.to_owned()),
     ];
     for (what, canary) in &canaries {
-        for (place, text) in [("the audit log", &audit.0), ("the log output", &logs), ("an HTTP response", &responses)] {
+        for (place, text) in [("the audit log", &audit.0), ("the log output", &logs), ("an HTTP response", &responses)]
+        {
             // A six-digit code can occur by chance in long text (ids, timestamps); look
             // for it as the value of a field, the way a leak would write it.
             let hit = if what == &"the OTP code" {

@@ -70,7 +70,9 @@ impl AuditQuery {
         };
         let before_id = match some(&self.before) {
             None => None,
-            Some(b) => Some(b.parse().map_err(|_| "The page link is not valid; start again from the first page.".to_owned())?),
+            Some(b) => {
+                Some(b.parse().map_err(|_| "The page link is not valid; start again from the first page.".to_owned())?)
+            }
         };
         Ok(Filter {
             category,
@@ -140,7 +142,8 @@ pub async fn csv(
 ) -> Result<Response, AppError> {
     let Query(query) = query.map_err(|e| AppError::BadRequest(Text::Plain(e.body_text())))?;
     let filter = query.filter().map_err(|m| AppError::BadRequest(Text::Plain(m)))?;
-    let header_line = "id,at,category,action,actor_kind,actor,business_id,target,outcome,ip,user_agent,request_id,details,sealed\n";
+    let header_line =
+        "id,at,category,action,actor_kind,actor,business_id,target,outcome,ip,user_agent,request_id,details,sealed\n";
     // Page by id, newest first, one chunk of rows per body chunk; no connection is
     // held between chunks, and a failure mid-way ends the body early (a truncated
     // download, never a silent partial file that looks complete: no final newline).
@@ -166,7 +169,6 @@ pub async fn csv(
     )
         .into_response())
 }
-
 
 fn csv_line(r: &Row) -> String {
     let at = r.at.format(&Rfc3339).unwrap_or_default();

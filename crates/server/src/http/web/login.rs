@@ -222,7 +222,13 @@ async fn logout_everywhere(
     Ok((jar.add(removal_cookie(&state, CookieKind::Session)), Redirect::to("/login")).into_response())
 }
 
-fn logout_event(state: &AppState, session: &CurrentSession, meta: &RequestMeta, action: &str, ended: u64) -> AuditEvent {
+fn logout_event(
+    state: &AppState,
+    session: &CurrentSession,
+    meta: &RequestMeta,
+    action: &str,
+    ended: u64,
+) -> AuditEvent {
     AuditEvent::new(state.clock.now(), Category::Auth, action)
         .actor(Actor::User(session.user_id))
         .business(session.business_id)
