@@ -225,10 +225,10 @@ fn main() -> ExitCode {
                 let database = Database::open(&loaded.settings).await?;
                 let verified = async {
                     database.migrate().await?;
-                    let mut conn = database.pool.acquire().await?;
                     let started = std::time::Instant::now();
                     let now = time::OffsetDateTime::now_utc();
-                    let report = fastfaktura::audit::chain::verify(&mut conn, now).await?;
+                    let parallel = std::thread::available_parallelism().map_or(2, |n| n.get());
+                    let report = fastfaktura::audit::chain::verify_pool(&database.pool, now, parallel).await?;
                     Ok::<_, anyhow::Error>((report, started.elapsed().as_secs_f64()))
                 }
                 .await;

@@ -328,6 +328,9 @@ async fn verify_names_the_first_altered_deleted_or_inserted_event() {
         .unwrap();
     let report = verify(&app).await;
     assert_eq!(the_problem(&report), (ProblemKind::HeadBroken, None));
+    // The command line's parallel variant finds the same.
+    let parallel = chain::verify_pool(&app.db, app.clock_now(), 3).await.unwrap();
+    assert_eq!((parallel.problems, parallel.events), (report.problems.clone(), report.events));
     assert!(report.problems[0].to_string().starts_with("dispatch 2026-03-02"), "{}", report.problems[0]);
 }
 
