@@ -566,3 +566,24 @@ audit-actor-anonymous = Not signed in
 audit-retention-intro = Every view or download of invoices, customer details and settings that hold secrets, every sign-in, every operator action, every email sent, every payment and every change to security settings is recorded with its time. These records are deleted automatically after:
 audit-retention-line = { $what }: { $months } months
 audit-tamper = The records are chained by hash, day by day, so the operator can prove that none was altered or removed; each automatic deletion is itself recorded.
+export-title = Download all your data
+export-intro = A ZIP file with everything this business has stored here, as JSON (profile, members, customers, products, invoices, payments, deliveries, the activity log), and every issued invoice and credit note as PDF, UBL and CII. It is prepared in the background; we email you when it is ready, and it can be downloaded for 7 days. Saved payment keys are not included.
+export-start = Prepare a new export
+export-col-requested = Requested (UTC)
+export-col-status = Status
+export-col-expires = Available until
+export-status-queued = Waiting to start
+export-status-building = Being prepared: { $percent } %
+export-status-ready = Ready
+export-status-failed = Failed; please prepare a new one
+export-download = Download ({ $size })
+export-mail-subject = Your FastFaktura data export is ready
+export-mail-body = Hello,
+
+    The export of your business's data that you asked for is ready. Download it (signed in as the business's owner) here:
+
+    { $link }
+
+    It can be downloaded for { $days } days.
+
+    FastFaktura

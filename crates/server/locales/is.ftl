@@ -574,3 +574,24 @@ audit-actor-anonymous = Ekki innskráður
 audit-retention-intro = Sérhver skoðun eða niðurhal reikninga, upplýsinga um viðskiptavini og stillinga sem geyma leyndarmál, sérhver innskráning, sérhver aðgerð rekstraraðila, sérhver sendur tölvupóstur, sérhver greiðsla og sérhver breyting á öryggisstillingum er skráð með tíma. Þessum færslum er eytt sjálfkrafa eftir:
 audit-retention-line = { $what }: { $months } mánuðir
 audit-tamper = Færslurnar eru keðjaðar saman með tætigildum, dag fyrir dag, svo rekstraraðilinn getur sannað að engri hafi verið breytt eða eytt; sérhver sjálfvirk eyðing er líka skráð.
+export-title = Sækja öll gögnin þín
+export-intro = ZIP-skrá með öllu sem þetta fyrirtæki hefur vistað hér, sem JSON (upplýsingar um fyrirtækið, meðlimir, viðskiptavinir, vörur, reikningar, greiðslur, sendingar, atburðaskráin), og sérhver útgefinn reikningur og kreditreikningur sem PDF, UBL og CII. Hún er útbúin í bakgrunni; við sendum þér tölvupóst þegar hún er tilbúin og hægt er að sækja hana í 7 daga. Vistaðir greiðslulyklar fylgja ekki með.
+export-start = Útbúa nýja útflutningsskrá
+export-col-requested = Beðið um (UTC)
+export-col-status = Staða
+export-col-expires = Aðgengileg til
+export-status-queued = Bíður
+export-status-building = Í vinnslu: { $percent } %
+export-status-ready = Tilbúin
+export-status-failed = Mistókst; vinsamlegast útbúðu nýja
+export-download = Sækja ({ $size })
+export-mail-subject = Gögnin þín frá FastFaktura eru tilbúin
+export-mail-body = Halló,
+
+    Útflutningsskráin með gögnum fyrirtækisins sem þú baðst um er tilbúin. Sæktu hana (innskráð(ur) sem eigandi fyrirtækisins) hér:
+
+    { $link }
+
+    Hægt er að sækja hana í { $days } daga.
+
+    FastFaktura

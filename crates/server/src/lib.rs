@@ -16,6 +16,7 @@ pub mod config;
 pub mod crypto;
 pub mod db;
 pub mod demo;
+pub mod gdpr;
 pub mod http;
 pub mod i18n;
 pub mod integrations;

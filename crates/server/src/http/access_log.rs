@@ -36,6 +36,7 @@ pub const SENSITIVE_ROUTES: &[(&str, &str, &str)] = &[
     ("GET", "/settings/payments", "settings.payments.view"),
     ("GET", "/settings/api-tokens", "settings.api_tokens.view"),
     ("GET", "/settings/audit", "audit.view"),
+    ("GET", "/settings/export/{id}/download", "export.download"),
     ("GET", "/i/{token}", "customer_link.view"),
     ("GET", "/i/{token}/{format}", "customer_link.download"),
     ("GET", "/api/v1/customers", "api.customers.list"),

@@ -84,6 +84,7 @@ async fn every_route_marked_sensitive_is_listed_and_records_who_accessed_what() 
             "GET /settings/payments",
             "GET /settings/api-tokens",
             "GET /settings/audit",
+            "GET /settings/export/{id}/download",
             "GET /i/{token}",
             "GET /i/{token}/{format}",
             "GET /api/v1/customers",

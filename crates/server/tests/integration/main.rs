@@ -10,6 +10,7 @@ mod cli;
 mod customer_page;
 mod delivery;
 mod documents;
+mod gdpr;
 mod helpers;
 mod i18n;
 mod invoicing;

@@ -5,6 +5,7 @@ pub mod audit_log;
 pub mod customer_page;
 pub mod customers;
 pub mod dashboard;
+pub mod data_export;
 pub mod forms;
 pub mod invoice_views;
 pub mod invoices;
@@ -34,6 +35,7 @@ pub fn router() -> Router<AppState> {
         .merge(payment_settings::router())
         .merge(api_tokens::router())
         .merge(audit_log::router())
+        .merge(data_export::router())
         .merge(members::router())
         .merge(numbering::router())
         .merge(customers::router())

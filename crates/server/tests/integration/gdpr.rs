@@ -1,0 +1,123 @@
+//! GDPR export (issue 7 §6a): an owner asks for it, a job builds the ZIP with progress
+//! stored as it goes, the owner is mailed a link, and the download is a valid ZIP
+//! with the business's data as JSON and every issued document as PDF, UBL and CII.
+
+use std::time::Duration;
+
+use crate::{
+    helpers::{TestApp, new_client},
+    invoicing::{new_draft, save_draft, set_up_business},
+};
+
+#[tokio::test]
+async fn an_owner_exports_all_data_as_a_zip_with_documents_and_is_mailed_a_link() {
+    let app = TestApp::spawn().await;
+    let owner = new_client();
+    let customer = set_up_business(&app, &owner, "owner@export.example", "EUR").await;
+    let mut issued = Vec::new();
+    for _ in 0..2 {
+        let id = new_draft(&app, &owner, &customer, "net").await;
+        let lines = [["Ráðgjöf", "3", "120", "S", "24"]];
+        assert_eq!(save_draft(&app, &owner, &id, &customer, "EUR", &lines, "issue").await.status(), 303);
+        issued.push(id);
+    }
+    let draft = new_draft(&app, &owner, &customer, "net").await;
+    // Another business's data must not be in it.
+    let other = new_client();
+    set_up_business(&app, &other, "other@else.example", "EUR").await;
+
+    assert_eq!(app.post_form(&owner, "/settings/export", &[]).await.status(), 303);
+    let mail = app
+        .smtp
+        .wait_for_matching(1, |m| m.to == ["owner@export.example"] && m.body().contains("/settings/export"))
+        .await
+        .remove(0);
+    assert!(mail.body().contains(&format!("{}/settings/export", app.address)), "{}", mail.body());
+
+    let page = app.get(&owner, "/settings/export").await.text().await.unwrap();
+    assert!(page.contains("data-export-status>Ready"), "{page}");
+    let start = page.find("/settings/export/").unwrap();
+    let link = page[start..].split('"').next().unwrap().to_owned();
+    assert!(link.ends_with("/download"));
+    // Not for another business, nor without a session.
+    assert_eq!(app.get(&other, &link).await.status(), 404);
+    assert_eq!(app.get(&new_client(), &link).await.status(), 303);
+
+    let response = app.get(&owner, &link).await;
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.headers()["content-type"], "application/zip");
+    let bytes = response.bytes().await.unwrap();
+    let path = app.data_dir.join("export.zip");
+    std::fs::create_dir_all(&app.data_dir).unwrap();
+    std::fs::write(&path, &bytes).unwrap();
+    // Python's zipfile checks every CRC and reads the central directory.
+    let check = std::process::Command::new("python3")
+        .args([
+            "-c",
+            "import json,sys,zipfile\n\
+             z=zipfile.ZipFile(sys.argv[1])\n\
+             assert z.testzip() is None\n\
+             inv=json.loads(z.read('data/invoices.json'))\n\
+             print(len(inv))\n\
+             print(json.loads(z.read('data/business.json'))['id'])\n\
+             print(' '.join(sorted(i['id'] for i in inv)))\n\
+             print(' '.join(sorted(n for n in z.namelist())))\n\
+             for n in z.namelist():\n\
+             \x20   if n.endswith('.pdf'): assert z.read(n).startswith(b'%PDF'), n\n\
+             print(z.read('data/customers.json').decode())",
+            path.to_str().unwrap(),
+        ])
+        .output()
+        .expect("python3");
+    let out = String::from_utf8_lossy(&check.stdout).into_owned();
+    assert!(check.status.success(), "{out}{}", String::from_utf8_lossy(&check.stderr));
+    let mut lines = out.lines();
+    assert_eq!(lines.next(), Some("3"), "two issued invoices and one draft");
+    let (business_id,): (uuid::Uuid,) = sqlx::query_as(
+        "SELECT m.business_id FROM business_members m JOIN users u ON u.id = m.user_id WHERE u.email = 'owner@export.example'",
+    )
+    .fetch_one(&app.db)
+    .await
+    .unwrap();
+    assert_eq!(lines.next(), Some(business_id.to_string().as_str()));
+    let ids = lines.next().unwrap();
+    for id in issued.iter().chain([&draft]) {
+        assert!(ids.contains(id.as_str()), "{id} in {ids}");
+    }
+    let names = lines.next().unwrap();
+    assert_eq!(names.matches(".pdf").count(), 2, "{names}");
+    assert_eq!(names.matches(".ubl.xml").count(), 2, "{names}");
+    assert_eq!(names.matches(".cii.xml").count(), 2, "{names}");
+    for table in ["business_members", "customers", "products", "payments", "audit_events", "api_tokens"] {
+        assert!(names.contains(&format!("data/{table}.json")), "{table}: {names}");
+    }
+    assert!(!names.contains("business_secrets"));
+    assert!(!out.contains("other@else.example"), "another business's data");
+
+    // The request, the build and the download are in the business's activity log.
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    let actions: Vec<(String,)> =
+        sqlx::query_as("SELECT action FROM audit_events WHERE business_id = $1 AND action LIKE 'export.%' ORDER BY id")
+            .bind(business_id)
+            .fetch_all(&app.db)
+            .await
+            .unwrap();
+    let actions: Vec<&str> = actions.iter().map(|(a,)| a.as_str()).collect();
+    assert_eq!(actions, ["export.requested", "export.ready", "export.download"]);
+}
+
+#[tokio::test]
+async fn only_the_owner_may_export() {
+    let app = TestApp::spawn().await;
+    let owner = new_client();
+    app.log_in(&owner, "boss@firm.example").await;
+    let invite =
+        app.post_form(&owner, "/settings/members", &[("email", "staff@firm.example"), ("role", "member")]).await;
+    assert_eq!(invite.status(), 200);
+    let member = new_client();
+    app.log_in(&member, "staff@firm.example").await;
+    assert_eq!(app.get(&member, "/settings/export").await.status(), 403);
+    assert_eq!(app.post_form(&member, "/settings/export", &[]).await.status(), 403);
+    let (n,): (i64,) = sqlx::query_as("SELECT count(*) FROM data_exports").fetch_one(&app.db).await.unwrap();
+    assert_eq!(n, 0);
+}
