@@ -587,3 +587,8 @@ export-mail-body = Hello,
     It can be downloaded for { $days } days.
 
     FastFaktura
+customer-erase = Erase personal data
+customer-erase-hint = At the customer's request (GDPR): removes their name, address and contact details from drafts and quotes at once. Invoices and credit notes already issued keep them unchanged for as long as bookkeeping law requires.
+privacy-rights-heading = Your data and your customers' data
+privacy-export = The owner of a business can download all its data at any time (Settings → Download all your data): a ZIP file with everything as JSON and every issued invoice and credit note as PDF, UBL and CII.
+privacy-erasure = When a customer asks to be forgotten, the owner can erase that customer's personal data: drafts and quotes lose the name, address and contact details at once. Invoices and credit notes already issued must stay unchanged for as long as bookkeeping law requires (for example 7 years in Iceland and Sweden, 5 in Denmark and Norway, 6 in Finland, 10 in Germany and France); they are kept, hidden from lists, and the reason is recorded.

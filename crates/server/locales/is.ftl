@@ -595,3 +595,8 @@ export-mail-body = Halló,
     Hægt er að sækja hana í { $days } daga.
 
     FastFaktura
+customer-erase = Eyða persónuupplýsingum
+customer-erase-hint = Að beiðni viðskiptavinarins (GDPR): fjarlægir nafn, heimilisfang og samskiptaupplýsingar úr drögum og tilboðum strax. Reikningar og kreditreikningar sem þegar hafa verið gefnir út halda þeim óbreyttum eins lengi og bókhaldslög krefjast.
+privacy-rights-heading = Gögnin þín og gögn viðskiptavina þinna
+privacy-export = Eigandi fyrirtækis getur hvenær sem er sótt öll gögn þess (Stillingar → Sækja öll gögnin þín): ZIP-skrá með öllu sem JSON og sérhverjum útgefnum reikningi og kreditreikningi sem PDF, UBL og CII.
+privacy-erasure = Þegar viðskiptavinur biður um að gleymast getur eigandinn eytt persónuupplýsingum hans: drög og tilboð missa nafn, heimilisfang og samskiptaupplýsingar strax. Reikningar og kreditreikningar sem þegar hafa verið gefnir út verða að haldast óbreyttir eins lengi og bókhaldslög krefjast (til dæmis 7 ár á Íslandi og í Svíþjóð, 5 í Danmörku og Noregi, 6 í Finnlandi, 10 í Þýskalandi og Frakklandi); þeir eru geymdir, faldir úr listum, og ástæðan er skráð.

@@ -121,3 +121,85 @@ async fn only_the_owner_may_export() {
     let (n,): (i64,) = sqlx::query_as("SELECT count(*) FROM data_exports").fetch_one(&app.db).await.unwrap();
     assert_eq!(n, 0);
 }
+
+async fn customer_row(app: &TestApp, id: &str) -> (String, String, String, Option<time::OffsetDateTime>, String) {
+    sqlx::query_as("SELECT name, email, address_line, erased_at, erasure_note FROM customers WHERE id = $1::uuid")
+        .bind(id)
+        .fetch_one(&app.db)
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn erasing_a_customer_anonymises_drafts_keeps_issued_invoices_and_records_why() {
+    let app = TestApp::spawn().await;
+    let owner = new_client();
+    let customer = set_up_business(&app, &owner, "owner@erase.example", "EUR").await;
+    let (name, email, _, _, _) = customer_row(&app, &customer).await;
+    assert!(!name.is_empty() && !email.is_empty());
+    let issued = new_draft(&app, &owner, &customer, "net").await;
+    let lines = [["Hönnun", "1", "500", "S", "24"]];
+    assert_eq!(save_draft(&app, &owner, &issued, &customer, "EUR", &lines, "issue").await.status(), 303);
+    let draft = new_draft(&app, &owner, &customer, "net").await;
+    let pdf_before = app.get(&owner, &format!("/invoices/{issued}/pdf")).await.bytes().await.unwrap();
+
+    assert_eq!(app.post_form(&owner, &format!("/customers/{customer}/erase"), &[]).await.status(), 303);
+    // The issued invoice still names the customer, unchanged; the draft does not.
+    let (_, _, _, erased_at, note) = customer_row(&app, &customer).await;
+    assert!(erased_at.is_some() && note.contains("1 issued document"), "{note}");
+    let (draft_customer,): (uuid::Uuid,) = sqlx::query_as("SELECT customer_id FROM invoices WHERE id = $1::uuid")
+        .bind(&draft)
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    let copy = customer_row(&app, &draft_customer.to_string()).await;
+    assert_eq!((copy.0.as_str(), copy.1.as_str(), copy.2.as_str()), ("—", "", ""));
+    let draft_page = app.get(&owner, &format!("/invoices/{draft}")).await.text().await.unwrap();
+    assert!(!draft_page.contains(&name), "the draft no longer shows the name");
+    let pdf_after = app.get(&owner, &format!("/invoices/{issued}/pdf")).await;
+    assert_eq!(pdf_after.status(), 200);
+    assert_eq!(pdf_after.bytes().await.unwrap().len(), pdf_before.len(), "the issued document is unchanged");
+    let list = app.get(&owner, "/customers").await.text().await.unwrap();
+    assert!(!list.contains(&name), "hidden from the customer list");
+
+    // Recorded with the reason, never the erased details; a second request changes nothing.
+    assert_eq!(app.post_form(&owner, &format!("/customers/{customer}/erase"), &[]).await.status(), 303);
+    let events: Vec<(String,)> = sqlx::query_as(
+        "SELECT details::text FROM audit_events WHERE action = 'customer.erased' AND target = $1 ORDER BY id",
+    )
+    .bind(&customer)
+    .fetch_all(&app.db)
+    .await
+    .unwrap();
+    assert_eq!(events.len(), 1, "the second request is a no-op");
+    assert!(
+        events[0].0.contains("bookkeeping law") && events[0].0.contains("\"issued_documents_kept\": 1"),
+        "{}",
+        events[0].0
+    );
+    assert!(!events.iter().any(|(d,)| d.contains(&name) || d.contains(&email)));
+    let customers: (i64,) = sqlx::query_as("SELECT count(*) FROM customers").fetch_one(&app.db).await.unwrap();
+    assert_eq!(customers.0, 2, "one copy only, even after the second request");
+
+    // A customer with nothing issued is anonymised in place.
+    let fresh = app
+        .post_form(
+            &owner,
+            "/customers",
+            &[
+                ("kind", "person"),
+                ("name", "Anna Jónsdóttir"),
+                ("email", "anna@example.is"),
+                ("country", "IS"),
+                ("language", "is"),
+                ("currency", "EUR"),
+            ],
+        )
+        .await;
+    assert_eq!(fresh.status(), 303);
+    let (anna,): (uuid::Uuid,) =
+        sqlx::query_as("SELECT id FROM customers WHERE email = 'anna@example.is'").fetch_one(&app.db).await.unwrap();
+    assert_eq!(app.post_form(&owner, &format!("/customers/{anna}/erase"), &[]).await.status(), 303);
+    let row = customer_row(&app, &anna.to_string()).await;
+    assert_eq!((row.0.as_str(), row.1.as_str()), ("—", ""));
+}
