@@ -556,3 +556,54 @@ async fn restoring_a_backup_runs_audit_verify_and_refuses_an_altered_log() {
     assert!(err.to_string().contains("audit log does not verify") && err.to_string().contains("was altered"), "{err}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[tokio::test]
+async fn a_payment_is_recorded_and_the_cli_verifies_or_names_the_altered_event() {
+    let app = quiet_app().await;
+    let owner = new_client();
+    let customer = set_up_business(&app, &owner, "payee@seller.example", "EUR").await;
+    let invoice = new_draft(&app, &owner, &customer, "net").await;
+    let lines = [["Design", "1", "100", "S", "24"]];
+    assert_eq!(save_draft(&app, &owner, &invoice, &customer, "EUR", &lines, "issue").await.status(), 303);
+    let today = app.clock_now().date().to_string();
+    let form = [("paid_on", today.as_str()), ("amount", "50"), ("method", "bank_transfer"), ("reference", "RF18")];
+    assert_eq!(app.post_form(&owner, &format!("/invoices/{invoice}/payments"), &form).await.status(), 303);
+    let (target, details): (String, serde_json::Value) = sqlx::query_as(
+        "SELECT target, details FROM audit_events WHERE category = 'payment' AND action = 'payment.recorded'",
+    )
+    .fetch_one(&app.db)
+    .await
+    .unwrap();
+    assert_eq!(target, invoice);
+    assert_eq!((details["amount"].as_str(), details["currency"].as_str()), (Some("50"), Some("EUR")));
+
+    seal(&app).await;
+    let run = |url: String| {
+        tokio::task::spawn_blocking(move || {
+            std::process::Command::new(env!("CARGO_BIN_EXE_fastfaktura"))
+                .args(["audit", "verify"])
+                .env_clear()
+                .env("PATH", std::env::var("PATH").unwrap_or_default())
+                .env("FASTFAKTURA_DATABASE_URL", url)
+                .output()
+                .unwrap()
+        })
+    };
+    let clean = run(app.database_url.clone()).await.unwrap();
+    let out = String::from_utf8_lossy(&clean.stdout).into_owned();
+    assert!(clean.status.success() && out.contains("the audit log verifies"), "{out}");
+    assert!(out.contains("events/s"), "{out}");
+
+    let mut evil = attacker(&app).await;
+    let (id,): (i64,) =
+        sqlx::query_as("SELECT id FROM audit_events WHERE category = 'payment'").fetch_one(&mut evil).await.unwrap();
+    sqlx::query("UPDATE audit_events SET details = details || '{\"amount\": \"5\"}' WHERE id = $1")
+        .bind(id)
+        .execute(&mut evil)
+        .await
+        .unwrap();
+    let caught = run(app.database_url.clone()).await.unwrap();
+    let out = String::from_utf8_lossy(&caught.stdout).into_owned();
+    assert_eq!(caught.status.code(), Some(1), "{out}");
+    assert!(out.contains("PROBLEM payment") && out.contains(&format!("event {id} was altered")), "{out}");
+}
