@@ -19,7 +19,7 @@ use serde::Deserialize;
 mod audit;
 mod security;
 use crate::backup::settings::BackupSettings;
-pub use audit::{AuditSettings, MAX_RETENTION_MONTHS, MIN_RETENTION_MONTHS, RetentionMonths};
+pub use audit::{AuditSettings, GdprSettings, MAX_RETENTION_MONTHS, MIN_RETENTION_MONTHS, RetentionMonths};
 pub use security::{AcmeSettings, LETS_ENCRYPT_PRODUCTION, SecurityTxtSettings, TlsMode, TlsSettings, TrustedProxy};
 
 /// A string that must never be printed: `Debug` and `Display` are redacted.
@@ -76,6 +76,7 @@ pub struct Settings {
     pub admin: AdminSettings,
     pub backup: BackupSettings,
     pub audit: AuditSettings,
+    pub gdpr: GdprSettings,
 }
 
 impl Default for Settings {
@@ -99,6 +100,7 @@ impl Default for Settings {
             admin: AdminSettings::default(),
             backup: BackupSettings::default(),
             audit: AuditSettings::default(),
+            gdpr: GdprSettings::default(),
         }
     }
 }
@@ -454,6 +456,7 @@ impl Settings {
         self.security_txt.check(time::OffsetDateTime::now_utc()).map_err(ConfigError::Invalid)?;
         self.backup.check().map_err(ConfigError::Invalid)?;
         self.audit.check().map_err(ConfigError::Invalid)?;
+        self.gdpr.check().map_err(ConfigError::Invalid)?;
         if self.env == Profile::Production {
             let mut missing = Vec::new();
             match &self.email.smtp {

@@ -1,6 +1,7 @@
 //! The audit log's settings: retention in months per category (issue 7, RET-*), and
-//! how often the sealer and the purge run. Kept apart from `config.rs` so that file
-//! stays about loading.
+//! how often the sealer and the purge run; and how long a closed business's issued
+//! invoices are kept, by country. Kept apart from `config.rs` so that file stays
+//! about loading.
 
 use serde::Deserialize;
 
@@ -71,6 +72,48 @@ impl AuditSettings {
         }
         if self.seal_interval_seconds == 0 {
             return Err("audit.seal_interval_seconds must be at least 1".into());
+        }
+        Ok(())
+    }
+}
+
+/// `gdpr.retention_years`: how many years after the end of the year of its last issued
+/// document a closed business's invoices are kept, by its country (ISO 3166 alpha-2);
+/// `gdpr.default_years` for any other country.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct GdprSettings {
+    pub retention_years: std::collections::BTreeMap<String, u32>,
+    pub default_years: u32,
+}
+
+impl Default for GdprSettings {
+    fn default() -> Self {
+        let years = [("IS", 7), ("SE", 7), ("DK", 5), ("NO", 5), ("FI", 6), ("DE", 10), ("FR", 10)];
+        Self {
+            retention_years: years.into_iter().map(|(c, y)| (c.to_owned(), y)).collect(),
+            // The longest period in the table: unknown countries are never cut short.
+            default_years: 10,
+        }
+    }
+}
+
+impl GdprSettings {
+    pub fn years_for(&self, country: &str) -> u32 {
+        self.retention_years.get(country).copied().unwrap_or(self.default_years)
+    }
+
+    pub fn check(&self) -> Result<(), String> {
+        for (country, years) in &self.retention_years {
+            if country.len() != 2 || !country.bytes().all(|b| b.is_ascii_uppercase()) {
+                return Err(format!("gdpr.retention_years: {country:?} is not a two-letter country code like IS"));
+            }
+            if !(1..=30).contains(years) {
+                return Err(format!("gdpr.retention_years.{country} is {years}; give 1 to 30 years"));
+            }
+        }
+        if !(1..=30).contains(&self.default_years) {
+            return Err("gdpr.default_years must be 1 to 30".into());
         }
         Ok(())
     }

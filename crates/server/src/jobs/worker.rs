@@ -200,6 +200,11 @@ async fn housekeeping(ctx: &WorkerContext) -> Result<(), sqlx::Error> {
     let exports = crate::gdpr::export::purge_expired(&mut *tx, now).await?;
     tx.commit().await?;
     tracing::debug!(events, sessions, challenges, exports, "housekeeping done");
+    match crate::gdpr::closure::purge_expired(&ctx.db, now).await {
+        Ok(0) => {}
+        Ok(purged) => tracing::info!(purged, "closed businesses past their retention deleted"),
+        Err(e) => tracing::error!(error = %e, "the purge of closed businesses failed; will retry"),
+    }
     if let Err(e) = crate::invoicing::create_due_recurring(&ctx.db, now).await {
         tracing::warn!(error = %e, "recurring invoices could not be created; will retry");
     }

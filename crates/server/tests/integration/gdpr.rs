@@ -203,3 +203,104 @@ async fn erasing_a_customer_anonymises_drafts_keeps_issued_invoices_and_records_
     let row = customer_row(&app, &anna.to_string()).await;
     assert_eq!((row.0.as_str(), row.1.as_str()), ("—", ""));
 }
+
+#[tokio::test]
+async fn closing_removes_what_bookkeeping_does_not_need_keeps_issued_invoices_then_purges_them() {
+    let app = TestApp::spawn().await;
+    let owner = new_client();
+    let customer = set_up_business(&app, &owner, "closer@shop.example", "EUR").await;
+    let issued = new_draft(&app, &owner, &customer, "net").await;
+    let lines = [["Vinna", "2", "300", "S", "24"]];
+    assert_eq!(save_draft(&app, &owner, &issued, &customer, "EUR", &lines, "issue").await.status(), 303);
+    new_draft(&app, &owner, &customer, "net").await;
+    let unused = app
+        .post_form(
+            &owner,
+            "/customers",
+            &[
+                ("kind", "person"),
+                ("name", "Unused Person"),
+                ("email", "unused@example.is"),
+                ("country", "IS"),
+                ("language", "is"),
+                ("currency", "EUR"),
+            ],
+        )
+        .await;
+    assert_eq!(unused.status(), 303);
+    app.post_form(&owner, "/settings/api-tokens", &[("name", "Sync"), ("scope", "read")]).await;
+    let (business_id, country): (uuid::Uuid, String) = sqlx::query_as(
+        "SELECT b.id, b.country FROM businesses b JOIN business_members m ON m.business_id = b.id
+         JOIN users u ON u.id = m.user_id WHERE u.email = 'closer@shop.example'",
+    )
+    .fetch_one(&app.db)
+    .await
+    .unwrap();
+
+    // Not without the confirmation.
+    assert_eq!(app.post_form(&owner, "/settings/close", &[]).await.status(), 400);
+    let page = app.get(&owner, "/settings/close").await.text().await.unwrap();
+    let years = app.state.settings.gdpr.years_for(&country);
+    assert!(page.contains(&format!("{years} years")), "{page}");
+    let closed = app.post_form(&owner, "/settings/close", &[("confirm", "yes")]).await;
+    assert_eq!((closed.status().as_u16(), closed.headers()["location"].to_str().unwrap()), (303, "/login"));
+    assert_eq!(app.get(&owner, "/").await.headers()["location"], "/login", "the session is gone");
+
+    let count = |sql: &'static str| {
+        let db = app.db.clone();
+        async move { sqlx::query_scalar::<_, i64>(sql).bind(business_id).fetch_one(&db).await.unwrap() }
+    };
+    assert_eq!(count("SELECT count(*) FROM invoices WHERE business_id = $1").await, 1, "only the issued invoice");
+    assert_eq!(count("SELECT count(*) FROM customers WHERE business_id = $1").await, 1, "only its customer");
+    assert_eq!(count("SELECT count(*) FROM api_tokens WHERE business_id = $1").await, 0);
+    assert_eq!(count("SELECT count(*) FROM business_members WHERE business_id = $1").await, 0);
+    let (retain_until,): (time::Date,) = sqlx::query_as("SELECT retain_until FROM businesses WHERE id = $1")
+        .bind(business_id)
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    let issue_year = app.clock_now().year();
+    assert_eq!(retain_until.to_string(), format!("{}-12-31", issue_year + years as i32));
+
+    // Signing in again opens a new, empty business, not the closed one.
+    app.log_in(&owner, "closer@shop.example").await;
+    let dashboard = app.get(&owner, "/invoices").await.text().await.unwrap();
+    assert!(!dashboard.contains(&issued), "the closed business is hidden");
+
+    // A second closure is a no-op.
+    let again = fastfaktura::gdpr::closure::close_business(
+        &app.db,
+        &app.state.settings.gdpr,
+        business_id,
+        uuid::Uuid::new_v4(),
+        &Default::default(),
+        app.clock_now(),
+    )
+    .await
+    .unwrap();
+    assert!(matches!(again, fastfaktura::gdpr::closure::Closed::AlreadyClosed { .. }), "{again:?}");
+
+    // The day before retain_until nothing is purged; the day after, everything is.
+    let at = |d: time::Date| d.with_hms(12, 0, 0).unwrap().assume_utc();
+    assert_eq!(fastfaktura::gdpr::closure::purge_expired(&app.db, at(retain_until)).await.unwrap(), 0);
+    assert_eq!(count("SELECT count(*) FROM invoices WHERE business_id = $1").await, 1);
+    let after = at(retain_until + time::Duration::days(1));
+    assert_eq!(fastfaktura::gdpr::closure::purge_expired(&app.db, after).await.unwrap(), 1);
+    assert_eq!(count("SELECT count(*) FROM invoices WHERE business_id = $1").await, 0);
+    assert_eq!(count("SELECT count(*) FROM businesses WHERE id = $1").await, 0);
+    let actions: Vec<(String,)> = sqlx::query_as(
+        "SELECT action FROM audit_events WHERE business_id = $1 AND action LIKE 'account.%' ORDER BY id",
+    )
+    .bind(business_id)
+    .fetch_all(&app.db)
+    .await
+    .unwrap();
+    assert_eq!(actions, [("account.closed".to_owned(),), ("account.purged".to_owned(),)]);
+    // Outside the purge, issued invoices still cannot be deleted.
+    let other = new_client();
+    let c2 = set_up_business(&app, &other, "keeper@shop.example", "EUR").await;
+    let kept = new_draft(&app, &other, &c2, "net").await;
+    assert_eq!(save_draft(&app, &other, &kept, &c2, "EUR", &lines, "issue").await.status(), 303);
+    let err = sqlx::query("DELETE FROM invoices WHERE id = $1::uuid").bind(&kept).execute(&app.db).await.unwrap_err();
+    assert!(err.to_string().contains("issued invoices cannot be deleted"), "{err}");
+}

@@ -1,7 +1,8 @@
 //! "Download all your data" (`/settings/export`, owners only): ask for an export, watch
 //! its progress (the page refreshes itself while it builds; no script), and download
 //! the finished ZIP, streamed chunk by chunk from the database. The download is an
-//! access event (`access_log::SENSITIVE_ROUTES`).
+//! access event (`access_log::SENSITIVE_ROUTES`). Also closing the account
+//! (`/settings/close`, owners only; `gdpr::closure`).
 
 use askama::Template;
 use askama_web::WebTemplate;
@@ -29,6 +30,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/settings/export", get(show).post(start))
         .route("/settings/export/{id}/download", get(download))
+        .route("/settings/close", get(close_form).post(close))
 }
 
 pub struct ExportLine {
@@ -113,4 +115,59 @@ async fn download(
         Body::from_stream(body),
     )
         .into_response())
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "settings_close.html")]
+pub struct ClosePage {
+    pub t: Tr,
+    /// The business's country's retention in years, as configured.
+    pub years: u32,
+    pub error: Option<String>,
+}
+
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+struct CloseForm {
+    confirm: String,
+}
+
+async fn close_form(State(state): State<AppState>, session: CurrentSession, t: Tr) -> Result<Response, AppError> {
+    session.require_owner()?;
+    let years = years_for(&state, session.business_id).await?;
+    Ok(ClosePage { t, years, error: None }.into_response())
+}
+
+async fn years_for(state: &AppState, business_id: Uuid) -> Result<u32, AppError> {
+    let profile = crate::db::businesses::profile(&state.db, business_id).await?;
+    Ok(state.settings.gdpr.years_for(&profile.country))
+}
+
+async fn close(
+    State(state): State<AppState>,
+    session: CurrentSession,
+    t: Tr,
+    meta: RequestMeta,
+    form: Result<axum::Form<CloseForm>, axum::extract::rejection::FormRejection>,
+) -> Result<Response, AppError> {
+    session.require_owner()?;
+    let axum::Form(form) = form?;
+    if form.confirm != "yes" {
+        let years = years_for(&state, session.business_id).await?;
+        let error = Some(t.t("close-confirm-missing"));
+        return Ok((axum::http::StatusCode::BAD_REQUEST, ClosePage { t, years, error }).into_response());
+    }
+    let now = state.clock.now();
+    crate::gdpr::closure::close_business(
+        &state.db,
+        &state.settings.gdpr,
+        session.business_id,
+        session.user_id,
+        &meta,
+        now,
+    )
+    .await?;
+    let jar = axum_extra::extract::cookie::CookieJar::new()
+        .add(crate::auth::session::removal_cookie(&state, crate::auth::session::CookieKind::Session));
+    Ok((jar, Redirect::to("/login")).into_response())
 }
