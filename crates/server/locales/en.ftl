@@ -599,3 +599,4 @@ close-export-first = You may want to download all your data first:
 close-confirm = I understand that this cannot be undone.
 close-button = Close the account
 close-confirm-missing = Tick the box to confirm that you want to close the account.
+privacy-closure = The owner can close the account: everything not needed for bookkeeping is deleted at once and nobody can sign in to the business again. Issued invoices and credit notes, with their customers and payments, are kept hidden and read-only for the period the law of the business's country requires after the year of the last one (in years: { $years }, where * is any other country), and then deleted automatically.

@@ -607,3 +607,4 @@ close-export-first = Þú gætir viljað sækja öll gögnin þín fyrst:
 close-confirm = Ég skil að ekki er hægt að afturkalla þetta.
 close-button = Loka aðganginum
 close-confirm-missing = Hakaðu í reitinn til að staðfesta að þú viljir loka aðganginum.
+privacy-closure = Eigandinn getur lokað aðganginum: öllu sem ekki þarf vegna bókhalds er eytt strax og enginn getur skráð sig inn í fyrirtækið aftur. Útgefnir reikningar og kreditreikningar, ásamt viðskiptavinum þeirra og greiðslum, eru geymdir faldir og óbreytanlegir þann tíma sem lög í landi fyrirtækisins krefjast eftir ár þess síðasta (í árum: { $years }, þar sem * er hvert annað land) og þeim síðan eytt sjálfkrafa.

@@ -511,6 +511,8 @@ async fn the_security_and_privacy_pages_state_the_configured_retention() {
             assert!(html.contains(line), "{page} lacks {line:?}");
         }
     }
+    let privacy = app.get(&app.client, "/privacy").await.text().await.unwrap();
+    assert!(privacy.contains("DE 10, DK 5, FI 6, FR 10, IS 7, NO 5, SE 7, * 10"), "{privacy}");
     let is = app.client.get(app.url("/security")).header("accept-language", "is").send().await.unwrap();
     assert!(is.text().await.unwrap().contains("Greiðslur: 36 mánuðir"));
     // Outside the promised 6 to 36 months the service refuses to start.

@@ -62,6 +62,8 @@ pub struct Facts {
     pub admin_totp: bool,
     /// How long each category of the audit log is kept (`audit.retention_months`).
     pub audit_retention: Vec<RetentionFact>,
+    /// "IS 7, SE 7, ..." from `gdpr.retention_years` and the default, for the Privacy page.
+    pub closure_years: String,
 }
 
 pub struct RetentionFact {
@@ -115,6 +117,14 @@ impl Facts {
                     months: settings.audit.retention_months.months(*c),
                 })
                 .collect(),
+            closure_years: settings
+                .gdpr
+                .retention_years
+                .iter()
+                .map(|(country, years)| format!("{country} {years}"))
+                .chain([format!("* {}", settings.gdpr.default_years)])
+                .collect::<Vec<_>>()
+                .join(", "),
         }
     }
 }
