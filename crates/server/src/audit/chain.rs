@@ -434,8 +434,12 @@ async fn verify_category(db: &mut PgConnection, category: &str, report: &mut Ver
         r#"SELECT id, chain_day AS "chain_day!", seq AS "seq!", prev_hash AS "prev_hash!", hash AS "hash!",
                   sha256(prev_hash
                       || int4send(octet_length(id::text)) || convert_to(id::text, 'UTF8')
-                      || int4send(octet_length(((extract(epoch FROM at) * 1000000)::bigint)::text))
-                      || convert_to(((extract(epoch FROM at) * 1000000)::bigint)::text, 'UTF8')
+                      -- Unix microseconds, exact on every PostgreSQL version (before 14,
+                      -- extract returns a double, exact only for whole numbers like these).
+                      || int4send(octet_length((extract(epoch FROM date_trunc('second', at))::bigint * 1000000
+                                               + extract(microseconds FROM at)::bigint % 1000000)::text))
+                      || convert_to((extract(epoch FROM date_trunc('second', at))::bigint * 1000000
+                                     + extract(microseconds FROM at)::bigint % 1000000)::text, 'UTF8')
                       || int4send(octet_length(category)) || convert_to(category, 'UTF8')
                       || int4send(octet_length(action)) || convert_to(action, 'UTF8')
                       || int4send(octet_length(actor_kind)) || convert_to(actor_kind, 'UTF8')
