@@ -18,7 +18,7 @@ use serde::Deserialize;
 
 mod audit;
 mod security;
-use crate::backup::settings::BackupSettings;
+use crate::{backup::settings::BackupSettings, integrations::stripe::StripeSettings};
 pub use audit::{AuditSettings, GdprSettings, MAX_RETENTION_MONTHS, MIN_RETENTION_MONTHS, RetentionMonths};
 pub use security::{AcmeSettings, LETS_ENCRYPT_PRODUCTION, SecurityTxtSettings, TlsMode, TlsSettings, TrustedProxy};
 
@@ -77,6 +77,7 @@ pub struct Settings {
     pub backup: BackupSettings,
     pub audit: AuditSettings,
     pub gdpr: GdprSettings,
+    pub stripe: StripeSettings,
 }
 
 impl Default for Settings {
@@ -101,6 +102,7 @@ impl Default for Settings {
             backup: BackupSettings::default(),
             audit: AuditSettings::default(),
             gdpr: GdprSettings::default(),
+            stripe: StripeSettings::default(),
         }
     }
 }
@@ -290,6 +292,7 @@ const ENV_VARS: &[(&str, &str, Kind)] = &[
     ("FASTFAKTURA_PUBLIC_BASE_URL", "public_base_url", Kind::Str),
     ("FASTFAKTURA_TRUST_FORWARDED_FOR", "trust_forwarded_for", Kind::Bool),
     ("FASTFAKTURA_TRUSTED_PROXIES", "trusted_proxies", Kind::List),
+    ("FASTFAKTURA_STRIPE_API_BASE", "stripe.api_base", Kind::Str),
     ("FASTFAKTURA_TLS_MODE", "tls.mode", Kind::Str),
     ("FASTFAKTURA_TLS_HTTP_LISTEN", "tls.http_listen", Kind::Address),
     ("FASTFAKTURA_TLS_CERT_FILE", "tls.cert_file", Kind::Str),

@@ -23,6 +23,7 @@ pub mod integrations;
 pub mod invoicing;
 pub mod jobs;
 pub mod logo;
+pub mod payments;
 pub mod secrets;
 pub mod startup;
 pub mod state;

@@ -13,7 +13,7 @@ use crate::{
     config::{Profile, Secret, Settings, TlsMode},
     crypto::MasterKey,
     db::{self, embedded::EmbeddedPostgres},
-    integrations::email::Mailer,
+    integrations::{email::Mailer, stripe::StripeClient},
     jobs::worker::{self, WorkerContext},
     state::{AppState, Keys},
     tls::{self, TlsAcceptor, acme, files::FileResolver},
@@ -153,6 +153,7 @@ impl Application {
         let _ = rustls::crypto::aws_lc_rs::default_provider().install_default();
         let keys = Arc::new(Keys::derive(&load_master_key(&settings)?));
         let mailer = Arc::new(Mailer::from_settings(&settings.email, &settings.data_dir)?);
+        let stripe = StripeClient::new(&settings.stripe)?;
         let database = Database::open(&settings).await?;
         if let Err(e) = database.migrate().await {
             database.close().await;
@@ -187,8 +188,10 @@ impl Application {
             link_key: keys.invoice_links.clone(),
             public_origin: settings.public_origin(),
             clock: clock.clone(),
+            stripe: stripe.clone(),
+            kek: keys.kek.clone(),
         };
-        let state = AppState { db: pool, settings: Arc::new(settings), clock, keys };
+        let state = AppState { db: pool, settings: Arc::new(settings), clock, keys, stripe };
         Ok(Self { listener, state, worker, embedded, tls, database_url: url, backups })
     }
 

@@ -8,6 +8,7 @@ use crate::{
     clock::Clock,
     config::Settings,
     crypto::{DerivedKey, KeyPurpose, MasterKey},
+    integrations::stripe::StripeClient,
 };
 
 /// Purpose-specific keys derived once at startup; the master key itself is dropped.
@@ -50,4 +51,6 @@ pub struct AppState {
     pub settings: Arc<Settings>,
     pub clock: Arc<dyn Clock>,
     pub keys: Arc<Keys>,
+    /// Talks to Stripe with each business's own key.
+    pub stripe: StripeClient,
 }

@@ -10,12 +10,14 @@ pub struct StoredSecret {
     pub envelope: String,
     pub last4: String,
     pub updated_at: OffsetDateTime,
+    /// Set on a secret kept only for a while (a rolled webhook secret).
+    pub expires_at: Option<OffsetDateTime>,
 }
 
 pub async fn list(db: impl PgExecutor<'_>, business_id: Uuid) -> Result<Vec<StoredSecret>, sqlx::Error> {
     sqlx::query_as!(
         StoredSecret,
-        "SELECT name, envelope, last4, updated_at FROM business_secrets WHERE business_id = $1 ORDER BY name",
+        "SELECT name, envelope, last4, updated_at, expires_at FROM business_secrets WHERE business_id = $1 ORDER BY name",
         business_id
     )
     .fetch_all(db)
@@ -25,7 +27,7 @@ pub async fn list(db: impl PgExecutor<'_>, business_id: Uuid) -> Result<Vec<Stor
 pub async fn find(db: impl PgExecutor<'_>, business_id: Uuid, name: &str) -> Result<Option<StoredSecret>, sqlx::Error> {
     sqlx::query_as!(
         StoredSecret,
-        "SELECT name, envelope, last4, updated_at FROM business_secrets WHERE business_id = $1 AND name = $2",
+        "SELECT name, envelope, last4, updated_at, expires_at FROM business_secrets WHERE business_id = $1 AND name = $2",
         business_id,
         name
     )
@@ -40,15 +42,17 @@ pub async fn put(
     envelope: &str,
     last4: &str,
     now: OffsetDateTime,
+    expires_at: Option<OffsetDateTime>,
 ) -> Result<(), sqlx::Error> {
     sqlx::query!(
-        r#"INSERT INTO business_secrets (business_id, name, envelope, last4, updated_at) VALUES ($1, $2, $3, $4, $5)
-           ON CONFLICT (business_id, name) DO UPDATE SET envelope = $3, last4 = $4, updated_at = $5"#,
+        r#"INSERT INTO business_secrets (business_id, name, envelope, last4, updated_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6)
+           ON CONFLICT (business_id, name) DO UPDATE SET envelope = $3, last4 = $4, updated_at = $5, expires_at = $6"#,
         business_id,
         name,
         envelope,
         last4,
-        now
+        now,
+        expires_at
     )
     .execute(db)
     .await?;

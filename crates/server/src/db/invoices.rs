@@ -339,14 +339,24 @@ pub struct Payment {
     pub reference: String,
 }
 
+/// A payment as recorded: `amount` is what is kept after refunds.
+pub struct RecordedPayment {
+    pub paid_on: Date,
+    pub amount: Decimal,
+    pub refunded: Decimal,
+    pub method: String,
+    pub reference: String,
+}
+
 pub async fn payments(
     db: impl PgExecutor<'_>,
     business_id: Uuid,
     invoice_id: Uuid,
-) -> Result<Vec<Payment>, sqlx::Error> {
+) -> Result<Vec<RecordedPayment>, sqlx::Error> {
     sqlx::query_as!(
-        Payment,
-        "SELECT paid_on, amount, method, reference FROM payments WHERE business_id = $1 AND invoice_id = $2 ORDER BY paid_on, created_at",
+        RecordedPayment,
+        r#"SELECT paid_on, amount - refunded AS "amount!", refunded, method, reference FROM payments
+           WHERE business_id = $1 AND invoice_id = $2 ORDER BY paid_on, created_at"#,
         business_id,
         invoice_id
     )
@@ -454,7 +464,7 @@ pub async fn list(
            FROM invoices i
            JOIN customers c ON c.business_id = i.business_id AND c.id = i.customer_id
            CROSS JOIN LATERAL (SELECT
-                  coalesce((SELECT sum(p.amount) FROM payments p WHERE p.business_id = i.business_id AND p.invoice_id = i.id), 0) AS paid,
+                  coalesce((SELECT sum(p.amount - p.refunded) FROM payments p WHERE p.business_id = i.business_id AND p.invoice_id = i.id), 0) AS paid,
                   coalesce((SELECT sum(cn.payable) FROM invoices cn WHERE cn.business_id = i.business_id
                              AND cn.credited_invoice_id = i.id AND cn.status = 'issued'), 0) AS credited) amounts
            WHERE i.business_id = $1 AND (c.name ILIKE $2 OR coalesce(i.number, '') ILIKE $2)
@@ -502,14 +512,14 @@ pub async fn summary(
         r#"WITH open AS (
                SELECT i.currency, i.due_date,
                       i.payable
-                        - coalesce((SELECT sum(p.amount) FROM payments p WHERE p.business_id = i.business_id AND p.invoice_id = i.id), 0)
+                        - coalesce((SELECT sum(p.amount - p.refunded) FROM payments p WHERE p.business_id = i.business_id AND p.invoice_id = i.id), 0)
                         - coalesce((SELECT sum(cn.payable) FROM invoices cn WHERE cn.business_id = i.business_id
                                      AND cn.credited_invoice_id = i.id AND cn.status = 'issued'), 0) AS open_amount
                FROM invoices i
                WHERE i.business_id = $1 AND i.kind = 'invoice' AND i.status = 'issued' AND i.voided_at IS NULL
            ),
            paid AS (
-               SELECT i.currency, sum(p.amount) AS amount
+               SELECT i.currency, sum(p.amount - p.refunded) AS amount
                FROM payments p JOIN invoices i ON i.business_id = p.business_id AND i.id = p.invoice_id
                WHERE p.business_id = $1 AND p.paid_on >= $3
                GROUP BY i.currency
@@ -560,7 +570,7 @@ pub async fn list_page(
     sqlx::query_as!(
         PagedInvoice,
         r#"SELECT i.id, i.kind, i.status, i.number, i.customer_id, i.currency, i.issue_date, i.due_date, i.payable,
-                  coalesce((SELECT sum(p.amount) FROM payments p WHERE p.business_id = i.business_id AND p.invoice_id = i.id), 0) AS "paid!",
+                  coalesce((SELECT sum(p.amount - p.refunded) FROM payments p WHERE p.business_id = i.business_id AND p.invoice_id = i.id), 0) AS "paid!",
                   coalesce((SELECT sum(cn.payable) FROM invoices cn WHERE cn.business_id = i.business_id
                              AND cn.credited_invoice_id = i.id AND cn.status = 'issued'), 0) AS "credited!",
                   i.voided_at IS NOT NULL AS "voided!", i.created_at

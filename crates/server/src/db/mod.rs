@@ -12,6 +12,7 @@ pub mod audit;
 pub mod backup_runs;
 pub mod business_secrets;
 pub mod businesses;
+pub mod card_payments;
 pub mod customers;
 pub mod deliveries;
 pub mod embedded;

@@ -42,6 +42,8 @@ const TABLES: &[(&str, &[&str])] = &[
     ("invoice_links", &["token_hash", "token_sealed"]),
     ("api_tokens", &["token_hash"]),
     ("business_logos", &["image"]),
+    ("stripe_checkouts", &[]),
+    ("stripe_events", &[]),
     ("audit_events", &["prev_hash", "hash"]),
 ];
 

@@ -12,6 +12,7 @@ pub mod headers;
 pub mod health;
 pub mod security_txt;
 pub mod web;
+pub mod webhooks;
 
 use axum::{
     Router,
@@ -45,6 +46,8 @@ pub fn router(state: AppState) -> Router {
         .merge(pages)
         .merge(admin)
         .merge(api::router(state.clone()))
+        // Signed by the sender, not same-origin: outside the CSRF check.
+        .merge(webhooks::router())
         // Sensitive routes (access_log::SENSITIVE_ROUTES) record an access event.
         .layer(middleware::from_fn_with_state(state.clone(), access_log::log_sensitive_access))
         .fallback(|| async { error::AppError::NotFound })

@@ -1,3 +1,4 @@
-//! Connections to the outside world: mail today; SMS, Stripe and storage later.
+//! Connections to the outside world: mail, Stripe (card payments) and, later, SMS.
 
 pub mod email;
+pub mod stripe;

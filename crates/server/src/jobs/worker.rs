@@ -10,7 +10,11 @@ use tokio::sync::watch;
 use uuid::Uuid;
 
 use super::{Job, NOTIFY_CHANNEL, backoff_seconds};
-use crate::{clock::Clock, crypto::DerivedKey, integrations::email::Mailer};
+use crate::{
+    clock::Clock,
+    crypto::DerivedKey,
+    integrations::{email::Mailer, stripe::StripeClient},
+};
 
 /// What running a job may need.
 #[derive(Clone)]
@@ -23,6 +27,10 @@ pub struct WorkerContext {
     /// Our origin, for links in messages.
     pub public_origin: String,
     pub clock: Arc<dyn Clock>,
+    /// Asks Stripe about checkouts whose webhook never came.
+    pub stripe: StripeClient,
+    /// Opens businesses' Stripe keys for that.
+    pub kek: DerivedKey,
 }
 
 /// How long a claimed job is ours before another worker may take it over.
@@ -207,6 +215,11 @@ async fn housekeeping(ctx: &WorkerContext) -> Result<(), sqlx::Error> {
     }
     if let Err(e) = crate::invoicing::create_due_recurring(&ctx.db, now).await {
         tracing::warn!(error = %e, "recurring invoices could not be created; will retry");
+    }
+    match crate::payments::reconcile::reconcile(ctx).await {
+        Ok(report) if report.asked > 0 => tracing::info!(?report, "card payments reconciled with Stripe"),
+        Ok(_) => {}
+        Err(e) => tracing::warn!(error = %e, "card payments could not be reconciled; will retry"),
     }
     Ok(())
 }

@@ -187,6 +187,8 @@ impl TestApp {
             tls: SmtpTls::None,
             ..SmtpSettings::default()
         });
+        // Stripe is the fake on loopback (each test uses its own key, so its own account).
+        settings.stripe.api_base = crate::stripe_server::api_base().to_owned();
         adjust(&mut settings);
         let scheme = if settings.tls.mode == fastfaktura::config::TlsMode::Off { "http" } else { "https" };
         let clock = ManualClock::new(time::OffsetDateTime::now_utc());

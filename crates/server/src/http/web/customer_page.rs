@@ -11,12 +11,12 @@ use askama::Template;
 use askama_web::WebTemplate;
 use axum::{
     Router,
-    extract::{Path, State},
-    http::{Extensions, HeaderMap, HeaderName, HeaderValue, header},
-    response::{IntoResponse, Response},
-    routing::get,
+    extract::{Path, Query, State},
+    http::{Extensions, HeaderMap, HeaderName, HeaderValue, StatusCode, header},
+    response::{IntoResponse, Redirect, Response},
+    routing::{get, post},
 };
-use fastfaktura_domain::Decimal;
+use fastfaktura_domain::{Currency, Decimal};
 use time::Duration;
 use uuid::Uuid;
 
@@ -37,8 +37,10 @@ use crate::{
         documents::{DocumentFormat, document_file},
         error::AppError,
     },
-    i18n::{Lang, Text, Tr},
+    i18n::{Lang, Text, Tr, key},
+    integrations::stripe::amounts,
     invoicing::{self, customer_links::plausible_token},
+    payments::{self, PaymentError},
     state::AppState,
 };
 
@@ -46,6 +48,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/i/{token}", get(show))
         .route("/i/{token}/logo", get(logo))
+        .route("/i/{token}/pay", post(pay))
         .route("/i/{token}/{format}", get(download))
 }
 
@@ -91,6 +94,14 @@ pub struct CustomerInvoicePage {
     pub downloads: bool,
     /// The number of the invoice a credit note corrects.
     pub credited_number: Option<String>,
+    /// The business takes cards (Stripe is set up and the amount is chargeable).
+    pub card_payment: bool,
+    /// Back from Stripe Checkout; the payment shows once Stripe confirms it.
+    pub payment_done: bool,
+    /// Why "Pay" did not lead to Stripe, to show beside the button.
+    pub pay_error: Option<String>,
+    /// A fully paid invoice, said in words.
+    pub is_paid: bool,
 }
 
 /// The document behind a token, after the rate limits; a miss counts against the
@@ -141,6 +152,7 @@ async fn show(
     tr: Tr,
     headers: HeaderMap,
     Path(token): Path<String>,
+    Query(query): Query<ShowQuery>,
     extensions: Extensions,
 ) -> Result<Response, AppError> {
     let (business_id, invoice, hash) = open_link(&state, &ip, &token).await?;
@@ -156,7 +168,8 @@ async fn show(
     let buyer = db::customers::find(&state.db, business_id, invoice.customer_id).await?.ok_or(AppError::NotFound)?;
     let lang = Lang::from_cookie(&headers).or_else(|| Lang::parse(&buyer.language)).unwrap_or_default();
     let t = Tr::new(lang, tr.back());
-    let page = page(&state, t, token, business_id, invoice, &lines, buyer).await?;
+    let mut page = page(&state, t, token, business_id, invoice, &lines, buyer).await?;
+    page.payment_done = query.payment.as_deref() == Some("done") && !page.is_paid;
     let mut response = page.into_response();
     private_headers(response.headers_mut());
     Ok(response)
@@ -176,6 +189,10 @@ async fn page(
     let paid: Decimal = payments.iter().map(|p| p.amount).sum();
     let open = invoicing::outstanding(state, business_id, &invoice, paid).await?;
     let today = state.clock.now().date();
+    let is_open = invoice.kind == "invoice" && !invoice.voided && open > Decimal::ZERO;
+    let card_payment = is_open
+        && db::business_secrets::find(&state.db, business_id, payments::SECRET_KEY).await?.is_some()
+        && Currency::parse(&invoice.currency).is_ok_and(|c| amounts::to_stripe(open, c).is_ok());
     let credited_number = match invoice.credited_invoice_id {
         Some(original) => db::invoices::find(&state.db, business_id, original).await?.and_then(|o| o.number),
         None => None,
@@ -198,9 +215,13 @@ async fn page(
             .collect(),
         totals: TotalsView::new(&t, &totals),
         downloads: invoice.kind != "quote",
-        is_open: invoice.kind == "invoice" && !invoice.voided && open > Decimal::ZERO,
+        is_open,
         open: money(open, &invoice.currency),
         credited_number,
+        card_payment: is_open && card_payment,
+        payment_done: false,
+        pay_error: None,
+        is_paid: invoice.kind == "invoice" && !invoice.voided && open <= Decimal::ZERO,
         t,
     })
 }
@@ -214,6 +235,48 @@ async fn logo(
     let logo = db::logos::find(&state.db, business_id).await?.ok_or(AppError::NotFound)?;
     let content_type = HeaderValue::from_str(&logo.content_type).map_err(|e| AppError::Unexpected(e.into()))?;
     let mut response = ([(header::CONTENT_TYPE, content_type)], logo.image).into_response();
+    private_headers(response.headers_mut());
+    Ok(response)
+}
+
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+struct ShowQuery {
+    payment: Option<String>,
+}
+
+/// "Pay by card": off to Stripe Checkout, or back to the page saying why not.
+async fn pay(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    tr: Tr,
+    headers: HeaderMap,
+    Path(token): Path<String>,
+) -> Result<Response, AppError> {
+    let (business_id, invoice, _) = open_link(&state, &ip, &token).await?;
+    let buyer = db::customers::find(&state.db, business_id, invoice.customer_id).await?.ok_or(AppError::NotFound)?;
+    let lang = Lang::from_cookie(&headers).or_else(|| Lang::parse(&buyer.language)).unwrap_or_default();
+    let t = Tr::new(lang, tr.back());
+    let return_to = format!("{}/i/{token}", state.settings.public_origin());
+    // Stripe Checkout has no Icelandic; "auto" follows the customer's browser.
+    let locale = if lang == Lang::En { "en" } else { "auto" };
+    let error = match payments::checkout::checkout_url(&state, business_id, invoice.id, &return_to, locale).await {
+        Ok(url) => return Ok(Redirect::to(&url).into_response()),
+        // Paid meanwhile, or no longer payable: the page says so.
+        Err(PaymentError::AlreadyPaid | PaymentError::NotPayable | PaymentError::NotSetUp) => {
+            return Ok(Redirect::to(&format!("/i/{token}")).into_response());
+        }
+        Err(PaymentError::NotChargeable(_)) => t.t(key("customer-pay-not-chargeable")),
+        Err(e @ (PaymentError::Stripe(_) | PaymentError::Secret(_))) => {
+            tracing::warn!(%business_id, invoice_id = %invoice.id, error = %e, "card payment could not start");
+            t.t(key("customer-pay-unavailable"))
+        }
+        Err(PaymentError::Database(e)) => return Err(e.into()),
+    };
+    let lines = db::invoices::lines(&state.db, business_id, invoice.id).await?;
+    let mut page = page(&state, t, token, business_id, invoice, &lines, buyer).await?;
+    page.pay_error = Some(error);
+    let mut response = (StatusCode::SERVICE_UNAVAILABLE, page).into_response();
     private_headers(response.headers_mut());
     Ok(response)
 }

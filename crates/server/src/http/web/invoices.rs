@@ -471,6 +471,7 @@ async fn view_page(
                 amount: money(p.amount, &invoice.currency),
                 method: payment_method_key(&p.method),
                 reference: p.reference.clone(),
+                refunded: (p.refunded > Decimal::ZERO).then(|| money(p.refunded, &invoice.currency)),
             })
             .collect(),
         open: money(open, &invoice.currency),

@@ -144,6 +144,8 @@ pub struct PaymentRow {
     /// The catalogue key of the payment method.
     pub method: &'static str,
     pub reference: String,
+    /// What was refunded of it (card payments refunded through Stripe), if anything.
+    pub refunded: Option<String>,
 }
 
 #[derive(Template, WebTemplate)]

@@ -20,8 +20,9 @@ use crate::{
     audit::{self, Actor, AuditEvent, Category, RequestMeta},
     auth::session::CurrentSession,
     db,
-    http::error::AppError,
+    http::{error::AppError, webhooks::stripe_endpoint},
     i18n::{Tr, key},
+    payments::{self, PREVIOUS_WEBHOOK_SECRET, WEBHOOK_SECRET},
     secrets::{self, SecretSlot},
     state::AppState,
 };
@@ -46,6 +47,10 @@ pub struct PaymentSettingsPage {
     pub webhook_secret_last4: Option<String>,
     pub error: Option<String>,
     pub saved: bool,
+    /// The URL to register in Stripe's dashboard for this business's events.
+    pub webhook_url: String,
+    /// A rolled webhook secret still accepted, with when it stops being accepted.
+    pub previous_webhook_secret_until: Option<String>,
 }
 
 async fn page(
@@ -57,7 +62,16 @@ async fn page(
 ) -> Result<PaymentSettingsPage, AppError> {
     let stored = db::business_secrets::list(&state.db, business_id).await?;
     let last4 = |name: &str| stored.iter().find(|s| s.name == name).map(|s| s.last4.clone());
+    let now = state.clock.now();
+    let previous_webhook_secret_until = stored
+        .iter()
+        .find(|s| s.name == PREVIOUS_WEBHOOK_SECRET)
+        .and_then(|s| s.expires_at)
+        .filter(|at| *at > now)
+        .map(|at| at.replace_nanosecond(0).unwrap_or(at).to_string());
     Ok(PaymentSettingsPage {
+        webhook_url: stripe_endpoint(&state.settings.public_origin(), business_id),
+        previous_webhook_secret_until,
         secret_key_last4: last4("stripe_secret_key"),
         webhook_secret_last4: last4("stripe_webhook_secret"),
         t,
@@ -130,6 +144,9 @@ async fn save(
     if let Some(name) = form.action.strip_prefix("remove:").filter(|n| SECRETS.contains(n)) {
         let mut tx = state.db.begin().await?;
         db::business_secrets::remove(&mut *tx, business_id, name).await?;
+        if name == WEBHOOK_SECRET {
+            db::business_secrets::remove(&mut *tx, business_id, PREVIOUS_WEBHOOK_SECRET).await?;
+        }
         audit::record(&mut *tx, &changed("config.secret.removed", name)).await?;
         tx.commit().await?;
         tracing::info!(%business_id, secret = name, "provider secret removed");
@@ -145,17 +162,70 @@ async fn save(
             return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
         }
     }
+    // A key Stripe refuses is not stored: the user finds out now, not when a
+    // customer presses "Pay".
+    let secret_key = values[0].1;
+    if !secret_key.is_empty()
+        && let Err(e) = state.stripe.check_key(secret_key).await
+    {
+        let message = if e.is_bad_key() { key("payments-key-rejected") } else { key("payments-key-unchecked") };
+        tracing::info!(%business_id, error = %e, "Stripe key not saved");
+        let page = page(&state, t.clone(), business_id, Some(t.t(message)), false).await?;
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+    }
     let now = state.clock.now();
     let mut tx = state.db.begin().await?;
     for (name, value) in values.iter().filter(|(_, v)| !v.is_empty()) {
-        let envelope = secrets::seal(&mut tx, &state.keys.kek, slot(business_id, name), value, now)
-            .await
-            .map_err(|e| AppError::Unexpected(e.into()))?;
-        let last4: String = value.chars().rev().take(4).collect::<Vec<_>>().into_iter().rev().collect();
-        db::business_secrets::put(&mut *tx, business_id, name, &envelope, &last4, now).await?;
+        if *name == WEBHOOK_SECRET {
+            keep_previous_webhook_secret(&state, &mut tx, business_id, value, now).await?;
+        }
+        seal_and_put(&state, &mut tx, business_id, name, value, now, None).await?;
         audit::record(&mut *tx, &changed("config.secret.saved", name)).await?;
         tracing::info!(%business_id, secret = *name, "provider secret saved");
     }
     tx.commit().await?;
     Ok(Redirect::to("/settings/payments?saved=1").into_response())
+}
+
+/// How long a replaced webhook signing secret is still accepted: Stripe signs with
+/// both while a secret is rolled, for up to 24 hours.
+const PREVIOUS_SECRET_ACCEPTED: time::Duration = time::Duration::hours(24);
+
+/// When the webhook secret changes, the old one stays accepted for a while, so events
+/// signed before the user finished rolling it in Stripe are not refused.
+async fn keep_previous_webhook_secret(
+    state: &AppState,
+    tx: &mut sqlx::PgConnection,
+    business_id: Uuid,
+    new_value: &str,
+    now: time::OffsetDateTime,
+) -> Result<(), AppError> {
+    let Some(old) = payments::open_secret(tx, &state.keys.kek, business_id, WEBHOOK_SECRET, now)
+        .await
+        .map_err(|e| AppError::Unexpected(e.into()))?
+    else {
+        return Ok(());
+    };
+    if old != new_value {
+        let until = now + PREVIOUS_SECRET_ACCEPTED;
+        seal_and_put(state, tx, business_id, PREVIOUS_WEBHOOK_SECRET, &old, now, Some(until)).await?;
+    }
+    Ok(())
+}
+
+async fn seal_and_put(
+    state: &AppState,
+    tx: &mut sqlx::PgConnection,
+    business_id: Uuid,
+    name: &str,
+    value: &str,
+    now: time::OffsetDateTime,
+    expires_at: Option<time::OffsetDateTime>,
+) -> Result<(), AppError> {
+    let envelope = secrets::seal(tx, &state.keys.kek, slot(business_id, name), value, now)
+        .await
+        .map_err(|e| AppError::Unexpected(e.into()))?;
+    let last4: String = value.chars().rev().take(4).collect::<Vec<_>>().into_iter().rev().collect();
+    db::business_secrets::put(&mut *tx, business_id, name, &envelope, &last4, now, expires_at).await?;
+    Ok(())
 }
