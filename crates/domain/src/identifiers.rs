@@ -93,23 +93,14 @@ pub fn bic(input: &str) -> Result<String, String> {
     }
 }
 
-/// A phone number in E.164: `+` and 8 to 15 digits (spaces and dashes dropped).
-/// Empty is allowed.
+/// A phone number in E.164 (see [`crate::PhoneNumber`]). Empty is allowed.
 pub fn phone_e164(input: &str) -> Result<String, String> {
-    let value: String = input.chars().filter(|c| !matches!(c, ' ' | '-' | '(' | ')')).collect();
-    if value.is_empty() {
-        return Ok(value);
+    if input.trim().is_empty() {
+        return Ok(String::new());
     }
-    match value.strip_prefix('+') {
-        Some(digits)
-            if (8..=15).contains(&digits.len())
-                && digits.bytes().all(|b| b.is_ascii_digit())
-                && !digits.starts_with('0') =>
-        {
-            Ok(value)
-        }
-        _ => Err("must be in international form, such as +354 555 1234".into()),
-    }
+    crate::PhoneNumber::parse(input)
+        .map(|n| n.as_str().to_owned())
+        .map_err(|_| "must be in international form, such as +354 555 1234".into())
 }
 
 #[cfg(test)]

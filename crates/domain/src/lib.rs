@@ -9,6 +9,7 @@ pub mod email;
 pub mod identifiers;
 pub mod money;
 pub mod otp;
+pub mod phone;
 pub mod totals;
 pub mod vat;
 
@@ -16,6 +17,7 @@ pub use currency::{Currency, UnknownCurrency};
 pub use email::{EmailAddress, EmailAddressError};
 pub use money::{Money, parse_decimal};
 pub use otp::{OtpCode, OtpCodeError};
+pub use phone::{PhoneNumber, PhoneNumberError};
 pub use rust_decimal::Decimal;
 pub use totals::{DocumentInput, DocumentKind, LineInput, PriceEntry, Totals, compute};
 pub use vat::VatCategory;

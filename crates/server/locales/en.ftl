@@ -423,7 +423,7 @@ method-other = Other
 payment-amount-positive = must be more than zero
 payment-method-error = must be bank transfer, cash, card or other
 recurring-title = Recurring invoices
-recurring-intro = On each date, a draft copy of the invoice is created for you to check and issue. Start one from an issued invoice.
+recurring-intro = On each date, a draft copy of the invoice is created for you to check and issue, or, if you chose so, it is issued and emailed to the customer automatically. Start one from an issued invoice.
 recurring-none = No recurring invoices.
 recurring-col-invoice = Invoice
 recurring-col-every = Every
@@ -434,6 +434,8 @@ recurring-every =
        *[other] { $months } months
     }
 recurring-stop = Stop
+view-repeat-auto-send = Issue and email it to the customer automatically
+recurring-auto-send = issued and emailed automatically
 
 ## Customer link (owner's side) and the customer's page
 
@@ -467,7 +469,24 @@ download-cii = CII e-invoice (Factur-X)
 send-heading = Send to the customer
 send-to = Email address
 send-attach-xml = Also attach the e-invoice files (UBL and CII)
-send-button = Send by email
+send-button = Send
+send-by-email = By email
+send-by-sms = By SMS
+send-phone = Mobile number
+send-sms-not-set-up = SMS is not available: no SMS provider is set up (Settings → SMS).
+send-col-channel = Channel
+send-no-channel = Choose email, SMS or both.
+send-bad-email = Email address: that does not look like an email address; it needs one @ with a name before it and a domain such as example.com after it.
+send-bad-phone = Mobile number: enter it in international form with the country code, such as +354 555 1234.
+send-sms-unavailable = SMS is not set up: add an SMS provider in Settings → SMS, or ask the operator to set one up.
+delivery-sending = Sending
+delivery-channel-email = Email
+delivery-channel-sms = SMS
+delivery-kind-reminder = { $channel } (reminder)
+delivery-kind-recurring = { $channel } (recurring)
+sms-invoice = { $seller }: invoice { $number }, { $amount } due { $due }. View and pay: { $link }
+sms-credit-note = { $seller }: credit note { $number } for { $amount }. View it: { $link }
+sms-reminder = { $seller }: reminder: invoice { $number }, { $amount } due { $due }. View and pay: { $link }
 send-none = Not sent yet.
 send-col-when = Queued
 send-col-to = To
@@ -488,6 +507,15 @@ mail-credit-note-body =
     { $seller } sends you credit note { $number } for { $amount }.
 mail-document-link = You can view it online and download the PDF and e-invoice here: { $link }
 mail-document-attached = The PDF is attached to this email. Reply to this email to reach the sender.
+mail-reminder-subject = Reminder: { $document } { $number } from { $seller }
+mail-reminder-body-before =
+    Hello,
+
+    A friendly reminder: invoice { $number } from { $seller } for { $amount } is due on { $due }.
+mail-reminder-body-after =
+    Hello,
+
+    Invoice { $number } from { $seller } was due on { $due } and { $amount } is still open. If you have paid already, thank you, and please disregard this reminder.
 
 ## Payment settings
 
@@ -519,7 +547,7 @@ security-hsts-subdomains = This covers every subdomain.
 security-hsts-preload = The domain may be included in the browsers' HSTS preload list.
 security-headers = Every response carries strict security headers: a Content-Security-Policy that allows no scripts and no third-party content, no framing by other sites, no referrer sent to other sites, and browser features such as camera, microphone and location switched off.
 security-rest-heading = Encryption at rest
-security-rest = Secrets the service keeps (sign-in mail while it waits to be sent, customer link keys, TLS private keys) are encrypted with AES-256-GCM under keys derived from a master key that is kept outside the database. Sign-in codes and session tokens are stored only as hashes.
+security-rest = Secrets the service keeps (sign-in mail while it waits to be sent, customer link keys, TLS private keys, SMS provider keys) are encrypted with AES-256-GCM under keys derived from a master key that is kept outside the database. Sign-in codes and session tokens are stored only as hashes.
 security-signin-heading = Sign-in
 security-signin = There are no passwords: you sign in with a one-time code sent by email. At most { $codes } codes can be requested for one address per 15 minutes, and after { $failures } wrong codes in a day the address is locked for the rest of that day.
 security-sessions = A session ends after { $idle } minutes without activity, and at the latest { $absolute } hours after sign-in. You can end all your sessions at once.
@@ -537,6 +565,7 @@ privacy-title = Privacy
 privacy-intro = This page is generated from the configuration this service is running with.
 privacy-data-heading = What we store
 privacy-data = Your email address and the sessions you open (with the browser's user agent and IP address), your business profile, customers, products and the documents you create. Customers who open a shared invoice link are counted, not identified.
+privacy-sending = When you send a document, we record when, to which email address or mobile number, by whom and how it went, but not the message itself. Messages sent by SMS pass through the SMS provider (46elks or Twilio), which receives the customer's number and the short text with the invoice link.
 privacy-cookies-heading = Cookies
 privacy-cookies = We use a session cookie (it expires after { $idle } minutes without activity), a short-lived cookie during sign-in, and a cookie that remembers your language if you choose one. No tracking or advertising cookies, and no third-party content.
 privacy-retention-heading = How long we keep it
@@ -612,3 +641,33 @@ close-confirm = I understand that this cannot be undone.
 close-button = Close the account
 close-confirm-missing = Tick the box to confirm that you want to close the account.
 privacy-closure = The owner can close the account: everything not needed for bookkeeping is deleted at once and nobody can sign in to the business again. Issued invoices and credit notes, with their customers and payments, are kept hidden and read-only for the period the law of the business's country requires after the year of the last one (in years: { $years }, where * is any other country), and then deleted automatically.
+
+## SMS settings
+
+sms-title = SMS
+sms-platform-available = FastFaktura can send SMS for you with its own provider account. Add your own account below only if you want messages to go through it (and be billed to you).
+sms-platform-missing = This FastFaktura has no SMS provider set up. To send invoices by SMS, add your own 46elks or Twilio account below.
+sms-own-account = Your own account is used: { $provider }, { $account }.
+sms-sender-is = Sender: { $sender }.
+sms-remove-own = Remove my account
+sms-provider = Provider
+sms-account = API username (46elks) or Account SID (Twilio)
+sms-secret = API password (46elks) or Auth Token (Twilio)
+sms-sender = Sender: a phone number in international form, or a name of up to 11 letters and digits
+sms-write-only = The password or token is stored encrypted and never shown again; enter it again whenever you save.
+sms-bad-provider = Provider: choose 46elks or Twilio.
+sms-bad-account = Account: a 46elks API username, or a Twilio Account SID (AC followed by 32 hexadecimal digits).
+sms-bad-secret = API password or token: at least 8 characters, no spaces.
+sms-bad-sender = Sender: a phone number such as +46 70 123 45 67, or a name of 1 to 11 letters and digits (at least one letter).
+
+## Reminders
+
+reminders-title = Reminders
+reminders-intro = FastFaktura reminds your customers of unpaid invoices on this schedule, in their language, with the link to the invoice. Reminders stop as soon as an invoice is paid or credited.
+reminders-off = Reminders are off until you save a schedule. The boxes show our suggestion.
+reminders-col-when = When
+reminder-rule-before-3 = 3 days before the due date
+reminder-rule-due = On the due date
+reminder-rule-after-7 = 7 days after the due date
+reminder-rule-after-14 = 14 days after the due date
+delivery-cancelled = Cancelled: { $reason }

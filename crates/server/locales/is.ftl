@@ -431,7 +431,7 @@ method-other = Annað
 payment-amount-positive = verður að vera hærri en núll
 payment-method-error = verður að vera millifærsla, reiðufé, kort eða annað
 recurring-title = Endurteknir reikningar
-recurring-intro = Á hverjum tilsettum degi verða til drög, afrit af reikningnum, sem þú yfirferð og gefur út. Byrjaðu á útgefnum reikningi.
+recurring-intro = Á hverjum tilsettum degi verða til drög, afrit af reikningnum, sem þú yfirferð og gefur út, eða, ef þú valdir það, er hann gefinn út og sendur viðskiptavininum sjálfkrafa í tölvupósti. Byrjaðu á útgefnum reikningi.
 recurring-none = Engir endurteknir reikningar.
 recurring-col-invoice = Reikningur
 recurring-col-every = Tíðni
@@ -442,6 +442,8 @@ recurring-every =
        *[other] á { $months } mánaða fresti
     }
 recurring-stop = Stöðva
+view-repeat-auto-send = Gefa út og senda viðskiptavini sjálfkrafa í tölvupósti
+recurring-auto-send = gefinn út og sendur sjálfkrafa
 
 ## Hlekkur viðskiptavinar (hlið eiganda) og síða viðskiptavinar
 
@@ -475,7 +477,24 @@ download-cii = CII rafrænn reikningur (Factur-X)
 send-heading = Senda viðskiptavini
 send-to = Netfang
 send-attach-xml = Hengja einnig rafrænu skrárnar við (UBL og CII)
-send-button = Senda í tölvupósti
+send-button = Senda
+send-by-email = Í tölvupósti
+send-by-sms = Með SMS
+send-phone = Farsímanúmer
+send-sms-not-set-up = SMS er ekki í boði: engin SMS-þjónusta er uppsett (Stillingar → SMS).
+send-col-channel = Leið
+send-no-channel = Veldu tölvupóst, SMS eða hvort tveggja.
+send-bad-email = Netfang: þetta lítur ekki út eins og netfang; það þarf eitt @ með nafni á undan og léni eins og example.com á eftir.
+send-bad-phone = Farsímanúmer: sláðu það inn á alþjóðlegu formi með landsnúmeri, t.d. +354 555 1234.
+send-sms-unavailable = SMS er ekki uppsett: bættu við SMS-þjónustu í Stillingar → SMS eða biddu rekstraraðilann um að setja hana upp.
+delivery-sending = Í sendingu
+delivery-channel-email = Tölvupóstur
+delivery-channel-sms = SMS
+delivery-kind-reminder = { $channel } (áminning)
+delivery-kind-recurring = { $channel } (endurtekinn)
+sms-invoice = { $seller }: reikningur { $number }, { $amount } á gjalddaga { $due }. Skoða og greiða: { $link }
+sms-credit-note = { $seller }: kreditreikningur { $number } að upphæð { $amount }. Skoða: { $link }
+sms-reminder = { $seller }: áminning: reikningur { $number }, { $amount }, gjalddagi { $due }. Skoða og greiða: { $link }
 send-none = Ekki sent enn.
 send-col-when = Sett í biðröð
 send-col-to = Til
@@ -496,6 +515,15 @@ mail-credit-note-body =
     { $seller } sendir þér kreditreikning { $number } að upphæð { $amount }.
 mail-document-link = Þú getur skoðað hann á netinu og sótt PDF og rafrænan reikning hér: { $link }
 mail-document-attached = PDF-skjalið fylgir þessum pósti. Svaraðu póstinum til að ná í sendandann.
+mail-reminder-subject = Áminning: { $document } { $number } frá { $seller }
+mail-reminder-body-before =
+    Góðan dag,
+
+    Vinsamleg áminning: reikningur { $number } frá { $seller } að upphæð { $amount } er á gjalddaga { $due }.
+mail-reminder-body-after =
+    Góðan dag,
+
+    Reikningur { $number } frá { $seller } var á gjalddaga { $due } og { $amount } er enn ógreitt. Ef þú hefur þegar greitt, takk fyrir, og vinsamlegast hunsaðu þessa áminningu.
 
 ## Greiðslustillingar
 
@@ -527,7 +555,7 @@ security-hsts-subdomains = Þetta nær til allra undirléna.
 security-hsts-preload = Lénið má setja á HSTS-forhleðslulista vafranna.
 security-headers = Hvert svar ber strangar öryggisfyrirsagnir: Content-Security-Policy sem leyfir engar skriftur og ekkert efni frá þriðja aðila, aðrar vefsíður mega ekki birta okkur í ramma, engin tilvísun (referrer) er send öðrum vefsíðum og slökkt er á eiginleikum vafrans eins og myndavél, hljóðnema og staðsetningu.
 security-rest-heading = Dulkóðun gagna í geymslu
-security-rest = Leyndarmál sem þjónustan geymir (innskráningarpóstur sem bíður sendingar, lyklar viðskiptavinatengla, einkalyklar TLS) eru dulkóðuð með AES-256-GCM með lyklum leiddum af aðallykli sem er geymdur utan gagnagrunnsins. Innskráningarkóðar og setutókar eru aðeins geymdir sem tætigildi.
+security-rest = Leyndarmál sem þjónustan geymir (innskráningarpóstur sem bíður sendingar, lyklar viðskiptavinatengla, einkalyklar TLS, lyklar SMS-þjónustu) eru dulkóðuð með AES-256-GCM með lyklum leiddum af aðallykli sem er geymdur utan gagnagrunnsins. Innskráningarkóðar og setutókar eru aðeins geymdir sem tætigildi.
 security-signin-heading = Innskráning
 security-signin = Engin lykilorð eru notuð: þú skráir þig inn með einnota kóða sem sendur er í tölvupósti. Í mesta lagi { $codes } kóða má biðja um fyrir eitt netfang á 15 mínútum, og eftir { $failures } ranga kóða á einum degi er netfanginu læst það sem eftir er dags.
 security-sessions = Setu lýkur eftir { $idle } mínútur án virkni, og í síðasta lagi { $absolute } klukkustundum eftir innskráningu. Þú getur lokið öllum setum þínum í einu.
@@ -545,6 +573,7 @@ privacy-title = Persónuvernd
 privacy-intro = Þessi síða er búin til úr stillingunum sem þjónustan keyrir með.
 privacy-data-heading = Hvað við geymum
 privacy-data = Netfangið þitt og seturnar sem þú opnar (með auðkenni vafrans og IP-tölu), fyrirtækjaupplýsingar þínar, viðskiptavini, vörur og skjölin sem þú býrð til. Viðskiptavinir sem opna deildan reikningstengil eru taldir, ekki auðkenndir.
+privacy-sending = Þegar þú sendir skjal skráum við hvenær, á hvaða netfang eða farsímanúmer, hver sendi og hvernig gekk, en ekki skilaboðin sjálf. Skilaboð send með SMS fara í gegnum SMS-þjónustuna (46elks eða Twilio), sem fær símanúmer viðskiptavinarins og stuttan texta með tengli á reikninginn.
 privacy-cookies-heading = Vafrakökur
 privacy-cookies = Við notum setuköku (hún rennur út eftir { $idle } mínútur án virkni), skammlífa köku meðan á innskráningu stendur og köku sem man tungumálið ef þú velur það. Engar rakningar- eða auglýsingakökur og ekkert efni frá þriðja aðila.
 privacy-retention-heading = Hversu lengi við geymum gögnin
@@ -620,3 +649,33 @@ close-confirm = Ég skil að ekki er hægt að afturkalla þetta.
 close-button = Loka aðganginum
 close-confirm-missing = Hakaðu í reitinn til að staðfesta að þú viljir loka aðganginum.
 privacy-closure = Eigandinn getur lokað aðganginum: öllu sem ekki þarf vegna bókhalds er eytt strax og enginn getur skráð sig inn í fyrirtækið aftur. Útgefnir reikningar og kreditreikningar, ásamt viðskiptavinum þeirra og greiðslum, eru geymdir faldir og óbreytanlegir þann tíma sem lög í landi fyrirtækisins krefjast eftir ár þess síðasta (í árum: { $years }, þar sem * er hvert annað land) og þeim síðan eytt sjálfkrafa.
+
+## SMS settings
+
+sms-title = SMS
+sms-platform-available = FastFaktura getur sent SMS fyrir þig með eigin þjónustuaðgangi. Bættu aðeins við þínum eigin aðgangi hér að neðan ef skilaboðin eiga að fara í gegnum hann (og vera rukkuð á þig).
+sms-platform-missing = Engin SMS-þjónusta er uppsett í þessu FastFaktura. Til að senda reikninga með SMS skaltu bæta við eigin aðgangi að 46elks eða Twilio hér að neðan.
+sms-own-account = Þinn eigin aðgangur er notaður: { $provider }, { $account }.
+sms-sender-is = Sendandi: { $sender }.
+sms-remove-own = Fjarlægja minn aðgang
+sms-provider = Þjónusta
+sms-account = API-notandanafn (46elks) eða Account SID (Twilio)
+sms-secret = API-lykilorð (46elks) eða Auth Token (Twilio)
+sms-sender = Sendandi: símanúmer á alþjóðlegu formi eða nafn með allt að 11 bókstöfum og tölustöfum
+sms-write-only = Lykilorðið eða tókinn er geymdur dulkóðaður og aldrei sýndur aftur; sláðu hann inn aftur í hvert sinn sem þú vistar.
+sms-bad-provider = Þjónusta: veldu 46elks eða Twilio.
+sms-bad-account = Aðgangur: API-notandanafn hjá 46elks eða Account SID hjá Twilio (AC og 32 sextándakerfisstafir).
+sms-bad-secret = API-lykilorð eða tóki: minnst 8 stafir, engin bil.
+sms-bad-sender = Sendandi: símanúmer eins og +46 70 123 45 67 eða nafn með 1 til 11 bókstöfum og tölustöfum (a.m.k. einum bókstaf).
+
+## Áminningar
+
+reminders-title = Áminningar
+reminders-intro = FastFaktura minnir viðskiptavini þína á ógreidda reikninga samkvæmt þessari áætlun, á þeirra tungumáli, með hlekk á reikninginn. Áminningar hætta um leið og reikningur er greiddur eða kreditfærður.
+reminders-off = Áminningar eru óvirkar þar til þú vistar áætlun. Hakað er við tillögu okkar.
+reminders-col-when = Hvenær
+reminder-rule-before-3 = 3 dögum fyrir gjalddaga
+reminder-rule-due = Á gjalddaga
+reminder-rule-after-7 = 7 dögum eftir gjalddaga
+reminder-rule-after-14 = 14 dögum eftir gjalddaga
+delivery-cancelled = Hætt við: { $reason }

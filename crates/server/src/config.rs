@@ -17,9 +17,11 @@ use std::{
 use serde::Deserialize;
 
 mod audit;
+mod jobs;
 mod security;
 use crate::{backup::settings::BackupSettings, integrations::stripe::StripeSettings};
 pub use audit::{AuditSettings, GdprSettings, MAX_RETENTION_MONTHS, MIN_RETENTION_MONTHS, RetentionMonths};
+pub use jobs::{JobSettings, SmsSettings};
 pub use security::{AcmeSettings, LETS_ENCRYPT_PRODUCTION, SecurityTxtSettings, TlsMode, TlsSettings, TrustedProxy};
 
 /// A string that must never be printed: `Debug` and `Display` are redacted.
@@ -72,6 +74,7 @@ pub struct Settings {
     pub session: SessionSettings,
     pub login: LoginLimits,
     pub jobs: JobSettings,
+    pub sms: SmsSettings,
     pub log: LogSettings,
     pub admin: AdminSettings,
     pub backup: BackupSettings,
@@ -97,6 +100,7 @@ impl Default for Settings {
             session: SessionSettings::default(),
             login: LoginLimits::default(),
             jobs: JobSettings::default(),
+            sms: SmsSettings::default(),
             log: LogSettings::default(),
             admin: AdminSettings::default(),
             backup: BackupSettings::default(),
@@ -247,19 +251,6 @@ impl Default for LoginLimits {
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(default, deny_unknown_fields)]
-pub struct JobSettings {
-    /// Run the background worker in this process (turn off for web-only instances).
-    pub worker: bool,
-}
-
-impl Default for JobSettings {
-    fn default() -> Self {
-        Self { worker: true }
-    }
-}
-
-#[derive(Debug, Clone, Deserialize)]
-#[serde(default, deny_unknown_fields)]
 pub struct LogSettings {
     /// A `tracing` filter such as `info` or `fastfaktura=debug,tower_http=info`.
     pub filter: String,
@@ -316,6 +307,9 @@ const ENV_VARS: &[(&str, &str, Kind)] = &[
     ("FASTFAKTURA_SESSION_IDLE_TIMEOUT_MINUTES", "session.idle_timeout_minutes", Kind::Int),
     ("FASTFAKTURA_SESSION_ABSOLUTE_TIMEOUT_HOURS", "session.absolute_timeout_hours", Kind::Int),
     ("FASTFAKTURA_JOBS_WORKER", "jobs.worker", Kind::Bool),
+    ("FASTFAKTURA_JOBS_LEASE_SECONDS", "jobs.lease_seconds", Kind::Int),
+    ("FASTFAKTURA_SMS_46ELKS_URL", "sms.elks_base_url", Kind::Str),
+    ("FASTFAKTURA_SMS_TWILIO_URL", "sms.twilio_base_url", Kind::Str),
     ("FASTFAKTURA_LOG", "log.filter", Kind::Str),
     ("FASTFAKTURA_ADMIN_REQUIRE_TOTP", "admin.require_totp", Kind::Bool),
     ("FASTFAKTURA_BACKUP_DIRECTORY", "backup.directory", Kind::Str),
@@ -454,6 +448,18 @@ impl Settings {
         }
         if self.session.idle_timeout_minutes == 0 || self.session.absolute_timeout_hours == 0 {
             return Err(ConfigError::Invalid("session timeouts must be at least 1".into()));
+        }
+        if self.jobs.lease_seconds == 0 {
+            return Err(ConfigError::Invalid("jobs.lease_seconds must be at least 1".into()));
+        }
+        for (name, url) in
+            [("sms.elks_base_url", &self.sms.elks_base_url), ("sms.twilio_base_url", &self.sms.twilio_base_url)]
+        {
+            if !(url.starts_with("https://") || url.starts_with("http://")) {
+                return Err(ConfigError::Invalid(format!(
+                    "{name} must start with https:// (or http:// for a local test server), but it is {url:?}"
+                )));
+            }
         }
         self.check_tls()?;
         self.security_txt.check(time::OffsetDateTime::now_utc()).map_err(ConfigError::Invalid)?;

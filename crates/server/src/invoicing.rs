@@ -6,7 +6,10 @@
 
 pub mod customer_links;
 pub mod delivery;
+pub mod delivery_sms;
 pub mod documents;
+pub mod recurring_send;
+pub mod reminders;
 
 use fastfaktura_domain::{
     Currency, Decimal, DocumentInput, DocumentKind, LineInput, PriceEntry, Totals, VatCategory, compute,
@@ -20,6 +23,7 @@ use crate::{
         self,
         invoices::{Invoice, Issued, Line, Payment},
     },
+    jobs::worker::WorkerContext,
     state::AppState,
 };
 
@@ -88,20 +92,34 @@ pub async fn issue_at(
     id: Uuid,
 ) -> Result<String, InvoicingError> {
     let mut tx = db.begin().await?;
-    let invoice = db::invoices::find_for_update(&mut tx, business_id, id).await?.ok_or(InvoicingError::NotFound)?;
+    let number = issue_in(&mut tx, now, business_id, id).await?;
+    tx.commit().await?;
+    tracing::info!(%business_id, invoice_id = %id, number = %number, "document issued");
+    Ok(number)
+}
+
+/// [`issue`] inside the caller's transaction (a recurring invoice issued and sent in
+/// one); returns the number.
+pub async fn issue_in(
+    tx: &mut sqlx::Transaction<'_, sqlx::Postgres>,
+    now: time::OffsetDateTime,
+    business_id: Uuid,
+    id: Uuid,
+) -> Result<String, InvoicingError> {
+    let invoice = db::invoices::find_for_update(tx, business_id, id).await?.ok_or(InvoicingError::NotFound)?;
     if invoice.status != "draft" {
         return Err(InvoicingError::Conflict("This document is already issued.".into()));
     }
-    let lines = db::invoices::lines(&mut *tx, business_id, id).await?;
+    let lines = db::invoices::lines(&mut **tx, business_id, id).await?;
     if lines.is_empty() {
         return Err(InvoicingError::Invalid("Add at least one line before issuing.".into()));
     }
     let totals = totals(&invoice, &lines)?;
-    let profile = db::businesses::profile(&mut *tx, business_id).await?;
+    let profile = db::businesses::profile(&mut **tx, business_id).await?;
     let today = now.date();
     let due_date = today + Duration::days(i64::from(profile.payment_terms_days));
     if invoice.kind != "quote" {
-        let sources = documents::load(&mut tx, business_id, invoice.clone()).await?;
+        let sources = documents::load(tx, business_id, invoice.clone()).await?;
         let problems = documents::problems_for_issue(&sources, today, due_date)?;
         if !problems.is_empty() {
             return Err(InvoicingError::Incomplete(documents::explain(&problems)));
@@ -109,9 +127,9 @@ pub async fn issue_at(
     }
     if let Some(original_id) = invoice.credited_invoice_id {
         let original =
-            db::invoices::find_for_update(&mut tx, business_id, original_id).await?.ok_or(InvoicingError::NotFound)?;
+            db::invoices::find_for_update(tx, business_id, original_id).await?.ok_or(InvoicingError::NotFound)?;
         let original_payable = original.payable.unwrap_or_default();
-        let credited = db::invoices::credited_total(&mut *tx, business_id, original_id).await?;
+        let credited = db::invoices::credited_total(&mut **tx, business_id, original_id).await?;
         let left = original_payable - credited;
         if totals.payable > left {
             return Err(InvoicingError::Invalid(format!(
@@ -122,12 +140,12 @@ pub async fn issue_at(
             )));
         }
         if totals.payable == left {
-            db::invoices::mark_voided(&mut tx, business_id, original_id, now).await?;
+            db::invoices::mark_voided(tx, business_id, original_id, now).await?;
         }
     }
-    let number = db::invoices::take_number(&mut tx, business_id, &invoice.kind, today.year()).await?;
+    let number = db::invoices::take_number(tx, business_id, &invoice.kind, today.year()).await?;
     db::invoices::mark_issued(
-        &mut tx,
+        tx,
         business_id,
         id,
         Issued {
@@ -141,8 +159,6 @@ pub async fn issue_at(
         now,
     )
     .await?;
-    tx.commit().await?;
-    tracing::info!(%business_id, invoice_id = %id, number = %number.text, "document issued");
     Ok(number.text)
 }
 
@@ -262,6 +278,7 @@ pub async fn start_recurring(
     business_id: Uuid,
     invoice_id: Uuid,
     every_months: i32,
+    auto_send: bool,
 ) -> Result<(), InvoicingError> {
     if !(1..=24).contains(&every_months) {
         return Err(InvoicingError::Invalid("Repeat every 1 to 24 months.".into()));
@@ -275,15 +292,16 @@ pub async fn start_recurring(
     while next <= today {
         next = add_months(next, every_months);
     }
-    db::recurring::create(&state.db, business_id, invoice_id, every_months, next, state.clock.now()).await?;
+    db::recurring::create(&state.db, business_id, invoice_id, every_months, next, auto_send, state.clock.now()).await?;
     Ok(())
 }
 
 /// Creates the drafts of every recurring template due by `now` (each once per
 /// period); returns how many. Several workers may run it: due templates are claimed
-/// with SKIP LOCKED.
-pub async fn create_due_recurring(db: &sqlx::PgPool, now: time::OffsetDateTime) -> Result<usize, InvoicingError> {
-    let mut tx = db.begin().await?;
+/// with SKIP LOCKED. A template set to send automatically has its invoice issued and
+/// queued for email in the same transaction (`recurring_send`).
+pub async fn create_due_recurring(ctx: &WorkerContext, now: time::OffsetDateTime) -> Result<usize, InvoicingError> {
+    let mut tx = ctx.db.begin().await?;
     let due = db::recurring::claim_due(&mut tx, now.date(), 100).await?;
     for template in &due {
         let Some(source) = db::invoices::find(&mut *tx, template.business_id, template.source_invoice_id).await? else {
@@ -300,6 +318,9 @@ pub async fn create_due_recurring(db: &sqlx::PgPool, now: time::OffsetDateTime) 
         )
         .await?;
         tracing::info!(business_id = %template.business_id, template_id = %template.id, invoice_id = %draft, "recurring draft created");
+        if template.auto_send {
+            recurring_send::issue_and_send(ctx, &mut tx, template.business_id, draft, now).await?;
+        }
     }
     tx.commit().await?;
     Ok(due.len())

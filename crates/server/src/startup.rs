@@ -190,6 +190,8 @@ impl Application {
             clock: clock.clone(),
             stripe: stripe.clone(),
             kek: keys.kek.clone(),
+            sms: Arc::new(crate::integrations::sms::SmsClient::new(&settings.sms)?),
+            lease_seconds: f64::from(settings.jobs.lease_seconds),
         };
         let state = AppState { db: pool, settings: Arc::new(settings), clock, keys, stripe };
         Ok(Self { listener, state, worker, embedded, tls, database_url: url, backups })

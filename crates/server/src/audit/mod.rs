@@ -256,6 +256,17 @@ pub async fn bench_record(db: &sqlx::PgPool, count: usize) -> Result<Vec<u64>, s
     Ok(micros)
 }
 
+/// A dispatch recipient as events show it: a masked address, or a phone number with
+/// only its last two digits (`+354 *****67`).
+pub fn mask_recipient(recipient: &str) -> String {
+    if recipient.contains('@') {
+        return mask_email(recipient);
+    }
+    let digits: Vec<char> = recipient.chars().filter(char::is_ascii_digit).collect();
+    let last: String = digits.iter().skip(digits.len().saturating_sub(2)).collect();
+    format!("+*****{last}")
+}
+
 fn clip(s: &str, max_chars: usize) -> String {
     s.chars().take(max_chars).collect()
 }

@@ -35,6 +35,17 @@ pub struct NewLink<'a> {
     pub token_sealed: &'a [u8],
 }
 
+/// Whether the document has or ever had a customer link (revoked links are kept).
+pub async fn ever_had(db: impl PgExecutor<'_>, business_id: Uuid, invoice_id: Uuid) -> Result<bool, sqlx::Error> {
+    sqlx::query_scalar!(
+        r#"SELECT EXISTS (SELECT 1 FROM invoice_links WHERE business_id = $1 AND invoice_id = $2) AS "exists!""#,
+        business_id,
+        invoice_id
+    )
+    .fetch_one(db)
+    .await
+}
+
 /// Revokes the live link (if any) and stores the new one, in the caller's transaction.
 pub async fn replace(
     tx: &mut Transaction<'_, Postgres>,

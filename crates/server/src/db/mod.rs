@@ -27,7 +27,9 @@ pub mod otp;
 pub mod products;
 pub mod rate_limits;
 pub mod recurring;
+pub mod reminders;
 pub mod sessions;
+pub mod sms_providers;
 pub mod users;
 
 use std::{str::FromStr, time::Duration};

@@ -12,6 +12,8 @@ pub struct Recurring {
     pub customer_name: String,
     pub every_months: i32,
     pub next_run_on: Date,
+    /// Issued and emailed on its date, instead of waiting as a draft.
+    pub auto_send: bool,
 }
 
 pub async fn create(
@@ -20,17 +22,19 @@ pub async fn create(
     source_invoice_id: Uuid,
     every_months: i32,
     next_run_on: Date,
+    auto_send: bool,
     now: OffsetDateTime,
 ) -> Result<Uuid, sqlx::Error> {
     let id = Uuid::new_v4();
     sqlx::query!(
-        r#"INSERT INTO recurring_invoices (business_id, id, source_invoice_id, every_months, next_run_on, created_at)
-           VALUES ($1, $2, $3, $4, $5, $6)"#,
+        r#"INSERT INTO recurring_invoices (business_id, id, source_invoice_id, every_months, next_run_on, auto_send, created_at)
+           VALUES ($1, $2, $3, $4, $5, $6, $7)"#,
         business_id,
         id,
         source_invoice_id,
         every_months,
         next_run_on,
+        auto_send,
         now
     )
     .execute(db)
@@ -41,7 +45,8 @@ pub async fn create(
 pub async fn list_active(db: impl PgExecutor<'_>, business_id: Uuid) -> Result<Vec<Recurring>, sqlx::Error> {
     sqlx::query_as!(
         Recurring,
-        r#"SELECT r.id, r.source_invoice_id, i.number AS source_number, c.name AS customer_name, r.every_months, r.next_run_on
+        r#"SELECT r.id, r.source_invoice_id, i.number AS source_number, c.name AS customer_name, r.every_months, r.next_run_on,
+                  r.auto_send
            FROM recurring_invoices r
            JOIN invoices i ON i.business_id = r.business_id AND i.id = r.source_invoice_id
            JOIN customers c ON c.business_id = i.business_id AND c.id = i.customer_id
@@ -71,6 +76,7 @@ pub struct Due {
     pub source_invoice_id: Uuid,
     pub every_months: i32,
     pub next_run_on: Date,
+    pub auto_send: bool,
 }
 
 /// Templates due on or before `today`, locked (other workers skip them) until the
@@ -78,7 +84,7 @@ pub struct Due {
 pub async fn claim_due(conn: &mut PgConnection, today: Date, limit: i64) -> Result<Vec<Due>, sqlx::Error> {
     sqlx::query_as!(
         Due,
-        r#"SELECT business_id, id, source_invoice_id, every_months, next_run_on FROM recurring_invoices
+        r#"SELECT business_id, id, source_invoice_id, every_months, next_run_on, auto_send FROM recurring_invoices
            WHERE active AND next_run_on <= $1 ORDER BY next_run_on LIMIT $2 FOR UPDATE SKIP LOCKED"#,
         today,
         limit

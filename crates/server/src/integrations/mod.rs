@@ -1,4 +1,6 @@
-//! Connections to the outside world: mail, Stripe (card payments) and, later, SMS.
+//! Connections to the outside world: mail, SMS providers and Stripe (card payments).
 
 pub mod email;
+pub mod sms;
+pub mod sms_accounts;
 pub mod stripe;

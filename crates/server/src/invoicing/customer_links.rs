@@ -59,6 +59,29 @@ pub async fn rotate(state: &AppState, business_id: Uuid, invoice_id: Uuid) -> Re
     Ok(token)
 }
 
+/// Gives the document its first customer link, in the caller's transaction, for a
+/// message sent without a click (a reminder, a recurring invoice). A document whose
+/// link the owner turned off keeps it off: automatic messages never bring one back.
+pub async fn create_first_in(
+    tx: &mut sqlx::Transaction<'_, sqlx::Postgres>,
+    key: &DerivedKey,
+    business_id: Uuid,
+    invoice_id: Uuid,
+    now: time::OffsetDateTime,
+) -> Result<(), sqlx::Error> {
+    if db::invoice_links::ever_had(&mut **tx, business_id, invoice_id).await? {
+        return Ok(());
+    }
+    let id = Uuid::new_v4();
+    let token = crypto::new_token();
+    let sealed = key.seal(token.as_bytes(), &aad(business_id, id));
+    let hash = crypto::token_hash(&token);
+    let link = NewLink { id, token_hash: &hash, token_sealed: &sealed };
+    db::invoice_links::replace(tx, business_id, invoice_id, link, now).await?;
+    tracing::info!(%business_id, %invoice_id, "customer link created for an automatic message");
+    Ok(())
+}
+
 /// Ends the document's customer link; returns whether there was one.
 pub async fn revoke(state: &AppState, business_id: Uuid, invoice_id: Uuid) -> Result<bool, InvoicingError> {
     db::invoices::find(&state.db, business_id, invoice_id).await?.ok_or(InvoicingError::NotFound)?;

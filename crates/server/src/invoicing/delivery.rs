@@ -1,63 +1,127 @@
-//! Sending an issued document to the customer by email, through the job queue.
+//! Sending an issued document to the customer by email and/or SMS, through the job
+//! queue.
 //!
-//! "Send" records a delivery and its job in one transaction, so nothing is sent for a
-//! request that failed and nothing is lost when the process dies. The job makes the
-//! message from the issued document when it runs (PDF attached, optionally the UBL and
+//! "Send" records one delivery and one job per channel in one transaction, so nothing
+//! is sent for a request that failed and nothing is lost when the process dies. The
+//! job makes the message when it runs (email: PDF attached, optionally the UBL and
 //! CII, plain text and HTML, in the customer's language, Reply-To the person who sent
-//! it, a link to the customer page) and marks the delivery sent; a job run again for a
-//! delivery already sent does nothing, and the Message-ID is the delivery's id, so a
-//! copy that did slip through twice is recognisably the same message.
+//! it, a link to the customer page; SMS: see `delivery_sms`) and marks the delivery
+//! sent. A delivery already sent is never sent again. Just before the message is
+//! handed over, the delivery is marked `sending` (committed), so a crash during the
+//! hand-over leaves it visibly in doubt; what the next attempt does then is in
+//! docs/decisions.md ("Exactly once at the SMS provider"). The Message-ID is the
+//! delivery's id, so an email that did go out twice is recognisably the same message.
 
 use fastfaktura_documents::{InvoiceDocument, cii_xml, render_pdf, ubl_xml};
-use fastfaktura_domain::{EmailAddress, Money};
+use fastfaktura_domain::{EmailAddress, Money, PhoneNumber};
 use lettre::{
     Message,
     message::{Attachment, Mailbox, MultiPart, SinglePart, header::ContentType},
 };
+use sqlx::PgConnection;
 use uuid::Uuid;
 
-use super::{InvoicingError, customer_links, documents};
+use super::{InvoicingError, customer_links, delivery_sms, documents};
 use crate::{
     audit::{self, Actor, AuditEvent, Category, Outcome},
     db::{self, deliveries::NewDelivery},
     i18n::{self, Lang, key},
+    integrations::sms_accounts,
     jobs::{self, Job, worker::WorkerContext},
     state::AppState,
 };
 
-/// Queues the document for `recipient`. The document must be issued and still pass
-/// its checks; the customer link is created if it does not exist yet.
-pub async fn send_by_email(
+/// What "Send" asks for: each channel with its recipient, as typed.
+#[derive(Debug, Default)]
+pub struct SendRequest<'a> {
+    pub email: Option<&'a str>,
+    pub phone: Option<&'a str>,
+    pub attach_xml: bool,
+}
+
+/// Queues the document for each requested channel. The document must be issued and
+/// still pass its checks; the customer link is created if it does not exist yet.
+/// Returns the deliveries' ids.
+pub async fn send(
     state: &AppState,
     business_id: Uuid,
     invoice_id: Uuid,
     requested_by: Uuid,
-    recipient: &str,
-    attach_xml: bool,
-) -> Result<Uuid, InvoicingError> {
-    let recipient = EmailAddress::parse(recipient)
-        .map_err(|e| InvoicingError::Invalid(format!("Email address: {e}")))?
-        .as_str()
-        .to_owned();
+    request: SendRequest<'_>,
+) -> Result<Vec<Uuid>, InvoicingError> {
+    let email = match request.email {
+        Some(e) => Some(
+            EmailAddress::parse(e)
+                .map_err(|e| InvoicingError::Invalid(format!("Email address: {e}")))?
+                .as_str()
+                .to_owned(),
+        ),
+        None => None,
+    };
+    let phone = match request.phone {
+        Some(p) => Some(PhoneNumber::parse(p).map_err(|e| InvoicingError::Invalid(format!("Mobile number: {e}")))?),
+        None => None,
+    };
+    if email.is_none() && phone.is_none() {
+        return Err(InvoicingError::Invalid("Choose email, SMS or both.".into()));
+    }
     documents::issued_document(&state.db, business_id, invoice_id).await?;
     customer_links::link_token(state, business_id, invoice_id).await?;
-    let id = Uuid::new_v4();
     let mut tx = state.db.begin().await?;
-    let delivery = NewDelivery { id, invoice_id, recipient: &recipient, attach_xml, requested_by };
-    db::deliveries::create(&mut *tx, business_id, delivery, state.clock.now()).await?;
-    jobs::enqueue(&mut tx, &Job::DeliverInvoice { business_id, delivery_id: id }).await?;
-    let event = AuditEvent::new(state.clock.now(), Category::Dispatch, "dispatch.email.queued")
-        .actor(Actor::User(requested_by))
+    if phone.is_some() && !sms_accounts::available(&mut tx, business_id).await? {
+        return Err(InvoicingError::Conflict("SMS is not set up: no SMS provider is configured.".into()));
+    }
+    let mut ids = Vec::new();
+    let channels = [("email", email), ("sms", phone.map(|p| p.as_str().to_owned()))];
+    for (channel, recipient) in channels.iter().filter_map(|(c, r)| r.as_ref().map(|r| (*c, r))) {
+        let delivery = Queued { invoice_id, channel, kind: "send", recipient, attach_xml: request.attach_xml };
+        ids.push(queue(&mut tx, business_id, delivery, Some(requested_by), state.clock.now()).await?);
+    }
+    tx.commit().await?;
+    tracing::info!(%business_id, %invoice_id, deliveries = ids.len(), "document queued for delivery");
+    Ok(ids)
+}
+
+/// One delivery to queue.
+pub struct Queued<'a> {
+    pub invoice_id: Uuid,
+    pub channel: &'a str,
+    /// `send`, `reminder` or `recurring`.
+    pub kind: &'a str,
+    pub recipient: &'a str,
+    pub attach_xml: bool,
+}
+
+/// Inserts a delivery and its job in the caller's transaction.
+pub async fn queue(
+    tx: &mut PgConnection,
+    business_id: Uuid,
+    d: Queued<'_>,
+    requested_by: Option<Uuid>,
+    now: time::OffsetDateTime,
+) -> Result<Uuid, sqlx::Error> {
+    let id = Uuid::new_v4();
+    let row = NewDelivery {
+        id,
+        invoice_id: d.invoice_id,
+        channel: d.channel,
+        kind: d.kind,
+        recipient: d.recipient,
+        attach_xml: d.attach_xml,
+        requested_by,
+    };
+    db::deliveries::create(&mut *tx, business_id, row, now).await?;
+    jobs::enqueue(tx, &Job::DeliverInvoice { business_id, delivery_id: id }).await?;
+    let event = AuditEvent::new(now, Category::Dispatch, &format!("dispatch.{}.queued", d.channel))
+        .actor(requested_by.map_or(Actor::System, Actor::User))
         .business(business_id)
         .target(id.to_string())
         .details(serde_json::json!({
-            "invoice_id": invoice_id,
-            "recipient": audit::mask_email(&recipient),
-            "attach_xml": attach_xml,
+            "invoice_id": d.invoice_id,
+            "kind": d.kind,
+            "recipient": audit::mask_recipient(d.recipient),
         }));
     audit::record(&mut *tx, &event).await?;
-    tx.commit().await?;
-    tracing::info!(%business_id, %invoice_id, delivery_id = %id, "document queued for email delivery");
     Ok(id)
 }
 
@@ -72,6 +136,52 @@ pub async fn retry(state: &AppState, business_id: Uuid, delivery_id: Uuid) -> Re
     Ok(())
 }
 
+/// The dispatch audit event of one attempt: `dispatch.<channel>.sent|failed`, with the
+/// provider's message id or the reason. The delivery row is already stored; if the
+/// event cannot be written that is logged, not retried (a retry could send twice).
+async fn record_outcome(
+    ctx: &WorkerContext,
+    business_id: Uuid,
+    delivery: &db::deliveries::Delivery,
+    (what, info, last): (&str, Option<String>, bool),
+    now: time::OffsetDateTime,
+) {
+    let failed = what == "failed";
+    let mut details = serde_json::json!({
+        "invoice_id": delivery.invoice_id,
+        "kind": delivery.kind,
+        "recipient": audit::mask_recipient(&delivery.recipient),
+    });
+    match (failed, info) {
+        (true, Some(reason)) => {
+            details["reason"] = reason.chars().take(300).collect::<String>().into();
+            details["final"] = last.into();
+        }
+        (false, Some(provider_message)) => details["provider_message"] = provider_message.into(),
+        _ => {}
+    }
+    let event = AuditEvent::new(now, Category::Dispatch, &format!("dispatch.{}.{what}", delivery.channel))
+        .business(business_id)
+        .target(delivery.id.to_string())
+        .outcome(if failed { Outcome::Failure } else { Outcome::Success })
+        .details(details);
+    if let Err(e) = audit::record(&ctx.db, &event).await {
+        tracing::error!(%business_id, delivery_id = %delivery.id, error = %e, "the dispatch could not be recorded in the audit log");
+    }
+}
+
+/// How one attempt at a delivery ended.
+pub(super) enum Attempt {
+    /// Handed over; for SMS, the provider and its message id.
+    Sent(Option<(&'static str, String)>),
+    /// Someone else finished it meanwhile.
+    AlreadyDone,
+    /// Worth another attempt later (the job backs off).
+    Retry(String),
+    /// Refused for a reason retrying will not change: failed now, with the retry button.
+    Refused(String),
+}
+
 /// The job: sends one delivery unless it was sent already.
 pub async fn deliver(
     ctx: &WorkerContext,
@@ -83,66 +193,114 @@ pub async fn deliver(
         .await
         .map_err(|e| format!("database: {e}"))?
         .ok_or_else(|| format!("delivery {delivery_id} does not exist"))?;
-    if delivery.status != "queued" {
-        return Ok(());
+    match delivery.status.as_str() {
+        "queued" => {}
+        "sending" => {
+            // A crash (or an answer that never came) during the hand-over.
+            tracing::warn!(%business_id, %delivery_id, channel = %delivery.channel, "delivery in doubt; settling it");
+            db::deliveries::count_interruption(&ctx.db, business_id, delivery_id)
+                .await
+                .map_err(|e| format!("database: {e}"))?;
+        }
+        _ => return Ok(()),
     }
-    let result = send(ctx, business_id, &delivery).await;
-    let now = ctx.clock.now();
-    let recorded = async {
-        let mut tx = ctx.db.begin().await?;
-        let event = AuditEvent::new(now, Category::Dispatch, "dispatch.email.sent")
-            .business(business_id)
-            .target(delivery_id.to_string())
-            .details(serde_json::json!({
-                "invoice_id": delivery.invoice_id,
-                "recipient": audit::mask_email(&delivery.recipient),
-            }));
-        match &result {
-            Ok(()) => {
-                db::deliveries::mark_sent(&mut *tx, business_id, delivery_id, now).await?;
-                audit::record(&mut *tx, &event).await?;
+    if delivery.kind == "reminder" && delivery.status == "queued" {
+        match delivery_sms::still_open(ctx, business_id, delivery.invoice_id).await {
+            Ok(true) => {}
+            Ok(false) => {
+                let reason = "not sent: the invoice was paid or credited before the reminder went out";
+                db::deliveries::cancel(&ctx.db, business_id, delivery_id, reason)
+                    .await
+                    .map_err(|e| format!("database: {e}"))?;
+                tracing::info!(%business_id, %delivery_id, "reminder cancelled: the invoice is settled");
+                return Ok(());
             }
             Err(reason) => {
-                db::deliveries::record_failure(&mut *tx, business_id, delivery_id, reason, last_attempt).await?;
-                let mut event = event.outcome(Outcome::Failure);
-                event.action = "dispatch.email.failed".into();
-                event.details["reason"] = reason.chars().take(300).collect::<String>().into();
-                event.details["final"] = last_attempt.into();
-                audit::record(&mut *tx, &event).await?;
+                db::deliveries::record_failure(&ctx.db, business_id, delivery_id, &reason, last_attempt)
+                    .await
+                    .map_err(|e| format!("database: {e}"))?;
+                return Err(reason);
             }
         }
-        tx.commit().await
     }
-    .await;
-    recorded.map_err(|e| format!("database after sending: {e}"))?;
+    let attempt = match delivery.channel.as_str() {
+        "sms" => delivery_sms::attempt(ctx, business_id, &delivery).await,
+        _ => email_attempt(ctx, business_id, &delivery).await,
+    };
+    let now = ctx.clock.now();
+    let (stored, result, note) = match attempt {
+        Attempt::Sent(provider) => {
+            let provider_ref = provider.as_ref().map(|(p, id)| (*p, id.as_str()));
+            let note = ("sent", provider.as_ref().map(|(p, id)| format!("{p} {id}")), true);
+            (db::deliveries::mark_sent(&ctx.db, business_id, delivery_id, now, provider_ref).await, Ok(()), note)
+        }
+        Attempt::AlreadyDone => return Ok(()),
+        Attempt::Retry(reason) => (
+            db::deliveries::record_failure(&ctx.db, business_id, delivery_id, &reason, last_attempt).await,
+            Err(reason.clone()),
+            ("failed", Some(reason), last_attempt),
+        ),
+        Attempt::Refused(reason) => {
+            tracing::warn!(%business_id, %delivery_id, %reason, "delivery refused; not retrying");
+            let stored = db::deliveries::record_failure(&ctx.db, business_id, delivery_id, &reason, true).await;
+            (stored, Ok(()), ("failed", Some(reason), true))
+        }
+    };
+    stored.map_err(|e| format!("database after sending: {e}"))?;
+    record_outcome(ctx, business_id, &delivery, note, now).await;
     if result.is_ok() {
-        tracing::info!(%business_id, %delivery_id, "document delivered by email");
+        tracing::info!(%business_id, %delivery_id, channel = %delivery.channel, "delivery finished");
     }
     result
 }
 
-async fn send(ctx: &WorkerContext, business_id: Uuid, delivery: &db::deliveries::Delivery) -> Result<(), String> {
-    let doc = documents::issued_document(&ctx.db, business_id, delivery.invoice_id)
-        .await
-        .map_err(|e| format!("the document: {e}"))?;
-    let live = db::invoice_links::live(&ctx.db, business_id, delivery.invoice_id)
-        .await
-        .map_err(|e| format!("database: {e}"))?;
-    let link = match live {
+async fn email_attempt(ctx: &WorkerContext, business_id: Uuid, delivery: &db::deliveries::Delivery) -> Attempt {
+    let prepared = async {
+        let doc = documents::issued_document(&ctx.db, business_id, delivery.invoice_id)
+            .await
+            .map_err(|e| format!("the document: {e}"))?;
+        let link = live_link(ctx, business_id, delivery.invoice_id).await?;
+        let reply_to = match delivery.requested_by {
+            Some(user) => db::users::email_of(&ctx.db, user).await.map_err(|e| format!("database: {e}"))?,
+            None => None,
+        };
+        message(ctx, business_id, &doc, delivery, link.as_deref(), reply_to.as_deref()).await
+    };
+    let (message, text) = match prepared.await {
+        Ok(m) => m,
+        Err(reason) => return Attempt::Retry(reason),
+    };
+    // Everything slow (the PDF) is done: only the SMTP exchange is left in doubt.
+    match db::deliveries::mark_sending(&ctx.db, business_id, delivery.id, ctx.clock.now(), None).await {
+        Ok(true) => {}
+        Ok(false) => return Attempt::AlreadyDone,
+        Err(e) => return Attempt::Retry(format!("database: {e}")),
+    }
+    match ctx.mailer.send(message, delivery.id, &text).await {
+        Ok(()) => Attempt::Sent(None),
+        Err(reason) => Attempt::Retry(reason),
+    }
+}
+
+/// The customer-page link of a delivered document, if the owner has not turned it off.
+pub(super) async fn live_link(
+    ctx: &WorkerContext,
+    business_id: Uuid,
+    invoice_id: Uuid,
+) -> Result<Option<String>, String> {
+    let live = db::invoice_links::live(&ctx.db, business_id, invoice_id).await.map_err(|e| format!("database: {e}"))?;
+    match live {
         Some(live) => {
             let token = customer_links::unseal(&ctx.link_key, business_id, &live).map_err(|e| e.to_string())?;
-            Some(format!("{}/i/{token}", ctx.public_origin))
+            Ok(Some(format!("{}/i/{token}", ctx.public_origin)))
         }
-        // The owner turned the link off after sending: the mail goes without it.
-        None => None,
-    };
-    let reply_to = db::users::email_of(&ctx.db, delivery.requested_by).await.map_err(|e| format!("database: {e}"))?;
-    let (message, text) = message(ctx, &doc, delivery, link.as_deref(), reply_to.as_deref()).await?;
-    ctx.mailer.send(message, delivery.id, &text).await
+        None => Ok(None),
+    }
 }
 
 async fn message(
     ctx: &WorkerContext,
+    business_id: Uuid,
     doc: &InvoiceDocument,
     delivery: &db::deliveries::Delivery,
     link: Option<&str>,
@@ -151,15 +309,27 @@ async fn message(
     let lang = if doc.language == fastfaktura_documents::Language::Is { Lang::Is } else { Lang::En };
     let document =
         i18n::message(lang, if doc.kind.is_credit_note() { key("doc-credit-note") } else { key("doc-invoice") }, None);
-    let amount = Money::new(doc.totals().payable, doc.currency).display();
+    let reminder = delivery.kind == "reminder";
+    // A reminder asks for what is still open; a sent document states its total.
+    let amount = if reminder {
+        delivery_sms::amount_due(ctx, business_id, delivery.invoice_id, doc).await?
+    } else {
+        doc.totals().payable
+    };
     let mut args = fluent_bundle::FluentArgs::new();
     args.set("document", document.clone());
     args.set("number", doc.number.clone());
     args.set("seller", doc.seller.name.clone());
-    args.set("amount", amount);
+    args.set("amount", Money::new(amount, doc.currency).display());
     args.set("due", doc.due_date.to_string());
-    let subject = i18n::message(lang, key("mail-document-subject"), Some(&args));
-    let body_key = if doc.kind.is_credit_note() { key("mail-credit-note-body") } else { key("mail-invoice-body") };
+    let subject_key = if reminder { key("mail-reminder-subject") } else { key("mail-document-subject") };
+    let subject = i18n::message(lang, subject_key, Some(&args));
+    let body_key = match (doc.kind.is_credit_note(), reminder) {
+        (true, _) => key("mail-credit-note-body"),
+        (false, true) if ctx.clock.now().date() <= doc.due_date => key("mail-reminder-body-before"),
+        (false, true) => key("mail-reminder-body-after"),
+        (false, false) => key("mail-invoice-body"),
+    };
     let mut paragraphs = vec![i18n::message(lang, body_key, Some(&args))];
     if let Some(link) = link {
         args.set("link", link.to_owned());

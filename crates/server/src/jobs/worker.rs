@@ -1,7 +1,8 @@
 //! Runs queued jobs: claim one, run it, record the outcome; sleep until notified.
 //!
 //! Also runs the periodic housekeeping (expired sessions, old challenges and
-//! rate-limit events), which is idempotent, so every instance may do it.
+//! rate-limit events, due recurring invoices, the day's reminder pass), which is
+//! idempotent or claims its work, so every instance may do it.
 
 use std::{sync::Arc, time::Duration};
 
@@ -13,7 +14,7 @@ use super::{Job, NOTIFY_CHANNEL, backoff_seconds};
 use crate::{
     clock::Clock,
     crypto::DerivedKey,
-    integrations::{email::Mailer, stripe::StripeClient},
+    integrations::{email::Mailer, sms::SmsClient, stripe::StripeClient},
 };
 
 /// What running a job may need.
@@ -27,14 +28,15 @@ pub struct WorkerContext {
     /// Our origin, for links in messages.
     pub public_origin: String,
     pub clock: Arc<dyn Clock>,
+    /// Opens provider secrets (SMS accounts, businesses' Stripe keys).
+    pub kek: DerivedKey,
+    pub sms: Arc<SmsClient>,
     /// Asks Stripe about checkouts whose webhook never came.
     pub stripe: StripeClient,
-    /// Opens businesses' Stripe keys for that.
-    pub kek: DerivedKey,
+    /// How long a claimed job is ours before another worker may take it over
+    /// (`jobs.lease_seconds`).
+    pub lease_seconds: f64,
 }
-
-/// How long a claimed job is ours before another worker may take it over.
-const LEASE_SECONDS: f64 = 300.0;
 const POLL_INTERVAL: Duration = Duration::from_secs(2);
 const HOUSEKEEPING_INTERVAL: Duration = Duration::from_secs(600);
 
@@ -101,7 +103,7 @@ pub async fn run(ctx: WorkerContext, mut shutdown: watch::Receiver<bool>) {
 
 /// Claims and runs one job; false when none was due.
 pub async fn run_next(ctx: &WorkerContext) -> Result<bool, sqlx::Error> {
-    let Some(job) = claim(&ctx.db).await? else {
+    let Some(job) = claim(&ctx.db, ctx.lease_seconds).await? else {
         return Ok(false);
     };
     let outcome = match serde_json::from_value::<Job>(job.payload.clone()) {
@@ -145,7 +147,7 @@ pub async fn run_next(ctx: &WorkerContext) -> Result<bool, sqlx::Error> {
     Ok(true)
 }
 
-async fn claim(db: &PgPool) -> Result<Option<ClaimedJob>, sqlx::Error> {
+async fn claim(db: &PgPool, lease_seconds: f64) -> Result<Option<ClaimedJob>, sqlx::Error> {
     sqlx::query_as!(
         ClaimedJob,
         r#"UPDATE jobs SET status = 'running', attempts = attempts + 1,
@@ -158,7 +160,7 @@ async fn claim(db: &PgPool) -> Result<Option<ClaimedJob>, sqlx::Error> {
                LIMIT 1
                FOR UPDATE SKIP LOCKED)
            RETURNING id, payload, attempts, max_attempts"#,
-        LEASE_SECONDS
+        lease_seconds
     )
     .fetch_optional(db)
     .await
@@ -213,8 +215,12 @@ async fn housekeeping(ctx: &WorkerContext) -> Result<(), sqlx::Error> {
         Ok(purged) => tracing::info!(purged, "closed businesses past their retention deleted"),
         Err(e) => tracing::error!(error = %e, "the purge of closed businesses failed; will retry"),
     }
-    if let Err(e) = crate::invoicing::create_due_recurring(&ctx.db, now).await {
+    if let Err(e) = crate::invoicing::create_due_recurring(ctx, now).await {
         tracing::warn!(error = %e, "recurring invoices could not be created; will retry");
+    }
+    // Once a day (the first instance to get here on a new day does it).
+    if let Err(e) = crate::invoicing::reminders::run_due(ctx, now).await {
+        tracing::warn!(error = %e, "the reminder pass failed; will retry");
     }
     match crate::payments::reconcile::reconcile(ctx).await {
         Ok(report) if report.asked > 0 => tracing::info!(?report, "card payments reconciled with Stripe"),

@@ -48,7 +48,7 @@ async fn send_emails_the_pdf_and_e_invoices_once_with_the_customer_link() {
         .post_form(
             &owner,
             &format!("/invoices/{id}/send"),
-            &[("recipient", "billing@acme.example"), ("attach_xml", "1")],
+            &[("send_email", "1"), ("recipient", "billing@acme.example"), ("attach_xml", "1")],
         )
         .await;
     assert_eq!(sent.status(), 303);
@@ -90,15 +90,23 @@ async fn bad_addresses_and_drafts_are_refused_and_nothing_is_queued() {
     let owner = new_client();
     let customer = set_up_business(&app, &owner, "careful@delivery.example", "EUR").await;
     let draft = new_draft(&app, &owner, &customer, "net").await;
-    let refused = app.post_form(&owner, &format!("/invoices/{draft}/send"), &[("recipient", "a@b.example")]).await;
+    let refused = app
+        .post_form(&owner, &format!("/invoices/{draft}/send"), &[("send_email", "1"), ("recipient", "a@b.example")])
+        .await;
     assert_eq!(refused.status(), 409);
     let id = issued_invoice(&app, &owner, "careful2@delivery.example").await;
-    let bad = app.post_form(&owner, &format!("/invoices/{id}/send"), &[("recipient", "not an address")]).await;
-    assert_eq!(bad.status(), 400);
-    assert!(bad.text().await.unwrap().contains("Email address"));
+    let bad = app
+        .post_form(&owner, &format!("/invoices/{id}/send"), &[("send_email", "1"), ("recipient", "not an address")])
+        .await;
+    assert_eq!(bad.status(), 422, "a form error, shown in the form");
+    let page = bad.text().await.unwrap();
+    assert!(page.contains("data-send-error") && page.contains("Email address: that does not look like"));
+    assert!(page.contains(r#"value="not an address""#), "what was typed is kept");
     let mallory = new_client();
     set_up_business(&app, &mallory, "mallory@delivery.example", "EUR").await;
-    let foreign = app.post_form(&mallory, &format!("/invoices/{id}/send"), &[("recipient", "x@y.example")]).await;
+    let foreign = app
+        .post_form(&mallory, &format!("/invoices/{id}/send"), &[("send_email", "1"), ("recipient", "x@y.example")])
+        .await;
     assert_eq!(foreign.status(), 404);
     let queued: i64 = sqlx::query_scalar("SELECT count(*) FROM invoice_deliveries").fetch_one(&app.db).await.unwrap();
     assert_eq!(queued, 0);
@@ -110,7 +118,12 @@ async fn a_failing_mail_server_shows_retrying_then_failed_with_a_retry_that_deli
     let owner = new_client();
     let id = issued_invoice(&app, &owner, "unlucky@delivery.example").await;
     app.smtp.fail_next(1);
-    app.post_form(&owner, &format!("/invoices/{id}/send"), &[("recipient", "billing@acme.example")]).await;
+    app.post_form(
+        &owner,
+        &format!("/invoices/{id}/send"),
+        &[("send_email", "1"), ("recipient", "billing@acme.example")],
+    )
+    .await;
     let shown = wait_for_status(&app, &owner, &id, "Delayed, retrying").await;
     assert!(shown[0].contains("451"), "the reason is shown: {shown:?}");
 

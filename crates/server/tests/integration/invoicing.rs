@@ -101,7 +101,7 @@ pub(crate) async fn save_draft(
     client.post(app.url(&format!("/invoices/{id}"))).form(&form).send().await.unwrap()
 }
 
-async fn pay(app: &TestApp, client: &reqwest::Client, id: &str, amount: &str) -> reqwest::Response {
+pub(crate) async fn pay(app: &TestApp, client: &reqwest::Client, id: &str, amount: &str) -> reqwest::Response {
     let today = app.clock_now().date().to_string();
     let form = [("paid_on", today.as_str()), ("amount", amount), ("method", "bank_transfer"), ("reference", "RF18")];
     app.post_form(client, &format!("/invoices/{id}/payments"), &form).await
@@ -538,10 +538,10 @@ async fn a_recurring_invoice_creates_one_draft_per_period() {
             .await
             .unwrap()
     };
-    assert_eq!(invoicing::create_due_recurring(&app.db, app.clock_now()).await.unwrap(), 0, "not due yet");
+    assert_eq!(invoicing::create_due_recurring(&app.worker, app.clock_now()).await.unwrap(), 0, "not due yet");
     app.clock.advance(time::Duration::days(32));
-    assert_eq!(invoicing::create_due_recurring(&app.db, app.clock_now()).await.unwrap(), 1);
-    assert_eq!(invoicing::create_due_recurring(&app.db, app.clock_now()).await.unwrap(), 0, "once per period");
+    assert_eq!(invoicing::create_due_recurring(&app.worker, app.clock_now()).await.unwrap(), 1);
+    assert_eq!(invoicing::create_due_recurring(&app.worker, app.clock_now()).await.unwrap(), 0, "once per period");
     assert_eq!(drafts().await, 1);
     let lines: i64 = sqlx::query_scalar(
         "SELECT count(*) FROM invoice_lines l JOIN invoices i ON i.id = l.invoice_id WHERE i.status = 'draft'",
@@ -555,7 +555,7 @@ async fn a_recurring_invoice_creates_one_draft_per_period() {
     let stopped = app.post_form(client, &format!("/invoices/recurring/{template}/stop"), &[]).await;
     assert_eq!(stopped.headers()["location"], "/invoices/recurring");
     app.clock.advance(time::Duration::days(40));
-    assert_eq!(invoicing::create_due_recurring(&app.db, app.clock_now()).await.unwrap(), 0, "stopped");
+    assert_eq!(invoicing::create_due_recurring(&app.worker, app.clock_now()).await.unwrap(), 0, "stopped");
 }
 
 #[tokio::test]

@@ -85,6 +85,11 @@ impl SmtpSink {
         self.failures_left.store(n, Ordering::SeqCst);
     }
 
+    /// Forgets what arrived so far.
+    pub fn clear(&self) {
+        self.mails.lock().unwrap().clear();
+    }
+
     pub fn mails(&self) -> Vec<ReceivedMail> {
         self.mails.lock().unwrap().clone()
     }

@@ -1,5 +1,5 @@
-//! The admin console under `/admin`: sign-in, TOTP enrolment, and the operator tools
-//! (`tools.rs`). Its own router with its own session cookie and a stricter origin
+//! The admin console under `/admin`: sign-in, TOTP enrolment, the operator tools
+//! (`tools.rs`) and platform settings (`platform_settings.rs`). Its own router with its own session cookie and a stricter origin
 //! check (`http::csrf::verify_admin_origin`), assembled from one route table so a test
 //! can walk every route (no GET changes state, ADM-6).
 //!
@@ -8,6 +8,7 @@
 
 pub mod audit_viewer;
 pub mod pages;
+pub mod platform_settings;
 pub mod tools;
 
 use axum::{
@@ -57,6 +58,8 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("GET", "/admin/audit"),
     ("GET", "/admin/audit.csv"),
     ("GET", "/admin/settings"),
+    ("POST", "/admin/settings/sms"),
+    ("POST", "/admin/settings/sms/remove"),
     ("GET", "/admin/backups"),
 ];
 
@@ -81,11 +84,13 @@ fn handler(method: &str, path: &str) -> MethodRouter<AppState> {
         ("POST", "/admin/admins/{id}/unlock") => post(tools::unlock_admin),
         ("POST", "/admin/admins/{id}/reset-totp") => post(tools::reset_totp),
         ("GET", "/admin/events") => get(tools::events),
-        ("GET", "/admin/dispatches") => get(|a: VerifiedAdmin| placeholder(a, "Dispatches", DISPATCHES)),
+        ("GET", "/admin/dispatches") => get(platform_settings::dispatches),
         ("GET", "/admin/payments") => get(|a: VerifiedAdmin| placeholder(a, "Payments", PAYMENTS)),
         ("GET", "/admin/audit") => get(audit_viewer::page),
         ("GET", "/admin/audit.csv") => get(audit_viewer::csv),
-        ("GET", "/admin/settings") => get(|a: VerifiedAdmin| placeholder(a, "Platform settings", SETTINGS)),
+        ("GET", "/admin/settings") => get(platform_settings::show),
+        ("POST", "/admin/settings/sms") => post(platform_settings::save_sms),
+        ("POST", "/admin/settings/sms/remove") => post(platform_settings::remove_sms),
         ("GET", "/admin/backups") => get(|a: VerifiedAdmin| placeholder(a, "Backups", BACKUPS)),
         _ => unreachable!("admin route {method} {path} has no handler"),
     }
@@ -95,11 +100,8 @@ pub fn router() -> Router<AppState> {
     ROUTES.iter().fold(Router::new(), |router, (method, path)| router.route(path, handler(method, path)))
 }
 
-const DISPATCHES: &str = "The dispatch log (e-mail and SMS sent to customers, with retry) arrives with the delivery \
-                          issue. FastFaktura does not send invoices yet, so there is nothing to show.";
 const PAYMENTS: &str = "The payment log arrives with card payments (Stripe). Manual payments are recorded inside each \
                         business and are not listed here yet.";
-const SETTINGS: &str = "Platform settings (SMS provider keys, write-only, last four shown) arrive with the SMS issue.";
 const BACKUPS: &str = "The backup status panel is filled by the backup issue. No backups are made by FastFaktura yet.";
 
 async fn placeholder(VerifiedAdmin(admin): VerifiedAdmin, title: &'static str, text: &'static str) -> Response {

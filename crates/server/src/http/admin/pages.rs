@@ -99,3 +99,23 @@ pub struct AuditPage {
     pub categories: Vec<&'static str>,
     pub outcomes: [&'static str; 3],
 }
+
+#[derive(Template, WebTemplate)]
+#[template(path = "admin/settings.html")]
+pub struct PlatformSettingsPage {
+    pub username: String,
+    /// The saved SMS provider's name; none when SMS is not set up.
+    pub provider: Option<String>,
+    pub account: String,
+    pub sender: String,
+    pub last4: String,
+    pub notice: Option<String>,
+    pub error: Option<String>,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "admin/dispatches.html")]
+pub struct DispatchesPage {
+    pub username: String,
+    pub dispatches: Vec<crate::db::deliveries::DispatchRow>,
+}

@@ -418,6 +418,22 @@ async fn save(
     Ok(Redirect::to(&format!("/invoices/{id}")).into_response())
 }
 
+/// The document's page again with a mistake in its Send form (422), keeping what was typed.
+pub(super) async fn with_send_error(
+    state: &AppState,
+    t: &Tr,
+    business_id: Uuid,
+    invoice: Invoice,
+    error: String,
+    typed: (&str, &str),
+) -> Result<Response, AppError> {
+    let lines = db::invoices::lines(&state.db, business_id, invoice.id).await?;
+    let mut page = view_page(state, t, business_id, invoice, &lines, None).await?;
+    page.send_error = Some(error);
+    (page.send_to, page.send_phone) = (typed.0.to_owned(), typed.1.to_owned());
+    Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+}
+
 async fn view_page(
     state: &AppState,
     t: &Tr,
@@ -454,6 +470,11 @@ async fn view_page(
         number: invoice.number.clone().unwrap_or_default(),
         status: status_label(&invoice.kind, &invoice.status, invoice.voided, open, paid, invoice.due_date, today),
         send_to: customer.email.clone(),
+        send_phone: customer.phone.clone(),
+        sms_available: {
+            let mut conn = state.db.acquire().await?;
+            crate::integrations::sms_accounts::available(&mut conn, business_id).await?
+        },
         customer_name: customer.name,
         issue_date: invoice.issue_date.map(|d| d.to_string()).unwrap_or_default(),
         due_date: invoice.due_date.map(|d| d.to_string()).unwrap_or_default(),
@@ -480,6 +501,7 @@ async fn view_page(
         credited: credited_number,
         today: today.to_string(),
         payment_error,
+        send_error: None,
         can_share: invoice.status == "issued",
         can_download: invoice.status == "issued" && invoice.kind != "quote",
         deliveries: super::sharing::delivery_rows(state, t, business_id, invoice.id).await?,
@@ -577,6 +599,8 @@ async fn convert_quote(
 #[serde(default)]
 struct RecurringForm {
     every_months: String,
+    /// Checkbox: issue and email each new invoice without a click.
+    auto_send: Option<String>,
 }
 
 async fn start_recurring(
@@ -588,7 +612,7 @@ async fn start_recurring(
     let Form(form) = form?;
     db::invoices::find(&state.db, session.business_id, id).await?.ok_or(AppError::NotFound)?;
     let months = form.every_months.trim().parse::<i32>().unwrap_or(0);
-    invoicing::start_recurring(&state, session.business_id, id, months).await?;
+    invoicing::start_recurring(&state, session.business_id, id, months, form.auto_send.is_some()).await?;
     Ok(Redirect::to("/invoices/recurring").into_response())
 }
 

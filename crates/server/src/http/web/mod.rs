@@ -17,8 +17,10 @@ pub mod numbering;
 pub mod pages;
 pub mod payment_settings;
 pub mod products;
+pub mod reminder_settings;
 pub mod settings;
 pub mod sharing;
+pub mod sms_settings;
 pub mod trust_pages;
 
 use axum::Router;
@@ -33,6 +35,8 @@ pub fn router() -> Router<AppState> {
         .merge(settings::router())
         .merge(logo::router())
         .merge(payment_settings::router())
+        .merge(sms_settings::router())
+        .merge(reminder_settings::router())
         .merge(api_tokens::router())
         .merge(audit_log::router())
         .merge(data_export::router())

@@ -176,6 +176,8 @@ pub struct InvoiceViewPage {
     pub converted_to: Option<String>,
     pub today: String,
     pub payment_error: Option<String>,
+    /// A mistake in the Send form, shown in its section.
+    pub send_error: Option<String>,
     /// Issued documents can be shared with the customer through a link.
     pub can_share: bool,
     /// Issued invoices and credit notes have PDF, UBL and CII files.
@@ -184,6 +186,10 @@ pub struct InvoiceViewPage {
     pub deliveries: Vec<super::sharing::DeliveryRow>,
     /// The customer's email, proposed as the recipient.
     pub send_to: String,
+    /// The customer's mobile number, proposed for SMS.
+    pub send_phone: String,
+    /// Whether an SMS provider is configured (the business's or the platform's).
+    pub sms_available: bool,
 }
 
 #[derive(Template, WebTemplate)]

@@ -1,4 +1,5 @@
 //! Getting an issued document out of the app: the owner's downloads (PDF, UBL, CII)
+//! "Send" (email and/or SMS) with each delivery's status and a retry button,
 //! and the owner's side of the customer link: create it, copy it, see whether the
 //! customer opened it, replace it (the old link stops working) or turn it off.
 
@@ -8,6 +9,7 @@ use axum::{
     response::{IntoResponse, Redirect, Response},
     routing::{get, post},
 };
+use fastfaktura_domain::{EmailAddress, PhoneNumber};
 use serde::Deserialize;
 use time::OffsetDateTime;
 use uuid::Uuid;
@@ -20,8 +22,13 @@ use crate::{
         documents::{DocumentFormat, document_file},
         error::AppError,
     },
-    i18n::Tr,
-    invoicing::{customer_links, delivery, documents},
+    i18n::{Tr, key},
+    integrations::sms_accounts,
+    invoicing::{
+        customer_links,
+        delivery::{self, SendRequest},
+        documents,
+    },
     state::AppState,
 };
 
@@ -60,6 +67,8 @@ async fn download(
 pub struct DeliveryRow {
     pub id: String,
     pub created_at: String,
+    /// "Email" or "SMS", and why (a reminder, a recurring invoice), in the page's language.
+    pub channel: String,
     pub recipient: String,
     /// The status, already in the page's language.
     pub status: String,
@@ -80,12 +89,26 @@ pub async fn delivery_rows(
             let status = match (d.status.as_str(), d.sent_at) {
                 ("sent", Some(at)) => t.t1("delivery-sent", "when", minute(at)),
                 ("failed", _) => t.t1("delivery-failed", "reason", reason),
+                ("cancelled", _) => t.t1("delivery-cancelled", "reason", reason),
+                ("sending", _) if d.attempts == 0 => t.t("delivery-sending"),
                 _ if d.attempts > 0 => t.t1("delivery-retrying", "reason", reason),
                 _ => t.t("delivery-queued"),
             };
             DeliveryRow {
                 id: d.id.to_string(),
                 created_at: minute(d.created_at),
+                channel: {
+                    let channel = t.t(if d.channel == "sms" {
+                        key("delivery-channel-sms")
+                    } else {
+                        key("delivery-channel-email")
+                    });
+                    match d.kind.as_str() {
+                        "reminder" => t.t1("delivery-kind-reminder", "channel", channel),
+                        "recurring" => t.t1("delivery-kind-recurring", "channel", channel),
+                        _ => channel,
+                    }
+                },
                 recipient: d.recipient,
                 can_retry: d.status == "failed",
                 status,
@@ -97,26 +120,50 @@ pub async fn delivery_rows(
 #[derive(Deserialize, Default)]
 #[serde(default)]
 struct SendForm {
+    /// Checkboxes: which channels.
+    send_email: Option<String>,
+    send_sms: Option<String>,
     recipient: String,
+    phone: String,
     attach_xml: Option<String>,
 }
 
 async fn send(
     State(state): State<AppState>,
     session: CurrentSession,
+    t: Tr,
     IdPath(id): IdPath,
     form: Result<Form<SendForm>, FormRejection>,
 ) -> Result<Response, AppError> {
     let Form(form) = form?;
-    delivery::send_by_email(
-        &state,
-        session.business_id,
-        id,
-        session.user_id,
-        form.recipient.trim(),
-        form.attach_xml.is_some(),
-    )
-    .await?;
+    let business_id = session.business_id;
+    let invoice = db::invoices::find(&state.db, business_id, id).await?.ok_or(AppError::NotFound)?;
+    let (by_email, by_sms) = (form.send_email.is_some(), form.send_sms.is_some());
+    // Mistakes in the form are shown in the form; a document that cannot be sent at
+    // all (a draft) is refused by `delivery::send` below.
+    if invoice.status == "issued" {
+        let mistake = if !by_email && !by_sms {
+            Some(key("send-no-channel"))
+        } else if by_email && EmailAddress::parse(&form.recipient).is_err() {
+            Some(key("send-bad-email"))
+        } else if by_sms && PhoneNumber::parse(&form.phone).is_err() {
+            Some(key("send-bad-phone"))
+        } else if by_sms && !sms_accounts::available(&mut *state.db.acquire().await?, business_id).await? {
+            Some(key("send-sms-unavailable"))
+        } else {
+            None
+        };
+        if let Some(message) = mistake {
+            let typed = (form.recipient.as_str(), form.phone.as_str());
+            return super::invoices::with_send_error(&state, &t, business_id, invoice, t.t(message), typed).await;
+        }
+    }
+    let request = SendRequest {
+        email: by_email.then_some(form.recipient.trim()),
+        phone: by_sms.then_some(form.phone.trim()),
+        attach_xml: form.attach_xml.is_some(),
+    };
+    delivery::send(&state, business_id, id, session.user_id, request).await?;
     Ok(Redirect::to(&format!("/invoices/{id}#send")).into_response())
 }
 

@@ -1,0 +1,144 @@
+//! Platform settings in the admin console: the platform's SMS provider account, which
+//! every business without its own uses; and the dispatch log of what was sent.
+//!
+//! Write-only: the secret is sealed (`crate::secrets`, bound to the platform row) and
+//! only its last four characters are shown again. Saving and removing are recorded as
+//! admin events with the non-secret fields (ADM-10); the secret never is.
+
+use axum::{
+    Form,
+    extract::{State, rejection::FormRejection},
+    http::{HeaderMap, StatusCode},
+    response::{IntoResponse, Redirect, Response},
+};
+use serde::Deserialize;
+use serde_json::json;
+
+use super::pages::{DispatchesPage, PlatformSettingsPage};
+use crate::{
+    auth::admin::{self as auth, VerifiedAdmin},
+    db,
+    http::{ClientIp, error::AppError, user_agent},
+    i18n::{self, Lang},
+    integrations::{sms::Provider, sms_accounts},
+    state::AppState,
+};
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct SmsForm {
+    provider: String,
+    account: String,
+    secret: String,
+    sender: String,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct SavedQuery {
+    saved: Option<String>,
+}
+
+async fn page(
+    state: &AppState,
+    username: String,
+    status: StatusCode,
+    notice: Option<&str>,
+    error: Option<String>,
+) -> Result<Response, AppError> {
+    let current = db::sms_providers::platform(&state.db).await?;
+    let page = PlatformSettingsPage {
+        username,
+        provider: current.as_ref().map(|p| Provider::parse(&p.provider).map_or("?", |p| p.display_name()).to_owned()),
+        account: current.as_ref().map(|p| p.account.clone()).unwrap_or_default(),
+        sender: current.as_ref().map(|p| p.sender.clone()).unwrap_or_default(),
+        last4: current.as_ref().map(|p| p.secret_last4.clone()).unwrap_or_default(),
+        notice: notice.map(str::to_owned),
+        error,
+    };
+    Ok((status, page).into_response())
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    VerifiedAdmin(admin): VerifiedAdmin,
+    query: Result<axum::extract::Query<SavedQuery>, axum::extract::rejection::QueryRejection>,
+) -> Result<Response, AppError> {
+    let axum::extract::Query(query) = query?;
+    let notice = query.saved.as_deref().map(|s| if s == "removed" { "SMS provider removed." } else { "Saved." });
+    page(&state, admin.username, StatusCode::OK, notice, None).await
+}
+
+pub async fn save_sms(
+    State(state): State<AppState>,
+    VerifiedAdmin(admin): VerifiedAdmin,
+    ClientIp(ip): ClientIp,
+    headers: HeaderMap,
+    form: Result<Form<SmsForm>, FormRejection>,
+) -> Result<Response, AppError> {
+    let Form(form) = form?;
+    let credentials = match sms_accounts::parse_form(&form.provider, &form.account, &form.secret, &form.sender) {
+        Ok(c) => c,
+        Err(message) => {
+            let error = i18n::message(Lang::En, message, None);
+            return page(&state, admin.username, StatusCode::UNPROCESSABLE_ENTITY, None, Some(error)).await;
+        }
+    };
+    let mut tx = state.db.begin().await?;
+    sms_accounts::save(&mut tx, &state.keys.kek, None, &credentials, state.clock.now())
+        .await
+        .map_err(|e| AppError::Unexpected(e.into()))?;
+    tx.commit().await?;
+    let details = json!({ "provider": credentials.provider.code(), "account": credentials.account,
+                          "sender": credentials.sender, "secret_last4": sms_accounts::last4(&credentials.secret) });
+    let ua = user_agent(&headers);
+    auth::record(
+        &state.db,
+        &state,
+        Some(admin.admin_id),
+        &admin.username,
+        &ip,
+        &ua,
+        "platform.sms.save",
+        "platform:sms",
+        details,
+    )
+    .await?;
+    tracing::info!(admin_id = %admin.admin_id, provider = credentials.provider.code(), "platform SMS provider saved");
+    Ok(Redirect::to("/admin/settings?saved=1").into_response())
+}
+
+pub async fn remove_sms(
+    State(state): State<AppState>,
+    VerifiedAdmin(admin): VerifiedAdmin,
+    ClientIp(ip): ClientIp,
+    headers: HeaderMap,
+) -> Result<Response, AppError> {
+    db::sms_providers::remove_platform(&state.db).await?;
+    let ua = user_agent(&headers);
+    auth::record(
+        &state.db,
+        &state,
+        Some(admin.admin_id),
+        &admin.username,
+        &ip,
+        &ua,
+        "platform.sms.remove",
+        "platform:sms",
+        json!({}),
+    )
+    .await?;
+    tracing::info!(admin_id = %admin.admin_id, "platform SMS provider removed");
+    Ok(Redirect::to("/admin/settings?saved=removed").into_response())
+}
+
+/// The dispatch log: every document sent to a customer, by email or SMS, by a person
+/// or automatically, with its outcome. Retrying stays with the business (its invoice
+/// page), which owns the customer relationship.
+pub async fn dispatches(
+    State(state): State<AppState>,
+    VerifiedAdmin(admin): VerifiedAdmin,
+) -> Result<Response, AppError> {
+    let dispatches = db::deliveries::recent_dispatches(&state.db, 200).await?;
+    Ok(DispatchesPage { username: admin.username, dispatches }.into_response())
+}
