@@ -609,3 +609,32 @@ async fn a_payment_is_recorded_and_the_cli_verifies_or_names_the_altered_event()
     assert_eq!(caught.status.code(), Some(1), "{out}");
     assert!(out.contains("PROBLEM payment") && out.contains(&format!("event {id} was altered")), "{out}");
 }
+
+#[tokio::test]
+async fn an_email_dispatch_is_recorded_when_queued_and_when_sent_with_the_recipient_masked() {
+    let app = quiet_app().await;
+    let owner = new_client();
+    let customer = set_up_business(&app, &owner, "sender@seller.example", "EUR").await;
+    let invoice = new_draft(&app, &owner, &customer, "net").await;
+    let lines = [["Design", "1", "100", "S", "24"]];
+    assert_eq!(save_draft(&app, &owner, &invoice, &customer, "EUR", &lines, "issue").await.status(), 303);
+    let form = [("send_email", "1"), ("recipient", "billing@buyer.example")];
+    assert_eq!(app.post_form(&owner, &format!("/invoices/{invoice}/send"), &form).await.status(), 303);
+    app.smtp.wait_for_matching(1, |m| m.to.iter().any(|t| t == "billing@buyer.example")).await;
+    let mut rows: Vec<(String, String, String)> = Vec::new();
+    for _ in 0..50 {
+        rows = sqlx::query_as(
+            "SELECT action, actor_kind, details::text FROM audit_events WHERE category = 'dispatch' ORDER BY id",
+        )
+        .fetch_all(&app.db)
+        .await
+        .unwrap();
+        if rows.len() == 2 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let actions: Vec<(&str, &str)> = rows.iter().map(|r| (r.0.as_str(), r.1.as_str())).collect();
+    assert_eq!(actions, [("dispatch.email.queued", "user"), ("dispatch.email.sent", "system")]);
+    assert!(rows.iter().all(|r| r.2.contains("b***@buyer.example") && !r.2.contains("billing@")), "{rows:?}");
+}
