@@ -4,6 +4,7 @@
 mod admin;
 mod api;
 mod audit;
+mod audit_wiring;
 mod backup;
 mod canary;
 mod card_payments;
