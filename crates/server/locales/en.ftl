@@ -576,6 +576,71 @@ security-backups-daily-local = The database is backed up every day at { $time } 
 security-operators-heading = Operators
 security-operators-totp = The people who run this service sign in to a separate admin console with a password of at least 15 characters and a one-time code from an authenticator app (TOTP); their sessions end after 15 minutes of inactivity.
 security-operators-password = The people who run this service sign in to a separate admin console with a password of at least 15 characters; this deployment does not require a second factor for them.
+audit-title = Activity log
+audit-intro = Sign-ins, sent documents, payments, views and downloads, and changes to security settings in this business, newest first. Times are in UTC. Entries are deleted automatically after the periods stated on the Security page.
+audit-link = Activity log
+audit-show = Show
+audit-all = Everything
+audit-filter = Show
+audit-empty = Nothing has been recorded yet.
+audit-older = Older entries
+audit-col-when = When (UTC)
+audit-col-kind = Kind
+audit-col-what = What
+audit-col-who = Who
+audit-col-outcome = Outcome
+audit-col-address = IP address
+audit-category-access = Views and downloads
+audit-category-auth = Sign-ins
+audit-category-admin = Operator actions
+audit-category-dispatch = Sent documents
+audit-category-payment = Payments
+audit-category-security = Security settings
+audit-outcome-success = Succeeded
+audit-outcome-failure = Failed
+audit-outcome-denied = Refused
+audit-actor-api-token = API token { $id }
+audit-actor-customer-link = Customer link
+audit-actor-operator = FastFaktura operator
+audit-actor-system = FastFaktura
+audit-actor-anonymous = Not signed in
+audit-retention-intro = Every view or download of invoices, customer details and settings that hold secrets, every sign-in, every operator action, every email sent, every payment and every change to security settings is recorded with its time. These records are deleted automatically after:
+audit-retention-line = { $what }: { $months } months
+audit-tamper = The records are chained by hash, day by day, so the operator can prove that none was altered or removed; each automatic deletion is itself recorded.
+export-title = Download all your data
+export-intro = A ZIP file with everything this business has stored here, as JSON (profile, members, customers, products, invoices, payments, deliveries, the activity log), and every issued invoice and credit note as PDF, UBL and CII. It is prepared in the background; we email you when it is ready, and it can be downloaded for 7 days. Saved payment keys are not included.
+export-start = Prepare a new export
+export-col-requested = Requested (UTC)
+export-col-status = Status
+export-col-expires = Available until
+export-status-queued = Waiting to start
+export-status-building = Being prepared: { $percent } %
+export-status-ready = Ready
+export-status-failed = Failed; please prepare a new one
+export-download = Download ({ $size })
+export-mail-subject = Your FastFaktura data export is ready
+export-mail-body = Hello,
+
+    The export of your business's data that you asked for is ready. Download it (signed in as the business's owner) here:
+
+    { $link }
+
+    It can be downloaded for { $days } days.
+
+    FastFaktura
+customer-erase = Erase personal data
+customer-erase-hint = At the customer's request (GDPR): removes their name, address and contact details from drafts and quotes at once. Invoices and credit notes already issued keep them unchanged for as long as bookkeeping law requires.
+privacy-rights-heading = Your data and your customers' data
+privacy-export = The owner of a business can download all its data at any time (Settings → Download all your data): a ZIP file with everything as JSON and every issued invoice and credit note as PDF, UBL and CII.
+privacy-erasure = When a customer asks to be forgotten, the owner can erase that customer's personal data: drafts and quotes lose the name, address and contact details at once. Invoices and credit notes already issued must stay unchanged for as long as bookkeeping law requires (for example 7 years in Iceland and Sweden, 5 in Denmark and Norway, 6 in Finland, 10 in Germany and France); they are kept, hidden from lists, and the reason is recorded.
+close-title = Close this account
+close-intro = Closing removes at once everything that is not needed for bookkeeping: drafts and quotes, customers who are on no issued invoice, products, recurring invoices, API tokens, payment keys, customer links, sent-mail records and every member's access. Nobody can sign in to this business again.
+close-kept = Issued invoices and credit notes, with their customers and payments, must be kept unchanged for { $years } years after the end of the year of the last one (bookkeeping law in this business's country). They are kept hidden and read-only, and deleted automatically afterwards.
+close-export-first = You may want to download all your data first:
+close-confirm = I understand that this cannot be undone.
+close-button = Close the account
+close-confirm-missing = Tick the box to confirm that you want to close the account.
+privacy-closure = The owner can close the account: everything not needed for bookkeeping is deleted at once and nobody can sign in to the business again. Issued invoices and credit notes, with their customers and payments, are kept hidden and read-only for the period the law of the business's country requires after the year of the last one (in years: { $years }, where * is any other country), and then deleted automatically.
 
 ## SMS settings
 

@@ -584,6 +584,71 @@ security-backups-daily-local = Gagnagrunnurinn er afritaður á hverjum degi kl.
 security-operators-heading = Rekstraraðilar
 security-operators-totp = Þeir sem reka þjónustuna skrá sig inn í aðskilda stjórnborðið með lykilorði sem er minnst 15 stafir og einnota kóða úr auðkenningarforriti (TOTP); setum þeirra lýkur eftir 15 mínútna óvirkni.
 security-operators-password = Þeir sem reka þjónustuna skrá sig inn í aðskilda stjórnborðið með lykilorði sem er minnst 15 stafir; þessi uppsetning krefst ekki annars þáttar fyrir þá.
+audit-title = Atburðaskrá
+audit-intro = Innskráningar, send skjöl, greiðslur, skoðanir og niðurhal og breytingar á öryggisstillingum í þessu fyrirtæki, nýjast fyrst. Tímar eru í UTC. Færslum er eytt sjálfkrafa að loknum þeim tíma sem tilgreindur er á öryggissíðunni.
+audit-link = Atburðaskrá
+audit-show = Sýna
+audit-all = Allt
+audit-filter = Sýna
+audit-empty = Ekkert hefur verið skráð enn.
+audit-older = Eldri færslur
+audit-col-when = Hvenær (UTC)
+audit-col-kind = Tegund
+audit-col-what = Hvað
+audit-col-who = Hver
+audit-col-outcome = Niðurstaða
+audit-col-address = IP-tala
+audit-category-access = Skoðanir og niðurhal
+audit-category-auth = Innskráningar
+audit-category-admin = Aðgerðir rekstraraðila
+audit-category-dispatch = Send skjöl
+audit-category-payment = Greiðslur
+audit-category-security = Öryggisstillingar
+audit-outcome-success = Tókst
+audit-outcome-failure = Mistókst
+audit-outcome-denied = Hafnað
+audit-actor-api-token = API-lykill { $id }
+audit-actor-customer-link = Viðskiptavinahlekkur
+audit-actor-operator = Rekstraraðili FastFaktura
+audit-actor-system = FastFaktura
+audit-actor-anonymous = Ekki innskráður
+audit-retention-intro = Sérhver skoðun eða niðurhal reikninga, upplýsinga um viðskiptavini og stillinga sem geyma leyndarmál, sérhver innskráning, sérhver aðgerð rekstraraðila, sérhver sendur tölvupóstur, sérhver greiðsla og sérhver breyting á öryggisstillingum er skráð með tíma. Þessum færslum er eytt sjálfkrafa eftir:
+audit-retention-line = { $what }: { $months } mánuðir
+audit-tamper = Færslurnar eru keðjaðar saman með tætigildum, dag fyrir dag, svo rekstraraðilinn getur sannað að engri hafi verið breytt eða eytt; sérhver sjálfvirk eyðing er líka skráð.
+export-title = Sækja öll gögnin þín
+export-intro = ZIP-skrá með öllu sem þetta fyrirtæki hefur vistað hér, sem JSON (upplýsingar um fyrirtækið, meðlimir, viðskiptavinir, vörur, reikningar, greiðslur, sendingar, atburðaskráin), og sérhver útgefinn reikningur og kreditreikningur sem PDF, UBL og CII. Hún er útbúin í bakgrunni; við sendum þér tölvupóst þegar hún er tilbúin og hægt er að sækja hana í 7 daga. Vistaðir greiðslulyklar fylgja ekki með.
+export-start = Útbúa nýja útflutningsskrá
+export-col-requested = Beðið um (UTC)
+export-col-status = Staða
+export-col-expires = Aðgengileg til
+export-status-queued = Bíður
+export-status-building = Í vinnslu: { $percent } %
+export-status-ready = Tilbúin
+export-status-failed = Mistókst; vinsamlegast útbúðu nýja
+export-download = Sækja ({ $size })
+export-mail-subject = Gögnin þín frá FastFaktura eru tilbúin
+export-mail-body = Halló,
+
+    Útflutningsskráin með gögnum fyrirtækisins sem þú baðst um er tilbúin. Sæktu hana (innskráð(ur) sem eigandi fyrirtækisins) hér:
+
+    { $link }
+
+    Hægt er að sækja hana í { $days } daga.
+
+    FastFaktura
+customer-erase = Eyða persónuupplýsingum
+customer-erase-hint = Að beiðni viðskiptavinarins (GDPR): fjarlægir nafn, heimilisfang og samskiptaupplýsingar úr drögum og tilboðum strax. Reikningar og kreditreikningar sem þegar hafa verið gefnir út halda þeim óbreyttum eins lengi og bókhaldslög krefjast.
+privacy-rights-heading = Gögnin þín og gögn viðskiptavina þinna
+privacy-export = Eigandi fyrirtækis getur hvenær sem er sótt öll gögn þess (Stillingar → Sækja öll gögnin þín): ZIP-skrá með öllu sem JSON og sérhverjum útgefnum reikningi og kreditreikningi sem PDF, UBL og CII.
+privacy-erasure = Þegar viðskiptavinur biður um að gleymast getur eigandinn eytt persónuupplýsingum hans: drög og tilboð missa nafn, heimilisfang og samskiptaupplýsingar strax. Reikningar og kreditreikningar sem þegar hafa verið gefnir út verða að haldast óbreyttir eins lengi og bókhaldslög krefjast (til dæmis 7 ár á Íslandi og í Svíþjóð, 5 í Danmörku og Noregi, 6 í Finnlandi, 10 í Þýskalandi og Frakklandi); þeir eru geymdir, faldir úr listum, og ástæðan er skráð.
+close-title = Loka þessum aðgangi
+close-intro = Við lokun er strax fjarlægt allt sem ekki þarf vegna bókhalds: drög og tilboð, viðskiptavinir sem eru ekki á neinum útgefnum reikningi, vörur, endurteknir reikningar, API-lyklar, greiðslulyklar, viðskiptavinahlekkir, skrár um sendan póst og aðgangur allra meðlima. Enginn getur skráð sig inn í þetta fyrirtæki aftur.
+close-kept = Útgefnir reikningar og kreditreikningar, ásamt viðskiptavinum þeirra og greiðslum, verða að geymast óbreyttir í { $years } ár frá lokum þess árs sem sá síðasti var gefinn út (bókhaldslög í landi fyrirtækisins). Þeir eru geymdir faldir og óbreytanlegir og þeim er eytt sjálfkrafa að því loknu.
+close-export-first = Þú gætir viljað sækja öll gögnin þín fyrst:
+close-confirm = Ég skil að ekki er hægt að afturkalla þetta.
+close-button = Loka aðganginum
+close-confirm-missing = Hakaðu í reitinn til að staðfesta að þú viljir loka aðganginum.
+privacy-closure = Eigandinn getur lokað aðganginum: öllu sem ekki þarf vegna bókhalds er eytt strax og enginn getur skráð sig inn í fyrirtækið aftur. Útgefnir reikningar og kreditreikningar, ásamt viðskiptavinum þeirra og greiðslum, eru geymdir faldir og óbreytanlegir þann tíma sem lög í landi fyrirtækisins krefjast eftir ár þess síðasta (í árum: { $years }, þar sem * er hvert annað land) og þeim síðan eytt sjálfkrafa.
 
 ## SMS settings
 

@@ -16,9 +16,11 @@ use std::{
 
 use serde::Deserialize;
 
+mod audit;
 mod jobs;
 mod security;
 use crate::{backup::settings::BackupSettings, integrations::stripe::StripeSettings};
+pub use audit::{AuditSettings, GdprSettings, MAX_RETENTION_MONTHS, MIN_RETENTION_MONTHS, RetentionMonths};
 pub use jobs::{JobSettings, SmsSettings};
 pub use security::{AcmeSettings, LETS_ENCRYPT_PRODUCTION, SecurityTxtSettings, TlsMode, TlsSettings, TrustedProxy};
 
@@ -76,6 +78,8 @@ pub struct Settings {
     pub log: LogSettings,
     pub admin: AdminSettings,
     pub backup: BackupSettings,
+    pub audit: AuditSettings,
+    pub gdpr: GdprSettings,
     pub stripe: StripeSettings,
 }
 
@@ -100,6 +104,8 @@ impl Default for Settings {
             log: LogSettings::default(),
             admin: AdminSettings::default(),
             backup: BackupSettings::default(),
+            audit: AuditSettings::default(),
+            gdpr: GdprSettings::default(),
             stripe: StripeSettings::default(),
         }
     }
@@ -459,6 +465,8 @@ impl Settings {
         self.check_tls()?;
         self.security_txt.check(time::OffsetDateTime::now_utc()).map_err(ConfigError::Invalid)?;
         self.backup.check().map_err(ConfigError::Invalid)?;
+        self.audit.check().map_err(ConfigError::Invalid)?;
+        self.gdpr.check().map_err(ConfigError::Invalid)?;
         if self.env == Profile::Production {
             let mut missing = Vec::new();
             match &self.email.smtp {

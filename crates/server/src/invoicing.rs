@@ -230,6 +230,16 @@ pub async fn record_payment(
         )));
     }
     db::invoices::record_payment(&mut tx, business_id, invoice_id, &payment, now).await?;
+    let event = crate::audit::AuditEvent::new(now, crate::audit::Category::Payment, "payment.recorded")
+        .business(business_id)
+        .target(invoice_id.to_string())
+        .details(serde_json::json!({
+            "amount": payment.amount.to_string(),
+            "currency": currency.code(),
+            "method": payment.method,
+            "paid_on": payment.paid_on.to_string(),
+        }));
+    crate::audit::record(&mut *tx, &event).await?;
     tx.commit().await?;
     tracing::info!(%business_id, %invoice_id, "payment recorded");
     Ok(())

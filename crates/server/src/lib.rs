@@ -8,6 +8,7 @@
 #![recursion_limit = "256"]
 
 pub mod admin_cli;
+pub mod audit;
 pub mod auth;
 pub mod backup;
 pub mod clock;
@@ -15,6 +16,7 @@ pub mod config;
 pub mod crypto;
 pub mod db;
 pub mod demo;
+pub mod gdpr;
 pub mod http;
 pub mod i18n;
 pub mod integrations;

@@ -40,11 +40,37 @@ enum Command {
         command: BackupCommand,
     },
     /// The master key and the data keys of encrypted provider secrets.
+    /// The audit log: `audit verify` proves it was not altered.
+    #[command(subcommand)]
+    Audit(AuditCommand),
     #[command(subcommand)]
     Keys(KeysCommand),
     /// Admin console accounts: create the first admin, unlock, disable, reset TOTP.
     #[command(subcommand)]
     Admin(AdminCommand),
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Recompute the hash chains of the audit log and report the first altered, deleted
+    /// or inserted event of each category; exits 1 if anything is wrong.
+    Verify {
+        #[command(flatten)]
+        common: Common,
+    },
+    /// Seal new events and close finished days now (the server does this every few seconds).
+    Seal {
+        #[command(flatten)]
+        common: Common,
+    },
+    /// Benchmark: time COUNT single-event `audit::record` calls (bench/audit.sh).
+    #[command(hide = true)]
+    BenchRecord {
+        #[command(flatten)]
+        common: Common,
+        #[arg(long, default_value_t = 10_000)]
+        count: usize,
+    },
 }
 
 #[derive(Subcommand)]
@@ -134,6 +160,11 @@ fn main() -> ExitCode {
         | Command::Migrate(c)
         | Command::Demo(DemoCommand::Seed { common: c, .. })
         | Command::Backup { common: c, .. }
+        | Command::Audit(
+            AuditCommand::Verify { common: c }
+            | AuditCommand::Seal { common: c }
+            | AuditCommand::BenchRecord { common: c, .. },
+        )
         | Command::Keys(KeysCommand::Rotate { common: c, .. }) => c,
         Command::Admin(
             AdminCommand::Create { common: c, .. }
@@ -190,6 +221,74 @@ fn main() -> ExitCode {
                 Ok(())
             }
             Command::Backup { command, .. } => fastfaktura::backup::cli::run(command, &loaded.settings).await,
+            Command::Audit(AuditCommand::Verify { .. }) => {
+                let database = Database::open(&loaded.settings).await?;
+                let verified = async {
+                    database.migrate().await?;
+                    let started = std::time::Instant::now();
+                    let now = time::OffsetDateTime::now_utc();
+                    let parallel = std::thread::available_parallelism().map_or(2, |n| n.get());
+                    let report = fastfaktura::audit::chain::verify_pool(&database.pool, now, parallel).await?;
+                    Ok::<_, anyhow::Error>((report, started.elapsed().as_secs_f64()))
+                }
+                .await;
+                database.close().await;
+                let (report, seconds) = verified?;
+                println!(
+                    "checked {} audit events in {} day segments ({} purged) in {seconds:.1} s ({:.0} events/s)",
+                    report.events,
+                    report.segments,
+                    report.purged_segments,
+                    report.events as f64 / seconds.max(f64::EPSILON)
+                );
+                if !report.ok() {
+                    for problem in &report.problems {
+                        println!("PROBLEM {problem}");
+                    }
+                    anyhow::bail!("the audit log does not verify: {} problem(s) found", report.problems.len());
+                }
+                println!("the audit log verifies");
+                Ok(())
+            }
+            Command::Audit(AuditCommand::Seal { .. }) => {
+                let database = Database::open(&loaded.settings).await?;
+                let sealed = async {
+                    database.migrate().await?;
+                    let started = std::time::Instant::now();
+                    let report =
+                        fastfaktura::audit::chain::seal_pending(&database.pool, time::OffsetDateTime::now_utc()).await?;
+                    Ok::<_, anyhow::Error>((report, started.elapsed().as_secs_f64()))
+                }
+                .await;
+                database.close().await;
+                let (report, seconds) = sealed?;
+                println!(
+                    "sealed {} events and closed {} day segments in {seconds:.1} s ({:.0} events/s)",
+                    report.sealed,
+                    report.heads,
+                    report.sealed as f64 / seconds.max(f64::EPSILON)
+                );
+                Ok(())
+            }
+            Command::Audit(AuditCommand::BenchRecord { count, .. }) => {
+                let database = Database::open(&loaded.settings).await?;
+                let timed = async {
+                    database.migrate().await?;
+                    Ok::<_, anyhow::Error>(fastfaktura::audit::bench_record(&database.pool, count).await?)
+                }
+                .await;
+                database.close().await;
+                let mut micros = timed?;
+                micros.sort_unstable();
+                let at = |q: f64| micros[((micros.len() as f64 * q) as usize).min(micros.len() - 1)];
+                println!(
+                    "recorded {count} audit events one by one: p50 {} µs, p99 {} µs, max {} µs",
+                    at(0.50),
+                    at(0.99),
+                    micros.last().copied().unwrap_or(0)
+                );
+                Ok(())
+            }
             Command::Keys(KeysCommand::Rotate { new_master_key_file, .. }) => {
                 use fastfaktura::crypto::{KeyPurpose, MasterKey};
                 let old = fastfaktura::startup::load_master_key(&loaded.settings)?.derive(KeyPurpose::KeyEncryption);
@@ -198,7 +297,17 @@ fn main() -> ExitCode {
                 let rotated = async {
                     database.migrate().await?;
                     let mut conn = database.pool.acquire().await?;
-                    Ok::<_, anyhow::Error>(fastfaktura::secrets::rewrap_data_keys(&mut conn, &old, &new).await?)
+                    let rotated = fastfaktura::secrets::rewrap_data_keys(&mut conn, &old, &new).await?;
+                    use fastfaktura::audit::{self, Actor, AuditEvent, Category};
+                    let event = AuditEvent::new(time::OffsetDateTime::now_utc(), Category::Security, "crypto.key.rotated")
+                        .actor(Actor::Admin("cli".into()))
+                        .target("master key")
+                        .details(serde_json::json!({
+                            "data_keys_rewrapped": rotated,
+                            "new_kek_id": fastfaktura::secrets::kek_id(&new),
+                        }));
+                    audit::record(&mut *conn, &event).await?;
+                    Ok::<_, anyhow::Error>(rotated)
                 }
                 .await;
                 database.close().await;

@@ -144,6 +144,9 @@ impl Application {
     }
 
     pub async fn build_with_clock(settings: Settings, clock: Arc<dyn Clock>) -> anyhow::Result<Self> {
+        // Also checked when loading; settings built in code (tests, embedders) meet it here.
+        settings.audit.check().map_err(|e| anyhow::anyhow!(e))?;
+        settings.gdpr.check().map_err(|e| anyhow::anyhow!(e))?;
         crate::i18n::load();
         // Both ring and aws-lc-rs are in the dependency graph: name the process-wide
         // default so no library's `ClientConfig::builder()` has to guess (or panic).
@@ -223,6 +226,15 @@ impl Application {
         let backup_task = backups.map(|scheduler| tokio::spawn(scheduler.run(stop_rx.clone())));
         let worker_task = state.settings.jobs.worker.then(|| tokio::spawn(worker::run(worker, stop_rx.clone())));
         let expiry_watch = tokio::spawn(crate::http::security_txt::watch_expiry(state.clone()));
+        let audit_task = state.settings.audit.background.then(|| {
+            let audit = crate::audit::schedule::run(
+                state.db.clone(),
+                state.settings.audit.clone(),
+                state.clock.clone(),
+                stop_rx.clone(),
+            );
+            tokio::spawn(audit)
+        });
         let pool = state.db.clone();
         let settings = state.settings.clone();
         let app = crate::http::router(state).into_make_service_with_connect_info::<SocketAddr>();
@@ -277,6 +289,9 @@ impl Application {
         expiry_watch.abort();
         let _ = stop_tx.send(true);
         if let Some(task) = worker_task {
+            let _ = task.await;
+        }
+        if let Some(task) = audit_task {
             let _ = task.await;
         }
         if let Some(task) = backup_task {

@@ -385,6 +385,7 @@ impl FromRequestParts<AppState> for VerifiedAdmin {
         if !admin.mfa_verified {
             return Err(AdminRejection::EnrolmentRequired);
         }
+        crate::http::access_log::identify(&parts.extensions, crate::audit::Actor::Admin(admin.username.clone()), None);
         Ok(VerifiedAdmin(admin))
     }
 }

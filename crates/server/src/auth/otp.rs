@@ -12,6 +12,7 @@ use time::{Duration, OffsetDateTime, format_description::well_known::Rfc2822};
 use uuid::Uuid;
 
 use crate::{
+    audit::{self, Actor, AuditEvent, Category, Outcome},
     crypto::{self, digests_equal, random_bytes},
     db::{
         otp::{self as challenges, NewChallenge},
@@ -115,6 +116,10 @@ pub async fn request_login_code(
     let body = login_mail_body(lang, &code, now, ip);
     let subject = i18n::message(lang, key("mail-code-subject"), None);
     email::enqueue(&mut tx, &state.keys.outbox, email.as_str(), &subject, &body, now).await?;
+    let event = auth_event(now, "auth.otp.issued", ip, "", &pseudonym)
+        .target(challenge_id.to_string())
+        .details(serde_json::json!({ "email": pseudonym, "superseded": superseded }));
+    audit::record(&mut *tx, &event).await?;
     tx.commit().await?;
     tracing::info!(%challenge_id, email = %pseudonym, ip, superseded, "login code issued");
     Ok(token)
@@ -175,6 +180,10 @@ pub async fn verify_login_code(
     let challenge_id = attempt.id;
     match attempt.consumed_reason.as_deref() {
         Some("locked") => {
+            let event = auth_event(now, "auth.otp.verify.locked", ip, user_agent, &pseudonym)
+                .target(challenge_id.to_string())
+                .outcome(Outcome::Denied);
+            audit::record(&mut *tx, &event).await?;
             tx.commit().await?;
             tracing::warn!(%challenge_id, email = %pseudonym, ip, attempt = attempt.attempts, "login code refused: burned by earlier wrong attempts");
             return Ok(Verified::Rejected(Rejection::Locked));
@@ -193,6 +202,11 @@ pub async fn verify_login_code(
     let ip_limit = [Limit::new(limits.failures_per_ip_hour, Duration::hours(1))];
     for (key, limit) in [(&email_failures, &email_limit[..]), (&ip_failures, &ip_limit[..])] {
         if let Err(RetryAfter(retry_after)) = rate_limits::check(&mut tx, key, limit, now).await? {
+            let event = auth_event(now, "ratelimit.triggered", ip, user_agent, &pseudonym)
+                .target(challenge_id.to_string())
+                .outcome(Outcome::Denied)
+                .details(serde_json::json!({ "email": pseudonym, "limit": "otp_failures" }));
+            audit::record(&mut *tx, &event).await?;
             tx.commit().await?;
             tracing::warn!(%challenge_id, email = %pseudonym, ip, "login suspended: too many failed codes");
             return Ok(Verified::Rejected(Rejection::Suspended { retry_after }));
@@ -211,6 +225,13 @@ pub async fn verify_login_code(
         let membership = users::find_or_create_for_login(&mut tx, &attempt.email, now).await?;
         if crate::db::operator::is_suspended(&mut *tx, membership.user_id).await? {
             // Suspended by an operator: the code is right but no session opens.
+            let event = auth_event(now, "auth.login.failure", ip, user_agent, &pseudonym)
+                .actor(Actor::User(membership.user_id))
+                .business(membership.business_id)
+                .target(membership.user_id.to_string())
+                .outcome(Outcome::Denied)
+                .details(serde_json::json!({ "email": pseudonym, "reason": "account_suspended" }));
+            audit::record(&mut *tx, &event).await?;
             tx.commit().await?;
             tracing::warn!(%challenge_id, user_id = %membership.user_id, ip, "login refused: the user is suspended");
             return Ok(Verified::Rejected(Rejection::AccountSuspended));
@@ -229,6 +250,11 @@ pub async fn verify_login_code(
             },
         )
         .await?;
+        let event = auth_event(now, "auth.login.success", ip, user_agent, &pseudonym)
+            .actor(Actor::User(membership.user_id))
+            .business(membership.business_id)
+            .target(membership.user_id.to_string());
+        audit::record(&mut *tx, &event).await?;
         tx.commit().await?;
         tracing::info!(%challenge_id, email = %pseudonym, user_id = %membership.user_id, ip, "login code verified; session opened");
         return Ok(Verified::LoggedIn { session_token });
@@ -243,8 +269,17 @@ pub async fn verify_login_code(
         (Ok(_), false) => "wrong",
     };
     tracing::warn!(%challenge_id, email = %pseudonym, ip, user_agent, attempt = attempt.attempts, reason, "login code rejected");
+    let event = auth_event(now, "auth.otp.verify.failure", ip, user_agent, &pseudonym)
+        .target(challenge_id.to_string())
+        .outcome(Outcome::Failure)
+        .details(serde_json::json!({ "email": pseudonym, "reason": reason, "attempt": attempt.attempts }));
+    audit::record(&mut *tx, &event).await?;
     let rejection = if attempts_left == 0 {
         challenges::consume(&mut tx, challenge_id, "locked", now).await?;
+        let event = auth_event(now, "auth.otp.verify.locked", ip, user_agent, &pseudonym)
+            .target(challenge_id.to_string())
+            .outcome(Outcome::Denied);
+        audit::record(&mut *tx, &event).await?;
         tracing::warn!(%challenge_id, email = %pseudonym, ip, "login code burned after the fifth wrong attempt");
         Rejection::Burned
     } else {
@@ -266,6 +301,15 @@ pub async fn verify_login_code(
     }
     tx.commit().await?;
     Ok(Verified::Rejected(rejection))
+}
+
+/// An `auth` event about a sign-in attempt: the address only as its keyed pseudonym.
+fn auth_event(now: OffsetDateTime, action: &str, ip: &str, user_agent: &str, pseudonym: &str) -> AuditEvent {
+    AuditEvent::new(now, Category::Auth, action)
+        .actor(Actor::Anonymous)
+        .ip(ip)
+        .user_agent(user_agent)
+        .details(serde_json::json!({ "email": pseudonym }))
 }
 
 #[cfg(test)]

@@ -108,6 +108,11 @@ impl FromRequestParts<AppState> for CurrentSession {
         if active.role == "accountant" && changes_data && !READ_ONLY_ALLOWED.contains(&parts.uri.path()) {
             return Err(SessionRejection::Error(AppError::Forbidden(Text::key("error-read-only"))));
         }
+        crate::http::access_log::identify(
+            &parts.extensions,
+            crate::audit::Actor::User(active.user_id),
+            Some(active.business_id),
+        );
         Ok(CurrentSession { token_hash, user_id: active.user_id, business_id: active.business_id, role: active.role })
     }
 }

@@ -135,11 +135,12 @@ pub async fn run(command: BackupCommand, settings: &Settings) -> anyhow::Result<
             let manifest = store::find(backups.store.as_ref(), &backups.prefix, id.as_deref()).await?;
             let report = restore::restore(&backups.store, &manifest, &identities, target.expose(), force).await?;
             println!(
-                "restored backup {} ({} tables, {} rows) and applied migrations in {:.1} s",
+                "restored backup {} ({} tables, {} rows) and applied migrations in {:.1} s; audit log verified ({} events)",
                 report.manifest.id,
                 report.row_counts.len(),
                 report.row_counts.values().sum::<i64>(),
-                report.seconds
+                report.seconds,
+                report.audit_events_verified
             );
             Ok(())
         }

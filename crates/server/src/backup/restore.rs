@@ -22,6 +22,8 @@ pub struct RestoreReport {
     pub seconds: f64,
     /// Row counts right after pg_restore (before migrations).
     pub row_counts: BTreeMap<String, i64>,
+    /// Sealed audit events whose chain `audit verify` checked in the restored database.
+    pub audit_events_verified: u64,
 }
 
 /// Restores `manifest`'s backup into the database at `target_url`.
@@ -149,8 +151,26 @@ pub async fn restore(
         .run_direct(None, &mut conn, false)
         .await
         .map_err(|e| BackupError::Database(format!("the restored database did not migrate: {e}")))?;
+    // The restored audit log must still prove itself (issue 8): as of the backup's
+    // start, so events the sealer had not reached yet are not counted against it.
+    let audit = crate::audit::chain::verify(&mut conn, manifest.started_at)
+        .await
+        .map_err(|e| BackupError::Database(format!("cannot verify the restored audit log: {e}")))?;
+    if !audit.ok() {
+        let problems: Vec<String> = audit.problems.iter().map(ToString::to_string).collect();
+        return Err(BackupError::Damaged(format!(
+            "backup {}: the restored audit log does not verify: {}",
+            manifest.id,
+            problems.join("; ")
+        )));
+    }
     let _ = conn.close().await;
-    Ok(RestoreReport { manifest: manifest.clone(), seconds: started.elapsed().as_secs_f64(), row_counts })
+    Ok(RestoreReport {
+        manifest: manifest.clone(),
+        seconds: started.elapsed().as_secs_f64(),
+        row_counts,
+        audit_events_verified: audit.events,
+    })
 }
 
 fn damaged(manifest: &Manifest, error: &dyn std::fmt::Display) -> BackupError {

@@ -337,7 +337,7 @@ pub async fn delete_sessions_for(db: impl PgExecutor<'_>, admin_id: Uuid) -> Res
     Ok(sqlx::query!("DELETE FROM admin_sessions WHERE admin_id = $1", admin_id).execute(db).await?.rows_affected())
 }
 
-// ---- the admin event record (ADM-10) ----
+// ---- the admin event record (ADM-10): the audit log's `admin` category ----
 
 pub struct Event<'a> {
     pub at: OffsetDateTime,
@@ -350,22 +350,28 @@ pub struct Event<'a> {
     pub details: serde_json::Value,
 }
 
+/// Admin events are audit events of the `admin` category: one table, one chain.
 pub async fn record_event(db: impl PgExecutor<'_>, e: Event<'_>) -> Result<(), sqlx::Error> {
-    sqlx::query!(
-        r#"INSERT INTO admin_events (at, admin_id, actor, ip, user_agent, action, target, details)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"#,
-        e.at,
-        e.admin_id,
-        e.actor,
-        e.ip,
-        e.user_agent,
-        e.action,
-        e.target,
-        e.details
-    )
-    .execute(db)
-    .await?;
-    Ok(())
+    use crate::audit::{Actor, AuditEvent, Category, Outcome};
+    let failed = e.action.contains("failure") || e.action.contains("locked");
+    let (actor, details) = if e.admin_id.is_some() || e.actor == "cli" {
+        (Actor::Admin(e.actor.to_owned()), e.details)
+    } else {
+        // A failed login names no admin: keep the name that was tried, as before.
+        let mut details = e.details;
+        if let Some(map) = details.as_object_mut() {
+            map.insert("username".into(), e.actor.into());
+        }
+        (Actor::Anonymous, details)
+    };
+    let event = AuditEvent::new(e.at, Category::Admin, e.action)
+        .actor(actor)
+        .target(e.target)
+        .outcome(if failed { Outcome::Failure } else { Outcome::Success })
+        .ip(e.ip)
+        .user_agent(e.user_agent)
+        .details(details);
+    crate::audit::record(db, &event).await
 }
 
 #[derive(Debug, Clone)]
@@ -381,7 +387,9 @@ pub struct EventRow {
 pub async fn recent_events(db: impl PgExecutor<'_>, limit: i64) -> Result<Vec<EventRow>, sqlx::Error> {
     sqlx::query_as!(
         EventRow,
-        "SELECT at, actor, ip, action, target, details FROM admin_events ORDER BY at DESC, id DESC LIMIT $1",
+        r#"SELECT at, CASE WHEN actor_kind = 'anonymous' THEN coalesce(details->>'username', actor) ELSE actor END AS "actor!",
+                  ip, action, target, details
+           FROM audit_events WHERE category = 'admin' ORDER BY at DESC, id DESC LIMIT $1"#,
         limit
     )
     .fetch_all(db)

@@ -8,6 +8,7 @@
 pub mod acme_cache;
 pub mod admins;
 pub mod api_tokens;
+pub mod audit;
 pub mod backup_runs;
 pub mod business_secrets;
 pub mod businesses;

@@ -1,5 +1,6 @@
 //! The HTTP surface: one router per area, assembled here with the shared layers.
 
+pub mod access_log;
 pub mod admin;
 pub mod api;
 pub mod assets;
@@ -47,6 +48,8 @@ pub fn router(state: AppState) -> Router {
         .merge(api::router(state.clone()))
         // Signed by the sender, not same-origin: outside the CSRF check.
         .merge(webhooks::router())
+        // Sensitive routes (access_log::SENSITIVE_ROUTES) record an access event.
+        .layer(middleware::from_fn_with_state(state.clone(), access_log::log_sensitive_access))
         .fallback(|| async { error::AppError::NotFound })
         // Error pages are made in English and rendered again in the request's language.
         .layer(middleware::from_fn(error::localize))
@@ -55,6 +58,8 @@ pub fn router(state: AppState) -> Router {
         .layer(middleware::from_fn_with_state(security_headers(&state), headers::set_security_headers))
         // Logs method, path and status; never headers or bodies (cookies, codes, tokens).
         .layer(TraceLayer::new_for_http())
+        // Every request gets an id, which its audit events carry.
+        .layer(middleware::from_fn(access_log::assign_request_id))
         .with_state(state)
 }
 

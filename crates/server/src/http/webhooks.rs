@@ -18,6 +18,7 @@ use serde_json::json;
 
 use super::{IdPath, api::problem::problem_response};
 use crate::{
+    audit::{self, Actor, AuditEvent, Category, Outcome, RequestMeta},
     payments::{
         PaymentError,
         webhook::{self, Delivery},
@@ -42,6 +43,7 @@ pub fn stripe_endpoint(public_origin: &str, business_id: uuid::Uuid) -> String {
 async fn stripe_event(
     State(state): State<AppState>,
     IdPath(business_id): IdPath,
+    meta: RequestMeta,
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
@@ -57,6 +59,16 @@ async fn stripe_event(
         }
         Ok(Delivery::Rejected(reason)) => {
             tracing::warn!(%business_id, %reason, "payment.webhook.rejected");
+            // Unverified: the business in the URL is only what the sender claimed.
+            let event = AuditEvent::new(state.clock.now(), Category::Payment, "payment.webhook.rejected")
+                .actor(Actor::Anonymous)
+                .business(business_id)
+                .outcome(Outcome::Denied)
+                .request(&meta)
+                .details(json!({ "reason": reason.to_string() }));
+            if let Err(e) = audit::record(&state.db, &event).await {
+                tracing::error!(error = %e, "a rejected webhook could not be recorded in the audit log");
+            }
             problem_response(StatusCode::BAD_REQUEST, "Webhook not accepted", Some(reason.to_string()), Vec::new())
         }
         Err(e) => {

@@ -23,6 +23,7 @@ use uuid::Uuid;
 
 use super::{InvoicingError, customer_links, delivery_sms, documents};
 use crate::{
+    audit::{self, Actor, AuditEvent, Category, Outcome},
     db::{self, deliveries::NewDelivery},
     i18n::{self, Lang, key},
     integrations::sms_accounts,
@@ -111,6 +112,16 @@ pub async fn queue(
     };
     db::deliveries::create(&mut *tx, business_id, row, now).await?;
     jobs::enqueue(tx, &Job::DeliverInvoice { business_id, delivery_id: id }).await?;
+    let event = AuditEvent::new(now, Category::Dispatch, &format!("dispatch.{}.queued", d.channel))
+        .actor(requested_by.map_or(Actor::System, Actor::User))
+        .business(business_id)
+        .target(id.to_string())
+        .details(serde_json::json!({
+            "invoice_id": d.invoice_id,
+            "kind": d.kind,
+            "recipient": audit::mask_recipient(d.recipient),
+        }));
+    audit::record(&mut *tx, &event).await?;
     Ok(id)
 }
 
@@ -123,6 +134,40 @@ pub async fn retry(state: &AppState, business_id: Uuid, delivery_id: Uuid) -> Re
     jobs::enqueue(&mut tx, &Job::DeliverInvoice { business_id, delivery_id }).await?;
     tx.commit().await?;
     Ok(())
+}
+
+/// The dispatch audit event of one attempt: `dispatch.<channel>.sent|failed`, with the
+/// provider's message id or the reason. The delivery row is already stored; if the
+/// event cannot be written that is logged, not retried (a retry could send twice).
+async fn record_outcome(
+    ctx: &WorkerContext,
+    business_id: Uuid,
+    delivery: &db::deliveries::Delivery,
+    (what, info, last): (&str, Option<String>, bool),
+    now: time::OffsetDateTime,
+) {
+    let failed = what == "failed";
+    let mut details = serde_json::json!({
+        "invoice_id": delivery.invoice_id,
+        "kind": delivery.kind,
+        "recipient": audit::mask_recipient(&delivery.recipient),
+    });
+    match (failed, info) {
+        (true, Some(reason)) => {
+            details["reason"] = reason.chars().take(300).collect::<String>().into();
+            details["final"] = last.into();
+        }
+        (false, Some(provider_message)) => details["provider_message"] = provider_message.into(),
+        _ => {}
+    }
+    let event = AuditEvent::new(now, Category::Dispatch, &format!("dispatch.{}.{what}", delivery.channel))
+        .business(business_id)
+        .target(delivery.id.to_string())
+        .outcome(if failed { Outcome::Failure } else { Outcome::Success })
+        .details(details);
+    if let Err(e) = audit::record(&ctx.db, &event).await {
+        tracing::error!(%business_id, delivery_id = %delivery.id, error = %e, "the dispatch could not be recorded in the audit log");
+    }
 }
 
 /// How one attempt at a delivery ended.
@@ -183,22 +228,26 @@ pub async fn deliver(
         _ => email_attempt(ctx, business_id, &delivery).await,
     };
     let now = ctx.clock.now();
-    let (stored, result) = match attempt {
+    let (stored, result, note) = match attempt {
         Attempt::Sent(provider) => {
             let provider_ref = provider.as_ref().map(|(p, id)| (*p, id.as_str()));
-            (db::deliveries::mark_sent(&ctx.db, business_id, delivery_id, now, provider_ref).await, Ok(()))
+            let note = ("sent", provider.as_ref().map(|(p, id)| format!("{p} {id}")), true);
+            (db::deliveries::mark_sent(&ctx.db, business_id, delivery_id, now, provider_ref).await, Ok(()), note)
         }
         Attempt::AlreadyDone => return Ok(()),
         Attempt::Retry(reason) => (
             db::deliveries::record_failure(&ctx.db, business_id, delivery_id, &reason, last_attempt).await,
-            Err(reason),
+            Err(reason.clone()),
+            ("failed", Some(reason), last_attempt),
         ),
         Attempt::Refused(reason) => {
             tracing::warn!(%business_id, %delivery_id, %reason, "delivery refused; not retrying");
-            (db::deliveries::record_failure(&ctx.db, business_id, delivery_id, &reason, true).await, Ok(()))
+            let stored = db::deliveries::record_failure(&ctx.db, business_id, delivery_id, &reason, true).await;
+            (stored, Ok(()), ("failed", Some(reason), true))
         }
     };
     stored.map_err(|e| format!("database after sending: {e}"))?;
+    record_outcome(ctx, business_id, &delivery, note, now).await;
     if result.is_ok() {
         tracing::info!(%business_id, %delivery_id, channel = %delivery.channel, "delivery finished");
     }

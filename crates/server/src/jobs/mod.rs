@@ -24,6 +24,8 @@ pub enum Job {
     SendEmail { email_id: Uuid },
     /// Send one row of `invoice_deliveries` (a document to its customer).
     DeliverInvoice { business_id: Uuid, delivery_id: Uuid },
+    /// Build one GDPR data export (`gdpr::export`).
+    BuildExport { business_id: Uuid, export_id: Uuid },
 }
 
 impl Job {
@@ -31,6 +33,7 @@ impl Job {
         match self {
             Job::SendEmail { .. } => "send_email",
             Job::DeliverInvoice { .. } => "deliver_invoice",
+            Job::BuildExport { .. } => "build_export",
         }
     }
 
@@ -38,6 +41,7 @@ impl Job {
         match self {
             // About 2 hours of retries with the backoff below.
             Job::SendEmail { .. } | Job::DeliverInvoice { .. } => 8,
+            Job::BuildExport { .. } => 3,
         }
     }
 }

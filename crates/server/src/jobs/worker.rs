@@ -173,6 +173,7 @@ async fn execute(ctx: &WorkerContext, job: &Job, last_attempt: bool) -> Result<(
         Job::DeliverInvoice { business_id, delivery_id } => {
             crate::invoicing::delivery::deliver(ctx, *business_id, *delivery_id, last_attempt).await
         }
+        Job::BuildExport { business_id, export_id } => crate::gdpr::export::build(ctx, *business_id, *export_id).await,
     }
 }
 
@@ -206,8 +207,14 @@ async fn housekeeping(ctx: &WorkerContext) -> Result<(), sqlx::Error> {
     .execute(&mut *tx)
     .await?
     .rows_affected();
+    let exports = crate::gdpr::export::purge_expired(&mut *tx, now).await?;
     tx.commit().await?;
-    tracing::debug!(events, sessions, challenges, "housekeeping done");
+    tracing::debug!(events, sessions, challenges, exports, "housekeeping done");
+    match crate::gdpr::closure::purge_expired(&ctx.db, now).await {
+        Ok(0) => {}
+        Ok(purged) => tracing::info!(purged, "closed businesses past their retention deleted"),
+        Err(e) => tracing::error!(error = %e, "the purge of closed businesses failed; will retry"),
+    }
     if let Err(e) = crate::invoicing::create_due_recurring(ctx, now).await {
         tracing::warn!(error = %e, "recurring invoices could not be created; will retry");
     }

@@ -18,6 +18,7 @@ use super::{
     record_reported_payment,
 };
 use crate::{
+    audit::{self, AuditEvent, Category},
     db,
     integrations::stripe::{
         CheckoutSession, PaymentIntent, amounts,
@@ -96,7 +97,14 @@ pub async fn receive(
     };
 
     let mut tx = state.db.begin().await?;
+    let audit_event = |action: &str, outcome: &str| {
+        AuditEvent::new(now, Category::Payment, action)
+            .business(business_id)
+            .target(event.id.clone())
+            .details(serde_json::json!({ "type": event.kind, "outcome": outcome }))
+    };
     if !db::card_payments::claim_event(&mut tx, business_id, &event.id, &event.kind, now).await? {
+        audit::record(&mut *tx, &audit_event("payment.webhook.duplicate", "already processed")).await?;
         tx.commit().await?;
         return Ok(Delivery::Duplicate { event_id: event.id });
     }
@@ -123,6 +131,7 @@ pub async fn receive(
         _ => "ignored: event type not used",
     };
     db::card_payments::event_outcome(&mut tx, business_id, &event.id, outcome).await?;
+    audit::record(&mut *tx, &audit_event("payment.webhook.processed", outcome)).await?;
     tx.commit().await?;
     Ok(Delivery::Processed { event_id: event.id, outcome })
 }

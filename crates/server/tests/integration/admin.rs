@@ -9,10 +9,10 @@ use time::Duration;
 
 use crate::helpers::{TestApp, captured_logs, new_client, retry_after};
 
-const PASSWORD: &str = "canary-Pw-7f3e2a91-correct horse";
+pub(crate) const PASSWORD: &str = "canary-Pw-7f3e2a91-correct horse";
 
 /// The code for `secret` (base32) at the app's clock, from oathtool.
-fn oath(app: &TestApp, secret: &str) -> String {
+pub(crate) fn oath(app: &TestApp, secret: &str) -> String {
     let at = format!("@{}", app.clock_now().unix_timestamp());
     let out = std::process::Command::new("oathtool")
         .args(["--totp", "-b", secret, "-N", &at])
@@ -248,7 +248,7 @@ async fn failures_spread_over_fifty_addresses_still_trip_the_account_limit_and_1
     assert!(fastfaktura::admin_cli::unlock(&app.db, "erin").await.unwrap());
     assert_eq!(login(&app, &new_client(), "erin", PASSWORD, "").await.status(), 303);
     let events: Vec<(String,)> =
-        sqlx::query_as("SELECT action FROM admin_events WHERE action LIKE 'login.%' OR action = 'admin.unlock'")
+        sqlx::query_as("SELECT action FROM audit_events WHERE category = 'admin' AND (action LIKE 'login.%' OR action = 'admin.unlock')")
             .fetch_all(&app.db)
             .await
             .unwrap();
@@ -256,10 +256,11 @@ async fn failures_spread_over_fifty_addresses_still_trip_the_account_limit_and_1
         assert!(events.iter().any(|(a,)| a == action), "{action} not recorded: {events:?}");
     }
     // The addresses recorded are the proxied clients', not the proxy's.
-    let ips: Vec<(String,)> = sqlx::query_as("SELECT DISTINCT ip FROM admin_events WHERE action = 'login.failure'")
-        .fetch_all(&app.db)
-        .await
-        .unwrap();
+    let ips: Vec<(String,)> =
+        sqlx::query_as("SELECT DISTINCT ip FROM audit_events WHERE category = 'admin' AND action = 'login.failure'")
+            .fetch_all(&app.db)
+            .await
+            .unwrap();
     assert!(ips.iter().any(|(ip,)| ip == "203.0.113.3"), "{ips:?}");
 }
 
@@ -343,7 +344,7 @@ async fn user_and_admin_sessions_never_open_each_others_pages_and_suspension_end
     );
     // Every action is recorded with actor, target and before/after.
     let (actor, target, details): (String, String, serde_json::Value) = sqlx::query_as(
-        "SELECT actor, target, details FROM admin_events WHERE action = 'user.suspend' ORDER BY id LIMIT 1",
+        "SELECT actor, target, details FROM audit_events WHERE category = 'admin' AND action = 'user.suspend' ORDER BY id LIMIT 1",
     )
     .fetch_one(&app.db)
     .await
@@ -419,7 +420,7 @@ async fn no_get_route_of_the_console_changes_state() {
     let (user_id,): (uuid::Uuid,) = sqlx::query_as("SELECT id FROM users LIMIT 1").fetch_one(&app.db).await.unwrap();
     let fingerprint = || async {
         let row: (String,) = sqlx::query_as(
-            "SELECT concat_ws('|', (SELECT count(*) FROM admin_events), (SELECT count(*) FROM sessions),
+            "SELECT concat_ws('|', (SELECT count(*) FROM audit_events WHERE category = 'admin'), (SELECT count(*) FROM sessions),
                     (SELECT string_agg(coalesce(suspended_at::text, '-'), ',') FROM users),
                     (SELECT string_agg(concat(username, disabled_at, totp_enabled_at, totp_last_step, md5(coalesce(totp_secret_sealed, ''))), ',') FROM admin_users),
                     (SELECT count(*) FROM admin_recovery_codes WHERE used_at IS NULL), (SELECT count(*) FROM admin_login_failures))",
@@ -443,7 +444,7 @@ async fn no_get_route_of_the_console_changes_state() {
         }
     }
     assert_eq!(fingerprint().await, before);
-    for page in ["/admin/payments", "/admin/audit", "/admin/backups"] {
+    for page in ["/admin/payments", "/admin/backups"] {
         assert!(app.get(&admin, page).await.text().await.unwrap().contains("Not available yet"), "{page}");
     }
 }

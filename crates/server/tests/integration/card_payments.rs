@@ -210,6 +210,22 @@ async fn bad_webhook_deliveries_get_400_and_change_nothing_and_repeats_count_onc
     assert_eq!(shop.payments().await[0].0, "500.00".parse::<Decimal>().unwrap());
     assert_eq!(shop.events().await, 1);
     assert_eq!(shop.owner_status().await, "Partially paid");
+    // The audit log: eight rejections, one processed event, ten repeats.
+    let audited: Vec<(String, i64)> = sqlx::query_as(
+        "SELECT action, count(*) FROM audit_events WHERE category = 'payment' AND action LIKE 'payment.webhook.%'
+         GROUP BY action ORDER BY action",
+    )
+    .fetch_all(&shop.app.db)
+    .await
+    .unwrap();
+    assert_eq!(
+        audited,
+        [
+            ("payment.webhook.duplicate".to_owned(), 10),
+            ("payment.webhook.processed".to_owned(), 1),
+            ("payment.webhook.rejected".to_owned(), 8)
+        ]
+    );
 
     // An unknown business or a business without a signing secret: refused the same way.
     let stranger = shop.app.client.post(shop.app.url(&format!("/webhooks/stripe/{}", Uuid::new_v4())));

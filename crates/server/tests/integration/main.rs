@@ -3,13 +3,17 @@
 
 mod admin;
 mod api;
+mod audit;
+mod audit_wiring;
 mod backup;
+mod canary;
 mod card_payments;
 mod cli;
 mod customer_page;
 mod delivery;
 mod documents;
 mod exactly_once;
+mod gdpr;
 mod helpers;
 mod i18n;
 mod invoicing;

@@ -66,10 +66,12 @@ async fn the_operator_sets_the_platform_provider_and_businesses_send_through_it(
         .await
         .unwrap();
     assert!(!stored.contains(&elks.secret), "no plaintext at rest");
-    let event: String = sqlx::query_scalar("SELECT details::text FROM admin_events WHERE action = 'platform.sms.save'")
-        .fetch_one(&app.db)
-        .await
-        .unwrap();
+    let event: String = sqlx::query_scalar(
+        "SELECT details::text FROM audit_events WHERE category = 'admin' AND action = 'platform.sms.save'",
+    )
+    .fetch_one(&app.db)
+    .await
+    .unwrap();
     assert!(event.contains("46elks") && !event.contains(&elks.secret), "recorded without the secret: {event}");
 
     let invoice_page = app.get(&owner, &format!("/invoices/{id}")).await.text().await.unwrap();

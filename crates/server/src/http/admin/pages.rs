@@ -3,8 +3,10 @@
 use askama::Template;
 use askama_web::WebTemplate;
 
+use super::audit_viewer::AuditQuery;
 use crate::db::{
     admins::{AdminListRow, EventRow},
+    audit::Row as AuditRow,
     operator::{BusinessRow, UserRow},
 };
 
@@ -81,6 +83,21 @@ pub struct AdminsPage {
 pub struct EventsPage {
     pub username: String,
     pub events: Vec<EventRow>,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "admin/audit.html")]
+pub struct AuditPage {
+    pub username: String,
+    pub query: AuditQuery,
+    pub rows: Vec<AuditRow>,
+    pub error: Option<String>,
+    /// The query string of the next (older) page, if there is one.
+    pub older: Option<String>,
+    /// The query string of the CSV export of this selection.
+    pub csv: String,
+    pub categories: Vec<&'static str>,
+    pub outcomes: [&'static str; 3],
 }
 
 #[derive(Template, WebTemplate)]

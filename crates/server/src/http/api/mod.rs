@@ -84,6 +84,11 @@ async fn authenticate(State(state): State<AppState>, mut request: Request, next:
     let Some(token) = token else { return ApiError::Unauthorized.into_response() };
     match db::api_tokens::authenticate(&state.db, &crypto::token_hash(&token), state.clock.now()).await {
         Ok(Some(owner)) => {
+            crate::http::access_log::identify(
+                request.extensions(),
+                crate::audit::Actor::ApiToken(owner.id),
+                Some(owner.business_id),
+            );
             request.extensions_mut().insert(ApiAuth {
                 business_id: owner.business_id,
                 token_id: owner.id,

@@ -8,12 +8,14 @@ use axum::{
     routing::{get, post},
 };
 use serde::Deserialize;
+use uuid::Uuid;
 
 use super::{
     forms::{labelled, required},
     pages::ApiTokensPage,
 };
 use crate::{
+    audit::{self, Actor, AuditEvent, Category, RequestMeta},
     auth::session::CurrentSession,
     crypto,
     db::{self, api_tokens::NewToken},
@@ -54,6 +56,7 @@ async fn create(
     State(state): State<AppState>,
     session: CurrentSession,
     t: Tr,
+    meta: RequestMeta,
     form: Result<Form<NewTokenForm>, FormRejection>,
 ) -> Result<Response, AppError> {
     let Form(form) = form?;
@@ -66,8 +69,9 @@ async fn create(
         }
     };
     let token = format!("fft_{}", crypto::new_token());
-    db::api_tokens::create(
-        &state.db,
+    let mut tx = state.db.begin().await?;
+    let token_id = db::api_tokens::create(
+        &mut *tx,
         session.business_id,
         NewToken {
             name: &name,
@@ -78,6 +82,10 @@ async fn create(
         state.clock.now(),
     )
     .await?;
+    let event = token_event(&state, &session, &meta, "crypto.key.created", token_id)
+        .details(serde_json::json!({ "kind": "api_token", "scope": if form.scope == "write" { "write" } else { "read" }, "name": name }));
+    audit::record(&mut *tx, &event).await?;
+    tx.commit().await?;
     tracing::info!(business_id = %session.business_id, user_id = %session.user_id, "API token created");
     // Shown once, in this response only; it is never stored or logged.
     Ok(page(&state, &session, t, Some(token), None).await?.into_response())
@@ -86,11 +94,26 @@ async fn create(
 async fn revoke(
     State(state): State<AppState>,
     session: CurrentSession,
+    meta: RequestMeta,
     IdPath(id): IdPath,
 ) -> Result<Response, AppError> {
-    if !db::api_tokens::revoke(&state.db, session.business_id, id, state.clock.now()).await? {
+    let mut tx = state.db.begin().await?;
+    if !db::api_tokens::revoke(&mut *tx, session.business_id, id, state.clock.now()).await? {
         return Err(AppError::NotFound);
     }
+    let event = token_event(&state, &session, &meta, "crypto.key.destroyed", id)
+        .details(serde_json::json!({ "kind": "api_token" }));
+    audit::record(&mut *tx, &event).await?;
+    tx.commit().await?;
     tracing::info!(business_id = %session.business_id, token_id = %id, "API token revoked");
     Ok(Redirect::to("/settings/api-tokens").into_response())
+}
+
+/// A `security` event about one of the business's API tokens, named by its id.
+fn token_event(state: &AppState, session: &CurrentSession, meta: &RequestMeta, action: &str, id: Uuid) -> AuditEvent {
+    AuditEvent::new(state.clock.now(), Category::Security, action)
+        .actor(Actor::User(session.user_id))
+        .business(session.business_id)
+        .target(id.to_string())
+        .request(meta)
 }

@@ -30,6 +30,7 @@ pub fn router() -> Router<AppState> {
         .route("/customers/new", get(new_form))
         .route("/customers/{id}", get(edit_form).post(update))
         .route("/customers/{id}/archive", post(archive))
+        .route("/customers/{id}/erase", post(erase))
 }
 
 #[derive(Deserialize, Default)]
@@ -192,6 +193,21 @@ async fn update(
         return Err(AppError::NotFound);
     }
     Ok(Redirect::to("/customers").into_response())
+}
+
+/// Erases the customer's personal data (owners only; see `gdpr::erasure`).
+async fn erase(
+    State(state): State<AppState>,
+    session: CurrentSession,
+    meta: crate::audit::RequestMeta,
+    IdPath(id): IdPath,
+) -> Result<Response, AppError> {
+    session.require_owner()?;
+    let now = state.clock.now();
+    match crate::gdpr::erasure::erase_customer(&state.db, session.business_id, id, session.user_id, &meta, now).await? {
+        crate::gdpr::erasure::Erased::NotFound => Err(AppError::NotFound),
+        _ => Ok(Redirect::to("/customers").into_response()),
+    }
 }
 
 async fn archive(

@@ -17,6 +17,7 @@ use serde::Deserialize;
 
 use super::pages::{CodePage, LoginPage, StartAgainPage};
 use crate::{
+    audit::{self, Actor, AuditEvent, Category, RequestMeta},
     auth::{
         otp::{self, CODE_VALIDITY, Rejection, Verified},
         session::{CookieKind, CurrentSession, make_cookie, read_cookie, removal_cookie},
@@ -195,9 +196,13 @@ async fn logout(
     State(state): State<AppState>,
     jar: CookieJar,
     session: Option<CurrentSession>,
+    meta: RequestMeta,
 ) -> Result<Response, AppError> {
     if let Some(session) = session {
-        db::sessions::delete(&state.db, &session.token_hash).await?;
+        let mut tx = state.db.begin().await?;
+        db::sessions::delete(&mut *tx, &session.token_hash).await?;
+        audit::record(&mut *tx, &logout_event(&state, &session, &meta, "auth.logout", 1)).await?;
+        tx.commit().await?;
         tracing::info!(user_id = %session.user_id, "logged out");
     }
     Ok((jar.add(removal_cookie(&state, CookieKind::Session)), Redirect::to("/login")).into_response())
@@ -207,8 +212,27 @@ async fn logout_everywhere(
     State(state): State<AppState>,
     jar: CookieJar,
     session: CurrentSession,
+    meta: RequestMeta,
 ) -> Result<Response, AppError> {
-    let ended = db::sessions::delete_all_for_user(&state.db, session.user_id).await?;
+    let mut tx = state.db.begin().await?;
+    let ended = db::sessions::delete_all_for_user(&mut *tx, session.user_id).await?;
+    audit::record(&mut *tx, &logout_event(&state, &session, &meta, "auth.logout.everywhere", ended)).await?;
+    tx.commit().await?;
     tracing::info!(user_id = %session.user_id, sessions = ended, "logged out everywhere");
     Ok((jar.add(removal_cookie(&state, CookieKind::Session)), Redirect::to("/login")).into_response())
+}
+
+fn logout_event(
+    state: &AppState,
+    session: &CurrentSession,
+    meta: &RequestMeta,
+    action: &str,
+    ended: u64,
+) -> AuditEvent {
+    AuditEvent::new(state.clock.now(), Category::Auth, action)
+        .actor(Actor::User(session.user_id))
+        .business(session.business_id)
+        .target(session.user_id.to_string())
+        .request(meta)
+        .details(serde_json::json!({ "sessions_ended": ended }))
 }

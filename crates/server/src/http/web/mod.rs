@@ -1,9 +1,11 @@
 //! Server-rendered pages for signed-in users and the login flow.
 
 pub mod api_tokens;
+pub mod audit_log;
 pub mod customer_page;
 pub mod customers;
 pub mod dashboard;
+pub mod data_export;
 pub mod forms;
 pub mod invoice_views;
 pub mod invoices;
@@ -36,6 +38,8 @@ pub fn router() -> Router<AppState> {
         .merge(sms_settings::router())
         .merge(reminder_settings::router())
         .merge(api_tokens::router())
+        .merge(audit_log::router())
+        .merge(data_export::router())
         .merge(members::router())
         .merge(numbering::router())
         .merge(customers::router())

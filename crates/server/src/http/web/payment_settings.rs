@@ -17,6 +17,7 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 use crate::{
+    audit::{self, Actor, AuditEvent, Category, RequestMeta},
     auth::session::CurrentSession,
     db,
     http::{error::AppError, webhooks::stripe_endpoint},
@@ -127,15 +128,27 @@ async fn save(
     State(state): State<AppState>,
     t: Tr,
     session: CurrentSession,
+    meta: RequestMeta,
     form: Result<Form<PaymentForm>, FormRejection>,
 ) -> Result<Response, AppError> {
     let Form(form) = form?;
     let business_id = session.business_id;
+    // Which secret changed, never its value.
+    let changed = |action: &str, name: &str| {
+        AuditEvent::new(state.clock.now(), Category::Security, action)
+            .actor(Actor::User(session.user_id))
+            .business(business_id)
+            .target(name.to_owned())
+            .request(&meta)
+    };
     if let Some(name) = form.action.strip_prefix("remove:").filter(|n| SECRETS.contains(n)) {
-        db::business_secrets::remove(&state.db, business_id, name).await?;
+        let mut tx = state.db.begin().await?;
+        db::business_secrets::remove(&mut *tx, business_id, name).await?;
         if name == WEBHOOK_SECRET {
-            db::business_secrets::remove(&state.db, business_id, PREVIOUS_WEBHOOK_SECRET).await?;
+            db::business_secrets::remove(&mut *tx, business_id, PREVIOUS_WEBHOOK_SECRET).await?;
         }
+        audit::record(&mut *tx, &changed("config.secret.removed", name)).await?;
+        tx.commit().await?;
         tracing::info!(%business_id, secret = name, "provider secret removed");
         return Ok(Redirect::to("/settings/payments?saved=1").into_response());
     }
@@ -167,6 +180,7 @@ async fn save(
             keep_previous_webhook_secret(&state, &mut tx, business_id, value, now).await?;
         }
         seal_and_put(&state, &mut tx, business_id, name, value, now, None).await?;
+        audit::record(&mut *tx, &changed("config.secret.saved", name)).await?;
         tracing::info!(%business_id, secret = *name, "provider secret saved");
     }
     tx.commit().await?;

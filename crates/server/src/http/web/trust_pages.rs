@@ -60,6 +60,16 @@ pub struct Facts {
     pub backup_off_site: bool,
     /// Operators need a one-time code (TOTP) besides their password.
     pub admin_totp: bool,
+    /// How long each category of the audit log is kept (`audit.retention_months`).
+    pub audit_retention: Vec<RetentionFact>,
+    /// "IS 7, SE 7, ..." from `gdpr.retention_years` and the default, for the Privacy page.
+    pub closure_years: String,
+}
+
+pub struct RetentionFact {
+    /// The category's label (a message id).
+    pub label: &'static str,
+    pub months: u32,
 }
 
 impl Facts {
@@ -100,6 +110,21 @@ impl Facts {
             .then(|| settings.backup.daily_at.clone()),
             backup_off_site: settings.backup.directory.is_none(),
             admin_totp: settings.admin.require_totp,
+            audit_retention: crate::audit::Category::ALL
+                .iter()
+                .map(|c| RetentionFact {
+                    label: super::audit_log::category_label(c.as_str()),
+                    months: settings.audit.retention_months.months(*c),
+                })
+                .collect(),
+            closure_years: settings
+                .gdpr
+                .retention_years
+                .iter()
+                .map(|(country, years)| format!("{country} {years}"))
+                .chain([format!("* {}", settings.gdpr.default_years)])
+                .collect::<Vec<_>>()
+                .join(", "),
         }
     }
 }

@@ -1,0 +1,173 @@
+//! "Download all your data" (`/settings/export`, owners only): ask for an export, watch
+//! its progress (the page refreshes itself while it builds; no script), and download
+//! the finished ZIP, streamed chunk by chunk from the database. The download is an
+//! access event (`access_log::SENSITIVE_ROUTES`). Also closing the account
+//! (`/settings/close`, owners only; `gdpr::closure`).
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::{
+    Router,
+    body::Body,
+    extract::{Path, State},
+    http::header,
+    response::{IntoResponse, Redirect, Response},
+    routing::get,
+};
+use futures::stream;
+use uuid::Uuid;
+
+use crate::{
+    audit::RequestMeta,
+    auth::session::CurrentSession,
+    gdpr::export::{self, ExportRow},
+    http::error::AppError,
+    i18n::{Tr, key},
+    state::AppState,
+};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/settings/export", get(show).post(start))
+        .route("/settings/export/{id}/download", get(download))
+        .route("/settings/close", get(close_form).post(close))
+}
+
+pub struct ExportLine {
+    pub id: Uuid,
+    pub created: String,
+    pub expires: String,
+    pub status: String,
+    pub ready: bool,
+    pub size: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "settings_export.html")]
+pub struct ExportPage {
+    pub t: Tr,
+    pub exports: Vec<ExportLine>,
+    /// An export is still being built: the page refreshes itself.
+    pub building: bool,
+}
+
+fn line(t: &Tr, e: &ExportRow) -> ExportLine {
+    let status = match e.status.as_str() {
+        "queued" => t.t(key("export-status-queued")),
+        "building" => t.t1(key("export-status-building"), "percent", e.percent()),
+        "ready" => t.t(key("export-status-ready")),
+        _ => t.t(key("export-status-failed")),
+    };
+    let mib = e.size_bytes.unwrap_or(0) as f64 / 1_048_576.0;
+    ExportLine {
+        id: e.id,
+        created: format!("{} {:02}:{:02}", e.created_at.date(), e.created_at.hour(), e.created_at.minute()),
+        expires: e.expires_at.date().to_string(),
+        status,
+        ready: e.status == "ready",
+        size: format!("{mib:.1} MiB"),
+    }
+}
+
+async fn show(State(state): State<AppState>, session: CurrentSession, t: Tr) -> Result<Response, AppError> {
+    session.require_owner()?;
+    let rows = export::list(&state.db, session.business_id, state.clock.now()).await?;
+    let building = rows.iter().any(|r| r.status == "queued" || r.status == "building");
+    let exports = rows.iter().map(|r| line(&t, r)).collect();
+    Ok(ExportPage { t, exports, building }.into_response())
+}
+
+async fn start(
+    State(state): State<AppState>,
+    session: CurrentSession,
+    meta: RequestMeta,
+) -> Result<Response, AppError> {
+    session.require_owner()?;
+    export::request(&state.db, session.business_id, session.user_id, &meta, state.clock.now()).await?;
+    Ok(Redirect::to("/settings/export").into_response())
+}
+
+async fn download(
+    State(state): State<AppState>,
+    session: CurrentSession,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    session.require_owner()?;
+    let id: Uuid = id.parse().map_err(|_| AppError::NotFound)?;
+    let business_id = session.business_id;
+    let found = export::find_ready(&state.db, business_id, id, state.clock.now()).await?;
+    let ready = found.ok_or(AppError::NotFound)?;
+    let db = state.db.clone();
+    // One chunk per body frame; a database error ends the body early (a truncated
+    // download, which the ZIP's central directory makes evident).
+    let body = stream::try_unfold(0, move |seq| {
+        let db = db.clone();
+        async move { Ok::<_, sqlx::Error>(export::chunk(&db, business_id, id, seq).await?.map(|bytes| (bytes, seq + 1))) }
+    });
+    let name = format!("fastfaktura-export-{}.zip", ready.created_at.date());
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/zip".to_owned()),
+            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}\"")),
+            (header::CONTENT_LENGTH, ready.size_bytes.unwrap_or(0).to_string()),
+            (header::CACHE_CONTROL, "no-store".to_owned()),
+        ],
+        Body::from_stream(body),
+    )
+        .into_response())
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "settings_close.html")]
+pub struct ClosePage {
+    pub t: Tr,
+    /// The business's country's retention in years, as configured.
+    pub years: u32,
+    pub error: Option<String>,
+}
+
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+struct CloseForm {
+    confirm: String,
+}
+
+async fn close_form(State(state): State<AppState>, session: CurrentSession, t: Tr) -> Result<Response, AppError> {
+    session.require_owner()?;
+    let years = years_for(&state, session.business_id).await?;
+    Ok(ClosePage { t, years, error: None }.into_response())
+}
+
+async fn years_for(state: &AppState, business_id: Uuid) -> Result<u32, AppError> {
+    let profile = crate::db::businesses::profile(&state.db, business_id).await?;
+    Ok(state.settings.gdpr.years_for(&profile.country))
+}
+
+async fn close(
+    State(state): State<AppState>,
+    session: CurrentSession,
+    t: Tr,
+    meta: RequestMeta,
+    form: Result<axum::Form<CloseForm>, axum::extract::rejection::FormRejection>,
+) -> Result<Response, AppError> {
+    session.require_owner()?;
+    let axum::Form(form) = form?;
+    if form.confirm != "yes" {
+        let years = years_for(&state, session.business_id).await?;
+        let error = Some(t.t("close-confirm-missing"));
+        return Ok((axum::http::StatusCode::BAD_REQUEST, ClosePage { t, years, error }).into_response());
+    }
+    let now = state.clock.now();
+    crate::gdpr::closure::close_business(
+        &state.db,
+        &state.settings.gdpr,
+        session.business_id,
+        session.user_id,
+        &meta,
+        now,
+    )
+    .await?;
+    let jar = axum_extra::extract::cookie::CookieJar::new()
+        .add(crate::auth::session::removal_cookie(&state, crate::auth::session::CookieKind::Session));
+    Ok((jar, Redirect::to("/login")).into_response())
+}
