@@ -31,3 +31,4 @@ mod sms_settings;
 mod smtp_sink;
 mod stripe_server;
 mod tls;
+mod tls_acme;
