@@ -18,6 +18,7 @@ mod login;
 mod login_limits;
 mod logo;
 mod members;
+mod outbound_tls;
 mod recurring_send;
 mod reminders;
 mod s3_server;
