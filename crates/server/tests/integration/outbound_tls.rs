@@ -1,13 +1,18 @@
-//! Security criterion TLS-6: our outbound HTTPS client for providers (Stripe) checks
-//! the server's certificate. A real TLS server on loopback with a self-signed
-//! certificate (rcgen) stands in for Stripe; the key check must refuse it, report
-//! "could not be reached" with the reason in the log, and keep the key out of both.
+//! Security criterion TLS-6: our outbound TLS clients check the server's certificate.
+//! A real TLS server on loopback with a self-signed certificate (rcgen) stands in for
+//! Stripe (the key check must refuse it, report "could not be reached" with the
+//! reason in the log, and keep the key out of both) and for an SMTP server with
+//! implicit TLS (delivery fails with the reason, without the password).
 
 use std::sync::{
     Arc,
     atomic::{AtomicUsize, Ordering},
 };
 
+use fastfaktura::{
+    config::{Secret, SmtpSettings, SmtpTls},
+    integrations::email,
+};
 use rcgen::{CertificateParams, KeyPair};
 use rustls::{
     ServerConfig,
@@ -80,4 +85,38 @@ async fn stripe_behind_a_self_signed_certificate_is_refused() {
         .expect("the log says why: the certificate");
     assert!(line.contains("Stripe could not be reached") && line.contains("UnknownIssuer"), "{line}");
     assert!(!logs.contains(secret), "the key never reaches the log");
+}
+
+/// The same for SMTP with implicit TLS: lettre checks the certificate, the delivery
+/// fails with the reason, and the SMTP password stays out of the error.
+#[tokio::test]
+async fn smtp_behind_a_self_signed_certificate_is_refused() {
+    let (url, completed) = self_signed_server().await;
+    let port: u16 = url.rsplit(':').next().unwrap().parse().unwrap();
+    let password = "smtp-password-never-shown";
+    let app = TestApp::spawn_with(|s| {
+        s.jobs.worker = false;
+        s.email.smtp = Some(SmtpSettings {
+            host: "127.0.0.1".into(),
+            port: Some(port),
+            tls: SmtpTls::Implicit,
+            username: Some("mailer".into()),
+            password: Some(Secret::new(password)),
+            ..SmtpSettings::default()
+        });
+    })
+    .await;
+    let mut tx = app.db.begin().await.unwrap();
+    let id = email::enqueue(&mut tx, &app.state.keys.outbox, "tls6@example.com", "Hello", "body", app.clock_now())
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    let mailer = email::Mailer::from_settings(&app.state.settings.email, &app.data_dir).unwrap();
+    let err = email::deliver(&app.db, &mailer, &app.state.keys.outbox, id).await.unwrap_err();
+    assert!(err.contains("certificate"), "{err}");
+    assert!(!err.contains(password), "{err}");
+    assert_eq!(completed.load(Ordering::SeqCst), 0, "no TLS session with an untrusted server");
+    let status: String =
+        sqlx::query_scalar("SELECT status FROM outgoing_emails WHERE id = $1").bind(id).fetch_one(&app.db).await.unwrap();
+    assert_eq!(status, "queued", "not sent");
 }
