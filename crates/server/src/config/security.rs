@@ -337,6 +337,24 @@ mod tests {
         let err =
             Settings::load_from(None, env(&[("FASTFAKTURA_TLS_MODE", "acme")]), &Overrides::default()).unwrap_err();
         assert!(err.to_string().contains("tls.acme.domains"), "{err}");
+        let err = Settings::load_from(
+            None,
+            env(&[
+                ("FASTFAKTURA_TLS_MODE", "acme"),
+                ("FASTFAKTURA_ACME_DOMAINS", "shop.example.com"),
+                ("FASTFAKTURA_ACME_CHALLENGE", "http-01"),
+            ]),
+            &Overrides::default(),
+        )
+        .unwrap_err();
+        assert!(err.to_string().contains("needs tls.http_listen"), "{err}");
+        let err = Settings::load_from(
+            None,
+            env(&[("FASTFAKTURA_TLS_MODE", "acme"), ("FASTFAKTURA_ACME_CHALLENGE", "dns-01")]),
+            &Overrides::default(),
+        )
+        .unwrap_err();
+        assert!(err.to_string().contains("tls.acme.challenge") || err.to_string().contains("FASTFAKTURA_ACME_CHALLENGE"), "{err}");
         let s = Settings { public_base_url: Some("https://app.example.com:8443".into()), ..Settings::default() };
         assert_eq!(s.acme_domains(), ["app.example.com"]);
         assert_eq!(s.hsts_header().unwrap(), "max-age=63072000; includeSubDomains; preload");
