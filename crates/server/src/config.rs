@@ -20,7 +20,9 @@ mod jobs;
 mod security;
 use crate::{backup::settings::BackupSettings, integrations::stripe::StripeSettings};
 pub use jobs::{JobSettings, SmsSettings};
-pub use security::{AcmeChallenge, AcmeSettings, LETS_ENCRYPT_PRODUCTION, SecurityTxtSettings, TlsMode, TlsSettings, TrustedProxy};
+pub use security::{
+    AcmeChallenge, AcmeSettings, LETS_ENCRYPT_PRODUCTION, SecurityTxtSettings, TlsMode, TlsSettings, TrustedProxy,
+};
 
 /// A string that must never be printed: `Debug` and `Display` are redacted.
 #[derive(Clone, Deserialize, PartialEq, Eq)]

@@ -354,7 +354,10 @@ mod tests {
             &Overrides::default(),
         )
         .unwrap_err();
-        assert!(err.to_string().contains("tls.acme.challenge") || err.to_string().contains("FASTFAKTURA_ACME_CHALLENGE"), "{err}");
+        assert!(
+            err.to_string().contains("tls.acme.challenge") || err.to_string().contains("FASTFAKTURA_ACME_CHALLENGE"),
+            "{err}"
+        );
         let s = Settings { public_base_url: Some("https://app.example.com:8443".into()), ..Settings::default() };
         assert_eq!(s.acme_domains(), ["app.example.com"]);
         assert_eq!(s.hsts_header().unwrap(), "max-age=63072000; includeSubDomains; preload");

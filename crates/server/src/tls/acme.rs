@@ -31,9 +31,7 @@ use rustls::{
     server::{ClientHello, ResolvesServerCert},
     sign::CertifiedKey,
 };
-use rustls_acme::{
-    AccountCache, AcmeConfig, CertCache, EventError, EventOk, ResolvesServerCertAcme, UseChallenge,
-};
+use rustls_acme::{AccountCache, AcmeConfig, CertCache, EventError, EventOk, ResolvesServerCertAcme, UseChallenge};
 use sha2::{Digest, Sha256};
 use sqlx::{PgConnection, PgPool};
 
@@ -273,8 +271,7 @@ impl Manager {
                 Err(e) => tracing::warn!(error = %e, "cannot try the ACME order lock in the database; retrying"),
             }
             self.warn_if_due().await;
-            let wait =
-                if self.deployed.is_some() { FOLLOWER_REFRESH } else { FOLLOWER_REFRESH_WITHOUT_CERTIFICATE };
+            let wait = if self.deployed.is_some() { FOLLOWER_REFRESH } else { FOLLOWER_REFRESH_WITHOUT_CERTIFICATE };
             tokio::time::sleep(wait).await;
         }
     }
@@ -355,14 +352,18 @@ impl Manager {
             Ok(EventOk::DeployedNewCert) => tracing::info!("obtained a new TLS certificate from the ACME CA"),
             Ok(EventOk::CertCacheStore) => {
                 // The new certificate is in the cache now: record it as an order.
-                if let Ok(Some(pem)) = self.parts.cache.load("certificate", &self.parts.domains, &self.parts.directory_url).await {
+                if let Ok(Some(pem)) =
+                    self.parts.cache.load("certificate", &self.parts.domains, &self.parts.directory_url).await
+                {
                     self.record(&pem, true).await;
                     self.deployed = Some(pem);
                 }
             }
             Ok(EventOk::DeployedCachedCert) => {
                 tracing::info!("using the cached TLS certificate");
-                if let Ok(Some(pem)) = self.parts.cache.load("certificate", &self.parts.domains, &self.parts.directory_url).await {
+                if let Ok(Some(pem)) =
+                    self.parts.cache.load("certificate", &self.parts.domains, &self.parts.directory_url).await
+                {
                     self.record(&pem, false).await;
                     self.deployed = Some(pem);
                 }

@@ -66,8 +66,7 @@ pub async fn describe(settings: &Settings, pool: &PgPool) -> Result<String, sqlx
         Some(not_after) => out.push_str(&format!("certificate valid until: {not_after}\n")),
         None => out.push_str("warning: no certificate obtained yet\n"),
     }
-    if let Some(warning) = warning(status.as_ref(), OffsetDateTime::now_utc(), settings.tls.acme.expiry_warning_days)
-    {
+    if let Some(warning) = warning(status.as_ref(), OffsetDateTime::now_utc(), settings.tls.acme.expiry_warning_days) {
         out.push_str(&format!("warning: {warning}\n"));
     }
     Ok(out)

@@ -116,7 +116,10 @@ async fn smtp_behind_a_self_signed_certificate_is_refused() {
     assert!(err.contains("certificate"), "{err}");
     assert!(!err.contains(password), "{err}");
     assert_eq!(completed.load(Ordering::SeqCst), 0, "no TLS session with an untrusted server");
-    let status: String =
-        sqlx::query_scalar("SELECT status FROM outgoing_emails WHERE id = $1").bind(id).fetch_one(&app.db).await.unwrap();
+    let status: String = sqlx::query_scalar("SELECT status FROM outgoing_emails WHERE id = $1")
+        .bind(id)
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
     assert_eq!(status, "queued", "not sent");
 }

@@ -164,10 +164,8 @@ async fn security_txt_expiry_is_warned_about() {
         s.security_txt.expires = Some(shown.clone());
     })
     .await;
-    let expected = format!(
-        "security.txt expires on {} (11 days left): set security_txt.expires to a new date",
-        expires.date()
-    );
+    let expected =
+        format!("security.txt expires on {} (11 days left): set security_txt.expires to a new date", expires.date());
     let mut logged = false;
     for _ in 0..100 {
         logged = captured_logs().lines().any(|l| l.contains(&expected) && l.contains("security_txt.expires"));

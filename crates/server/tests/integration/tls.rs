@@ -247,4 +247,3 @@ async fn testssl_finds_only_modern_tls() {
     }
     std::fs::remove_dir_all(dir).unwrap();
 }
-

@@ -242,8 +242,7 @@ async fn acme_http_01_on_the_plain_listener() {
     let response = client.get(format!("{plain}/invoices")).header("host", DOMAIN).send().await.unwrap();
     assert_eq!(response.status(), 308);
     assert_eq!(response.headers()["location"], format!("https://{DOMAIN}:{port}/invoices"));
-    let response =
-        client.get(format!("{plain}/.well-known/acme-challenge/no-such-token")).send().await.unwrap();
+    let response = client.get(format!("{plain}/.well-known/acme-challenge/no-such-token")).send().await.unwrap();
     assert_eq!(response.status(), 404, "no order waits for that token");
 }
 
