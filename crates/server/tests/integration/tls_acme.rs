@@ -327,7 +327,7 @@ async fn several_instances_order_once() {
     );
     let served_a = peer_certificate(&first_valid_answer(&pebble, port_a).await);
     let served_b = peer_certificate(&first_valid_answer(&pebble, port_b).await);
-    assert_eq!(served_a, served_b, "both serve the one certificate");
+    assert!(served_a == served_b, "both serve the one certificate");
     wait_for_orders(&a.db, 1).await;
     assert_eq!(pebble.issued(), 1, "pebble issued exactly one certificate");
     let orders: i32 = sqlx::query_scalar("SELECT orders_completed FROM acme_status").fetch_one(&a.db).await.unwrap();
