@@ -22,7 +22,9 @@ mod security;
 use crate::{backup::settings::BackupSettings, integrations::stripe::StripeSettings};
 pub use audit::{AuditSettings, GdprSettings, MAX_RETENTION_MONTHS, MIN_RETENTION_MONTHS, RetentionMonths};
 pub use jobs::{JobSettings, SmsSettings};
-pub use security::{AcmeSettings, LETS_ENCRYPT_PRODUCTION, SecurityTxtSettings, TlsMode, TlsSettings, TrustedProxy};
+pub use security::{
+    AcmeChallenge, AcmeSettings, LETS_ENCRYPT_PRODUCTION, SecurityTxtSettings, TlsMode, TlsSettings, TrustedProxy,
+};
 
 /// A string that must never be printed: `Debug` and `Display` are redacted.
 #[derive(Clone, Deserialize, PartialEq, Eq)]
@@ -293,6 +295,8 @@ const ENV_VARS: &[(&str, &str, Kind)] = &[
     ("FASTFAKTURA_ACME_DOMAINS", "tls.acme.domains", Kind::List),
     ("FASTFAKTURA_ACME_CONTACT", "tls.acme.contact", Kind::List),
     ("FASTFAKTURA_ACME_DIRECTORY_URL", "tls.acme.directory_url", Kind::Str),
+    ("FASTFAKTURA_ACME_CHALLENGE", "tls.acme.challenge", Kind::Str),
+    ("FASTFAKTURA_ACME_EXPIRY_WARNING_DAYS", "tls.acme.expiry_warning_days", Kind::Int),
     ("FASTFAKTURA_SECURITY_TXT_CONTACT", "security_txt.contact", Kind::List),
     ("FASTFAKTURA_SECURITY_TXT_EXPIRES", "security_txt.expires", Kind::Str),
     ("FASTFAKTURA_DATABASE_URL", "database.url", Kind::Secret),

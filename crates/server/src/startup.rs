@@ -38,7 +38,7 @@ pub struct Application {
 struct Tls {
     acceptor: TlsAcceptor,
     files: Option<Arc<FileResolver>>,
-    acme: Option<acme::State>,
+    acme: Option<acme::Manager>,
     redirect: Option<TcpListener>,
 }
 
@@ -55,10 +55,11 @@ impl Tls {
                 (TlsAcceptor { config, challenge: None }, Some(resolver), None)
             }
             TlsMode::Acme => {
-                let state = acme::state(settings, acme::PgCache::new(pool.clone(), keys.acme_cache.clone()))?;
-                let config = tls::server_config(state.resolver())?;
-                let acceptor = TlsAcceptor { config, challenge: Some(state.challenge_rustls_config()) };
-                (acceptor, None, Some(state))
+                let cache = acme::PgCache::new(pool.clone(), keys.acme_cache.clone());
+                let manager = acme::Manager::new(settings, pool.clone(), cache)?;
+                let config = tls::server_config(manager.resolver())?;
+                let acceptor = TlsAcceptor { config, challenge: Some(manager.challenge_config()?) };
+                (acceptor, None, Some(manager))
             }
         };
         let redirect = match settings.tls.http_listen {
@@ -258,12 +259,17 @@ impl Application {
                     let every = std::time::Duration::from_secs(settings.tls.reload_check_seconds.max(1));
                     background.push(tokio::spawn(files.watch(every)));
                 }
+                // HTTP-01 answers come from the resolver of the instance's ACME state.
+                let http01 = acme
+                    .as_ref()
+                    .filter(|_| settings.tls.acme.challenge == crate::config::AcmeChallenge::Http01)
+                    .map(acme::Manager::resolver);
                 if let Some(acme) = acme {
-                    background.push(tokio::spawn(acme::drive(acme, settings.tls.acme.directory_url.clone())));
+                    background.push(tokio::spawn(acme.run()));
                 }
                 if let Some(redirect) = redirect {
                     tracing::info!(address = %format!("http://{}", redirect.local_addr()?), "redirecting plain HTTP to HTTPS");
-                    let router = tls::redirect_router(&settings);
+                    let router = tls::redirect_router(&settings, http01);
                     let stop = down(down_rx.clone());
                     background.push(tokio::spawn(async move {
                         if let Err(e) = axum::serve(redirect, router).with_graceful_shutdown(stop).await {

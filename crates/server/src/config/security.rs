@@ -28,6 +28,11 @@ impl Settings {
                         "tls.mode = acme needs tls.acme.domains (FASTFAKTURA_ACME_DOMAINS) or an https:// public_base_url with a host name",
                     );
                 }
+                if tls.acme.challenge == AcmeChallenge::Http01 && tls.http_listen.is_none() {
+                    return missing(
+                        "tls.acme.challenge = http-01 needs tls.http_listen (FASTFAKTURA_TLS_HTTP_LISTEN), the plain-HTTP listener the CA checks",
+                    );
+                }
                 if !tls.acme.directory_url.starts_with("https://") {
                     return missing("tls.acme.directory_url (FASTFAKTURA_ACME_DIRECTORY_URL) must be an https:// URL");
                 }
@@ -146,6 +151,10 @@ pub struct AcmeSettings {
     pub directory_url: String,
     /// An extra CA (PEM) to trust for the directory's own HTTPS: a private or test CA.
     pub directory_ca_file: Option<PathBuf>,
+    /// `tls-alpn-01` (on the HTTPS port, the default) or `http-01` (on `tls.http_listen`).
+    pub challenge: AcmeChallenge,
+    /// Warn (log, `/healthz/tls`) when the certificate expires within this many days.
+    pub expiry_warning_days: u32,
 }
 
 impl Default for AcmeSettings {
@@ -155,8 +164,23 @@ impl Default for AcmeSettings {
             contact: Vec::new(),
             directory_url: LETS_ENCRYPT_PRODUCTION.into(),
             directory_ca_file: None,
+            challenge: AcmeChallenge::TlsAlpn01,
+            // Let's Encrypt renews at 60 of 90 days: 30 days left means renewal is failing.
+            expiry_warning_days: 30,
         }
     }
+}
+
+/// The ACME challenge the CA validates our names with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
+pub enum AcmeChallenge {
+    /// A special certificate on our HTTPS port (port 443 for the CA).
+    #[default]
+    #[serde(rename = "tls-alpn-01")]
+    TlsAlpn01,
+    /// A file under `/.well-known/acme-challenge/` on the plain-HTTP listener (port 80 for the CA).
+    #[serde(rename = "http-01")]
+    Http01,
 }
 
 impl AcmeSettings {
@@ -313,6 +337,27 @@ mod tests {
         let err =
             Settings::load_from(None, env(&[("FASTFAKTURA_TLS_MODE", "acme")]), &Overrides::default()).unwrap_err();
         assert!(err.to_string().contains("tls.acme.domains"), "{err}");
+        let err = Settings::load_from(
+            None,
+            env(&[
+                ("FASTFAKTURA_TLS_MODE", "acme"),
+                ("FASTFAKTURA_ACME_DOMAINS", "shop.example.com"),
+                ("FASTFAKTURA_ACME_CHALLENGE", "http-01"),
+            ]),
+            &Overrides::default(),
+        )
+        .unwrap_err();
+        assert!(err.to_string().contains("needs tls.http_listen"), "{err}");
+        let err = Settings::load_from(
+            None,
+            env(&[("FASTFAKTURA_TLS_MODE", "acme"), ("FASTFAKTURA_ACME_CHALLENGE", "dns-01")]),
+            &Overrides::default(),
+        )
+        .unwrap_err();
+        assert!(
+            err.to_string().contains("tls.acme.challenge") || err.to_string().contains("FASTFAKTURA_ACME_CHALLENGE"),
+            "{err}"
+        );
         let s = Settings { public_base_url: Some("https://app.example.com:8443".into()), ..Settings::default() };
         assert_eq!(s.acme_domains(), ["app.example.com"]);
         assert_eq!(s.hsts_header().unwrap(), "max-age=63072000; includeSubDomains; preload");

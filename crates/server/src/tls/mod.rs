@@ -10,6 +10,7 @@
 //! client never holds up the accept loop.
 
 pub mod acme;
+pub mod acme_status;
 pub mod files;
 
 use std::{net::SocketAddr, sync::Arc, time::Duration};
@@ -150,8 +151,10 @@ impl axum::serve::Listener for TlsListener {
 
 /// The plain-HTTP side with TLS on: every request gets a 308 to the same host and
 /// path over HTTPS, with no content (security criteria TLS-2, HSTS-2). Only host
-/// names we serve are kept; anything else goes to the public host.
-pub fn redirect_router(settings: &Settings) -> Router {
+/// names we serve are kept; anything else goes to the public host. With the ACME
+/// HTTP-01 challenge (`http01`), `/.well-known/acme-challenge/{token}` answers the
+/// CA while an order waits for it.
+pub fn redirect_router(settings: &Settings, http01: Option<Arc<acme::CurrentResolver>>) -> Router {
     let public_host = settings.public_host();
     let mut hosts = settings.acme_domains();
     hosts.push(public_host.clone());
@@ -179,7 +182,24 @@ pub fn redirect_router(settings: &Settings) -> Router {
             }
         }
     };
-    Router::new().fallback(redirect).layer(middleware::from_fn(plain_headers))
+    let mut router = Router::new();
+    if let Some(resolver) = http01 {
+        router = router.route(
+            "/.well-known/acme-challenge/{token}",
+            axum::routing::get(move |axum::extract::Path(token): axum::extract::Path<String>| {
+                let answer = resolver.http01_key_authorization(&token);
+                async move {
+                    match answer {
+                        Some(key_authorization) => {
+                            ([(header::CONTENT_TYPE, "application/octet-stream")], key_authorization).into_response()
+                        }
+                        None => axum::http::StatusCode::NOT_FOUND.into_response(),
+                    }
+                }
+            }),
+        );
+    }
+    router.fallback(redirect).layer(middleware::from_fn(plain_headers))
 }
 
 /// The security headers on redirects too (no HSTS: it means nothing over HTTP).

@@ -173,9 +173,13 @@ impl TestApp {
 
     /// Starts the app with test settings, adjusted by `adjust` before start.
     pub async fn spawn_with(adjust: impl FnOnce(&mut Settings)) -> Self {
+        Self::spawn_on(fresh_database().await, adjust).await
+    }
+
+    /// Starts another instance on `database_url` (several instances as one service).
+    pub async fn spawn_on(database_url: String, adjust: impl FnOnce(&mut Settings)) -> Self {
         LazyLock::force(&LOGS);
         let smtp = SmtpSink::start(None).await;
-        let database_url = fresh_database().await;
         let data_dir = std::env::temp_dir().join(format!("ff-test-data-{}", uuid::Uuid::new_v4().simple()));
         let mut settings =
             Settings { listen: "127.0.0.1:0".parse().unwrap(), data_dir: data_dir.clone(), ..Settings::default() };

@@ -1,7 +1,7 @@
 //! Security headers on every kind of response, `security.txt`, and the Security and
 //! Privacy pages generated from the configuration.
 
-use crate::helpers::{TestApp, new_client};
+use crate::helpers::{TestApp, captured_logs, new_client};
 
 const CSP: &str = "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; \
                    frame-ancestors 'none'; base-uri 'none'; object-src 'none'";
@@ -152,4 +152,27 @@ async fn the_security_page_states_what_this_deployment_does() {
     assert!(page.contains("<html lang=\"is\">") && page.contains("Öryggi") && page.contains("17 mínútur"));
     let privacy = client.get(proxied.url("/privacy")).header("accept-language", "is").send().await.unwrap();
     assert!(privacy.text().await.unwrap().contains("Persónuvernd"));
+}
+
+/// security.txt lapsing within 30 days: the service warns at start, naming the setting.
+#[tokio::test]
+async fn security_txt_expiry_is_warned_about() {
+    let expires = time::OffsetDateTime::now_utc() + time::Duration::days(11) + time::Duration::hours(12);
+    let shown = expires.format(&time::format_description::well_known::Rfc3339).unwrap();
+    let _app = TestApp::spawn_with(|s| {
+        s.security_txt.contact = vec!["security@fastfaktura.test".into()];
+        s.security_txt.expires = Some(shown.clone());
+    })
+    .await;
+    let expected =
+        format!("security.txt expires on {} (11 days left): set security_txt.expires to a new date", expires.date());
+    let mut logged = false;
+    for _ in 0..100 {
+        logged = captured_logs().lines().any(|l| l.contains(&expected) && l.contains("security_txt.expires"));
+        if logged {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert!(logged, "no warning {expected:?} in the log");
 }

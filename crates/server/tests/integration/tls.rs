@@ -1,11 +1,10 @@
 //! HTTPS with real peers on loopback: certificate files (with reload and bad input),
-//! the plain-HTTP redirect, HSTS, ALPN, testssl against our listener, and a
-//! certificate issued by ACME (Debian's pebble, with pebble-challtestsrv as DNS).
+//! the plain-HTTP redirect, HSTS, ALPN and testssl against our listener. ACME is in
+//! `tls_acme.rs`.
 
 use std::{
-    net::SocketAddr,
     path::{Path, PathBuf},
-    process::{Child, Command, Stdio},
+    process::Command,
     time::Duration,
 };
 
@@ -17,22 +16,22 @@ use crate::helpers::TestApp;
 const HSTS: &str = "max-age=63072000; includeSubDomains; preload";
 
 /// A test CA and a leaf for localhost/127.0.0.1 signed by it, as PEM files in `dir`.
-struct TestPki {
-    ca_pem: String,
-    cert: PathBuf,
-    key: PathBuf,
+pub struct TestPki {
+    pub ca_pem: String,
+    pub cert: PathBuf,
+    pub key: PathBuf,
     ca: rcgen::Certificate,
     ca_key: KeyPair,
 }
 
-fn temp_dir(name: &str) -> PathBuf {
+pub fn temp_dir(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("ff-tls-{name}-{}", uuid::Uuid::new_v4().simple()));
     std::fs::create_dir_all(&dir).unwrap();
     dir
 }
 
 impl TestPki {
-    fn new(dir: &Path) -> Self {
+    pub fn new(dir: &Path) -> Self {
         let mut params = CertificateParams::new(Vec::<String>::new()).unwrap();
         params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
         params.distinguished_name.push(DnType::CommonName, "FastFaktura test CA");
@@ -55,7 +54,7 @@ impl TestPki {
     }
 }
 
-fn https_client(ca_pem: &str) -> reqwest::Client {
+pub fn https_client(ca_pem: &str) -> reqwest::Client {
     reqwest::Client::builder()
         .add_root_certificate(reqwest::Certificate::from_pem(ca_pem.as_bytes()).unwrap())
         .redirect(reqwest::redirect::Policy::none())
@@ -64,7 +63,7 @@ fn https_client(ca_pem: &str) -> reqwest::Client {
         .unwrap()
 }
 
-fn peer_certificate(response: &reqwest::Response) -> Vec<u8> {
+pub fn peer_certificate(response: &reqwest::Response) -> Vec<u8> {
     response.extensions().get::<reqwest::tls::TlsInfo>().unwrap().peer_certificate().unwrap().to_vec()
 }
 
@@ -245,119 +244,6 @@ async fn testssl_finds_only_modern_tls() {
         for bad in ["CBC", "RC4", "3DES", "DES-CBC", " DH ", "NULL"] {
             assert!(!cipher.contains(bad), "{bad} offered: {cipher}");
         }
-    }
-    std::fs::remove_dir_all(dir).unwrap();
-}
-
-/// A child process we started, stopped (by its own id) when dropped.
-struct Running(Child);
-
-impl Drop for Running {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
-}
-
-/// ACME end to end: pebble issues a certificate by TLS-ALPN-01 on our port; the
-/// chain validates against pebble's root; the account and certificate are cached
-/// sealed in PostgreSQL.
-#[tokio::test]
-async fn acme_issues_a_certificate_from_pebble() {
-    let dir = temp_dir("acme");
-    let pki = TestPki::new(&dir);
-    let (api, management, dns, dns_management, tls_port) =
-        (free_port(), free_port(), free_port(), free_port(), free_port());
-    let config = serde_json::json!({"pebble": {
-        "listenAddress": format!("127.0.0.1:{api}"), "managementListenAddress": format!("127.0.0.1:{management}"),
-        "certificate": pki.cert, "privateKey": pki.key, "httpPort": free_port(), "tlsPort": tls_port,
-        "ocspResponderURL": "", "externalAccountBindingRequired": false }});
-    std::fs::write(dir.join("pebble.json"), config.to_string()).unwrap();
-    let quiet = || (Stdio::null(), Stdio::null());
-    let (out, err) = quiet();
-    let _dns = Running(
-        Command::new("pebble-challtestsrv")
-            .args(["-dns01", &format!("127.0.0.1:{dns}"), "-http01", "", "-https01", "", "-tlsalpn01", ""])
-            .args([
-                "-management",
-                &format!("127.0.0.1:{dns_management}"),
-                "-defaultIPv4",
-                "127.0.0.1",
-                "-defaultIPv6",
-                "",
-            ])
-            .stdout(out)
-            .stderr(err)
-            .spawn()
-            .expect("pebble-challtestsrv is installed by scripts/install-deps"),
-    );
-    let (out, err) = quiet();
-    let _pebble = Running(
-        Command::new("pebble")
-            .args(["-config", dir.join("pebble.json").to_str().unwrap(), "-dnsserver", &format!("127.0.0.1:{dns}")])
-            .env("PEBBLE_VA_NOSLEEP", "1")
-            .env("PEBBLE_WFE_NONCEREJECT", "0")
-            .env("PEBBLE_AUTHZREUSE", "0")
-            .stdout(out)
-            .stderr(err)
-            .spawn()
-            .expect("pebble is installed by scripts/install-deps"),
-    );
-    let api_client = https_client(&pki.ca_pem);
-    let directory = format!("https://localhost:{api}/dir");
-    let mut root = None;
-    for _ in 0..100 {
-        if let Ok(r) = api_client.get(format!("https://127.0.0.1:{management}/roots/0")).send().await
-            && r.status() == 200
-            && api_client.get(&directory).send().await.is_ok_and(|d| d.status() == 200)
-        {
-            root = Some(r.text().await.unwrap());
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    let root = root.expect("pebble answers");
-
-    let domain = "shop.fastfaktura.test";
-    let ca_file = dir.join("ca.pem");
-    let app = TestApp::spawn_with(|s| {
-        s.listen = SocketAddr::from(([127, 0, 0, 1], tls_port));
-        s.public_base_url = Some(format!("https://{domain}:{tls_port}"));
-        s.tls.mode = TlsMode::Acme;
-        s.tls.acme.directory_url = directory.clone();
-        s.tls.acme.directory_ca_file = Some(ca_file.clone());
-        s.tls.acme.contact = vec!["ops@fastfaktura.test".into()];
-    })
-    .await;
-    let client = reqwest::Client::builder()
-        .add_root_certificate(reqwest::Certificate::from_pem(root.as_bytes()).unwrap())
-        .resolve(domain, SocketAddr::from(([127, 0, 0, 1], tls_port)))
-        .build()
-        .unwrap();
-    let mut answer = None;
-    for _ in 0..150 {
-        if let Ok(response) = client.get(format!("https://{domain}:{tls_port}/healthz")).send().await {
-            answer = Some(response);
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
-    let response = answer.expect("a certificate from pebble within 30 s");
-    assert_eq!(response.status(), 200);
-    assert_eq!(response.headers()["strict-transport-security"], HSTS);
-    assert_eq!(response.version(), reqwest::Version::HTTP_2);
-
-    let rows: Vec<(String, Vec<u8>)> =
-        sqlx::query_as("SELECT kind, sealed FROM acme_cache ORDER BY kind").fetch_all(&app.db).await.unwrap();
-    let kinds: Vec<&str> = rows.iter().map(|(k, _)| k.as_str()).collect();
-    assert_eq!(kinds, ["account", "certificate"]);
-    for (kind, sealed) in &rows {
-        let text = String::from_utf8_lossy(sealed);
-        assert!(!text.contains("PRIVATE KEY") && !text.contains("BEGIN"), "{kind} is sealed");
     }
     std::fs::remove_dir_all(dir).unwrap();
 }

@@ -192,13 +192,30 @@ struct ErrorDetail {
     message: Option<String>,
 }
 
+/// A failed exchange, with its causes (such as "invalid peer certificate: UnknownIssuer"
+/// when the server's certificate is not trusted) so the log says what went wrong.
+/// Without the URL; reqwest's errors never hold the Authorization header.
+fn unreachable(e: reqwest::Error) -> StripeError {
+    let e = e.without_url();
+    let mut text = e.to_string();
+    let mut cause = std::error::Error::source(&e);
+    while let Some(inner) = cause {
+        let shown = inner.to_string();
+        if !text.contains(&shown) {
+            text.push_str(": ");
+            text.push_str(&shown);
+        }
+        cause = inner.source();
+    }
+    StripeError::Unreachable(text)
+}
+
 async fn read<T: serde::de::DeserializeOwned>(
     response: Result<reqwest::Response, reqwest::Error>,
 ) -> Result<T, StripeError> {
-    // reqwest's errors name the URL, never the Authorization header.
-    let response = response.map_err(|e| StripeError::Unreachable(e.without_url().to_string()))?;
+    let response = response.map_err(unreachable)?;
     let status = response.status();
-    let body = response.bytes().await.map_err(|e| StripeError::Unreachable(e.without_url().to_string()))?;
+    let body = response.bytes().await.map_err(unreachable)?;
     if status.is_success() {
         return serde_json::from_slice(&body)
             .map_err(|e| StripeError::Unreachable(format!("unreadable answer from Stripe: {e}")));
