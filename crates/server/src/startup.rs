@@ -190,7 +190,7 @@ impl Application {
             sms: Arc::new(crate::integrations::sms::SmsClient::new(&settings.sms)?),
             lease_seconds: f64::from(settings.jobs.lease_seconds),
         };
-        let state = AppState { db: pool, settings: Arc::new(settings), clock, keys, stripe };
+        let state = AppState { db: pool, settings: Arc::new(settings), clock, keys, stripe, database_url: url.clone() };
         Ok(Self { listener, state, worker, embedded, tls, database_url: url, backups })
     }
 

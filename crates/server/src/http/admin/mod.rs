@@ -1,11 +1,12 @@
 //! The admin console under `/admin`: sign-in, TOTP enrolment, the operator tools
-//! (`tools.rs`), the payment log (`payment_log.rs`) and platform settings (`platform_settings.rs`). Its own router with its own session cookie and a stricter origin
+//! (`tools.rs`), the backup panel (`backups.rs`), the payment log (`payment_log.rs`) and platform settings (`platform_settings.rs`). Its own router with its own session cookie and a stricter origin
 //! check (`http::csrf::verify_admin_origin`), assembled from one route table so a test
 //! can walk every route (no GET changes state, ADM-6).
 //!
 //! English only, on purpose: the console is for the platform's operators, not for
 //! users; its text is plain in the templates and handlers, outside the Fluent catalogue.
 
+pub mod backups;
 pub mod pages;
 pub mod payment_log;
 pub mod platform_settings;
@@ -60,6 +61,7 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("POST", "/admin/settings/sms"),
     ("POST", "/admin/settings/sms/remove"),
     ("GET", "/admin/backups"),
+    ("POST", "/admin/backups/now"),
 ];
 
 fn handler(method: &str, path: &str) -> MethodRouter<AppState> {
@@ -89,7 +91,8 @@ fn handler(method: &str, path: &str) -> MethodRouter<AppState> {
         ("GET", "/admin/settings") => get(platform_settings::show),
         ("POST", "/admin/settings/sms") => post(platform_settings::save_sms),
         ("POST", "/admin/settings/sms/remove") => post(platform_settings::remove_sms),
-        ("GET", "/admin/backups") => get(|a: VerifiedAdmin| placeholder(a, "Backups", BACKUPS)),
+        ("GET", "/admin/backups") => get(backups::show),
+        ("POST", "/admin/backups/now") => post(backups::back_up_now),
         _ => unreachable!("admin route {method} {path} has no handler"),
     }
 }
@@ -100,14 +103,14 @@ pub fn router() -> Router<AppState> {
 
 const AUDIT: &str = "The platform audit log with filters and CSV export arrives with the audit issue. Admin actions \
                      and admin sign-ins are recorded already: see Admin events.";
-const BACKUPS: &str = "The backup status panel is filled by the backup issue. No backups are made by FastFaktura yet.";
 
 async fn placeholder(VerifiedAdmin(admin): VerifiedAdmin, title: &'static str, text: &'static str) -> Response {
     PlaceholderPage { username: admin.username, title, text }.into_response()
 }
 
-async fn home(VerifiedAdmin(admin): VerifiedAdmin) -> Response {
-    HomePage { username: admin.username }.into_response()
+async fn home(State(state): State<AppState>, VerifiedAdmin(admin): VerifiedAdmin) -> Result<Response, AppError> {
+    let backup_warning = backups::warning(&state).await?;
+    Ok(HomePage { username: admin.username, backup_warning }.into_response())
 }
 
 async fn login_form(admin: Option<CurrentAdmin>) -> Response {

@@ -38,6 +38,7 @@ pub struct RecoveryCodesPage {
 #[template(path = "admin/home.html")]
 pub struct HomePage {
     pub username: String,
+    pub backup_warning: Option<String>,
 }
 
 #[derive(Template, WebTemplate)]
@@ -159,4 +160,23 @@ impl PaymentsPage {
     pub fn money(&self, amount: &fastfaktura_domain::Decimal, currency: &str) -> String {
         super::payment_log::money(amount, currency)
     }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "admin/backups.html")]
+pub struct BackupsPage {
+    pub username: String,
+    /// Where backups go ("directory ...", "bucket ... at ..."); no credentials.
+    pub target: String,
+    pub configured: bool,
+    /// The daily time (UTC) when this instance schedules backups.
+    pub daily_at: Option<String>,
+    pub newest_good: Option<crate::db::backup_runs::BackupRun>,
+    pub newest_good_age: Option<String>,
+    pub last_verify: Option<crate::db::backup_runs::BackupRun>,
+    pub warning: Option<String>,
+    /// Each recent run with its state in words.
+    pub runs: Vec<(crate::db::backup_runs::BackupRun, String)>,
+    pub notice: Option<String>,
+    pub error: Option<String>,
 }
