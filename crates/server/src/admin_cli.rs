@@ -60,7 +60,26 @@ async fn record(pool: &PgPool, admin_id: Option<Uuid>, action: &str, target: &st
 }
 
 pub async fn create(pool: &PgPool, username: &str, password_text: String) -> anyhow::Result<()> {
+    create_with_email(pool, username, None, password_text).await
+}
+
+/// Creates an admin whose security notices (ADM-11) go to `email`.
+pub async fn create_with_email(
+    pool: &PgPool,
+    username: &str,
+    email: Option<&str>,
+    password_text: String,
+) -> anyhow::Result<()> {
     let username = auth::normalize_username(username);
+    let email = match email.map(str::trim).filter(|e| !e.is_empty()) {
+        Some(typed) => Some(
+            fastfaktura_domain::EmailAddress::parse(typed)
+                .map_err(|_| anyhow::anyhow!("{typed} is not an email address"))?
+                .as_str()
+                .to_owned(),
+        ),
+        None => None,
+    };
     if !auth::valid_username(&username) {
         bail!(
             "the username must be 2 to 63 characters: lower-case letters, digits, dot, dash or underscore, starting with a letter or digit"
@@ -69,15 +88,18 @@ pub async fn create(pool: &PgPool, username: &str, password_text: String) -> any
     password::check_policy(&password_text).map_err(|e| anyhow::anyhow!("{e}"))?;
     let hash = password::hash(password_text).await?;
     let id = Uuid::new_v4();
-    if !admins::create(pool, id, &username, &hash, time::OffsetDateTime::now_utc(), "cli").await? {
+    let mut tx = pool.begin().await?;
+    if !admins::create(&mut *tx, id, &username, &hash, time::OffsetDateTime::now_utc(), "cli").await? {
         bail!("an admin called {username} exists already");
     }
+    admins::set_email(&mut *tx, id, email.as_deref()).await?;
+    tx.commit().await?;
     record(
         pool,
         Some(id),
         "admin.create",
         &format!("admin:{username}"),
-        serde_json::json!({ "after": { "username": username } }),
+        serde_json::json!({ "after": { "username": username, "email": email } }),
     )
     .await;
     Ok(())

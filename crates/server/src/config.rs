@@ -115,6 +115,8 @@ pub struct AdminSettings {
     pub absolute_timeout_hours: u32,
     /// Login attempts per client IP per minute (ADM-4).
     pub login_attempts_per_ip_minute: u32,
+    /// Told when an admin account is created (ADM-11); none: only the log says so.
+    pub security_alert_email: Option<String>,
 }
 
 impl Default for AdminSettings {
@@ -126,6 +128,7 @@ impl Default for AdminSettings {
             idle_timeout_minutes: 15,
             absolute_timeout_hours: 8,
             login_attempts_per_ip_minute: 10,
+            security_alert_email: None,
         }
     }
 }
@@ -306,6 +309,7 @@ const ENV_VARS: &[(&str, &str, Kind)] = &[
     ("FASTFAKTURA_SMS_TWILIO_URL", "sms.twilio_base_url", Kind::Str),
     ("FASTFAKTURA_LOG", "log.filter", Kind::Str),
     ("FASTFAKTURA_ADMIN_REQUIRE_TOTP", "admin.require_totp", Kind::Bool),
+    ("FASTFAKTURA_ADMIN_SECURITY_ALERT_EMAIL", "admin.security_alert_email", Kind::Str),
     ("FASTFAKTURA_BACKUP_DIRECTORY", "backup.directory", Kind::Str),
     ("FASTFAKTURA_BACKUP_PREFIX", "backup.prefix", Kind::Str),
     ("FASTFAKTURA_BACKUP_RECIPIENTS_FILE", "backup.recipients_file", Kind::Str),

@@ -69,6 +69,9 @@ enum AdminCommand {
         common: Common,
         #[arg(long)]
         username: String,
+        /// Where their security notices go (sign-in from a new address, lock, changes).
+        #[arg(long)]
+        email: Option<String>,
     },
     /// Lift the lock (after 100 failed sign-ins) and the backoff of an admin login name.
     Unlock {
@@ -245,8 +248,8 @@ fn main() -> ExitCode {
 async fn run_admin(pool: &sqlx::PgPool, command: AdminCommand, password: Option<String>) -> anyhow::Result<()> {
     use fastfaktura::admin_cli;
     match command {
-        AdminCommand::Create { username, .. } => {
-            admin_cli::create(pool, &username, password.unwrap_or_default()).await?;
+        AdminCommand::Create { username, email, .. } => {
+            admin_cli::create_with_email(pool, &username, email.as_deref(), password.unwrap_or_default()).await?;
             println!(
                 "admin {username} created; they set up two-step verification at their first sign-in at /admin/login"
             );

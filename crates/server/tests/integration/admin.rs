@@ -9,10 +9,10 @@ use time::Duration;
 
 use crate::helpers::{TestApp, captured_logs, new_client, retry_after};
 
-const PASSWORD: &str = "canary-Pw-7f3e2a91-correct horse";
+pub(crate) const PASSWORD: &str = "canary-Pw-7f3e2a91-correct horse";
 
 /// The code for `secret` (base32) at the app's clock, from oathtool.
-fn oath(app: &TestApp, secret: &str) -> String {
+pub(crate) fn oath(app: &TestApp, secret: &str) -> String {
     let at = format!("@{}", app.clock_now().unix_timestamp());
     let out = std::process::Command::new("oathtool")
         .args(["--totp", "-b", secret, "-N", &at])
@@ -48,6 +48,11 @@ fn between<'a>(text: &'a str, start: &str, end: &str) -> &'a str {
 /// Signs in with the password and enrols TOTP; returns (client, secret, recovery codes).
 pub(crate) async fn enrolled_admin(app: &TestApp, username: &str) -> (reqwest::Client, String, Vec<String>) {
     create_admin(app, username).await;
+    enrol(app, username).await
+}
+
+/// Signs an existing admin (password `PASSWORD`) in and enrols TOTP.
+pub(crate) async fn enrol(app: &TestApp, username: &str) -> (reqwest::Client, String, Vec<String>) {
     let client = new_client();
     let response = login(app, &client, username, PASSWORD, "").await;
     assert_eq!(response.status(), 303);
@@ -422,7 +427,8 @@ async fn no_get_route_of_the_console_changes_state() {
             "SELECT concat_ws('|', (SELECT count(*) FROM admin_events), (SELECT count(*) FROM sessions),
                     (SELECT string_agg(coalesce(suspended_at::text, '-'), ',') FROM users),
                     (SELECT string_agg(concat(username, disabled_at, totp_enabled_at, totp_last_step, md5(coalesce(totp_secret_sealed, ''))), ',') FROM admin_users),
-                    (SELECT count(*) FROM admin_recovery_codes WHERE used_at IS NULL), (SELECT count(*) FROM admin_login_failures))",
+                    (SELECT count(*) FROM admin_recovery_codes WHERE used_at IS NULL), (SELECT count(*) FROM admin_login_failures),
+                    (SELECT count(*) FROM backup_runs), (SELECT count(*) FROM outgoing_emails), (SELECT count(*) FROM admin_known_ips))",
         )
         .fetch_one(&app.db)
         .await
@@ -443,7 +449,5 @@ async fn no_get_route_of_the_console_changes_state() {
         }
     }
     assert_eq!(fingerprint().await, before);
-    for page in ["/admin/payments", "/admin/audit", "/admin/backups"] {
-        assert!(app.get(&admin, page).await.text().await.unwrap().contains("Not available yet"), "{page}");
-    }
+    assert!(app.get(&admin, "/admin/audit").await.text().await.unwrap().contains("Not available yet"));
 }

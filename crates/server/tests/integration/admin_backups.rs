@@ -54,7 +54,8 @@ async fn back_up_now_runs_in_the_background_to_a_good_backup_and_the_warnings_fo
     assert!(home.contains("there is no good backup yet"), "{home}");
 
     // State-changing: the Origin check applies.
-    let foreign = admin.post(app.url("/admin/backups/now")).header("origin", "https://evil.example").send().await.unwrap();
+    let foreign =
+        admin.post(app.url("/admin/backups/now")).header("origin", "https://evil.example").send().await.unwrap();
     assert_eq!(foreign.status(), 403);
     assert!(runs(&app).await.is_empty());
 
@@ -72,11 +73,13 @@ async fn back_up_now_runs_in_the_background_to_a_good_backup_and_the_warnings_fo
     assert_eq!(runs(&app).await.len(), 1);
     let page = app.get(&admin, "/admin/backups").await.text().await.unwrap();
     assert!(page.contains("running for 0 h 00 min"), "{page}");
-    sqlx::query("UPDATE backup_runs SET status = 'failed', finished_at = started_at, detail = 'pg_dump exited 1' WHERE id = $1")
-        .bind(other)
-        .execute(&app.db)
-        .await
-        .unwrap();
+    sqlx::query(
+        "UPDATE backup_runs SET status = 'failed', finished_at = started_at, detail = 'pg_dump exited 1' WHERE id = $1",
+    )
+    .bind(other)
+    .execute(&app.db)
+    .await
+    .unwrap();
 
     // Now it starts, returns at once with the run recorded, and finishes in the background.
     let pressed = post(&app, &admin, "/admin/backups/now", &[]).await;
@@ -119,11 +122,13 @@ async fn back_up_now_runs_in_the_background_to_a_good_backup_and_the_warnings_fo
 
     // Made 26 hours and 5 minutes before now (the admin session would not last a
     // day of the clock moving), the backup is too old: both pages warn.
-    sqlx::query("UPDATE backup_runs SET started_at = started_at - $1, finished_at = finished_at - $1 WHERE kind = 'backup'")
-        .bind(Duration::hours(26) + Duration::minutes(5))
-        .execute(&app.db)
-        .await
-        .unwrap();
+    sqlx::query(
+        "UPDATE backup_runs SET started_at = started_at - $1, finished_at = finished_at - $1 WHERE kind = 'backup'",
+    )
+    .bind(Duration::hours(26) + Duration::minutes(5))
+    .execute(&app.db)
+    .await
+    .unwrap();
     for path in ["/admin/backups", "/admin"] {
         let page = app.get(&admin, path).await.text().await.unwrap();
         assert!(page.contains("data-backup-warning") && page.contains("more than 26 hours"), "{path}: {page}");

@@ -2,6 +2,7 @@
 //! and a real SMTP peer. One binary keeps link time down (see kanidm's testkit).
 
 mod admin;
+mod admin_alerts;
 mod admin_backups;
 mod admin_payments;
 mod api;

@@ -32,7 +32,10 @@ pub fn assess(configured: Result<(), String>, newest_good: Option<&BackupRun>, n
         return Some(format!("No backups are being taken: {why}. See docs/operations.md."));
     }
     let Some(good) = newest_good else {
-        return Some("Backups are configured but there is no good backup yet. Press \"Back up now\" and check that it succeeds.".into());
+        return Some(
+            "Backups are configured but there is no good backup yet. Press \"Back up now\" and check that it succeeds."
+                .into(),
+        );
     };
     let age = now - good.finished_at.unwrap_or(good.started_at);
     (age > WARN_AFTER).then(|| {
@@ -153,8 +156,18 @@ pub async fn back_up_now(
         on_demand::Started::AlreadyRunning => json!({ "already_running": true }),
     };
     let ua = user_agent(&headers);
-    auth::record(&state.db, &state, Some(admin.admin_id), &admin.username, &ip, &ua, "backup.start", "platform:backup", details)
-        .await?;
+    auth::record(
+        &state.db,
+        &state,
+        Some(admin.admin_id),
+        &admin.username,
+        &ip,
+        &ua,
+        "backup.start",
+        "platform:backup",
+        details,
+    )
+    .await?;
     tracing::info!(admin_id = %admin.admin_id, ?started, "backup requested from the admin console");
     let done = if started == on_demand::Started::AlreadyRunning { "running" } else { "started" };
     Ok(Redirect::to(&format!("/admin/backups?done={done}")).into_response())

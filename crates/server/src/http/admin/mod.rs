@@ -25,6 +25,7 @@ use serde::Deserialize;
 use crate::{
     auth::{
         admin::{self as auth, Attempt, CurrentAdmin, LoginOutcome, VerifiedAdmin},
+        admin_alerts::{self, Alert},
         totp,
     },
     db::admins,
@@ -263,8 +264,9 @@ async fn enrol_confirm(
         Some(codes) => {
             let ua = user_agent(&headers);
             let details = serde_json::json!({ "recovery_codes": codes.len() });
+            let mut tx = state.db.begin().await?;
             auth::record(
-                &state.db,
+                &mut *tx,
                 &state,
                 Some(admin.admin_id),
                 &admin.username,
@@ -275,6 +277,10 @@ async fn enrol_confirm(
                 details,
             )
             .await?;
+            let change = "two-step verification was set up and new recovery codes were made";
+            let alert = Alert::Changed { change, by: &admin.username, ip: &ip };
+            admin_alerts::tell_admin(&mut tx, &state, &admin.username, alert).await?;
+            tx.commit().await?;
             tracing::info!(admin_id = %admin.admin_id, "admin enrolled TOTP");
             Ok(RecoveryCodesPage { username: admin.username, codes }.into_response())
         }
