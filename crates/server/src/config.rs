@@ -117,6 +117,11 @@ pub struct AdminSettings {
     pub login_attempts_per_ip_minute: u32,
     /// Told when an admin account is created (ADM-11); none: only the log says so.
     pub security_alert_email: Option<String>,
+    /// Serve `/admin` only on this address (e.g. on a VPN or loopback interface); the
+    /// public listener then answers 404 there. Same TLS mode as the public listener.
+    pub listen: Option<SocketAddr>,
+    /// Serve `/admin` only when the request's Host is this name (any port).
+    pub hostname: Option<String>,
 }
 
 impl Default for AdminSettings {
@@ -129,6 +134,8 @@ impl Default for AdminSettings {
             absolute_timeout_hours: 8,
             login_attempts_per_ip_minute: 10,
             security_alert_email: None,
+            listen: None,
+            hostname: None,
         }
     }
 }
@@ -310,6 +317,8 @@ const ENV_VARS: &[(&str, &str, Kind)] = &[
     ("FASTFAKTURA_LOG", "log.filter", Kind::Str),
     ("FASTFAKTURA_ADMIN_REQUIRE_TOTP", "admin.require_totp", Kind::Bool),
     ("FASTFAKTURA_ADMIN_SECURITY_ALERT_EMAIL", "admin.security_alert_email", Kind::Str),
+    ("FASTFAKTURA_ADMIN_LISTEN", "admin.listen", Kind::Address),
+    ("FASTFAKTURA_ADMIN_HOSTNAME", "admin.hostname", Kind::Str),
     ("FASTFAKTURA_BACKUP_DIRECTORY", "backup.directory", Kind::Str),
     ("FASTFAKTURA_BACKUP_PREFIX", "backup.prefix", Kind::Str),
     ("FASTFAKTURA_BACKUP_RECIPIENTS_FILE", "backup.recipients_file", Kind::Str),
@@ -490,6 +499,12 @@ impl Settings {
     }
 
     /// The origin we are served at (scheme://host[:port], no trailing slash).
+    /// The scheme the console is reached with on its own listener or name: https when
+    /// we terminate TLS or the public URL says a proxy does.
+    pub fn admin_scheme(&self) -> &'static str {
+        if self.tls.mode != TlsMode::Off || self.public_origin().starts_with("https://") { "https" } else { "http" }
+    }
+
     pub fn public_origin(&self) -> String {
         match &self.public_base_url {
             Some(url) => {

@@ -4,6 +4,7 @@
 mod admin;
 mod admin_alerts;
 mod admin_backups;
+mod admin_listener;
 mod admin_payments;
 mod api;
 mod backup;
