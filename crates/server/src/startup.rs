@@ -150,6 +150,9 @@ impl Application {
         // Both ring and aws-lc-rs are in the dependency graph: name the process-wide
         // default so no library's `ClientConfig::builder()` has to guess (or panic).
         let _ = rustls::crypto::aws_lc_rs::default_provider().install_default();
+        // The dummy hash (same timing for unknown admins) and the common-password list
+        // are made now, off the runtime, not during the first sign-in.
+        tokio::task::spawn_blocking(crate::auth::password::warm_up);
         let keys = Arc::new(Keys::derive(&load_master_key(&settings)?));
         let mailer = Arc::new(Mailer::from_settings(&settings.email, &settings.data_dir)?);
         let stripe = StripeClient::new(&settings.stripe)?;
