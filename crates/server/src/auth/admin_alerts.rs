@@ -9,8 +9,31 @@
 //! An admin without an address is only logged (the event is recorded either way).
 
 use sqlx::PgConnection;
+use time::OffsetDateTime;
 
-use crate::{db::admins, integrations::email, state::AppState};
+use crate::{crypto::DerivedKey, db::admins, integrations::email, state::AppState};
+
+/// What sending a notice needs: the outbox key, the security contact, the time. From
+/// the running app ([`Notifier::from_state`]) or from the CLI's settings.
+pub struct Notifier<'a> {
+    pub outbox: &'a DerivedKey,
+    pub security_contact: Option<&'a str>,
+    pub now: OffsetDateTime,
+}
+
+impl<'a> Notifier<'a> {
+    pub fn from_state(state: &'a AppState) -> Self {
+        Self {
+            outbox: &state.keys.outbox,
+            security_contact: state.settings.admin.security_alert_email.as_deref(),
+            now: state.clock.now(),
+        }
+    }
+
+    fn now_text(&self) -> String {
+        format!("{} {:02}:{:02}", self.now.date(), self.now.hour(), self.now.minute())
+    }
+}
 
 /// What to tell an admin about their own account.
 pub enum Alert<'a> {
@@ -57,15 +80,10 @@ impl Alert<'_> {
     }
 }
 
-fn now_text(state: &AppState) -> String {
-    let now = state.clock.now();
-    format!("{} {:02}:{:02}", now.date(), now.hour(), now.minute())
-}
-
 /// Queues `alert` to the admin called `username`, if they have an address.
 pub async fn tell_admin(
     conn: &mut PgConnection,
-    state: &AppState,
+    notifier: &Notifier<'_>,
     username: &str,
     alert: Alert<'_>,
 ) -> Result<(), sqlx::Error> {
@@ -74,27 +92,26 @@ pub async fn tell_admin(
         tracing::warn!(admin_id = %id, subject = alert.subject(), "no address for this admin's security notice");
         return Ok(());
     };
-    let body = alert.body(username, &now_text(state));
-    email::enqueue(conn, &state.keys.outbox, &email, alert.subject(), &body, state.clock.now()).await?;
+    let body = alert.body(username, &notifier.now_text());
+    email::enqueue(conn, notifier.outbox, &email, alert.subject(), &body, notifier.now).await?;
     Ok(())
 }
 
 /// Queues a notice to the security contact that admin `created` was made by `by`.
 pub async fn tell_security_contact(
     conn: &mut PgConnection,
-    state: &AppState,
+    notifier: &Notifier<'_>,
     created: &str,
     by: &str,
     ip: &str,
 ) -> Result<(), sqlx::Error> {
-    let Some(contact) = &state.settings.admin.security_alert_email else { return Ok(()) };
+    let Some(contact) = notifier.security_contact else { return Ok(()) };
     let body = format!(
         "A new FastFaktura admin account, {created}, was created at {} UTC by {by}{}.\nAdmins can reach every business on the platform: if nobody expected this account, disable it (fastfaktura admin disable --username {created}) and find out who made it.\n\n-- FastFaktura (automatic security notice)\n",
-        now_text(state),
+        notifier.now_text(),
         if ip.is_empty() { String::new() } else { format!(" from {ip}") }
     );
-    email::enqueue(conn, &state.keys.outbox, contact, "FastFaktura: a new admin account", &body, state.clock.now())
-        .await?;
+    email::enqueue(conn, notifier.outbox, contact, "FastFaktura: a new admin account", &body, notifier.now).await?;
     Ok(())
 }
 

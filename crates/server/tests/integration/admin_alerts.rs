@@ -22,7 +22,7 @@ async fn admins_hear_of_new_addresses_mfa_changes_and_locks_and_the_contact_of_n
         s.admin.security_alert_email = Some("security@platform.example".into());
     })
     .await;
-    fastfaktura::admin_cli::create_with_email(&app.db, "alma", Some("Alma@Ops.example"), PASSWORD.into())
+    fastfaktura::admin_cli::create_with_email(&app.db, "alma", Some("Alma@Ops.example"), PASSWORD.into(), None)
         .await
         .unwrap();
     let (admin, secret, recovery) = enrol(&app, "alma").await;
@@ -100,4 +100,43 @@ async fn admins_hear_of_new_addresses_mfa_changes_and_locks_and_the_contact_of_n
     assert_eq!(post(&app, &new_client(), "/admin/login", &form).await.status(), 200);
     let mails = app.smtp.wait_for_matching(1, |m| to("bert@ops.example")(m) && m.body().contains("was locked")).await;
     assert!(mails[0].header("subject").unwrap().contains("locked"));
+}
+
+#[tokio::test]
+async fn admins_made_or_reset_on_the_command_line_are_announced_too() {
+    let app = TestApp::spawn_with(|s| s.admin.security_alert_email = Some("security@platform.example".into())).await;
+    let run = |args: &[&str], stdin: &str| {
+        use std::io::Write;
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_fastfaktura"))
+            .env_clear()
+            .env("PATH", std::env::var("PATH").unwrap_or_default())
+            .env("FASTFAKTURA_DATABASE_URL", &app.database_url)
+            .env("FASTFAKTURA_DATA_DIR", &app.data_dir)
+            .env("FASTFAKTURA_ADMIN_SECURITY_ALERT_EMAIL", "security@platform.example")
+            .args(args)
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        child.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
+        let out = child.wait_with_output().unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    };
+    run(&["admin", "create", "--username", "cleo", "--email", "cleo@ops.example"], &format!("{PASSWORD}\n"));
+    let contact = app.smtp.wait_for_matching(1, to("security@platform.example")).await;
+    let body = contact[0].body();
+    assert!(body.contains("cleo") && body.contains("fastfaktura admin command") && !body.contains(PASSWORD), "{body}");
+    run(&["admin", "reset-totp", "--username", "cleo"], "");
+    let mails = app.smtp.wait_for_matching(1, to("cleo@ops.example")).await;
+    assert!(mails[0].body().contains("two-step verification was reset"), "{}", mails[0].body());
+    // A new address: the old one hears of it, the new one gets what follows.
+    run(&["admin", "set-email", "--username", "cleo", "--email", "cleo@new.example"], "");
+    let mails = app.smtp.wait_for_matching(2, to("cleo@ops.example")).await;
+    assert!(mails[1].body().contains("address for these notices was changed"), "{}", mails[1].body());
+    run(&["admin", "reset-totp", "--username", "cleo"], "");
+    app.smtp.wait_for_matching(1, to("cleo@new.example")).await;
+    let stored: Option<String> =
+        sqlx::query_scalar("SELECT email FROM admin_users WHERE username = 'cleo'").fetch_one(&app.db).await.unwrap();
+    assert_eq!(stored.as_deref(), Some("cleo@new.example"));
 }

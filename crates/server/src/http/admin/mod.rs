@@ -25,7 +25,7 @@ use serde::Deserialize;
 use crate::{
     auth::{
         admin::{self as auth, Attempt, CurrentAdmin, LoginOutcome, VerifiedAdmin},
-        admin_alerts::{self, Alert},
+        admin_alerts::{self, Alert, Notifier},
         totp,
     },
     db::admins,
@@ -279,7 +279,7 @@ async fn enrol_confirm(
             .await?;
             let change = "two-step verification was set up and new recovery codes were made";
             let alert = Alert::Changed { change, by: &admin.username, ip: &ip };
-            admin_alerts::tell_admin(&mut tx, &state, &admin.username, alert).await?;
+            admin_alerts::tell_admin(&mut tx, &Notifier::from_state(&state), &admin.username, alert).await?;
             tx.commit().await?;
             tracing::info!(admin_id = %admin.admin_id, "admin enrolled TOTP");
             Ok(RecoveryCodesPage { username: admin.username, codes }.into_response())

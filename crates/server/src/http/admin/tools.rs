@@ -19,7 +19,7 @@ use super::pages::{AdminsPage, EventsPage, UserPage, UsersPage};
 use crate::{
     auth::{
         admin::{self as auth, CurrentAdmin, VerifiedAdmin},
-        admin_alerts::{self, Alert},
+        admin_alerts::{self, Alert, Notifier},
         password,
     },
     db::{admins, operator},
@@ -267,7 +267,14 @@ pub async fn create_admin(
         .await;
     }
     admins::set_email(&mut *tx, id, email.as_deref()).await?;
-    admin_alerts::tell_security_contact(&mut tx, &state, &username, &format!("admin {}", admin.username), &ip).await?;
+    admin_alerts::tell_security_contact(
+        &mut tx,
+        &Notifier::from_state(&state),
+        &username,
+        &format!("admin {}", admin.username),
+        &ip,
+    )
+    .await?;
     tx.commit().await?;
     let ua = user_agent(&headers);
     let actor = Actor { admin: &admin, ip: &ip, ua: &ua };
@@ -403,7 +410,7 @@ pub async fn reset_totp(
     admins::reset_totp(&mut tx, id).await?;
     let change = "two-step verification was reset (and the recovery codes removed)";
     let alert = Alert::Changed { change, by: &admin.username, ip: &ip };
-    admin_alerts::tell_admin(&mut tx, &state, &target.username, alert).await?;
+    admin_alerts::tell_admin(&mut tx, &Notifier::from_state(&state), &target.username, alert).await?;
     tx.commit().await?;
     let ua = user_agent(&headers);
     let actor = Actor { admin: &admin, ip: &ip, ua: &ua };
