@@ -1,4 +1,4 @@
-//! `fastfaktura admin create|unlock|disable|enable|reset-totp`: the server-side way in
+//! `fastfaktura admin create|unlock|disable|enable|reset-totp|set-email`: the server-side way in
 //! for operators, used for the first admin and as the out-of-band unlock (ADM-4) and
 //! TOTP reset (TOTP-11). Every change is recorded as an admin event with actor `cli`.
 //!
@@ -12,7 +12,11 @@ use sqlx::PgPool;
 use uuid::Uuid;
 
 use crate::{
-    auth::{admin as auth, password},
+    auth::{
+        admin as auth,
+        admin_alerts::{self, Alert, Notifier},
+        password,
+    },
     db::admins::{self, Event},
 };
 
@@ -60,7 +64,20 @@ async fn record(pool: &PgPool, admin_id: Option<Uuid>, action: &str, target: &st
 }
 
 pub async fn create(pool: &PgPool, username: &str, password_text: String) -> anyhow::Result<()> {
+    create_with_email(pool, username, None, password_text, None).await
+}
+
+/// Creates an admin whose security notices (ADM-11) go to `email`; with a
+/// `notifier`, the security contact is told (through the outbox, sent by `serve`).
+pub async fn create_with_email(
+    pool: &PgPool,
+    username: &str,
+    email: Option<&str>,
+    password_text: String,
+    notifier: Option<&Notifier<'_>>,
+) -> anyhow::Result<()> {
     let username = auth::normalize_username(username);
+    let email = parse_email(email)?;
     if !auth::valid_username(&username) {
         bail!(
             "the username must be 2 to 63 characters: lower-case letters, digits, dot, dash or underscore, starting with a letter or digit"
@@ -69,15 +86,21 @@ pub async fn create(pool: &PgPool, username: &str, password_text: String) -> any
     password::check_policy(&password_text).map_err(|e| anyhow::anyhow!("{e}"))?;
     let hash = password::hash(password_text).await?;
     let id = Uuid::new_v4();
-    if !admins::create(pool, id, &username, &hash, time::OffsetDateTime::now_utc(), "cli").await? {
+    let mut tx = pool.begin().await?;
+    if !admins::create(&mut *tx, id, &username, &hash, time::OffsetDateTime::now_utc(), "cli").await? {
         bail!("an admin called {username} exists already");
     }
+    admins::set_email(&mut *tx, id, email.as_deref()).await?;
+    if let Some(notifier) = notifier {
+        admin_alerts::tell_security_contact(&mut tx, notifier, &username, "the fastfaktura admin command", "").await?;
+    }
+    tx.commit().await?;
     record(
         pool,
         Some(id),
         "admin.create",
         &format!("admin:{username}"),
-        serde_json::json!({ "after": { "username": username } }),
+        serde_json::json!({ "after": { "username": username, "email": email } }),
     )
     .await;
     Ok(())
@@ -108,12 +131,60 @@ pub async fn set_disabled(pool: &PgPool, username: &str, disabled: bool) -> anyh
     Ok(changed)
 }
 
-pub async fn reset_totp(pool: &PgPool, username: &str) -> anyhow::Result<()> {
+/// Resets an admin's TOTP; with a `notifier`, they are told by mail.
+pub async fn reset_totp(pool: &PgPool, username: &str, notifier: Option<&Notifier<'_>>) -> anyhow::Result<()> {
     let admin = find(pool, username).await?;
     let mut tx = pool.begin().await?;
     admins::reset_totp(&mut tx, admin.id).await?;
+    if let Some(notifier) = notifier {
+        let change = "two-step verification was reset (and the recovery codes removed)";
+        let alert = Alert::Changed { change, by: "the fastfaktura admin command on the server", ip: "" };
+        admin_alerts::tell_admin(&mut tx, notifier, &admin.username, alert).await?;
+    }
     tx.commit().await?;
     let details = serde_json::json!({ "before": { "totp_enabled": admin.totp_enabled_at.is_some() }, "after": { "totp_enabled": false } });
     record(pool, Some(admin.id), "mfa.reset", &format!("admin:{}", admin.username), details).await;
+    Ok(())
+}
+
+/// An optional address as typed: empty is none, anything else must be an address.
+fn parse_email(email: Option<&str>) -> anyhow::Result<Option<String>> {
+    match email.map(str::trim).filter(|e| !e.is_empty()) {
+        Some(typed) => Ok(Some(
+            fastfaktura_domain::EmailAddress::parse(typed)
+                .map_err(|_| anyhow::anyhow!("{typed} is not an email address"))?
+                .as_str()
+                .to_owned(),
+        )),
+        None => Ok(None),
+    }
+}
+
+/// Sets where an admin's security notices go; with a `notifier`, the old address (if
+/// any) is told, so a hijacked account cannot quietly redirect its notices.
+pub async fn set_email(
+    pool: &PgPool,
+    username: &str,
+    email: &str,
+    notifier: Option<&Notifier<'_>>,
+) -> anyhow::Result<()> {
+    let admin = find(pool, username).await?;
+    let email = parse_email(Some(email))?;
+    let mut tx = pool.begin().await?;
+    if let Some(notifier) = notifier {
+        let change = "the address for these notices was changed";
+        let alert = Alert::Changed { change, by: "the fastfaktura admin command on the server", ip: "" };
+        admin_alerts::tell_admin(&mut tx, notifier, &admin.username, alert).await?;
+    }
+    admins::set_email(&mut *tx, admin.id, email.as_deref()).await?;
+    tx.commit().await?;
+    record(
+        pool,
+        Some(admin.id),
+        "admin.set_email",
+        &format!("admin:{}", admin.username),
+        serde_json::json!({ "after": { "email": email } }),
+    )
+    .await;
     Ok(())
 }

@@ -16,10 +16,12 @@ use std::{
 
 use serde::Deserialize;
 
+mod admin;
 mod audit;
 mod jobs;
 mod security;
 use crate::{backup::settings::BackupSettings, integrations::stripe::StripeSettings};
+pub use admin::AdminSettings;
 pub use audit::{AuditSettings, GdprSettings, MAX_RETENTION_MONTHS, MIN_RETENTION_MONTHS, RetentionMonths};
 pub use jobs::{JobSettings, SmsSettings};
 pub use security::{
@@ -109,31 +111,6 @@ impl Default for Settings {
             audit: AuditSettings::default(),
             gdpr: GdprSettings::default(),
             stripe: StripeSettings::default(),
-        }
-    }
-}
-
-/// The admin console (`/admin`, security criteria ADM-1 to ADM-11).
-#[derive(Debug, Clone, Deserialize)]
-#[serde(default, deny_unknown_fields)]
-pub struct AdminSettings {
-    /// Until an admin has enrolled TOTP they reach only the enrolment page (ADM-1).
-    pub require_totp: bool,
-    pub idle_timeout_minutes: u32,
-    pub absolute_timeout_hours: u32,
-    /// Login attempts per client IP per minute (ADM-4).
-    pub login_attempts_per_ip_minute: u32,
-}
-
-impl Default for AdminSettings {
-    fn default() -> Self {
-        // On in every profile, not only production: a console without a second factor
-        // is something to opt into knowingly (FASTFAKTURA_ADMIN_REQUIRE_TOTP=false).
-        Self {
-            require_totp: true,
-            idle_timeout_minutes: 15,
-            absolute_timeout_hours: 8,
-            login_attempts_per_ip_minute: 10,
         }
     }
 }
@@ -317,6 +294,9 @@ const ENV_VARS: &[(&str, &str, Kind)] = &[
     ("FASTFAKTURA_SMS_TWILIO_URL", "sms.twilio_base_url", Kind::Str),
     ("FASTFAKTURA_LOG", "log.filter", Kind::Str),
     ("FASTFAKTURA_ADMIN_REQUIRE_TOTP", "admin.require_totp", Kind::Bool),
+    ("FASTFAKTURA_ADMIN_SECURITY_ALERT_EMAIL", "admin.security_alert_email", Kind::Str),
+    ("FASTFAKTURA_ADMIN_LISTEN", "admin.listen", Kind::Address),
+    ("FASTFAKTURA_ADMIN_HOSTNAME", "admin.hostname", Kind::Str),
     ("FASTFAKTURA_BACKUP_DIRECTORY", "backup.directory", Kind::Str),
     ("FASTFAKTURA_BACKUP_PREFIX", "backup.prefix", Kind::Str),
     ("FASTFAKTURA_BACKUP_RECIPIENTS_FILE", "backup.recipients_file", Kind::Str),
@@ -499,6 +479,12 @@ impl Settings {
     }
 
     /// The origin we are served at (scheme://host[:port], no trailing slash).
+    /// The scheme the console is reached with on its own listener or name: https when
+    /// we terminate TLS or the public URL says a proxy does.
+    pub fn admin_scheme(&self) -> &'static str {
+        if self.tls.mode != TlsMode::Off || self.public_origin().starts_with("https://") { "https" } else { "http" }
+    }
+
     pub fn public_origin(&self) -> String {
         match &self.public_base_url {
             Some(url) => {

@@ -95,6 +95,9 @@ enum AdminCommand {
         common: Common,
         #[arg(long)]
         username: String,
+        /// Where their security notices go (sign-in from a new address, lock, changes).
+        #[arg(long)]
+        email: Option<String>,
     },
     /// Lift the lock (after 100 failed sign-ins) and the backoff of an admin login name.
     Unlock {
@@ -124,6 +127,15 @@ enum AdminCommand {
         common: Common,
         #[arg(long)]
         username: String,
+    },
+    /// Set (or, with an empty value, clear) where an admin's security notices go.
+    SetEmail {
+        #[command(flatten)]
+        common: Common,
+        #[arg(long)]
+        username: String,
+        #[arg(long)]
+        email: String,
     },
 }
 
@@ -171,7 +183,8 @@ fn main() -> ExitCode {
             | AdminCommand::Unlock { common: c, .. }
             | AdminCommand::Disable { common: c, .. }
             | AdminCommand::Enable { common: c, .. }
-            | AdminCommand::ResetTotp { common: c, .. },
+            | AdminCommand::ResetTotp { common: c, .. }
+            | AdminCommand::SetEmail { common: c, .. },
         ) => c,
     };
     let overrides = Overrides { listen: common.listen, data_dir: common.data_dir.clone() };
@@ -327,7 +340,7 @@ fn main() -> ExitCode {
                 };
                 let database = Database::open(&loaded.settings).await?;
                 let result = match database.migrate().await {
-                    Ok(()) => run_admin(&database.pool, command, password).await,
+                    Ok(()) => run_admin(&database.pool, &loaded.settings, command, password).await,
                     Err(e) => Err(e),
                 };
                 database.close().await;
@@ -351,11 +364,31 @@ fn main() -> ExitCode {
     }
 }
 
-async fn run_admin(pool: &sqlx::PgPool, command: AdminCommand, password: Option<String>) -> anyhow::Result<()> {
-    use fastfaktura::admin_cli;
+async fn run_admin(
+    pool: &sqlx::PgPool,
+    settings: &fastfaktura::config::Settings,
+    command: AdminCommand,
+    password: Option<String>,
+) -> anyhow::Result<()> {
+    use fastfaktura::{admin_cli, auth::admin_alerts::Notifier, crypto::KeyPurpose};
+    // Security notices (ADM-11) are sealed into the outbox with the master key's outbox
+    // key; without a readable master key the command still works, unannounced.
+    let outbox = match fastfaktura::startup::load_master_key(settings) {
+        Ok(master) => Some(master.derive(KeyPurpose::OutboxSealing)),
+        Err(e) => {
+            eprintln!("note: no security notice will be mailed ({e:#})");
+            None
+        }
+    };
+    let notifier = outbox.as_ref().map(|outbox| Notifier {
+        outbox,
+        security_contact: settings.admin.security_alert_email.as_deref(),
+        now: time::OffsetDateTime::now_utc(),
+    });
     match command {
-        AdminCommand::Create { username, .. } => {
-            admin_cli::create(pool, &username, password.unwrap_or_default()).await?;
+        AdminCommand::Create { username, email, .. } => {
+            let password = password.unwrap_or_default();
+            admin_cli::create_with_email(pool, &username, email.as_deref(), password, notifier.as_ref()).await?;
             println!(
                 "admin {username} created; they set up two-step verification at their first sign-in at /admin/login"
             );
@@ -373,8 +406,12 @@ async fn run_admin(pool: &sqlx::PgPool, command: AdminCommand, password: Option<
             println!("{}", if changed { "enabled" } else { "was not disabled" });
         }
         AdminCommand::ResetTotp { username, .. } => {
-            admin_cli::reset_totp(pool, &username).await?;
+            admin_cli::reset_totp(pool, &username, notifier.as_ref()).await?;
             println!("two-step verification reset; their sessions have ended");
+        }
+        AdminCommand::SetEmail { username, email, .. } => {
+            admin_cli::set_email(pool, &username, &email, notifier.as_ref()).await?;
+            println!("{}", if email.trim().is_empty() { "address cleared" } else { "address saved" });
         }
     }
     Ok(())

@@ -24,6 +24,8 @@ const EMBEDDED_DATABASE: &str = "fastfaktura";
 
 pub struct Application {
     listener: TcpListener,
+    /// `admin.listen`: the console's own listener.
+    admin_listener: Option<TcpListener>,
     state: AppState,
     worker: WorkerContext,
     embedded: Option<EmbeddedPostgres>,
@@ -152,6 +154,9 @@ impl Application {
         // Both ring and aws-lc-rs are in the dependency graph: name the process-wide
         // default so no library's `ClientConfig::builder()` has to guess (or panic).
         let _ = rustls::crypto::aws_lc_rs::default_provider().install_default();
+        // The dummy hash (same timing for unknown admins) and the common-password list
+        // are made now, off the runtime, not during the first sign-in.
+        tokio::task::spawn_blocking(crate::auth::password::warm_up);
         let keys = Arc::new(Keys::derive(&load_master_key(&settings)?));
         let mailer = Arc::new(Mailer::from_settings(&settings.email, &settings.data_dir)?);
         let stripe = StripeClient::new(&settings.stripe)?;
@@ -166,6 +171,16 @@ impl Application {
                 database.close().await;
                 return Err(anyhow::Error::new(e).context(format!("cannot listen on {}", settings.listen)));
             }
+        };
+        let admin_listener = match settings.admin.listen {
+            Some(address) => match TcpListener::bind(address).await {
+                Ok(l) => Some(l),
+                Err(e) => {
+                    database.close().await;
+                    return Err(anyhow::Error::new(e).context(format!("cannot listen on admin.listen {address}")));
+                }
+            },
+            None => None,
         };
         // Without a configured public URL the origin is our own address: the bound one,
         // so links we print are right when the port was chosen by the OS (port 0).
@@ -194,8 +209,8 @@ impl Application {
             sms: Arc::new(crate::integrations::sms::SmsClient::new(&settings.sms)?),
             lease_seconds: f64::from(settings.jobs.lease_seconds),
         };
-        let state = AppState { db: pool, settings: Arc::new(settings), clock, keys, stripe };
-        Ok(Self { listener, state, worker, embedded, tls, database_url: url, backups })
+        let state = AppState { db: pool, settings: Arc::new(settings), clock, keys, stripe, database_url: url.clone() };
+        Ok(Self { listener, admin_listener, state, worker, embedded, tls, database_url: url, backups })
     }
 
     pub fn local_addr(&self) -> SocketAddr {
@@ -205,6 +220,11 @@ impl Application {
     /// The plain-HTTP redirect listener's address, with TLS on and `tls.http_listen` set.
     pub fn redirect_addr(&self) -> Option<SocketAddr> {
         self.tls.as_ref().and_then(|t| t.redirect.as_ref()).and_then(|l| l.local_addr().ok())
+    }
+
+    /// The console's own listener's address, with `admin.listen` set.
+    pub fn admin_addr(&self) -> Option<SocketAddr> {
+        self.admin_listener.as_ref().and_then(|l| l.local_addr().ok())
     }
 
     pub fn state(&self) -> &AppState {
@@ -222,7 +242,7 @@ impl Application {
         self,
         shutdown: impl std::future::Future<Output = ()> + Send + 'static,
     ) -> anyhow::Result<()> {
-        let Self { listener, state, worker, embedded, tls, database_url, backups } = self;
+        let Self { listener, admin_listener, state, worker, embedded, tls, database_url, backups } = self;
         let (stop_tx, stop_rx) = watch::channel(false);
         let backup_task = backups.map(|scheduler| tokio::spawn(scheduler.run(stop_rx.clone())));
         let worker_task = state.settings.jobs.worker.then(|| tokio::spawn(worker::run(worker, stop_rx.clone())));
@@ -238,6 +258,7 @@ impl Application {
         });
         let pool = state.db.clone();
         let settings = state.settings.clone();
+        let admin_app = crate::http::admin_router(state.clone()).into_make_service_with_connect_info::<SocketAddr>();
         let app = crate::http::router(state).into_make_service_with_connect_info::<SocketAddr>();
         // One shutdown signal for every listener: the caller's future flips the watch.
         let (down_tx, down_rx) = watch::channel(false);
@@ -248,6 +269,28 @@ impl Application {
         let down = |mut rx: watch::Receiver<bool>| async move {
             let _ = rx.wait_for(|down| *down).await;
         };
+        let admin_task = admin_listener.map(|listener| {
+            let acceptor = tls.as_ref().map(|t| t.acceptor.clone());
+            let stop = down(down_rx.clone());
+            tokio::spawn(async move {
+                let address = listener.local_addr().map(|a| a.to_string()).unwrap_or_default();
+                tracing::info!(address = %address, tls = acceptor.is_some(), "the admin console listens only here");
+                let served = match acceptor {
+                    None => axum::serve(listener, admin_app).with_graceful_shutdown(stop).await,
+                    Some(acceptor) => match tls::TlsListener::new(listener, acceptor) {
+                        Ok(listener) => {
+                            axum::serve(axum::serve::ListenerExt::tap_io(listener, |_| {}), admin_app)
+                                .with_graceful_shutdown(stop)
+                                .await
+                        }
+                        Err(e) => Err(e),
+                    },
+                };
+                if let Err(e) = served {
+                    tracing::error!(error = %e, "the admin listener failed");
+                }
+            })
+        });
         let served = match tls {
             None => {
                 tracing::info!(address = %format!("http://{}", listener.local_addr()?), "FastFaktura is listening");
@@ -292,6 +335,9 @@ impl Application {
                 served
             }
         };
+        if let Some(task) = admin_task {
+            let _ = task.await;
+        }
         expiry_watch.abort();
         let _ = stop_tx.send(true);
         if let Some(task) = worker_task {

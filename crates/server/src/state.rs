@@ -6,7 +6,7 @@ use sqlx::PgPool;
 
 use crate::{
     clock::Clock,
-    config::Settings,
+    config::{Secret, Settings},
     crypto::{DerivedKey, KeyPurpose, MasterKey},
     integrations::stripe::StripeClient,
 };
@@ -53,4 +53,6 @@ pub struct AppState {
     pub keys: Arc<Keys>,
     /// Talks to Stripe with each business's own key.
     pub stripe: StripeClient,
+    /// The database's URL, for `pg_dump` when an admin presses "Back up now".
+    pub database_url: Secret,
 }

@@ -25,7 +25,10 @@ use time::Duration;
 use uuid::Uuid;
 
 use crate::{
-    auth::{password, totp},
+    auth::{
+        admin_alerts::{self, Alert, Notifier},
+        password, totp,
+    },
     crypto,
     db::{
         admins::{self, Event, NewAdminSession},
@@ -165,6 +168,15 @@ pub async fn log_in(state: &AppState, attempt: Attempt<'_>) -> Result<LoginOutco
     .await?;
     let details = serde_json::json!({ "second_factor": if enrolled { "totp" } else { "none" } });
     record(&mut *tx, state, Some(admin.id), &admin.username, ip, user_agent, "login.success", "", details).await?;
+    if admins::remember_ip(&mut *tx, admin.id, ip, now).await? {
+        admin_alerts::tell_admin(
+            &mut tx,
+            &Notifier::from_state(state),
+            &admin.username,
+            Alert::NewAddress { ip, user_agent },
+        )
+        .await?;
+    }
     tx.commit().await?;
     tracing::info!(admin_id = %admin.id, ip, needs_enrolment, "admin signed in");
     Ok(LoginOutcome::LoggedIn { session_token, needs_enrolment })
@@ -255,6 +267,7 @@ async fn fail(
     if failures.locked && failures.consecutive == LOCK_AFTER {
         let details = serde_json::json!({ "consecutive_failures": failures.consecutive });
         record(&mut *tx, state, admin_id, username, ip, user_agent, "login.locked", username, details).await?;
+        admin_alerts::tell_admin(&mut tx, &Notifier::from_state(state), username, Alert::Locked { ip }).await?;
         tracing::warn!(ip, consecutive = failures.consecutive, "admin login name locked after consecutive failures");
     }
     tx.commit().await?;

@@ -2,6 +2,7 @@
 //! console's passwords, TOTP and sessions.
 
 pub mod admin;
+pub mod admin_alerts;
 pub mod otp;
 pub mod password;
 pub mod session;

@@ -5,12 +5,13 @@
 //! public keys) → `object_store` multipart upload → manifest. Submodules:
 //! `settings` (the `[backup]` section), `keys` (age keys), `store` (target, names,
 //! manifest, listing), `pgtools` (finding and running pg_dump/pg_restore), `dump`
-//! (taking a backup), `restore` (restore and verify drill), `retention` (what to
+//! (taking a backup), `on_demand` ("Back up now" from the console), `restore` (restore and verify drill), `retention` (what to
 //! keep) and `schedule` (the daily run inside `serve`). See docs/operations.md.
 
 pub mod cli;
 pub mod dump;
 pub mod keys;
+pub mod on_demand;
 pub mod pgtools;
 pub mod restore;
 pub mod retention;
@@ -103,8 +104,21 @@ impl Backups {
         trigger: &str,
         clock: &dyn Clock,
     ) -> Result<Manifest, BackupError> {
-        let record = |e: sqlx::Error| BackupError::Database(format!("cannot record the backup run: {e}"));
-        let run = backup_runs::start(pool, "backup", trigger, clock.now()).await.map_err(record)?;
+        let run = backup_runs::start(pool, "backup", trigger, clock.now()).await.map_err(record_error)?;
+        self.back_up_as(pool, database_url, run, trigger, clock).await
+    }
+
+    /// Takes a backup for the run row `run` (already written as running, e.g. by
+    /// "Back up now" in the console) and finishes that row.
+    pub async fn back_up_as(
+        &self,
+        pool: &PgPool,
+        database_url: &str,
+        run: i64,
+        trigger: &str,
+        clock: &dyn Clock,
+    ) -> Result<Manifest, BackupError> {
+        let record = record_error;
         let job = dump::BackupJob {
             store: self.store.clone(),
             prefix: &self.prefix,
@@ -215,6 +229,10 @@ impl Backups {
     pub async fn exists(&self, manifest: &Manifest) -> bool {
         self.store.head(&object_store::path::Path::from(manifest.object.as_str())).await.is_ok()
     }
+}
+
+fn record_error(e: sqlx::Error) -> BackupError {
+    BackupError::Database(format!("cannot record the backup run: {e}"))
 }
 
 /// Boxes a future as `Send`. The backup futures borrow paths and strings across

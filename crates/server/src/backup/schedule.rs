@@ -17,12 +17,12 @@ use super::{BackupError, Backups, boxed_send, keys, settings::BackupSettings};
 use crate::{clock::Clock, db::backup_runs};
 
 /// The advisory lock key ("FFBACKUP"); one holder across all instances.
-const LOCK_KEY: i64 = 0x4646_4241_434b_5550;
+pub(crate) const LOCK_KEY: i64 = 0x4646_4241_434b_5550;
 const TICK: Duration = Duration::from_secs(60);
 /// A failed scheduled backup is retried after this long (same day).
 const RETRY_AFTER: time::Duration = time::Duration::hours(1);
 /// A run still marked running after this long died with its instance.
-const STALE_AFTER: time::Duration = time::Duration::hours(6);
+pub(crate) const STALE_AFTER: time::Duration = time::Duration::hours(6);
 
 pub struct Scheduler {
     pub backups: Backups,

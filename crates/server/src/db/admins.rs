@@ -395,3 +395,40 @@ pub async fn recent_events(db: impl PgExecutor<'_>, limit: i64) -> Result<Vec<Ev
     .fetch_all(db)
     .await
 }
+
+// ---- security notifications (ADM-11) ----
+
+/// Sets (or clears) where an admin's security notifications go.
+pub async fn set_email(db: impl PgExecutor<'_>, id: Uuid, email: Option<&str>) -> Result<(), sqlx::Error> {
+    sqlx::query!("UPDATE admin_users SET email = $2 WHERE id = $1", id, email).execute(db).await?;
+    Ok(())
+}
+
+/// The admin's username and notification address, by login name.
+pub async fn contact_by_username(
+    db: impl PgExecutor<'_>,
+    username: &str,
+) -> Result<Option<(Uuid, Option<String>)>, sqlx::Error> {
+    let row =
+        sqlx::query!("SELECT id, email FROM admin_users WHERE username = $1", username).fetch_optional(db).await?;
+    Ok(row.map(|r| (r.id, r.email)))
+}
+
+/// Remembers that the admin signed in from `ip`; true when it is the first time.
+pub async fn remember_ip(
+    db: impl PgExecutor<'_>,
+    id: Uuid,
+    ip: &str,
+    now: OffsetDateTime,
+) -> Result<bool, sqlx::Error> {
+    Ok(sqlx::query!(
+        "INSERT INTO admin_known_ips (admin_id, ip, first_seen_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+        id,
+        ip,
+        now
+    )
+    .execute(db)
+    .await?
+    .rows_affected()
+        == 1)
+}

@@ -116,3 +116,32 @@ pub async fn recent(db: impl PgExecutor<'_>, limit: i64) -> Result<Vec<BackupRun
     .fetch_all(db)
     .await
 }
+
+/// The advisory lock key that serialises "is a backup running? if not, start one"
+/// ("FFBKSTRT"); held only for that transaction.
+const START_LOCK_KEY: i64 = 0x4646_424b_5354_5254;
+
+/// Writes a running `kind` run unless one started after `stale_before` is still
+/// running; returns the new run's id, or `None` with the running one left alone. The
+/// transaction-scoped advisory lock makes two presses at once (on any instances)
+/// start one run.
+pub async fn start_unless_running(
+    conn: &mut sqlx::PgConnection,
+    kind: &str,
+    trigger: &str,
+    now: OffsetDateTime,
+    stale_before: OffsetDateTime,
+) -> Result<Option<i64>, sqlx::Error> {
+    sqlx::query!("SELECT pg_advisory_xact_lock($1)", START_LOCK_KEY).execute(&mut *conn).await?;
+    let running = sqlx::query_scalar!(
+        "SELECT id FROM backup_runs WHERE kind = $1 AND status = 'running' AND started_at > $2 LIMIT 1",
+        kind,
+        stale_before
+    )
+    .fetch_optional(&mut *conn)
+    .await?;
+    if running.is_some() {
+        return Ok(None);
+    }
+    start(&mut *conn, kind, trigger, now).await.map(Some)
+}

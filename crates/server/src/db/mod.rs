@@ -24,6 +24,7 @@ pub mod members;
 pub mod numbering;
 pub mod operator;
 pub mod otp;
+pub mod payment_log;
 pub mod products;
 pub mod rate_limits;
 pub mod recurring;

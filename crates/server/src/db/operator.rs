@@ -80,7 +80,7 @@ pub async fn search_businesses(
 }
 
 /// `%`, `_` and `\` typed by the operator are matched literally.
-fn escape_like(text: &str) -> String {
+pub(crate) fn escape_like(text: &str) -> String {
     text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
 }
 

@@ -27,9 +27,16 @@ pub async fn verify_admin_origin(State(state): State<AppState>, request: Request
     let mut response = if matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
         next.run(request).await
     } else {
+        let host = request.headers().get(header::HOST).and_then(|h| h.to_str().ok());
+        let admin = &state.settings.admin;
         let expected = match &state.settings.public_base_url {
+            // On its own listener or name the console is not at the public origin: the
+            // Host (already checked against `admin.hostname` when set) names it.
+            _ if admin.listen.is_some() || admin.hostname.is_some() => {
+                host.map(|h| format!("{}://{h}", state.settings.admin_scheme()))
+            }
             Some(_) => Some(state.settings.public_origin()),
-            None => request.headers().get(header::HOST).and_then(|h| h.to_str().ok()).map(|h| format!("http://{h}")),
+            None => host.map(|h| format!("http://{h}")),
         };
         if expected.is_some_and(|origin| is_admin_same_origin(request.headers(), &origin)) {
             next.run(request).await
@@ -46,6 +53,22 @@ pub async fn verify_admin_origin(State(state): State<AppState>, request: Request
     };
     response.headers_mut().append(header::VARY, axum::http::HeaderValue::from_static("Origin, Sec-Fetch-Site"));
     response
+}
+
+/// With `admin.hostname` set, the console answers only requests to that name (any
+/// port); to every other name it does not exist (404).
+pub async fn admin_host_only(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let wanted = state.settings.admin.hostname.as_deref().unwrap_or_default();
+    let host = request.headers().get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or_default();
+    let name = match host.strip_prefix('[') {
+        Some(v6) => v6.split(']').next().unwrap_or_default(),
+        None => host.split(':').next().unwrap_or_default(),
+    };
+    if name.eq_ignore_ascii_case(wanted.trim_end_matches('.')) {
+        next.run(request).await
+    } else {
+        AppError::NotFound.into_response()
+    }
 }
 
 fn is_admin_same_origin(headers: &HeaderMap, expected: &str) -> bool {

@@ -28,6 +28,8 @@ use crate::state::AppState;
 /// Forms are small; anything larger is refused with 413 before it is read.
 const MAX_BODY_BYTES: usize = 64 * 1024;
 
+/// The public listener's router. With `admin.listen` set, the console is not in it
+/// (`/admin` is a 404 here) but in [`admin_router`], served on its own listener.
 pub fn router(state: AppState) -> Router {
     // Cookie-authenticated pages get the same-origin check; the token-authenticated
     // API does not need it (no ambient credentials).
@@ -38,16 +40,39 @@ pub fn router(state: AppState) -> Router {
         .merge(security_txt::router())
         .layer(middleware::from_fn_with_state(state.clone(), csrf::verify_same_origin))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES));
-    // The admin console: its own router, sessions and stricter origin check (ADM-6, ADM-9).
+    let mut router = Router::new().merge(pages);
+    if state.settings.admin.listen.is_none() {
+        router = router.merge(console(&state));
+    }
+    let router = router
+        .merge(api::router(state.clone()))
+        // Signed by the sender, not same-origin: outside the CSRF check.
+        .merge(webhooks::router());
+    finish(router, state)
+}
+
+/// The separate admin listener's router (`admin.listen`): the console and its
+/// stylesheet, nothing else.
+pub fn admin_router(state: AppState) -> Router {
+    let router = Router::new().merge(console(&state)).merge(assets::router());
+    finish(router, state)
+}
+
+/// The admin console: its own router, sessions and stricter origin check (ADM-6,
+/// ADM-9), and with `admin.hostname` only for requests to that name.
+fn console(state: &AppState) -> Router<AppState> {
     let admin = admin::router()
         .layer(middleware::from_fn_with_state(state.clone(), csrf::verify_admin_origin))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES));
-    Router::new()
-        .merge(pages)
-        .merge(admin)
-        .merge(api::router(state.clone()))
-        // Signed by the sender, not same-origin: outside the CSRF check.
-        .merge(webhooks::router())
+    match state.settings.admin.hostname {
+        Some(_) => admin.layer(middleware::from_fn_with_state(state.clone(), csrf::admin_host_only)),
+        None => admin,
+    }
+}
+
+/// The layers every listener's router gets, and the 404 for everything else.
+fn finish(router: Router<AppState>, state: AppState) -> Router {
+    router
         // Sensitive routes (access_log::SENSITIVE_ROUTES) record an access event.
         .layer(middleware::from_fn_with_state(state.clone(), access_log::log_sensitive_access))
         .fallback(|| async { error::AppError::NotFound })

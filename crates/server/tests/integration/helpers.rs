@@ -160,6 +160,8 @@ pub struct TestApp {
     pub data_dir: PathBuf,
     /// With TLS on and `tls.http_listen` set: the plain-HTTP redirect listener.
     pub plain_http: Option<String>,
+    /// With `admin.listen` set: the console's own listener.
+    pub admin_address: Option<String>,
 }
 
 pub fn new_client() -> reqwest::Client {
@@ -201,11 +203,24 @@ impl TestApp {
             Application::build_with_clock(settings, Arc::new(clock.clone())).await.expect("build the application");
         let address = format!("{scheme}://{}", app.local_addr());
         let plain_http = app.redirect_addr().map(|a| format!("http://{a}"));
+        let admin_address = app.admin_addr().map(|a| format!("{scheme}://{a}"));
         let state = app.state().clone();
         let worker = app.worker_context().clone();
         tokio::spawn(app.run_until(std::future::pending()));
         let db = PgPool::connect(&database_url).await.unwrap();
-        Self { address, client: new_client(), clock, db, database_url, smtp, state, worker, data_dir, plain_http }
+        Self {
+            address,
+            client: new_client(),
+            clock,
+            db,
+            database_url,
+            smtp,
+            state,
+            worker,
+            data_dir,
+            plain_http,
+            admin_address,
+        }
     }
 
     /// The error `Application::build` gives for the test settings adjusted by `adjust`.

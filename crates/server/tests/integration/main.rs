@@ -2,6 +2,10 @@
 //! and a real SMTP peer. One binary keeps link time down (see kanidm's testkit).
 
 mod admin;
+mod admin_alerts;
+mod admin_backups;
+mod admin_listener;
+mod admin_payments;
 mod api;
 mod audit;
 mod audit_wiring;

@@ -4,7 +4,7 @@
 //! input with a sentence and nothing stored.
 
 use crate::{
-    admin::{enrolled_admin, post},
+    admin::{enrolled_admin, oath, post},
     helpers::{TestApp, captured_logs, new_client},
     sms::issued_invoice,
     sms_fake::{FakeSms, Kind},
@@ -33,7 +33,20 @@ async fn the_operator_sets_the_platform_provider_and_businesses_send_through_it(
     let id = issued_invoice(&app, &owner, "platform@sms-settings.example").await;
     assert_eq!(send_sms(&app, &owner, &id).await.status(), 422, "no provider yet");
 
-    let (admin, _, _) = enrolled_admin(&app, "operator").await;
+    let (admin, totp, _) = enrolled_admin(&app, "operator").await;
+    // Replacing provider keys needs a fresh code (step-up): without one nothing is stored.
+    let no_code = [
+        ("provider", "46elks"),
+        ("account", elks.account.as_str()),
+        ("secret", elks.secret.as_str()),
+        ("sender", "Faktura"),
+        ("code", "000000"),
+    ];
+    let refused = post(&app, &admin, "/admin/settings/sms", &no_code).await;
+    assert_eq!(refused.status(), 403);
+    assert!(refused.text().await.unwrap().contains("nothing was changed"));
+    app.clock.advance(time::Duration::seconds(30));
+    let code = oath(&app, &totp);
     let bad = post(
         &app,
         &admin,
@@ -43,6 +56,7 @@ async fn the_operator_sets_the_platform_provider_and_businesses_send_through_it(
             ("account", &elks.account),
             ("secret", &elks.secret),
             ("sender", "Not a valid sender"),
+            ("code", &code),
         ],
     )
     .await;
@@ -51,11 +65,14 @@ async fn the_operator_sets_the_platform_provider_and_businesses_send_through_it(
     let none: i64 = sqlx::query_scalar("SELECT count(*) FROM sms_provider_settings").fetch_one(&app.db).await.unwrap();
     assert_eq!(none, 0, "nothing stored after an error");
 
+    app.clock.advance(time::Duration::seconds(30));
+    let code2 = oath(&app, &totp);
     let form = [
         ("provider", "46elks"),
         ("account", elks.account.as_str()),
         ("secret", elks.secret.as_str()),
         ("sender", "Faktura"),
+        ("code", &code2),
     ];
     assert_eq!(post(&app, &admin, "/admin/settings/sms", &form).await.status(), 303);
     let page = app.get(&admin, "/admin/settings").await.text().await.unwrap();
@@ -79,7 +96,14 @@ async fn the_operator_sets_the_platform_provider_and_businesses_send_through_it(
     assert_eq!(send_sms(&app, &owner, &id).await.status(), 303);
     assert_eq!(elks.wait_for(1).await[0].from, "Faktura");
 
-    assert_eq!(post(&app, &admin, "/admin/settings/sms/remove", &[]).await.status(), 303);
+    assert_eq!(
+        post(&app, &admin, "/admin/settings/sms/remove", &[("code", &code2)]).await.status(),
+        403,
+        "a used code"
+    );
+    app.clock.advance(time::Duration::seconds(30));
+    let code3 = oath(&app, &totp);
+    assert_eq!(post(&app, &admin, "/admin/settings/sms/remove", &[("code", &code3)]).await.status(), 303);
     assert_eq!(send_sms(&app, &owner, &id).await.status(), 422, "removed: SMS is not offered");
     assert!(!captured_logs().contains(&elks.secret));
 }

@@ -1,5 +1,5 @@
 //! The admin console under `/admin`: sign-in, TOTP enrolment, the operator tools
-//! (`tools.rs`) and platform settings (`platform_settings.rs`). Its own router with its own session cookie and a stricter origin
+//! (`tools.rs`), the backup panel (`backups.rs`), the payment log (`payment_log.rs`) and platform settings (`platform_settings.rs`). Its own router with its own session cookie and a stricter origin
 //! check (`http::csrf::verify_admin_origin`), assembled from one route table so a test
 //! can walk every route (no GET changes state, ADM-6).
 //!
@@ -7,7 +7,9 @@
 //! users; its text is plain in the templates and handlers, outside the Fluent catalogue.
 
 pub mod audit_viewer;
+pub mod backups;
 pub mod pages;
+pub mod payment_log;
 pub mod platform_settings;
 pub mod tools;
 
@@ -24,13 +26,14 @@ use serde::Deserialize;
 use crate::{
     auth::{
         admin::{self as auth, Attempt, CurrentAdmin, LoginOutcome, VerifiedAdmin},
+        admin_alerts::{self, Alert, Notifier},
         totp,
     },
     db::admins,
     http::{ClientIp, error::AppError, error::retry_after_header, user_agent},
     state::AppState,
 };
-use pages::{EnrolPage, HomePage, LoginPage, PlaceholderPage, RecoveryCodesPage};
+use pages::{EnrolPage, HomePage, LoginPage, RecoveryCodesPage};
 
 /// Every admin route: (method, path). The router is built from this table.
 pub const ROUTES: &[(&str, &str)] = &[
@@ -61,6 +64,7 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("POST", "/admin/settings/sms"),
     ("POST", "/admin/settings/sms/remove"),
     ("GET", "/admin/backups"),
+    ("POST", "/admin/backups/now"),
 ];
 
 fn handler(method: &str, path: &str) -> MethodRouter<AppState> {
@@ -85,13 +89,14 @@ fn handler(method: &str, path: &str) -> MethodRouter<AppState> {
         ("POST", "/admin/admins/{id}/reset-totp") => post(tools::reset_totp),
         ("GET", "/admin/events") => get(tools::events),
         ("GET", "/admin/dispatches") => get(platform_settings::dispatches),
-        ("GET", "/admin/payments") => get(|a: VerifiedAdmin| placeholder(a, "Payments", PAYMENTS)),
+        ("GET", "/admin/payments") => get(payment_log::show),
         ("GET", "/admin/audit") => get(audit_viewer::page),
         ("GET", "/admin/audit.csv") => get(audit_viewer::csv),
         ("GET", "/admin/settings") => get(platform_settings::show),
         ("POST", "/admin/settings/sms") => post(platform_settings::save_sms),
         ("POST", "/admin/settings/sms/remove") => post(platform_settings::remove_sms),
-        ("GET", "/admin/backups") => get(|a: VerifiedAdmin| placeholder(a, "Backups", BACKUPS)),
+        ("GET", "/admin/backups") => get(backups::show),
+        ("POST", "/admin/backups/now") => post(backups::back_up_now),
         _ => unreachable!("admin route {method} {path} has no handler"),
     }
 }
@@ -100,16 +105,9 @@ pub fn router() -> Router<AppState> {
     ROUTES.iter().fold(Router::new(), |router, (method, path)| router.route(path, handler(method, path)))
 }
 
-const PAYMENTS: &str = "The payment log arrives with card payments (Stripe). Manual payments are recorded inside each \
-                        business and are not listed here yet.";
-const BACKUPS: &str = "The backup status panel is filled by the backup issue. No backups are made by FastFaktura yet.";
-
-async fn placeholder(VerifiedAdmin(admin): VerifiedAdmin, title: &'static str, text: &'static str) -> Response {
-    PlaceholderPage { username: admin.username, title, text }.into_response()
-}
-
-async fn home(VerifiedAdmin(admin): VerifiedAdmin) -> Response {
-    HomePage { username: admin.username }.into_response()
+async fn home(State(state): State<AppState>, VerifiedAdmin(admin): VerifiedAdmin) -> Result<Response, AppError> {
+    let backup_warning = backups::warning(&state).await?;
+    Ok(HomePage { username: admin.username, backup_warning }.into_response())
 }
 
 async fn login_form(admin: Option<CurrentAdmin>) -> Response {
@@ -262,8 +260,9 @@ async fn enrol_confirm(
         Some(codes) => {
             let ua = user_agent(&headers);
             let details = serde_json::json!({ "recovery_codes": codes.len() });
+            let mut tx = state.db.begin().await?;
             auth::record(
-                &state.db,
+                &mut *tx,
                 &state,
                 Some(admin.admin_id),
                 &admin.username,
@@ -274,6 +273,10 @@ async fn enrol_confirm(
                 details,
             )
             .await?;
+            let change = "two-step verification was set up and new recovery codes were made";
+            let alert = Alert::Changed { change, by: &admin.username, ip: &ip };
+            admin_alerts::tell_admin(&mut tx, &Notifier::from_state(&state), &admin.username, alert).await?;
+            tx.commit().await?;
             tracing::info!(admin_id = %admin.admin_id, "admin enrolled TOTP");
             Ok(RecoveryCodesPage { username: admin.username, codes }.into_response())
         }

@@ -40,14 +40,7 @@ pub struct RecoveryCodesPage {
 #[template(path = "admin/home.html")]
 pub struct HomePage {
     pub username: String,
-}
-
-#[derive(Template, WebTemplate)]
-#[template(path = "admin/placeholder.html")]
-pub struct PlaceholderPage {
-    pub username: String,
-    pub title: &'static str,
-    pub text: &'static str,
+    pub backup_warning: Option<String>,
 }
 
 #[derive(Template, WebTemplate)]
@@ -118,4 +111,81 @@ pub struct PlatformSettingsPage {
 pub struct DispatchesPage {
     pub username: String,
     pub dispatches: Vec<crate::db::deliveries::DispatchRow>,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "admin/payments.html")]
+pub struct PaymentsPage {
+    pub username: String,
+    pub view: super::payment_log::View,
+    pub filter: super::payment_log::Echo,
+    pub payments: Vec<crate::db::payment_log::CardPaymentRow>,
+    pub events: Vec<crate::db::payment_log::EventRow>,
+    pub checkouts: Vec<crate::db::payment_log::CheckoutRow>,
+    pub page: i64,
+    pub more: bool,
+    pub error: Option<String>,
+}
+
+impl PaymentsPage {
+    pub fn empty(username: String, view: super::payment_log::View, filter: super::payment_log::Echo) -> Self {
+        Self {
+            username,
+            view,
+            filter,
+            payments: Vec::new(),
+            events: Vec::new(),
+            checkouts: Vec::new(),
+            page: 1,
+            more: false,
+            error: None,
+        }
+    }
+
+    /// This view's link with the same filters on page `page` (values URL-encoded).
+    pub fn link(&self, view: &str, page: i64) -> String {
+        // reqwest's Url does the form encoding (no extra dependency for one link).
+        let mut url = reqwest::Url::parse("http://console.invalid/admin/payments").expect("a constant URL");
+        {
+            let mut query = url.query_pairs_mut();
+            query.append_pair("view", view);
+            for (key, value) in [
+                ("business", &self.filter.business),
+                ("kind", &self.filter.kind),
+                ("from", &self.filter.from),
+                ("to", &self.filter.to),
+            ] {
+                if !value.is_empty() {
+                    query.append_pair(key, value);
+                }
+            }
+            if page > 1 {
+                query.append_pair("page", &page.to_string());
+            }
+        }
+        format!("{}?{}", url.path(), url.query().unwrap_or_default())
+    }
+
+    pub fn money(&self, amount: &fastfaktura_domain::Decimal, currency: &str) -> String {
+        super::payment_log::money(amount, currency)
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "admin/backups.html")]
+pub struct BackupsPage {
+    pub username: String,
+    /// Where backups go ("directory ...", "bucket ... at ..."); no credentials.
+    pub target: String,
+    pub configured: bool,
+    /// The daily time (UTC) when this instance schedules backups.
+    pub daily_at: Option<String>,
+    pub newest_good: Option<crate::db::backup_runs::BackupRun>,
+    pub newest_good_age: Option<String>,
+    pub last_verify: Option<crate::db::backup_runs::BackupRun>,
+    pub warning: Option<String>,
+    /// Each recent run with its state in words.
+    pub runs: Vec<(crate::db::backup_runs::BackupRun, String)>,
+    pub notice: Option<String>,
+    pub error: Option<String>,
 }

@@ -1,6 +1,8 @@
 //! Platform settings in the admin console: the platform's SMS provider account, which
 //! every business without its own uses; and the dispatch log of what was sent.
 //!
+//! Saving or removing the keys needs a fresh TOTP code (step-up, ADM-8).
+//!
 //! Write-only: the secret is sealed (`crate::secrets`, bound to the platform row) and
 //! only its last four characters are shown again. Saving and removing are recorded as
 //! admin events with the non-secret fields (ADM-10); the secret never is.
@@ -31,7 +33,18 @@ pub struct SmsForm {
     account: String,
     secret: String,
     sender: String,
+    /// A current TOTP code: replacing provider keys needs step-up (ADM-8).
+    code: String,
 }
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct StepUpForm {
+    code: String,
+}
+
+const STEP_UP_FAILED: &str = "Your authentication code was not accepted (wrong, or already used), so nothing was \
+                              changed. Enter the current code from your app; a code works only once.";
 
 #[derive(Deserialize, Default)]
 #[serde(default)]
@@ -84,6 +97,10 @@ pub async fn save_sms(
             return page(&state, admin.username, StatusCode::UNPROCESSABLE_ENTITY, None, Some(error)).await;
         }
     };
+    // After the form is known good, so a typo does not cost the operator a code.
+    if !auth::step_up(&state, &admin, &form.code).await? {
+        return page(&state, admin.username, StatusCode::FORBIDDEN, None, Some(STEP_UP_FAILED.into())).await;
+    }
     let mut tx = state.db.begin().await?;
     sms_accounts::save(&mut tx, &state.keys.kek, None, &credentials, state.clock.now())
         .await
@@ -113,7 +130,12 @@ pub async fn remove_sms(
     VerifiedAdmin(admin): VerifiedAdmin,
     ClientIp(ip): ClientIp,
     headers: HeaderMap,
+    form: Result<Form<StepUpForm>, FormRejection>,
 ) -> Result<Response, AppError> {
+    let Form(form) = form?;
+    if !auth::step_up(&state, &admin, &form.code).await? {
+        return page(&state, admin.username, StatusCode::FORBIDDEN, None, Some(STEP_UP_FAILED.into())).await;
+    }
     db::sms_providers::remove_platform(&state.db).await?;
     let ua = user_agent(&headers);
     auth::record(

@@ -10,6 +10,7 @@ use axum::{
     http::{HeaderMap, StatusCode},
     response::{IntoResponse, Redirect, Response},
 };
+use fastfaktura_domain::EmailAddress;
 use serde::Deserialize;
 use serde_json::json;
 use uuid::Uuid;
@@ -18,6 +19,7 @@ use super::pages::{AdminsPage, EventsPage, UserPage, UsersPage};
 use crate::{
     auth::{
         admin::{self as auth, CurrentAdmin, VerifiedAdmin},
+        admin_alerts::{self, Alert, Notifier},
         password,
     },
     db::{admins, operator},
@@ -208,6 +210,9 @@ pub struct NewAdminForm {
     username: String,
     #[serde(default)]
     password: String,
+    /// Where their security notices go (ADM-11); optional.
+    #[serde(default)]
+    email: String,
     #[serde(default)]
     code: String,
 }
@@ -232,13 +237,25 @@ pub async fn create_admin(
     if let Err(e) = password::check_policy(&form.password) {
         return refuse(e.to_string()).await;
     }
+    let email = match form.email.trim() {
+        "" => None,
+        typed => match EmailAddress::parse(typed) {
+            Ok(address) => Some(address.as_str().to_owned()),
+            Err(_) => {
+                return refuse(format!("{typed} is not an email address; leave it empty or write name@example.com."))
+                    .await;
+            }
+        },
+    };
     if !auth::step_up(&state, &admin, &form.code).await? {
         return refuse(STEP_UP_FAILED.into()).await;
     }
     let hash = password::hash(form.password).await?;
     let id = Uuid::new_v4();
     let created_by = format!("admin:{}", admin.username);
-    if !admins::create(&state.db, id, &username, &hash, state.clock.now(), &created_by).await? {
+    // The account, its address and the security contact's notice: all or nothing.
+    let mut tx = state.db.begin().await?;
+    if !admins::create(&mut *tx, id, &username, &hash, state.clock.now(), &created_by).await? {
         return admins_page(
             &state,
             &admin,
@@ -249,10 +266,20 @@ pub async fn create_admin(
         )
         .await;
     }
+    admins::set_email(&mut *tx, id, email.as_deref()).await?;
+    admin_alerts::tell_security_contact(
+        &mut tx,
+        &Notifier::from_state(&state),
+        &username,
+        &format!("admin {}", admin.username),
+        &ip,
+    )
+    .await?;
+    tx.commit().await?;
     let ua = user_agent(&headers);
     let actor = Actor { admin: &admin, ip: &ip, ua: &ua };
-    record(&state, &actor, "admin.create", &format!("admin:{username}"), json!({ "after": { "username": username } }))
-        .await?;
+    let details = json!({ "after": { "username": username, "email": email } });
+    record(&state, &actor, "admin.create", &format!("admin:{username}"), details).await?;
     tracing::warn!(admin_id = %admin.admin_id, new_admin = %username, "admin account created");
     Ok(Redirect::to("/admin/admins?done=created").into_response())
 }
@@ -381,6 +408,9 @@ pub async fn reset_totp(
     };
     let mut tx = state.db.begin().await?;
     admins::reset_totp(&mut tx, id).await?;
+    let change = "two-step verification was reset (and the recovery codes removed)";
+    let alert = Alert::Changed { change, by: &admin.username, ip: &ip };
+    admin_alerts::tell_admin(&mut tx, &Notifier::from_state(&state), &target.username, alert).await?;
     tx.commit().await?;
     let ua = user_agent(&headers);
     let actor = Actor { admin: &admin, ip: &ip, ua: &ua };
