@@ -32,6 +32,8 @@ async function ask(what, argument = "") {
 }
 
 const violations = [];
+// On the business settings page, a check run after the form was filled stopped the form
+// from submitting (cause not found); that page is checked before it is filled.
 async function check(page, name) {
   await page.screenshot({ path: `${shots}/${name}.png`, fullPage: true });
   // Runtime evaluation is not subject to the page's CSP (which forbids inline script).
@@ -43,6 +45,14 @@ async function check(page, name) {
     }
   }
   console.log(`checked ${name}`);
+}
+
+// Clicks a submit button and waits for the page it leads to.
+async function submit(page, selector) {
+  const invalid = await page.$eval(selector, (button) =>
+    [...(button.form?.elements ?? [])].filter((e) => e.willValidate && !e.checkValidity()).map((e) => `${e.name}: ${e.validationMessage}`));
+  expect(invalid.length === 0, `the form would not submit: ${invalid.join("; ")}`);
+  await Promise.all([page.waitForNavigation({ waitUntil: "load" }), page.click(selector)]);
 }
 
 function expect(condition, message) {
@@ -58,6 +68,10 @@ try {
   // --- The owner signs up with a one-time code ------------------------------------
   const ownerContext = await browser.newContext({ locale: "en-GB" });
   const owner = await ownerContext.newPage();
+  owner.on("console", (m) => console.log(`owner console: ${m.text()}`));
+  owner.on("response", (r) => {
+    if (r.request().isNavigationRequest()) console.log(`owner ${r.request().method()} ${r.url()} -> ${r.status()}`);
+  });
   const email = env("OWNER_EMAIL");
   await owner.goto(`${app}/login`);
   await check(owner, "01-login");
@@ -72,6 +86,7 @@ try {
 
   // --- Business, customer, product ---------------------------------------------------
   await owner.goto(`${app}/settings/business`);
+  await check(owner, "04-business-settings");
   const profile = {
     name: "Fjörður ehf.", address_line: "Laugavegur 1", postal_code: "101", city: "Reykjavík",
     country: "IS", vat_number: "12345", registration_id: "5501012345",
@@ -79,9 +94,7 @@ try {
   };
   for (const [name, value] of Object.entries(profile)) await owner.fill(`[name="${name}"]`, value);
   await owner.selectOption('[name="default_currency"]', "EUR").catch(() => owner.fill('[name="default_currency"]', "EUR"));
-  await check(owner, "04-business-settings");
-  await owner.click('form[action="/settings/business"] button[type="submit"]');
-  await owner.waitForLoadState();
+  await submit(owner, 'form[action="/settings/business"] button[type="submit"]');
 
   await owner.goto(`${app}/customers/new`);
   const customer = { name: "Acme AB", email: "billing@acme.example", phone: "+46 8 123 456",
@@ -112,17 +125,14 @@ try {
     const options = await owner.$$eval('[name="add_product"] option', (o) => o.map((x) => x.value).filter(Boolean));
     await owner.selectOption('[name="add_product"]', options[0]);
   });
-  await owner.click('button[name="action"][value="save"]');
-  await owner.waitForLoadState();
+  await submit(owner, 'button[name="action"][value="save"]');
   await owner.fill('[name="lines[0][quantity]"]', "10");
   await check(owner, "09-invoice-editor");
-  await owner.click('button[name="action"][value="issue"]');
-  await owner.waitForLoadState();
+  await submit(owner, 'button[name="action"][value="issue"]');
   const status = await owner.textContent("[data-status]");
   expect(status.trim() === "Issued", `after issuing the status is ${status}`);
   await check(owner, "10-invoice-issued");
-  await owner.click('form[action$="/send"] button[type="submit"]');
-  await owner.waitForLoadState();
+  await submit(owner, 'form[action$="/send"] button[type="submit"]');
   await ask("mail", "billing@acme.example");
 
   // --- Stripe connected, customer link, the customer pays ------------------------------
@@ -137,8 +147,7 @@ try {
   await owner.goto(invoiceUrl);
   // Sending made the customer link already; otherwise the owner creates it.
   if ((await owner.$("input[readonly]")) === null) {
-    await owner.click('form[action$="/link"] button[type="submit"]');
-    await owner.waitForLoadState();
+    await submit(owner, 'form[action$="/link"] button[type="submit"]');
   }
   const link = await owner.inputValue("input[readonly]");
   expect(link.startsWith(`${app}/i/`), `the customer link ${link}`);
@@ -180,8 +189,7 @@ try {
   await check(admin, "18-admin-users");
   await admin.click(`a[href^="/admin/users/"]`);
   await admin.waitForURL(/\/admin\/users\/[0-9a-f-]{36}$/);
-  await admin.click('form[action$="/suspend"] button');
-  await admin.waitForLoadState();
+  await submit(admin, 'form[action$="/suspend"] button');
   await check(admin, "19-admin-user-suspended");
 
   // The owner's next click lands on the login page.
@@ -191,6 +199,18 @@ try {
 
   expect(violations.length === 0, `accessibility (axe-core), serious or critical:\n${violations.join("\n")}`);
   console.log("DONE");
+} catch (error) {
+  // What each page showed when the flow failed, beside the other screenshots.
+  let n = 0;
+  for (const context of browser.contexts()) {
+    for (const page of context.pages()) {
+      await page.screenshot({ path: `${shots}/failed-${++n}.png`, fullPage: true }).catch(() => {});
+      console.log(`failed-${n}.png: ${page.url()}`);
+    }
+  }
+  throw error;
 } finally {
   await browser.close();
 }
+// The answers channel (stdin) would keep the process alive.
+process.exit(0);

@@ -63,7 +63,14 @@ async fn a_person_in_a_browser_invoices_gets_paid_and_an_operator_suspends_them(
     let mut lines = BufReader::new(node.stdout.take().unwrap()).lines();
     let mut transcript = Vec::new();
     let mut done = false;
-    while let Some(line) = lines.next_line().await.unwrap() {
+    loop {
+        // Every step of the flow has its own 30 s limit; a silent minute means it hangs.
+        let next = tokio::time::timeout(std::time::Duration::from_secs(90), lines.next_line()).await;
+        let Ok(next) = next else {
+            panic!("the browser flow went silent after:\n{}", transcript.join("\n"));
+        };
+        let Some(line) = next.unwrap() else { break };
+        eprintln!("e2e: {line}");
         transcript.push(line.clone());
         let mut parts = line.splitn(3, ' ');
         if parts.next() != Some("NEED") {

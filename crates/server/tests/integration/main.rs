@@ -10,6 +10,7 @@ mod api;
 mod audit;
 mod audit_wiring;
 mod backup;
+mod browser;
 mod canary;
 mod card_payments;
 mod cli;
