@@ -26,20 +26,23 @@ echo "seeding $businesses businesses and $invoices invoices ..."
 "$bin" demo seed --data-dir "$work/data" --businesses "$businesses" --invoices "$invoices" | tail -n1
 
 t0=$(date +%s.%N)
-"$bin" backup now --data-dir "$work/data" | tail -n1
+line=$(FASTFAKTURA_DATA_DIR="$work/data" "$bin" backup now | tail -n1)
+echo "$line"
+backup_id=$(echo "$line" | awk '{print $2}')
 t1=$(date +%s.%N)
 bytes=$(du -cb "$work/backups" | tail -n1 | cut -f1)
 echo "backup:  $(echo "$t1 - $t0" | bc) s wall, $bytes bytes encrypted ($(echo "scale=1; $bytes / 1048576 / ($t1 - $t0)" | bc) MiB/s)"
 
 # Restore into a fresh database inside a second embedded cluster.
 "$bin" migrate --data-dir "$work/restore" >/dev/null 2>&1 || true
-"$bin" serve --data-dir "$work/restore" --listen 127.0.0.1:0 > "$work/restore.log" 2>&1 &
+# The restore cluster's own server must not back up (it would make a newer backup).
+env -u FASTFAKTURA_BACKUP_DIRECTORY -u FASTFAKTURA_BACKUP_RECIPIENTS_FILE "$bin" serve --data-dir "$work/restore" --listen 127.0.0.1:0 > "$work/restore.log" 2>&1 &
 server=$!
 trap 'kill -TERM $server 2>/dev/null; wait $server 2>/dev/null; rm -rf "$work"' EXIT
 for _ in $(seq 1 120); do grep -q "FastFaktura is listening" "$work/restore.log" && break; sleep 0.5; done
 psql -q -h "$work/restore/run" -U fastfaktura postgres -c "CREATE DATABASE bench_restore"
 t0=$(date +%s.%N)
-"$bin" backup restore --data-dir "$work/data" --identity "$work/identity.txt" \
+FASTFAKTURA_DATA_DIR="$work/data" "$bin" backup restore --id "$backup_id" --identity "$work/identity.txt" \
   --database-url "postgres://fastfaktura@localhost/bench_restore?host=$work/restore/run" | tail -n1
 t1=$(date +%s.%N)
 echo "restore: $(echo "$t1 - $t0" | bc) s wall ($(echo "scale=0; $invoices / ($t1 - $t0)" | bc) invoices/s)"
