@@ -55,6 +55,12 @@ impl From<sqlx::Error> for SecretError {
     }
 }
 
+/// The last four characters of a secret: all a settings page shows of it once saved.
+pub fn last4(secret: &str) -> String {
+    let chars: Vec<char> = secret.chars().collect();
+    chars[chars.len().saturating_sub(4)..].iter().collect()
+}
+
 /// The id of a KEK: a MAC of a fixed label, so it names the key without revealing it.
 pub fn kek_id(kek: &DerivedKey) -> String {
     hex::encode(&kek.mac(&[b"fastfaktura kek id"])[..8])

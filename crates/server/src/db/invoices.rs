@@ -339,6 +339,18 @@ pub struct Payment {
     pub reference: String,
 }
 
+/// What is still to be paid on an issued invoice: `payable` − payments (after refunds)
+/// − issued credit notes. The list and dashboard queries compute the same in SQL.
+pub async fn open_amount(
+    conn: &mut PgConnection,
+    business_id: Uuid,
+    invoice_id: Uuid,
+    payable: Decimal,
+) -> Result<Decimal, sqlx::Error> {
+    let paid: Decimal = payments(&mut *conn, business_id, invoice_id).await?.iter().map(|p| p.amount).sum();
+    Ok(payable - paid - credited_total(&mut *conn, business_id, invoice_id).await?)
+}
+
 /// A payment as recorded: `amount` is what is kept after refunds.
 pub struct RecordedPayment {
     pub paid_on: Date,

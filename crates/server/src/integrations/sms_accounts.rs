@@ -55,12 +55,6 @@ pub async fn resolve(
     Ok(Some((Credentials { provider, account: stored.account, secret, sender: stored.sender }, owner)))
 }
 
-/// The last four characters, to recognise a saved secret by.
-pub fn last4(secret: &str) -> String {
-    let chars: Vec<char> = secret.chars().collect();
-    chars[chars.len().saturating_sub(4)..].iter().collect()
-}
-
 /// Saves an account, sealing its secret, in the caller's transaction. `business_id`
 /// `None` is the platform's.
 pub async fn save(
@@ -77,7 +71,7 @@ pub async fn save(
         account: &credentials.account,
         sender: &credentials.sender,
         secret_envelope: &envelope,
-        secret_last4: &last4(&credentials.secret),
+        secret_last4: &secrets::last4(&credentials.secret),
     };
     match business_id {
         Some(b) => db::sms_providers::put_business(&mut *conn, b, row, now).await?,

@@ -107,15 +107,8 @@ async fn open_amount(
     invoice_id: Uuid,
     payable: Decimal,
 ) -> Result<Decimal, String> {
-    let paid: Decimal = db::invoices::payments(&ctx.db, business_id, invoice_id)
-        .await
-        .map_err(|e| format!("database: {e}"))?
-        .iter()
-        .map(|p| p.amount)
-        .sum();
-    let credited =
-        db::invoices::credited_total(&ctx.db, business_id, invoice_id).await.map_err(|e| format!("database: {e}"))?;
-    Ok(payable - paid - credited)
+    let mut conn = ctx.db.acquire().await.map_err(|e| format!("database: {e}"))?;
+    db::invoices::open_amount(&mut conn, business_id, invoice_id, payable).await.map_err(|e| format!("database: {e}"))
 }
 
 /// Whether an invoice still has something to pay (not paid in full, not credited).

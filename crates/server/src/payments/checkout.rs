@@ -9,7 +9,7 @@ use fastfaktura_domain::Currency;
 use time::Duration;
 use uuid::Uuid;
 
-use super::{PaymentError, SECRET_KEY, open_amount, open_secret};
+use super::{PaymentError, SECRET_KEY, open_secret};
 use crate::{
     db::{self, card_payments::Checkout},
     integrations::stripe::{NewCheckout, amounts},
@@ -36,7 +36,8 @@ pub async fn checkout_url(
     if invoice.kind != "invoice" || invoice.status != "issued" || invoice.voided {
         return Err(PaymentError::NotPayable);
     }
-    let open = open_amount(&mut conn, business_id, &invoice).await?;
+    let open =
+        db::invoices::open_amount(&mut conn, business_id, invoice_id, invoice.payable.unwrap_or_default()).await?;
     if open <= fastfaktura_domain::Decimal::ZERO {
         return Err(PaymentError::AlreadyPaid);
     }

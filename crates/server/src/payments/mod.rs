@@ -17,11 +17,7 @@ use uuid::Uuid;
 
 use crate::{
     crypto::DerivedKey,
-    db::{
-        self,
-        card_payments::NewCardPayment,
-        invoices::{self, Invoice},
-    },
+    db::{self, card_payments::NewCardPayment, invoices},
     http::web::payment_settings::slot,
     integrations::stripe::amounts,
     secrets,
@@ -64,17 +60,6 @@ pub async fn open_secret(
         return Ok(None);
     }
     Ok(Some(secrets::open(conn, kek, slot(business_id, name), &stored.envelope).await?))
-}
-
-/// What is still to be paid on an issued invoice, after payments, refunds and credits.
-pub async fn open_amount(
-    conn: &mut PgConnection,
-    business_id: Uuid,
-    invoice: &Invoice,
-) -> Result<Decimal, sqlx::Error> {
-    let paid: Decimal = invoices::payments(&mut *conn, business_id, invoice.id).await?.iter().map(|p| p.amount).sum();
-    let credited = invoices::credited_total(&mut *conn, business_id, invoice.id).await?;
-    Ok(invoice.payable.unwrap_or_default() - paid - credited)
 }
 
 /// A payment as Stripe reports it, before it is matched to an invoice.

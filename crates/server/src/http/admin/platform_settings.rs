@@ -107,7 +107,7 @@ pub async fn save_sms(
         .map_err(|e| AppError::Unexpected(e.into()))?;
     tx.commit().await?;
     let details = json!({ "provider": credentials.provider.code(), "account": credentials.account,
-                          "sender": credentials.sender, "secret_last4": sms_accounts::last4(&credentials.secret) });
+                          "sender": credentials.sender, "secret_last4": crate::secrets::last4(&credentials.secret) });
     let ua = user_agent(&headers);
     auth::record(
         &state.db,
