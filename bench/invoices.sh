@@ -8,6 +8,7 @@
 # Usage: bench/invoices.sh [invoices] [businesses] [seconds per scenario]
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bench/lib.sh
 invoices="${1:-100000}"
 businesses="${2:-100}"
 duration="${3:-10}"
@@ -22,7 +23,9 @@ port=18081
 printf 'trusted_proxies = [\"127.0.0.1\"]\n[email]\nconsole = false\n' > "$work/bench.toml"
 
 echo "seeding $businesses businesses and $invoices invoices ..."
-"$bin" demo seed --config "$work/bench.toml" --data-dir "$work/data" --businesses "$businesses" --invoices "$invoices" | tail -n1
+seeded=$("$bin" demo seed --config "$work/bench.toml" --data-dir "$work/data" --businesses "$businesses" --invoices "$invoices" | tail -n1)
+echo "$seeded"
+issue_rate=$(sed -nE 's/.*\(([0-9]+) invoices\/s\).*/\1/p' <<<"$seeded")
 
 "$bin" serve --config "$work/bench.toml" --data-dir "$work/data" --listen "127.0.0.1:$port" > "$work/server.log" 2>&1 &
 server=$!
@@ -53,12 +56,13 @@ measure() {
   local line
   line=$(wrk -t2 -c32 -d"${duration}s" -s "$1" "$2" | grep -E '^ +requests ')
   echo "$line"
+  p99=$(wrk_field "$line" p99)
   rps=$(sed -E 's/.*\(([0-9]+)\/s\).*/\1/' <<<"$line")
 }
 echo "GET /invoices (50 rows, target p99 < 25 ms):"
-measure "$work/page.lua" "http://127.0.0.1:$port/invoices"; page_rps=$rps
+measure "$work/page.lua" "http://127.0.0.1:$port/invoices"; page_rps=$rps; page_p99=$p99
 echo "GET /api/v1/invoices?limit=50 (target p99 < 25 ms):"
-measure "$work/api.lua" "http://127.0.0.1:$port/api/v1/invoices?limit=50"; api_rps=$rps
+measure "$work/api.lua" "http://127.0.0.1:$port/api/v1/invoices?limit=50"; api_rps=$rps; api_p99=$p99
 
 # The same SQL statements the handlers run, straight from pgbench at the same 32
 # clients (prepared, as sqlx does): the ceiling the database allows. Target: the
@@ -94,3 +98,14 @@ page_db=$(pgbench_tps "$work/page.sql" "$session_hash")
 api_db=$(pgbench_tps "$work/api.sql" "$token_hash")
 echo "pgbench, same statements: page $page_db/s, API $api_db/s"
 echo "handler throughput / pgbench (target >= 50 %): page $((100 * page_rps / page_db)) %, API $((100 * api_rps / api_db)) %"
+
+bench_result "issuing invoices (number, lines, totals, audit, commit)" ">= 500 /s" "$issue_rate /s" "—" "—" \
+  "$(verdict 'v >= 500' v="$issue_rate")"
+bench_result "invoice list page, 50 rows, p99 (32 clients, $invoices invoices)" "< 25 ms" "$page_p99 ms" "—" "—" \
+  "$(verdict 'v < 25' v="$page_p99")"
+bench_result "invoice list page throughput" ">= 50 % of pgbench" "$page_rps req/s" "pgbench $page_db tps" \
+  "$((100 * page_rps / page_db)) % of pgbench" "$(verdict 'a / b >= 0.5' a="$page_rps" b="$page_db")"
+bench_result "API invoice list, 50 rows, p99 (32 clients)" "< 25 ms" "$api_p99 ms" "—" "—" \
+  "$(verdict 'v < 25' v="$api_p99")"
+bench_result "API invoice list throughput" ">= 50 % of pgbench" "$api_rps req/s" "pgbench $api_db tps" \
+  "$((100 * api_rps / api_db)) % of pgbench" "$(verdict 'a / b >= 0.5' a="$api_rps" b="$api_db")"

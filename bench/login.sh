@@ -6,12 +6,16 @@
 #   - POST /login for a known address and for fresh (unknown) addresses: p95 should be
 #     under 20 ms and the two should match (no account enumeration by timing);
 #   - GET / with a session cookie: p99 should be under 10 ms.
+# Baseline, side by side: GET /healthz (no database, no template) on the same server
+# at the same concurrency: what the HTTP stack, wrk and these two shared cores cost
+# before any of our work. The ratio says how many times that floor each figure is.
 # Limits stay at their defaults: the clients pose as many addresses (X-Forwarded-For,
 # trusted for the run) and the "known" addresses are 10,000 registered users, so no
 # request is rate-limited.
 # Usage: bench/login.sh [seconds per scenario, default 10]
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bench/lib.sh
 duration="${1:-10}"
 command -v wrk >/dev/null || { apt-get install -y -qq wrk >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq wrk; }; }
 scripts/install-deps
@@ -77,14 +81,27 @@ request = function()
 end
 $percentiles
 LUA
+printf '%s\n' "$percentiles" > "$work/floor.lua"
 cat > "$work/page.lua" <<LUA
 wrk.headers["Cookie"] = "ff_session=$session"
 $percentiles
 LUA
 
+run_wrk() { wrk -t2 -c32 -d"${duration}s" ${1:+-s "$1"} "$2" | grep -E '^ +requests '; }
+echo "GET /healthz (the floor: no database, no template):"
+floor=$(run_wrk "$work/floor.lua" "http://127.0.0.1:$port/healthz"); echo "$floor"
 echo "POST /login, known address (target p95 < 20 ms):"
-wrk -t2 -c32 -d"${duration}s" -s "$work/known.lua" "http://127.0.0.1:$port/login" | grep requests
+known=$(run_wrk "$work/known.lua" "http://127.0.0.1:$port/login"); echo "$known"
 echo "POST /login, unknown addresses (target p95 < 20 ms, same as known):"
-wrk -t2 -c32 -d"${duration}s" -s "$work/unknown.lua" "http://127.0.0.1:$port/login" | grep requests
+unknown=$(run_wrk "$work/unknown.lua" "http://127.0.0.1:$port/login"); echo "$unknown"
 echo "GET / signed in (target p99 < 10 ms):"
-wrk -t2 -c32 -d"${duration}s" -s "$work/page.lua" "http://127.0.0.1:$port/" | grep requests
+page=$(run_wrk "$work/page.lua" "http://127.0.0.1:$port/"); echo "$page"
+
+floor95=$(wrk_field "$floor" p95); floor99=$(wrk_field "$floor" p99)
+k95=$(wrk_field "$known" p95); u95=$(wrk_field "$unknown" p95); p99=$(wrk_field "$page" p99)
+bench_result "POST /login p95, known address (32 clients)" "< 20 ms" "$k95 ms" "/healthz p95 $floor95 ms" \
+  "$(ratio "$k95" "$floor95")x the floor" "$(verdict 'v < 20' v="$k95")"
+bench_result "POST /login p95, unknown address (32 clients)" "< 20 ms, same as known" "$u95 ms" "known $k95 ms" \
+  "$(ratio "$u95" "$k95")x known" "$(verdict 'u < 20 && u / k < 1.25 && k / u < 1.25' u="$u95" k="$k95")"
+bench_result "signed-in page GET / p99 (32 clients)" "< 10 ms" "$p99 ms" "/healthz p99 $floor99 ms" \
+  "$(ratio "$p99" "$floor99")x the floor" "$(verdict 'v < 10' v="$p99")"

@@ -11,6 +11,7 @@
 # does; its first run is a warm-up and is not counted.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bench/lib.sh
 iterations="${1:-300}"
 runs="${2:-10}"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/fastfaktura-target}"
@@ -62,3 +63,8 @@ awk -v r="$rust_1" -v c="$chrome_1" 'BEGIN {
   ok = (r < 5 && c / r >= 50)
   printf "goal (one page < 5 ms median and >= 50x faster): %s\n", ok ? "met" : "NOT met"
 }'
+bench_result "one-page invoice PDF (PDF/A-3b + Factur-X), median" "< 5 ms and >= 50x faster" "$rust_1 ms" \
+  "Chromium $chrome_1 ms" "$(awk -v c="$chrome_1" -v r="$rust_1" 'BEGIN { printf "%.0f", c / r }')x faster" \
+  "$(verdict 'r < 5 && c / r >= 50' r="$rust_1" c="$chrome_1")"
+bench_result "ten-page invoice PDF, median" "—" "$rust_10 ms" "Chromium $chrome_10 ms" \
+  "$(awk -v c="$chrome_10" -v r="$rust_10" 'BEGIN { printf "%.0f", c / r }')x faster" info
