@@ -8,7 +8,7 @@ use crate::helpers::{TestApp, new_client};
 
 /// Signs in as `email`, fills the business profile an issued invoice needs and creates
 /// an API token with `scope`; returns the signed-in client and the token.
-async fn token(app: &TestApp, email: &str, scope: &str) -> (reqwest::Client, String) {
+pub(crate) async fn token(app: &TestApp, email: &str, scope: &str) -> (reqwest::Client, String) {
     let (client, token) = token_without_profile(app, email, scope).await;
     let saved = app
         .post_form(
@@ -49,7 +49,7 @@ async fn token_without_profile(app: &TestApp, email: &str, scope: &str) -> (reqw
     (client, token)
 }
 
-async fn call(
+pub(crate) async fn call(
     app: &TestApp,
     token: &str,
     method: Method,
@@ -67,7 +67,7 @@ async fn call(
     (status, body, headers)
 }
 
-fn customer_body(name: &str) -> Value {
+pub(crate) fn customer_body(name: &str) -> Value {
     json!({"kind": "business", "name": name, "email": "ap@buyer.example", "country": "DE", "vat_number": "DE123456789", "language": "en", "currency": "EUR"})
 }
 
@@ -450,4 +450,24 @@ async fn issuing_without_what_a_legal_invoice_needs_lists_every_gap_and_changes_
     let (_, still, _) = call(&app, &token, Method::GET, &format!("/api/v1/invoices/{id}"), None).await;
     assert_eq!(still["status"], "draft");
     assert_eq!(still["number"], Value::Null);
+}
+
+/// Found by schemathesis: the customer body is documented with
+/// `additionalProperties: false`, yet an unknown field was silently dropped.
+#[tokio::test]
+async fn a_customer_body_with_an_unknown_field_is_refused_not_half_applied() {
+    let app = TestApp::spawn().await;
+    let (_, token) = token(&app, "unknown@seller.example", "write").await;
+    let mut body = customer_body("Buyer");
+    body["nickname"] = json!("B");
+    let (status, problem, _) = call(&app, &token, Method::POST, "/api/v1/customers", Some(body.clone())).await;
+    assert_eq!(status, 400, "{problem}");
+    assert!(problem["detail"].as_str().unwrap().contains("nickname"), "{problem}");
+    let (status, created, _) = call(&app, &token, Method::POST, "/api/v1/customers", Some(customer_body("Buyer"))).await;
+    assert_eq!(status, 201);
+    let path = format!("/api/v1/customers/{}", created["id"].as_str().unwrap());
+    let (status, _, _) = call(&app, &token, Method::PUT, &path, Some(body)).await;
+    assert_eq!(status, 400);
+    let stored: i64 = sqlx::query_scalar("SELECT count(*) FROM customers").fetch_one(&app.db).await.unwrap();
+    assert_eq!(stored, 1, "the refused POST stored nothing");
 }

@@ -14,7 +14,7 @@ async fn sign_in_logout_settings_and_dispatch_are_recorded_in_their_categories()
     let client = new_client();
     let mail = app.request_code_mail(&client, "who@seller.example").await;
     let wrong = if mail.code() == "000000" { "111111" } else { "000000" };
-    assert_eq!(app.submit_code(&client, wrong).await.status(), 401);
+    assert_eq!(app.submit_code(&client, wrong).await.status(), 422);
     assert_eq!(app.submit_code(&client, &mail.code()).await.status(), 303);
     let saved = app.post_form(&client, "/settings/payments", &[("stripe_secret_key", "sk_test_abcdefghijkl")]).await;
     assert_eq!(saved.status(), 303);

@@ -97,7 +97,7 @@ async fn the_sign_in_mail_and_code_page_are_in_the_language_of_the_login_page() 
     // A wrong code is explained in Icelandic, with the plural of what is left.
     let wrong = if code == "000000" { "000001" } else { "000000" };
     let response = app.submit_code(&client, wrong).await;
-    assert_eq!(response.status(), 401);
+    assert_eq!(response.status(), 422);
     let text = response.text().await.unwrap();
     assert!(text.contains("Kóðinn er ekki réttur") && text.contains("Þú átt 4 tilraunir eftir"), "{text}");
     let response = app.submit_code(&client, &code).await;

@@ -108,7 +108,7 @@ async fn a_code_that_is_not_six_digits_gets_a_clear_message_and_counts_as_an_att
     let app = TestApp::spawn().await;
     let mail = app.request_code_mail(&app.client, "typo@example.com").await;
     let response = app.submit_code(&app.client, "12345").await;
-    assert_eq!(response.status(), 401);
+    assert_eq!(response.status(), 422);
     let html = response.text().await.unwrap();
     assert!(html.contains("exactly 6 digits"), "{html}");
     assert!(html.contains("4 more tries"), "{html}");
@@ -126,11 +126,11 @@ async fn the_fifth_wrong_code_burns_it_and_then_even_the_right_code_gets_429() {
     let wrong = if code == "000000" { "111111" } else { "000000" };
     for attempt in 1..=4 {
         let response = app.submit_code(&app.client, wrong).await;
-        assert_eq!(response.status(), 401, "attempt {attempt}");
+        assert_eq!(response.status(), 422, "attempt {attempt}");
         assert!(response.text().await.unwrap().contains(&format!("{} more", 5 - attempt)));
     }
     let fifth = app.submit_code(&app.client, wrong).await;
-    assert_eq!(fifth.status(), 401);
+    assert_eq!(fifth.status(), 400);
     assert!(fifth.text().await.unwrap().contains("no longer works"));
     let sixth = app.submit_code(&app.client, &code).await;
     assert_eq!(sixth.status(), 429);
@@ -155,7 +155,7 @@ async fn a_code_is_valid_for_ten_minutes_on_the_server_clock() {
     let wrong_html = app.submit_code(&late, wrong).await.text().await.unwrap();
     app.clock.advance(Duration::seconds(600));
     let expired = app.submit_code(&late, &mail.code()).await;
-    assert_eq!(expired.status(), 401, "expired at t+600 s");
+    assert_eq!(expired.status(), 422, "expired at t+600 s");
     let expired_html = expired.text().await.unwrap();
     // The same generic message as a wrong code (only the count of tries left differs).
     let generic = "That code is not right, or it has expired.";
@@ -217,7 +217,7 @@ async fn a_code_is_bound_to_its_browser_and_its_address() {
     let bob = new_client();
     let bob_mail = app.request_code_mail(&bob, "bob@example.com").await;
     if bob_mail.code() != alice_mail.code() {
-        assert_eq!(app.submit_code(&bob, &alice_mail.code()).await.status(), 401);
+        assert_eq!(app.submit_code(&bob, &alice_mail.code()).await.status(), 422);
     }
     assert_eq!(app.submit_code(&alice, &alice_mail.code()).await.status(), 303);
 }
@@ -236,7 +236,7 @@ async fn requesting_a_new_code_invalidates_the_old_one() {
     assert!(!first_cookie.is_empty());
     // The old code on the new challenge is simply wrong.
     if first_code != second_code {
-        assert_eq!(app.submit_code(&app.client, &first_code).await.status(), 401);
+        assert_eq!(app.submit_code(&app.client, &first_code).await.status(), 422);
     }
     assert_eq!(app.submit_code(&app.client, &second_code).await.status(), 303);
 }

@@ -64,7 +64,7 @@ async fn ten_failures_per_address_per_day_suspend_code_login_across_codes_and_no
             if response.status() == 429 {
                 break 'outer;
             }
-            assert_eq!(response.status(), 401);
+            assert_eq!(response.status(), 422);
             failures += 1;
         }
     }

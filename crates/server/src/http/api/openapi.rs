@@ -56,7 +56,7 @@ pub const OPERATIONS: &[Operation] = &[
         "put",
         "/api/v1/invoices/{id}",
         "Update a draft (send the `version` you read)",
-        Some("DraftInput"),
+        Some("DraftUpdate"),
         200,
         "Invoice",
     ),
@@ -137,6 +137,20 @@ fn schemas() -> Value {
     let mut customer = customer_fields.clone();
     customer["id"] = json!({"type": "string", "format": "uuid"});
     customer["archived"] = json!({"type": "boolean"});
+    let draft_input = json!({
+        "type": "object",
+        "properties": {
+            "customer_id": {"type": "string", "format": "uuid"}, "currency": string,
+            "price_entry": {"type": "string", "enum": ["net", "gross"]}, "discount_percent": decimal(), "note": string,
+            "lines": {"type": "array", "items": {"$ref": "#/components/schemas/Line"}},
+            "version": {"type": "integer", "description": "Required on update"},
+            "kind": {"type": "string", "enum": ["invoice", "quote"], "description": "On create; default invoice"}
+        },
+        "additionalProperties": false
+    });
+    // An update is a draft input whose `version` is required (optimistic locking).
+    let mut draft_update = draft_input.clone();
+    draft_update["required"] = json!(["version"]);
     json!({
         "Problem": {
             "type": "object",
@@ -155,17 +169,8 @@ fn schemas() -> Value {
             "name": string, "unit": string, "unit_price": decimal(), "vat_category": string, "vat_rate": decimal()}},
         "ProductList": {"type": "object", "properties": {"data": {"type": "array", "items": {"$ref": "#/components/schemas/Product"}}}},
         "Line": line,
-        "DraftInput": {
-            "type": "object",
-            "properties": {
-                "customer_id": {"type": "string", "format": "uuid"}, "currency": string,
-                "price_entry": {"type": "string", "enum": ["net", "gross"]}, "discount_percent": decimal(), "note": string,
-                "lines": {"type": "array", "items": {"$ref": "#/components/schemas/Line"}},
-                "version": {"type": "integer", "description": "Required on update"},
-                "kind": {"type": "string", "enum": ["invoice", "quote"], "description": "On create; default invoice"}
-            },
-            "additionalProperties": false
-        },
+        "DraftInput": draft_input,
+        "DraftUpdate": draft_update,
         "PaymentInput": {
             "type": "object", "required": ["paid_on", "amount"],
             "properties": {"paid_on": {"type": "string", "format": "date"}, "amount": decimal(),
@@ -205,6 +210,29 @@ fn schemas() -> Value {
     })
 }
 
+/// The query parameters of the list operations, so clients (and schemathesis) know them.
+fn query_parameters(method: &str, path: &str) -> Option<Value> {
+    let param = |name: &str, schema: Value, description: &str| json!({"name": name, "in": "query", "required": false, "schema": schema, "description": description});
+    let q = param("q", json!({"type": "string"}), "Search text");
+    let limit = param("limit", json!({"type": "integer"}), "Page size, clamped to 1..200 (default 50)");
+    match (method, path) {
+        ("get", "/api/v1/products" | "/api/v1/customers") => {
+            Some(json!([q, limit, param("offset", json!({"type": "integer"}), "Rows to skip (negative counts as 0)")]))
+        }
+        ("get", "/api/v1/invoices") => Some(json!([
+            param(
+                "status",
+                json!({"type": "string", "enum": ["draft", "issued"]}),
+                "Only drafts or only issued documents"
+            ),
+            param("customer_id", json!({"type": "string", "format": "uuid"}), "Only this customer's documents"),
+            limit,
+            param("cursor", json!({"type": "string"}), "The `next_cursor` of the previous page")
+        ])),
+        _ => None,
+    }
+}
+
 pub fn build() -> Value {
     let problem = |description: &str| json!({"description": description, "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}});
     let mut paths = serde_json::Map::new();
@@ -217,6 +245,7 @@ pub fn build() -> Value {
                     Some(media_type) => json!({"description": "The file", "content": {media_type: {"schema": {"type": "string", "format": "binary"}}}}),
                     None => json!({"description": "Success", "content": {"application/json": {"schema": {"$ref": format!("#/components/schemas/{response}")}}}}),
                 },
+                "400": problem("The body is not JSON of this shape, the query string or Idempotency-Key is malformed"),
                 "401": problem("Missing, unknown or revoked token"),
                 "403": problem("The token lacks the write scope"),
                 "404": problem("Not found (or another business's)"),
@@ -228,10 +257,13 @@ pub fn build() -> Value {
             operation["parameters"] =
                 json!([{"name": "id", "in": "path", "required": true, "schema": {"type": "string", "format": "uuid"}}]);
         }
+        if let Some(query) = query_parameters(method, path) {
+            operation["parameters"] = query;
+        }
         if *method == "post" {
             let params = operation["parameters"].as_array().cloned().unwrap_or_default();
             let mut params = params;
-            params.push(json!({"name": "Idempotency-Key", "in": "header", "required": false, "schema": {"type": "string", "maxLength": 255},
+            params.push(json!({"name": "Idempotency-Key", "in": "header", "required": false, "schema": {"type": "string", "minLength": 1, "maxLength": 255},
                 "description": "Retrying with the same key and body returns the first response"}));
             operation["parameters"] = Value::Array(params);
         }

@@ -137,22 +137,25 @@ async fn submit_code(
         (status, CodePage { t: t.clone(), email: email.clone(), error: Some(format!("{problem} {left}")) })
             .into_response()
     };
+    // A refused code is 422 (the form's content is not acceptable), not 401: 401 means
+    // "send HTTP credentials" and needs WWW-Authenticate (RFC 9110 §15.5.2), which an
+    // HTML form has none of; tools such as hydra take it for HTTP auth.
     Ok(match rejection {
         Rejection::StartAgain => no_challenge(&state, jar, &t),
         Rejection::WrongCode { attempts_left } => {
-            again(StatusCode::UNAUTHORIZED, t.t("login-wrong-code"), attempts_left)
+            again(StatusCode::UNPROCESSABLE_ENTITY, t.t("login-wrong-code"), attempts_left)
         }
         Rejection::Malformed { error, attempts_left } => {
             let problem = match error {
                 OtpCodeError::Empty => t.t("login-code-empty"),
                 OtpCodeError::NotSixDigits => t.t("login-code-not-six-digits"),
             };
-            again(StatusCode::UNAUTHORIZED, problem, attempts_left)
+            again(StatusCode::UNPROCESSABLE_ENTITY, problem, attempts_left)
         }
         // The challenge cookie stays: a sixth try must meet the lock (429), not a
-        // fresh start that would hide it.
+        // fresh start that would hide it. 400 like the other "start again" pages.
         Rejection::Burned => {
-            (StatusCode::UNAUTHORIZED, StartAgainPage { message: t.t("login-burned"), t }).into_response()
+            (StatusCode::BAD_REQUEST, StartAgainPage { message: t.t("login-burned"), t }).into_response()
         }
         Rejection::Locked => start_again_with(
             &state,
