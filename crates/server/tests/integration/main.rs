@@ -7,6 +7,7 @@ mod admin_backups;
 mod admin_listener;
 mod admin_payments;
 mod api;
+mod attack_tools;
 mod audit;
 mod audit_wiring;
 mod backup;
