@@ -463,7 +463,8 @@ async fn a_customer_body_with_an_unknown_field_is_refused_not_half_applied() {
     let (status, problem, _) = call(&app, &token, Method::POST, "/api/v1/customers", Some(body.clone())).await;
     assert_eq!(status, 400, "{problem}");
     assert!(problem["detail"].as_str().unwrap().contains("nickname"), "{problem}");
-    let (status, created, _) = call(&app, &token, Method::POST, "/api/v1/customers", Some(customer_body("Buyer"))).await;
+    let (status, created, _) =
+        call(&app, &token, Method::POST, "/api/v1/customers", Some(customer_body("Buyer"))).await;
     assert_eq!(status, 201);
     let path = format!("/api/v1/customers/{}", created["id"].as_str().unwrap());
     let (status, _, _) = call(&app, &token, Method::PUT, &path, Some(body)).await;

@@ -101,9 +101,10 @@ async fn code_challenge(app: &TestApp, email: &str) -> (String, String) {
 }
 
 /// The code form for hydra: the challenge cookie rides along, and success is the
-/// redirect (`Location`) a correct code gets; every refusal is a page without one.
+/// redirect a correct code gets (`location: /`; a bare "location" would also match
+/// the Permissions-Policy's `geolocation`, hydra matching case-insensitively).
 fn code_form(challenge: &str) -> String {
-    format!("/login/code:code=^PASS^:H=Cookie\\: ff_challenge={challenge}:S=Location")
+    format!("/login/code:code=^PASS^:H=Cookie\\: ff_challenge={challenge}:S=location\\: /")
 }
 
 fn wrong_code(i: usize) -> String {

@@ -22,7 +22,17 @@ async fn sqlmap(target: Target<'_>) -> String {
     let dir = scratch_dir("sqlmap");
     let mut command = Command::new("sqlmap");
     command.current_dir(&dir).env("HOME", &dir);
-    command.args(["-u", &target.url, "--batch", "--disable-coloring", "--flush-session", "--level", "1", "--risk", "1"]);
+    command.args([
+        "-u",
+        &target.url,
+        "--batch",
+        "--disable-coloring",
+        "--flush-session",
+        "--level",
+        "1",
+        "--risk",
+        "1",
+    ]);
     // We run PostgreSQL: other databases' payloads would only cost time.
     command.args(["--dbms", "PostgreSQL", "--output-dir"]).arg(dir.join("out"));
     if let Some(data) = target.data {
@@ -94,10 +104,10 @@ async fn sqlmap_finds_nothing_injectable_in_the_main_parameters_and_forms() {
         .unwrap();
     let cursor = first_page["next_cursor"].as_str().expect("a second page").to_owned();
     let link = customer_link_token(&app, &business).await;
-    let business_id: uuid::Uuid =
-        sqlx::query_scalar("SELECT id FROM businesses").fetch_one(&app.db).await.unwrap();
+    let business_id: uuid::Uuid = sqlx::query_scalar("SELECT id FROM businesses").fetch_one(&app.db).await.unwrap();
     let login_client = crate::helpers::new_client();
-    let challenge = set_cookie(&app.request_code(&login_client, "someone@buyer.example").await, "ff_challenge").unwrap();
+    let challenge =
+        set_cookie(&app.request_code(&login_client, "someone@buyer.example").await, "ff_challenge").unwrap();
 
     let targets = [
         Target {
@@ -127,7 +137,12 @@ async fn sqlmap_finds_nothing_injectable_in_the_main_parameters_and_forms() {
             headers: vec![bearer.clone()],
             parameters: &["q", "limit", "offset"],
         },
-        Target { url: app.url("/login"), data: Some("email=buyer%40example.com"), headers: vec![], parameters: &["email"] },
+        Target {
+            url: app.url("/login"),
+            data: Some("email=buyer%40example.com"),
+            headers: vec![],
+            parameters: &["email"],
+        },
         Target {
             url: app.url("/login/code"),
             data: Some("code=123456"),
