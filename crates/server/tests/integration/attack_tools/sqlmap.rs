@@ -50,6 +50,9 @@ async fn sqlmap(target: Target<'_>) -> String {
     for found in ["identified the following injection point", "is vulnerable", "appears to be injectable"] {
         assert!(!output.contains(found), "sqlmap found an injection ({found}) at {}:\n{output}", target.url);
     }
+    // It met the real pages: the session and the token were accepted throughout.
+    assert!(!output.contains("401 (Unauthorized)"), "sqlmap was not signed in at {}:\n{output}", target.url);
+    assert!(!output.contains("/login'"), "sqlmap was sent to the login page from {}:\n{output}", target.url);
     for parameter in target.parameters {
         assert!(
             output.contains(&format!("parameter '{parameter}' does not seem to be injectable")),
