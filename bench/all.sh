@@ -22,6 +22,8 @@ export BENCH_RESULTS
 BENCH_RESULTS="$(pwd)/$logs/results.tsv"
 : > "$BENCH_RESULTS"
 seconds="${BENCH_SECONDS:-10}"
+# What was measured: the commit and the start time, taken before the runs.
+measured="$(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, $(git rev-parse --short HEAD 2>/dev/null || echo '?')$(git diff --quiet HEAD 2>/dev/null || echo ' with local changes')"
 
 run() {
   local name="$1"; shift
@@ -45,7 +47,7 @@ if $with_faults; then
 fi
 
 {
-  echo "FastFaktura benchmarks, $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, $(git rev-parse --short HEAD 2>/dev/null || echo '?')"
+  echo "FastFaktura benchmarks from $measured"
   echo
   echo "| figure | goal | measured | baseline (same run) | against the baseline | verdict |"
   echo "|---|---|---|---|---|---|"

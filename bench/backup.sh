@@ -35,7 +35,7 @@ echo "$line"
 backup_id=$(echo "$line" | awk '{print $2}')
 t1=$(date +%s.%N)
 bytes=$(du -cb "$work/backups" | tail -n1 | cut -f1)
-backup_s=$(echo "$t1 - $t0" | bc)
+backup_s=$(printf "%.2f" "$(echo "$t1 - $t0" | bc)")
 echo "backup:  $backup_s s wall, $bytes bytes encrypted ($(echo "scale=1; $bytes / 1048576 / ($t1 - $t0)" | bc) MiB/s)"
 
 # Restore into a fresh database inside a second embedded cluster.
@@ -50,7 +50,7 @@ t0=$(date +%s.%N)
 FASTFAKTURA_DATA_DIR="$work/data" "$bin" backup restore --id "$backup_id" --identity "$work/identity.txt" \
   --database-url "postgres://fastfaktura@localhost/bench_restore?host=$work/restore/run" | tail -n1
 t1=$(date +%s.%N)
-restore_s=$(echo "$t1 - $t0" | bc)
+restore_s=$(printf "%.2f" "$(echo "$t1 - $t0" | bc)")
 echo "restore: $restore_s s wall ($(echo "scale=0; $invoices / ($t1 - $t0)" | bc) invoices/s)"
 rows=$(psql -Atq -h "$work/restore/run" -U fastfaktura bench_restore -c "SELECT count(*) FROM invoices")
 echo "restored invoices: $rows"
