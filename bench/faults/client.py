@@ -49,6 +49,9 @@ class Cluster:
         self.instances = instances
         self.recorder = recorder
         self.local = threading.local()
+        # Requests under way per instance: the kill waits for some, so it hits work.
+        self.inflight = {instance.name: 0 for instance in instances}
+        self.inflight_lock = threading.Lock()
 
     def _session(self):
         if not hasattr(self.local, "session"):
@@ -78,7 +81,13 @@ class Cluster:
             session = self._session()
             session.cookies.clear()  # each call passes its own cookies; none leak between businesses
             try:
-                response = session.request(method, instance.base + path, **kwargs)
+                with self.inflight_lock:
+                    self.inflight[instance.name] += 1
+                try:
+                    response = session.request(method, instance.base + path, **kwargs)
+                finally:
+                    with self.inflight_lock:
+                        self.inflight[instance.name] -= 1
             except requests.exceptions.ConnectionError as e:
                 refused = "refused" in str(e).lower() or "NewConnectionError" in repr(e)
                 if refused:

@@ -23,8 +23,6 @@ import sys
 import threading
 import time
 
-import requests
-
 from checks import final_checks
 from client import Cluster, Outcome, Recorder
 from cluster import Instance, Postgres, SmtpSink
@@ -86,7 +84,6 @@ class Workload:
     def log_in(self, address, prefer=0, kind="login"):
         """Request a code, read it at the SMTP sink, submit it; the session or None."""
         before = self.sink.count()
-        http = requests.Session()
         response, outcome = self.cluster.request(kind, "POST", "/login", prefer, data={"email": address})
         if outcome != Outcome.OK:
             return None
@@ -98,7 +95,6 @@ class Workload:
         response, outcome = self.cluster.request(
             kind, "POST", "/login/code", prefer + 1, data={"code": code}, cookies=pending, expect=()
         )
-        del http
         if outcome != Outcome.OK or response.status_code != 303:
             return None
         return response.cookies.get("ff_session")
@@ -302,7 +298,12 @@ def drive(args, workload, postgres, instances):
         faults["postgres restart (s)"] = round(postgres.restart(), 2)
         print(f"[{time.time() - start:6.1f}s] PostgreSQL is back after {faults['postgres restart (s)']} s", flush=True)
         time.sleep(max(0, start + 2 * duration / 3 - time.time()))
-        print(f"[{time.time() - start:6.1f}s] kill -9 instance B", flush=True)
+        # Kill while requests are under way on B (waiting at most 10 s for that).
+        wait_until = time.time() + 10
+        while workload.cluster.inflight["B"] < 2 and time.time() < wait_until:
+            time.sleep(0.002)
+        faults["requests in flight on B at the kill"] = workload.cluster.inflight["B"]
+        print(f"[{time.time() - start:6.1f}s] kill -9 instance B ({workload.cluster.inflight['B']} requests in flight)", flush=True)
         instances[1].kill9()
         time.sleep(args.down_seconds)
         restarted = time.time()
