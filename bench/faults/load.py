@@ -298,9 +298,9 @@ def drive(args, workload, postgres, instances):
         faults["postgres restart (s)"] = round(postgres.restart(), 2)
         print(f"[{time.time() - start:6.1f}s] PostgreSQL is back after {faults['postgres restart (s)']} s", flush=True)
         time.sleep(max(0, start + 2 * duration / 3 - time.time()))
-        # Kill while requests are under way on B (waiting at most 10 s for that).
-        wait_until = time.time() + 10
-        while workload.cluster.inflight["B"] < 2 and time.time() < wait_until:
+        # Kill while a request is under way on B (waiting at most 20 s for that).
+        wait_until = time.time() + 20
+        while workload.cluster.inflight["B"] < 1 and time.time() < wait_until:
             time.sleep(0.002)
         faults["requests in flight on B at the kill"] = workload.cluster.inflight["B"]
         print(f"[{time.time() - start:6.1f}s] kill -9 instance B ({workload.cluster.inflight['B']} requests in flight)", flush=True)
