@@ -15,7 +15,7 @@ cd "$(dirname "$0")/.."
 minutes="${1:-10}"
 rate="${2:-25}"
 scripts/install-deps
-python3 -c "import requests" 2>/dev/null || python3 -m pip install --quiet --break-system-packages "requests==2.32.3"
+python3 -c "import requests" 2>/dev/null || python3 -m pip install --quiet --break-system-packages "requests==2.34.2"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/fastfaktura-target}"
 # FAULTS_BINARY runs another build (a debug one while debugging the driver).
 bin="${FAULTS_BINARY:-$CARGO_TARGET_DIR/release/fastfaktura}"
