@@ -155,14 +155,49 @@ pub async fn log_sensitive_access(State(state): State<AppState>, request: Reques
         .request(&meta)
         .details(serde_json::json!({ "method": method, "status": status.as_u16() }));
     event.business_id = business_id;
-    match audit::record(&state.db, &event).await {
+    match record_patiently(&state, &event).await {
         Ok(()) => response,
+        // A change the handler made is done: withholding its answer cannot undo it and
+        // would only make the client repeat it (a second payment, a second invoice).
+        Err(e) if is_change(&method) && (status.is_success() || status.is_redirection()) => {
+            tracing::error!(error = %e, action, %status, "the access could not be recorded in the audit log; the change is done, so its answer is given");
+            response
+        }
         Err(e) => {
             // Every access is logged or it does not happen: the response is withheld.
             tracing::error!(error = %e, action, "the access could not be recorded in the audit log; response withheld");
-            AppError::from(e).into_response()
+            if route.starts_with("/api/") {
+                crate::http::api::problem::ApiError::from(e).into_response()
+            } else {
+                AppError::from(e).into_response()
+            }
         }
     }
+}
+
+/// Waits between tries of the access event when the database is unreachable: a
+/// restart or failover takes a second or two, and the request should ride over it
+/// rather than fail (about 4 s in all, within a client's patience).
+const RECORD_WAITS_MS: [u64; 6] = [50, 100, 250, 500, 1000, 2000];
+
+/// Records `event`, trying again while the database is unreachable.
+async fn record_patiently(state: &AppState, event: &AuditEvent) -> Result<(), sqlx::Error> {
+    let mut waits = RECORD_WAITS_MS.iter();
+    loop {
+        match audit::record(&state.db, event).await {
+            Err(e) if crate::db::is_unavailable(&e) => match waits.next() {
+                Some(ms) => tokio::time::sleep(std::time::Duration::from_millis(*ms)).await,
+                None => return Err(e),
+            },
+            done => return done,
+        }
+    }
+}
+
+/// Whether a request of `method` may have changed something (its effect stands even
+/// when its answer is withheld).
+fn is_change(method: &str) -> bool {
+    !matches!(method, "GET" | "HEAD" | "OPTIONS")
 }
 
 #[cfg(test)]

@@ -19,6 +19,7 @@ mod customer_page;
 mod delivery;
 mod documents;
 mod exactly_once;
+mod faults;
 mod gdpr;
 mod helpers;
 mod i18n;

@@ -118,7 +118,12 @@ impl IntoResponse for ApiError {
                 (StatusCode::INTERNAL_SERVER_ERROR, "Something went wrong", Some("Nothing was changed; please retry.".to_owned()), vec![])
             }
         };
-        problem_response(status, title, detail, errors)
+        let mut response = problem_response(status, title, detail, errors);
+        if status == StatusCode::SERVICE_UNAVAILABLE {
+            // As on the pages: a client (or a load balancer) knows to come back.
+            response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("30"));
+        }
+        response
     }
 }
 

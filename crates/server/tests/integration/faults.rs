@@ -1,0 +1,86 @@
+//! What bench/faults.sh found when PostgreSQL restarted under load, kept as regression
+//! tests: the access log rides over a short outage instead of failing the request, and
+//! when it cannot write at all, a read is withheld (503 + Retry-After, problem+json on
+//! the API) but a change that is done is answered, so a client does not repeat it.
+//!
+//! The outage is a trigger on this test's own database that fails `access` audit
+//! inserts with SQLSTATE 57P01 (what a server shutting down sends), a given number of
+//! times or always; other audit events are not touched.
+
+use serde_json::json;
+
+use crate::helpers::{TestApp, new_client};
+
+/// Signs in as `email` and creates a write API token; returns it.
+async fn write_token(app: &TestApp, email: &str) -> String {
+    let client = new_client();
+    app.log_in(&client, email).await;
+    let page = app
+        .post_form(&client, "/settings/api-tokens", &[("name", "Faults"), ("scope", "write")])
+        .await
+        .text()
+        .await
+        .unwrap();
+    let start = page.find("data-new-token>").expect("the new token is shown") + "data-new-token>".len();
+    page[start..].split('<').next().unwrap().to_owned()
+}
+
+/// Makes the next `failures` access events fail as in a database restart.
+async fn fail_access_events(app: &TestApp, failures: i64) {
+    for statement in [
+        "CREATE SEQUENCE access_failures".to_owned(),
+        format!(
+            "CREATE FUNCTION fail_access() RETURNS trigger LANGUAGE plpgsql AS $$
+             BEGIN
+               IF NEW.category = 'access' AND nextval('access_failures') <= {failures} THEN
+                 RAISE EXCEPTION 'terminating connection due to administrator command' USING ERRCODE = '57P01';
+               END IF;
+               RETURN NEW;
+             END $$"
+        ),
+        "CREATE TRIGGER fail_access BEFORE INSERT ON audit_events FOR EACH ROW EXECUTE FUNCTION fail_access()"
+            .to_owned(),
+    ] {
+        sqlx::raw_sql(sqlx::AssertSqlSafe(statement)).execute(&app.db).await.unwrap();
+    }
+}
+
+async fn access_events(app: &TestApp, action: &str) -> i64 {
+    sqlx::query_scalar("SELECT count(*) FROM audit_events WHERE category = 'access' AND action = $1")
+        .bind(action)
+        .fetch_one(&app.db)
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn an_access_event_rides_over_a_short_database_outage() {
+    let app = TestApp::spawn().await;
+    let token = write_token(&app, "ride@faults.example").await;
+    fail_access_events(&app, 3).await;
+    let response = reqwest::Client::new().get(app.url("/api/v1/invoices")).bearer_auth(&token).send().await.unwrap();
+    assert_eq!(response.status(), 200, "the request waited for the database: {}", response.text().await.unwrap());
+    assert_eq!(access_events(&app, "api.invoices.list").await, 1, "and its access was recorded once");
+}
+
+#[tokio::test]
+async fn an_unrecordable_access_withholds_a_read_but_answers_a_change_that_is_done() {
+    let app = TestApp::spawn().await;
+    let token = write_token(&app, "down@faults.example").await;
+    fail_access_events(&app, i64::MAX).await;
+    let http = reqwest::Client::new();
+
+    let read = http.get(app.url("/api/v1/customers")).bearer_auth(&token).send().await.unwrap();
+    assert_eq!(read.status(), 503, "a read whose access cannot be logged is not given");
+    assert_eq!(read.headers()["retry-after"], "30");
+    assert_eq!(read.headers()["content-type"], "application/problem+json", "the API answers in its own format");
+
+    let body = json!({"kind": "business", "name": "Once AB", "email": "ap@once.example", "country": "SE",
+        "vat_number": "SE556012345601", "language": "en", "currency": "EUR"});
+    let created = http.post(app.url("/api/v1/customers")).bearer_auth(&token).json(&body).send().await.unwrap();
+    assert_eq!(created.status(), 201, "the customer was stored, so the client is told so, not to try again");
+    let stored: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM customers WHERE name = 'Once AB'").fetch_one(&app.db).await.unwrap();
+    assert_eq!(stored, 1);
+    assert_eq!(access_events(&app, "api.customers.create").await, 0, "the outage is real: nothing was logged");
+}
