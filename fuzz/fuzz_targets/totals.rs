@@ -11,19 +11,22 @@ use fastfaktura_domain::{Currency, Decimal, DocumentInput, DocumentKind, LineInp
 use fuzz_oracles::assert_totals_consistent;
 use libfuzzer_sys::fuzz_target;
 
-/// A decimal that is usually small (what invoices hold) and sometimes anywhere in
-/// Decimal's range (what a hostile e-invoice can say).
+/// A decimal as invoices hold them (at most four decimals), or anywhere in Decimal's
+/// range (what a hostile e-invoice can say).
 #[derive(Debug, Arbitrary)]
-struct Number {
-    mantissa: i128,
-    scale: u8,
-    small: bool,
+enum Number {
+    Typical { mantissa: i32, scale: u8 },
+    Any { mantissa: i128, scale: u8 },
 }
 
 impl Number {
     fn value(&self) -> Decimal {
-        let mantissa = if self.small { self.mantissa % 10_000_000 } else { self.mantissa % (1i128 << 96) };
-        Decimal::try_from_i128_with_scale(mantissa, u32::from(self.scale % 29)).unwrap_or_default()
+        match *self {
+            Number::Typical { mantissa, scale } => Decimal::new(i64::from(mantissa), u32::from(scale % 5)),
+            Number::Any { mantissa, scale } => {
+                Decimal::try_from_i128_with_scale(mantissa % (1i128 << 96), u32::from(scale % 29)).unwrap_or_default()
+            }
+        }
     }
 }
 
@@ -31,9 +34,11 @@ impl Number {
 struct Line {
     quantity: Number,
     unit_price: Number,
-    discount_percent: Number,
+    /// None: no discount.
+    discount_percent: Option<Number>,
     category: u8,
-    vat_rate: Number,
+    /// None: the category's usual rate (24 % standard, else 0), so most lines pass the VAT checks.
+    vat_rate: Option<Number>,
     exemption_reason: Option<String>,
 }
 
@@ -42,7 +47,7 @@ struct Document {
     credit_note: bool,
     gross: bool,
     currency: u8,
-    discount_percent: Number,
+    discount_percent: Option<Number>,
     lines: Vec<Line>,
 }
 
@@ -52,18 +57,22 @@ fuzz_target!(|doc: Document| {
         kind: if doc.credit_note { DocumentKind::CreditNote } else { DocumentKind::Invoice },
         currency: currencies[usize::from(doc.currency) % currencies.len()],
         price_entry: if doc.gross { PriceEntry::Gross } else { PriceEntry::Net },
-        discount_percent: doc.discount_percent.value(),
+        discount_percent: doc.discount_percent.as_ref().map_or(Decimal::ZERO, Number::value),
         lines: doc
             .lines
             .iter()
             .take(64)
-            .map(|l| LineInput {
-                quantity: l.quantity.value(),
-                unit_price: l.unit_price.value(),
-                discount_percent: l.discount_percent.value(),
-                vat_category: VatCategory::ALL[usize::from(l.category) % VatCategory::ALL.len()],
-                vat_rate: l.vat_rate.value(),
-                exemption_reason: l.exemption_reason.clone(),
+            .map(|l| {
+                let vat_category = VatCategory::ALL[usize::from(l.category) % VatCategory::ALL.len()];
+                let usual_rate = if vat_category == VatCategory::Standard { Decimal::from(24) } else { Decimal::ZERO };
+                LineInput {
+                    quantity: l.quantity.value(),
+                    unit_price: l.unit_price.value(),
+                    discount_percent: l.discount_percent.as_ref().map_or(Decimal::ZERO, Number::value),
+                    vat_category,
+                    vat_rate: l.vat_rate.as_ref().map_or(usual_rate, Number::value),
+                    exemption_reason: l.exemption_reason.clone(),
+                }
             })
             .collect(),
     };
