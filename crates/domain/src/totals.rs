@@ -119,6 +119,15 @@ fn line_error(line: usize, field: &'static str, message: impl Into<String>) -> C
 }
 
 fn check_line(index: usize, line: &LineInput, kind: DocumentKind) -> Result<(), CalcError> {
+    // Forms and the API stop at 10^12, but a received e-invoice can say anything: beyond
+    // it, quantity × price could overflow Decimal (a panic) instead of being refused.
+    let max = Decimal::from(MAX_AMOUNT);
+    if line.quantity.abs() > max {
+        return Err(line_error(index, "quantity", "is too large (at most 1,000,000,000,000)"));
+    }
+    if line.unit_price.abs() > max {
+        return Err(line_error(index, "unit price", "is too large (at most 1,000,000,000,000)"));
+    }
     if line.quantity.normalize().scale() > QUANTITY_DECIMALS {
         return Err(line_error(index, "quantity", format!("can have at most {QUANTITY_DECIMALS} decimal places")));
     }

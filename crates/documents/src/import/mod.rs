@@ -495,7 +495,13 @@ fn line(l: Node, unsupported: &mut BTreeSet<String>) -> ImportedLine {
             unsupported.insert("line charges (BG-28)".to_owned());
             continue;
         }
-        allowance += decimal(ac, &["Amount"]).unwrap_or_default();
+        // Checked: a sender's amounts can be near Decimal's limit, where `+` panics.
+        match allowance.checked_add(decimal(ac, &["Amount"]).unwrap_or_default()) {
+            Some(sum) => allowance = sum,
+            None => {
+                unsupported.insert("line allowances too large to add up (BG-27)".to_owned());
+            }
+        }
         match decimal(ac, &["MultiplierFactorNumeric"]) {
             Some(p) if discount_percent.is_none() => discount_percent = Some(p),
             _ => {
@@ -510,7 +516,9 @@ fn line(l: Node, unsupported: &mut BTreeSet<String>) -> ImportedLine {
         unit_code: quantity_node.and_then(|q| q.attribute("unitCode")).unwrap_or("C62").to_owned(),
         unit_price: price
             .and_then(|p| decimal(p, &["PriceAmount"]))
-            .map(|p| base_quantity.map_or(p, |q| p / q).normalize()),
+            // Checked: a huge price over a tiny base quantity overflows (None: no price).
+            .and_then(|p| base_quantity.map_or(Some(p), |q| p.checked_div(q)))
+            .map(|p| p.normalize()),
         net_amount: decimal(l, &["LineExtensionAmount"]).unwrap_or_default(),
         allowance,
         discount_percent,
@@ -539,6 +547,33 @@ mod tests {
             let back = InvoiceDocument::new(imported.to_invoice_data().unwrap()).unwrap();
             assert_eq!(back.totals().payable, doc.totals().payable, "{name}");
         }
+    }
+
+    #[test]
+    fn amounts_at_decimals_limit_are_refused_not_overflowed() {
+        // Found while writing the `ubl_import` fuzz target: a price over a tiny base
+        // quantity, and line allowances adding up past Decimal's limit, panicked.
+        let max = "79228162514264337593543950335";
+        let ours = ubl_xml(&fixtures::sample_eur());
+        let first_price = ours.find("</cbc:PriceAmount>").expect("a price");
+        let start = ours[..first_price].rfind('>').expect("its start") + 1;
+        let divided = format!(
+            "{}{max}</cbc:PriceAmount><cbc:BaseQuantity>0.5</cbc:BaseQuantity>{}",
+            &ours[..start],
+            &ours[first_price + "</cbc:PriceAmount>".len()..]
+        );
+        let imported = parse_ubl(&divided).unwrap();
+        assert_eq!(imported.lines[0].unit_price, None);
+        assert!(imported.to_invoice_data().unwrap_err().iter().any(|p| p.contains("BT-146")));
+
+        let allowance = format!(
+            "<cac:AllowanceCharge><cbc:ChargeIndicator>false</cbc:ChargeIndicator>\
+             <cbc:Amount currencyID=\"EUR\">{max}</cbc:Amount></cac:AllowanceCharge>"
+        );
+        let first_line_end = ours.find("<cac:Item>").expect("an item");
+        let added = format!("{}{allowance}{allowance}{}", &ours[..first_line_end], &ours[first_line_end..]);
+        let imported = parse_ubl(&added).unwrap();
+        assert!(imported.unsupported.iter().any(|u| u.contains("too large to add up")), "{:?}", imported.unsupported);
     }
 
     #[test]

@@ -161,6 +161,23 @@ fn absurd_amounts_are_refused_before_they_overflow_storage() {
 }
 
 #[test]
+fn quantities_and_prices_beyond_a_trillion_are_refused_not_overflowed() {
+    // Found by the `totals` fuzz target: a received e-invoice's quantity × price
+    // overflowed Decimal and panicked (fuzz/seeds/totals/overflowing-line).
+    let overflowing = line(dec!(53053597), dec!(247835806731624604166521680), VatCategory::Standard, dec!(24));
+    let mut d = doc(PriceEntry::Gross, Currency::EUR, vec![overflowing]);
+    d.kind = DocumentKind::CreditNote;
+    let err = compute(&d).unwrap_err();
+    assert!(err.to_string().starts_with("Line 1: unit price is too large"), "{err}");
+    let many = line(dec!(1000000000000.0001), dec!(1), VatCategory::Standard, dec!(24));
+    let err = compute(&doc(PriceEntry::Net, Currency::EUR, vec![many])).unwrap_err();
+    assert!(err.to_string().starts_with("Line 1: quantity is too large"), "{err}");
+    // The largest a form accepts still computes to the "amount is too large" answer.
+    let edge = line(dec!(1000000000000), dec!(1000000000000), VatCategory::Standard, dec!(24));
+    assert!(compute(&doc(PriceEntry::Net, Currency::EUR, vec![edge])).unwrap_err().to_string().contains("amount"));
+}
+
+#[test]
 fn credit_notes_may_have_negative_quantities() {
     let mut d = doc(PriceEntry::Net, Currency::EUR, vec![line(dec!(-2), dec!(10), VatCategory::Standard, dec!(24))]);
     d.kind = DocumentKind::CreditNote;

@@ -9,7 +9,7 @@
 //! Stripe to record the payment first. A failure before commit is an error, so the
 //! endpoint answers 5xx and Stripe delivers again.
 
-use serde::Deserialize;
+use fastfaktura_stripe_wire::{Charge, Event, ObjectKind, Payload};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
@@ -48,27 +48,6 @@ pub enum Rejection {
     NotAnEvent,
 }
 
-#[derive(Deserialize)]
-struct Event {
-    id: String,
-    #[serde(rename = "type")]
-    kind: String,
-    created: i64,
-    data: EventData,
-}
-
-#[derive(Deserialize)]
-struct EventData {
-    object: serde_json::Value,
-}
-
-#[derive(Deserialize)]
-struct Charge {
-    payment_intent: Option<String>,
-    amount_refunded: i64,
-    currency: String,
-}
-
 /// Verifies and processes one delivery to business `business_id`'s endpoint.
 pub async fn receive(
     state: &AppState,
@@ -92,7 +71,7 @@ pub async fn receive(
     if let Err(e) = signature::verify(signature_header, body, &secrets, now.unix_timestamp()) {
         return Ok(Delivery::Rejected(e.into()));
     }
-    let Ok(event) = serde_json::from_slice::<Event>(body) else {
+    let Ok(event) = Event::parse(body) else {
         return Ok(Delivery::Rejected(Rejection::NotAnEvent));
     };
 
@@ -109,26 +88,18 @@ pub async fn receive(
         return Ok(Delivery::Duplicate { event_id: event.id });
     }
     let at = OffsetDateTime::from_unix_timestamp(event.created).unwrap_or(now);
-    let outcome = match event.kind.as_str() {
-        "checkout.session.completed" | "checkout.session.async_payment_succeeded" => {
-            match serde_json::from_value::<CheckoutSession>(event.data.object) {
-                Ok(session) => {
-                    let outcome = record_session(&mut tx, business_id, &session, at, now).await?;
-                    db::card_payments::settle_session(&mut *tx, business_id, &session.id, now).await?;
-                    outcome
-                }
-                Err(_) => "ignored: unreadable session",
-            }
+    let outcome = match event.payload() {
+        Payload::SessionPaid(session) => {
+            let outcome = record_session(&mut tx, business_id, &session, at, now).await?;
+            db::card_payments::settle_session(&mut *tx, business_id, &session.id, now).await?;
+            outcome
         }
-        "payment_intent.succeeded" => match serde_json::from_value::<PaymentIntent>(event.data.object) {
-            Ok(intent) => record_intent(&mut tx, business_id, &intent, at, now).await?,
-            Err(_) => "ignored: unreadable payment intent",
-        },
-        "charge.refunded" => match serde_json::from_value::<Charge>(event.data.object) {
-            Ok(charge) => record_refund(state, &mut tx, business_id, &charge, at, now).await?,
-            Err(_) => "ignored: unreadable charge",
-        },
-        _ => "ignored: event type not used",
+        Payload::IntentSucceeded(intent) => record_intent(&mut tx, business_id, &intent, at, now).await?,
+        Payload::ChargeRefunded(charge) => record_refund(state, &mut tx, business_id, &charge, at, now).await?,
+        Payload::Unreadable(ObjectKind::CheckoutSession) => "ignored: unreadable session",
+        Payload::Unreadable(ObjectKind::PaymentIntent) => "ignored: unreadable payment intent",
+        Payload::Unreadable(ObjectKind::Charge) => "ignored: unreadable charge",
+        Payload::NotUsed => "ignored: event type not used",
     };
     db::card_payments::event_outcome(&mut tx, business_id, &event.id, outcome).await?;
     audit::record(&mut *tx, &audit_event("payment.webhook.processed", outcome)).await?;

@@ -7,8 +7,9 @@
 //! Idempotency-Key made from our own operation id. Stripe's error messages are not
 //! passed on where they could echo a key; callers get a kind and a safe message.
 
-pub mod amounts;
-pub mod signature;
+// Stripe's wire format (signature check, event envelope, objects, integer amounts)
+// lives in its own pure crate, so the fuzz targets build without the web stack.
+pub use fastfaktura_stripe_wire::{CheckoutSession, PaymentIntent, amounts, signature};
 
 use std::time::Duration;
 
@@ -50,32 +51,6 @@ impl StripeError {
     pub fn is_bad_key(&self) -> bool {
         matches!(self, StripeError::Refused { status: 401 | 403, .. })
     }
-}
-
-#[derive(Debug, Clone, Deserialize)]
-pub struct CheckoutSession {
-    pub id: String,
-    pub url: Option<String>,
-    /// open, complete or expired.
-    pub status: Option<String>,
-    /// paid, unpaid or no_payment_required.
-    pub payment_status: String,
-    pub amount_total: Option<i64>,
-    pub currency: Option<String>,
-    pub payment_intent: Option<String>,
-    pub expires_at: Option<i64>,
-    #[serde(default)]
-    pub metadata: std::collections::HashMap<String, String>,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-pub struct PaymentIntent {
-    pub id: String,
-    pub status: String,
-    pub amount_received: i64,
-    pub currency: String,
-    #[serde(default)]
-    pub metadata: std::collections::HashMap<String, String>,
 }
 
 /// What a Checkout Session for one invoice asks Stripe for.

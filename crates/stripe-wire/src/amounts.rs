@@ -39,8 +39,9 @@ fn rules(currency: Currency) -> (u32, i64) {
 /// `amount` as the integer Stripe expects.
 pub fn to_stripe(amount: Decimal, currency: Currency) -> Result<i64, NotChargeable> {
     let (exponent, step) = rules(currency);
-    let scaled = amount * Decimal::from(10i64.pow(exponent));
     let refuse = || NotChargeable { amount, currency: currency.code(), step: Decimal::new(step, exponent).normalize() };
+    // Checked: an amount near Decimal's limit would overflow (and panic) when scaled.
+    let scaled = amount.checked_mul(Decimal::from(10i64.pow(exponent))).ok_or_else(refuse)?;
     if scaled.fract() != Decimal::ZERO || scaled <= Decimal::ZERO {
         return Err(refuse());
     }
@@ -92,6 +93,8 @@ mod tests {
         assert!(to_stripe(d("1.005"), currency("EUR")).is_err());
         assert!(to_stripe(d("0"), currency("EUR")).is_err());
         assert!(to_stripe(d("-5"), currency("EUR")).is_err());
+        // Scaling Decimal's largest value used to overflow and panic.
+        assert!(to_stripe(Decimal::MAX, currency("KWD")).is_err());
         let message = to_stripe(d("10.5"), currency("ISK")).unwrap_err().to_string();
         assert!(message.contains("steps of 1"), "{message}");
     }
