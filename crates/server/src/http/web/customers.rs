@@ -74,9 +74,12 @@ async fn new_form(State(state): State<AppState>, session: CurrentSession, t: Tr)
     Ok(CustomerFormPage { t, id: None, fields, errors: FieldErrors::default() }.into_response())
 }
 
-/// A customer as typed in the form or sent to the API (all text; validated below).
+/// A customer as typed in the form or sent to the API (all text; validated below). An
+/// unknown field is refused, not dropped: the API's OpenAPI document promises
+/// `additionalProperties: false`, so a misspelt field must not pass silently
+/// (schemathesis found that it did), and our own form sends no other field.
 #[derive(Deserialize, Default)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct CustomerForm {
     pub kind: String,
     pub name: String,
