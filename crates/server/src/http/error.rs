@@ -22,6 +22,10 @@ use crate::{
     i18n::{Lang, Text, Tr, key},
 };
 
+/// `Retry-After` (seconds) on every 503, page or problem+json: long enough for a
+/// database restart or failover, short enough that a client does not give up.
+pub const UNAVAILABLE_RETRY_AFTER: &str = "30";
+
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
     #[error("{0}")]
@@ -153,7 +157,7 @@ impl IntoResponse for AppError {
                 response.headers_mut().insert(header::RETRY_AFTER, retry_after_header(*retry_after));
             }
             AppError::Unavailable(_) => {
-                response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("30"));
+                response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static(UNAVAILABLE_RETRY_AFTER));
             }
             _ => {}
         }

@@ -78,18 +78,7 @@ async fn stripe_event(
                 _ => StatusCode::INTERNAL_SERVER_ERROR,
             };
             tracing::error!(%business_id, error = %e, "payment.webhook.failed; Stripe will deliver again");
-            let mut response = problem_response(
-                status,
-                "Webhook not processed",
-                Some("Please deliver it again later.".into()),
-                Vec::new(),
-            );
-            if status == StatusCode::SERVICE_UNAVAILABLE {
-                response
-                    .headers_mut()
-                    .insert(axum::http::header::RETRY_AFTER, axum::http::HeaderValue::from_static("30"));
-            }
-            response
+            problem_response(status, "Webhook not processed", Some("Please deliver it again later.".into()), Vec::new())
         }
     }
 }

@@ -8,7 +8,10 @@ use axum::{
 };
 use serde::Serialize;
 
-use crate::{http::web::forms::FieldErrors, invoicing::InvoicingError};
+use crate::{
+    http::{error::UNAVAILABLE_RETRY_AFTER, web::forms::FieldErrors},
+    invoicing::InvoicingError,
+};
 
 #[derive(Debug, Serialize)]
 pub struct FieldProblem {
@@ -118,12 +121,7 @@ impl IntoResponse for ApiError {
                 (StatusCode::INTERNAL_SERVER_ERROR, "Something went wrong", Some("Nothing was changed; please retry.".to_owned()), vec![])
             }
         };
-        let mut response = problem_response(status, title, detail, errors);
-        if status == StatusCode::SERVICE_UNAVAILABLE {
-            // As on the pages: a client (or a load balancer) knows to come back.
-            response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("30"));
-        }
-        response
+        problem_response(status, title, detail, errors)
     }
 }
 
@@ -136,6 +134,11 @@ pub fn problem_response(
     let problem = Problem { kind: "about:blank", title: title.to_owned(), status: status.as_u16(), detail, errors };
     let mut response = (status, Json(problem)).into_response();
     response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/problem+json"));
+    if status == StatusCode::SERVICE_UNAVAILABLE {
+        // Every 503 says when to come back, as the pages do (http::error), so a client
+        // or a load balancer retries instead of giving up.
+        response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static(UNAVAILABLE_RETRY_AFTER));
+    }
     response
 }
 
