@@ -8,6 +8,7 @@
 #![recursion_limit = "256"]
 
 pub mod admin_cli;
+pub mod app;
 pub mod audit;
 pub mod auth;
 pub mod backup;

@@ -53,6 +53,24 @@ impl From<sqlx::Error> for AppError {
     }
 }
 
+impl From<crate::app::Error> for AppError {
+    fn from(e: crate::app::Error) -> Self {
+        use crate::app::Error;
+        match e {
+            Error::NotFound => AppError::NotFound,
+            // A page that can show errors at their fields matches on `Invalid` itself;
+            // anywhere else the messages are shown together.
+            Error::Invalid(errors) => AppError::BadRequest(errors.summary().into()),
+            Error::BadRequest(m) | Error::Unprocessable(m) => AppError::BadRequest(m),
+            Error::Forbidden(m) => AppError::Forbidden(m),
+            Error::Conflict(m) => AppError::Conflict(m),
+            Error::TooManyRequests { message, retry_after } => AppError::TooManyRequests { message, retry_after },
+            Error::Unavailable(e) => AppError::Unavailable(e),
+            Error::Unexpected(e) => AppError::Unexpected(e),
+        }
+    }
+}
+
 impl From<FormRejection> for AppError {
     fn from(rejection: FormRejection) -> Self {
         if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {

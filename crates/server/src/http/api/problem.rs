@@ -8,10 +8,7 @@ use axum::{
 };
 use serde::Serialize;
 
-use crate::{
-    http::{error::UNAVAILABLE_RETRY_AFTER, web::forms::FieldErrors},
-    invoicing::InvoicingError,
-};
+use crate::{app::fields::FieldErrors, http::error::UNAVAILABLE_RETRY_AFTER, invoicing::InvoicingError};
 
 #[derive(Debug, Serialize)]
 pub struct FieldProblem {
@@ -48,6 +45,9 @@ pub enum ApiError {
     /// Valid input that cannot be acted on yet (422 with the reason as detail).
     #[error("{0}")]
     Unprocessable(String),
+    /// A limit was reached; the client may retry after `retry_after`.
+    #[error("{message}")]
+    TooManyRequests { message: String, retry_after: time::Duration },
     #[error("database unavailable: {0}")]
     Unavailable(sqlx::Error),
     #[error(transparent)]
@@ -68,6 +68,25 @@ impl From<FieldErrors> for ApiError {
                 .map(|(field, message)| FieldProblem { field: api_field_name(field), message: message.to_owned() })
                 .collect(),
         )
+    }
+}
+
+impl From<crate::app::Error> for ApiError {
+    fn from(e: crate::app::Error) -> Self {
+        use crate::{app::Error, i18n::Lang};
+        match e {
+            Error::NotFound => ApiError::NotFound,
+            Error::Invalid(errors) => errors.into(),
+            Error::BadRequest(m) => ApiError::BadRequest(m.render(Lang::En)),
+            Error::Forbidden(m) => ApiError::Forbidden(m.render(Lang::En)),
+            Error::Conflict(m) => ApiError::Conflict(m.render(Lang::En)),
+            Error::Unprocessable(m) => ApiError::Unprocessable(m.render(Lang::En)),
+            Error::TooManyRequests { message, retry_after } => {
+                ApiError::TooManyRequests { message: message.render(Lang::En), retry_after }
+            }
+            Error::Unavailable(e) => ApiError::Unavailable(e),
+            Error::Unexpected(e) => ApiError::Unexpected(e),
+        }
     }
 }
 
@@ -94,6 +113,10 @@ fn api_field_name(form_name: &str) -> String {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
+        let retry_after = match &self {
+            ApiError::TooManyRequests { retry_after, .. } => Some(*retry_after),
+            _ => None,
+        };
         let (status, title, detail, errors) = match self {
             ApiError::Unauthorized => (
                 StatusCode::UNAUTHORIZED,
@@ -112,6 +135,7 @@ impl IntoResponse for ApiError {
             ApiError::BadRequest(m) => (StatusCode::BAD_REQUEST, "Bad request", Some(m), vec![]),
             ApiError::Conflict(m) => (StatusCode::CONFLICT, "Conflict", Some(m), vec![]),
             ApiError::Unprocessable(m) => (StatusCode::UNPROCESSABLE_ENTITY, "Cannot be done yet", Some(m), vec![]),
+            ApiError::TooManyRequests { message, .. } => (StatusCode::TOO_MANY_REQUESTS, "Too many requests", Some(message), vec![]),
             ApiError::Unavailable(e) => {
                 tracing::error!(error = %e, "database unavailable");
                 (StatusCode::SERVICE_UNAVAILABLE, "Temporarily unavailable", Some("Please retry in a minute.".to_owned()), vec![])
@@ -121,7 +145,11 @@ impl IntoResponse for ApiError {
                 (StatusCode::INTERNAL_SERVER_ERROR, "Something went wrong", Some("Nothing was changed; please retry.".to_owned()), vec![])
             }
         };
-        problem_response(status, title, detail, errors)
+        let mut response = problem_response(status, title, detail, errors);
+        if let Some(wait) = retry_after {
+            response.headers_mut().insert(header::RETRY_AFTER, crate::http::error::retry_after_header(wait));
+        }
+        response
     }
 }
 

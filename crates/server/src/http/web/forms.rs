@@ -1,82 +1,10 @@
-//! Form helpers: field errors shown next to their fields (in the page's language),
-//! and reading repeated (indexed) fields such as invoice lines from a form without
-//! JavaScript. Messages from the domain crate stay English.
+//! Reading HTML forms: repeated (indexed) fields such as invoice lines, from a form
+//! without JavaScript.
 
 use std::collections::BTreeMap;
 
-use crate::i18n::Tr;
-
-/// Messages keyed by field name, rendered next to each field. `default()` writes
-/// English (the JSON API); `new(t)` the language of a page.
-#[derive(Debug, Default, Clone)]
-pub struct FieldErrors(Vec<(String, String)>, Tr);
-
-impl FieldErrors {
-    pub fn new(t: &Tr) -> Self {
-        FieldErrors(Vec::new(), t.clone())
-    }
-
-    pub fn add(&mut self, field: impl Into<String>, message: impl Into<String>) {
-        self.0.push((field.into(), message.into()));
-    }
-
-    pub fn get(&self, field: &str) -> Option<&str> {
-        self.0.iter().find(|(f, _)| f == field).map(|(_, m)| m.as_str())
-    }
-
-    pub fn entries(&self) -> impl Iterator<Item = (&str, &str)> {
-        self.0.iter().map(|(f, m)| (f.as_str(), m.as_str()))
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
-
-    /// Runs a check; on error records it under `field` with `label` (already in the
-    /// page's language) in front, and returns the fallback so the form can be shown
-    /// again as typed.
-    pub fn check<T>(&mut self, field: &str, label: &str, result: Result<T, String>, fallback: T) -> T {
-        result.unwrap_or_else(|message| {
-            let text = labelled(&self.1, label, &message);
-            self.add(field, text);
-            fallback
-        })
-    }
-
-    pub fn summary(&self) -> String {
-        self.0.iter().map(|(_, m)| m.as_str()).collect::<Vec<_>>().join(" ")
-    }
-}
-
-/// A field's name and what is wrong with it, as one message ("Name is required").
-pub fn labelled(t: &Tr, label: &str, message: &str) -> String {
-    t.t2("field-error", "label", label, "message", message)
-}
-
-/// Required text of at most `max` characters.
-pub fn required(t: &Tr, value: &str, max: usize) -> Result<String, String> {
-    let trimmed = value.trim();
-    if trimmed.is_empty() { Err(t.t("form-required")) } else { optional(t, value, max) }
-}
-
-/// Optional text of at most `max` characters.
-pub fn optional(t: &Tr, value: &str, max: usize) -> Result<String, String> {
-    let trimmed = value.trim();
-    if trimmed.chars().count() > max { Err(t.t1("form-max-chars", "max", max)) } else { Ok(trimmed.to_owned()) }
-}
-
-/// A language we write documents in: `en` or `is`.
-pub fn language(t: &Tr, value: &str) -> Result<String, String> {
-    match value.trim() {
-        v @ ("en" | "is") => Ok(v.to_owned()),
-        _ => Err(t.t("form-language")),
-    }
-}
-
-/// A supported ISO 4217 currency code, normalised to upper case.
-pub fn currency_code(value: &str) -> Result<String, String> {
-    fastfaktura_domain::Currency::parse(value).map(|c| c.code().to_owned()).map_err(|e| e.to_string())
-}
+// The validation helpers live in the application layer, which judges every input.
+pub use crate::app::fields::{FieldErrors, currency_code, labelled, language, optional, required};
 
 /// Groups fields named `prefix[INDEX][name]` into rows by index, in index order.
 pub fn indexed_rows(pairs: &[(String, String)], prefix: &str) -> Vec<BTreeMap<String, String>> {
