@@ -7,6 +7,7 @@
 pub mod currency;
 pub mod email;
 pub mod identifiers;
+pub mod lifecycle;
 pub mod money;
 pub mod otp;
 pub mod phone;
@@ -15,6 +16,7 @@ pub mod vat;
 
 pub use currency::{Currency, UnknownCurrency};
 pub use email::{EmailAddress, EmailAddressError};
+pub use lifecycle::{Balance, InvoiceKind, InvoiceStatus, Refusal};
 pub use money::{Money, parse_decimal};
 pub use otp::{OtpCode, OtpCodeError};
 pub use phone::{PhoneNumber, PhoneNumberError};
