@@ -9,14 +9,11 @@ use sqlx::PgPool;
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-use crate::{
-    db::{
-        self,
-        businesses::BusinessProfile,
-        customers::CustomerFields,
-        invoices::{Line, NewDraft, Payment},
-    },
-    invoicing,
+use crate::db::{
+    self,
+    businesses::BusinessProfile,
+    customers::CustomerFields,
+    invoices::{Line, NewDraft, Payment},
 };
 
 #[derive(Debug)]
@@ -115,7 +112,7 @@ pub async fn seed(db: &PgPool, businesses: usize, invoices: usize) -> anyhow::Re
                     if i % 10 == 9 {
                         continue;
                     }
-                    invoicing::issue_at(&db, now, business_id, id).await?;
+                    crate::app::invoicing::issue_at(&db, now, business_id, id).await?;
                     if i % 3 == 0 {
                         let invoice = db::invoices::find(&db, business_id, id)
                             .await?

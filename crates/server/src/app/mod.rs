@@ -10,6 +10,7 @@
 
 pub mod error;
 pub mod fields;
+pub mod invoicing;
 
 pub use error::Error;
 

@@ -21,8 +21,9 @@ use lettre::{
 use sqlx::PgConnection;
 use uuid::Uuid;
 
-use super::{InvoicingError, customer_links, delivery_sms, documents};
+use super::{delivery_sms, documents};
 use crate::{
+    app::{Error, invoicing::links as customer_links},
     audit::{self, Actor, AuditEvent, Category, Outcome},
     db::{self, deliveries::NewDelivery},
     i18n::{self, Lang, key},
@@ -48,28 +49,28 @@ pub async fn send(
     invoice_id: Uuid,
     requested_by: Uuid,
     request: SendRequest<'_>,
-) -> Result<Vec<Uuid>, InvoicingError> {
+) -> Result<Vec<Uuid>, Error> {
     let email = match request.email {
         Some(e) => Some(
             EmailAddress::parse(e)
-                .map_err(|e| InvoicingError::Invalid(format!("Email address: {e}")))?
+                .map_err(|e| Error::field("recipient", format!("Email address: {e}")))?
                 .as_str()
                 .to_owned(),
         ),
         None => None,
     };
     let phone = match request.phone {
-        Some(p) => Some(PhoneNumber::parse(p).map_err(|e| InvoicingError::Invalid(format!("Mobile number: {e}")))?),
+        Some(p) => Some(PhoneNumber::parse(p).map_err(|e| Error::field("phone", format!("Mobile number: {e}")))?),
         None => None,
     };
     if email.is_none() && phone.is_none() {
-        return Err(InvoicingError::Invalid("Choose email, SMS or both.".into()));
+        return Err(Error::field("channels", "Choose email, SMS or both."));
     }
     documents::issued_document(&state.db, business_id, invoice_id).await?;
     customer_links::link_token(state, business_id, invoice_id).await?;
     let mut tx = state.db.begin().await?;
     if phone.is_some() && !sms_accounts::available(&mut tx, business_id).await? {
-        return Err(InvoicingError::Conflict("SMS is not set up: no SMS provider is configured.".into()));
+        return Err(Error::Conflict("SMS is not set up: no SMS provider is configured.".to_owned().into()));
     }
     let mut ids = Vec::new();
     let channels = [("email", email), ("sms", phone.map(|p| p.as_str().to_owned()))];
@@ -126,10 +127,10 @@ pub async fn queue(
 }
 
 /// Puts a failed delivery back in the queue.
-pub async fn retry(state: &AppState, business_id: Uuid, delivery_id: Uuid) -> Result<(), InvoicingError> {
+pub async fn retry(state: &AppState, business_id: Uuid, delivery_id: Uuid) -> Result<(), Error> {
     let mut tx = state.db.begin().await?;
     if !db::deliveries::requeue(&mut *tx, business_id, delivery_id).await? {
-        return Err(InvoicingError::Conflict("Only a failed delivery can be retried.".into()));
+        return Err(Error::Conflict("Only a failed delivery can be retried.".to_owned().into()));
     }
     jobs::enqueue(&mut tx, &Job::DeliverInvoice { business_id, delivery_id }).await?;
     tx.commit().await?;

@@ -12,7 +12,7 @@ use fastfaktura_domain::{Currency, PriceEntry, VatCategory};
 use time::Date;
 use uuid::Uuid;
 
-use super::InvoicingError;
+use crate::app::Error;
 use crate::db::{
     self,
     businesses::BusinessProfile,
@@ -31,10 +31,9 @@ pub struct Sources {
     pub credited: Option<(String, Date)>,
 }
 
-pub async fn load(db: &mut sqlx::PgConnection, business_id: Uuid, invoice: Invoice) -> Result<Sources, InvoicingError> {
+pub async fn load(db: &mut sqlx::PgConnection, business_id: Uuid, invoice: Invoice) -> Result<Sources, Error> {
     let profile = db::businesses::profile(&mut *db, business_id).await?;
-    let customer =
-        db::customers::find(&mut *db, business_id, invoice.customer_id).await?.ok_or(InvoicingError::NotFound)?;
+    let customer = db::customers::find(&mut *db, business_id, invoice.customer_id).await?.ok_or(Error::NotFound)?;
     let lines = db::invoices::lines(&mut *db, business_id, invoice.id).await?;
     let logo = db::logos::find(&mut *db, business_id).await?.map(|l| l.image);
     let credited = match invoice.credited_invoice_id {
@@ -45,14 +44,9 @@ pub async fn load(db: &mut sqlx::PgConnection, business_id: Uuid, invoice: Invoi
 }
 
 /// The documents crate's input for this document with `number` and dates.
-pub fn invoice_data(
-    src: &Sources,
-    number: &str,
-    issue_date: Date,
-    due_date: Date,
-) -> Result<InvoiceData, InvoicingError> {
+pub fn invoice_data(src: &Sources, number: &str, issue_date: Date, due_date: Date) -> Result<InvoiceData, Error> {
     let invoice = &src.invoice;
-    let currency = Currency::parse(&invoice.currency).map_err(|e| InvoicingError::Invalid(e.to_string()))?;
+    let currency = Currency::parse(&invoice.currency).map_err(|e| Error::field("lines", e.to_string()))?;
     let lines = src
         .lines
         .iter()
@@ -63,13 +57,12 @@ pub fn invoice_data(
                 unit_code: unit_code(&l.unit).to_owned(),
                 unit_price: l.unit_price,
                 discount_percent: l.discount_percent,
-                vat_category: VatCategory::parse(&l.vat_category)
-                    .map_err(|e| InvoicingError::Invalid(e.to_string()))?,
+                vat_category: VatCategory::parse(&l.vat_category).map_err(|e| Error::field("lines", e.to_string()))?,
                 vat_rate: l.vat_rate,
                 exemption_reason: Some(l.exemption_reason.clone()).filter(|r| !r.trim().is_empty()),
             })
         })
-        .collect::<Result<Vec<_>, InvoicingError>>()?;
+        .collect::<Result<Vec<_>, Error>>()?;
     let p = &src.profile;
     let c = &src.customer;
     let seller = Party {
@@ -134,7 +127,7 @@ pub fn invoice_data(
 
 /// What keeps this draft from being issued as a valid invoice: the documents crate's
 /// EN 16931 checks, plus our own rule that bank-transfer terms need an IBAN.
-pub fn problems_for_issue(src: &Sources, issue_date: Date, due_date: Date) -> Result<Vec<String>, InvoicingError> {
+pub fn problems_for_issue(src: &Sources, issue_date: Date, due_date: Date) -> Result<Vec<String>, Error> {
     // The number is taken after these checks pass; any non-empty one checks the same.
     let data = invoice_data(src, "0", issue_date, due_date)?;
     let mut problems = match InvoiceDocument::new(data) {
@@ -157,20 +150,16 @@ pub fn explain(problems: &[String]) -> String {
 }
 
 /// The checked document of an issued invoice or credit note, ready to write.
-pub async fn issued_document(
-    db: &sqlx::PgPool,
-    business_id: Uuid,
-    invoice_id: Uuid,
-) -> Result<InvoiceDocument, InvoicingError> {
+pub async fn issued_document(db: &sqlx::PgPool, business_id: Uuid, invoice_id: Uuid) -> Result<InvoiceDocument, Error> {
     let mut conn = db.acquire().await?;
-    let invoice = db::invoices::find(&mut *conn, business_id, invoice_id).await?.ok_or(InvoicingError::NotFound)?;
+    let invoice = db::invoices::find(&mut *conn, business_id, invoice_id).await?.ok_or(Error::NotFound)?;
     let (Some(number), Some(issue_date), Some(due_date)) =
         (invoice.number.clone(), invoice.issue_date, invoice.due_date)
     else {
-        return Err(InvoicingError::Conflict("Documents exist once the invoice is issued.".into()));
+        return Err(Error::Conflict("Documents exist once the invoice is issued.".to_owned().into()));
     };
     if invoice.kind == "quote" {
-        return Err(InvoicingError::Conflict("Quotes have no e-invoice or PDF yet; turn it into an invoice.".into()));
+        return Err(Error::Conflict("Quotes have no e-invoice or PDF yet; turn it into an invoice.".to_owned().into()));
     }
     let src = load(&mut conn, business_id, invoice).await?;
     let data = invoice_data(&src, &number, issue_date, due_date)?;

@@ -215,7 +215,7 @@ async fn housekeeping(ctx: &WorkerContext) -> Result<(), sqlx::Error> {
         Ok(purged) => tracing::info!(purged, "closed businesses past their retention deleted"),
         Err(e) => tracing::error!(error = %e, "the purge of closed businesses failed; will retry"),
     }
-    if let Err(e) = crate::invoicing::create_due_recurring(ctx, now).await {
+    if let Err(e) = crate::app::invoicing::create_due_recurring(ctx, now).await {
         tracing::warn!(error = %e, "recurring invoices could not be created; will retry");
     }
     // Once a day (the first instance to get here on a new day does it).

@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use fastfaktura::{db, invoicing};
+use fastfaktura::{app::invoicing, db};
 use fastfaktura_domain::Decimal;
 use tokio::sync::Semaphore;
 use uuid::Uuid;
@@ -272,7 +272,7 @@ async fn two_hundred_concurrent_issues_get_exactly_the_numbers_one_to_two_hundre
             let connections = connections.clone();
             tokio::spawn(async move {
                 let _permit = connections.acquire().await.unwrap();
-                invoicing::issue(&state, business_id, id).await.unwrap()
+                invoicing::issue_at(&state.db, state.clock.now(), business_id, id).await.unwrap()
             })
         })
         .collect();

@@ -2,7 +2,7 @@
 //! is issued and emailed to the customer without a click; when it cannot be (here:
 //! the customer has no usable address) it stays a draft and uses no number.
 
-use fastfaktura::invoicing::create_due_recurring;
+use fastfaktura::app::invoicing::create_due_recurring;
 
 use crate::{
     helpers::{TestApp, new_client},

@@ -8,7 +8,7 @@ use axum::{
 };
 use serde::Serialize;
 
-use crate::{app::fields::FieldErrors, http::error::UNAVAILABLE_RETRY_AFTER, invoicing::InvoicingError};
+use crate::{app::fields::FieldErrors, http::error::UNAVAILABLE_RETRY_AFTER};
 
 #[derive(Debug, Serialize)]
 pub struct FieldProblem {
@@ -86,19 +86,6 @@ impl From<crate::app::Error> for ApiError {
             }
             Error::Unavailable(e) => ApiError::Unavailable(e),
             Error::Unexpected(e) => ApiError::Unexpected(e),
-        }
-    }
-}
-
-impl From<InvoicingError> for ApiError {
-    fn from(e: InvoicingError) -> Self {
-        match e {
-            InvoicingError::NotFound => ApiError::NotFound,
-            InvoicingError::Invalid(m) => ApiError::Invalid(vec![FieldProblem { field: "lines".into(), message: m }]),
-            InvoicingError::Conflict(m) => ApiError::Conflict(m),
-            InvoicingError::Incomplete(m) => ApiError::Unprocessable(m),
-            InvoicingError::Database(e) => e.into(),
-            InvoicingError::Unexpected(e) => ApiError::Unexpected(e),
         }
     }
 }

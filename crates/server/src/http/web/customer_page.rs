@@ -16,30 +16,22 @@ use axum::{
     response::{IntoResponse, Redirect, Response},
     routing::{get, post},
 };
-use fastfaktura_domain::{Currency, Decimal};
-use time::Duration;
-use uuid::Uuid;
+use fastfaktura_domain::Decimal;
 
 use super::invoice_views::{EditorLine, TotalsView, document_name, money, status_label};
 use crate::{
+    app::invoicing::{
+        BusinessProfile, Customer,
+        links::{self, CustomerView},
+    },
     audit::Actor,
     auth::session::CurrentSession,
-    crypto,
-    db::{
-        self,
-        businesses::BusinessProfile,
-        customers::Customer,
-        invoices::{Invoice, Line},
-        rate_limits::{self, Limit},
-    },
     http::{
         ClientIp, access_log,
         documents::{DocumentFormat, document_file},
         error::AppError,
     },
-    i18n::{Lang, Text, Tr, key},
-    integrations::stripe::amounts,
-    invoicing::{self, customer_links::plausible_token},
+    i18n::{Lang, Tr, key},
     payments::{self, PaymentError},
     state::AppState,
 };
@@ -59,18 +51,12 @@ async fn download(
     extensions: Extensions,
 ) -> Result<Response, AppError> {
     let format = DocumentFormat::parse(&format).ok_or(AppError::NotFound)?;
-    let (business_id, invoice, _) = open_link(&state, &ip, &token).await?;
+    let (business_id, doc) = links::customer_document(&state, &ip, &token).await?;
     access_log::identify(&extensions, Actor::CustomerLink, Some(business_id));
-    let doc = invoicing::documents::issued_document(&state.db, business_id, invoice.id).await?;
     let mut response = document_file(doc, format).await?;
     private_headers(response.headers_mut());
     Ok(response)
 }
-
-/// Requests per client address to customer pages (views and downloads).
-const PER_ADDRESS: Limit = Limit::new(300, Duration::hours(1));
-/// Unknown or revoked tokens per client address.
-const MISSES_PER_ADDRESS: Limit = Limit::new(20, Duration::minutes(15));
 
 #[derive(Template, WebTemplate)]
 #[template(path = "customer_invoice.html")]
@@ -104,40 +90,6 @@ pub struct CustomerInvoicePage {
     pub is_paid: bool,
 }
 
-/// The document behind a token, after the rate limits; a miss counts against the
-/// address and is a plain 404.
-/// Returns the business, the document and the token's hash.
-pub(crate) async fn open_link(state: &AppState, ip: &str, token: &str) -> Result<(Uuid, Invoice, Vec<u8>), AppError> {
-    let now = state.clock.now();
-    let mut tx = state.db.begin().await?;
-    let misses_key = format!("customer-page-miss:ip:{ip}");
-    let too_many =
-        |retry_after| AppError::TooManyRequests { message: Text::key("customer-page-too-many"), retry_after };
-    if let Err(rate_limits::RetryAfter(wait)) =
-        rate_limits::check(&mut tx, &misses_key, &[MISSES_PER_ADDRESS], now).await?
-    {
-        return Err(too_many(wait));
-    }
-    rate_limits::hit(&mut tx, &format!("customer-page:ip:{ip}"), &[PER_ADDRESS], now)
-        .await?
-        .map_err(|rate_limits::RetryAfter(wait)| too_many(wait))?;
-    let hash = crypto::token_hash(token);
-    let found = if plausible_token(token) { db::invoice_links::resolve(&mut *tx, &hash).await? } else { None };
-    let invoice = match found {
-        Some(link) => {
-            db::invoices::find(&mut *tx, link.business_id, link.invoice_id).await?.map(|i| (link.business_id, i))
-        }
-        None => None,
-    };
-    let Some((business_id, invoice)) = invoice else {
-        rate_limits::record(&mut tx, &misses_key, now).await?;
-        tx.commit().await?;
-        return Err(AppError::NotFound);
-    };
-    tx.commit().await?;
-    Ok((business_id, invoice, hash))
-}
-
 /// Search engines must not index the page, and the token must not travel in a
 /// `Referer` to any site the customer goes to next.
 pub(crate) fn private_headers(headers: &mut HeaderMap) {
@@ -157,20 +109,15 @@ async fn show(
     Query(query): Query<ShowQuery>,
     extensions: Extensions,
 ) -> Result<Response, AppError> {
-    let (business_id, invoice, hash) = open_link(&state, &ip, &token).await?;
+    let viewer = viewer.map(|s| s.business_id);
+    let view = links::customer_view(&state, &ip, &token, viewer, true).await?;
     // The owner checking the link is not the customer viewing it.
-    if viewer.is_none_or(|s| s.business_id != business_id) {
-        access_log::identify(&extensions, Actor::CustomerLink, Some(business_id));
-        let first = db::invoice_links::record_view(&state.db, &hash, state.clock.now()).await?;
-        if first {
-            tracing::info!(%business_id, invoice_id = %invoice.id, "customer viewed the document for the first time");
-        }
+    if viewer != Some(view.business_id) {
+        access_log::identify(&extensions, Actor::CustomerLink, Some(view.business_id));
     }
-    let lines = db::invoices::lines(&state.db, business_id, invoice.id).await?;
-    let buyer = db::customers::find(&state.db, business_id, invoice.customer_id).await?.ok_or(AppError::NotFound)?;
-    let lang = Lang::from_cookie(&headers).or_else(|| Lang::parse(&buyer.language)).unwrap_or_default();
+    let lang = Lang::from_cookie(&headers).or_else(|| Lang::parse(&view.buyer.language)).unwrap_or_default();
     let t = Tr::new(lang, tr.back());
-    let mut page = page(&state, t, token, business_id, invoice, &lines, buyer).await?;
+    let mut page = page(&state, t, token, view);
     page.payment_done = query.payment.as_deref() == Some("done") && !page.is_paid;
     let card_payment = page.card_payment;
     let mut response = page.into_response();
@@ -181,55 +128,35 @@ async fn show(
     Ok(response)
 }
 
-async fn page(
-    state: &AppState,
-    t: Tr,
-    token: String,
-    business_id: Uuid,
-    invoice: Invoice,
-    lines: &[Line],
-    buyer: Customer,
-) -> Result<CustomerInvoicePage, AppError> {
-    let totals = invoicing::totals(&invoice, lines)?;
-    let payments = db::invoices::payments(&state.db, business_id, invoice.id).await?;
-    let paid: Decimal = payments.iter().map(|p| p.amount).sum();
-    let open = invoicing::outstanding(state, business_id, &invoice, paid).await?;
+fn page(state: &AppState, t: Tr, token: String, view: CustomerView) -> CustomerInvoicePage {
+    let detail = &view.detail;
+    let invoice = &detail.invoice;
+    let (open, paid) = (detail.open(), detail.paid());
     let today = state.clock.now().date();
-    let is_open = invoice.kind == "invoice" && !invoice.voided && open > Decimal::ZERO;
-    let card_payment = is_open
-        && db::business_secrets::find(&state.db, business_id, payments::SECRET_KEY).await?.is_some()
-        && Currency::parse(&invoice.currency).is_ok_and(|c| amounts::to_stripe(open, c).is_ok());
-    let credited_number = match invoice.credited_invoice_id {
-        Some(original) => db::invoices::find(&state.db, business_id, original).await?.and_then(|o| o.number),
-        None => None,
-    };
-    Ok(CustomerInvoicePage {
+    let lines = EditorLine::with_nets(&detail.lines, &view.totals, &invoice.currency);
+    CustomerInvoicePage {
         token,
         title: document_name(&invoice.kind),
         number: invoice.number.clone().unwrap_or_default(),
         status: status_label(&invoice.kind, &invoice.status, invoice.voided, open, paid, invoice.due_date, today),
-        seller: db::businesses::profile(&state.db, business_id).await?,
-        has_logo: db::logos::exists(&state.db, business_id).await?,
-        buyer,
+        seller: view.seller,
+        has_logo: view.has_logo,
         issue_date: invoice.issue_date.map(|d| d.to_string()).unwrap_or_default(),
         due_date: invoice.due_date.map(|d| d.to_string()).unwrap_or_default(),
         note: invoice.note.clone(),
-        lines: lines
-            .iter()
-            .zip(&totals.line_nets)
-            .map(|(l, net)| EditorLine { net: money(*net, &invoice.currency), ..EditorLine::from_stored(l) })
-            .collect(),
-        totals: TotalsView::new(&t, &totals),
+        lines,
+        totals: TotalsView::new(&t, &view.totals),
         downloads: invoice.kind != "quote",
-        is_open,
+        is_open: view.is_open,
         open: money(open, &invoice.currency),
-        credited_number,
-        card_payment: is_open && card_payment,
+        credited_number: detail.credited.as_ref().map(|(_, number)| number.clone()),
+        card_payment: view.card_payment,
         payment_done: false,
         pay_error: None,
         is_paid: invoice.kind == "invoice" && !invoice.voided && open <= Decimal::ZERO,
+        buyer: view.buyer,
         t,
-    })
+    }
 }
 
 async fn logo(
@@ -237,8 +164,7 @@ async fn logo(
     ClientIp(ip): ClientIp,
     Path(token): Path<String>,
 ) -> Result<Response, AppError> {
-    let (business_id, _, _) = open_link(&state, &ip, &token).await?;
-    let logo = db::logos::find(&state.db, business_id).await?.ok_or(AppError::NotFound)?;
+    let logo = links::customer_logo(&state, &ip, &token).await?;
     let content_type = HeaderValue::from_str(&logo.content_type).map_err(|e| AppError::Unexpected(e.into()))?;
     let mut response = ([(header::CONTENT_TYPE, content_type)], logo.image).into_response();
     private_headers(response.headers_mut());
@@ -259,14 +185,14 @@ async fn pay(
     headers: HeaderMap,
     Path(token): Path<String>,
 ) -> Result<Response, AppError> {
-    let (business_id, invoice, _) = open_link(&state, &ip, &token).await?;
-    let buyer = db::customers::find(&state.db, business_id, invoice.customer_id).await?.ok_or(AppError::NotFound)?;
-    let lang = Lang::from_cookie(&headers).or_else(|| Lang::parse(&buyer.language)).unwrap_or_default();
+    let view = links::customer_view(&state, &ip, &token, None, false).await?;
+    let (business_id, invoice_id) = (view.business_id, view.detail.invoice.id);
+    let lang = Lang::from_cookie(&headers).or_else(|| Lang::parse(&view.buyer.language)).unwrap_or_default();
     let t = Tr::new(lang, tr.back());
     let return_to = format!("{}/i/{token}", state.settings.public_origin());
     // Stripe Checkout has no Icelandic; "auto" follows the customer's browser.
     let locale = if lang == Lang::En { "en" } else { "auto" };
-    let error = match payments::checkout::checkout_url(&state, business_id, invoice.id, &return_to, locale).await {
+    let error = match payments::checkout::checkout_url(&state, business_id, invoice_id, &return_to, locale).await {
         Ok(url) => return Ok(Redirect::to(&url).into_response()),
         // Paid meanwhile, or no longer payable: the page says so.
         Err(PaymentError::AlreadyPaid | PaymentError::NotPayable | PaymentError::NotSetUp) => {
@@ -274,13 +200,12 @@ async fn pay(
         }
         Err(PaymentError::NotChargeable(_)) => t.t(key("customer-pay-not-chargeable")),
         Err(e @ (PaymentError::Stripe(_) | PaymentError::Secret(_))) => {
-            tracing::warn!(%business_id, invoice_id = %invoice.id, error = %e, "card payment could not start");
+            tracing::warn!(%business_id, %invoice_id, error = %e, "card payment could not start");
             t.t(key("customer-pay-unavailable"))
         }
         Err(PaymentError::Database(e)) => return Err(e.into()),
     };
-    let lines = db::invoices::lines(&state.db, business_id, invoice.id).await?;
-    let mut page = page(&state, t, token, business_id, invoice, &lines, buyer).await?;
+    let mut page = page(&state, t, token, view);
     page.pay_error = Some(error);
     let mut response = (StatusCode::SERVICE_UNAVAILABLE, page).into_response();
     private_headers(response.headers_mut());

@@ -8,7 +8,7 @@ use fastfaktura_domain::{Currency, Decimal, Money, Totals, VatCategory};
 use time::Date;
 
 use crate::{
-    db::invoices::{Line, ListedInvoice},
+    app::invoicing::{Line, LineFields, ListedInvoice},
     i18n::{Tr, key},
 };
 
@@ -130,21 +130,16 @@ pub struct EditorLine {
 
 impl EditorLine {
     pub fn from_stored(line: &Line) -> Self {
-        EditorLine {
-            description: line.description.clone(),
-            quantity: line.quantity.normalize().to_string(),
-            unit: line.unit.clone(),
-            unit_price: line.unit_price.normalize().to_string(),
-            discount_percent: if line.discount_percent.is_zero() {
-                String::new()
-            } else {
-                line.discount_percent.normalize().to_string()
-            },
-            vat_category: line.vat_category.clone(),
-            vat_rate: line.vat_rate.normalize().to_string(),
-            exemption_reason: line.exemption_reason.clone(),
-            net: String::new(),
-        }
+        LineFields::from_stored(line).into()
+    }
+
+    /// Stored lines with their net amounts from the document's totals.
+    pub fn with_nets(lines: &[Line], totals: &Totals, currency: &str) -> Vec<Self> {
+        lines
+            .iter()
+            .zip(&totals.line_nets)
+            .map(|(l, net)| EditorLine { net: money(*net, currency), ..EditorLine::from_stored(l) })
+            .collect()
     }
 
     pub fn from_form(row: &BTreeMap<String, String>) -> Self {
@@ -161,9 +156,36 @@ impl EditorLine {
             net: String::new(),
         }
     }
+}
 
-    pub fn is_blank(&self) -> bool {
-        self.description.trim().is_empty() && self.quantity.trim().is_empty() && self.unit_price.trim().is_empty()
+impl From<LineFields> for EditorLine {
+    fn from(l: LineFields) -> Self {
+        EditorLine {
+            description: l.description,
+            quantity: l.quantity,
+            unit: l.unit,
+            unit_price: l.unit_price,
+            discount_percent: l.discount_percent,
+            vat_category: l.vat_category,
+            vat_rate: l.vat_rate,
+            exemption_reason: l.exemption_reason,
+            net: String::new(),
+        }
+    }
+}
+
+impl From<EditorLine> for LineFields {
+    fn from(l: EditorLine) -> Self {
+        LineFields {
+            description: l.description,
+            quantity: l.quantity,
+            unit: l.unit,
+            unit_price: l.unit_price,
+            discount_percent: l.discount_percent,
+            vat_category: l.vat_category,
+            vat_rate: l.vat_rate,
+            exemption_reason: l.exemption_reason,
+        }
     }
 }
 

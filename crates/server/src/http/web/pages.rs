@@ -135,7 +135,7 @@ pub struct InvoiceEditPage {
     pub vat_categories: Vec<(&'static str, &'static str)>,
     pub errors: FieldErrors,
     /// The catalogue, to add a line from.
-    pub products: Vec<crate::db::products::Product>,
+    pub products: Vec<crate::app::invoicing::Product>,
 }
 
 pub struct PaymentRow {
@@ -226,7 +226,7 @@ pub struct MembersPage {
 #[template(path = "products.html")]
 pub struct ProductsPage {
     pub t: Tr,
-    pub products: Vec<crate::db::products::Product>,
+    pub products: Vec<crate::app::invoicing::Product>,
     pub q: String,
     pub page: i64,
     pub has_next: bool,
@@ -252,7 +252,7 @@ impl ProductFormPage {
 #[template(path = "recurring.html")]
 pub struct RecurringPage {
     pub t: Tr,
-    pub templates: Vec<crate::db::recurring::Recurring>,
+    pub templates: Vec<crate::app::invoicing::Recurring>,
 }
 
 pub struct SeriesRow {

@@ -9,28 +9,32 @@ use axum::{
     response::{IntoResponse, Redirect, Response},
     routing::{get, post},
 };
-use fastfaktura_domain::{EmailAddress, PhoneNumber};
 use serde::Deserialize;
 use time::OffsetDateTime;
 use uuid::Uuid;
 
 use crate::{
+    app::{
+        Caller, Error,
+        invoicing::{
+            Delivery,
+            links::{self, CustomerLink},
+            sending::{self, SendInput},
+        },
+    },
     auth::session::CurrentSession,
-    db,
     http::{
         IdPath,
         documents::{DocumentFormat, document_file},
         error::AppError,
     },
     i18n::{Tr, key},
-    integrations::sms_accounts,
-    invoicing::{
-        customer_links,
-        delivery::{self, SendRequest},
-        documents,
-    },
     state::AppState,
 };
+
+fn caller(session: &CurrentSession) -> Caller {
+    Caller::user(session.business_id, session.user_id)
+}
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -59,7 +63,7 @@ async fn download(
     IdPath(id): IdPath,
     format: DocumentFormat,
 ) -> Result<Response, AppError> {
-    let doc = documents::issued_document(&state.db, session.business_id, id).await?;
+    let doc = sending::issued_document(&state, &caller(&session), id).await?;
     Ok(document_file(doc, format).await?)
 }
 
@@ -75,15 +79,9 @@ pub struct DeliveryRow {
     pub can_retry: bool,
 }
 
-pub async fn delivery_rows(
-    state: &AppState,
-    t: &Tr,
-    business_id: Uuid,
-    invoice_id: Uuid,
-) -> Result<Vec<DeliveryRow>, AppError> {
-    let rows = db::deliveries::for_invoice(&state.db, business_id, invoice_id).await?;
-    Ok(rows
-        .into_iter()
+pub fn delivery_rows(t: &Tr, deliveries: &[Delivery]) -> Vec<DeliveryRow> {
+    deliveries
+        .iter()
         .map(|d| {
             let reason = d.last_error.clone().unwrap_or_default();
             let status = match (d.status.as_str(), d.sent_at) {
@@ -109,12 +107,12 @@ pub async fn delivery_rows(
                         _ => channel,
                     }
                 },
-                recipient: d.recipient,
+                recipient: d.recipient.clone(),
                 can_retry: d.status == "failed",
                 status,
             }
         })
-        .collect())
+        .collect()
 }
 
 #[derive(Deserialize, Default)]
@@ -136,35 +134,23 @@ async fn send(
     form: Result<Form<SendForm>, FormRejection>,
 ) -> Result<Response, AppError> {
     let Form(form) = form?;
-    let business_id = session.business_id;
-    let invoice = db::invoices::find(&state.db, business_id, id).await?.ok_or(AppError::NotFound)?;
-    let (by_email, by_sms) = (form.send_email.is_some(), form.send_sms.is_some());
-    // Mistakes in the form are shown in the form; a document that cannot be sent at
-    // all (a draft) is refused by `delivery::send` below.
-    if invoice.status == "issued" {
-        let mistake = if !by_email && !by_sms {
-            Some(key("send-no-channel"))
-        } else if by_email && EmailAddress::parse(&form.recipient).is_err() {
-            Some(key("send-bad-email"))
-        } else if by_sms && PhoneNumber::parse(&form.phone).is_err() {
-            Some(key("send-bad-phone"))
-        } else if by_sms && !sms_accounts::available(&mut *state.db.acquire().await?, business_id).await? {
-            Some(key("send-sms-unavailable"))
-        } else {
-            None
-        };
-        if let Some(message) = mistake {
-            let typed = (form.recipient.as_str(), form.phone.as_str());
-            return super::invoices::with_send_error(&state, &t, business_id, invoice, t.t(message), typed).await;
-        }
-    }
-    let request = SendRequest {
-        email: by_email.then_some(form.recipient.trim()),
-        phone: by_sms.then_some(form.phone.trim()),
+    let caller = caller(&session);
+    let input = SendInput {
+        by_email: form.send_email.is_some(),
+        by_sms: form.send_sms.is_some(),
+        recipient: &form.recipient,
+        phone: &form.phone,
         attach_xml: form.attach_xml.is_some(),
     };
-    delivery::send(&state, business_id, id, session.user_id, request).await?;
-    Ok(Redirect::to(&format!("/invoices/{id}#send")).into_response())
+    match sending::send_document(&state, &caller, &t, id, input).await {
+        Ok(_) => Ok(Redirect::to(&format!("/invoices/{id}#send")).into_response()),
+        // Mistakes in the form are shown in the form.
+        Err(Error::Invalid(errors)) if errors.get("send").is_some() => {
+            let typed = (form.recipient.as_str(), form.phone.as_str());
+            super::invoices::with_send_error(&state, &t, &caller, id, errors.summary(), typed).await
+        }
+        Err(e) => Err(e.into()),
+    }
 }
 
 async fn retry(
@@ -176,7 +162,7 @@ async fn retry(
     let (Ok(id), Ok(delivery_id)) = (id.parse::<Uuid>(), delivery_id.parse::<Uuid>()) else {
         return Err(AppError::NotFound);
     };
-    delivery::retry(&state, session.business_id, delivery_id).await?;
+    sending::retry_delivery(&state, &caller(&session), delivery_id).await?;
     Ok(Redirect::to(&format!("/invoices/{id}#send")).into_response())
 }
 
@@ -187,19 +173,14 @@ pub struct CustomerLinkView {
     pub first_viewed_at: Option<String>,
 }
 
-/// The live link of an issued document, if it has one.
-pub async fn link_view(
-    state: &AppState,
-    business_id: Uuid,
-    invoice_id: Uuid,
-) -> Result<Option<CustomerLinkView>, AppError> {
-    let Some(live) = db::invoice_links::live(&state.db, business_id, invoice_id).await? else { return Ok(None) };
-    let token = customer_links::unseal(&state.keys.invoice_links, business_id, &live)?;
-    Ok(Some(CustomerLinkView {
-        url: format!("{}/i/{token}", state.settings.public_origin()),
-        view_count: live.view_count,
-        first_viewed_at: live.first_viewed_at.map(minute),
-    }))
+impl From<CustomerLink> for CustomerLinkView {
+    fn from(link: CustomerLink) -> Self {
+        CustomerLinkView {
+            url: link.url,
+            view_count: link.view_count,
+            first_viewed_at: link.first_viewed_at.map(minute),
+        }
+    }
 }
 
 fn minute(at: OffsetDateTime) -> String {
@@ -215,7 +196,7 @@ async fn create(
     session: CurrentSession,
     IdPath(id): IdPath,
 ) -> Result<Response, AppError> {
-    customer_links::link_token(&state, session.business_id, id).await?;
+    links::create_link(&state, &caller(&session), id).await?;
     Ok(back_to(id))
 }
 
@@ -224,7 +205,7 @@ async fn rotate(
     session: CurrentSession,
     IdPath(id): IdPath,
 ) -> Result<Response, AppError> {
-    customer_links::rotate(&state, session.business_id, id).await?;
+    links::rotate_link(&state, &caller(&session), id).await?;
     Ok(back_to(id))
 }
 
@@ -233,6 +214,6 @@ async fn revoke(
     session: CurrentSession,
     IdPath(id): IdPath,
 ) -> Result<Response, AppError> {
-    customer_links::revoke(&state, session.business_id, id).await?;
+    links::revoke_link(&state, &caller(&session), id).await?;
     Ok(back_to(id))
 }

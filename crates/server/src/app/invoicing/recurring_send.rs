@@ -10,12 +10,13 @@ use fastfaktura_domain::EmailAddress;
 use sqlx::{Postgres, Transaction};
 use uuid::Uuid;
 
-use super::{
-    InvoicingError, customer_links,
-    delivery::{self, Queued},
-    issue_in,
+use super::{issue_in, links};
+use crate::{
+    app::Error,
+    db,
+    invoicing::delivery::{self, Queued},
+    jobs::worker::WorkerContext,
 };
-use crate::{db, jobs::worker::WorkerContext};
 
 pub async fn issue_and_send(
     ctx: &WorkerContext,
@@ -44,14 +45,13 @@ async fn attempt(
     business_id: Uuid,
     draft_id: Uuid,
     now: time::OffsetDateTime,
-) -> Result<String, InvoicingError> {
+) -> Result<String, Error> {
     let number = issue_in(tx, now, business_id, draft_id).await?;
-    let invoice = db::invoices::find(&mut **tx, business_id, draft_id).await?.ok_or(InvoicingError::NotFound)?;
-    let customer =
-        db::customers::find(&mut **tx, business_id, invoice.customer_id).await?.ok_or(InvoicingError::NotFound)?;
+    let invoice = db::invoices::find(&mut **tx, business_id, draft_id).await?.ok_or(Error::NotFound)?;
+    let customer = db::customers::find(&mut **tx, business_id, invoice.customer_id).await?.ok_or(Error::NotFound)?;
     let email = EmailAddress::parse(&customer.email)
-        .map_err(|e| InvoicingError::Invalid(format!("the customer's email address: {e}")))?;
-    customer_links::create_first_in(tx, &ctx.link_key, business_id, draft_id, now).await?;
+        .map_err(|e| Error::field("email", format!("the customer's email address: {e}")))?;
+    links::create_first_in(tx, &ctx.link_key, business_id, draft_id, now).await?;
     let queued = Queued {
         invoice_id: draft_id,
         channel: "email",

@@ -1,0 +1,478 @@
+//! Drafts: created for a customer, saved with their lines (guarded by an optimistic
+//! version), deleted. The web editor and the API send the same [`DraftInput`], judged
+//! here once into stored values, with each mistake keyed by its form name
+//! (`lines[0][quantity]`; the API writes it `lines[0].quantity`).
+
+use fastfaktura_domain::{Currency, Decimal, VatCategory, parse_decimal, totals::QUANTITY_DECIMALS};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use super::totals;
+use crate::{
+    app::{
+        Caller, Error,
+        fields::{FieldErrors, optional, required},
+    },
+    db::{
+        self,
+        invoices::{DraftHeader, Invoice, Line, NewDraft, SaveRefused},
+    },
+    i18n::{Text, Tr, key},
+    state::AppState,
+};
+
+/// The most lines a document has (the web editor's rows are indexed below this too).
+pub const MAX_LINES: usize = 500;
+
+/// One line as typed; the API's line object, in and out.
+#[derive(Debug, Serialize, Deserialize, Default, Clone)]
+#[serde(default, deny_unknown_fields)]
+pub struct LineFields {
+    pub description: String,
+    pub quantity: String,
+    pub unit: String,
+    pub unit_price: String,
+    pub discount_percent: String,
+    /// Empty means standard rated (S).
+    pub vat_category: String,
+    pub vat_rate: String,
+    pub exemption_reason: String,
+}
+
+impl LineFields {
+    /// A line with none of description, quantity and price: the editor's empty row.
+    pub fn is_blank(&self) -> bool {
+        self.description.trim().is_empty() && self.quantity.trim().is_empty() && self.unit_price.trim().is_empty()
+    }
+}
+
+/// A draft's header and lines as typed. A field left out (`None`) keeps the draft's
+/// value (on create: the customer's currency, net prices, no discount, no note).
+#[derive(Debug, Deserialize, Default, Clone)]
+#[serde(default, deny_unknown_fields)]
+pub struct DraftInput {
+    pub customer_id: Option<Uuid>,
+    pub currency: Option<String>,
+    /// `net` or `gross`.
+    pub price_entry: Option<String>,
+    pub discount_percent: Option<String>,
+    pub note: Option<String>,
+    pub lines: Vec<LineFields>,
+    /// Required on save: the version that was read (optimistic concurrency).
+    pub version: Option<i32>,
+    /// On create: `invoice` (default) or `quote`.
+    pub kind: Option<String>,
+}
+
+/// A draft's values after judging; where a field was wrong, a fallback so that the
+/// editor can show the draft again as typed.
+#[derive(Debug, Clone)]
+pub struct JudgedDraft {
+    pub customer_id: Option<Uuid>,
+    pub currency: String,
+    pub price_entry: &'static str,
+    pub discount_percent: Decimal,
+    pub note: String,
+    pub lines: Vec<Line>,
+}
+
+/// A 0 to 100 % discount, empty meaning none (the invoice's and each line's).
+fn percent(t: &Tr, value: &str) -> Result<Decimal, String> {
+    if value.trim().is_empty() {
+        return Ok(Decimal::ZERO);
+    }
+    parse_decimal(value, 2).map_err(|e| e.to_string()).and_then(|d| {
+        if d < Decimal::ZERO || d > Decimal::ONE_HUNDRED { Err(t.t("form-percent-range")) } else { Ok(d) }
+    })
+}
+
+/// Typed lines as stored ones, with mistakes keyed `lines[i][field]`; blank lines are
+/// refused (the web form drops its empty rows before).
+pub fn judge_lines(t: &Tr, lines: &[LineFields], credit_note: bool, errors: &mut FieldErrors) -> Vec<Line> {
+    if lines.len() > MAX_LINES {
+        errors.add("lines", format!("an invoice can have at most {MAX_LINES} lines"));
+    }
+    if lines.iter().any(LineFields::is_blank) {
+        errors.add("lines", "every line needs a description, quantity and unit_price");
+    }
+    let mut parsed = Vec::new();
+    for (i, l) in lines.iter().enumerate().filter(|(_, l)| !l.is_blank()) {
+        let input = |f: &str| format!("lines[{i}][{f}]");
+        let label = |field: &str| t.t2("line-field", "n", i + 1, "field", t.t(field));
+        let description = errors.check(
+            &input("description"),
+            &label(key("line-description")),
+            required(t, &l.description, 500),
+            String::new(),
+        );
+        let quantity = errors.check(
+            &input("quantity"),
+            &label(key("line-quantity")),
+            parse_decimal(&l.quantity, QUANTITY_DECIMALS).map_err(|e| e.to_string()).and_then(|q| {
+                if q.is_sign_negative() && !q.is_zero() && !credit_note {
+                    Err(t.t("line-not-negative-on-invoice"))
+                } else {
+                    Ok(q)
+                }
+            }),
+            Decimal::ZERO,
+        );
+        let unit = errors.check(&input("unit"), &label(key("line-unit")), optional(t, &l.unit, 20), String::new());
+        let unit_price = errors.check(
+            &input("unit_price"),
+            &label(key("line-unit-price")),
+            parse_decimal(&l.unit_price, 4)
+                .map_err(|e| e.to_string())
+                .and_then(|p| if p.is_sign_negative() && !p.is_zero() { Err(t.t("form-not-negative")) } else { Ok(p) }),
+            Decimal::ZERO,
+        );
+        let discount_percent = errors.check(
+            &input("discount_percent"),
+            &label(key("line-discount")),
+            percent(t, &l.discount_percent),
+            Decimal::ZERO,
+        );
+        let category_code = if l.vat_category.is_empty() { "S" } else { l.vat_category.as_str() };
+        let category = errors.check(
+            &input("vat_category"),
+            &label(key("line-vat-category")),
+            VatCategory::parse(category_code).map_err(|e| e.to_string()),
+            VatCategory::Standard,
+        );
+        let rate = errors.check(
+            &input("vat_rate"),
+            &label(key("line-vat-rate")),
+            if l.vat_rate.trim().is_empty() {
+                Ok(Decimal::ZERO)
+            } else {
+                parse_decimal(&l.vat_rate, 2).map_err(|e| e.to_string())
+            }
+            .and_then(|r| category.check_rate(r).map(|()| r).map_err(|e| e.to_string())),
+            Decimal::ZERO,
+        );
+        let exemption_reason = errors.check(
+            &input("exemption_reason"),
+            &label(key("line-exemption-reason")),
+            optional(t, &l.exemption_reason, 200),
+            String::new(),
+        );
+        parsed.push(Line {
+            description,
+            quantity,
+            unit,
+            unit_price,
+            discount_percent,
+            vat_category: category.code().to_owned(),
+            vat_rate: rate,
+            exemption_reason,
+        });
+    }
+    parsed
+}
+
+/// Judges a draft: the customer must be one of the business's (not archived, unless
+/// it is already the draft's), the currency supported, the discount 0 to 100 %, the
+/// lines valid and accepted by the one calculation.
+pub async fn judge(
+    state: &AppState,
+    t: &Tr,
+    business_id: Uuid,
+    input: &DraftInput,
+    existing: Option<&Invoice>,
+    credit_note: bool,
+) -> Result<(JudgedDraft, FieldErrors), Error> {
+    let mut errors = FieldErrors::new(t);
+    let customer = match input.customer_id.or(existing.map(|i| i.customer_id)) {
+        Some(id) => db::customers::find(&state.db, business_id, id)
+            .await?
+            .filter(|c| !c.archived || existing.is_some_and(|i| i.customer_id == c.id)),
+        None => None,
+    };
+    if customer.is_none() {
+        errors.add("customer_id", t.t("invoice-choose-customer"));
+    }
+    let currency_raw = input
+        .currency
+        .clone()
+        .or_else(|| existing.map(|i| i.currency.clone()))
+        .or_else(|| customer.as_ref().map(|c| c.currency.clone()))
+        .unwrap_or_default();
+    let fallback_currency = existing.map_or_else(|| currency_raw.clone(), |i| i.currency.clone());
+    let currency = errors.check(
+        "currency",
+        &t.t("label-currency"),
+        Currency::parse(&currency_raw).map(|c| c.code().to_owned()).map_err(|e| e.to_string()),
+        fallback_currency,
+    );
+    let price_entry = match input.price_entry.as_deref().or(existing.map(|i| i.price_entry.as_str())) {
+        None | Some("net") => "net",
+        Some("gross") => "gross",
+        Some(_) => {
+            errors.add("price_entry", "price_entry must be net or gross");
+            "net"
+        }
+    };
+    let discount_percent = errors.check(
+        "discount_percent",
+        &t.t("label-invoice-discount"),
+        percent(t, input.discount_percent.as_deref().unwrap_or_default()),
+        Decimal::ZERO,
+    );
+    let note = errors.check(
+        "note",
+        &t.t("label-note"),
+        optional(t, input.note.as_deref().unwrap_or_default(), 2000),
+        String::new(),
+    );
+    let mut line_errors = FieldErrors::new(t);
+    let lines = judge_lines(t, &input.lines, credit_note, &mut line_errors);
+    let judged =
+        JudgedDraft { customer_id: customer.map(|c| c.id), currency, price_entry, discount_percent, note, lines };
+    if line_errors.is_empty() && errors.get("currency").is_none() {
+        // The one calculation must accept it too (e.g. exemption reasons, amounts too large).
+        if let Err(Error::Invalid(calculation)) = totals(&judged.as_invoice(existing, credit_note), &judged.lines) {
+            line_errors = calculation;
+        }
+    }
+    for (field, message) in line_errors.entries() {
+        errors.add(field, message);
+    }
+    Ok((judged, errors))
+}
+
+impl JudgedDraft {
+    /// The draft as it would be stored (for totals and for showing it again).
+    pub fn as_invoice(&self, existing: Option<&Invoice>, credit_note: bool) -> Invoice {
+        let base = existing.cloned().unwrap_or_else(|| Invoice {
+            id: Uuid::nil(),
+            kind: if credit_note { "credit_note".into() } else { "invoice".into() },
+            status: "draft".into(),
+            customer_id: Uuid::nil(),
+            currency: String::new(),
+            price_entry: String::new(),
+            discount_percent: Decimal::ZERO,
+            note: String::new(),
+            issue_date: None,
+            due_date: None,
+            number: None,
+            credited_invoice_id: None,
+            payable: None,
+            version: 0,
+            voided: false,
+        });
+        Invoice {
+            customer_id: self.customer_id.unwrap_or(base.customer_id),
+            currency: self.currency.clone(),
+            price_entry: self.price_entry.into(),
+            discount_percent: self.discount_percent,
+            note: self.note.clone(),
+            ..base
+        }
+    }
+
+    fn header(&self) -> DraftHeader<'_> {
+        DraftHeader {
+            customer_id: self.customer_id.unwrap_or_default(),
+            currency: &self.currency,
+            price_entry: self.price_entry,
+            discount_percent: self.discount_percent,
+            note: &self.note,
+        }
+    }
+}
+
+/// `invoice` (the default) or `quote`: what a new draft can be.
+fn new_kind(kind: Option<&str>) -> Result<&'static str, Error> {
+    match kind {
+        None | Some("invoice") => Ok("invoice"),
+        Some("quote") => Ok("quote"),
+        Some(_) => Err(Error::field("kind", "kind must be invoice or quote")),
+    }
+}
+
+/// A new empty draft for a customer (not archived), in the customer's currency;
+/// returns its id. A missing or unknown customer is a mistake at `customer_id`.
+pub async fn create_draft(
+    state: &AppState,
+    caller: &Caller,
+    t: &Tr,
+    customer_id: Option<Uuid>,
+    kind: Option<&str>,
+    price_entry: Option<&str>,
+) -> Result<Uuid, Error> {
+    let kind = new_kind(kind)?;
+    let customer = match customer_id {
+        Some(id) => db::customers::find(&state.db, caller.business_id, id).await?,
+        None => None,
+    };
+    let Some(customer) = customer.filter(|c| !c.archived) else {
+        return Err(Error::field("customer_id", t.t("invoice-choose-customer")));
+    };
+    let price_entry = if price_entry == Some("gross") { "gross" } else { "net" };
+    let mut tx = state.db.begin().await?;
+    let draft = NewDraft {
+        kind,
+        customer_id: customer.id,
+        currency: &customer.currency,
+        price_entry,
+        credited_invoice_id: None,
+    };
+    let id = db::invoices::create_draft(&mut tx, caller.business_id, draft, state.clock.now()).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// A new draft with its header and lines in one go (the API); returns its id.
+pub async fn create_draft_with_lines(state: &AppState, caller: &Caller, input: &DraftInput) -> Result<Uuid, Error> {
+    let kind = new_kind(input.kind.as_deref())?;
+    let (draft, errors) = judge(state, &Tr::default(), caller.business_id, input, None, false).await?;
+    if !errors.is_empty() {
+        return Err(errors.into());
+    }
+    let now = state.clock.now();
+    let mut tx = state.db.begin().await?;
+    let new = NewDraft {
+        kind,
+        customer_id: draft.customer_id.unwrap_or_default(),
+        currency: &draft.currency,
+        price_entry: draft.price_entry,
+        credited_invoice_id: None,
+    };
+    let id = db::invoices::create_draft(&mut tx, caller.business_id, new, now).await?;
+    match db::invoices::save_draft(&mut tx, caller.business_id, id, 1, draft.header(), &draft.lines, now).await? {
+        Ok(_) => tx.commit().await?,
+        Err(_) => return Err(Error::Conflict("The draft could not be saved; please retry.".to_owned().into())),
+    }
+    Ok(id)
+}
+
+/// The draft, if it may still change: a missing one is not found, an issued one a
+/// conflict.
+pub async fn editable_draft(state: &AppState, caller: &Caller, id: Uuid) -> Result<Invoice, Error> {
+    let invoice = db::invoices::find(&state.db, caller.business_id, id).await?.ok_or(Error::NotFound)?;
+    if invoice.status != "draft" {
+        return Err(Error::Conflict(Text::key("error-issued-immutable")));
+    }
+    Ok(invoice)
+}
+
+/// Saves a draft's header and lines if nobody saved it since `input.version`; a stale
+/// version is a conflict (`error-draft-conflict`). Returns the new version.
+pub async fn save_draft(state: &AppState, caller: &Caller, t: &Tr, id: Uuid, input: &DraftInput) -> Result<i32, Error> {
+    let business_id = caller.business_id;
+    let existing = editable_draft(state, caller, id).await?;
+    let Some(version) = input.version else {
+        return Err(Error::field("version", "version is required: send the version you read"));
+    };
+    let (draft, errors) = judge(state, t, business_id, input, Some(&existing), existing.kind == "credit_note").await?;
+    if !errors.is_empty() {
+        return Err(errors.into());
+    }
+    let mut tx = state.db.begin().await?;
+    let saved =
+        db::invoices::save_draft(&mut tx, business_id, id, version, draft.header(), &draft.lines, state.clock.now())
+            .await?;
+    match saved {
+        Ok(version) => {
+            tx.commit().await?;
+            Ok(version)
+        }
+        Err(SaveRefused::NotFound) => Err(Error::NotFound),
+        Err(SaveRefused::Issued) => Err(Error::Conflict(Text::key("error-issued-immutable"))),
+        Err(SaveRefused::Conflict) => Err(Error::Conflict(Text::key("error-draft-conflict"))),
+    }
+}
+
+/// Deletes a draft (an issued document is never deleted).
+pub async fn delete_draft(state: &AppState, caller: &Caller, id: Uuid) -> Result<(), Error> {
+    editable_draft(state, caller, id).await?;
+    db::invoices::delete_draft(&state.db, caller.business_id, id).await?;
+    Ok(())
+}
+
+/// A line for a product of the catalogue, as the editor adds it; none if the product
+/// is not the business's.
+pub async fn product_line(state: &AppState, caller: &Caller, product_id: Uuid) -> Result<Option<LineFields>, Error> {
+    let product = db::products::find(&state.db, caller.business_id, product_id).await?;
+    Ok(product.map(|p| LineFields {
+        description: p.name,
+        quantity: "1".into(),
+        unit: p.unit,
+        unit_price: p.unit_price.normalize().to_string(),
+        vat_category: p.vat_category,
+        vat_rate: p.vat_rate.normalize().to_string(),
+        ..LineFields::default()
+    }))
+}
+
+/// What the draft editor shows: the draft (or what was typed, judged leniently), its
+/// lines as typed, the totals when they compute, and the customers and products to
+/// choose from.
+pub struct DraftEditor {
+    pub invoice: Invoice,
+    pub lines: Vec<LineFields>,
+    /// Each line's net amount, when the totals compute.
+    pub totals: Option<fastfaktura_domain::Totals>,
+    pub customers: Vec<crate::db::customers::Customer>,
+    pub products: Vec<crate::db::products::Product>,
+}
+
+/// The editor of a stored draft, or of `typed` (a save that was refused) on top of it.
+pub async fn draft_editor(
+    state: &AppState,
+    caller: &Caller,
+    t: &Tr,
+    invoice: Invoice,
+    typed: Option<&DraftInput>,
+) -> Result<DraftEditor, Error> {
+    let business_id = caller.business_id;
+    let credit_note = invoice.kind == "credit_note";
+    let (invoice, lines) = match typed {
+        Some(input) => {
+            let (judged, _) = judge(state, t, business_id, input, Some(&invoice), credit_note).await?;
+            (judged.as_invoice(Some(&invoice), credit_note), input.lines.clone())
+        }
+        None => {
+            let stored = db::invoices::lines(&state.db, business_id, invoice.id).await?;
+            (invoice, stored.iter().map(LineFields::from_stored).collect())
+        }
+    };
+    let mut errors = FieldErrors::new(t);
+    let parsed = judge_lines(t, &lines, credit_note, &mut errors);
+    let totals = if errors.is_empty() { totals(&invoice, &parsed).ok() } else { None };
+    Ok(DraftEditor {
+        customers: db::customers::list(&state.db, business_id, "", 500, 0).await?,
+        products: db::products::list(&state.db, business_id, "", 500, 0).await?,
+        invoice,
+        lines,
+        totals,
+    })
+}
+
+impl LineFields {
+    /// A stored line as the editor shows it (no discount shows as empty).
+    pub fn from_stored(line: &Line) -> Self {
+        LineFields {
+            discount_percent: if line.discount_percent.is_zero() {
+                String::new()
+            } else {
+                line.discount_percent.normalize().to_string()
+            },
+            ..Self::from_stored_exact(line)
+        }
+    }
+
+    /// A stored line with every number written out (the API).
+    pub fn from_stored_exact(line: &Line) -> Self {
+        LineFields {
+            description: line.description.clone(),
+            quantity: line.quantity.normalize().to_string(),
+            unit: line.unit.clone(),
+            unit_price: line.unit_price.normalize().to_string(),
+            discount_percent: line.discount_percent.normalize().to_string(),
+            vat_category: line.vat_category.clone(),
+            vat_rate: line.vat_rate.normalize().to_string(),
+            exemption_reason: line.exemption_reason.clone(),
+        }
+    }
+}

@@ -1,0 +1,86 @@
+//! Issuing a draft: its checks, its totals fixed, the next number of its series taken
+//! in the same transaction (gap-free), and the credited invoice voided when a credit
+//! note covers the rest of it.
+
+use fastfaktura_domain::lifecycle::{self, CreditOutcome, InvoiceStatus};
+use time::Duration;
+use uuid::Uuid;
+
+use super::{refused, totals};
+use crate::{
+    app::{Caller, Error},
+    db::{self, invoices::Issued},
+    invoicing::documents,
+    state::AppState,
+};
+
+/// Issues a draft; returns its number.
+pub async fn issue_invoice(state: &AppState, caller: &Caller, id: Uuid) -> Result<String, Error> {
+    issue_at(&state.db, state.clock.now(), caller.business_id, id).await
+}
+
+/// [`issue_invoice`] with the pool and time given (the demo seeder and benchmarks).
+pub async fn issue_at(
+    db: &sqlx::PgPool,
+    now: time::OffsetDateTime,
+    business_id: Uuid,
+    id: Uuid,
+) -> Result<String, Error> {
+    let mut tx = db.begin().await?;
+    let number = issue_in(&mut tx, now, business_id, id).await?;
+    tx.commit().await?;
+    tracing::info!(%business_id, invoice_id = %id, number = %number, "document issued");
+    Ok(number)
+}
+
+/// [`issue_invoice`] inside the caller's transaction (a recurring invoice issued and
+/// sent in one); returns the number.
+pub async fn issue_in(
+    tx: &mut sqlx::Transaction<'_, sqlx::Postgres>,
+    now: time::OffsetDateTime,
+    business_id: Uuid,
+    id: Uuid,
+) -> Result<String, Error> {
+    let invoice = db::invoices::find_for_update(tx, business_id, id).await?.ok_or(Error::NotFound)?;
+    let status = InvoiceStatus::parse(&invoice.status).map_err(anyhow::Error::from)?;
+    let lines = db::invoices::lines(&mut **tx, business_id, id).await?;
+    lifecycle::check_issuable(status, lines.len()).map_err(|r| refused(r, "lines"))?;
+    let totals = totals(&invoice, &lines)?;
+    let profile = db::businesses::profile(&mut **tx, business_id).await?;
+    let today = now.date();
+    let due_date = today + Duration::days(i64::from(profile.payment_terms_days));
+    if invoice.kind != "quote" {
+        let sources = documents::load(tx, business_id, invoice.clone()).await?;
+        let problems = documents::problems_for_issue(&sources, today, due_date)?;
+        if !problems.is_empty() {
+            return Err(Error::Unprocessable(documents::explain(&problems).into()));
+        }
+    }
+    if let Some(original_id) = invoice.credited_invoice_id {
+        let original = db::invoices::find_for_update(tx, business_id, original_id).await?.ok_or(Error::NotFound)?;
+        let credited = db::invoices::credited_total(&mut **tx, business_id, original_id).await?;
+        let left = original.payable.unwrap_or_default() - credited;
+        let number = original.number.unwrap_or_default();
+        let outcome = lifecycle::credit_outcome(totals.payable, left, &number).map_err(|r| refused(r, "lines"))?;
+        if outcome == CreditOutcome::Full {
+            db::invoices::mark_voided(tx, business_id, original_id, now).await?;
+        }
+    }
+    let number = db::invoices::take_number(tx, business_id, &invoice.kind, today.year()).await?;
+    db::invoices::mark_issued(
+        tx,
+        business_id,
+        id,
+        Issued {
+            number: &number,
+            issue_date: today,
+            due_date,
+            tax_exclusive: totals.tax_exclusive,
+            vat_total: totals.vat_total,
+            payable: totals.payable,
+        },
+        now,
+    )
+    .await?;
+    Ok(number.text)
+}

@@ -1,0 +1,105 @@
+//! Payments recorded by hand (bank transfer, cash, card, other). Overpayment is
+//! refused (the user records what is due; a real overpayment is refunded outside
+//! FastFaktura), so an invoice's balance never goes below zero.
+
+use fastfaktura_domain::{
+    Currency, Decimal,
+    lifecycle::{self, InvoiceKind, InvoiceStatus},
+    parse_decimal,
+};
+use serde::Deserialize;
+use time::{Date, format_description::well_known::Iso8601};
+use uuid::Uuid;
+
+use super::refused;
+use crate::{
+    app::{
+        Caller, Error,
+        fields::{FieldErrors, optional},
+    },
+    db::{self, invoices::Payment},
+    i18n::Tr,
+    state::AppState,
+};
+
+/// The methods a payment can be recorded with.
+pub const PAYMENT_METHODS: [&str; 4] = ["bank_transfer", "cash", "card", "other"];
+
+/// A payment as typed in the form or sent to the API.
+#[derive(Debug, Deserialize, Default, Clone)]
+#[serde(default, deny_unknown_fields)]
+pub struct PaymentInput {
+    /// YYYY-MM-DD.
+    pub paid_on: String,
+    pub amount: String,
+    /// One of [`PAYMENT_METHODS`]; empty means a bank transfer.
+    pub method: String,
+    pub reference: String,
+}
+
+/// The input judged: the payment, or every field's mistake.
+fn judge(t: &Tr, input: &PaymentInput, currency: Currency, today: Date) -> Result<Payment, FieldErrors> {
+    let mut errors = FieldErrors::new(t);
+    let paid_on = errors.check(
+        "paid_on",
+        &t.t("label-date"),
+        Date::parse(input.paid_on.trim(), &Iso8601::DATE).map_err(|_| t.t("form-date")),
+        today,
+    );
+    let amount = errors.check(
+        "amount",
+        &t.t("label-amount"),
+        parse_decimal(&input.amount, currency.minor_units())
+            .map_err(|e| e.to_string())
+            .and_then(|a| if a > Decimal::ZERO { Ok(a) } else { Err(t.t("payment-amount-positive")) }),
+        Decimal::ZERO,
+    );
+    let method = if input.method.is_empty() { "bank_transfer" } else { input.method.as_str() };
+    let method = errors.check(
+        "method",
+        &t.t("label-method"),
+        PAYMENT_METHODS.contains(&method).then(|| method.to_owned()).ok_or_else(|| t.t("payment-method-error")),
+        String::new(),
+    );
+    let reference =
+        errors.check("reference", &t.t("label-reference"), optional(t, &input.reference, 200), String::new());
+    if errors.is_empty() { Ok(Payment { paid_on, amount, method, reference }) } else { Err(errors) }
+}
+
+/// Records a payment on an issued invoice, with its audit event. Mistakes in the
+/// fields come first (worded in `t`'s language); a payment the invoice cannot take
+/// (too many decimals, more than is open) is a mistake at `amount`.
+pub async fn record_payment(
+    state: &AppState,
+    caller: &Caller,
+    t: &Tr,
+    invoice_id: Uuid,
+    input: &PaymentInput,
+) -> Result<(), Error> {
+    let business_id = caller.business_id;
+    let now = state.clock.now();
+    let invoice = db::invoices::find(&state.db, business_id, invoice_id).await?.ok_or(Error::NotFound)?;
+    let currency = Currency::parse(&invoice.currency).map_err(|e| Error::BadRequest(e.to_string().into()))?;
+    let payment = judge(t, input, currency, now.date())?;
+    let mut tx = state.db.begin().await?;
+    let invoice = db::invoices::find_for_update(&mut tx, business_id, invoice_id).await?.ok_or(Error::NotFound)?;
+    let kind = InvoiceKind::parse(&invoice.kind).map_err(anyhow::Error::from)?;
+    let status = InvoiceStatus::parse(&invoice.status).map_err(anyhow::Error::from)?;
+    let open = db::invoices::open_amount(&mut tx, business_id, invoice_id, invoice.payable.unwrap_or_default()).await?;
+    lifecycle::check_payment(kind, status, invoice.voided, currency, payment.amount, open)
+        .map_err(|r| refused(r, "amount"))?;
+    db::invoices::record_payment(&mut tx, business_id, invoice_id, &payment, now).await?;
+    let event = crate::audit::AuditEvent::new(now, crate::audit::Category::Payment, "payment.recorded")
+        .business(business_id)
+        .target(invoice_id.to_string())
+        .details(serde_json::json!({
+            "amount": payment.amount.to_string(),
+            "currency": currency.code(),
+            "method": payment.method,
+            "paid_on": payment.paid_on.to_string(),
+        }));
+    crate::audit::record(&mut *tx, &event).await?;
+    tx.commit().await?;
+    tracing::info!(%business_id, %invoice_id, "payment recorded");
+    Ok(())
+}

@@ -1,0 +1,79 @@
+//! Getting an issued document out: the owner's downloads and "Send" (email and/or
+//! SMS through the job queue, `invoicing::delivery`), and retrying a failed delivery.
+
+use fastfaktura_documents::InvoiceDocument;
+use fastfaktura_domain::{EmailAddress, PhoneNumber};
+use uuid::Uuid;
+
+use crate::{
+    app::{Caller, Error},
+    audit::Actor,
+    db,
+    i18n::{Tr, key},
+    integrations::sms_accounts,
+    invoicing::{
+        delivery::{self, SendRequest},
+        documents,
+    },
+    state::AppState,
+};
+
+/// The checked document of an issued invoice or credit note, ready to write.
+pub async fn issued_document(state: &AppState, caller: &Caller, id: Uuid) -> Result<InvoiceDocument, Error> {
+    documents::issued_document(&state.db, caller.business_id, id).await
+}
+
+/// What the Send form asks for, as typed.
+#[derive(Debug, Default)]
+pub struct SendInput<'a> {
+    pub by_email: bool,
+    pub by_sms: bool,
+    pub recipient: &'a str,
+    pub phone: &'a str,
+    pub attach_xml: bool,
+}
+
+/// Queues an issued document for each channel asked for. A mistake in the form is a
+/// mistake at `send` (in `t`'s language); a document that cannot be sent at all (a
+/// draft) is refused by `delivery::send`.
+pub async fn send_document(
+    state: &AppState,
+    caller: &Caller,
+    t: &Tr,
+    id: Uuid,
+    input: SendInput<'_>,
+) -> Result<Vec<Uuid>, Error> {
+    let business_id = caller.business_id;
+    let invoice = db::invoices::find(&state.db, business_id, id).await?.ok_or(Error::NotFound)?;
+    let (by_email, by_sms) = (input.by_email, input.by_sms);
+    if invoice.status == "issued" {
+        let mistake = if !by_email && !by_sms {
+            Some(key("send-no-channel"))
+        } else if by_email && EmailAddress::parse(input.recipient).is_err() {
+            Some(key("send-bad-email"))
+        } else if by_sms && PhoneNumber::parse(input.phone).is_err() {
+            Some(key("send-bad-phone"))
+        } else if by_sms && !sms_accounts::available(&mut *state.db.acquire().await?, business_id).await? {
+            Some(key("send-sms-unavailable"))
+        } else {
+            None
+        };
+        if let Some(message) = mistake {
+            return Err(Error::field("send", t.t(message)));
+        }
+    }
+    let Actor::User(requested_by) = &caller.actor else {
+        return Err(Error::Forbidden("Only a signed-in member can send a document.".to_owned().into()));
+    };
+    let request = SendRequest {
+        email: by_email.then_some(input.recipient.trim()),
+        phone: by_sms.then_some(input.phone.trim()),
+        attach_xml: input.attach_xml,
+    };
+    delivery::send(state, business_id, id, *requested_by, request).await
+}
+
+/// Puts a failed delivery back in the queue.
+pub async fn retry_delivery(state: &AppState, caller: &Caller, delivery_id: Uuid) -> Result<(), Error> {
+    delivery::retry(state, caller.business_id, delivery_id).await
+}

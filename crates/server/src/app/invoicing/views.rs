@@ -1,0 +1,215 @@
+//! Read models: what the owner's pages, the customer's page and the API show of
+//! invoices. The balance of a document (payments, credit notes, what is still open)
+//! is worked out here once, for all of them.
+
+use fastfaktura_domain::{Decimal, Totals, lifecycle::Balance};
+use time::{OffsetDateTime, format_description::well_known::Rfc3339};
+use uuid::Uuid;
+
+use super::{links::CustomerLink, totals};
+use crate::{
+    app::{Caller, Error},
+    db::{
+        self,
+        customers::Customer,
+        deliveries::Delivery,
+        invoices::{Invoice, Line, ListFilter, ListedInvoice, PagedInvoice, RecordedPayment},
+    },
+    state::AppState,
+};
+
+/// Rows per page of the owner's invoice list.
+pub const PAGE_SIZE: i64 = 50;
+
+/// One invoice, credit note or quote with what every view of it shows.
+pub struct InvoiceDetail {
+    pub invoice: Invoice,
+    pub lines: Vec<Line>,
+    /// None if the stored lines no longer compute (never for an issued document).
+    pub totals: Option<Totals>,
+    pub payments: Vec<RecordedPayment>,
+    /// Payable, paid (after refunds) and credited by issued credit notes.
+    pub balance: Balance,
+    /// The invoice a credit note corrects: its id and number.
+    pub credited: Option<(Uuid, String)>,
+    /// The invoice a quote was turned into.
+    pub converted_to: Option<Uuid>,
+}
+
+impl InvoiceDetail {
+    /// What is still to be paid: payable − paid − credited.
+    pub fn open(&self) -> Decimal {
+        self.balance.open()
+    }
+
+    pub fn paid(&self) -> Decimal {
+        self.balance.paid
+    }
+}
+
+/// The document, if it is the business's.
+pub async fn find_invoice(state: &AppState, business_id: Uuid, id: Uuid) -> Result<Invoice, Error> {
+    db::invoices::find(&state.db, business_id, id).await?.ok_or(Error::NotFound)
+}
+
+/// The one read of a document with its lines, totals, payments and balance.
+pub async fn invoice_detail(state: &AppState, business_id: Uuid, id: Uuid) -> Result<InvoiceDetail, Error> {
+    let invoice = find_invoice(state, business_id, id).await?;
+    detail_of(state, business_id, invoice).await
+}
+
+async fn detail_of(state: &AppState, business_id: Uuid, invoice: Invoice) -> Result<InvoiceDetail, Error> {
+    let lines = db::invoices::lines(&state.db, business_id, invoice.id).await?;
+    let totals = totals(&invoice, &lines).ok();
+    let payments = db::invoices::payments(&state.db, business_id, invoice.id).await?;
+    let balance = Balance {
+        payable: invoice.payable.unwrap_or_default(),
+        paid: payments.iter().map(|p| p.amount).sum(),
+        credited: db::invoices::credited_total(&state.db, business_id, invoice.id).await?,
+    };
+    let credited = match invoice.credited_invoice_id {
+        Some(original) => {
+            db::invoices::find(&state.db, business_id, original).await?.and_then(|o| o.number).map(|n| (original, n))
+        }
+        None => None,
+    };
+    let converted_to = if invoice.kind == "quote" {
+        db::invoices::converted_from(&state.db, business_id, invoice.id).await?
+    } else {
+        None
+    };
+    Ok(InvoiceDetail { invoice, lines, totals, payments, balance, credited, converted_to })
+}
+
+/// The owner's page of an issued document: the detail with its customer, its
+/// deliveries and its customer link, and whether SMS can be sent.
+pub struct OwnerInvoiceView {
+    pub detail: InvoiceDetail,
+    pub totals: Totals,
+    pub customer: Customer,
+    pub sms_available: bool,
+    pub deliveries: Vec<Delivery>,
+    pub customer_link: Option<CustomerLink>,
+}
+
+pub async fn owner_invoice_view(state: &AppState, caller: &Caller, id: Uuid) -> Result<OwnerInvoiceView, Error> {
+    let business_id = caller.business_id;
+    let detail = invoice_detail(state, business_id, id).await?;
+    let totals = match &detail.totals {
+        Some(totals) => totals.clone(),
+        None => totals(&detail.invoice, &detail.lines)?,
+    };
+    let customer =
+        db::customers::find(&state.db, business_id, detail.invoice.customer_id).await?.ok_or(Error::NotFound)?;
+    let sms_available = {
+        let mut conn = state.db.acquire().await?;
+        crate::integrations::sms_accounts::available(&mut conn, business_id).await?
+    };
+    let deliveries = db::deliveries::for_invoice(&state.db, business_id, id).await?;
+    let customer_link = if detail.invoice.status == "issued" {
+        super::links::customer_link(state, business_id, id).await?
+    } else {
+        None
+    };
+    Ok(OwnerInvoiceView { detail, totals, customer, sms_available, deliveries, customer_link })
+}
+
+/// The customers a new invoice can be for (the first 500, by name).
+pub async fn customer_choices(state: &AppState, caller: &Caller) -> Result<Vec<Customer>, Error> {
+    Ok(db::customers::list(&state.db, caller.business_id, "", 500, 0).await?)
+}
+
+/// What the owner's invoice list asks for.
+#[derive(Debug, Default)]
+pub struct ListQuery<'a> {
+    pub search: &'a str,
+    /// 1-based.
+    pub page: u32,
+    pub status: &'a str,
+}
+
+/// A page of the owner's invoice list.
+pub struct InvoiceList {
+    pub rows: Vec<ListedInvoice>,
+    pub filter: ListFilter,
+    pub page: i64,
+    pub has_next: bool,
+}
+
+pub async fn list_invoices(state: &AppState, caller: &Caller, query: ListQuery<'_>) -> Result<InvoiceList, Error> {
+    let page = i64::from(query.page.clamp(1, 10_000));
+    let today = state.clock.now().date();
+    let filter = ListFilter::parse(query.status);
+    let offset = (page - 1) * PAGE_SIZE;
+    let mut rows =
+        db::invoices::list(&state.db, caller.business_id, query.search.trim(), filter, today, PAGE_SIZE + 1, offset)
+            .await?;
+    let has_next = rows.len() as i64 > PAGE_SIZE;
+    rows.truncate(PAGE_SIZE as usize);
+    Ok(InvoiceList { rows, filter, page, has_next })
+}
+
+/// What the API's invoice list asks for.
+#[derive(Debug, Default)]
+pub struct PageQuery<'a> {
+    pub status: Option<&'a str>,
+    pub customer_id: Option<Uuid>,
+    pub limit: Option<i64>,
+    pub cursor: Option<&'a str>,
+}
+
+/// A page of the API's invoice list, newest first.
+pub struct InvoicePage {
+    pub rows: Vec<PagedInvoice>,
+    /// Pass as `cursor` for the next page; absent on the last page.
+    pub next_cursor: Option<String>,
+}
+
+pub async fn invoice_page(state: &AppState, caller: &Caller, query: PageQuery<'_>) -> Result<InvoicePage, Error> {
+    let limit = query.limit.unwrap_or(50).clamp(1, 200);
+    let status = match query.status {
+        None | Some("") => None,
+        Some(s @ ("draft" | "issued")) => Some(s),
+        Some(_) => return Err(Error::field("status", "status must be draft or issued")),
+    };
+    let before = match query.cursor.filter(|c| !c.is_empty()) {
+        None => None,
+        Some(c) => Some(
+            decode_cursor(c)
+                .ok_or_else(|| Error::BadRequest("cursor is not one this API returned".to_owned().into()))?,
+        ),
+    };
+    let mut rows =
+        db::invoices::list_page(&state.db, caller.business_id, status, query.customer_id, before, limit + 1).await?;
+    let next_cursor = if rows.len() as i64 > limit {
+        rows.truncate(limit as usize);
+        rows.last().map(|i| encode_cursor(i.created_at, i.id))
+    } else {
+        None
+    };
+    Ok(InvoicePage { rows, next_cursor })
+}
+
+fn encode_cursor(at: OffsetDateTime, id: Uuid) -> String {
+    hex::encode(format!("{}|{id}", at.format(&Rfc3339).unwrap_or_default()))
+}
+
+fn decode_cursor(cursor: &str) -> Option<(OffsetDateTime, Uuid)> {
+    let text = String::from_utf8(hex::decode(cursor).ok()?).ok()?;
+    let (at, id) = text.split_once('|')?;
+    Some((OffsetDateTime::parse(at, &Rfc3339).ok()?, id.parse().ok()?))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cursors_round_trip_and_reject_garbage() {
+        let at = OffsetDateTime::from_unix_timestamp(1_800_000_000).unwrap();
+        let id = Uuid::new_v4();
+        assert_eq!(decode_cursor(&encode_cursor(at, id)), Some((at, id)));
+        assert_eq!(decode_cursor("zz"), None);
+        assert_eq!(decode_cursor(&hex::encode("no-bar")), None);
+    }
+}
