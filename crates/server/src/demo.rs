@@ -4,6 +4,7 @@
 //! from the dev outbox), a profile, customers, and its share of the invoices, most of
 //! them issued (numbered through the real issuing path) and some paid.
 
+use fastfaktura_domain::{Currency, InvoiceKind, PriceEntry};
 use rust_decimal::Decimal;
 use sqlx::PgPool;
 use time::OffsetDateTime;
@@ -69,10 +70,10 @@ pub async fn seed(db: &PgPool, businesses: usize, invoices: usize) -> anyhow::Re
             &mut tx,
             *business_id,
             NewDraft {
-                kind: "invoice",
+                kind: InvoiceKind::Invoice,
                 customer_id: customers[i % customers.len()],
-                currency,
-                price_entry: "net",
+                currency: Currency::parse(currency)?,
+                price_entry: PriceEntry::Net,
                 credited_invoice_id: None,
             },
             now,

@@ -5,19 +5,38 @@
 //! series row inside the issuing transaction: the row lock orders concurrent issuers,
 //! and a rolled-back issue gives its number back, so there are no gaps.
 
+use fastfaktura_domain::{Currency, InvoiceKind, InvoiceStatus, PriceEntry};
 use rust_decimal::Decimal;
 use sqlx::{PgConnection, PgExecutor};
 use time::{Date, OffsetDateTime};
 use uuid::Uuid;
 
+/// A stored value the domain does not know (a kind, status, currency or price entry
+/// written by something other than this code): a decoding error naming the column.
+fn stored<T, E: std::fmt::Display>(column: &str, parsed: Result<T, E>) -> Result<T, sqlx::Error> {
+    parsed.map_err(|e| sqlx::Error::Decode(format!("invoices.{column}: {e}").into()))
+}
+
+fn stored_kind(value: &str) -> Result<InvoiceKind, sqlx::Error> {
+    stored("kind", InvoiceKind::parse(value))
+}
+
+fn stored_status(value: &str) -> Result<InvoiceStatus, sqlx::Error> {
+    stored("status", InvoiceStatus::parse(value))
+}
+
+fn stored_currency(value: &str) -> Result<Currency, sqlx::Error> {
+    stored("currency", Currency::parse(value))
+}
+
 #[derive(Debug, Clone)]
 pub struct Invoice {
     pub id: Uuid,
-    pub kind: String,
-    pub status: String,
+    pub kind: InvoiceKind,
+    pub status: InvoiceStatus,
     pub customer_id: Uuid,
-    pub currency: String,
-    pub price_entry: String,
+    pub currency: Currency,
+    pub price_entry: PriceEntry,
     pub discount_percent: Decimal,
     pub note: String,
     pub issue_date: Option<Date>,
@@ -27,6 +46,49 @@ pub struct Invoice {
     pub payable: Option<Decimal>,
     pub version: i32,
     pub voided: bool,
+}
+
+/// An invoice row as stored (text columns), before [`Invoice`] types it.
+struct InvoiceRow {
+    id: Uuid,
+    kind: String,
+    status: String,
+    customer_id: Uuid,
+    currency: String,
+    price_entry: String,
+    discount_percent: Decimal,
+    note: String,
+    issue_date: Option<Date>,
+    due_date: Option<Date>,
+    number: Option<String>,
+    credited_invoice_id: Option<Uuid>,
+    payable: Option<Decimal>,
+    version: i32,
+    voided: bool,
+}
+
+impl TryFrom<InvoiceRow> for Invoice {
+    type Error = sqlx::Error;
+
+    fn try_from(r: InvoiceRow) -> Result<Self, sqlx::Error> {
+        Ok(Invoice {
+            id: r.id,
+            kind: stored_kind(&r.kind)?,
+            status: stored_status(&r.status)?,
+            customer_id: r.customer_id,
+            currency: stored_currency(&r.currency)?,
+            price_entry: stored("price_entry", PriceEntry::parse(&r.price_entry))?,
+            discount_percent: r.discount_percent,
+            note: r.note,
+            issue_date: r.issue_date,
+            due_date: r.due_date,
+            number: r.number,
+            credited_invoice_id: r.credited_invoice_id,
+            payable: r.payable,
+            version: r.version,
+            voided: r.voided,
+        })
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -41,18 +103,18 @@ pub struct Line {
     pub exemption_reason: String,
 }
 
-pub struct NewDraft<'a> {
-    pub kind: &'a str,
+pub struct NewDraft {
+    pub kind: InvoiceKind,
     pub customer_id: Uuid,
-    pub currency: &'a str,
-    pub price_entry: &'a str,
+    pub currency: Currency,
+    pub price_entry: PriceEntry,
     pub credited_invoice_id: Option<Uuid>,
 }
 
 pub async fn create_draft(
     conn: &mut PgConnection,
     business_id: Uuid,
-    draft: NewDraft<'_>,
+    draft: NewDraft,
     now: OffsetDateTime,
 ) -> Result<Uuid, sqlx::Error> {
     let id = Uuid::new_v4();
@@ -61,10 +123,10 @@ pub async fn create_draft(
            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8)"#,
         business_id,
         id,
-        draft.kind,
+        draft.kind.as_str(),
         draft.customer_id,
-        draft.currency,
-        draft.price_entry,
+        draft.currency.code(),
+        draft.price_entry.as_str(),
         draft.credited_invoice_id,
         now
     )
@@ -76,7 +138,7 @@ pub async fn create_draft(
 /// The invoice; with `lock`, row-locked until the transaction ends.
 pub async fn find(db: impl PgExecutor<'_>, business_id: Uuid, id: Uuid) -> Result<Option<Invoice>, sqlx::Error> {
     sqlx::query_as!(
-        Invoice,
+        InvoiceRow,
         r#"SELECT id, kind, status, customer_id, currency, price_entry, discount_percent, note, issue_date, due_date,
                   number, credited_invoice_id, payable, version, voided_at IS NOT NULL AS "voided!"
            FROM invoices WHERE business_id = $1 AND id = $2"#,
@@ -84,7 +146,9 @@ pub async fn find(db: impl PgExecutor<'_>, business_id: Uuid, id: Uuid) -> Resul
         id
     )
     .fetch_optional(db)
-    .await
+    .await?
+    .map(Invoice::try_from)
+    .transpose()
 }
 
 pub async fn find_for_update(
@@ -93,7 +157,7 @@ pub async fn find_for_update(
     id: Uuid,
 ) -> Result<Option<Invoice>, sqlx::Error> {
     sqlx::query_as!(
-        Invoice,
+        InvoiceRow,
         r#"SELECT id, kind, status, customer_id, currency, price_entry, discount_percent, note, issue_date, due_date,
                   number, credited_invoice_id, payable, version, voided_at IS NOT NULL AS "voided!"
            FROM invoices WHERE business_id = $1 AND id = $2 FOR UPDATE"#,
@@ -101,7 +165,9 @@ pub async fn find_for_update(
         id
     )
     .fetch_optional(conn)
-    .await
+    .await?
+    .map(Invoice::try_from)
+    .transpose()
 }
 
 pub async fn lines(db: impl PgExecutor<'_>, business_id: Uuid, invoice_id: Uuid) -> Result<Vec<Line>, sqlx::Error> {
@@ -118,8 +184,8 @@ pub async fn lines(db: impl PgExecutor<'_>, business_id: Uuid, invoice_id: Uuid)
 
 pub struct DraftHeader<'a> {
     pub customer_id: Uuid,
-    pub currency: &'a str,
-    pub price_entry: &'a str,
+    pub currency: Currency,
+    pub price_entry: PriceEntry,
     pub discount_percent: Decimal,
     pub note: &'a str,
 }
@@ -152,8 +218,8 @@ pub async fn save_draft(
         id,
         expected_version,
         header.customer_id,
-        header.currency,
-        header.price_entry,
+        header.currency.code(),
+        header.price_entry.as_str(),
         header.discount_percent,
         header.note,
         now
@@ -163,7 +229,7 @@ pub async fn save_draft(
     let Some(version) = updated else {
         return Ok(Err(match find(&mut *conn, business_id, id).await? {
             None => SaveRefused::NotFound,
-            Some(i) if i.status != "draft" => SaveRefused::Issued,
+            Some(i) if i.status != InvoiceStatus::Draft => SaveRefused::Issued,
             Some(_) => SaveRefused::Conflict,
         }));
     };
@@ -404,11 +470,11 @@ pub async fn record_payment(
 #[derive(Debug, Clone)]
 pub struct ListedInvoice {
     pub id: Uuid,
-    pub kind: String,
-    pub status: String,
+    pub kind: InvoiceKind,
+    pub status: InvoiceStatus,
     pub number: Option<String>,
     pub customer_name: String,
-    pub currency: String,
+    pub currency: Currency,
     pub issue_date: Option<Date>,
     pub due_date: Option<Date>,
     pub payable: Option<Decimal>,
@@ -469,8 +535,7 @@ pub async fn list(
     offset: i64,
 ) -> Result<Vec<ListedInvoice>, sqlx::Error> {
     let pattern = crate::db::like_pattern(search);
-    sqlx::query_as!(
-        ListedInvoice,
+    let rows = sqlx::query!(
         r#"SELECT i.id, i.kind, i.status, i.number, c.name AS customer_name, i.currency, i.issue_date, i.due_date, i.payable,
                   amounts.paid AS "paid!", amounts.credited AS "credited!", i.voided_at IS NOT NULL AS "voided!"
            FROM invoices i
@@ -501,7 +566,25 @@ pub async fn list(
         today
     )
     .fetch_all(db)
-    .await
+    .await?;
+    rows.into_iter()
+        .map(|r| {
+            Ok(ListedInvoice {
+                id: r.id,
+                kind: stored_kind(&r.kind)?,
+                status: stored_status(&r.status)?,
+                number: r.number,
+                customer_name: r.customer_name,
+                currency: stored_currency(&r.currency)?,
+                issue_date: r.issue_date,
+                due_date: r.due_date,
+                payable: r.payable,
+                paid: r.paid,
+                credited: r.credited,
+                voided: r.voided,
+            })
+        })
+        .collect()
 }
 
 /// Dashboard figures for one currency.
@@ -554,11 +637,11 @@ pub async fn summary(
 #[derive(Debug, Clone)]
 pub struct PagedInvoice {
     pub id: Uuid,
-    pub kind: String,
-    pub status: String,
+    pub kind: InvoiceKind,
+    pub status: InvoiceStatus,
     pub number: Option<String>,
     pub customer_id: Uuid,
-    pub currency: String,
+    pub currency: Currency,
     pub issue_date: Option<Date>,
     pub due_date: Option<Date>,
     pub payable: Option<Decimal>,
@@ -573,14 +656,13 @@ pub struct PagedInvoice {
 pub async fn list_page(
     db: impl PgExecutor<'_>,
     business_id: Uuid,
-    status: Option<&str>,
+    status: Option<InvoiceStatus>,
     customer_id: Option<Uuid>,
     before: Option<(OffsetDateTime, Uuid)>,
     limit: i64,
 ) -> Result<Vec<PagedInvoice>, sqlx::Error> {
     let (before_at, before_id) = before.map_or((None, None), |(at, id)| (Some(at), Some(id)));
-    sqlx::query_as!(
-        PagedInvoice,
+    let rows = sqlx::query!(
         r#"SELECT i.id, i.kind, i.status, i.number, i.customer_id, i.currency, i.issue_date, i.due_date, i.payable,
                   coalesce((SELECT sum(p.amount - p.refunded) FROM payments p WHERE p.business_id = i.business_id AND p.invoice_id = i.id), 0) AS "paid!",
                   coalesce((SELECT sum(cn.payable) FROM invoices cn WHERE cn.business_id = i.business_id
@@ -594,14 +676,33 @@ pub async fn list_page(
            ORDER BY i.created_at DESC, i.id DESC
            LIMIT $6"#,
         business_id,
-        status,
+        status.map(InvoiceStatus::as_str),
         customer_id,
         before_at,
         before_id,
         limit
     )
     .fetch_all(db)
-    .await
+    .await?;
+    rows.into_iter()
+        .map(|r| {
+            Ok(PagedInvoice {
+                id: r.id,
+                kind: stored_kind(&r.kind)?,
+                status: stored_status(&r.status)?,
+                number: r.number,
+                customer_id: r.customer_id,
+                currency: stored_currency(&r.currency)?,
+                issue_date: r.issue_date,
+                due_date: r.due_date,
+                payable: r.payable,
+                paid: r.paid,
+                credited: r.credited,
+                voided: r.voided,
+                created_at: r.created_at,
+            })
+        })
+        .collect()
 }
 
 /// Links a draft invoice to the quote it was made from (one invoice per quote).
@@ -643,7 +744,7 @@ pub async fn copy_as_draft(
     conn: &mut PgConnection,
     business_id: Uuid,
     source: &Invoice,
-    kind: &str,
+    kind: InvoiceKind,
     credited_invoice_id: Option<Uuid>,
     note: &str,
     now: OffsetDateTime,
@@ -654,8 +755,8 @@ pub async fn copy_as_draft(
         NewDraft {
             kind,
             customer_id: source.customer_id,
-            currency: &source.currency,
-            price_entry: &source.price_entry,
+            currency: source.currency,
+            price_entry: source.price_entry,
             credited_invoice_id,
         },
         now,

@@ -117,7 +117,7 @@ pub(super) async fn still_open(ctx: &WorkerContext, business_id: Uuid, invoice_i
         .await
         .map_err(|e| format!("database: {e}"))?
         .ok_or_else(|| "the invoice no longer exists".to_owned())?;
-    if invoice.voided || invoice.status != "issued" {
+    if invoice.voided || invoice.status != fastfaktura_domain::InvoiceStatus::Issued {
         return Ok(false);
     }
     Ok(open_amount(ctx, business_id, invoice_id, invoice.payable.unwrap_or_default()).await? > Decimal::ZERO)

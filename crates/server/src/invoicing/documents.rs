@@ -8,7 +8,7 @@
 use fastfaktura_documents::{
     DocumentType, Endpoint, InvoiceData, InvoiceDocument, Language, Line as DocLine, Logo, Party, PaymentDetails,
 };
-use fastfaktura_domain::{Currency, PriceEntry, VatCategory};
+use fastfaktura_domain::{InvoiceKind, VatCategory};
 use time::Date;
 use uuid::Uuid;
 
@@ -46,7 +46,7 @@ pub async fn load(db: &mut sqlx::PgConnection, business_id: Uuid, invoice: Invoi
 /// The documents crate's input for this document with `number` and dates.
 pub fn invoice_data(src: &Sources, number: &str, issue_date: Date, due_date: Date) -> Result<InvoiceData, Error> {
     let invoice = &src.invoice;
-    let currency = Currency::parse(&invoice.currency).map_err(|e| Error::field("lines", e.to_string()))?;
+    let currency = invoice.currency;
     let lines = src
         .lines
         .iter()
@@ -92,7 +92,7 @@ pub fn invoice_data(src: &Sources, number: &str, issue_date: Date, due_date: Dat
         endpoint: endpoint(&c.country, "", &c.vat_number),
     };
     let kind = match &src.credited {
-        Some((preceding_number, preceding_date)) if invoice.kind == "credit_note" => {
+        Some((preceding_number, preceding_date)) if invoice.kind == InvoiceKind::CreditNote => {
             DocumentType::CreditNote { preceding_number: preceding_number.clone(), preceding_date: *preceding_date }
         }
         _ => DocumentType::Invoice,
@@ -118,7 +118,7 @@ pub fn invoice_data(src: &Sources, number: &str, issue_date: Date, due_date: Dat
         notes: non_empty(&invoice.note).into_iter().collect(),
         lines,
         discount_percent: invoice.discount_percent,
-        price_entry: if invoice.price_entry == "gross" { PriceEntry::Gross } else { PriceEntry::Net },
+        price_entry: invoice.price_entry,
         // A stored logo passed our own upload check; one the renderer still cannot use
         // is left off rather than blocking the invoice.
         logo: src.logo.clone().and_then(|bytes| Logo::new(bytes).ok()),
@@ -158,7 +158,7 @@ pub async fn issued_document(db: &sqlx::PgPool, business_id: Uuid, invoice_id: U
     else {
         return Err(Error::Conflict("Documents exist once the invoice is issued.".to_owned().into()));
     };
-    if invoice.kind == "quote" {
+    if invoice.kind == InvoiceKind::Quote {
         return Err(Error::Conflict("Quotes have no e-invoice or PDF yet; turn it into an invoice.".to_owned().into()));
     }
     let src = load(&mut conn, business_id, invoice).await?;

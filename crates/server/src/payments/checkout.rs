@@ -5,7 +5,7 @@
 //! click sends the same key and gets the same session back, never a second one. A
 //! click while a session for the same amount is still open goes to that session.
 
-use fastfaktura_domain::Currency;
+use fastfaktura_domain::{InvoiceKind, InvoiceStatus};
 use time::Duration;
 use uuid::Uuid;
 
@@ -33,7 +33,7 @@ pub async fn checkout_url(
     let now = state.clock.now();
     let mut conn = state.db.acquire().await?;
     let invoice = db::invoices::find(&mut *conn, business_id, invoice_id).await?.ok_or(PaymentError::NotPayable)?;
-    if invoice.kind != "invoice" || invoice.status != "issued" || invoice.voided {
+    if invoice.kind != InvoiceKind::Invoice || invoice.status != InvoiceStatus::Issued || invoice.voided {
         return Err(PaymentError::NotPayable);
     }
     let open =
@@ -41,7 +41,7 @@ pub async fn checkout_url(
     if open <= fastfaktura_domain::Decimal::ZERO {
         return Err(PaymentError::AlreadyPaid);
     }
-    let currency = Currency::parse(&invoice.currency).map_err(|_| PaymentError::NotPayable)?;
+    let currency = invoice.currency;
     let amount = amounts::to_stripe(open, currency)?;
     let secret_key =
         open_secret(&mut conn, &state.keys.kek, business_id, SECRET_KEY, now).await?.ok_or(PaymentError::NotSetUp)?;

@@ -10,7 +10,7 @@ pub mod checkout;
 pub mod reconcile;
 pub mod webhook;
 
-use fastfaktura_domain::{Currency, Decimal};
+use fastfaktura_domain::Decimal;
 use sqlx::PgConnection;
 use time::OffsetDateTime;
 use uuid::Uuid;
@@ -92,7 +92,7 @@ pub async fn record_reported_payment(
     let Some(invoice) = invoices::find(&mut *conn, business_id, invoice_id).await? else {
         return Ok("ignored: unknown invoice");
     };
-    let Ok(currency) = Currency::parse(&invoice.currency) else { return Ok("ignored: unknown currency") };
+    let currency = invoice.currency;
     if !reported.currency.eq_ignore_ascii_case(currency.code()) {
         tracing::warn!(%business_id, %invoice_id, "card payment in another currency than the invoice; not recorded");
         return Ok("ignored: currency differs from the invoice");

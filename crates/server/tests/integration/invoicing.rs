@@ -5,7 +5,7 @@
 use std::sync::Arc;
 
 use fastfaktura::{app::invoicing, db};
-use fastfaktura_domain::Decimal;
+use fastfaktura_domain::{Currency, Decimal, InvoiceKind, PriceEntry};
 use tokio::sync::Semaphore;
 use uuid::Uuid;
 
@@ -235,10 +235,10 @@ async fn two_hundred_concurrent_issues_get_exactly_the_numbers_one_to_two_hundre
             &mut tx,
             business_id,
             db::invoices::NewDraft {
-                kind: "invoice",
+                kind: InvoiceKind::Invoice,
                 customer_id: customer,
-                currency: "EUR",
-                price_entry: "net",
+                currency: Currency::EUR,
+                price_entry: PriceEntry::Net,
                 credited_invoice_id: None,
             },
             app.clock_now(),

@@ -3,7 +3,9 @@
 //! here once into stored values, with each mistake keyed by its form name
 //! (`lines[0][quantity]`; the API writes it `lines[0].quantity`).
 
-use fastfaktura_domain::{Currency, Decimal, VatCategory, parse_decimal, totals::QUANTITY_DECIMALS};
+use fastfaktura_domain::{
+    Currency, Decimal, InvoiceKind, InvoiceStatus, PriceEntry, VatCategory, parse_decimal, totals::QUANTITY_DECIMALS,
+};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -69,8 +71,8 @@ pub struct DraftInput {
 #[derive(Debug, Clone)]
 pub struct JudgedDraft {
     pub customer_id: Option<Uuid>,
-    pub currency: String,
-    pub price_entry: &'static str,
+    pub currency: Currency,
+    pub price_entry: PriceEntry,
     pub discount_percent: Decimal,
     pub note: String,
     pub lines: Vec<Line>,
@@ -191,27 +193,24 @@ pub async fn judge(
     if customer.is_none() {
         errors.add("customer_id", t.t("invoice-choose-customer"));
     }
-    let currency_raw = input
-        .currency
-        .clone()
-        .or_else(|| existing.map(|i| i.currency.clone()))
-        .or_else(|| customer.as_ref().map(|c| c.currency.clone()))
-        .unwrap_or_default();
-    let fallback_currency = existing.map_or_else(|| currency_raw.clone(), |i| i.currency.clone());
-    let currency = errors.check(
-        "currency",
-        &t.t("label-currency"),
-        Currency::parse(&currency_raw).map(|c| c.code().to_owned()).map_err(|e| e.to_string()),
-        fallback_currency,
-    );
-    let price_entry = match input.price_entry.as_deref().or(existing.map(|i| i.price_entry.as_str())) {
-        None | Some("net") => "net",
-        Some("gross") => "gross",
-        Some(_) => {
-            errors.add("price_entry", "price_entry must be net or gross");
-            "net"
-        }
+    let customer_currency = customer.as_ref().and_then(|c| Currency::parse(&c.currency).ok());
+    let currency = match (&input.currency, existing) {
+        (Some(typed), _) => Currency::parse(typed),
+        (None, Some(draft)) => Ok(draft.currency),
+        (None, None) => Currency::parse(&customer.as_ref().map(|c| c.currency.clone()).unwrap_or_default()),
     };
+    // Where the currency is wrong the draft keeps showing its own (it is not saved).
+    let fallback_currency = existing.map(|i| i.currency).or(customer_currency).unwrap_or(Currency::EUR);
+    let currency =
+        errors.check("currency", &t.t("label-currency"), currency.map_err(|e| e.to_string()), fallback_currency);
+    let price_entry = match &input.price_entry {
+        None => Ok(existing.map_or(PriceEntry::Net, |i| i.price_entry)),
+        Some(typed) => PriceEntry::parse(typed),
+    };
+    let price_entry = price_entry.unwrap_or_else(|_| {
+        errors.add("price_entry", "price_entry must be net or gross");
+        PriceEntry::Net
+    });
     let discount_percent = errors.check(
         "discount_percent",
         &t.t("label-invoice-discount"),
@@ -245,11 +244,11 @@ impl JudgedDraft {
     pub fn as_invoice(&self, existing: Option<&Invoice>, credit_note: bool) -> Invoice {
         let base = existing.cloned().unwrap_or_else(|| Invoice {
             id: Uuid::nil(),
-            kind: if credit_note { "credit_note".into() } else { "invoice".into() },
-            status: "draft".into(),
+            kind: if credit_note { InvoiceKind::CreditNote } else { InvoiceKind::Invoice },
+            status: InvoiceStatus::Draft,
             customer_id: Uuid::nil(),
-            currency: String::new(),
-            price_entry: String::new(),
+            currency: self.currency,
+            price_entry: self.price_entry,
             discount_percent: Decimal::ZERO,
             note: String::new(),
             issue_date: None,
@@ -262,8 +261,8 @@ impl JudgedDraft {
         });
         Invoice {
             customer_id: self.customer_id.unwrap_or(base.customer_id),
-            currency: self.currency.clone(),
-            price_entry: self.price_entry.into(),
+            currency: self.currency,
+            price_entry: self.price_entry,
             discount_percent: self.discount_percent,
             note: self.note.clone(),
             ..base
@@ -273,7 +272,7 @@ impl JudgedDraft {
     fn header(&self) -> DraftHeader<'_> {
         DraftHeader {
             customer_id: self.customer_id.unwrap_or_default(),
-            currency: &self.currency,
+            currency: self.currency,
             price_entry: self.price_entry,
             discount_percent: self.discount_percent,
             note: &self.note,
@@ -282,10 +281,10 @@ impl JudgedDraft {
 }
 
 /// `invoice` (the default) or `quote`: what a new draft can be.
-fn new_kind(kind: Option<&str>) -> Result<&'static str, Error> {
+fn new_kind(kind: Option<&str>) -> Result<InvoiceKind, Error> {
     match kind {
-        None | Some("invoice") => Ok("invoice"),
-        Some("quote") => Ok("quote"),
+        None | Some("invoice") => Ok(InvoiceKind::Invoice),
+        Some("quote") => Ok(InvoiceKind::Quote),
         Some(_) => Err(Error::field("kind", "kind must be invoice or quote")),
     }
 }
@@ -308,15 +307,10 @@ pub async fn create_draft(
     let Some(customer) = customer.filter(|c| !c.archived) else {
         return Err(Error::field("customer_id", t.t("invoice-choose-customer")));
     };
-    let price_entry = if price_entry == Some("gross") { "gross" } else { "net" };
+    let price_entry = if price_entry == Some("gross") { PriceEntry::Gross } else { PriceEntry::Net };
+    let currency = Currency::parse(&customer.currency).map_err(anyhow::Error::from)?;
     let mut tx = state.db.begin().await?;
-    let draft = NewDraft {
-        kind,
-        customer_id: customer.id,
-        currency: &customer.currency,
-        price_entry,
-        credited_invoice_id: None,
-    };
+    let draft = NewDraft { kind, customer_id: customer.id, currency, price_entry, credited_invoice_id: None };
     let id = db::invoices::create_draft(&mut tx, caller.business_id, draft, state.clock.now()).await?;
     tx.commit().await?;
     Ok(id)
@@ -334,7 +328,7 @@ pub async fn create_draft_with_lines(state: &AppState, caller: &Caller, input: &
     let new = NewDraft {
         kind,
         customer_id: draft.customer_id.unwrap_or_default(),
-        currency: &draft.currency,
+        currency: draft.currency,
         price_entry: draft.price_entry,
         credited_invoice_id: None,
     };
@@ -350,7 +344,7 @@ pub async fn create_draft_with_lines(state: &AppState, caller: &Caller, input: &
 /// conflict.
 pub async fn editable_draft(state: &AppState, caller: &Caller, id: Uuid) -> Result<Invoice, Error> {
     let invoice = db::invoices::find(&state.db, caller.business_id, id).await?.ok_or(Error::NotFound)?;
-    if invoice.status != "draft" {
+    if invoice.status != InvoiceStatus::Draft {
         return Err(Error::Conflict(Text::key("error-issued-immutable")));
     }
     Ok(invoice)
@@ -364,7 +358,8 @@ pub async fn save_draft(state: &AppState, caller: &Caller, t: &Tr, id: Uuid, inp
     let Some(version) = input.version else {
         return Err(Error::field("version", "version is required: send the version you read"));
     };
-    let (draft, errors) = judge(state, t, business_id, input, Some(&existing), existing.kind == "credit_note").await?;
+    let (draft, errors) =
+        judge(state, t, business_id, input, Some(&existing), existing.kind == InvoiceKind::CreditNote).await?;
     if !errors.is_empty() {
         return Err(errors.into());
     }
@@ -426,7 +421,7 @@ pub async fn draft_editor(
     typed: Option<&DraftInput>,
 ) -> Result<DraftEditor, Error> {
     let business_id = caller.business_id;
-    let credit_note = invoice.kind == "credit_note";
+    let credit_note = invoice.kind == InvoiceKind::CreditNote;
     let (invoice, lines) = match typed {
         Some(input) => {
             let (judged, _) = judge(state, t, business_id, input, Some(&invoice), credit_note).await?;

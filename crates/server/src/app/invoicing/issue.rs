@@ -2,7 +2,7 @@
 //! in the same transaction (gap-free), and the credited invoice voided when a credit
 //! note covers the rest of it.
 
-use fastfaktura_domain::lifecycle::{self, CreditOutcome, InvoiceStatus};
+use fastfaktura_domain::lifecycle::{self, CreditOutcome, InvoiceKind};
 use time::Duration;
 use uuid::Uuid;
 
@@ -42,14 +42,13 @@ pub async fn issue_in(
     id: Uuid,
 ) -> Result<String, Error> {
     let invoice = db::invoices::find_for_update(tx, business_id, id).await?.ok_or(Error::NotFound)?;
-    let status = InvoiceStatus::parse(&invoice.status).map_err(anyhow::Error::from)?;
     let lines = db::invoices::lines(&mut **tx, business_id, id).await?;
-    lifecycle::check_issuable(status, lines.len()).map_err(|r| refused(r, "lines"))?;
+    lifecycle::check_issuable(invoice.status, lines.len()).map_err(|r| refused(r, "lines"))?;
     let totals = totals(&invoice, &lines)?;
     let profile = db::businesses::profile(&mut **tx, business_id).await?;
     let today = now.date();
     let due_date = today + Duration::days(i64::from(profile.payment_terms_days));
-    if invoice.kind != "quote" {
+    if invoice.kind != InvoiceKind::Quote {
         let sources = documents::load(tx, business_id, invoice.clone()).await?;
         let problems = documents::problems_for_issue(&sources, today, due_date)?;
         if !problems.is_empty() {
@@ -66,7 +65,7 @@ pub async fn issue_in(
             db::invoices::mark_voided(tx, business_id, original_id, now).await?;
         }
     }
-    let number = db::invoices::take_number(tx, business_id, &invoice.kind, today.year()).await?;
+    let number = db::invoices::take_number(tx, business_id, invoice.kind.as_str(), today.year()).await?;
     db::invoices::mark_issued(
         tx,
         business_id,

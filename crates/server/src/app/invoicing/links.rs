@@ -8,7 +8,7 @@
 
 use uuid::Uuid;
 
-use fastfaktura_domain::{Currency, Decimal};
+use fastfaktura_domain::{Decimal, InvoiceKind, InvoiceStatus};
 use time::{Duration, OffsetDateTime};
 
 use super::views::{InvoiceDetail, invoice_detail};
@@ -37,7 +37,7 @@ fn aad(business_id: Uuid, link_id: Uuid) -> Vec<u8> {
 /// one: a draft can still change and must not be shown to the customer.
 pub async fn link_token(state: &AppState, business_id: Uuid, invoice_id: Uuid) -> Result<String, Error> {
     let invoice = db::invoices::find(&state.db, business_id, invoice_id).await?.ok_or(Error::NotFound)?;
-    if invoice.status != "issued" {
+    if invoice.status != InvoiceStatus::Issued {
         return Err(not_shareable());
     }
     if let Some(live) = db::invoice_links::live(&state.db, business_id, invoice_id).await? {
@@ -58,7 +58,7 @@ pub fn unseal(key: &DerivedKey, business_id: Uuid, live: &LiveLink) -> Result<St
 pub async fn rotate(state: &AppState, business_id: Uuid, invoice_id: Uuid) -> Result<String, Error> {
     let mut tx = state.db.begin().await?;
     let invoice = db::invoices::find_for_update(&mut tx, business_id, invoice_id).await?.ok_or(Error::NotFound)?;
-    if invoice.status != "issued" {
+    if invoice.status != InvoiceStatus::Issued {
         return Err(not_shareable());
     }
     let id = Uuid::new_v4();
@@ -230,10 +230,10 @@ pub async fn customer_view(
         db::customers::find(&state.db, business_id, detail.invoice.customer_id).await?.ok_or(Error::NotFound)?;
     let open = detail.open();
     let invoice = &detail.invoice;
-    let is_open = invoice.kind == "invoice" && !invoice.voided && open > Decimal::ZERO;
+    let is_open = invoice.kind == InvoiceKind::Invoice && !invoice.voided && open > Decimal::ZERO;
     let card_payment = is_open
         && db::business_secrets::find(&state.db, business_id, payments::SECRET_KEY).await?.is_some()
-        && Currency::parse(&invoice.currency).is_ok_and(|c| amounts::to_stripe(open, c).is_ok());
+        && amounts::to_stripe(open, invoice.currency).is_ok();
     Ok(CustomerView {
         business_id,
         seller: db::businesses::profile(&state.db, business_id).await?,

@@ -18,9 +18,7 @@ pub mod recurring_send;
 pub mod sending;
 pub mod views;
 
-use fastfaktura_domain::{
-    Currency, DocumentInput, DocumentKind, LineInput, PriceEntry, Totals, VatCategory, compute, lifecycle::Refusal,
-};
+use fastfaktura_domain::{DocumentInput, LineInput, Totals, VatCategory, compute, lifecycle::Refusal};
 
 pub use credit::start_credit_note;
 pub use drafts::{DraftInput, LineFields, create_draft, create_draft_with_lines, delete_draft, save_draft};
@@ -43,7 +41,6 @@ use super::Error;
 
 /// The domain's view of a stored invoice.
 pub fn document_input(invoice: &Invoice, lines: &[Line]) -> Result<DocumentInput, Error> {
-    let currency = Currency::parse(&invoice.currency).map_err(|e| Error::field("lines", e.to_string()))?;
     let lines = lines
         .iter()
         .map(|l| {
@@ -58,9 +55,9 @@ pub fn document_input(invoice: &Invoice, lines: &[Line]) -> Result<DocumentInput
         })
         .collect::<Result<Vec<_>, Error>>()?;
     Ok(DocumentInput {
-        kind: if invoice.kind == "credit_note" { DocumentKind::CreditNote } else { DocumentKind::Invoice },
-        currency,
-        price_entry: if invoice.price_entry == "gross" { PriceEntry::Gross } else { PriceEntry::Net },
+        kind: invoice.kind.totals_kind(),
+        currency: invoice.currency,
+        price_entry: invoice.price_entry,
         lines,
         discount_percent: invoice.discount_percent,
     })

@@ -2,11 +2,7 @@
 //! refused (the user records what is due; a real overpayment is refunded outside
 //! FastFaktura), so an invoice's balance never goes below zero.
 
-use fastfaktura_domain::{
-    Currency, Decimal,
-    lifecycle::{self, InvoiceKind, InvoiceStatus},
-    parse_decimal,
-};
+use fastfaktura_domain::{Currency, Decimal, lifecycle, parse_decimal};
 use serde::Deserialize;
 use time::{Date, format_description::well_known::Iso8601};
 use uuid::Uuid;
@@ -79,14 +75,12 @@ pub async fn record_payment(
     let business_id = caller.business_id;
     let now = state.clock.now();
     let invoice = db::invoices::find(&state.db, business_id, invoice_id).await?.ok_or(Error::NotFound)?;
-    let currency = Currency::parse(&invoice.currency).map_err(|e| Error::BadRequest(e.to_string().into()))?;
+    let currency = invoice.currency;
     let payment = judge(t, input, currency, now.date())?;
     let mut tx = state.db.begin().await?;
     let invoice = db::invoices::find_for_update(&mut tx, business_id, invoice_id).await?.ok_or(Error::NotFound)?;
-    let kind = InvoiceKind::parse(&invoice.kind).map_err(anyhow::Error::from)?;
-    let status = InvoiceStatus::parse(&invoice.status).map_err(anyhow::Error::from)?;
     let open = db::invoices::open_amount(&mut tx, business_id, invoice_id, invoice.payable.unwrap_or_default()).await?;
-    lifecycle::check_payment(kind, status, invoice.voided, currency, payment.amount, open)
+    lifecycle::check_payment(invoice.kind, invoice.status, invoice.voided, currency, payment.amount, open)
         .map_err(|r| refused(r, "amount"))?;
     db::invoices::record_payment(&mut tx, business_id, invoice_id, &payment, now).await?;
     let event = crate::audit::AuditEvent::new(now, crate::audit::Category::Payment, "payment.recorded")

@@ -23,8 +23,7 @@ pub async fn start_recurring(
 ) -> Result<(), Error> {
     let business_id = caller.business_id;
     let invoice = db::invoices::find(&state.db, business_id, invoice_id).await?.ok_or(Error::NotFound)?;
-    let kind = InvoiceKind::parse(&invoice.kind).map_err(anyhow::Error::from)?;
-    lifecycle::check_repeatable(kind, invoice.issue_date.is_some(), every_months)
+    lifecycle::check_repeatable(invoice.kind, invoice.issue_date.is_some(), every_months)
         .map_err(|r| refused(r, "every_months"))?;
     let Some(issued_on) = invoice.issue_date else { return Err(Error::NotFound) };
     let mut next = add_months(issued_on, every_months);
@@ -57,9 +56,16 @@ pub async fn create_due_recurring(ctx: &WorkerContext, now: time::OffsetDateTime
         let Some(source) = db::invoices::find(&mut *tx, template.business_id, template.source_invoice_id).await? else {
             continue;
         };
-        let draft =
-            db::invoices::copy_as_draft(&mut tx, template.business_id, &source, "invoice", None, &source.note, now)
-                .await?;
+        let draft = db::invoices::copy_as_draft(
+            &mut tx,
+            template.business_id,
+            &source,
+            InvoiceKind::Invoice,
+            None,
+            &source.note,
+            now,
+        )
+        .await?;
         db::recurring::advance(
             &mut tx,
             template.business_id,

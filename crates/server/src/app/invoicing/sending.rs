@@ -2,7 +2,7 @@
 //! SMS through the job queue, `invoicing::delivery`), and retrying a failed delivery.
 
 use fastfaktura_documents::InvoiceDocument;
-use fastfaktura_domain::{EmailAddress, PhoneNumber};
+use fastfaktura_domain::{EmailAddress, InvoiceStatus, PhoneNumber};
 use uuid::Uuid;
 
 use crate::{
@@ -46,7 +46,7 @@ pub async fn send_document(
     let business_id = caller.business_id;
     let invoice = db::invoices::find(&state.db, business_id, id).await?.ok_or(Error::NotFound)?;
     let (by_email, by_sms) = (input.by_email, input.by_sms);
-    if invoice.status == "issued" {
+    if invoice.status == InvoiceStatus::Issued {
         let mistake = if !by_email && !by_sms {
             Some(key("send-no-channel"))
         } else if by_email && EmailAddress::parse(input.recipient).is_err() {

@@ -2,7 +2,7 @@
 //! invoices. The balance of a document (payments, credit notes, what is still open)
 //! is worked out here once, for all of them.
 
-use fastfaktura_domain::{Decimal, Totals, lifecycle::Balance};
+use fastfaktura_domain::{Decimal, InvoiceKind, InvoiceStatus, Totals, lifecycle::Balance};
 use time::{OffsetDateTime, format_description::well_known::Rfc3339};
 use uuid::Uuid;
 
@@ -73,7 +73,7 @@ async fn detail_of(state: &AppState, business_id: Uuid, invoice: Invoice) -> Res
         }
         None => None,
     };
-    let converted_to = if invoice.kind == "quote" {
+    let converted_to = if invoice.kind == InvoiceKind::Quote {
         db::invoices::converted_from(&state.db, business_id, invoice.id).await?
     } else {
         None
@@ -106,7 +106,7 @@ pub async fn owner_invoice_view(state: &AppState, caller: &Caller, id: Uuid) -> 
         crate::integrations::sms_accounts::available(&mut conn, business_id).await?
     };
     let deliveries = db::deliveries::for_invoice(&state.db, business_id, id).await?;
-    let customer_link = if detail.invoice.status == "issued" {
+    let customer_link = if detail.invoice.status == InvoiceStatus::Issued {
         super::links::customer_link(state, business_id, id).await?
     } else {
         None
@@ -169,7 +169,7 @@ pub async fn invoice_page(state: &AppState, caller: &Caller, query: PageQuery<'_
     let limit = query.limit.unwrap_or(50).clamp(1, 200);
     let status = match query.status {
         None | Some("") => None,
-        Some(s @ ("draft" | "issued")) => Some(s),
+        Some(s @ ("draft" | "issued")) => InvoiceStatus::parse(s).ok(),
         Some(_) => return Err(Error::field("status", "status must be draft or issued")),
     };
     let before = match query.cursor.filter(|c| !c.is_empty()) {

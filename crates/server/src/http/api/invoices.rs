@@ -9,7 +9,7 @@ use axum::{
     response::{IntoResponse, Response},
     routing::{get, post},
 };
-use fastfaktura_domain::{Currency, Decimal, Totals};
+use fastfaktura_domain::{Currency, Decimal, InvoiceKind, InvoiceStatus, Totals};
 use serde::{Deserialize, Serialize};
 use time::Date;
 use uuid::Uuid;
@@ -90,12 +90,12 @@ impl From<&Totals> for TotalsJson {
 #[derive(Serialize)]
 pub struct InvoiceJson {
     id: Uuid,
-    kind: String,
-    status: String,
+    kind: &'static str,
+    status: &'static str,
     number: Option<String>,
     customer_id: Uuid,
-    currency: String,
-    price_entry: String,
+    currency: &'static str,
+    price_entry: &'static str,
     discount_percent: Decimal,
     note: String,
     issue_date: Option<Date>,
@@ -110,29 +110,25 @@ pub struct InvoiceJson {
 }
 
 /// Stored amounts carry four decimals; the API shows them in the currency's minor unit.
-fn in_currency(currency: &str) -> impl Fn(Decimal) -> Decimal + use<> {
-    let currency = Currency::parse(currency).ok();
-    move |amount| match currency {
-        Some(c) => fastfaktura_domain::money::round_to_currency(amount, c),
-        None => amount,
-    }
+fn in_currency(currency: Currency) -> impl Fn(Decimal) -> Decimal {
+    move |amount| fastfaktura_domain::money::round_to_currency(amount, currency)
 }
 
 impl From<InvoiceDetail> for InvoiceJson {
     fn from(detail: InvoiceDetail) -> Self {
-        let round = in_currency(&detail.invoice.currency);
-        let open =
-            (detail.invoice.status == "issued" && detail.invoice.kind == "invoice").then(|| round(detail.open()));
+        let round = in_currency(detail.invoice.currency);
+        let open = (detail.invoice.status == InvoiceStatus::Issued && detail.invoice.kind == InvoiceKind::Invoice)
+            .then(|| round(detail.open()));
         let paid = round(detail.paid());
         let invoice = detail.invoice;
         InvoiceJson {
             id: invoice.id,
-            kind: invoice.kind,
-            status: invoice.status,
+            kind: invoice.kind.as_str(),
+            status: invoice.status.as_str(),
             number: invoice.number,
             customer_id: invoice.customer_id,
-            currency: invoice.currency,
-            price_entry: invoice.price_entry,
+            currency: invoice.currency.code(),
+            price_entry: invoice.price_entry.as_str(),
             discount_percent: invoice.discount_percent.normalize(),
             note: invoice.note,
             issue_date: invoice.issue_date,
@@ -166,11 +162,11 @@ struct ListQuery {
 #[derive(Serialize)]
 struct InvoiceSummary {
     id: Uuid,
-    kind: String,
-    status: String,
+    kind: &'static str,
+    status: &'static str,
     number: Option<String>,
     customer_id: Uuid,
-    currency: String,
+    currency: &'static str,
     issue_date: Option<Date>,
     due_date: Option<Date>,
     payable: Option<Decimal>,
@@ -181,16 +177,16 @@ struct InvoiceSummary {
 
 impl From<&PagedInvoice> for InvoiceSummary {
     fn from(i: &PagedInvoice) -> Self {
-        let round = in_currency(&i.currency);
-        let open = (i.status == "issued" && i.kind == "invoice")
+        let round = in_currency(i.currency);
+        let open = (i.status == InvoiceStatus::Issued && i.kind == InvoiceKind::Invoice)
             .then(|| round(i.payable.unwrap_or_default() - i.paid - i.credited));
         InvoiceSummary {
             id: i.id,
-            kind: i.kind.clone(),
-            status: i.status.clone(),
+            kind: i.kind.as_str(),
+            status: i.status.as_str(),
             number: i.number.clone(),
             customer_id: i.customer_id,
-            currency: i.currency.clone(),
+            currency: i.currency.code(),
             issue_date: i.issue_date,
             due_date: i.due_date,
             payable: i.payable.map(&round),

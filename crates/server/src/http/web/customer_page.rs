@@ -16,9 +16,9 @@ use axum::{
     response::{IntoResponse, Redirect, Response},
     routing::{get, post},
 };
-use fastfaktura_domain::Decimal;
+use fastfaktura_domain::{Decimal, InvoiceKind};
 
-use super::invoice_views::{EditorLine, TotalsView, document_name, money, status_label};
+use super::invoice_views::{EditorLine, TotalsView, document_name, money_in, status_label};
 use crate::{
     app::invoicing::{
         BusinessProfile, Customer,
@@ -133,12 +133,12 @@ fn page(state: &AppState, t: Tr, token: String, view: CustomerView) -> CustomerI
     let invoice = &detail.invoice;
     let (open, paid) = (detail.open(), detail.paid());
     let today = state.clock.now().date();
-    let lines = EditorLine::with_nets(&detail.lines, &view.totals, &invoice.currency);
+    let lines = EditorLine::with_nets(&detail.lines, &view.totals, invoice.currency);
     CustomerInvoicePage {
         token,
-        title: document_name(&invoice.kind),
+        title: document_name(invoice.kind),
         number: invoice.number.clone().unwrap_or_default(),
-        status: status_label(&invoice.kind, &invoice.status, invoice.voided, open, paid, invoice.due_date, today),
+        status: status_label(invoice.kind, invoice.status, invoice.voided, open, paid, invoice.due_date, today),
         seller: view.seller,
         has_logo: view.has_logo,
         issue_date: invoice.issue_date.map(|d| d.to_string()).unwrap_or_default(),
@@ -146,14 +146,14 @@ fn page(state: &AppState, t: Tr, token: String, view: CustomerView) -> CustomerI
         note: invoice.note.clone(),
         lines,
         totals: TotalsView::new(&t, &view.totals),
-        downloads: invoice.kind != "quote",
+        downloads: invoice.kind != InvoiceKind::Quote,
         is_open: view.is_open,
-        open: money(open, &invoice.currency),
+        open: money_in(open, invoice.currency),
         credited_number: detail.credited.as_ref().map(|(_, number)| number.clone()),
         card_payment: view.card_payment,
         payment_done: false,
         pay_error: None,
-        is_paid: invoice.kind == "invoice" && !invoice.voided && open <= Decimal::ZERO,
+        is_paid: invoice.kind == InvoiceKind::Invoice && !invoice.voided && open <= Decimal::ZERO,
         buyer: view.buyer,
         t,
     }

@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use fastfaktura_domain::{Currency, Decimal, Money, Totals, VatCategory};
+use fastfaktura_domain::{Currency, Decimal, InvoiceKind, InvoiceStatus, Money, Totals, VatCategory};
 use time::Date;
 
 use crate::{
@@ -14,9 +14,14 @@ use crate::{
 
 pub fn money(amount: Decimal, currency: &str) -> String {
     match Currency::parse(currency) {
-        Ok(c) => Money::new(amount, c).display(),
+        Ok(c) => money_in(amount, c),
         Err(_) => format!("{amount} {currency}"),
     }
+}
+
+/// An amount in a known currency, formatted.
+pub fn money_in(amount: Decimal, currency: Currency) -> String {
+    Money::new(amount, currency).display()
 }
 
 /// The catalogue key of a VAT category's name.
@@ -48,18 +53,18 @@ pub fn payment_method_key(method: &str) -> &'static str {
 }
 
 /// The catalogue key of what a document is called on its pages.
-pub fn document_name(kind: &str) -> &'static str {
+pub fn document_name(kind: InvoiceKind) -> &'static str {
     match kind {
-        "credit_note" => key("doc-credit-note"),
-        "quote" => key("doc-quote"),
-        _ => key("doc-invoice"),
+        InvoiceKind::CreditNote => key("doc-credit-note"),
+        InvoiceKind::Quote => key("doc-quote"),
+        InvoiceKind::Invoice => key("doc-invoice"),
     }
 }
 
 /// The status shown for a document (a catalogue key), derived from what is stored.
 pub fn status_label(
-    kind: &str,
-    status: &str,
+    kind: InvoiceKind,
+    status: InvoiceStatus,
     voided: bool,
     open: Decimal,
     paid: Decimal,
@@ -67,9 +72,9 @@ pub fn status_label(
     today: Date,
 ) -> &'static str {
     match (kind, status) {
-        (_, "draft") => key("status-draft"),
-        ("credit_note", _) => key("status-credit-note"),
-        ("quote", _) => key("status-quote"),
+        (_, InvoiceStatus::Draft) => key("status-draft"),
+        (InvoiceKind::CreditNote, _) => key("status-credit-note"),
+        (InvoiceKind::Quote, _) => key("status-quote"),
         _ if voided => key("status-credited"),
         _ if open <= Decimal::ZERO => key("status-paid"),
         _ if due_date.is_some_and(|d| d < today) => key("status-overdue"),
@@ -83,7 +88,7 @@ pub struct ListRow {
     /// None for a draft.
     pub number: Option<String>,
     /// invoice, credit_note or quote.
-    pub kind: String,
+    pub kind: &'static str,
     pub customer: String,
     pub issue_date: String,
     pub due_date: String,
@@ -99,17 +104,17 @@ impl ListRow {
         ListRow {
             id: i.id.to_string(),
             number: i.number.clone(),
-            kind: i.kind.clone(),
+            kind: i.kind.as_str(),
             customer: i.customer_name.clone(),
             issue_date: i.issue_date.map(|d| d.to_string()).unwrap_or_default(),
             due_date: i.due_date.map(|d| d.to_string()).unwrap_or_default(),
-            total: i.payable.map(|p| money(p, &i.currency)).unwrap_or_default(),
-            open: if i.status == "issued" && i.kind == "invoice" && !i.voided {
-                money(open, &i.currency)
+            total: i.payable.map(|p| money_in(p, i.currency)).unwrap_or_default(),
+            open: if i.status == InvoiceStatus::Issued && i.kind == InvoiceKind::Invoice && !i.voided {
+                money_in(open, i.currency)
             } else {
                 String::new()
             },
-            status: status_label(&i.kind, &i.status, i.voided, open, i.paid, i.due_date, today),
+            status: status_label(i.kind, i.status, i.voided, open, i.paid, i.due_date, today),
         }
     }
 }
@@ -134,11 +139,11 @@ impl EditorLine {
     }
 
     /// Stored lines with their net amounts from the document's totals.
-    pub fn with_nets(lines: &[Line], totals: &Totals, currency: &str) -> Vec<Self> {
+    pub fn with_nets(lines: &[Line], totals: &Totals, currency: Currency) -> Vec<Self> {
         lines
             .iter()
             .zip(&totals.line_nets)
-            .map(|(l, net)| EditorLine { net: money(*net, currency), ..EditorLine::from_stored(l) })
+            .map(|(l, net)| EditorLine { net: money_in(*net, currency), ..EditorLine::from_stored(l) })
             .collect()
     }
 
@@ -244,12 +249,14 @@ mod tests {
         let status = |kind, status, voided, open, paid, due| {
             Tr::default().t(status_label(kind, status, voided, d(open), d(paid), due, today))
         };
-        assert_eq!(status("invoice", "draft", false, 0, 0, None), "Draft");
-        assert_eq!(status("invoice", "issued", false, 100, 0, Some(date!(2026 - 12 - 01))), "Issued");
-        assert_eq!(status("invoice", "issued", false, 100, 0, Some(date!(2026 - 11 - 23))), "Overdue");
-        assert_eq!(status("invoice", "issued", false, 50, 50, Some(date!(2026 - 12 - 01))), "Partially paid");
-        assert_eq!(status("invoice", "issued", false, 0, 100, Some(date!(2026 - 11 - 01))), "Paid");
-        assert_eq!(status("invoice", "issued", true, 100, 0, None), "Credited");
-        assert_eq!(status("credit_note", "issued", false, 0, 0, None), "Credit note");
+        let (invoice, credit_note) = (InvoiceKind::Invoice, InvoiceKind::CreditNote);
+        let (draft, issued) = (InvoiceStatus::Draft, InvoiceStatus::Issued);
+        assert_eq!(status(invoice, draft, false, 0, 0, None), "Draft");
+        assert_eq!(status(invoice, issued, false, 100, 0, Some(date!(2026 - 12 - 01))), "Issued");
+        assert_eq!(status(invoice, issued, false, 100, 0, Some(date!(2026 - 11 - 23))), "Overdue");
+        assert_eq!(status(invoice, issued, false, 50, 50, Some(date!(2026 - 12 - 01))), "Partially paid");
+        assert_eq!(status(invoice, issued, false, 0, 100, Some(date!(2026 - 11 - 01))), "Paid");
+        assert_eq!(status(invoice, issued, true, 100, 0, None), "Credited");
+        assert_eq!(status(credit_note, issued, false, 0, 0, None), "Credit note");
     }
 }

@@ -12,14 +12,14 @@ use axum::{
     response::{IntoResponse, Redirect, Response},
     routing::{get, post},
 };
-use fastfaktura_domain::Decimal;
+use fastfaktura_domain::{Decimal, InvoiceKind, InvoiceStatus};
 use serde::Deserialize;
 use uuid::Uuid;
 
 use super::{
     forms::{field, indexed_rows},
     invoice_views::{
-        EditorLine, ListRow, TotalsView, document_name, money, payment_method_key, status_label, vat_categories,
+        EditorLine, ListRow, TotalsView, document_name, money_in, payment_method_key, status_label, vat_categories,
     },
     pages::{InvoiceEditPage, InvoiceViewPage, InvoicesPage, NewInvoicePage, PaymentRow},
 };
@@ -126,7 +126,7 @@ async fn show(
 ) -> Result<Response, AppError> {
     let caller = caller(&session);
     let invoice = find_invoice(&state, caller.business_id, id).await?;
-    if invoice.status == "draft" {
+    if invoice.status == InvoiceStatus::Draft {
         let page = editor_page(&state, &caller, &t, invoice, None, FieldErrors::new(&t)).await?;
         return Ok(page.into_response());
     }
@@ -146,7 +146,7 @@ async fn editor_page(
     let mut lines: Vec<EditorLine> = editor.lines.into_iter().map(EditorLine::from).collect();
     if let Some(totals) = &editor.totals {
         for (line, net) in lines.iter_mut().zip(&totals.line_nets) {
-            line.net = money(*net, &invoice.currency);
+            line.net = money_in(*net, invoice.currency);
         }
     }
     lines.extend(
@@ -155,13 +155,13 @@ async fn editor_page(
     Ok(InvoiceEditPage {
         t: t.clone(),
         id: invoice.id.to_string(),
-        is_credit_note: invoice.kind == "credit_note",
-        kind: invoice.kind.clone(),
+        is_credit_note: invoice.kind == InvoiceKind::CreditNote,
+        kind: invoice.kind.as_str().to_owned(),
         version: invoice.version,
         customer_id: invoice.customer_id.to_string(),
         customers: editor.customers,
-        currency: invoice.currency.clone(),
-        price_entry: invoice.price_entry.clone(),
+        currency: invoice.currency.code().to_owned(),
+        price_entry: invoice.price_entry.as_str().to_owned(),
         discount_percent: if invoice.discount_percent.is_zero() {
             String::new()
         } else {
@@ -260,19 +260,19 @@ async fn view_page(state: &AppState, t: &Tr, caller: &Caller, id: Uuid) -> Resul
     let view = owner_invoice_view(state, caller, id).await?;
     let (detail, totals, customer) = (&view.detail, &view.totals, view.customer);
     let invoice = &detail.invoice;
-    let currency = invoice.currency.as_str();
+    let currency = invoice.currency;
     let (open, paid) = (detail.open(), detail.paid());
     let today = state.clock.now().date();
-    let is_invoice = invoice.kind == "invoice";
+    let is_invoice = invoice.kind == InvoiceKind::Invoice;
     Ok(InvoiceViewPage {
         t: t.clone(),
         id: invoice.id.to_string(),
-        title: document_name(&invoice.kind),
+        title: document_name(invoice.kind),
         is_invoice,
-        can_convert: invoice.kind == "quote",
+        can_convert: invoice.kind == InvoiceKind::Quote,
         converted_to: detail.converted_to.map(|id| id.to_string()),
         number: invoice.number.clone().unwrap_or_default(),
-        status: status_label(&invoice.kind, &invoice.status, invoice.voided, open, paid, invoice.due_date, today),
+        status: status_label(invoice.kind, invoice.status, invoice.voided, open, paid, invoice.due_date, today),
         send_to: customer.email,
         send_phone: customer.phone,
         sms_available: view.sms_available,
@@ -287,21 +287,21 @@ async fn view_page(state: &AppState, t: &Tr, caller: &Caller, id: Uuid) -> Resul
             .iter()
             .map(|p| PaymentRow {
                 paid_on: p.paid_on.to_string(),
-                amount: money(p.amount, currency),
+                amount: money_in(p.amount, currency),
                 method: payment_method_key(&p.method),
                 reference: p.reference.clone(),
-                refunded: (p.refunded > Decimal::ZERO).then(|| money(p.refunded, currency)),
+                refunded: (p.refunded > Decimal::ZERO).then(|| money_in(p.refunded, currency)),
             })
             .collect(),
-        open: money(open, currency),
+        open: money_in(open, currency),
         can_pay: is_invoice && !invoice.voided && open > Decimal::ZERO,
         can_credit: is_invoice && !invoice.voided,
         credited: detail.credited.as_ref().map(|(id, number)| (id.to_string(), number.clone())),
         today: today.to_string(),
         payment_error: None,
         send_error: None,
-        can_share: invoice.status == "issued",
-        can_download: invoice.status == "issued" && invoice.kind != "quote",
+        can_share: invoice.status == InvoiceStatus::Issued,
+        can_download: invoice.status == InvoiceStatus::Issued && invoice.kind != InvoiceKind::Quote,
         deliveries: super::sharing::delivery_rows(t, &view.deliveries),
         customer_link: view.customer_link.map(super::sharing::CustomerLinkView::from),
     })
