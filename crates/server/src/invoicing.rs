@@ -3,6 +3,7 @@
 //! email and SMS from the job queue, and the daily reminder pass. The user
 //! operations themselves are `app::invoicing`.
 
+pub mod customer_links;
 pub mod delivery;
 pub mod delivery_sms;
 pub mod documents;

@@ -21,9 +21,9 @@ use lettre::{
 use sqlx::PgConnection;
 use uuid::Uuid;
 
-use super::{delivery_sms, documents};
+use super::{customer_links, delivery_sms, documents};
 use crate::{
-    app::{Error, invoicing::links as customer_links},
+    app::Error,
     audit::{self, Actor, AuditEvent, Category, Outcome},
     db::{self, deliveries::NewDelivery},
     i18n::{self, Lang, key},

@@ -13,6 +13,7 @@ use fastfaktura_domain::PhoneNumber;
 use time::OffsetDateTime;
 use uuid::Uuid;
 
+use super::customer_links;
 use crate::{
     db::{self, deliveries::NewDelivery, reminders::Rule},
     integrations::sms_accounts,
@@ -46,14 +47,8 @@ pub async fn run_due(ctx: &WorkerContext, now: OffsetDateTime) -> Result<usize, 
         let channels = [("email", email.map(str::to_owned)), ("sms", phone.filter(|_| sms_ok))];
         if channels.iter().any(|(_, r)| r.is_some()) {
             // The reminder points at the customer page.
-            crate::app::invoicing::links::create_first_in(
-                &mut tx,
-                &ctx.link_key,
-                reminder.business_id,
-                reminder.invoice_id,
-                now,
-            )
-            .await?;
+            customer_links::create_first_in(&mut tx, &ctx.link_key, reminder.business_id, reminder.invoice_id, now)
+                .await?;
         }
         for (channel, recipient) in channels.iter().filter_map(|(c, r)| r.as_ref().map(|r| (*c, r))) {
             let id = Uuid::new_v4();

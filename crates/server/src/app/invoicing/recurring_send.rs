@@ -10,11 +10,14 @@ use fastfaktura_domain::EmailAddress;
 use sqlx::{Postgres, Transaction};
 use uuid::Uuid;
 
-use super::{issue_in, links};
+use super::issue_in;
 use crate::{
     app::Error,
     db,
-    invoicing::delivery::{self, Queued},
+    invoicing::{
+        customer_links,
+        delivery::{self, Queued},
+    },
     jobs::worker::WorkerContext,
 };
 
@@ -51,7 +54,7 @@ async fn attempt(
     let customer = db::customers::find(&mut **tx, business_id, invoice.customer_id).await?.ok_or(Error::NotFound)?;
     let email = EmailAddress::parse(&customer.email)
         .map_err(|e| Error::field("email", format!("the customer's email address: {e}")))?;
-    links::create_first_in(tx, &ctx.link_key, business_id, draft_id, now).await?;
+    customer_links::create_first_in(tx, &ctx.link_key, business_id, draft_id, now).await?;
     let queued = Queued {
         invoice_id: draft_id,
         channel: "email",
