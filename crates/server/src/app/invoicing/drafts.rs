@@ -471,3 +471,64 @@ impl LineFields {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn line(description: &str, quantity: &str, unit_price: &str) -> LineFields {
+        LineFields {
+            description: description.into(),
+            quantity: quantity.into(),
+            unit_price: unit_price.into(),
+            vat_rate: "24".into(),
+            ..LineFields::default()
+        }
+    }
+
+    fn judged(lines: &[LineFields], credit_note: bool) -> (Vec<Line>, Vec<(String, String)>) {
+        let mut errors = FieldErrors::default();
+        let parsed = judge_lines(&Tr::default(), lines, credit_note, &mut errors);
+        (parsed, errors.entries().map(|(f, m)| (f.to_owned(), m.to_owned())).collect())
+    }
+
+    #[test]
+    fn lines_are_judged_with_errors_keyed_by_their_form_name() {
+        let (parsed, errors) = judged(&[line("Work", "2", "10.5")], false);
+        assert!(errors.is_empty(), "{errors:?}");
+        assert_eq!(parsed[0].vat_category, "S", "an empty category is standard rated");
+        let (_, errors) = judged(&[line("Work", "1", "1"), line("", "x", "-1")], false);
+        let fields: Vec<&str> = errors.iter().map(|(f, _)| f.as_str()).collect();
+        assert_eq!(fields, ["lines[1][description]", "lines[1][quantity]", "lines[1][unit_price]"]);
+        assert!(errors[0].1.starts_with("Line 2: description"), "{errors:?}");
+    }
+
+    #[test]
+    fn negative_quantities_only_on_credit_notes() {
+        assert!(!judged(&[line("Refund", "-1", "10")], false).1.is_empty());
+        assert!(judged(&[line("Refund", "-1", "10")], true).1.is_empty());
+    }
+
+    #[test]
+    fn blank_lines_and_too_many_lines_are_refused() {
+        assert_eq!(judged(&[LineFields::default()], false).1[0].0, "lines");
+        let many = vec![line("x", "1", "1"); MAX_LINES + 1];
+        assert_eq!(judged(&many, false).1[0].0, "lines");
+    }
+
+    #[test]
+    fn discounts_are_percentages_from_0_to_100() {
+        let t = Tr::default();
+        assert_eq!(percent(&t, " "), Ok(Decimal::ZERO));
+        assert_eq!(percent(&t, "12.5"), Ok(Decimal::new(125, 1)));
+        assert!(percent(&t, "100.01").is_err());
+        assert!(percent(&t, "-1").is_err());
+    }
+
+    #[test]
+    fn a_new_draft_is_an_invoice_or_a_quote() {
+        assert_eq!(new_kind(None).unwrap(), InvoiceKind::Invoice);
+        assert_eq!(new_kind(Some("quote")).unwrap(), InvoiceKind::Quote);
+        assert!(matches!(new_kind(Some("credit_note")), Err(Error::Invalid(_))));
+    }
+}

@@ -97,3 +97,26 @@ pub async fn record_payment(
     tracing::info!(%business_id, %invoice_id, "payment recorded");
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::date;
+
+    fn input(paid_on: &str, amount: &str, method: &str) -> PaymentInput {
+        PaymentInput { paid_on: paid_on.into(), amount: amount.into(), method: method.into(), reference: String::new() }
+    }
+
+    #[test]
+    fn a_payment_is_judged_once_for_the_form_and_the_api() {
+        let today = date!(2026 - 11 - 24);
+        let t = Tr::default();
+        let payment = judge(&t, &input("2026-11-20", "12.50", ""), Currency::EUR, today).unwrap();
+        assert_eq!((payment.paid_on, payment.amount), (date!(2026 - 11 - 20), Decimal::new(1250, 2)));
+        assert_eq!(payment.method, "bank_transfer", "no method means a bank transfer");
+        let errors = judge(&t, &input("20.11.2026", "0", "cheque"), Currency::EUR, today).unwrap_err();
+        let fields: Vec<&str> = errors.entries().map(|(f, _)| f).collect();
+        assert_eq!(fields, ["paid_on", "amount", "method"]);
+        assert!(judge(&t, &input("2026-11-20", "1.5", "cash"), Currency::ISK, today).is_err(), "ISK has no decimals");
+    }
+}
