@@ -12,6 +12,7 @@ mod figures;
 pub mod fixtures;
 pub mod import;
 pub mod labels;
+mod logo;
 pub mod model;
 pub mod pdf;
 pub mod ubl;

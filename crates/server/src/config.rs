@@ -18,15 +18,18 @@ use serde::Deserialize;
 
 mod admin;
 mod audit;
+pub mod backup;
 mod jobs;
 mod security;
-use crate::{backup::settings::BackupSettings, integrations::stripe::StripeSettings};
+mod stripe;
 pub use admin::AdminSettings;
 pub use audit::{AuditSettings, GdprSettings, MAX_RETENTION_MONTHS, MIN_RETENTION_MONTHS, RetentionMonths};
+pub use backup::BackupSettings;
 pub use jobs::{JobSettings, SmsSettings};
 pub use security::{
     AcmeChallenge, AcmeSettings, LETS_ENCRYPT_PRODUCTION, SecurityTxtSettings, TlsMode, TlsSettings, TrustedProxy,
 };
+pub use stripe::StripeSettings;
 
 /// A string that must never be printed: `Debug` and `Display` are redacted.
 #[derive(Clone, Deserialize, PartialEq, Eq)]

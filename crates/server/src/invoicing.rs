@@ -5,6 +5,7 @@
 
 pub mod customer_links;
 pub mod delivery;
+mod delivery_attempt;
 pub mod delivery_sms;
 pub mod documents;
 pub mod reminders;

@@ -26,6 +26,7 @@ pub mod jobs;
 pub mod logo;
 pub mod payments;
 pub mod secrets;
+pub mod security_headers;
 pub mod startup;
 pub mod state;
 pub mod telemetry;

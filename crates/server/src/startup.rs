@@ -14,7 +14,7 @@ use crate::{
     crypto::MasterKey,
     db::{self, embedded::EmbeddedPostgres},
     integrations::{email::Mailer, stripe::StripeClient},
-    jobs::worker::{self, WorkerContext},
+    jobs::{WorkerContext, worker},
     state::{AppState, Keys},
     tls::{self, TlsAcceptor, acme, files::FileResolver},
 };

@@ -15,8 +15,6 @@ pub mod fonts;
 pub mod layout;
 pub mod qr;
 
-use std::sync::Arc;
-
 use krilla::Document;
 use krilla::color::rgb;
 use krilla::configure::{Archival, ConfigurationBuilder};
@@ -31,7 +29,8 @@ use krilla::surface::Surface;
 
 use crate::cii::cii_xml;
 use crate::labels;
-use crate::model::{InvoiceDocument, LogoFormat};
+use crate::logo::decode_logo;
+use crate::model::InvoiceDocument;
 pub use fonts::Fonts;
 use layout::{Align, Op, PAGE_HEIGHT, PAGE_WIDTH};
 
@@ -53,13 +52,6 @@ pub enum PdfError {
     Krilla(String),
     #[error("the Factur-X metadata could not be added: {0}")]
     FacturX(String),
-}
-
-pub(crate) fn decode_logo(bytes: Arc<Vec<u8>>, format: LogoFormat) -> Result<Image, String> {
-    match format {
-        LogoFormat::Png => Image::from_png(bytes.into(), false),
-        LogoFormat::Jpeg => Image::from_jpeg(bytes.into(), false),
-    }
 }
 
 /// Renders the document with the bundled fonts.

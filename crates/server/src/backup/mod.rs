@@ -16,7 +16,6 @@ pub mod pgtools;
 pub mod restore;
 pub mod retention;
 pub mod schedule;
-pub mod settings;
 pub mod store;
 
 use std::{future::Future, pin::Pin, sync::Arc};
@@ -25,8 +24,8 @@ use age::x25519;
 use object_store::{ObjectStore, ObjectStoreExt};
 use sqlx::PgPool;
 
+use crate::config::BackupSettings;
 use crate::{clock::Clock, db::backup_runs};
-use settings::BackupSettings;
 use store::Manifest;
 
 #[derive(Debug, thiserror::Error)]

@@ -23,7 +23,7 @@ pub enum Started {
 /// Opens the configured target and keys (a clear error when they are not set up),
 /// records a running run and spawns the backup.
 pub async fn start(
-    settings: &super::settings::BackupSettings,
+    settings: &crate::config::BackupSettings,
     pool: &PgPool,
     database_url: String,
     trigger: &str,

@@ -13,7 +13,8 @@ use sqlx::PgPool;
 use time::OffsetDateTime;
 use tokio::sync::watch;
 
-use super::{BackupError, Backups, boxed_send, keys, settings::BackupSettings};
+use super::{BackupError, Backups, boxed_send, keys};
+use crate::config::BackupSettings;
 use crate::{clock::Clock, db::backup_runs};
 
 /// The advisory lock key ("FFBACKUP"); one holder across all instances.

@@ -17,7 +17,8 @@ use object_store::{
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
-use super::{BackupError, settings::BackupSettings};
+use super::BackupError;
+use crate::config::BackupSettings;
 
 /// Everything needed to check and restore one backup, stored beside it.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]

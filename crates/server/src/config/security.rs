@@ -74,7 +74,7 @@ impl Settings {
         if tls.mode == TlsMode::Off && !self.secure_cookies() {
             return None;
         }
-        crate::http::headers::hsts_value(tls.hsts_max_age_seconds, tls.hsts_include_subdomains, tls.hsts_preload)
+        crate::security_headers::hsts_value(tls.hsts_max_age_seconds, tls.hsts_include_subdomains, tls.hsts_preload)
             .and_then(|v| v.to_str().ok().map(str::to_owned))
     }
 }

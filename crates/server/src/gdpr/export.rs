@@ -20,7 +20,7 @@ use crate::{
     i18n::{self, Lang, key},
     integrations::email,
     invoicing::documents::{file_name, issued_document},
-    jobs::{self, Job, worker::WorkerContext},
+    jobs::{self, Job, WorkerContext},
 };
 
 pub const KEPT_DAYS: i64 = 7;

@@ -17,6 +17,7 @@ use crate::{
         invoice_links::{LiveLink, NewLink},
     },
     i18n::Text,
+    jobs::WorkerContext,
     state::AppState,
 };
 
@@ -103,4 +104,17 @@ fn not_shareable() -> Error {
 /// A well-formed token is 64 hex digits; anything else is not looked up at all.
 pub fn plausible_token(token: &str) -> bool {
     token.len() == 64 && token.bytes().all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase())
+}
+
+/// The customer-page link of a delivered document, if the owner has not turned it off
+/// (for the email and SMS a delivery job writes).
+pub async fn live_link(ctx: &WorkerContext, business_id: Uuid, invoice_id: Uuid) -> Result<Option<String>, String> {
+    let live = db::invoice_links::live(&ctx.db, business_id, invoice_id).await.map_err(|e| format!("database: {e}"))?;
+    match live {
+        Some(live) => {
+            let token = unseal(&ctx.link_key, business_id, &live).map_err(|e| e.to_string())?;
+            Ok(Some(format!("{}/i/{token}", ctx.public_origin)))
+        }
+        None => Ok(None),
+    }
 }

@@ -21,14 +21,14 @@ use lettre::{
 use sqlx::PgConnection;
 use uuid::Uuid;
 
-use super::{customer_links, delivery_sms, documents};
+use super::{customer_links, delivery_attempt::Attempt, delivery_sms, documents};
 use crate::{
     app::Error,
     audit::{self, Actor, AuditEvent, Category, Outcome},
     db::{self, deliveries::NewDelivery},
     i18n::{self, Lang, key},
     integrations::sms_accounts,
-    jobs::{self, Job, worker::WorkerContext},
+    jobs::{self, Job, WorkerContext},
     state::AppState,
 };
 
@@ -171,18 +171,6 @@ async fn record_outcome(
     }
 }
 
-/// How one attempt at a delivery ended.
-pub(super) enum Attempt {
-    /// Handed over; for SMS, the provider and its message id.
-    Sent(Option<(&'static str, String)>),
-    /// Someone else finished it meanwhile.
-    AlreadyDone,
-    /// Worth another attempt later (the job backs off).
-    Retry(String),
-    /// Refused for a reason retrying will not change: failed now, with the retry button.
-    Refused(String),
-}
-
 /// The job: sends one delivery unless it was sent already.
 pub async fn deliver(
     ctx: &WorkerContext,
@@ -260,7 +248,7 @@ async fn email_attempt(ctx: &WorkerContext, business_id: Uuid, delivery: &db::de
         let doc = documents::issued_document(&ctx.db, business_id, delivery.invoice_id)
             .await
             .map_err(|e| format!("the document: {e}"))?;
-        let link = live_link(ctx, business_id, delivery.invoice_id).await?;
+        let link = customer_links::live_link(ctx, business_id, delivery.invoice_id).await?;
         let reply_to = match delivery.requested_by {
             Some(user) => db::users::email_of(&ctx.db, user).await.map_err(|e| format!("database: {e}"))?,
             None => None,
@@ -280,22 +268,6 @@ async fn email_attempt(ctx: &WorkerContext, business_id: Uuid, delivery: &db::de
     match ctx.mailer.send(message, delivery.id, &text).await {
         Ok(()) => Attempt::Sent(None),
         Err(reason) => Attempt::Retry(reason),
-    }
-}
-
-/// The customer-page link of a delivered document, if the owner has not turned it off.
-pub(super) async fn live_link(
-    ctx: &WorkerContext,
-    business_id: Uuid,
-    invoice_id: Uuid,
-) -> Result<Option<String>, String> {
-    let live = db::invoice_links::live(&ctx.db, business_id, invoice_id).await.map_err(|e| format!("database: {e}"))?;
-    match live {
-        Some(live) => {
-            let token = customer_links::unseal(&ctx.link_key, business_id, &live).map_err(|e| e.to_string())?;
-            Ok(Some(format!("{}/i/{token}", ctx.public_origin)))
-        }
-        None => Ok(None),
     }
 }
 

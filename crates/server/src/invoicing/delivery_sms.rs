@@ -14,12 +14,12 @@ use fastfaktura_domain::{Decimal, Money, PhoneNumber};
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
-use super::{delivery::Attempt, delivery::live_link, documents};
+use super::{customer_links::live_link, delivery_attempt::Attempt, documents};
 use crate::{
     db,
     i18n::{self, Lang, key},
     integrations::{sms::SmsError, sms_accounts},
-    jobs::worker::WorkerContext,
+    jobs::WorkerContext,
 };
 
 pub fn digest(text: &str) -> Vec<u8> {

@@ -17,7 +17,7 @@ use super::customer_links;
 use crate::{
     db::{self, deliveries::NewDelivery, reminders::Rule},
     integrations::sms_accounts,
-    jobs::{self, Job, worker::WorkerContext},
+    jobs::{self, Job, WorkerContext},
 };
 
 /// The rules the settings page offers, in days after the due date.

@@ -7,7 +7,10 @@
 //! job again. `NOTIFY` wakes idle workers at once; a short poll is the fallback.
 //! See docs/decisions.md for why this is hand-written rather than graphile_worker.
 
+mod context;
 pub mod worker;
+
+pub use context::WorkerContext;
 
 use serde::{Deserialize, Serialize};
 use sqlx::PgConnection;

@@ -4,39 +4,14 @@
 //! rate-limit events, due recurring invoices, the day's reminder pass), which is
 //! idempotent or claims its work, so every instance may do it.
 
-use std::{sync::Arc, time::Duration};
+use std::time::Duration;
 
 use sqlx::{PgPool, postgres::PgListener};
 use tokio::sync::watch;
 use uuid::Uuid;
 
-use super::{Job, NOTIFY_CHANNEL, backoff_seconds};
-use crate::{
-    clock::Clock,
-    crypto::DerivedKey,
-    integrations::{email::Mailer, sms::SmsClient, stripe::StripeClient},
-};
+use super::{Job, NOTIFY_CHANNEL, WorkerContext, backoff_seconds};
 
-/// What running a job may need.
-#[derive(Clone)]
-pub struct WorkerContext {
-    pub db: PgPool,
-    pub mailer: Arc<Mailer>,
-    pub outbox_key: DerivedKey,
-    /// Opens customer-link tokens, which delivered documents link to.
-    pub link_key: DerivedKey,
-    /// Our origin, for links in messages.
-    pub public_origin: String,
-    pub clock: Arc<dyn Clock>,
-    /// Opens provider secrets (SMS accounts, businesses' Stripe keys).
-    pub kek: DerivedKey,
-    pub sms: Arc<SmsClient>,
-    /// Asks Stripe about checkouts whose webhook never came.
-    pub stripe: StripeClient,
-    /// How long a claimed job is ours before another worker may take it over
-    /// (`jobs.lease_seconds`).
-    pub lease_seconds: f64,
-}
 const POLL_INTERVAL: Duration = Duration::from_secs(2);
 const HOUSEKEEPING_INTERVAL: Duration = Duration::from_secs(600);
 

@@ -8,7 +8,7 @@
 use time::Duration;
 
 use super::{PaymentError, SECRET_KEY, open_secret, webhook::record_session};
-use crate::{db, jobs::worker::WorkerContext};
+use crate::{db, jobs::WorkerContext};
 
 /// How far back to look: Stripe's own retries stop after three days.
 const LOOK_BACK: Duration = Duration::days(4);

@@ -208,7 +208,7 @@ async fn plain_headers(request: Request, next: middleware::Next) -> Response {
     response.headers_mut().insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     response.headers_mut().insert(
         header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static(crate::http::headers::CONTENT_SECURITY_POLICY),
+        HeaderValue::from_static(crate::security_headers::CONTENT_SECURITY_POLICY),
     );
     response.headers_mut().insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
     response

@@ -487,7 +487,10 @@ async fn the_security_and_privacy_pages_state_the_configured_retention() {
 
 #[tokio::test]
 async fn restoring_a_backup_runs_audit_verify_and_refuses_an_altered_log() {
-    use fastfaktura::backup::{BackupError, Backups, keys, restore, settings::BackupSettings};
+    use fastfaktura::{
+        backup::{BackupError, Backups, keys, restore},
+        config::BackupSettings,
+    };
     let app = quiet_app().await;
     three_sealed_days(&app).await;
     let dir = std::env::temp_dir().join(format!("ff-audit-backup-{}", uuid::Uuid::new_v4().simple()));

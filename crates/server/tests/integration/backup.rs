@@ -17,10 +17,12 @@ use fastfaktura::{
     backup::{
         BackupError, Backups, keys, restore,
         schedule::{Scheduler, Tick},
-        settings::{BackupSettings, S3Settings},
         store,
     },
-    config::Secret,
+    config::{
+        Secret,
+        backup::{BackupSettings, S3Settings},
+    },
 };
 use futures::stream::BoxStream;
 use object_store::{

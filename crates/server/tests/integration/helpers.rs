@@ -15,7 +15,7 @@ use fastfaktura::{
     clock::ManualClock,
     config::{Secret, Settings, SmtpSettings, SmtpTls},
     db::embedded::EmbeddedPostgres,
-    jobs::worker::WorkerContext,
+    jobs::WorkerContext,
     startup::Application,
     state::AppState,
 };

@@ -9,7 +9,7 @@ use super::{add_months, recurring_send, refused};
 use crate::{
     app::{Caller, Error},
     db::{self, recurring::Recurring},
-    jobs::worker::WorkerContext,
+    jobs::WorkerContext,
     state::AppState,
 };
 

@@ -18,7 +18,7 @@ use crate::{
         customer_links,
         delivery::{self, Queued},
     },
-    jobs::worker::WorkerContext,
+    jobs::WorkerContext,
 };
 
 pub async fn issue_and_send(

@@ -1,14 +1,15 @@
 //! The `[backup]` settings: where backups go (an S3-compatible bucket or a local
 //! directory), whom they are encrypted to, when they run and how many are kept.
 //!
-//! They live here rather than in `config.rs` so the backup module owns its own knobs;
-//! `config.rs` still maps the `FASTFAKTURA_BACKUP_*` variables and calls [`BackupSettings::check`].
+//! Config owns every settings type (so settings are read and checked in one place and
+//! import nothing above them); `backup/` reads these. `config.rs` maps the
+//! `FASTFAKTURA_BACKUP_*` variables and calls [`BackupSettings::check`].
 
 use std::path::PathBuf;
 
 use serde::Deserialize;
 
-use crate::config::Secret;
+use super::Secret;
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(default, deny_unknown_fields)]
