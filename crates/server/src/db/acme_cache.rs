@@ -2,8 +2,22 @@
 //! the `acme_status` table: the certificate's expiry, failing renewals and the count of
 //! orders; and the advisory lock that lets only one instance order at a time.
 
+use sha2::{Digest, Sha256};
 use sqlx::{PgConnection, PgPool};
 use time::OffsetDateTime;
+
+/// The row key for a certificate (domains) or an account (contacts) at a directory:
+/// the ACME client's cache and the status check (`tls::acme_status`) both find rows by it.
+pub fn row_key(names: &[String], directory_url: &str) -> String {
+    let mut hash = Sha256::new();
+    hash.update((directory_url.len() as u64).to_be_bytes());
+    hash.update(directory_url);
+    for name in names {
+        hash.update((name.len() as u64).to_be_bytes());
+        hash.update(name);
+    }
+    hex::encode(hash.finalize())
+}
 
 pub async fn load(pool: &PgPool, kind: &str, cache_key: &str) -> Result<Option<Vec<u8>>, sqlx::Error> {
     sqlx::query_scalar!("SELECT sealed FROM acme_cache WHERE kind = $1 AND cache_key = $2", kind, cache_key)

@@ -74,14 +74,7 @@ impl PgCache {
 
     /// The row key for a certificate (domains) or an account (contacts) at a directory.
     pub fn cache_key(names: &[String], directory_url: &str) -> String {
-        let mut hash = Sha256::new();
-        hash.update((directory_url.len() as u64).to_be_bytes());
-        hash.update(directory_url);
-        for name in names {
-            hash.update((name.len() as u64).to_be_bytes());
-            hash.update(name);
-        }
-        hex::encode(hash.finalize())
+        acme_cache::row_key(names, directory_url)
     }
 
     fn aad(kind: &str, cache_key: &str) -> Vec<u8> {

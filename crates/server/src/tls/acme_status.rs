@@ -8,7 +8,6 @@ use sqlx::PgPool;
 use time::{Duration, OffsetDateTime};
 use x509_parser::prelude::{FromDer, X509Certificate};
 
-use super::acme::PgCache;
 use crate::{
     config::{Settings, TlsMode},
     db::acme_cache::{self, AcmeStatus},
@@ -59,7 +58,7 @@ pub async fn describe(settings: &Settings, pool: &PgPool) -> Result<String, sqlx
     if settings.tls.mode != TlsMode::Acme {
         return Ok(format!("tls.mode: {}\n", settings.tls.mode.name()));
     }
-    let key = PgCache::cache_key(&settings.acme_domains(), &settings.tls.acme.directory_url);
+    let key = crate::db::acme_cache::row_key(&settings.acme_domains(), &settings.tls.acme.directory_url);
     let status = acme_cache::status(pool, &key).await?;
     let mut out = String::from("tls.mode: acme\n");
     match status.as_ref().and_then(|s| s.not_after) {

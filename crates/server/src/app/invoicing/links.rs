@@ -4,7 +4,7 @@
 //! smaller budget, and the one document it leads to.
 
 use fastfaktura_domain::{Decimal, InvoiceKind};
-use time::{Duration, OffsetDateTime};
+use time::Duration;
 use uuid::Uuid;
 
 use super::views::{InvoiceDetail, invoice_detail};
@@ -20,7 +20,7 @@ use crate::{
     i18n::Text,
     integrations::stripe::amounts,
     invoicing::{
-        customer_links::{link_token, plausible_token, revoke, rotate, unseal},
+        customer_links::{link_token, plausible_token, revoke, rotate},
         documents,
     },
     payments,
@@ -40,28 +40,6 @@ pub async fn rotate_link(state: &AppState, caller: &Caller, invoice_id: Uuid) ->
 /// The owner turns the link off.
 pub async fn revoke_link(state: &AppState, caller: &Caller, invoice_id: Uuid) -> Result<bool, Error> {
     revoke(state, caller.business_id, invoice_id).await
-}
-
-/// What the owner's page shows about a document's live link.
-pub struct CustomerLink {
-    pub url: String,
-    pub view_count: i32,
-    pub first_viewed_at: Option<OffsetDateTime>,
-}
-
-/// The live link of a document, if it has one.
-pub async fn customer_link(
-    state: &AppState,
-    business_id: Uuid,
-    invoice_id: Uuid,
-) -> Result<Option<CustomerLink>, Error> {
-    let Some(live) = db::invoice_links::live(&state.db, business_id, invoice_id).await? else { return Ok(None) };
-    let token = unseal(&state.keys.invoice_links, business_id, &live)?;
-    Ok(Some(CustomerLink {
-        url: format!("{}/i/{token}", state.settings.public_origin()),
-        view_count: live.view_count,
-        first_viewed_at: live.first_viewed_at,
-    }))
 }
 
 /// Requests per client address to customer pages (views and downloads).

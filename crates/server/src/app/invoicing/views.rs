@@ -6,7 +6,7 @@ use fastfaktura_domain::{Decimal, InvoiceKind, InvoiceStatus, Totals, lifecycle:
 use time::{OffsetDateTime, format_description::well_known::Rfc3339};
 use uuid::Uuid;
 
-use super::{links::CustomerLink, totals};
+use super::totals;
 use crate::{
     app::{Caller, Error},
     db::{
@@ -107,7 +107,7 @@ pub async fn owner_invoice_view(state: &AppState, caller: &Caller, id: Uuid) -> 
     };
     let deliveries = db::deliveries::for_invoice(&state.db, business_id, id).await?;
     let customer_link = if detail.invoice.status == InvoiceStatus::Issued {
-        super::links::customer_link(state, business_id, id).await?
+        customer_link(state, business_id, id).await?
     } else {
         None
     };
@@ -198,6 +198,28 @@ fn decode_cursor(cursor: &str) -> Option<(OffsetDateTime, Uuid)> {
     let text = String::from_utf8(hex::decode(cursor).ok()?).ok()?;
     let (at, id) = text.split_once('|')?;
     Some((OffsetDateTime::parse(at, &Rfc3339).ok()?, id.parse().ok()?))
+}
+
+/// What the owner's page shows about a document's live link.
+pub struct CustomerLink {
+    pub url: String,
+    pub view_count: i32,
+    pub first_viewed_at: Option<OffsetDateTime>,
+}
+
+/// The live link of a document, if it has one.
+pub async fn customer_link(
+    state: &AppState,
+    business_id: Uuid,
+    invoice_id: Uuid,
+) -> Result<Option<CustomerLink>, Error> {
+    let Some(live) = db::invoice_links::live(&state.db, business_id, invoice_id).await? else { return Ok(None) };
+    let token = crate::invoicing::customer_links::unseal(&state.keys.invoice_links, business_id, &live)?;
+    Ok(Some(CustomerLink {
+        url: format!("{}/i/{token}", state.settings.public_origin()),
+        view_count: live.view_count,
+        first_viewed_at: live.first_viewed_at,
+    }))
 }
 
 #[cfg(test)]

@@ -17,9 +17,9 @@ use crate::{
     app::{
         Caller, Error,
         invoicing::{
-            Delivery,
-            links::{self, CustomerLink},
+            Delivery, links,
             sending::{self, SendInput},
+            views::CustomerLink,
         },
     },
     auth::session::CurrentSession,
