@@ -8,6 +8,9 @@
 //! layer sit the pure `domain` crate (rules and types) and `db/` (one module per
 //! aggregate, checked SQL). See docs/ARCHITECTURE.md for the layering rule.
 
+pub mod business;
+pub mod catalogue;
+pub mod customers;
 pub mod error;
 pub mod fields;
 pub mod invoicing;

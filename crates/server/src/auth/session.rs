@@ -68,6 +68,11 @@ pub struct CurrentSession {
 }
 
 impl CurrentSession {
+    /// The signed-in user acting on their business, for the application layer.
+    pub fn caller(&self) -> crate::app::Caller {
+        crate::app::Caller::user(self.business_id, self.user_id)
+    }
+
     pub fn require_owner(&self) -> Result<(), AppError> {
         if self.role == "owner" { Ok(()) } else { Err(AppError::Forbidden(Text::key("error-owner-only"))) }
     }

@@ -2,7 +2,7 @@
 
 use axum::{
     Json, Router,
-    extract::{Query, State, rejection::JsonRejection},
+    extract::{Query, State},
     http::StatusCode,
     response::{IntoResponse, Response},
     routing::get,
@@ -10,10 +10,9 @@ use axum::{
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use super::{ApiAuth, ApiId, bad_json, problem::ApiError};
+use super::{ApiAuth, ApiId, json::StrictJson, problem::ApiError};
 use crate::{
-    db::{self, customers::Customer},
-    http::web::customers::{CustomerForm, validate},
+    app::customers::{self, Customer, CustomerInput},
     i18n::Tr,
     state::AppState,
 };
@@ -61,43 +60,6 @@ impl From<Customer> for CustomerJson {
     }
 }
 
-/// The API's customer body: the web form's fields, but an unknown field is refused (400)
-/// as the OpenAPI document's `additionalProperties: false` promises, so a misspelt
-/// field is not silently dropped (schemathesis found that it was).
-#[derive(Deserialize, Default)]
-#[serde(default, deny_unknown_fields)]
-struct CustomerInput {
-    kind: String,
-    name: String,
-    email: String,
-    phone: String,
-    vat_number: String,
-    address_line: String,
-    postal_code: String,
-    city: String,
-    country: String,
-    language: String,
-    currency: String,
-}
-
-impl From<CustomerInput> for CustomerForm {
-    fn from(c: CustomerInput) -> Self {
-        CustomerForm {
-            kind: c.kind,
-            name: c.name,
-            email: c.email,
-            phone: c.phone,
-            vat_number: c.vat_number,
-            address_line: c.address_line,
-            postal_code: c.postal_code,
-            city: c.city,
-            country: c.country,
-            language: c.language,
-            currency: c.currency,
-        }
-    }
-}
-
 #[derive(Deserialize, Default)]
 #[serde(default)]
 struct ListQuery {
@@ -119,28 +81,23 @@ async fn list(
     let Query(query) = query.map_err(super::bad_query)?;
     let limit = query.limit.unwrap_or(50).clamp(1, 200);
     let offset = query.offset.unwrap_or(0).max(0);
-    let customers = db::customers::list(&state.db, auth.business_id, query.q.trim(), limit, offset).await?;
+    let customers = customers::list_customers(&state, &auth.caller(), &query.q, limit, offset).await?;
     Ok(Json(CustomerList { data: customers.into_iter().map(Into::into).collect() }).into_response())
 }
 
 async fn create(
     State(state): State<AppState>,
     auth: ApiAuth,
-    body: Result<Json<CustomerInput>, JsonRejection>,
+    body: Result<StrictJson<CustomerInput>, ApiError>,
 ) -> Result<Response, ApiError> {
     auth.require_write()?;
-    let form = CustomerForm::from(body.map_err(bad_json)?.0);
-    let (fields, errors) = validate(&Tr::default(), &form);
-    if !errors.is_empty() {
-        return Err(errors.into());
-    }
-    let id = db::customers::create(&state.db, auth.business_id, &fields, state.clock.now()).await?;
-    let customer = db::customers::find(&state.db, auth.business_id, id).await?.ok_or(ApiError::NotFound)?;
+    let StrictJson(input) = body?;
+    let customer = customers::create_customer(&state, &auth.caller(), &Tr::default(), &input).await?;
     Ok((StatusCode::CREATED, Json(CustomerJson::from(customer))).into_response())
 }
 
 async fn read(State(state): State<AppState>, auth: ApiAuth, ApiId(id): ApiId) -> Result<Response, ApiError> {
-    let customer = db::customers::find(&state.db, auth.business_id, id).await?.ok_or(ApiError::NotFound)?;
+    let customer = customers::find_customer(&state, &auth.caller(), id).await?;
     Ok(Json(CustomerJson::from(customer)).into_response())
 }
 
@@ -148,15 +105,12 @@ async fn update(
     State(state): State<AppState>,
     auth: ApiAuth,
     ApiId(id): ApiId,
-    body: Result<Json<CustomerInput>, JsonRejection>,
+    body: Result<StrictJson<CustomerInput>, ApiError>,
 ) -> Result<Response, ApiError> {
     auth.require_write()?;
-    db::customers::find(&state.db, auth.business_id, id).await?.ok_or(ApiError::NotFound)?;
-    let form = CustomerForm::from(body.map_err(bad_json)?.0);
-    let (fields, errors) = validate(&Tr::default(), &form);
-    if !errors.is_empty() {
-        return Err(errors.into());
-    }
-    db::customers::update(&state.db, auth.business_id, id, &fields).await?;
-    read(State(state), auth, ApiId(id)).await
+    // Another business's id is "not found" before anything is said about the body.
+    customers::find_customer(&state, &auth.caller(), id).await?;
+    let StrictJson(input) = body?;
+    let customer = customers::update_customer(&state, &auth.caller(), &Tr::default(), id, &input).await?;
+    Ok(Json(CustomerJson::from(customer)).into_response())
 }

@@ -9,6 +9,7 @@ pub mod customers;
 pub mod documents;
 pub mod idempotency;
 pub mod invoices;
+pub mod json;
 pub mod openapi;
 pub mod problem;
 pub mod products;
@@ -53,6 +54,11 @@ pub struct ApiAuth {
 }
 
 impl ApiAuth {
+    /// The token acting on its business, for the application layer.
+    pub fn caller(&self) -> crate::app::Caller {
+        crate::app::Caller::api_token(self.business_id, self.token_id)
+    }
+
     pub fn require_write(&self) -> Result<(), ApiError> {
         if self.can_write {
             Ok(())

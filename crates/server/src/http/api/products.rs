@@ -2,7 +2,7 @@
 
 use axum::{
     Json, Router,
-    extract::{Query, State, rejection::JsonRejection},
+    extract::{Query, State},
     http::StatusCode,
     response::{IntoResponse, Response},
     routing::get,
@@ -11,10 +11,9 @@ use fastfaktura_domain::Decimal;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use super::{ApiAuth, ApiId, bad_json, problem::ApiError};
+use super::{ApiAuth, ApiId, json::StrictJson, problem::ApiError};
 use crate::{
-    db::{self, products::Product},
-    http::web::products::{ProductForm, validate},
+    app::catalogue::{self, Product, ProductInput},
     i18n::Tr,
     state::AppState,
 };
@@ -69,29 +68,23 @@ async fn list(
     let Query(query) = query.map_err(super::bad_query)?;
     let limit = query.limit.unwrap_or(50).clamp(1, 200);
     let products =
-        db::products::list(&state.db, auth.business_id, query.q.trim(), limit, query.offset.unwrap_or(0).max(0))
-            .await?;
+        catalogue::list_products(&state, &auth.caller(), &query.q, limit, query.offset.unwrap_or(0).max(0)).await?;
     Ok(Json(ProductList { data: products.into_iter().map(Into::into).collect() }).into_response())
 }
 
 async fn create(
     State(state): State<AppState>,
     auth: ApiAuth,
-    body: Result<Json<ProductForm>, JsonRejection>,
+    body: Result<StrictJson<ProductInput>, ApiError>,
 ) -> Result<Response, ApiError> {
     auth.require_write()?;
-    let Json(form) = body.map_err(bad_json)?;
-    let (fields, errors) = validate(&Tr::default(), &form);
-    if !errors.is_empty() {
-        return Err(errors.into());
-    }
-    let id = db::products::create(&state.db, auth.business_id, &fields, state.clock.now()).await?;
-    let product = db::products::find(&state.db, auth.business_id, id).await?.ok_or(ApiError::NotFound)?;
+    let StrictJson(input) = body?;
+    let product = catalogue::create_product(&state, &auth.caller(), &Tr::default(), &input).await?;
     Ok((StatusCode::CREATED, Json(ProductJson::from(product))).into_response())
 }
 
 async fn read(State(state): State<AppState>, auth: ApiAuth, ApiId(id): ApiId) -> Result<Response, ApiError> {
-    let product = db::products::find(&state.db, auth.business_id, id).await?.ok_or(ApiError::NotFound)?;
+    let product = catalogue::find_product(&state, &auth.caller(), id).await?;
     Ok(Json(ProductJson::from(product)).into_response())
 }
 
@@ -99,15 +92,12 @@ async fn update(
     State(state): State<AppState>,
     auth: ApiAuth,
     ApiId(id): ApiId,
-    body: Result<Json<ProductForm>, JsonRejection>,
+    body: Result<StrictJson<ProductInput>, ApiError>,
 ) -> Result<Response, ApiError> {
     auth.require_write()?;
-    db::products::find(&state.db, auth.business_id, id).await?.ok_or(ApiError::NotFound)?;
-    let Json(form) = body.map_err(bad_json)?;
-    let (fields, errors) = validate(&Tr::default(), &form);
-    if !errors.is_empty() {
-        return Err(errors.into());
-    }
-    db::products::update(&state.db, auth.business_id, id, &fields).await?;
-    read(State(state), auth, ApiId(id)).await
+    // Another business's id is "not found" before anything is said about the body.
+    catalogue::find_product(&state, &auth.caller(), id).await?;
+    let StrictJson(input) = body?;
+    let product = catalogue::update_product(&state, &auth.caller(), &Tr::default(), id, &input).await?;
+    Ok(Json(ProductJson::from(product)).into_response())
 }

@@ -14,9 +14,9 @@ use axum::{
 use serde::Deserialize;
 
 use crate::{
+    app::business::{self, ActivityRow as Row},
     audit::Category,
     auth::session::CurrentSession,
-    db::audit::{self, Filter, Row},
     http::error::AppError,
     i18n::{Tr, key},
     state::AppState,
@@ -91,13 +91,7 @@ async fn show(
     // A hand-edited query string just shows the first page of everything.
     let query = query.map(|Query(q)| q).unwrap_or_default();
     let category = Category::parse(&query.category);
-    let filter = Filter {
-        category: category.map(|c| c.as_str().to_owned()),
-        business_id: Some(session.business_id),
-        before_id: query.before.parse().ok(),
-        ..Filter::default()
-    };
-    let rows = audit::search(&state.db, &filter, PAGE).await?;
+    let rows = business::activity_log(&state, &session.caller(), category, query.before.parse().ok(), PAGE).await?;
     let older = (rows.len() as i64 == PAGE).then(|| {
         let before = rows.last().map_or(0, |r| r.id);
         match category {

@@ -6,7 +6,7 @@ use super::{
     invoice_views::money,
     pages::{DashboardPage, SummaryRow},
 };
-use crate::{auth::session::CurrentSession, db, http::error::AppError, i18n::Tr, state::AppState};
+use crate::{app::business, auth::session::CurrentSession, http::error::AppError, i18n::Tr, state::AppState};
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/", get(dashboard))
@@ -14,11 +14,10 @@ pub fn router() -> Router<AppState> {
 
 async fn dashboard(State(state): State<AppState>, session: CurrentSession, t: Tr) -> Result<Response, AppError> {
     use axum::response::IntoResponse;
-    let view =
-        db::users::dashboard_view(&state.db, session.user_id, session.business_id).await?.ok_or(AppError::NotFound)?;
-    let profile = db::businesses::profile(&state.db, session.business_id).await?;
-    let summary = db::invoices::summary(&state.db, session.business_id, state.clock.now().date())
-        .await?
+    let dashboard = business::dashboard(&state, &session.caller(), session.user_id).await?;
+    let view = dashboard.view;
+    let summary = dashboard
+        .summary
         .into_iter()
         .map(|s| SummaryRow {
             outstanding: money(s.outstanding, &s.currency),
@@ -27,20 +26,14 @@ async fn dashboard(State(state): State<AppState>, session: CurrentSession, t: Tr
             currency: s.currency,
         })
         .collect();
-    let profile_incomplete = profile.address_line.is_empty() || profile.city.is_empty();
-    let other_businesses = db::members::businesses_of(&state.db, session.user_id)
-        .await?
-        .into_iter()
-        .filter(|m| m.business_id != session.business_id)
-        .collect();
     Ok(DashboardPage {
         t,
         email: view.email,
         business_name: view.business_name,
         role: view.role,
         summary,
-        profile_incomplete,
-        other_businesses,
+        profile_incomplete: dashboard.profile_incomplete,
+        other_businesses: dashboard.other_businesses,
     }
     .into_response())
 }

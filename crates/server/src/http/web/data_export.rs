@@ -134,13 +134,8 @@ struct CloseForm {
 
 async fn close_form(State(state): State<AppState>, session: CurrentSession, t: Tr) -> Result<Response, AppError> {
     session.require_owner()?;
-    let years = years_for(&state, session.business_id).await?;
+    let years = crate::app::business::retention_years(&state, &session.caller()).await?;
     Ok(ClosePage { t, years, error: None }.into_response())
-}
-
-async fn years_for(state: &AppState, business_id: Uuid) -> Result<u32, AppError> {
-    let profile = crate::db::businesses::profile(&state.db, business_id).await?;
-    Ok(state.settings.gdpr.years_for(&profile.country))
 }
 
 async fn close(
@@ -153,20 +148,11 @@ async fn close(
     session.require_owner()?;
     let axum::Form(form) = form?;
     if form.confirm != "yes" {
-        let years = years_for(&state, session.business_id).await?;
+        let years = crate::app::business::retention_years(&state, &session.caller()).await?;
         let error = Some(t.t("close-confirm-missing"));
         return Ok((axum::http::StatusCode::BAD_REQUEST, ClosePage { t, years, error }).into_response());
     }
-    let now = state.clock.now();
-    crate::gdpr::closure::close_business(
-        &state.db,
-        &state.settings.gdpr,
-        session.business_id,
-        session.user_id,
-        &meta,
-        now,
-    )
-    .await?;
+    crate::app::business::close_account(&state, &session.caller(), session.user_id, &meta).await?;
     let jar = axum_extra::extract::cookie::CookieJar::new()
         .add(crate::auth::session::removal_cookie(&state, crate::auth::session::CookieKind::Session));
     Ok((jar, Redirect::to("/login")).into_response())

@@ -16,11 +16,11 @@ use axum::{
 use serde::Deserialize;
 
 use crate::{
+    app::{Error, business},
     auth::session::CurrentSession,
-    db,
     http::error::AppError,
     i18n::Tr,
-    logo::{MAX_LOGO_BYTES, check_logo},
+    logo::MAX_LOGO_BYTES,
     state::AppState,
 };
 
@@ -58,7 +58,7 @@ async fn show(
     t: Tr,
     Query(query): Query<ShowQuery>,
 ) -> Result<Response, AppError> {
-    let has_logo = db::logos::exists(&state.db, session.business_id).await?;
+    let has_logo = business::has_logo(&state, &session.caller()).await?;
     Ok(LogoPage { t, has_logo, error: None, saved: query.saved.is_some() }.into_response())
 }
 
@@ -71,7 +71,7 @@ async fn upload(
     let refuse = |status: StatusCode, message: String, has_logo: bool| {
         Ok((status, LogoPage { t: t.clone(), has_logo, error: Some(message), saved: false }).into_response())
     };
-    let has_logo = db::logos::exists(&state.db, session.business_id).await?;
+    let has_logo = business::has_logo(&state, &session.caller()).await?;
     let Ok(mut multipart) = multipart else {
         return refuse(StatusCode::BAD_REQUEST, t.t("logo-choose-file"), has_logo);
     };
@@ -88,13 +88,11 @@ async fn upload(
         }
     }
     let bytes = file.unwrap_or_default();
-    let checked = match check_logo(&bytes) {
-        Ok(checked) => checked,
-        Err(e) => return refuse(StatusCode::UNPROCESSABLE_ENTITY, e.to_string(), has_logo),
-    };
-    db::logos::replace(&state.db, session.business_id, &checked, &bytes, state.clock.now()).await?;
-    tracing::info!(business_id = %session.business_id, bytes = bytes.len(), "logo replaced");
-    Ok(Redirect::to("/settings/logo?saved=1").into_response())
+    match business::replace_logo(&state, &session.caller(), &bytes).await {
+        Ok(()) => Ok(Redirect::to("/settings/logo?saved=1").into_response()),
+        Err(Error::Invalid(errors)) => refuse(StatusCode::UNPROCESSABLE_ENTITY, errors.summary(), has_logo),
+        Err(e) => Err(e.into()),
+    }
 }
 
 fn upload_error(t: &Tr, status: StatusCode) -> String {
@@ -102,13 +100,12 @@ fn upload_error(t: &Tr, status: StatusCode) -> String {
 }
 
 async fn image(State(state): State<AppState>, session: CurrentSession) -> Result<Response, AppError> {
-    let logo = db::logos::find(&state.db, session.business_id).await?.ok_or(AppError::NotFound)?;
+    let logo = business::logo_image(&state, &session.caller()).await?;
     let content_type = HeaderValue::from_str(&logo.content_type).map_err(|e| AppError::Unexpected(e.into()))?;
     Ok(([(header::CONTENT_TYPE, content_type)], logo.image).into_response())
 }
 
 async fn remove(State(state): State<AppState>, session: CurrentSession) -> Result<Response, AppError> {
-    db::logos::remove(&state.db, session.business_id).await?;
-    tracing::info!(business_id = %session.business_id, "logo removed");
+    business::remove_logo(&state, &session.caller()).await?;
     Ok(Redirect::to("/settings/logo").into_response())
 }

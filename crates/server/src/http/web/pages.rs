@@ -3,14 +3,12 @@
 use askama::Template;
 use askama_web::WebTemplate;
 
-use super::{
-    forms::FieldErrors,
-    invoice_views::{EditorLine, ListRow, TotalsView},
-};
+use super::invoice_views::{EditorLine, ListRow, TotalsView};
 use crate::{
-    db::{
-        businesses::BusinessProfile,
+    app::{
         customers::{Customer, CustomerFields},
+        fields::FieldErrors,
+        invoicing::BusinessProfile,
     },
     i18n::Tr,
 };
@@ -56,7 +54,7 @@ pub struct DashboardPage {
     pub summary: Vec<SummaryRow>,
     pub profile_incomplete: bool,
     /// Other businesses this user belongs to, for switching.
-    pub other_businesses: Vec<crate::db::members::Membership>,
+    pub other_businesses: Vec<crate::app::business::Membership>,
 }
 
 #[derive(Template, WebTemplate)]
@@ -237,13 +235,13 @@ pub struct ProductsPage {
 pub struct ProductFormPage {
     pub t: Tr,
     pub id: Option<uuid::Uuid>,
-    pub form: super::products::ProductForm,
+    pub form: crate::app::catalogue::ProductInput,
     pub errors: FieldErrors,
     pub vat_categories: Vec<(&'static str, &'static str)>,
 }
 
 impl ProductFormPage {
-    pub fn new(t: Tr, id: Option<uuid::Uuid>, form: super::products::ProductForm, errors: FieldErrors) -> Self {
+    pub fn new(t: Tr, id: Option<uuid::Uuid>, form: crate::app::catalogue::ProductInput, errors: FieldErrors) -> Self {
         Self { t, id, form, errors, vat_categories: super::invoice_views::vat_categories() }
     }
 }

@@ -8,17 +8,18 @@ use axum::{
     response::{IntoResponse, Redirect, Response},
     routing::{get, post},
 };
-use fastfaktura_domain::{Decimal, VatCategory, parse_decimal, totals::UNIT_PRICE_DECIMALS};
-use serde::Deserialize;
 
 use super::{
     customers::{ListQuery, PAGE_SIZE},
-    forms::{FieldErrors, optional, required},
     pages::{ProductFormPage, ProductsPage},
 };
 use crate::{
+    app::{
+        Error,
+        catalogue::{self, ProductInput},
+        fields::FieldErrors,
+    },
     auth::session::CurrentSession,
-    db::{self, products::ProductFields},
     http::{IdPath, error::AppError},
     i18n::Tr,
     state::AppState,
@@ -41,61 +42,14 @@ async fn list(
     let Query(query) = query?;
     let page = query.page();
     let mut products =
-        db::products::list(&state.db, session.business_id, query.q.trim(), PAGE_SIZE + 1, (page - 1) * PAGE_SIZE)
-            .await?;
+        catalogue::list_products(&state, &session.caller(), &query.q, PAGE_SIZE + 1, (page - 1) * PAGE_SIZE).await?;
     let has_next = products.len() as i64 > PAGE_SIZE;
     products.truncate(PAGE_SIZE as usize);
     Ok(ProductsPage { t, products, q: query.q.clone(), page, has_next }.into_response())
 }
 
-/// A product as typed (all text).
-#[derive(Deserialize, Default, Clone)]
-#[serde(default)]
-pub struct ProductForm {
-    pub name: String,
-    pub unit: String,
-    pub unit_price: String,
-    pub vat_category: String,
-    pub vat_rate: String,
-}
-
-pub(crate) fn validate(t: &Tr, form: &ProductForm) -> (ProductFields, FieldErrors) {
-    let mut errors = FieldErrors::new(t);
-    let vat_category = errors.check(
-        "vat_category",
-        &t.t("label-vat-category"),
-        VatCategory::parse(&form.vat_category).map_err(|e| e.to_string()),
-        VatCategory::Standard,
-    );
-    let fields = ProductFields {
-        name: errors.check("name", &t.t("label-name"), required(t, &form.name, 200), form.name.clone()),
-        unit: errors.check("unit", &t.t("label-unit"), optional(t, &form.unit, 20), form.unit.clone()),
-        unit_price: errors.check(
-            "unit_price",
-            &t.t("label-price"),
-            parse_decimal(&form.unit_price, UNIT_PRICE_DECIMALS)
-                .map_err(|e| e.to_string())
-                .and_then(|p| if p < Decimal::ZERO { Err(t.t("form-not-negative")) } else { Ok(p) }),
-            Decimal::ZERO,
-        ),
-        vat_rate: errors.check(
-            "vat_rate",
-            &t.t("label-vat-rate"),
-            if form.vat_rate.trim().is_empty() {
-                Ok(Decimal::ZERO)
-            } else {
-                parse_decimal(&form.vat_rate, 2).map_err(|e| e.to_string())
-            }
-            .and_then(|r| vat_category.check_rate(r).map(|()| r).map_err(|e| e.to_string())),
-            Decimal::ZERO,
-        ),
-        vat_category: vat_category.code().to_owned(),
-    };
-    (fields, errors)
-}
-
 async fn new_form(_session: CurrentSession, t: Tr) -> Result<Response, AppError> {
-    let form = ProductForm { vat_category: "S".into(), ..ProductForm::default() };
+    let form = ProductInput { vat_category: "S".into(), ..ProductInput::default() };
     Ok(ProductFormPage::new(t, None, form, FieldErrors::default()).into_response())
 }
 
@@ -103,17 +57,14 @@ async fn create(
     State(state): State<AppState>,
     session: CurrentSession,
     t: Tr,
-    form: Result<Form<ProductForm>, FormRejection>,
+    form: Result<Form<ProductInput>, FormRejection>,
 ) -> Result<Response, AppError> {
-    let Form(form) = form?;
-    let (fields, errors) = validate(&t, &form);
-    if !errors.is_empty() {
-        return Ok(
-            (StatusCode::UNPROCESSABLE_ENTITY, ProductFormPage::new(t, None, form.clone(), errors)).into_response()
-        );
+    let Form(input) = form?;
+    match catalogue::create_product(&state, &session.caller(), &t, &input).await {
+        Ok(_) => Ok(Redirect::to("/products").into_response()),
+        Err(Error::Invalid(errors)) => Ok(form_again(t, None, input, errors)),
+        Err(e) => Err(e.into()),
     }
-    db::products::create(&state.db, session.business_id, &fields, state.clock.now()).await?;
-    Ok(Redirect::to("/products").into_response())
 }
 
 async fn edit_form(
@@ -122,14 +73,8 @@ async fn edit_form(
     t: Tr,
     IdPath(id): IdPath,
 ) -> Result<Response, AppError> {
-    let p = db::products::find(&state.db, session.business_id, id).await?.ok_or(AppError::NotFound)?;
-    let form = ProductForm {
-        name: p.name,
-        unit: p.unit,
-        unit_price: p.unit_price.normalize().to_string(),
-        vat_category: p.vat_category,
-        vat_rate: p.vat_rate.normalize().to_string(),
-    };
+    let product = catalogue::find_product(&state, &session.caller(), id).await?;
+    let form = ProductInput::of(&product);
     Ok(ProductFormPage::new(t, Some(id), form, FieldErrors::default()).into_response())
 }
 
@@ -138,18 +83,14 @@ async fn update(
     session: CurrentSession,
     t: Tr,
     IdPath(id): IdPath,
-    form: Result<Form<ProductForm>, FormRejection>,
+    form: Result<Form<ProductInput>, FormRejection>,
 ) -> Result<Response, AppError> {
-    let Form(form) = form?;
-    db::products::find(&state.db, session.business_id, id).await?.ok_or(AppError::NotFound)?;
-    let (fields, errors) = validate(&t, &form);
-    if !errors.is_empty() {
-        return Ok(
-            (StatusCode::UNPROCESSABLE_ENTITY, ProductFormPage::new(t, Some(id), form.clone(), errors)).into_response()
-        );
+    let Form(input) = form?;
+    match catalogue::update_product(&state, &session.caller(), &t, id, &input).await {
+        Ok(_) => Ok(Redirect::to("/products").into_response()),
+        Err(Error::Invalid(errors)) => Ok(form_again(t, Some(id), input, errors)),
+        Err(e) => Err(e.into()),
     }
-    db::products::update(&state.db, session.business_id, id, &fields).await?;
-    Ok(Redirect::to("/products").into_response())
 }
 
 async fn archive(
@@ -157,8 +98,11 @@ async fn archive(
     session: CurrentSession,
     IdPath(id): IdPath,
 ) -> Result<Response, AppError> {
-    if !db::products::archive(&state.db, session.business_id, id, state.clock.now()).await? {
-        return Err(AppError::NotFound);
-    }
+    catalogue::archive_product(&state, &session.caller(), id).await?;
     Ok(Redirect::to("/products").into_response())
+}
+
+/// The form again as typed, with the errors at their fields (422).
+fn form_again(t: Tr, id: Option<uuid::Uuid>, input: ProductInput, errors: FieldErrors) -> Response {
+    (StatusCode::UNPROCESSABLE_ENTITY, ProductFormPage::new(t, id, input, errors)).into_response()
 }

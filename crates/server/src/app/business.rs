@@ -1,0 +1,101 @@
+//! The business as its own pages show it: the dashboard's figures, the logo printed on
+//! its documents, its activity log, and closing the account.
+
+use uuid::Uuid;
+
+use super::{Caller, Error, error::Result};
+pub use crate::db::{
+    audit::Row as ActivityRow, invoices::CurrencySummary, logos::StoredLogo, members::Membership, users::DashboardView,
+};
+use crate::{
+    audit::{Category, RequestMeta},
+    db,
+    gdpr::closure,
+    logo::check_logo,
+    state::AppState,
+};
+
+/// What the signed-in home page shows.
+pub struct Dashboard {
+    /// Who is signed in, for which business, in which role.
+    pub view: DashboardView,
+    /// Outstanding, overdue and paid this month, one row per currency.
+    pub summary: Vec<CurrencySummary>,
+    /// The address a legal invoice needs is missing.
+    pub profile_incomplete: bool,
+    /// The user's other businesses, to switch to.
+    pub other_businesses: Vec<Membership>,
+}
+
+pub async fn dashboard(state: &AppState, caller: &Caller, user_id: Uuid) -> Result<Dashboard> {
+    let business_id = caller.business_id;
+    let view = db::users::dashboard_view(&state.db, user_id, business_id).await?.ok_or(Error::NotFound)?;
+    let profile = db::businesses::profile(&state.db, business_id).await?;
+    let summary = db::invoices::summary(&state.db, business_id, state.clock.now().date()).await?;
+    let other_businesses = db::members::businesses_of(&state.db, user_id)
+        .await?
+        .into_iter()
+        .filter(|m| m.business_id != business_id)
+        .collect();
+    Ok(Dashboard {
+        view,
+        summary,
+        profile_incomplete: profile.address_line.is_empty() || profile.city.is_empty(),
+        other_businesses,
+    })
+}
+
+pub async fn has_logo(state: &AppState, caller: &Caller) -> Result<bool> {
+    Ok(db::logos::exists(&state.db, caller.business_id).await?)
+}
+
+/// Replaces the logo with `bytes` once they are checked to be a PNG or JPEG within the
+/// limits (`crate::logo`); a refused file leaves the previous logo in place and is an
+/// error at the field `logo`.
+pub async fn replace_logo(state: &AppState, caller: &Caller, bytes: &[u8]) -> Result<()> {
+    let checked = check_logo(bytes).map_err(|e| Error::field("logo", e.to_string()))?;
+    db::logos::replace(&state.db, caller.business_id, &checked, bytes, state.clock.now()).await?;
+    tracing::info!(business_id = %caller.business_id, bytes = bytes.len(), "logo replaced");
+    Ok(())
+}
+
+pub async fn logo_image(state: &AppState, caller: &Caller) -> Result<StoredLogo> {
+    db::logos::find(&state.db, caller.business_id).await?.ok_or(Error::NotFound)
+}
+
+pub async fn remove_logo(state: &AppState, caller: &Caller) -> Result<()> {
+    db::logos::remove(&state.db, caller.business_id).await?;
+    tracing::info!(business_id = %caller.business_id, "logo removed");
+    Ok(())
+}
+
+/// A page of the business's own audit events, newest first: of one category or all,
+/// older than the event `before`.
+pub async fn activity_log(
+    state: &AppState,
+    caller: &Caller,
+    category: Option<Category>,
+    before: Option<i64>,
+    limit: i64,
+) -> Result<Vec<ActivityRow>> {
+    let filter = db::audit::Filter {
+        category: category.map(|c| c.as_str().to_owned()),
+        business_id: Some(caller.business_id),
+        before_id: before,
+        ..db::audit::Filter::default()
+    };
+    Ok(db::audit::search(&state.db, &filter, limit).await?)
+}
+
+/// How many years the business's records are kept after it closes (by its country).
+pub async fn retention_years(state: &AppState, caller: &Caller) -> Result<u32> {
+    let profile = db::businesses::profile(&state.db, caller.business_id).await?;
+    Ok(state.settings.gdpr.years_for(&profile.country))
+}
+
+/// Closes the account (see `gdpr::closure`); `user_id` is the owner who asked.
+pub async fn close_account(state: &AppState, caller: &Caller, user_id: Uuid, meta: &RequestMeta) -> Result<()> {
+    closure::close_business(&state.db, &state.settings.gdpr, caller.business_id, user_id, meta, state.clock.now())
+        .await?;
+    Ok(())
+}

@@ -1,0 +1,170 @@
+//! Customers: the one input type the web form and the API body share, judged once
+//! here, and the operations on a business's customers (list, read, create, update,
+//! archive, erase).
+
+use fastfaktura_domain::{EmailAddress, identifiers};
+use serde::Deserialize;
+use uuid::Uuid;
+
+use super::{
+    Caller, Error,
+    error::Result,
+    fields::{FieldErrors, currency_code, language, optional, required},
+};
+pub use crate::db::customers::{Customer, CustomerFields};
+use crate::{audit::RequestMeta, db, gdpr::erasure, i18n::Tr, state::AppState};
+
+/// A customer as typed in the form or sent to the API (all text; judged by [`judge`]).
+/// Lenient on purpose: a stray form field is ignored (the API refuses unknown fields
+/// with its strict JSON extractor instead).
+#[derive(Debug, Deserialize, Default)]
+#[serde(default)]
+pub struct CustomerInput {
+    pub kind: String,
+    pub name: String,
+    pub email: String,
+    pub phone: String,
+    pub vat_number: String,
+    pub address_line: String,
+    pub postal_code: String,
+    pub city: String,
+    pub country: String,
+    pub language: String,
+    pub currency: String,
+}
+
+/// Judges what was typed: the fields to store (or, where a field is wrong, what was
+/// typed, for the form to show again) and the errors, in the caller's language.
+pub fn judge(t: &Tr, input: &CustomerInput) -> (CustomerFields, FieldErrors) {
+    let mut errors = FieldErrors::new(t);
+    let country =
+        errors.check("country", &t.t("label-country"), identifiers::country(&input.country), input.country.clone());
+    let fields = CustomerFields {
+        kind: errors.check(
+            "kind",
+            &t.t("label-type"),
+            matches!(input.kind.as_str(), "business" | "person")
+                .then(|| input.kind.clone())
+                .ok_or_else(|| t.t("customer-kind-error")),
+            "business".into(),
+        ),
+        name: errors.check("name", &t.t("label-name"), required(t, &input.name, 200), input.name.clone()),
+        email: errors.check(
+            "email",
+            &t.t("label-email"),
+            if input.email.trim().is_empty() {
+                Ok(String::new())
+            } else {
+                EmailAddress::parse(&input.email).map(|e| e.to_string()).map_err(|e| e.to_string().to_lowercase())
+            },
+            input.email.clone(),
+        ),
+        phone: errors.check("phone", &t.t("label-phone"), identifiers::phone_e164(&input.phone), input.phone.clone()),
+        vat_number: errors.check(
+            "vat_number",
+            &t.t("label-vat-number"),
+            identifiers::vat_id(&input.vat_number, &country),
+            input.vat_number.clone(),
+        ),
+        address_line: errors.check(
+            "address_line",
+            &t.t("label-address"),
+            optional(t, &input.address_line, 200),
+            input.address_line.clone(),
+        ),
+        postal_code: errors.check(
+            "postal_code",
+            &t.t("label-postal-code"),
+            optional(t, &input.postal_code, 20),
+            input.postal_code.clone(),
+        ),
+        city: errors.check("city", &t.t("label-city"), optional(t, &input.city, 100), input.city.clone()),
+        language: errors.check("language", &t.t("label-language"), language(t, &input.language), "en".into()),
+        currency: errors.check(
+            "currency",
+            &t.t("label-currency"),
+            currency_code(&input.currency),
+            input.currency.clone(),
+        ),
+        country,
+    };
+    (fields, errors)
+}
+
+fn judged(t: &Tr, input: &CustomerInput) -> Result<CustomerFields> {
+    let (fields, errors) = judge(t, input);
+    if errors.is_empty() { Ok(fields) } else { Err(Error::Invalid(errors)) }
+}
+
+/// A page of the business's customers matching `search` (name, email, VAT number).
+pub async fn list_customers(
+    state: &AppState,
+    caller: &Caller,
+    search: &str,
+    limit: i64,
+    offset: i64,
+) -> Result<Vec<Customer>> {
+    Ok(db::customers::list(&state.db, caller.business_id, search.trim(), limit, offset).await?)
+}
+
+/// One of the business's customers.
+pub async fn find_customer(state: &AppState, caller: &Caller, id: Uuid) -> Result<Customer> {
+    db::customers::find(&state.db, caller.business_id, id).await?.ok_or(Error::NotFound)
+}
+
+/// What a new customer starts with: the business's own country, currency and
+/// invoice language.
+pub async fn new_customer_fields(state: &AppState, caller: &Caller) -> Result<CustomerFields> {
+    let profile = db::businesses::profile(&state.db, caller.business_id).await?;
+    Ok(CustomerFields {
+        kind: "business".into(),
+        country: profile.country,
+        currency: profile.default_currency,
+        language: profile.invoice_language,
+        ..CustomerFields::default()
+    })
+}
+
+pub async fn create_customer(state: &AppState, caller: &Caller, t: &Tr, input: &CustomerInput) -> Result<Customer> {
+    let fields = judged(t, input)?;
+    let id = db::customers::create(&state.db, caller.business_id, &fields, state.clock.now()).await?;
+    find_customer(state, caller, id).await
+}
+
+/// Replaces a customer's fields. Another business's id is "not found" before anything
+/// is said about what was typed.
+pub async fn update_customer(
+    state: &AppState,
+    caller: &Caller,
+    t: &Tr,
+    id: Uuid,
+    input: &CustomerInput,
+) -> Result<Customer> {
+    find_customer(state, caller, id).await?;
+    let fields = judged(t, input)?;
+    if !db::customers::update(&state.db, caller.business_id, id, &fields).await? {
+        return Err(Error::NotFound);
+    }
+    find_customer(state, caller, id).await
+}
+
+/// Hides a customer from lists and new invoices; its invoices stay.
+pub async fn archive_customer(state: &AppState, caller: &Caller, id: Uuid) -> Result<()> {
+    find_customer(state, caller, id).await?;
+    db::customers::archive(&state.db, caller.business_id, id, state.clock.now()).await?;
+    Ok(())
+}
+
+/// Erases the customer's personal data (see `gdpr::erasure`); `user_id` is who asked.
+pub async fn erase_customer(
+    state: &AppState,
+    caller: &Caller,
+    user_id: Uuid,
+    meta: &RequestMeta,
+    id: Uuid,
+) -> Result<()> {
+    match erasure::erase_customer(&state.db, caller.business_id, id, user_id, meta, state.clock.now()).await? {
+        erasure::Erased::NotFound => Err(Error::NotFound),
+        _ => Ok(()),
+    }
+}
