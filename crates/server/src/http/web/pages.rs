@@ -258,7 +258,7 @@ pub struct SeriesRow {
     pub label: &'static str,
     /// How the next number will look.
     pub next: String,
-    pub series: crate::db::numbering::Series,
+    pub series: crate::app::settings::Series,
 }
 
 #[derive(Template, WebTemplate)]

@@ -17,11 +17,10 @@ use serde::Deserialize;
 use std::collections::HashMap;
 
 use crate::{
+    app::settings::{self, Rule},
     auth::session::CurrentSession,
-    db::{self, reminders::Rule},
     http::error::AppError,
     i18n::{Tr, key},
-    integrations::sms_accounts,
     invoicing::reminders::{OFFERED_OFFSETS, suggested_rules},
     state::AppState,
 };
@@ -71,7 +70,7 @@ async fn show(
     session: CurrentSession,
     Query(query): Query<ShowQuery>,
 ) -> Result<Response, AppError> {
-    let saved_rules = db::reminders::rules(&state.db, session.business_id).await?;
+    let (saved_rules, sms_available) = settings::reminder_schedule(&state, &session.caller()).await?;
     let active = !saved_rules.is_empty();
     let shown = if active { saved_rules } else { suggested_rules() };
     let rules = OFFERED_OFFSETS
@@ -87,8 +86,6 @@ async fn show(
             }
         })
         .collect();
-    let mut conn = state.db.acquire().await?;
-    let sms_available = sms_accounts::available(&mut conn, session.business_id).await?;
     Ok(ReminderSettingsPage { t, rules, active, sms_available, saved: query.saved.is_some() }.into_response())
 }
 
@@ -110,9 +107,6 @@ async fn save(
         })
         .filter(|r| r.by_email || r.by_sms)
         .collect();
-    let mut tx = state.db.begin().await?;
-    db::reminders::replace_rules(&mut tx, session.business_id, &rules).await?;
-    tx.commit().await?;
-    tracing::info!(business_id = %session.business_id, rules = rules.len(), "reminder schedule saved");
+    settings::save_reminder_schedule(&state, &session.caller(), &rules).await?;
     Ok(Redirect::to("/settings/reminders?saved=1").into_response())
 }

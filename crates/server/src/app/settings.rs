@@ -1,0 +1,181 @@
+//! The business's settings: the profile printed on every document (with its one input
+//! type, judged here), the numbering of each series, and the reminder schedule.
+
+use fastfaktura_domain::identifiers;
+use serde::Deserialize;
+
+use super::{
+    Caller, Error,
+    error::Result,
+    fields::{FieldErrors, currency_code, language, optional, required},
+};
+pub use crate::db::{businesses::BusinessProfile, numbering::Series, reminders::Rule};
+use crate::{db, i18n::Tr, integrations::sms_accounts, state::AppState};
+
+/// The business profile as typed (all text).
+#[derive(Debug, Deserialize, Default)]
+#[serde(default)]
+pub struct ProfileInput {
+    pub name: String,
+    pub address_line: String,
+    pub postal_code: String,
+    pub city: String,
+    pub country: String,
+    pub vat_number: String,
+    pub registration_id: String,
+    pub iban: String,
+    pub bic: String,
+    pub default_currency: String,
+    pub payment_terms_days: String,
+    pub invoice_language: String,
+}
+
+/// Judges the profile as typed: what to store (or, for a wrong field, what was typed)
+/// and the errors, in the caller's language.
+pub fn judge_profile(t: &Tr, input: &ProfileInput) -> (BusinessProfile, FieldErrors) {
+    let mut errors = FieldErrors::new(t);
+    let country =
+        errors.check("country", &t.t("label-country"), identifiers::country(&input.country), input.country.clone());
+    let profile = BusinessProfile {
+        name: errors.check("name", &t.t("label-legal-name"), required(t, &input.name, 200), input.name.clone()),
+        address_line: errors.check(
+            "address_line",
+            &t.t("label-address"),
+            optional(t, &input.address_line, 200),
+            input.address_line.clone(),
+        ),
+        postal_code: errors.check(
+            "postal_code",
+            &t.t("label-postal-code"),
+            optional(t, &input.postal_code, 20),
+            input.postal_code.clone(),
+        ),
+        city: errors.check("city", &t.t("label-city"), optional(t, &input.city, 100), input.city.clone()),
+        vat_number: errors.check(
+            "vat_number",
+            &t.t("label-vat-number"),
+            identifiers::vat_id(&input.vat_number, &country),
+            input.vat_number.clone(),
+        ),
+        registration_id: errors.check(
+            "registration_id",
+            &t.t("label-registration-id"),
+            optional(t, &input.registration_id, 40),
+            input.registration_id.clone(),
+        ),
+        iban: errors.check("iban", &t.t("label-iban"), identifiers::iban(&input.iban), input.iban.clone()),
+        bic: errors.check("bic", &t.t("label-bic"), identifiers::bic(&input.bic), input.bic.clone()),
+        default_currency: errors.check(
+            "default_currency",
+            &t.t("label-currency"),
+            currency_code(&input.default_currency),
+            input.default_currency.clone(),
+        ),
+        payment_terms_days: errors.check(
+            "payment_terms_days",
+            &t.t("label-payment-terms"),
+            input
+                .payment_terms_days
+                .trim()
+                .parse::<i32>()
+                .ok()
+                .filter(|d| (0..=365).contains(d))
+                .ok_or_else(|| t.t("settings-payment-terms-range")),
+            14,
+        ),
+        invoice_language: errors.check(
+            "invoice_language",
+            &t.t("label-invoice-language"),
+            language(t, &input.invoice_language),
+            "en".into(),
+        ),
+        country,
+    };
+    (profile, errors)
+}
+
+pub async fn business_profile(state: &AppState, caller: &Caller) -> Result<BusinessProfile> {
+    Ok(db::businesses::profile(&state.db, caller.business_id).await?)
+}
+
+pub async fn update_profile(state: &AppState, caller: &Caller, t: &Tr, input: &ProfileInput) -> Result<()> {
+    let (profile, errors) = judge_profile(t, input);
+    if !errors.is_empty() {
+        return Err(Error::Invalid(errors));
+    }
+    db::businesses::update_profile(&state.db, caller.business_id, &profile).await?;
+    tracing::info!(business_id = %caller.business_id, "business profile updated");
+    Ok(())
+}
+
+/// Each numbering series with the number it would give next this year.
+pub async fn numbering_series(state: &AppState, caller: &Caller) -> Result<Vec<(Series, String)>> {
+    let year = state.clock.now().year();
+    Ok(db::numbering::list(&state.db, caller.business_id)
+        .await?
+        .into_iter()
+        .map(|s| {
+            let next = db::numbering::preview(&s, year);
+            (s, next)
+        })
+        .collect())
+}
+
+/// A series' settings as typed.
+#[derive(Debug, Deserialize, Default)]
+#[serde(default)]
+pub struct SeriesInput {
+    pub kind: String,
+    pub prefix: String,
+    pub padding: String,
+    pub yearly_reset: Option<String>,
+}
+
+/// Saves a series' prefix, digits and yearly reset; a mistake is an error at `series`
+/// with the sentence to show.
+pub async fn save_numbering(state: &AppState, caller: &Caller, t: &Tr, input: &SeriesInput) -> Result<()> {
+    let prefix = input.prefix.trim();
+    let problem = if !matches!(input.kind.as_str(), "invoice" | "credit_note" | "quote") {
+        Some(t.t("numbering-error-series"))
+    } else if prefix.chars().count() > 20
+        || !prefix.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '/' | '_' | '.'))
+    {
+        Some(t.t("numbering-error-prefix"))
+    } else {
+        None
+    };
+    let padding = input.padding.trim().parse::<i32>().ok().filter(|p| (1..=10).contains(p));
+    let problem = problem.or_else(|| padding.is_none().then(|| t.t("numbering-error-digits")));
+    if let Some(message) = problem {
+        return Err(Error::field("series", message));
+    }
+    let year = state.clock.now().year();
+    db::numbering::save(
+        &state.db,
+        caller.business_id,
+        &input.kind,
+        prefix,
+        padding.unwrap_or(4),
+        input.yearly_reset.is_some(),
+        year,
+    )
+    .await?;
+    Ok(())
+}
+
+/// The saved reminder rules (empty: reminders are off) and whether SMS can be sent.
+pub async fn reminder_schedule(state: &AppState, caller: &Caller) -> Result<(Vec<Rule>, bool)> {
+    let rules = db::reminders::rules(&state.db, caller.business_id).await?;
+    let mut conn = state.db.acquire().await?;
+    let sms_available = sms_accounts::available(&mut conn, caller.business_id).await?;
+    Ok((rules, sms_available))
+}
+
+/// Replaces the reminder schedule (no rules turns reminders off).
+pub async fn save_reminder_schedule(state: &AppState, caller: &Caller, rules: &[Rule]) -> Result<()> {
+    let mut tx = state.db.begin().await?;
+    db::reminders::replace_rules(&mut tx, caller.business_id, rules).await?;
+    tx.commit().await?;
+    tracing::info!(business_id = %caller.business_id, rules = rules.len(), "reminder schedule saved");
+    Ok(())
+}
