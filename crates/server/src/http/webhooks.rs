@@ -35,11 +35,6 @@ pub fn router() -> Router<AppState> {
         .layer(DefaultBodyLimit::max(MAX_EVENT_BYTES))
 }
 
-/// The URL a business registers in Stripe's dashboard.
-pub fn stripe_endpoint(public_origin: &str, business_id: uuid::Uuid) -> String {
-    format!("{public_origin}/webhooks/stripe/{business_id}")
-}
-
 async fn stripe_event(
     State(state): State<AppState>,
     IdPath(business_id): IdPath,

@@ -18,9 +18,8 @@ use uuid::Uuid;
 use crate::{
     crypto::DerivedKey,
     db::{self, card_payments::NewCardPayment, invoices},
-    http::web::payment_settings::slot,
     integrations::stripe::amounts,
-    secrets,
+    secrets::{self, SecretSlot},
 };
 
 /// Names of the business secrets Stripe needs.
@@ -112,4 +111,15 @@ pub async fn record_reported_payment(
     } else {
         Ok("payment already recorded")
     }
+}
+
+/// Where a business's sealed provider secret lives: its row in `business_secrets`,
+/// bound to the business and the secret's name (the envelope's associated data).
+pub fn slot(business_id: Uuid, name: &str) -> SecretSlot<'_> {
+    SecretSlot { table: "business_secrets", column: "envelope", row: name, tenant: business_id }
+}
+
+/// The URL Stripe posts this business's events to (`http::webhooks` serves it).
+pub fn stripe_endpoint(public_origin: &str, business_id: Uuid) -> String {
+    format!("{public_origin}/webhooks/stripe/{business_id}")
 }

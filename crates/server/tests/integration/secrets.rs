@@ -102,7 +102,7 @@ async fn payment_secrets_are_write_only_and_never_appear_in_plaintext() {
     let (business_id, envelope): (Uuid, String) =
         sqlx::query_as("SELECT business_id, envelope FROM business_secrets").fetch_one(&app.db).await.unwrap();
     let mut conn = app.db.acquire().await.unwrap();
-    let slot = fastfaktura::http::web::payment_settings::slot(business_id, "stripe_secret_key");
+    let slot = fastfaktura::payments::slot(business_id, "stripe_secret_key");
     assert_eq!(secrets::open(&mut conn, &app.state.keys.kek, slot, &envelope).await.unwrap(), key);
 
     let dump = std::process::Command::new(pg_dump())
