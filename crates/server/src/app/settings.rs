@@ -179,3 +179,44 @@ pub async fn save_reminder_schedule(state: &AppState, caller: &Caller, rules: &[
     tracing::info!(business_id = %caller.business_id, rules = rules.len(), "reminder schedule saved");
     Ok(())
 }
+
+/// The business's own SMS account (never its secret, only the last four characters)
+/// and whether the platform's account would send otherwise.
+pub async fn sms_account(state: &AppState, caller: &Caller) -> Result<(Option<StoredSmsAccount>, bool)> {
+    let own = db::sms_providers::business(&state.db, caller.business_id).await?;
+    let platform_available = db::sms_providers::platform(&state.db).await?.is_some();
+    Ok((own, platform_available))
+}
+
+pub use crate::db::sms_providers::StoredProvider as StoredSmsAccount;
+
+/// An SMS account as typed.
+#[derive(Debug, Deserialize, Default)]
+#[serde(default)]
+pub struct SmsAccountInput {
+    pub provider: String,
+    pub account: String,
+    pub secret: String,
+    pub sender: String,
+}
+
+/// Saves the business's own SMS account, its secret sealed; a mistake is an error at
+/// `secret` with the sentence to show.
+pub async fn save_sms_account(state: &AppState, caller: &Caller, t: &Tr, input: &SmsAccountInput) -> Result<()> {
+    let credentials = sms_accounts::parse_form(&input.provider, &input.account, &input.secret, &input.sender)
+        .map_err(|message| Error::field("secret", t.t(message)))?;
+    let mut tx = state.db.begin().await?;
+    sms_accounts::save(&mut tx, &state.keys.kek, Some(caller.business_id), &credentials, state.clock.now())
+        .await
+        .map_err(|e| Error::Unexpected(e.into()))?;
+    tx.commit().await?;
+    tracing::info!(business_id = %caller.business_id, provider = credentials.provider.code(), "business SMS account saved");
+    Ok(())
+}
+
+/// Removes the business's own SMS account (the platform's is used again).
+pub async fn remove_sms_account(state: &AppState, caller: &Caller) -> Result<()> {
+    db::sms_providers::remove_business(&state.db, caller.business_id).await?;
+    tracing::info!(business_id = %caller.business_id, "business SMS account removed");
+    Ok(())
+}

@@ -15,10 +15,16 @@ use axum::{
     routing::get,
 };
 use serde::Deserialize;
-use uuid::Uuid;
 
 use crate::{
-    auth::session::CurrentSession, db, http::error::AppError, i18n::Tr, integrations::sms_accounts, state::AppState,
+    app::{
+        Error,
+        settings::{self, SmsAccountInput},
+    },
+    auth::session::CurrentSession,
+    http::error::AppError,
+    i18n::Tr,
+    state::AppState,
 };
 
 pub fn router() -> Router<AppState> {
@@ -50,13 +56,12 @@ pub struct SmsSettingsPage {
 async fn page(
     state: &AppState,
     t: Tr,
-    business_id: Uuid,
+    session: &CurrentSession,
     error: Option<String>,
     saved: bool,
-    typed: &SmsForm,
+    typed: &SmsAccountInput,
 ) -> Result<SmsSettingsPage, AppError> {
-    let own = db::sms_providers::business(&state.db, business_id).await?;
-    let platform_available = db::sms_providers::platform(&state.db).await?.is_some();
+    let (own, platform_available) = settings::sms_account(state, &session.caller()).await?;
     Ok(SmsSettingsPage {
         saved_account: own.map(|p| SavedAccount {
             provider: sms_provider_name(&p.provider).to_owned(),
@@ -90,17 +95,15 @@ async fn show(
     session: CurrentSession,
     Query(query): Query<ShowQuery>,
 ) -> Result<Response, AppError> {
-    let typed = SmsForm { provider: "46elks".into(), ..SmsForm::default() };
-    Ok(page(&state, t, session.business_id, None, query.saved.is_some(), &typed).await?.into_response())
+    let typed = SmsAccountInput { provider: "46elks".into(), ..SmsAccountInput::default() };
+    Ok(page(&state, t, &session, None, query.saved.is_some(), &typed).await?.into_response())
 }
 
 #[derive(Deserialize, Default)]
 #[serde(default)]
 struct SmsForm {
-    provider: String,
-    account: String,
-    secret: String,
-    sender: String,
+    #[serde(flatten)]
+    account: SmsAccountInput,
     /// `remove` deletes the business's account (the platform's is used again).
     action: String,
 }
@@ -112,24 +115,16 @@ async fn save(
     form: Result<Form<SmsForm>, FormRejection>,
 ) -> Result<Response, AppError> {
     let Form(form) = form?;
-    let business_id = session.business_id;
     if form.action == "remove" {
-        db::sms_providers::remove_business(&state.db, business_id).await?;
-        tracing::info!(%business_id, "business SMS account removed");
+        settings::remove_sms_account(&state, &session.caller()).await?;
         return Ok(Redirect::to("/settings/sms?saved=1").into_response());
     }
-    let credentials = match sms_accounts::parse_form(&form.provider, &form.account, &form.secret, &form.sender) {
-        Ok(c) => c,
-        Err(message) => {
-            let page = page(&state, t.clone(), business_id, Some(t.t(message)), false, &form).await?;
-            return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+    match settings::save_sms_account(&state, &session.caller(), &t, &form.account).await {
+        Ok(()) => Ok(Redirect::to("/settings/sms?saved=1").into_response()),
+        Err(Error::Invalid(errors)) => {
+            let page = page(&state, t, &session, Some(errors.summary()), false, &form.account).await?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
         }
-    };
-    let mut tx = state.db.begin().await?;
-    sms_accounts::save(&mut tx, &state.keys.kek, Some(business_id), &credentials, state.clock.now())
-        .await
-        .map_err(|e| AppError::Unexpected(e.into()))?;
-    tx.commit().await?;
-    tracing::info!(%business_id, provider = credentials.provider.code(), "business SMS account saved");
-    Ok(Redirect::to("/settings/sms?saved=1").into_response())
+        Err(e) => Err(e.into()),
+    }
 }
