@@ -14,6 +14,7 @@ pub mod customers;
 pub mod error;
 pub mod fields;
 pub mod invoicing;
+pub mod members;
 pub mod payment_keys;
 pub mod settings;
 

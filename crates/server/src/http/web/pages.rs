@@ -212,8 +212,8 @@ pub struct ApiTokensPage {
 #[template(path = "members.html")]
 pub struct MembersPage {
     pub t: Tr,
-    pub members: Vec<crate::db::members::Member>,
-    pub invitations: Vec<crate::db::members::Invitation>,
+    pub members: Vec<crate::app::members::Member>,
+    pub invitations: Vec<crate::app::members::Invitation>,
     pub is_owner: bool,
     pub me: uuid::Uuid,
     pub error: Option<String>,

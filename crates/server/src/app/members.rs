@@ -1,0 +1,99 @@
+//! Members of a business: the list, invitations by email with a role (owner only),
+//! revoking an invitation, removing a member, and switching the session to another of
+//! the user's businesses. Invitees join through the normal one-time-code login.
+
+use fastfaktura_domain::EmailAddress;
+use serde::Deserialize;
+use uuid::Uuid;
+
+use super::{Caller, Error, error::Result};
+pub use crate::db::members::{Invitation, Member};
+use crate::{db, i18n::Tr, integrations::email, state::AppState};
+
+/// The business's members and its open invitations.
+pub async fn members(state: &AppState, caller: &Caller) -> Result<(Vec<Member>, Vec<Invitation>)> {
+    Ok((
+        db::members::list(&state.db, caller.business_id).await?,
+        db::members::open_invitations(&state.db, caller.business_id).await?,
+    ))
+}
+
+/// An invitation as typed.
+#[derive(Debug, Deserialize, Default)]
+#[serde(default)]
+pub struct InvitationInput {
+    pub email: String,
+    pub role: String,
+}
+
+/// Invites `input.email` as a member or read-only accountant and queues the email in
+/// the same transaction; returns the address. A mistake (bad address or role, already
+/// a member, already invited) is an error at `email`/`role` with the sentence to show.
+pub async fn invite_member(
+    state: &AppState,
+    caller: &Caller,
+    user_id: Uuid,
+    t: &Tr,
+    input: &InvitationInput,
+) -> Result<EmailAddress> {
+    let address =
+        EmailAddress::parse(&input.email).map_err(|e| Error::field("email", format!("{}: {e}", t.t("label-email"))))?;
+    if !matches!(input.role.as_str(), "member" | "accountant") {
+        return Err(Error::field("role", t.t("members-error-role")));
+    }
+    if db::members::list(&state.db, caller.business_id).await?.iter().any(|m| m.email == address.as_str()) {
+        return Err(Error::field("email", t.t1("members-already-member", "email", address.as_str())));
+    }
+    let now = state.clock.now();
+    let business = db::businesses::profile(&state.db, caller.business_id).await?;
+    let mut tx = state.db.begin().await?;
+    let Some(_) = db::members::invite(&mut tx, caller.business_id, address.as_str(), &input.role, user_id, now).await?
+    else {
+        return Err(Error::field("email", t.t1("members-already-invited", "email", address.as_str())));
+    };
+    let role_text = if input.role == "accountant" { "an accountant (read-only)" } else { "a member" };
+    let body = format!(
+        "Hello,\n\nYou have been invited to join {} on FastFaktura as {role_text}.\n\n\
+         To accept, sign in at {}/login with this email address ({address}); you will get a one-time code.\n\n\
+         If you did not expect this, you can ignore this email.\n\nFastFaktura\n",
+        business.name,
+        state.settings.public_origin(),
+    );
+    email::enqueue(
+        &mut tx,
+        &state.keys.outbox,
+        address.as_str(),
+        &format!("Invitation to {} on FastFaktura", business.name),
+        &body,
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    tracing::info!(business_id = %caller.business_id, role = %input.role, "member invited");
+    Ok(address)
+}
+
+pub async fn revoke_invitation(state: &AppState, caller: &Caller, id: Uuid) -> Result<()> {
+    if db::members::revoke_invitation(&state.db, caller.business_id, id, state.clock.now()).await? {
+        Ok(())
+    } else {
+        Err(Error::NotFound)
+    }
+}
+
+pub async fn remove_member(state: &AppState, caller: &Caller, user_id: Uuid) -> Result<()> {
+    if !db::members::remove(&state.db, caller.business_id, user_id).await? {
+        return Err(Error::NotFound);
+    }
+    tracing::info!(business_id = %caller.business_id, %user_id, "member removed");
+    Ok(())
+}
+
+/// Points the session (by its token hash) at another business of the same user.
+pub async fn switch_business(state: &AppState, token_hash: &[u8], user_id: Uuid, target: Uuid) -> Result<()> {
+    if db::sessions::switch_business(&state.db, token_hash, user_id, target).await? {
+        Ok(())
+    } else {
+        Err(Error::NotFound)
+    }
+}
