@@ -202,7 +202,7 @@ pub struct ErrorPage {
 #[template(path = "api_tokens.html")]
 pub struct ApiTokensPage {
     pub t: Tr,
-    pub tokens: Vec<crate::db::api_tokens::ApiToken>,
+    pub tokens: Vec<crate::app::api_tokens::ApiToken>,
     /// A token just created: shown this once.
     pub new_token: Option<String>,
     pub error: Option<String>,
