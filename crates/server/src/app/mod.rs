@@ -18,6 +18,7 @@ pub mod invoicing;
 pub mod members;
 pub mod payment_keys;
 pub mod settings;
+pub mod sign_in;
 
 pub use error::Error;
 

@@ -17,12 +17,12 @@ use serde::Deserialize;
 
 use super::pages::{CodePage, LoginPage, StartAgainPage};
 use crate::{
-    audit::{self, Actor, AuditEvent, Category, RequestMeta},
+    app::sign_in,
+    audit::RequestMeta,
     auth::{
         otp::{self, CODE_VALIDITY, Rejection, Verified},
         session::{CookieKind, CurrentSession, make_cookie, read_cookie, removal_cookie},
     },
-    crypto, db,
     http::{
         ClientIp,
         error::{AppError, describe_wait, retry_after_header},
@@ -92,7 +92,7 @@ async fn code_form(State(state): State<AppState>, jar: CookieJar, t: Tr) -> Resu
     let Some(token) = read_cookie(&state, &jar, CookieKind::Challenge) else {
         return Ok(no_challenge(&state, jar, &t));
     };
-    match db::otp::open_challenge_email(&state.db, &crypto::token_hash(&token), state.clock.now()).await? {
+    match sign_in::challenge_email(&state, &token).await? {
         Some(email) => Ok(CodePage { t, email, error: None }.into_response()),
         None => Ok(no_challenge(&state, jar, &t)),
     }
@@ -129,9 +129,7 @@ async fn submit_code(
         }
         Verified::Rejected(rejection) => rejection,
     };
-    let email = db::otp::open_challenge_email(&state.db, &crypto::token_hash(&token), state.clock.now())
-        .await?
-        .unwrap_or_default();
+    let email = sign_in::challenge_email(&state, &token).await?.unwrap_or_default();
     let again = |status: StatusCode, problem: String, attempts_left: i32| {
         let left = t.t1("login-attempts-left", "attempts", attempts_left);
         (status, CodePage { t: t.clone(), email: email.clone(), error: Some(format!("{problem} {left}")) })
@@ -202,11 +200,7 @@ async fn logout(
     meta: RequestMeta,
 ) -> Result<Response, AppError> {
     if let Some(session) = session {
-        let mut tx = state.db.begin().await?;
-        db::sessions::delete(&mut *tx, &session.token_hash).await?;
-        audit::record(&mut *tx, &logout_event(&state, &session, &meta, "auth.logout", 1)).await?;
-        tx.commit().await?;
-        tracing::info!(user_id = %session.user_id, "logged out");
+        sign_in::log_out(&state, &signed_in(&session), &meta).await?;
     }
     Ok((jar.add(removal_cookie(&state, CookieKind::Session)), Redirect::to("/login")).into_response())
 }
@@ -217,25 +211,10 @@ async fn logout_everywhere(
     session: CurrentSession,
     meta: RequestMeta,
 ) -> Result<Response, AppError> {
-    let mut tx = state.db.begin().await?;
-    let ended = db::sessions::delete_all_for_user(&mut *tx, session.user_id).await?;
-    audit::record(&mut *tx, &logout_event(&state, &session, &meta, "auth.logout.everywhere", ended)).await?;
-    tx.commit().await?;
-    tracing::info!(user_id = %session.user_id, sessions = ended, "logged out everywhere");
+    sign_in::log_out_everywhere(&state, &signed_in(&session), &meta).await?;
     Ok((jar.add(removal_cookie(&state, CookieKind::Session)), Redirect::to("/login")).into_response())
 }
 
-fn logout_event(
-    state: &AppState,
-    session: &CurrentSession,
-    meta: &RequestMeta,
-    action: &str,
-    ended: u64,
-) -> AuditEvent {
-    AuditEvent::new(state.clock.now(), Category::Auth, action)
-        .actor(Actor::User(session.user_id))
-        .business(session.business_id)
-        .target(session.user_id.to_string())
-        .request(meta)
-        .details(serde_json::json!({ "sessions_ended": ended }))
+fn signed_in(session: &CurrentSession) -> sign_in::SignedIn<'_> {
+    sign_in::SignedIn { token_hash: &session.token_hash, user_id: session.user_id, business_id: session.business_id }
 }

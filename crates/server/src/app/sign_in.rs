@@ -1,0 +1,54 @@
+//! Signing in and out. Requesting and checking a one-time code is `auth::otp` (its
+//! limits, hashing and constant-time checks live there); these are the rest of the
+//! flow: the address a pending challenge is for, and ending one or every session of a
+//! user, each with its audit event.
+
+use uuid::Uuid;
+
+use super::error::Result;
+use crate::{
+    audit::{self, Actor, AuditEvent, Category, RequestMeta},
+    crypto, db,
+    state::AppState,
+};
+
+/// The address of the live challenge behind a challenge cookie, if any.
+pub async fn challenge_email(state: &AppState, challenge_token: &str) -> Result<Option<String>> {
+    Ok(db::otp::open_challenge_email(&state.db, &crypto::token_hash(challenge_token), state.clock.now()).await?)
+}
+
+/// Who a session is: its token hash, its user and the business it acts for.
+pub struct SignedIn<'a> {
+    pub token_hash: &'a [u8],
+    pub user_id: Uuid,
+    pub business_id: Uuid,
+}
+
+/// Ends this session.
+pub async fn log_out(state: &AppState, session: &SignedIn<'_>, meta: &RequestMeta) -> Result<()> {
+    let mut tx = state.db.begin().await?;
+    db::sessions::delete(&mut *tx, session.token_hash).await?;
+    audit::record(&mut *tx, &logout_event(state, session, meta, "auth.logout", 1)).await?;
+    tx.commit().await?;
+    tracing::info!(user_id = %session.user_id, "logged out");
+    Ok(())
+}
+
+/// Ends every session of the user, on every device.
+pub async fn log_out_everywhere(state: &AppState, session: &SignedIn<'_>, meta: &RequestMeta) -> Result<()> {
+    let mut tx = state.db.begin().await?;
+    let ended = db::sessions::delete_all_for_user(&mut *tx, session.user_id).await?;
+    audit::record(&mut *tx, &logout_event(state, session, meta, "auth.logout.everywhere", ended)).await?;
+    tx.commit().await?;
+    tracing::info!(user_id = %session.user_id, sessions = ended, "logged out everywhere");
+    Ok(())
+}
+
+fn logout_event(state: &AppState, session: &SignedIn<'_>, meta: &RequestMeta, action: &str, ended: u64) -> AuditEvent {
+    AuditEvent::new(state.clock.now(), Category::Auth, action)
+        .actor(Actor::User(session.user_id))
+        .business(session.business_id)
+        .target(session.user_id.to_string())
+        .request(meta)
+        .details(serde_json::json!({ "sessions_ended": ended }))
+}
