@@ -17,6 +17,17 @@ pub async fn challenge_email(state: &AppState, challenge_token: &str) -> Result<
     Ok(db::otp::open_challenge_email(&state.db, &crypto::token_hash(challenge_token), state.clock.now()).await?)
 }
 
+/// The live session behind a session cookie's token, kept alive (its idle timer
+/// restarts); None when it has ended or timed out. Returns the token's hash with it.
+pub async fn touch_session(state: &AppState, token: &str) -> Result<Option<(Vec<u8>, ActiveSession)>> {
+    let token_hash = crypto::token_hash(token);
+    let now = state.clock.now();
+    let idle = time::Duration::minutes(i64::from(state.settings.session.idle_timeout_minutes));
+    Ok(db::sessions::touch(&state.db, &token_hash, now, now - idle).await?.map(|active| (token_hash, active)))
+}
+
+pub use crate::db::sessions::ActiveSession;
+
 /// Who a session is: its token hash, its user and the business it acts for.
 pub struct SignedIn<'a> {
     pub token_hash: &'a [u8],

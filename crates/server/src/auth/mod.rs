@@ -1,9 +1,8 @@
-//! Authentication: email one-time codes and the sessions they open; the admin
-//! console's passwords, TOTP and sessions.
+//! Authentication: email one-time codes (the sessions they open are read by
+//! `http::session`); the admin console's passwords, TOTP and sessions.
 
 pub mod admin;
 pub mod admin_alerts;
 pub mod otp;
 pub mod password;
-pub mod session;
 pub mod totp;

@@ -11,6 +11,7 @@ pub mod error;
 pub mod headers;
 pub mod health;
 pub mod security_txt;
+pub mod session;
 pub mod web;
 pub mod webhooks;
 

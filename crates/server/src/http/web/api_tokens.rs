@@ -15,7 +15,7 @@ use crate::{
         api_tokens::{self, NewTokenInput},
     },
     audit::RequestMeta,
-    auth::session::CurrentSession,
+    http::session::CurrentSession,
     http::{IdPath, error::AppError},
     i18n::Tr,
     state::AppState,

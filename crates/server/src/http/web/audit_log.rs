@@ -16,8 +16,8 @@ use serde::Deserialize;
 use crate::{
     app::business::{self, ActivityRow as Row},
     audit::Category,
-    auth::session::CurrentSession,
     http::error::AppError,
+    http::session::CurrentSession,
     i18n::{Tr, key},
     state::AppState,
 };

@@ -25,7 +25,7 @@ use crate::{
         links::{self, CustomerView},
     },
     audit::Actor,
-    auth::session::CurrentSession,
+    http::session::CurrentSession,
     http::{
         ClientIp, access_log,
         documents::{DocumentFormat, document_file},

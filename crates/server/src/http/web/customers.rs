@@ -17,7 +17,7 @@ use crate::{
         customers::{self, CustomerInput},
         fields::FieldErrors,
     },
-    auth::session::CurrentSession,
+    http::session::CurrentSession,
     http::{IdPath, error::AppError},
     i18n::Tr,
     state::AppState,

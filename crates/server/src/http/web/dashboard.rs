@@ -6,7 +6,7 @@ use super::{
     invoice_views::money,
     pages::{DashboardPage, SummaryRow},
 };
-use crate::{app::business, auth::session::CurrentSession, http::error::AppError, i18n::Tr, state::AppState};
+use crate::{app::business, http::error::AppError, http::session::CurrentSession, i18n::Tr, state::AppState};
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/", get(dashboard))

@@ -19,9 +19,9 @@ use uuid::Uuid;
 
 use crate::{
     audit::RequestMeta,
-    auth::session::CurrentSession,
     gdpr::export::{self, ExportRow},
     http::error::AppError,
+    http::session::CurrentSession,
     i18n::{Tr, key},
     state::AppState,
 };
@@ -154,6 +154,6 @@ async fn close(
     }
     crate::app::business::close_account(&state, &session.caller(), session.user_id, &meta).await?;
     let jar = axum_extra::extract::cookie::CookieJar::new()
-        .add(crate::auth::session::removal_cookie(&state, crate::auth::session::CookieKind::Session));
+        .add(crate::http::session::removal_cookie(&state, crate::http::session::CookieKind::Session));
     Ok((jar, Redirect::to("/login")).into_response())
 }

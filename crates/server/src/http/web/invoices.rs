@@ -33,7 +33,7 @@ use crate::{
             views::{ListQuery, find_invoice, owner_invoice_view},
         },
     },
-    auth::session::CurrentSession,
+    http::session::CurrentSession,
     http::{IdPath, error::AppError},
     i18n::Tr,
     state::AppState,

@@ -19,13 +19,11 @@ use super::pages::{CodePage, LoginPage, StartAgainPage};
 use crate::{
     app::sign_in,
     audit::RequestMeta,
-    auth::{
-        otp::{self, CODE_VALIDITY, Rejection, Verified},
-        session::{CookieKind, CurrentSession, make_cookie, read_cookie, removal_cookie},
-    },
+    auth::otp::{self, CODE_VALIDITY, Rejection, Verified},
     http::{
         ClientIp,
         error::{AppError, describe_wait, retry_after_header},
+        session::{CookieKind, CurrentSession, make_cookie, read_cookie, removal_cookie},
         user_agent,
     },
     i18n::Tr,

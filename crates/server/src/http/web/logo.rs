@@ -17,8 +17,8 @@ use serde::Deserialize;
 
 use crate::{
     app::{Error, business},
-    auth::session::CurrentSession,
     http::error::AppError,
+    http::session::CurrentSession,
     i18n::Tr,
     logo::MAX_LOGO_BYTES,
     state::AppState,

@@ -18,7 +18,7 @@ use crate::{
         Error,
         members::{self, InvitationInput},
     },
-    auth::session::CurrentSession,
+    http::session::CurrentSession,
     http::{IdPath, error::AppError},
     i18n::Tr,
     state::AppState,

@@ -6,8 +6,8 @@ use crate::{
         Error,
         settings::{self, SeriesInput},
     },
-    auth::session::CurrentSession,
     http::error::AppError,
+    http::session::CurrentSession,
     i18n::{Tr, key},
     state::AppState,
 };

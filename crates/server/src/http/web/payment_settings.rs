@@ -21,8 +21,8 @@ use crate::{
         payment_keys::{self, PaymentKeysInput},
     },
     audit::RequestMeta,
-    auth::session::CurrentSession,
     http::error::AppError,
+    http::session::CurrentSession,
     i18n::Tr,
     state::AppState,
 };

@@ -19,7 +19,7 @@ use crate::{
         catalogue::{self, ProductInput},
         fields::FieldErrors,
     },
-    auth::session::CurrentSession,
+    http::session::CurrentSession,
     http::{IdPath, error::AppError},
     i18n::Tr,
     state::AppState,

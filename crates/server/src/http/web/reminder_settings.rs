@@ -18,8 +18,8 @@ use std::collections::HashMap;
 
 use crate::{
     app::settings::{self, Rule},
-    auth::session::CurrentSession,
     http::error::AppError,
+    http::session::CurrentSession,
     i18n::{Tr, key},
     invoicing::reminders::{OFFERED_OFFSETS, suggested_rules},
     state::AppState,

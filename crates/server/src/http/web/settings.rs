@@ -16,8 +16,8 @@ use crate::{
         fields::FieldErrors,
         settings::{self, ProfileInput},
     },
-    auth::session::CurrentSession,
     http::error::AppError,
+    http::session::CurrentSession,
     i18n::Tr,
     state::AppState,
 };

@@ -22,7 +22,7 @@ use crate::{
             views::CustomerLink,
         },
     },
-    auth::session::CurrentSession,
+    http::session::CurrentSession,
     http::{
         IdPath,
         documents::{DocumentFormat, document_file},

@@ -21,8 +21,8 @@ use crate::{
         Error,
         settings::{self, SmsAccountInput},
     },
-    auth::session::CurrentSession,
     http::error::AppError,
+    http::session::CurrentSession,
     i18n::Tr,
     state::AppState,
 };

@@ -1,4 +1,5 @@
-//! Session and challenge cookies, and the `CurrentSession` extractor.
+//! Session and challenge cookies, and the `CurrentSession` extractor (the session
+//! itself is looked up and kept alive by `app::sign_in::touch_session`).
 //!
 //! Over HTTPS the cookies are `__Host-` prefixed, `Secure`, `HttpOnly`,
 //! `SameSite=Lax` and `Path=/` (RFC 6265bis §4.1.3.2: a `__Host-` cookie cannot be
@@ -14,7 +15,7 @@ use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
 use time::Duration;
 use uuid::Uuid;
 
-use crate::{crypto, db, http::error::AppError, i18n::Text, state::AppState};
+use crate::{app::sign_in, http::error::AppError, i18n::Text, state::AppState};
 
 #[derive(Debug, Clone, Copy)]
 pub enum CookieKind {
@@ -101,10 +102,7 @@ impl FromRequestParts<AppState> for CurrentSession {
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         let jar = CookieJar::from_headers(&parts.headers);
         let token = read_cookie(state, &jar, CookieKind::Session).ok_or(SessionRejection::LoginRequired)?;
-        let token_hash = crypto::token_hash(&token);
-        let now = state.clock.now();
-        let idle = Duration::minutes(i64::from(state.settings.session.idle_timeout_minutes));
-        let active = db::sessions::touch(&state.db, &token_hash, now, now - idle)
+        let (token_hash, active) = sign_in::touch_session(state, &token)
             .await
             .map_err(|e| SessionRejection::Error(e.into()))?
             .ok_or(SessionRejection::LoginRequired)?;
