@@ -12,19 +12,14 @@
 //! The per-name counter exists for unknown names too, so it reveals nothing.
 //!
 //! Admin sessions are their own table and cookie (`__Host-ff_admin` over https,
-//! SameSite=Strict), idle 15 minutes, absolute 8 hours. A session opened before the
+//! SameSite=Strict; the cookie and extractors are `http::admin::session`), idle 15 minutes, absolute 8 hours. A session opened before the
 //! second factor is enrolled is not `mfa_verified` and reaches only the enrolment page.
 
-use axum::{
-    extract::FromRequestParts,
-    http::request::Parts,
-    response::{IntoResponse, Redirect, Response},
-};
-use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
 use time::Duration;
 use uuid::Uuid;
 
 use crate::{
+    app::Error,
     auth::{
         admin_alerts::{self, Alert, Notifier},
         password, totp,
@@ -34,7 +29,6 @@ use crate::{
         admins::{self, Event, NewAdminSession},
         rate_limits::{self, Limit, RetryAfter},
     },
-    http::error::AppError,
     state::AppState,
 };
 
@@ -85,7 +79,7 @@ pub struct Attempt<'a> {
     pub user_agent: &'a str,
 }
 
-pub async fn log_in(state: &AppState, attempt: Attempt<'_>) -> Result<LoginOutcome, AppError> {
+pub async fn log_in(state: &AppState, attempt: Attempt<'_>) -> Result<LoginOutcome, Error> {
     let now = state.clock.now();
     let username = normalize_username(attempt.username);
     let (ip, user_agent) = (attempt.ip, attempt.user_agent);
@@ -189,7 +183,7 @@ async fn check_second_factor(
     admin: &admins::Admin,
     code: &str,
     ip: &str,
-) -> Result<Result<(), &'static str>, AppError> {
+) -> Result<Result<(), &'static str>, Error> {
     if let Some(step) = current_step_of(state, admin, code)? {
         if admins::accept_totp_step(&state.db, admin.id, step).await? {
             return Ok(Ok(()));
@@ -207,17 +201,17 @@ async fn check_second_factor(
 }
 
 /// The time step `code` matches for this admin's confirmed or pending secret.
-fn current_step_of(state: &AppState, admin: &admins::Admin, code: &str) -> Result<Option<i64>, AppError> {
+fn current_step_of(state: &AppState, admin: &admins::Admin, code: &str) -> Result<Option<i64>, Error> {
     let Some(sealed) = &admin.totp_secret_sealed else { return Ok(None) };
     let secret = totp::open(&state.keys.admin_totp, admin.id, sealed)
-        .map_err(|e| AppError::Unexpected(anyhow::anyhow!("admin {}: TOTP secret: {e}", admin.id)))?;
+        .map_err(|e| Error::Unexpected(anyhow::anyhow!("admin {}: TOTP secret: {e}", admin.id)))?;
     let now = state.clock.now().unix_timestamp().max(0) as u64;
     Ok(totp::matched_step(&secret, &admin.totp_algorithm, code, now).map(|s| s as i64))
 }
 
 /// Step-up (ADM-8): the admin re-enters a current TOTP code before a sensitive action.
 /// The code is consumed like a login code, so it cannot be replayed.
-pub async fn step_up(state: &AppState, admin: &CurrentAdmin, code: &str) -> Result<bool, AppError> {
+pub async fn step_up(state: &AppState, admin: &CurrentAdmin, code: &str) -> Result<bool, Error> {
     let Some(record) = admins::find(&state.db, admin.admin_id).await? else { return Ok(false) };
     if record.totp_enabled_at.is_none() {
         return Ok(false);
@@ -233,7 +227,7 @@ pub async fn confirm_enrolment(
     state: &AppState,
     admin: &CurrentAdmin,
     code: &str,
-) -> Result<Option<Vec<String>>, AppError> {
+) -> Result<Option<Vec<String>>, Error> {
     let Some(record) = admins::find(&state.db, admin.admin_id).await? else { return Ok(None) };
     if record.totp_enabled_at.is_some() {
         return Ok(None);
@@ -258,7 +252,7 @@ async fn fail(
     ip: &str,
     user_agent: &str,
     reason: &str,
-) -> Result<LoginOutcome, AppError> {
+) -> Result<LoginOutcome, Error> {
     let now = state.clock.now();
     let mut tx = state.db.begin().await?;
     let failures = admins::record_failure(&mut *tx, username, now, LOCK_AFTER).await?;
@@ -292,31 +286,8 @@ pub async fn record(
     admins::record_event(db, event).await
 }
 
-// ---- cookie and extractors ----
-
-pub fn cookie_name(state: &AppState) -> &'static str {
-    if state.settings.secure_cookies() { "__Host-ff_admin" } else { "ff_admin" }
-}
-
-/// `Secure` (with the `__Host-` name) over https, HttpOnly, SameSite=Strict, Path=/,
-/// no Domain (ADM-7). A browser-session cookie: the server enforces the lifetimes.
-pub fn session_cookie(state: &AppState, value: String) -> Cookie<'static> {
-    Cookie::build((cookie_name(state), value))
-        .path("/")
-        .http_only(true)
-        .secure(state.settings.secure_cookies())
-        .same_site(SameSite::Strict)
-        .build()
-}
-
-pub fn removal_cookie(state: &AppState) -> Cookie<'static> {
-    let mut cookie = session_cookie(state, String::new());
-    cookie.make_removal();
-    cookie
-}
-
 /// A live admin session, with or without the second factor (the enrolment pages take
-/// this; everything else takes [`CurrentAdmin`] through [`VerifiedAdmin`]).
+/// this; everything else takes it through `http::admin::session::VerifiedAdmin`).
 #[derive(Debug, Clone)]
 pub struct CurrentAdmin {
     pub token_hash: Vec<u8>,
@@ -326,81 +297,20 @@ pub struct CurrentAdmin {
     pub totp_enabled: bool,
 }
 
-pub enum AdminRejection {
-    LoginRequired,
-    EnrolmentRequired,
-    Error(AppError),
-}
-
-impl IntoResponse for AdminRejection {
-    fn into_response(self) -> Response {
-        match self {
-            AdminRejection::LoginRequired => Redirect::to("/admin/login").into_response(),
-            AdminRejection::EnrolmentRequired => AppError::Forbidden(
-                "Set up two-step verification first: the console opens once it is done (/admin/enrol)."
-                    .to_owned()
-                    .into(),
-            )
-            .into_response(),
-            AdminRejection::Error(e) => e.into_response(),
-        }
-    }
-}
-
-impl FromRequestParts<AppState> for CurrentAdmin {
-    type Rejection = AdminRejection;
-
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
-        let jar = CookieJar::from_headers(&parts.headers);
-        let token = jar
-            .get(cookie_name(state))
-            .map(|c| c.value().to_owned())
-            .filter(|v| !v.is_empty())
-            .ok_or(AdminRejection::LoginRequired)?;
-        let token_hash = crypto::token_hash(&token);
-        let now = state.clock.now();
-        let idle = Duration::minutes(i64::from(state.settings.admin.idle_timeout_minutes));
-        let active = admins::touch_session(&state.db, &token_hash, now, now - idle)
-            .await
-            .map_err(|e| AdminRejection::Error(e.into()))?
-            .ok_or(AdminRejection::LoginRequired)?;
-        Ok(CurrentAdmin {
-            token_hash,
-            admin_id: active.admin_id,
-            username: active.username,
-            mfa_verified: active.mfa_verified,
-            totp_enabled: active.totp_enabled,
-        })
-    }
-}
-
-impl axum::extract::OptionalFromRequestParts<AppState> for CurrentAdmin {
-    type Rejection = AppError;
-
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Option<Self>, Self::Rejection> {
-        match <CurrentAdmin as FromRequestParts<AppState>>::from_request_parts(parts, state).await {
-            Ok(admin) => Ok(Some(admin)),
-            Err(AdminRejection::Error(e)) => Err(e),
-            Err(_) => Ok(None),
-        }
-    }
-}
-
-/// An admin who has passed the second factor (or whom policy lets in without one).
-#[derive(Debug, Clone)]
-pub struct VerifiedAdmin(pub CurrentAdmin);
-
-impl FromRequestParts<AppState> for VerifiedAdmin {
-    type Rejection = AdminRejection;
-
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
-        let admin = <CurrentAdmin as FromRequestParts<AppState>>::from_request_parts(parts, state).await?;
-        if !admin.mfa_verified {
-            return Err(AdminRejection::EnrolmentRequired);
-        }
-        crate::http::access_log::identify(&parts.extensions, crate::audit::Actor::Admin(admin.username.clone()), None);
-        Ok(VerifiedAdmin(admin))
-    }
+/// The live admin session behind a cookie's token, kept alive (its idle timer
+/// restarts); None when it has ended or timed out.
+pub async fn touch_session(state: &AppState, token: &str) -> Result<Option<CurrentAdmin>, Error> {
+    let token_hash = crypto::token_hash(token);
+    let now = state.clock.now();
+    let idle = Duration::minutes(i64::from(state.settings.admin.idle_timeout_minutes));
+    let active = admins::touch_session(&state.db, &token_hash, now, now - idle).await?;
+    Ok(active.map(|active| CurrentAdmin {
+        token_hash,
+        admin_id: active.admin_id,
+        username: active.username,
+        mfa_verified: active.mfa_verified,
+        totp_enabled: active.totp_enabled,
+    }))
 }
 
 #[cfg(test)]

@@ -15,8 +15,8 @@ use serde::Deserialize;
 use time::{Date, OffsetDateTime, format_description::well_known::Rfc3339, macros::format_description};
 
 use super::pages::AuditPage;
+use super::session::VerifiedAdmin;
 use crate::{
-    auth::admin::VerifiedAdmin,
     db::audit::{self, Filter, Row},
     http::error::AppError,
     i18n::Text,

@@ -14,8 +14,9 @@ use serde_json::json;
 use time::{Duration, OffsetDateTime};
 
 use super::pages::BackupsPage;
+use super::session::VerifiedAdmin;
 use crate::{
-    auth::admin::{self as auth, VerifiedAdmin},
+    auth::admin as auth,
     backup::{self, BackupError, Backups, on_demand},
     db::backup_runs::{self, BackupRun},
     http::{ClientIp, error::AppError, user_agent},

@@ -11,6 +11,7 @@ pub mod backups;
 pub mod pages;
 pub mod payment_log;
 pub mod platform_settings;
+pub mod session;
 pub mod tools;
 
 use axum::{
@@ -23,9 +24,10 @@ use axum::{
 use axum_extra::extract::cookie::CookieJar;
 use serde::Deserialize;
 
+use self::session::{CurrentAdmin, VerifiedAdmin};
 use crate::{
     auth::{
-        admin::{self as auth, Attempt, CurrentAdmin, LoginOutcome, VerifiedAdmin},
+        admin::{self as auth, Attempt, LoginOutcome},
         admin_alerts::{self, Alert, Notifier},
         totp,
     },
@@ -144,7 +146,7 @@ async fn login(
     Ok(match auth::log_in(&state, attempt).await? {
         LoginOutcome::LoggedIn { session_token, needs_enrolment } => {
             let to = if needs_enrolment { "/admin/enrol" } else { "/admin" };
-            (jar.add(auth::session_cookie(&state, session_token)), Redirect::to(to)).into_response()
+            (jar.add(session::session_cookie(&state, session_token)), Redirect::to(to)).into_response()
         }
         // 200, not 401: brute-force tools see no protocol difference (issue 6).
         LoginOutcome::Failed => LoginPage { username, error: Some(GENERIC_FAILURE.into()) }.into_response(),
@@ -166,7 +168,7 @@ async fn logout(
         admins::delete_session(&state.db, &admin.token_hash).await?;
         tracing::info!(admin_id = %admin.admin_id, "admin signed out");
     }
-    Ok((jar.add(auth::removal_cookie(&state)), Redirect::to("/admin/login")).into_response())
+    Ok((jar.add(session::removal_cookie(&state)), Redirect::to("/admin/login")).into_response())
 }
 
 /// Shows the pending secret (QR and text). Creating one is a POST (`enrol_start`), so

@@ -13,8 +13,8 @@ use serde::Deserialize;
 use time::{Date, macros::format_description};
 
 use super::pages::PaymentsPage;
+use super::session::VerifiedAdmin;
 use crate::{
-    auth::admin::VerifiedAdmin,
     db::payment_log::{self, Filter},
     http::error::AppError,
     state::AppState,

@@ -17,8 +17,9 @@ use serde::Deserialize;
 use serde_json::json;
 
 use super::pages::{DispatchesPage, PlatformSettingsPage};
+use super::session::VerifiedAdmin;
 use crate::{
-    auth::admin::{self as auth, VerifiedAdmin},
+    auth::admin as auth,
     db,
     http::{ClientIp, error::AppError, user_agent},
     i18n::{self, Lang},

@@ -16,9 +16,10 @@ use serde_json::json;
 use uuid::Uuid;
 
 use super::pages::{AdminsPage, EventsPage, UserPage, UsersPage};
+use super::session::{CurrentAdmin, VerifiedAdmin};
 use crate::{
     auth::{
-        admin::{self as auth, CurrentAdmin, VerifiedAdmin},
+        admin as auth,
         admin_alerts::{self, Alert, Notifier},
         password,
     },
