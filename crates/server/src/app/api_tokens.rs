@@ -83,3 +83,11 @@ fn token_event(state: &AppState, caller: &Caller, meta: &RequestMeta, action: &s
         .target(id.to_string())
         .request(meta)
 }
+
+pub use crate::db::api_tokens::TokenOwner;
+
+/// The live token behind a bearer value (hashed here, never stored or logged): its
+/// business, id and scope; None when unknown or revoked.
+pub async fn authenticate(state: &AppState, token: &str) -> Result<Option<TokenOwner>, sqlx::Error> {
+    db::api_tokens::authenticate(&state.db, &crypto::token_hash(token), state.clock.now()).await
+}

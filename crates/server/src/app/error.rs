@@ -45,9 +45,15 @@ impl Error {
     }
 }
 
+/// Whether a database error means PostgreSQL cannot be reached right now (a restart, a
+/// failover, a full pool): the caller answers 503 and asks to retry, not 500.
+pub fn is_unavailable(e: &sqlx::Error) -> bool {
+    crate::db::is_unavailable(e)
+}
+
 impl From<sqlx::Error> for Error {
     fn from(e: sqlx::Error) -> Self {
-        if crate::db::is_unavailable(&e) { Error::Unavailable(e) } else { Error::Unexpected(e.into()) }
+        if is_unavailable(&e) { Error::Unavailable(e) } else { Error::Unexpected(e.into()) }
     }
 }
 

@@ -14,6 +14,8 @@ pub mod catalogue;
 pub mod customers;
 pub mod error;
 pub mod fields;
+pub mod health;
+pub mod idempotency;
 pub mod invoicing;
 pub mod members;
 pub mod payment_keys;

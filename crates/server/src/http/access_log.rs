@@ -185,7 +185,7 @@ async fn record_patiently(state: &AppState, event: &AuditEvent) -> Result<(), sq
     let mut waits = RECORD_WAITS_MS.iter();
     loop {
         match audit::record(&state.db, event).await {
-            Err(e) if crate::db::is_unavailable(&e) => match waits.next() {
+            Err(e) if crate::app::error::is_unavailable(&e) => match waits.next() {
                 Some(ms) => tokio::time::sleep(std::time::Duration::from_millis(*ms)).await,
                 None => return Err(e),
             },

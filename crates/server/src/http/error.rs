@@ -49,7 +49,7 @@ pub enum AppError {
 
 impl From<sqlx::Error> for AppError {
     fn from(e: sqlx::Error) -> Self {
-        if crate::db::is_unavailable(&e) { AppError::Unavailable(e) } else { AppError::Unexpected(e.into()) }
+        if crate::app::error::is_unavailable(&e) { AppError::Unavailable(e) } else { AppError::Unexpected(e.into()) }
     }
 }
 

@@ -18,7 +18,7 @@ async fn healthz() -> &'static str {
 }
 
 async fn readyz(State(state): State<AppState>) -> (StatusCode, &'static str) {
-    match crate::db::migrations_applied(&state.db).await {
+    match crate::app::health::database_ready(&state).await {
         Ok(true) => (StatusCode::OK, "ready\n"),
         Ok(false) => (StatusCode::SERVICE_UNAVAILABLE, "not ready: database migrations are pending\n"),
         Err(e) => {

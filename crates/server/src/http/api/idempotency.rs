@@ -13,7 +13,7 @@ use axum::{
 use sha2::{Digest, Sha256};
 
 use super::{ApiAuth, MAX_BODY_BYTES, problem::problem_response};
-use crate::{db, state::AppState};
+use crate::{app::idempotency as store, state::AppState};
 
 pub async fn replay_or_record(State(state): State<AppState>, request: Request, next: Next) -> Response {
     if request.method() != Method::POST {
@@ -50,12 +50,12 @@ pub async fn replay_or_record(State(state): State<AppState>, request: Request, n
     hasher.update(&bytes);
     let request_hash = hasher.finalize().to_vec();
     let business = auth.business_id;
-    let claimed = match db::idempotency::claim(&state.db, business, &key, &request_hash, state.clock.now()).await {
+    let claimed = match store::claim(&state, business, &key, &request_hash).await {
         Ok(claimed) => claimed,
         Err(e) => return super::problem::ApiError::from(e).into_response(),
     };
     if !claimed {
-        return match db::idempotency::find(&state.db, business, &key).await {
+        return match store::find(&state, business, &key).await {
             Ok(Some(stored)) if stored.request_hash != request_hash => problem_response(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 "Idempotency-Key reused",
@@ -84,9 +84,9 @@ pub async fn replay_or_record(State(state): State<AppState>, request: Request, n
     let (parts, body) = response.into_parts();
     let body = to_bytes(body, usize::MAX).await.unwrap_or_default();
     let outcome = if parts.status.is_server_error() {
-        db::idempotency::release(&state.db, business, &key).await
+        store::release(&state, business, &key).await
     } else {
-        db::idempotency::store_response(&state.db, business, &key, i32::from(parts.status.as_u16()), &body).await
+        store::keep_response(&state, business, &key, i32::from(parts.status.as_u16()), &body).await
     };
     if let Err(e) = outcome {
         tracing::error!(error = %e, "could not record the idempotent response");

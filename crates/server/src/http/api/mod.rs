@@ -24,7 +24,7 @@ use axum::{
 };
 use uuid::Uuid;
 
-use crate::{crypto, db, state::AppState};
+use crate::state::AppState;
 use problem::ApiError;
 
 /// API bodies may carry many invoice lines.
@@ -88,7 +88,7 @@ async fn authenticate(State(state): State<AppState>, mut request: Request, next:
         .filter(|t| t.starts_with("fft_") && t.len() < 200)
         .map(str::to_owned);
     let Some(token) = token else { return ApiError::Unauthorized.into_response() };
-    match db::api_tokens::authenticate(&state.db, &crypto::token_hash(&token), state.clock.now()).await {
+    match crate::app::api_tokens::authenticate(&state, &token).await {
         Ok(Some(owner)) => {
             crate::http::access_log::identify(
                 request.extensions(),

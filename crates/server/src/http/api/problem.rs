@@ -56,7 +56,7 @@ pub enum ApiError {
 
 impl From<sqlx::Error> for ApiError {
     fn from(e: sqlx::Error) -> Self {
-        if crate::db::is_unavailable(&e) { ApiError::Unavailable(e) } else { ApiError::Unexpected(e.into()) }
+        if crate::app::error::is_unavailable(&e) { ApiError::Unavailable(e) } else { ApiError::Unexpected(e.into()) }
     }
 }
 
