@@ -8,6 +8,8 @@
 //! layer sit the pure `domain` crate (rules and types) and `db/` (one module per
 //! aggregate, checked SQL). See docs/ARCHITECTURE.md for the layering rule.
 
+pub mod admin;
+pub mod admin_tools;
 pub mod api_tokens;
 pub mod business;
 pub mod catalogue;

@@ -313,6 +313,38 @@ pub async fn touch_session(state: &AppState, token: &str) -> Result<Option<Curre
     }))
 }
 
+/// Ends an admin session (signing out).
+pub async fn end_session(state: &AppState, admin: &CurrentAdmin) -> Result<(), Error> {
+    admins::delete_session(&state.db, &admin.token_hash).await?;
+    tracing::info!(admin_id = %admin.admin_id, "admin signed out");
+    Ok(())
+}
+
+/// Keeps a new, not yet confirmed TOTP secret (sealed) for the admin to scan.
+pub async fn set_pending_secret(state: &AppState, admin: &CurrentAdmin, sealed: &[u8]) -> Result<(), Error> {
+    admins::set_pending_totp(&state.db, admin.admin_id, sealed).await?;
+    Ok(())
+}
+
+/// Records a confirmed enrolment and tells the admin, in one transaction.
+pub async fn record_enrolment(
+    state: &AppState,
+    admin: &CurrentAdmin,
+    ip: &str,
+    user_agent: &str,
+    recovery_codes: usize,
+) -> Result<(), Error> {
+    let details = serde_json::json!({ "recovery_codes": recovery_codes });
+    let mut tx = state.db.begin().await?;
+    record(&mut *tx, state, Some(admin.admin_id), &admin.username, ip, user_agent, "mfa.enrolled", "", details).await?;
+    let change = "two-step verification was set up and new recovery codes were made";
+    let alert = Alert::Changed { change, by: &admin.username, ip };
+    admin_alerts::tell_admin(&mut tx, &Notifier::from_state(state), &admin.username, alert).await?;
+    tx.commit().await?;
+    tracing::info!(admin_id = %admin.admin_id, "admin enrolled TOTP");
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

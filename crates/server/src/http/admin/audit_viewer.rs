@@ -17,7 +17,7 @@ use time::{Date, OffsetDateTime, format_description::well_known::Rfc3339, macros
 use super::pages::AuditPage;
 use super::session::VerifiedAdmin;
 use crate::{
-    db::audit::{self, Filter, Row},
+    app::admin::{self as console, AuditFilter as Filter, AuditRow as Row},
     http::error::AppError,
     i18n::Text,
     state::AppState,
@@ -124,7 +124,7 @@ pub async fn page(
 ) -> Result<Response, AppError> {
     let Query(query) = query.map_err(|e| AppError::BadRequest(Text::Plain(e.body_text())))?;
     let (status, rows, error) = match query.filter() {
-        Ok(filter) => (StatusCode::OK, audit::search(&state.db, &filter, PAGE).await?, None),
+        Ok(filter) => (StatusCode::OK, console::audit_events(&state, &filter, PAGE).await?, None),
         Err(message) => (StatusCode::BAD_REQUEST, Vec::new(), Some(message)),
     };
     let older = (rows.len() as i64 == PAGE).then(|| query.query_string(rows.last().map(|r| r.id)));
@@ -148,10 +148,10 @@ pub async fn csv(
     // held between chunks, and a failure mid-way ends the body early (a truncated
     // download, never a silent partial file that looks complete: no final newline).
     let chunks = stream::try_unfold(Some(filter), move |next| {
-        let db = state.db.clone();
+        let state = state.clone();
         async move {
             let Some(filter) = next else { return Ok::<_, sqlx::Error>(None) };
-            let rows = audit::search(&db, &filter, CSV_CHUNK).await?;
+            let rows = console::audit_events(&state, &filter, CSV_CHUNK).await?;
             let more = rows.len() as i64 == CSV_CHUNK;
             let following = more.then(|| Filter { before_id: rows.last().map(|r| r.id), ..filter });
             Ok(Some((rows.iter().map(csv_line).collect::<String>(), following)))

@@ -16,9 +16,9 @@ use time::{Duration, OffsetDateTime};
 use super::pages::BackupsPage;
 use super::session::VerifiedAdmin;
 use crate::{
+    app::admin::{self as console, BackupRun},
     auth::admin as auth,
     backup::{self, BackupError, Backups, on_demand},
-    db::backup_runs::{self, BackupRun},
     http::{ClientIp, error::AppError, user_agent},
     state::AppState,
 };
@@ -64,7 +64,7 @@ fn configured(state: &AppState) -> Result<(), String> {
 
 /// The backup warning for the console's home page.
 pub async fn warning(state: &AppState) -> Result<Option<String>, AppError> {
-    let newest = backup_runs::newest_good_backup(&state.db).await?;
+    let newest = console::newest_good_backup(state).await?;
     Ok(assess(configured(state), newest.as_ref(), state.clock.now()))
 }
 
@@ -98,10 +98,10 @@ async fn page(
 ) -> Result<Response, AppError> {
     let now = state.clock.now();
     let configured = configured(state);
-    let newest_good = backup_runs::newest_good_backup(&state.db).await?;
+    let newest_good = console::newest_good_backup(state).await?;
     let warning = assess(configured.clone(), newest_good.as_ref(), now);
-    let last_verify = backup_runs::last_since(&state.db, "verify", OffsetDateTime::UNIX_EPOCH).await?;
-    let runs = backup_runs::recent(&state.db, 30).await?;
+    let last_verify = console::last_verify(state).await?;
+    let runs = console::recent_backup_runs(state, 30).await?;
     let stale_before = now - backup::schedule::STALE_AFTER;
     let page = BackupsPage {
         username,

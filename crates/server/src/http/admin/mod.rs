@@ -28,10 +28,8 @@ use self::session::{CurrentAdmin, VerifiedAdmin};
 use crate::{
     auth::{
         admin::{self as auth, Attempt, LoginOutcome},
-        admin_alerts::{self, Alert, Notifier},
         totp,
     },
-    db::admins,
     http::{ClientIp, error::AppError, error::retry_after_header, user_agent},
     state::AppState,
 };
@@ -165,8 +163,7 @@ async fn logout(
     admin: Option<CurrentAdmin>,
 ) -> Result<Response, AppError> {
     if let Some(admin) = admin {
-        admins::delete_session(&state.db, &admin.token_hash).await?;
-        tracing::info!(admin_id = %admin.admin_id, "admin signed out");
+        auth::end_session(&state, &admin).await?;
     }
     Ok((jar.add(session::removal_cookie(&state)), Redirect::to("/admin/login")).into_response())
 }
@@ -186,7 +183,7 @@ async fn enrol_page(
     if admin.totp_enabled {
         return Ok(Redirect::to("/admin").into_response());
     }
-    let record = admins::find(&state.db, admin.admin_id).await?.ok_or(AppError::NotFound)?;
+    let record = crate::app::admin_tools::find_admin(state, admin.admin_id).await?;
     let pending = match &record.totp_secret_sealed {
         Some(sealed) => Some(
             totp::open(&state.keys.admin_totp, record.id, sealed)
@@ -223,7 +220,7 @@ async fn enrol_start(
     }
     let secret = totp::new_secret();
     let sealed = totp::seal(&state.keys.admin_totp, admin.admin_id, &secret);
-    admins::set_pending_totp(&state.db, admin.admin_id, &sealed).await?;
+    auth::set_pending_secret(&state, &admin, &sealed).await?;
     let ua = user_agent(&headers);
     let details = serde_json::json!({ "algorithm": "SHA1", "digits": totp::DIGITS, "period": totp::STEP_SECONDS });
     auth::record(
@@ -261,25 +258,7 @@ async fn enrol_confirm(
     match auth::confirm_enrolment(&state, &admin, &form.code).await? {
         Some(codes) => {
             let ua = user_agent(&headers);
-            let details = serde_json::json!({ "recovery_codes": codes.len() });
-            let mut tx = state.db.begin().await?;
-            auth::record(
-                &mut *tx,
-                &state,
-                Some(admin.admin_id),
-                &admin.username,
-                &ip,
-                &ua,
-                "mfa.enrolled",
-                "",
-                details,
-            )
-            .await?;
-            let change = "two-step verification was set up and new recovery codes were made";
-            let alert = Alert::Changed { change, by: &admin.username, ip: &ip };
-            admin_alerts::tell_admin(&mut tx, &Notifier::from_state(&state), &admin.username, alert).await?;
-            tx.commit().await?;
-            tracing::info!(admin_id = %admin.admin_id, "admin enrolled TOTP");
+            auth::record_enrolment(&state, &admin, &ip, &ua, codes.len()).await?;
             Ok(RecoveryCodesPage { username: admin.username, codes }.into_response())
         }
         None => {

@@ -4,10 +4,9 @@ use askama::Template;
 use askama_web::WebTemplate;
 
 use super::audit_viewer::AuditQuery;
-use crate::db::{
-    admins::{AdminListRow, EventRow},
-    audit::Row as AuditRow,
-    operator::{BusinessRow, UserRow},
+use crate::app::{
+    admin::AuditRow,
+    admin_tools::{AdminListRow, BusinessRow, EventRow, UserRow},
 };
 
 #[derive(Template, WebTemplate)]
@@ -110,7 +109,7 @@ pub struct PlatformSettingsPage {
 #[template(path = "admin/dispatches.html")]
 pub struct DispatchesPage {
     pub username: String,
-    pub dispatches: Vec<crate::db::deliveries::DispatchRow>,
+    pub dispatches: Vec<crate::app::admin::DispatchRow>,
 }
 
 #[derive(Template, WebTemplate)]
@@ -119,9 +118,9 @@ pub struct PaymentsPage {
     pub username: String,
     pub view: super::payment_log::View,
     pub filter: super::payment_log::Echo,
-    pub payments: Vec<crate::db::payment_log::CardPaymentRow>,
-    pub events: Vec<crate::db::payment_log::EventRow>,
-    pub checkouts: Vec<crate::db::payment_log::CheckoutRow>,
+    pub payments: Vec<crate::app::admin::CardPaymentRow>,
+    pub events: Vec<crate::app::admin::PaymentEventRow>,
+    pub checkouts: Vec<crate::app::admin::CheckoutRow>,
     pub page: i64,
     pub more: bool,
     pub error: Option<String>,
@@ -180,12 +179,12 @@ pub struct BackupsPage {
     pub configured: bool,
     /// The daily time (UTC) when this instance schedules backups.
     pub daily_at: Option<String>,
-    pub newest_good: Option<crate::db::backup_runs::BackupRun>,
+    pub newest_good: Option<crate::app::admin::BackupRun>,
     pub newest_good_age: Option<String>,
-    pub last_verify: Option<crate::db::backup_runs::BackupRun>,
+    pub last_verify: Option<crate::app::admin::BackupRun>,
     pub warning: Option<String>,
     /// Each recent run with its state in words.
-    pub runs: Vec<(crate::db::backup_runs::BackupRun, String)>,
+    pub runs: Vec<(crate::app::admin::BackupRun, String)>,
     pub notice: Option<String>,
     pub error: Option<String>,
 }

@@ -1,7 +1,7 @@
 //! The payment log (`/admin/payments`): card payments, Stripe webhook events and
 //! Checkout attempts of every business, newest first, with filters (business, event
 //! type or outcome, day range) and pages. Read-only; the rows come from
-//! `db::payment_log`, which never reads a key or a Checkout URL.
+//! `app::admin` (over the payment-log queries, which never read a key or a Checkout URL).
 
 use axum::{
     extract::{Query, State, rejection::QueryRejection},
@@ -15,7 +15,7 @@ use time::{Date, macros::format_description};
 use super::pages::PaymentsPage;
 use super::session::VerifiedAdmin;
 use crate::{
-    db::payment_log::{self, Filter},
+    app::admin::{self as console, PaymentFilter as Filter},
     http::error::AppError,
     state::AppState,
 };
@@ -128,15 +128,15 @@ pub async fn show(
     };
     let more = match view {
         View::Payments => {
-            page.payments = payment_log::card_payments(&state.db, &filter).await?;
+            page.payments = console::card_payments(&state, &filter).await?;
             page.payments.len() as i64 > PAGE_SIZE
         }
         View::Events => {
-            page.events = payment_log::events(&state.db, &filter).await?;
+            page.events = console::payment_events(&state, &filter).await?;
             page.events.len() as i64 > PAGE_SIZE
         }
         View::Checkouts => {
-            page.checkouts = payment_log::checkouts(&state.db, &filter).await?;
+            page.checkouts = console::checkouts(&state, &filter).await?;
             page.checkouts.len() as i64 > PAGE_SIZE
         }
     };

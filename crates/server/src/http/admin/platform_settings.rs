@@ -19,8 +19,8 @@ use serde_json::json;
 use super::pages::{DispatchesPage, PlatformSettingsPage};
 use super::session::VerifiedAdmin;
 use crate::{
+    app::admin as console,
     auth::admin as auth,
-    db,
     http::{ClientIp, error::AppError, user_agent},
     i18n::{self, Lang},
     integrations::{sms::Provider, sms_accounts},
@@ -60,7 +60,7 @@ async fn page(
     notice: Option<&str>,
     error: Option<String>,
 ) -> Result<Response, AppError> {
-    let current = db::sms_providers::platform(&state.db).await?;
+    let current = console::platform_sms_account(state).await?;
     let page = PlatformSettingsPage {
         username,
         provider: current.as_ref().map(|p| Provider::parse(&p.provider).map_or("?", |p| p.display_name()).to_owned()),
@@ -102,11 +102,7 @@ pub async fn save_sms(
     if !auth::step_up(&state, &admin, &form.code).await? {
         return page(&state, admin.username, StatusCode::FORBIDDEN, None, Some(STEP_UP_FAILED.into())).await;
     }
-    let mut tx = state.db.begin().await?;
-    sms_accounts::save(&mut tx, &state.keys.kek, None, &credentials, state.clock.now())
-        .await
-        .map_err(|e| AppError::Unexpected(e.into()))?;
-    tx.commit().await?;
+    console::save_platform_sms_account(&state, &credentials).await?;
     let details = json!({ "provider": credentials.provider.code(), "account": credentials.account,
                           "sender": credentials.sender, "secret_last4": crate::secrets::last4(&credentials.secret) });
     let ua = user_agent(&headers);
@@ -137,7 +133,7 @@ pub async fn remove_sms(
     if !auth::step_up(&state, &admin, &form.code).await? {
         return page(&state, admin.username, StatusCode::FORBIDDEN, None, Some(STEP_UP_FAILED.into())).await;
     }
-    db::sms_providers::remove_platform(&state.db).await?;
+    console::remove_platform_sms_account(&state).await?;
     let ua = user_agent(&headers);
     auth::record(
         &state.db,
@@ -162,6 +158,6 @@ pub async fn dispatches(
     State(state): State<AppState>,
     VerifiedAdmin(admin): VerifiedAdmin,
 ) -> Result<Response, AppError> {
-    let dispatches = db::deliveries::recent_dispatches(&state.db, 200).await?;
+    let dispatches = console::recent_dispatches(&state, 200).await?;
     Ok(DispatchesPage { username: admin.username, dispatches }.into_response())
 }

@@ -18,12 +18,8 @@ use uuid::Uuid;
 use super::pages::{AdminsPage, EventsPage, UserPage, UsersPage};
 use super::session::{CurrentAdmin, VerifiedAdmin};
 use crate::{
-    auth::{
-        admin as auth,
-        admin_alerts::{self, Alert, Notifier},
-        password,
-    },
-    db::{admins, operator},
+    app::admin_tools::{self as tools, Admin, NewAdmin},
+    auth::{admin as auth, password},
     http::{ClientIp, IdPath, error::AppError, user_agent},
     state::AppState,
 };
@@ -71,11 +67,7 @@ pub async fn users(
     let Query(query) = query?;
     let q: String = query.q.unwrap_or_default().trim().chars().take(200).collect();
     let searched = !q.is_empty();
-    let (users, businesses) = if searched {
-        (operator::search_users(&state.db, &q, 100).await?, operator::search_businesses(&state.db, &q, 100).await?)
-    } else {
-        (Vec::new(), Vec::new())
-    };
+    let (users, businesses) = if searched { tools::search(&state, &q, 100).await? } else { (Vec::new(), Vec::new()) };
     Ok(UsersPage { username: admin.username, q, searched, users, businesses }.into_response())
 }
 
@@ -92,7 +84,7 @@ pub async fn user(
     query: Result<Query<DoneQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Response, AppError> {
     let Query(query) = query?;
-    let user = operator::find_user(&state.db, id).await?.ok_or(AppError::NotFound)?;
+    let user = tools::find_user(&state, id).await?;
     // Notices are chosen from a fixed list, so the query cannot put text on the page.
     let notice = query.done.as_deref().and_then(|done| match done {
         "suspended" => Some("Suspended: their sessions have ended and they cannot sign in."),
@@ -112,10 +104,8 @@ pub async fn suspend(
     headers: HeaderMap,
     IdPath(id): IdPath,
 ) -> Result<Response, AppError> {
-    let user = operator::find_user(&state.db, id).await?.ok_or(AppError::NotFound)?;
-    let mut tx = state.db.begin().await?;
-    let (changed, ended) = operator::suspend_user(&mut tx, id, state.clock.now()).await?;
-    tx.commit().await?;
+    let user = tools::find_user(&state, id).await?;
+    let (changed, ended) = tools::suspend_user(&state, id).await?;
     let ua = user_agent(&headers);
     let actor = Actor { admin: &admin, ip: &ip, ua: &ua };
     let details = json!({ "email": user.email, "before": { "suspended": user.suspended_at.is_some() },
@@ -133,8 +123,8 @@ pub async fn reinstate(
     headers: HeaderMap,
     IdPath(id): IdPath,
 ) -> Result<Response, AppError> {
-    let user = operator::find_user(&state.db, id).await?.ok_or(AppError::NotFound)?;
-    let changed = operator::reinstate_user(&state.db, id).await?;
+    let user = tools::find_user(&state, id).await?;
+    let changed = tools::reinstate_user(&state, id).await?;
     let ua = user_agent(&headers);
     let actor = Actor { admin: &admin, ip: &ip, ua: &ua };
     let details = json!({ "email": user.email, "before": { "suspended": user.suspended_at.is_some() },
@@ -151,8 +141,8 @@ pub async fn end_sessions(
     headers: HeaderMap,
     IdPath(id): IdPath,
 ) -> Result<Response, AppError> {
-    let user = operator::find_user(&state.db, id).await?.ok_or(AppError::NotFound)?;
-    let ended = crate::db::sessions::delete_all_for_user(&state.db, id).await?;
+    let user = tools::find_user(&state, id).await?;
+    let ended = tools::end_user_sessions(&state, id).await?;
     let ua = user_agent(&headers);
     let actor = Actor { admin: &admin, ip: &ip, ua: &ua };
     record(
@@ -167,7 +157,7 @@ pub async fn end_sessions(
 }
 
 pub async fn events(State(state): State<AppState>, VerifiedAdmin(admin): VerifiedAdmin) -> Result<Response, AppError> {
-    let events = admins::recent_events(&state.db, 200).await?;
+    let events = tools::recent_events(&state, 200).await?;
     Ok(EventsPage { username: admin.username, events }.into_response())
 }
 
@@ -181,7 +171,7 @@ async fn admins_page(
     error: Option<String>,
     new_username: String,
 ) -> Result<Response, AppError> {
-    let admins = admins::list(&state.db).await?;
+    let admins = tools::list_admins(state).await?;
     Ok((status, AdminsPage { username: admin.username.clone(), admins, notice, error, new_username }).into_response())
 }
 
@@ -252,11 +242,17 @@ pub async fn create_admin(
         return refuse(STEP_UP_FAILED.into()).await;
     }
     let hash = password::hash(form.password).await?;
-    let id = Uuid::new_v4();
     let created_by = format!("admin:{}", admin.username);
     // The account, its address and the security contact's notice: all or nothing.
-    let mut tx = state.db.begin().await?;
-    if !admins::create(&mut *tx, id, &username, &hash, state.clock.now(), &created_by).await? {
+    let new = NewAdmin {
+        username: &username,
+        password_hash: &hash,
+        email: email.as_deref(),
+        created_by: &created_by,
+        by_username: &admin.username,
+        ip: &ip,
+    };
+    if !tools::create_admin(&state, &new).await? {
         return admins_page(
             &state,
             &admin,
@@ -267,16 +263,6 @@ pub async fn create_admin(
         )
         .await;
     }
-    admins::set_email(&mut *tx, id, email.as_deref()).await?;
-    admin_alerts::tell_security_contact(
-        &mut tx,
-        &Notifier::from_state(&state),
-        &username,
-        &format!("admin {}", admin.username),
-        &ip,
-    )
-    .await?;
-    tx.commit().await?;
     let ua = user_agent(&headers);
     let actor = Actor { admin: &admin, ip: &ip, ua: &ua };
     let details = json!({ "after": { "username": username, "email": email } });
@@ -297,8 +283,8 @@ async fn target_admin(
     admin: &CurrentAdmin,
     id: Uuid,
     step_up_code: Option<&str>,
-) -> Result<Result<admins::Admin, Response>, AppError> {
-    let target = admins::find(&state.db, id).await?.ok_or(AppError::NotFound)?;
+) -> Result<Result<Admin, Response>, AppError> {
+    let target = tools::find_admin(state, id).await?;
     if target.id == admin.admin_id {
         let error = "You cannot do this to your own account: ask another admin, or use the fastfaktura admin command on the server.";
         return Ok(Err(
@@ -334,9 +320,7 @@ async fn set_disabled(
         Ok(target) => target,
         Err(response) => return Ok(response),
     };
-    let mut tx = state.db.begin().await?;
-    let changed = admins::set_disabled(&mut tx, id, disabled, state.clock.now()).await?;
-    tx.commit().await?;
+    let changed = tools::set_admin_disabled(&state, id, disabled).await?;
     let ua = user_agent(&headers);
     let actor = Actor { admin: &admin, ip: &ip, ua: &ua };
     let action = if disabled { "admin.disable" } else { "admin.enable" };
@@ -385,7 +369,7 @@ pub async fn unlock_admin(
         Ok(target) => target,
         Err(response) => return Ok(response),
     };
-    let changed = admins::clear_failures(&state.db, &target.username).await?;
+    let changed = tools::unlock_admin(&state, &target.username).await?;
     let ua = user_agent(&headers);
     let actor = Actor { admin: &admin, ip: &ip, ua: &ua };
     record(&state, &actor, "admin.unlock", &format!("admin:{}", target.username), json!({ "changed": changed }))
@@ -407,12 +391,7 @@ pub async fn reset_totp(
         Ok(target) => target,
         Err(response) => return Ok(response),
     };
-    let mut tx = state.db.begin().await?;
-    admins::reset_totp(&mut tx, id).await?;
-    let change = "two-step verification was reset (and the recovery codes removed)";
-    let alert = Alert::Changed { change, by: &admin.username, ip: &ip };
-    admin_alerts::tell_admin(&mut tx, &Notifier::from_state(&state), &target.username, alert).await?;
-    tx.commit().await?;
+    tools::reset_admin_totp(&state, &target, &admin.username, &ip).await?;
     let ua = user_agent(&headers);
     let actor = Actor { admin: &admin, ip: &ip, ua: &ua };
     let details =
