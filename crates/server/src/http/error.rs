@@ -17,10 +17,16 @@ use axum::{
 };
 use time::Duration;
 
-use crate::{
-    http::web::pages::ErrorPage,
-    i18n::{Lang, Text, Tr, key},
-};
+use crate::i18n::{Lang, Text, Tr, key};
+
+/// The page every error is shown as: a title and what to do, in the reader's language.
+#[derive(askama::Template, askama_web::WebTemplate)]
+#[template(path = "error.html")]
+pub struct ErrorPage {
+    pub t: Tr,
+    pub title: String,
+    pub message: String,
+}
 
 /// `Retry-After` (seconds) on every 503, page or problem+json: long enough for a
 /// database restart or failover, short enough that a client does not give up.

@@ -14,7 +14,6 @@ use futures::{StreamExt, stream};
 use serde::Deserialize;
 use time::{Date, OffsetDateTime, format_description::well_known::Rfc3339, macros::format_description};
 
-use super::pages::AuditPage;
 use super::session::VerifiedAdmin;
 use crate::{
     app::admin::{self as console, AuditFilter as Filter, AuditRow as Row},
@@ -201,6 +200,21 @@ fn csv_field(value: &str) -> String {
         _ => value.to_owned(),
     };
     format!("\"{}\"", guarded.replace('"', "\"\""))
+}
+
+#[derive(askama::Template, askama_web::WebTemplate)]
+#[template(path = "admin/audit.html")]
+pub struct AuditPage {
+    pub username: String,
+    pub query: AuditQuery,
+    pub rows: Vec<Row>,
+    pub error: Option<String>,
+    /// The query string of the next (older) page, if there is one.
+    pub older: Option<String>,
+    /// The query string of the CSV export of this selection.
+    pub csv: String,
+    pub categories: Vec<&'static str>,
+    pub outcomes: [&'static str; 3],
 }
 
 #[cfg(test)]

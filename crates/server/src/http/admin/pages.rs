@@ -3,11 +3,7 @@
 use askama::Template;
 use askama_web::WebTemplate;
 
-use super::audit_viewer::AuditQuery;
-use crate::app::{
-    admin::AuditRow,
-    admin_tools::{AdminListRow, BusinessRow, EventRow, UserRow},
-};
+use crate::app::admin_tools::{AdminListRow, BusinessRow, EventRow, UserRow};
 
 #[derive(Template, WebTemplate)]
 #[template(path = "admin/login.html")]
@@ -78,21 +74,6 @@ pub struct EventsPage {
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "admin/audit.html")]
-pub struct AuditPage {
-    pub username: String,
-    pub query: AuditQuery,
-    pub rows: Vec<AuditRow>,
-    pub error: Option<String>,
-    /// The query string of the next (older) page, if there is one.
-    pub older: Option<String>,
-    /// The query string of the CSV export of this selection.
-    pub csv: String,
-    pub categories: Vec<&'static str>,
-    pub outcomes: [&'static str; 3],
-}
-
-#[derive(Template, WebTemplate)]
 #[template(path = "admin/settings.html")]
 pub struct PlatformSettingsPage {
     pub username: String,
@@ -110,64 +91,6 @@ pub struct PlatformSettingsPage {
 pub struct DispatchesPage {
     pub username: String,
     pub dispatches: Vec<crate::app::admin::DispatchRow>,
-}
-
-#[derive(Template, WebTemplate)]
-#[template(path = "admin/payments.html")]
-pub struct PaymentsPage {
-    pub username: String,
-    pub view: super::payment_log::View,
-    pub filter: super::payment_log::Echo,
-    pub payments: Vec<crate::app::admin::CardPaymentRow>,
-    pub events: Vec<crate::app::admin::PaymentEventRow>,
-    pub checkouts: Vec<crate::app::admin::CheckoutRow>,
-    pub page: i64,
-    pub more: bool,
-    pub error: Option<String>,
-}
-
-impl PaymentsPage {
-    pub fn empty(username: String, view: super::payment_log::View, filter: super::payment_log::Echo) -> Self {
-        Self {
-            username,
-            view,
-            filter,
-            payments: Vec::new(),
-            events: Vec::new(),
-            checkouts: Vec::new(),
-            page: 1,
-            more: false,
-            error: None,
-        }
-    }
-
-    /// This view's link with the same filters on page `page` (values URL-encoded).
-    pub fn link(&self, view: &str, page: i64) -> String {
-        // reqwest's Url does the form encoding (no extra dependency for one link).
-        let mut url = reqwest::Url::parse("http://console.invalid/admin/payments").expect("a constant URL");
-        {
-            let mut query = url.query_pairs_mut();
-            query.append_pair("view", view);
-            for (key, value) in [
-                ("business", &self.filter.business),
-                ("kind", &self.filter.kind),
-                ("from", &self.filter.from),
-                ("to", &self.filter.to),
-            ] {
-                if !value.is_empty() {
-                    query.append_pair(key, value);
-                }
-            }
-            if page > 1 {
-                query.append_pair("page", &page.to_string());
-            }
-        }
-        format!("{}?{}", url.path(), url.query().unwrap_or_default())
-    }
-
-    pub fn money(&self, amount: &fastfaktura_domain::Decimal, currency: &str) -> String {
-        super::payment_log::money(amount, currency)
-    }
 }
 
 #[derive(Template, WebTemplate)]

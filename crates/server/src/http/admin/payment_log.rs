@@ -12,7 +12,6 @@ use fastfaktura_domain::{Decimal, currency::Currency};
 use serde::Deserialize;
 use time::{Date, macros::format_description};
 
-use super::pages::PaymentsPage;
 use super::session::VerifiedAdmin;
 use crate::{
     app::admin::{self as console, PaymentFilter as Filter},
@@ -146,6 +145,64 @@ pub async fn show(
     page.page = page_number;
     page.more = more;
     Ok(page.into_response())
+}
+
+#[derive(askama::Template, askama_web::WebTemplate)]
+#[template(path = "admin/payments.html")]
+pub struct PaymentsPage {
+    pub username: String,
+    pub view: View,
+    pub filter: Echo,
+    pub payments: Vec<crate::app::admin::CardPaymentRow>,
+    pub events: Vec<crate::app::admin::PaymentEventRow>,
+    pub checkouts: Vec<crate::app::admin::CheckoutRow>,
+    pub page: i64,
+    pub more: bool,
+    pub error: Option<String>,
+}
+
+impl PaymentsPage {
+    pub fn empty(username: String, view: View, filter: Echo) -> Self {
+        Self {
+            username,
+            view,
+            filter,
+            payments: Vec::new(),
+            events: Vec::new(),
+            checkouts: Vec::new(),
+            page: 1,
+            more: false,
+            error: None,
+        }
+    }
+
+    /// This view's link with the same filters on page `page` (values URL-encoded).
+    pub fn link(&self, view: &str, page: i64) -> String {
+        // reqwest's Url does the form encoding (no extra dependency for one link).
+        let mut url = reqwest::Url::parse("http://console.invalid/admin/payments").expect("a constant URL");
+        {
+            let mut query = url.query_pairs_mut();
+            query.append_pair("view", view);
+            for (key, value) in [
+                ("business", &self.filter.business),
+                ("kind", &self.filter.kind),
+                ("from", &self.filter.from),
+                ("to", &self.filter.to),
+            ] {
+                if !value.is_empty() {
+                    query.append_pair(key, value);
+                }
+            }
+            if page > 1 {
+                query.append_pair("page", &page.to_string());
+            }
+        }
+        format!("{}?{}", url.path(), url.query().unwrap_or_default())
+    }
+
+    pub fn money(&self, amount: &fastfaktura_domain::Decimal, currency: &str) -> String {
+        money(amount, currency)
+    }
 }
 
 #[cfg(test)]

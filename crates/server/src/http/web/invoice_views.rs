@@ -1,14 +1,15 @@
 //! What invoice pages show: amounts formatted in their currency, the status a person
-//! understands (paid, overdue, ...), and the rows of the draft editor. Statuses and
+//! understands (paid, overdue, ...), the rows of the draft editor, the deliveries and
+//! the customer link. Statuses and
 //! names are catalogue keys, translated by the page.
 
 use std::collections::BTreeMap;
 
 use fastfaktura_domain::{Currency, Decimal, InvoiceKind, InvoiceStatus, Money, Totals, VatCategory};
-use time::Date;
+use time::{Date, OffsetDateTime};
 
 use crate::{
-    app::invoicing::{Line, LineFields, ListedInvoice},
+    app::invoicing::{Delivery, Line, LineFields, ListedInvoice, views::CustomerLink},
     i18n::{Tr, key},
 };
 
@@ -235,6 +236,75 @@ impl TotalsView {
             payable: money(t.payable, code),
         }
     }
+}
+
+/// One delivery as the document page lists it.
+pub struct DeliveryRow {
+    pub id: String,
+    pub created_at: String,
+    /// "Email" or "SMS", and why (a reminder, a recurring invoice), in the page's language.
+    pub channel: String,
+    pub recipient: String,
+    /// The status, already in the page's language.
+    pub status: String,
+    pub can_retry: bool,
+}
+
+pub fn delivery_rows(t: &Tr, deliveries: &[Delivery]) -> Vec<DeliveryRow> {
+    deliveries
+        .iter()
+        .map(|d| {
+            let reason = d.last_error.clone().unwrap_or_default();
+            let status = match (d.status.as_str(), d.sent_at) {
+                ("sent", Some(at)) => t.t1("delivery-sent", "when", minute(at)),
+                ("failed", _) => t.t1("delivery-failed", "reason", reason),
+                ("cancelled", _) => t.t1("delivery-cancelled", "reason", reason),
+                ("sending", _) if d.attempts == 0 => t.t("delivery-sending"),
+                _ if d.attempts > 0 => t.t1("delivery-retrying", "reason", reason),
+                _ => t.t("delivery-queued"),
+            };
+            DeliveryRow {
+                id: d.id.to_string(),
+                created_at: minute(d.created_at),
+                channel: {
+                    let channel = t.t(if d.channel == "sms" {
+                        key("delivery-channel-sms")
+                    } else {
+                        key("delivery-channel-email")
+                    });
+                    match d.kind.as_str() {
+                        "reminder" => t.t1("delivery-kind-reminder", "channel", channel),
+                        "recurring" => t.t1("delivery-kind-recurring", "channel", channel),
+                        _ => channel,
+                    }
+                },
+                recipient: d.recipient.clone(),
+                can_retry: d.status == "failed",
+                status,
+            }
+        })
+        .collect()
+}
+
+/// What the document page shows about its customer link.
+pub struct CustomerLinkView {
+    pub url: String,
+    pub view_count: i32,
+    pub first_viewed_at: Option<String>,
+}
+
+impl From<CustomerLink> for CustomerLinkView {
+    fn from(link: CustomerLink) -> Self {
+        CustomerLinkView {
+            url: link.url,
+            view_count: link.view_count,
+            first_viewed_at: link.first_viewed_at.map(minute),
+        }
+    }
+}
+
+fn minute(at: OffsetDateTime) -> String {
+    format!("{} {:02}:{:02} UTC", at.date(), at.hour(), at.minute())
 }
 
 #[cfg(test)]

@@ -302,8 +302,8 @@ async fn view_page(state: &AppState, t: &Tr, caller: &Caller, id: Uuid) -> Resul
         send_error: None,
         can_share: invoice.status == InvoiceStatus::Issued,
         can_download: invoice.status == InvoiceStatus::Issued && invoice.kind != InvoiceKind::Quote,
-        deliveries: super::sharing::delivery_rows(t, &view.deliveries),
-        customer_link: view.customer_link.map(super::sharing::CustomerLinkView::from),
+        deliveries: super::invoice_views::delivery_rows(t, &view.deliveries),
+        customer_link: view.customer_link.map(super::invoice_views::CustomerLinkView::from),
     })
 }
 

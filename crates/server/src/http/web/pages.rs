@@ -180,22 +180,14 @@ pub struct InvoiceViewPage {
     pub can_share: bool,
     /// Issued invoices and credit notes have PDF, UBL and CII files.
     pub can_download: bool,
-    pub customer_link: Option<super::sharing::CustomerLinkView>,
-    pub deliveries: Vec<super::sharing::DeliveryRow>,
+    pub customer_link: Option<super::invoice_views::CustomerLinkView>,
+    pub deliveries: Vec<super::invoice_views::DeliveryRow>,
     /// The customer's email, proposed as the recipient.
     pub send_to: String,
     /// The customer's mobile number, proposed for SMS.
     pub send_phone: String,
     /// Whether an SMS provider is configured (the business's or the platform's).
     pub sms_available: bool,
-}
-
-#[derive(Template, WebTemplate)]
-#[template(path = "error.html")]
-pub struct ErrorPage {
-    pub t: Tr,
-    pub title: String,
-    pub message: String,
 }
 
 #[derive(Template, WebTemplate)]

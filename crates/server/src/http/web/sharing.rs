@@ -10,16 +10,14 @@ use axum::{
     routing::{get, post},
 };
 use serde::Deserialize;
-use time::OffsetDateTime;
 use uuid::Uuid;
 
 use crate::{
     app::{
         Caller, Error,
         invoicing::{
-            Delivery, links,
+            links,
             sending::{self, SendInput},
-            views::CustomerLink,
         },
     },
     http::session::CurrentSession,
@@ -28,7 +26,7 @@ use crate::{
         documents::{DocumentFormat, document_file},
         error::AppError,
     },
-    i18n::{Tr, key},
+    i18n::Tr,
     state::AppState,
 };
 
@@ -65,54 +63,6 @@ async fn download(
 ) -> Result<Response, AppError> {
     let doc = sending::issued_document(&state, &caller(&session), id).await?;
     Ok(document_file(doc, format).await?)
-}
-
-/// One delivery as the document page lists it.
-pub struct DeliveryRow {
-    pub id: String,
-    pub created_at: String,
-    /// "Email" or "SMS", and why (a reminder, a recurring invoice), in the page's language.
-    pub channel: String,
-    pub recipient: String,
-    /// The status, already in the page's language.
-    pub status: String,
-    pub can_retry: bool,
-}
-
-pub fn delivery_rows(t: &Tr, deliveries: &[Delivery]) -> Vec<DeliveryRow> {
-    deliveries
-        .iter()
-        .map(|d| {
-            let reason = d.last_error.clone().unwrap_or_default();
-            let status = match (d.status.as_str(), d.sent_at) {
-                ("sent", Some(at)) => t.t1("delivery-sent", "when", minute(at)),
-                ("failed", _) => t.t1("delivery-failed", "reason", reason),
-                ("cancelled", _) => t.t1("delivery-cancelled", "reason", reason),
-                ("sending", _) if d.attempts == 0 => t.t("delivery-sending"),
-                _ if d.attempts > 0 => t.t1("delivery-retrying", "reason", reason),
-                _ => t.t("delivery-queued"),
-            };
-            DeliveryRow {
-                id: d.id.to_string(),
-                created_at: minute(d.created_at),
-                channel: {
-                    let channel = t.t(if d.channel == "sms" {
-                        key("delivery-channel-sms")
-                    } else {
-                        key("delivery-channel-email")
-                    });
-                    match d.kind.as_str() {
-                        "reminder" => t.t1("delivery-kind-reminder", "channel", channel),
-                        "recurring" => t.t1("delivery-kind-recurring", "channel", channel),
-                        _ => channel,
-                    }
-                },
-                recipient: d.recipient.clone(),
-                can_retry: d.status == "failed",
-                status,
-            }
-        })
-        .collect()
 }
 
 #[derive(Deserialize, Default)]
@@ -164,27 +114,6 @@ async fn retry(
     };
     sending::retry_delivery(&state, &caller(&session), delivery_id).await?;
     Ok(Redirect::to(&format!("/invoices/{id}#send")).into_response())
-}
-
-/// What the document page shows about its customer link.
-pub struct CustomerLinkView {
-    pub url: String,
-    pub view_count: i32,
-    pub first_viewed_at: Option<String>,
-}
-
-impl From<CustomerLink> for CustomerLinkView {
-    fn from(link: CustomerLink) -> Self {
-        CustomerLinkView {
-            url: link.url,
-            view_count: link.view_count,
-            first_viewed_at: link.first_viewed_at.map(minute),
-        }
-    }
-}
-
-fn minute(at: OffsetDateTime) -> String {
-    format!("{} {:02}:{:02} UTC", at.date(), at.hour(), at.minute())
 }
 
 fn back_to(invoice_id: Uuid) -> Response {
