@@ -9,7 +9,7 @@ use uuid::Uuid;
 use super::{
     Caller, Error,
     error::Result,
-    fields::{FieldErrors, currency_code, language, optional, required},
+    fields::{AddressFields, FieldErrors, currency_code, judge_address, language, required},
 };
 pub use crate::db::customers::{Customer, CustomerFields};
 use crate::{audit::RequestMeta, db, gdpr::erasure, i18n::Tr, state::AppState};
@@ -39,6 +39,11 @@ pub fn judge(t: &Tr, input: &CustomerInput) -> (CustomerFields, FieldErrors) {
     let mut errors = FieldErrors::new(t);
     let country =
         errors.check("country", &t.t("label-country"), identifiers::country(&input.country), input.country.clone());
+    let (address_line, postal_code, city) = judge_address(
+        &mut errors,
+        t,
+        AddressFields { address_line: &input.address_line, postal_code: &input.postal_code, city: &input.city },
+    );
     let fields = CustomerFields {
         kind: errors.check(
             "kind",
@@ -66,19 +71,9 @@ pub fn judge(t: &Tr, input: &CustomerInput) -> (CustomerFields, FieldErrors) {
             identifiers::vat_id(&input.vat_number, &country),
             input.vat_number.clone(),
         ),
-        address_line: errors.check(
-            "address_line",
-            &t.t("label-address"),
-            optional(t, &input.address_line, 200),
-            input.address_line.clone(),
-        ),
-        postal_code: errors.check(
-            "postal_code",
-            &t.t("label-postal-code"),
-            optional(t, &input.postal_code, 20),
-            input.postal_code.clone(),
-        ),
-        city: errors.check("city", &t.t("label-city"), optional(t, &input.city, 100), input.city.clone()),
+        address_line,
+        postal_code,
+        city,
         language: errors.check("language", &t.t("label-language"), language(t, &input.language), "en".into()),
         currency: errors.check(
             "currency",

@@ -64,6 +64,32 @@ pub fn optional(t: &Tr, value: &str, max: usize) -> Result<String, String> {
     if trimmed.chars().count() > max { Err(t.t1("form-max-chars", "max", max)) } else { Ok(trimmed.to_owned()) }
 }
 
+/// A postal address as typed: street, postal code and city.
+pub struct AddressFields<'a> {
+    pub address_line: &'a str,
+    pub postal_code: &'a str,
+    pub city: &'a str,
+}
+
+/// Judges the postal address every party has (a customer, the business itself) the
+/// same way; a wrong field keeps what was typed, for the form to show again.
+pub fn judge_address(errors: &mut FieldErrors, t: &Tr, typed: AddressFields<'_>) -> (String, String, String) {
+    let address_line = errors.check(
+        "address_line",
+        &t.t("label-address"),
+        optional(t, typed.address_line, 200),
+        typed.address_line.to_owned(),
+    );
+    let postal_code = errors.check(
+        "postal_code",
+        &t.t("label-postal-code"),
+        optional(t, typed.postal_code, 20),
+        typed.postal_code.to_owned(),
+    );
+    let city = errors.check("city", &t.t("label-city"), optional(t, typed.city, 100), typed.city.to_owned());
+    (address_line, postal_code, city)
+}
+
 /// A language we write documents in: `en` or `is`.
 pub fn language(t: &Tr, value: &str) -> Result<String, String> {
     match value.trim() {

@@ -7,7 +7,7 @@ use serde::Deserialize;
 use super::{
     Caller, Error,
     error::Result,
-    fields::{FieldErrors, currency_code, language, optional, required},
+    fields::{AddressFields, FieldErrors, currency_code, judge_address, language, optional, required},
 };
 pub use crate::db::{businesses::BusinessProfile, numbering::Series, reminders::Rule};
 use crate::{db, i18n::Tr, integrations::sms_accounts, state::AppState};
@@ -36,21 +36,16 @@ pub fn judge_profile(t: &Tr, input: &ProfileInput) -> (BusinessProfile, FieldErr
     let mut errors = FieldErrors::new(t);
     let country =
         errors.check("country", &t.t("label-country"), identifiers::country(&input.country), input.country.clone());
+    let (address_line, postal_code, city) = judge_address(
+        &mut errors,
+        t,
+        AddressFields { address_line: &input.address_line, postal_code: &input.postal_code, city: &input.city },
+    );
     let profile = BusinessProfile {
         name: errors.check("name", &t.t("label-legal-name"), required(t, &input.name, 200), input.name.clone()),
-        address_line: errors.check(
-            "address_line",
-            &t.t("label-address"),
-            optional(t, &input.address_line, 200),
-            input.address_line.clone(),
-        ),
-        postal_code: errors.check(
-            "postal_code",
-            &t.t("label-postal-code"),
-            optional(t, &input.postal_code, 20),
-            input.postal_code.clone(),
-        ),
-        city: errors.check("city", &t.t("label-city"), optional(t, &input.city, 100), input.city.clone()),
+        address_line,
+        postal_code,
+        city,
         vat_number: errors.check(
             "vat_number",
             &t.t("label-vat-number"),

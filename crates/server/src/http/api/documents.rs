@@ -5,7 +5,7 @@ use axum::{Router, extract::State, response::Response, routing::get};
 
 use super::{ApiAuth, ApiId, problem::ApiError};
 use crate::{
-    app::{Caller, invoicing::sending::issued_document},
+    app::invoicing::sending::issued_document,
     http::documents::{DocumentFormat, document_file},
     state::AppState,
 };
@@ -32,6 +32,6 @@ async fn download(
     ApiId(id): ApiId,
     format: DocumentFormat,
 ) -> Result<Response, ApiError> {
-    let doc = issued_document(&state, &Caller::api_token(auth.business_id, auth.token_id), id).await?;
+    let doc = issued_document(&state, &auth.caller(), id).await?;
     document_file(doc, format).await.map_err(ApiError::Unexpected)
 }

@@ -17,7 +17,7 @@ use uuid::Uuid;
 use super::{ApiAuth, ApiId, bad_json, problem::ApiError};
 use crate::{
     app::{
-        Caller, Error,
+        Error,
         invoicing::{
             self, DraftInput, LineFields, PagedInvoice, PaymentInput,
             drafts::editable_draft,
@@ -36,10 +36,6 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/invoices/{id}/payments", post(add_payment))
         .route("/api/v1/invoices/{id}/credit-notes", post(credit_note))
         .route("/api/v1/invoices/{id}/convert", post(convert_quote))
-}
-
-fn caller(auth: &ApiAuth) -> Caller {
-    Caller::api_token(auth.business_id, auth.token_id)
 }
 
 #[derive(Serialize)]
@@ -216,7 +212,7 @@ async fn list(
         limit: query.limit,
         cursor: query.cursor.as_deref(),
     };
-    let page = invoicing::views::invoice_page(&state, &caller(&auth), asked).await?;
+    let page = invoicing::views::invoice_page(&state, &auth.caller(), asked).await?;
     let data = page.rows.iter().map(InvoiceSummary::from).collect();
     Ok(Json(InvoiceList { data, next_cursor: page.next_cursor }).into_response())
 }
@@ -228,7 +224,7 @@ async fn create(
 ) -> Result<Response, ApiError> {
     auth.require_write()?;
     let Json(body) = body.map_err(bad_json)?;
-    let id = invoicing::create_draft_with_lines(&state, &caller(&auth), &body).await?;
+    let id = invoicing::create_draft_with_lines(&state, &auth.caller(), &body).await?;
     respond(&state, &auth, id, StatusCode::CREATED).await
 }
 
@@ -243,7 +239,7 @@ async fn update(
     body: Result<Json<DraftInput>, JsonRejection>,
 ) -> Result<Response, ApiError> {
     auth.require_write()?;
-    let caller = caller(&auth);
+    let caller = auth.caller();
     // Another business's or an issued document is refused before the body is read.
     editable_draft(&state, &caller, id).await?;
     let Json(body) = body.map_err(bad_json)?;
@@ -259,7 +255,7 @@ async fn update(
 
 async fn issue(State(state): State<AppState>, auth: ApiAuth, ApiId(id): ApiId) -> Result<Response, ApiError> {
     auth.require_write()?;
-    invoicing::issue_invoice(&state, &caller(&auth), id).await?;
+    invoicing::issue_invoice(&state, &auth.caller(), id).await?;
     respond(&state, &auth, id, StatusCode::OK).await
 }
 
@@ -270,7 +266,7 @@ async fn add_payment(
     body: Result<Json<PaymentInput>, JsonRejection>,
 ) -> Result<Response, ApiError> {
     auth.require_write()?;
-    let caller = caller(&auth);
+    let caller = auth.caller();
     // Another business's document is "not found" before the body is read.
     invoicing::views::find_invoice(&state, caller.business_id, id).await?;
     let Json(body) = body.map_err(bad_json)?;
@@ -280,12 +276,12 @@ async fn add_payment(
 
 async fn credit_note(State(state): State<AppState>, auth: ApiAuth, ApiId(id): ApiId) -> Result<Response, ApiError> {
     auth.require_write()?;
-    let draft = invoicing::start_credit_note(&state, &caller(&auth), id).await?;
+    let draft = invoicing::start_credit_note(&state, &auth.caller(), id).await?;
     respond(&state, &auth, draft, StatusCode::CREATED).await
 }
 
 async fn convert_quote(State(state): State<AppState>, auth: ApiAuth, ApiId(id): ApiId) -> Result<Response, ApiError> {
     auth.require_write()?;
-    let draft = invoicing::convert_quote(&state, &caller(&auth), id).await?;
+    let draft = invoicing::convert_quote(&state, &auth.caller(), id).await?;
     respond(&state, &auth, draft, StatusCode::CREATED).await
 }

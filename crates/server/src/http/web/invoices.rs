@@ -55,10 +55,6 @@ pub fn router() -> Router<AppState> {
         .route("/invoices/recurring/{id}/stop", post(stop_recurring))
 }
 
-fn caller(session: &CurrentSession) -> Caller {
-    Caller::user(session.business_id, session.user_id)
-}
-
 #[derive(Deserialize, Default)]
 #[serde(default)]
 struct InvoiceListQuery {
@@ -75,7 +71,7 @@ async fn list(
 ) -> Result<Response, AppError> {
     let Query(query) = query?;
     let asked = ListQuery { search: &query.q, page: query.page.unwrap_or(1), status: &query.status };
-    let found = invoicing::views::list_invoices(&state, &caller(&session), asked).await?;
+    let found = invoicing::views::list_invoices(&state, &session.caller(), asked).await?;
     let today = state.clock.now().date();
     let invoices = found.rows.iter().map(|r| ListRow::from_listed(r, today)).collect();
     let (status, page, has_next) = (found.filter.as_str(), found.page, found.has_next);
@@ -83,7 +79,7 @@ async fn list(
 }
 
 async fn new_form(State(state): State<AppState>, session: CurrentSession, t: Tr) -> Result<Response, AppError> {
-    let customers = invoicing::views::customer_choices(&state, &caller(&session)).await?;
+    let customers = invoicing::views::customer_choices(&state, &session.caller()).await?;
     Ok(NewInvoicePage { t, customers, error: None }.into_response())
 }
 
@@ -103,7 +99,7 @@ async fn create(
     form: Result<Form<NewInvoiceForm>, FormRejection>,
 ) -> Result<Response, AppError> {
     let Form(form) = form?;
-    let caller = caller(&session);
+    let caller = session.caller();
     // The form is lenient: anything but a quote is an invoice, anything but gross is net.
     let kind = if form.kind == "quote" { "quote" } else { "invoice" };
     let customer_id = form.customer_id.parse::<Uuid>().ok();
@@ -124,7 +120,7 @@ async fn show(
     t: Tr,
     IdPath(id): IdPath,
 ) -> Result<Response, AppError> {
-    let caller = caller(&session);
+    let caller = session.caller();
     let invoice = find_invoice(&state, caller.business_id, id).await?;
     if invoice.status == InvoiceStatus::Draft {
         let page = editor_page(&state, &caller, &t, invoice, None, FieldErrors::new(&t)).await?;
@@ -207,7 +203,7 @@ async fn save(
     form: Result<Form<Vec<(String, String)>>, FormRejection>,
 ) -> Result<Response, AppError> {
     let Form(pairs) = form?;
-    let caller = caller(&session);
+    let caller = session.caller();
     let invoice = editable_draft(&state, &caller, id).await?;
     let action = field(&pairs, "action");
     if action == "delete" {
@@ -322,7 +318,7 @@ async fn add_payment(
         method: get("method"),
         reference: get("reference"),
     };
-    let caller = caller(&session);
+    let caller = session.caller();
     match invoicing::record_payment(&state, &caller, &t, id, &input).await {
         Ok(()) => Ok(Redirect::to(&format!("/invoices/{id}")).into_response()),
         Err(Error::Invalid(errors)) => {
@@ -339,7 +335,7 @@ async fn credit_note(
     session: CurrentSession,
     IdPath(id): IdPath,
 ) -> Result<Response, AppError> {
-    let draft = invoicing::start_credit_note(&state, &caller(&session), id).await?;
+    let draft = invoicing::start_credit_note(&state, &session.caller(), id).await?;
     Ok(Redirect::to(&format!("/invoices/{draft}")).into_response())
 }
 
@@ -348,7 +344,7 @@ async fn convert_quote(
     session: CurrentSession,
     IdPath(id): IdPath,
 ) -> Result<Response, AppError> {
-    let draft = invoicing::convert_quote(&state, &caller(&session), id).await?;
+    let draft = invoicing::convert_quote(&state, &session.caller(), id).await?;
     Ok(Redirect::to(&format!("/invoices/{draft}")).into_response())
 }
 
@@ -368,12 +364,12 @@ async fn start_recurring(
 ) -> Result<Response, AppError> {
     let Form(form) = form?;
     let months = form.every_months.trim().parse::<i32>().unwrap_or(0);
-    invoicing::start_recurring(&state, &caller(&session), id, months, form.auto_send.is_some()).await?;
+    invoicing::start_recurring(&state, &session.caller(), id, months, form.auto_send.is_some()).await?;
     Ok(Redirect::to("/invoices/recurring").into_response())
 }
 
 async fn recurring_list(State(state): State<AppState>, session: CurrentSession, t: Tr) -> Result<Response, AppError> {
-    let templates = invoicing::list_recurring(&state, &caller(&session)).await?;
+    let templates = invoicing::list_recurring(&state, &session.caller()).await?;
     Ok(super::pages::RecurringPage { t, templates }.into_response())
 }
 
@@ -382,6 +378,6 @@ async fn stop_recurring(
     session: CurrentSession,
     IdPath(id): IdPath,
 ) -> Result<Response, AppError> {
-    invoicing::stop_recurring(&state, &caller(&session), id).await?;
+    invoicing::stop_recurring(&state, &session.caller(), id).await?;
     Ok(Redirect::to("/invoices/recurring").into_response())
 }

@@ -14,7 +14,7 @@ use uuid::Uuid;
 
 use crate::{
     app::{
-        Caller, Error,
+        Error,
         invoicing::{
             links,
             sending::{self, SendInput},
@@ -29,10 +29,6 @@ use crate::{
     i18n::Tr,
     state::AppState,
 };
-
-fn caller(session: &CurrentSession) -> Caller {
-    Caller::user(session.business_id, session.user_id)
-}
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -61,7 +57,7 @@ async fn download(
     IdPath(id): IdPath,
     format: DocumentFormat,
 ) -> Result<Response, AppError> {
-    let doc = sending::issued_document(&state, &caller(&session), id).await?;
+    let doc = sending::issued_document(&state, &session.caller(), id).await?;
     Ok(document_file(doc, format).await?)
 }
 
@@ -84,7 +80,7 @@ async fn send(
     form: Result<Form<SendForm>, FormRejection>,
 ) -> Result<Response, AppError> {
     let Form(form) = form?;
-    let caller = caller(&session);
+    let caller = session.caller();
     let input = SendInput {
         by_email: form.send_email.is_some(),
         by_sms: form.send_sms.is_some(),
@@ -112,7 +108,7 @@ async fn retry(
     let (Ok(id), Ok(delivery_id)) = (id.parse::<Uuid>(), delivery_id.parse::<Uuid>()) else {
         return Err(AppError::NotFound);
     };
-    sending::retry_delivery(&state, &caller(&session), delivery_id).await?;
+    sending::retry_delivery(&state, &session.caller(), delivery_id).await?;
     Ok(Redirect::to(&format!("/invoices/{id}#send")).into_response())
 }
 
@@ -125,7 +121,7 @@ async fn create(
     session: CurrentSession,
     IdPath(id): IdPath,
 ) -> Result<Response, AppError> {
-    links::create_link(&state, &caller(&session), id).await?;
+    links::create_link(&state, &session.caller(), id).await?;
     Ok(back_to(id))
 }
 
@@ -134,7 +130,7 @@ async fn rotate(
     session: CurrentSession,
     IdPath(id): IdPath,
 ) -> Result<Response, AppError> {
-    links::rotate_link(&state, &caller(&session), id).await?;
+    links::rotate_link(&state, &session.caller(), id).await?;
     Ok(back_to(id))
 }
 
@@ -143,6 +139,6 @@ async fn revoke(
     session: CurrentSession,
     IdPath(id): IdPath,
 ) -> Result<Response, AppError> {
-    links::revoke_link(&state, &caller(&session), id).await?;
+    links::revoke_link(&state, &session.caller(), id).await?;
     Ok(back_to(id))
 }
