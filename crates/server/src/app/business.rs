@@ -5,7 +5,8 @@ use uuid::Uuid;
 
 use super::{Caller, Error, error::Result};
 pub use crate::db::{
-    audit::Row as ActivityRow, invoices::CurrencySummary, logos::StoredLogo, members::Membership, users::DashboardView,
+    audit::Row as ActivityRow, invoice_lists::CurrencySummary, logos::StoredLogo, members::Membership,
+    users::DashboardView,
 };
 use crate::{
     audit::{Category, RequestMeta},
@@ -31,7 +32,7 @@ pub async fn dashboard(state: &AppState, caller: &Caller, user_id: Uuid) -> Resu
     let business_id = caller.business_id;
     let view = db::users::dashboard_view(&state.db, user_id, business_id).await?.ok_or(Error::NotFound)?;
     let profile = db::businesses::profile(&state.db, business_id).await?;
-    let summary = db::invoices::summary(&state.db, business_id, state.clock.now().date()).await?;
+    let summary = db::invoice_lists::summary(&state.db, business_id, state.clock.now().date()).await?;
     let other_businesses = db::members::businesses_of(&state.db, user_id)
         .await?
         .into_iter()

@@ -18,6 +18,8 @@ pub mod deliveries;
 pub mod embedded;
 pub mod idempotency;
 pub mod invoice_links;
+pub mod invoice_lists;
+mod invoice_values;
 pub mod invoices;
 pub mod logos;
 pub mod members;

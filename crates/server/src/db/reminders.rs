@@ -53,7 +53,7 @@ pub struct DueReminder {
 }
 
 /// Issued invoices with something still to pay (payable − payments − issued credit
-/// notes, as `invoicing::outstanding`) whose latest rule day (due date + offset, after
+/// notes, as the balance of `app::invoicing::views::invoice_detail`) whose latest rule day (due date + offset, after
 /// the issue date) is on or before `today` and that have no reminder for that rule or
 /// a later one. Rules skipped while the schedule was off are not sent late.
 pub async fn due(conn: &mut PgConnection, today: Date) -> Result<Vec<DueReminder>, sqlx::Error> {

@@ -88,7 +88,7 @@ async fn text(ctx: &WorkerContext, business_id: Uuid, delivery: &db::deliveries:
 }
 
 /// What is still to be paid: payable − payments − issued credit notes, as
-/// `invoicing::outstanding` computes it for the invoice page.
+/// `app::invoicing::views::invoice_detail` computes it for the invoice page.
 pub(super) async fn amount_due(
     ctx: &WorkerContext,
     business_id: Uuid,

@@ -32,7 +32,8 @@ pub use crate::db::{
     businesses::BusinessProfile,
     customers::Customer,
     deliveries::Delivery,
-    invoices::{Invoice, Line, ListFilter, ListedInvoice, PagedInvoice, RecordedPayment},
+    invoice_lists::{ListFilter, ListedInvoice, PagedInvoice},
+    invoices::{Invoice, Line, RecordedPayment},
     products::Product,
     recurring::Recurring,
 };

@@ -13,7 +13,8 @@ use crate::{
         self,
         customers::Customer,
         deliveries::Delivery,
-        invoices::{Invoice, Line, ListFilter, ListedInvoice, PagedInvoice, RecordedPayment},
+        invoice_lists::{ListFilter, ListedInvoice, PagedInvoice},
+        invoices::{Invoice, Line, RecordedPayment},
     },
     state::AppState,
 };
@@ -141,9 +142,16 @@ pub async fn list_invoices(state: &AppState, caller: &Caller, query: ListQuery<'
     let today = state.clock.now().date();
     let filter = ListFilter::parse(query.status);
     let offset = (page - 1) * PAGE_SIZE;
-    let mut rows =
-        db::invoices::list(&state.db, caller.business_id, query.search.trim(), filter, today, PAGE_SIZE + 1, offset)
-            .await?;
+    let mut rows = db::invoice_lists::list(
+        &state.db,
+        caller.business_id,
+        query.search.trim(),
+        filter,
+        today,
+        PAGE_SIZE + 1,
+        offset,
+    )
+    .await?;
     let has_next = rows.len() as i64 > PAGE_SIZE;
     rows.truncate(PAGE_SIZE as usize);
     Ok(InvoiceList { rows, filter, page, has_next })
@@ -180,7 +188,8 @@ pub async fn invoice_page(state: &AppState, caller: &Caller, query: PageQuery<'_
         ),
     };
     let mut rows =
-        db::invoices::list_page(&state.db, caller.business_id, status, query.customer_id, before, limit + 1).await?;
+        db::invoice_lists::list_page(&state.db, caller.business_id, status, query.customer_id, before, limit + 1)
+            .await?;
     let next_cursor = if rows.len() as i64 > limit {
         rows.truncate(limit as usize);
         rows.last().map(|i| encode_cursor(i.created_at, i.id))
