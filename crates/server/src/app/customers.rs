@@ -37,13 +37,17 @@ pub struct CustomerInput {
 /// typed, for the form to show again) and the errors, in the caller's language.
 pub fn judge(t: &Tr, input: &CustomerInput) -> (CustomerFields, FieldErrors) {
     let mut errors = FieldErrors::new(t);
-    let country =
-        errors.check("country", &t.t("label-country"), identifiers::country(&input.country), input.country.clone());
-    let (address_line, postal_code, city) = judge_address(
+    let address = judge_address(
         &mut errors,
         t,
-        AddressFields { address_line: &input.address_line, postal_code: &input.postal_code, city: &input.city },
+        AddressFields {
+            address_line: &input.address_line,
+            postal_code: &input.postal_code,
+            city: &input.city,
+            country: &input.country,
+        },
     );
+    let country = address.country;
     let fields = CustomerFields {
         kind: errors.check(
             "kind",
@@ -71,9 +75,9 @@ pub fn judge(t: &Tr, input: &CustomerInput) -> (CustomerFields, FieldErrors) {
             identifiers::vat_id(&input.vat_number, &country),
             input.vat_number.clone(),
         ),
-        address_line,
-        postal_code,
-        city,
+        address_line: address.address_line,
+        postal_code: address.postal_code,
+        city: address.city,
         language: errors.check("language", &t.t("label-language"), language(t, &input.language), "en".into()),
         currency: errors.check(
             "currency",

@@ -64,16 +64,32 @@ pub fn optional(t: &Tr, value: &str, max: usize) -> Result<String, String> {
     if trimmed.chars().count() > max { Err(t.t1("form-max-chars", "max", max)) } else { Ok(trimmed.to_owned()) }
 }
 
-/// A postal address as typed: street, postal code and city.
+/// A postal address as typed: street, postal code, city and country.
 pub struct AddressFields<'a> {
     pub address_line: &'a str,
     pub postal_code: &'a str,
     pub city: &'a str,
+    pub country: &'a str,
+}
+
+/// A postal address as judged (a wrong field keeps what was typed, for the form).
+pub struct Address {
+    pub address_line: String,
+    pub postal_code: String,
+    pub city: String,
+    /// ISO 3166 alpha-2, upper case.
+    pub country: String,
 }
 
 /// Judges the postal address every party has (a customer, the business itself) the
-/// same way; a wrong field keeps what was typed, for the form to show again.
-pub fn judge_address(errors: &mut FieldErrors, t: &Tr, typed: AddressFields<'_>) -> (String, String, String) {
+/// same way.
+pub fn judge_address(errors: &mut FieldErrors, t: &Tr, typed: AddressFields<'_>) -> Address {
+    let country = errors.check(
+        "country",
+        &t.t("label-country"),
+        fastfaktura_domain::identifiers::country(typed.country),
+        typed.country.to_owned(),
+    );
     let address_line = errors.check(
         "address_line",
         &t.t("label-address"),
@@ -87,7 +103,7 @@ pub fn judge_address(errors: &mut FieldErrors, t: &Tr, typed: AddressFields<'_>)
         typed.postal_code.to_owned(),
     );
     let city = errors.check("city", &t.t("label-city"), optional(t, typed.city, 100), typed.city.to_owned());
-    (address_line, postal_code, city)
+    Address { address_line, postal_code, city, country }
 }
 
 /// A language we write documents in: `en` or `is`.
@@ -101,4 +117,30 @@ pub fn language(t: &Tr, value: &str) -> Result<String, String> {
 /// A supported ISO 4217 currency code, normalised to upper case.
 pub fn currency_code(value: &str) -> Result<String, String> {
     fastfaktura_domain::Currency::parse(value).map(|c| c.code().to_owned()).map_err(|e| e.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_address_is_judged_field_by_field_and_keeps_what_was_typed() {
+        let t = Tr::default();
+        let mut errors = FieldErrors::new(&t);
+        let long_city = "x".repeat(101);
+        let typed =
+            AddressFields { address_line: " Laugavegur 1 ", postal_code: "101", city: &long_city, country: "Iceland" };
+        let address = judge_address(&mut errors, &t, typed);
+        assert_eq!(address.address_line, "Laugavegur 1");
+        assert_eq!(address.city, long_city, "a wrong field keeps what was typed");
+        assert_eq!(address.country, "Iceland");
+        assert!(errors.get("country").is_some());
+        assert!(errors.get("city").is_some());
+        assert!(errors.get("address_line").is_none() && errors.get("postal_code").is_none());
+
+        let mut errors = FieldErrors::new(&t);
+        let typed = AddressFields { address_line: "", postal_code: "", city: "Reykjavík", country: "is" };
+        assert_eq!(judge_address(&mut errors, &t, typed).country, "IS");
+        assert!(errors.is_empty());
+    }
 }

@@ -34,18 +34,22 @@ pub struct ProfileInput {
 /// and the errors, in the caller's language.
 pub fn judge_profile(t: &Tr, input: &ProfileInput) -> (BusinessProfile, FieldErrors) {
     let mut errors = FieldErrors::new(t);
-    let country =
-        errors.check("country", &t.t("label-country"), identifiers::country(&input.country), input.country.clone());
-    let (address_line, postal_code, city) = judge_address(
+    let address = judge_address(
         &mut errors,
         t,
-        AddressFields { address_line: &input.address_line, postal_code: &input.postal_code, city: &input.city },
+        AddressFields {
+            address_line: &input.address_line,
+            postal_code: &input.postal_code,
+            city: &input.city,
+            country: &input.country,
+        },
     );
+    let country = address.country;
     let profile = BusinessProfile {
         name: errors.check("name", &t.t("label-legal-name"), required(t, &input.name, 200), input.name.clone()),
-        address_line,
-        postal_code,
-        city,
+        address_line: address.address_line,
+        postal_code: address.postal_code,
+        city: address.city,
         vat_number: errors.check(
             "vat_number",
             &t.t("label-vat-number"),
