@@ -26,7 +26,7 @@ pub struct InvitationInput {
     pub role: String,
 }
 
-/// Invites `input.email` as a member or read-only accountant and queues the email in
+/// The owner invites `input.email` as a member or read-only accountant and queues the email in
 /// the same transaction; returns the address. A mistake (bad address or role, already
 /// a member, already invited) is an error at `email`/`role` with the sentence to show.
 pub async fn invite_member(
@@ -36,6 +36,7 @@ pub async fn invite_member(
     t: &Tr,
     input: &InvitationInput,
 ) -> Result<EmailAddress> {
+    caller.require_owner()?;
     let address =
         EmailAddress::parse(&input.email).map_err(|e| Error::field("email", format!("{}: {e}", t.t("label-email"))))?;
     if !matches!(input.role.as_str(), "member" | "accountant") {
@@ -73,7 +74,9 @@ pub async fn invite_member(
     Ok(address)
 }
 
+/// The owner withdraws an open invitation.
 pub async fn revoke_invitation(state: &AppState, caller: &Caller, id: Uuid) -> Result<()> {
+    caller.require_owner()?;
     if db::members::revoke_invitation(&state.db, caller.business_id, id, state.clock.now()).await? {
         Ok(())
     } else {
@@ -81,7 +84,9 @@ pub async fn revoke_invitation(state: &AppState, caller: &Caller, id: Uuid) -> R
     }
 }
 
+/// The owner removes a member from the business.
 pub async fn remove_member(state: &AppState, caller: &Caller, user_id: Uuid) -> Result<()> {
+    caller.require_owner()?;
     if !db::members::remove(&state.db, caller.business_id, user_id).await? {
         return Err(Error::NotFound);
     }

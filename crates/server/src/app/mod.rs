@@ -29,19 +29,53 @@ pub use error::Error;
 use uuid::Uuid;
 
 /// Who performs an operation on which business: the signed-in user of a web
-/// session, or the API token of an integrator. Operations record it in audit events.
+/// session, or the API token of an integrator. Operations record it in audit events,
+/// and the ones only an owner may perform check it with [`Caller::require_owner`]
+/// themselves, so no page or endpoint can forget the check.
 #[derive(Debug, Clone)]
 pub struct Caller {
     pub business_id: Uuid,
     pub actor: crate::audit::Actor,
+    /// The user's role in this business is "owner". An API token is never the owner:
+    /// the owner's settings (members, numbering) are not reachable through the API.
+    is_owner: bool,
 }
 
 impl Caller {
-    pub fn user(business_id: Uuid, user_id: Uuid) -> Self {
-        Caller { business_id, actor: crate::audit::Actor::User(user_id) }
+    /// A signed-in user with their `role` in the business (owner, member or accountant).
+    pub fn user(business_id: Uuid, user_id: Uuid, role: &str) -> Self {
+        Caller { business_id, actor: crate::audit::Actor::User(user_id), is_owner: role == "owner" }
     }
 
     pub fn api_token(business_id: Uuid, token_id: Uuid) -> Self {
-        Caller { business_id, actor: crate::audit::Actor::ApiToken(token_id) }
+        Caller { business_id, actor: crate::audit::Actor::ApiToken(token_id), is_owner: false }
+    }
+
+    /// Whether the caller is the business's owner (pages show the owner's controls).
+    pub fn is_owner(&self) -> bool {
+        self.is_owner
+    }
+
+    /// Refuses anyone but the business's owner.
+    pub fn require_owner(&self) -> Result<(), Error> {
+        if self.is_owner { Ok(()) } else { Err(Error::Forbidden(crate::i18n::Text::key("error-owner-only"))) }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_an_owner_passes_the_owner_check() {
+        let (business, someone) = (Uuid::new_v4(), Uuid::new_v4());
+        assert!(Caller::user(business, someone, "owner").require_owner().is_ok());
+        for role in ["member", "accountant", "Owner", ""] {
+            assert!(
+                matches!(Caller::user(business, someone, role).require_owner(), Err(Error::Forbidden(_))),
+                "{role}"
+            );
+        }
+        assert!(matches!(Caller::api_token(business, someone).require_owner(), Err(Error::Forbidden(_))));
     }
 }

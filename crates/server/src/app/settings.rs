@@ -130,9 +130,10 @@ pub struct SeriesInput {
     pub yearly_reset: Option<String>,
 }
 
-/// Saves a series' prefix, digits and yearly reset; a mistake is an error at `series`
-/// with the sentence to show.
+/// The owner saves a series' prefix, digits and yearly reset; a mistake is an error
+/// at `series` with the sentence to show.
 pub async fn save_numbering(state: &AppState, caller: &Caller, t: &Tr, input: &SeriesInput) -> Result<()> {
+    caller.require_owner()?;
     let prefix = input.prefix.trim();
     let problem = if !matches!(input.kind.as_str(), "invoice" | "credit_note" | "quote") {
         Some(t.t("numbering-error-series"))

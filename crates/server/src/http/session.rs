@@ -71,11 +71,13 @@ pub struct CurrentSession {
 impl CurrentSession {
     /// The signed-in user acting on their business, for the application layer.
     pub fn caller(&self) -> crate::app::Caller {
-        crate::app::Caller::user(self.business_id, self.user_id)
+        crate::app::Caller::user(self.business_id, self.user_id, &self.role)
     }
 
+    /// The owner-only check of [`crate::app::Caller::require_owner`], for pages whose
+    /// operation does not check it yet.
     pub fn require_owner(&self) -> Result<(), AppError> {
-        if self.role == "owner" { Ok(()) } else { Err(AppError::Forbidden(Text::key("error-owner-only"))) }
+        Ok(self.caller().require_owner()?)
     }
 }
 

@@ -45,6 +45,13 @@ async fn an_invited_member_joins_by_signing_in_and_can_work() {
     assert_eq!(created.status(), 303);
     // Bob is not the owner: he cannot invite.
     assert_eq!(invite(&app, &bob, "eve@studio.example", "member").await.status(), 403);
+    // Nor revoke, remove or renumber: each of these operations checks the role itself.
+    let nil = uuid::Uuid::nil();
+    for path in [format!("/settings/members/invitations/{nil}/revoke"), format!("/settings/members/{nil}/remove")] {
+        assert_eq!(app.post_form(&bob, &path, &[]).await.status(), 403, "{path}");
+    }
+    let series = [("kind", "invoice"), ("prefix", "B-"), ("padding", "4")];
+    assert_eq!(app.post_form(&bob, "/settings/numbering", &series).await.status(), 403);
     let members = app.get(&owner, "/settings/members").await.text().await.unwrap();
     assert!(members.contains("bob@studio.example"));
 

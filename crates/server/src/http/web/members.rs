@@ -44,7 +44,7 @@ async fn page(
         t: t.clone(),
         members,
         invitations,
-        is_owner: session.role == "owner",
+        is_owner: session.caller().is_owner(),
         me: session.user_id,
         error,
         notice,
@@ -61,7 +61,6 @@ async fn invite(
     t: Tr,
     form: Result<Form<InvitationInput>, FormRejection>,
 ) -> Result<Response, AppError> {
-    session.require_owner()?;
     let Form(input) = form?;
     match members::invite_member(&state, &session.caller(), session.user_id, &t, &input).await {
         Ok(address) => {
@@ -81,7 +80,6 @@ async fn revoke(
     session: CurrentSession,
     IdPath(id): IdPath,
 ) -> Result<Response, AppError> {
-    session.require_owner()?;
     members::revoke_invitation(&state, &session.caller(), id).await?;
     Ok(Redirect::to("/settings/members").into_response())
 }
@@ -91,7 +89,6 @@ async fn remove(
     session: CurrentSession,
     IdPath(user_id): IdPath,
 ) -> Result<Response, AppError> {
-    session.require_owner()?;
     members::remove_member(&state, &session.caller(), user_id).await?;
     Ok(Redirect::to("/settings/members").into_response())
 }

@@ -55,7 +55,6 @@ async fn save(
     t: Tr,
     form: Result<Form<SeriesInput>, FormRejection>,
 ) -> Result<Response, AppError> {
-    session.require_owner()?;
     let Form(input) = form?;
     match settings::save_numbering(&state, &session.caller(), &t, &input).await {
         Ok(()) => Ok(Redirect::to("/settings/numbering").into_response()),
