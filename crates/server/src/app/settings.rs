@@ -1,7 +1,7 @@
 //! The business's settings: the profile printed on every document (with its one input
 //! type, judged here), the numbering of each series, and the reminder schedule.
 
-use fastfaktura_domain::identifiers;
+use fastfaktura_domain::{InvoiceKind, identifiers};
 use serde::Deserialize;
 
 use super::{
@@ -134,33 +134,31 @@ pub struct SeriesInput {
 /// at `series` with the sentence to show.
 pub async fn save_numbering(state: &AppState, caller: &Caller, t: &Tr, input: &SeriesInput) -> Result<()> {
     caller.require_owner()?;
+    let (kind, prefix, padding) = judge_series(t, input).map_err(|message| Error::field("series", message))?;
+    let year = state.clock.now().year();
+    db::numbering::save(&state.db, caller.business_id, kind, prefix, padding, input.yearly_reset.is_some(), year)
+        .await?;
+    Ok(())
+}
+
+/// The series' kind, trimmed prefix and digits, or the first mistake's sentence
+/// (an unknown series, then the prefix, then the digits).
+fn judge_series<'a>(t: &Tr, input: &'a SeriesInput) -> std::result::Result<(InvoiceKind, &'a str, i32), String> {
+    let kind = InvoiceKind::parse(&input.kind).map_err(|_| t.t("numbering-error-series"))?;
     let prefix = input.prefix.trim();
-    let problem = if !matches!(input.kind.as_str(), "invoice" | "credit_note" | "quote") {
-        Some(t.t("numbering-error-series"))
-    } else if prefix.chars().count() > 20
+    if prefix.chars().count() > 20
         || !prefix.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '/' | '_' | '.'))
     {
-        Some(t.t("numbering-error-prefix"))
-    } else {
-        None
-    };
-    let padding = input.padding.trim().parse::<i32>().ok().filter(|p| (1..=10).contains(p));
-    let problem = problem.or_else(|| padding.is_none().then(|| t.t("numbering-error-digits")));
-    if let Some(message) = problem {
-        return Err(Error::field("series", message));
+        return Err(t.t("numbering-error-prefix"));
     }
-    let year = state.clock.now().year();
-    db::numbering::save(
-        &state.db,
-        caller.business_id,
-        &input.kind,
-        prefix,
-        padding.unwrap_or(4),
-        input.yearly_reset.is_some(),
-        year,
-    )
-    .await?;
-    Ok(())
+    let padding = input
+        .padding
+        .trim()
+        .parse::<i32>()
+        .ok()
+        .filter(|p| (1..=10).contains(p))
+        .ok_or_else(|| t.t("numbering-error-digits"))?;
+    Ok((kind, prefix, padding))
 }
 
 /// The saved reminder rules (empty: reminders are off) and whether SMS can be sent.
@@ -219,4 +217,29 @@ pub async fn remove_sms_account(state: &AppState, caller: &Caller) -> Result<()>
     db::sms_providers::remove_business(&state.db, caller.business_id).await?;
     tracing::info!(business_id = %caller.business_id, "business SMS account removed");
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn series(kind: &str, prefix: &str, padding: &str) -> SeriesInput {
+        SeriesInput { kind: kind.into(), prefix: prefix.into(), padding: padding.into(), yearly_reset: None }
+    }
+
+    #[test]
+    fn a_series_is_judged_kind_then_prefix_then_digits() {
+        let t = Tr::default();
+        assert_eq!(judge_series(&t, &series("credit_note", " CN/ ", "6")), Ok((InvoiceKind::CreditNote, "CN/", 6)));
+        assert_eq!(judge_series(&t, &series("bill", "bad prefix", "0")), Err(t.t("numbering-error-series")));
+        assert_eq!(judge_series(&t, &series("quote", "bad prefix", "0")), Err(t.t("numbering-error-prefix")));
+        assert_eq!(judge_series(&t, &series("quote", &"Q".repeat(21), "4")), Err(t.t("numbering-error-prefix")));
+        for digits in ["0", "11", "four", ""] {
+            assert_eq!(
+                judge_series(&t, &series("invoice", "F-", digits)),
+                Err(t.t("numbering-error-digits")),
+                "{digits}"
+            );
+        }
+    }
 }

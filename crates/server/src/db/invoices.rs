@@ -275,10 +275,11 @@ pub struct TakenNumber {
 pub async fn take_number(
     conn: &mut PgConnection,
     business_id: Uuid,
-    kind: &str,
+    kind: InvoiceKind,
     year: i32,
 ) -> Result<TakenNumber, sqlx::Error> {
     let prefix = crate::db::numbering::default_prefix(kind);
+    let kind = kind.as_str();
     sqlx::query!(
         r#"INSERT INTO numbering_series (business_id, kind, prefix, counter_year) VALUES ($1, $2, $3, $4)
            ON CONFLICT (business_id, kind) DO NOTHING"#,

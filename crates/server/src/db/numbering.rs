@@ -1,46 +1,51 @@
 //! Numbering series settings: prefix, zero padding and yearly reset per kind of
 //! document. The counter itself is advanced only by `invoices::take_number`.
 
+use fastfaktura_domain::InvoiceKind;
 use sqlx::PgExecutor;
 use uuid::Uuid;
 
 #[derive(Debug, Clone)]
 pub struct Series {
-    pub kind: String,
+    pub kind: InvoiceKind,
     pub prefix: String,
     pub padding: i32,
     pub yearly_reset: bool,
     pub last_number: i64,
 }
 
-/// The business's series, with defaults for kinds not used yet.
+/// The business's series, one per kind of document, with defaults for kinds not used
+/// yet (the table's check admits only the three kinds).
 pub async fn list(db: impl PgExecutor<'_>, business_id: Uuid) -> Result<Vec<Series>, sqlx::Error> {
-    let stored = sqlx::query_as!(
-        Series,
+    let stored = sqlx::query!(
         "SELECT kind, prefix, padding, yearly_reset, last_number FROM numbering_series WHERE business_id = $1",
         business_id
     )
     .fetch_all(db)
     .await?;
-    Ok(["invoice", "credit_note", "quote"]
+    Ok(InvoiceKind::ALL
         .into_iter()
-        .map(|kind| {
-            stored.iter().find(|s| s.kind == kind).cloned().unwrap_or_else(|| Series {
-                kind: kind.to_owned(),
-                prefix: default_prefix(kind).to_owned(),
-                padding: 4,
-                yearly_reset: true,
-                last_number: 0,
-            })
+        .map(|kind| match stored.iter().find(|s| s.kind == kind.as_str()) {
+            Some(s) => Series {
+                kind,
+                prefix: s.prefix.clone(),
+                padding: s.padding,
+                yearly_reset: s.yearly_reset,
+                last_number: s.last_number,
+            },
+            None => {
+                Series { kind, prefix: default_prefix(kind).to_owned(), padding: 4, yearly_reset: true, last_number: 0 }
+            }
         })
         .collect())
 }
 
-pub fn default_prefix(kind: &str) -> &'static str {
+/// The prefix a series starts with until the owner changes it.
+pub fn default_prefix(kind: InvoiceKind) -> &'static str {
     match kind {
-        "credit_note" => "CN-",
-        "quote" => "Q-",
-        _ => "",
+        InvoiceKind::CreditNote => "CN-",
+        InvoiceKind::Quote => "Q-",
+        InvoiceKind::Invoice => "",
     }
 }
 
@@ -48,7 +53,7 @@ pub fn default_prefix(kind: &str) -> &'static str {
 pub async fn save(
     db: impl PgExecutor<'_>,
     business_id: Uuid,
-    kind: &str,
+    kind: InvoiceKind,
     prefix: &str,
     padding: i32,
     yearly_reset: bool,
@@ -59,7 +64,7 @@ pub async fn save(
            VALUES ($1, $2, $3, $4, $5, $6)
            ON CONFLICT (business_id, kind) DO UPDATE SET prefix = $3, padding = $4, yearly_reset = $5"#,
         business_id,
-        kind,
+        kind.as_str(),
         prefix,
         padding,
         yearly_reset,

@@ -261,7 +261,7 @@ async fn two_hundred_concurrent_issues_get_exactly_the_numbers_one_to_two_hundre
     }
     // A number taken in a transaction that rolls back leaves no gap.
     let mut tx = app.db.begin().await.unwrap();
-    db::invoices::take_number(&mut tx, business_id, "invoice", app.clock_now().year()).await.unwrap();
+    db::invoices::take_number(&mut tx, business_id, InvoiceKind::Invoice, app.clock_now().year()).await.unwrap();
     tx.rollback().await.unwrap();
 
     let connections = Arc::new(Semaphore::new(8));

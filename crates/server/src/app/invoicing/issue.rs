@@ -65,7 +65,7 @@ pub async fn issue_in(
             db::invoices::mark_voided(tx, business_id, original_id, now).await?;
         }
     }
-    let number = db::invoices::take_number(tx, business_id, invoice.kind.as_str(), today.year()).await?;
+    let number = db::invoices::take_number(tx, business_id, invoice.kind, today.year()).await?;
     db::invoices::mark_issued(
         tx,
         business_id,

@@ -18,6 +18,7 @@ use axum::{
     response::{IntoResponse, Redirect, Response},
     routing::get,
 };
+use fastfaktura_domain::InvoiceKind;
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/settings/numbering", get(show).post(save))
@@ -33,10 +34,10 @@ async fn page(
         .await?
         .into_iter()
         .map(|(s, next)| SeriesRow {
-            label: match s.kind.as_str() {
-                "credit_note" => key("series-credit-note"),
-                "quote" => key("series-quote"),
-                _ => key("series-invoice"),
+            label: match s.kind {
+                InvoiceKind::CreditNote => key("series-credit-note"),
+                InvoiceKind::Quote => key("series-quote"),
+                InvoiceKind::Invoice => key("series-invoice"),
             },
             next,
             series: s,
