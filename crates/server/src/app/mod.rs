@@ -14,6 +14,7 @@ pub mod api_tokens;
 pub mod business;
 pub mod catalogue;
 pub mod customers;
+pub mod data_export;
 pub mod error;
 pub mod fields;
 pub mod health;

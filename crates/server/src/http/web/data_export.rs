@@ -14,12 +14,11 @@ use axum::{
     response::{IntoResponse, Redirect, Response},
     routing::get,
 };
-use futures::stream;
 use uuid::Uuid;
 
 use crate::{
+    app::data_export::{self, ExportRow},
     audit::RequestMeta,
-    gdpr::export::{self, ExportRow},
     http::error::AppError,
     http::session::CurrentSession,
     i18n::{Tr, key},
@@ -71,7 +70,7 @@ fn line(t: &Tr, e: &ExportRow) -> ExportLine {
 
 async fn show(State(state): State<AppState>, session: CurrentSession, t: Tr) -> Result<Response, AppError> {
     session.require_owner()?;
-    let rows = export::list(&state.db, session.business_id, state.clock.now()).await?;
+    let rows = data_export::list_exports(&state, &session.caller()).await?;
     let building = rows.iter().any(|r| r.status == "queued" || r.status == "building");
     let exports = rows.iter().map(|r| line(&t, r)).collect();
     Ok(ExportPage { t, exports, building }.into_response())
@@ -83,7 +82,7 @@ async fn start(
     meta: RequestMeta,
 ) -> Result<Response, AppError> {
     session.require_owner()?;
-    export::request(&state.db, session.business_id, session.user_id, &meta, state.clock.now()).await?;
+    data_export::request_export(&state, &session.caller(), session.user_id, &meta).await?;
     Ok(Redirect::to("/settings/export").into_response())
 }
 
@@ -94,16 +93,7 @@ async fn download(
 ) -> Result<Response, AppError> {
     session.require_owner()?;
     let id: Uuid = id.parse().map_err(|_| AppError::NotFound)?;
-    let business_id = session.business_id;
-    let found = export::find_ready(&state.db, business_id, id, state.clock.now()).await?;
-    let ready = found.ok_or(AppError::NotFound)?;
-    let db = state.db.clone();
-    // One chunk per body frame; a database error ends the body early (a truncated
-    // download, which the ZIP's central directory makes evident).
-    let body = stream::try_unfold(0, move |seq| {
-        let db = db.clone();
-        async move { Ok::<_, sqlx::Error>(export::chunk(&db, business_id, id, seq).await?.map(|bytes| (bytes, seq + 1))) }
-    });
+    let (ready, chunks) = data_export::ready_export(&state, &session.caller(), id).await?;
     let name = format!("fastfaktura-export-{}.zip", ready.created_at.date());
     Ok((
         [
@@ -112,7 +102,7 @@ async fn download(
             (header::CONTENT_LENGTH, ready.size_bytes.unwrap_or(0).to_string()),
             (header::CACHE_CONTROL, "no-store".to_owned()),
         ],
-        Body::from_stream(body),
+        Body::from_stream(chunks),
     )
         .into_response())
 }
