@@ -106,15 +106,23 @@ pub fn cii_xml(doc: &InvoiceDocument) -> String {
     w.leaf("ram:BuyerReference", doc.buyer_reference_or_number());
     trade_party(&mut w, "ram:SellerTradeParty", &doc.seller, hide_vat_ids);
     trade_party(&mut w, "ram:BuyerTradeParty", &doc.buyer, hide_vat_ids);
+    if let Some(order) = &doc.order_reference {
+        w.open("ram:BuyerOrderReferencedDocument", &[]);
+        w.leaf("ram:IssuerAssignedID", order);
+        w.close();
+    }
     w.close();
 
     w.open("ram:ApplicableHeaderTradeDelivery", &[]);
     if let Some(delivery_date) = doc.delivery_date {
-        w.open("ram:ShipToTradeParty", &[]);
-        w.open("ram:PostalTradeAddress", &[]);
-        w.leaf("ram:CountryID", &doc.buyer.country);
-        w.close();
-        w.close();
+        if doc.intra_community() {
+            // BR-IC-12, as in the UBL.
+            w.open("ram:ShipToTradeParty", &[]);
+            w.open("ram:PostalTradeAddress", &[]);
+            w.leaf("ram:CountryID", &doc.buyer.country);
+            w.close();
+            w.close();
+        }
         w.open("ram:ActualDeliverySupplyChainEvent", &[]);
         date_time(&mut w, "ram:OccurrenceDateTime", "udt:DateTimeString", delivery_date);
         w.close();
@@ -151,6 +159,12 @@ pub fn cii_xml(doc: &InvoiceDocument) -> String {
         if has_rate(b.category) {
             w.leaf("ram:RateApplicablePercent", &decimal(b.rate));
         }
+        w.close();
+    }
+    if let Some((start, end)) = doc.period {
+        w.open("ram:BillingSpecifiedPeriod", &[]);
+        date_time(&mut w, "ram:StartDateTime", "udt:DateTimeString", start);
+        date_time(&mut w, "ram:EndDateTime", "udt:DateTimeString", end);
         w.close();
     }
     for b in totals.breakdown.iter().filter(|b| !b.allowance.is_zero()) {

@@ -124,11 +124,13 @@ pub fn sample_data() -> InvoiceData {
         issue_date: date(2025, Month::November, 24),
         due_date: date(2025, Month::December, 8),
         delivery_date: None,
+        period: None,
         currency: Currency::ISK,
         language: Language::Is,
         seller: icelandic_seller(),
         buyer: icelandic_buyer(),
         buyer_reference: Some("Verk 42".into()),
+        order_reference: None,
         payment: PaymentDetails {
             iban: Some("IS140159260076545510730339".into()),
             bic: None,
@@ -159,7 +161,8 @@ pub fn sample_eur_data() -> InvoiceData {
         number: "NL-2025-0042".into(),
         issue_date: date(2025, Month::November, 24),
         due_date: date(2025, Month::December, 24),
-        delivery_date: None,
+        delivery_date: Some(date(2025, Month::November, 20)),
+        period: Some((date(2025, Month::November, 1), date(2025, Month::November, 30))),
         currency: Currency::EUR,
         language: Language::En,
         seller: german_seller(),
@@ -169,7 +172,8 @@ pub fn sample_eur_data() -> InvoiceData {
             endpoint: Some(Endpoint { scheme: "9930".into(), id: "DE987654321".into() }),
             ..french_buyer()
         },
-        buyer_reference: None,
+        buyer_reference: Some("04011000-12345-34".into()),
+        order_reference: Some("PO-4711".into()),
         payment: PaymentDetails {
             iban: Some("DE89370400440532013000".into()),
             bic: Some("COBADEFFXXX".into()),

@@ -35,7 +35,13 @@ impl Language {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DocumentType {
     Invoice,
-    CreditNote { preceding_number: String, preceding_date: Date },
+    CreditNote {
+        preceding_number: String,
+        preceding_date: Date,
+    },
+    /// An offer: a PDF only (no e-invoice), valid until the document's due date, and no
+    /// payment request.
+    Quote,
 }
 
 impl DocumentType {
@@ -44,24 +50,35 @@ impl DocumentType {
         match self {
             DocumentType::Invoice => "380",
             DocumentType::CreditNote { .. } => "381",
+            DocumentType::Quote => "310",
         }
     }
 
     pub fn is_credit_note(&self) -> bool {
         matches!(self, DocumentType::CreditNote { .. })
     }
+
+    pub fn is_quote(&self) -> bool {
+        matches!(self, DocumentType::Quote)
+    }
+
+    /// Only an invoice asks to be paid: a credit note gives money back and a quote is
+    /// an offer, so neither prints bank details, a due date or a payment code.
+    pub fn requests_payment(&self) -> bool {
+        matches!(self, DocumentType::Invoice)
+    }
 }
 
 /// An electronic address (BT-34 / BT-49) with its Peppol EAS scheme, e.g. `0196` for an
 /// Icelandic kennitala, `0007` for a Swedish organisationsnummer, `EM` for e-mail.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Endpoint {
     pub scheme: String,
     pub id: String,
 }
 
 /// Seller or buyer.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Party {
     pub name: String,
     /// Street lines, at most three (BT-35, BT-36, BT-162).
@@ -83,7 +100,7 @@ pub struct Party {
 }
 
 /// The seller's bank details for credit transfer (BG-16/BG-17) and the payment reference (BT-83).
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct PaymentDetails {
     pub iban: Option<String>,
     pub bic: Option<String>,
@@ -117,12 +134,16 @@ pub struct InvoiceData {
     pub due_date: Date,
     /// BT-72, needed for intra-community supply (K).
     pub delivery_date: Option<Date>,
+    /// The period the invoice covers (BG-14: BT-73 start, BT-74 end).
+    pub period: Option<(Date, Date)>,
     pub currency: Currency,
     pub language: Language,
     pub seller: Party,
     pub buyer: Party,
     /// BT-10; the invoice number is used when empty (Peppol requires a buyer reference).
     pub buyer_reference: Option<String>,
+    /// The buyer's purchase order number (BT-13).
+    pub order_reference: Option<String>,
     pub payment: PaymentDetails,
     pub payment_terms: Option<String>,
     pub notes: Vec<String>,
@@ -193,6 +214,11 @@ impl InvoiceDocument {
     /// identifiers may appear in the e-invoice (BR-O-02).
     pub fn outside_scope(&self) -> bool {
         self.lines.iter().any(|l| l.vat_category == VatCategory::OutsideScope)
+    }
+
+    /// Whether any line is an intra-community supply (K).
+    pub fn intra_community(&self) -> bool {
+        self.lines.iter().any(|l| l.vat_category == VatCategory::IntraCommunity)
     }
 
     /// BT-10 as written to the e-invoices.
@@ -292,6 +318,7 @@ fn normalise(data: &mut InvoiceData) {
     normalise_party(&mut data.seller);
     normalise_party(&mut data.buyer);
     trim_opt(&mut data.buyer_reference);
+    trim_opt(&mut data.order_reference);
     trim_opt(&mut data.payment_terms);
     for field in [&mut data.payment.iban, &mut data.payment.bic, &mut data.payment.reference] {
         trim_opt(field);
@@ -383,8 +410,14 @@ fn check(data: &InvoiceData) -> Vec<String> {
     if has(VatCategory::ReverseCharge) && data.buyer.vat_id.is_none() && data.buyer.registration_id.is_none() {
         problems.push("Buyer: VAT or registration number is required for reverse charge (AE)".to_owned());
     }
-    if has(VatCategory::IntraCommunity) && data.delivery_date.is_none() {
-        problems.push("Document: the delivery date is required for an intra-community supply (K)".to_owned());
+    if has(VatCategory::IntraCommunity) && data.delivery_date.is_none() && data.period.is_none() {
+        problems.push("Document: a delivery date or period is required for an intra-community supply (K)".to_owned());
+    }
+    if let Some((start, end)) = data.period
+        && end < start
+    {
+        // BR-29.
+        problems.push("Document: the delivery period ends before it starts".to_owned());
     }
     if data.payment.bic.is_some() && data.payment.iban.is_none() {
         problems.push("Payment: a BIC needs an IBAN".to_owned());

@@ -39,6 +39,17 @@ pub fn ubl_xml(doc: &InvoiceDocument) -> String {
     w.leaf("cbc:Note", &doc.notes.join("\n"));
     w.leaf("cbc:DocumentCurrencyCode", cur.code());
     w.leaf("cbc:BuyerReference", doc.buyer_reference_or_number());
+    if let Some((start, end)) = doc.period {
+        w.open("cac:InvoicePeriod", &[]);
+        w.leaf("cbc:StartDate", &iso_date(start));
+        w.leaf("cbc:EndDate", &iso_date(end));
+        w.close();
+    }
+    if let Some(order) = &doc.order_reference {
+        w.open("cac:OrderReference", &[]);
+        w.leaf("cbc:ID", order);
+        w.close();
+    }
     if let DocumentType::CreditNote { preceding_number, preceding_date } = &doc.kind {
         w.open("cac:BillingReference", &[]);
         w.open("cac:InvoiceDocumentReference", &[]);
@@ -57,13 +68,17 @@ pub fn ubl_xml(doc: &InvoiceDocument) -> String {
     if let Some(delivery_date) = doc.delivery_date {
         w.open("cac:Delivery", &[]);
         w.leaf("cbc:ActualDeliveryDate", &iso_date(delivery_date));
-        w.open("cac:DeliveryLocation", &[]);
-        w.open("cac:Address", &[]);
-        w.open("cac:Country", &[]);
-        w.leaf("cbc:IdentificationCode", &doc.buyer.country);
-        w.close();
-        w.close();
-        w.close();
+        // The deliver-to country is required for an intra-community supply (BR-IC-12);
+        // elsewhere a country-only address would break national rules (DE-R-010/011).
+        if doc.intra_community() {
+            w.open("cac:DeliveryLocation", &[]);
+            w.open("cac:Address", &[]);
+            w.open("cac:Country", &[]);
+            w.leaf("cbc:IdentificationCode", &doc.buyer.country);
+            w.close();
+            w.close();
+            w.close();
+        }
         w.close();
     }
     if let Some(iban) = &doc.payment.iban {

@@ -118,7 +118,11 @@ impl<'a> Writer<'a> {
     }
 
     fn title(&self) -> &'static str {
-        if self.doc.kind.is_credit_note() { self.l.credit_note } else { self.l.invoice }
+        match self.doc.kind {
+            DocumentType::Invoice => self.l.invoice,
+            DocumentType::CreditNote { .. } => self.l.credit_note,
+            DocumentType::Quote => self.l.quote,
+        }
     }
 
     fn header(&mut self) {
@@ -174,18 +178,27 @@ impl<'a> Writer<'a> {
     fn meta_block(&mut self, x: f32, top: f32) -> f32 {
         let doc = self.doc;
         let language = doc.language;
-        let mut rows = vec![
-            (self.l.number, doc.number.clone()),
-            (self.l.issue_date, labels::date(doc.issue_date, language)),
-            (self.l.due_date, labels::date(doc.due_date, language)),
-        ];
+        let mut rows =
+            vec![(self.l.number, doc.number.clone()), (self.l.issue_date, labels::date(doc.issue_date, language))];
+        match doc.kind {
+            DocumentType::Invoice => rows.push((self.l.due_date, labels::date(doc.due_date, language))),
+            DocumentType::Quote => rows.push((self.l.valid_until, labels::date(doc.due_date, language))),
+            DocumentType::CreditNote { .. } => {}
+        }
         if let Some(delivery) = doc.delivery_date {
             rows.push((self.l.delivery_date, labels::date(delivery, language)));
+        }
+        if let Some((start, end)) = doc.period {
+            let period = format!("{} – {}", labels::date(start, language), labels::date(end, language));
+            rows.push((self.l.period, period));
         }
         if let Some(reference) = &doc.buyer_reference {
             rows.push((self.l.buyer_reference, reference.clone()));
         }
-        if let Some(reference) = &doc.payment.reference {
+        if let Some(order) = &doc.order_reference {
+            rows.push((self.l.order_reference, order.clone()));
+        }
+        if let (Some(reference), true) = (&doc.payment.reference, doc.kind.requests_payment()) {
             rows.push((self.l.reference, reference.clone()));
         }
         if let DocumentType::CreditNote { preceding_number, preceding_date } = &doc.kind {
@@ -335,7 +348,11 @@ impl<'a> Writer<'a> {
         if !totals.rounding.is_zero() {
             total_rows.push((l.rounding, totals.rounding, false));
         }
-        let due_label = if doc.kind.is_credit_note() { l.credit_total } else { l.amount_due };
+        let due_label = match doc.kind {
+            DocumentType::Invoice => l.amount_due,
+            DocumentType::CreditNote { .. } => l.credit_total,
+            DocumentType::Quote => l.quote_total,
+        };
         total_rows.push((due_label, totals.payable, true));
         let totals_height = total_rows.len() as f32 * 14.0 + 12.0;
         self.ensure(vat_height.max(totals_height) + 6.0);
@@ -399,6 +416,9 @@ impl<'a> Writer<'a> {
 
     fn payment(&mut self) {
         let doc = self.doc;
+        if !doc.kind.requests_payment() {
+            return;
+        }
         let (l, language) = (self.l, doc.language);
         let mut rows: Vec<(&str, String)> = Vec::new();
         if let Some(iban) = &doc.payment.iban {

@@ -30,7 +30,7 @@ use krilla::surface::Surface;
 use crate::cii::cii_xml;
 use crate::labels;
 use crate::logo::decode_logo;
-use crate::model::InvoiceDocument;
+use crate::model::{DocumentType, InvoiceDocument};
 pub use fonts::Fonts;
 use layout::{Align, Op, PAGE_HEIGHT, PAGE_WIDTH};
 
@@ -70,7 +70,11 @@ pub fn render_pdf_with(doc: &InvoiceDocument, fonts: &Fonts) -> Result<RenderedP
     let mut pdf = Document::new_with(settings);
 
     let l = labels::labels(doc.language);
-    let title = if doc.kind.is_credit_note() { l.credit_note } else { l.invoice };
+    let title = match doc.kind {
+        DocumentType::Invoice => l.invoice,
+        DocumentType::CreditNote { .. } => l.credit_note,
+        DocumentType::Quote => l.quote,
+    };
     let created = DateTime::new(doc.issue_date.year() as u16)
         .month(doc.issue_date.month() as u8)
         .day(doc.issue_date.day())
@@ -88,17 +92,21 @@ pub fn render_pdf_with(doc: &InvoiceDocument, fonts: &Fonts) -> Result<RenderedP
             .language(doc.language.code().into())
             .creation_date(created),
     );
-    pdf.embed_file(EmbeddedFile {
-        path: FACTURX_FILENAME.into(),
-        mime_type: MimeType::new("text/xml"),
-        description: Some("Factur-X invoice (EN 16931)".into()),
-        association_kind: AssociationKind::Alternative,
-        data: cii_xml(doc).into_bytes().into(),
-        modification_date: Some(created),
-        compress: Some(true),
-        location: None,
-    })
-    .ok_or_else(|| PdfError::Krilla("duplicate attachment".into()))?;
+    // A quote is an offer, not an invoice: it carries no Factur-X e-invoice.
+    let e_invoice = !doc.kind.is_quote();
+    if e_invoice {
+        pdf.embed_file(EmbeddedFile {
+            path: FACTURX_FILENAME.into(),
+            mime_type: MimeType::new("text/xml"),
+            description: Some("Factur-X invoice (EN 16931)".into()),
+            association_kind: AssociationKind::Alternative,
+            data: cii_xml(doc).into_bytes().into(),
+            modification_date: Some(created),
+            compress: Some(true),
+            location: None,
+        })
+        .ok_or_else(|| PdfError::Krilla("duplicate attachment".into()))?;
+    }
 
     let logo = match &doc.logo {
         Some(logo) => Some(decode_logo(logo.bytes().clone(), logo.format()).map_err(PdfError::Krilla)?),
@@ -114,7 +122,7 @@ pub fn render_pdf_with(doc: &InvoiceDocument, fonts: &Fonts) -> Result<RenderedP
         page.finish();
     }
     let bytes = pdf.finish().map_err(|e| PdfError::Krilla(format!("{e:?}")))?;
-    let bytes = facturx::add_facturx_xmp(&bytes).map_err(PdfError::FacturX)?;
+    let bytes = if e_invoice { facturx::add_facturx_xmp(&bytes).map_err(PdfError::FacturX)? } else { bytes };
     Ok(RenderedPdf { bytes, pages: layout.pages.len(), missing_chars: missing })
 }
 

@@ -15,7 +15,7 @@ pub fn epc_payload(doc: &InvoiceDocument) -> Option<String> {
     let iban = doc.payment.iban.as_deref()?;
     let payable = doc.totals().payable;
     if doc.currency.code() != "EUR"
-        || doc.kind.is_credit_note()
+        || !doc.kind.requests_payment()
         || payable < Decimal::new(1, 2)
         || payable > Decimal::new(99_999_999_999, 2)
     {

@@ -81,3 +81,50 @@ fn a_description_longer_than_a_page_continues_on_the_next() {
         assert_eq!(texts.iter().filter(|t| **t == wanted).count(), 1, "{wanted}");
     }
 }
+
+fn texts(layout: &Layout) -> Vec<String> {
+    layout
+        .pages
+        .iter()
+        .flatten()
+        .filter_map(|op| match op {
+            Op::Text { text, .. } => Some(text.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn an_invoice_asks_for_payment_with_its_dates_and_references() {
+    let all = texts(&layout(&fixtures::sample_eur(), Fonts::bundled()));
+    for expected in ["INVOICE", "Due date", "IBAN", "Period", "1 Nov 2025 – 30 Nov 2025", "Order no.", "PO-4711"] {
+        assert!(all.iter().any(|t| t.contains(expected)), "{expected} missing from {all:?}");
+    }
+}
+
+#[test]
+fn a_credit_note_names_the_invoice_and_asks_for_no_payment() {
+    let mut data = fixtures::sample_data();
+    data.kind = DocumentType::CreditNote {
+        preceding_number: "FF-2025-000100".into(),
+        preceding_date: time::macros::date!(2025 - 11 - 01),
+    };
+    let all = texts(&layout(&InvoiceDocument::new(data).unwrap(), Fonts::bundled()));
+    assert!(all.iter().any(|t| t == "KREDITREIKNINGUR"), "{all:?}");
+    assert!(all.iter().any(|t| t.contains("FF-2025-000100")), "the credited invoice is named");
+    for absent in ["IBAN", "Gjalddagi", "Greiðsluupplýsingar", "Til greiðslu"] {
+        assert!(!all.iter().any(|t| t.contains(absent)), "{absent} on a credit note: {all:?}");
+    }
+}
+
+#[test]
+fn a_quote_is_an_offer_valid_until_a_date() {
+    let mut data = fixtures::sample_eur_data();
+    data.kind = DocumentType::Quote;
+    let all = texts(&layout(&InvoiceDocument::new(data).unwrap(), Fonts::bundled()));
+    assert!(all.iter().any(|t| t == "QUOTE"), "{all:?}");
+    assert!(all.iter().any(|t| t == "Valid until"));
+    for absent in ["IBAN", "Due date", "Amount due", "Scan to pay", "Payment"] {
+        assert!(!all.iter().any(|t| t == absent), "{absent} on a quote: {all:?}");
+    }
+}
