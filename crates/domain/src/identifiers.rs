@@ -1,6 +1,27 @@
-//! Shapes of the identifiers on an invoice: country codes, VAT ids, IBAN, BIC and
-//! phone numbers in E.164. Each check returns the normalised value or a sentence
-//! saying what is wrong.
+//! Shapes of the identifiers on an invoice: country codes, VAT ids, registration
+//! ids, IBAN, BIC and phone numbers in E.164. Each check returns the normalised value
+//! or a sentence saying what is wrong; check digits are `national_ids`'.
+
+pub use crate::national_ids::registration_id;
+use crate::national_ids::vat_rest_is_valid;
+
+/// The officially assigned ISO 3166-1 alpha-2 codes, sorted.
+const ISO_3166: &[&str] = &[
+    "AD", "AE", "AF", "AG", "AI", "AL", "AM", "AO", "AQ", "AR", "AS", "AT", "AU", "AW", "AX", "AZ", "BA", "BB", "BD",
+    "BE", "BF", "BG", "BH", "BI", "BJ", "BL", "BM", "BN", "BO", "BQ", "BR", "BS", "BT", "BV", "BW", "BY", "BZ", "CA",
+    "CC", "CD", "CF", "CG", "CH", "CI", "CK", "CL", "CM", "CN", "CO", "CR", "CU", "CV", "CW", "CX", "CY", "CZ", "DE",
+    "DJ", "DK", "DM", "DO", "DZ", "EC", "EE", "EG", "EH", "ER", "ES", "ET", "FI", "FJ", "FK", "FM", "FO", "FR", "GA",
+    "GB", "GD", "GE", "GF", "GG", "GH", "GI", "GL", "GM", "GN", "GP", "GQ", "GR", "GS", "GT", "GU", "GW", "GY", "HK",
+    "HM", "HN", "HR", "HT", "HU", "ID", "IE", "IL", "IM", "IN", "IO", "IQ", "IR", "IS", "IT", "JE", "JM", "JO", "JP",
+    "KE", "KG", "KH", "KI", "KM", "KN", "KP", "KR", "KW", "KY", "KZ", "LA", "LB", "LC", "LI", "LK", "LR", "LS", "LT",
+    "LU", "LV", "LY", "MA", "MC", "MD", "ME", "MF", "MG", "MH", "MK", "ML", "MM", "MN", "MO", "MP", "MQ", "MR", "MS",
+    "MT", "MU", "MV", "MW", "MX", "MY", "MZ", "NA", "NC", "NE", "NF", "NG", "NI", "NL", "NO", "NP", "NR", "NU", "NZ",
+    "OM", "PA", "PE", "PF", "PG", "PH", "PK", "PL", "PM", "PN", "PR", "PS", "PT", "PW", "PY", "QA", "RE", "RO", "RS",
+    "RU", "RW", "SA", "SB", "SC", "SD", "SE", "SG", "SH", "SI", "SJ", "SK", "SL", "SM", "SN", "SO", "SR", "SS", "ST",
+    "SV", "SX", "SY", "SZ", "TC", "TD", "TF", "TG", "TH", "TJ", "TK", "TL", "TM", "TN", "TO", "TR", "TT", "TV", "TW",
+    "TZ", "UA", "UG", "UM", "US", "UY", "UZ", "VA", "VC", "VE", "VG", "VI", "VN", "VU", "WF", "WS", "YE", "YT", "ZA",
+    "ZM", "ZW",
+];
 
 /// ISO 3166-1 alpha-2 codes of the EU/EEA, Switzerland and the UK (where VAT ids
 /// have a known prefix), uppercase.
@@ -9,10 +30,10 @@ const EUROPE: &[&str] = &[
     "MT", "NL", "PL", "PT", "RO", "SE", "SI", "SK", "IS", "NO", "LI", "CH", "GB",
 ];
 
-/// Two letters A–Z, uppercased.
+/// An ISO 3166-1 alpha-2 country code, uppercased.
 pub fn country(input: &str) -> Result<String, String> {
     let value = input.trim().to_ascii_uppercase();
-    if value.len() == 2 && value.bytes().all(|b| b.is_ascii_uppercase()) {
+    if ISO_3166.binary_search(&value.as_str()).is_ok() {
         Ok(value)
     } else {
         Err("must be a two-letter country code such as IS, SE or DE".into())
@@ -20,8 +41,9 @@ pub fn country(input: &str) -> Result<String, String> {
 }
 
 /// A VAT id: letters and digits only (spaces, dots and dashes are dropped). EU ids
-/// start with their country prefix (Greece: EL); Iceland's VSK number has 5–6 digits;
-/// Norway's organisation number has 9 digits, optionally with MVA. Empty is allowed.
+/// start with their country prefix (Greece: EL) and are checked against the country's
+/// format and, where it has one, its check digit; Iceland's VSK number has 5–6 digits;
+/// Norway's is the organisation number, optionally with MVA. Empty is allowed.
 pub fn vat_id(input: &str, country: &str) -> Result<String, String> {
     let value: String =
         input.chars().filter(|c| !matches!(c, ' ' | '.' | '-')).collect::<String>().to_ascii_uppercase();
@@ -32,28 +54,86 @@ pub fn vat_id(input: &str, country: &str) -> Result<String, String> {
         return Err("may only contain letters and digits (at most 16)".into());
     }
     let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    let wrong_digit = || Err("has a wrong check digit; please check it for a typo".to_owned());
     match country {
         "IS" if (5..=6).contains(&value.len()) && digits(&value) => Ok(value),
         "IS" => Err("an Icelandic VAT number (VSK-númer) has 5 or 6 digits".into()),
         "NO" => {
             let core = value.strip_prefix("NO").unwrap_or(&value);
             let core = core.strip_suffix("MVA").unwrap_or(core);
-            if core.len() == 9 && digits(core) {
-                Ok(value)
-            } else {
-                Err("a Norwegian VAT number has 9 digits, optionally followed by MVA".into())
+            match crate::national_ids::registration_id(core, "NO") {
+                Ok(_) => Ok(value),
+                Err(_) if core.len() == 9 && digits(core) => wrong_digit(),
+                Err(_) => Err("a Norwegian VAT number has 9 digits, optionally followed by MVA".into()),
             }
         }
         c if EUROPE.contains(&c) => {
-            let prefix = if c == "GR" { "EL" } else { c };
-            match value.strip_prefix(prefix) {
-                Some(rest) if (2..=13).contains(&rest.len()) => Ok(value),
-                _ => Err(format!("a VAT id from {c} starts with {prefix} followed by 2 to 13 letters or digits")),
+            let prefix = match c {
+                "GR" => "EL",
+                "CH" => "CHE",
+                _ => c,
+            };
+            let shape = || format!("a VAT id from {c} starts with {prefix} followed by its number");
+            let Some(rest) = value.strip_prefix(prefix) else { return Err(shape()) };
+            let rest = if prefix == "CHE" {
+                rest.trim_end_matches("MWST").trim_end_matches("TVA").trim_end_matches("IVA")
+            } else {
+                rest
+            };
+            match vat_rest_is_valid(c, rest) {
+                Some(true) => Ok(value),
+                // A number of the right length with a wrong check digit is a typo.
+                Some(false) if rest.bytes().filter(u8::is_ascii_digit).count() >= 8 && digits_of_shape(c, rest) => {
+                    wrong_digit()
+                }
+                Some(false) => Err(shape()),
+                None if digits(rest) && (5..=13).contains(&rest.len()) => Ok(value),
+                None => Err(shape()),
             }
         }
-        _ if value.len() >= 4 => Ok(value),
-        _ => Err("is too short for a VAT id".into()),
+        _ if value.len() >= 4 && value.bytes().any(|b| b.is_ascii_digit()) => Ok(value),
+        _ => Err("must be the VAT number, with digits".into()),
     }
+}
+
+/// Whether `rest` has the length of `country`'s VAT numbers (to tell a typo in the
+/// check digit from a number of the wrong shape).
+fn digits_of_shape(country: &str, rest: &str) -> bool {
+    let len = rest.len();
+    match country {
+        "DE" | "FR" | "GR" | "EE" | "PT" => len == 9 || (country == "FR" && len == 11),
+        "BE" | "PL" | "SK" => len == 10,
+        "AT" => len == 9,
+        "NL" | "SE" => len == 12,
+        "IT" | "HR" | "LV" => len == 11,
+        "DK" | "FI" => len == 8,
+        _ => true,
+    }
+}
+
+/// The currency a business or customer in `country` is invoiced in unless chosen.
+pub fn default_currency(country: &str) -> &'static str {
+    match country {
+        "IS" => "ISK",
+        "SE" => "SEK",
+        "NO" | "SJ" | "BV" => "NOK",
+        "DK" | "FO" | "GL" => "DKK",
+        "CH" | "LI" => "CHF",
+        "GB" | "IM" | "JE" | "GG" => "GBP",
+        "PL" => "PLN",
+        "CZ" => "CZK",
+        "HU" => "HUF",
+        "RO" => "RON",
+        "BG" => "BGN",
+        "US" => "USD",
+        _ => "EUR",
+    }
+}
+
+/// The document language for `country`: Icelandic in Iceland, English elsewhere
+/// (the two languages FastFaktura writes).
+pub fn default_language(country: &str) -> &'static str {
+    if country == "IS" { "is" } else { "en" }
 }
 
 /// An IBAN with a valid ISO 13616 checksum (mod 97), without spaces. Empty is allowed.
@@ -110,9 +190,14 @@ mod tests {
     #[test]
     fn vat_ids_by_country() {
         assert_eq!(vat_id("SE 5560 1234 5601", "SE"), Ok("SE556012345601".into()));
-        assert_eq!(vat_id("de123456789", "DE"), Ok("DE123456789".into()));
+        assert_eq!(vat_id("de136695976", "DE"), Ok("DE136695976".into()));
+        assert!(vat_id("DE123456789", "DE").unwrap_err().contains("check digit"));
         assert_eq!(vat_id("EL123456789", "GR"), Ok("EL123456789".into()));
-        assert!(vat_id("123456789", "DE").is_err());
+        assert!(vat_id("136695976", "DE").is_err());
+        assert!(vat_id("hello", "DE").is_err());
+        assert!(vat_id("hello", "US").is_err());
+        assert!(vat_id("hello", "IS").is_err());
+        assert!(vat_id("923609017", "NO").unwrap_err().contains("check digit"));
         assert_eq!(vat_id("12345", "IS"), Ok("12345".into()));
         assert!(vat_id("1234", "IS").is_err());
         assert_eq!(vat_id("923 609 016 MVA", "NO"), Ok("923609016MVA".into()));
@@ -136,5 +221,11 @@ mod tests {
         assert!(phone_e164("5551234").is_err());
         assert_eq!(country("is"), Ok("IS".into()));
         assert!(country("Iceland").is_err());
+        assert!(country("XX").is_err());
+        assert!(country("ZZ").is_err());
+        assert_eq!(country("gr"), Ok("GR".into()));
+        assert!(ISO_3166.windows(2).all(|w| w[0] < w[1]) && ISO_3166.len() == 249);
+        assert_eq!((default_currency("IS"), default_language("IS")), ("ISK", "is"));
+        assert_eq!((default_currency("DE"), default_language("SE")), ("EUR", "en"));
     }
 }

@@ -9,6 +9,7 @@ pub mod email;
 pub mod identifiers;
 pub mod lifecycle;
 pub mod money;
+pub mod national_ids;
 pub mod otp;
 pub mod phone;
 pub mod totals;

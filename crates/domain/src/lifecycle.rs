@@ -157,6 +157,12 @@ pub enum Refusal {
     NotRepeatable,
     #[error("Repeat every 1 to 24 months.")]
     RepeatInterval,
+    #[error("The issue date cannot be in the future.")]
+    IssueDateInFuture,
+    #[error("The issue date cannot be before {0}, the date of the last issued document in this series.")]
+    IssueDateBeforeSeries(String),
+    #[error("The due date cannot be before the issue date.")]
+    DueBeforeIssue,
 }
 
 impl Refusal {
@@ -185,6 +191,34 @@ pub fn check_editable(status: InvoiceStatus) -> Result<(), Refusal> {
 }
 
 /// A draft with at least one line may be issued.
+/// The dates a document is issued with: the issue date set on the draft (or today),
+/// neither in the future nor before the newest issued document of its series (so the
+/// numbers stay in date order); the due date set (or the issue date plus `terms_days`),
+/// not before the issue date. Generic over the date type, so the rule is tested
+/// without a calendar.
+pub fn issue_dates<D: Ord + Copy + fmt::Display>(
+    set_issue: Option<D>,
+    set_due: Option<D>,
+    today: D,
+    newest_in_series: Option<D>,
+    due_from_terms: impl FnOnce(D) -> D,
+) -> Result<(D, D), Refusal> {
+    let issue = set_issue.unwrap_or(today);
+    if issue > today {
+        return Err(Refusal::IssueDateInFuture);
+    }
+    if let Some(newest) = newest_in_series
+        && issue < newest
+    {
+        return Err(Refusal::IssueDateBeforeSeries(newest.to_string()));
+    }
+    let due = set_due.unwrap_or_else(|| due_from_terms(issue));
+    if due < issue {
+        return Err(Refusal::DueBeforeIssue);
+    }
+    Ok((issue, due))
+}
+
 pub fn check_issuable(status: InvoiceStatus, line_count: usize) -> Result<(), Refusal> {
     check_editable(status)?;
     if line_count == 0 { Err(Refusal::NoLines) } else { Ok(()) }

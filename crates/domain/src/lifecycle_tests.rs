@@ -167,3 +167,16 @@ proptest! {
         prop_assert_eq!(check_editable(InvoiceStatus::Issued), Err(Refusal::AlreadyIssued));
     }
 }
+
+#[test]
+fn issue_dates_default_to_today_and_the_terms() {
+    assert_eq!(issue_dates(None, None, 20, Some(18), |d| d + 14), Ok((20, 34)));
+    assert_eq!(issue_dates(Some(19), Some(19), 20, Some(19), |d| d + 14), Ok((19, 19)));
+}
+
+#[test]
+fn issue_dates_keep_the_series_in_date_order() {
+    assert_eq!(issue_dates(Some(17), None, 20, Some(18), |d| d + 14), Err(Refusal::IssueDateBeforeSeries("18".into())));
+    assert_eq!(issue_dates(Some(21), None, 20, None, |d| d + 14), Err(Refusal::IssueDateInFuture));
+    assert_eq!(issue_dates(None, Some(19), 20, None, |d| d + 14), Err(Refusal::DueBeforeIssue));
+}
