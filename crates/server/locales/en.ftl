@@ -273,6 +273,8 @@ customer-edit = Edit customer
 customer-kind-business = Business
 customer-kind-person = Person
 customer-kind-error = must be a business or a person
+customer-registration-hint = Kennitala, organisation number, CVR or Y-tunnus. It is printed on invoices and used to address e-invoices.
+customer-language-auto = From the country
 customer-archive = Archive customer
 customer-archive-hint = Archived customers disappear from lists; their invoices stay.
 
@@ -331,7 +333,11 @@ doc-credit-note = Credit note
 doc-quote = Quote
 status-draft = Draft
 status-credit-note = Credit note
-status-quote = Quote
+status-quote = Awaiting answer
+status-quote-converted = Turned into an invoice
+status-quote-accepted = Accepted
+status-quote-declined = Declined
+status-quote-expired = Expired
 status-credited = Credited
 status-paid = Paid
 status-overdue = Overdue
@@ -358,6 +364,7 @@ editor-intro = A draft has no number yet; it gets the next number of its series 
 editor-lines = Lines
 editor-col-qty = Qty
 editor-col-unit-price = Unit price
+editor-col-unit-price-gross = Unit price incl. VAT
 editor-col-discount = Disc. %
 editor-col-vat = VAT
 editor-col-rate = Rate %
@@ -401,8 +408,7 @@ view-to = To
 view-issued = issued { $date }
 view-due = due { $date }
 view-corrects = Corrects invoice
-view-quote-converted = This quote was turned into
-view-quote-converted-link = an invoice
+view-quote-converted = This quote became invoice
 view-convert = Turn into an invoice
 view-convert-hint = Creates a draft invoice with the same customer and lines.
 view-payments = Payments
@@ -486,6 +492,7 @@ delivery-kind-reminder = { $channel } (reminder)
 delivery-kind-recurring = { $channel } (recurring)
 sms-invoice = { $seller }: invoice { $number }, { $amount } due { $due }. View and pay: { $link }
 sms-credit-note = { $seller }: credit note { $number } for { $amount }. View it: { $link }
+sms-quote = { $seller }: quote { $number }, { $amount }, valid until { $due }. View, accept or decline: { $link }
 sms-reminder = { $seller }: reminder: invoice { $number }, { $amount } due { $due }. View and pay: { $link }
 send-none = Not sent yet.
 send-col-when = Queued
@@ -505,6 +512,10 @@ mail-credit-note-body =
     Hello,
 
     { $seller } sends you credit note { $number } for { $amount }.
+mail-quote-body =
+    Hello,
+
+    { $seller } sends you quote { $number } for { $amount }, valid until { $due }. You can accept or decline it on its page.
 mail-document-link = You can view it online and download the PDF and e-invoice here: { $link }
 mail-document-attached = The PDF is attached to this email. Reply to this email to reach the sender.
 mail-reminder-subject = Reminder: { $document } { $number } from { $seller }
@@ -552,7 +563,13 @@ security-signin-heading = Sign-in
 security-signin = There are no passwords: you sign in with a one-time code sent by email. At most { $codes } codes can be requested for one address per 15 minutes, and after { $failures } wrong codes in a day the address is locked for the rest of that day.
 security-sessions = A session ends after { $idle } minutes without activity, and at the latest { $absolute } hours after sign-in. You can end all your sessions at once.
 security-logs-heading = Logs and retention
-security-logs = Rate-limit records, which hold IP addresses, are deleted after { $hours } hours. Sign-in code records are deleted { $days } days after they expire, and expired sessions are removed. Logs do not contain email addresses, codes, cookies or tokens.
+security-logs = Rate-limit records, which hold IP addresses, are deleted after { $hours ->
+        [one] { $hours } hour
+       *[other] { $hours } hours
+    }. Sign-in code records are deleted { $days ->
+        [one] { $days } day
+       *[other] { $days } days
+    } after they expire, and expired sessions are removed. Logs do not contain email addresses, codes, cookies or tokens.
 security-backups-heading = Backups
 security-backups-none = This service does not make backups itself: backups are the responsibility of the operator of this deployment.
 security-patches-heading = Software updates
@@ -605,7 +622,10 @@ audit-actor-operator = FastFaktura operator
 audit-actor-system = FastFaktura
 audit-actor-anonymous = Not signed in
 audit-retention-intro = Every view or download of invoices, customer details and settings that hold secrets, every sign-in, every operator action, every email sent, every payment and every change to security settings is recorded with its time. These records are deleted automatically after:
-audit-retention-line = { $what }: { $months } months
+audit-retention-line = { $what }: { $months ->
+        [one] { $months } month
+       *[other] { $months } months
+    }
 audit-tamper = The records are chained by hash, day by day, so the operator can prove that none was altered or removed; each automatic deletion is itself recorded.
 export-title = Download all your data
 export-intro = A ZIP file with everything this business has stored here, as JSON (profile, members, customers, products, invoices, payments, deliveries, the activity log), and every issued invoice and credit note as PDF, UBL and CII. It is prepared in the background; we email you when it is ready, and it can be downloaded for 7 days. Saved payment keys are not included.
@@ -671,3 +691,61 @@ reminder-rule-due = On the due date
 reminder-rule-after-7 = 7 days after the due date
 reminder-rule-after-14 = 14 days after the due date
 delivery-cancelled = Cancelled: { $reason }
+
+## Dates and references on documents
+label-issue-date = Issue date
+label-due-date = Due date
+label-valid-until = Valid until
+label-delivery-date = Delivery date
+label-period-start = Period from
+label-period-end = Period to
+label-buyer-reference = Buyer's reference
+label-order-reference = Purchase order number
+editor-dates-heading = Dates and references
+editor-issue-date-hint = Empty: the day it is issued.
+editor-due-date-hint = Empty: from your payment terms.
+editor-valid-until-hint = Empty: 30 days after the quote date.
+editor-buyer-reference-hint = The reference your customer asked for, e.g. a department code or Leitweg-ID.
+invoice-period-order = the period must end on or after its first day
+invoice-period-incomplete = give both the first and the last day of the period
+invoice-due-before-issue = Due date: cannot be before the issue date
+label-period = Period
+view-valid-until = valid until { $date }
+view-credit-notes = Credit notes:
+quote-accepted-on = The customer accepted this quote on { $date }.
+quote-declined-on = The customer declined this quote on { $date }.
+quote-already-answered = This quote has already been answered.
+quote-already-converted = This quote has already been turned into an invoice.
+quote-expired = This quote is no longer valid. Please ask the sender for a new one.
+quote-answer-unknown = Choose Accept or Decline.
+customer-quote-heading = Your answer
+customer-quote-accept = Accept quote
+customer-quote-decline = Decline
+customer-quote-accepted = You accepted this quote on { $date }. Thank you!
+customer-quote-declined = You declined this quote on { $date }.
+customer-quote-converted = This quote has been turned into an invoice.
+customer-quote-expired = This quote is past its validity date and can no longer be answered here.
+mail-quote-accepted-subject = Quote { $number } was accepted
+mail-quote-accepted-body =
+    Good news: your customer accepted quote { $number }.
+
+    You can turn it into an invoice here: { $link }
+mail-quote-declined-subject = Quote { $number } was declined
+mail-quote-declined-body =
+    Your customer declined quote { $number }.
+
+    See the quote here: { $link }
+privacy-controller-heading = Who is responsible
+privacy-controller = The controller of the personal data this service processes about its users is:
+privacy-dpo = Data protection officer:
+privacy-controller-missing = The operator of this service has not yet stated its name and contact address here. Until it does, write to the security contact below.
+privacy-processor = For the customers and documents a business enters, that business is the controller and this service processes them on its behalf.
+privacy-rights-intro = Under the GDPR (and in Iceland the Act on Data Protection no. 90/2018) everyone whose data we process has the right:
+privacy-right-access = to know what data we hold about them and to get a copy (access);
+privacy-right-rectification = to have wrong data corrected (rectification);
+privacy-right-erasure = to have data deleted when it is no longer needed, unless the law requires us to keep it (erasure);
+privacy-right-restriction = to have its processing restricted while a question about it is settled (restriction);
+privacy-right-portability = to receive their data in a machine-readable format (portability);
+privacy-right-objection = to object to processing based on legitimate interests (objection).
+privacy-complaint = Write to the contact above to use these rights; we answer within one month. Anyone may also complain to the data protection supervisory authority:
+settings-new-documents-only = Changes here apply to documents issued from now on. Documents already issued keep the details they were issued with.

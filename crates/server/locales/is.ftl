@@ -58,7 +58,7 @@ label-country = Land
 label-country-iso = Land (ISO-kóði)
 label-vat-number = VSK-númer
 label-registration-id = Kennitala
-label-registration-id-long = Kennitala (eða organisationsnummer)
+label-registration-id-long = Kennitala (eða skráningarnúmer fyrirtækis í öðru landi)
 label-iban = IBAN
 label-bic = BIC
 label-currency = Gjaldmiðill
@@ -281,6 +281,8 @@ customer-edit = Breyta viðskiptavini
 customer-kind-business = Fyrirtæki
 customer-kind-person = Einstaklingur
 customer-kind-error = verður að vera fyrirtæki eða einstaklingur
+customer-registration-hint = Kennitala eða skráningarnúmer fyrirtækis í öðru landi. Hún er prentuð á reikninga og notuð til að senda rafræna reikninga.
+customer-language-auto = Eftir landi
 customer-archive = Setja viðskiptavin í geymslu
 customer-archive-hint = Viðskiptavinir í geymslu hverfa úr listum; reikningarnir þeirra haldast.
 
@@ -339,7 +341,11 @@ doc-credit-note = Kreditreikningur
 doc-quote = Tilboð
 status-draft = Drög
 status-credit-note = Kreditreikningur
-status-quote = Tilboð
+status-quote = Bíður svars
+status-quote-converted = Breytt í reikning
+status-quote-accepted = Samþykkt
+status-quote-declined = Hafnað
+status-quote-expired = Útrunnið
 status-credited = Kreditfærður
 status-paid = Greiddur
 status-overdue = Gjaldfallinn
@@ -366,6 +372,7 @@ editor-intro = Drög hafa ekkert númer enn; þau fá næsta númer í sinni rö
 editor-lines = Línur
 editor-col-qty = Magn
 editor-col-unit-price = Einingarverð
+editor-col-unit-price-gross = Einingarverð með VSK
 editor-col-discount = Afsl. %
 editor-col-vat = VSK
 editor-col-rate = Hlutfall %
@@ -409,8 +416,7 @@ view-to = Til
 view-issued = útgáfudagur { $date }
 view-due = gjalddagi { $date }
 view-corrects = Leiðréttir reikning
-view-quote-converted = Þessu tilboði var breytt í
-view-quote-converted-link = reikning
+view-quote-converted = Þessu tilboði var breytt í reikning
 view-convert = Breyta í reikning
 view-convert-hint = Býr til drög að reikningi með sama viðskiptavini og sömu línum.
 view-payments = Greiðslur
@@ -494,6 +500,7 @@ delivery-kind-reminder = { $channel } (áminning)
 delivery-kind-recurring = { $channel } (endurtekinn)
 sms-invoice = { $seller }: reikningur { $number }, { $amount } á gjalddaga { $due }. Skoða og greiða: { $link }
 sms-credit-note = { $seller }: kreditreikningur { $number } að upphæð { $amount }. Skoða: { $link }
+sms-quote = { $seller }: tilboð { $number }, { $amount }, gildir til { $due }. Skoða, samþykkja eða hafna: { $link }
 sms-reminder = { $seller }: áminning: reikningur { $number }, { $amount }, gjalddagi { $due }. Skoða og greiða: { $link }
 send-none = Ekki sent enn.
 send-col-when = Sett í biðröð
@@ -513,6 +520,10 @@ mail-credit-note-body =
     Góðan dag,
 
     { $seller } sendir þér kreditreikning { $number } að upphæð { $amount }.
+mail-quote-body =
+    Góðan dag,
+
+    { $seller } sendir þér tilboð { $number } að upphæð { $amount }, sem gildir til { $due }. Þú getur samþykkt það eða hafnað því á síðu þess.
 mail-document-link = Þú getur skoðað hann á netinu og sótt PDF og rafrænan reikning hér: { $link }
 mail-document-attached = PDF-skjalið fylgir þessum pósti. Svaraðu póstinum til að ná í sendandann.
 mail-reminder-subject = Áminning: { $document } { $number } frá { $seller }
@@ -560,7 +571,13 @@ security-signin-heading = Innskráning
 security-signin = Engin lykilorð eru notuð: þú skráir þig inn með einnota kóða sem sendur er í tölvupósti. Í mesta lagi { $codes } kóða má biðja um fyrir eitt netfang á 15 mínútum, og eftir { $failures } ranga kóða á einum degi er netfanginu læst það sem eftir er dags.
 security-sessions = Setu lýkur eftir { $idle } mínútur án virkni, og í síðasta lagi { $absolute } klukkustundum eftir innskráningu. Þú getur lokið öllum setum þínum í einu.
 security-logs-heading = Annálar og geymslutími
-security-logs = Færslum um hraðatakmarkanir, sem geyma IP-tölur, er eytt eftir { $hours } klukkustundir. Færslum um innskráningarkóða er eytt { $days } dögum eftir að þeir renna út, og útrunnar setur eru fjarlægðar. Annálar innihalda hvorki netföng, kóða, vafrakökur né tóka.
+security-logs = Færslum um hraðatakmarkanir, sem geyma IP-tölur, er eytt eftir { $hours ->
+        [one] { $hours } klukkustund
+       *[other] { $hours } klukkustundir
+    }. Færslum um innskráningarkóða er eytt { $days ->
+        [one] { $days } degi
+       *[other] { $days } dögum
+    } eftir að þeir renna út, og útrunnar setur eru fjarlægðar. Annálar innihalda hvorki netföng, kóða, vafrakökur né tóka.
 security-backups-heading = Afrit
 security-backups-none = Þjónustan tekur ekki afrit sjálf: afritataka er á ábyrgð rekstraraðila þessarar uppsetningar.
 security-patches-heading = Hugbúnaðaruppfærslur
@@ -613,7 +630,10 @@ audit-actor-operator = Rekstraraðili FastFaktura
 audit-actor-system = FastFaktura
 audit-actor-anonymous = Ekki innskráður
 audit-retention-intro = Sérhver skoðun eða niðurhal reikninga, upplýsinga um viðskiptavini og stillinga sem geyma leyndarmál, sérhver innskráning, sérhver aðgerð rekstraraðila, sérhver sendur tölvupóstur, sérhver greiðsla og sérhver breyting á öryggisstillingum er skráð með tíma. Þessum færslum er eytt sjálfkrafa eftir:
-audit-retention-line = { $what }: { $months } mánuðir
+audit-retention-line = { $what }: { $months ->
+        [one] { $months } mánuður
+       *[other] { $months } mánuðir
+    }
 audit-tamper = Færslurnar eru keðjaðar saman með tætigildum, dag fyrir dag, svo rekstraraðilinn getur sannað að engri hafi verið breytt eða eytt; sérhver sjálfvirk eyðing er líka skráð.
 export-title = Sækja öll gögnin þín
 export-intro = ZIP-skrá með öllu sem þetta fyrirtæki hefur vistað hér, sem JSON (upplýsingar um fyrirtækið, meðlimir, viðskiptavinir, vörur, reikningar, greiðslur, sendingar, atburðaskráin), og sérhver útgefinn reikningur og kreditreikningur sem PDF, UBL og CII. Hún er útbúin í bakgrunni; við sendum þér tölvupóst þegar hún er tilbúin og hægt er að sækja hana í 7 daga. Vistaðir greiðslulyklar fylgja ekki með.
@@ -679,3 +699,61 @@ reminder-rule-due = Á gjalddaga
 reminder-rule-after-7 = 7 dögum eftir gjalddaga
 reminder-rule-after-14 = 14 dögum eftir gjalddaga
 delivery-cancelled = Hætt við: { $reason }
+
+## Dagsetningar og tilvísanir á skjölum
+label-issue-date = Útgáfudagur
+label-due-date = Gjalddagi
+label-valid-until = Gildir til
+label-delivery-date = Afhendingardagur
+label-period-start = Tímabil frá
+label-period-end = Tímabil til
+label-buyer-reference = Tilvísun kaupanda
+label-order-reference = Pöntunarnúmer
+editor-dates-heading = Dagsetningar og tilvísanir
+editor-issue-date-hint = Autt: dagurinn sem skjalið er gefið út.
+editor-due-date-hint = Autt: samkvæmt greiðsluskilmálum.
+editor-valid-until-hint = Autt: 30 dögum eftir dagsetningu tilboðs.
+editor-buyer-reference-hint = Tilvísunin sem viðskiptavinurinn bað um, t.d. deildarnúmer.
+invoice-period-order = tímabilinu verður að ljúka á eða eftir fyrsta degi þess
+invoice-period-incomplete = tilgreindu bæði fyrsta og síðasta dag tímabilsins
+invoice-due-before-issue = Gjalddagi: má ekki vera á undan útgáfudegi
+label-period = Tímabil
+view-valid-until = gildir til { $date }
+view-credit-notes = Kreditreikningar:
+quote-accepted-on = Viðskiptavinurinn samþykkti þetta tilboð { $date }.
+quote-declined-on = Viðskiptavinurinn hafnaði þessu tilboði { $date }.
+quote-already-answered = Þessu tilboði hefur þegar verið svarað.
+quote-already-converted = Þessu tilboði hefur þegar verið breytt í reikning.
+quote-expired = Þetta tilboð er ekki lengur í gildi. Biddu sendandann um nýtt.
+quote-answer-unknown = Veldu Samþykkja eða Hafna.
+customer-quote-heading = Þitt svar
+customer-quote-accept = Samþykkja tilboð
+customer-quote-decline = Hafna
+customer-quote-accepted = Þú samþykktir þetta tilboð { $date }. Takk fyrir!
+customer-quote-declined = Þú hafnaðir þessu tilboði { $date }.
+customer-quote-converted = Þessu tilboði hefur verið breytt í reikning.
+customer-quote-expired = Gildistími þessa tilboðs er liðinn og ekki er lengur hægt að svara því hér.
+mail-quote-accepted-subject = Tilboð { $number } var samþykkt
+mail-quote-accepted-body =
+    Góðar fréttir: viðskiptavinurinn samþykkti tilboð { $number }.
+
+    Þú getur breytt því í reikning hér: { $link }
+mail-quote-declined-subject = Tilboði { $number } var hafnað
+mail-quote-declined-body =
+    Viðskiptavinurinn hafnaði tilboði { $number }.
+
+    Sjá tilboðið hér: { $link }
+privacy-controller-heading = Ábyrgðaraðili
+privacy-controller = Ábyrgðaraðili persónuupplýsinga sem þjónustan vinnur um notendur sína er:
+privacy-dpo = Persónuverndarfulltrúi:
+privacy-controller-missing = Rekstraraðili þjónustunnar hefur ekki enn gefið upp nafn sitt og netfang hér. Þangað til má skrifa á öryggisnetfangið hér að neðan.
+privacy-processor = Um viðskiptavini og skjöl sem fyrirtæki skráir er fyrirtækið sjálft ábyrgðaraðili og þjónustan vinnsluaðili fyrir þess hönd.
+privacy-rights-intro = Samkvæmt persónuverndarreglugerðinni (GDPR) og lögum nr. 90/2018 um persónuvernd og vinnslu persónuupplýsinga á hver sá sem við vinnum upplýsingar um rétt:
+privacy-right-access = til að vita hvaða upplýsingar við geymum um hann og fá afrit (aðgangur);
+privacy-right-rectification = til að fá rangar upplýsingar leiðréttar (leiðrétting);
+privacy-right-erasure = til að fá upplýsingum eytt þegar þeirra er ekki lengur þörf, nema lög skyldi okkur til að geyma þær (eyðing);
+privacy-right-restriction = til að fá vinnslu takmarkaða meðan úr ágreiningi er leyst (takmörkun);
+privacy-right-portability = til að fá upplýsingar sínar á tölvulesanlegu sniði (flutningur);
+privacy-right-objection = til að andmæla vinnslu sem byggir á lögmætum hagsmunum (andmæli).
+privacy-complaint = Skrifaðu á netfangið hér að ofan til að nýta þessi réttindi; við svörum innan mánaðar. Einnig má alltaf kvarta til eftirlitsstjórnvaldsins:
+settings-new-documents-only = Breytingar hér gilda um skjöl sem gefin eru út héðan í frá. Útgefin skjöl halda þeim upplýsingum sem þau voru gefin út með.

@@ -20,12 +20,14 @@ mod admin;
 mod audit;
 pub mod backup;
 mod jobs;
+mod privacy;
 mod security;
 mod stripe;
 pub use admin::AdminSettings;
 pub use audit::{AuditSettings, GdprSettings, MAX_RETENTION_MONTHS, MIN_RETENTION_MONTHS, RetentionMonths};
 pub use backup::BackupSettings;
 pub use jobs::{JobSettings, SmsSettings};
+pub use privacy::PrivacySettings;
 pub use security::{
     AcmeChallenge, AcmeSettings, LETS_ENCRYPT_PRODUCTION, SecurityTxtSettings, TlsMode, TlsSettings, TrustedProxy,
 };
@@ -87,6 +89,7 @@ pub struct Settings {
     pub backup: BackupSettings,
     pub audit: AuditSettings,
     pub gdpr: GdprSettings,
+    pub privacy: PrivacySettings,
     pub stripe: StripeSettings,
 }
 
@@ -113,6 +116,7 @@ impl Default for Settings {
             backup: BackupSettings::default(),
             audit: AuditSettings::default(),
             gdpr: GdprSettings::default(),
+            privacy: PrivacySettings::default(),
             stripe: StripeSettings::default(),
         }
     }
@@ -279,6 +283,12 @@ const ENV_VARS: &[(&str, &str, Kind)] = &[
     ("FASTFAKTURA_ACME_EXPIRY_WARNING_DAYS", "tls.acme.expiry_warning_days", Kind::Int),
     ("FASTFAKTURA_SECURITY_TXT_CONTACT", "security_txt.contact", Kind::List),
     ("FASTFAKTURA_SECURITY_TXT_EXPIRES", "security_txt.expires", Kind::Str),
+    ("FASTFAKTURA_PRIVACY_CONTROLLER_NAME", "privacy.controller_name", Kind::Str),
+    ("FASTFAKTURA_PRIVACY_CONTROLLER_ADDRESS", "privacy.controller_address", Kind::Str),
+    ("FASTFAKTURA_PRIVACY_CONTROLLER_EMAIL", "privacy.controller_email", Kind::Str),
+    ("FASTFAKTURA_PRIVACY_DPO_EMAIL", "privacy.dpo_email", Kind::Str),
+    ("FASTFAKTURA_PRIVACY_AUTHORITY_NAME", "privacy.authority_name", Kind::Str),
+    ("FASTFAKTURA_PRIVACY_AUTHORITY_URL", "privacy.authority_url", Kind::Str),
     ("FASTFAKTURA_DATABASE_URL", "database.url", Kind::Secret),
     ("FASTFAKTURA_DATABASE_MAX_CONNECTIONS", "database.max_connections", Kind::Int),
     ("FASTFAKTURA_EMAIL_FROM", "email.from", Kind::Str),

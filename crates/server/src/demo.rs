@@ -38,7 +38,7 @@ pub async fn seed(db: &PgPool, businesses: usize, invoices: usize) -> anyhow::Re
             city: "Reykjavík".into(),
             country: "IS".into(),
             vat_number: "12345".into(),
-            registration_id: "5501012345".into(),
+            registration_id: "590269-7199".into(),
             iban: "IS140159260076545510730339".into(),
             bic: "NBIIISRE".into(),
             default_currency: if n % 3 == 0 { "ISK".into() } else { "EUR".into() },

@@ -9,7 +9,7 @@ use uuid::Uuid;
 use super::{
     Caller, Error,
     error::Result,
-    fields::{AddressFields, FieldErrors, currency_code, judge_address, language, required},
+    fields::{AddressFields, FieldErrors, currency_code, judge_address, language, or_default, required},
 };
 pub use crate::db::customers::{Customer, CustomerFields};
 use crate::{audit::RequestMeta, db, gdpr::erasure, i18n::Tr, state::AppState};
@@ -25,6 +25,7 @@ pub struct CustomerInput {
     pub email: String,
     pub phone: String,
     pub vat_number: String,
+    pub registration_id: String,
     pub address_line: String,
     pub postal_code: String,
     pub city: String,
@@ -75,14 +76,27 @@ pub fn judge(t: &Tr, input: &CustomerInput) -> (CustomerFields, FieldErrors) {
             identifiers::vat_id(&input.vat_number, &country),
             input.vat_number.clone(),
         ),
+        registration_id: errors.check(
+            "registration_id",
+            &t.t("label-registration-id"),
+            identifiers::registration_id(&input.registration_id, &country),
+            input.registration_id.clone(),
+        ),
         address_line: address.address_line,
         postal_code: address.postal_code,
         city: address.city,
-        language: errors.check("language", &t.t("label-language"), language(t, &input.language), "en".into()),
+        // Left empty, the language and currency follow the customer's country
+        // (Icelandic and ISK for an Icelandic customer).
+        language: errors.check(
+            "language",
+            &t.t("label-language"),
+            language(t, or_default(&input.language, identifiers::default_language(&country))),
+            "en".into(),
+        ),
         currency: errors.check(
             "currency",
             &t.t("label-currency"),
-            currency_code(&input.currency),
+            currency_code(or_default(&input.currency, identifiers::default_currency(&country))),
             input.currency.clone(),
         ),
         country,
@@ -111,15 +125,15 @@ pub async fn find_customer(state: &AppState, caller: &Caller, id: Uuid) -> Resul
     db::customers::find(&state.db, caller.business_id, id).await?.ok_or(Error::NotFound)
 }
 
-/// What a new customer starts with: the business's own country, currency and
-/// invoice language.
+/// What a new customer starts with: the business's own country and currency; the
+/// language is left to follow the customer's country unless chosen.
 pub async fn new_customer_fields(state: &AppState, caller: &Caller) -> Result<CustomerFields> {
     let profile = db::businesses::profile(&state.db, caller.business_id).await?;
     Ok(CustomerFields {
         kind: "business".into(),
         country: profile.country,
         currency: profile.default_currency,
-        language: profile.invoice_language,
+        language: String::new(),
         ..CustomerFields::default()
     })
 }

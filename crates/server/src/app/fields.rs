@@ -144,3 +144,9 @@ mod tests {
         assert!(errors.is_empty());
     }
 }
+
+/// What was typed, or `default` when the field was left empty (defaults that follow
+/// the country: its currency, its language).
+pub fn or_default<'a>(typed: &'a str, default: &'a str) -> &'a str {
+    if typed.trim().is_empty() { default } else { typed }
+}

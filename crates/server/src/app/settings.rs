@@ -7,7 +7,7 @@ use serde::Deserialize;
 use super::{
     Caller, Error,
     error::Result,
-    fields::{AddressFields, FieldErrors, currency_code, judge_address, language, optional, required},
+    fields::{AddressFields, FieldErrors, currency_code, judge_address, language, or_default, required},
 };
 pub use crate::db::{businesses::BusinessProfile, numbering::Series, reminders::Rule};
 use crate::{db, i18n::Tr, integrations::sms_accounts, state::AppState};
@@ -59,7 +59,7 @@ pub fn judge_profile(t: &Tr, input: &ProfileInput) -> (BusinessProfile, FieldErr
         registration_id: errors.check(
             "registration_id",
             &t.t("label-registration-id"),
-            optional(t, &input.registration_id, 40),
+            identifiers::registration_id(&input.registration_id, &country),
             input.registration_id.clone(),
         ),
         iban: errors.check("iban", &t.t("label-iban"), identifiers::iban(&input.iban), input.iban.clone()),
@@ -67,7 +67,7 @@ pub fn judge_profile(t: &Tr, input: &ProfileInput) -> (BusinessProfile, FieldErr
         default_currency: errors.check(
             "default_currency",
             &t.t("label-currency"),
-            currency_code(&input.default_currency),
+            currency_code(or_default(&input.default_currency, identifiers::default_currency(&country))),
             input.default_currency.clone(),
         ),
         payment_terms_days: errors.check(
@@ -85,7 +85,7 @@ pub fn judge_profile(t: &Tr, input: &ProfileInput) -> (BusinessProfile, FieldErr
         invoice_language: errors.check(
             "invoice_language",
             &t.t("label-invoice-language"),
-            language(t, &input.invoice_language),
+            language(t, or_default(&input.invoice_language, identifiers::default_language(&country))),
             "en".into(),
         ),
         country,

@@ -11,6 +11,8 @@ pub struct CustomerFields {
     pub email: String,
     pub phone: String,
     pub vat_number: String,
+    /// National registration id: kennitala, organisationsnummer, CVR (BT-47).
+    pub registration_id: String,
     pub address_line: String,
     pub postal_code: String,
     pub city: String,
@@ -27,6 +29,8 @@ pub struct Customer {
     pub email: String,
     pub phone: String,
     pub vat_number: String,
+    /// National registration id: kennitala, organisationsnummer, CVR (BT-47).
+    pub registration_id: String,
     pub address_line: String,
     pub postal_code: String,
     pub city: String,
@@ -44,6 +48,7 @@ impl Customer {
             email: self.email.clone(),
             phone: self.phone.clone(),
             vat_number: self.vat_number.clone(),
+            registration_id: self.registration_id.clone(),
             address_line: self.address_line.clone(),
             postal_code: self.postal_code.clone(),
             city: self.city.clone(),
@@ -63,8 +68,8 @@ pub async fn create(
     let id = Uuid::new_v4();
     sqlx::query!(
         r#"INSERT INTO customers (business_id, id, kind, name, email, phone, vat_number, address_line, postal_code,
-                                 city, country, language, currency, created_at)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)"#,
+                                 city, country, language, currency, created_at, registration_id)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)"#,
         business_id,
         id,
         c.kind,
@@ -78,7 +83,8 @@ pub async fn create(
         c.country,
         c.language,
         c.currency,
-        now
+        now,
+        c.registration_id
     )
     .execute(db)
     .await?;
@@ -93,7 +99,7 @@ pub async fn update(
 ) -> Result<bool, sqlx::Error> {
     Ok(sqlx::query!(
         r#"UPDATE customers SET kind = $3, name = $4, email = $5, phone = $6, vat_number = $7, address_line = $8,
-                  postal_code = $9, city = $10, country = $11, language = $12, currency = $13
+                  postal_code = $9, city = $10, country = $11, language = $12, currency = $13, registration_id = $14
            WHERE business_id = $1 AND id = $2"#,
         business_id,
         id,
@@ -107,7 +113,8 @@ pub async fn update(
         c.city,
         c.country,
         c.language,
-        c.currency
+        c.currency,
+        c.registration_id
     )
     .execute(db)
     .await?
@@ -118,7 +125,7 @@ pub async fn update(
 pub async fn find(db: impl PgExecutor<'_>, business_id: Uuid, id: Uuid) -> Result<Option<Customer>, sqlx::Error> {
     sqlx::query_as!(
         Customer,
-        r#"SELECT id, kind, name, email, phone, vat_number, address_line, postal_code, city, country, language, currency,
+        r#"SELECT id, kind, name, email, phone, vat_number, registration_id, address_line, postal_code, city, country, language, currency,
                   archived_at IS NOT NULL AS "archived!"
            FROM customers WHERE business_id = $1 AND id = $2"#,
         business_id,
@@ -139,7 +146,7 @@ pub async fn list(
     let pattern = crate::db::like_pattern(search);
     sqlx::query_as!(
         Customer,
-        r#"SELECT id, kind, name, email, phone, vat_number, address_line, postal_code, city, country, language, currency,
+        r#"SELECT id, kind, name, email, phone, vat_number, registration_id, address_line, postal_code, city, country, language, currency,
                   archived_at IS NOT NULL AS "archived!"
            FROM customers
            WHERE business_id = $1 AND archived_at IS NULL AND (name ILIKE $2 OR email ILIKE $2)

@@ -30,6 +30,19 @@ pub struct Invoice {
     pub payable: Option<Decimal>,
     pub version: i32,
     pub voided: bool,
+    pub references: References,
+    /// A quote's answer from the customer: `accepted` or `declined`, and when.
+    pub quote_decision: Option<(String, OffsetDateTime)>,
+}
+
+/// The dates and references a document carries besides its number: delivery date
+/// (BT-72) or period (BT-73/74), buyer reference (BT-10), purchase order (BT-13).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct References {
+    pub delivery_date: Option<Date>,
+    pub period: Option<(Date, Date)>,
+    pub buyer_reference: String,
+    pub order_reference: String,
 }
 
 /// An invoice row as stored (text columns), before [`Invoice`] types it.
@@ -49,6 +62,13 @@ struct InvoiceRow {
     payable: Option<Decimal>,
     version: i32,
     voided: bool,
+    delivery_date: Option<Date>,
+    period_start: Option<Date>,
+    period_end: Option<Date>,
+    buyer_reference: String,
+    order_reference: String,
+    quote_decision: Option<String>,
+    quote_decided_at: Option<OffsetDateTime>,
 }
 
 impl TryFrom<InvoiceRow> for Invoice {
@@ -71,6 +91,13 @@ impl TryFrom<InvoiceRow> for Invoice {
             payable: r.payable,
             version: r.version,
             voided: r.voided,
+            references: References {
+                delivery_date: r.delivery_date,
+                period: r.period_start.zip(r.period_end),
+                buyer_reference: r.buyer_reference,
+                order_reference: r.order_reference,
+            },
+            quote_decision: r.quote_decision.zip(r.quote_decided_at),
         })
     }
 }
@@ -124,7 +151,8 @@ pub async fn find(db: impl PgExecutor<'_>, business_id: Uuid, id: Uuid) -> Resul
     sqlx::query_as!(
         InvoiceRow,
         r#"SELECT id, kind, status, customer_id, currency, price_entry, discount_percent, note, issue_date, due_date,
-                  number, credited_invoice_id, payable, version, voided_at IS NOT NULL AS "voided!"
+                  number, credited_invoice_id, payable, version, voided_at IS NOT NULL AS "voided!", delivery_date,
+                  period_start, period_end, buyer_reference, order_reference, quote_decision, quote_decided_at
            FROM invoices WHERE business_id = $1 AND id = $2"#,
         business_id,
         id
@@ -143,7 +171,8 @@ pub async fn find_for_update(
     sqlx::query_as!(
         InvoiceRow,
         r#"SELECT id, kind, status, customer_id, currency, price_entry, discount_percent, note, issue_date, due_date,
-                  number, credited_invoice_id, payable, version, voided_at IS NOT NULL AS "voided!"
+                  number, credited_invoice_id, payable, version, voided_at IS NOT NULL AS "voided!", delivery_date,
+                  period_start, period_end, buyer_reference, order_reference, quote_decision, quote_decided_at
            FROM invoices WHERE business_id = $1 AND id = $2 FOR UPDATE"#,
         business_id,
         id
@@ -172,6 +201,10 @@ pub struct DraftHeader<'a> {
     pub price_entry: PriceEntry,
     pub discount_percent: Decimal,
     pub note: &'a str,
+    /// Set on the draft, or empty for "today" and "from the terms" at issue.
+    pub issue_date: Option<Date>,
+    pub due_date: Option<Date>,
+    pub references: &'a References,
 }
 
 /// Why a draft could not be saved.
@@ -195,7 +228,8 @@ pub async fn save_draft(
 ) -> Result<Result<i32, SaveRefused>, sqlx::Error> {
     let updated = sqlx::query_scalar!(
         r#"UPDATE invoices SET customer_id = $4, currency = $5, price_entry = $6, discount_percent = $7, note = $8,
-                  version = version + 1, updated_at = $9
+                  version = version + 1, updated_at = $9, issue_date = $10, due_date = $11, delivery_date = $12,
+                  period_start = $13, period_end = $14, buyer_reference = $15, order_reference = $16
            WHERE business_id = $1 AND id = $2 AND status = 'draft' AND version = $3
            RETURNING version"#,
         business_id,
@@ -206,7 +240,14 @@ pub async fn save_draft(
         header.price_entry.as_str(),
         header.discount_percent,
         header.note,
-        now
+        now,
+        header.issue_date,
+        header.due_date,
+        header.references.delivery_date,
+        header.references.period.map(|p| p.0),
+        header.references.period.map(|p| p.1),
+        header.references.buyer_reference,
+        header.references.order_reference
     )
     .fetch_optional(&mut *conn)
     .await?;
@@ -278,7 +319,10 @@ pub async fn take_number(
     kind: InvoiceKind,
     year: i32,
 ) -> Result<TakenNumber, sqlx::Error> {
-    let prefix = crate::db::numbering::default_prefix(kind);
+    let language = sqlx::query_scalar!("SELECT invoice_language FROM businesses WHERE id = $1", business_id)
+        .fetch_one(&mut *conn)
+        .await?;
+    let prefix = crate::db::numbering::default_prefix(kind, &language);
     let kind = kind.as_str();
     sqlx::query!(
         r#"INSERT INTO numbering_series (business_id, kind, prefix, counter_year) VALUES ($1, $2, $3, $4)
@@ -347,6 +391,63 @@ pub async fn mark_issued(
     .execute(conn)
     .await?;
     Ok(())
+}
+
+/// The newest issue date of the business's issued documents of `kind`: a new one may
+/// not be dated before it, so numbers stay in date order.
+pub async fn newest_issue_date(
+    conn: &mut PgConnection,
+    business_id: Uuid,
+    kind: InvoiceKind,
+) -> Result<Option<Date>, sqlx::Error> {
+    sqlx::query_scalar!(
+        "SELECT max(issue_date) FROM invoices WHERE business_id = $1 AND kind = $2 AND status = 'issued'",
+        business_id,
+        kind.as_str()
+    )
+    .fetch_one(conn)
+    .await
+}
+
+/// Records a customer's answer to an issued quote, once; false if it already has one.
+pub async fn decide_quote(
+    conn: &mut PgConnection,
+    business_id: Uuid,
+    id: Uuid,
+    decision: &str,
+    now: OffsetDateTime,
+) -> Result<bool, sqlx::Error> {
+    Ok(sqlx::query!(
+        r#"UPDATE invoices SET quote_decision = $3, quote_decided_at = $4
+           WHERE business_id = $1 AND id = $2 AND kind = 'quote' AND status = 'issued' AND quote_decision IS NULL"#,
+        business_id,
+        id,
+        decision,
+        now
+    )
+    .execute(conn)
+    .await?
+    .rows_affected()
+        == 1)
+}
+
+/// The issued credit notes of an invoice: id and number, oldest first.
+pub async fn credit_notes_of(
+    db: impl PgExecutor<'_>,
+    business_id: Uuid,
+    invoice_id: Uuid,
+) -> Result<Vec<(Uuid, String)>, sqlx::Error> {
+    Ok(sqlx::query!(
+        r#"SELECT id, number AS "number!" FROM invoices
+           WHERE business_id = $1 AND credited_invoice_id = $2 AND status = 'issued' ORDER BY number_year, number_seq"#,
+        business_id,
+        invoice_id
+    )
+    .fetch_all(db)
+    .await?
+    .into_iter()
+    .map(|r| (r.id, r.number))
+    .collect())
 }
 
 /// Sum of issued credit notes against an invoice.
@@ -509,11 +610,14 @@ pub async fn copy_as_draft(
     )
     .await?;
     sqlx::query!(
-        "UPDATE invoices SET discount_percent = $3, note = $4 WHERE business_id = $1 AND id = $2",
+        r#"UPDATE invoices SET discount_percent = $3, note = $4, buyer_reference = $5, order_reference = $6
+           WHERE business_id = $1 AND id = $2"#,
         business_id,
         draft,
         source.discount_percent,
-        note
+        note,
+        source.references.buyer_reference,
+        source.references.order_reference
     )
     .execute(&mut *conn)
     .await?;

@@ -21,6 +21,7 @@ pub mod invoice_links;
 pub mod invoice_lists;
 mod invoice_values;
 pub mod invoices;
+pub mod issued_documents;
 pub mod logos;
 pub mod members;
 pub mod numbering;

@@ -16,7 +16,9 @@ pub struct Series {
 
 /// The business's series, one per kind of document, with defaults for kinds not used
 /// yet (the table's check admits only the three kinds).
-pub async fn list(db: impl PgExecutor<'_>, business_id: Uuid) -> Result<Vec<Series>, sqlx::Error> {
+pub async fn list(db: &sqlx::PgPool, business_id: Uuid) -> Result<Vec<Series>, sqlx::Error> {
+    let language =
+        sqlx::query_scalar!("SELECT invoice_language FROM businesses WHERE id = $1", business_id).fetch_one(db).await?;
     let stored = sqlx::query!(
         "SELECT kind, prefix, padding, yearly_reset, last_number FROM numbering_series WHERE business_id = $1",
         business_id
@@ -33,19 +35,27 @@ pub async fn list(db: impl PgExecutor<'_>, business_id: Uuid) -> Result<Vec<Seri
                 yearly_reset: s.yearly_reset,
                 last_number: s.last_number,
             },
-            None => {
-                Series { kind, prefix: default_prefix(kind).to_owned(), padding: 4, yearly_reset: true, last_number: 0 }
-            }
+            None => Series {
+                kind,
+                prefix: default_prefix(kind, &language).to_owned(),
+                padding: 4,
+                yearly_reset: true,
+                last_number: 0,
+            },
         })
         .collect())
 }
 
-/// The prefix a series starts with until the owner changes it.
-pub fn default_prefix(kind: InvoiceKind) -> &'static str {
-    match kind {
-        InvoiceKind::CreditNote => "CN-",
-        InvoiceKind::Quote => "Q-",
-        InvoiceKind::Invoice => "",
+/// The prefix a series starts with until the owner changes it, in the business's
+/// document language: CN- (credit note) and Q- (quote) in English, KR-
+/// (kreditreikningur) and TB- (tilboð) in Icelandic.
+pub fn default_prefix(kind: InvoiceKind, language: &str) -> &'static str {
+    match (kind, language) {
+        (InvoiceKind::CreditNote, "is") => "KR-",
+        (InvoiceKind::Quote, "is") => "TB-",
+        (InvoiceKind::CreditNote, _) => "CN-",
+        (InvoiceKind::Quote, _) => "Q-",
+        (InvoiceKind::Invoice, _) => "",
     }
 }
 

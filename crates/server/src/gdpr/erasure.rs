@@ -65,7 +65,7 @@ pub async fn erase_customer(
     .await?;
     let outcome = if issued == 0 {
         sqlx::query!(
-            r#"UPDATE customers SET name = $3, email = '', phone = '', vat_number = '', address_line = '',
+            r#"UPDATE customers SET name = $3, email = '', phone = '', vat_number = '', registration_id = '', address_line = '',
                       postal_code = '', city = '', erased_at = $4, archived_at = coalesce(archived_at, $4)
                WHERE business_id = $1 AND id = $2"#,
             business_id,

@@ -8,7 +8,6 @@
 //! again starts the archive over. Secrets (provider keys, token hashes, sealed link
 //! tokens) are left out; exports expire after [`KEPT_DAYS`] days.
 
-use fastfaktura_documents::{cii_xml, render_pdf, ubl_xml};
 use futures::TryStreamExt;
 use sqlx::{PgExecutor, PgPool};
 use time::{Duration, OffsetDateTime};
@@ -201,7 +200,7 @@ pub async fn build(ctx: &WorkerContext, business_id: Uuid, export_id: Uuid) -> R
 async fn build_archive(ctx: &WorkerContext, business_id: Uuid, export_id: Uuid) -> Result<(), String> {
     let db_err = |e: sqlx::Error| format!("database: {e}");
     let documents: Vec<Uuid> = sqlx::query_scalar!(
-        r#"SELECT id FROM invoices WHERE business_id = $1 AND number IS NOT NULL AND kind IN ('invoice', 'credit_note')
+        r#"SELECT id FROM invoices WHERE business_id = $1 AND number IS NOT NULL
            ORDER BY issued_at, id"#,
         business_id
     )
@@ -250,17 +249,15 @@ async fn build_archive(ctx: &WorkerContext, business_id: Uuid, export_id: Uuid) 
         progress(&ctx.db, business_id, export_id, done, total).await?;
     }
     for invoice_id in documents {
-        let doc = issued_document(&ctx.db, business_id, invoice_id).await.map_err(|e| format!("document: {e}"))?;
-        let (pdf_name, ubl_name, cii_name) =
-            (file_name(&doc, "pdf"), file_name(&doc, "ubl.xml"), file_name(&doc, "cii.xml"));
-        let (ubl, cii) = (ubl_xml(&doc), cii_xml(&doc));
-        let pdf = tokio::task::spawn_blocking(move || render_pdf(&doc))
-            .await
-            .map_err(|e| format!("PDF: {e}"))?
-            .map_err(|e| format!("PDF: {e}"))?;
-        sink.file(&format!("documents/{pdf_name}"), &pdf.bytes).await?;
-        sink.file(&format!("documents/{ubl_name}"), ubl.as_bytes()).await?;
-        sink.file(&format!("documents/{cii_name}"), cii.as_bytes()).await?;
+        // The files exactly as issued (a quote has its PDF only).
+        let issued = issued_document(&ctx.db, business_id, invoice_id).await.map_err(|e| format!("document: {e}"))?;
+        let doc = &issued.document;
+        sink.file(&format!("documents/{}", file_name(doc, "pdf")), &issued.pdf).await?;
+        for (extension, xml) in [("ubl.xml", &issued.ubl), ("cii.xml", &issued.cii)] {
+            if let Some(xml) = xml {
+                sink.file(&format!("documents/{}", file_name(doc, extension)), xml.as_bytes()).await?;
+            }
+        }
         done += 1;
         progress(&ctx.db, business_id, export_id, done, total).await?;
     }

@@ -12,7 +12,9 @@
 //! docs/decisions.md ("Exactly once at the SMS provider"). The Message-ID is the
 //! delivery's id, so an email that did go out twice is recognisably the same message.
 
-use fastfaktura_documents::{InvoiceDocument, cii_xml, render_pdf, ubl_xml};
+use fastfaktura_documents::DocumentType;
+
+use super::documents::IssuedDocument;
 use fastfaktura_domain::{EmailAddress, Money, PhoneNumber};
 use lettre::{
     Message,
@@ -274,14 +276,19 @@ async fn email_attempt(ctx: &WorkerContext, business_id: Uuid, delivery: &db::de
 async fn message(
     ctx: &WorkerContext,
     business_id: Uuid,
-    doc: &InvoiceDocument,
+    issued: &IssuedDocument,
     delivery: &db::deliveries::Delivery,
     link: Option<&str>,
     reply_to: Option<&str>,
 ) -> Result<(Message, String), String> {
+    let doc = &issued.document;
     let lang = if doc.language == fastfaktura_documents::Language::Is { Lang::Is } else { Lang::En };
-    let document =
-        i18n::message(lang, if doc.kind.is_credit_note() { key("doc-credit-note") } else { key("doc-invoice") }, None);
+    let document_key = match doc.kind {
+        DocumentType::Invoice => key("doc-invoice"),
+        DocumentType::CreditNote { .. } => key("doc-credit-note"),
+        DocumentType::Quote => key("doc-quote"),
+    };
+    let document = i18n::message(lang, document_key, None);
     let reminder = delivery.kind == "reminder";
     // A reminder asks for what is still open; a sent document states its total.
     let amount = if reminder {
@@ -297,11 +304,12 @@ async fn message(
     args.set("due", doc.due_date.to_string());
     let subject_key = if reminder { key("mail-reminder-subject") } else { key("mail-document-subject") };
     let subject = i18n::message(lang, subject_key, Some(&args));
-    let body_key = match (doc.kind.is_credit_note(), reminder) {
-        (true, _) => key("mail-credit-note-body"),
-        (false, true) if ctx.clock.now().date() <= doc.due_date => key("mail-reminder-body-before"),
-        (false, true) => key("mail-reminder-body-after"),
-        (false, false) => key("mail-invoice-body"),
+    let body_key = match (&doc.kind, reminder) {
+        (DocumentType::CreditNote { .. }, _) => key("mail-credit-note-body"),
+        (DocumentType::Quote, _) => key("mail-quote-body"),
+        (DocumentType::Invoice, true) if ctx.clock.now().date() <= doc.due_date => key("mail-reminder-body-before"),
+        (DocumentType::Invoice, true) => key("mail-reminder-body-after"),
+        (DocumentType::Invoice, false) => key("mail-invoice-body"),
     };
     let mut paragraphs = vec![i18n::message(lang, body_key, Some(&args))];
     if let Some(link) = link {
@@ -326,20 +334,16 @@ async fn message(
     if let Some(reply_to) = reply_to.and_then(|r| r.parse::<Mailbox>().ok()) {
         builder = builder.reply_to(reply_to);
     }
-    let owned = doc.clone();
-    let pdf = tokio::task::spawn_blocking(move || render_pdf(&owned))
-        .await
-        .map_err(|e| format!("rendering the PDF: {e}"))?
-        .map_err(|e| format!("rendering the PDF: {e}"))?;
     let pdf_type = ContentType::parse("application/pdf").expect("a valid media type");
     let xml_type = ContentType::parse("application/xml").expect("a valid media type");
     let mut mixed = MultiPart::mixed()
         .multipart(MultiPart::alternative_plain_html(text.clone(), html))
-        .singlepart(Attachment::new(documents::file_name(doc, "pdf")).body(pdf.bytes, pdf_type));
-    if delivery.attach_xml {
+        .singlepart(Attachment::new(documents::file_name(doc, "pdf")).body(issued.pdf.clone(), pdf_type));
+    // The files exactly as issued; a quote has no e-invoice.
+    if let (true, Some(ubl), Some(cii)) = (delivery.attach_xml, &issued.ubl, &issued.cii) {
         mixed = mixed
-            .singlepart(attachment(documents::file_name(doc, "ubl.xml"), ubl_xml(doc), xml_type.clone()))
-            .singlepart(attachment(documents::file_name(doc, "cii.xml"), cii_xml(doc), xml_type));
+            .singlepart(attachment(documents::file_name(doc, "ubl.xml"), ubl.clone(), xml_type.clone()))
+            .singlepart(attachment(documents::file_name(doc, "cii.xml"), cii.clone(), xml_type));
     }
     let message = builder.multipart(mixed).map_err(|e| format!("building the message: {e}"))?;
     Ok((message, text))

@@ -9,7 +9,7 @@
 //! and only sends when it did not (docs/decisions.md, "Exactly once at the SMS
 //! provider").
 
-use fastfaktura_documents::InvoiceDocument;
+use fastfaktura_documents::{DocumentType, InvoiceDocument};
 use fastfaktura_domain::{Decimal, Money, PhoneNumber};
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
@@ -78,7 +78,8 @@ pub(super) async fn attempt(ctx: &WorkerContext, business_id: Uuid, delivery: &d
 async fn text(ctx: &WorkerContext, business_id: Uuid, delivery: &db::deliveries::Delivery) -> Result<String, Attempt> {
     let doc = documents::issued_document(&ctx.db, business_id, delivery.invoice_id)
         .await
-        .map_err(|e| Attempt::Retry(format!("the document: {e}")))?;
+        .map_err(|e| Attempt::Retry(format!("the document: {e}")))?
+        .document;
     let Some(link) = live_link(ctx, business_id, delivery.invoice_id).await.map_err(Attempt::Retry)? else {
         // An SMS is only a pointer to the customer page.
         return Err(Attempt::Refused("the customer link was turned off; create a new one, then retry".into()));
@@ -95,7 +96,7 @@ pub(super) async fn amount_due(
     invoice_id: Uuid,
     doc: &InvoiceDocument,
 ) -> Result<Decimal, String> {
-    if doc.kind.is_credit_note() {
+    if !doc.kind.requests_payment() {
         return Ok(doc.totals().payable);
     }
     Ok(open_amount(ctx, business_id, invoice_id, doc.totals().payable).await?.max(Decimal::ZERO))
@@ -131,10 +132,11 @@ fn compose(doc: &InvoiceDocument, reminder: bool, amount: String, link: &str) ->
     args.set("amount", amount);
     args.set("due", doc.due_date.to_string());
     args.set("link", link.to_owned());
-    let message = match (doc.kind.is_credit_note(), reminder) {
-        (true, _) => key("sms-credit-note"),
-        (false, true) => key("sms-reminder"),
-        (false, false) => key("sms-invoice"),
+    let message = match (&doc.kind, reminder) {
+        (DocumentType::CreditNote { .. }, _) => key("sms-credit-note"),
+        (DocumentType::Quote, _) => key("sms-quote"),
+        (DocumentType::Invoice, true) => key("sms-reminder"),
+        (DocumentType::Invoice, false) => key("sms-invoice"),
     };
     i18n::message(lang, message, Some(&args))
 }

@@ -1,15 +1,20 @@
-//! From stored rows to the documents crate: the business profile, the customer, the
-//! document and its lines become one `InvoiceData`; the documents crate checks it,
-//! computes the totals with the domain's engine and writes the PDF, UBL and CII.
+//! From stored rows to the documents crate, and the record of every issued document.
 //!
-//! The same builder runs when a draft is issued (so a document the e-invoice rules
-//! would reject is never issued) and whenever an issued document is downloaded.
+//! A draft is checked by building its `InvoiceData` from the live business profile,
+//! customer and logo (so a document the e-invoice rules would reject is never issued).
+//! At issue, what the document shows that lives outside the invoice row (seller, buyer,
+//! payment details, language, logo) is frozen with it, and its PDF, UBL and CII are kept
+//! exactly as issued (`db::issued_documents`): later profile, customer or logo changes
+//! reach new documents only, and every download of an issued one is byte-identical.
 
 use fastfaktura_documents::{
     DocumentType, Endpoint, InvoiceData, InvoiceDocument, Language, Line as DocLine, Logo, Party, PaymentDetails,
+    cii_xml, render_pdf, ubl_xml,
 };
-use fastfaktura_domain::{InvoiceKind, VatCategory};
-use time::Date;
+use fastfaktura_domain::{InvoiceKind, InvoiceStatus, VatCategory};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use time::{Date, OffsetDateTime};
 use uuid::Uuid;
 
 use crate::app::Error;
@@ -18,6 +23,7 @@ use crate::db::{
     businesses::BusinessProfile,
     customers::Customer,
     invoices::{Invoice, Line},
+    issued_documents::IssuedRecord,
 };
 
 /// Everything stored that a document is made from.
@@ -36,18 +42,98 @@ pub async fn load(db: &mut sqlx::PgConnection, business_id: Uuid, invoice: Invoi
     let customer = db::customers::find(&mut *db, business_id, invoice.customer_id).await?.ok_or(Error::NotFound)?;
     let lines = db::invoices::lines(&mut *db, business_id, invoice.id).await?;
     let logo = db::logos::find(&mut *db, business_id).await?.map(|l| l.image);
-    let credited = match invoice.credited_invoice_id {
-        Some(id) => db::invoices::find(&mut *db, business_id, id).await?.and_then(|o| Some((o.number?, o.issue_date?))),
-        None => None,
-    };
+    let credited = credited(db, business_id, &invoice).await?;
     Ok(Sources { profile, customer, invoice, lines, logo, credited })
 }
 
-/// The documents crate's input for this document with `number` and dates.
-pub fn invoice_data(src: &Sources, number: &str, issue_date: Date, due_date: Date) -> Result<InvoiceData, Error> {
-    let invoice = &src.invoice;
-    let currency = invoice.currency;
-    let lines = src
+async fn credited(
+    db: &mut sqlx::PgConnection,
+    business_id: Uuid,
+    invoice: &Invoice,
+) -> Result<Option<(String, Date)>, Error> {
+    Ok(match invoice.credited_invoice_id {
+        Some(id) => db::invoices::find(&mut *db, business_id, id).await?.and_then(|o| Some((o.number?, o.issue_date?))),
+        None => None,
+    })
+}
+
+/// What an issued document shows that does not live on the invoice row: who it is
+/// from and to, where to pay, and its language. Frozen at issue.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Frozen {
+    pub seller: Party,
+    pub buyer: Party,
+    pub payment: PaymentDetails,
+    /// `en` or `is`.
+    pub language: String,
+}
+
+impl Frozen {
+    /// From the live profile and customer, as a draft would be issued now.
+    fn live(src: &Sources, number: &str) -> Frozen {
+        let p = &src.profile;
+        let c = &src.customer;
+        let seller = Party {
+            name: p.name.clone(),
+            address_lines: non_empty(&p.address_line).into_iter().collect(),
+            postcode: p.postal_code.clone(),
+            city: p.city.clone(),
+            country: p.country.clone(),
+            vat_id: non_empty(&p.vat_number),
+            registration_id: non_empty(&p.registration_id),
+            email: None,
+            phone: None,
+            contact_name: None,
+            endpoint: endpoint(&p.country, &p.registration_id, &p.vat_number),
+        };
+        let buyer = Party {
+            name: c.name.clone(),
+            address_lines: non_empty(&c.address_line).into_iter().collect(),
+            postcode: c.postal_code.clone(),
+            city: c.city.clone(),
+            country: c.country.clone(),
+            vat_id: non_empty(&c.vat_number),
+            registration_id: non_empty(&c.registration_id),
+            email: non_empty(&c.email),
+            phone: non_empty(&c.phone),
+            contact_name: None,
+            endpoint: endpoint(&c.country, &c.registration_id, &c.vat_number),
+        };
+        let quote = src.invoice.kind == InvoiceKind::Quote;
+        Frozen {
+            seller,
+            buyer,
+            payment: PaymentDetails {
+                iban: non_empty(&p.iban),
+                bic: non_empty(&p.bic),
+                reference: (!quote).then(|| number.to_owned()),
+            },
+            language: if c.language == "is" { "is".into() } else { "en".into() },
+        }
+    }
+
+    pub fn language(&self) -> Language {
+        if self.language == "is" { Language::Is } else { Language::En }
+    }
+}
+
+/// The parts of a document that are on the invoice row and its lines.
+struct RowParts<'a> {
+    invoice: &'a Invoice,
+    lines: &'a [Line],
+    credited: &'a Option<(String, Date)>,
+}
+
+fn assemble(
+    row: RowParts<'_>,
+    frozen: Frozen,
+    logo: Option<Vec<u8>>,
+    number: &str,
+    issue_date: Date,
+    due_date: Date,
+) -> Result<InvoiceData, Error> {
+    let invoice = row.invoice;
+    let lines = row
         .lines
         .iter()
         .map(|l| {
@@ -63,57 +149,31 @@ pub fn invoice_data(src: &Sources, number: &str, issue_date: Date, due_date: Dat
             })
         })
         .collect::<Result<Vec<_>, Error>>()?;
-    let p = &src.profile;
-    let c = &src.customer;
-    let seller = Party {
-        name: p.name.clone(),
-        address_lines: non_empty(&p.address_line).into_iter().collect(),
-        postcode: p.postal_code.clone(),
-        city: p.city.clone(),
-        country: p.country.clone(),
-        vat_id: non_empty(&p.vat_number),
-        registration_id: non_empty(&p.registration_id),
-        email: None,
-        phone: None,
-        contact_name: None,
-        endpoint: endpoint(&p.country, &p.registration_id, &p.vat_number),
-    };
-    let buyer = Party {
-        name: c.name.clone(),
-        address_lines: non_empty(&c.address_line).into_iter().collect(),
-        postcode: c.postal_code.clone(),
-        city: c.city.clone(),
-        country: c.country.clone(),
-        vat_id: non_empty(&c.vat_number),
-        registration_id: None,
-        email: non_empty(&c.email),
-        phone: non_empty(&c.phone),
-        contact_name: None,
-        endpoint: endpoint(&c.country, "", &c.vat_number),
-    };
-    let kind = match &src.credited {
-        Some((preceding_number, preceding_date)) if invoice.kind == InvoiceKind::CreditNote => {
+    let kind = match (invoice.kind, row.credited) {
+        (InvoiceKind::CreditNote, Some((preceding_number, preceding_date))) => {
             DocumentType::CreditNote { preceding_number: preceding_number.clone(), preceding_date: *preceding_date }
         }
+        (InvoiceKind::Quote, _) => DocumentType::Quote,
         _ => DocumentType::Invoice,
     };
+    let refs = &invoice.references;
+    let language = frozen.language();
     Ok(InvoiceData {
         kind,
         number: number.to_owned(),
         issue_date,
         due_date,
-        // The supply is dated on the invoice (tax point = issue date) unless stated otherwise.
-        delivery_date: Some(issue_date),
-        currency,
-        language: if c.language == "is" { Language::Is } else { Language::En },
-        seller,
-        buyer,
-        buyer_reference: None,
-        payment: PaymentDetails {
-            iban: non_empty(&p.iban),
-            bic: non_empty(&p.bic),
-            reference: Some(number.to_owned()),
-        },
+        // The supply is dated on the invoice (tax point = issue date) unless a delivery
+        // date or period is stated.
+        delivery_date: refs.delivery_date.or(if refs.period.is_none() { Some(issue_date) } else { None }),
+        period: refs.period,
+        currency: invoice.currency,
+        language,
+        seller: frozen.seller,
+        buyer: frozen.buyer,
+        buyer_reference: non_empty(&refs.buyer_reference),
+        order_reference: non_empty(&refs.order_reference),
+        payment: frozen.payment,
         payment_terms: None,
         notes: non_empty(&invoice.note).into_iter().collect(),
         lines,
@@ -121,12 +181,19 @@ pub fn invoice_data(src: &Sources, number: &str, issue_date: Date, due_date: Dat
         price_entry: invoice.price_entry,
         // A stored logo passed our own upload check; one the renderer still cannot use
         // is left off rather than blocking the invoice.
-        logo: src.logo.clone().and_then(|bytes| Logo::new(bytes).ok()),
+        logo: logo.and_then(|bytes| Logo::new(bytes).ok()),
     })
 }
 
-/// What keeps this draft from being issued as a valid invoice: the documents crate's
-/// EN 16931 checks, plus our own rule that bank-transfer terms need an IBAN.
+/// The documents crate's input for this draft with `number` and dates, from the live
+/// profile and customer.
+pub fn invoice_data(src: &Sources, number: &str, issue_date: Date, due_date: Date) -> Result<InvoiceData, Error> {
+    let row = RowParts { invoice: &src.invoice, lines: &src.lines, credited: &src.credited };
+    assemble(row, Frozen::live(src, number), src.logo.clone(), number, issue_date, due_date)
+}
+
+/// What keeps this draft from being issued as a valid document: the documents crate's
+/// EN 16931 checks, plus our own rule that an invoice paid by bank transfer needs an IBAN.
 pub fn problems_for_issue(src: &Sources, issue_date: Date, due_date: Date) -> Result<Vec<String>, Error> {
     // The number is taken after these checks pass; any non-empty one checks the same.
     let data = invoice_data(src, "0", issue_date, due_date)?;
@@ -134,7 +201,7 @@ pub fn problems_for_issue(src: &Sources, issue_date: Date, due_date: Date) -> Re
         Ok(_) => Vec::new(),
         Err(fastfaktura_documents::DocumentError::Incomplete(problems)) => problems,
     };
-    if src.profile.iban.trim().is_empty() {
+    if src.profile.iban.trim().is_empty() && src.invoice.kind == InvoiceKind::Invoice {
         problems.push("Seller: an IBAN is required, since payment is by bank transfer".into());
     }
     Ok(problems)
@@ -143,32 +210,132 @@ pub fn problems_for_issue(src: &Sources, issue_date: Date, due_date: Date) -> Re
 /// The sentence shown when something is missing.
 pub fn explain(problems: &[String]) -> String {
     format!(
-        "Before this can be issued as a legal invoice, please fix: {}. Your details are under Settings → Business, \
+        "Before this can be issued as a legal document, please fix: {}. Your details are under Settings → Business, \
          the customer's on the customer's page.",
         problems.join("; ")
     )
 }
 
-/// The checked document of an issued invoice or credit note, ready to write.
-pub async fn issued_document(db: &sqlx::PgPool, business_id: Uuid, invoice_id: Uuid) -> Result<InvoiceDocument, Error> {
-    let mut conn = db.acquire().await?;
-    let invoice = db::invoices::find(&mut *conn, business_id, invoice_id).await?.ok_or(Error::NotFound)?;
+/// An issued document: its checked content (frozen parts and immutable rows) and its
+/// files exactly as issued. Quotes have a PDF only.
+#[derive(Clone)]
+pub struct IssuedDocument {
+    pub document: InvoiceDocument,
+    pub frozen: Frozen,
+    pub pdf: Vec<u8>,
+    pub ubl: Option<String>,
+    pub cii: Option<String>,
+}
+
+/// Freezes a document just marked issued, inside the issuing transaction: builds it
+/// from the live sources, renders its files and stores the record. A document that
+/// no longer checks is refused, and the transaction with it.
+pub async fn freeze_in(
+    tx: &mut sqlx::PgConnection,
+    business_id: Uuid,
+    invoice_id: Uuid,
+    now: OffsetDateTime,
+) -> Result<IssuedDocument, Error> {
+    let invoice = db::invoices::find(&mut *tx, business_id, invoice_id).await?.ok_or(Error::NotFound)?;
     let (Some(number), Some(issue_date), Some(due_date)) =
         (invoice.number.clone(), invoice.issue_date, invoice.due_date)
     else {
         return Err(Error::Conflict("Documents exist once the invoice is issued.".to_owned().into()));
     };
-    if invoice.kind == InvoiceKind::Quote {
-        return Err(Error::Conflict("Quotes have no e-invoice or PDF yet; turn it into an invoice.".to_owned().into()));
+    let src = load(tx, business_id, invoice).await?;
+    let frozen = Frozen::live(&src, &number);
+    let row = RowParts { invoice: &src.invoice, lines: &src.lines, credited: &src.credited };
+    let data = assemble(row, frozen.clone(), src.logo.clone(), &number, issue_date, due_date)?;
+    let document = InvoiceDocument::new(data).map_err(|e| Error::Unprocessable(e.to_string().into()))?;
+    let issued = render(document, frozen.clone()).await?;
+    let record = IssuedRecord {
+        parties: serde_json::to_value(&frozen).map_err(anyhow::Error::from)?,
+        logo: src.logo,
+        pdf: issued.pdf.clone(),
+        ubl: issued.ubl.clone(),
+        cii: issued.cii.clone(),
+    };
+    let digest = hex::encode(Sha256::digest(&record.pdf));
+    db::issued_documents::insert(tx, business_id, invoice_id, &record, &digest, now).await?;
+    Ok(issued)
+}
+
+/// Writes the files of a checked document (the PDF on a blocking thread: a long
+/// invoice takes tens of milliseconds of CPU).
+async fn render(document: InvoiceDocument, frozen: Frozen) -> Result<IssuedDocument, Error> {
+    let e_invoice = !document.kind.is_quote();
+    let ubl = e_invoice.then(|| ubl_xml(&document));
+    let cii = e_invoice.then(|| cii_xml(&document));
+    let (document, pdf) = tokio::task::spawn_blocking(move || {
+        let pdf = render_pdf(&document);
+        (document, pdf)
+    })
+    .await
+    .map_err(anyhow::Error::from)?;
+    let pdf = pdf.map_err(anyhow::Error::from)?.bytes;
+    Ok(IssuedDocument { document, frozen, pdf, ubl, cii })
+}
+
+/// The record of an issued invoice, credit note or quote. A document issued before
+/// records were kept is frozen now, from the data as it stands (once, for good).
+pub async fn issued_document(db: &sqlx::PgPool, business_id: Uuid, invoice_id: Uuid) -> Result<IssuedDocument, Error> {
+    let mut conn = db.acquire().await?;
+    let invoice = db::invoices::find(&mut *conn, business_id, invoice_id).await?.ok_or(Error::NotFound)?;
+    let (Some(number), Some(issue_date), Some(due_date)) =
+        (invoice.number.clone(), invoice.issue_date, invoice.due_date)
+    else {
+        return Err(Error::Conflict("Documents exist once the document is issued.".to_owned().into()));
+    };
+    let Some(record) = db::issued_documents::find(&mut *conn, business_id, invoice_id).await? else {
+        drop(conn);
+        let mut tx = db.begin().await?;
+        // Two first downloads at once: the row lock makes the second wait and then find it.
+        db::invoices::find_for_update(&mut tx, business_id, invoice_id).await?;
+        if db::issued_documents::find(&mut *tx, business_id, invoice_id).await?.is_none() {
+            let now = OffsetDateTime::now_utc();
+            let issued = freeze_in(&mut tx, business_id, invoice_id, now).await?;
+            tx.commit().await?;
+            tracing::info!(%business_id, %invoice_id, "document issued before records were kept: frozen now");
+            return Ok(issued);
+        }
+        tx.commit().await?;
+        return Box::pin(issued_document(db, business_id, invoice_id)).await;
+    };
+    let frozen: Frozen = serde_json::from_value(record.parties)
+        .map_err(|e| anyhow::anyhow!("issued record of {invoice_id} does not read: {e}"))?;
+    let lines = db::invoices::lines(&mut *conn, business_id, invoice_id).await?;
+    let credited = credited(&mut conn, business_id, &invoice).await?;
+    let row = RowParts { invoice: &invoice, lines: &lines, credited: &credited };
+    let data = assemble(row, frozen.clone(), record.logo, &number, issue_date, due_date)?;
+    let document = InvoiceDocument::new(data)
+        .map_err(|e| anyhow::anyhow!("issued document {invoice_id} no longer checks: {e}"))?;
+    Ok(IssuedDocument { document, frozen, pdf: record.pdf, ubl: record.ubl, cii: record.cii })
+}
+
+/// The frozen parties of an issued document (None for a draft).
+pub async fn frozen_parties(
+    db: impl sqlx::PgExecutor<'_>,
+    business_id: Uuid,
+    invoice: &Invoice,
+) -> Result<Option<Frozen>, Error> {
+    if invoice.status != InvoiceStatus::Issued {
+        return Ok(None);
     }
-    let src = load(&mut conn, business_id, invoice).await?;
-    let data = invoice_data(&src, &number, issue_date, due_date)?;
-    InvoiceDocument::new(data).map_err(|e| anyhow::anyhow!("issued invoice {invoice_id} no longer checks: {e}").into())
+    match db::issued_documents::parties(db, business_id, invoice.id).await? {
+        Some(value) => {
+            Ok(Some(serde_json::from_value(value).map_err(|e| anyhow::anyhow!("issued record does not read: {e}"))?))
+        }
+        None => Ok(None),
+    }
 }
 
 /// The file a document is downloaded as, e.g. `invoice-2026-0001.pdf`.
 pub fn file_name(doc: &InvoiceDocument, extension: &str) -> String {
-    let kind = if doc.kind.is_credit_note() { "credit-note" } else { "invoice" };
+    let kind = match doc.kind {
+        DocumentType::Invoice => "invoice",
+        DocumentType::CreditNote { .. } => "credit-note",
+        DocumentType::Quote => "quote",
+    };
     let number: String =
         doc.number.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' { c } else { '_' }).collect();
     format!("{kind}-{number}.{extension}")

@@ -59,7 +59,7 @@ async fn issued_documents_download_with_the_screens_amounts_and_pass_the_officia
         .unwrap();
 
     // The official validators, on the files exactly as served.
-    let doc = issued_document(&app.db, business_id, id.parse().unwrap()).await.unwrap();
+    let doc = issued_document(&app.db, business_id, id.parse().unwrap()).await.unwrap().document;
     let dir = std::env::temp_dir().join(format!("ff-server-documents-{}", Uuid::new_v4().simple()));
     std::fs::create_dir_all(&dir).unwrap();
     std::fs::write(dir.join("served.ubl.xml"), &ubl).unwrap();

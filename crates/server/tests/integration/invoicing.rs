@@ -25,7 +25,7 @@ pub(crate) async fn set_up_business(app: &TestApp, client: &reqwest::Client, ema
                 ("city", "Reykjavík"),
                 ("country", "IS"),
                 ("vat_number", "12345"),
-                ("registration_id", "5501012345"),
+                ("registration_id", "590269-7199"),
                 ("iban", "IS14 0159 2600 7654 5510 7303 39"),
                 ("bic", "NBIIISRE"),
                 ("default_currency", currency),

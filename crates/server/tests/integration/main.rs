@@ -30,6 +30,7 @@ mod login_limits;
 mod logo;
 mod members;
 mod outbound_tls;
+mod records;
 mod recurring_send;
 mod reminders;
 mod s3_server;

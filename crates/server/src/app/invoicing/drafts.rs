@@ -9,7 +9,10 @@ use fastfaktura_domain::{
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use super::totals;
+use super::{
+    draft_dates::{DraftDates, judge_dates},
+    totals,
+};
 use crate::{
     app::{
         Caller, Error,
@@ -64,6 +67,18 @@ pub struct DraftInput {
     pub version: Option<i32>,
     /// On create: `invoice` (default) or `quote`.
     pub kind: Option<String>,
+    /// ISO 8601 dates (`2026-12-05`); empty clears. Issue and due date left empty are
+    /// decided at issue (today, and from the payment terms).
+    pub issue_date: Option<String>,
+    pub due_date: Option<String>,
+    /// BT-72; or a period (BT-73/74) with both ends.
+    pub delivery_date: Option<String>,
+    pub period_start: Option<String>,
+    pub period_end: Option<String>,
+    /// The buyer's reference (BT-10), e.g. a Leitweg-ID or a department code.
+    pub buyer_reference: Option<String>,
+    /// The buyer's purchase order number (BT-13).
+    pub order_reference: Option<String>,
 }
 
 /// A draft's values after judging; where a field was wrong, a fallback so that the
@@ -76,6 +91,7 @@ pub struct JudgedDraft {
     pub discount_percent: Decimal,
     pub note: String,
     pub lines: Vec<Line>,
+    pub dates: DraftDates,
 }
 
 /// A 0 to 100 % discount, empty meaning none (the invoice's and each line's).
@@ -223,10 +239,18 @@ pub async fn judge(
         optional(t, input.note.as_deref().unwrap_or_default(), 2000),
         String::new(),
     );
+    let dates = judge_dates(t, input, &existing.map(DraftDates::of).unwrap_or_default(), &mut errors);
     let mut line_errors = FieldErrors::new(t);
     let lines = judge_lines(t, &input.lines, credit_note, &mut line_errors);
-    let judged =
-        JudgedDraft { customer_id: customer.map(|c| c.id), currency, price_entry, discount_percent, note, lines };
+    let judged = JudgedDraft {
+        customer_id: customer.map(|c| c.id),
+        currency,
+        price_entry,
+        discount_percent,
+        note,
+        lines,
+        dates,
+    };
     if line_errors.is_empty() && errors.get("currency").is_none() {
         // The one calculation must accept it too (e.g. exemption reasons, amounts too large).
         if let Err(Error::Invalid(calculation)) = totals(&judged.as_invoice(existing, credit_note), &judged.lines) {
@@ -258,6 +282,8 @@ impl JudgedDraft {
             payable: None,
             version: 0,
             voided: false,
+            references: Default::default(),
+            quote_decision: None,
         });
         Invoice {
             customer_id: self.customer_id.unwrap_or(base.customer_id),
@@ -265,6 +291,9 @@ impl JudgedDraft {
             price_entry: self.price_entry,
             discount_percent: self.discount_percent,
             note: self.note.clone(),
+            issue_date: self.dates.issue_date,
+            due_date: self.dates.due_date,
+            references: self.dates.references.clone(),
             ..base
         }
     }
@@ -276,6 +305,9 @@ impl JudgedDraft {
             price_entry: self.price_entry,
             discount_percent: self.discount_percent,
             note: &self.note,
+            issue_date: self.dates.issue_date,
+            due_date: self.dates.due_date,
+            references: &self.dates.references,
         }
     }
 }

@@ -1,6 +1,7 @@
-//! Issuing a draft: its checks, its totals fixed, the next number of its series taken
-//! in the same transaction (gap-free), and the credited invoice voided when a credit
-//! note covers the rest of it.
+//! Issuing a draft: its checks, its dates (set on the draft or today and from the
+//! terms, in date order within the series), its totals fixed, the next number of its
+//! series taken in the same transaction (gap-free), the document frozen as a record
+//! with its files, and the credited invoice voided when a credit note covers the rest.
 
 use fastfaktura_domain::lifecycle::{self, CreditOutcome, InvoiceKind};
 use time::Duration;
@@ -46,14 +47,21 @@ pub async fn issue_in(
     lifecycle::check_issuable(invoice.status, lines.len()).map_err(|r| refused(r, "lines"))?;
     let totals = totals(&invoice, &lines)?;
     let profile = db::businesses::profile(&mut **tx, business_id).await?;
-    let today = now.date();
-    let due_date = today + Duration::days(i64::from(profile.payment_terms_days));
-    if invoice.kind != InvoiceKind::Quote {
-        let sources = documents::load(tx, business_id, invoice.clone()).await?;
-        let problems = documents::problems_for_issue(&sources, today, due_date)?;
-        if !problems.is_empty() {
-            return Err(Error::Unprocessable(documents::explain(&problems).into()));
-        }
+    // A quote stays valid for 30 days unless a date is set; an invoice is due by the terms.
+    let terms_days = if invoice.kind == InvoiceKind::Quote { QUOTE_VALID_DAYS } else { profile.payment_terms_days };
+    let newest = db::invoices::newest_issue_date(tx, business_id, invoice.kind).await?;
+    let (issue_date, due_date) =
+        lifecycle::issue_dates(invoice.issue_date, invoice.due_date, now.date(), newest, |d| {
+            d + Duration::days(i64::from(terms_days))
+        })
+        .map_err(|r| {
+            let field = if r == lifecycle::Refusal::DueBeforeIssue { "due_date" } else { "issue_date" };
+            refused(r, field)
+        })?;
+    let sources = documents::load(tx, business_id, invoice.clone()).await?;
+    let problems = documents::problems_for_issue(&sources, issue_date, due_date)?;
+    if !problems.is_empty() {
+        return Err(Error::Unprocessable(documents::explain(&problems).into()));
     }
     if let Some(original_id) = invoice.credited_invoice_id {
         let original = db::invoices::find_for_update(tx, business_id, original_id).await?.ok_or(Error::NotFound)?;
@@ -65,14 +73,14 @@ pub async fn issue_in(
             db::invoices::mark_voided(tx, business_id, original_id, now).await?;
         }
     }
-    let number = db::invoices::take_number(tx, business_id, invoice.kind, today.year()).await?;
+    let number = db::invoices::take_number(tx, business_id, invoice.kind, issue_date.year()).await?;
     db::invoices::mark_issued(
         tx,
         business_id,
         id,
         Issued {
             number: &number,
-            issue_date: today,
+            issue_date,
             due_date,
             tax_exclusive: totals.tax_exclusive,
             vat_total: totals.vat_total,
@@ -81,5 +89,9 @@ pub async fn issue_in(
         now,
     )
     .await?;
+    documents::freeze_in(tx, business_id, id, now).await?;
     Ok(number.text)
 }
+
+/// How long a quote is valid when no date is set.
+const QUOTE_VALID_DAYS: i32 = 30;

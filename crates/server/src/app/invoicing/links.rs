@@ -13,8 +13,6 @@ use crate::{
     crypto,
     db::{
         self,
-        businesses::BusinessProfile,
-        customers::Customer,
         rate_limits::{self, Limit},
     },
     i18n::Text,
@@ -86,14 +84,47 @@ pub async fn open_link(state: &AppState, ip: &str, token: &str) -> Result<Opened
     Ok(OpenedLink { business_id, invoice_id: invoice.id, token_hash })
 }
 
+/// A party as the customer's page shows it: as the document was issued.
+#[derive(Debug, Clone, Default)]
+pub struct ShownParty {
+    pub name: String,
+    pub address_line: String,
+    pub postal_code: String,
+    pub city: String,
+    pub country: String,
+    pub vat_number: String,
+    pub registration_id: String,
+    /// The seller's bank details (empty for the buyer).
+    pub iban: String,
+    pub bic: String,
+}
+
+impl ShownParty {
+    fn of(party: &fastfaktura_documents::Party, payment: Option<&fastfaktura_documents::PaymentDetails>) -> Self {
+        ShownParty {
+            name: party.name.clone(),
+            address_line: party.address_lines.join(", "),
+            postal_code: party.postcode.clone(),
+            city: party.city.clone(),
+            country: party.country.clone(),
+            vat_number: party.vat_id.clone().unwrap_or_default(),
+            registration_id: party.registration_id.clone().unwrap_or_default(),
+            iban: payment.and_then(|p| p.iban.clone()).unwrap_or_default(),
+            bic: payment.and_then(|p| p.bic.clone()).unwrap_or_default(),
+        }
+    }
+}
+
 /// What the customer sees of one document.
 pub struct CustomerView {
     pub business_id: Uuid,
     pub detail: InvoiceDetail,
     pub totals: fastfaktura_domain::Totals,
-    pub seller: BusinessProfile,
+    pub seller: ShownParty,
     pub has_logo: bool,
-    pub buyer: Customer,
+    pub buyer: ShownParty,
+    /// The document's language (`en` or `is`).
+    pub language: String,
     /// An invoice with money still owed.
     pub is_open: bool,
     /// The business takes cards (Stripe is set up) and the open amount is chargeable.
@@ -122,8 +153,8 @@ pub async fn customer_view(
         Some(totals) => totals.clone(),
         None => super::totals(&detail.invoice, &detail.lines)?,
     };
-    let buyer =
-        db::customers::find(&state.db, business_id, detail.invoice.customer_id).await?.ok_or(Error::NotFound)?;
+    // A customer link exists for issued documents only, and those have their record.
+    let parties = detail.parties.clone().ok_or(Error::NotFound)?;
     let open = detail.open();
     let invoice = &detail.invoice;
     let is_open = invoice.kind == InvoiceKind::Invoice && !invoice.voided && open > Decimal::ZERO;
@@ -132,9 +163,10 @@ pub async fn customer_view(
         && amounts::to_stripe(open, invoice.currency).is_ok();
     Ok(CustomerView {
         business_id,
-        seller: db::businesses::profile(&state.db, business_id).await?,
-        has_logo: db::logos::exists(&state.db, business_id).await?,
-        buyer,
+        seller: ShownParty::of(&parties.seller, Some(&parties.payment)),
+        has_logo: db::issued_documents::logo(&state.db, business_id, link.invoice_id).await?.is_some(),
+        buyer: ShownParty::of(&parties.buyer, None),
+        language: parties.language.clone(),
         is_open,
         card_payment,
         totals,
@@ -142,10 +174,18 @@ pub async fn customer_view(
     })
 }
 
-/// The business's logo on the customer's page.
-pub async fn customer_logo(state: &AppState, ip: &str, token: &str) -> Result<db::logos::StoredLogo, Error> {
+/// The logo the document was issued with, on the customer's page: its content type
+/// and bytes.
+pub async fn customer_logo(state: &AppState, ip: &str, token: &str) -> Result<(&'static str, Vec<u8>), Error> {
     let link = open_link(state, ip, token).await?;
-    db::logos::find(&state.db, link.business_id).await?.ok_or(Error::NotFound)
+    let image =
+        db::issued_documents::logo(&state.db, link.business_id, link.invoice_id).await?.ok_or(Error::NotFound)?;
+    let content_type = match fastfaktura_documents::Logo::new(image.clone()).map(|l| l.format()) {
+        Ok(fastfaktura_documents::LogoFormat::Jpeg) => "image/jpeg",
+        Ok(fastfaktura_documents::LogoFormat::Png) => "image/png",
+        Err(_) => return Err(Error::NotFound),
+    };
+    Ok((content_type, image))
 }
 
 /// The document's file for the customer; returns the business too.
@@ -153,7 +193,7 @@ pub async fn customer_document(
     state: &AppState,
     ip: &str,
     token: &str,
-) -> Result<(Uuid, fastfaktura_documents::InvoiceDocument), Error> {
+) -> Result<(Uuid, documents::IssuedDocument), Error> {
     let link = open_link(state, ip, token).await?;
     let doc = documents::issued_document(&state.db, link.business_id, link.invoice_id).await?;
     Ok((link.business_id, doc))

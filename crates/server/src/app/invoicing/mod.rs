@@ -8,6 +8,7 @@
 //! the one calculation behind the screen, the API, the PDF and the e-invoice.
 
 pub mod credit;
+pub mod draft_dates;
 pub mod drafts;
 pub mod issue;
 pub mod links;

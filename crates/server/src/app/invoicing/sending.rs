@@ -1,7 +1,6 @@
 //! Getting an issued document out: the owner's downloads and "Send" (email and/or
 //! SMS through the job queue, `invoicing::delivery`), and retrying a failed delivery.
 
-use fastfaktura_documents::InvoiceDocument;
 use fastfaktura_domain::{EmailAddress, InvoiceStatus, PhoneNumber};
 use uuid::Uuid;
 
@@ -13,13 +12,13 @@ use crate::{
     integrations::sms_accounts,
     invoicing::{
         delivery::{self, SendRequest},
-        documents,
+        documents::{self, IssuedDocument},
     },
     state::AppState,
 };
 
-/// The checked document of an issued invoice or credit note, ready to write.
-pub async fn issued_document(state: &AppState, caller: &Caller, id: Uuid) -> Result<InvoiceDocument, Error> {
+/// An issued invoice, credit note or quote with its files as issued.
+pub async fn issued_document(state: &AppState, caller: &Caller, id: Uuid) -> Result<IssuedDocument, Error> {
     documents::issued_document(&state.db, caller.business_id, id).await
 }
 

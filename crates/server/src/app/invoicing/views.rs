@@ -16,6 +16,7 @@ use crate::{
         invoice_lists::{ListFilter, ListedInvoice, PagedInvoice},
         invoices::{Invoice, Line, RecordedPayment},
     },
+    invoicing::documents::{self, Frozen},
     state::AppState,
 };
 
@@ -33,8 +34,12 @@ pub struct InvoiceDetail {
     pub balance: Balance,
     /// The invoice a credit note corrects: its id and number.
     pub credited: Option<(Uuid, String)>,
-    /// The invoice a quote was turned into.
-    pub converted_to: Option<Uuid>,
+    /// The invoice a quote was turned into: its id and, once issued, its number.
+    pub converted_to: Option<(Uuid, Option<String>)>,
+    /// The issued credit notes of an invoice: id and number.
+    pub credit_notes: Vec<(Uuid, String)>,
+    /// Who an issued document is from and to and where to pay, as it was issued.
+    pub parties: Option<Frozen>,
 }
 
 impl InvoiceDetail {
@@ -74,12 +79,26 @@ async fn detail_of(state: &AppState, business_id: Uuid, invoice: Invoice) -> Res
         }
         None => None,
     };
-    let converted_to = if invoice.kind == InvoiceKind::Quote {
-        db::invoices::converted_from(&state.db, business_id, invoice.id).await?
-    } else {
-        None
+    let converted_to = match invoice.kind {
+        InvoiceKind::Quote => match db::invoices::converted_from(&state.db, business_id, invoice.id).await? {
+            Some(id) => Some((id, db::invoices::find(&state.db, business_id, id).await?.and_then(|i| i.number))),
+            None => None,
+        },
+        _ => None,
     };
-    Ok(InvoiceDetail { invoice, lines, totals, payments, balance, credited, converted_to })
+    let credit_notes = match invoice.kind {
+        InvoiceKind::Invoice => db::invoices::credit_notes_of(&state.db, business_id, invoice.id).await?,
+        _ => Vec::new(),
+    };
+    let parties = match documents::frozen_parties(&state.db, business_id, &invoice).await? {
+        Some(frozen) => Some(frozen),
+        // Issued before records were kept: freeze it now, once.
+        None if invoice.status == InvoiceStatus::Issued => {
+            Some(documents::issued_document(&state.db, business_id, invoice.id).await?.frozen)
+        }
+        None => None,
+    };
+    Ok(InvoiceDetail { invoice, lines, totals, payments, balance, credited, converted_to, credit_notes, parties })
 }
 
 /// The owner's page of an issued document: the detail with its customer, its

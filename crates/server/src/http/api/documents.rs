@@ -33,5 +33,5 @@ async fn download(
     format: DocumentFormat,
 ) -> Result<Response, ApiError> {
     let doc = issued_document(&state, &auth.caller(), id).await?;
-    document_file(doc, format).await.map_err(ApiError::Unexpected)
+    document_file(doc, format).ok_or(ApiError::NotFound)
 }

@@ -97,6 +97,19 @@ pub struct InvoiceJson {
     issue_date: Option<Date>,
     due_date: Option<Date>,
     credited_invoice_id: Option<Uuid>,
+    delivery_date: Option<Date>,
+    period_start: Option<Date>,
+    period_end: Option<Date>,
+    buyer_reference: String,
+    order_reference: String,
+    /// Issued documents: the seller and buyer as the document was issued.
+    seller: Option<fastfaktura_documents::Party>,
+    buyer: Option<fastfaktura_documents::Party>,
+    /// An invoice's issued credit notes.
+    credit_note_ids: Vec<Uuid>,
+    /// A quote: the customer's answer (`accepted`, `declined`) and the invoice it became.
+    quote_decision: Option<String>,
+    converted_invoice_id: Option<Uuid>,
     voided: bool,
     version: i32,
     lines: Vec<LineFields>,
@@ -116,7 +129,12 @@ impl From<InvoiceDetail> for InvoiceJson {
         let open = (detail.invoice.status == InvoiceStatus::Issued && detail.invoice.kind == InvoiceKind::Invoice)
             .then(|| round(detail.open()));
         let paid = round(detail.paid());
+        let (seller, buyer) = match detail.parties {
+            Some(p) => (Some(p.seller), Some(p.buyer)),
+            None => (None, None),
+        };
         let invoice = detail.invoice;
+        let refs = invoice.references;
         InvoiceJson {
             id: invoice.id,
             kind: invoice.kind.as_str(),
@@ -130,6 +148,16 @@ impl From<InvoiceDetail> for InvoiceJson {
             issue_date: invoice.issue_date,
             due_date: invoice.due_date,
             credited_invoice_id: invoice.credited_invoice_id,
+            delivery_date: refs.delivery_date,
+            period_start: refs.period.map(|p| p.0),
+            period_end: refs.period.map(|p| p.1),
+            buyer_reference: refs.buyer_reference,
+            order_reference: refs.order_reference,
+            seller,
+            buyer,
+            credit_note_ids: detail.credit_notes.iter().map(|(id, _)| *id).collect(),
+            quote_decision: invoice.quote_decision.map(|(decision, _)| decision),
+            converted_invoice_id: detail.converted_to.map(|(id, _)| id),
             voided: invoice.voided,
             version: invoice.version,
             lines: detail.lines.iter().map(LineFields::from_stored_exact).collect(),

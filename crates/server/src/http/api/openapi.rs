@@ -130,9 +130,10 @@ fn schemas() -> Value {
     let customer_fields = json!({
         "kind": {"type": "string", "enum": ["business", "person"]}, "name": string, "email": string,
         "phone": {"type": "string", "description": "E.164, e.g. +3545551234"}, "vat_number": string,
+        "registration_id": {"type": "string", "description": "National registration id (kennitala, organisationsnummer, CVR, Y-tunnus); check digits are verified for IS, SE, NO, DK and FI"},
         "address_line": string, "postal_code": string, "city": string,
-        "country": {"type": "string", "description": "ISO 3166-1 alpha-2"}, "language": {"type": "string", "enum": ["en", "is"]},
-        "currency": {"type": "string", "description": "ISO 4217"}
+        "country": {"type": "string", "description": "ISO 3166-1 alpha-2"}, "language": {"type": "string", "enum": ["en", "is", ""], "description": "Empty or left out: from the country (is for IS, else en)"},
+        "currency": {"type": "string", "description": "ISO 4217; empty or left out: the country's currency"}
     });
     let mut customer = customer_fields.clone();
     customer["id"] = json!({"type": "string", "format": "uuid"});
@@ -144,7 +145,14 @@ fn schemas() -> Value {
             "price_entry": {"type": "string", "enum": ["net", "gross"]}, "discount_percent": decimal(), "note": string,
             "lines": {"type": "array", "items": {"$ref": "#/components/schemas/Line"}},
             "version": {"type": "integer", "description": "Required on update"},
-            "kind": {"type": "string", "enum": ["invoice", "quote"], "description": "On create; default invoice"}
+            "kind": {"type": "string", "enum": ["invoice", "quote"], "description": "On create; default invoice"},
+            "issue_date": {"type": "string", "description": "YYYY-MM-DD or empty (the day it is issued); not in the future nor before the newest issued document of its series"},
+            "due_date": {"type": "string", "description": "YYYY-MM-DD or empty (from the payment terms; a quote's valid-until date)"},
+            "delivery_date": {"type": "string", "description": "BT-72, YYYY-MM-DD or empty"},
+            "period_start": {"type": "string", "description": "BT-73, YYYY-MM-DD or empty; with period_end"},
+            "period_end": {"type": "string", "description": "BT-74, YYYY-MM-DD or empty; with period_start"},
+            "buyer_reference": {"type": "string", "maxLength": 200, "description": "BT-10, e.g. a Leitweg-ID"},
+            "order_reference": {"type": "string", "maxLength": 200, "description": "BT-13, the buyer's purchase order number"}
         },
         "additionalProperties": false
     });
@@ -160,7 +168,7 @@ fn schemas() -> Value {
                 "errors": {"type": "array", "items": {"type": "object", "properties": {"field": string, "message": string}}}
             }
         },
-        "CustomerInput": {"type": "object", "required": ["kind", "name", "country", "language", "currency"], "properties": customer_fields, "additionalProperties": false},
+        "CustomerInput": {"type": "object", "required": ["kind", "name", "country"], "properties": customer_fields, "additionalProperties": false},
         "Customer": {"type": "object", "properties": customer},
         "CustomerList": {"type": "object", "properties": {"data": {"type": "array", "items": {"$ref": "#/components/schemas/Customer"}}}},
         "ProductInput": {"type": "object", "required": ["name", "unit_price", "vat_category"], "properties": {
@@ -186,6 +194,14 @@ fn schemas() -> Value {
                 "discount_percent": decimal(), "note": string,
                 "issue_date": {"type": ["string", "null"], "format": "date"}, "due_date": {"type": ["string", "null"], "format": "date"},
                 "credited_invoice_id": {"type": ["string", "null"], "format": "uuid"}, "voided": {"type": "boolean"},
+                "delivery_date": {"type": ["string", "null"], "format": "date"},
+                "period_start": {"type": ["string", "null"], "format": "date"}, "period_end": {"type": ["string", "null"], "format": "date"},
+                "buyer_reference": string, "order_reference": string,
+                "seller": {"type": ["object", "null"], "description": "As the document was issued"},
+                "buyer": {"type": ["object", "null"], "description": "As the document was issued"},
+                "credit_note_ids": {"type": "array", "items": {"type": "string", "format": "uuid"}},
+                "quote_decision": {"type": ["string", "null"], "enum": ["accepted", "declined", null]},
+                "converted_invoice_id": {"type": ["string", "null"], "format": "uuid"},
                 "version": {"type": "integer"}, "lines": {"type": "array", "items": {"$ref": "#/components/schemas/Line"}},
                 "totals": {"type": ["object", "null"], "properties": {
                     "line_total": decimal(), "allowance_total": decimal(), "tax_exclusive": decimal(), "vat_total": decimal(),

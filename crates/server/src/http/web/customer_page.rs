@@ -18,13 +18,16 @@ use axum::{
 };
 use fastfaktura_domain::{Decimal, InvoiceKind};
 
-use super::invoice_views::{EditorLine, TotalsView, document_name, money_in, status_label};
+use super::invoice_views::{EditorLine, TotalsView, document_name, money_in, quote_status_label, status_label};
 use crate::{
-    app::invoicing::{
-        BusinessProfile, Customer,
-        links::{self, CustomerView},
+    app::{
+        Error,
+        invoicing::{
+            links::{self, CustomerView, ShownParty},
+            quotes::{QuoteAnswer, answer_quote},
+        },
     },
-    audit::Actor,
+    audit::{Actor, RequestMeta},
     http::session::CurrentSession,
     http::{
         ClientIp, access_log,
@@ -41,6 +44,7 @@ pub fn router() -> Router<AppState> {
         .route("/i/{token}", get(show))
         .route("/i/{token}/logo", get(logo))
         .route("/i/{token}/pay", post(pay))
+        .route("/i/{token}/answer", post(answer))
         .route("/i/{token}/{format}", get(download))
 }
 
@@ -53,7 +57,7 @@ async fn download(
     let format = DocumentFormat::parse(&format).ok_or(AppError::NotFound)?;
     let (business_id, doc) = links::customer_document(&state, &ip, &token).await?;
     access_log::identify(&extensions, Actor::CustomerLink, Some(business_id));
-    let mut response = document_file(doc, format).await?;
+    let mut response = document_file(doc, format).ok_or(AppError::NotFound)?;
     private_headers(response.headers_mut());
     Ok(response)
 }
@@ -66,18 +70,23 @@ pub struct CustomerInvoicePage {
     pub title: &'static str,
     pub number: String,
     pub status: &'static str,
-    pub seller: BusinessProfile,
+    pub seller: ShownParty,
     pub has_logo: bool,
-    pub buyer: Customer,
+    pub buyer: ShownParty,
     pub issue_date: String,
     pub due_date: String,
+    /// `view-due` or, for a quote, `view-valid-until`; none on a credit note.
+    pub due_label: &'static str,
+    /// A quote's answer, its conversion, or the buttons to answer it.
+    pub quote: Option<QuoteBox>,
     pub note: String,
     pub lines: Vec<EditorLine>,
     pub totals: TotalsView,
     pub open: String,
     pub is_open: bool,
-    /// Invoices and credit notes have files; a shared quote is a page only.
+    /// Every issued document has its PDF; invoices and credit notes their e-invoices too.
     pub downloads: bool,
+    pub has_e_invoice: bool,
     /// The number of the invoice a credit note corrects.
     pub credited_number: Option<String>,
     /// The business takes cards (Stripe is set up and the amount is chargeable).
@@ -88,6 +97,18 @@ pub struct CustomerInvoicePage {
     pub pay_error: Option<String>,
     /// A fully paid invoice, said in words.
     pub is_paid: bool,
+}
+
+/// What the customer's page says about a quote.
+pub struct QuoteBox {
+    /// (catalogue key, date) once answered.
+    pub answered: Option<(&'static str, String)>,
+    /// The number of the invoice it became, once issued.
+    pub converted: bool,
+    /// Still open for an answer.
+    pub can_answer: bool,
+    /// Why an answer was not taken, shown beside the buttons.
+    pub error: Option<String>,
 }
 
 /// Search engines must not index the page, and the token must not travel in a
@@ -115,7 +136,7 @@ async fn show(
     if viewer != Some(view.business_id) {
         access_log::identify(&extensions, Actor::CustomerLink, Some(view.business_id));
     }
-    let lang = Lang::from_cookie(&headers).or_else(|| Lang::parse(&view.buyer.language)).unwrap_or_default();
+    let lang = Lang::from_cookie(&headers).or_else(|| Lang::parse(&view.language)).unwrap_or_default();
     let t = Tr::new(lang, tr.back());
     let mut page = page(&state, t, token, view);
     page.payment_done = query.payment.as_deref() == Some("done") && !page.is_paid;
@@ -134,19 +155,43 @@ fn page(state: &AppState, t: Tr, token: String, view: CustomerView) -> CustomerI
     let (open, paid) = (detail.open(), detail.paid());
     let today = state.clock.now().date();
     let lines = EditorLine::with_nets(&detail.lines, &view.totals, invoice.currency);
+    let is_quote = invoice.kind == InvoiceKind::Quote;
+    let converted = detail.converted_to.is_some();
+    let quote = is_quote.then(|| QuoteBox {
+        answered: invoice.quote_decision.as_ref().map(|(decision, at)| {
+            let label = if decision == "accepted" { "customer-quote-accepted" } else { "customer-quote-declined" };
+            (label, at.date().to_string())
+        }),
+        converted,
+        can_answer: invoice.quote_decision.is_none()
+            && !converted
+            && invoice.due_date.is_none_or(|valid_until| valid_until >= today),
+        error: None,
+    });
     CustomerInvoicePage {
         token,
         title: document_name(invoice.kind),
         number: invoice.number.clone().unwrap_or_default(),
-        status: status_label(invoice.kind, invoice.status, invoice.voided, open, paid, invoice.due_date, today),
+        status: if is_quote {
+            quote_status_label(invoice, converted, today)
+        } else {
+            status_label(invoice.kind, invoice.status, invoice.voided, open, paid, invoice.due_date, today)
+        },
         seller: view.seller,
         has_logo: view.has_logo,
         issue_date: invoice.issue_date.map(|d| d.to_string()).unwrap_or_default(),
         due_date: invoice.due_date.map(|d| d.to_string()).unwrap_or_default(),
+        due_label: match invoice.kind {
+            InvoiceKind::Quote => "view-valid-until",
+            InvoiceKind::Invoice => "view-due",
+            InvoiceKind::CreditNote => "",
+        },
+        quote,
         note: invoice.note.clone(),
         lines,
-        totals: TotalsView::new(&t, &view.totals),
-        downloads: invoice.kind != InvoiceKind::Quote,
+        totals: TotalsView::of(&t, &view.totals, invoice.price_entry),
+        downloads: true,
+        has_e_invoice: !is_quote,
         is_open: view.is_open,
         open: money_in(open, invoice.currency),
         credited_number: detail.credited.as_ref().map(|(_, number)| number.clone()),
@@ -164,9 +209,8 @@ async fn logo(
     ClientIp(ip): ClientIp,
     Path(token): Path<String>,
 ) -> Result<Response, AppError> {
-    let logo = links::customer_logo(&state, &ip, &token).await?;
-    let content_type = HeaderValue::from_str(&logo.content_type).map_err(|e| AppError::Unexpected(e.into()))?;
-    let mut response = ([(header::CONTENT_TYPE, content_type)], logo.image).into_response();
+    let (content_type, image) = links::customer_logo(&state, &ip, &token).await?;
+    let mut response = ([(header::CONTENT_TYPE, HeaderValue::from_static(content_type))], image).into_response();
     private_headers(response.headers_mut());
     Ok(response)
 }
@@ -175,6 +219,49 @@ async fn logo(
 #[serde(default)]
 struct ShowQuery {
     payment: Option<String>,
+}
+
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+struct AnswerForm {
+    answer: String,
+}
+
+/// The customer accepts or declines a quote; the page shows the answer, or why it
+/// could not be taken (already answered, expired, already an invoice).
+#[allow(clippy::too_many_arguments)]
+async fn answer(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    tr: Tr,
+    headers: HeaderMap,
+    meta: RequestMeta,
+    Path(token): Path<String>,
+    extensions: Extensions,
+    form: Result<axum::Form<AnswerForm>, axum::extract::rejection::FormRejection>,
+) -> Result<Response, AppError> {
+    let answer = form.ok().and_then(|f| QuoteAnswer::parse(&f.answer));
+    let outcome = match answer {
+        Some(answer) => answer_quote(&state, &ip, &token, answer, &meta).await,
+        None => Err(Error::BadRequest(crate::i18n::Text::key("quote-answer-unknown"))),
+    };
+    let refusal = match outcome {
+        Ok(()) => return Ok(Redirect::to(&format!("/i/{token}")).into_response()),
+        Err(Error::Conflict(message) | Error::BadRequest(message)) => message,
+        Err(e) => return Err(e.into()),
+    };
+    let view = links::customer_view(&state, &ip, &token, None, false).await?;
+    access_log::identify(&extensions, Actor::CustomerLink, Some(view.business_id));
+    let lang = Lang::from_cookie(&headers).or_else(|| Lang::parse(&view.language)).unwrap_or_default();
+    let t = Tr::new(lang, tr.back());
+    let message = refusal.render(lang);
+    let mut page = page(&state, t, token, view);
+    if let Some(quote) = &mut page.quote {
+        quote.error = Some(message);
+    }
+    let mut response = (StatusCode::CONFLICT, page).into_response();
+    private_headers(response.headers_mut());
+    Ok(response)
 }
 
 /// "Pay by card": off to Stripe Checkout, or back to the page saying why not.
@@ -187,7 +274,7 @@ async fn pay(
 ) -> Result<Response, AppError> {
     let view = links::customer_view(&state, &ip, &token, None, false).await?;
     let (business_id, invoice_id) = (view.business_id, view.detail.invoice.id);
-    let lang = Lang::from_cookie(&headers).or_else(|| Lang::parse(&view.buyer.language)).unwrap_or_default();
+    let lang = Lang::from_cookie(&headers).or_else(|| Lang::parse(&view.language)).unwrap_or_default();
     let t = Tr::new(lang, tr.back());
     let return_to = format!("{}/i/{token}", state.settings.public_origin());
     // Stripe Checkout has no Icelandic; "auto" follows the customer's browser.

@@ -9,7 +9,7 @@ use fastfaktura_domain::{Currency, Decimal, InvoiceKind, InvoiceStatus, Money, T
 use time::{Date, OffsetDateTime};
 
 use crate::{
-    app::invoicing::{Delivery, Line, LineFields, ListedInvoice, views::CustomerLink},
+    app::invoicing::{Delivery, Invoice, Line, LineFields, ListedInvoice, views::CustomerLink},
     i18n::{Tr, key},
 };
 
@@ -82,6 +82,39 @@ pub fn status_label(
         _ if paid > Decimal::ZERO => key("status-partially-paid"),
         _ => key("status-issued"),
     }
+}
+
+/// A quote's status (a catalogue key): turned into an invoice, answered by the
+/// customer, past its date, or waiting for an answer.
+pub fn quote_status_label(invoice: &Invoice, converted: bool, today: Date) -> &'static str {
+    match (&invoice.quote_decision, converted) {
+        _ if invoice.status == InvoiceStatus::Draft => key("status-draft"),
+        (_, true) => key("status-quote-converted"),
+        (Some((decision, _)), _) if decision == "accepted" => key("status-quote-accepted"),
+        (Some(_), _) => key("status-quote-declined"),
+        (None, _) if invoice.due_date.is_some_and(|d| d < today) => key("status-quote-expired"),
+        (None, _) => key("status-quote"),
+    }
+}
+
+/// The dates and references a document states besides its issue and due dates, as
+/// (catalogue key of the label, value) pairs.
+pub fn reference_rows(invoice: &Invoice) -> Vec<(&'static str, String)> {
+    let refs = &invoice.references;
+    let mut rows = Vec::new();
+    if let Some(d) = refs.delivery_date {
+        rows.push((key("label-delivery-date"), d.to_string()));
+    }
+    if let Some((start, end)) = refs.period {
+        rows.push((key("label-period"), format!("{start} – {end}")));
+    }
+    if !refs.buyer_reference.is_empty() {
+        rows.push((key("label-buyer-reference"), refs.buyer_reference.clone()));
+    }
+    if !refs.order_reference.is_empty() {
+        rows.push((key("label-order-reference"), refs.order_reference.clone()));
+    }
+    rows
 }
 
 pub struct ListRow {
@@ -210,9 +243,17 @@ pub struct TotalsView {
     pub vat_total: String,
     pub rounding: Option<String>,
     pub payable: String,
+    /// Unit prices were typed including VAT (the lines' price column says so).
+    pub gross_prices: bool,
 }
 
 impl TotalsView {
+    /// The view of a stored document's totals, its price column labelled by how the
+    /// prices were entered.
+    pub fn of(tr: &Tr, t: &Totals, price_entry: fastfaktura_domain::PriceEntry) -> Self {
+        TotalsView { gross_prices: price_entry == fastfaktura_domain::PriceEntry::Gross, ..Self::new(tr, t) }
+    }
+
     pub fn new(tr: &Tr, t: &Totals) -> Self {
         let code = t.currency.code();
         TotalsView {
@@ -233,6 +274,7 @@ impl TotalsView {
                 .collect(),
             vat_total: money(t.vat_total, code),
             rounding: (!t.rounding.is_zero()).then(|| money(t.rounding, code)),
+            gross_prices: false,
             payable: money(t.payable, code),
         }
     }

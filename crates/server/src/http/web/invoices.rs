@@ -19,9 +19,10 @@ use uuid::Uuid;
 use super::{
     forms::{field, indexed_rows},
     invoice_views::{
-        EditorLine, ListRow, TotalsView, document_name, money_in, payment_method_key, status_label, vat_categories,
+        EditorLine, ListRow, TotalsView, document_name, money_in, payment_method_key, quote_status_label,
+        reference_rows, status_label, vat_categories,
     },
-    pages::{InvoiceEditPage, InvoiceViewPage, InvoicesPage, NewInvoicePage, PaymentRow},
+    pages::{DateField, InvoiceEditPage, InvoiceViewPage, InvoicesPage, NewInvoicePage, PaymentRow},
 };
 use crate::{
     app::{
@@ -164,6 +165,7 @@ async fn editor_page(
             invoice.discount_percent.normalize().to_string()
         },
         note: invoice.note.clone(),
+        date_fields: date_fields(&invoice),
         lines,
         totals: editor.totals.map(|totals| TotalsView::new(t, &totals)),
         vat_categories: vat_categories(),
@@ -192,7 +194,48 @@ async fn draft_input(state: &AppState, caller: &Caller, pairs: &[(String, String
         lines,
         version: Some(field(pairs, "version").parse().unwrap_or(-1)),
         kind: None,
+        issue_date: Some(field(pairs, "issue_date").to_owned()),
+        due_date: Some(field(pairs, "due_date").to_owned()),
+        delivery_date: Some(field(pairs, "delivery_date").to_owned()),
+        period_start: Some(field(pairs, "period_start").to_owned()),
+        period_end: Some(field(pairs, "period_end").to_owned()),
+        buyer_reference: Some(field(pairs, "buyer_reference").to_owned()),
+        order_reference: Some(field(pairs, "order_reference").to_owned()),
     })
+}
+
+/// The editor's date and reference inputs with the draft's values; empty issue and
+/// due dates are decided at issue (today, and from the terms).
+fn date_fields(invoice: &invoicing::Invoice) -> Vec<DateField> {
+    let date = |d: Option<time::Date>| d.map(|d| d.to_string()).unwrap_or_default();
+    let refs = &invoice.references;
+    let quote = invoice.kind == InvoiceKind::Quote;
+    let credit_note = invoice.kind == InvoiceKind::CreditNote;
+    let field = |name, label, input_type, value, hint| DateField { name, label, input_type, value, hint };
+    let mut fields =
+        vec![field("issue_date", "label-issue-date", "date", date(invoice.issue_date), "editor-issue-date-hint")];
+    if !credit_note {
+        let (label, hint) = if quote {
+            ("label-valid-until", "editor-valid-until-hint")
+        } else {
+            ("label-due-date", "editor-due-date-hint")
+        };
+        fields.push(field("due_date", label, "date", date(invoice.due_date), hint));
+    }
+    fields.extend([
+        field("delivery_date", "label-delivery-date", "date", date(refs.delivery_date), ""),
+        field("period_start", "label-period-start", "date", date(refs.period.map(|p| p.0)), ""),
+        field("period_end", "label-period-end", "date", date(refs.period.map(|p| p.1)), ""),
+        field(
+            "buyer_reference",
+            "label-buyer-reference",
+            "text",
+            refs.buyer_reference.clone(),
+            "editor-buyer-reference-hint",
+        ),
+        field("order_reference", "label-order-reference", "text", refs.order_reference.clone(), ""),
+    ]);
+    fields
 }
 
 async fn save(
@@ -220,16 +263,19 @@ async fn save(
         Err(e) => return Err(e.into()),
     }
     if action == "issue" {
-        let message = match invoicing::issue_invoice(&state, &caller, id).await {
+        let refused = match invoicing::issue_invoice(&state, &caller, id).await {
             Ok(_) => None,
-            Err(Error::Invalid(errors)) => Some(errors.summary()),
-            Err(Error::Unprocessable(message)) => Some(message.render(t.lang())),
+            // A mistake at a field (an issue date out of order) is shown at that field.
+            Err(Error::Invalid(errors)) => Some(errors),
+            Err(Error::Unprocessable(message)) => {
+                let mut errors = FieldErrors::new(&t);
+                errors.add("lines", message.render(t.lang()));
+                Some(errors)
+            }
             Err(e) => return Err(e.into()),
         };
-        if let Some(message) = message {
+        if let Some(errors) = refused {
             let saved = find_invoice(&state, caller.business_id, id).await?;
-            let mut errors = FieldErrors::new(&t);
-            errors.add("lines", message);
             let page = editor_page(&state, &caller, &t, saved, Some(&input), errors).await?;
             return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
         }
@@ -265,19 +311,34 @@ async fn view_page(state: &AppState, t: &Tr, caller: &Caller, id: Uuid) -> Resul
         id: invoice.id.to_string(),
         title: document_name(invoice.kind),
         is_invoice,
-        can_convert: invoice.kind == InvoiceKind::Quote,
-        converted_to: detail.converted_to.map(|id| id.to_string()),
+        can_convert: invoice.kind == InvoiceKind::Quote && invoice.status == InvoiceStatus::Issued,
+        converted_to: detail
+            .converted_to
+            .as_ref()
+            .map(|(id, number)| (id.to_string(), number.clone().unwrap_or_else(|| t.t("status-draft").to_lowercase()))),
         number: invoice.number.clone().unwrap_or_default(),
-        status: status_label(invoice.kind, invoice.status, invoice.voided, open, paid, invoice.due_date, today),
+        status: if invoice.kind == InvoiceKind::Quote {
+            quote_status_label(invoice, detail.converted_to.is_some(), today)
+        } else {
+            status_label(invoice.kind, invoice.status, invoice.voided, open, paid, invoice.due_date, today)
+        },
+        quote_decision: invoice.quote_decision.as_ref().map(|(decision, at)| {
+            let label = if decision == "accepted" { "quote-accepted-on" } else { "quote-declined-on" };
+            (label, at.date().to_string())
+        }),
+        credit_notes: detail.credit_notes.iter().map(|(id, number)| (id.to_string(), number.clone())).collect(),
+        references: reference_rows(invoice),
+        due_label: if invoice.kind == InvoiceKind::Quote { "view-valid-until" } else { "view-due" },
         send_to: customer.email,
         send_phone: customer.phone,
         sms_available: view.sms_available,
-        customer_name: customer.name,
+        // An issued document is addressed as it was issued.
+        customer_name: detail.parties.as_ref().map_or(customer.name, |p| p.buyer.name.clone()),
         issue_date: invoice.issue_date.map(|d| d.to_string()).unwrap_or_default(),
         due_date: invoice.due_date.map(|d| d.to_string()).unwrap_or_default(),
         note: invoice.note.clone(),
         lines: EditorLine::with_nets(&detail.lines, totals, currency),
-        totals: TotalsView::new(t, totals),
+        totals: TotalsView::of(t, totals, invoice.price_entry),
         payments: detail
             .payments
             .iter()
@@ -297,7 +358,8 @@ async fn view_page(state: &AppState, t: &Tr, caller: &Caller, id: Uuid) -> Resul
         payment_error: None,
         send_error: None,
         can_share: invoice.status == InvoiceStatus::Issued,
-        can_download: invoice.status == InvoiceStatus::Issued && invoice.kind != InvoiceKind::Quote,
+        can_download: invoice.status == InvoiceStatus::Issued,
+        has_e_invoice: invoice.kind != InvoiceKind::Quote,
         deliveries: super::invoice_views::delivery_rows(t, &view.deliveries),
         customer_link: view.customer_link.map(super::invoice_views::CustomerLinkView::from),
     })

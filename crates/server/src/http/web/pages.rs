@@ -128,12 +128,25 @@ pub struct InvoiceEditPage {
     pub price_entry: String,
     pub discount_percent: String,
     pub note: String,
+    /// Issue, due and delivery dates, period and references.
+    pub date_fields: Vec<DateField>,
     pub lines: Vec<EditorLine>,
     pub totals: Option<TotalsView>,
     pub vat_categories: Vec<(&'static str, &'static str)>,
     pub errors: FieldErrors,
     /// The catalogue, to add a line from.
     pub products: Vec<crate::app::invoicing::Product>,
+}
+
+/// One date or reference input of the editor.
+pub struct DateField {
+    pub name: &'static str,
+    pub label: &'static str,
+    /// `date` or `text`.
+    pub input_type: &'static str,
+    pub value: String,
+    /// A catalogue key, or empty.
+    pub hint: &'static str,
 }
 
 pub struct PaymentRow {
@@ -171,15 +184,25 @@ pub struct InvoiceViewPage {
     pub credited: Option<(String, String)>,
     /// A quote can be turned into an invoice (once).
     pub can_convert: bool,
-    pub converted_to: Option<String>,
+    /// (id, number) of the invoice a quote became.
+    pub converted_to: Option<(String, String)>,
+    /// A quote's answer: (catalogue key, date).
+    pub quote_decision: Option<(&'static str, String)>,
+    /// (id, number) of an invoice's issued credit notes.
+    pub credit_notes: Vec<(String, String)>,
+    /// Delivery date or period and references: (catalogue key, value).
+    pub references: Vec<(&'static str, String)>,
+    /// `view-due` or, for a quote, `view-valid-until`.
+    pub due_label: &'static str,
     pub today: String,
     pub payment_error: Option<String>,
     /// A mistake in the Send form, shown in its section.
     pub send_error: Option<String>,
     /// Issued documents can be shared with the customer through a link.
     pub can_share: bool,
-    /// Issued invoices and credit notes have PDF, UBL and CII files.
+    /// Issued documents have a PDF; invoices and credit notes also UBL and CII files.
     pub can_download: bool,
+    pub has_e_invoice: bool,
     pub customer_link: Option<super::invoice_views::CustomerLinkView>,
     pub deliveries: Vec<super::invoice_views::DeliveryRow>,
     /// The customer's email, proposed as the recipient.

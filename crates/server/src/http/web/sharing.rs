@@ -58,7 +58,7 @@ async fn download(
     format: DocumentFormat,
 ) -> Result<Response, AppError> {
     let doc = sending::issued_document(&state, &session.caller(), id).await?;
-    Ok(document_file(doc, format).await?)
+    document_file(doc, format).ok_or(AppError::NotFound)
 }
 
 #[derive(Deserialize, Default)]

@@ -34,6 +34,8 @@ pub struct SecurityPage {
 pub struct PrivacyPage {
     pub t: Tr,
     pub facts: Facts,
+    /// The controller and the supervisory authority.
+    pub privacy: crate::config::PrivacySettings,
 }
 
 /// The statements both pages make, each one read from the configuration.
@@ -140,5 +142,5 @@ async fn security(State(state): State<AppState>, t: Tr) -> SecurityPage {
 }
 
 async fn privacy(State(state): State<AppState>, t: Tr) -> PrivacyPage {
-    PrivacyPage { t, facts: Facts::from_settings(&state.settings) }
+    PrivacyPage { t, facts: Facts::from_settings(&state.settings), privacy: state.settings.privacy.clone() }
 }
