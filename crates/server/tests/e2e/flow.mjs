@@ -91,7 +91,7 @@ try {
   await owner.goto(`${app}/settings/business`);
   const profile = {
     name: "Fjörður ehf.", address_line: "Laugavegur 1", postal_code: "101", city: "Reykjavík",
-    country: "IS", vat_number: "12345", registration_id: "5501012345",
+    country: "IS", vat_number: "12345", registration_id: "590269-7199",
     iban: "IS14 0159 2600 7654 5510 7303 39", bic: "NBIIISRE", payment_terms_days: "14",
   };
   for (const [name, value] of Object.entries(profile)) await owner.fill(`[name="${name}"]`, value);
@@ -171,6 +171,51 @@ try {
   const paid = await owner.textContent("[data-status]");
   expect(paid.trim() === "Paid", `the owner sees ${paid}`);
   await check(owner, "15-invoice-paid");
+
+  // --- A credit note corrects the invoice, and the invoice lists it -------------------
+  await submit(owner, 'form[action$="/credit-note"] button[type="submit"]');
+  await owner.waitForURL(/\/invoices\/[0-9a-f-]{36}$/);
+  await owner.fill('[name="lines[0][quantity]"]', "1");
+  await submit(owner, 'button[name="action"][value="issue"]');
+  const creditTitle = await owner.textContent("h1");
+  expect(creditTitle.includes("Credit note") && creditTitle.includes("CN-"), `the credit note is titled ${creditTitle}`);
+  expect((await owner.textContent("main")).includes("Corrects invoice"), "the credit note names the invoice it corrects");
+  await check(owner, "15b-credit-note");
+  await owner.goto(invoiceUrl);
+  const creditNotes = await owner.textContent("[data-credit-notes]");
+  expect(creditNotes.includes("CN-"), `the invoice lists its credit notes: ${creditNotes}`);
+
+  // --- A quote: issued, shared, accepted by the customer, seen by the owner ------------
+  await owner.goto(`${app}/invoices/new`);
+  await owner.selectOption('[name="kind"]', "quote");
+  await submit(owner, 'form[action="/invoices"] button[type="submit"]');
+  await owner.waitForURL(/\/invoices\/[0-9a-f-]{36}$/);
+  const quoteUrl = owner.url();
+  const products = await owner.$$eval('[name="add_product"] option', (o) => o.map((x) => x.value).filter(Boolean));
+  await owner.selectOption('[name="add_product"]', products[0]);
+  await submit(owner, 'button[name="action"][value="save"]');
+  await owner.fill('[name="order_reference"]', "PO-77");
+  await check(owner, "15c-quote-editor");
+  await submit(owner, 'button[name="action"][value="issue"]');
+  const quoteStatus = await owner.textContent("[data-status]");
+  expect(quoteStatus.trim() === "Awaiting answer", `a new quote is ${quoteStatus}`);
+  expect((await owner.textContent("main")).includes("valid until"), "a quote is valid until a date, not due");
+  await submit(owner, 'form[action$="/link"] button[type="submit"]');
+  const quoteLink = await owner.inputValue("input[readonly]");
+  await visitor.goto(quoteLink);
+  await check(visitor, "15d-customer-quote");
+  await Promise.all([visitor.waitForNavigation({ waitUntil: "load" }), visitor.click("[data-accept]")]);
+  const answer = await visitor.textContent("[data-quote-answer]");
+  expect(answer.includes("You accepted this quote"), `the customer sees ${answer}`);
+  await check(visitor, "15e-customer-quote-accepted");
+  await ask("quote-accepted-mail", email);
+  await owner.goto(quoteUrl);
+  expect((await owner.textContent("[data-status]")).trim() === "Accepted", "the owner sees the quote accepted");
+  expect((await owner.textContent("[data-quote-decision]")).includes("accepted"), "and when");
+  await submit(owner, 'form[action$="/convert"] button[type="submit"]');
+  await owner.goto(quoteUrl);
+  expect((await owner.textContent("[data-converted]")).includes("This quote became invoice"), "the quote says what it became");
+  await check(owner, "15f-quote-converted");
 
   // --- An operator signs in with password and TOTP, and suspends the owner --------------
   const adminContext = await browser.newContext({ locale: "en-GB" });

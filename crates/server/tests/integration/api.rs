@@ -68,7 +68,7 @@ pub(crate) async fn call(
 }
 
 pub(crate) fn customer_body(name: &str) -> Value {
-    json!({"kind": "business", "name": name, "email": "ap@buyer.example", "country": "DE", "vat_number": "DE123456789", "language": "en", "currency": "EUR"})
+    json!({"kind": "business", "name": name, "email": "ap@buyer.example", "country": "DE", "vat_number": "DE811569869", "language": "en", "currency": "EUR"})
 }
 
 #[tokio::test]

@@ -1,6 +1,8 @@
 //! The browser end-to-end suite (issue 10): a person in Debian's Chromium signs up with
 //! a code from the SMTP sink, sets up the business, writes, issues and sends an invoice,
 //! the customer pays it through the fake Stripe Checkout and its signed webhook, and an
+//! owner corrects it with a credit note, a quote is shared and accepted by the customer
+//! (the owner told by email) and turned into an invoice, and an
 //! operator signs in with password and TOTP and suspends the owner, whose next click
 //! lands on the login page. The flow itself is `tests/e2e/flow.mjs` (playwright-core,
 //! axe-core); this test runs the app and answers what only the harness knows.
@@ -88,6 +90,15 @@ async fn a_person_in_a_browser_invoices_gets_paid_and_an_operator_suspends_them(
             }
             "mail" => {
                 app.smtp.wait_for_matching(1, |m| m.to.contains(&argument)).await;
+                "ok".into()
+            }
+            // The owner is told by email when the customer accepts a quote.
+            "quote-accepted-mail" => {
+                app.smtp
+                    .wait_for_matching(1, |m| {
+                        m.to.contains(&argument) && m.body().contains("accepted quote")
+                    })
+                    .await;
                 "ok".into()
             }
             "webhook" => {

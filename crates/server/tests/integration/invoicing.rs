@@ -191,7 +191,7 @@ async fn a_user_invoices_gets_paid_and_corrects_with_a_credit_note() {
         save_draft(&app, client, &credit_id, &customer, "EUR", &[["Consulting", "2", "100", "S", "24"]], "issue").await;
     assert_eq!(issued_credit.status(), 303);
     let credit_view = app.get(client, &format!("/invoices/{credit_id}")).await.text().await.unwrap();
-    assert!(credit_view.contains(&format!("CN-{year}-0001")), "{credit_view}");
+    assert!(credit_view.contains(&format!("KR-{year}-0001")), "{credit_view}");
     assert!(app.get(client, &format!("/invoices/{second}")).await.text().await.unwrap().contains(">Credited<"));
     let list = app.get(client, "/invoices").await.text().await.unwrap();
     assert!(list.contains(&format!("{year}-0002")) && list.contains("credit note"));
@@ -488,7 +488,7 @@ async fn a_quote_has_its_own_numbers_and_turns_into_an_invoice_once() {
     assert_eq!(issued.status(), 303);
     let view = app.get(client, &format!("/invoices/{quote}")).await.text().await.unwrap();
     let year = app.clock_now().year();
-    assert!(view.contains(&format!("Quote Q-{year}-0001")), "{view}");
+    assert!(view.contains(&format!("Quote TB-{year}-0001")), "{view}");
     assert!(!view.contains("Record a payment"), "quotes take no payments");
     let converted = app.post_form(client, &format!("/invoices/{quote}/convert"), &[]).await;
     assert_eq!(converted.status(), 303);
@@ -511,7 +511,7 @@ async fn a_quote_has_its_own_numbers_and_turns_into_an_invoice_once() {
     );
     let again = app.post_form(client, &format!("/invoices/{quote}/convert"), &[]).await;
     assert_eq!(again.status(), 409);
-    assert!(app.get(client, &format!("/invoices/{quote}")).await.text().await.unwrap().contains("was turned into"));
+    assert!(app.get(client, &format!("/invoices/{quote}")).await.text().await.unwrap().contains("This quote became invoice"));
     // Quotes do not count as money owed.
     let dashboard = app.get(client, "/").await.text().await.unwrap();
     assert!(dashboard.contains("data-figure=\"outstanding-EUR\">2,480.00 EUR"), "{dashboard}");

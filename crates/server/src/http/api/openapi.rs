@@ -200,7 +200,7 @@ fn schemas() -> Value {
                 "seller": {"type": ["object", "null"], "description": "As the document was issued"},
                 "buyer": {"type": ["object", "null"], "description": "As the document was issued"},
                 "credit_note_ids": {"type": "array", "items": {"type": "string", "format": "uuid"}},
-                "quote_decision": {"type": ["string", "null"], "enum": ["accepted", "declined", null]},
+                "quote_decision": {"oneOf": [{"type": "string", "enum": ["accepted", "declined"]}, {"type": "null"}]},
                 "converted_invoice_id": {"type": ["string", "null"], "format": "uuid"},
                 "version": {"type": "integer"}, "lines": {"type": "array", "items": {"$ref": "#/components/schemas/Line"}},
                 "totals": {"type": ["object", "null"], "properties": {
