@@ -35,7 +35,7 @@ pub fn luhn(d: &[u32]) -> bool {
         .enumerate()
         .map(|(i, &x)| if i % 2 == 1 { if x * 2 > 9 { x * 2 - 9 } else { x * 2 } } else { x })
         .sum();
-    sum % 10 == 0
+    sum.is_multiple_of(10)
 }
 
 /// Icelandic kennitala: 10 digits, the 9th a modulus-11 check over the first 8
@@ -56,7 +56,7 @@ pub fn swedish_organisation(d: &[u32]) -> bool {
 
 /// Danish CVR number: 8 digits whose weighted sum (2 7 6 5 4 3 2 1) is divisible by 11.
 pub fn danish_cvr(d: &[u32]) -> bool {
-    d.len() == 8 && d[0] != 0 && weighted(d, &[2, 7, 6, 5, 4, 3, 2, 1]) % 11 == 0
+    d.len() == 8 && d[0] != 0 && weighted(d, &[2, 7, 6, 5, 4, 3, 2, 1]).is_multiple_of(11)
 }
 
 /// Finnish Y-tunnus: 7 digits and a check digit; weights 7 9 10 5 8 4 2, remainder 0

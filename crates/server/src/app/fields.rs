@@ -119,6 +119,12 @@ pub fn currency_code(value: &str) -> Result<String, String> {
     fastfaktura_domain::Currency::parse(value).map(|c| c.code().to_owned()).map_err(|e| e.to_string())
 }
 
+/// What was typed, or `default` when the field was left empty (defaults that follow
+/// the country: its currency, its language).
+pub fn or_default<'a>(typed: &'a str, default: &'a str) -> &'a str {
+    if typed.trim().is_empty() { default } else { typed }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -143,10 +149,4 @@ mod tests {
         assert_eq!(judge_address(&mut errors, &t, typed).country, "IS");
         assert!(errors.is_empty());
     }
-}
-
-/// What was typed, or `default` when the field was left empty (defaults that follow
-/// the country: its currency, its language).
-pub fn or_default<'a>(typed: &'a str, default: &'a str) -> &'a str {
-    if typed.trim().is_empty() { default } else { typed }
 }

@@ -95,9 +95,7 @@ async fn a_person_in_a_browser_invoices_gets_paid_and_an_operator_suspends_them(
             // The owner is told by email when the customer accepts a quote.
             "quote-accepted-mail" => {
                 app.smtp
-                    .wait_for_matching(1, |m| {
-                        m.to.contains(&argument) && m.body().contains("accepted quote")
-                    })
+                    .wait_for_matching(1, |m| m.to.contains(&argument) && m.body().contains("accepted quote"))
                     .await;
                 "ok".into()
             }

@@ -511,7 +511,14 @@ async fn a_quote_has_its_own_numbers_and_turns_into_an_invoice_once() {
     );
     let again = app.post_form(client, &format!("/invoices/{quote}/convert"), &[]).await;
     assert_eq!(again.status(), 409);
-    assert!(app.get(client, &format!("/invoices/{quote}")).await.text().await.unwrap().contains("This quote became invoice"));
+    assert!(
+        app.get(client, &format!("/invoices/{quote}"))
+            .await
+            .text()
+            .await
+            .unwrap()
+            .contains("This quote became invoice")
+    );
     // Quotes do not count as money owed.
     let dashboard = app.get(client, "/").await.text().await.unwrap();
     assert!(dashboard.contains("data-figure=\"outstanding-EUR\">2,480.00 EUR"), "{dashboard}");

@@ -18,7 +18,9 @@ use axum::{
 };
 use fastfaktura_domain::{Decimal, InvoiceKind};
 
-use super::invoice_views::{EditorLine, TotalsView, document_name, money_in, quote_status_label, status_label};
+use super::invoice_views::{
+    EditorLine, TotalsView, document_name, money_in, quote_status_label, reference_rows, status_label,
+};
 use crate::{
     app::{
         Error,
@@ -79,6 +81,10 @@ pub struct CustomerInvoicePage {
     pub due_label: &'static str,
     /// A quote's answer, its conversion, or the buttons to answer it.
     pub quote: Option<QuoteBox>,
+    /// Delivery date or period and references: (catalogue key, value).
+    pub references: Vec<(&'static str, String)>,
+    /// The numbers of an invoice's credit notes.
+    pub credit_notes: Vec<String>,
     pub note: String,
     pub lines: Vec<EditorLine>,
     pub totals: TotalsView,
@@ -187,6 +193,8 @@ fn page(state: &AppState, t: Tr, token: String, view: CustomerView) -> CustomerI
             InvoiceKind::CreditNote => "",
         },
         quote,
+        references: reference_rows(invoice),
+        credit_notes: detail.credit_notes.iter().map(|(_, number)| number.clone()).collect(),
         note: invoice.note.clone(),
         lines,
         totals: TotalsView::of(&t, &view.totals, invoice.price_entry),
