@@ -165,7 +165,8 @@ fn page(state: &AppState, t: Tr, token: String, view: CustomerView) -> CustomerI
     let converted = detail.converted_to.is_some();
     let quote = is_quote.then(|| QuoteBox {
         answered: invoice.quote_decision.as_ref().map(|(decision, at)| {
-            let label = if decision == "accepted" { "customer-quote-accepted" } else { "customer-quote-declined" };
+            let label =
+                if decision == "accepted" { key("customer-quote-accepted") } else { key("customer-quote-declined") };
             (label, at.date().to_string())
         }),
         converted,
@@ -188,8 +189,8 @@ fn page(state: &AppState, t: Tr, token: String, view: CustomerView) -> CustomerI
         issue_date: invoice.issue_date.map(|d| d.to_string()).unwrap_or_default(),
         due_date: invoice.due_date.map(|d| d.to_string()).unwrap_or_default(),
         due_label: match invoice.kind {
-            InvoiceKind::Quote => "view-valid-until",
-            InvoiceKind::Invoice => "view-due",
+            InvoiceKind::Quote => key("view-valid-until"),
+            InvoiceKind::Invoice => key("view-due"),
             InvoiceKind::CreditNote => "",
         },
         quote,

@@ -36,7 +36,7 @@ use crate::{
     },
     http::session::CurrentSession,
     http::{IdPath, error::AppError},
-    i18n::Tr,
+    i18n::{Tr, key},
     state::AppState,
 };
 
@@ -212,28 +212,33 @@ fn date_fields(invoice: &invoicing::Invoice) -> Vec<DateField> {
     let quote = invoice.kind == InvoiceKind::Quote;
     let credit_note = invoice.kind == InvoiceKind::CreditNote;
     let field = |name, label, input_type, value, hint| DateField { name, label, input_type, value, hint };
-    let mut fields =
-        vec![field("issue_date", "label-issue-date", "date", date(invoice.issue_date), "editor-issue-date-hint")];
+    let mut fields = vec![field(
+        "issue_date",
+        key("label-issue-date"),
+        "date",
+        date(invoice.issue_date),
+        key("editor-issue-date-hint"),
+    )];
     if !credit_note {
         let (label, hint) = if quote {
-            ("label-valid-until", "editor-valid-until-hint")
+            (key("label-valid-until"), key("editor-valid-until-hint"))
         } else {
-            ("label-due-date", "editor-due-date-hint")
+            (key("label-due-date"), key("editor-due-date-hint"))
         };
         fields.push(field("due_date", label, "date", date(invoice.due_date), hint));
     }
     fields.extend([
-        field("delivery_date", "label-delivery-date", "date", date(refs.delivery_date), ""),
-        field("period_start", "label-period-start", "date", date(refs.period.map(|p| p.0)), ""),
-        field("period_end", "label-period-end", "date", date(refs.period.map(|p| p.1)), ""),
+        field("delivery_date", key("label-delivery-date"), "date", date(refs.delivery_date), ""),
+        field("period_start", key("label-period-start"), "date", date(refs.period.map(|p| p.0)), ""),
+        field("period_end", key("label-period-end"), "date", date(refs.period.map(|p| p.1)), ""),
         field(
             "buyer_reference",
-            "label-buyer-reference",
+            key("label-buyer-reference"),
             "text",
             refs.buyer_reference.clone(),
-            "editor-buyer-reference-hint",
+            key("editor-buyer-reference-hint"),
         ),
-        field("order_reference", "label-order-reference", "text", refs.order_reference.clone(), ""),
+        field("order_reference", key("label-order-reference"), "text", refs.order_reference.clone(), ""),
     ]);
     fields
 }
@@ -323,12 +328,12 @@ async fn view_page(state: &AppState, t: &Tr, caller: &Caller, id: Uuid) -> Resul
             status_label(invoice.kind, invoice.status, invoice.voided, open, paid, invoice.due_date, today)
         },
         quote_decision: invoice.quote_decision.as_ref().map(|(decision, at)| {
-            let label = if decision == "accepted" { "quote-accepted-on" } else { "quote-declined-on" };
+            let label = if decision == "accepted" { key("quote-accepted-on") } else { key("quote-declined-on") };
             (label, at.date().to_string())
         }),
         credit_notes: detail.credit_notes.iter().map(|(id, number)| (id.to_string(), number.clone())).collect(),
         references: reference_rows(invoice),
-        due_label: if invoice.kind == InvoiceKind::Quote { "view-valid-until" } else { "view-due" },
+        due_label: if invoice.kind == InvoiceKind::Quote { key("view-valid-until") } else { key("view-due") },
         send_to: customer.email,
         send_phone: customer.phone,
         sms_available: view.sms_available,
