@@ -35,6 +35,8 @@ const TABLES: &[(&str, &[&str])] = &[
     ("numbering_series", &[]),
     ("invoices", &[]),
     ("invoice_lines", &[]),
+    // The files themselves are under documents/; here the parties as issued.
+    ("issued_documents", &["pdf", "ubl", "cii", "logo"]),
     ("payments", &[]),
     ("recurring_invoices", &[]),
     ("invoice_deliveries", &[]),

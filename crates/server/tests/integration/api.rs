@@ -472,3 +472,38 @@ async fn a_customer_body_with_an_unknown_field_is_refused_not_half_applied() {
     let stored: i64 = sqlx::query_scalar("SELECT count(*) FROM customers").fetch_one(&app.db).await.unwrap();
     assert_eq!(stored, 1, "the refused POST stored nothing");
 }
+
+#[tokio::test]
+async fn customer_identifiers_are_checked_and_defaults_follow_the_country() {
+    let app = TestApp::spawn().await;
+    let (_, token) = token(&app, "identifiers@seller.example", "write").await;
+    let icelandic = |registration_id: &str, vat_number: &str| {
+        json!({"kind": "business", "name": "Hagstofa", "country": "IS", "registration_id": registration_id,
+               "vat_number": vat_number})
+    };
+    // A one-digit typo in a kennitala, a VAT number with no digits, a country that is not one.
+    let (status, problem, _) =
+        call(&app, &token, Method::POST, "/api/v1/customers", Some(icelandic("590269-7189", ""))).await;
+    assert_eq!(status, 422, "{problem}");
+    assert_eq!(problem["errors"][0]["field"], "registration_id", "{problem}");
+    assert!(problem["errors"][0]["message"].as_str().unwrap().contains("check digit"), "{problem}");
+    let (status, problem, _) =
+        call(&app, &token, Method::POST, "/api/v1/customers", Some(icelandic("", "hello"))).await;
+    assert_eq!((status.as_u16(), problem["errors"][0]["field"].as_str()), (422, Some("vat_number")), "{problem}");
+    let mut nowhere = icelandic("", "");
+    nowhere["country"] = json!("XX");
+    let (status, problem, _) = call(&app, &token, Method::POST, "/api/v1/customers", Some(nowhere)).await;
+    assert_eq!((status.as_u16(), problem["errors"][0]["field"].as_str()), (422, Some("country")), "{problem}");
+
+    // Written as the registry writes it; Icelandic and krónur unless chosen.
+    let (status, created, _) =
+        call(&app, &token, Method::POST, "/api/v1/customers", Some(icelandic("5902697199", ""))).await;
+    assert_eq!(status, 201, "{created}");
+    assert_eq!(created["registration_id"], "590269-7199");
+    assert_eq!((created["language"].as_str(), created["currency"].as_str()), (Some("is"), Some("ISK")));
+    let swedish = json!({"kind": "business", "name": "Volvo", "country": "SE", "registration_id": "556012-5790",
+                         "vat_number": "SE556012579001"});
+    let (status, created, _) = call(&app, &token, Method::POST, "/api/v1/customers", Some(swedish)).await;
+    assert_eq!(status, 201, "{created}");
+    assert_eq!((created["language"].as_str(), created["currency"].as_str()), (Some("en"), Some("SEK")));
+}

@@ -97,6 +97,9 @@ async fn an_issued_invoice_keeps_its_parties_logo_and_files_when_everything_else
     let page = app.get(&owner, &format!("/invoices/{id}")).await.text().await.unwrap();
     assert!(page.contains("PO-4711") && page.contains("991-12345-67"), "{page}");
     let before = files(&app, &owner, &id).await;
+    // Kept for years per document: fonts are subset, so the record stays small.
+    eprintln!("issued record: PDF {} bytes, UBL {}, CII {}", before[0].len(), before[1].len(), before[2].len());
+    assert!(before[0].len() < 120_000, "an issued PDF of {} bytes", before[0].len());
     let ubl = String::from_utf8(before[1].clone()).unwrap();
     let cii = String::from_utf8(before[2].clone()).unwrap();
     assert_eq!(between(&ubl, "<cbc:BuyerReference>", "<"), "991-12345-67");
