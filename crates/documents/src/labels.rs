@@ -4,8 +4,7 @@
 //! Amounts are shown with exactly the currency's minor units (ISK none, EUR two):
 //! `1,234.50 EUR` in English, `1.234,50 EUR` and `2.518.973 kr.` in Icelandic.
 
-use fastfaktura_domain::{Currency, Decimal, VatCategory, money::round_to_currency};
-use time::Date;
+use fastfaktura_domain::{Currency, Decimal, VatCategory};
 
 use crate::model::Language;
 
@@ -167,55 +166,14 @@ pub fn labels(language: Language) -> &'static Labels {
     }
 }
 
-/// `(thousands separator, decimal separator)`.
-fn separators(language: Language) -> (char, char) {
-    match language {
-        Language::En => (',', '.'),
-        Language::Is => ('.', ','),
-    }
-}
-
-/// Formats an already-decimal string such as `-1234.5` with grouping for `language`.
-fn group(plain: &str, language: Language) -> String {
-    let (thousands, decimal) = separators(language);
-    let (sign, digits) = plain.strip_prefix('-').map_or(("", plain), |rest| ("-", rest));
-    let (whole, fraction) = digits.split_once('.').map_or((digits, None), |(w, f)| (w, Some(f)));
-    let mut out = String::from(sign);
-    for (i, c) in whole.chars().enumerate() {
-        if i > 0 && (whole.len() - i) % 3 == 0 {
-            out.push(thousands);
-        }
-        out.push(c);
-    }
-    if let Some(f) = fraction {
-        out.push(decimal);
-        out.push_str(f);
-    }
-    out
-}
-
 /// The number alone, with the currency's decimals: `1,234.50` / `2.518.973`.
-pub fn amount(value: Decimal, currency: Currency, language: Language) -> String {
-    group(&round_to_currency(value, currency).to_string(), language)
-}
-
+pub use fastfaktura_domain::locale::amount;
 /// The currency as printed after an amount.
-pub fn currency_suffix(currency: Currency, language: Language) -> &'static str {
-    match (language, currency.code()) {
-        (Language::Is, "ISK") => "kr.",
-        _ => currency.code(),
-    }
-}
-
+pub use fastfaktura_domain::locale::currency_suffix;
 /// An amount with its currency: `1,234.50 EUR` / `2.518.973 kr.`.
-pub fn money(value: Decimal, currency: Currency, language: Language) -> String {
-    format!("{} {}", amount(value, currency, language), currency_suffix(currency, language))
-}
-
+pub use fastfaktura_domain::locale::money;
 /// A quantity or unit price without trailing zeros: `12.5`, `3`, `0.0125`.
-pub fn number(value: Decimal, language: Language) -> String {
-    group(&value.normalize().to_string(), language)
-}
+pub use fastfaktura_domain::locale::number;
 
 /// A unit price: at least the currency's decimals, more only if the price has them.
 pub fn price(value: Decimal, currency: Currency, language: Language) -> String {
@@ -223,7 +181,7 @@ pub fn price(value: Decimal, currency: Currency, language: Language) -> String {
     if v.scale() < currency.minor_units() {
         v.rescale(currency.minor_units());
     }
-    group(&v.to_string(), language)
+    fastfaktura_domain::locale::decimal(v, language)
 }
 
 /// A percentage: `24 %`, `25,5 %`.
@@ -231,15 +189,8 @@ pub fn percent(value: Decimal, language: Language) -> String {
     format!("{} %", number(value, language))
 }
 
-const MONTHS_EN: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
-
 /// `24 Nov 2025` / `24.11.2025`.
-pub fn date(value: Date, language: Language) -> String {
-    match language {
-        Language::En => format!("{} {} {}", value.day(), MONTHS_EN[value.month() as usize - 1], value.year()),
-        Language::Is => format!("{}.{:02}.{}", value.day(), value.month() as u8, value.year()),
-    }
-}
+pub use fastfaktura_domain::locale::date;
 
 /// A short name for common UN/ECE Rec. 20 unit codes; the code itself otherwise.
 pub fn unit(code: &str, language: Language) -> String {
@@ -299,7 +250,7 @@ mod tests {
         assert_eq!(price(dec!(145.5), Currency::EUR, Language::En), "145.50");
         assert_eq!(price(dec!(0.0125), Currency::EUR, Language::En), "0.0125");
         assert_eq!(percent(dec!(25.5), Language::Is), "25,5 %");
-        let d = Date::from_calendar_date(2025, time::Month::November, 4).unwrap();
+        let d = time::Date::from_calendar_date(2025, time::Month::November, 4).unwrap();
         assert_eq!(date(d, Language::En), "4 Nov 2025");
         assert_eq!(date(d, Language::Is), "4.11.2025");
         assert_eq!(unit("HUR", Language::Is), "klst.");

@@ -13,23 +13,9 @@ use fastfaktura_domain::{
 };
 use time::Date;
 
-/// The language the document's labels are written in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
-pub enum Language {
-    #[default]
-    En,
-    Is,
-}
-
-impl Language {
-    /// ISO 639-1 code (`en`, `is`), as used for the PDF's `/Lang`.
-    pub fn code(self) -> &'static str {
-        match self {
-            Language::En => "en",
-            Language::Is => "is",
-        }
-    }
-}
+/// The language the document's labels are written in (the domain's locale layer
+/// writes its numbers and dates).
+pub use fastfaktura_domain::locale::Language;
 
 /// Invoice (UNCL1001 380) or credit note (381) with the invoice it credits (BG-3).
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -8,6 +8,7 @@ pub mod currency;
 pub mod email;
 pub mod identifiers;
 pub mod lifecycle;
+pub mod locale;
 pub mod money;
 pub mod national_ids;
 pub mod otp;

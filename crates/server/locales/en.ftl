@@ -34,6 +34,10 @@ form-language = must be English or Icelandic
 form-not-negative = must not be negative
 form-percent-range = must be from 0 to 100 %
 form-date = must be a real date written as YYYY-MM-DD
+form-not-a-number = is not a number (write it like 1,490.50)
+form-decimals = can have at most { $max } decimal places
+form-too-large = is too large
+form-number-ambiguous = could mean { $decimal } or { $grouped }: on this page “,” separates thousands and “.” decimals, so write { $decimal } for a decimal number
 never = never
 
 ## Roles

@@ -34,6 +34,10 @@ form-language = verður að vera enska eða íslenska
 form-not-negative = má ekki vera neikvætt
 form-percent-range = verður að vera á bilinu 0 til 100 %
 form-date = verður að vera raunveruleg dagsetning á forminu ÁÁÁÁ-MM-DD
+form-not-a-number = er ekki tala (skrifaðu t.d. 1.490,50)
+form-decimals = má hafa í mesta lagi { $max } aukastafi
+form-too-large = er of há tala
+form-number-ambiguous = gæti þýtt { $decimal } eða { $grouped }: á þessari síðu skilur „.“ að þúsundir og „,“ aukastafi, svo skrifaðu { $decimal } fyrir tugabrot
 never = aldrei
 
 ## Roles

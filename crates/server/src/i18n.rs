@@ -39,6 +39,14 @@ pub enum Lang {
 impl Lang {
     pub const ALL: [Lang; 2] = [Lang::En, Lang::Is];
 
+    /// The same language for the domain's locale layer (numbers, money, dates).
+    pub fn locale(self) -> fastfaktura_domain::locale::Language {
+        match self {
+            Lang::En => fastfaktura_domain::locale::Language::En,
+            Lang::Is => fastfaktura_domain::locale::Language::Is,
+        }
+    }
+
     /// The BCP 47 code, as used in `<html lang>` and the cookie.
     pub fn code(self) -> &'static str {
         match self {

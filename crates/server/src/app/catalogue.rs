@@ -1,14 +1,14 @@
 //! The products and services catalogue: the one input type the web form and the API
 //! body share, judged once here, and the operations on it.
 
-use fastfaktura_domain::{Decimal, VatCategory, parse_decimal, totals::UNIT_PRICE_DECIMALS};
+use fastfaktura_domain::{Decimal, VatCategory, totals::UNIT_PRICE_DECIMALS};
 use serde::Deserialize;
 use uuid::Uuid;
 
 use super::{
     Caller, Error,
     error::Result,
-    fields::{FieldErrors, optional, required},
+    fields::{FieldErrors, number, optional, required},
 };
 pub use crate::db::products::{Product, ProductFields};
 use crate::{db, i18n::Tr, state::AppState};
@@ -26,14 +26,16 @@ pub struct ProductInput {
 }
 
 impl ProductInput {
-    /// A stored item as the form shows it.
-    pub fn of(product: &Product) -> Self {
+    /// A stored item as the form shows it, its numbers in the page's language (so that
+    /// saving it again reads them back the same).
+    pub fn of(product: &Product, t: &Tr) -> Self {
+        let language = t.lang().locale();
         ProductInput {
             name: product.name.clone(),
             unit: product.unit.clone(),
-            unit_price: product.unit_price.normalize().to_string(),
+            unit_price: fastfaktura_domain::locale::number(product.unit_price, language),
             vat_category: product.vat_category.clone(),
-            vat_rate: product.vat_rate.normalize().to_string(),
+            vat_rate: fastfaktura_domain::locale::number(product.vat_rate, language),
         }
     }
 }
@@ -53,20 +55,15 @@ pub fn judge(t: &Tr, input: &ProductInput) -> (ProductFields, FieldErrors) {
         unit_price: errors.check(
             "unit_price",
             &t.t("label-price"),
-            parse_decimal(&input.unit_price, UNIT_PRICE_DECIMALS)
-                .map_err(|e| e.to_string())
+            number(t, &input.unit_price, UNIT_PRICE_DECIMALS)
                 .and_then(|p| if p < Decimal::ZERO { Err(t.t("form-not-negative")) } else { Ok(p) }),
             Decimal::ZERO,
         ),
         vat_rate: errors.check(
             "vat_rate",
             &t.t("label-vat-rate"),
-            if input.vat_rate.trim().is_empty() {
-                Ok(Decimal::ZERO)
-            } else {
-                parse_decimal(&input.vat_rate, 2).map_err(|e| e.to_string())
-            }
-            .and_then(|r| vat_category.check_rate(r).map(|()| r).map_err(|e| e.to_string())),
+            if input.vat_rate.trim().is_empty() { Ok(Decimal::ZERO) } else { number(t, &input.vat_rate, 2) }
+                .and_then(|r| vat_category.check_rate(r).map(|()| r).map_err(|e| e.to_string())),
             Decimal::ZERO,
         ),
         vat_category: vat_category.code().to_owned(),

@@ -119,6 +119,22 @@ pub fn currency_code(value: &str) -> Result<String, String> {
     fastfaktura_domain::Currency::parse(value).map(|c| c.code().to_owned()).map_err(|e| e.to_string())
 }
 
+/// A number typed on a page in `t`'s language ("18.500" is 18500 in Icelandic), with
+/// at most `places` decimals; the mistake in the reader's language, spelling out both
+/// readings of an ambiguous one. The API reads in English: `1490.50`.
+pub fn number(t: &Tr, typed: &str, places: u32) -> Result<fastfaktura_domain::Decimal, String> {
+    use fastfaktura_domain::locale::{NumberInputError, parse_number};
+    parse_number(typed, places, t.lang().locale()).map_err(|e| match e {
+        NumberInputError::Empty => t.t("form-required"),
+        NumberInputError::NotANumber => t.t("form-not-a-number"),
+        NumberInputError::TooManyDecimals(max) => t.t1("form-decimals", "max", max),
+        NumberInputError::TooLarge => t.t("form-too-large"),
+        NumberInputError::Ambiguous { as_decimal, as_grouped } => {
+            t.t2("form-number-ambiguous", "decimal", as_decimal, "grouped", as_grouped)
+        }
+    })
+}
+
 /// What was typed, or `default` when the field was left empty (defaults that follow
 /// the country: its currency, its language).
 pub fn or_default<'a>(typed: &'a str, default: &'a str) -> &'a str {

@@ -15,7 +15,7 @@
 use fastfaktura_documents::DocumentType;
 
 use super::documents::IssuedDocument;
-use fastfaktura_domain::{EmailAddress, Money, PhoneNumber};
+use fastfaktura_domain::{EmailAddress, PhoneNumber, locale};
 use lettre::{
     Message,
     message::{Attachment, Mailbox, MultiPart, SinglePart, header::ContentType},
@@ -300,8 +300,8 @@ async fn message(
     args.set("document", document.clone());
     args.set("number", doc.number.clone());
     args.set("seller", doc.seller.name.clone());
-    args.set("amount", Money::new(amount, doc.currency).display());
-    args.set("due", doc.due_date.to_string());
+    args.set("amount", locale::money(amount, doc.currency, doc.language));
+    args.set("due", locale::date(doc.due_date, doc.language));
     let subject_key = if reminder { key("mail-reminder-subject") } else { key("mail-document-subject") };
     let subject = i18n::message(lang, subject_key, Some(&args));
     let body_key = match (&doc.kind, reminder) {

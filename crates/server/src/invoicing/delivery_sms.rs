@@ -10,7 +10,7 @@
 //! provider").
 
 use fastfaktura_documents::{DocumentType, InvoiceDocument};
-use fastfaktura_domain::{Decimal, Money, PhoneNumber};
+use fastfaktura_domain::{Decimal, PhoneNumber, locale};
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
@@ -85,7 +85,7 @@ async fn text(ctx: &WorkerContext, business_id: Uuid, delivery: &db::deliveries:
         return Err(Attempt::Refused("the customer link was turned off; create a new one, then retry".into()));
     };
     let due = amount_due(ctx, business_id, delivery.invoice_id, &doc).await.map_err(Attempt::Retry)?;
-    Ok(compose(&doc, delivery.kind == "reminder", Money::new(due, doc.currency).display(), &link))
+    Ok(compose(&doc, delivery.kind == "reminder", locale::money(due, doc.currency, doc.language), &link))
 }
 
 /// What is still to be paid: payable − payments − issued credit notes, as
@@ -130,7 +130,7 @@ fn compose(doc: &InvoiceDocument, reminder: bool, amount: String, link: &str) ->
     args.set("seller", doc.seller.name.clone());
     args.set("number", doc.number.clone());
     args.set("amount", amount);
-    args.set("due", doc.due_date.to_string());
+    args.set("due", locale::date(doc.due_date, doc.language));
     args.set("link", link.to_owned());
     let message = match (&doc.kind, reminder) {
         (DocumentType::CreditNote { .. }, _) => key("sms-credit-note"),

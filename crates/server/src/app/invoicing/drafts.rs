@@ -4,7 +4,9 @@
 //! (`lines[0][quantity]`; the API writes it `lines[0].quantity`).
 
 use fastfaktura_domain::{
-    Currency, Decimal, InvoiceKind, InvoiceStatus, PriceEntry, VatCategory, parse_decimal, totals::QUANTITY_DECIMALS,
+    Currency, Decimal, InvoiceKind, InvoiceStatus, PriceEntry, VatCategory,
+    locale::{self, Language},
+    totals::QUANTITY_DECIMALS,
 };
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -16,7 +18,7 @@ use super::{
 use crate::{
     app::{
         Caller, Error,
-        fields::{FieldErrors, optional, required},
+        fields::{FieldErrors, number, optional, required},
     },
     db::{
         self,
@@ -99,7 +101,7 @@ fn percent(t: &Tr, value: &str) -> Result<Decimal, String> {
     if value.trim().is_empty() {
         return Ok(Decimal::ZERO);
     }
-    parse_decimal(value, 2).map_err(|e| e.to_string()).and_then(|d| {
+    number(t, value, 2).and_then(|d| {
         if d < Decimal::ZERO || d > Decimal::ONE_HUNDRED { Err(t.t("form-percent-range")) } else { Ok(d) }
     })
 }
@@ -126,7 +128,7 @@ pub fn judge_lines(t: &Tr, lines: &[LineFields], credit_note: bool, errors: &mut
         let quantity = errors.check(
             &input("quantity"),
             &label(key("line-quantity")),
-            parse_decimal(&l.quantity, QUANTITY_DECIMALS).map_err(|e| e.to_string()).and_then(|q| {
+            number(t, &l.quantity, QUANTITY_DECIMALS).and_then(|q| {
                 if q.is_sign_negative() && !q.is_zero() && !credit_note {
                     Err(t.t("line-not-negative-on-invoice"))
                 } else {
@@ -139,8 +141,7 @@ pub fn judge_lines(t: &Tr, lines: &[LineFields], credit_note: bool, errors: &mut
         let unit_price = errors.check(
             &input("unit_price"),
             &label(key("line-unit-price")),
-            parse_decimal(&l.unit_price, 4)
-                .map_err(|e| e.to_string())
+            number(t, &l.unit_price, 4)
                 .and_then(|p| if p.is_sign_negative() && !p.is_zero() { Err(t.t("form-not-negative")) } else { Ok(p) }),
             Decimal::ZERO,
         );
@@ -160,12 +161,8 @@ pub fn judge_lines(t: &Tr, lines: &[LineFields], credit_note: bool, errors: &mut
         let rate = errors.check(
             &input("vat_rate"),
             &label(key("line-vat-rate")),
-            if l.vat_rate.trim().is_empty() {
-                Ok(Decimal::ZERO)
-            } else {
-                parse_decimal(&l.vat_rate, 2).map_err(|e| e.to_string())
-            }
-            .and_then(|r| category.check_rate(r).map(|()| r).map_err(|e| e.to_string())),
+            if l.vat_rate.trim().is_empty() { Ok(Decimal::ZERO) } else { number(t, &l.vat_rate, 2) }
+                .and_then(|r| category.check_rate(r).map(|()| r).map_err(|e| e.to_string())),
             Decimal::ZERO,
         );
         let exemption_reason = errors.check(
@@ -419,15 +416,21 @@ pub async fn delete_draft(state: &AppState, caller: &Caller, id: Uuid) -> Result
 
 /// A line for a product of the catalogue, as the editor adds it; none if the product
 /// is not the business's.
-pub async fn product_line(state: &AppState, caller: &Caller, product_id: Uuid) -> Result<Option<LineFields>, Error> {
+pub async fn product_line(
+    state: &AppState,
+    caller: &Caller,
+    t: &Tr,
+    product_id: Uuid,
+) -> Result<Option<LineFields>, Error> {
     let product = db::products::find(&state.db, caller.business_id, product_id).await?;
+    let language = t.lang().locale();
     Ok(product.map(|p| LineFields {
         description: p.name,
         quantity: "1".into(),
         unit: p.unit,
-        unit_price: p.unit_price.normalize().to_string(),
+        unit_price: locale::number(p.unit_price, language),
         vat_category: p.vat_category,
-        vat_rate: p.vat_rate.normalize().to_string(),
+        vat_rate: locale::number(p.vat_rate, language),
         ..LineFields::default()
     }))
 }
@@ -461,7 +464,7 @@ pub async fn draft_editor(
         }
         None => {
             let stored = db::invoices::lines(&state.db, business_id, invoice.id).await?;
-            (invoice, stored.iter().map(LineFields::from_stored).collect())
+            (invoice, stored.iter().map(|l| LineFields::from_stored(l, t.lang().locale())).collect())
         }
     };
     let mut errors = FieldErrors::new(t);
@@ -477,13 +480,18 @@ pub async fn draft_editor(
 }
 
 impl LineFields {
-    /// A stored line as the editor shows it (no discount shows as empty).
-    pub fn from_stored(line: &Line) -> Self {
+    /// A stored line as the editor shows it, its numbers written in the page's language
+    /// (so that saving it again reads them back the same); no discount shows as empty.
+    pub fn from_stored(line: &Line, language: Language) -> Self {
+        let written = |value: Decimal| locale::number(value, language);
         LineFields {
+            quantity: written(line.quantity),
+            unit_price: written(line.unit_price),
+            vat_rate: written(line.vat_rate),
             discount_percent: if line.discount_percent.is_zero() {
                 String::new()
             } else {
-                line.discount_percent.normalize().to_string()
+                written(line.discount_percent)
             },
             ..Self::from_stored_exact(line)
         }

@@ -2,7 +2,7 @@
 //! refused (the user records what is due; a real overpayment is refunded outside
 //! FastFaktura), so an invoice's balance never goes below zero.
 
-use fastfaktura_domain::{Currency, Decimal, lifecycle, parse_decimal};
+use fastfaktura_domain::{Currency, Decimal, lifecycle};
 use serde::Deserialize;
 use time::{Date, format_description::well_known::Iso8601};
 use uuid::Uuid;
@@ -11,7 +11,7 @@ use super::refused;
 use crate::{
     app::{
         Caller, Error,
-        fields::{FieldErrors, optional},
+        fields::{FieldErrors, number, optional},
     },
     db::{self, invoices::Payment},
     i18n::Tr,
@@ -45,8 +45,7 @@ fn judge(t: &Tr, input: &PaymentInput, currency: Currency, today: Date) -> Resul
     let amount = errors.check(
         "amount",
         &t.t("label-amount"),
-        parse_decimal(&input.amount, currency.minor_units())
-            .map_err(|e| e.to_string())
+        number(t, &input.amount, currency.minor_units())
             .and_then(|a| if a > Decimal::ZERO { Ok(a) } else { Err(t.t("payment-amount-positive")) }),
         Decimal::ZERO,
     );

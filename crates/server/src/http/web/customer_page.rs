@@ -19,7 +19,7 @@ use axum::{
 use fastfaktura_domain::{Decimal, InvoiceKind};
 
 use super::invoice_views::{
-    EditorLine, TotalsView, document_name, money_in, quote_status_label, reference_rows, status_label,
+    EditorLine, TotalsView, day, document_name, money_in, quote_status_label, reference_rows, status_label,
 };
 use crate::{
     app::{
@@ -160,14 +160,14 @@ fn page(state: &AppState, t: Tr, token: String, view: CustomerView) -> CustomerI
     let invoice = &detail.invoice;
     let (open, paid) = (detail.open(), detail.paid());
     let today = state.clock.now().date();
-    let lines = EditorLine::with_nets(&detail.lines, &view.totals, invoice.currency);
+    let lines = EditorLine::with_nets(&detail.lines, &view.totals, invoice.currency, t.lang());
     let is_quote = invoice.kind == InvoiceKind::Quote;
     let converted = detail.converted_to.is_some();
     let quote = is_quote.then(|| QuoteBox {
         answered: invoice.quote_decision.as_ref().map(|(decision, at)| {
             let label =
                 if decision == "accepted" { key("customer-quote-accepted") } else { key("customer-quote-declined") };
-            (label, at.date().to_string())
+            (label, day(at.date(), t.lang()))
         }),
         converted,
         can_answer: invoice.quote_decision.is_none()
@@ -186,15 +186,15 @@ fn page(state: &AppState, t: Tr, token: String, view: CustomerView) -> CustomerI
         },
         seller: view.seller,
         has_logo: view.has_logo,
-        issue_date: invoice.issue_date.map(|d| d.to_string()).unwrap_or_default(),
-        due_date: invoice.due_date.map(|d| d.to_string()).unwrap_or_default(),
+        issue_date: invoice.issue_date.map(|d| day(d, t.lang())).unwrap_or_default(),
+        due_date: invoice.due_date.map(|d| day(d, t.lang())).unwrap_or_default(),
         due_label: match invoice.kind {
             InvoiceKind::Quote => key("view-valid-until"),
             InvoiceKind::Invoice => key("view-due"),
             InvoiceKind::CreditNote => "",
         },
         quote,
-        references: reference_rows(invoice),
+        references: reference_rows(invoice, t.lang()),
         credit_notes: detail.credit_notes.iter().map(|(_, number)| number.clone()).collect(),
         note: invoice.note.clone(),
         lines,
@@ -202,7 +202,7 @@ fn page(state: &AppState, t: Tr, token: String, view: CustomerView) -> CustomerI
         downloads: true,
         has_e_invoice: !is_quote,
         is_open: view.is_open,
-        open: money_in(open, invoice.currency),
+        open: money_in(open, invoice.currency, t.lang()),
         credited_number: detail.credited.as_ref().map(|(_, number)| number.clone()),
         card_payment: view.card_payment,
         payment_done: false,

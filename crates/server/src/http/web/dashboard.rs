@@ -20,9 +20,9 @@ async fn dashboard(State(state): State<AppState>, session: CurrentSession, t: Tr
         .summary
         .into_iter()
         .map(|s| SummaryRow {
-            outstanding: money(s.outstanding, &s.currency),
-            overdue: money(s.overdue, &s.currency),
-            paid_this_month: money(s.paid_this_month, &s.currency),
+            outstanding: money(s.outstanding, &s.currency, t.lang()),
+            overdue: money(s.overdue, &s.currency, t.lang()),
+            paid_this_month: money(s.paid_this_month, &s.currency, t.lang()),
             currency: s.currency,
         })
         .collect();

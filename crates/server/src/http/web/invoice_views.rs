@@ -5,24 +5,31 @@
 
 use std::collections::BTreeMap;
 
-use fastfaktura_domain::{Currency, Decimal, InvoiceKind, InvoiceStatus, Money, Totals, VatCategory};
+use fastfaktura_domain::{Currency, Decimal, InvoiceKind, InvoiceStatus, Totals, VatCategory, locale};
 use time::{Date, OffsetDateTime};
 
 use crate::{
     app::invoicing::{Delivery, Invoice, Line, LineFields, ListedInvoice, views::CustomerLink},
-    i18n::{Tr, key},
+    i18n::{Lang, Tr, key},
 };
 
-pub fn money(amount: Decimal, currency: &str) -> String {
+/// An amount in the currency with this code, written in the reader's language.
+pub fn money(amount: Decimal, currency: &str, lang: Lang) -> String {
     match Currency::parse(currency) {
-        Ok(c) => money_in(amount, c),
+        Ok(c) => money_in(amount, c, lang),
         Err(_) => format!("{amount} {currency}"),
     }
 }
 
-/// An amount in a known currency, formatted.
-pub fn money_in(amount: Decimal, currency: Currency) -> String {
-    Money::new(amount, currency).display()
+/// An amount in a known currency, written as the reader's language writes it
+/// (`545.600 kr.` / `545,600 ISK`), the same as on the PDF.
+pub fn money_in(amount: Decimal, currency: Currency, lang: Lang) -> String {
+    locale::money(amount, currency, lang.locale())
+}
+
+/// A date as the reader's language writes it (`4.12.2026` / `4 Dec 2026`).
+pub fn day(date: Date, lang: Lang) -> String {
+    locale::date(date, lang.locale())
 }
 
 /// The catalogue key of a VAT category's name.
@@ -99,14 +106,14 @@ pub fn quote_status_label(invoice: &Invoice, converted: bool, today: Date) -> &'
 
 /// The dates and references a document states besides its issue and due dates, as
 /// (catalogue key of the label, value) pairs.
-pub fn reference_rows(invoice: &Invoice) -> Vec<(&'static str, String)> {
+pub fn reference_rows(invoice: &Invoice, lang: Lang) -> Vec<(&'static str, String)> {
     let refs = &invoice.references;
     let mut rows = Vec::new();
     if let Some(d) = refs.delivery_date {
-        rows.push((key("label-delivery-date"), d.to_string()));
+        rows.push((key("label-delivery-date"), day(d, lang)));
     }
     if let Some((start, end)) = refs.period {
-        rows.push((key("label-period"), format!("{start} – {end}")));
+        rows.push((key("label-period"), format!("{} – {}", day(start, lang), day(end, lang))));
     }
     if !refs.buyer_reference.is_empty() {
         rows.push((key("label-buyer-reference"), refs.buyer_reference.clone()));
@@ -132,7 +139,7 @@ pub struct ListRow {
 }
 
 impl ListRow {
-    pub fn from_listed(i: &ListedInvoice, today: Date) -> Self {
+    pub fn from_listed(i: &ListedInvoice, today: Date, lang: Lang) -> Self {
         let payable = i.payable.unwrap_or_default();
         let open = payable - i.paid - i.credited;
         ListRow {
@@ -140,11 +147,11 @@ impl ListRow {
             number: i.number.clone(),
             kind: i.kind.as_str(),
             customer: i.customer_name.clone(),
-            issue_date: i.issue_date.map(|d| d.to_string()).unwrap_or_default(),
-            due_date: i.due_date.map(|d| d.to_string()).unwrap_or_default(),
-            total: i.payable.map(|p| money_in(p, i.currency)).unwrap_or_default(),
+            issue_date: i.issue_date.map(|d| day(d, lang)).unwrap_or_default(),
+            due_date: i.due_date.map(|d| day(d, lang)).unwrap_or_default(),
+            total: i.payable.map(|p| money_in(p, i.currency, lang)).unwrap_or_default(),
             open: if i.status == InvoiceStatus::Issued && i.kind == InvoiceKind::Invoice && !i.voided {
-                money_in(open, i.currency)
+                money_in(open, i.currency, lang)
             } else {
                 String::new()
             },
@@ -168,16 +175,17 @@ pub struct EditorLine {
 }
 
 impl EditorLine {
-    pub fn from_stored(line: &Line) -> Self {
-        LineFields::from_stored(line).into()
+    /// A stored line with its numbers written in the reader's language.
+    pub fn from_stored(line: &Line, lang: Lang) -> Self {
+        LineFields::from_stored(line, lang.locale()).into()
     }
 
     /// Stored lines with their net amounts from the document's totals.
-    pub fn with_nets(lines: &[Line], totals: &Totals, currency: Currency) -> Vec<Self> {
+    pub fn with_nets(lines: &[Line], totals: &Totals, currency: Currency, lang: Lang) -> Vec<Self> {
         lines
             .iter()
             .zip(&totals.line_nets)
-            .map(|(l, net)| EditorLine { net: money_in(*net, currency), ..EditorLine::from_stored(l) })
+            .map(|(l, net)| EditorLine { net: money_in(*net, currency, lang), ..EditorLine::from_stored(l, lang) })
             .collect()
     }
 
@@ -256,6 +264,7 @@ impl TotalsView {
 
     pub fn new(tr: &Tr, t: &Totals) -> Self {
         let code = t.currency.code();
+        let money = |amount: Decimal, code: &str| money(amount, code, tr.lang());
         TotalsView {
             line_total: money(t.line_total, code),
             allowance_total: (!t.allowance_total.is_zero()).then(|| money(t.allowance_total, code)),

@@ -19,7 +19,7 @@ use uuid::Uuid;
 use super::{
     forms::{field, indexed_rows},
     invoice_views::{
-        EditorLine, ListRow, TotalsView, document_name, money_in, payment_method_key, quote_status_label,
+        EditorLine, ListRow, TotalsView, day, document_name, money_in, payment_method_key, quote_status_label,
         reference_rows, status_label, vat_categories,
     },
     pages::{DateField, InvoiceEditPage, InvoiceViewPage, InvoicesPage, NewInvoicePage, PaymentRow},
@@ -74,7 +74,7 @@ async fn list(
     let asked = ListQuery { search: &query.q, page: query.page.unwrap_or(1), status: &query.status };
     let found = invoicing::views::list_invoices(&state, &session.caller(), asked).await?;
     let today = state.clock.now().date();
-    let invoices = found.rows.iter().map(|r| ListRow::from_listed(r, today)).collect();
+    let invoices = found.rows.iter().map(|r| ListRow::from_listed(r, today, t.lang())).collect();
     let (status, page, has_next) = (found.filter.as_str(), found.page, found.has_next);
     Ok(InvoicesPage { t, invoices, q: query.q.clone(), status, page, has_next }.into_response())
 }
@@ -143,7 +143,7 @@ async fn editor_page(
     let mut lines: Vec<EditorLine> = editor.lines.into_iter().map(EditorLine::from).collect();
     if let Some(totals) = &editor.totals {
         for (line, net) in lines.iter_mut().zip(&totals.line_nets) {
-            line.net = money_in(*net, invoice.currency);
+            line.net = money_in(*net, invoice.currency, t.lang());
         }
     }
     lines.extend(
@@ -176,12 +176,17 @@ async fn editor_page(
 
 /// The editor's form as the one draft input: empty rows dropped, a product from the
 /// catalogue added as a line, the price entry read leniently (anything but gross is net).
-async fn draft_input(state: &AppState, caller: &Caller, pairs: &[(String, String)]) -> Result<DraftInput, AppError> {
+async fn draft_input(
+    state: &AppState,
+    caller: &Caller,
+    t: &Tr,
+    pairs: &[(String, String)],
+) -> Result<DraftInput, AppError> {
     let mut lines: Vec<LineFields> =
         indexed_rows(pairs, "lines").iter().map(|row| EditorLine::from_form(row).into()).collect();
     lines.retain(|l| !l.is_blank());
     if let Ok(product_id) = field(pairs, "add_product").parse::<Uuid>()
-        && let Some(line) = invoicing::drafts::product_line(state, caller, product_id).await?
+        && let Some(line) = invoicing::drafts::product_line(state, caller, t, product_id).await?
     {
         lines.push(line);
     }
@@ -258,7 +263,7 @@ async fn save(
         invoicing::delete_draft(&state, &caller, id).await?;
         return Ok(Redirect::to("/invoices").into_response());
     }
-    let input = draft_input(&state, &caller, &pairs).await?;
+    let input = draft_input(&state, &caller, &t, &pairs).await?;
     match invoicing::save_draft(&state, &caller, &t, id, &input).await {
         Ok(_) => {}
         Err(Error::Invalid(errors)) => {
@@ -329,33 +334,33 @@ async fn view_page(state: &AppState, t: &Tr, caller: &Caller, id: Uuid) -> Resul
         },
         quote_decision: invoice.quote_decision.as_ref().map(|(decision, at)| {
             let label = if decision == "accepted" { key("quote-accepted-on") } else { key("quote-declined-on") };
-            (label, at.date().to_string())
+            (label, day(at.date(), t.lang()))
         }),
         credit_notes: detail.credit_notes.iter().map(|(id, number)| (id.to_string(), number.clone())).collect(),
-        references: reference_rows(invoice),
+        references: reference_rows(invoice, t.lang()),
         due_label: if invoice.kind == InvoiceKind::Quote { key("view-valid-until") } else { key("view-due") },
         send_to: customer.email,
         send_phone: customer.phone,
         sms_available: view.sms_available,
         // An issued document is addressed as it was issued.
         customer_name: detail.parties.as_ref().map_or(customer.name, |p| p.buyer.name.clone()),
-        issue_date: invoice.issue_date.map(|d| d.to_string()).unwrap_or_default(),
-        due_date: invoice.due_date.map(|d| d.to_string()).unwrap_or_default(),
+        issue_date: invoice.issue_date.map(|d| day(d, t.lang())).unwrap_or_default(),
+        due_date: invoice.due_date.map(|d| day(d, t.lang())).unwrap_or_default(),
         note: invoice.note.clone(),
-        lines: EditorLine::with_nets(&detail.lines, totals, currency),
+        lines: EditorLine::with_nets(&detail.lines, totals, currency, t.lang()),
         totals: TotalsView::of(t, totals, invoice.price_entry),
         payments: detail
             .payments
             .iter()
             .map(|p| PaymentRow {
-                paid_on: p.paid_on.to_string(),
-                amount: money_in(p.amount, currency),
+                paid_on: day(p.paid_on, t.lang()),
+                amount: money_in(p.amount, currency, t.lang()),
                 method: payment_method_key(&p.method),
                 reference: p.reference.clone(),
-                refunded: (p.refunded > Decimal::ZERO).then(|| money_in(p.refunded, currency)),
+                refunded: (p.refunded > Decimal::ZERO).then(|| money_in(p.refunded, currency, t.lang())),
             })
             .collect(),
-        open: money_in(open, currency),
+        open: money_in(open, currency, t.lang()),
         can_pay: is_invoice && !invoice.voided && open > Decimal::ZERO,
         can_credit: is_invoice && !invoice.voided,
         credited: detail.credited.as_ref().map(|(id, number)| (id.to_string(), number.clone())),

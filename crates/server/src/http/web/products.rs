@@ -74,7 +74,7 @@ async fn edit_form(
     IdPath(id): IdPath,
 ) -> Result<Response, AppError> {
     let product = catalogue::find_product(&state, &session.caller(), id).await?;
-    let form = ProductInput::of(&product);
+    let form = ProductInput::of(&product, &t);
     Ok(ProductFormPage::new(t, Some(id), form, FieldErrors::default()).into_response())
 }
 
