@@ -212,3 +212,71 @@ async fn a_read_only_accountant_can_still_switch_language() {
     let refused = refused.text().await.unwrap();
     assert!(refused.contains("<html lang=\"is\">") && refused.contains("aðeins lesaðgangur (bókari)"), "{refused}");
 }
+
+/// Saves a one-line draft typed on the page as a person would, then returns the response.
+async fn type_line(
+    app: &TestApp,
+    client: &reqwest::Client,
+    id: &str,
+    customer: &str,
+    quantity: &str,
+    price: &str,
+) -> reqwest::Response {
+    let editor = page(app, client, &format!("/invoices/{id}")).await;
+    let version =
+        editor.split("name=\"version\" value=\"").nth(1).and_then(|s| s.split('"').next()).unwrap().to_owned();
+    let form = [
+        ("version", version.as_str()),
+        ("customer_id", customer),
+        ("currency", "ISK"),
+        ("price_entry", "net"),
+        ("action", "save"),
+        ("lines[0][description]", "Ráðgjöf"),
+        ("lines[0][quantity]", quantity),
+        ("lines[0][unit]", "klst"),
+        ("lines[0][unit_price]", price),
+        ("lines[0][vat_category]", "S"),
+        ("lines[0][vat_rate]", "24"),
+    ];
+    app.post_form(client, &format!("/invoices/{id}"), &form).await
+}
+
+#[tokio::test]
+async fn numbers_are_typed_and_shown_as_the_pages_language_writes_them() {
+    let app = TestApp::spawn().await;
+    let client = new_client();
+    let customer = crate::invoicing::set_up_business(&app, &client, "tolur@fjordur.example", "ISK").await;
+    assert_eq!(choose(&app, &client, "is", "/").await.status(), 303);
+    let id = crate::invoicing::new_draft(&app, &client, &customer, "net").await;
+
+    // "18.500" on an Icelandic page is eighteen thousand five hundred.
+    assert_eq!(type_line(&app, &client, &id, &customer, "1,5", "18.500").await.status(), 303);
+    let editor = page(&app, &client, &format!("/invoices/{id}")).await;
+    assert!(editor.contains(r#"value="18.500""#), "the price is shown back as typed: {editor}");
+    assert!(editor.contains(r#"value="1,5""#), "and the quantity");
+    // 1.5 × 18,500 = 27,750; VAT 24 % = 6,660; 34,410 in all.
+    assert!(editor.contains("27.750 kr.") && editor.contains("34.410 kr."), "{editor}");
+    let stored: rust_decimal::Decimal =
+        sqlx::query_scalar("SELECT unit_price FROM invoice_lines WHERE invoice_id = $1::uuid")
+            .bind(&id)
+            .fetch_one(&app.db)
+            .await
+            .unwrap();
+    assert_eq!(stored, rust_decimal::Decimal::from(18500));
+
+    // "18.5" could be 18,5 or 185: refused at its field, in Icelandic, keeping what was typed.
+    let refused = type_line(&app, &client, &id, &customer, "1", "18.5").await;
+    assert_eq!(refused.status(), 422);
+    let page = refused.text().await.unwrap();
+    assert!(page.contains("gæti þýtt 18,5 eða 185"), "{page}");
+    assert!(page.contains(r#"value="18.5""#), "what was typed stays");
+
+    // The same draft on an English page shows English numbers.
+    assert_eq!(choose(&app, &client, "en", "/").await.status(), 303);
+    let editor = page_of(&app, &client, &id).await;
+    assert!(editor.contains(r#"value="18,500""#) && editor.contains("34,410 ISK"), "{editor}");
+}
+
+async fn page_of(app: &TestApp, client: &reqwest::Client, id: &str) -> String {
+    page(app, client, &format!("/invoices/{id}")).await
+}
