@@ -24,5 +24,5 @@ pub use model::{
     DocumentError, DocumentType, Endpoint, InvoiceData, InvoiceDocument, Language, Line, Logo, LogoError, LogoFormat,
     Party, PaymentDetails,
 };
-pub use pdf::{Fonts, PdfError, RenderedPdf, render_pdf, render_pdf_with};
+pub use pdf::{Fonts, PdfError, RenderedPdf, render_draft_pdf, render_pdf, render_pdf_with};
 pub use ubl::ubl_xml;

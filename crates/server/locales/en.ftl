@@ -753,3 +753,18 @@ privacy-right-portability = to receive their data in a machine-readable format (
 privacy-right-objection = to object to processing based on legitimate interests (objection).
 privacy-complaint = Write to the contact above to use these rights; we answer within one month. Anyone may also complain to the data protection supervisory authority:
 settings-new-documents-only = Changes here apply to documents issued from now on. Documents already issued keep the details they were issued with.
+
+## Confirming, previewing, copying
+confirm-issue-title = Check and issue
+confirm-issue-intro = Once issued it becomes { $number } and can no longer change: corrections are made with a credit note. Check the preview first.
+confirm-issue-preview = Open the preview (PDF, marked DRAFT)
+confirm-issue-problems = Before this can be issued, please fix:
+confirm-issue-now = Issue now
+confirm-back-to-editing = Back to editing
+confirm-delete-title = Delete this draft?
+confirm-delete-intro = The draft { $kind } and its lines will be deleted. This cannot be undone.
+confirm-delete-now = Delete draft
+confirm-keep-draft = Keep it
+view-duplicate = Copy as a new draft
+payment-remove = Remove
+payment-remove-hint = Only for a payment recorded by mistake; the removal is kept in the activity log.

@@ -761,3 +761,18 @@ privacy-right-portability = til að fá upplýsingar sínar á tölvulesanlegu s
 privacy-right-objection = til að andmæla vinnslu sem byggir á lögmætum hagsmunum (andmæli).
 privacy-complaint = Skrifaðu á netfangið hér að ofan til að nýta þessi réttindi; við svörum innan mánaðar. Einnig má alltaf kvarta til eftirlitsstjórnvaldsins:
 settings-new-documents-only = Breytingar hér gilda um skjöl sem gefin eru út héðan í frá. Útgefin skjöl halda þeim upplýsingum sem þau voru gefin út með.
+
+## Staðfesting, forskoðun, afritun
+confirm-issue-title = Yfirfara og gefa út
+confirm-issue-intro = Eftir útgáfu verður skjalið { $number } og því er ekki hægt að breyta: leiðréttingar eru gerðar með kreditreikningi. Skoðaðu forskoðunina fyrst.
+confirm-issue-preview = Opna forskoðun (PDF, merkt DRÖG)
+confirm-issue-problems = Áður en hægt er að gefa þetta út þarf að laga:
+confirm-issue-now = Gefa út núna
+confirm-back-to-editing = Aftur í breytingar
+confirm-delete-title = Eyða þessum drögum?
+confirm-delete-intro = Drögunum ({ $kind }) og línum þeirra verður eytt. Það er ekki hægt að afturkalla.
+confirm-delete-now = Eyða drögum
+confirm-keep-draft = Halda þeim
+view-duplicate = Afrita sem ný drög
+payment-remove = Fjarlægja
+payment-remove-hint = Aðeins fyrir greiðslu sem var skráð fyrir mistök; fjarlægingin er geymd í atvikaskránni.

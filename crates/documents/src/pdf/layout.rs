@@ -541,5 +541,24 @@ pub fn layout(doc: &InvoiceDocument, fonts: &Fonts) -> Layout {
     Layout { pages: w.pages, boxes: w.boxes }
 }
 
+/// Marks every page of a layout as a draft: a large pale word across the middle,
+/// drawn under the content, so a preview can never pass for the issued document.
+pub fn watermark(layout: &mut Layout, word: &str) {
+    for page in &mut layout.pages {
+        page.insert(
+            0,
+            Op::Text {
+                x: (LEFT + RIGHT) / 2.0 + 150.0,
+                y: PAGE_HEIGHT / 2.0,
+                text: word.to_owned(),
+                size: 96.0,
+                weight: Weight::Bold,
+                align: Align::Right,
+                color: (224, 224, 230),
+            },
+        );
+    }
+}
+
 #[cfg(test)]
 mod tests;

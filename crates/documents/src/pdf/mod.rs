@@ -59,9 +59,27 @@ pub fn render_pdf(doc: &InvoiceDocument) -> Result<RenderedPdf, PdfError> {
     render_pdf_with(doc, Fonts::bundled())
 }
 
+/// A preview of a draft: the document as it would be issued, marked DRAFT (DRÖG) on
+/// every page and without its e-invoice attachment.
+pub fn render_draft_pdf(doc: &InvoiceDocument) -> Result<RenderedPdf, PdfError> {
+    let fonts = Fonts::bundled();
+    let mut layout = layout::layout(doc, fonts);
+    layout::watermark(&mut layout, labels::labels(doc.language).draft);
+    render_layout(doc, fonts, layout, false)
+}
+
 /// Renders the document with `fonts` (the bundled ones plus extra fallbacks).
 pub fn render_pdf_with(doc: &InvoiceDocument, fonts: &Fonts) -> Result<RenderedPdf, PdfError> {
     let layout = layout::layout(doc, fonts);
+    render_layout(doc, fonts, layout, !doc.kind.is_quote())
+}
+
+fn render_layout(
+    doc: &InvoiceDocument,
+    fonts: &Fonts,
+    layout: layout::Layout,
+    e_invoice: bool,
+) -> Result<RenderedPdf, PdfError> {
     let configuration = ConfigurationBuilder::new()
         .with_archival_validator(Archival::A3_B)
         .finish()
@@ -92,8 +110,8 @@ pub fn render_pdf_with(doc: &InvoiceDocument, fonts: &Fonts) -> Result<RenderedP
             .language(doc.language.code().into())
             .creation_date(created),
     );
-    // A quote is an offer, not an invoice: it carries no Factur-X e-invoice.
-    let e_invoice = !doc.kind.is_quote();
+    // A quote is an offer, not an invoice, and a draft is not issued: neither carries
+    // the Factur-X e-invoice.
     if e_invoice {
         pdf.embed_file(EmbeddedFile {
             path: FACTURX_FILENAME.into(),

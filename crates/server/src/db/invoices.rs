@@ -11,7 +11,10 @@ use sqlx::{PgConnection, PgExecutor};
 use time::{Date, OffsetDateTime};
 use uuid::Uuid;
 
+// Payments are their own module; these names stay reachable here for the callers
+// that read an invoice with its payments.
 use super::invoice_values::{stored, stored_currency, stored_kind, stored_status};
+pub use super::payments::{Payment, RecordedPayment, open_amount, payments, record_payment};
 
 #[derive(Debug, Clone)]
 pub struct Invoice {
@@ -476,75 +479,6 @@ pub async fn mark_voided(
         "UPDATE invoices SET voided_at = $3 WHERE business_id = $1 AND id = $2 AND voided_at IS NULL",
         business_id,
         id,
-        now
-    )
-    .execute(conn)
-    .await?;
-    Ok(())
-}
-
-#[derive(Debug, Clone)]
-pub struct Payment {
-    pub paid_on: Date,
-    pub amount: Decimal,
-    pub method: String,
-    pub reference: String,
-}
-
-/// What is still to be paid on an issued invoice: `payable` − payments (after refunds)
-/// − issued credit notes. The list and dashboard queries compute the same in SQL.
-pub async fn open_amount(
-    conn: &mut PgConnection,
-    business_id: Uuid,
-    invoice_id: Uuid,
-    payable: Decimal,
-) -> Result<Decimal, sqlx::Error> {
-    let paid: Decimal = payments(&mut *conn, business_id, invoice_id).await?.iter().map(|p| p.amount).sum();
-    Ok(payable - paid - credited_total(&mut *conn, business_id, invoice_id).await?)
-}
-
-/// A payment as recorded: `amount` is what is kept after refunds.
-pub struct RecordedPayment {
-    pub paid_on: Date,
-    pub amount: Decimal,
-    pub refunded: Decimal,
-    pub method: String,
-    pub reference: String,
-}
-
-pub async fn payments(
-    db: impl PgExecutor<'_>,
-    business_id: Uuid,
-    invoice_id: Uuid,
-) -> Result<Vec<RecordedPayment>, sqlx::Error> {
-    sqlx::query_as!(
-        RecordedPayment,
-        r#"SELECT paid_on, amount - refunded AS "amount!", refunded, method, reference FROM payments
-           WHERE business_id = $1 AND invoice_id = $2 ORDER BY paid_on, created_at"#,
-        business_id,
-        invoice_id
-    )
-    .fetch_all(db)
-    .await
-}
-
-pub async fn record_payment(
-    conn: &mut PgConnection,
-    business_id: Uuid,
-    invoice_id: Uuid,
-    p: &Payment,
-    now: OffsetDateTime,
-) -> Result<(), sqlx::Error> {
-    sqlx::query!(
-        r#"INSERT INTO payments (business_id, id, invoice_id, paid_on, amount, method, reference, created_at)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"#,
-        business_id,
-        Uuid::new_v4(),
-        invoice_id,
-        p.paid_on,
-        p.amount,
-        p.method,
-        p.reference,
         now
     )
     .execute(conn)

@@ -28,6 +28,7 @@ pub mod numbering;
 pub mod operator;
 pub mod otp;
 pub mod payment_log;
+pub mod payments;
 pub mod products;
 pub mod rate_limits;
 pub mod recurring;

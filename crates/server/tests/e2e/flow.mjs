@@ -58,6 +58,15 @@ async function submit(page, selector) {
   await Promise.all([page.waitForNavigation({ waitUntil: "load" }), page.click(selector)]);
 }
 
+// "Issue" in the editor saves and asks for confirmation, with the number it will get
+// and a preview; "Issue now" issues.
+async function issueDraft(page, shot) {
+  await submit(page, 'button[name="action"][value="review"]');
+  await page.waitForSelector("[data-confirm-issue]");
+  if (shot) await check(page, shot);
+  await submit(page, "[data-issue-now]");
+}
+
 function expect(condition, message) {
   if (!condition) throw new Error(message);
 }
@@ -131,7 +140,7 @@ try {
   await submit(owner, 'button[name="action"][value="save"]');
   await owner.fill('[name="lines[0][quantity]"]', "10");
   await check(owner, "09-invoice-editor");
-  await submit(owner, 'button[name="action"][value="issue"]');
+  await issueDraft(owner, "09b-confirm-issue");
   const status = await owner.textContent("[data-status]");
   expect(status.trim() === "Issued", `after issuing the status is ${status}`);
   await check(owner, "10-invoice-issued");
@@ -176,7 +185,7 @@ try {
   await submit(owner, 'form[action$="/credit-note"] button[type="submit"]');
   await owner.waitForURL(/\/invoices\/[0-9a-f-]{36}$/);
   await owner.fill('[name="lines[0][quantity]"]', "1");
-  await submit(owner, 'button[name="action"][value="issue"]');
+  await issueDraft(owner);
   const creditTitle = await owner.textContent("h1");
   expect(creditTitle.includes("Credit note") && creditTitle.includes("CN-"), `the credit note is titled ${creditTitle}`);
   expect((await owner.textContent("main")).includes("Corrects invoice"), "the credit note names the invoice it corrects");
@@ -196,7 +205,7 @@ try {
   await submit(owner, 'button[name="action"][value="save"]');
   await owner.fill('[name="order_reference"]', "PO-77");
   await check(owner, "15c-quote-editor");
-  await submit(owner, 'button[name="action"][value="issue"]');
+  await issueDraft(owner);
   const quoteStatus = await owner.textContent("[data-status]");
   expect(quoteStatus.trim() === "Awaiting answer", `a new quote is ${quoteStatus}`);
   expect((await owner.textContent("main")).includes("valid until"), "a quote is valid until a date, not due");

@@ -18,6 +18,7 @@ mod cli;
 mod customer_page;
 mod delivery;
 mod documents;
+mod draft_actions;
 mod exactly_once;
 mod faults;
 mod gdpr;

@@ -128,3 +128,14 @@ fn a_quote_is_an_offer_valid_until_a_date() {
         assert!(!all.iter().any(|t| t == absent), "{absent} on a quote: {all:?}");
     }
 }
+
+#[test]
+fn a_draft_preview_is_marked_on_every_page() {
+    let doc = InvoiceDocument::new(fixtures::with_lines(120)).unwrap();
+    let mut pages = layout(&doc, Fonts::bundled());
+    assert!(pages.pages.len() > 1);
+    watermark(&mut pages, "DRÖG");
+    for page in &pages.pages {
+        assert!(matches!(&page[0], Op::Text { text, .. } if text == "DRÖG"), "drawn first, under the content");
+    }
+}

@@ -47,14 +47,8 @@ pub async fn issue_in(
     lifecycle::check_issuable(invoice.status, lines.len()).map_err(|r| refused(r, "lines"))?;
     let totals = totals(&invoice, &lines)?;
     let profile = db::businesses::profile(&mut **tx, business_id).await?;
-    // A quote stays valid for 30 days unless a date is set; an invoice is due by the terms.
-    let terms_days = if invoice.kind == InvoiceKind::Quote { QUOTE_VALID_DAYS } else { profile.payment_terms_days };
-    let newest = db::invoices::newest_issue_date(tx, business_id, invoice.kind).await?;
     let (issue_date, due_date) =
-        lifecycle::issue_dates(invoice.issue_date, invoice.due_date, now.date(), newest, |d| {
-            d + Duration::days(i64::from(terms_days))
-        })
-        .map_err(|r| {
+        issue_dates(tx, business_id, &invoice, profile.payment_terms_days, now.date()).await?.map_err(|r| {
             let field = if r == lifecycle::Refusal::DueBeforeIssue { "due_date" } else { "issue_date" };
             refused(r, field)
         })?;
@@ -95,3 +89,19 @@ pub async fn issue_in(
 
 /// How long a quote is valid when no date is set.
 const QUOTE_VALID_DAYS: i32 = 30;
+
+/// The dates a draft would be issued with today: the domain's rule over what the draft
+/// says, the series' newest issue date and the terms (a quote: valid for 30 days).
+pub(super) async fn issue_dates(
+    conn: &mut sqlx::PgConnection,
+    business_id: Uuid,
+    invoice: &crate::db::invoices::Invoice,
+    payment_terms_days: i32,
+    today: time::Date,
+) -> Result<Result<(time::Date, time::Date), lifecycle::Refusal>, Error> {
+    let terms_days = if invoice.kind == InvoiceKind::Quote { QUOTE_VALID_DAYS } else { payment_terms_days };
+    let newest = db::invoices::newest_issue_date(conn, business_id, invoice.kind).await?;
+    Ok(lifecycle::issue_dates(invoice.issue_date, invoice.due_date, today, newest, |d| {
+        d + Duration::days(i64::from(terms_days))
+    }))
+}

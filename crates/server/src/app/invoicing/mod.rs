@@ -16,6 +16,7 @@ pub mod payments;
 pub mod quotes;
 pub mod recurring;
 pub mod recurring_send;
+pub mod review;
 pub mod sending;
 pub mod views;
 

@@ -97,6 +97,39 @@ pub async fn record_payment(
     Ok(())
 }
 
+/// Removes a payment recorded by mistake (owner only; audited with what it was). Card
+/// payments are refunded through Stripe instead and cannot be removed here.
+pub async fn remove_payment(
+    state: &AppState,
+    caller: &Caller,
+    invoice_id: Uuid,
+    payment_id: Uuid,
+) -> Result<(), Error> {
+    caller.require_owner()?;
+    let business_id = caller.business_id;
+    let now = state.clock.now();
+    let mut tx = state.db.begin().await?;
+    let invoice = db::invoices::find_for_update(&mut tx, business_id, invoice_id).await?.ok_or(Error::NotFound)?;
+    let Some(removed) = db::payments::delete_manual(&mut tx, business_id, invoice_id, payment_id).await? else {
+        return Err(Error::NotFound);
+    };
+    let event = crate::audit::AuditEvent::new(now, crate::audit::Category::Payment, "payment.removed")
+        .actor(caller.actor.clone())
+        .business(business_id)
+        .target(invoice_id.to_string())
+        .details(serde_json::json!({
+            "payment": payment_id,
+            "amount": removed.amount.to_string(),
+            "currency": invoice.currency.code(),
+            "method": removed.method,
+            "paid_on": removed.paid_on.to_string(),
+        }));
+    crate::audit::record(&mut *tx, &event).await?;
+    tx.commit().await?;
+    tracing::info!(%business_id, %invoice_id, %payment_id, "payment removed");
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

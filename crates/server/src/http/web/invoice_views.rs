@@ -172,9 +172,28 @@ pub struct EditorLine {
     pub vat_rate: String,
     pub exemption_reason: String,
     pub net: String,
+    /// This line's mistakes: (field, message), shown under the row with the cells marked.
+    pub errors: Vec<(&'static str, String)>,
 }
 
 impl EditorLine {
+    /// The editable fields of a line, in the order of the row.
+    pub const FIELDS: [&'static str; 8] = [
+        "description",
+        "quantity",
+        "unit",
+        "unit_price",
+        "discount_percent",
+        "vat_category",
+        "vat_rate",
+        "exemption_reason",
+    ];
+
+    /// Whether `field` of this line has a mistake (the cell is marked).
+    pub fn bad(&self, field: &str) -> bool {
+        self.errors.iter().any(|(f, _)| *f == field)
+    }
+
     /// A stored line with its numbers written in the reader's language.
     pub fn from_stored(line: &Line, lang: Lang) -> Self {
         LineFields::from_stored(line, lang.locale()).into()
@@ -201,6 +220,7 @@ impl EditorLine {
             vat_rate: get("vat_rate"),
             exemption_reason: get("exemption_reason"),
             net: String::new(),
+            errors: Vec::new(),
         }
     }
 }
@@ -217,6 +237,7 @@ impl From<LineFields> for EditorLine {
             vat_rate: l.vat_rate,
             exemption_reason: l.exemption_reason,
             net: String::new(),
+            errors: Vec::new(),
         }
     }
 }

@@ -130,7 +130,7 @@ async fn show(
     Ok(view_page(&state, &t, &caller, id).await?.into_response())
 }
 
-async fn editor_page(
+pub(super) async fn editor_page(
     state: &AppState,
     caller: &Caller,
     t: &Tr,
@@ -141,6 +141,14 @@ async fn editor_page(
     let editor = draft_editor(state, caller, t, invoice, typed).await?;
     let invoice = editor.invoice;
     let mut lines: Vec<EditorLine> = editor.lines.into_iter().map(EditorLine::from).collect();
+    // Each mistake at its cell: `lines[2][quantity]` marks the third row's quantity.
+    for (i, line) in lines.iter_mut().enumerate() {
+        for field in EditorLine::FIELDS {
+            if let Some(message) = errors.get(&format!("lines[{i}][{field}]")) {
+                line.errors.push((field, message.to_owned()));
+            }
+        }
+    }
     if let Some(totals) = &editor.totals {
         for (line, net) in lines.iter_mut().zip(&totals.line_nets) {
             line.net = money_in(*net, invoice.currency, t.lang());
@@ -162,7 +170,7 @@ async fn editor_page(
         discount_percent: if invoice.discount_percent.is_zero() {
             String::new()
         } else {
-            invoice.discount_percent.normalize().to_string()
+            fastfaktura_domain::locale::number(invoice.discount_percent, t.lang().locale())
         },
         note: invoice.note.clone(),
         date_fields: date_fields(&invoice),
@@ -272,6 +280,10 @@ async fn save(
         }
         Err(e) => return Err(e.into()),
     }
+    // "Issue" in the editor saves, then asks for confirmation with a preview.
+    if action == "review" {
+        return Ok(Redirect::to(&format!("/invoices/{id}/issue")).into_response());
+    }
     if action == "issue" {
         let refused = match invoicing::issue_invoice(&state, &caller, id).await {
             Ok(_) => None,
@@ -322,6 +334,7 @@ async fn view_page(state: &AppState, t: &Tr, caller: &Caller, id: Uuid) -> Resul
         title: document_name(invoice.kind),
         is_invoice,
         can_convert: invoice.kind == InvoiceKind::Quote && invoice.status == InvoiceStatus::Issued,
+        can_duplicate: invoice.kind != InvoiceKind::CreditNote,
         converted_to: detail
             .converted_to
             .as_ref()
@@ -358,6 +371,7 @@ async fn view_page(state: &AppState, t: &Tr, caller: &Caller, id: Uuid) -> Resul
                 method: payment_method_key(&p.method),
                 reference: p.reference.clone(),
                 refunded: (p.refunded > Decimal::ZERO).then(|| money_in(p.refunded, currency, t.lang())),
+                removable: (caller.is_owner() && p.method != "card").then(|| p.id.to_string()),
             })
             .collect(),
         open: money_in(open, currency, t.lang()),

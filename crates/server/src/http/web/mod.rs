@@ -6,6 +6,7 @@ pub mod customer_page;
 pub mod customers;
 pub mod dashboard;
 pub mod data_export;
+pub mod draft_actions;
 pub mod forms;
 pub mod invoice_views;
 pub mod invoices;
@@ -45,6 +46,7 @@ pub fn router() -> Router<AppState> {
         .merge(customers::router())
         .merge(products::router())
         .merge(invoices::router())
+        .merge(draft_actions::router())
         .merge(sharing::router())
         .merge(customer_page::router())
         .merge(trust_pages::router())

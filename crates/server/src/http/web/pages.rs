@@ -157,6 +157,8 @@ pub struct PaymentRow {
     pub reference: String,
     /// What was refunded of it (card payments refunded through Stripe), if anything.
     pub refunded: Option<String>,
+    /// The payment's id, when the owner may remove it (recorded by hand).
+    pub removable: Option<String>,
 }
 
 #[derive(Template, WebTemplate)]
@@ -184,6 +186,8 @@ pub struct InvoiceViewPage {
     pub credited: Option<(String, String)>,
     /// A quote can be turned into an invoice (once).
     pub can_convert: bool,
+    /// Invoices and quotes can be copied as a new draft.
+    pub can_duplicate: bool,
     /// (id, number) of the invoice a quote became.
     pub converted_to: Option<(String, String)>,
     /// A quote's answer: (catalogue key, date).

@@ -1,0 +1,169 @@
+//! The steps around a draft that need a second look: issuing (a confirmation with the
+//! number it will get, its dates and total, and a preview PDF marked DRAFT), deleting
+//! (a confirmation), and copying any invoice or quote as a new draft; and removing a
+//! payment recorded by mistake (owner only).
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::{
+    Router,
+    extract::{Path, State},
+    http::{HeaderValue, StatusCode, header},
+    response::{IntoResponse, Redirect, Response},
+    routing::{get, post},
+};
+use uuid::Uuid;
+
+use super::{
+    invoice_views::{TotalsView, day, document_name},
+    invoices::editor_page,
+};
+use crate::{
+    app::{
+        Error,
+        fields::FieldErrors,
+        invoicing::{
+            self,
+            drafts::editable_draft,
+            payments::remove_payment,
+            review::{draft_preview_pdf, duplicate_document, review_issue},
+        },
+    },
+    http::{IdPath, error::AppError, session::CurrentSession},
+    i18n::Tr,
+    state::AppState,
+};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/invoices/{id}/issue", get(confirm_issue).post(issue))
+        .route("/invoices/{id}/preview.pdf", get(preview))
+        .route("/invoices/{id}/delete", get(confirm_delete).post(delete))
+        .route("/invoices/{id}/duplicate", post(duplicate))
+        .route("/invoices/{id}/payments/{payment}/remove", post(remove))
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "invoice_confirm.html")]
+pub struct ConfirmIssuePage {
+    pub t: Tr,
+    pub id: String,
+    /// The catalogue key of the document's name.
+    pub title: &'static str,
+    pub number: String,
+    pub customer_name: String,
+    pub issue_date: String,
+    pub due_date: String,
+    pub is_quote: bool,
+    pub totals: TotalsView,
+    pub problems: Vec<String>,
+}
+
+async fn confirm_issue(
+    State(state): State<AppState>,
+    session: CurrentSession,
+    t: Tr,
+    IdPath(id): IdPath,
+) -> Result<Response, AppError> {
+    let review = review_issue(&state, &session.caller(), id).await?;
+    let lang = t.lang();
+    Ok(ConfirmIssuePage {
+        id: id.to_string(),
+        title: document_name(review.kind),
+        number: review.number,
+        customer_name: review.customer_name,
+        issue_date: day(review.issue_date, lang),
+        due_date: day(review.due_date, lang),
+        is_quote: review.kind == fastfaktura_domain::InvoiceKind::Quote,
+        totals: TotalsView::new(&t, &review.totals),
+        problems: review.problems,
+        t,
+    }
+    .into_response())
+}
+
+async fn issue(
+    State(state): State<AppState>,
+    session: CurrentSession,
+    t: Tr,
+    IdPath(id): IdPath,
+) -> Result<Response, AppError> {
+    let caller = session.caller();
+    let errors = match invoicing::issue_invoice(&state, &caller, id).await {
+        Ok(_) => return Ok(Redirect::to(&format!("/invoices/{id}")).into_response()),
+        // A mistake at a field (an issue date out of order) is shown at that field.
+        Err(Error::Invalid(errors)) => errors,
+        Err(Error::Unprocessable(message)) => {
+            let mut errors = FieldErrors::new(&t);
+            errors.add("lines", message.render(t.lang()));
+            errors
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let draft = editable_draft(&state, &caller, id).await?;
+    let page = editor_page(&state, &caller, &t, draft, None, errors).await?;
+    Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+}
+
+async fn preview(
+    State(state): State<AppState>,
+    session: CurrentSession,
+    IdPath(id): IdPath,
+) -> Result<Response, AppError> {
+    let pdf = draft_preview_pdf(&state, &session.caller(), id).await?;
+    let disposition = HeaderValue::from_str(&format!("inline; filename=\"draft-{}.pdf\"", id.simple()))
+        .map_err(|e| AppError::Unexpected(e.into()))?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, HeaderValue::from_static("application/pdf")),
+            (header::CONTENT_DISPOSITION, disposition),
+        ],
+        pdf,
+    )
+        .into_response())
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "invoice_delete.html")]
+pub struct ConfirmDeletePage {
+    pub t: Tr,
+    pub id: String,
+    pub title: &'static str,
+}
+
+async fn confirm_delete(
+    State(state): State<AppState>,
+    session: CurrentSession,
+    t: Tr,
+    IdPath(id): IdPath,
+) -> Result<Response, AppError> {
+    let draft = editable_draft(&state, &session.caller(), id).await?;
+    Ok(ConfirmDeletePage { t, id: id.to_string(), title: document_name(draft.kind) }.into_response())
+}
+
+async fn delete(
+    State(state): State<AppState>,
+    session: CurrentSession,
+    IdPath(id): IdPath,
+) -> Result<Response, AppError> {
+    invoicing::delete_draft(&state, &session.caller(), id).await?;
+    Ok(Redirect::to("/invoices").into_response())
+}
+
+async fn duplicate(
+    State(state): State<AppState>,
+    session: CurrentSession,
+    IdPath(id): IdPath,
+) -> Result<Response, AppError> {
+    let copy = duplicate_document(&state, &session.caller(), id).await?;
+    Ok(Redirect::to(&format!("/invoices/{copy}")).into_response())
+}
+
+async fn remove(
+    State(state): State<AppState>,
+    session: CurrentSession,
+    Path((id, payment)): Path<(Uuid, Uuid)>,
+) -> Result<Response, AppError> {
+    remove_payment(&state, &session.caller(), id, payment).await?;
+    Ok(Redirect::to(&format!("/invoices/{id}")).into_response())
+}
