@@ -1,4 +1,5 @@
-//! Static assets we serve ourselves: today the one stylesheet.
+//! Static assets we serve ourselves: the one stylesheet, and the draft editor's small
+//! script (the only script we serve; only the editor's page allows it).
 //!
 //! The stylesheet used to be an inline `<style>` block, which a Content-Security-Policy
 //! can only allow with `'unsafe-inline'`. Served from our origin it is covered by
@@ -23,8 +24,24 @@ pub const STYLESHEET: &str = include_str!("../../static/app.css");
 pub static STYLESHEET_URL: LazyLock<String> =
     LazyLock::new(|| format!("/static/app.css?v={}", &hex::encode(Sha256::digest(STYLESHEET))[..12]));
 
+pub const EDITOR_SCRIPT: &str = include_str!("../../static/editor.js");
+
+/// `/static/editor.js?v=<hash>`, as the draft editor links it.
+pub static EDITOR_SCRIPT_URL: LazyLock<String> =
+    LazyLock::new(|| format!("/static/editor.js?v={}", &hex::encode(Sha256::digest(EDITOR_SCRIPT))[..12]));
+
 pub fn router() -> Router<AppState> {
-    Router::new().route("/static/app.css", get(stylesheet))
+    Router::new().route("/static/app.css", get(stylesheet)).route("/static/editor.js", get(editor_script))
+}
+
+async fn editor_script() -> impl IntoResponse {
+    (
+        [
+            (header::CONTENT_TYPE, HeaderValue::from_static("text/javascript; charset=utf-8")),
+            (header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=31536000, immutable")),
+        ],
+        EDITOR_SCRIPT,
+    )
 }
 
 async fn stylesheet() -> impl IntoResponse {

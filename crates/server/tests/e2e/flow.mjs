@@ -139,6 +139,8 @@ try {
   });
   await submit(owner, 'button[name="action"][value="save"]');
   await owner.fill('[name="lines[0][quantity]"]', "10");
+  // The totals follow the typing, with the server's rounding, before anything is saved.
+  await owner.waitForFunction(() => document.querySelector("[data-total]")?.textContent.includes("1,054.00"));
   await check(owner, "09-invoice-editor");
   await issueDraft(owner, "09b-confirm-issue");
   const status = await owner.textContent("[data-status]");

@@ -120,3 +120,57 @@ async fn a_payment_recorded_by_mistake_is_removed_by_the_owner_and_audited() {
     assert_eq!(action, "payment.removed");
     assert_eq!(details["amount"], "124.0000");
 }
+
+#[tokio::test]
+async fn the_editor_totals_follow_what_is_typed_without_saving() {
+    let app = TestApp::spawn().await;
+    let owner = new_client();
+    let customer = set_up_business(&app, &owner, "live@drafts.example", "EUR").await;
+    let id = new_draft(&app, &owner, &customer, "net").await;
+    let editor = app.get(&owner, &format!("/invoices/{id}")).await;
+    let csp = editor.headers()["content-security-policy"].to_str().unwrap().to_owned();
+    assert!(csp.contains("script-src 'self'") && !csp.contains("unsafe"), "{csp}");
+    let list = app.get(&owner, "/invoices").await;
+    assert!(!list.headers()["content-security-policy"].to_str().unwrap().contains("script-src"), "no script elsewhere");
+    let page = editor.text().await.unwrap();
+    let script = page.split("<script src=\"").nth(1).and_then(|s| s.split('"').next()).unwrap().to_owned();
+    let served = app.get(&owner, &script).await;
+    assert_eq!(served.headers()["content-type"], "text/javascript; charset=utf-8");
+    assert!(served.text().await.unwrap().contains("data-totals-url"));
+
+    // Three rows, the middle one blank, the third with a quantity the calculation rounds.
+    let form = [
+        ("customer_id", customer.as_str()),
+        ("currency", "EUR"),
+        ("price_entry", "net"),
+        ("lines[0][description]", "Design"),
+        ("lines[0][quantity]", "2"),
+        ("lines[0][unit_price]", "100"),
+        ("lines[0][vat_category]", "S"),
+        ("lines[0][vat_rate]", "24"),
+        ("lines[1][vat_category]", "S"),
+        ("lines[2][description]", "Hosting"),
+        ("lines[2][quantity]", "0.333"),
+        ("lines[2][unit_price]", "10"),
+        ("lines[2][vat_category]", "S"),
+        ("lines[2][vat_rate]", "24"),
+    ];
+    let live = app.post_form(&owner, &format!("/invoices/{id}/totals"), &form).await;
+    assert_eq!(live.status(), 200);
+    let live: serde_json::Value = live.json().await.unwrap();
+    assert_eq!(live["nets"], serde_json::json!(["200.00 EUR", "", "3.33 EUR"]));
+    let html = live["totals_html"].as_str().unwrap();
+    // 203.33 net, 48.80 VAT: the server's rounding, to the cent.
+    assert!(html.contains("data-total>252.13 EUR<"), "{html}");
+    let stored: i64 = sqlx::query_scalar("SELECT count(*) FROM invoice_lines WHERE invoice_id = $1::uuid")
+        .bind(&id)
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(stored, 0, "nothing was saved");
+    let mut wrong = form.to_vec();
+    wrong[4] = ("lines[0][quantity]", "two");
+    let live: serde_json::Value =
+        app.post_form(&owner, &format!("/invoices/{id}/totals"), &wrong).await.json().await.unwrap();
+    assert_eq!(live["nets"][0], "", "no amount for a line with a mistake");
+}

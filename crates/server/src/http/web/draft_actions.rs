@@ -15,16 +15,17 @@ use axum::{
 use uuid::Uuid;
 
 use super::{
-    invoice_views::{TotalsView, day, document_name},
-    invoices::editor_page,
+    forms::indexed_rows,
+    invoice_views::{EditorLine, TotalsView, day, document_name, money_in},
+    invoices::{draft_input, editor_page, with_editor_script},
 };
 use crate::{
     app::{
         Error,
         fields::FieldErrors,
         invoicing::{
-            self,
-            drafts::editable_draft,
+            self, LineFields,
+            drafts::{draft_editor, editable_draft},
             payments::remove_payment,
             review::{draft_preview_pdf, duplicate_document, review_issue},
         },
@@ -40,6 +41,7 @@ pub fn router() -> Router<AppState> {
         .route("/invoices/{id}/preview.pdf", get(preview))
         .route("/invoices/{id}/delete", get(confirm_delete).post(delete))
         .route("/invoices/{id}/duplicate", post(duplicate))
+        .route("/invoices/{id}/totals", post(live_totals))
         .route("/invoices/{id}/payments/{payment}/remove", post(remove))
 }
 
@@ -102,7 +104,7 @@ async fn issue(
     };
     let draft = editable_draft(&state, &caller, id).await?;
     let page = editor_page(&state, &caller, &t, draft, None, errors).await?;
-    Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+    Ok(with_editor_script((StatusCode::UNPROCESSABLE_ENTITY, page).into_response()))
 }
 
 async fn preview(
@@ -166,4 +168,49 @@ async fn remove(
 ) -> Result<Response, AppError> {
     remove_payment(&state, &session.caller(), id, payment).await?;
     Ok(Redirect::to(&format!("/invoices/{id}")).into_response())
+}
+
+/// The totals table alone, as the editor's script swaps it in.
+#[derive(Template)]
+#[template(path = "editor_totals.html")]
+struct TotalsFragment<'a> {
+    t: &'a Tr,
+    totals: Option<TotalsView>,
+}
+
+#[derive(serde::Serialize)]
+struct LiveTotals {
+    /// Each row's net amount, in the order of the editor's rows (empty for a blank row
+    /// or while a line has a mistake).
+    nets: Vec<String>,
+    totals_html: String,
+}
+
+/// What the draft's totals would be with the form as typed: the same judging and the
+/// same calculation as saving, and nothing is saved.
+async fn live_totals(
+    State(state): State<AppState>,
+    session: CurrentSession,
+    t: Tr,
+    IdPath(id): IdPath,
+    form: Result<axum::Form<Vec<(String, String)>>, axum::extract::rejection::FormRejection>,
+) -> Result<Response, AppError> {
+    let axum::Form(pairs) = form?;
+    let caller = session.caller();
+    let draft = editable_draft(&state, &caller, id).await?;
+    let input = draft_input(&state, &caller, &t, &pairs).await?;
+    let editor = draft_editor(&state, &caller, &t, draft, Some(&input)).await?;
+    let currency = editor.invoice.currency;
+    let mut nets = editor.totals.iter().flat_map(|totals| totals.line_nets.iter());
+    let rows: Vec<String> = indexed_rows(&pairs, "lines")
+        .iter()
+        .map(|row| {
+            let line: LineFields = EditorLine::from_form(row).into();
+            if line.is_blank() { None } else { nets.next() }
+        })
+        .map(|net| net.map(|n| money_in(*n, currency, t.lang())).unwrap_or_default())
+        .collect();
+    let totals = editor.totals.as_ref().map(|totals| TotalsView::of(&t, totals, editor.invoice.price_entry));
+    let totals_html = TotalsFragment { t: &t, totals }.render().map_err(|e| AppError::Unexpected(e.into()))?;
+    Ok(axum::Json(LiveTotals { nets: rows, totals_html }).into_response())
 }

@@ -125,7 +125,7 @@ async fn show(
     let invoice = find_invoice(&state, caller.business_id, id).await?;
     if invoice.status == InvoiceStatus::Draft {
         let page = editor_page(&state, &caller, &t, invoice, None, FieldErrors::new(&t)).await?;
-        return Ok(page.into_response());
+        return Ok(with_editor_script(page.into_response()));
     }
     Ok(view_page(&state, &t, &caller, id).await?.into_response())
 }
@@ -182,9 +182,18 @@ pub(super) async fn editor_page(
     })
 }
 
+/// The editor's page may run our own script (live totals); no other page may.
+pub(super) fn with_editor_script(mut response: Response) -> Response {
+    response.headers_mut().insert(
+        axum::http::header::CONTENT_SECURITY_POLICY,
+        axum::http::HeaderValue::from_static(crate::security_headers::EDITOR_CONTENT_SECURITY_POLICY),
+    );
+    response
+}
+
 /// The editor's form as the one draft input: empty rows dropped, a product from the
 /// catalogue added as a line, the price entry read leniently (anything but gross is net).
-async fn draft_input(
+pub(super) async fn draft_input(
     state: &AppState,
     caller: &Caller,
     t: &Tr,
@@ -276,7 +285,7 @@ async fn save(
         Ok(_) => {}
         Err(Error::Invalid(errors)) => {
             let page = editor_page(&state, &caller, &t, invoice, Some(&input), errors).await?;
-            return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+            return Ok(with_editor_script((StatusCode::UNPROCESSABLE_ENTITY, page).into_response()));
         }
         Err(e) => return Err(e.into()),
     }
@@ -299,7 +308,7 @@ async fn save(
         if let Some(errors) = refused {
             let saved = find_invoice(&state, caller.business_id, id).await?;
             let page = editor_page(&state, &caller, &t, saved, Some(&input), errors).await?;
-            return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+            return Ok(with_editor_script((StatusCode::UNPROCESSABLE_ENTITY, page).into_response()));
         }
     }
     Ok(Redirect::to(&format!("/invoices/{id}")).into_response())
