@@ -115,6 +115,35 @@ impl VatCategory {
     }
 }
 
+/// The VAT rates (percent, standard first) a business in `country` charges, as the
+/// editor offers them; empty where we do not know the country's rates.
+pub fn country_rates(country: &str) -> &'static [&'static str] {
+    match country {
+        "IS" => &["24", "11"],
+        "SE" => &["25", "12", "6"],
+        "NO" => &["25", "15", "12"],
+        "DK" => &["25"],
+        "FI" => &["25.5", "14", "10"],
+        "DE" => &["19", "7"],
+        "AT" => &["20", "13", "10"],
+        "NL" => &["21", "9"],
+        "BE" => &["21", "12", "6"],
+        "FR" => &["20", "10", "5.5", "2.1"],
+        "IE" => &["23", "13.5", "9"],
+        "ES" => &["21", "10", "4"],
+        "IT" => &["22", "10", "5", "4"],
+        "PL" => &["23", "8", "5"],
+        "EE" => &["24", "13", "9"],
+        "LV" => &["21", "12", "5"],
+        "LT" => &["21", "9", "5"],
+        "LU" => &["17", "14", "8", "3"],
+        "PT" => &["23", "13", "6"],
+        "GB" => &["20", "5"],
+        "CH" | "LI" => &["8.1", "3.8", "2.6"],
+        _ => &[],
+    }
+}
+
 impl fmt::Display for VatCategory {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.code())
@@ -123,6 +152,17 @@ impl fmt::Display for VatCategory {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn country_rates_are_valid_standard_rates() {
+        for country in ["IS", "SE", "NO", "DK", "FI", "DE", "FR", "CH"] {
+            for rate in super::country_rates(country) {
+                let rate: super::Decimal = rate.parse().unwrap();
+                assert_eq!(super::VatCategory::Standard.check_rate(rate), Ok(()), "{country} {rate}");
+            }
+        }
+        assert_eq!(super::country_rates("IS"), ["24", "11"]);
+    }
+
     use super::*;
     use rust_decimal_macros::dec;
 

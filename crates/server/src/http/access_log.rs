@@ -30,6 +30,8 @@ use crate::{
 pub const SENSITIVE_ROUTES: &[(&str, &str, &str)] = &[
     ("GET", "/invoices/{id}", "invoice.view"),
     ("GET", "/invoices/{id}/pdf", "invoice.download"),
+    ("GET", "/invoices/{id}/view", "invoice.download"),
+    ("GET", "/invoices/{id}/preview.pdf", "invoice.download"),
     ("GET", "/invoices/{id}/ubl", "invoice.download"),
     ("GET", "/invoices/{id}/cii", "invoice.download"),
     ("GET", "/customers/{id}", "customer.view"),

@@ -31,7 +31,24 @@ pub static EDITOR_SCRIPT_URL: LazyLock<String> =
     LazyLock::new(|| format!("/static/editor.js?v={}", &hex::encode(Sha256::digest(EDITOR_SCRIPT))[..12]));
 
 pub fn router() -> Router<AppState> {
-    Router::new().route("/static/app.css", get(stylesheet)).route("/static/editor.js", get(editor_script))
+    Router::new()
+        .route("/static/app.css", get(stylesheet))
+        .route("/static/editor.js", get(editor_script))
+        .route("/favicon.svg", get(favicon))
+        .route("/favicon.ico", get(favicon))
+}
+
+const FAVICON: &str = include_str!("../../static/favicon.svg");
+
+/// The tab icon (browsers also ask for `/favicon.ico`; an SVG answers both).
+async fn favicon() -> impl IntoResponse {
+    (
+        [
+            (header::CONTENT_TYPE, HeaderValue::from_static("image/svg+xml")),
+            (header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=86400")),
+        ],
+        FAVICON,
+    )
 }
 
 async fn editor_script() -> impl IntoResponse {

@@ -11,6 +11,8 @@ use axum::{
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DocumentFormat {
     Pdf,
+    /// The PDF shown in the browser rather than saved.
+    PdfToView,
     Ubl,
     Cii,
 }
@@ -19,6 +21,7 @@ impl DocumentFormat {
     pub fn parse(name: &str) -> Option<Self> {
         match name {
             "pdf" => Some(DocumentFormat::Pdf),
+            "view" => Some(DocumentFormat::PdfToView),
             "ubl" => Some(DocumentFormat::Ubl),
             "cii" => Some(DocumentFormat::Cii),
             _ => None,
@@ -31,12 +34,13 @@ impl DocumentFormat {
 pub fn document_file(issued: IssuedDocument, format: DocumentFormat) -> Option<Response> {
     let doc = &issued.document;
     let (name, content_type, bytes) = match format {
-        DocumentFormat::Pdf => (file_name(doc, "pdf"), "application/pdf", issued.pdf),
+        DocumentFormat::Pdf | DocumentFormat::PdfToView => (file_name(doc, "pdf"), "application/pdf", issued.pdf),
         DocumentFormat::Ubl => (file_name(doc, "ubl.xml"), "application/xml", issued.ubl?.into_bytes()),
         DocumentFormat::Cii => (file_name(doc, "cii.xml"), "application/xml", issued.cii?.into_bytes()),
     };
     // The name is built from ASCII letters, digits and dashes only, so it is a valid header.
-    let disposition = HeaderValue::from_str(&format!("attachment; filename=\"{name}\"")).ok()?;
+    let how = if format == DocumentFormat::PdfToView { "inline" } else { "attachment" };
+    let disposition = HeaderValue::from_str(&format!("{how}; filename=\"{name}\"")).ok()?;
     Some(
         (
             [

@@ -228,6 +228,39 @@ try {
   expect((await owner.textContent("[data-converted]")).includes("This quote became invoice"), "the quote says what it became");
   await check(owner, "15f-quote-converted");
 
+  // --- A phone (390 px wide): no page is wider than the screen --------------------------
+  // Measured against screen.width: a mobile viewport zooms out to fit wide content, so
+  // innerWidth would grow with the overflow and hide it.
+  const phoneContext = await browser.newContext({
+    locale: "en-GB", viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true,
+    storageState: await ownerContext.storageState(),
+  });
+  const phone = await phoneContext.newPage();
+  await phone.goto(`${app}/invoices/new`);
+  await submit(phone, 'form[action="/invoices"] button[type="submit"]');
+  const phoneDraft = phone.url().replace(app, "");
+  const phonePages = [["/", "21-phone-dashboard"], ["/invoices", "22-phone-invoices"], [invoiceUrl.replace(app, ""), "23-phone-invoice"],
+    [phoneDraft, "24-phone-editor"], [quoteUrl.replace(app, ""), "25-phone-quote"], ["/customers", "26-phone-customers"],
+    ["/products", "27-phone-products"], ["/settings/business", "28-phone-settings"], [link.replace(app, ""), "29-phone-customer-page"]];
+  for (const [path, name] of phonePages) {
+    await phone.goto(`${app}${path}`);
+    const measured = await phone.evaluate(() => {
+      const width = screen.width;
+      const insideScroller = (e) => {
+        for (let p = e.parentElement; p; p = p.parentElement) {
+          if (["auto", "scroll", "hidden"].includes(getComputedStyle(p).overflowX)) return true;
+        }
+        return false;
+      };
+      const wide = [...document.querySelectorAll("body *")]
+        .filter((e) => e.getBoundingClientRect().right > width + 1 && !insideScroller(e))
+        .map((e) => `${e.tagName}${e.className ? "." + e.className : ""}`);
+      return { page: document.documentElement.scrollWidth, width, wide: wide.slice(0, 6) };
+    });
+    expect(measured.page <= measured.width && measured.wide.length === 0, `${path} on a phone: ${JSON.stringify(measured)}`);
+    await check(phone, name);
+  }
+
   // --- An operator signs in with password and TOTP, and suspends the owner --------------
   const adminContext = await browser.newContext({ locale: "en-GB" });
   const admin = await adminContext.newPage();

@@ -445,6 +445,8 @@ pub struct DraftEditor {
     pub totals: Option<fastfaktura_domain::Totals>,
     pub customers: Vec<crate::db::customers::Customer>,
     pub products: Vec<crate::db::products::Product>,
+    /// The business's country (its VAT rates are offered first).
+    pub country: String,
 }
 
 /// The editor of a stored draft, or of `typed` (a save that was refused) on top of it.
@@ -471,6 +473,7 @@ pub async fn draft_editor(
     let parsed = judge_lines(t, &lines, credit_note, &mut errors);
     let totals = if errors.is_empty() { totals(&invoice, &parsed).ok() } else { None };
     Ok(DraftEditor {
+        country: db::businesses::profile(&state.db, business_id).await?.country,
         customers: db::customers::list(&state.db, business_id, "", 500, 0).await?,
         products: db::products::list(&state.db, business_id, "", 500, 0).await?,
         invoice,

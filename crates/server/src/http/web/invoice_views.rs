@@ -50,6 +50,39 @@ pub fn vat_categories() -> Vec<(&'static str, &'static str)> {
     VatCategory::ALL.iter().map(|c| (c.code(), vat_category_key(*c))).collect()
 }
 
+/// One choice of the editor's VAT picker: a category and its rate together, written
+/// as the page's language writes the rate (`S:25,5`), so that saving reads it back.
+pub struct VatChoice {
+    pub value: String,
+    pub label: String,
+}
+
+/// The VAT picker's choices: the standard and reduced rates of the business's country,
+/// any other rate its catalogue or the draft already uses, then the zero-rated and
+/// exempt categories.
+pub fn vat_choices(t: &Tr, country: &str, used: &[(String, String)]) -> Vec<VatChoice> {
+    let lang = t.lang().locale();
+    let standard = t.t(vat_category_key(VatCategory::Standard));
+    let mut rates: Vec<String> = fastfaktura_domain::vat::country_rates(country)
+        .iter()
+        .filter_map(|r| r.parse::<Decimal>().ok())
+        .map(|r| locale::number(r, lang))
+        .collect();
+    for (category, rate) in used {
+        if category == "S" && !rate.is_empty() && !rates.contains(rate) {
+            rates.push(rate.clone());
+        }
+    }
+    let mut choices: Vec<VatChoice> = rates
+        .into_iter()
+        .map(|rate| VatChoice { value: format!("S:{rate}"), label: format!("{rate} % · {standard}") })
+        .collect();
+    for category in VatCategory::ALL.into_iter().filter(|c| *c != VatCategory::Standard) {
+        choices.push(VatChoice { value: format!("{}:0", category.code()), label: t.t(vat_category_key(category)) });
+    }
+    choices
+}
+
 /// The catalogue key of a payment method.
 pub fn payment_method_key(method: &str) -> &'static str {
     match method {
@@ -177,6 +210,14 @@ pub struct EditorLine {
 }
 
 impl EditorLine {
+    /// The VAT picker's value for this line (`S:24`, `E:0`).
+    pub fn vat(&self) -> String {
+        let rate = if self.vat_rate.trim().is_empty() && self.vat_category != "S" { "0" } else { self.vat_rate.trim() };
+        format!("{}:{rate}", self.vat_category)
+    }
+}
+
+impl EditorLine {
     /// The editable fields of a line, in the order of the row.
     pub const FIELDS: [&'static str; 8] = [
         "description",
@@ -210,14 +251,20 @@ impl EditorLine {
 
     pub fn from_form(row: &BTreeMap<String, String>) -> Self {
         let get = |k: &str| row.get(k).cloned().unwrap_or_default();
+        // The picker sends category and rate together (`S:24`); the API-like form fields
+        // `vat_category` and `vat_rate` are read when it is absent.
+        let (vat_category, vat_rate) = match row.get("vat").and_then(|v| v.split_once(':')) {
+            Some((category, rate)) => (category.to_owned(), rate.to_owned()),
+            None => (get("vat_category"), get("vat_rate")),
+        };
         EditorLine {
             description: get("description"),
             quantity: get("quantity"),
             unit: get("unit"),
             unit_price: get("unit_price"),
             discount_percent: get("discount_percent"),
-            vat_category: get("vat_category"),
-            vat_rate: get("vat_rate"),
+            vat_category,
+            vat_rate,
             exemption_reason: get("exemption_reason"),
             net: String::new(),
             errors: Vec::new(),

@@ -20,7 +20,7 @@ use super::{
     forms::{field, indexed_rows},
     invoice_views::{
         EditorLine, ListRow, TotalsView, day, document_name, money_in, payment_method_key, quote_status_label,
-        reference_rows, status_label, vat_categories,
+        reference_rows, status_label, vat_choices,
     },
     pages::{DateField, InvoiceEditPage, InvoiceViewPage, InvoicesPage, NewInvoicePage, PaymentRow},
 };
@@ -157,6 +157,15 @@ pub(super) async fn editor_page(
     lines.extend(
         std::iter::repeat_with(|| EditorLine { vat_category: "S".into(), ..EditorLine::default() }).take(BLANK_ROWS),
     );
+    let language = t.lang().locale();
+    let mut used: Vec<(String, String)> = editor
+        .products
+        .iter()
+        .map(|p| (p.vat_category.clone(), fastfaktura_domain::locale::number(p.vat_rate, language)))
+        .collect();
+    used.extend(lines.iter().map(|l| (l.vat_category.clone(), l.vat_rate.clone())));
+    let vat_choices = vat_choices(t, &editor.country, &used);
+    let show_exemption = lines.iter().any(|l| !matches!(l.vat_category.as_str(), "S" | "Z" | ""));
     Ok(InvoiceEditPage {
         t: t.clone(),
         id: invoice.id.to_string(),
@@ -176,7 +185,8 @@ pub(super) async fn editor_page(
         date_fields: date_fields(&invoice),
         lines,
         totals: editor.totals.map(|totals| TotalsView::new(t, &totals)),
-        vat_categories: vat_categories(),
+        vat_choices,
+        show_exemption,
         errors,
         products: editor.products,
     })

@@ -132,7 +132,10 @@ pub struct InvoiceEditPage {
     pub date_fields: Vec<DateField>,
     pub lines: Vec<EditorLine>,
     pub totals: Option<TotalsView>,
-    pub vat_categories: Vec<(&'static str, &'static str)>,
+    /// The VAT picker's choices (category and rate together).
+    pub vat_choices: Vec<super::invoice_views::VatChoice>,
+    /// Some line is exempt or outside VAT, so the reason column is shown.
+    pub show_exemption: bool,
     pub errors: FieldErrors,
     /// The catalogue, to add a line from.
     pub products: Vec<crate::app::invoicing::Product>,

@@ -42,6 +42,10 @@ pub fn router() -> Router<AppState> {
             get(|s: State<AppState>, c: CurrentSession, i: IdPath| download(s, c, i, DocumentFormat::Pdf)),
         )
         .route(
+            "/invoices/{id}/view",
+            get(|s: State<AppState>, c: CurrentSession, i: IdPath| download(s, c, i, DocumentFormat::PdfToView)),
+        )
+        .route(
             "/invoices/{id}/ubl",
             get(|s: State<AppState>, c: CurrentSession, i: IdPath| download(s, c, i, DocumentFormat::Ubl)),
         )
