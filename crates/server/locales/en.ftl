@@ -199,12 +199,8 @@ dashboard-switch-to = Switch to { $name }
 ## Business settings
 
 settings-title = Business settings
-settings-also = Also:
-settings-numbering-link = numbering of invoices, credit notes and quotes
 settings-payment-terms-range = must be a number of days from 0 to 365
 
-settings-logo-link = your logo
-settings-also-and = and the
 logo-title = Logo
 logo-intro = Printed at the top of your invoices. A PNG or JPEG of at most 512 KiB and 2000 × 2000 pixels; a wide logo with a transparent or white background looks best.
 logo-back = Back to
@@ -771,3 +767,8 @@ view-duplicate = Copy as a new draft
 payment-remove = Remove
 payment-remove-hint = Only for a payment recorded by mistake; the removal is kept in the activity log.
 editor-exemption-hint = Choose an exempt VAT option on a line to give the reason the invoice must state.
+settings-section-business = Your business
+settings-business-link = Business details
+settings-section-paid = Getting paid
+settings-section-data = Your data
+settings-section-danger = Closing the account

@@ -207,12 +207,8 @@ dashboard-switch-to = Skipta yfir í { $name }
 ## Business settings
 
 settings-title = Stillingar fyrirtækis
-settings-also = Einnig:
-settings-numbering-link = númeraraðir reikninga, kreditreikninga og tilboða
 settings-payment-terms-range = verður að vera fjöldi daga frá 0 til 365
 
-settings-logo-link = merkið þitt
-settings-also-and = og
 logo-title = Merki
 logo-intro = Birtist efst á reikningunum þínum. PNG- eða JPEG-mynd, í mesta lagi 512 KiB og 2000 × 2000 dílar; breitt merki með gegnsæjum eða hvítum bakgrunni kemur best út.
 logo-back = Aftur í
@@ -779,3 +775,8 @@ view-duplicate = Afrita sem ný drög
 payment-remove = Fjarlægja
 payment-remove-hint = Aðeins fyrir greiðslu sem var skráð fyrir mistök; fjarlægingin er geymd í atvikaskránni.
 editor-exemption-hint = Veldu undanþágu frá VSK á línu til að skrá ástæðuna sem reikningurinn verður að tilgreina.
+settings-section-business = Fyrirtækið
+settings-business-link = Upplýsingar um fyrirtækið
+settings-section-paid = Greiðslur
+settings-section-data = Gögnin þín
+settings-section-danger = Lokun aðgangs

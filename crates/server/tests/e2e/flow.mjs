@@ -205,6 +205,7 @@ try {
   const products = await owner.$$eval('[name="add_product"] option', (o) => o.map((x) => x.value).filter(Boolean));
   await owner.selectOption('[name="add_product"]', products[0]);
   await submit(owner, 'button[name="action"][value="save"]');
+  await owner.click("[data-dates] summary");
   await owner.fill('[name="order_reference"]', "PO-77");
   await check(owner, "15c-quote-editor");
   await issueDraft(owner);

@@ -78,6 +78,8 @@ async fn every_route_marked_sensitive_is_listed_and_records_who_accessed_what() 
         [
             "GET /invoices/{id}",
             "GET /invoices/{id}/pdf",
+            "GET /invoices/{id}/view",
+            "GET /invoices/{id}/preview.pdf",
             "GET /invoices/{id}/ubl",
             "GET /invoices/{id}/cii",
             "GET /customers/{id}",

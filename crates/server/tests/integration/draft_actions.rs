@@ -91,6 +91,13 @@ async fn a_payment_recorded_by_mistake_is_removed_by_the_owner_and_audited() {
     let customer = set_up_business(&app, &owner, "owner@payments.example", "EUR").await;
     let id = new_draft(&app, &owner, &customer, "net").await;
     save_draft(&app, &owner, &id, &customer, "EUR", &[["Design", "1", "100", "S", "24"]], "issue").await;
+    // Too much: the mistake is at the amount, what was typed stays, and the page lands
+    // on the form.
+    let refused = pay(&app, &owner, &id, "999").await;
+    assert_eq!(refused.status(), 422);
+    let page = refused.text().await.unwrap();
+    assert!(page.contains(r#"data-field-error="amount""#) && page.contains(r#"value="999""#), "{page}");
+    assert!(page.contains(r##"action="/invoices/"##) && page.contains(r##"/payments#record-payment""##));
     assert_eq!(pay(&app, &owner, &id, "124").await.status(), 303);
     let page = app.get(&owner, &format!("/invoices/{id}")).await.text().await.unwrap();
     assert!(page.contains(">Paid<"), "{page}");

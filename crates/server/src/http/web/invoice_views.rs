@@ -62,7 +62,6 @@ pub struct VatChoice {
 /// exempt categories.
 pub fn vat_choices(t: &Tr, country: &str, used: &[(String, String)]) -> Vec<VatChoice> {
     let lang = t.lang().locale();
-    let standard = t.t(vat_category_key(VatCategory::Standard));
     let mut rates: Vec<String> = fastfaktura_domain::vat::country_rates(country)
         .iter()
         .filter_map(|r| r.parse::<Decimal>().ok())
@@ -73,10 +72,8 @@ pub fn vat_choices(t: &Tr, country: &str, used: &[(String, String)]) -> Vec<VatC
             rates.push(rate.clone());
         }
     }
-    let mut choices: Vec<VatChoice> = rates
-        .into_iter()
-        .map(|rate| VatChoice { value: format!("S:{rate}"), label: format!("{rate} % · {standard}") })
-        .collect();
+    let mut choices: Vec<VatChoice> =
+        rates.into_iter().map(|rate| VatChoice { value: format!("S:{rate}"), label: format!("{rate} %") }).collect();
     for category in VatCategory::ALL.into_iter().filter(|c| *c != VatCategory::Standard) {
         choices.push(VatChoice { value: format!("{}:0", category.code()), label: t.t(vat_category_key(category)) });
     }

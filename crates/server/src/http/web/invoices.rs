@@ -182,6 +182,7 @@ pub(super) async fn editor_page(
             fastfaktura_domain::locale::number(invoice.discount_percent, t.lang().locale())
         },
         note: invoice.note.clone(),
+        dates_open: date_fields(&invoice).iter().any(|f| !f.value.is_empty() || errors.get(f.name).is_some()),
         date_fields: date_fields(&invoice),
         lines,
         totals: editor.totals.map(|totals| TotalsView::new(t, &totals)),
@@ -398,7 +399,8 @@ async fn view_page(state: &AppState, t: &Tr, caller: &Caller, id: Uuid) -> Resul
         can_credit: is_invoice && !invoice.voided,
         credited: detail.credited.as_ref().map(|(id, number)| (id.to_string(), number.clone())),
         today: today.to_string(),
-        payment_error: None,
+        payment_errors: FieldErrors::new(t),
+        payment_typed: PaymentInput { paid_on: today.to_string(), ..PaymentInput::default() },
         send_error: None,
         can_share: invoice.status == InvoiceStatus::Issued,
         can_download: invoice.status == InvoiceStatus::Issued,
@@ -427,8 +429,11 @@ async fn add_payment(
     match invoicing::record_payment(&state, &caller, &t, id, &input).await {
         Ok(()) => Ok(Redirect::to(&format!("/invoices/{id}")).into_response()),
         Err(Error::Invalid(errors)) => {
+            // The page lands on the form (its URL carries #record-payment), with each
+            // mistake at its field and what was typed kept.
             let mut page = view_page(&state, &t, &caller, id).await?;
-            page.payment_error = Some(errors.summary());
+            page.payment_errors = errors;
+            page.payment_typed = input;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
         }
         Err(e) => Err(e.into()),

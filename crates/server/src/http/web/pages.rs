@@ -130,6 +130,8 @@ pub struct InvoiceEditPage {
     pub note: String,
     /// Issue, due and delivery dates, period and references.
     pub date_fields: Vec<DateField>,
+    /// The dates section starts open when something is set in it or wrong.
+    pub dates_open: bool,
     pub lines: Vec<EditorLine>,
     pub totals: Option<TotalsView>,
     /// The VAT picker's choices (category and rate together).
@@ -202,7 +204,9 @@ pub struct InvoiceViewPage {
     /// `view-due` or, for a quote, `view-valid-until`.
     pub due_label: &'static str,
     pub today: String,
-    pub payment_error: Option<String>,
+    /// The payment form's mistakes, each at its field, and what was typed.
+    pub payment_errors: crate::app::fields::FieldErrors,
+    pub payment_typed: crate::app::invoicing::PaymentInput,
     /// A mistake in the Send form, shown in its section.
     pub send_error: Option<String>,
     /// Issued documents can be shared with the customer through a link.
