@@ -3,6 +3,33 @@
 //! or a sentence saying what is wrong; check digits are `national_ids`'.
 
 pub use crate::national_ids::registration_id;
+
+/// What is wrong with a typed identifier. `Display` is the English sentence fragment
+/// shown after the field's label; the server words each in the reader's language.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum IdError {
+    #[error("must be a two-letter country code such as IS, SE or DE")]
+    Country,
+    #[error("may only contain letters and digits (at most 16)")]
+    VatCharacters,
+    #[error("has a wrong check digit; please check it for a typo")]
+    CheckDigit,
+    /// The number does not have the country's shape; `example` is one that does.
+    #[error("should look like {example}")]
+    Shape { example: &'static str },
+    #[error("a VAT id from {country} starts with {prefix} followed by its number")]
+    VatPrefix { country: String, prefix: &'static str },
+    #[error("must be the VAT number, with digits")]
+    VatDigits,
+    #[error("must look like IS14 0159 2600 7654 5510 7303 39 (country, check digits, account)")]
+    Iban,
+    #[error("must have 8 or 11 letters and digits, such as NBIIISRE")]
+    Bic,
+    #[error("must be in international form, such as +354 555 1234")]
+    Phone,
+    #[error("must be the registration number, with digits (at most 40 characters)")]
+    Registration,
+}
 use crate::national_ids::vat_rest_is_valid;
 
 /// The officially assigned ISO 3166-1 alpha-2 codes, sorted.
@@ -31,49 +58,47 @@ const EUROPE: &[&str] = &[
 ];
 
 /// An ISO 3166-1 alpha-2 country code, uppercased.
-pub fn country(input: &str) -> Result<String, String> {
+pub fn country(input: &str) -> Result<String, IdError> {
     let value = input.trim().to_ascii_uppercase();
-    if ISO_3166.binary_search(&value.as_str()).is_ok() {
-        Ok(value)
-    } else {
-        Err("must be a two-letter country code such as IS, SE or DE".into())
-    }
+    if ISO_3166.binary_search(&value.as_str()).is_ok() { Ok(value) } else { Err(IdError::Country) }
 }
 
 /// A VAT id: letters and digits only (spaces, dots and dashes are dropped). EU ids
 /// start with their country prefix (Greece: EL) and are checked against the country's
 /// format and, where it has one, its check digit; Iceland's VSK number has 5–6 digits;
 /// Norway's is the organisation number, optionally with MVA. Empty is allowed.
-pub fn vat_id(input: &str, country: &str) -> Result<String, String> {
+pub fn vat_id(input: &str, country: &str) -> Result<String, IdError> {
     let value: String =
         input.chars().filter(|c| !matches!(c, ' ' | '.' | '-')).collect::<String>().to_ascii_uppercase();
     if value.is_empty() {
         return Ok(value);
     }
     if !value.bytes().all(|b| b.is_ascii_alphanumeric()) || value.len() > 16 {
-        return Err("may only contain letters and digits (at most 16)".into());
+        return Err(IdError::VatCharacters);
     }
     let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
-    let wrong_digit = || Err("has a wrong check digit; please check it for a typo".to_owned());
+    let wrong_digit = || Err(IdError::CheckDigit);
     match country {
         "IS" if (5..=6).contains(&value.len()) && digits(&value) => Ok(value),
-        "IS" => Err("an Icelandic VAT number (VSK-númer) has 5 or 6 digits".into()),
+        "IS" => Err(IdError::Shape { example: "12345" }),
         "NO" => {
             let core = value.strip_prefix("NO").unwrap_or(&value);
             let core = core.strip_suffix("MVA").unwrap_or(core);
             match crate::national_ids::registration_id(core, "NO") {
                 Ok(_) => Ok(value),
                 Err(_) if core.len() == 9 && digits(core) => wrong_digit(),
-                Err(_) => Err("a Norwegian VAT number has 9 digits, optionally followed by MVA".into()),
+                Err(_) => Err(IdError::Shape { example: "923609016MVA" }),
             }
         }
         c if EUROPE.contains(&c) => {
-            let prefix = match c {
+            // The table's own (static) spelling of the code, for the error to keep.
+            let code = EUROPE.iter().copied().find(|e| *e == c).unwrap_or_default();
+            let prefix = match code {
                 "GR" => "EL",
                 "CH" => "CHE",
-                _ => c,
+                other => other,
             };
-            let shape = || format!("a VAT id from {c} starts with {prefix} followed by its number");
+            let shape = || IdError::VatPrefix { country: c.to_owned(), prefix };
             let Some(rest) = value.strip_prefix(prefix) else { return Err(shape()) };
             let rest = if prefix == "CHE" {
                 rest.trim_end_matches("MWST").trim_end_matches("TVA").trim_end_matches("IVA")
@@ -92,7 +117,7 @@ pub fn vat_id(input: &str, country: &str) -> Result<String, String> {
             }
         }
         _ if value.len() >= 4 && value.bytes().any(|b| b.is_ascii_digit()) => Ok(value),
-        _ => Err("must be the VAT number, with digits".into()),
+        _ => Err(IdError::VatDigits),
     }
 }
 
@@ -137,7 +162,7 @@ pub fn default_language(country: &str) -> &'static str {
 }
 
 /// An IBAN with a valid ISO 13616 checksum (mod 97), without spaces. Empty is allowed.
-pub fn iban(input: &str) -> Result<String, String> {
+pub fn iban(input: &str) -> Result<String, IdError> {
     let value: String = input.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_ascii_uppercase();
     if value.is_empty() {
         return Ok(value);
@@ -148,7 +173,7 @@ pub fn iban(input: &str) -> Result<String, String> {
         && value.bytes().skip(2).take(2).all(|b| b.is_ascii_digit())
         && value.bytes().all(|b| b.is_ascii_alphanumeric());
     if !shape {
-        return Err("must look like IS14 0159 2600 7654 5510 7303 39 (country, check digits, account)".into());
+        return Err(IdError::Iban);
     }
     let rearranged = value[4..].bytes().chain(value[..4].bytes());
     let mut remainder: u32 = 0;
@@ -156,11 +181,11 @@ pub fn iban(input: &str) -> Result<String, String> {
         let n = if b.is_ascii_digit() { u32::from(b - b'0') } else { u32::from(b - b'A') + 10 };
         remainder = if n >= 10 { (remainder * 100 + n) % 97 } else { (remainder * 10 + n) % 97 };
     }
-    if remainder == 1 { Ok(value) } else { Err("has a wrong check digit; please check it for a typo".into()) }
+    if remainder == 1 { Ok(value) } else { Err(IdError::CheckDigit) }
 }
 
 /// A BIC (SWIFT code): 8 or 11 letters and digits. Empty is allowed.
-pub fn bic(input: &str) -> Result<String, String> {
+pub fn bic(input: &str) -> Result<String, IdError> {
     let value = input.trim().to_ascii_uppercase();
     if value.is_empty()
         || ((value.len() == 8 || value.len() == 11)
@@ -169,18 +194,16 @@ pub fn bic(input: &str) -> Result<String, String> {
     {
         Ok(value)
     } else {
-        Err("must have 8 or 11 letters and digits, such as NBIIISRE".into())
+        Err(IdError::Bic)
     }
 }
 
 /// A phone number in E.164 (see [`crate::PhoneNumber`]). Empty is allowed.
-pub fn phone_e164(input: &str) -> Result<String, String> {
+pub fn phone_e164(input: &str) -> Result<String, IdError> {
     if input.trim().is_empty() {
         return Ok(String::new());
     }
-    crate::PhoneNumber::parse(input)
-        .map(|n| n.as_str().to_owned())
-        .map_err(|_| "must be in international form, such as +354 555 1234".into())
+    crate::PhoneNumber::parse(input).map(|n| n.as_str().to_owned()).map_err(|_| IdError::Phone)
 }
 
 #[cfg(test)]
@@ -191,13 +214,13 @@ mod tests {
     fn vat_ids_by_country() {
         assert_eq!(vat_id("SE 5560 1234 5601", "SE"), Ok("SE556012345601".into()));
         assert_eq!(vat_id("de136695976", "DE"), Ok("DE136695976".into()));
-        assert!(vat_id("DE123456789", "DE").unwrap_err().contains("check digit"));
+        assert!(vat_id("DE123456789", "DE").unwrap_err().to_string().contains("check digit"));
         assert_eq!(vat_id("EL123456789", "GR"), Ok("EL123456789".into()));
         assert!(vat_id("136695976", "DE").is_err());
         assert!(vat_id("hello", "DE").is_err());
         assert!(vat_id("hello", "US").is_err());
         assert!(vat_id("hello", "IS").is_err());
-        assert!(vat_id("923609017", "NO").unwrap_err().contains("check digit"));
+        assert!(vat_id("923609017", "NO").unwrap_err().to_string().contains("check digit"));
         assert_eq!(vat_id("12345", "IS"), Ok("12345".into()));
         assert!(vat_id("1234", "IS").is_err());
         assert_eq!(vat_id("923 609 016 MVA", "NO"), Ok("923609016MVA".into()));
@@ -209,7 +232,7 @@ mod tests {
     fn ibans_are_checksummed() {
         assert_eq!(iban("IS14 0159 2600 7654 5510 7303 39"), Ok("IS140159260076545510730339".into()));
         assert_eq!(iban("DE89 3704 0044 0532 0130 00"), Ok("DE89370400440532013000".into()));
-        assert!(iban("DE89 3704 0044 0532 0130 01").unwrap_err().contains("check digit"));
+        assert!(iban("DE89 3704 0044 0532 0130 01").unwrap_err().to_string().contains("check digit"));
         assert!(iban("hello").is_err());
     }
 

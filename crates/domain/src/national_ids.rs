@@ -7,6 +7,8 @@
 //! Each algorithm is the one the issuing registry publishes; the tests use real,
 //! published numbers of well-known companies and institutions.
 
+use crate::identifiers::IdError;
+
 /// Digits only, or None if anything else is left after the usual separators.
 fn digits(value: &str) -> Option<Vec<u32>> {
     value.chars().map(|c| c.to_digit(10)).collect()
@@ -203,12 +205,12 @@ pub fn vat_rest_is_valid(country: &str, rest: &str) -> Option<bool> {
 
 /// A national registration id as typed, checked where we know the country's
 /// algorithm; returns it as the country writes it. Empty is allowed.
-pub fn registration_id(input: &str, country: &str) -> Result<String, String> {
+pub fn registration_id(input: &str, country: &str) -> Result<String, IdError> {
     let compact: String = input.chars().filter(|c| !matches!(c, ' ' | '-' | '.')).collect();
     if compact.is_empty() {
         return Ok(String::new());
     }
-    let wrong = || Err("has a wrong check digit; please check it for a typo".to_owned());
+    let wrong = || Err(IdError::CheckDigit);
     let d = digits(&compact);
     match country {
         "IS" => match d {
@@ -219,7 +221,7 @@ pub fn registration_id(input: &str, country: &str) -> Result<String, String> {
                     wrong()
                 }
             }
-            _ => Err("a kennitala has 10 digits, such as 590269-7199".into()),
+            _ => Err(IdError::Shape { example: "590269-7199" }),
         },
         "SE" => {
             // A 12-digit form carries the century (16, 18, 19 or 20) in front.
@@ -235,7 +237,7 @@ pub fn registration_id(input: &str, country: &str) -> Result<String, String> {
                         wrong()
                     }
                 }
-                _ => Err("an organisationsnummer has 10 digits, such as 556012-5790".into()),
+                _ => Err(IdError::Shape { example: "556012-5790" }),
             }
         }
         "NO" => match d {
@@ -246,7 +248,7 @@ pub fn registration_id(input: &str, country: &str) -> Result<String, String> {
                     wrong()
                 }
             }
-            _ => Err("an organisasjonsnummer has 9 digits, such as 923 609 016".into()),
+            _ => Err(IdError::Shape { example: "923 609 016" }),
         },
         "DK" => match d {
             Some(d) if d.len() == 8 => {
@@ -256,7 +258,7 @@ pub fn registration_id(input: &str, country: &str) -> Result<String, String> {
                     wrong()
                 }
             }
-            _ => Err("a CVR number has 8 digits, such as 24256790".into()),
+            _ => Err(IdError::Shape { example: "24256790" }),
         },
         "FI" => {
             // Older numbers are sometimes written with 6 digits before the check digit.
@@ -269,7 +271,7 @@ pub fn registration_id(input: &str, country: &str) -> Result<String, String> {
                         wrong()
                     }
                 }
-                _ => Err("a Y-tunnus has 7 digits and a check digit, such as 0112038-9".into()),
+                _ => Err(IdError::Shape { example: "0112038-9" }),
             }
         }
         _ => {
@@ -278,7 +280,7 @@ pub fn registration_id(input: &str, country: &str) -> Result<String, String> {
             if allowed && (2..=40).contains(&trimmed.chars().count()) && trimmed.chars().any(|c| c.is_ascii_digit()) {
                 Ok(trimmed.to_owned())
             } else {
-                Err("must be the registration number, with digits (at most 40 characters)".into())
+                Err(IdError::Registration)
             }
         }
     }

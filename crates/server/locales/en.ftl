@@ -772,3 +772,16 @@ settings-business-link = Business details
 settings-section-paid = Getting paid
 settings-section-data = Your data
 settings-section-danger = Closing the account
+
+## Identifiers
+id-country = must be a two-letter country code such as IS, SE or DE
+id-vat-characters = may only contain letters and digits (at most 16)
+id-check-digit = has a wrong check digit; please check it for a typo
+id-shape = should look like { $example }
+id-vat-prefix = a VAT id from { $country } starts with { $prefix } followed by its number
+id-vat-digits = must be the VAT number, with digits
+id-iban = must look like IS14 0159 2600 7654 5510 7303 39 (country, check digits, account)
+id-bic = must have 8 or 11 letters and digits, such as NBIIISRE
+id-phone = must be in international form, such as +354 555 1234
+id-registration = must be the registration number, with digits (at most 40 characters)
+email-malformed = does not look like an email address: it needs one @ with a name before it and a domain such as example.com after it

@@ -780,3 +780,16 @@ settings-business-link = Upplýsingar um fyrirtækið
 settings-section-paid = Greiðslur
 settings-section-data = Gögnin þín
 settings-section-danger = Lokun aðgangs
+
+## Auðkenni
+id-country = verður að vera tveggja stafa landskóði, t.d. IS, SE eða DE
+id-vat-characters = má aðeins innihalda bókstafi og tölustafi (mest 16)
+id-check-digit = hefur ranga vartölu; athugaðu hvort innsláttarvilla leynist í því
+id-shape = ætti að líta út eins og { $example }
+id-vat-prefix = VSK-númer frá { $country } byrjar á { $prefix } og svo númerinu
+id-vat-digits = verður að vera VSK-númerið, með tölustöfum
+id-iban = verður að líta út eins og IS14 0159 2600 7654 5510 7303 39 (land, vartölur, reikningur)
+id-bic = verður að hafa 8 eða 11 bókstafi og tölustafi, t.d. NBIIISRE
+id-phone = verður að vera á alþjóðlegu formi, t.d. +354 555 1234
+id-registration = verður að vera skráningarnúmerið, með tölustöfum (mest 40 stafir)
+email-malformed = lítur ekki út eins og netfang: það þarf eitt @ með nafni á undan og léni eins og example.com á eftir

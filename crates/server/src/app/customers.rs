@@ -9,7 +9,10 @@ use uuid::Uuid;
 use super::{
     Caller, Error,
     error::Result,
-    fields::{AddressFields, FieldErrors, currency_code, judge_address, language, or_default, required},
+    fields::{
+        AddressFields, FieldErrors, currency_code, email_message, identifier, judge_address, language, or_default,
+        required,
+    },
 };
 pub use crate::db::customers::{Customer, CustomerFields};
 use crate::{audit::RequestMeta, db, gdpr::erasure, i18n::Tr, state::AppState};
@@ -65,21 +68,26 @@ pub fn judge(t: &Tr, input: &CustomerInput) -> (CustomerFields, FieldErrors) {
             if input.email.trim().is_empty() {
                 Ok(String::new())
             } else {
-                EmailAddress::parse(&input.email).map(|e| e.to_string()).map_err(|e| e.to_string().to_lowercase())
+                EmailAddress::parse(&input.email).map(|e| e.to_string()).map_err(|e| email_message(t, &e))
             },
             input.email.clone(),
         ),
-        phone: errors.check("phone", &t.t("label-phone"), identifiers::phone_e164(&input.phone), input.phone.clone()),
+        phone: errors.check(
+            "phone",
+            &t.t("label-phone"),
+            identifier(t, identifiers::phone_e164(&input.phone)),
+            input.phone.clone(),
+        ),
         vat_number: errors.check(
             "vat_number",
             &t.t("label-vat-number"),
-            identifiers::vat_id(&input.vat_number, &country),
+            identifier(t, identifiers::vat_id(&input.vat_number, &country)),
             input.vat_number.clone(),
         ),
         registration_id: errors.check(
             "registration_id",
             &t.t("label-registration-id"),
-            identifiers::registration_id(&input.registration_id, &country),
+            identifier(t, identifiers::registration_id(&input.registration_id, &country)),
             input.registration_id.clone(),
         ),
         address_line: address.address_line,

@@ -87,7 +87,7 @@ pub fn judge_address(errors: &mut FieldErrors, t: &Tr, typed: AddressFields<'_>)
     let country = errors.check(
         "country",
         &t.t("label-country"),
-        fastfaktura_domain::identifiers::country(typed.country),
+        identifier(t, fastfaktura_domain::identifiers::country(typed.country)),
         typed.country.to_owned(),
     );
     let address_line = errors.check(
@@ -133,6 +133,34 @@ pub fn number(t: &Tr, typed: &str, places: u32) -> Result<fastfaktura_domain::De
             t.t2("form-number-ambiguous", "decimal", as_decimal, "grouped", as_grouped)
         }
     })
+}
+
+/// An identifier's check (country code, VAT id, registration id, IBAN, BIC, phone)
+/// with its mistake worded in the reader's language.
+pub fn identifier(t: &Tr, checked: Result<String, fastfaktura_domain::identifiers::IdError>) -> Result<String, String> {
+    use fastfaktura_domain::identifiers::IdError;
+    checked.map_err(|e| match e {
+        IdError::Country => t.t("id-country"),
+        IdError::VatCharacters => t.t("id-vat-characters"),
+        IdError::CheckDigit => t.t("id-check-digit"),
+        IdError::Shape { example } => t.t1("id-shape", "example", example),
+        IdError::VatPrefix { country, prefix } => t.t2("id-vat-prefix", "country", country, "prefix", prefix),
+        IdError::VatDigits => t.t("id-vat-digits"),
+        IdError::Iban => t.t("id-iban"),
+        IdError::Bic => t.t("id-bic"),
+        IdError::Phone => t.t("id-phone"),
+        IdError::Registration => t.t("id-registration"),
+    })
+}
+
+/// An email address's mistake in the reader's language.
+pub fn email_message(t: &Tr, error: &fastfaktura_domain::EmailAddressError) -> String {
+    use fastfaktura_domain::EmailAddressError;
+    match error {
+        EmailAddressError::Empty => t.t("form-required"),
+        EmailAddressError::TooLong => t.t1("form-max-chars", "max", 254),
+        EmailAddressError::Malformed => t.t("email-malformed"),
+    }
 }
 
 /// What was typed, or `default` when the field was left empty (defaults that follow

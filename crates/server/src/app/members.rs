@@ -37,8 +37,9 @@ pub async fn invite_member(
     input: &InvitationInput,
 ) -> Result<EmailAddress> {
     caller.require_owner()?;
-    let address =
-        EmailAddress::parse(&input.email).map_err(|e| Error::field("email", format!("{}: {e}", t.t("label-email"))))?;
+    let address = EmailAddress::parse(&input.email).map_err(|e| {
+        Error::field("email", format!("{}: {}", t.t("label-email"), crate::app::fields::email_message(t, &e)))
+    })?;
     if !matches!(input.role.as_str(), "member" | "accountant") {
         return Err(Error::field("role", t.t("members-error-role")));
     }

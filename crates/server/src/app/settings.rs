@@ -7,7 +7,7 @@ use serde::Deserialize;
 use super::{
     Caller, Error,
     error::Result,
-    fields::{AddressFields, FieldErrors, currency_code, judge_address, language, or_default, required},
+    fields::{AddressFields, FieldErrors, currency_code, identifier, judge_address, language, or_default, required},
 };
 pub use crate::db::{businesses::BusinessProfile, numbering::Series, reminders::Rule};
 use crate::{db, i18n::Tr, integrations::sms_accounts, state::AppState};
@@ -53,17 +53,22 @@ pub fn judge_profile(t: &Tr, input: &ProfileInput) -> (BusinessProfile, FieldErr
         vat_number: errors.check(
             "vat_number",
             &t.t("label-vat-number"),
-            identifiers::vat_id(&input.vat_number, &country),
+            identifier(t, identifiers::vat_id(&input.vat_number, &country)),
             input.vat_number.clone(),
         ),
         registration_id: errors.check(
             "registration_id",
             &t.t("label-registration-id"),
-            identifiers::registration_id(&input.registration_id, &country),
+            identifier(t, identifiers::registration_id(&input.registration_id, &country)),
             input.registration_id.clone(),
         ),
-        iban: errors.check("iban", &t.t("label-iban"), identifiers::iban(&input.iban), input.iban.clone()),
-        bic: errors.check("bic", &t.t("label-bic"), identifiers::bic(&input.bic), input.bic.clone()),
+        iban: errors.check(
+            "iban",
+            &t.t("label-iban"),
+            identifier(t, identifiers::iban(&input.iban)),
+            input.iban.clone(),
+        ),
+        bic: errors.check("bic", &t.t("label-bic"), identifier(t, identifiers::bic(&input.bic)), input.bic.clone()),
         default_currency: errors.check(
             "default_currency",
             &t.t("label-currency"),

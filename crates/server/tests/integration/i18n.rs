@@ -279,3 +279,33 @@ async fn numbers_are_typed_and_shown_as_the_pages_language_writes_them() {
 async fn page_of(app: &TestApp, client: &reqwest::Client, id: &str) -> String {
     page(app, client, &format!("/invoices/{id}")).await
 }
+
+#[tokio::test]
+async fn field_errors_are_worded_in_the_readers_language() {
+    let app = TestApp::spawn().await;
+    let client = new_client();
+    crate::invoicing::set_up_business(&app, &client, "villur@fjordur.example", "ISK").await;
+    assert_eq!(choose(&app, &client, "is", "/").await.status(), 303);
+    let refused = app
+        .post_form(
+            &client,
+            "/customers",
+            &[
+                ("kind", "business"),
+                ("name", "Hagstofan"),
+                ("email", "not-an-address"),
+                ("country", "IS"),
+                ("registration_id", "550101-2345"),
+                ("vat_number", "hello"),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status(), 422);
+    let page = refused.text().await.unwrap();
+    for icelandic in ["hefur ranga vartölu", "lítur ekki út eins og netfang", "ætti að líta út eins og 12345"] {
+        assert!(page.contains(icelandic), "{icelandic} missing: {page}");
+    }
+    for english in ["check digit", "does not look like", "should look like"] {
+        assert!(!page.contains(english), "English left on an Icelandic page: {english}");
+    }
+}
