@@ -97,6 +97,18 @@ pub fn number(value: Decimal, language: Language) -> String {
 
 const MONTHS_EN: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 
+const MONTHS_IS: [&str; 12] =
+    ["jan.", "feb.", "mar.", "apr.", "maí", "jún.", "júl.", "ágú.", "sep.", "okt.", "nóv.", "des."];
+
+/// A month's short name: `Dec` / `des.`.
+pub fn month_short(month: time::Month, language: Language) -> &'static str {
+    let i = month as usize - 1;
+    match language {
+        Language::En => MONTHS_EN[i],
+        Language::Is => MONTHS_IS[i],
+    }
+}
+
 /// A date as people write it: `4 Dec 2026` / `4.12.2026`.
 pub fn date(value: Date, language: Language) -> String {
     match language {

@@ -785,3 +785,29 @@ id-bic = must have 8 or 11 letters and digits, such as NBIIISRE
 id-phone = must be in international form, such as +354 555 1234
 id-registration = must be the registration number, with digits (at most 40 characters)
 email-malformed = does not look like an email address: it needs one @ with a name before it and a domain such as example.com after it
+dashboard-attention = Needs your attention
+dashboard-attention-none = Nothing needs your attention right now.
+dashboard-attention-overdue = { $count ->
+        [one] { $count } overdue invoice
+       *[other] { $count } overdue invoices
+    }
+dashboard-attention-failed = { $count ->
+        [one] { $count } delivery failed; open the invoice to retry
+       *[other] { $count } deliveries failed; open the invoices to retry
+    }
+dashboard-attention-unsent = { $count ->
+        [one] { $count } issued document not sent or shared yet
+       *[other] { $count } issued documents not sent or shared yet
+    }
+dashboard-attention-drafts = { $count ->
+        [one] { $count } draft waiting
+       *[other] { $count } drafts waiting
+    }
+dashboard-paid-per-month = Received per month ({ $currency })
+dashboard-aging = Owed by age ({ $currency })
+dashboard-recent = Latest documents
+aging-current = Not yet due
+aging-30 = 1–30 days late
+aging-60 = 31–60 days late
+aging-90 = 61–90 days late
+aging-older = More than 90 days late

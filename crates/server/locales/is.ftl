@@ -793,3 +793,29 @@ id-bic = verður að hafa 8 eða 11 bókstafi og tölustafi, t.d. NBIIISRE
 id-phone = verður að vera á alþjóðlegu formi, t.d. +354 555 1234
 id-registration = verður að vera skráningarnúmerið, með tölustöfum (mest 40 stafir)
 email-malformed = lítur ekki út eins og netfang: það þarf eitt @ með nafni á undan og léni eins og example.com á eftir
+dashboard-attention = Þarfnast athygli
+dashboard-attention-none = Ekkert þarfnast athygli þinnar núna.
+dashboard-attention-overdue = { $count ->
+        [one] { $count } reikningur kominn fram yfir gjalddaga
+       *[other] { $count } reikningar komnir fram yfir gjalddaga
+    }
+dashboard-attention-failed = { $count ->
+        [one] { $count } sending mistókst; opnaðu reikninginn til að reyna aftur
+       *[other] { $count } sendingar mistókust; opnaðu reikningana til að reyna aftur
+    }
+dashboard-attention-unsent = { $count ->
+        [one] { $count } útgefið skjal hefur hvorki verið sent né deilt
+       *[other] { $count } útgefin skjöl hafa hvorki verið send né deilt
+    }
+dashboard-attention-drafts = { $count ->
+        [one] { $count } drög bíða
+       *[other] { $count } drög bíða
+    }
+dashboard-paid-per-month = Greitt á mánuði ({ $currency })
+dashboard-aging = Útistandandi eftir aldri ({ $currency })
+dashboard-recent = Nýjustu skjölin
+aging-current = Ekki komið á gjalddaga
+aging-30 = 1–30 dögum of seint
+aging-60 = 31–60 dögum of seint
+aging-90 = 61–90 dögum of seint
+aging-older = Meira en 90 dögum of seint

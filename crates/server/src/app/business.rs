@@ -5,7 +5,11 @@ use uuid::Uuid;
 
 use super::{Caller, Error, error::Result};
 pub use crate::db::{
-    audit::Row as ActivityRow, invoice_lists::CurrencySummary, logos::StoredLogo, members::Membership,
+    audit::Row as ActivityRow,
+    dashboard::{Aging, Attention, MonthPaid},
+    invoice_lists::{CurrencySummary, ListedInvoice},
+    logos::StoredLogo,
+    members::Membership,
     users::DashboardView,
 };
 use crate::{
@@ -26,6 +30,22 @@ pub struct Dashboard {
     pub profile_incomplete: bool,
     /// The user's other businesses, to switch to.
     pub other_businesses: Vec<Membership>,
+    /// Overdue invoices, drafts, documents never sent, failed deliveries.
+    pub attention: Attention,
+    /// Received per month and currency over the last six months (this one included).
+    pub paid_per_month: Vec<MonthPaid>,
+    /// The first day of each of those six months, oldest first.
+    pub months: Vec<time::Date>,
+    /// What is owed per currency by age.
+    pub aging: Vec<Aging>,
+    /// The latest documents.
+    pub recent: Vec<ListedInvoice>,
+}
+
+/// The first day of the month `back` months before `date`'s.
+fn month_start(date: time::Date, back: i32) -> time::Date {
+    let first = date.replace_day(1).unwrap_or(date);
+    crate::app::invoicing::add_months(first, -back)
 }
 
 pub async fn dashboard(state: &AppState, caller: &Caller, user_id: Uuid) -> Result<Dashboard> {
@@ -38,11 +58,21 @@ pub async fn dashboard(state: &AppState, caller: &Caller, user_id: Uuid) -> Resu
         .into_iter()
         .filter(|m| m.business_id != business_id)
         .collect();
+    let today = state.clock.now().date();
+    let months: Vec<time::Date> = (0..6).rev().map(|back| month_start(today, back)).collect();
+    let recent =
+        db::invoice_lists::list(&state.db, business_id, "", db::invoice_lists::ListFilter::parse(""), today, 5, 0)
+            .await?;
     Ok(Dashboard {
         view,
         summary,
         profile_incomplete: profile.address_line.is_empty() || profile.city.is_empty(),
         other_businesses,
+        attention: db::dashboard::attention(&state.db, business_id, today).await?,
+        paid_per_month: db::dashboard::paid_per_month(&state.db, business_id, months[0]).await?,
+        aging: db::dashboard::aging(&state.db, business_id, today).await?,
+        recent,
+        months,
     })
 }
 

@@ -14,6 +14,7 @@ pub mod business_secrets;
 pub mod businesses;
 pub mod card_payments;
 pub mod customers;
+pub mod dashboard;
 pub mod deliveries;
 pub mod embedded;
 pub mod idempotency;

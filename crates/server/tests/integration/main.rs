@@ -16,6 +16,7 @@ mod canary;
 mod card_payments;
 mod cli;
 mod customer_page;
+mod dashboard;
 mod delivery;
 mod documents;
 mod draft_actions;

@@ -55,6 +55,31 @@ pub struct DashboardPage {
     pub profile_incomplete: bool,
     /// Other businesses this user belongs to, for switching.
     pub other_businesses: Vec<crate::app::business::Membership>,
+    pub attention: crate::app::business::Attention,
+    pub month_charts: Vec<MonthChart>,
+    pub aging_charts: Vec<AgingChart>,
+    pub recent: Vec<super::invoice_views::ListRow>,
+}
+
+/// One bar of a dashboard chart, in the SVG's coordinates (110 is the baseline).
+pub struct Bar {
+    pub x: u32,
+    pub y: u32,
+    pub height: u32,
+    pub label: String,
+    pub amount: String,
+}
+
+/// Received per month in one currency.
+pub struct MonthChart {
+    pub currency: String,
+    pub bars: Vec<Bar>,
+}
+
+/// What is owed in one currency, by age.
+pub struct AgingChart {
+    pub currency: String,
+    pub bars: Vec<Bar>,
 }
 
 #[derive(Template, WebTemplate)]
