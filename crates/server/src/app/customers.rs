@@ -128,6 +128,36 @@ pub async fn list_customers(
     Ok(db::customers::list(&state.db, caller.business_id, search.trim(), limit, offset).await?)
 }
 
+/// What the customer's page shows besides the form: their documents, payments and
+/// what they owe per currency.
+pub struct CustomerOverview {
+    pub documents: Vec<crate::db::invoice_lists::PagedInvoice>,
+    pub payments: Vec<crate::db::payments::CustomerPayment>,
+    /// Open (issued, not credited, not paid) per currency.
+    pub balances: Vec<(fastfaktura_domain::Currency, fastfaktura_domain::Decimal)>,
+}
+
+/// A customer's documents (the latest 200), payments (the latest 100) and balance.
+pub async fn customer_overview(state: &AppState, caller: &Caller, id: Uuid) -> Result<CustomerOverview> {
+    let business_id = caller.business_id;
+    find_customer(state, caller, id).await?;
+    let documents = db::invoice_lists::list_page(&state.db, business_id, None, Some(id), None, 200).await?;
+    let payments = db::payments::for_customer(&state.db, business_id, id, 100).await?;
+    let mut balances: Vec<(fastfaktura_domain::Currency, fastfaktura_domain::Decimal)> = Vec::new();
+    for d in documents.iter().filter(|d| {
+        d.kind == fastfaktura_domain::InvoiceKind::Invoice
+            && d.status == fastfaktura_domain::InvoiceStatus::Issued
+            && !d.voided
+    }) {
+        let open = d.payable.unwrap_or_default() - d.paid - d.credited;
+        match balances.iter_mut().find(|(c, _)| *c == d.currency) {
+            Some((_, sum)) => *sum += open,
+            None => balances.push((d.currency, open)),
+        }
+    }
+    Ok(CustomerOverview { documents, payments, balances })
+}
+
 /// One of the business's customers.
 pub async fn find_customer(state: &AppState, caller: &Caller, id: Uuid) -> Result<Customer> {
     db::customers::find(&state.db, caller.business_id, id).await?.ok_or(Error::NotFound)

@@ -98,3 +98,34 @@ pub async fn delete_manual(
     .fetch_optional(conn)
     .await
 }
+
+/// A payment on one of a customer's invoices.
+pub struct CustomerPayment {
+    pub invoice_id: Uuid,
+    pub number: Option<String>,
+    pub currency: String,
+    pub paid_on: Date,
+    pub amount: Decimal,
+    pub method: String,
+}
+
+/// The payments on a customer's invoices, newest first (at most `limit`).
+pub async fn for_customer(
+    db: impl PgExecutor<'_>,
+    business_id: Uuid,
+    customer_id: Uuid,
+    limit: i64,
+) -> Result<Vec<CustomerPayment>, sqlx::Error> {
+    sqlx::query_as!(
+        CustomerPayment,
+        r#"SELECT p.invoice_id, i.number, i.currency, p.paid_on, p.amount - p.refunded AS "amount!", p.method
+           FROM payments p JOIN invoices i ON i.business_id = p.business_id AND i.id = p.invoice_id
+           WHERE p.business_id = $1 AND i.customer_id = $2
+           ORDER BY p.paid_on DESC, p.created_at DESC LIMIT $3"#,
+        business_id,
+        customer_id,
+        limit
+    )
+    .fetch_all(db)
+    .await
+}

@@ -38,4 +38,12 @@ async fn the_dashboard_says_what_needs_attention_and_charts_the_money() {
     assert!(late_row.contains("248.00 EUR"), "{late_row}");
     assert!(page.contains("Latest documents"));
     assert!(!page.contains("<script"), "the charts need no script");
+
+    // The customer's page: what they owe, their documents and their payments.
+    let customer_page = app.get(&owner, &format!("/customers/{customer}")).await.text().await.unwrap();
+    let overview = customer_page.split("data-customer-overview").nth(1).unwrap();
+    assert!(overview.contains("<strong>248.00 EUR</strong>"), "the balance: {overview}");
+    assert_eq!(overview.matches("data-customer-document").count(), 3, "two invoices and a draft");
+    assert!(overview.contains("124.00 EUR") && overview.contains("Bank transfer"), "the payment: {overview}");
+    assert!(customer_page.contains(r#"name="name""#), "the form is still there");
 }

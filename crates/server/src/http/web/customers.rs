@@ -10,7 +10,12 @@ use axum::{
 };
 use serde::Deserialize;
 
-use super::pages::{CustomerFormPage, CustomersPage};
+use fastfaktura_domain::{InvoiceKind, InvoiceStatus};
+
+use super::{
+    invoice_views::{day, document_name, money, money_in, payment_method_key},
+    pages::{CustomerDocumentRow, CustomerFormPage, CustomerOverviewView, CustomerPaymentRow, CustomersPage},
+};
 use crate::{
     app::{
         Error,
@@ -64,7 +69,7 @@ async fn list(
 
 async fn new_form(State(state): State<AppState>, session: CurrentSession, t: Tr) -> Result<Response, AppError> {
     let fields = customers::new_customer_fields(&state, &session.caller()).await?;
-    Ok(CustomerFormPage { t, id: None, fields, errors: FieldErrors::default() }.into_response())
+    Ok(CustomerFormPage { t, id: None, fields, errors: FieldErrors::default(), overview: None }.into_response())
 }
 
 async fn create(
@@ -87,8 +92,11 @@ async fn edit_form(
     t: Tr,
     IdPath(id): IdPath,
 ) -> Result<Response, AppError> {
-    let customer = customers::find_customer(&state, &session.caller(), id).await?;
-    let page = CustomerFormPage { t, id: Some(id), fields: customer.fields(), errors: FieldErrors::default() };
+    let caller = session.caller();
+    let customer = customers::find_customer(&state, &caller, id).await?;
+    let overview = Some(overview_view(&t, customers::customer_overview(&state, &caller, id).await?));
+    let page =
+        CustomerFormPage { t, id: Some(id), fields: customer.fields(), errors: FieldErrors::default(), overview };
     Ok(page.into_response())
 }
 
@@ -132,5 +140,39 @@ async fn archive(
 /// The form again with what was typed and the errors at their fields (422).
 fn form_again(t: Tr, id: Option<uuid::Uuid>, input: &CustomerInput, errors: FieldErrors) -> Response {
     let (fields, _) = customers::judge(&t, input);
-    (StatusCode::UNPROCESSABLE_ENTITY, CustomerFormPage { t, id, fields, errors }).into_response()
+    (StatusCode::UNPROCESSABLE_ENTITY, CustomerFormPage { t, id, fields, errors, overview: None }).into_response()
+}
+
+fn overview_view(t: &Tr, overview: customers::CustomerOverview) -> CustomerOverviewView {
+    let lang = t.lang();
+    CustomerOverviewView {
+        balances: overview.balances.iter().map(|(currency, open)| money_in(*open, *currency, lang)).collect(),
+        documents: overview
+            .documents
+            .iter()
+            .map(|d| {
+                let open = d.payable.unwrap_or_default() - d.paid - d.credited;
+                let counts = d.kind == InvoiceKind::Invoice && d.status == InvoiceStatus::Issued && !d.voided;
+                CustomerDocumentRow {
+                    id: d.id.to_string(),
+                    number: d.number.clone(),
+                    kind: document_name(d.kind),
+                    issue_date: d.issue_date.map(|date| day(date, lang)).unwrap_or_default(),
+                    total: d.payable.map(|p| money_in(p, d.currency, lang)).unwrap_or_default(),
+                    open: if counts { money_in(open, d.currency, lang) } else { String::new() },
+                }
+            })
+            .collect(),
+        payments: overview
+            .payments
+            .iter()
+            .map(|p| CustomerPaymentRow {
+                invoice_id: p.invoice_id.to_string(),
+                number: p.number.clone().unwrap_or_default(),
+                paid_on: day(p.paid_on, lang),
+                amount: money(p.amount, &p.currency, lang),
+                method: payment_method_key(&p.method),
+            })
+            .collect(),
+    }
 }

@@ -116,6 +116,32 @@ pub struct CustomerFormPage {
     pub id: Option<uuid::Uuid>,
     pub fields: CustomerFields,
     pub errors: FieldErrors,
+    /// An existing customer's balance, documents and payments.
+    pub overview: Option<CustomerOverviewView>,
+}
+
+/// A customer's documents, payments and balance, written for the page.
+pub struct CustomerOverviewView {
+    pub balances: Vec<String>,
+    pub documents: Vec<CustomerDocumentRow>,
+    pub payments: Vec<CustomerPaymentRow>,
+}
+
+pub struct CustomerDocumentRow {
+    pub id: String,
+    pub number: Option<String>,
+    pub kind: &'static str,
+    pub issue_date: String,
+    pub total: String,
+    pub open: String,
+}
+
+pub struct CustomerPaymentRow {
+    pub invoice_id: String,
+    pub number: String,
+    pub paid_on: String,
+    pub amount: String,
+    pub method: &'static str,
 }
 
 #[derive(Template, WebTemplate)]
