@@ -336,6 +336,9 @@ async fn the_daily_schedule_runs_once_across_instances_keeps_retention_and_verif
     let mut holder = PgConnection::connect(&app.database_url).await.unwrap();
     sqlx::query("SELECT pg_advisory_lock(x'46464241434b5550'::bigint)").execute(&mut holder).await.unwrap();
     assert_eq!(a.tick().await.unwrap(), Tick::Busy);
+    // Released explicitly: closing the connection alone frees the lock only when the
+    // server has noticed, which raced the next tick.
+    sqlx::query("SELECT pg_advisory_unlock(x'46464241434b5550'::bigint)").execute(&mut holder).await.unwrap();
     holder.close().await.unwrap();
 
     // Yesterday's 03:00 slot has no backup yet: the first instance takes it and the
