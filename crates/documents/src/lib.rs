@@ -22,7 +22,7 @@ pub use cii::cii_xml;
 pub use import::{ImportError, ImportedInvoice, parse_ubl};
 pub use model::{
     DocumentError, DocumentType, Endpoint, InvoiceData, InvoiceDocument, Language, Line, Logo, LogoError, LogoFormat,
-    Party, PaymentDetails,
+    Party, PaymentDetails, Problem,
 };
 pub use pdf::{Fonts, PdfError, RenderedPdf, render_draft_pdf, render_pdf, render_pdf_with};
 pub use ubl::ubl_xml;

@@ -140,12 +140,47 @@ pub struct InvoiceData {
     pub logo: Option<Logo>,
 }
 
+/// One thing that keeps a document from being valid: a message key with its values
+/// (so a page can word it in the reader's language) and the English sentence (for the
+/// API, logs and tests). A `party` value is `Seller` or `Buyer`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    pub key: &'static str,
+    pub args: Vec<(&'static str, String)>,
+    text: String,
+}
+
+impl Problem {
+    fn new(key: &'static str, args: &[(&'static str, String)], text: String) -> Self {
+        Problem { key, args: args.to_vec(), text }
+    }
+
+    /// A problem found outside this crate (e.g. a bank-transfer invoice without IBAN).
+    pub fn other(key: &'static str, args: &[(&'static str, String)], text: impl Into<String>) -> Self {
+        Problem::new(key, args, text.into())
+    }
+
+    pub fn starts_with(&self, prefix: &str) -> bool {
+        self.text.starts_with(prefix)
+    }
+
+    pub fn contains(&self, part: &str) -> bool {
+        self.text.contains(part)
+    }
+}
+
+impl std::fmt::Display for Problem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.text)
+    }
+}
+
 /// What stops an [`InvoiceData`] from becoming a valid document.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum DocumentError {
     /// Each entry says what to fill in or change, e.g. "Seller: VAT number is required ...".
-    #[error("the document cannot be issued: {}", .0.join("; "))]
-    Incomplete(Vec<String>),
+    #[error("the document cannot be issued: {}", .0.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "))]
+    Incomplete(Vec<Problem>),
 }
 
 /// A checked invoice with the amounts computed by the domain's calculation engine.
@@ -174,7 +209,7 @@ impl InvoiceDocument {
         let totals = match compute(&data.document_input()) {
             Ok(totals) => Some(totals),
             Err(e) => {
-                problems.push(e.to_string());
+                problems.push(Problem::new("doc-calculation", &[("detail", e.to_string())], e.to_string()));
                 None
             }
         };
@@ -319,99 +354,172 @@ fn normalise(data: &mut InvoiceData) {
     }
 }
 
-fn check_party(role: &str, party: &Party, problems: &mut Vec<String>) {
+fn check_party(role: &str, party: &Party, problems: &mut Vec<Problem>) {
+    let party_arg = [("party", role.to_owned())];
     if party.name.is_empty() {
-        problems.push(format!("{role}: name is required"));
+        problems.push(Problem::new("doc-party-name", &party_arg, format!("{role}: name is required")));
     }
     if party.country.len() != 2 || !party.country.chars().all(|c| c.is_ascii_uppercase()) {
-        problems.push(format!("{role}: country must be a two-letter ISO 3166 code such as IS, SE or DE"));
+        problems.push(Problem::new(
+            "doc-party-country",
+            &party_arg,
+            format!("{role}: country must be a two-letter ISO 3166 code such as IS, SE or DE"),
+        ));
     }
     if party.address_lines.len() > 3 {
-        problems.push(format!("{role}: at most three address lines"));
+        problems.push(Problem::new(
+            "doc-party-address-lines",
+            &party_arg,
+            format!("{role}: at most three address lines"),
+        ));
     }
     // EN 16931 asks only for the country of the buyer (BR-11); the seller's postal
     // address is printed as the sender and must be complete.
     if role == "Seller" && (party.address_lines.is_empty() || party.city.trim().is_empty()) {
-        problems.push(format!("{role}: street address and city are required"));
+        problems.push(Problem::new(
+            "doc-party-address",
+            &party_arg,
+            format!("{role}: street address and city are required"),
+        ));
     }
     if party.country == "IS" && party.postcode.trim().is_empty() {
         // Peppol's Icelandic rules IS-R-003 / IS-R-005.
-        problems.push(format!("{role}: postcode is required for an Icelandic address"));
+        problems.push(Problem::new(
+            "doc-party-postcode",
+            &party_arg,
+            format!("{role}: postcode is required for an Icelandic address"),
+        ));
     }
     if let Some(endpoint) = &party.endpoint
         && (endpoint.scheme.trim().is_empty() || endpoint.id.trim().is_empty())
     {
-        problems.push(format!("{role}: an electronic address needs both a scheme and an id"));
+        problems.push(Problem::new(
+            "doc-party-endpoint",
+            &party_arg,
+            format!("{role}: an electronic address needs both a scheme and an id"),
+        ));
     }
 }
 
 /// The EN 16931 rules that depend on what the user filled in (the rest hold by construction).
-fn check(data: &InvoiceData) -> Vec<String> {
+fn check(data: &InvoiceData) -> Vec<Problem> {
     let mut problems = Vec::new();
     if data.number.is_empty() {
-        problems.push("Document: number is required".to_owned());
+        problems.push(Problem::new("doc-number", &[], "Document: number is required".to_owned()));
     }
     if data.due_date < data.issue_date {
-        problems.push("Document: the due date is before the issue date".to_owned());
+        problems.push(Problem::new(
+            "doc-due-before-issue",
+            &[],
+            "Document: the due date is before the issue date".to_owned(),
+        ));
     }
     if data.lines.is_empty() {
-        problems.push("Document: at least one line is required".to_owned());
+        problems.push(Problem::new("doc-no-lines", &[], "Document: at least one line is required".to_owned()));
     }
     if data.currency.minor_units() > 2 {
-        problems.push(format!(
-            "Document: {} has {} decimals, but e-invoices (EN 16931) allow at most two",
-            data.currency.code(),
-            data.currency.minor_units()
+        problems.push(Problem::new(
+            "doc-currency-decimals",
+            &[("currency", data.currency.code().to_owned())],
+            format!(
+                "Document: {} has {} decimals, but e-invoices (EN 16931) allow at most two",
+                data.currency.code(),
+                data.currency.minor_units()
+            ),
         ));
     }
     if let DocumentType::CreditNote { preceding_number, .. } = &data.kind
         && preceding_number.trim().is_empty()
     {
-        problems.push("Credit note: the number of the invoice it credits is required".to_owned());
+        problems.push(Problem::new(
+            "doc-credited-number",
+            &[],
+            "Credit note: the number of the invoice it credits is required".to_owned(),
+        ));
     }
     check_party("Seller", &data.seller, &mut problems);
     check_party("Buyer", &data.buyer, &mut problems);
     for (i, line) in data.lines.iter().enumerate() {
         if line.description.trim().is_empty() {
-            problems.push(format!("Line {}: description is required", i + 1));
+            problems.push(Problem::new(
+                "doc-line-description",
+                &[("n", (i + 1).to_string())],
+                format!("Line {}: description is required", i + 1),
+            ));
         }
         if line.unit_code.len() < 2 || !line.unit_code.chars().all(|c| c.is_ascii_alphanumeric()) {
-            problems.push(format!("Line {}: unit must be a UN/ECE unit code such as C62, HUR, DAY or KGM", i + 1));
+            problems.push(Problem::new(
+                "doc-line-unit",
+                &[("n", (i + 1).to_string())],
+                format!("Line {}: unit must be a UN/ECE unit code such as C62, HUR, DAY or KGM", i + 1),
+            ));
         }
     }
     let has = |category: VatCategory| data.lines.iter().any(|l| l.vat_category == category);
     if has(VatCategory::OutsideScope) && data.lines.iter().any(|l| l.vat_category != VatCategory::OutsideScope) {
-        problems.push("VAT: lines outside the scope of VAT (O) cannot be mixed with other VAT categories".to_owned());
+        problems.push(Problem::new(
+            "doc-outside-scope-mixed",
+            &[],
+            "VAT: lines outside the scope of VAT (O) cannot be mixed with other VAT categories".to_owned(),
+        ));
     }
     let needs_seller_vat = VatCategory::ALL.into_iter().any(|c| c != VatCategory::OutsideScope && has(c));
     if needs_seller_vat && data.seller.vat_id.is_none() {
-        problems.push("Seller: VAT number is required for a VAT-registered seller".to_owned());
+        problems.push(Problem::new(
+            "doc-seller-vat",
+            &[],
+            "Seller: VAT number is required for a VAT-registered seller".to_owned(),
+        ));
     }
     if data.seller.vat_id.is_none() && data.seller.registration_id.is_none() {
-        problems.push("Seller: a VAT number or a registration number (kennitala) is required".to_owned());
+        problems.push(Problem::new(
+            "doc-seller-vat-or-registration",
+            &[],
+            "Seller: a VAT number or a registration number (kennitala) is required".to_owned(),
+        ));
     }
     if has(VatCategory::IntraCommunity) && data.buyer.vat_id.is_none() {
-        problems.push("Buyer: VAT number is required for an intra-community supply (K)".to_owned());
+        problems.push(Problem::new(
+            "doc-buyer-vat-k",
+            &[],
+            "Buyer: VAT number is required for an intra-community supply (K)".to_owned(),
+        ));
     }
     if has(VatCategory::ReverseCharge) && data.buyer.vat_id.is_none() && data.buyer.registration_id.is_none() {
-        problems.push("Buyer: VAT or registration number is required for reverse charge (AE)".to_owned());
+        problems.push(Problem::new(
+            "doc-buyer-vat-ae",
+            &[],
+            "Buyer: VAT or registration number is required for reverse charge (AE)".to_owned(),
+        ));
     }
     if has(VatCategory::IntraCommunity) && data.delivery_date.is_none() && data.period.is_none() {
-        problems.push("Document: a delivery date or period is required for an intra-community supply (K)".to_owned());
+        problems.push(Problem::new(
+            "doc-delivery-k",
+            &[],
+            "Document: a delivery date or period is required for an intra-community supply (K)".to_owned(),
+        ));
     }
     if let Some((start, end)) = data.period
         && end < start
     {
         // BR-29.
-        problems.push("Document: the delivery period ends before it starts".to_owned());
+        problems.push(Problem::new(
+            "doc-period-order",
+            &[],
+            "Document: the delivery period ends before it starts".to_owned(),
+        ));
     }
     if data.payment.bic.is_some() && data.payment.iban.is_none() {
-        problems.push("Payment: a BIC needs an IBAN".to_owned());
+        problems.push(Problem::new("doc-bic-without-iban", &[], "Payment: a BIC needs an IBAN".to_owned()));
     }
     if let Some(iban) = &data.payment.iban
         && !iban_is_valid(iban)
     {
-        problems.push(format!("Payment: {iban} is not a valid IBAN"));
+        problems.push(Problem::new(
+            "doc-iban",
+            &[("iban", iban.clone())],
+            format!("Payment: {iban} is not a valid IBAN"),
+        ));
     }
     problems
 }

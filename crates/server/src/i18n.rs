@@ -346,6 +346,8 @@ impl From<i64> for ArgValue {
 pub enum Text {
     Key(&'static str, Vec<(&'static str, ArgValue)>),
     Plain(String),
+    /// Several messages, each translated, joined by "; " (a list of problems).
+    List(Vec<Text>),
 }
 
 impl Text {
@@ -363,6 +365,7 @@ impl Text {
     pub fn render(&self, lang: Lang) -> String {
         match self {
             Text::Plain(text) => text.clone(),
+            Text::List(items) => items.iter().map(|t| t.render(lang)).collect::<Vec<_>>().join("; "),
             Text::Key(key, args) if args.is_empty() => message(lang, key, None),
             Text::Key(key, args) => {
                 let mut fluent = FluentArgs::new();

@@ -9,7 +9,7 @@
 
 use fastfaktura_documents::{
     DocumentType, Endpoint, InvoiceData, InvoiceDocument, Language, Line as DocLine, Logo, Party, PaymentDetails,
-    cii_xml, render_pdf, ubl_xml,
+    Problem, cii_xml, render_pdf, ubl_xml,
 };
 use fastfaktura_domain::{InvoiceKind, InvoiceStatus, VatCategory};
 use serde::{Deserialize, Serialize};
@@ -25,6 +25,7 @@ use crate::db::{
     invoices::{Invoice, Line},
     issued_documents::IssuedRecord,
 };
+use crate::i18n::Text;
 
 /// Everything stored that a document is made from.
 pub struct Sources {
@@ -194,7 +195,7 @@ pub fn invoice_data(src: &Sources, number: &str, issue_date: Date, due_date: Dat
 
 /// What keeps this draft from being issued as a valid document: the documents crate's
 /// EN 16931 checks, plus our own rule that an invoice paid by bank transfer needs an IBAN.
-pub fn problems_for_issue(src: &Sources, issue_date: Date, due_date: Date) -> Result<Vec<String>, Error> {
+pub fn problems_for_issue(src: &Sources, issue_date: Date, due_date: Date) -> Result<Vec<Problem>, Error> {
     // The number is taken after these checks pass; any non-empty one checks the same.
     let data = invoice_data(src, "0", issue_date, due_date)?;
     let mut problems = match InvoiceDocument::new(data) {
@@ -202,18 +203,32 @@ pub fn problems_for_issue(src: &Sources, issue_date: Date, due_date: Date) -> Re
         Err(fastfaktura_documents::DocumentError::Incomplete(problems)) => problems,
     };
     if src.profile.iban.trim().is_empty() && src.invoice.kind == InvoiceKind::Invoice {
-        problems.push("Seller: an IBAN is required, since payment is by bank transfer".into());
+        problems.push(Problem::other(
+            "doc-seller-iban",
+            &[],
+            "Seller: an IBAN is required, since payment is by bank transfer",
+        ));
     }
     Ok(problems)
 }
 
-/// The sentence shown when something is missing.
-pub fn explain(problems: &[String]) -> String {
-    format!(
-        "Before this can be issued as a legal document, please fix: {}. Your details are under Settings → Business, \
-         the customer's on the customer's page.",
-        problems.join("; ")
-    )
+/// The sentence shown when something is missing, each problem worded in the
+/// reader's language when the page is rendered.
+pub fn explain(problems: &[Problem]) -> Text {
+    Text::key("doc-fix-before-issue").with("problems", Text::List(problems.iter().map(problem_text).collect()))
+}
+
+/// One problem as a message: its key, with `party` (Seller or Buyer) translated too.
+pub fn problem_text(problem: &Problem) -> Text {
+    let mut text = Text::key(problem.key);
+    for (name, value) in &problem.args {
+        text = match (*name, value.as_str()) {
+            ("party", "Seller") => text.with(name, Text::key("doc-party-seller")),
+            ("party", _) => text.with(name, Text::key("doc-party-buyer")),
+            _ => text.with(name, value.clone()),
+        };
+    }
+    text
 }
 
 /// An issued document: its checked content (frozen parts and immutable rows) and its

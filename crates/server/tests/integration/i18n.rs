@@ -309,3 +309,24 @@ async fn field_errors_are_worded_in_the_readers_language() {
         assert!(!page.contains(english), "English left on an Icelandic page: {english}");
     }
 }
+
+#[tokio::test]
+async fn what_keeps_an_invoice_from_being_issued_is_said_in_icelandic() {
+    let app = TestApp::spawn().await;
+    let client = new_client();
+    app.log_in(&client, "autt@fjordur.example").await;
+    app.post_form(&client, "/customers", &[("kind", "business"), ("name", "Kaupandi ehf."), ("country", "IS")]).await;
+    assert_eq!(choose(&app, &client, "is", "/").await.status(), 303);
+    let list = page(&app, &client, "/customers").await;
+    let customer = list.split("<td><a href=\"/customers/").nth(1).unwrap()[..36].to_owned();
+    let id = crate::invoicing::new_draft(&app, &client, &customer, "net").await;
+    assert_eq!(type_line(&app, &client, &id, &customer, "1", "1000").await.status(), 303);
+    let refused = app.post_form(&client, &format!("/invoices/{id}/issue"), &[]).await;
+    assert_eq!(refused.status(), 422);
+    let page = refused.text().await.unwrap();
+    for icelandic in ["Áður en hægt er að gefa þetta út", "Seljandi: heimilisfang og staður", "Seljandi: IBAN vantar"]
+    {
+        assert!(page.contains(icelandic), "{icelandic} missing: {page}");
+    }
+    assert!(!page.contains("Seller:"), "no English left: {page}");
+}

@@ -55,7 +55,7 @@ pub async fn issue_in(
     let sources = documents::load(tx, business_id, invoice.clone()).await?;
     let problems = documents::problems_for_issue(&sources, issue_date, due_date)?;
     if !problems.is_empty() {
-        return Err(Error::Unprocessable(documents::explain(&problems).into()));
+        return Err(Error::Unprocessable(documents::explain(&problems)));
     }
     if let Some(original_id) = invoice.credited_invoice_id {
         let original = db::invoices::find_for_update(tx, business_id, original_id).await?.ok_or(Error::NotFound)?;

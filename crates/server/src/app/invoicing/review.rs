@@ -25,8 +25,8 @@ pub struct IssueReview {
     pub number: String,
     pub issue_date: Date,
     pub due_date: Date,
-    /// Why it cannot be issued yet (empty when it can).
-    pub problems: Vec<String>,
+    /// Why it cannot be issued yet (empty when it can), worded when shown.
+    pub problems: Vec<crate::i18n::Text>,
 }
 
 pub async fn review_issue(state: &AppState, caller: &Caller, id: Uuid) -> Result<IssueReview, Error> {
@@ -41,11 +41,11 @@ pub async fn review_issue(state: &AppState, caller: &Caller, id: Uuid) -> Result
     let (issue_date, due_date) = match issue_dates(&mut conn, business_id, &invoice, terms, today).await? {
         Ok(dates) => dates,
         Err(refusal) => {
-            problems.push(refusal.to_string());
+            problems.push(crate::i18n::Text::Plain(refusal.to_string()));
             (today, invoice.due_date.unwrap_or(today))
         }
     };
-    problems.extend(documents::problems_for_issue(&sources, issue_date, due_date)?);
+    problems.extend(documents::problems_for_issue(&sources, issue_date, due_date)?.iter().map(documents::problem_text));
     let series = db::numbering::list(&state.db, business_id).await?;
     let number = series
         .iter()
@@ -75,7 +75,7 @@ pub async fn draft_preview_pdf(state: &AppState, caller: &Caller, id: Uuid) -> R
     let document = match InvoiceDocument::new(data) {
         Ok(document) => document,
         Err(DocumentError::Incomplete(problems)) => {
-            return Err(Error::Unprocessable(documents::explain(&problems).into()));
+            return Err(Error::Unprocessable(documents::explain(&problems)));
         }
     };
     let rendered = tokio::task::spawn_blocking(move || render_draft_pdf(&document))

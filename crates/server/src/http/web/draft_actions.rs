@@ -78,7 +78,7 @@ async fn confirm_issue(
         due_date: day(review.due_date, lang),
         is_quote: review.kind == fastfaktura_domain::InvoiceKind::Quote,
         totals: TotalsView::new(&t, &review.totals),
-        problems: review.problems,
+        problems: review.problems.iter().map(|p| p.render(t.lang())).collect(),
         t,
     }
     .into_response())
