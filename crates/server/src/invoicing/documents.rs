@@ -25,7 +25,7 @@ use crate::db::{
     invoices::{Invoice, Line},
     issued_documents::IssuedRecord,
 };
-use crate::i18n::Text;
+use crate::i18n::{Text, key};
 
 /// Everything stored that a document is made from.
 pub struct Sources {
@@ -204,7 +204,7 @@ pub fn problems_for_issue(src: &Sources, issue_date: Date, due_date: Date) -> Re
     };
     if src.profile.iban.trim().is_empty() && src.invoice.kind == InvoiceKind::Invoice {
         problems.push(Problem::other(
-            "doc-seller-iban",
+            key("doc-seller-iban"),
             &[],
             "Seller: an IBAN is required, since payment is by bank transfer",
         ));
@@ -218,9 +218,41 @@ pub fn explain(problems: &[Problem]) -> Text {
     Text::key("doc-fix-before-issue").with("problems", Text::List(problems.iter().map(problem_text).collect()))
 }
 
-/// One problem as a message: its key, with `party` (Seller or Buyer) translated too.
+/// The documents crate's problem keys that our catalogues word (`en.ftl`, `is.ftl`).
+const PROBLEM_KEYS: [&str; 24] = [
+    key("doc-calculation"),
+    key("doc-party-name"),
+    key("doc-party-country"),
+    key("doc-party-address-lines"),
+    key("doc-party-address"),
+    key("doc-party-postcode"),
+    key("doc-party-endpoint"),
+    key("doc-number"),
+    key("doc-due-before-issue"),
+    key("doc-no-lines"),
+    key("doc-currency-decimals"),
+    key("doc-credited-number"),
+    key("doc-line-description"),
+    key("doc-line-unit"),
+    key("doc-outside-scope-mixed"),
+    key("doc-seller-vat"),
+    key("doc-seller-vat-or-registration"),
+    key("doc-buyer-vat-k"),
+    key("doc-buyer-vat-ae"),
+    key("doc-delivery-k"),
+    key("doc-period-order"),
+    key("doc-bic-without-iban"),
+    key("doc-iban"),
+    key("doc-seller-iban"),
+];
+
+/// One problem as a message: its key, with `party` (Seller or Buyer) translated too;
+/// a problem our catalogues do not know yet keeps its English sentence.
 pub fn problem_text(problem: &Problem) -> Text {
-    let mut text = Text::key(problem.key);
+    let Some(known) = PROBLEM_KEYS.iter().copied().find(|k| *k == problem.key) else {
+        return Text::Plain(problem.to_string());
+    };
+    let mut text = Text::key(known);
     for (name, value) in &problem.args {
         text = match (*name, value.as_str()) {
             ("party", "Seller") => text.with(name, Text::key("doc-party-seller")),
