@@ -76,9 +76,25 @@ pub fn totals(invoice: &Invoice, lines: &[Line]) -> Result<Totals, Error> {
 /// reported at `field` (shown at the form, 422 in the API).
 fn refused(refusal: Refusal, field: &str) -> Error {
     if refusal.is_conflict() {
-        Error::Conflict(refusal.to_string().into())
+        Error::Conflict(conflict_text(&refusal))
     } else {
         Error::field(field, refusal.to_string())
+    }
+}
+
+/// A state conflict worded in the reader's language when the page is rendered (the
+/// domain's sentence is the English one).
+fn conflict_text(refusal: &Refusal) -> crate::i18n::Text {
+    use crate::i18n::{Text, key};
+    match refusal {
+        Refusal::AlreadyIssued => Text::key(key("refusal-already-issued")),
+        Refusal::NotCreditable => Text::key(key("refusal-not-creditable")),
+        Refusal::AlreadyCredited => Text::key(key("refusal-already-credited")),
+        Refusal::NotPayable => Text::key(key("refusal-not-payable")),
+        Refusal::NotAnIssuedQuote => Text::key(key("refusal-not-an-issued-quote")),
+        Refusal::AlreadyConverted(number) => Text::key(key("refusal-already-converted")).with("number", number.clone()),
+        Refusal::NotRepeatable => Text::key(key("refusal-not-repeatable")),
+        other => Text::Plain(other.to_string()),
     }
 }
 
