@@ -23,5 +23,7 @@ pub use money::{Money, parse_decimal};
 pub use otp::{OtpCode, OtpCodeError};
 pub use phone::{PhoneNumber, PhoneNumberError};
 pub use rust_decimal::Decimal;
-pub use totals::{DocumentInput, DocumentKind, LineInput, PriceEntry, Totals, compute};
+pub use totals::{
+    CalcError, DocumentInput, DocumentKind, LineField, LineInput, LineProblem, PriceEntry, Totals, compute,
+};
 pub use vat::VatCategory;

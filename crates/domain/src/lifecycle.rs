@@ -146,9 +146,9 @@ pub enum Refusal {
     #[error("Payments can be recorded only on issued, not credited invoices.")]
     NotPayable,
     #[error("Amount: {currency} amounts have at most {places} decimal places.")]
-    TooManyDecimals { currency: &'static str, places: u32 },
+    TooManyDecimals { currency: Currency, places: u32 },
     #[error("Amount: only {open} {currency} is still open on this invoice; overpayments are not recorded.")]
-    Overpayment { open: Decimal, currency: &'static str },
+    Overpayment { open: Decimal, currency: Currency },
     #[error("Only issued quotes can be turned into invoices.")]
     NotAnIssuedQuote,
     #[error("This quote was already turned into an invoice ({0}).")]
@@ -160,7 +160,7 @@ pub enum Refusal {
     #[error("The issue date cannot be in the future.")]
     IssueDateInFuture,
     #[error("The issue date cannot be before {0}, the date of the last issued document in this series.")]
-    IssueDateBeforeSeries(String),
+    IssueDateBeforeSeries(time::Date),
     #[error("The due date cannot be before the issue date.")]
     DueBeforeIssue,
 }
@@ -194,15 +194,14 @@ pub fn check_editable(status: InvoiceStatus) -> Result<(), Refusal> {
 /// The dates a document is issued with: the issue date set on the draft (or today),
 /// neither in the future nor before the newest issued document of its series (so the
 /// numbers stay in date order); the due date set (or the issue date plus `terms_days`),
-/// not before the issue date. Generic over the date type, so the rule is tested
-/// without a calendar.
-pub fn issue_dates<D: Ord + Copy + fmt::Display>(
-    set_issue: Option<D>,
-    set_due: Option<D>,
-    today: D,
-    newest_in_series: Option<D>,
-    due_from_terms: impl FnOnce(D) -> D,
-) -> Result<(D, D), Refusal> {
+/// not before the issue date.
+pub fn issue_dates(
+    set_issue: Option<time::Date>,
+    set_due: Option<time::Date>,
+    today: time::Date,
+    newest_in_series: Option<time::Date>,
+    due_from_terms: impl FnOnce(time::Date) -> time::Date,
+) -> Result<(time::Date, time::Date), Refusal> {
     let issue = set_issue.unwrap_or(today);
     if issue > today {
         return Err(Refusal::IssueDateInFuture);
@@ -210,7 +209,7 @@ pub fn issue_dates<D: Ord + Copy + fmt::Display>(
     if let Some(newest) = newest_in_series
         && issue < newest
     {
-        return Err(Refusal::IssueDateBeforeSeries(newest.to_string()));
+        return Err(Refusal::IssueDateBeforeSeries(newest));
     }
     let due = set_due.unwrap_or_else(|| due_from_terms(issue));
     if due < issue {
@@ -267,10 +266,10 @@ pub fn check_payment(
         return Err(Refusal::NotPayable);
     }
     if amount.normalize().scale() > currency.minor_units() {
-        return Err(Refusal::TooManyDecimals { currency: currency.code(), places: currency.minor_units() });
+        return Err(Refusal::TooManyDecimals { currency, places: currency.minor_units() });
     }
     if amount > open {
-        return Err(Refusal::Overpayment { open: round_to_currency(open, currency), currency: currency.code() });
+        return Err(Refusal::Overpayment { open: round_to_currency(open, currency), currency });
     }
     Ok(())
 }

@@ -114,7 +114,7 @@ fn refusals_say_whether_the_state_or_the_input_is_in_the_way() {
     assert!(Refusal::AlreadyIssued.is_conflict());
     assert!(Refusal::AlreadyConverted("2026-0001".into()).is_conflict());
     assert!(!Refusal::NoLines.is_conflict());
-    assert!(!Refusal::Overpayment { open: dec!(1), currency: "EUR" }.is_conflict());
+    assert!(!Refusal::Overpayment { open: dec!(1), currency: Currency::EUR }.is_conflict());
     assert!(!Refusal::RepeatInterval.is_conflict());
 }
 
@@ -168,15 +168,27 @@ proptest! {
     }
 }
 
+/// The `n`th of December 2026.
+fn dec_(n: u8) -> time::Date {
+    time::Date::from_calendar_date(2026, time::Month::December, n).expect("a December day")
+}
+
+fn plus_14(d: time::Date) -> time::Date {
+    d + time::Duration::days(14)
+}
+
 #[test]
 fn issue_dates_default_to_today_and_the_terms() {
-    assert_eq!(issue_dates(None, None, 20, Some(18), |d| d + 14), Ok((20, 34)));
-    assert_eq!(issue_dates(Some(19), Some(19), 20, Some(19), |d| d + 14), Ok((19, 19)));
+    assert_eq!(issue_dates(None, None, dec_(10), Some(dec_(8)), plus_14), Ok((dec_(10), dec_(24))));
+    assert_eq!(issue_dates(Some(dec_(9)), Some(dec_(9)), dec_(10), Some(dec_(9)), plus_14), Ok((dec_(9), dec_(9))));
 }
 
 #[test]
 fn issue_dates_keep_the_series_in_date_order() {
-    assert_eq!(issue_dates(Some(17), None, 20, Some(18), |d| d + 14), Err(Refusal::IssueDateBeforeSeries("18".into())));
-    assert_eq!(issue_dates(Some(21), None, 20, None, |d| d + 14), Err(Refusal::IssueDateInFuture));
-    assert_eq!(issue_dates(None, Some(19), 20, None, |d| d + 14), Err(Refusal::DueBeforeIssue));
+    assert_eq!(
+        issue_dates(Some(dec_(7)), None, dec_(10), Some(dec_(8)), plus_14),
+        Err(Refusal::IssueDateBeforeSeries(dec_(8)))
+    );
+    assert_eq!(issue_dates(Some(dec_(11)), None, dec_(10), None, plus_14), Err(Refusal::IssueDateInFuture));
+    assert_eq!(issue_dates(None, Some(dec_(9)), dec_(10), None, plus_14), Err(Refusal::DueBeforeIssue));
 }

@@ -104,18 +104,64 @@ pub struct Totals {
     pub payable: Decimal,
 }
 
+/// Why a document cannot be calculated. `Display` is the English sentence; the server
+/// words each part in the reader's language and marks the cell it belongs to.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum CalcError {
-    #[error("Line {line}: {field} {message}")]
-    Line { line: usize, field: &'static str, message: String },
+    /// `line` counts from 1.
+    #[error("Line {line}: {field} {problem}")]
+    Line { line: usize, field: LineField, problem: LineProblem },
     #[error("document discount {0}")]
-    DocumentDiscount(String),
+    DocumentDiscount(LineProblem),
     #[error("the document's total is too large (at most 999,999,999,999.99)")]
     TooLarge,
 }
 
-fn line_error(line: usize, field: &'static str, message: impl Into<String>) -> CalcError {
-    CalcError::Line { line: line + 1, field, message: message.into() }
+/// The part of a line a [`CalcError`] is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LineField {
+    Quantity,
+    UnitPrice,
+    Discount,
+    Vat,
+    /// The line's amount (quantity × price).
+    Amount,
+}
+
+impl std::fmt::Display for LineField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            LineField::Quantity => "quantity",
+            LineField::UnitPrice => "unit price",
+            LineField::Discount => "discount",
+            LineField::Vat => "VAT",
+            LineField::Amount => "amount",
+        })
+    }
+}
+
+/// What is wrong with a line's part.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum LineProblem {
+    #[error("is too large (at most {0})")]
+    TooLarge(&'static str),
+    #[error("can have at most {0} decimal places")]
+    TooManyDecimals(u32),
+    #[error("must not be negative on an invoice (use a credit note)")]
+    NegativeOnInvoice,
+    #[error("must not be negative")]
+    Negative,
+    #[error("must be a percentage from 0 to 100 with at most two decimals")]
+    Percent,
+    #[error("{0}")]
+    Vat(VatError),
+}
+
+const MAX_FACTOR: &str = "1,000,000,000,000";
+const MAX_LINE_AMOUNT: &str = "999,999,999,999.99";
+
+fn line_error(line: usize, field: LineField, problem: LineProblem) -> CalcError {
+    CalcError::Line { line: line + 1, field, problem }
 }
 
 fn check_line(index: usize, line: &LineInput, kind: DocumentKind) -> Result<(), CalcError> {
@@ -123,31 +169,31 @@ fn check_line(index: usize, line: &LineInput, kind: DocumentKind) -> Result<(), 
     // it, quantity × price could overflow Decimal (a panic) instead of being refused.
     let max = Decimal::from(MAX_AMOUNT);
     if line.quantity.abs() > max {
-        return Err(line_error(index, "quantity", "is too large (at most 1,000,000,000,000)"));
+        return Err(line_error(index, LineField::Quantity, LineProblem::TooLarge(MAX_FACTOR)));
     }
     if line.unit_price.abs() > max {
-        return Err(line_error(index, "unit price", "is too large (at most 1,000,000,000,000)"));
+        return Err(line_error(index, LineField::UnitPrice, LineProblem::TooLarge(MAX_FACTOR)));
     }
     if line.quantity.normalize().scale() > QUANTITY_DECIMALS {
-        return Err(line_error(index, "quantity", format!("can have at most {QUANTITY_DECIMALS} decimal places")));
+        return Err(line_error(index, LineField::Quantity, LineProblem::TooManyDecimals(QUANTITY_DECIMALS)));
     }
     if line.quantity.is_sign_negative() && !line.quantity.is_zero() && kind == DocumentKind::Invoice {
-        return Err(line_error(index, "quantity", "must not be negative on an invoice (use a credit note)"));
+        return Err(line_error(index, LineField::Quantity, LineProblem::NegativeOnInvoice));
     }
     if line.unit_price.normalize().scale() > UNIT_PRICE_DECIMALS {
-        return Err(line_error(index, "unit price", format!("can have at most {UNIT_PRICE_DECIMALS} decimal places")));
+        return Err(line_error(index, LineField::UnitPrice, LineProblem::TooManyDecimals(UNIT_PRICE_DECIMALS)));
     }
     if line.unit_price.is_sign_negative() && !line.unit_price.is_zero() {
-        return Err(line_error(index, "unit price", "must not be negative"));
+        return Err(line_error(index, LineField::UnitPrice, LineProblem::Negative));
     }
-    check_percent(line.discount_percent).map_err(|m| line_error(index, "discount", m))?;
-    line.vat_category.check_rate(line.vat_rate).map_err(|e| line_error(index, "VAT", e.to_string()))?;
+    check_percent(line.discount_percent).map_err(|p| line_error(index, LineField::Discount, p))?;
+    line.vat_category.check_rate(line.vat_rate).map_err(|e| line_error(index, LineField::Vat, LineProblem::Vat(e)))?;
     Ok(())
 }
 
-fn check_percent(percent: Decimal) -> Result<(), String> {
+fn check_percent(percent: Decimal) -> Result<(), LineProblem> {
     if percent < Decimal::ZERO || percent > Decimal::ONE_HUNDRED || percent.normalize().scale() > 2 {
-        return Err("must be a percentage from 0 to 100 with at most two decimals".into());
+        return Err(LineProblem::Percent);
     }
     Ok(())
 }
@@ -198,7 +244,7 @@ pub fn compute(doc: &DocumentInput) -> Result<Totals, CalcError> {
 
     let max = Decimal::from(MAX_AMOUNT);
     if let Some(i) = entered.iter().position(|amount| amount.abs() >= max) {
-        return Err(line_error(i, "amount", "is too large (at most 999,999,999,999.99)"));
+        return Err(line_error(i, LineField::Amount, LineProblem::TooLarge(MAX_LINE_AMOUNT)));
     }
     if entered.iter().map(|a| a.abs()).sum::<Decimal>() * Decimal::TWO >= max {
         return Err(CalcError::TooLarge);
@@ -246,7 +292,7 @@ pub fn compute(doc: &DocumentInput) -> Result<Totals, CalcError> {
                 .or_else(|| category.default_exemption_reason().map(str::to_owned))
         });
         if *category == VatCategory::Exempt && exemption_reason.as_ref().is_none_or(|r| r.is_none()) {
-            return Err(line_error(members[0], "VAT", VatError::ReasonRequired.to_string()));
+            return Err(line_error(members[0], LineField::Vat, LineProblem::Vat(VatError::ReasonRequired)));
         }
         breakdown.push(VatBreakdown {
             category: *category,

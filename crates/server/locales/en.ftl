@@ -390,6 +390,7 @@ line-discount = discount
 line-vat-category = VAT category
 line-vat-rate = VAT rate
 line-exemption-reason = exemption reason
+line-amount = amount
 line-not-negative-on-invoice = must not be negative on an invoice (correct an issued invoice with a credit note)
 
 ## Totals
@@ -853,3 +854,19 @@ refusal-not-payable = Payments can be recorded only on issued, not credited invo
 refusal-not-an-issued-quote = Only issued quotes can be turned into invoices.
 refusal-already-converted = This quote was already turned into an invoice ({ $number }).
 refusal-not-repeatable = Only issued invoices can be repeated.
+refusal-no-lines = Add at least one line before issuing.
+refusal-credit-exceeds = This credit note ({ $credit }) is more than what is left to credit on invoice { $number } ({ $left }).
+refusal-amount-decimals = { $currency } amounts have at most { $places } decimal places.
+refusal-overpayment = Only { $open } is still open on this invoice; an overpayment is not recorded (refund the difference to the customer).
+refusal-repeat-interval = Repeat every 1 to 24 months.
+refusal-issue-date-future = The issue date cannot be in the future.
+refusal-issue-date-before-series = The issue date cannot be before { $date }, the date of the last issued document in this series (numbers follow the dates).
+refusal-due-before-issue = The due date cannot be before the issue date.
+calc-total-too-large = The document's total is too large (at most 999,999,999,999.99).
+vat-error-unknown-category = is not a VAT category; choose one from the list
+vat-error-standard-needs-rate = must be above 0 % in the standard category (S)
+vat-error-must-be-zero = must be 0 for category { $category }, which is charged at 0 %
+vat-error-bad-rate = must be between 0 and 100 % with at most two decimals
+vat-error-reason-required = must say why the line is exempt from VAT
+lines-too-many = An invoice can have at most { $max } lines.
+lines-blank = Every line needs a description, a quantity and a unit price.

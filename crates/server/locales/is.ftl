@@ -398,6 +398,7 @@ line-discount = afsláttur
 line-vat-category = VSK-flokkur
 line-vat-rate = VSK-hlutfall
 line-exemption-reason = ástæða undanþágu
+line-amount = upphæð
 line-not-negative-on-invoice = má ekki vera neikvætt á reikningi (leiðréttu útgefinn reikning með kreditreikningi)
 
 ## Totals
@@ -861,3 +862,19 @@ refusal-not-payable = Greiðslur er aðeins hægt að skrá á útgefna reikning
 refusal-not-an-issued-quote = Aðeins útgefnum tilboðum er hægt að breyta í reikninga.
 refusal-already-converted = Þessu tilboði hefur þegar verið breytt í reikning ({ $number }).
 refusal-not-repeatable = Aðeins útgefna reikninga er hægt að endurtaka.
+refusal-no-lines = Bættu við a.m.k. einni línu áður en skjalið er gefið út.
+refusal-credit-exceeds = Þessi kreditreikningur ({ $credit }) er hærri en það sem eftir er að kreditfæra á reikningi { $number } ({ $left }).
+refusal-amount-decimals = Upphæðir í { $currency } hafa mest { $places } aukastafi.
+refusal-overpayment = Aðeins { $open } er ógreitt á þessum reikningi; ofgreiðsla er ekki skráð (endurgreiddu viðskiptavininum mismuninn).
+refusal-repeat-interval = Endurtaka þarf á 1 til 24 mánaða fresti.
+refusal-issue-date-future = Útgáfudagur getur ekki verið í framtíðinni.
+refusal-issue-date-before-series = Útgáfudagur getur ekki verið fyrir { $date }, dagsetningu síðasta útgefna skjals í þessari röð (númer fylgja dagsetningum).
+refusal-due-before-issue = Gjalddagi getur ekki verið á undan útgáfudegi.
+calc-total-too-large = Heildarupphæð skjalsins er of há (mest 999.999.999.999,99).
+vat-error-unknown-category = er ekki VSK-flokkur; veldu einn af listanum
+vat-error-standard-needs-rate = verður að vera yfir 0 % í almennum flokki (S)
+vat-error-must-be-zero = verður að vera 0 í flokki { $category }, sem ber 0 % VSK
+vat-error-bad-rate = verður að vera á bilinu 0 til 100 % með mest tvo aukastafi
+vat-error-reason-required = verður að segja hvers vegna línan er undanþegin VSK
+lines-too-many = Reikningur getur haft mest { $max } línur.
+lines-blank = Hver lína þarf lýsingu, magn og einingarverð.

@@ -305,6 +305,12 @@ pub fn local_path(back: &str) -> &str {
 pub enum ArgValue {
     Str(String),
     Num(i64),
+    /// A number, written in the reader's conventions ("1.490,5").
+    Number(fastfaktura_domain::Decimal),
+    /// An amount of money, written in the reader's conventions ("18.500 kr.").
+    Money(fastfaktura_domain::Decimal, fastfaktura_domain::Currency),
+    /// A date, written in the reader's conventions ("4.12.2026").
+    Date(time::Date),
     /// Another message, translated along with this one.
     Text(Box<Text>),
 }
@@ -373,6 +379,15 @@ impl Text {
                     let value = match value {
                         ArgValue::Str(s) => FluentValue::from(s.clone()),
                         ArgValue::Num(n) => FluentValue::from(*n),
+                        ArgValue::Number(value) => {
+                            FluentValue::from(fastfaktura_domain::locale::number(*value, lang.locale()))
+                        }
+                        ArgValue::Money(value, currency) => {
+                            FluentValue::from(fastfaktura_domain::locale::money(*value, *currency, lang.locale()))
+                        }
+                        ArgValue::Date(date) => {
+                            FluentValue::from(fastfaktura_domain::locale::date(*date, lang.locale()))
+                        }
                         ArgValue::Text(text) => FluentValue::from(text.render(lang)),
                     };
                     fluent.set(*name, value);
@@ -386,6 +401,12 @@ impl Text {
 impl From<String> for Text {
     fn from(text: String) -> Self {
         Text::Plain(text)
+    }
+}
+
+impl From<&str> for Text {
+    fn from(text: &str) -> Self {
+        Text::Plain(text.to_owned())
     }
 }
 

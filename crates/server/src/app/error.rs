@@ -38,7 +38,7 @@ pub enum Error {
 
 impl Error {
     /// One invalid field.
-    pub fn field(field: &str, message: impl Into<String>) -> Self {
+    pub fn field(field: &str, message: impl Into<Text>) -> Self {
         let mut errors = FieldErrors::default();
         errors.add(field, message);
         Error::Invalid(errors)

@@ -1,30 +1,53 @@
 //! Field errors shown next to their fields (in the caller's language), and the
 //! checks every operation's input shares (required and optional text, language,
 //! currency). The application layer judges input with these, so the web form and the
-//! API body are judged the same way. Messages from the domain crate stay English.
+//! API body are judged the same way; the domain's typed mistakes are worded here.
 
-use crate::i18n::Tr;
+use crate::i18n::{Text, Tr};
 
-/// Messages keyed by field name, rendered next to each field. `default()` writes
-/// English (the JSON API); `new(t)` the language of a page.
+/// Messages keyed by field name, rendered next to each field. A message is a [`Text`]:
+/// worded when it is read, in the language of the `Tr` it is read with. `default()`
+/// reads English (the JSON API); `new(t)` the language of a page; an operation that
+/// does not know the reader's language leaves it to the page to call [`read_in`].
+///
+/// [`read_in`]: FieldErrors::read_in
 #[derive(Debug, Default, Clone)]
-pub struct FieldErrors(Vec<(String, String)>, Tr);
+pub struct FieldErrors(Vec<(String, Text)>, Tr);
 
 impl FieldErrors {
     pub fn new(t: &Tr) -> Self {
         FieldErrors(Vec::new(), t.clone())
     }
 
-    pub fn add(&mut self, field: impl Into<String>, message: impl Into<String>) {
+    /// The same messages, read in `t`'s language.
+    pub fn read_in(mut self, t: &Tr) -> Self {
+        self.1 = t.clone();
+        self
+    }
+
+    pub fn add(&mut self, field: impl Into<String>, message: impl Into<Text>) {
         self.0.push((field.into(), message.into()));
     }
 
-    pub fn get(&self, field: &str) -> Option<&str> {
-        self.0.iter().find(|(f, _)| f == field).map(|(_, m)| m.as_str())
+    /// Moves `other`'s messages here, as they are (still to be worded).
+    pub fn append(&mut self, other: FieldErrors) {
+        self.0.extend(other.0);
     }
 
-    pub fn entries(&self) -> impl Iterator<Item = (&str, &str)> {
-        self.0.iter().map(|(f, m)| (f.as_str(), m.as_str()))
+    pub fn get(&self, field: &str) -> Option<String> {
+        self.0.iter().find(|(f, _)| f == field).map(|(_, m)| m.render(self.1.lang()))
+    }
+
+    pub fn has(&self, field: &str) -> bool {
+        self.0.iter().any(|(f, _)| f == field)
+    }
+
+    pub fn fields(&self) -> impl Iterator<Item = &str> {
+        self.0.iter().map(|(f, _)| f.as_str())
+    }
+
+    pub fn entries(&self) -> impl Iterator<Item = (&str, String)> {
+        self.0.iter().map(|(f, m)| (f.as_str(), m.render(self.1.lang())))
     }
 
     pub fn is_empty(&self) -> bool {
@@ -42,8 +65,13 @@ impl FieldErrors {
         })
     }
 
+    /// All messages as one text, worded when the page that shows it is rendered.
+    pub fn into_text(self) -> Text {
+        Text::List(self.0.into_iter().map(|(_, m)| m).collect())
+    }
+
     pub fn summary(&self) -> String {
-        self.0.iter().map(|(_, m)| m.as_str()).collect::<Vec<_>>().join(" ")
+        self.0.iter().map(|(_, m)| m.render(self.1.lang())).collect::<Vec<_>>().join(" ")
     }
 }
 

@@ -66,7 +66,7 @@ impl From<crate::app::Error> for AppError {
             Error::NotFound => AppError::NotFound,
             // A page that can show errors at their fields matches on `Invalid` itself;
             // anywhere else the messages are shown together.
-            Error::Invalid(errors) => AppError::BadRequest(errors.summary().into()),
+            Error::Invalid(errors) => AppError::BadRequest(errors.into_text()),
             Error::BadRequest(m) | Error::Unprocessable(m) => AppError::BadRequest(m),
             Error::Forbidden(m) => AppError::Forbidden(m),
             Error::Conflict(m) => AppError::Conflict(m),

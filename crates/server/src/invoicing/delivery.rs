@@ -28,7 +28,7 @@ use crate::{
     app::Error,
     audit::{self, Actor, AuditEvent, Category, Outcome},
     db::{self, deliveries::NewDelivery},
-    i18n::{self, Lang, key},
+    i18n::{self, Lang, Text, key},
     integrations::sms_accounts,
     jobs::{self, Job, WorkerContext},
     state::AppState,
@@ -55,24 +55,24 @@ pub async fn send(
     let email = match request.email {
         Some(e) => Some(
             EmailAddress::parse(e)
-                .map_err(|e| Error::field("recipient", format!("Email address: {e}")))?
+                .map_err(|_| Error::field("recipient", Text::key(key("send-bad-email"))))?
                 .as_str()
                 .to_owned(),
         ),
         None => None,
     };
     let phone = match request.phone {
-        Some(p) => Some(PhoneNumber::parse(p).map_err(|e| Error::field("phone", format!("Mobile number: {e}")))?),
+        Some(p) => Some(PhoneNumber::parse(p).map_err(|_| Error::field("phone", Text::key(key("send-bad-phone"))))?),
         None => None,
     };
     if email.is_none() && phone.is_none() {
-        return Err(Error::field("channels", "Choose email, SMS or both."));
+        return Err(Error::field("channels", Text::key(key("send-no-channel"))));
     }
     documents::issued_document(&state.db, business_id, invoice_id).await?;
     customer_links::link_token(state, business_id, invoice_id).await?;
     let mut tx = state.db.begin().await?;
     if phone.is_some() && !sms_accounts::available(&mut tx, business_id).await? {
-        return Err(Error::Conflict("SMS is not set up: no SMS provider is configured.".to_owned().into()));
+        return Err(Error::Conflict(Text::key(key("send-sms-unavailable"))));
     }
     let mut ids = Vec::new();
     let channels = [("email", email), ("sms", phone.map(|p| p.as_str().to_owned()))];

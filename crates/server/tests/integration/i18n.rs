@@ -330,3 +330,50 @@ async fn what_keeps_an_invoice_from_being_issued_is_said_in_icelandic() {
     }
     assert!(!page.contains("Seller:"), "no English left: {page}");
 }
+
+#[tokio::test]
+async fn refusals_and_calculation_errors_are_said_in_icelandic_at_their_field() {
+    let app = TestApp::spawn().await;
+    let client = new_client();
+    let customer = crate::invoicing::set_up_business(&app, &client, "hafnad@fjordur.example", "ISK").await;
+    assert_eq!(choose(&app, &client, "is", "/").await.status(), 303);
+    let id = crate::invoicing::new_draft(&app, &client, &customer, "net").await;
+
+    // An exempt line without its reason: the calculation refuses it at the reason's cell.
+    let editor = page(&app, &client, &format!("/invoices/{id}")).await;
+    let version =
+        editor.split("name=\"version\" value=\"").nth(1).and_then(|s| s.split('"').next()).unwrap().to_owned();
+    let form = [
+        ("version", version.as_str()),
+        ("customer_id", customer.as_str()),
+        ("currency", "ISK"),
+        ("price_entry", "net"),
+        ("action", "save"),
+        ("lines[0][description]", "Kennsla"),
+        ("lines[0][quantity]", "1"),
+        ("lines[0][unit_price]", "10.000"),
+        ("lines[0][vat_category]", "E"),
+        ("lines[0][vat_rate]", "0"),
+    ];
+    let refused = app.post_form(&client, &format!("/invoices/{id}"), &form).await;
+    assert_eq!(refused.status(), 422);
+    let page_text = refused.text().await.unwrap();
+    assert!(
+        page_text.contains("Lína 1, ástæða undanþágu: verður að segja hvers vegna línan er undanþegin VSK"),
+        "{page_text}"
+    );
+    assert!(
+        page_text.contains(r#"name="lines[0][exemption_reason]" aria-invalid="true""#),
+        "marked at its cell: {page_text}"
+    );
+    assert!(!page_text.contains("must state the reason"), "no English left: {page_text}");
+
+    // Issued for 18.500 + 24 % VAT = 22.940 kr.; paying 30.000 is refused at the amount, in Icelandic.
+    assert_eq!(type_line(&app, &client, &id, &customer, "1", "18.500").await.status(), 303);
+    assert_eq!(app.post_form(&client, &format!("/invoices/{id}/issue"), &[]).await.status(), 303);
+    let over = crate::invoicing::pay(&app, &client, &id, "30000").await;
+    assert_eq!(over.status(), 422);
+    let page_text = over.text().await.unwrap();
+    assert!(page_text.contains("Aðeins 22.940 kr. er ógreitt á þessum reikningi"), "{page_text}");
+    assert!(!page_text.contains("still open"), "no English left: {page_text}");
+}

@@ -168,7 +168,7 @@ async fn a_user_invoices_gets_paid_and_corrects_with_a_credit_note() {
     assert!(app.get(client, &format!("/invoices/{id}")).await.text().await.unwrap().contains("Partially paid"));
     let over = pay(&app, client, &id, "600").await;
     assert_eq!(over.status(), 422);
-    assert!(over.text().await.unwrap().contains("only 574.50 EUR is still open"));
+    assert!(over.text().await.unwrap().contains("Only 574.50 EUR is still open"));
     assert_eq!(pay(&app, client, &id, "574.50").await.status(), 303);
     assert!(app.get(client, &format!("/invoices/{id}")).await.text().await.unwrap().contains(">Paid<"));
     let dashboard = app.get(client, "/").await.text().await.unwrap();
@@ -325,8 +325,8 @@ async fn bad_input_gets_messages_naming_the_field_and_nothing_is_stored() {
         (["Returned", "-1", "10", "S", "24"], "Line 1: quantity must not be negative on an invoice"),
         (["Cheap", "1", "0.123456", "S", "24"], "Line 1: unit price can have at most 4 decimal places"),
         (["", "1", "10", "S", "24"], "Line 1: description is required"),
-        (["Rate", "1", "10", "S", "0"], "Line 1: VAT rate the standard category (S) needs a rate"),
-        (["Exempt", "1", "10", "E", "0"], "exempt (E) lines must state the reason"),
+        (["Rate", "1", "10", "S", "0"], "Line 1: VAT rate must be above 0 % in the standard category (S)"),
+        (["Exempt", "1", "10", "E", "0"], "Line 1: exemption reason must say why the line is exempt from VAT"),
         (["Huge", "1000000000000", "1000000000000", "S", "24"], "Line 1: amount is too large"),
     ] {
         let response = save_draft(&app, &app.client, &id, &customer, "EUR", &[line], "save").await;

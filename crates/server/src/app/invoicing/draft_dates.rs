@@ -112,7 +112,7 @@ mod tests {
         let t = Tr::default();
         let mut errors = FieldErrors::new(&t);
         let dates = judge_dates(&t, &typed(pairs), existing, &mut errors);
-        (dates, errors.entries().map(|(f, _)| f.to_owned()).collect())
+        (dates, errors.fields().map(str::to_owned).collect())
     }
 
     #[test]

@@ -13,6 +13,7 @@ use uuid::Uuid;
 
 use super::{
     draft_dates::{DraftDates, judge_dates},
+    refusals::vat_error_text,
     totals,
 };
 use crate::{
@@ -110,10 +111,10 @@ fn percent(t: &Tr, value: &str) -> Result<Decimal, String> {
 /// refused (the web form drops its empty rows before).
 pub fn judge_lines(t: &Tr, lines: &[LineFields], credit_note: bool, errors: &mut FieldErrors) -> Vec<Line> {
     if lines.len() > MAX_LINES {
-        errors.add("lines", format!("an invoice can have at most {MAX_LINES} lines"));
+        errors.add("lines", t.t1("lines-too-many", "max", MAX_LINES));
     }
     if lines.iter().any(LineFields::is_blank) {
-        errors.add("lines", "every line needs a description, quantity and unit_price");
+        errors.add("lines", t.t("lines-blank"));
     }
     let mut parsed = Vec::new();
     for (i, l) in lines.iter().enumerate().filter(|(_, l)| !l.is_blank()) {
@@ -155,14 +156,14 @@ pub fn judge_lines(t: &Tr, lines: &[LineFields], credit_note: bool, errors: &mut
         let category = errors.check(
             &input("vat_category"),
             &label(key("line-vat-category")),
-            VatCategory::parse(category_code).map_err(|e| e.to_string()),
+            VatCategory::parse(category_code).map_err(|e| vat_error_text(&e).render(t.lang())),
             VatCategory::Standard,
         );
         let rate = errors.check(
             &input("vat_rate"),
             &label(key("line-vat-rate")),
             if l.vat_rate.trim().is_empty() { Ok(Decimal::ZERO) } else { number(t, &l.vat_rate, 2) }
-                .and_then(|r| category.check_rate(r).map(|()| r).map_err(|e| e.to_string())),
+                .and_then(|r| category.check_rate(r).map(|()| r).map_err(|e| vat_error_text(&e).render(t.lang()))),
             Decimal::ZERO,
         );
         let exemption_reason = errors.check(
@@ -254,9 +255,7 @@ pub async fn judge(
             line_errors = calculation;
         }
     }
-    for (field, message) in line_errors.entries() {
-        errors.add(field, message);
-    }
+    errors.append(line_errors);
     Ok((judged, errors))
 }
 

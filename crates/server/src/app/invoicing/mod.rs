@@ -16,11 +16,13 @@ pub mod payments;
 pub mod quotes;
 pub mod recurring;
 pub mod recurring_send;
+pub mod refusals;
 pub mod review;
 pub mod sending;
 pub mod views;
 
-use fastfaktura_domain::{DocumentInput, LineInput, Totals, VatCategory, compute, lifecycle::Refusal};
+use fastfaktura_domain::{DocumentInput, LineInput, Totals, VatCategory, compute};
+use refusals::{calculation_refused, refused, vat_error_text};
 
 pub use credit::start_credit_note;
 pub use drafts::{DraftInput, LineFields, create_draft, create_draft_with_lines, delete_draft, save_draft};
@@ -51,7 +53,8 @@ pub fn document_input(invoice: &Invoice, lines: &[Line]) -> Result<DocumentInput
                 quantity: l.quantity,
                 unit_price: l.unit_price,
                 discount_percent: l.discount_percent,
-                vat_category: VatCategory::parse(&l.vat_category).map_err(|e| Error::field("lines", e.to_string()))?,
+                vat_category: VatCategory::parse(&l.vat_category)
+                    .map_err(|e| Error::field("lines", vat_error_text(&e)))?,
                 vat_rate: l.vat_rate,
                 exemption_reason: Some(l.exemption_reason.clone()).filter(|r| !r.trim().is_empty()),
             })
@@ -67,35 +70,9 @@ pub fn document_input(invoice: &Invoice, lines: &[Line]) -> Result<DocumentInput
 }
 
 /// The document's totals from its stored lines (a mistake the calculation finds is
-/// reported at `lines`).
+/// reported at the line's cell).
 pub fn totals(invoice: &Invoice, lines: &[Line]) -> Result<Totals, Error> {
-    compute(&document_input(invoice, lines)?).map_err(|e| Error::field("lines", e.to_string()))
-}
-
-/// A lifecycle refusal as the operation's error: a state conflict (409), or a mistake
-/// reported at `field` (shown at the form, 422 in the API).
-fn refused(refusal: Refusal, field: &str) -> Error {
-    if refusal.is_conflict() {
-        Error::Conflict(conflict_text(&refusal))
-    } else {
-        Error::field(field, refusal.to_string())
-    }
-}
-
-/// A state conflict worded in the reader's language when the page is rendered (the
-/// domain's sentence is the English one).
-fn conflict_text(refusal: &Refusal) -> crate::i18n::Text {
-    use crate::i18n::{Text, key};
-    match refusal {
-        Refusal::AlreadyIssued => Text::key(key("refusal-already-issued")),
-        Refusal::NotCreditable => Text::key(key("refusal-not-creditable")),
-        Refusal::AlreadyCredited => Text::key(key("refusal-already-credited")),
-        Refusal::NotPayable => Text::key(key("refusal-not-payable")),
-        Refusal::NotAnIssuedQuote => Text::key(key("refusal-not-an-issued-quote")),
-        Refusal::AlreadyConverted(number) => Text::key(key("refusal-already-converted")).with("number", number.clone()),
-        Refusal::NotRepeatable => Text::key(key("refusal-not-repeatable")),
-        other => Text::Plain(other.to_string()),
-    }
+    compute(&document_input(invoice, lines)?).map_err(|e| calculation_refused(&e))
 }
 
 /// `date` plus `months`, on the same day of the month or the month's last day.

@@ -147,7 +147,7 @@ mod tests {
         assert_eq!((payment.paid_on, payment.amount), (date!(2026 - 11 - 20), Decimal::new(1250, 2)));
         assert_eq!(payment.method, "bank_transfer", "no method means a bank transfer");
         let errors = judge(&t, &input("20.11.2026", "0", "cheque"), Currency::EUR, today).unwrap_err();
-        let fields: Vec<&str> = errors.entries().map(|(f, _)| f).collect();
+        let fields: Vec<&str> = errors.fields().collect();
         assert_eq!(fields, ["paid_on", "amount", "method"]);
         assert!(judge(&t, &input("2026-11-20", "1.5", "cash"), Currency::ISK, today).is_err(), "ISK has no decimals");
     }

@@ -41,7 +41,7 @@ pub async fn review_issue(state: &AppState, caller: &Caller, id: Uuid) -> Result
     let (issue_date, due_date) = match issue_dates(&mut conn, business_id, &invoice, terms, today).await? {
         Ok(dates) => dates,
         Err(refusal) => {
-            problems.push(crate::i18n::Text::Plain(refusal.to_string()));
+            problems.push(super::refusals::refusal_text(&refusal));
             (today, invoice.due_date.unwrap_or(today))
         }
     };

@@ -63,10 +63,7 @@ impl From<sqlx::Error> for ApiError {
 impl From<FieldErrors> for ApiError {
     fn from(errors: FieldErrors) -> Self {
         ApiError::Invalid(
-            errors
-                .entries()
-                .map(|(field, message)| FieldProblem { field: api_field_name(field), message: message.to_owned() })
-                .collect(),
+            errors.entries().map(|(field, message)| FieldProblem { field: api_field_name(field), message }).collect(),
         )
     }
 }

@@ -54,6 +54,7 @@ async fn create(
         // Shown once, in this response only; it is never stored or logged.
         Ok(token) => Ok(page(&state, &session, t, Some(token), None).await?.into_response()),
         Err(Error::Invalid(errors)) => {
+            let errors = errors.read_in(&t);
             let page = page(&state, &session, t, None, Some(errors.summary())).await?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
         }

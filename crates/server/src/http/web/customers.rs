@@ -81,7 +81,10 @@ async fn create(
     let Form(input) = form?;
     match customers::create_customer(&state, &session.caller(), &t, &input).await {
         Ok(_) => Ok(Redirect::to("/customers").into_response()),
-        Err(Error::Invalid(errors)) => Ok(form_again(t, None, &input, errors)),
+        Err(Error::Invalid(errors)) => {
+            let errors = errors.read_in(&t);
+            Ok(form_again(t, None, &input, errors))
+        }
         Err(e) => Err(e.into()),
     }
 }
@@ -111,7 +114,10 @@ async fn update(
     // Another business's id is "not found" before anything else is said about it.
     match customers::update_customer(&state, &session.caller(), &t, id, &input).await {
         Ok(_) => Ok(Redirect::to("/customers").into_response()),
-        Err(Error::Invalid(errors)) => Ok(form_again(t, Some(id), &input, errors)),
+        Err(Error::Invalid(errors)) => {
+            let errors = errors.read_in(&t);
+            Ok(form_again(t, Some(id), &input, errors))
+        }
         Err(e) => Err(e.into()),
     }
 }

@@ -94,7 +94,7 @@ async fn issue(
     let errors = match invoicing::issue_invoice(&state, &caller, id).await {
         Ok(_) => return Ok(Redirect::to(&format!("/invoices/{id}")).into_response()),
         // A mistake at a field (an issue date out of order) is shown at that field.
-        Err(Error::Invalid(errors)) => errors,
+        Err(Error::Invalid(errors)) => errors.read_in(&t),
         Err(Error::Unprocessable(message)) => {
             let mut errors = FieldErrors::new(&t);
             errors.add("lines", message.render(t.lang()));

@@ -108,6 +108,7 @@ async fn create(
         Ok(id) => Ok(Redirect::to(&format!("/invoices/{id}")).into_response()),
         Err(Error::Invalid(errors)) => {
             let customers = invoicing::views::customer_choices(&state, &caller).await?;
+            let errors = errors.read_in(&t);
             let page = NewInvoicePage { t, customers, error: Some(errors.summary()) };
             Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
         }
@@ -145,7 +146,7 @@ pub(super) async fn editor_page(
     for (i, line) in lines.iter_mut().enumerate() {
         for field in EditorLine::FIELDS {
             if let Some(message) = errors.get(&format!("lines[{i}][{field}]")) {
-                line.errors.push((field, message.to_owned()));
+                line.errors.push((field, message));
             }
         }
     }
@@ -295,7 +296,7 @@ async fn save(
     match invoicing::save_draft(&state, &caller, &t, id, &input).await {
         Ok(_) => {}
         Err(Error::Invalid(errors)) => {
-            let page = editor_page(&state, &caller, &t, invoice, Some(&input), errors).await?;
+            let page = editor_page(&state, &caller, &t, invoice, Some(&input), errors.read_in(&t)).await?;
             return Ok(with_editor_script((StatusCode::UNPROCESSABLE_ENTITY, page).into_response()));
         }
         Err(e) => return Err(e.into()),
@@ -308,7 +309,7 @@ async fn save(
         let refused = match invoicing::issue_invoice(&state, &caller, id).await {
             Ok(_) => None,
             // A mistake at a field (an issue date out of order) is shown at that field.
-            Err(Error::Invalid(errors)) => Some(errors),
+            Err(Error::Invalid(errors)) => Some(errors.read_in(&t)),
             Err(Error::Unprocessable(message)) => {
                 let mut errors = FieldErrors::new(&t);
                 errors.add("lines", message.render(t.lang()));
@@ -432,7 +433,7 @@ async fn add_payment(
             // The page lands on the form (its URL carries #record-payment), with each
             // mistake at its field and what was typed kept.
             let mut page = view_page(&state, &t, &caller, id).await?;
-            page.payment_errors = errors;
+            page.payment_errors = errors.read_in(&t);
             page.payment_typed = input;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
         }

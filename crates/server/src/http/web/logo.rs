@@ -90,7 +90,7 @@ async fn upload(
     let bytes = file.unwrap_or_default();
     match business::replace_logo(&state, &session.caller(), &bytes).await {
         Ok(()) => Ok(Redirect::to("/settings/logo?saved=1").into_response()),
-        Err(Error::Invalid(errors)) => refuse(StatusCode::UNPROCESSABLE_ENTITY, errors.summary(), has_logo),
+        Err(Error::Invalid(errors)) => refuse(StatusCode::UNPROCESSABLE_ENTITY, errors.read_in(&t).summary(), has_logo),
         Err(e) => Err(e.into()),
     }
 }

@@ -68,7 +68,7 @@ async fn invite(
             Ok(page(&state, &session, &t, None, Some(notice)).await?.into_response())
         }
         Err(Error::Invalid(errors)) => {
-            let page = page(&state, &session, &t, Some(errors.summary()), None).await?;
+            let page = page(&state, &session, &t, Some(errors.read_in(&t).summary()), None).await?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
         }
         Err(e) => Err(e.into()),

@@ -60,7 +60,7 @@ async fn save(
     match settings::save_numbering(&state, &session.caller(), &t, &input).await {
         Ok(()) => Ok(Redirect::to("/settings/numbering").into_response()),
         Err(Error::Invalid(errors)) => {
-            let message = Some(errors.summary());
+            let message = Some(errors.read_in(&t).summary());
             Ok((StatusCode::UNPROCESSABLE_ENTITY, page(&state, &session, t, message).await?).into_response())
         }
         Err(e) => Err(e.into()),

@@ -106,6 +106,7 @@ async fn save(
     match payment_keys::save_payment_keys(&state, &session.caller(), &t, &meta, &form.keys).await {
         Ok(()) => Ok(Redirect::to("/settings/payments?saved=1").into_response()),
         Err(Error::Invalid(errors)) => {
+            let errors = errors.read_in(&t);
             let page = page(&state, t, &session, Some(errors.summary()), false).await?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
         }

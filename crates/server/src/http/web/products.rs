@@ -62,7 +62,10 @@ async fn create(
     let Form(input) = form?;
     match catalogue::create_product(&state, &session.caller(), &t, &input).await {
         Ok(_) => Ok(Redirect::to("/products").into_response()),
-        Err(Error::Invalid(errors)) => Ok(form_again(t, None, input, errors)),
+        Err(Error::Invalid(errors)) => {
+            let errors = errors.read_in(&t);
+            Ok(form_again(t, None, input, errors))
+        }
         Err(e) => Err(e.into()),
     }
 }
@@ -88,7 +91,10 @@ async fn update(
     let Form(input) = form?;
     match catalogue::update_product(&state, &session.caller(), &t, id, &input).await {
         Ok(_) => Ok(Redirect::to("/products").into_response()),
-        Err(Error::Invalid(errors)) => Ok(form_again(t, Some(id), input, errors)),
+        Err(Error::Invalid(errors)) => {
+            let errors = errors.read_in(&t);
+            Ok(form_again(t, Some(id), input, errors))
+        }
         Err(e) => Err(e.into()),
     }
 }

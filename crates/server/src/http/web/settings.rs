@@ -53,6 +53,7 @@ async fn save(
         Ok(()) => Ok(Redirect::to("/settings/business?saved=1").into_response()),
         Err(Error::Invalid(errors)) => {
             let (profile, _) = settings::judge_profile(&t, &input);
+            let errors = errors.read_in(&t);
             Ok((StatusCode::UNPROCESSABLE_ENTITY, SettingsPage::new(t, profile, errors, false)).into_response())
         }
         Err(e) => Err(e.into()),

@@ -97,7 +97,7 @@ async fn send(
         // Mistakes in the form are shown in the form.
         Err(Error::Invalid(errors)) if errors.get("send").is_some() => {
             let typed = (form.recipient.as_str(), form.phone.as_str());
-            super::invoices::with_send_error(&state, &t, &caller, id, errors.summary(), typed).await
+            super::invoices::with_send_error(&state, &t, &caller, id, errors.read_in(&t).summary(), typed).await
         }
         Err(e) => Err(e.into()),
     }

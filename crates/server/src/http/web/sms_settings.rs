@@ -122,6 +122,7 @@ async fn save(
     match settings::save_sms_account(&state, &session.caller(), &t, &form.account).await {
         Ok(()) => Ok(Redirect::to("/settings/sms?saved=1").into_response()),
         Err(Error::Invalid(errors)) => {
+            let errors = errors.read_in(&t);
             let page = page(&state, t, &session, Some(errors.summary()), false, &form.account).await?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
         }
