@@ -24,5 +24,6 @@ pub use model::{
     DocumentError, DocumentType, Endpoint, InvoiceData, InvoiceDocument, Language, Line, Logo, LogoError, LogoFormat,
     Party, PaymentDetails, Problem,
 };
-pub use pdf::{Fonts, PdfError, RenderedPdf, render_draft_pdf, render_pdf, render_pdf_with};
+pub use pdf::statement::{EntryKind, Statement, StatementAccount, StatementEntry};
+pub use pdf::{Fonts, PdfError, RenderedPdf, render_draft_pdf, render_pdf, render_pdf_with, render_statement_pdf};
 pub use ubl::ubl_xml;

@@ -17,18 +17,18 @@ use crate::model::{DocumentType, InvoiceDocument, Party};
 
 pub const PAGE_WIDTH: f32 = 595.276;
 pub const PAGE_HEIGHT: f32 = 841.89;
-const LEFT: f32 = 40.0;
-const RIGHT: f32 = PAGE_WIDTH - 40.0;
-const TOP: f32 = 40.0;
+pub(super) const LEFT: f32 = 40.0;
+pub(super) const RIGHT: f32 = PAGE_WIDTH - 40.0;
+pub(super) const TOP: f32 = 40.0;
 /// Nothing but the footer goes below this line.
 pub const BODY_BOTTOM: f32 = PAGE_HEIGHT - 62.0;
 
 pub type Rgb = (u8, u8, u8);
 pub const INK: Rgb = (0x1E, 0x23, 0x2B);
-const MUTED: Rgb = (0x5F, 0x67, 0x73);
-const ACCENT: Rgb = (0x1F, 0x4E, 0x79);
-const HEADER_BG: Rgb = (0xE4, 0xEB, 0xF2);
-const ZEBRA: Rgb = (0xF4, 0xF6, 0xF9);
+pub(super) const MUTED: Rgb = (0x5F, 0x67, 0x73);
+pub(super) const ACCENT: Rgb = (0x1F, 0x4E, 0x79);
+pub(super) const HEADER_BG: Rgb = (0xE4, 0xEB, 0xF2);
+pub(super) const ZEBRA: Rgb = (0xF4, 0xF6, 0xF9);
 
 /// Font size, weight and colour of a text.
 #[derive(Debug, Clone, Copy)]

@@ -5,7 +5,8 @@
 //! the sRGB output intent with its bundled ICC profile, and writes the `/AF` entry and
 //! `/AFRelationship /Alternative` for the attachment); `facturx` then adds the Factur-X
 //! XMP extension schema that krilla 0.8 cannot write yet. Layout is in `layout`, fonts
-//! and fallback in `fonts`, the EPC QR code in `qr`.
+//! and fallback in `fonts`, the EPC QR code in `qr`; a customer's account statement,
+//! drawn the same way, in `statement`.
 //!
 //! `krilla::Document` is `!Send`: in an async server call [`render_pdf`] inside
 //! `spawn_blocking`. The result is plain bytes.
@@ -14,6 +15,7 @@ mod facturx;
 pub mod fonts;
 pub mod layout;
 pub mod qr;
+pub mod statement;
 
 use krilla::Document;
 use krilla::color::rgb;
@@ -80,22 +82,63 @@ fn render_layout(
     layout: layout::Layout,
     e_invoice: bool,
 ) -> Result<RenderedPdf, PdfError> {
-    let configuration = ConfigurationBuilder::new()
-        .with_archival_validator(Archival::A3_B)
-        .finish()
-        .map_err(|e| PdfError::Krilla(format!("{e:?}")))?;
-    let settings = krilla::SerializeSettings { configuration, enable_tagging: false, ..Default::default() };
-    let mut pdf = Document::new_with(settings);
-
     let l = labels::labels(doc.language);
     let title = match doc.kind {
         DocumentType::Invoice => l.invoice,
         DocumentType::CreditNote { .. } => l.credit_note,
         DocumentType::Quote => l.quote,
     };
-    let created = DateTime::new(doc.issue_date.year() as u16)
-        .month(doc.issue_date.month() as u8)
-        .day(doc.issue_date.day())
+    let info = PdfInfo {
+        title: format!("{title} {}", doc.number),
+        author: doc.seller.name.clone(),
+        language: doc.language,
+        created: doc.issue_date,
+    };
+    // A quote is an offer, not an invoice, and a draft is not issued: neither carries
+    // the Factur-X e-invoice.
+    let attachment = e_invoice.then(|| cii_xml(doc));
+    write_pdf(&info, fonts, &layout, doc.logo.as_ref(), attachment)
+}
+
+/// A customer's account statement (PDF/A-3b, no attachment).
+pub fn render_statement_pdf(statement: &statement::Statement) -> Result<RenderedPdf, PdfError> {
+    let fonts = Fonts::bundled();
+    let layout = statement::statement_layout(statement, fonts);
+    let info = PdfInfo {
+        title: statement::statement_title(statement),
+        author: statement.seller.name.clone(),
+        language: statement.language,
+        created: statement.date,
+    };
+    write_pdf(&info, fonts, &layout, statement.logo.as_ref(), None)
+}
+
+/// What the PDF's metadata says about it.
+struct PdfInfo {
+    title: String,
+    author: String,
+    language: crate::model::Language,
+    created: time::Date,
+}
+
+/// Writes laid-out pages as PDF/A-3b; with `facturx_xml`, embedded as the Factur-X
+/// attachment with its XMP extension schema.
+fn write_pdf(
+    info: &PdfInfo,
+    fonts: &Fonts,
+    layout: &layout::Layout,
+    logo: Option<&crate::logo::Logo>,
+    facturx_xml: Option<String>,
+) -> Result<RenderedPdf, PdfError> {
+    let configuration = ConfigurationBuilder::new()
+        .with_archival_validator(Archival::A3_B)
+        .finish()
+        .map_err(|e| PdfError::Krilla(format!("{e:?}")))?;
+    let settings = krilla::SerializeSettings { configuration, enable_tagging: false, ..Default::default() };
+    let mut pdf = Document::new_with(settings);
+    let created = DateTime::new(info.created.year() as u16)
+        .month(info.created.month() as u8)
+        .day(info.created.day())
         .hour(0)
         .minute(0)
         .second(0)
@@ -103,22 +146,21 @@ fn render_layout(
         .utc_offset_minute(0);
     pdf.set_metadata(
         Metadata::new()
-            .title(format!("{title} {}", doc.number))
-            .authors(vec![doc.seller.name.clone()])
+            .title(info.title.clone())
+            .authors(vec![info.author.clone()])
             .creator("FastFaktura".into())
             .producer("FastFaktura (krilla)".into())
-            .language(doc.language.code().into())
+            .language(info.language.code().into())
             .creation_date(created),
     );
-    // A quote is an offer, not an invoice, and a draft is not issued: neither carries
-    // the Factur-X e-invoice.
-    if e_invoice {
+    let e_invoice = facturx_xml.is_some();
+    if let Some(xml) = facturx_xml {
         pdf.embed_file(EmbeddedFile {
             path: FACTURX_FILENAME.into(),
             mime_type: MimeType::new("text/xml"),
             description: Some("Factur-X invoice (EN 16931)".into()),
             association_kind: AssociationKind::Alternative,
-            data: cii_xml(doc).into_bytes().into(),
+            data: xml.into_bytes().into(),
             modification_date: Some(created),
             compress: Some(true),
             location: None,
@@ -126,7 +168,7 @@ fn render_layout(
         .ok_or_else(|| PdfError::Krilla("duplicate attachment".into()))?;
     }
 
-    let logo = match &doc.logo {
+    let logo = match logo {
         Some(logo) => Some(decode_logo(logo.bytes().clone(), logo.format()).map_err(PdfError::Krilla)?),
         None => None,
     };

@@ -15,7 +15,7 @@ use super::{
     },
 };
 pub use crate::db::customers::{Customer, CustomerFields};
-use crate::{audit::RequestMeta, db, gdpr::erasure, i18n::Tr, state::AppState};
+use crate::{audit::RequestMeta, db, gdpr::erasure, i18n::Tr, invoicing::documents, state::AppState};
 
 /// A customer as typed in the form or sent to the API (all text; judged by [`judge`]).
 /// Lenient on purpose: a stray form field is ignored (the API refuses unknown fields
@@ -156,6 +156,49 @@ pub async fn customer_overview(state: &AppState, caller: &Caller, id: Uuid) -> R
         }
     }
     Ok(CustomerOverview { documents, payments, balances })
+}
+
+/// A customer's account statement as a PDF, in the customer's language, as of
+/// `today`: every issued invoice and credit note and every payment, the balance running
+/// per currency. Returns the file name and the bytes.
+pub async fn customer_statement(state: &AppState, caller: &Caller, id: Uuid) -> Result<(String, Vec<u8>)> {
+    use fastfaktura_documents::{EntryKind, Logo, Statement, StatementAccount, StatementEntry};
+    use fastfaktura_domain::{Currency, locale::Language};
+    let business_id = caller.business_id;
+    let customer = find_customer(state, caller, id).await?;
+    let mut conn = state.db.acquire().await?;
+    let profile = db::businesses::profile(&mut *conn, business_id).await?;
+    let logo = db::logos::find(&mut *conn, business_id).await?.and_then(|l| Logo::new(l.image).ok());
+    let rows = db::statements::for_customer(&mut *conn, business_id, id).await?;
+    drop(conn);
+    let mut accounts: Vec<StatementAccount> = Vec::new();
+    for row in rows {
+        let Ok(currency) = Currency::parse(&row.currency) else { continue };
+        let (kind, amount) = match row.kind.as_str() {
+            "invoice" => (EntryKind::Invoice, row.amount),
+            "credit_note" => (EntryKind::CreditNote, -row.amount),
+            _ => (EntryKind::Payment, -row.amount),
+        };
+        let entry = StatementEntry { date: row.date, kind, reference: row.reference, due_date: row.due_date, amount };
+        match accounts.iter_mut().find(|a| a.currency == currency) {
+            Some(account) => account.entries.push(entry),
+            None => accounts.push(StatementAccount { currency, entries: vec![entry] }),
+        }
+    }
+    let today = state.clock.now().date();
+    let statement = Statement {
+        language: if customer.language == "is" { Language::Is } else { Language::En },
+        seller: documents::seller_party(&profile),
+        customer: documents::buyer_party(&customer),
+        logo,
+        date: today,
+        accounts,
+    };
+    let rendered = tokio::task::spawn_blocking(move || fastfaktura_documents::render_statement_pdf(&statement))
+        .await
+        .map_err(anyhow::Error::from)?
+        .map_err(anyhow::Error::from)?;
+    Ok((format!("statement-{today}.pdf"), rendered.bytes))
 }
 
 /// One of the business's customers.

@@ -36,6 +36,7 @@ pub mod recurring;
 pub mod reminders;
 pub mod sessions;
 pub mod sms_providers;
+pub mod statements;
 pub mod users;
 
 use std::{str::FromStr, time::Duration};

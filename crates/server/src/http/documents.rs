@@ -38,17 +38,21 @@ pub fn document_file(issued: IssuedDocument, format: DocumentFormat) -> Option<R
         DocumentFormat::Ubl => (file_name(doc, "ubl.xml"), "application/xml", issued.ubl?.into_bytes()),
         DocumentFormat::Cii => (file_name(doc, "cii.xml"), "application/xml", issued.cii?.into_bytes()),
     };
-    // The name is built from ASCII letters, digits and dashes only, so it is a valid header.
-    let how = if format == DocumentFormat::PdfToView { "inline" } else { "attachment" };
-    let disposition = HeaderValue::from_str(&format!("{how}; filename=\"{name}\"")).ok()?;
-    Some(
-        (
-            [
-                (header::CONTENT_TYPE, HeaderValue::from_static(content_type)),
-                (header::CONTENT_DISPOSITION, disposition),
-            ],
-            bytes,
-        )
-            .into_response(),
+    let inline = format == DocumentFormat::PdfToView;
+    Some(file_response(&name, content_type, bytes, inline))
+}
+
+/// A file for the browser: shown (`inline`) or saved under `name`. The name must be
+/// ASCII letters, digits, dots and dashes (ours always are); anything else is replaced.
+pub fn file_response(name: &str, content_type: &'static str, bytes: Vec<u8>, inline: bool) -> Response {
+    let safe: String =
+        name.chars().map(|c| if c.is_ascii_alphanumeric() || c == '.' || c == '-' { c } else { '-' }).collect();
+    let how = if inline { "inline" } else { "attachment" };
+    let disposition =
+        HeaderValue::from_str(&format!("{how}; filename=\"{safe}\"")).unwrap_or(HeaderValue::from_static(how));
+    (
+        [(header::CONTENT_TYPE, HeaderValue::from_static(content_type)), (header::CONTENT_DISPOSITION, disposition)],
+        bytes,
     )
+        .into_response()
 }

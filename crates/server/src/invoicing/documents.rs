@@ -74,32 +74,7 @@ impl Frozen {
     fn live(src: &Sources, number: &str) -> Frozen {
         let p = &src.profile;
         let c = &src.customer;
-        let seller = Party {
-            name: p.name.clone(),
-            address_lines: non_empty(&p.address_line).into_iter().collect(),
-            postcode: p.postal_code.clone(),
-            city: p.city.clone(),
-            country: p.country.clone(),
-            vat_id: non_empty(&p.vat_number),
-            registration_id: non_empty(&p.registration_id),
-            email: None,
-            phone: None,
-            contact_name: None,
-            endpoint: endpoint(&p.country, &p.registration_id, &p.vat_number),
-        };
-        let buyer = Party {
-            name: c.name.clone(),
-            address_lines: non_empty(&c.address_line).into_iter().collect(),
-            postcode: c.postal_code.clone(),
-            city: c.city.clone(),
-            country: c.country.clone(),
-            vat_id: non_empty(&c.vat_number),
-            registration_id: non_empty(&c.registration_id),
-            email: non_empty(&c.email),
-            phone: non_empty(&c.phone),
-            contact_name: None,
-            endpoint: endpoint(&c.country, &c.registration_id, &c.vat_number),
-        };
+        let (seller, buyer) = (seller_party(p), buyer_party(c));
         let quote = src.invoice.kind == InvoiceKind::Quote;
         Frozen {
             seller,
@@ -115,6 +90,40 @@ impl Frozen {
 
     pub fn language(&self) -> Language {
         if self.language == "is" { Language::Is } else { Language::En }
+    }
+}
+
+/// The business as a document's seller, from its profile as it is now.
+pub fn seller_party(p: &BusinessProfile) -> Party {
+    Party {
+        name: p.name.clone(),
+        address_lines: non_empty(&p.address_line).into_iter().collect(),
+        postcode: p.postal_code.clone(),
+        city: p.city.clone(),
+        country: p.country.clone(),
+        vat_id: non_empty(&p.vat_number),
+        registration_id: non_empty(&p.registration_id),
+        email: None,
+        phone: None,
+        contact_name: None,
+        endpoint: endpoint(&p.country, &p.registration_id, &p.vat_number),
+    }
+}
+
+/// The customer as a document's buyer, from their record as it is now.
+pub fn buyer_party(c: &Customer) -> Party {
+    Party {
+        name: c.name.clone(),
+        address_lines: non_empty(&c.address_line).into_iter().collect(),
+        postcode: c.postal_code.clone(),
+        city: c.city.clone(),
+        country: c.country.clone(),
+        vat_id: non_empty(&c.vat_number),
+        registration_id: non_empty(&c.registration_id),
+        email: non_empty(&c.email),
+        phone: non_empty(&c.phone),
+        contact_name: None,
+        endpoint: endpoint(&c.country, &c.registration_id, &c.vat_number),
     }
 }
 

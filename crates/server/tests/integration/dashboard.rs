@@ -1,10 +1,11 @@
 //! The dashboard as the owner opens it: what needs attention (overdue, unsent, drafts),
-//! money received per month and what is owed by age, drawn without script.
+//! money received per month and what is owed by age, drawn without script; and the
+//! customer's page with their balance, documents, payments and account statement.
 
 use time::Duration;
 
 use crate::{
-    helpers::{TestApp, new_client},
+    helpers::{TestApp, new_client, pdf_text},
     invoicing::{new_draft, pay, save_draft, set_up_business},
 };
 
@@ -46,4 +47,44 @@ async fn the_dashboard_says_what_needs_attention_and_charts_the_money() {
     assert_eq!(overview.matches("data-customer-document").count(), 3, "two invoices and a draft");
     assert!(overview.contains("124.00 EUR") && overview.contains("Bank transfer"), "the payment: {overview}");
     assert!(customer_page.contains(r#"name="name""#), "the form is still there");
+}
+
+#[tokio::test]
+async fn a_customer_statement_lists_every_entry_with_the_running_balance() {
+    let app = TestApp::spawn().await;
+    let owner = new_client();
+    let customer = set_up_business(&app, &owner, "owner@statement.example", "EUR").await;
+    let year = app.clock_now().year();
+    let first = new_draft(&app, &owner, &customer, "net").await;
+    save_draft(&app, &owner, &first, &customer, "EUR", &[["Design", "1", "100", "S", "24"]], "issue").await;
+    assert_eq!(pay(&app, &owner, &first, "124").await.status(), 303);
+    let second = new_draft(&app, &owner, &customer, "net").await;
+    save_draft(&app, &owner, &second, &customer, "EUR", &[["Design", "2", "100", "S", "24"]], "issue").await;
+    assert_eq!(pay(&app, &owner, &second, "48").await.status(), 303);
+    new_draft(&app, &owner, &customer, "net").await;
+
+    let page = app.get(&owner, &format!("/customers/{customer}")).await.text().await.unwrap();
+    assert!(page.contains(&format!(r#"href="/customers/{customer}/statement""#)), "{page}");
+    let response = app.get(&owner, &format!("/customers/{customer}/statement")).await;
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.headers()["content-type"], "application/pdf");
+    assert!(response.headers()["content-disposition"].to_str().unwrap().starts_with("inline; filename=\"statement-"));
+    let text = pdf_text(&response.bytes().await.unwrap());
+    for expected in [
+        "STATEMENT".to_owned(),
+        format!("Invoice {year}-0001"),
+        format!("Invoice {year}-0002"),
+        format!("Payment for {year}-0002"),
+        "372.00".to_owned(),
+        "Balance due".to_owned(),
+        "200.00 EUR".to_owned(),
+    ] {
+        assert!(text.contains(&expected), "{expected} missing from the statement: {text}");
+    }
+    assert_eq!(text.matches("Invoice ").count(), 2, "the draft is not on it: {text}");
+
+    // Another business cannot read it.
+    let stranger = new_client();
+    set_up_business(&app, &stranger, "other@statement.example", "EUR").await;
+    assert_eq!(app.get(&stranger, &format!("/customers/{customer}/statement")).await.status(), 404);
 }

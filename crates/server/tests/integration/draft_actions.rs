@@ -3,22 +3,12 @@
 //! confirmation, copying a document as a new draft, and removing a payment recorded by
 //! mistake (the owner only, kept in the audit log).
 
-use std::process::Command;
-
 use uuid::Uuid;
 
 use crate::{
-    helpers::{TestApp, new_client},
+    helpers::{TestApp, new_client, pdf_text},
     invoicing::{new_draft, pay, save_draft, set_up_business},
 };
-
-fn pdf_text(pdf: &[u8]) -> String {
-    let path = std::env::temp_dir().join(format!("ff-preview-{}.pdf", Uuid::new_v4().simple()));
-    std::fs::write(&path, pdf).unwrap();
-    let out = Command::new("pdftotext").arg(&path).arg("-").output().expect("pdftotext (scripts/install-deps)");
-    std::fs::remove_file(&path).ok();
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
 
 #[tokio::test]
 async fn issuing_asks_first_with_the_number_and_a_preview_marked_draft() {

@@ -278,6 +278,16 @@ impl TestApp {
 }
 
 /// The value of the cookie `name` set by `response`, if any.
+/// The text of a PDF, as `pdftotext` (poppler, from scripts/install-deps) reads it.
+pub fn pdf_text(pdf: &[u8]) -> String {
+    let path = std::env::temp_dir().join(format!("ff-pdf-{}.pdf", uuid::Uuid::new_v4().simple()));
+    std::fs::write(&path, pdf).unwrap();
+    let out =
+        std::process::Command::new("pdftotext").arg(&path).arg("-").output().expect("pdftotext (scripts/install-deps)");
+    std::fs::remove_file(&path).ok();
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
 pub fn set_cookie(response: &reqwest::Response, name: &str) -> Option<String> {
     response.headers().get_all("set-cookie").iter().find_map(|v| {
         let v = v.to_str().ok()?;

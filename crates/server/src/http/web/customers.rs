@@ -37,6 +37,7 @@ pub fn router() -> Router<AppState> {
         .route("/customers/{id}", get(edit_form).post(update))
         .route("/customers/{id}/archive", post(archive))
         .route("/customers/{id}/erase", post(erase))
+        .route("/customers/{id}/statement", get(statement))
 }
 
 #[derive(Deserialize, Default)]
@@ -181,4 +182,14 @@ fn overview_view(t: &Tr, overview: customers::CustomerOverview) -> CustomerOverv
             })
             .collect(),
     }
+}
+
+/// The customer's account statement, shown in the browser (it has a download button).
+async fn statement(
+    State(state): State<AppState>,
+    session: CurrentSession,
+    IdPath(id): IdPath,
+) -> Result<Response, AppError> {
+    let (name, pdf) = customers::customer_statement(&state, &session.caller(), id).await?;
+    Ok(crate::http::documents::file_response(&name, "application/pdf", pdf, true))
 }

@@ -8,7 +8,7 @@ use askama_web::WebTemplate;
 use axum::{
     Router,
     extract::{Path, State},
-    http::{HeaderValue, StatusCode, header},
+    http::StatusCode,
     response::{IntoResponse, Redirect, Response},
     routing::{get, post},
 };
@@ -113,16 +113,8 @@ async fn preview(
     IdPath(id): IdPath,
 ) -> Result<Response, AppError> {
     let pdf = draft_preview_pdf(&state, &session.caller(), id).await?;
-    let disposition = HeaderValue::from_str(&format!("inline; filename=\"draft-{}.pdf\"", id.simple()))
-        .map_err(|e| AppError::Unexpected(e.into()))?;
-    Ok((
-        [
-            (header::CONTENT_TYPE, HeaderValue::from_static("application/pdf")),
-            (header::CONTENT_DISPOSITION, disposition),
-        ],
-        pdf,
-    )
-        .into_response())
+    let name = format!("draft-{}.pdf", id.simple());
+    Ok(crate::http::documents::file_response(&name, "application/pdf", pdf, true))
 }
 
 #[derive(Template, WebTemplate)]
