@@ -174,6 +174,7 @@ error-form-unreadable = That form could not be read. Please go back, reload the 
 error-query-unreadable = That address has a search or page value we could not read. Please go back and try again.
 error-cross-origin = This request came from another website, so it was refused to protect your account. Please open FastFaktura directly and try again.
 error-owner-only = Only the owner of this business can do that.
+error-owner-only-money = Only an owner can change where payments go (bank account, card-payment and SMS keys). Ask an owner of this business.
 error-read-only = Your role in this business is read-only (accountant), so you cannot change anything here.
 error-issued-immutable = Issued invoices cannot change; create a credit note to correct one.
 error-draft-conflict = Someone else saved this draft after you opened it, so your changes were not saved. Open the invoice again to see the latest version, then make your changes once more.
@@ -261,6 +262,13 @@ api-name-placeholder = e.g. Accounting sync
 api-option-read = Read only
 api-option-write = Read and write
 api-create = Create token
+api-col-created-by = Created by
+api-col-expires = Expires
+api-no-expiry = Never
+api-label-expires = Expires
+api-expires-in-days = In { $days } days
+api-error-lifetime = Choose how long the token lives: 30, 90 or 365 days, or never.
+api-tokens-belong = A token acts for you: it stops working when you leave the business or your account is suspended. An accountant's token only reads.
 
 ## Customers
 

@@ -182,6 +182,7 @@ error-form-unreadable = Ekki tókst að lesa eyðublaðið. Farðu til baka, end
 error-query-unreadable = Á þessari slóð er leitar- eða síðugildi sem við gátum ekki lesið. Farðu til baka og reyndu aftur.
 error-cross-origin = Þessi beiðni kom frá öðru vefsvæði og var því hafnað til að vernda aðganginn þinn. Opnaðu FastFaktura beint og reyndu aftur.
 error-owner-only = Aðeins eigandi fyrirtækisins getur gert þetta.
+error-owner-only-money = Aðeins eigandi getur breytt því hvert greiðslur fara (bankareikningi, lyklum kortagreiðslna og SMS). Biddu eiganda fyrirtækisins.
 error-read-only = Hlutverk þitt í þessu fyrirtæki er aðeins lesaðgangur (bókari), svo þú getur engu breytt hér.
 error-issued-immutable = Útgefnum reikningum er ekki hægt að breyta; gerðu kreditreikning til að leiðrétta.
 error-draft-conflict = Einhver annar vistaði þessi drög eftir að þú opnaðir þau, svo breytingarnar þínar voru ekki vistaðar. Opnaðu reikninginn aftur til að sjá nýjustu útgáfuna og gerðu svo breytingarnar aftur.
@@ -269,6 +270,13 @@ api-name-placeholder = t.d. Tenging við bókhald
 api-option-read = Aðeins lesa
 api-option-write = Lesa og skrifa
 api-create = Búa til lykil
+api-col-created-by = Búinn til af
+api-col-expires = Rennur út
+api-no-expiry = Aldrei
+api-label-expires = Rennur út
+api-expires-in-days = Eftir { $days } daga
+api-error-lifetime = Veldu hve lengi lykillinn gildir: 30, 90 eða 365 daga, eða alltaf.
+api-tokens-belong = Lykill starfar fyrir þig: hann hættir að virka ef þú hættir í fyrirtækinu eða aðgangi þínum er lokað. Lykill bókara les aðeins.
 
 ## Customers
 

@@ -188,7 +188,7 @@ macro_rules! number_args {
         }
     )*};
 }
-number_args!(i32, i64, u32, usize);
+number_args!(u16, i32, i64, u32, usize);
 
 impl<T: Arg + ?Sized> Arg for &T {
     fn fluent(&self) -> FluentValue<'static> {
@@ -221,6 +221,11 @@ impl Tr {
     /// Where the language switch sends the browser back to.
     pub fn back(&self) -> &str {
         if self.back.is_empty() { "/" } else { &self.back }
+    }
+
+    /// A date as the reader writes it (`4 Dec 2026` / `4.12.2026`).
+    pub fn date(&self, date: time::Date) -> String {
+        fastfaktura_domain::locale::date(date, self.lang.locale())
     }
 
     pub fn t(&self, key: &str) -> String {

@@ -8,7 +8,13 @@ use uuid::Uuid;
 
 use super::{Caller, Error, error::Result};
 pub use crate::db::members::{Invitation, Member};
-use crate::{db, i18n::Tr, integrations::email, state::AppState};
+use crate::{
+    audit::{self, AuditEvent, Category, RequestMeta},
+    db,
+    i18n::Tr,
+    integrations::email,
+    state::AppState,
+};
 
 /// The business's members and its open invitations.
 pub async fn members(state: &AppState, caller: &Caller) -> Result<(Vec<Member>, Vec<Invitation>)> {
@@ -85,13 +91,25 @@ pub async fn revoke_invitation(state: &AppState, caller: &Caller, id: Uuid) -> R
     }
 }
 
-/// The owner removes a member from the business.
-pub async fn remove_member(state: &AppState, caller: &Caller, user_id: Uuid) -> Result<()> {
+/// The owner removes a member from the business: their API tokens are revoked with
+/// the membership, and the removal is audited.
+pub async fn remove_member(state: &AppState, caller: &Caller, meta: &RequestMeta, user_id: Uuid) -> Result<()> {
     caller.require_owner()?;
-    if !db::members::remove(&state.db, caller.business_id, user_id).await? {
+    let now = state.clock.now();
+    let mut tx = state.db.begin().await?;
+    if !db::members::remove(&mut *tx, caller.business_id, user_id).await? {
         return Err(Error::NotFound);
     }
-    tracing::info!(business_id = %caller.business_id, %user_id, "member removed");
+    let revoked = db::api_tokens::revoke_all_of(&mut *tx, caller.business_id, user_id, now).await?;
+    let event = AuditEvent::new(now, Category::Security, "member.removed")
+        .actor(caller.actor.clone())
+        .business(caller.business_id)
+        .target(user_id.to_string())
+        .request(meta)
+        .details(serde_json::json!({ "api_tokens_revoked": revoked }));
+    audit::record(&mut *tx, &event).await?;
+    tx.commit().await?;
+    tracing::info!(business_id = %caller.business_id, %user_id, revoked, "member removed");
     Ok(())
 }
 

@@ -21,6 +21,7 @@ pub mod health;
 pub mod idempotency;
 pub mod invoicing;
 pub mod members;
+pub mod money_routing;
 pub mod payment_keys;
 pub mod settings;
 pub mod sign_in;
@@ -40,16 +41,27 @@ pub struct Caller {
     /// The user's role in this business is "owner". An API token is never the owner:
     /// the owner's settings (members, numbering) are not reachable through the API.
     is_owner: bool,
+    read_only: bool,
 }
 
 impl Caller {
     /// A signed-in user with their `role` in the business (owner, member or accountant).
     pub fn user(business_id: Uuid, user_id: Uuid, role: &str) -> Self {
-        Caller { business_id, actor: crate::audit::Actor::User(user_id), is_owner: role == "owner" }
+        Caller {
+            business_id,
+            actor: crate::audit::Actor::User(user_id),
+            is_owner: role == "owner",
+            read_only: role == "accountant",
+        }
     }
 
     pub fn api_token(business_id: Uuid, token_id: Uuid) -> Self {
-        Caller { business_id, actor: crate::audit::Actor::ApiToken(token_id), is_owner: false }
+        Caller { business_id, actor: crate::audit::Actor::ApiToken(token_id), is_owner: false, read_only: false }
+    }
+
+    /// Whether the caller only reads (an accountant).
+    pub fn is_read_only(&self) -> bool {
+        self.read_only
     }
 
     /// Whether the caller is the business's owner (pages show the owner's controls).

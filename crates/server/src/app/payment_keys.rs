@@ -10,7 +10,12 @@
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-use super::{Caller, Error, error::Result, fields::FieldErrors};
+use super::{
+    Caller, Error,
+    error::Result,
+    fields::FieldErrors,
+    money_routing::{MoneyChange, mask, record_money_change, require_owner_for_money},
+};
 use crate::{
     audit::{self, AuditEvent, Category, RequestMeta},
     db,
@@ -92,6 +97,7 @@ fn changed(state: &AppState, caller: &Caller, meta: &RequestMeta, action: &str, 
 
 /// Removes one stored secret (the webhook secret with its rolled predecessor).
 pub async fn remove_payment_secret(state: &AppState, caller: &Caller, meta: &RequestMeta, name: &str) -> Result<()> {
+    require_owner_for_money(caller)?;
     let business_id = caller.business_id;
     let Some(name) = SECRETS.iter().find(|n| **n == name) else { return Err(Error::NotFound) };
     let mut tx = state.db.begin().await?;
@@ -100,6 +106,8 @@ pub async fn remove_payment_secret(state: &AppState, caller: &Caller, meta: &Req
         db::business_secrets::remove(&mut *tx, business_id, PREVIOUS_WEBHOOK_SECRET).await?;
     }
     audit::record(&mut *tx, &changed(state, caller, meta, "config.secret.removed", name)).await?;
+    let change = MoneyChange { what: secret_label(name), old: "(set)".into(), new: "(none)".into() };
+    record_money_change(&mut tx, state, caller, meta, "config.payment_keys.changed", &[change]).await?;
     tx.commit().await?;
     tracing::info!(%business_id, secret = name, "provider secret removed");
     Ok(())
@@ -115,6 +123,7 @@ pub async fn save_payment_keys(
     meta: &RequestMeta,
     input: &PaymentKeysInput,
 ) -> Result<()> {
+    require_owner_for_money(caller)?;
     let business_id = caller.business_id;
     let values = [
         ("stripe_secret_key", input.stripe_secret_key.trim()),
@@ -147,6 +156,12 @@ pub async fn save_payment_keys(
         audit::record(&mut *tx, &changed(state, caller, meta, "config.secret.saved", name)).await?;
         tracing::info!(%business_id, secret = *name, "provider secret saved");
     }
+    let changes: Vec<MoneyChange> = values
+        .iter()
+        .filter(|(_, v)| !v.is_empty())
+        .map(|(name, value)| MoneyChange { what: secret_label(name), old: "(replaced)".into(), new: mask(value, true) })
+        .collect();
+    record_money_change(&mut tx, state, caller, meta, "config.payment_keys.changed", &changes).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -191,4 +206,12 @@ async fn seal_and_put(
         .map_err(|e| Error::Unexpected(e.into()))?;
     db::business_secrets::put(&mut *tx, business_id, name, &envelope, &secrets::last4(value), now, expires_at).await?;
     Ok(())
+}
+
+/// A stored secret's name as people say it.
+fn secret_label(name: &str) -> &'static str {
+    match name {
+        "stripe_secret_key" => "Stripe secret key",
+        _ => "Stripe webhook signing secret",
+    }
 }

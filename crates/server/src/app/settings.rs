@@ -8,9 +8,16 @@ use super::{
     Caller, Error,
     error::Result,
     fields::{AddressFields, FieldErrors, currency_code, identifier, judge_address, language, or_default, required},
+    money_routing::{MoneyChange, mask, record_money_change, require_owner_for_money},
 };
 pub use crate::db::{businesses::BusinessProfile, numbering::Series, reminders::Rule};
-use crate::{db, i18n::Tr, integrations::sms_accounts, state::AppState};
+use crate::{
+    audit::{self, AuditEvent, Category, RequestMeta},
+    db,
+    i18n::Tr,
+    integrations::sms_accounts,
+    state::AppState,
+};
 
 /// The business profile as typed (all text).
 #[derive(Debug, Deserialize, Default)]
@@ -102,14 +109,65 @@ pub async fn business_profile(state: &AppState, caller: &Caller) -> Result<Busin
     Ok(db::businesses::profile(&state.db, caller.business_id).await?)
 }
 
-pub async fn update_profile(state: &AppState, caller: &Caller, t: &Tr, input: &ProfileInput) -> Result<()> {
+/// Saves the business profile. The bank account (IBAN, BIC) is where customers pay:
+/// only an owner may change it, and a change is audited and told to every owner
+/// (`money_routing`). Every other profile change is audited with the fields named.
+pub async fn update_profile(
+    state: &AppState,
+    caller: &Caller,
+    t: &Tr,
+    meta: &RequestMeta,
+    input: &ProfileInput,
+) -> Result<()> {
     let (profile, errors) = judge_profile(t, input);
     if !errors.is_empty() {
         return Err(Error::Invalid(errors));
     }
-    db::businesses::update_profile(&state.db, caller.business_id, &profile).await?;
+    let mut tx = state.db.begin().await?;
+    let before = db::businesses::profile(&mut *tx, caller.business_id).await?;
+    let mut money = Vec::new();
+    for (what, old, new) in [("IBAN", &before.iban, &profile.iban), ("BIC", &before.bic, &profile.bic)] {
+        if old != new {
+            money.push(MoneyChange { what, old: mask(old, false), new: mask(new, false) });
+        }
+    }
+    if !money.is_empty() {
+        require_owner_for_money(caller)?;
+    }
+    db::businesses::update_profile(&mut *tx, caller.business_id, &profile).await?;
+    let changed = changed_fields(&before, &profile);
+    if !changed.is_empty() {
+        let event = AuditEvent::new(state.clock.now(), Category::Security, "config.profile.updated")
+            .actor(caller.actor.clone())
+            .business(caller.business_id)
+            .request(meta)
+            .details(serde_json::json!({ "fields": changed }));
+        audit::record(&mut *tx, &event).await?;
+    }
+    record_money_change(&mut tx, state, caller, meta, "config.payment_details.changed", &money).await?;
+    tx.commit().await?;
     tracing::info!(business_id = %caller.business_id, "business profile updated");
     Ok(())
+}
+
+/// The names of the profile fields that differ (values stay out of the audit log;
+/// the bank account's masked values are recorded by `money_routing`).
+fn changed_fields(a: &BusinessProfile, b: &BusinessProfile) -> Vec<&'static str> {
+    let pairs: [(&'static str, bool); 12] = [
+        ("name", a.name != b.name),
+        ("address_line", a.address_line != b.address_line),
+        ("postal_code", a.postal_code != b.postal_code),
+        ("city", a.city != b.city),
+        ("country", a.country != b.country),
+        ("vat_number", a.vat_number != b.vat_number),
+        ("registration_id", a.registration_id != b.registration_id),
+        ("iban", a.iban != b.iban),
+        ("bic", a.bic != b.bic),
+        ("default_currency", a.default_currency != b.default_currency),
+        ("payment_terms_days", a.payment_terms_days != b.payment_terms_days),
+        ("invoice_language", a.invoice_language != b.invoice_language),
+    ];
+    pairs.into_iter().filter(|(_, differs)| *differs).map(|(name, _)| name).collect()
 }
 
 /// Each numbering series with the number it would give next this year.
@@ -205,21 +263,49 @@ pub struct SmsAccountInput {
 
 /// Saves the business's own SMS account, its secret sealed; a mistake is an error at
 /// `secret` with the sentence to show.
-pub async fn save_sms_account(state: &AppState, caller: &Caller, t: &Tr, input: &SmsAccountInput) -> Result<()> {
+pub async fn save_sms_account(
+    state: &AppState,
+    caller: &Caller,
+    t: &Tr,
+    meta: &RequestMeta,
+    input: &SmsAccountInput,
+) -> Result<()> {
+    require_owner_for_money(caller)?;
     let credentials = sms_accounts::parse_form(&input.provider, &input.account, &input.secret, &input.sender)
         .map_err(|message| Error::field("secret", t.t(message)))?;
     let mut tx = state.db.begin().await?;
+    let before = db::sms_providers::business(&mut *tx, caller.business_id).await?;
     sms_accounts::save(&mut tx, &state.keys.kek, Some(caller.business_id), &credentials, state.clock.now())
         .await
         .map_err(|e| Error::Unexpected(e.into()))?;
+    let change = MoneyChange {
+        what: "SMS account",
+        old: before
+            .map(|b| format!("{} {} (secret …{})", b.provider, b.account, b.secret_last4))
+            .unwrap_or_else(|| "(none)".into()),
+        new: format!("{} {} (secret {})", credentials.provider.code(), input.account.trim(), mask(&input.secret, true)),
+    };
+    record_money_change(&mut tx, state, caller, meta, "config.sms_account.saved", &[change]).await?;
     tx.commit().await?;
     tracing::info!(business_id = %caller.business_id, provider = credentials.provider.code(), "business SMS account saved");
     Ok(())
 }
 
 /// Removes the business's own SMS account (the platform's is used again).
-pub async fn remove_sms_account(state: &AppState, caller: &Caller) -> Result<()> {
-    db::sms_providers::remove_business(&state.db, caller.business_id).await?;
+pub async fn remove_sms_account(state: &AppState, caller: &Caller, meta: &RequestMeta) -> Result<()> {
+    require_owner_for_money(caller)?;
+    let mut tx = state.db.begin().await?;
+    let before = db::sms_providers::business(&mut *tx, caller.business_id).await?;
+    db::sms_providers::remove_business(&mut *tx, caller.business_id).await?;
+    if let Some(before) = before {
+        let change = MoneyChange {
+            what: "SMS account",
+            old: format!("{} {}", before.provider, before.account),
+            new: "(none)".into(),
+        };
+        record_money_change(&mut tx, state, caller, meta, "config.sms_account.removed", &[change]).await?;
+    }
+    tx.commit().await?;
     tracing::info!(business_id = %caller.business_id, "business SMS account removed");
     Ok(())
 }

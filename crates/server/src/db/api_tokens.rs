@@ -1,4 +1,5 @@
-//! Personal API tokens: the token is shown once; we keep its SHA-256.
+//! Personal API tokens: the token is shown once; we keep its SHA-256. A token acts for
+//! the member who created it and only while they are a member and not suspended.
 
 use sqlx::PgExecutor;
 use time::OffsetDateTime;
@@ -9,8 +10,11 @@ pub struct ApiToken {
     pub id: Uuid,
     pub name: String,
     pub can_write: bool,
+    pub created_by: Uuid,
+    pub created_by_email: String,
     pub created_at: OffsetDateTime,
     pub last_used_at: Option<OffsetDateTime>,
+    pub expires_at: Option<OffsetDateTime>,
 }
 
 pub struct NewToken<'a> {
@@ -18,6 +22,7 @@ pub struct NewToken<'a> {
     pub token_hash: &'a [u8],
     pub can_write: bool,
     pub created_by: Uuid,
+    pub expires_at: Option<OffsetDateTime>,
 }
 
 pub async fn create(
@@ -28,15 +33,16 @@ pub async fn create(
 ) -> Result<Uuid, sqlx::Error> {
     let id = Uuid::new_v4();
     sqlx::query!(
-        r#"INSERT INTO api_tokens (business_id, id, name, token_hash, can_write, created_by, created_at)
-           VALUES ($1, $2, $3, $4, $5, $6, $7)"#,
+        r#"INSERT INTO api_tokens (business_id, id, name, token_hash, can_write, created_by, created_at, expires_at)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"#,
         business_id,
         id,
         t.name,
         t.token_hash,
         t.can_write,
         t.created_by,
-        now
+        now,
+        t.expires_at
     )
     .execute(db)
     .await?;
@@ -46,25 +52,32 @@ pub async fn create(
 pub async fn list_active(db: impl PgExecutor<'_>, business_id: Uuid) -> Result<Vec<ApiToken>, sqlx::Error> {
     sqlx::query_as!(
         ApiToken,
-        r#"SELECT id, name, can_write, created_at, last_used_at FROM api_tokens
-           WHERE business_id = $1 AND revoked_at IS NULL ORDER BY created_at, id"#,
+        r#"SELECT t.id, t.name, t.can_write, t.created_by, u.email AS created_by_email, t.created_at,
+                  t.last_used_at, t.expires_at
+           FROM api_tokens t JOIN users u ON u.id = t.created_by
+           WHERE t.business_id = $1 AND t.revoked_at IS NULL ORDER BY t.created_at, t.id"#,
         business_id
     )
     .fetch_all(db)
     .await
 }
 
+/// Revokes one live token; with `only_of`, only if that user created it (a member
+/// revokes their own, the owner any).
 pub async fn revoke(
     db: impl PgExecutor<'_>,
     business_id: Uuid,
     id: Uuid,
+    only_of: Option<Uuid>,
     now: OffsetDateTime,
 ) -> Result<bool, sqlx::Error> {
     Ok(sqlx::query!(
-        "UPDATE api_tokens SET revoked_at = $3 WHERE business_id = $1 AND id = $2 AND revoked_at IS NULL",
+        r#"UPDATE api_tokens SET revoked_at = $3
+           WHERE business_id = $1 AND id = $2 AND revoked_at IS NULL AND ($4::uuid IS NULL OR created_by = $4)"#,
         business_id,
         id,
-        now
+        now,
+        only_of
     )
     .execute(db)
     .await?
@@ -72,14 +85,35 @@ pub async fn revoke(
         == 1)
 }
 
+/// Revokes every live token `user_id` made in the business (they left it); returns how many.
+pub async fn revoke_all_of(
+    db: impl PgExecutor<'_>,
+    business_id: Uuid,
+    user_id: Uuid,
+    now: OffsetDateTime,
+) -> Result<u64, sqlx::Error> {
+    Ok(sqlx::query!(
+        "UPDATE api_tokens SET revoked_at = $3 WHERE business_id = $1 AND created_by = $2 AND revoked_at IS NULL",
+        business_id,
+        user_id,
+        now
+    )
+    .execute(db)
+    .await?
+    .rows_affected())
+}
+
 #[derive(Debug, Clone)]
 pub struct TokenOwner {
     pub business_id: Uuid,
     pub id: Uuid,
+    /// Write scope, and the member may write (an accountant's token only reads).
     pub can_write: bool,
+    pub created_by: Uuid,
 }
 
-/// The live token with this hash, marking it used.
+/// The live token with this hash, marking it used: not revoked, not expired, and its
+/// creator still a member of the business and not suspended.
 ///
 /// "Last used" is kept to the minute: writing it on every request would make all
 /// concurrent requests of one integration queue on the same row lock and a WAL flush
@@ -92,8 +126,13 @@ pub async fn authenticate(
     sqlx::query_as!(
         TokenOwner,
         r#"WITH live AS (
-               SELECT business_id, id, can_write, last_used_at FROM api_tokens
-               WHERE token_hash = $1 AND revoked_at IS NULL
+               SELECT t.business_id, t.id, t.can_write AND m.role <> 'accountant' AS can_write, t.created_by,
+                      t.last_used_at
+               FROM api_tokens t
+               JOIN business_members m ON m.business_id = t.business_id AND m.user_id = t.created_by
+               JOIN users u ON u.id = t.created_by
+               WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND u.suspended_at IS NULL
+                 AND (t.expires_at IS NULL OR t.expires_at > $2::timestamptz)
            ),
            touched AS (
                UPDATE api_tokens t SET last_used_at = $2::timestamptz
@@ -101,7 +140,8 @@ pub async fn authenticate(
                WHERE t.business_id = live.business_id AND t.id = live.id
                  AND (live.last_used_at IS NULL OR live.last_used_at < $2::timestamptz - interval '1 minute')
            )
-           SELECT business_id AS "business_id!", id AS "id!", can_write AS "can_write!" FROM live"#,
+           SELECT business_id AS "business_id!", id AS "id!", can_write AS "can_write!", created_by AS "created_by!"
+           FROM live"#,
         token_hash,
         now
     )

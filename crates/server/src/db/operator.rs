@@ -85,7 +85,8 @@ pub(crate) fn escape_like(text: &str) -> String {
 }
 
 /// Suspends a user and ends all their sessions at once (one transaction). Returns
-/// (changed, sessions ended); suspending a suspended user changes nothing.
+/// (changed, sessions ended); their API tokens are revoked; suspending a suspended
+/// user changes nothing.
 pub async fn suspend_user(conn: &mut PgConnection, id: Uuid, now: OffsetDateTime) -> Result<(bool, u64), sqlx::Error> {
     let changed = sqlx::query!("UPDATE users SET suspended_at = $2 WHERE id = $1 AND suspended_at IS NULL", id, now)
         .execute(&mut *conn)
@@ -93,6 +94,10 @@ pub async fn suspend_user(conn: &mut PgConnection, id: Uuid, now: OffsetDateTime
         .rows_affected()
         == 1;
     let ended = crate::db::sessions::delete_all_for_user(&mut *conn, id).await?;
+    // Their API tokens die with the suspension and stay dead if they are reinstated.
+    sqlx::query!("UPDATE api_tokens SET revoked_at = $2 WHERE created_by = $1 AND revoked_at IS NULL", id, now)
+        .execute(&mut *conn)
+        .await?;
     Ok((changed, ended))
 }
 

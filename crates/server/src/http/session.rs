@@ -81,8 +81,18 @@ impl CurrentSession {
     }
 }
 
-/// Requests a read-only accountant may still make: they change no business data.
-const READ_ONLY_ALLOWED: &[&str] = &["/logout", "/logout/everywhere", "/switch-business", "/language"];
+/// Requests a read-only accountant may still make: they change no business data. Their
+/// own API tokens (for their bookkeeping software) only ever read.
+const READ_ONLY_ALLOWED: &[&str] =
+    &["/logout", "/logout/everywhere", "/switch-business", "/language", "/settings/api-tokens"];
+
+/// Whether a read-only accountant may make this request.
+fn read_only_may(path: &str) -> bool {
+    READ_ONLY_ALLOWED.contains(&path)
+        || path
+            .strip_prefix("/settings/api-tokens/")
+            .is_some_and(|rest| rest.ends_with("/revoke") && !rest[..rest.len() - 7].contains('/'))
+}
 
 pub enum SessionRejection {
     LoginRequired,
@@ -110,7 +120,7 @@ impl FromRequestParts<AppState> for CurrentSession {
             .ok_or(SessionRejection::LoginRequired)?;
         // The accountant role is read-only: enforced here, once, for every page.
         let changes_data = !matches!(parts.method, axum::http::Method::GET | axum::http::Method::HEAD);
-        if active.role == "accountant" && changes_data && !READ_ONLY_ALLOWED.contains(&parts.uri.path()) {
+        if active.role == "accountant" && changes_data && !read_only_may(parts.uri.path()) {
             return Err(SessionRejection::Error(AppError::Forbidden(Text::key("error-read-only"))));
         }
         crate::http::access_log::identify(

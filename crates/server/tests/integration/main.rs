@@ -32,6 +32,7 @@ mod login_limits;
 mod logo;
 mod members;
 mod outbound_tls;
+mod promises;
 mod records;
 mod recurring_send;
 mod reminders;

@@ -34,8 +34,18 @@ async fn page(
     new_token: Option<String>,
     error: Option<String>,
 ) -> Result<ApiTokensPage, AppError> {
-    let tokens = api_tokens::list_api_tokens(state, &session.caller()).await?;
-    Ok(ApiTokensPage { t, tokens, new_token, error })
+    let caller = session.caller();
+    let tokens = api_tokens::list_api_tokens(state, &caller).await?;
+    Ok(ApiTokensPage {
+        t,
+        tokens,
+        new_token,
+        error,
+        is_owner: caller.is_owner(),
+        user_id: session.user_id,
+        read_only: caller.is_read_only(),
+        lifetimes: api_tokens::TOKEN_LIFETIMES,
+    })
 }
 
 async fn list(State(state): State<AppState>, session: CurrentSession, t: Tr) -> Result<Response, AppError> {

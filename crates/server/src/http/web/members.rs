@@ -18,6 +18,7 @@ use crate::{
         Error,
         members::{self, InvitationInput},
     },
+    audit::RequestMeta,
     http::session::CurrentSession,
     http::{IdPath, error::AppError},
     i18n::Tr,
@@ -87,9 +88,10 @@ async fn revoke(
 async fn remove(
     State(state): State<AppState>,
     session: CurrentSession,
+    meta: RequestMeta,
     IdPath(user_id): IdPath,
 ) -> Result<Response, AppError> {
-    members::remove_member(&state, &session.caller(), user_id).await?;
+    members::remove_member(&state, &session.caller(), &meta, user_id).await?;
     Ok(Redirect::to("/settings/members").into_response())
 }
 

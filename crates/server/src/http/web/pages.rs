@@ -283,6 +283,12 @@ pub struct ApiTokensPage {
     /// A token just created: shown this once.
     pub new_token: Option<String>,
     pub error: Option<String>,
+    /// The owner may revoke any token; others only their own.
+    pub is_owner: bool,
+    pub user_id: uuid::Uuid,
+    /// An accountant is offered read-only tokens only.
+    pub read_only: bool,
+    pub lifetimes: [u16; 3],
 }
 
 #[derive(Template, WebTemplate)]

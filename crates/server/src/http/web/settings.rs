@@ -16,6 +16,7 @@ use crate::{
         fields::FieldErrors,
         settings::{self, ProfileInput},
     },
+    audit::RequestMeta,
     http::error::AppError,
     http::session::CurrentSession,
     i18n::Tr,
@@ -46,10 +47,11 @@ async fn save(
     State(state): State<AppState>,
     session: CurrentSession,
     t: Tr,
+    meta: RequestMeta,
     form: Result<Form<ProfileInput>, FormRejection>,
 ) -> Result<Response, AppError> {
     let Form(input) = form?;
-    match settings::update_profile(&state, &session.caller(), &t, &input).await {
+    match settings::update_profile(&state, &session.caller(), &t, &meta, &input).await {
         Ok(()) => Ok(Redirect::to("/settings/business?saved=1").into_response()),
         Err(Error::Invalid(errors)) => {
             let (profile, _) = settings::judge_profile(&t, &input);

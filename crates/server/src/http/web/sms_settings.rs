@@ -21,6 +21,7 @@ use crate::{
         Error,
         settings::{self, SmsAccountInput},
     },
+    audit::RequestMeta,
     http::error::AppError,
     http::session::CurrentSession,
     i18n::Tr,
@@ -112,14 +113,15 @@ async fn save(
     State(state): State<AppState>,
     t: Tr,
     session: CurrentSession,
+    meta: RequestMeta,
     form: Result<Form<SmsForm>, FormRejection>,
 ) -> Result<Response, AppError> {
     let Form(form) = form?;
     if form.action == "remove" {
-        settings::remove_sms_account(&state, &session.caller()).await?;
+        settings::remove_sms_account(&state, &session.caller(), &meta).await?;
         return Ok(Redirect::to("/settings/sms?saved=1").into_response());
     }
-    match settings::save_sms_account(&state, &session.caller(), &t, &form.account).await {
+    match settings::save_sms_account(&state, &session.caller(), &t, &meta, &form.account).await {
         Ok(()) => Ok(Redirect::to("/settings/sms?saved=1").into_response()),
         Err(Error::Invalid(errors)) => {
             let errors = errors.read_in(&t);

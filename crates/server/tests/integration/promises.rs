@@ -1,0 +1,197 @@
+//! Attacks on the promises of the Security page, performed and refused: a removed or
+//! suspended member's API token, an expired token, a member redirecting the money
+//! (the bank account, card-payment and SMS keys), each asserted to fail and the
+//! owner's changes audited and told to every owner.
+
+use reqwest::StatusCode;
+
+use crate::helpers::{TestApp, new_client};
+
+async fn owner_with_business(app: &TestApp, client: &reqwest::Client, email: &str) {
+    app.log_in(client, email).await;
+    let form = [
+        ("name", "Peningar ehf."),
+        ("country", "IS"),
+        ("default_currency", "ISK"),
+        ("payment_terms_days", "14"),
+        ("invoice_language", "is"),
+        ("iban", "IS14 0159 2600 7654 5510 7303 39"),
+    ];
+    assert_eq!(app.post_form(client, "/settings/business", &form).await.status(), 303);
+}
+
+async fn member(app: &TestApp, owner: &reqwest::Client, email: &str, role: &str) -> (reqwest::Client, uuid::Uuid) {
+    let invited = app.post_form(owner, "/settings/members", &[("email", email), ("role", role)]).await;
+    assert_eq!(invited.status(), 200);
+    let client = new_client();
+    app.log_in(&client, email).await;
+    let id = sqlx::query_scalar("SELECT id FROM users WHERE email = $1").bind(email).fetch_one(&app.db).await.unwrap();
+    (client, id)
+}
+
+async fn new_token(app: &TestApp, client: &reqwest::Client, scope: &str, expires_in_days: &str) -> String {
+    let form = [("name", "Sync"), ("scope", scope), ("expires_in_days", expires_in_days)];
+    let page = app.post_form(client, "/settings/api-tokens", &form).await.text().await.unwrap();
+    let start = page.find("data-new-token>").expect("the new token is shown") + "data-new-token>".len();
+    page[start..].split('<').next().unwrap().to_owned()
+}
+
+async fn api_status(app: &TestApp, token: &str, write: bool) -> StatusCode {
+    let client = reqwest::Client::new();
+    let request = if write {
+        let body = serde_json::json!({"kind": "person", "name": "Probe", "country": "IS"});
+        client.post(app.url("/api/v1/customers")).json(&body)
+    } else {
+        client.get(app.url("/api/v1/customers"))
+    };
+    request.bearer_auth(token).send().await.unwrap().status()
+}
+
+#[tokio::test]
+async fn a_removed_members_token_stops_at_once_and_stays_dead() {
+    let app = TestApp::spawn().await;
+    let owner = new_client();
+    owner_with_business(&app, &owner, "owner@tokens.example").await;
+    let (bob, bob_id) = member(&app, &owner, "bob@tokens.example", "member").await;
+    let token = new_token(&app, &bob, "write", "").await;
+    assert_eq!(api_status(&app, &token, false).await, StatusCode::OK);
+    assert_eq!(api_status(&app, &token, true).await, StatusCode::CREATED);
+    let list = app.get(&owner, "/settings/api-tokens").await.text().await.unwrap();
+    assert!(list.contains("<td data-created-by>bob@tokens.example</td>"), "the owner sees whose it is: {list}");
+
+    assert_eq!(app.post_form(&owner, &format!("/settings/members/{bob_id}/remove"), &[]).await.status(), 303);
+    assert_eq!(api_status(&app, &token, false).await, StatusCode::UNAUTHORIZED, "reads stop");
+    assert_eq!(api_status(&app, &token, true).await, StatusCode::UNAUTHORIZED, "writes stop");
+    // Invited again, the old token does not come back to life.
+    member(&app, &owner, "bob@tokens.example", "member").await;
+    assert_eq!(api_status(&app, &token, false).await, StatusCode::UNAUTHORIZED);
+    let removed: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM audit_events WHERE action = 'member.removed' AND details->>'api_tokens_revoked' = '1'",
+    )
+    .fetch_one(&app.db)
+    .await
+    .unwrap();
+    assert_eq!(removed, 1, "the removal is audited with the tokens it revoked");
+}
+
+#[tokio::test]
+async fn a_suspended_users_token_stops_and_an_expired_one_too() {
+    let app = TestApp::spawn().await;
+    let owner = new_client();
+    owner_with_business(&app, &owner, "owner@expiry.example").await;
+    let (carol, carol_id) = member(&app, &owner, "carol@expiry.example", "member").await;
+    let token = new_token(&app, &carol, "read", "").await;
+    assert_eq!(api_status(&app, &token, false).await, StatusCode::OK);
+    // Suspended (by the operator, here straight in the database): the token stops.
+    sqlx::query("UPDATE users SET suspended_at = now() WHERE id = $1").bind(carol_id).execute(&app.db).await.unwrap();
+    assert_eq!(api_status(&app, &token, false).await, StatusCode::UNAUTHORIZED);
+
+    let expiring = new_token(&app, &owner, "read", "30").await;
+    assert_eq!(api_status(&app, &expiring, false).await, StatusCode::OK);
+    let odd =
+        app.post_form(&owner, "/settings/api-tokens", &[("name", "X"), ("scope", "read"), ("expires_in_days", "7")]);
+    assert_eq!(odd.await.status(), 422, "only the offered lifetimes");
+    app.clock.set(app.clock_now() + time::Duration::days(31));
+    assert_eq!(api_status(&app, &expiring, false).await, StatusCode::UNAUTHORIZED, "expired after 30 days");
+}
+
+#[tokio::test]
+async fn an_accountants_token_only_reads_and_members_revoke_only_their_own() {
+    let app = TestApp::spawn().await;
+    let owner = new_client();
+    owner_with_business(&app, &owner, "owner@scopes.example").await;
+    let (dana, _) = member(&app, &owner, "dana@scopes.example", "accountant").await;
+    let token = new_token(&app, &dana, "write", "").await;
+    assert_eq!(api_status(&app, &token, false).await, StatusCode::OK);
+    assert_eq!(api_status(&app, &token, true).await, StatusCode::FORBIDDEN, "an accountant's token cannot write");
+
+    let (erik, _) = member(&app, &owner, "erik@scopes.example", "member").await;
+    let owners_token = new_token(&app, &owner, "read", "").await;
+    let owners_id: uuid::Uuid =
+        sqlx::query_scalar("SELECT t.id FROM api_tokens t JOIN users u ON u.id = t.created_by WHERE u.email = $1")
+            .bind("owner@scopes.example")
+            .fetch_one(&app.db)
+            .await
+            .unwrap();
+    let refused = app.post_form(&erik, &format!("/settings/api-tokens/{owners_id}/revoke"), &[]).await;
+    assert_eq!(refused.status(), 404, "a member cannot revoke the owner's token");
+    assert_eq!(api_status(&app, &owners_token, false).await, StatusCode::OK);
+    let danas_id: uuid::Uuid =
+        sqlx::query_scalar("SELECT t.id FROM api_tokens t JOIN users u ON u.id = t.created_by WHERE u.email = $1")
+            .bind("dana@scopes.example")
+            .fetch_one(&app.db)
+            .await
+            .unwrap();
+    assert_eq!(app.post_form(&owner, &format!("/settings/api-tokens/{danas_id}/revoke"), &[]).await.status(), 303);
+    assert_eq!(api_status(&app, &token, false).await, StatusCode::UNAUTHORIZED, "the owner revokes any");
+}
+
+#[tokio::test]
+async fn only_an_owner_changes_where_the_money_goes_and_every_owner_is_told() {
+    let app = TestApp::spawn().await;
+    let owner = new_client();
+    owner_with_business(&app, &owner, "owner@money.example").await;
+    let (mallory, _) = member(&app, &owner, "mallory@money.example", "member").await;
+    let profile = |iban: &'static str, name: &'static str| {
+        vec![
+            ("name", name),
+            ("country", "IS"),
+            ("default_currency", "ISK"),
+            ("payment_terms_days", "14"),
+            ("invoice_language", "is"),
+            ("iban", iban),
+        ]
+    };
+    // The classic invoice-redirection fraud: a member points the invoices at their account.
+    let redirect =
+        app.post_form(&mallory, "/settings/business", &profile("DE89 3704 0044 0532 0130 00", "Peningar ehf.")).await;
+    assert_eq!(redirect.status(), 403);
+    assert!(redirect.text().await.unwrap().contains("Only an owner can change where payments go"));
+    let iban: String = sqlx::query_scalar("SELECT iban FROM businesses WHERE name = 'Peningar ehf.'")
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    assert!(iban.starts_with("IS14"), "unchanged: {iban}");
+    // The other keys that move money or cost money are the owner's too.
+    let stripe = [("stripe_secret_key", "sk_test_51Attacker000000000000000000")];
+    assert_eq!(app.post_form(&mallory, "/settings/payments", &stripe).await.status(), 403);
+    let sms = [("provider", "46elks"), ("account", "u1"), ("secret", "s3cret-value"), ("sender", "Mallory")];
+    assert_eq!(app.post_form(&mallory, "/settings/sms", &sms).await.status(), 403);
+    // A member still edits the rest of the profile.
+    let renamed = app
+        .post_form(&mallory, "/settings/business", &profile("IS14 0159 2600 7654 5510 7303 39", "Peningar hf."))
+        .await;
+    assert_eq!(renamed.status(), 303);
+
+    // The owner's change is audited, masked, and every owner hears of it.
+    let changed =
+        app.post_form(&owner, "/settings/business", &profile("DE89 3704 0044 0532 0130 00", "Peningar hf.")).await;
+    assert_eq!(changed.status(), 303);
+    let details: serde_json::Value = sqlx::query_scalar(
+        "SELECT details FROM audit_events WHERE action = 'config.payment_details.changed' ORDER BY id DESC LIMIT 1",
+    )
+    .fetch_one(&app.db)
+    .await
+    .unwrap();
+    let change = &details["changes"][0];
+    assert_eq!(
+        (change["what"].as_str(), change["old"].as_str(), change["new"].as_str()),
+        (Some("IBAN"), Some("IS14…0339"), Some("DE89…3000"))
+    );
+    assert!(!details.to_string().contains("0532"), "the full number stays out of the log: {details}");
+    let told = |m: &crate::smtp_sink::ReceivedMail| {
+        m.to == ["owner@money.example"] && m.header("subject").is_some_and(|s| s.contains("Payment details")) && m.body().contains("DE89")
+    };
+    let mail = app.smtp.wait_for_matching(1, told).await.remove(0);
+    // The body is quoted-printable UTF-8 ("…" is =E2=80=A6): the masked ends are in it.
+    let body = mail.body();
+    assert!(body.contains("IS14") && body.contains("0339") && body.contains("DE89") && body.contains("3000"), "{body}");
+    assert!(!body.contains("0532") && body.contains("owner@money.example"), "masked, and says who: {body}");
+    let fields: serde_json::Value = sqlx::query_scalar(
+        "SELECT details FROM audit_events WHERE action = 'config.profile.updated' ORDER BY id DESC LIMIT 1 OFFSET 1",
+    )
+    .fetch_one(&app.db)
+    .await
+    .unwrap();
+    assert_eq!(fields["fields"], serde_json::json!(["name"]), "the member's rename is audited by field");
+}
