@@ -34,6 +34,8 @@ async fn sign_in_logout_settings_and_dispatch_are_recorded_in_their_categories()
             ("auth", "auth.otp.verify.failure", "failure"),
             ("auth", "auth.login.success", "success"),
             ("security", "config.secret.saved", "success"),
+            // Where card payments go changed: masked, and every owner is emailed.
+            ("security", "config.payment_keys.changed", "success"),
             ("auth", "auth.logout", "success"),
         ]
     );
