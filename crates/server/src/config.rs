@@ -212,7 +212,10 @@ impl Default for SessionSettings {
 }
 
 /// Limits on one-time codes (security criteria OTP-8). Per-IP limits are generous so an
-/// office behind one address still works; per-address limits are what stop guessing.
+/// office behind one address still works (an IPv6 /64 is one address). Guessing is
+/// bounded by the codes an address can be sent times five attempts per code;
+/// `failures_per_email_24h` counts wrong codes per address *and client*, so a stranger
+/// cannot spend the person's own budget and lock them out.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct LoginLimits {

@@ -87,7 +87,7 @@ pub async fn log_in(state: &AppState, attempt: Attempt<'_>) -> Result<LoginOutco
     let mut tx = state.db.begin().await?;
     let per_ip = [Limit::new(state.settings.admin.login_attempts_per_ip_minute, Duration::MINUTE)];
     if let Err(RetryAfter(retry_after)) =
-        rate_limits::hit(&mut tx, &format!("admin-login:ip:{ip}"), &per_ip, now).await?
+        rate_limits::hit(&mut tx, &format!("admin-login:ip:{}", rate_limits::client_of(ip)), &per_ip, now).await?
     {
         tx.commit().await?;
         tracing::warn!(ip, "admin login refused: too many attempts from this address");

@@ -88,14 +88,16 @@ pub async fn request_login_code(
     .map_err(|r| limited(r, key("login-too-many-for-address")))?;
     rate_limits::hit(
         &mut tx,
-        &format!("otp-issue:ip:{ip}"),
+        &format!("otp-issue:ip:{}", rate_limits::client_of(ip)),
         &[Limit::new(limits.codes_per_ip_15min, Duration::minutes(15))],
         now,
     )
     .await?
     .map_err(|r| limited(r, key("login-too-many-from-network")))?;
 
-    let superseded = challenges::supersede_open(&mut tx, email.as_str(), PURPOSE_LOGIN, now).await?;
+    // Only this client's earlier code is replaced: a code asked for elsewhere (by the
+    // person themselves) stays usable until it expires or fails five times.
+    let superseded = challenges::supersede_open(&mut tx, email.as_str(), PURPOSE_LOGIN, ip, now).await?;
     let challenge_id = Uuid::new_v4();
     let token = crypto::new_token();
     let code = generate_code();
@@ -196,8 +198,13 @@ pub async fn verify_login_code(
         None => {}
     }
     let limits = &state.settings.login;
-    let email_failures = format!("otp-fail:email:{pseudonym}");
-    let ip_failures = format!("otp-fail:ip:{ip}");
+    // Failures count per address *and client*: a stranger typing wrong codes for
+    // someone's address spends their own budget, never the person's (who asks for and
+    // types their code elsewhere). Guessing stays bounded by the codes an address can
+    // be sent (`codes_per_email_24h`) times five attempts each.
+    let client = rate_limits::client_of(ip);
+    let email_failures = format!("otp-fail:email:{pseudonym}:client:{client}");
+    let ip_failures = format!("otp-fail:ip:{client}");
     let email_limit = [Limit::new(limits.failures_per_email_24h, Duration::hours(24))];
     let ip_limit = [Limit::new(limits.failures_per_ip_hour, Duration::hours(1))];
     for (key, limit) in [(&email_failures, &email_limit[..]), (&ip_failures, &ip_limit[..])] {

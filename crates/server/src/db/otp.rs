@@ -19,19 +19,22 @@ pub struct NewChallenge<'a> {
     pub requested_ip: &'a str,
 }
 
-/// A resend invalidates older unconsumed codes for the same address and purpose.
+/// A resend from the same client invalidates its older unconsumed codes for the same
+/// address and purpose (another client's code is left alone).
 pub async fn supersede_open(
     conn: &mut PgConnection,
     email: &str,
     purpose: &str,
+    requested_ip: &str,
     now: OffsetDateTime,
 ) -> Result<u64, sqlx::Error> {
     Ok(sqlx::query!(
         r#"UPDATE otp_challenges SET consumed_at = $3, consumed_reason = 'superseded'
-           WHERE email = $1 AND purpose = $2 AND consumed_at IS NULL"#,
+           WHERE email = $1 AND purpose = $2 AND consumed_at IS NULL AND requested_ip = $4"#,
         email,
         purpose,
-        now
+        now,
+        requested_ip
     )
     .execute(conn)
     .await?

@@ -7,6 +7,23 @@
 use sqlx::PgConnection;
 use time::{Duration, OffsetDateTime};
 
+/// The client an IP address counts as for per-address limits: an IPv4 address itself,
+/// an IPv6 address its /64 (one subscriber's network: each of its 2^64 addresses is
+/// the same client). Anything unparsable is counted as written.
+pub fn client_of(ip: &str) -> String {
+    match ip.parse::<std::net::IpAddr>() {
+        Ok(std::net::IpAddr::V6(v6)) => match v6.to_ipv4_mapped() {
+            Some(v4) => v4.to_string(),
+            None => {
+                let s = v6.segments();
+                format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
+            }
+        },
+        Ok(std::net::IpAddr::V4(v4)) => v4.to_string(),
+        Err(_) => ip.to_owned(),
+    }
+}
+
 #[derive(Debug, Clone, Copy)]
 pub struct Limit {
     pub max: u32,
@@ -78,4 +95,18 @@ pub async fn hit(
 /// Removes events older than every window in use (the longest is 24 hours).
 pub async fn purge_older_than(conn: &mut PgConnection, cutoff: OffsetDateTime) -> Result<u64, sqlx::Error> {
     Ok(sqlx::query!("DELETE FROM rate_limit_events WHERE at < $1", cutoff).execute(conn).await?.rows_affected())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::client_of;
+
+    #[test]
+    fn an_ipv6_slash_64_is_one_client() {
+        assert_eq!(client_of("2001:db8:1:2:aaaa::1"), client_of("2001:db8:1:2:ffff:1:2:3"));
+        assert_ne!(client_of("2001:db8:1:2::1"), client_of("2001:db8:1:3::1"));
+        assert_eq!(client_of("2001:db8:1:2::1"), "2001:db8:1:2::/64");
+        assert_eq!(client_of("::ffff:203.0.113.9"), "203.0.113.9");
+        assert_eq!(client_of("203.0.113.9"), "203.0.113.9");
+    }
 }

@@ -47,16 +47,28 @@ async fn one_network_cannot_request_codes_without_limit() {
     assert!(refused.text().await.unwrap().contains("from your network"));
 }
 
+/// A browser whose requests arrive through our trusted proxy from `ip`.
+fn client_from(ip: &str) -> reqwest::Client {
+    let mut headers = reqwest::header::HeaderMap::new();
+    headers.insert("x-forwarded-for", ip.parse().unwrap());
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .default_headers(headers)
+        .build()
+        .unwrap()
+}
+
 #[tokio::test]
-async fn ten_failures_per_address_per_day_suspend_code_login_across_codes_and_notify_the_owner() {
-    let app = TestApp::spawn().await;
+async fn ten_failures_per_address_from_one_client_stop_that_client_and_notify_the_owner() {
+    let app = TestApp::spawn_with(|s| s.trusted_proxies = vec!["127.0.0.1".parse().unwrap()]).await;
     let mut failures = 0;
-    // An attacker rotating codes: 3 codes × 4 wrong guesses = 12 guesses wanted.
+    // An attacker elsewhere rotating codes: 3 codes x 4 wrong guesses = 12 guesses wanted.
     'outer: for round in 0..4 {
         if round == 3 {
-            app.clock.advance(Duration::minutes(16));
+            app.clock.advance(Duration::minutes(5));
         }
-        let browser = new_client();
+        let browser = client_from("198.51.100.7");
         let mail = app.request_code_mail(&browser, "target@example.com").await;
         let wrong = if mail.code() == "000000" { "111111" } else { "000000" };
         for _ in 0..4 {
@@ -68,22 +80,50 @@ async fn ten_failures_per_address_per_day_suspend_code_login_across_codes_and_no
             failures += 1;
         }
     }
-    assert_eq!(failures, 10, "at most 10 guesses per address per 24 h");
-    // Even the right code is refused now.
-    let browser = new_client();
+    assert_eq!(failures, 10, "at most 10 guesses per address per client per 24 h");
+    // That client is stopped even with a right code (it may have guessed one).
     app.clock.advance(Duration::minutes(16));
-    let mail = app.request_code_mail(&browser, "target@example.com").await;
-    let refused = app.submit_code(&browser, &mail.code()).await;
+    let attacker = client_from("198.51.100.7");
+    let mail = app.request_code_mail(&attacker, "target@example.com").await;
+    let refused = app.submit_code(&attacker, &mail.code()).await;
     assert_eq!(refused.status(), 429);
     assert!(retry_after(&refused).unwrap() > 3600);
     assert!(refused.text().await.unwrap().contains("paused"));
     let notices = app.smtp.mails().into_iter().filter(|m| m.header("subject").unwrap().contains("paused")).count();
     assert_eq!(notices, 1, "the owner is told once");
-    // A day later it works again.
-    app.clock.advance(Duration::hours(24));
-    let browser = new_client();
-    let mail = app.request_code_mail(&browser, "target@example.com").await;
-    assert_eq!(app.submit_code(&browser, &mail.code()).await.status(), 303);
+    // The person is not locked out: from their own browser, the code they ask for works.
+    let home = client_from("203.0.113.5");
+    let fresh = app.request_code_mail(&home, "target@example.com").await;
+    let signed_in = app.submit_code(&home, &fresh.code()).await;
+    assert_eq!(signed_in.status(), 303, "the person signs in despite the attack");
+}
+
+#[tokio::test]
+async fn a_code_asked_for_by_someone_else_does_not_replace_the_persons_code() {
+    let app = TestApp::spawn_with(|s| s.trusted_proxies = vec!["127.0.0.1".parse().unwrap()]).await;
+    let home = client_from("203.0.113.5");
+    let mail = app.request_code_mail(&home, "kept@example.com").await;
+    // A stranger asks for codes for the same address (each would have replaced it).
+    for _ in 0..2 {
+        app.request_code_mail(&client_from("198.51.100.8"), "kept@example.com").await;
+    }
+    assert_eq!(app.submit_code(&home, &mail.code()).await.status(), 303);
+}
+
+#[tokio::test]
+async fn every_address_of_one_ipv6_64_is_one_client_for_the_limits() {
+    let app = TestApp::spawn_with(|s| {
+        s.trusted_proxies = vec!["127.0.0.1".parse().unwrap()];
+        s.login.codes_per_ip_15min = 3;
+    })
+    .await;
+    for n in 0..3 {
+        let client = client_from(&format!("2001:db8:42:7::{n:x}"));
+        assert_eq!(app.request_code(&client, &format!("v6-{n}@example.com")).await.status(), 303);
+    }
+    let refused = app.request_code(&client_from("2001:db8:42:7:ffff::1"), "v6-9@example.com").await;
+    assert_eq!(refused.status(), 429, "another address of the same /64 is the same network");
+    assert_eq!(app.request_code(&client_from("2001:db8:42:8::1"), "v6-8@example.com").await.status(), 303);
 }
 
 #[tokio::test]

@@ -180,7 +180,9 @@ async fn only_an_owner_changes_where_the_money_goes_and_every_owner_is_told() {
     );
     assert!(!details.to_string().contains("0532"), "the full number stays out of the log: {details}");
     let told = |m: &crate::smtp_sink::ReceivedMail| {
-        m.to == ["owner@money.example"] && m.header("subject").is_some_and(|s| s.contains("Payment details")) && m.body().contains("DE89")
+        m.to == ["owner@money.example"]
+            && m.header("subject").is_some_and(|s| s.contains("Payment details"))
+            && m.body().contains("DE89")
     };
     let mail = app.smtp.wait_for_matching(1, told).await.remove(0);
     // The body is quoted-printable UTF-8 ("…" is =E2=80=A6): the masked ends are in it.

@@ -57,14 +57,14 @@ pub struct OpenedLink {
 pub async fn open_link(state: &AppState, ip: &str, token: &str) -> Result<OpenedLink, Error> {
     let now = state.clock.now();
     let mut tx = state.db.begin().await?;
-    let misses_key = format!("customer-page-miss:ip:{ip}");
+    let misses_key = format!("customer-page-miss:ip:{}", rate_limits::client_of(ip));
     let too_many = |retry_after| Error::TooManyRequests { message: Text::key("customer-page-too-many"), retry_after };
     if let Err(rate_limits::RetryAfter(wait)) =
         rate_limits::check(&mut tx, &misses_key, &[MISSES_PER_ADDRESS], now).await?
     {
         return Err(too_many(wait));
     }
-    rate_limits::hit(&mut tx, &format!("customer-page:ip:{ip}"), &[PER_ADDRESS], now)
+    rate_limits::hit(&mut tx, &format!("customer-page:ip:{}", rate_limits::client_of(ip)), &[PER_ADDRESS], now)
         .await?
         .map_err(|rate_limits::RetryAfter(wait)| too_many(wait))?;
     let token_hash = crypto::token_hash(token);
