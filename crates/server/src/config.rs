@@ -19,6 +19,7 @@ use serde::Deserialize;
 mod admin;
 mod audit;
 pub mod backup;
+mod http_limits;
 mod jobs;
 mod privacy;
 mod security;
@@ -26,6 +27,7 @@ mod stripe;
 pub use admin::AdminSettings;
 pub use audit::{AuditSettings, GdprSettings, MAX_RETENTION_MONTHS, MIN_RETENTION_MONTHS, RetentionMonths};
 pub use backup::BackupSettings;
+pub use http_limits::HttpLimits;
 pub use jobs::{JobSettings, SmsSettings};
 pub use privacy::PrivacySettings;
 pub use security::{
@@ -91,6 +93,7 @@ pub struct Settings {
     pub gdpr: GdprSettings,
     pub privacy: PrivacySettings,
     pub stripe: StripeSettings,
+    pub http: HttpLimits,
 }
 
 impl Default for Settings {
@@ -118,6 +121,7 @@ impl Default for Settings {
             gdpr: GdprSettings::default(),
             privacy: PrivacySettings::default(),
             stripe: StripeSettings::default(),
+            http: HttpLimits::default(),
         }
     }
 }

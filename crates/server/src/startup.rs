@@ -7,6 +7,8 @@ use anyhow::Context;
 use sqlx::PgPool;
 use tokio::{net::TcpListener, sync::watch};
 
+use crate::http::serve::serve;
+
 use crate::{
     backup::schedule::Scheduler,
     clock::{Clock, SystemClock},
@@ -258,8 +260,9 @@ impl Application {
         });
         let pool = state.db.clone();
         let settings = state.settings.clone();
-        let admin_app = crate::http::admin_router(state.clone()).into_make_service_with_connect_info::<SocketAddr>();
-        let app = crate::http::router(state).into_make_service_with_connect_info::<SocketAddr>();
+        let admin_app = crate::http::admin_router(state.clone());
+        let app = crate::http::router(state);
+        let limits = settings.http.clone();
         // One shutdown signal for every listener: the caller's future flips the watch.
         let (down_tx, down_rx) = watch::channel(false);
         tokio::spawn(async move {
@@ -272,17 +275,14 @@ impl Application {
         let admin_task = admin_listener.map(|listener| {
             let acceptor = tls.as_ref().map(|t| t.acceptor.clone());
             let stop = down(down_rx.clone());
+            let admin_limits = limits.clone();
             tokio::spawn(async move {
                 let address = listener.local_addr().map(|a| a.to_string()).unwrap_or_default();
                 tracing::info!(address = %address, tls = acceptor.is_some(), "the admin console listens only here");
                 let served = match acceptor {
-                    None => axum::serve(listener, admin_app).with_graceful_shutdown(stop).await,
+                    None => serve(listener, admin_app, &admin_limits, stop).await,
                     Some(acceptor) => match tls::TlsListener::new(listener, acceptor) {
-                        Ok(listener) => {
-                            axum::serve(axum::serve::ListenerExt::tap_io(listener, |_| {}), admin_app)
-                                .with_graceful_shutdown(stop)
-                                .await
-                        }
+                        Ok(listener) => serve(listener, admin_app, &admin_limits, stop).await,
                         Err(e) => Err(e),
                     },
                 };
@@ -294,7 +294,7 @@ impl Application {
         let served = match tls {
             None => {
                 tracing::info!(address = %format!("http://{}", listener.local_addr()?), "FastFaktura is listening");
-                axum::serve(listener, app).with_graceful_shutdown(down(down_rx.clone())).await
+                serve(listener, app, &limits, down(down_rx.clone())).await
             }
             Some(Tls { acceptor, files, acme, redirect }) => {
                 let mut background = Vec::new();
@@ -314,8 +314,9 @@ impl Application {
                     tracing::info!(address = %format!("http://{}", redirect.local_addr()?), "redirecting plain HTTP to HTTPS");
                     let router = tls::redirect_router(&settings, http01);
                     let stop = down(down_rx.clone());
+                    let redirect_limits = limits.clone();
                     background.push(tokio::spawn(async move {
-                        if let Err(e) = axum::serve(redirect, router).with_graceful_shutdown(stop).await {
+                        if let Err(e) = serve(redirect, router, &redirect_limits, stop).await {
                             tracing::error!(error = %e, "the plain-HTTP redirect listener failed");
                         }
                     }));
@@ -326,9 +327,7 @@ impl Application {
                     "FastFaktura is listening"
                 );
                 let listener = tls::TlsListener::new(listener, acceptor)?;
-                let served = axum::serve(axum::serve::ListenerExt::tap_io(listener, |_| {}), app)
-                    .with_graceful_shutdown(down(down_rx.clone()))
-                    .await;
+                let served = serve(listener, app, &limits, down(down_rx.clone())).await;
                 for task in background {
                     task.abort();
                 }

@@ -16,6 +16,9 @@ use crate::{
     state::AppState,
 };
 
+/// How an empty value is written in audit records and emails.
+pub const NONE: &str = "(none)";
+
 /// Refuses anyone but an owner, in words that say why.
 pub fn require_owner_for_money(caller: &Caller) -> Result<()> {
     if caller.is_owner() { Ok(()) } else { Err(Error::Forbidden(Text::key(key("error-owner-only-money")))) }
@@ -28,7 +31,7 @@ pub fn mask(value: &str, secret: bool) -> String {
     let compact: String = value.chars().filter(|c| !c.is_whitespace()).collect();
     let n = compact.chars().count();
     if compact.is_empty() {
-        return "(none)".to_owned();
+        return NONE.to_owned();
     }
     let tail: String = compact.chars().skip(n.saturating_sub(4)).collect();
     if secret || n <= 8 {
@@ -68,6 +71,11 @@ pub async fn record_money_change(
         .request(meta)
         .details(serde_json::json!({ "changes": details }));
     audit::record(&mut *tx, &event).await?;
+    // Filling in details for the first time (a new business setting up) is audited but
+    // not announced: there is nothing a payment could have been redirected from.
+    if changes.iter().all(|c| c.old == NONE) {
+        return Ok(());
+    }
 
     let business = db::businesses::profile(&mut *tx, caller.business_id).await?;
     let by = match &caller.actor {

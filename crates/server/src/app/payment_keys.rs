@@ -14,7 +14,7 @@ use super::{
     Caller, Error,
     error::Result,
     fields::FieldErrors,
-    money_routing::{MoneyChange, mask, record_money_change, require_owner_for_money},
+    money_routing::{MoneyChange, NONE, mask, record_money_change, require_owner_for_money},
 };
 use crate::{
     audit::{self, AuditEvent, Category, RequestMeta},
@@ -106,7 +106,7 @@ pub async fn remove_payment_secret(state: &AppState, caller: &Caller, meta: &Req
         db::business_secrets::remove(&mut *tx, business_id, PREVIOUS_WEBHOOK_SECRET).await?;
     }
     audit::record(&mut *tx, &changed(state, caller, meta, "config.secret.removed", name)).await?;
-    let change = MoneyChange { what: secret_label(name), old: "(set)".into(), new: "(none)".into() };
+    let change = MoneyChange { what: secret_label(name), old: "(set)".into(), new: NONE.into() };
     record_money_change(&mut tx, state, caller, meta, "config.payment_keys.changed", &[change]).await?;
     tx.commit().await?;
     tracing::info!(%business_id, secret = name, "provider secret removed");
@@ -148,6 +148,7 @@ pub async fn save_payment_keys(
     }
     let now = state.clock.now();
     let mut tx = state.db.begin().await?;
+    let before = db::business_secrets::list(&mut *tx, business_id).await?;
     for (name, value) in values.iter().filter(|(_, v)| !v.is_empty()) {
         if *name == WEBHOOK_SECRET {
             keep_previous_webhook_secret(state, &mut tx, business_id, value, now).await?;
@@ -159,7 +160,10 @@ pub async fn save_payment_keys(
     let changes: Vec<MoneyChange> = values
         .iter()
         .filter(|(_, v)| !v.is_empty())
-        .map(|(name, value)| MoneyChange { what: secret_label(name), old: "(replaced)".into(), new: mask(value, true) })
+        .map(|(name, value)| {
+            let old = before.iter().find(|s| s.name == *name).map_or(NONE.to_owned(), |s| format!("…{}", s.last4));
+            MoneyChange { what: secret_label(name), old, new: mask(value, true) }
+        })
         .collect();
     record_money_change(&mut tx, state, caller, meta, "config.payment_keys.changed", &changes).await?;
     tx.commit().await?;

@@ -8,7 +8,7 @@ use super::{
     Caller, Error,
     error::Result,
     fields::{AddressFields, FieldErrors, currency_code, identifier, judge_address, language, or_default, required},
-    money_routing::{MoneyChange, mask, record_money_change, require_owner_for_money},
+    money_routing::{MoneyChange, NONE, mask, record_money_change, require_owner_for_money},
 };
 pub use crate::db::{businesses::BusinessProfile, numbering::Series, reminders::Rule};
 use crate::{
@@ -282,7 +282,7 @@ pub async fn save_sms_account(
         what: "SMS account",
         old: before
             .map(|b| format!("{} {} (secret …{})", b.provider, b.account, b.secret_last4))
-            .unwrap_or_else(|| "(none)".into()),
+            .unwrap_or_else(|| NONE.into()),
         new: format!("{} {} (secret {})", credentials.provider.code(), input.account.trim(), mask(&input.secret, true)),
     };
     record_money_change(&mut tx, state, caller, meta, "config.sms_account.saved", &[change]).await?;
@@ -301,7 +301,7 @@ pub async fn remove_sms_account(state: &AppState, caller: &Caller, meta: &Reques
         let change = MoneyChange {
             what: "SMS account",
             old: format!("{} {}", before.provider, before.account),
-            new: "(none)".into(),
+            new: NONE.into(),
         };
         record_money_change(&mut tx, state, caller, meta, "config.sms_account.removed", &[change]).await?;
     }

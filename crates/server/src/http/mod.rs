@@ -11,6 +11,7 @@ pub mod error;
 pub mod headers;
 pub mod health;
 pub mod security_txt;
+pub mod serve;
 pub mod session;
 pub mod web;
 pub mod webhooks;
@@ -79,6 +80,11 @@ fn finish(router: Router<AppState>, state: AppState) -> Router {
         .fallback(|| async { error::AppError::NotFound })
         // Error pages are made in English and rendered again in the request's language.
         .layer(middleware::from_fn(error::localize))
+        // A request (a slowly trickled body included) that takes longer ends with 408.
+        .layer(tower_http::timeout::TimeoutLayer::with_status_code(
+            axum::http::StatusCode::REQUEST_TIMEOUT,
+            std::time::Duration::from_secs(state.settings.http.request_timeout_seconds.max(1)),
+        ))
         // Every response, errors and redirects included, leaves with the security
         // headers (and HSTS when it travels over HTTPS).
         .layer(middleware::from_fn_with_state(security_headers(&state), headers::set_security_headers))

@@ -91,8 +91,14 @@ impl TlsListener {
     }
 }
 
+/// Handshakes in progress at once; beyond it, new connections wait in the backlog (a
+/// flood of connections that never finish a handshake cannot pile up tasks).
+const MAX_HANDSHAKES: usize = 1024;
+
 async fn accept_loop(tcp: TcpListener, acceptor: TlsAcceptor, ready: mpsc::Sender<(TlsStream<TcpStream>, SocketAddr)>) {
+    let handshakes = std::sync::Arc::new(tokio::sync::Semaphore::new(MAX_HANDSHAKES));
     loop {
+        let Ok(permit) = handshakes.clone().acquire_owned().await else { return };
         let (stream, peer) = match tcp.accept().await {
             Ok(accepted) => accepted,
             Err(e) => {
@@ -107,7 +113,9 @@ async fn accept_loop(tcp: TcpListener, acceptor: TlsAcceptor, ready: mpsc::Sende
         }
         let (acceptor, ready) = (acceptor.clone(), ready.clone());
         tokio::spawn(async move {
-            match tokio::time::timeout(HANDSHAKE_TIMEOUT, handshake(stream, &acceptor)).await {
+            let handshake = tokio::time::timeout(HANDSHAKE_TIMEOUT, handshake(stream, &acceptor)).await;
+            drop(permit);
+            match handshake {
                 Ok(Ok(Some(tls))) => {
                     let _ = ready.send((tls, peer)).await;
                 }

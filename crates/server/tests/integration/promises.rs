@@ -197,3 +197,71 @@ async fn only_an_owner_changes_where_the_money_goes_and_every_owner_is_told() {
     .unwrap();
     assert_eq!(fields["fields"], serde_json::json!(["name"]), "the member's rename is audited by field");
 }
+
+/// The host and port of the app's listener, for raw TCP.
+fn socket_of(app: &TestApp) -> String {
+    app.url("").trim_start_matches("http://").trim_end_matches('/').to_owned()
+}
+
+/// Reads until the server closes the connection (Ok(true)) or `within` passes (Ok(false)).
+async fn closed_within(stream: &mut tokio::net::TcpStream, within: std::time::Duration) -> bool {
+    use tokio::io::AsyncReadExt;
+    let mut buffer = [0u8; 1024];
+    let deadline = tokio::time::Instant::now() + within;
+    loop {
+        match tokio::time::timeout_at(deadline, stream.read(&mut buffer)).await {
+            Err(_) => return false,
+            Ok(Ok(0)) | Ok(Err(_)) => return true,
+            Ok(Ok(_)) => {}
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_client_trickling_its_headers_is_cut_off() {
+    use tokio::io::AsyncWriteExt;
+    let app = TestApp::spawn_with(|s| s.http.header_read_timeout_seconds = 2).await;
+    let mut slow = tokio::net::TcpStream::connect(socket_of(&app)).await.unwrap();
+    slow.write_all(b"GET /login HTTP/1.1\r\nHost: localhost\r\n").await.unwrap();
+    // Slowloris: a header line every half second, never the blank line that ends them.
+    let trickle = async {
+        for n in 0..40 {
+            tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+            if slow.write_all(format!("X-Slow-{n}: a\r\n").as_bytes()).await.is_err() {
+                return n;
+            }
+        }
+        40
+    };
+    let lines = trickle.await;
+    assert!(lines < 40, "the server kept a trickling client for 20 s");
+    // An idle keep-alive connection is closed too.
+    let mut idle = tokio::net::TcpStream::connect(socket_of(&app)).await.unwrap();
+    idle.write_all(b"GET /healthz HTTP/1.1\r\nHost: localhost\r\n\r\n").await.unwrap();
+    assert!(closed_within(&mut idle, std::time::Duration::from_secs(8)).await, "idle keep-alive closed");
+    // A normal client is served.
+    assert_eq!(app.get(&new_client(), "/login").await.status(), 200);
+}
+
+#[tokio::test]
+async fn connections_beyond_the_cap_wait_until_one_closes() {
+    use tokio::io::AsyncWriteExt;
+    let app = TestApp::spawn_with(|s| {
+        s.http.max_connections = 2;
+        s.http.header_read_timeout_seconds = 3;
+    })
+    .await;
+    let mut hogs = Vec::new();
+    for _ in 0..2 {
+        let mut hog = tokio::net::TcpStream::connect(socket_of(&app)).await.unwrap();
+        hog.write_all(b"GET /login HTTP/1.1\r\n").await.unwrap();
+        hogs.push(hog);
+    }
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    let client = reqwest::Client::builder().timeout(std::time::Duration::from_millis(1500)).build().unwrap();
+    assert!(client.get(app.url("/login")).send().await.is_err(), "a third connection is not served while two are held");
+    // The held ones time out (3 s); then the server answers again.
+    let patient = reqwest::Client::builder().timeout(std::time::Duration::from_secs(15)).build().unwrap();
+    assert_eq!(patient.get(app.url("/login")).send().await.unwrap().status(), 200);
+    drop(hogs);
+}
