@@ -22,6 +22,7 @@ pub mod backup;
 mod http_limits;
 mod jobs;
 mod privacy;
+mod production;
 mod security;
 mod stripe;
 pub use admin::AdminSettings;
@@ -134,11 +135,14 @@ pub struct DatabaseSettings {
     pub max_connections: u32,
     /// How long a request waits for a connection before it gets a 503.
     pub acquire_timeout_seconds: u64,
+    /// Production refuses a database outside loopback, a socket or a private network
+    /// unless this is set (then a warning is logged at every start).
+    pub allow_public_host: bool,
 }
 
 impl Default for DatabaseSettings {
     fn default() -> Self {
-        Self { url: None, max_connections: 16, acquire_timeout_seconds: 3 }
+        Self { url: None, max_connections: 16, acquire_timeout_seconds: 3, allow_public_host: false }
     }
 }
 
@@ -298,6 +302,7 @@ const ENV_VARS: &[(&str, &str, Kind)] = &[
     ("FASTFAKTURA_PRIVACY_AUTHORITY_URL", "privacy.authority_url", Kind::Str),
     ("FASTFAKTURA_DATABASE_URL", "database.url", Kind::Secret),
     ("FASTFAKTURA_DATABASE_MAX_CONNECTIONS", "database.max_connections", Kind::Int),
+    ("FASTFAKTURA_DATABASE_ALLOW_PUBLIC_HOST", "database.allow_public_host", Kind::Bool),
     ("FASTFAKTURA_EMAIL_FROM", "email.from", Kind::Str),
     ("FASTFAKTURA_EMAIL_CONSOLE", "email.console", Kind::Bool),
     ("FASTFAKTURA_SMTP_HOST", "email.smtp.host", Kind::Str),
@@ -434,6 +439,9 @@ impl Settings {
             }
         }
         settings.check()?;
+        if settings.database.allow_public_host {
+            warnings.push("database.allow_public_host is set: the database may be reached outside a socket, loopback or private network; keep it behind TLS and a firewall".into());
+        }
         if settings.tls.mode == TlsMode::Off && settings.tls.http_listen.is_some() {
             warnings.push("tls.http_listen is ignored while tls.mode = off".into());
         }
@@ -472,25 +480,7 @@ impl Settings {
         self.audit.check().map_err(ConfigError::Invalid)?;
         self.gdpr.check().map_err(ConfigError::Invalid)?;
         if self.env == Profile::Production {
-            let mut missing = Vec::new();
-            match &self.email.smtp {
-                None => missing.push("email.smtp.host (FASTFAKTURA_SMTP_HOST): production mail goes out over SMTP, the dev outbox is refused".to_owned()),
-                Some(smtp) if smtp.host.is_empty() => missing.push("email.smtp.host (FASTFAKTURA_SMTP_HOST)".to_owned()),
-                Some(smtp) if smtp.tls == SmtpTls::None => missing.push("email.smtp.tls (FASTFAKTURA_SMTP_TLS) must be starttls or implicit in production".to_owned()),
-                Some(_) => {}
-            }
-            if self.crypto.master_key_file.is_none() {
-                missing.push("crypto.master_key_file (FASTFAKTURA_MASTER_KEY_FILE): a 32-byte key kept outside the database; generated keys are refused".to_owned());
-            }
-            if !self.public_base_url.as_deref().is_some_and(|u| u.starts_with("https://")) {
-                missing.push("public_base_url (FASTFAKTURA_PUBLIC_BASE_URL): the https:// address users reach, so cookies are Secure".to_owned());
-            }
-            if self.database.url.is_none() {
-                missing.push("database.url (FASTFAKTURA_DATABASE_URL or FASTFAKTURA_DATABASE_URL_FILE): the embedded database is for development".to_owned());
-            }
-            if self.email.console {
-                missing.push("email.console = false (FASTFAKTURA_EMAIL_CONSOLE=false): printing mail to the console is a development convenience".to_owned());
-            }
+            let missing = production::production_problems(self);
             if !missing.is_empty() {
                 return Err(ConfigError::ProductionRequirements(missing));
             }
@@ -631,10 +621,25 @@ mod tests {
         let err =
             Settings::load_from(None, env(&[("FASTFAKTURA_ENV", "production")]), &Overrides::default()).unwrap_err();
         let text = err.to_string();
-        for needle in ["email.smtp.host", "crypto.master_key_file", "public_base_url", "database.url", "email.console"]
-        {
+        for needle in [
+            "email.smtp.host",
+            "crypto.master_key_file",
+            "public_base_url",
+            "database.url",
+            "email.console",
+            "security_txt.contact",
+        ] {
             assert!(text.contains(needle), "{needle} missing from: {text}");
         }
+        // Trusting every peer's X-Forwarded-For, and a database on a public address, are refused.
+        let vars = [
+            ("FASTFAKTURA_ENV", "production"),
+            ("FASTFAKTURA_TRUST_FORWARDED_FOR", "true"),
+            ("FASTFAKTURA_DATABASE_URL", "postgres://ff:pw@203.0.113.7/ff"),
+        ];
+        let text = Settings::load_from(None, env(&vars), &Overrides::default()).unwrap_err().to_string();
+        assert!(text.contains("trusted_proxies must name your proxies"), "{text}");
+        assert!(text.contains("203.0.113.7") && !text.contains(":pw@"), "{text}");
     }
 
     #[test]
