@@ -52,6 +52,8 @@ pub enum KeyPurpose {
     /// ACME account and certificate private keys in `acme_cache`.
     AcmeCacheSealing,
     AdminTotpSealing,
+    /// Signs backup manifests (which carry the archive's SHA-256).
+    BackupSigning,
 }
 
 impl KeyPurpose {
@@ -64,6 +66,7 @@ impl KeyPurpose {
             KeyPurpose::KeyEncryption => b"fastfaktura/key-encryption/v1",
             KeyPurpose::AcmeCacheSealing => b"fastfaktura/acme-cache-sealing/v1",
             KeyPurpose::AdminTotpSealing => b"fastfaktura/admin-totp-sealing/v1",
+            KeyPurpose::BackupSigning => b"fastfaktura/backup-signing/v1",
         }
     }
 }

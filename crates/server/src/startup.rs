@@ -198,7 +198,13 @@ impl Application {
             }
         };
         let Database { pool, embedded, url } = database;
-        let backups = Scheduler::from_settings(&settings.backup, pool.clone(), url.expose().to_owned(), clock.clone());
+        let backups = Scheduler::from_settings(
+            &settings.backup,
+            keys.backup_signing.clone(),
+            pool.clone(),
+            url.expose().to_owned(),
+            clock.clone(),
+        );
         let worker = WorkerContext {
             db: pool.clone(),
             mailer,

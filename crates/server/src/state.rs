@@ -23,6 +23,8 @@ pub struct Keys {
     pub acme_cache: DerivedKey,
     /// Seals admins' TOTP secrets at rest.
     pub admin_totp: DerivedKey,
+    /// Signs backup manifests; restore and the verify drill check it.
+    pub backup_signing: DerivedKey,
 }
 
 impl Keys {
@@ -35,6 +37,7 @@ impl Keys {
             kek: master.derive(KeyPurpose::KeyEncryption),
             acme_cache: master.derive(KeyPurpose::AcmeCacheSealing),
             admin_totp: master.derive(KeyPurpose::AdminTotpSealing),
+            backup_signing: master.derive(KeyPurpose::BackupSigning),
         }
     }
 

@@ -63,8 +63,8 @@ pub async fn run(command: BackupCommand, settings: &Settings) -> anyhow::Result<
             Ok(())
         }
         BackupCommand::List => {
-            let backups = Backups::open_for_reading(&settings.backup)?;
-            let listing = store::list(backups.store.as_ref(), &backups.prefix).await?;
+            let backups = Backups::open_for_reading(&settings.backup, signing_key(settings)?)?;
+            let listing = store::list(backups.store.as_ref(), &backups.prefix, &backups.signing).await?;
             if listing.good.is_empty() {
                 println!("no good backups in {}", store::describe(&settings.backup));
             }
@@ -79,14 +79,17 @@ pub async fn run(command: BackupCommand, settings: &Settings) -> anyhow::Result<
                     &m.sha256[..16]
                 );
             }
+            for m in &listing.refused {
+                println!("REFUSED (unsigned or wrongly signed, not restorable): {}", m.id);
+            }
             for o in &listing.orphans {
                 println!("incomplete (no manifest, not restorable): {}", o.location);
             }
             Ok(())
         }
         BackupCommand::Check => {
-            let backups = Backups::open(&settings.backup)?;
-            let count = store::check(backups.store.as_ref(), &backups.prefix).await?;
+            let backups = Backups::open(&settings.backup, signing_key(settings)?)?;
+            let count = store::check(backups.store.as_ref(), &backups.prefix, &backups.signing).await?;
             println!(
                 "backups are configured: {} reachable and writable, {} good backup(s), {} recipient(s)",
                 store::describe(&settings.backup),
@@ -96,7 +99,7 @@ pub async fn run(command: BackupCommand, settings: &Settings) -> anyhow::Result<
             Ok(())
         }
         BackupCommand::Now => {
-            let backups = Backups::open(&settings.backup)?;
+            let backups = Backups::open(&settings.backup, signing_key(settings)?)?;
             let database = Database::open(settings).await?;
             let result = match database.migrate().await {
                 Ok(()) => backups
@@ -118,7 +121,7 @@ pub async fn run(command: BackupCommand, settings: &Settings) -> anyhow::Result<
             Ok(())
         }
         BackupCommand::Restore { id, identity, database_url, database_url_file, force } => {
-            let backups = Backups::open_for_reading(&settings.backup)?;
+            let backups = Backups::open_for_reading(&settings.backup, signing_key(settings)?)?;
             let identities = keys::load_identities(&identity)?;
             let target = match (database_url, database_url_file) {
                 (Some(url), _) => Secret::new(url),
@@ -132,8 +135,11 @@ pub async fn run(command: BackupCommand, settings: &Settings) -> anyhow::Result<
                     anyhow::anyhow!("give --database-url (or --database-url-file): the database to restore into")
                 })?,
             };
-            let manifest = store::find(backups.store.as_ref(), &backups.prefix, id.as_deref()).await?;
-            let report = restore::restore(&backups.store, &manifest, &identities, target.expose(), force).await?;
+            let manifest =
+                store::find(backups.store.as_ref(), &backups.prefix, &backups.signing, id.as_deref()).await?;
+            let report =
+                restore::restore(&backups.store, &manifest, &backups.signing, &identities, target.expose(), force)
+                    .await?;
             println!(
                 "restored backup {} ({} tables, {} rows) and applied migrations in {:.1} s; audit log verified ({} events)",
                 report.manifest.id,
@@ -145,7 +151,7 @@ pub async fn run(command: BackupCommand, settings: &Settings) -> anyhow::Result<
             Ok(())
         }
         BackupCommand::Verify { id, identity } => {
-            let backups = Backups::open_for_reading(&settings.backup)?;
+            let backups = Backups::open_for_reading(&settings.backup, signing_key(settings)?)?;
             let identities = keys::load_identities(&identity)?;
             let database = Database::open(settings).await?;
             let result = match database.migrate().await {
@@ -164,4 +170,9 @@ pub async fn run(command: BackupCommand, settings: &Settings) -> anyhow::Result<
             Ok(())
         }
     }
+}
+
+/// The key backups are signed with, derived from the master key as `serve` derives it.
+fn signing_key(settings: &Settings) -> anyhow::Result<crate::crypto::DerivedKey> {
+    Ok(crate::startup::load_master_key(settings)?.derive(crate::crypto::KeyPurpose::BackupSigning))
 }

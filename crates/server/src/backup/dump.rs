@@ -31,6 +31,7 @@ pub struct BackupJob<'a> {
     pub recipients: &'a [x25519::Recipient],
     pub part_size: usize,
     pub trigger: &'a str,
+    pub signing: &'a crate::crypto::DerivedKey,
 }
 
 /// The database as pg_dump sees it, in the snapshot it will dump.
@@ -141,7 +142,7 @@ pub async fn run(
             // Completing the upload is what makes the object visible.
             match upload.finish().await {
                 Ok(_) => {
-                    let manifest = Manifest {
+                    let mut manifest = Manifest {
                         format: MANIFEST_FORMAT,
                         id: id.clone(),
                         started_at,
@@ -157,7 +158,9 @@ pub async fn run(
                         schema_version,
                         row_counts,
                         trigger: job.trigger.into(),
+                        signature: None,
                     };
+                    manifest.sign(job.signing);
                     if let Err(e) = store::put_manifest(job.store.as_ref(), job.prefix, &manifest).await {
                         // Without its manifest the dump is not a backup; do not leave it around.
                         let _ = job.store.delete(&object).await;

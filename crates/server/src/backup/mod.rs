@@ -25,6 +25,7 @@ use object_store::{ObjectStore, ObjectStoreExt};
 use sqlx::PgPool;
 
 use crate::config::BackupSettings;
+use crate::crypto::DerivedKey;
 use crate::{clock::Clock, db::backup_runs};
 use store::Manifest;
 
@@ -59,12 +60,14 @@ pub struct Backups {
     pub prefix: String,
     /// Empty when opened only to list or restore.
     pub recipients: Vec<x25519::Recipient>,
+    /// Signs the manifests written and checks the ones read.
+    pub signing: DerivedKey,
 }
 
 impl Backups {
     /// For taking backups: a target and readable recipients are required.
-    pub fn open(settings: &BackupSettings) -> Result<Self, BackupError> {
-        let mut backups = Self::open_for_reading(settings)?;
+    pub fn open(settings: &BackupSettings, signing: DerivedKey) -> Result<Self, BackupError> {
+        let mut backups = Self::open_for_reading(settings, signing)?;
         let path = settings.recipients_file.as_ref().ok_or_else(|| {
             BackupError::NotConfigured(
                 "no backup.recipients_file (FASTFAKTURA_BACKUP_RECIPIENTS_FILE): the age public key(s) to encrypt to"
@@ -76,7 +79,7 @@ impl Backups {
     }
 
     /// For listing and restoring: a target only.
-    pub fn open_for_reading(settings: &BackupSettings) -> Result<Self, BackupError> {
+    pub fn open_for_reading(settings: &BackupSettings, signing: DerivedKey) -> Result<Self, BackupError> {
         if !settings.has_target() {
             return Err(BackupError::NotConfigured(
                 "no target: set backup.s3.bucket (FASTFAKTURA_BACKUP_S3_BUCKET) or backup.directory".into(),
@@ -87,6 +90,7 @@ impl Backups {
             store: store::open(settings)?,
             prefix: store::prefix(settings),
             recipients: Vec::new(),
+            signing,
         })
     }
 
@@ -124,6 +128,7 @@ impl Backups {
             recipients: &self.recipients,
             part_size: self.settings.part_size_mib as usize * 1024 * 1024,
             trigger,
+            signing: &self.signing,
         };
         let result = dump::run(pool, database_url, &job, clock).await;
         match &result {
@@ -159,7 +164,7 @@ impl Backups {
     /// Deletes backups the policy no longer keeps, and dumps left without a manifest
     /// for more than a day (failed uploads). Returns how many backups went.
     pub async fn apply_retention(&self, clock: &dyn Clock) -> Result<usize, BackupError> {
-        let listing = store::list(self.store.as_ref(), &self.prefix).await?;
+        let listing = store::list(self.store.as_ref(), &self.prefix, &self.signing).await?;
         let policy = retention::Policy {
             daily: self.settings.keep_daily,
             weekly: self.settings.keep_weekly,
@@ -197,8 +202,8 @@ impl Backups {
     ) -> Result<restore::VerifyReport, BackupError> {
         let record = |e: sqlx::Error| BackupError::Database(format!("cannot record the verify run: {e}"));
         let run = backup_runs::start(pool, "verify", trigger, clock.now()).await.map_err(record)?;
-        let result = match store::find(self.store.as_ref(), &self.prefix, id).await {
-            Ok(manifest) => restore::verify(&self.store, &manifest, identities, admin_url).await,
+        let result = match store::find(self.store.as_ref(), &self.prefix, &self.signing, id).await {
+            Ok(manifest) => restore::verify(&self.store, &manifest, &self.signing, identities, admin_url).await,
             Err(e) => Err(e),
         };
         let (ok, backup_id, detail) = match &result {

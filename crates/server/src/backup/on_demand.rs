@@ -24,12 +24,13 @@ pub enum Started {
 /// records a running run and spawns the backup.
 pub async fn start(
     settings: &crate::config::BackupSettings,
+    signing: crate::crypto::DerivedKey,
     pool: &PgPool,
     database_url: String,
     trigger: &str,
     clock: Arc<dyn Clock>,
 ) -> Result<Started, BackupError> {
-    let backups = Backups::open(settings)?;
+    let backups = Backups::open(settings, signing)?;
     let db_err = |e: sqlx::Error| BackupError::Database(format!("cannot record the backup run: {e}"));
     let now = clock.now();
     let mut tx = pool.begin().await.map_err(db_err)?;

@@ -30,10 +30,14 @@ pub struct RestoreReport {
 pub async fn restore(
     store: &Arc<dyn ObjectStore>,
     manifest: &Manifest,
+    signing: &crate::crypto::DerivedKey,
     identities: &[x25519::Identity],
     target_url: &str,
     force: bool,
 ) -> Result<RestoreReport, BackupError> {
+    // Before anything is touched: a planted or altered backup is refused here, so its
+    // SQL never runs (the archive itself is held to the signed SHA-256 below).
+    manifest.check_signature(signing)?;
     let started = Instant::now();
     let db_err = |e: sqlx::Error| BackupError::Database(format!("the target database: {e}"));
     let mut conn = PgConnection::connect(target_url).await.map_err(db_err)?;
@@ -195,6 +199,7 @@ pub struct VerifyReport {
 pub async fn verify(
     store: &Arc<dyn ObjectStore>,
     manifest: &Manifest,
+    signing: &crate::crypto::DerivedKey,
     identities: &[x25519::Identity],
     admin_url: &str,
 ) -> Result<VerifyReport, BackupError> {
@@ -208,7 +213,7 @@ pub async fn verify(
         .map_err(db_err)?;
     let result = async {
         let target = with_database(admin_url, &scratch)?;
-        let report = super::boxed_send(restore(store, manifest, identities, &target, false)).await?;
+        let report = super::boxed_send(restore(store, manifest, signing, identities, &target, false)).await?;
         let differences: Vec<String> = manifest
             .row_counts
             .iter()

@@ -51,6 +51,7 @@ impl Scheduler {
     /// Never fails the start: a missing key is an operator task, not a crash.
     pub fn from_settings(
         settings: &BackupSettings,
+        signing: crate::crypto::DerivedKey,
         db: PgPool,
         database_url: String,
         clock: Arc<dyn Clock>,
@@ -61,7 +62,7 @@ impl Scheduler {
             );
             return None;
         }
-        let backups = match Backups::open(settings) {
+        let backups = match Backups::open(settings, signing) {
             Ok(b) => b,
             Err(e) => {
                 tracing::error!(error = %e, "backups are not configured: no backup will be taken until this is fixed");

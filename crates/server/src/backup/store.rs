@@ -19,6 +19,7 @@ use time::OffsetDateTime;
 
 use super::BackupError;
 use crate::config::BackupSettings;
+use crate::crypto::DerivedKey;
 
 /// Everything needed to check and restore one backup, stored beside it.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
@@ -46,6 +47,44 @@ pub struct Manifest {
     pub row_counts: BTreeMap<String, i64>,
     /// `schedule`, `cli` or `console`.
     pub trigger: String,
+    /// HMAC-SHA-256 (hex) of everything above, keyed from the master key: whoever can
+    /// write to the bucket cannot make a backup we accept (the archive is covered by
+    /// `sha256`). A manifest without it is refused.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signature: Option<String>,
+}
+
+impl Manifest {
+    fn signed_mac(&self, key: &DerivedKey) -> [u8; 32] {
+        let mut unsigned = self.clone();
+        unsigned.signature = None;
+        let bytes = serde_json::to_vec(&unsigned).expect("manifests serialise");
+        key.mac(&[b"fastfaktura backup manifest", &bytes])
+    }
+
+    pub fn sign(&mut self, key: &DerivedKey) {
+        self.signature = Some(hex::encode(self.signed_mac(key)));
+    }
+
+    /// Refuses a manifest that is unsigned, or signed with another key, or changed
+    /// since it was signed.
+    pub fn check_signature(&self, key: &DerivedKey) -> Result<(), BackupError> {
+        let Some(signature) = &self.signature else {
+            return Err(BackupError::Damaged(format!(
+                "backup {} has no signature: it was not made by this FastFaktura (or predates signing) and is refused",
+                self.id
+            )));
+        };
+        let given = hex::decode(signature).unwrap_or_default();
+        if crate::crypto::digests_equal(&given, &self.signed_mac(key)) {
+            Ok(())
+        } else {
+            Err(BackupError::Damaged(format!(
+                "backup {}'s signature does not match: it was changed or planted by someone without our master key, and is refused",
+                self.id
+            )))
+        }
+    }
 }
 
 pub const MANIFEST_FORMAT: u32 = 1;
@@ -141,14 +180,17 @@ pub fn explain(error: object_store::Error, what: &str) -> BackupError {
 /// Every backup with a manifest, oldest first, and the dumps that have none.
 pub struct Listing {
     pub good: Vec<Manifest>,
+    /// Manifests that are unsigned or wrongly signed: never restored, never counted.
+    pub refused: Vec<Manifest>,
     /// Dump objects without a manifest (failed or still running uploads).
     pub orphans: Vec<object_store::ObjectMeta>,
 }
 
-pub async fn list(store: &dyn ObjectStore, prefix: &str) -> Result<Listing, BackupError> {
+pub async fn list(store: &dyn ObjectStore, prefix: &str, key: &DerivedKey) -> Result<Listing, BackupError> {
     let objects: Vec<object_store::ObjectMeta> =
         store.list(Some(&Path::from(prefix))).try_collect().await.map_err(|e| explain(e, "cannot list the backups"))?;
     let mut good = Vec::new();
+    let mut refused = Vec::new();
     let mut dumps = Vec::new();
     for meta in &objects {
         let name = meta.location.filename().unwrap_or_default();
@@ -161,7 +203,13 @@ pub async fn list(store: &dyn ObjectStore, prefix: &str) -> Result<Listing, Back
                 .await
                 .map_err(|e| explain(e, "cannot read a manifest"))?;
             match serde_json::from_slice::<Manifest>(&bytes) {
-                Ok(m) => good.push(m),
+                Ok(m) => match m.check_signature(key) {
+                    Ok(()) => good.push(m),
+                    Err(e) => {
+                        tracing::warn!(object = %meta.location, error = %e, "refusing a backup manifest");
+                        refused.push(m);
+                    }
+                },
                 Err(e) => tracing::warn!(object = %meta.location, error = %e, "ignoring an unreadable backup manifest"),
             }
         } else if name.ends_with(".dump.age") {
@@ -171,12 +219,22 @@ pub async fn list(store: &dyn ObjectStore, prefix: &str) -> Result<Listing, Back
     good.sort_by(|a, b| (a.started_at, &a.id).cmp(&(b.started_at, &b.id)));
     let orphans =
         dumps.into_iter().filter(|d| !good.iter().any(|m| m.object == d.location.as_ref())).collect::<Vec<_>>();
-    Ok(Listing { good, orphans })
+    Ok(Listing { good, refused, orphans })
 }
 
 /// The manifest of backup `id`, or of the newest good backup.
-pub async fn find(store: &dyn ObjectStore, prefix: &str, id: Option<&str>) -> Result<Manifest, BackupError> {
-    let listing = list(store, prefix).await?;
+pub async fn find(
+    store: &dyn ObjectStore,
+    prefix: &str,
+    key: &DerivedKey,
+    id: Option<&str>,
+) -> Result<Manifest, BackupError> {
+    let listing = list(store, prefix, key).await?;
+    if let Some(id) = id
+        && let Some(refused) = listing.refused.iter().find(|m| m.id == id)
+    {
+        return Err(refused.check_signature(key).expect_err("it was refused"));
+    }
     match id {
         Some(id) => listing.good.into_iter().find(|m| m.id == id).ok_or_else(|| {
             BackupError::NotFound(format!("there is no good backup with id {id} (see `fastfaktura backup list`)"))
@@ -207,8 +265,8 @@ pub async fn delete(store: &dyn ObjectStore, prefix: &str, manifest: &Manifest) 
 }
 
 /// The configuration check: the target exists and we can list, write and delete.
-pub async fn check(store: &dyn ObjectStore, prefix: &str) -> Result<usize, BackupError> {
-    let listing = list(store, prefix).await?;
+pub async fn check(store: &dyn ObjectStore, prefix: &str, key: &DerivedKey) -> Result<usize, BackupError> {
+    let listing = list(store, prefix, key).await?;
     let probe = Path::from(format!("{prefix}/.check-{}", crate::crypto::new_token()[..8].to_ascii_lowercase()));
     store
         .put(&probe, PutPayload::from_static(b"fastfaktura backup check"))

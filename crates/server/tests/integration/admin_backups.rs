@@ -97,8 +97,13 @@ async fn back_up_now_runs_in_the_background_to_a_good_backup_and_the_warnings_fo
         tokio::time::sleep(StdDuration::from_millis(200)).await;
     }
     assert_eq!(status, "succeeded");
-    let backups = fastfaktura::backup::Backups::open_for_reading(&app.state.settings.backup).unwrap();
-    let listing = fastfaktura::backup::store::list(backups.store.as_ref(), &backups.prefix).await.unwrap();
+    let backups = fastfaktura::backup::Backups::open_for_reading(
+        &app.state.settings.backup,
+        app.state.keys.backup_signing.clone(),
+    )
+    .unwrap();
+    let listing =
+        fastfaktura::backup::store::list(backups.store.as_ref(), &backups.prefix, &backups.signing).await.unwrap();
     assert_eq!(listing.good.len(), 1, "a real backup in the target");
     let page = app.get(&admin, "/admin/backups").await.text().await.unwrap();
     assert!(!page.contains("data-backup-warning"), "{page}");

@@ -506,12 +506,14 @@ async fn restoring_a_backup_runs_audit_verify_and_refuses_an_altered_log() {
         schedule: false,
         ..BackupSettings::default()
     };
-    let backups = Backups::open(&settings).unwrap();
+    let backups = Backups::open(&settings, crate::backup::signing_key()).unwrap();
     let ids = keys::load_identities(&identity).unwrap();
 
     let good = backups.back_up(&app.db, &app.database_url, "cli", &app.clock).await.unwrap();
     let report =
-        restore::restore(&backups.store, &good, &ids, &crate::helpers::empty_database().await, false).await.unwrap();
+        restore::restore(&backups.store, &good, &backups.signing, &ids, &crate::helpers::empty_database().await, false)
+            .await
+            .unwrap();
     assert_eq!(report.audit_events_verified, 15);
 
     let mut evil = attacker(&app).await;
@@ -520,10 +522,17 @@ async fn restoring_a_backup_runs_audit_verify_and_refuses_an_altered_log() {
         .await
         .unwrap();
     let altered = backups.back_up(&app.db, &app.database_url, "cli", &app.clock).await.unwrap();
-    let err = restore::restore(&backups.store, &altered, &ids, &crate::helpers::empty_database().await, false)
-        .await
-        .err()
-        .expect("an altered audit log is refused");
+    let err = restore::restore(
+        &backups.store,
+        &altered,
+        &backups.signing,
+        &ids,
+        &crate::helpers::empty_database().await,
+        false,
+    )
+    .await
+    .err()
+    .expect("an altered audit log is refused");
     assert!(matches!(err, BackupError::Damaged(_)), "{err}");
     assert!(err.to_string().contains("audit log does not verify") && err.to_string().contains("was altered"), "{err}");
     let _ = std::fs::remove_dir_all(&dir);

@@ -89,7 +89,7 @@ async fn a_backup_goes_to_s3_encrypted_and_restores_the_same_data() {
     let canary = plant_canary(&app).await;
     let dir = temp_dir("roundtrip");
     let (identity, recipients) = keys_in(&dir);
-    let backups = Backups::open(&s3_settings(&recipients)).unwrap();
+    let backups = Backups::open(&s3_settings(&recipients), crate::backup::signing_key()).unwrap();
     let manifest = backups.back_up(&app.db, &app.database_url, "cli", &app.clock).await.unwrap();
     assert_eq!(manifest.row_counts["public.backup_canary"], 1);
     assert!(manifest.row_counts["public.invoices"] >= 12);
@@ -103,13 +103,13 @@ async fn a_backup_goes_to_s3_encrypted_and_restores_the_same_data() {
     assert_eq!(raw.len() as u64, manifest.size);
     use sha2::Digest;
     assert_eq!(hex::encode(sha2::Sha256::digest(&raw)), manifest.sha256);
-    let listing = store::list(backups.store.as_ref(), &backups.prefix).await.unwrap();
+    let listing = store::list(backups.store.as_ref(), &backups.prefix, &backups.signing).await.unwrap();
     assert_eq!(listing.good, vec![manifest.clone()]);
 
     // Restore into an empty database: every table has the same rows.
     let target = empty_database().await;
     let ids = keys::load_identities(&identity).unwrap();
-    let report = restore::restore(&backups.store, &manifest, &ids, &target, false).await.unwrap();
+    let report = restore::restore(&backups.store, &manifest, &backups.signing, &ids, &target, false).await.unwrap();
     assert_eq!(report.row_counts, manifest.row_counts);
     let mut source = PgConnection::connect(&app.database_url).await.unwrap();
     let mut restored = PgConnection::connect(&target).await.unwrap();
@@ -120,10 +120,10 @@ async fn a_backup_goes_to_s3_encrypted_and_restores_the_same_data() {
     assert_eq!(secret, canary);
 
     // A database that is no longer empty is refused without --force, and replaced with it.
-    let err = restore::restore(&backups.store, &manifest, &ids, &target, false).await.err().unwrap();
+    let err = restore::restore(&backups.store, &manifest, &backups.signing, &ids, &target, false).await.err().unwrap();
     assert!(matches!(err, BackupError::NotEmpty(_)) && err.to_string().contains("--force"), "{err}");
     sqlx::query("INSERT INTO backup_canary VALUES ('extra')").execute(&mut restored).await.unwrap();
-    restore::restore(&backups.store, &manifest, &ids, &target, true).await.unwrap();
+    restore::restore(&backups.store, &manifest, &backups.signing, &ids, &target, true).await.unwrap();
     let n: i64 = sqlx::query_scalar("SELECT count(*) FROM backup_canary").fetch_one(&mut restored).await.unwrap();
     assert_eq!(n, 1);
 
@@ -138,19 +138,79 @@ async fn a_backup_goes_to_s3_encrypted_and_restores_the_same_data() {
 }
 
 #[tokio::test]
+async fn a_backup_planted_or_altered_in_the_bucket_is_refused_before_any_sql_runs() {
+    let app = TestApp::spawn().await;
+    plant_canary(&app).await;
+    let dir = temp_dir("planted");
+    let (identity, recipients) = keys_in(&dir);
+    let backups = Backups::open(&s3_settings(&recipients), crate::backup::signing_key()).unwrap();
+    let real = backups.back_up(&app.db, &app.database_url, "cli", &app.clock).await.unwrap();
+    assert!(real.signature.is_some(), "we sign what we write");
+    let ids = keys::load_identities(&identity).unwrap();
+
+    // An attacker with write access to the bucket plants a backup of their own: a
+    // dump encrypted to our public key (which they can read), with a manifest that
+    // says the right size and hash, newer than ours. Unsigned, then with our old
+    // signature copied over.
+    let object = ObjectPath::from(real.object.as_str());
+    let theirs = backups.store.get(&object).await.unwrap().bytes().await.unwrap();
+    let planted_object = ObjectPath::from(format!("{}/planted.dump.age", backups.prefix));
+    backups.store.put(&planted_object, PutPayload::from(theirs)).await.unwrap();
+    let mut planted = real.clone();
+    planted.id = "9999-planted".into();
+    planted.object = planted_object.to_string();
+    planted.started_at += time::Duration::hours(1);
+    planted.signature = None;
+    store::put_manifest(backups.store.as_ref(), &backups.prefix, &planted).await.unwrap();
+    let mut copied = planted.clone();
+    copied.id = "9999-copied".into();
+    copied.signature = real.signature.clone();
+    store::put_manifest(backups.store.as_ref(), &backups.prefix, &copied).await.unwrap();
+
+    let listing = store::list(backups.store.as_ref(), &backups.prefix, &backups.signing).await.unwrap();
+    assert_eq!(listing.good.iter().map(|m| m.id.as_str()).collect::<Vec<_>>(), [real.id.as_str()], "only ours is good");
+    assert_eq!(listing.refused.len(), 2);
+    let newest = store::find(backups.store.as_ref(), &backups.prefix, &backups.signing, None).await.unwrap();
+    assert_eq!(newest.id, real.id, "\"restore the newest\" never picks a planted one");
+    let asked = store::find(backups.store.as_ref(), &backups.prefix, &backups.signing, Some("9999-planted")).await;
+    assert!(asked.unwrap_err().to_string().contains("no signature"));
+
+    let target = empty_database().await;
+    for forged in [&planted, &copied] {
+        let err = restore::restore(&backups.store, forged, &backups.signing, &ids, &target, false).await.err().unwrap();
+        assert!(matches!(err, BackupError::Damaged(_)) && err.to_string().contains("refused"), "{err}");
+    }
+    // Signed with another master key: refused too.
+    let other =
+        fastfaktura::crypto::MasterKey::from_bytes([8; 32]).derive(fastfaktura::crypto::KeyPurpose::BackupSigning);
+    let err = restore::restore(&backups.store, &real, &other, &ids, &target, false).await.err().unwrap();
+    assert!(err.to_string().contains("signature does not match"), "{err}");
+    let mut conn = PgConnection::connect(&target).await.unwrap();
+    let tables: i64 = sqlx::query_scalar("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'")
+        .fetch_one(&mut conn)
+        .await
+        .unwrap();
+    assert_eq!(tables, 0, "nothing of theirs ran");
+    // Ours restores.
+    restore::restore(&backups.store, &real, &backups.signing, &ids, &target, false).await.unwrap();
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[tokio::test]
 async fn wrong_keys_and_damaged_backups_are_refused_without_touching_the_target() {
     let app = TestApp::spawn().await;
     plant_canary(&app).await;
     let dir = temp_dir("damaged");
     let (identity, recipients) = keys_in(&dir);
-    let backups = Backups::open(&s3_settings(&recipients)).unwrap();
+    let backups = Backups::open(&s3_settings(&recipients), crate::backup::signing_key()).unwrap();
     let manifest = backups.back_up(&app.db, &app.database_url, "cli", &app.clock).await.unwrap();
     let ids = keys::load_identities(&identity).unwrap();
     let target = empty_database().await;
 
     let (other_identity, _) = keys_in(&dir.join("other"));
     let wrong = keys::load_identities(&other_identity).unwrap();
-    let err = restore::restore(&backups.store, &manifest, &wrong, &target, false).await.err().unwrap();
+    let err =
+        restore::restore(&backups.store, &manifest, &backups.signing, &wrong, &target, false).await.err().unwrap();
     assert!(matches!(err, BackupError::WrongIdentity(_)), "{err}");
     assert!(err.to_string().contains("does not hold the key") && err.to_string().contains(&manifest.recipients[0]));
 
@@ -160,11 +220,11 @@ async fn wrong_keys_and_damaged_backups_are_refused_without_touching_the_target(
     let middle = tampered.len() / 2 + 200;
     tampered[middle] ^= 0x01;
     backups.store.put(&object, PutPayload::from(tampered)).await.unwrap();
-    let err = restore::restore(&backups.store, &manifest, &ids, &target, false).await.err().unwrap();
+    let err = restore::restore(&backups.store, &manifest, &backups.signing, &ids, &target, false).await.err().unwrap();
     assert!(matches!(err, BackupError::Damaged(_)) && err.to_string().contains("tampered"), "{err}");
 
     backups.store.put(&object, PutPayload::from(original.slice(..original.len() / 2))).await.unwrap();
-    let err = restore::restore(&backups.store, &manifest, &ids, &target, false).await.err().unwrap();
+    let err = restore::restore(&backups.store, &manifest, &backups.signing, &ids, &target, false).await.err().unwrap();
     assert!(err.to_string().contains("truncated"), "{err}");
 
     let mut conn = PgConnection::connect(&target).await.unwrap();
@@ -176,7 +236,7 @@ async fn wrong_keys_and_damaged_backups_are_refused_without_touching_the_target(
 
     // The original restores fine again (the refusals were about the damage, not the key).
     backups.store.put(&object, PutPayload::from(original)).await.unwrap();
-    restore::restore(&backups.store, &manifest, &ids, &target, false).await.unwrap();
+    restore::restore(&backups.store, &manifest, &backups.signing, &ids, &target, false).await.unwrap();
     let _ = std::fs::remove_dir_all(&dir);
 }
 
@@ -186,19 +246,19 @@ async fn wrong_credentials_and_a_missing_bucket_give_clear_errors() {
     let (_, recipients) = keys_in(&dir);
     let mut settings = s3_settings(&recipients);
     settings.s3.as_mut().unwrap().secret_access_key = Some(Secret::new("not-the-secret"));
-    let backups = Backups::open(&settings).unwrap();
-    let err = store::check(backups.store.as_ref(), &backups.prefix).await.err().unwrap().to_string();
+    let backups = Backups::open(&settings, crate::backup::signing_key()).unwrap();
+    let err = store::check(backups.store.as_ref(), &backups.prefix, &backups.signing).await.err().unwrap().to_string();
     assert!(err.contains("secret access key is wrong"), "{err}");
     assert!(!err.contains(&s3().secret_access_key));
 
     let mut settings = s3_settings(&recipients);
     settings.s3.as_mut().unwrap().bucket = "no-such-bucket".into();
-    let backups = Backups::open(&settings).unwrap();
-    let err = store::check(backups.store.as_ref(), &backups.prefix).await.err().unwrap().to_string();
+    let backups = Backups::open(&settings, crate::backup::signing_key()).unwrap();
+    let err = store::check(backups.store.as_ref(), &backups.prefix, &backups.signing).await.err().unwrap().to_string();
     assert!(err.contains("bucket does not exist"), "{err}");
 
-    let backups = Backups::open(&s3_settings(&recipients)).unwrap();
-    assert_eq!(store::check(backups.store.as_ref(), &backups.prefix).await.unwrap(), 0);
+    let backups = Backups::open(&s3_settings(&recipients), crate::backup::signing_key()).unwrap();
+    assert_eq!(store::check(backups.store.as_ref(), &backups.prefix, &backups.signing).await.unwrap(), 0);
     let _ = std::fs::remove_dir_all(&dir);
 }
 
@@ -286,12 +346,14 @@ async fn an_upload_interrupted_midway_leaves_no_object_and_no_good_backup() {
     let (_, recipients) = keys_in(&dir);
     let mut settings = s3_settings(&recipients);
     settings.part_size_mib = 5;
-    let real = Backups::open(&settings).unwrap();
-    let flaky = Backups::open(&settings).unwrap().with_store(Arc::new(FlakyStore(real.store.clone())));
+    let real = Backups::open(&settings, crate::backup::signing_key()).unwrap();
+    let flaky = Backups::open(&settings, crate::backup::signing_key())
+        .unwrap()
+        .with_store(Arc::new(FlakyStore(real.store.clone())));
     let err = flaky.back_up(&app.db, &app.database_url, "schedule", &app.clock).await.err().unwrap();
     assert!(err.to_string().contains("connection reset"), "{err}");
 
-    let listing = store::list(real.store.as_ref(), &real.prefix).await.unwrap();
+    let listing = store::list(real.store.as_ref(), &real.prefix, &real.signing).await.unwrap();
     assert!(listing.good.is_empty() && listing.orphans.is_empty(), "nothing visible after an aborted upload");
     let run: (String, Option<String>) = sqlx::query_as("SELECT status, detail FROM backup_runs WHERE kind = 'backup'")
         .fetch_one(&app.db)
@@ -327,8 +389,14 @@ async fn the_daily_schedule_runs_once_across_instances_keeps_retention_and_verif
     app.clock.set(start);
     let clock: Arc<dyn fastfaktura::clock::Clock> = Arc::new(app.clock.clone());
     let instance = || {
-        Scheduler::from_settings(&settings, app.db.clone(), app.database_url.clone(), clock.clone())
-            .expect("backups are configured")
+        Scheduler::from_settings(
+            &settings,
+            crate::backup::signing_key(),
+            app.db.clone(),
+            app.database_url.clone(),
+            clock.clone(),
+        )
+        .expect("backups are configured")
     };
     let (a, b) = (instance(), instance());
 
@@ -352,8 +420,8 @@ async fn the_daily_schedule_runs_once_across_instances_keeps_retention_and_verif
         assert_eq!(b.tick().await.unwrap(), Tick::Ran { backup: Some(true), verify: None }, "day {day}");
         assert_eq!(a.tick().await.unwrap(), Tick::NothingDue);
     }
-    let backups = Backups::open(&settings).unwrap();
-    let listing = store::list(backups.store.as_ref(), &backups.prefix).await.unwrap();
+    let backups = Backups::open(&settings, crate::backup::signing_key()).unwrap();
+    let listing = store::list(backups.store.as_ref(), &backups.prefix, &backups.signing).await.unwrap();
     assert_eq!(listing.good.len(), 2, "keep_daily = 2: the older ones were deleted after newer ones existed");
     let runs: i64 =
         sqlx::query_scalar("SELECT count(*) FROM backup_runs WHERE kind = 'backup' AND status = 'succeeded'")
@@ -459,4 +527,9 @@ async fn the_cli_checks_backs_up_lists_restores_and_verifies() {
     assert!(!ok && out.contains("bucket does not exist"), "{out}");
     assert!(!out.contains(&server.secret_access_key));
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// The key the in-process backups of these tests are signed and checked with.
+pub(crate) fn signing_key() -> fastfaktura::crypto::DerivedKey {
+    fastfaktura::crypto::MasterKey::from_bytes([7; 32]).derive(fastfaktura::crypto::KeyPurpose::BackupSigning)
 }

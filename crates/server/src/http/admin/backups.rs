@@ -59,7 +59,7 @@ pub fn human(age: Duration) -> String {
 }
 
 fn configured(state: &AppState) -> Result<(), String> {
-    Backups::open(&state.settings.backup).map(|_| ()).map_err(|e| e.to_string())
+    Backups::open(&state.settings.backup, state.keys.backup_signing.clone()).map(|_| ()).map_err(|e| e.to_string())
 }
 
 /// The backup warning for the console's home page.
@@ -138,6 +138,7 @@ pub async fn back_up_now(
 ) -> Result<Response, AppError> {
     let started = on_demand::start(
         &state.settings.backup,
+        state.keys.backup_signing.clone(),
         &state.db,
         state.database_url.expose().to_owned(),
         "console",
