@@ -880,3 +880,7 @@ vat-error-bad-rate = must be between 0 and 100 % with at most two decimals
 vat-error-reason-required = must say why the line is exempt from VAT
 lines-too-many = An invoice can have at most { $max } lines.
 lines-blank = Every line needs a description, a quantity and a unit price.
+quota-email = This business has sent as many emails as it may for now. New businesses start with a small daily allowance that grows with their history; try again later, or ask support to raise it.
+quota-sms = This business has sent as many SMS as it may for now (numbers abroad have a smaller allowance). Try again later, or ask support to raise it.
+quota-invitation = Too many invitations for now. Try again later.
+quota-export = Too many data exports for now. Try again tomorrow.

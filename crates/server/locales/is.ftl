@@ -888,3 +888,7 @@ vat-error-bad-rate = verður að vera á bilinu 0 til 100 % með mest tvo aukast
 vat-error-reason-required = verður að segja hvers vegna línan er undanþegin VSK
 lines-too-many = Reikningur getur haft mest { $max } línur.
 lines-blank = Hver lína þarf lýsingu, magn og einingarverð.
+quota-email = Þetta fyrirtæki hefur sent eins marga tölvupósta og það má í bili. Ný fyrirtæki byrja með litla daglega heimild sem vex með sögu þeirra; reyndu aftur síðar eða biddu þjónustuna að hækka hana.
+quota-sms = Þetta fyrirtæki hefur sent eins mörg SMS og það má í bili (númer erlendis hafa minni heimild). Reyndu aftur síðar eða biddu þjónustuna að hækka hana.
+quota-invitation = Of mörg boð í bili. Reyndu aftur síðar.
+quota-export = Of margar gagnaútflutningsbeiðnir í bili. Reyndu aftur á morgun.

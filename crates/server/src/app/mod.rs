@@ -23,6 +23,7 @@ pub mod invoicing;
 pub mod members;
 pub mod money_routing;
 pub mod payment_keys;
+pub mod quotas;
 pub mod settings;
 pub mod sign_in;
 

@@ -31,6 +31,7 @@ pub mod otp;
 pub mod payment_log;
 pub mod payments;
 pub mod products;
+pub mod quotas;
 pub mod rate_limits;
 pub mod recurring;
 pub mod reminders;

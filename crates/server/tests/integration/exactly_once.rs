@@ -94,6 +94,16 @@ async fn a_worker_killed_mid_batch_delivers_every_message_exactly_once_after_res
     pump.abort();
     let _ = pump.await;
     app.smtp.clear();
+    // An operator has raised this business's quotas for the batch (a new business may
+    // send only 20 in ten minutes).
+    sqlx::query(
+        "INSERT INTO business_quotas (business_id, kind, per_day, set_by, set_at)
+         SELECT i.business_id, q.k, 1000, 'test', now() FROM invoices i, unnest(ARRAY['email', 'sms']) q(k) WHERE i.id = $1::uuid",
+    )
+    .bind(id.to_string())
+    .execute(&app.db)
+    .await
+    .unwrap();
     for i in 0..BATCH {
         let email = format!("billing+{i}@acme.example");
         let form = [("send_email", "1"), ("recipient", &email), ("send_sms", "1"), ("phone", "+3545551234")];

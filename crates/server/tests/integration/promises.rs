@@ -265,3 +265,79 @@ async fn connections_beyond_the_cap_wait_until_one_closes() {
     assert_eq!(patient.get(app.url("/login")).send().await.unwrap().status(), 200);
     drop(hogs);
 }
+
+#[tokio::test]
+async fn a_fresh_account_is_not_a_mail_cannon() {
+    let app = TestApp::spawn().await;
+    let owner = new_client();
+    let customer = crate::invoicing::set_up_business(&app, &owner, "cannon@quota.example", "EUR").await;
+    let id = crate::invoicing::new_draft(&app, &owner, &customer, "net").await;
+    let issued =
+        crate::invoicing::save_draft(&app, &owner, &id, &customer, "EUR", &[["Spam", "1", "1", "S", "24"]], "issue");
+    assert_eq!(issued.await.status(), 303);
+    // 300 sends to 300 different addresses in a minute: the first 20 go, the rest wait.
+    let mut accepted = 0;
+    let mut refused = None;
+    for n in 0..300 {
+        let recipient = format!("victim{n}@elsewhere.example");
+        let form = [("send_email", "1"), ("recipient", recipient.as_str())];
+        let response = app.post_form(&owner, &format!("/invoices/{id}/send"), &form).await;
+        match response.status() {
+            StatusCode::SEE_OTHER => accepted += 1,
+            StatusCode::TOO_MANY_REQUESTS => {
+                assert!(response.headers().contains_key("retry-after"));
+                refused = Some(response.text().await.unwrap());
+                break;
+            }
+            other => panic!("unexpected {other}"),
+        }
+    }
+    assert_eq!(accepted, 20, "a new business sends 20 emails per 10 minutes");
+    assert!(refused.unwrap().contains("has sent as many emails as it may for now"));
+    let queued: i64 = sqlx::query_scalar("SELECT count(*) FROM invoice_deliveries WHERE channel = 'email'")
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(queued, 20, "nothing beyond the quota was queued");
+    let audited: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM audit_events WHERE action = 'quota.refused' AND details->>'kind' = 'email'",
+    )
+    .fetch_one(&app.db)
+    .await
+    .unwrap();
+    assert_eq!(audited, 1);
+
+    // Invitations are limited too (10 a day for a new business).
+    let mut invited = 0;
+    for n in 0..15 {
+        let form = [("email", format!("staff{n}@quota.example")), ("role", "member".to_owned())];
+        let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        if app.post_form(&owner, "/settings/members", &form).await.status() == StatusCode::OK {
+            invited += 1;
+        }
+    }
+    assert_eq!(invited, 10);
+
+    // The operator sees the refusal in the console and raises the business's email
+    // quota there: sending works again at once, and the change is an admin event.
+    let (ops, _, _) = crate::admin::enrolled_admin(&app, "ops").await;
+    let console = app.get(&ops, "/admin/quotas").await.text().await.unwrap();
+    let business_id: uuid::Uuid = sqlx::query_scalar("SELECT business_id FROM invoices WHERE id = $1::uuid")
+        .bind(&id)
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    let refusals = console.split("data-quota-refusals").nth(1).expect("refusals are listed");
+    assert!(refusals.contains(&business_id.to_string()) && refusals.contains("email"), "{console}");
+    let business = business_id.to_string();
+    let raise = [("business_id", business.as_str()), ("kind", "email"), ("per_day", "500")];
+    assert_eq!(crate::admin::post(&app, &ops, "/admin/quotas", &raise).await.status(), StatusCode::SEE_OTHER);
+    let logged: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM audit_events WHERE category = 'admin' AND action = 'business.quota'")
+            .fetch_one(&app.db)
+            .await
+            .unwrap();
+    assert_eq!(logged, 1);
+    let form = [("send_email", "1"), ("recipient", "customer@elsewhere.example")];
+    assert_eq!(app.post_form(&owner, &format!("/invoices/{id}/send"), &form).await.status(), StatusCode::SEE_OTHER);
+}

@@ -64,6 +64,16 @@ pub async fn send_document(
     let Actor::User(requested_by) = &caller.actor else {
         return Err(Error::Forbidden("Only a signed-in member can send a document.".to_owned().into()));
     };
+    // Each message counts against the business's sending quota before it is queued.
+    if invoice.status == InvoiceStatus::Issued {
+        use crate::app::quotas::{Quota, take};
+        if by_email {
+            take(state, business_id, &caller.actor, Quota::Email, 1).await?;
+        }
+        if by_sms && let Ok(phone) = PhoneNumber::parse(input.phone) {
+            take(state, business_id, &caller.actor, Quota::sms_to(phone.as_str()), 1).await?;
+        }
+    }
     let request = SendRequest {
         email: by_email.then_some(input.recipient.trim()),
         phone: by_sms.then_some(input.phone.trim()),

@@ -11,6 +11,7 @@ pub mod backups;
 pub mod pages;
 pub mod payment_log;
 pub mod platform_settings;
+mod quotas;
 pub mod session;
 pub mod tools;
 
@@ -65,6 +66,8 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("POST", "/admin/settings/sms/remove"),
     ("GET", "/admin/backups"),
     ("POST", "/admin/backups/now"),
+    ("GET", "/admin/quotas"),
+    ("POST", "/admin/quotas"),
 ];
 
 fn handler(method: &str, path: &str) -> MethodRouter<AppState> {
@@ -97,6 +100,8 @@ fn handler(method: &str, path: &str) -> MethodRouter<AppState> {
         ("POST", "/admin/settings/sms/remove") => post(platform_settings::remove_sms),
         ("GET", "/admin/backups") => get(backups::show),
         ("POST", "/admin/backups/now") => post(backups::back_up_now),
+        ("GET", "/admin/quotas") => get(quotas::show),
+        ("POST", "/admin/quotas") => post(quotas::set),
         _ => unreachable!("admin route {method} {path} has no handler"),
     }
 }

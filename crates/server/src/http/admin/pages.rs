@@ -111,3 +111,11 @@ pub struct BackupsPage {
     pub notice: Option<String>,
     pub error: Option<String>,
 }
+
+#[derive(Template, WebTemplate)]
+#[template(path = "admin/quotas.html")]
+pub struct QuotasPage {
+    pub username: String,
+    pub refusals: Vec<crate::app::quotas::Refusal>,
+    pub overrides: Vec<crate::app::quotas::Override>,
+}

@@ -1,0 +1,110 @@
+//! What the quotas need to know about a business: how long it has existed and how
+//! much it has invoiced (its standing), and the daily limits an operator set for it.
+
+use sqlx::PgExecutor;
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+/// How old a business is and how many documents it has issued.
+#[derive(Debug, Clone)]
+pub struct Standing {
+    pub created_at: OffsetDateTime,
+    pub issued: i64,
+    pub own_sms_account: bool,
+}
+
+pub async fn standing(db: impl PgExecutor<'_>, business_id: Uuid) -> Result<Option<Standing>, sqlx::Error> {
+    sqlx::query_as!(
+        Standing,
+        r#"SELECT b.created_at,
+                  (SELECT count(*) FROM invoices i WHERE i.business_id = b.id AND i.status = 'issued') AS "issued!",
+                  EXISTS (SELECT 1 FROM business_sms_providers p WHERE p.business_id = b.id) AS "own_sms_account!"
+           FROM businesses b WHERE b.id = $1"#,
+        business_id
+    )
+    .fetch_optional(db)
+    .await
+}
+
+/// The operator's daily limit for `kind`, if one is set.
+pub async fn override_for(db: impl PgExecutor<'_>, business_id: Uuid, kind: &str) -> Result<Option<i32>, sqlx::Error> {
+    sqlx::query_scalar!("SELECT per_day FROM business_quotas WHERE business_id = $1 AND kind = $2", business_id, kind)
+        .fetch_optional(db)
+        .await
+}
+
+/// Sets (or with `None` removes) the operator's daily limit for `kind`.
+pub async fn set_override(
+    db: impl PgExecutor<'_>,
+    business_id: Uuid,
+    kind: &str,
+    per_day: Option<i32>,
+    set_by: &str,
+    now: OffsetDateTime,
+) -> Result<(), sqlx::Error> {
+    match per_day {
+        Some(per_day) => {
+            sqlx::query!(
+                r#"INSERT INTO business_quotas (business_id, kind, per_day, set_by, set_at) VALUES ($1, $2, $3, $4, $5)
+                   ON CONFLICT (business_id, kind) DO UPDATE SET per_day = $3, set_by = $4, set_at = $5"#,
+                business_id,
+                kind,
+                per_day,
+                set_by,
+                now
+            )
+            .execute(db)
+            .await?;
+        }
+        None => {
+            sqlx::query!("DELETE FROM business_quotas WHERE business_id = $1 AND kind = $2", business_id, kind)
+                .execute(db)
+                .await?;
+        }
+    }
+    Ok(())
+}
+
+/// A refusal as the console lists it.
+#[derive(Debug, Clone)]
+pub struct Refusal {
+    pub at: OffsetDateTime,
+    pub business_id: Uuid,
+    pub business_name: String,
+    pub kind: String,
+}
+
+/// The newest quota refusals (from the audit log), newest first.
+pub async fn recent_refusals(db: impl PgExecutor<'_>, limit: i64) -> Result<Vec<Refusal>, sqlx::Error> {
+    sqlx::query_as!(
+        Refusal,
+        r#"SELECT e.at AS "at!", b.id AS "business_id!", b.name AS "business_name!",
+                  coalesce(e.details->>'kind', '') AS "kind!"
+           FROM audit_events e JOIN businesses b ON b.id = e.business_id
+           WHERE e.action = 'quota.refused' ORDER BY e.id DESC LIMIT $1"#,
+        limit
+    )
+    .fetch_all(db)
+    .await
+}
+
+/// Every operator-set limit, with its business's name.
+#[derive(Debug, Clone)]
+pub struct Override {
+    pub business_id: Uuid,
+    pub business_name: String,
+    pub kind: String,
+    pub per_day: i32,
+    pub set_by: String,
+    pub set_at: OffsetDateTime,
+}
+
+pub async fn overrides(db: impl PgExecutor<'_>) -> Result<Vec<Override>, sqlx::Error> {
+    sqlx::query_as!(
+        Override,
+        r#"SELECT q.business_id, b.name AS business_name, q.kind, q.per_day, q.set_by, q.set_at
+           FROM business_quotas q JOIN businesses b ON b.id = q.business_id ORDER BY b.name, q.kind"#
+    )
+    .fetch_all(db)
+    .await
+}
