@@ -23,6 +23,7 @@ pub mod i18n;
 pub mod integrations;
 pub mod invoicing;
 pub mod jobs;
+pub mod key_rotation;
 pub mod logo;
 pub mod payments;
 pub mod secrets;

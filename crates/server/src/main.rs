@@ -304,32 +304,45 @@ fn main() -> ExitCode {
             }
             Command::Keys(KeysCommand::Rotate { new_master_key_file, .. }) => {
                 use fastfaktura::crypto::{KeyPurpose, MasterKey};
-                let old = fastfaktura::startup::load_master_key(&loaded.settings)?.derive(KeyPurpose::KeyEncryption);
-                let new = MasterKey::load(&new_master_key_file)?.derive(KeyPurpose::KeyEncryption);
+                let old = fastfaktura::startup::load_master_key(&loaded.settings)?;
+                let new = MasterKey::load(&new_master_key_file)?;
+                let new_kek = fastfaktura::secrets::kek_id(&new.derive(KeyPurpose::KeyEncryption));
                 let database = Database::open(&loaded.settings).await?;
                 let rotated = async {
                     database.migrate().await?;
-                    let mut conn = database.pool.acquire().await?;
-                    let rotated = fastfaktura::secrets::rewrap_data_keys(&mut conn, &old, &new).await?;
+                    // Everything or nothing: one transaction.
+                    let mut tx = database.pool.begin().await?;
+                    let rotated = fastfaktura::key_rotation::rotate(&mut tx, &old, &new).await?;
                     use fastfaktura::audit::{self, Actor, AuditEvent, Category};
                     let event = AuditEvent::new(time::OffsetDateTime::now_utc(), Category::Security, "crypto.key.rotated")
                         .actor(Actor::Admin("cli".into()))
                         .target("master key")
                         .details(serde_json::json!({
-                            "data_keys_rewrapped": rotated,
-                            "new_kek_id": fastfaktura::secrets::kek_id(&new),
+                            "data_keys_rewrapped": rotated.data_keys,
+                            "admin_totp_resealed": rotated.admin_totp,
+                            "invoice_links_resealed": rotated.invoice_links,
+                            "outbox_resealed": rotated.outbox,
+                            "acme_cache_resealed": rotated.acme_cache,
+                            "new_kek_id": new_kek,
                         }));
-                    audit::record(&mut *conn, &event).await?;
+                    audit::record(&mut *tx, &event).await?;
+                    tx.commit().await?;
                     Ok::<_, anyhow::Error>(rotated)
                 }
                 .await;
                 database.close().await;
                 let rotated = rotated?;
-                tracing::info!(data_keys = rotated, new_kek = %fastfaktura::secrets::kek_id(&new), "data keys rewrapped");
+                tracing::info!(?rotated, new_kek = %new_kek, "moved to the new master key");
                 println!(
-                    "rewrapped {rotated} data keys under the new master key ({}); now set crypto.master_key_file to it and restart",
-                    fastfaktura::secrets::kek_id(&new)
+                    "moved to the new master key ({new_kek}): {} data keys rewrapped; {} admin TOTP secrets, {} customer links, {} queued emails and {} ACME cache entries sealed again",
+                    rotated.data_keys, rotated.admin_totp, rotated.invoice_links, rotated.outbox, rotated.acme_cache
                 );
+                match fastfaktura::backup::cli::resign_manifests(&loaded.settings, &old, &new).await {
+                    Ok(Some(n)) => println!("signed {n} backup manifest(s) again with the new key"),
+                    Ok(None) => {}
+                    Err(e) => println!("backups were NOT signed again ({e}); run `fastfaktura keys rotate` again to retry"),
+                }
+                println!("now set crypto.master_key_file to the new key and restart");
                 Ok(())
             }
             Command::Admin(command) => {

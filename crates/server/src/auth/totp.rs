@@ -86,7 +86,7 @@ pub fn qr_svg(uri: &str) -> String {
     }
 }
 
-fn aad(admin_id: Uuid) -> Vec<u8> {
+pub(crate) fn aad(admin_id: Uuid) -> Vec<u8> {
     format!("admin_users:totp_secret_sealed:{admin_id}").into_bytes()
 }
 

@@ -176,3 +176,26 @@ pub async fn run(command: BackupCommand, settings: &Settings) -> anyhow::Result<
 fn signing_key(settings: &Settings) -> anyhow::Result<crate::crypto::DerivedKey> {
     Ok(crate::startup::load_master_key(settings)?.derive(crate::crypto::KeyPurpose::BackupSigning))
 }
+
+/// After a master-key rotation: signs every backup manifest that verifies under the old
+/// key again under the new one (so old backups stay restorable with the new key only).
+/// `None` when no backup target is configured.
+pub async fn resign_manifests(
+    settings: &Settings,
+    old: &crate::crypto::MasterKey,
+    new: &crate::crypto::MasterKey,
+) -> anyhow::Result<Option<usize>> {
+    use crate::crypto::KeyPurpose;
+    if !settings.backup.has_target() {
+        return Ok(None);
+    }
+    let backups = Backups::open_for_reading(&settings.backup, old.derive(KeyPurpose::BackupSigning))?;
+    let listing = store::list(backups.store.as_ref(), &backups.prefix, &backups.signing).await?;
+    let new_key = new.derive(KeyPurpose::BackupSigning);
+    for manifest in &listing.good {
+        let mut signed = manifest.clone();
+        signed.sign(&new_key);
+        store::put_manifest(backups.store.as_ref(), &backups.prefix, &signed).await?;
+    }
+    Ok(Some(listing.good.len()))
+}

@@ -35,6 +35,7 @@ pub mod quotas;
 pub mod rate_limits;
 pub mod recurring;
 pub mod reminders;
+pub mod resealing;
 pub mod sessions;
 pub mod sms_providers;
 pub mod statements;

@@ -128,7 +128,7 @@ pub async fn enqueue(
     Ok(id)
 }
 
-fn body_aad(id: Uuid) -> Vec<u8> {
+pub(crate) fn body_aad(id: Uuid) -> Vec<u8> {
     format!("outgoing_emails:body_sealed:{id}").into_bytes()
 }
 

@@ -21,7 +21,7 @@ use crate::{
     state::AppState,
 };
 
-fn aad(business_id: Uuid, link_id: Uuid) -> Vec<u8> {
+pub(crate) fn aad(business_id: Uuid, link_id: Uuid) -> Vec<u8> {
     format!("invoice_links:token:{business_id}:{link_id}").into_bytes()
 }
 

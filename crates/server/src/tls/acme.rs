@@ -77,7 +77,7 @@ impl PgCache {
         acme_cache::row_key(names, directory_url)
     }
 
-    fn aad(kind: &str, cache_key: &str) -> Vec<u8> {
+    pub(crate) fn aad(kind: &str, cache_key: &str) -> Vec<u8> {
         format!("acme_cache:sealed:{kind}:{cache_key}").into_bytes()
     }
 

@@ -150,7 +150,7 @@ async fn keys_rotate_rewraps_the_data_keys_under_the_new_master_key() {
     let rotated = run(&["keys", "rotate", "--new-master-key-file", new_file.to_str().unwrap()]);
     let stdout = String::from_utf8_lossy(&rotated.stdout);
     assert!(rotated.status.success(), "{stdout}{}", String::from_utf8_lossy(&rotated.stderr));
-    assert!(stdout.contains("rewrapped 1 data keys"), "{stdout}");
+    assert!(stdout.contains("1 data keys rewrapped"), "{stdout}");
     assert!(!stdout.contains("ROTATE") && !String::from_utf8_lossy(&rotated.stderr).contains("ROTATE"));
     assert_eq!(secrets::open(&mut conn, &new, slot(tenant, "k"), &sealed).await.unwrap(), "sk_test_ROTATE12345");
     let wrong = secrets::open(&mut conn, &old, slot(tenant, "k"), &sealed).await;
@@ -159,5 +159,94 @@ async fn keys_rotate_rewraps_the_data_keys_under_the_new_master_key() {
     let missing = run(&["keys", "rotate", "--new-master-key-file", "/nonexistent/key"]);
     assert!(!missing.status.success());
     assert!(String::from_utf8_lossy(&missing.stderr).contains("/nonexistent/key"));
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[tokio::test]
+async fn after_keys_rotate_and_a_restart_on_the_new_key_alone_everything_still_opens() {
+    use crate::helpers::TestApp;
+    let database_url = crate::helpers::fresh_database().await;
+    let dir = std::env::temp_dir().join(format!("ff-rotate-{}", Uuid::new_v4().simple()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let (old_file, new_file) = (dir.join("old.key"), dir.join("new.key"));
+    std::fs::write(&old_file, hex::encode([5u8; 32])).unwrap();
+    std::fs::write(&new_file, hex::encode([6u8; 32])).unwrap();
+
+    // Before: an admin with TOTP, an issued invoice with its customer link, a queued mail.
+    let old_key = old_file.clone();
+    let app = TestApp::spawn_on(database_url.clone(), move |s| {
+        s.crypto.master_key_file = Some(old_key);
+        s.jobs.worker = false;
+    })
+    .await;
+    // Jobs run here until the setup is done, so the mail queued last stays queued.
+    let worker = app.worker.clone();
+    let pump = tokio::spawn(async move {
+        loop {
+            let _ = fastfaktura::jobs::worker::run_next(&worker).await;
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+    });
+    let (_, totp_secret, _) = crate::admin::enrolled_admin(&app, "ops").await;
+    let owner = crate::helpers::new_client();
+    let customer = crate::invoicing::set_up_business(&app, &owner, "owner@rotate.example", "EUR").await;
+    let id = crate::invoicing::new_draft(&app, &owner, &customer, "net").await;
+    let lines = [["Design", "1", "100", "S", "24"]];
+    assert_eq!(crate::invoicing::save_draft(&app, &owner, &id, &customer, "EUR", &lines, "issue").await.status(), 303);
+    assert_eq!(app.post_form(&owner, &format!("/invoices/{id}/link"), &[]).await.status(), 303);
+    let page = app.get(&owner, &format!("/invoices/{id}")).await.text().await.unwrap();
+    let link = page.split(r#"readonly value=""#).nth(1).unwrap().split('"').next().unwrap().to_owned();
+    let token = link.rsplit("/i/").next().unwrap().to_owned();
+    pump.abort();
+    let _ = pump.await;
+    // A mail still waiting in the outbox (sealed), as if the worker were behind.
+    let outbox_key = fastfaktura::crypto::MasterKey::load(&old_file).unwrap().derive(KeyPurpose::OutboxSealing);
+    let mut conn = app.db.acquire().await.unwrap();
+    let mail_id = fastfaktura::integrations::email::enqueue(
+        &mut conn,
+        &outbox_key,
+        "later@rotate.example",
+        "Waiting",
+        "ROTATE-MAIL-BODY",
+        time::OffsetDateTime::now_utc(),
+    )
+    .await
+    .unwrap();
+    drop(conn);
+
+    let rotated = std::process::Command::new(env!("CARGO_BIN_EXE_fastfaktura"))
+        .args(["keys", "rotate", "--new-master-key-file", new_file.to_str().unwrap()])
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("FASTFAKTURA_DATABASE_URL", &database_url)
+        .env("FASTFAKTURA_MASTER_KEY_FILE", &old_file)
+        .env("FASTFAKTURA_DATA_DIR", &dir)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&rotated.stdout);
+    assert!(rotated.status.success(), "{stdout}{}", String::from_utf8_lossy(&rotated.stderr));
+    assert!(stdout.contains("1 admin TOTP secrets, 1 customer links"), "{stdout}");
+    drop(app);
+    std::fs::remove_file(&old_file).unwrap();
+
+    // After: a restart on the new key alone.
+    let new_key = new_file.clone();
+    let app = TestApp::spawn_on(database_url, move |s| s.crypto.master_key_file = Some(new_key)).await;
+    let admin = crate::helpers::new_client();
+    // A later 30-second step than enrolment used (a code is accepted once).
+    app.clock.advance(time::Duration::seconds(90));
+    let code = crate::admin::oath(&app, &totp_secret);
+    let form = [("username", "ops"), ("password", crate::admin::PASSWORD), ("code", code.as_str())];
+    let signed_in = crate::admin::post(&app, &admin, "/admin/login", &form).await;
+    let status = signed_in.status();
+    assert_eq!(status, 303, "admin sign-in with TOTP: {}", signed_in.text().await.unwrap());
+    let owner = crate::helpers::new_client();
+    app.log_in(&owner, "owner@rotate.example").await;
+    let page = app.get(&owner, &format!("/invoices/{id}")).await;
+    assert_eq!(page.status(), 200, "the owner's invoice page");
+    assert!(page.text().await.unwrap().contains(&token), "the same customer link, opened with the new key");
+    assert_eq!(app.get(&crate::helpers::new_client(), &format!("/i/{token}")).await.status(), 200);
+    let mail = app.smtp.wait_for_matching(1, |m| m.to == ["later@rotate.example"]).await.remove(0);
+    assert!(mail.body().contains("ROTATE-MAIL-BODY"), "the queued mail went out: {mail_id}");
     std::fs::remove_dir_all(&dir).ok();
 }
