@@ -448,6 +448,11 @@ impl Settings {
         Ok(LoadedSettings { settings, warnings })
     }
 
+    /// Where the newest audit checkpoint is kept outside the database.
+    pub fn audit_anchor_file(&self) -> PathBuf {
+        self.audit.anchor_file.clone().unwrap_or_else(|| self.data_dir.join("audit-anchor.json"))
+    }
+
     fn check(&self) -> Result<(), ConfigError> {
         if let Some(url) = &self.public_base_url
             && !(url.starts_with("http://") || url.starts_with("https://"))

@@ -54,6 +54,8 @@ pub enum KeyPurpose {
     AdminTotpSealing,
     /// Signs backup manifests (which carry the archive's SHA-256).
     BackupSigning,
+    /// MACs the audit log's checkpoints and purge markers.
+    AuditCheckpoint,
 }
 
 impl KeyPurpose {
@@ -67,6 +69,7 @@ impl KeyPurpose {
             KeyPurpose::AcmeCacheSealing => b"fastfaktura/acme-cache-sealing/v1",
             KeyPurpose::AdminTotpSealing => b"fastfaktura/admin-totp-sealing/v1",
             KeyPurpose::BackupSigning => b"fastfaktura/backup-signing/v1",
+            KeyPurpose::AuditCheckpoint => b"fastfaktura/audit-checkpoint/v1",
         }
     }
 }

@@ -6,6 +6,9 @@
 //! its row as before). A crash part-way changes nothing; running it again after it
 //! succeeded finds everything already under the new key and changes nothing either.
 //!
+//! The audit log's purge markers are MAC'd again and its checkpoints replaced by one
+//! keyed with the new key (the command keeps it as the new anchor).
+//!
 //! Not carried over, by design: codes in flight (a one-time code's HMAC pepper
 //! changes, so a code sent before the rotation must be asked for again) and the keyed
 //! pseudonyms of email addresses in rate-limit counters (they start afresh).
@@ -20,13 +23,16 @@ use crate::{
 };
 
 /// How many values moved to the new key, per kind.
-#[derive(Debug, Default, Clone, PartialEq, Eq)]
+#[derive(Debug, Default, Clone)]
 pub struct Rotated {
     pub data_keys: u64,
     pub admin_totp: u64,
     pub invoice_links: u64,
     pub outbox: u64,
     pub acme_cache: u64,
+    pub audit_purge_marks: u64,
+    /// The audit checkpoint written with the new key, to keep outside the database.
+    pub audit_checkpoint: Option<crate::audit::checkpoints::Anchor>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -105,5 +111,22 @@ pub async fn rotate(conn: &mut PgConnection, old: &MasterKey, new: &MasterKey) -
             done.acme_cache += 1;
         }
     }
+    // The audit log's purge markers get the new key's MAC (only genuine ones: a marker
+    // whose MAC does not hold under the old key stays as it is, and is reported by
+    // `audit verify`); its checkpoints are replaced by one keyed with the new key.
+    let (o, n) = (old.derive(KeyPurpose::AuditCheckpoint), new.derive(KeyPurpose::AuditCheckpoint));
+    resealing::audit_purge_switch(&mut *conn, true).await?;
+    for (category, day, head_hash, mac) in resealing::purged_heads(&mut *conn).await? {
+        let old_mac = crate::audit::checkpoints::purge_mac(&o, &category, day, &head_hash);
+        if mac.as_deref().is_some_and(|m| crate::crypto::digests_equal(m, &old_mac)) {
+            let new_mac = crate::audit::checkpoints::purge_mac(&n, &category, day, &head_hash);
+            resealing::set_purge_mac(&mut *conn, &category, day, &new_mac).await?;
+            done.audit_purge_marks += 1;
+        }
+    }
+    resealing::drop_checkpoints(&mut *conn).await?;
+    resealing::audit_purge_switch(&mut *conn, false).await?;
+    done.audit_checkpoint =
+        Some(crate::audit::checkpoints::write_checkpoint(&mut *conn, &n, time::OffsetDateTime::now_utc()).await?);
     Ok(done)
 }

@@ -241,7 +241,12 @@ fn main() -> ExitCode {
                     let started = std::time::Instant::now();
                     let now = time::OffsetDateTime::now_utc();
                     let parallel = std::thread::available_parallelism().map_or(2, |n| n.get());
-                    let report = fastfaktura::audit::chain::verify_pool(&database.pool, now, parallel).await?;
+                    use fastfaktura::audit::checkpoints::{Guard, read_anchor};
+                    use fastfaktura::crypto::KeyPurpose;
+                    let key = fastfaktura::startup::load_master_key(&loaded.settings)?.derive(KeyPurpose::AuditCheckpoint);
+                    let anchor = read_anchor(&loaded.settings.audit_anchor_file()).map_err(anyhow::Error::msg)?;
+                    let guard = Guard { key: &key, retention: &loaded.settings.audit.retention_months, now, anchor };
+                    let report = fastfaktura::audit::chain::verify_pool(&database.pool, now, parallel, Some(&guard)).await?;
                     Ok::<_, anyhow::Error>((report, started.elapsed().as_secs_f64()))
                 }
                 .await;
@@ -258,7 +263,13 @@ fn main() -> ExitCode {
                     for problem in &report.problems {
                         println!("PROBLEM {problem}");
                     }
-                    anyhow::bail!("the audit log does not verify: {} problem(s) found", report.problems.len());
+                    for problem in &report.checkpoint_problems {
+                        println!("PROBLEM {problem}");
+                    }
+                    anyhow::bail!(
+                        "the audit log does not verify: {} problem(s) found",
+                        report.problems.len() + report.checkpoint_problems.len()
+                    );
                 }
                 println!("the audit log verifies");
                 Ok(())
@@ -268,8 +279,14 @@ fn main() -> ExitCode {
                 let sealed = async {
                     database.migrate().await?;
                     let started = std::time::Instant::now();
+                    let key = fastfaktura::startup::load_master_key(&loaded.settings)?
+                        .derive(fastfaktura::crypto::KeyPurpose::AuditCheckpoint);
                     let report =
-                        fastfaktura::audit::chain::seal_pending(&database.pool, time::OffsetDateTime::now_utc()).await?;
+                        fastfaktura::audit::chain::seal_pending(&database.pool, time::OffsetDateTime::now_utc(), Some(&key))
+                            .await?;
+                    if let Some(checkpoint) = &report.checkpoint {
+                        fastfaktura::audit::checkpoints::keep_anchor(&loaded.settings.audit_anchor_file(), checkpoint)?;
+                    }
                     Ok::<_, anyhow::Error>((report, started.elapsed().as_secs_f64()))
                 }
                 .await;
@@ -323,6 +340,7 @@ fn main() -> ExitCode {
                             "invoice_links_resealed": rotated.invoice_links,
                             "outbox_resealed": rotated.outbox,
                             "acme_cache_resealed": rotated.acme_cache,
+                            "audit_purge_marks": rotated.audit_purge_marks,
                             "new_kek_id": new_kek,
                         }));
                     audit::record(&mut *tx, &event).await?;
@@ -333,6 +351,9 @@ fn main() -> ExitCode {
                 database.close().await;
                 let rotated = rotated?;
                 tracing::info!(?rotated, new_kek = %new_kek, "moved to the new master key");
+                if let Some(checkpoint) = &rotated.audit_checkpoint {
+                    fastfaktura::audit::checkpoints::keep_anchor(&loaded.settings.audit_anchor_file(), checkpoint)?;
+                }
                 println!(
                     "moved to the new master key ({new_kek}): {} data keys rewrapped; {} admin TOTP secrets, {} customer links, {} queued emails and {} ACME cache entries sealed again",
                     rotated.data_keys, rotated.admin_totp, rotated.invoice_links, rotated.outbox, rotated.acme_cache

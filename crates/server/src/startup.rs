@@ -260,6 +260,8 @@ impl Application {
                 state.db.clone(),
                 state.settings.audit.clone(),
                 state.clock.clone(),
+                state.keys.audit_checkpoint.clone(),
+                state.settings.audit_anchor_file(),
                 stop_rx.clone(),
             );
             tokio::spawn(audit)

@@ -25,6 +25,8 @@ pub struct Keys {
     pub admin_totp: DerivedKey,
     /// Signs backup manifests; restore and the verify drill check it.
     pub backup_signing: DerivedKey,
+    /// MACs the audit log's checkpoints and purge markers.
+    pub audit_checkpoint: DerivedKey,
 }
 
 impl Keys {
@@ -38,6 +40,7 @@ impl Keys {
             acme_cache: master.derive(KeyPurpose::AcmeCacheSealing),
             admin_totp: master.derive(KeyPurpose::AdminTotpSealing),
             backup_signing: master.derive(KeyPurpose::BackupSigning),
+            audit_checkpoint: master.derive(KeyPurpose::AuditCheckpoint),
         }
     }
 

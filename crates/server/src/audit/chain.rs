@@ -109,15 +109,22 @@ pub fn head_hash(prev_head_hash: &[u8], category: &str, day: Date, count: i64, l
         .into()
 }
 
-#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct SealReport {
     pub sealed: u64,
     pub heads: u64,
+    /// The keyed checkpoint written, when anything changed and a key was given.
+    pub checkpoint: Option<super::checkpoints::Anchor>,
 }
 
 /// Seals every unsealed event whose segment is still open, then writes the heads of
-/// segments that have closed. Returns at once if another instance holds the lock.
-pub async fn seal_pending(db: &PgPool, now: OffsetDateTime) -> Result<SealReport, sqlx::Error> {
+/// segments that have closed and, with `checkpoint_key`, a keyed checkpoint when
+/// anything changed. Returns at once if another instance holds the lock.
+pub async fn seal_pending(
+    db: &PgPool,
+    now: OffsetDateTime,
+    checkpoint_key: Option<&crate::crypto::DerivedKey>,
+) -> Result<SealReport, sqlx::Error> {
     let mut report = SealReport::default();
     // Keyset over ids: each batch starts after the last one, so the scan never walks
     // back over the index entries the previous batches left dead.
@@ -138,9 +145,20 @@ pub async fn seal_pending(db: &PgPool, now: OffsetDateTime) -> Result<SealReport
     let mut tx = db.begin().await?;
     if try_lock(&mut tx).await? {
         report.heads = write_heads(&mut tx, now).await?;
+        if let Some(key) = checkpoint_key
+            && (report.sealed > 0 || report.heads > 0 || !has_checkpoint(&mut tx).await?)
+        {
+            report.checkpoint = Some(super::checkpoints::write_checkpoint(&mut tx, key, now).await?);
+        }
         tx.commit().await?;
     }
     Ok(report)
+}
+
+async fn has_checkpoint(tx: &mut Transaction<'_, Postgres>) -> Result<bool, sqlx::Error> {
+    let any: Option<bool> =
+        sqlx::query_scalar!("SELECT EXISTS (SELECT 1 FROM audit_checkpoints)").fetch_one(&mut **tx).await?;
+    Ok(any == Some(true))
 }
 
 async fn try_lock(tx: &mut Transaction<'_, Postgres>) -> Result<bool, sqlx::Error> {
@@ -312,11 +330,15 @@ pub struct VerifyReport {
     pub segments: u64,
     pub purged_segments: u64,
     pub problems: Vec<Problem>,
+    /// What the keyed checks found (checkpoints, anchor), in words.
+    pub checkpoint_problems: Vec<String>,
+    /// Whether the keyed checks ran (a key was given).
+    pub keyed: bool,
 }
 
 impl VerifyReport {
     pub fn ok(&self) -> bool {
-        self.problems.is_empty()
+        self.problems.is_empty() && self.checkpoint_problems.is_empty()
     }
 }
 
@@ -328,25 +350,41 @@ struct Head {
 }
 
 /// Recomputes every chain and compares it with the heads. Read-only. `now` decides
-/// which unsealed events are overdue (older than [`HORIZON`]).
-pub async fn verify(db: &mut PgConnection, now: OffsetDateTime) -> Result<VerifyReport, sqlx::Error> {
+/// which unsealed events are overdue (older than [`HORIZON`]). With `guard` (the key),
+/// a purged day counts only with its purge MAC and past retention, and the keyed
+/// checkpoints are checked too; without it (a restored backup, whose signature already
+/// vouches for it) only the chain is.
+pub async fn verify(
+    db: &mut PgConnection,
+    now: OffsetDateTime,
+    guard: Option<&super::checkpoints::Guard<'_>>,
+) -> Result<VerifyReport, sqlx::Error> {
     let mut report = VerifyReport::default();
     for category in Category::ALL {
-        verify_category(&mut *db, category.as_str(), &mut report).await?;
+        verify_category(&mut *db, category.as_str(), guard, &mut report).await?;
     }
     unsealed_problems(db, now, &mut report).await?;
+    if let Some(guard) = guard {
+        report.keyed = true;
+        report.checkpoint_problems = super::checkpoints::verify_checkpoints(db, guard).await?;
+    }
     Ok(report)
 }
 
 /// [`verify`] with the categories checked on up to `parallel` pooled connections at
 /// once (the command line; PostgreSQL's hashing is the bulk of the work).
-pub async fn verify_pool(db: &PgPool, now: OffsetDateTime, parallel: usize) -> Result<VerifyReport, sqlx::Error> {
+pub async fn verify_pool(
+    db: &PgPool,
+    now: OffsetDateTime,
+    parallel: usize,
+    guard: Option<&super::checkpoints::Guard<'_>>,
+) -> Result<VerifyReport, sqlx::Error> {
     use futures::{StreamExt, TryStreamExt};
     let partials: Vec<VerifyReport> = futures::stream::iter(Category::ALL)
         .map(|category| async move {
             let mut conn = db.acquire().await?;
             let mut partial = VerifyReport::default();
-            verify_category(&mut conn, category.as_str(), &mut partial).await?;
+            verify_category(&mut conn, category.as_str(), guard, &mut partial).await?;
             Ok::<_, sqlx::Error>(partial)
         })
         .buffered(parallel.max(1))
@@ -359,7 +397,12 @@ pub async fn verify_pool(db: &PgPool, now: OffsetDateTime, parallel: usize) -> R
         report.purged_segments += partial.purged_segments;
         report.problems.extend(partial.problems);
     }
-    unsealed_problems(&mut *db.acquire().await?, now, &mut report).await?;
+    let mut conn = db.acquire().await?;
+    unsealed_problems(&mut conn, now, &mut report).await?;
+    if let Some(guard) = guard {
+        report.keyed = true;
+        report.checkpoint_problems = super::checkpoints::verify_checkpoints(&mut conn, guard).await?;
+    }
     Ok(report)
 }
 
@@ -386,7 +429,12 @@ async fn unsealed_problems(
     Ok(())
 }
 
-async fn verify_category(db: &mut PgConnection, category: &str, report: &mut VerifyReport) -> Result<(), sqlx::Error> {
+async fn verify_category(
+    db: &mut PgConnection,
+    category: &str,
+    guard: Option<&super::checkpoints::Guard<'_>>,
+    report: &mut VerifyReport,
+) -> Result<(), sqlx::Error> {
     let mut problem: Option<Problem> = None;
     let mut note = |p: Problem| {
         if problem.is_none() {
@@ -402,7 +450,7 @@ async fn verify_category(db: &mut PgConnection, category: &str, report: &mut Ver
 
     // The heads, chained across days.
     let rows = sqlx::query!(
-        "SELECT day, event_count, last_hash, prev_head_hash, head_hash, purged_at FROM audit_heads WHERE category = $1 ORDER BY day",
+        "SELECT day, event_count, last_hash, prev_head_hash, head_hash, purged_at, purge_mac FROM audit_heads WHERE category = $1 ORDER BY day",
         category
     )
     .fetch_all(&mut *db)
@@ -414,15 +462,16 @@ async fn verify_category(db: &mut PgConnection, category: &str, report: &mut Ver
         if h.prev_head_hash != prev || h.head_hash != expected {
             note(mk(h.day, None, ProblemKind::HeadBroken));
         }
+        // A purge marker counts only when we wrote it (its MAC) for a day past retention;
+        // one set with SQL alone leaves the day's events simply missing.
+        let purged = h.purged_at.is_some()
+            && guard.is_none_or(|g| g.purge_is_genuine(category, h.day, &h.head_hash, h.purge_mac.as_deref()));
         prev = h.head_hash;
         report.segments += 1;
-        if h.purged_at.is_some() {
+        if purged {
             report.purged_segments += 1;
         }
-        heads.insert(
-            h.day,
-            Head { day: h.day, event_count: h.event_count, last_hash: h.last_hash, purged: h.purged_at.is_some() },
-        );
+        heads.insert(h.day, Head { day: h.day, event_count: h.event_count, last_hash: h.last_hash, purged });
     }
 
     // The events, segment by segment. PostgreSQL recomputes each hash (its SHA-256 over

@@ -16,6 +16,7 @@
 //! request path ([`chain`]); the retention purge is [`retention`].
 
 pub mod chain;
+pub mod checkpoints;
 pub mod retention;
 pub mod schedule;
 

@@ -42,6 +42,7 @@ pub async fn purge_expired(
     db: &PgPool,
     retention: &RetentionMonths,
     now: OffsetDateTime,
+    key: &crate::crypto::DerivedKey,
 ) -> Result<PurgeReport, sqlx::Error> {
     let mut report = PurgeReport::default();
     let today = day_of(now);
@@ -55,7 +56,7 @@ pub async fn purge_expired(
         .fetch_all(db)
         .await?;
         for day in days {
-            if let Some(deleted) = purge_segment(db, category, day, now).await? {
+            if let Some(deleted) = purge_segment(db, category, day, now, key).await? {
                 tracing::info!(category = category.as_str(), %day, deleted, "audit segment purged");
                 report.segments.push((category, day, deleted));
             }
@@ -70,24 +71,32 @@ async fn purge_segment(
     category: Category,
     day: Date,
     now: OffsetDateTime,
+    key: &crate::crypto::DerivedKey,
 ) -> Result<Option<u64>, sqlx::Error> {
     let mut tx = db.begin().await?;
     sqlx::query_scalar!("SELECT pg_advisory_xact_lock($1)::text", PURGE_LOCK).fetch_one(&mut *tx).await?;
     // The triggers let a DELETE (and marking a head) through only with this set, and
     // only for this transaction.
     sqlx::query_scalar!("SELECT set_config('fastfaktura.audit_purge', 'on', true)").fetch_one(&mut *tx).await?;
-    let marked = sqlx::query!(
-        "UPDATE audit_heads SET purged_at = $3 WHERE category = $1 AND day = $2 AND purged_at IS NULL",
+    let head: Option<Vec<u8>> = sqlx::query_scalar!(
+        "SELECT head_hash FROM audit_heads WHERE category = $1 AND day = $2 AND purged_at IS NULL",
+        category.as_str(),
+        day
+    )
+    .fetch_optional(&mut *tx)
+    .await?;
+    let Some(head) = head else { return Ok(None) };
+    // The marker carries our MAC: `audit verify` honours no other.
+    let mac = super::checkpoints::purge_mac(key, category.as_str(), day, &head);
+    sqlx::query!(
+        "UPDATE audit_heads SET purged_at = $3, purge_mac = $4 WHERE category = $1 AND day = $2 AND purged_at IS NULL",
         category.as_str(),
         day,
-        now
+        now,
+        &mac[..]
     )
     .execute(&mut *tx)
-    .await?
-    .rows_affected();
-    if marked == 0 {
-        return Ok(None);
-    }
+    .await?;
     let deleted =
         sqlx::query!("DELETE FROM audit_events WHERE category = $1 AND chain_day = $2", category.as_str(), day)
             .execute(&mut *tx)

@@ -8,26 +8,46 @@ use std::{sync::Arc, time::Duration};
 use sqlx::PgPool;
 use tokio::sync::watch;
 
-use super::{chain, retention};
-use crate::{clock::Clock, config::AuditSettings};
+use std::path::PathBuf;
+
+use super::{chain, checkpoints, retention};
+use crate::{clock::Clock, config::AuditSettings, crypto::DerivedKey};
 
 const PURGE_EVERY: Duration = Duration::from_secs(3600);
 
-pub async fn run(db: PgPool, settings: AuditSettings, clock: Arc<dyn Clock>, mut shutdown: watch::Receiver<bool>) {
+/// The sealer and purge loop; each checkpoint (MAC'd with `key`) is also kept in
+/// `anchor` outside the database and named in the log.
+pub async fn run(
+    db: PgPool,
+    settings: AuditSettings,
+    clock: Arc<dyn Clock>,
+    key: DerivedKey,
+    anchor: PathBuf,
+    mut shutdown: watch::Receiver<bool>,
+) {
     let every = Duration::from_secs(settings.seal_interval_seconds);
     let mut last_purge: Option<tokio::time::Instant> = None;
     loop {
         if *shutdown.borrow() {
             break;
         }
-        match chain::seal_pending(&db, clock.now()).await {
-            Ok(r) if r.heads > 0 => tracing::info!(sealed = r.sealed, heads = r.heads, "audit segments closed"),
-            Ok(_) => {}
+        match chain::seal_pending(&db, clock.now(), Some(&key)).await {
+            Ok(r) => {
+                if r.heads > 0 {
+                    tracing::info!(sealed = r.sealed, heads = r.heads, "audit segments closed");
+                }
+                if let Some(checkpoint) = &r.checkpoint {
+                    tracing::info!(at = %checkpoint.at, mac = %checkpoint.mac, "audit checkpoint");
+                    if let Err(e) = checkpoints::keep_anchor(&anchor, checkpoint) {
+                        tracing::error!(error = %e, path = %anchor.display(), "the audit checkpoint could not be kept outside the database");
+                    }
+                }
+            }
             Err(e) => tracing::warn!(error = %e, "sealing audit events failed; will retry"),
         }
         if last_purge.is_none_or(|t| t.elapsed() >= PURGE_EVERY) {
             last_purge = Some(tokio::time::Instant::now());
-            match retention::purge_expired(&db, &settings.retention_months, clock.now()).await {
+            match retention::purge_expired(&db, &settings.retention_months, clock.now(), &key).await {
                 Ok(report) => tracing::info!(
                     segments = report.segments.len(),
                     events = report.events(),

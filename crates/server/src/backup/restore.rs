@@ -157,7 +157,7 @@ pub async fn restore(
         .map_err(|e| BackupError::Database(format!("the restored database did not migrate: {e}")))?;
     // The restored audit log must still prove itself (issue 8): as of the backup's
     // start, so events the sealer had not reached yet are not counted against it.
-    let audit = crate::audit::chain::verify(&mut conn, manifest.started_at)
+    let audit = crate::audit::chain::verify(&mut conn, manifest.started_at, None)
         .await
         .map_err(|e| BackupError::Database(format!("cannot verify the restored audit log: {e}")))?;
     if !audit.ok() {

@@ -47,11 +47,20 @@ pub struct AuditSettings {
     pub seal_interval_seconds: u64,
     /// Run the sealer and the daily purge in this process.
     pub background: bool,
+    /// Where the newest keyed checkpoint is kept outside the database (keep it on
+    /// storage the database's administrators cannot write). Default:
+    /// `<data_dir>/audit-anchor.json`.
+    pub anchor_file: Option<std::path::PathBuf>,
 }
 
 impl Default for AuditSettings {
     fn default() -> Self {
-        Self { retention_months: RetentionMonths::default(), seal_interval_seconds: 2, background: true }
+        Self {
+            retention_months: RetentionMonths::default(),
+            seal_interval_seconds: 2,
+            background: true,
+            anchor_file: None,
+        }
     }
 }
 

@@ -75,3 +75,40 @@ pub async fn set_acme_cache(
         .await?;
     Ok(())
 }
+
+/// Purged day heads with their purge MACs.
+pub async fn purged_heads(
+    conn: &mut PgConnection,
+) -> Result<Vec<(String, time::Date, Vec<u8>, Option<Vec<u8>>)>, sqlx::Error> {
+    let rows = sqlx::query!(
+        "SELECT category, day, head_hash, purge_mac FROM audit_heads WHERE purged_at IS NOT NULL ORDER BY category, day"
+    )
+    .fetch_all(conn)
+    .await?;
+    Ok(rows.into_iter().map(|r| (r.category, r.day, r.head_hash, r.purge_mac)).collect())
+}
+
+/// Lets this transaction change audit heads and remove checkpoints (the purge switch
+/// the append-only triggers honour), or stops it again.
+pub async fn audit_purge_switch(conn: &mut PgConnection, on: bool) -> Result<(), sqlx::Error> {
+    let value = if on { "on" } else { "off" };
+    sqlx::query_scalar!("SELECT set_config('fastfaktura.audit_purge', $1, true)", value).fetch_one(conn).await?;
+    Ok(())
+}
+
+pub async fn set_purge_mac(
+    conn: &mut PgConnection,
+    category: &str,
+    day: time::Date,
+    mac: &[u8],
+) -> Result<(), sqlx::Error> {
+    sqlx::query!("UPDATE audit_heads SET purge_mac = $3 WHERE category = $1 AND day = $2", category, day, mac)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Removes every checkpoint (they are keyed with the old key; a new one follows).
+pub async fn drop_checkpoints(conn: &mut PgConnection) -> Result<u64, sqlx::Error> {
+    Ok(sqlx::query!("DELETE FROM audit_checkpoints").execute(conn).await?.rows_affected())
+}

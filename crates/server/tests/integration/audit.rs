@@ -5,6 +5,7 @@
 use fastfaktura::audit::{
     self, Actor, AuditEvent, Category,
     chain::{self, ProblemKind},
+    checkpoints::Guard,
     retention,
 };
 use sqlx::{Connection, PgConnection};
@@ -23,13 +24,22 @@ pub(crate) async fn quiet_app() -> TestApp {
     TestApp::spawn_with(|s| s.audit.background = false).await
 }
 
+fn guard(app: &TestApp) -> Guard<'_> {
+    Guard {
+        key: &app.state.keys.audit_checkpoint,
+        retention: &app.state.settings.audit.retention_months,
+        now: app.clock_now(),
+        anchor: None,
+    }
+}
+
 async fn verify(app: &TestApp) -> chain::VerifyReport {
     let mut conn = app.db.acquire().await.unwrap();
-    chain::verify(&mut conn, app.clock_now()).await.unwrap()
+    chain::verify(&mut conn, app.clock_now(), Some(&guard(app))).await.unwrap()
 }
 
 pub(crate) async fn seal(app: &TestApp) -> chain::SealReport {
-    chain::seal_pending(&app.db, app.clock_now()).await.unwrap()
+    chain::seal_pending(&app.db, app.clock_now(), Some(&app.state.keys.audit_checkpoint)).await.unwrap()
 }
 
 async fn event(app: &TestApp, category: Category, action: &str, n: i64) {
@@ -332,7 +342,7 @@ async fn verify_names_the_first_altered_deleted_or_inserted_event() {
     let report = verify(&app).await;
     assert_eq!(the_problem(&report), (ProblemKind::HeadBroken, None));
     // The command line's parallel variant finds the same.
-    let parallel = chain::verify_pool(&app.db, app.clock_now(), 3).await.unwrap();
+    let parallel = chain::verify_pool(&app.db, app.clock_now(), 3, Some(&guard(&app))).await.unwrap();
     assert_eq!((parallel.problems, parallel.events), (report.problems.clone(), report.events));
     assert!(report.problems[0].to_string().starts_with("dispatch 2026-03-02"), "{}", report.problems[0]);
 }
@@ -354,7 +364,8 @@ async fn the_purge_deletes_whole_expired_days_per_category_records_itself_and_ve
 
     // On 2 September the 1 March segment is six months and one day old, 3 March not yet.
     app.clock.set(datetime!(2026-09-02 03:00 UTC));
-    let report = retention::purge_expired(&app.db, &retention, app.clock_now()).await.unwrap();
+    let report =
+        retention::purge_expired(&app.db, &retention, app.clock_now(), &app.state.keys.audit_checkpoint).await.unwrap();
     assert_eq!(report.segments.len(), 1, "{report:?}");
     assert_eq!(report.segments[0].0, Category::Access);
     assert_eq!(report.segments[0].1.to_string(), "2026-03-01");
@@ -373,7 +384,13 @@ async fn the_purge_deletes_whole_expired_days_per_category_records_itself_and_ve
     assert_eq!(purge.0, "access/2026-03-01");
     assert_eq!(purge.1["events"], 1);
     // Idempotent: a second run (or another instance) finds nothing to do.
-    assert!(retention::purge_expired(&app.db, &retention, app.clock_now()).await.unwrap().segments.is_empty());
+    assert!(
+        retention::purge_expired(&app.db, &retention, app.clock_now(), &app.state.keys.audit_checkpoint)
+            .await
+            .unwrap()
+            .segments
+            .is_empty()
+    );
     seal(&app).await;
     let report = verify(&app).await;
     assert!(report.ok(), "{:?}", report.problems);
@@ -536,4 +553,126 @@ async fn restoring_a_backup_runs_audit_verify_and_refuses_an_altered_log() {
     assert!(matches!(err, BackupError::Damaged(_)), "{err}");
     assert!(err.to_string().contains("audit log does not verify") && err.to_string().contains("was altered"), "{err}");
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[tokio::test]
+async fn with_sql_alone_the_newest_events_cannot_be_cut_purged_or_rewritten_unnoticed() {
+    let app = quiet_app().await;
+    three_sealed_days(&app).await;
+    assert!(verify(&app).await.ok());
+    let mut evil = attacker(&app).await;
+
+    // 1. Cutting the tail: the application's own purge switch, then the newest sealed
+    //    events of today deleted. The chain alone still holds; the checkpoint does not.
+    let today = ids_of_day(&app, "auth", "2026-03-03").await;
+    sqlx::query("CREATE TEMP TABLE tail AS SELECT * FROM audit_events WHERE id = ANY($1)")
+        .bind(&today[2..])
+        .execute(&mut evil)
+        .await
+        .unwrap();
+    let mut purger = PgConnection::connect(&app.database_url).await.unwrap();
+    let mut tx = sqlx::Connection::begin(&mut purger).await.unwrap();
+    sqlx::query("SELECT set_config('fastfaktura.audit_purge', 'on', true)").execute(&mut *tx).await.unwrap();
+    sqlx::query("DELETE FROM audit_events WHERE id = ANY($1)").bind(&today[2..]).execute(&mut *tx).await.unwrap();
+    tx.commit().await.unwrap();
+    let report = verify(&app).await;
+    assert!(report.problems.is_empty(), "the unkeyed chain alone cannot tell: {:?}", report.problems);
+    assert!(
+        report.checkpoint_problems.iter().any(|p| p.contains("auth 2026-03-03") && p.contains("were deleted")),
+        "{:?}",
+        report.checkpoint_problems
+    );
+    sqlx::query("INSERT INTO audit_events OVERRIDING SYSTEM VALUE SELECT * FROM tail")
+        .execute(&mut evil)
+        .await
+        .unwrap();
+    assert!(verify(&app).await.ok());
+
+    // 2. A purge marker on a day still within retention (and without our MAC): its
+    //    events are simply missing.
+    let mut tx = sqlx::Connection::begin(&mut purger).await.unwrap();
+    sqlx::query("SELECT set_config('fastfaktura.audit_purge', 'on', true)").execute(&mut *tx).await.unwrap();
+    sqlx::query("UPDATE audit_heads SET purged_at = now() WHERE category = 'auth' AND day = '2026-03-02'")
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    sqlx::query("DELETE FROM audit_events WHERE category = 'auth' AND chain_day = '2026-03-02'")
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    let report = verify(&app).await;
+    assert_eq!(report.purged_segments, 0, "the forged marker is not honoured");
+    assert!(report.problems.iter().any(|p| p.kind == ProblemKind::Deleted), "{:?}", report.problems);
+
+    // 3. A rewritten chain: today's second event changed and every hash after it
+    //    recomputed, so the chain verifies on its own. The checkpoint's tip does not match.
+    let app = quiet_app().await;
+    three_sealed_days(&app).await;
+    let mut evil = attacker(&app).await;
+    let today = ids_of_day(&app, "auth", "2026-03-03").await;
+    sqlx::query("UPDATE audit_events SET target = 'rewritten' WHERE id = $1")
+        .bind(today[1])
+        .execute(&mut evil)
+        .await
+        .unwrap();
+    let mut prev: Vec<u8> = sqlx::query_scalar("SELECT hash FROM audit_events WHERE id = $1")
+        .bind(today[0])
+        .fetch_one(&mut evil)
+        .await
+        .unwrap();
+    for (n, id) in today.iter().enumerate().skip(1) {
+        let e: chain::ChainedEvent = sqlx::query_as(
+            "SELECT id, at, category, action, actor_kind, actor, business_id, target, outcome, ip, user_agent,
+                    request_id, details::text AS details FROM audit_events WHERE id = $1",
+        )
+        .bind(id)
+        .fetch_one(&mut evil)
+        .await
+        .unwrap();
+        let hash = chain::event_hash(&prev, &e, time::macros::date!(2026 - 03 - 03), n as i64 + 1).to_vec();
+        sqlx::query("UPDATE audit_events SET prev_hash = $2, hash = $3 WHERE id = $1")
+            .bind(id)
+            .bind(&prev)
+            .bind(&hash)
+            .execute(&mut evil)
+            .await
+            .unwrap();
+        prev = hash;
+    }
+    let report = verify(&app).await;
+    assert!(report.problems.is_empty(), "the rewrite fools the unkeyed chain: {:?}", report.problems);
+    assert!(report.checkpoint_problems.iter().any(|p| p.contains("rewritten")), "{:?}", report.checkpoint_problems);
+
+    // 4. A forged checkpoint (SQL can insert one, but not its MAC).
+    sqlx::query("INSERT INTO audit_checkpoints (at, state, mac) VALUES (now(), '[]', '\\x00')")
+        .execute(&mut evil)
+        .await
+        .unwrap();
+    assert!(verify(&app).await.checkpoint_problems.iter().any(|p| p.contains("forged")));
+}
+
+#[tokio::test]
+async fn a_rollback_of_events_and_checkpoints_is_caught_by_the_anchor_kept_outside() {
+    let app = quiet_app().await;
+    three_sealed_days(&app).await;
+    // The anchor the operator kept: the newest checkpoint, as the sealer wrote it.
+    event(&app, Category::Auth, "auth.login.success", 99).await;
+    let anchor = seal(&app).await.checkpoint.expect("a checkpoint after sealing");
+    let mut evil = attacker(&app).await;
+    // The newest event and the newest checkpoint deleted together: the database is
+    // consistent with its older checkpoint.
+    sqlx::query("DELETE FROM audit_events WHERE id = (SELECT max(id) FROM audit_events)")
+        .execute(&mut evil)
+        .await
+        .unwrap();
+    sqlx::query("DELETE FROM audit_checkpoints WHERE at = (SELECT max(at) FROM audit_checkpoints)")
+        .execute(&mut evil)
+        .await
+        .unwrap();
+    assert!(verify(&app).await.ok(), "without the anchor this cannot be seen (documented)");
+    let mut conn = app.db.acquire().await.unwrap();
+    let with_anchor = Guard { anchor: Some(anchor), ..guard(&app) };
+    let report = chain::verify(&mut conn, app.clock_now(), Some(&with_anchor)).await.unwrap();
+    assert!(report.checkpoint_problems.iter().any(|p| p.contains("rolled back")), "{:?}", report.checkpoint_problems);
 }

@@ -66,13 +66,18 @@ async fn a_payment_is_recorded_and_the_cli_verifies_or_names_the_altered_event()
     assert_eq!((details["amount"].as_str(), details["currency"].as_str()), (Some("50"), Some("EUR")));
 
     seal(&app).await;
+    // The command line reads the same master key (the app's data directory): the
+    // checkpoints are keyed with it.
+    let data_dir = app.data_dir.clone();
     let run = |url: String| {
+        let data_dir = data_dir.clone();
         tokio::task::spawn_blocking(move || {
             std::process::Command::new(env!("CARGO_BIN_EXE_fastfaktura"))
                 .args(["audit", "verify"])
                 .env_clear()
                 .env("PATH", std::env::var("PATH").unwrap_or_default())
                 .env("FASTFAKTURA_DATABASE_URL", url)
+                .env("FASTFAKTURA_DATA_DIR", &data_dir)
                 .output()
                 .unwrap()
         })

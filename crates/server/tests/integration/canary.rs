@@ -98,7 +98,7 @@ async fn planted_secrets_never_reach_the_audit_log_the_log_output_or_other_respo
         seen.keep(app.get(&admin, path).await).await;
     }
     seen.keep(app.post_form(&user, "/logout", &[]).await).await;
-    chain::seal_pending(&app.db, app.clock_now()).await.unwrap();
+    chain::seal_pending(&app.db, app.clock_now(), Some(&app.state.keys.audit_checkpoint)).await.unwrap();
 
     let audit: (String,) = sqlx::query_as("SELECT coalesce(string_agg(a::text, E'\\n'), '') FROM audit_events a")
         .fetch_one(&app.db)

@@ -177,6 +177,9 @@ async fn after_keys_rotate_and_a_restart_on_the_new_key_alone_everything_still_o
     let app = TestApp::spawn_on(database_url.clone(), move |s| {
         s.crypto.master_key_file = Some(old_key);
         s.jobs.worker = false;
+        // This instance keeps running in the test after "its restart": it must not go
+        // on sealing with the old key.
+        s.audit.background = false;
     })
     .await;
     // Jobs run here until the setup is done, so the mail queued last stays queued.
@@ -248,5 +251,18 @@ async fn after_keys_rotate_and_a_restart_on_the_new_key_alone_everything_still_o
     assert_eq!(app.get(&crate::helpers::new_client(), &format!("/i/{token}")).await.status(), 200);
     let mail = app.smtp.wait_for_matching(1, |m| m.to == ["later@rotate.example"]).await.remove(0);
     assert!(mail.body().contains("ROTATE-MAIL-BODY"), "the queued mail went out: {mail_id}");
+    // The audit log verifies with the new key, against the anchor the rotation kept.
+    assert!(dir.join("audit-anchor.json").exists(), "the rotation kept the new checkpoint outside the database");
+    let verified = std::process::Command::new(env!("CARGO_BIN_EXE_fastfaktura"))
+        .args(["audit", "verify"])
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("FASTFAKTURA_DATABASE_URL", &app.database_url)
+        .env("FASTFAKTURA_MASTER_KEY_FILE", &new_file)
+        .env("FASTFAKTURA_DATA_DIR", &dir)
+        .output()
+        .unwrap();
+    let out = String::from_utf8_lossy(&verified.stdout);
+    assert!(verified.status.success() && out.contains("the audit log verifies"), "{out}");
     std::fs::remove_dir_all(&dir).ok();
 }
