@@ -13,6 +13,10 @@ pub struct Stored {
 }
 
 /// Claims `key`; `false` if it exists already.
+/// How long a claim without a response is honoured: twice the longest a request may
+/// run (`http.request_timeout_seconds`, 60 s by default).
+pub const ABANDONED_AFTER: time::Duration = time::Duration::minutes(2);
+
 pub async fn claim(
     db: impl PgExecutor<'_>,
     business_id: Uuid,
@@ -20,13 +24,18 @@ pub async fn claim(
     request_hash: &[u8],
     now: OffsetDateTime,
 ) -> Result<bool, sqlx::Error> {
+    // A claim with no response after `ABANDONED_AFTER` belonged to a request whose
+    // instance died (requests time out long before): the same request may take it over.
     Ok(sqlx::query!(
         r#"INSERT INTO idempotency_keys (business_id, key, request_hash, created_at) VALUES ($1, $2, $3, $4)
-           ON CONFLICT (business_id, key) DO NOTHING"#,
+           ON CONFLICT (business_id, key) DO UPDATE SET created_at = EXCLUDED.created_at
+           WHERE idempotency_keys.response_status IS NULL AND idempotency_keys.request_hash = EXCLUDED.request_hash
+             AND idempotency_keys.created_at < $5"#,
         business_id,
         key,
         request_hash,
-        now
+        now,
+        now - ABANDONED_AFTER
     )
     .execute(db)
     .await?

@@ -71,6 +71,9 @@ pub async fn close_business(
         "DELETE FROM api_tokens WHERE business_id = $1",
         "DELETE FROM idempotency_keys WHERE business_id = $1",
         "DELETE FROM business_secrets WHERE business_id = $1",
+        // Its own SMS provider account (credentials) goes with it too.
+        "DELETE FROM business_sms_providers WHERE business_id = $1",
+        "DELETE FROM business_quotas WHERE business_id = $1",
         "DELETE FROM invitations WHERE business_id = $1",
         "DELETE FROM data_exports WHERE business_id = $1",
         "DELETE FROM sessions WHERE business_id = $1",

@@ -81,7 +81,7 @@ impl Mailer {
     /// what the development console prints.
     pub(crate) async fn send(&self, message: Message, email_id: Uuid, body: &str) -> Result<(), String> {
         match self {
-            Mailer::Smtp { transport, .. } => transport.send(message).await.map(drop).map_err(|e| format!("SMTP: {e}")),
+            Mailer::Smtp { transport, .. } => transport.send(message).await.map(drop).map_err(|e| smtp_failure(&e)),
             Mailer::Outbox { dir, console, .. } => {
                 let stamp = OffsetDateTime::now_utc().unix_timestamp();
                 let path = dir.join(format!("{stamp}-{email_id}.eml"));
@@ -100,6 +100,26 @@ impl Mailer {
                 Ok(())
             }
         }
+    }
+}
+
+/// What went wrong with an SMTP send, without the server's words: its reply text can
+/// quote the recipient's address, and this reason is stored and logged with the job.
+fn smtp_failure(e: &lettre::transport::smtp::Error) -> String {
+    let kind = if e.is_permanent() {
+        "refused the message permanently"
+    } else if e.is_transient() {
+        "refused the message for now"
+    } else if e.is_timeout() {
+        "did not answer in time"
+    } else if e.is_tls() {
+        "could not be reached over TLS"
+    } else {
+        "could not be reached or did not speak SMTP"
+    };
+    match e.status() {
+        Some(code) => format!("SMTP: the mail server {kind} (reply code {code})"),
+        None => format!("SMTP: the mail server {kind}"),
     }
 }
 

@@ -191,6 +191,24 @@ async fn an_idempotency_key_makes_a_retried_post_safe() {
     let different = post(customer_body("Other")).await.unwrap();
     assert_eq!(different.status(), 422);
     assert!(different.text().await.unwrap().contains("already used for a different request"));
+
+    // A key whose first request died with its instance (claimed, never answered): "still
+    // in progress" while it could be running, then the same request may run again.
+    sqlx::query("UPDATE idempotency_keys SET response_status = NULL, response_body = NULL WHERE key = 'create-acme-1'")
+        .execute(&app.db)
+        .await
+        .unwrap();
+    let waiting = post(customer_body("Acme")).await.unwrap();
+    assert_eq!(waiting.status(), 409);
+    sqlx::query(
+        "UPDATE idempotency_keys SET created_at = created_at - interval '3 minutes' WHERE key = 'create-acme-1'",
+    )
+    .execute(&app.db)
+    .await
+    .unwrap();
+    let taken_over = post(customer_body("Acme")).await.unwrap();
+    assert_eq!(taken_over.status(), 201, "not 409 for ever");
+    assert!(!taken_over.headers().contains_key("idempotent-replayed"));
 }
 
 #[tokio::test]

@@ -237,6 +237,13 @@ async fn closing_removes_what_bookkeeping_does_not_need_keeps_issued_invoices_th
     .await
     .unwrap();
 
+    // The business has its own SMS account (credentials stored, sealed).
+    let sms = [("provider", "46elks"), ("account", "u0123"), ("secret", "closing-secret-1"), ("sender", "Closing")];
+    assert_eq!(app.post_form(&owner, "/settings/sms", &sms).await.status(), 303);
+    let sms_rows: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM business_sms_providers").fetch_one(&app.db).await.unwrap();
+    assert_eq!(sms_rows, 1);
+
     // Not without the confirmation.
     assert_eq!(app.post_form(&owner, "/settings/close", &[]).await.status(), 400);
     let page = app.get(&owner, "/settings/close").await.text().await.unwrap();
@@ -253,6 +260,7 @@ async fn closing_removes_what_bookkeeping_does_not_need_keeps_issued_invoices_th
     assert_eq!(count("SELECT count(*) FROM invoices WHERE business_id = $1").await, 1, "only the issued invoice");
     assert_eq!(count("SELECT count(*) FROM customers WHERE business_id = $1").await, 1, "only its customer");
     assert_eq!(count("SELECT count(*) FROM api_tokens WHERE business_id = $1").await, 0);
+    assert_eq!(count("SELECT count(*) FROM business_sms_providers WHERE business_id = $1").await, 0, "SMS keys go");
     assert_eq!(count("SELECT count(*) FROM business_members WHERE business_id = $1").await, 0);
     let (retain_until,): (time::Date,) = sqlx::query_as("SELECT retain_until FROM businesses WHERE id = $1")
         .bind(business_id)
