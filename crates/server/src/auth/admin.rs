@@ -314,8 +314,13 @@ pub async fn touch_session(state: &AppState, token: &str) -> Result<Option<Curre
 }
 
 /// Ends an admin session (signing out).
-pub async fn end_session(state: &AppState, admin: &CurrentAdmin) -> Result<(), Error> {
-    admins::delete_session(&state.db, &admin.token_hash).await?;
+/// Signs the admin out, recorded in the admin event log in the same transaction.
+pub async fn end_session(state: &AppState, admin: &CurrentAdmin, ip: &str, user_agent: &str) -> Result<(), Error> {
+    let mut tx = state.db.begin().await?;
+    admins::delete_session(&mut *tx, &admin.token_hash).await?;
+    let details = serde_json::json!({});
+    record(&mut *tx, state, Some(admin.admin_id), &admin.username, ip, user_agent, "logout", "", details).await?;
+    tx.commit().await?;
     tracing::info!(admin_id = %admin.admin_id, "admin signed out");
     Ok(())
 }

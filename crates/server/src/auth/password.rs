@@ -69,6 +69,7 @@ pub fn hash_blocking(password: &str) -> String {
 }
 
 pub async fn hash(password: String) -> anyhow::Result<String> {
+    let _permit = HASHING.acquire().await?;
     Ok(tokio::task::spawn_blocking(move || hash_blocking(&password)).await?)
 }
 
@@ -105,7 +106,14 @@ pub fn verify_blocking(password: &str, stored: Option<&str>) -> Verification {
     Verification::Valid { needs_rehash }
 }
 
+/// Argon2 runs at once in this process: each takes about 19 MiB and a core for tens of
+/// milliseconds, so a flood of sign-in attempts queues here instead of exhausting the
+/// memory and the blocking pool (the per-address limit stops a single client earlier).
+pub const CONCURRENT_HASHES: usize = 4;
+static HASHING: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(CONCURRENT_HASHES);
+
 pub async fn verify(password: String, stored: Option<String>) -> anyhow::Result<Verification> {
+    let _permit = HASHING.acquire().await?;
     Ok(tokio::task::spawn_blocking(move || verify_blocking(&password, stored.as_deref())).await?)
 }
 

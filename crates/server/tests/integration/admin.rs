@@ -114,6 +114,13 @@ async fn an_admin_enrols_totp_then_signs_in_with_password_and_code_and_codes_are
     // Logout ends the session on the server.
     assert_eq!(post(&app, &client, "/admin/logout", &[]).await.status(), 303);
     assert_eq!(app.get(&client, "/admin").await.headers()["location"], "/admin/login");
+    let signed_out: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM audit_events WHERE category = 'admin' AND action = 'logout' AND actor = 'alice'",
+    )
+    .fetch_one(&app.db)
+    .await
+    .unwrap();
+    assert_eq!(signed_out, 1, "signing out is in the admin event log");
     // Idle timeout: 15 minutes.
     assert_eq!(app.get(&fresh, "/admin").await.status(), 200);
     app.clock.advance(Duration::minutes(16));

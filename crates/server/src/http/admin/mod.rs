@@ -165,10 +165,12 @@ async fn login(
 async fn logout(
     State(state): State<AppState>,
     jar: CookieJar,
+    ClientIp(ip): ClientIp,
+    headers: axum::http::HeaderMap,
     admin: Option<CurrentAdmin>,
 ) -> Result<Response, AppError> {
     if let Some(admin) = admin {
-        auth::end_session(&state, &admin).await?;
+        auth::end_session(&state, &admin, &ip, &user_agent(&headers)).await?;
     }
     Ok((jar.add(session::removal_cookie(&state)), Redirect::to("/admin/login")).into_response())
 }
