@@ -71,6 +71,14 @@ enum AuditCommand {
         #[arg(long, default_value_t = 10_000)]
         count: usize,
     },
+    /// Benchmark: quota checks and keyed checkpoints next to their baselines (bench/guards.sh).
+    #[command(hide = true)]
+    BenchGuards {
+        #[command(flatten)]
+        common: Common,
+        #[arg(long, default_value_t = 2_000)]
+        count: usize,
+    },
 }
 
 #[derive(Subcommand)]
@@ -175,7 +183,8 @@ fn main() -> ExitCode {
         | Command::Audit(
             AuditCommand::Verify { common: c }
             | AuditCommand::Seal { common: c }
-            | AuditCommand::BenchRecord { common: c, .. },
+            | AuditCommand::BenchRecord { common: c, .. }
+            | AuditCommand::BenchGuards { common: c, .. },
         )
         | Command::Keys(KeysCommand::Rotate { common: c, .. }) => c,
         Command::Admin(
@@ -316,6 +325,39 @@ fn main() -> ExitCode {
                     at(0.50),
                     at(0.99),
                     micros.last().copied().unwrap_or(0)
+                );
+                Ok(())
+            }
+            Command::Audit(AuditCommand::BenchGuards { count, .. }) => {
+                let key = fastfaktura::startup::load_master_key(&loaded.settings)?
+                    .derive(fastfaktura::crypto::KeyPurpose::AuditCheckpoint);
+                let database = Database::open(&loaded.settings).await?;
+                let timed = async {
+                    database.migrate().await?;
+                    Ok::<_, anyhow::Error>(
+                        fastfaktura::audit::checkpoints::bench_guards(&database.pool, &key, count).await?,
+                    )
+                }
+                .await;
+                database.close().await;
+                let t = timed?;
+                let p = |v: &[u64], q: f64| {
+                    let mut v = v.to_vec();
+                    v.sort_unstable();
+                    v[((v.len() as f64 * q) as usize).min(v.len().saturating_sub(1))]
+                };
+                for (name, v) in [
+                    ("empty transaction", &t.empty),
+                    ("with an email quota", &t.quota),
+                    ("seal, no checkpoint", &t.seal_plain),
+                    ("seal, keyed checkpoint", &t.seal_keyed),
+                ] {
+                    println!("{name}: p50 {} µs, p99 {} µs", p(v, 0.5), p(v, 0.99));
+                }
+                println!(
+                    "quota adds p99 {} µs; checkpoint adds p99 {} µs (to the sealer, not to requests)",
+                    p(&t.quota, 0.99).saturating_sub(p(&t.empty, 0.99)),
+                    p(&t.seal_keyed, 0.99).saturating_sub(p(&t.seal_plain, 0.99))
                 );
                 Ok(())
             }

@@ -231,3 +231,50 @@ async fn purged_genuinely(
         h.purged_at.is_some() && guard.purge_is_genuine(category, day, &h.head_hash, h.purge_mac.as_deref())
     }))
 }
+
+/// For `bench/guards.sh`: each call's microseconds, side by side in one run.
+#[derive(Debug, Default)]
+pub struct GuardTimings {
+    /// An empty transaction (BEGIN, COMMIT): the floor every request pays anyway.
+    pub empty: Vec<u64>,
+    /// The same transaction with an email quota's work (its keys and checks).
+    pub quota: Vec<u64>,
+    /// Sealing one new event without a checkpoint, then with one.
+    pub seal_plain: Vec<u64>,
+    pub seal_keyed: Vec<u64>,
+}
+
+/// Times `count` rounds of each, interleaved so both sides see the same machine.
+pub async fn bench_guards(db: &sqlx::PgPool, key: &DerivedKey, count: usize) -> Result<GuardTimings, sqlx::Error> {
+    use crate::db::rate_limits::{self, Limit};
+    use time::Duration;
+    let mut t = GuardTimings::default();
+    let business = uuid::Uuid::new_v4();
+    let business_key = format!("quota:email:business:{business}");
+    let limits = [Limit::new(1_000_000, Duration::days(1)), Limit::new(1_000_000, Duration::minutes(10))];
+    let platform = [Limit::new(100_000_000, Duration::days(1))];
+    let elapsed = |started: std::time::Instant| started.elapsed().as_micros() as u64;
+    for n in 0..count {
+        let started = std::time::Instant::now();
+        db.begin().await?.commit().await?;
+        t.empty.push(elapsed(started));
+
+        let started = std::time::Instant::now();
+        let mut tx = db.begin().await?;
+        let now = OffsetDateTime::now_utc();
+        let _ = rate_limits::check(&mut tx, "quota:email:platform", &platform, now).await?;
+        let _ = rate_limits::hit(&mut tx, &business_key, &limits, now).await?;
+        rate_limits::record(&mut tx, "quota:email:platform", now).await?;
+        tx.commit().await?;
+        t.quota.push(elapsed(started));
+
+        let event = super::AuditEvent::new(OffsetDateTime::now_utc(), Category::Access, "invoice.view")
+            .details(serde_json::json!({ "n": n }));
+        super::record(db, &event).await?;
+        let keyed = n % 2 == 1;
+        let started = std::time::Instant::now();
+        super::chain::seal_pending(db, OffsetDateTime::now_utc(), keyed.then_some(key)).await?;
+        if keyed { &mut t.seal_keyed } else { &mut t.seal_plain }.push(elapsed(started));
+    }
+    Ok(t)
+}
