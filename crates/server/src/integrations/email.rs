@@ -106,7 +106,14 @@ impl Mailer {
 /// What went wrong with an SMTP send, without the server's words: its reply text can
 /// quote the recipient's address, and this reason is stored and logged with the job.
 fn smtp_failure(e: &lettre::transport::smtp::Error) -> String {
-    let kind = if e.is_permanent() {
+    // The error chain's own words are ours to judge (rustls' reasons name no address).
+    let chain = std::iter::successors(Some(e as &dyn std::error::Error), |e| e.source())
+        .map(|e| e.to_string().to_ascii_lowercase())
+        .collect::<Vec<_>>()
+        .join(" ");
+    let kind = if chain.contains("certificate") {
+        "presented a TLS certificate that is not trusted (check its certificate and the host name)"
+    } else if e.is_permanent() {
         "refused the message permanently"
     } else if e.is_transient() {
         "refused the message for now"

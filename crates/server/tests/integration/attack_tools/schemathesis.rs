@@ -45,8 +45,11 @@ async fn schemathesis_finds_no_server_error_and_no_response_outside_the_openapi_
             MAX_EXAMPLES,
             "--seed",
             "20261124",
+            // One worker: with two threads, hypothesis's lambda-source cache occasionally
+            // trips CPython 3.11's AST recursion check ("AST constructor recursion depth
+            // mismatch"), an error inside the tool, not a finding.
             "--workers",
-            "2",
+            "1",
         ])
         .args(["--phases", "examples,coverage,fuzzing,stateful", "--request-timeout", "20"])
         // Every request and response, for reading a failure after the run.
