@@ -60,6 +60,15 @@ async fn pass(ctx: &WorkerContext) -> Result<Reconciliation, PaymentError> {
                 if outcome == "payment recorded" {
                     report.recorded += 1;
                     tracing::warn!(%business_id, session = %session.id, "payment recorded by reconciliation; its webhook never came");
+                    let event =
+                        crate::audit::AuditEvent::new(now, crate::audit::Category::Payment, "payment.reconciled")
+                            .actor(crate::audit::Actor::System)
+                            .business(business_id)
+                            .target(session.id.clone())
+                            .details(
+                                serde_json::json!({ "source": "stripe checkout session", "webhook": "never came" }),
+                            );
+                    crate::audit::record(&mut *tx, &event).await?;
                 }
             }
             Some("expired") => {}

@@ -56,6 +56,13 @@ async fn a_payment_is_recorded_and_the_cli_verifies_or_names_the_altered_event()
     let today = app.clock_now().date().to_string();
     let form = [("paid_on", today.as_str()), ("amount", "50"), ("method", "bank_transfer"), ("reference", "RF18")];
     assert_eq!(app.post_form(&owner, &format!("/invoices/{invoice}/payments"), &form).await.status(), 303);
+    let (actor_kind, ip): (String, String) = sqlx::query_as(
+        "SELECT actor_kind, ip FROM audit_events WHERE category = 'payment' AND action = 'payment.recorded'",
+    )
+    .fetch_one(&app.db)
+    .await
+    .unwrap();
+    assert_eq!((actor_kind.as_str(), ip.is_empty()), ("user", false), "who recorded it, from where");
     let (target, details): (String, serde_json::Value) = sqlx::query_as(
         "SELECT target, details FROM audit_events WHERE category = 'payment' AND action = 'payment.recorded'",
     )

@@ -308,6 +308,11 @@ async fn reconciliation_records_a_payment_whose_webhook_never_came() {
     assert_eq!((report.asked, report.recorded, report.settled), (1, 1, 1));
     assert_eq!(shop.payments().await.len(), 1);
     assert_eq!(shop.owner_status().await, "Paid");
+    let audited: i64 = sqlx::query_scalar("SELECT count(*) FROM audit_events WHERE action = 'payment.reconciled'")
+        .fetch_one(&shop.app.db)
+        .await
+        .unwrap();
+    assert_eq!(audited, 1, "a payment recorded by reconciliation is in the audit log");
     assert_eq!(reconcile().await.unwrap().asked, 0, "a settled checkout is not asked about again");
 }
 

@@ -68,6 +68,7 @@ pub async fn record_payment(
     state: &AppState,
     caller: &Caller,
     t: &Tr,
+    meta: &crate::audit::RequestMeta,
     invoice_id: Uuid,
     input: &PaymentInput,
 ) -> Result<(), Error> {
@@ -82,7 +83,10 @@ pub async fn record_payment(
     lifecycle::check_payment(invoice.kind, invoice.status, invoice.voided, currency, payment.amount, open)
         .map_err(|r| refused(r, "amount"))?;
     db::invoices::record_payment(&mut tx, business_id, invoice_id, &payment, now).await?;
+    // Who recorded it and from where: a payment marks an invoice paid.
     let event = crate::audit::AuditEvent::new(now, crate::audit::Category::Payment, "payment.recorded")
+        .actor(caller.actor.clone())
+        .request(meta)
         .business(business_id)
         .target(invoice_id.to_string())
         .details(serde_json::json!({

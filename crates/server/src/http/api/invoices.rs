@@ -290,6 +290,7 @@ async fn issue(State(state): State<AppState>, auth: ApiAuth, ApiId(id): ApiId) -
 async fn add_payment(
     State(state): State<AppState>,
     auth: ApiAuth,
+    meta: crate::audit::RequestMeta,
     ApiId(id): ApiId,
     body: Result<Json<PaymentInput>, JsonRejection>,
 ) -> Result<Response, ApiError> {
@@ -298,7 +299,7 @@ async fn add_payment(
     // Another business's document is "not found" before the body is read.
     invoicing::views::find_invoice(&state, caller.business_id, id).await?;
     let Json(body) = body.map_err(bad_json)?;
-    invoicing::record_payment(&state, &caller, &Tr::default(), id, &body).await?;
+    invoicing::record_payment(&state, &caller, &Tr::default(), &meta, id, &body).await?;
     respond(&state, &auth, id, StatusCode::CREATED).await
 }
 

@@ -415,6 +415,7 @@ async fn add_payment(
     State(state): State<AppState>,
     session: CurrentSession,
     t: Tr,
+    meta: crate::audit::RequestMeta,
     IdPath(id): IdPath,
     form: Result<Form<Vec<(String, String)>>, FormRejection>,
 ) -> Result<Response, AppError> {
@@ -427,7 +428,7 @@ async fn add_payment(
         reference: get("reference"),
     };
     let caller = session.caller();
-    match invoicing::record_payment(&state, &caller, &t, id, &input).await {
+    match invoicing::record_payment(&state, &caller, &t, &meta, id, &input).await {
         Ok(()) => Ok(Redirect::to(&format!("/invoices/{id}")).into_response()),
         Err(Error::Invalid(errors)) => {
             // The page lands on the form (its URL carries #record-payment), with each
