@@ -107,11 +107,11 @@ const ESTABLISHED_AFTER_DOCUMENTS: i64 = 3;
 pub async fn take(state: &AppState, business_id: Uuid, actor: &Actor, quota: Quota, count: u32) -> Result<()> {
     let now = state.clock.now();
     let mut tx = state.db.begin().await?;
-    let standing = db::quotas::standing(&mut *tx, business_id).await?.ok_or(Error::NotFound)?;
+    let standing = db::quotas::standing(&mut *tx, business_id, quota.kind()).await?.ok_or(Error::NotFound)?;
     let established = now - standing.created_at >= Duration::days(ESTABLISHED_AFTER_DAYS)
         && standing.issued >= ESTABLISHED_AFTER_DOCUMENTS;
     let (mut day, mut burst) = quota.automatic(established, standing.own_sms_account);
-    if let Some(per_day) = db::quotas::override_for(&mut *tx, business_id, quota.kind()).await? {
+    if let Some(per_day) = standing.per_day {
         day = u32::try_from(per_day).unwrap_or(0);
         burst = burst.max(day / 10).min(day);
     }
@@ -120,27 +120,23 @@ pub async fn take(state: &AppState, business_id: Uuid, actor: &Actor, quota: Quo
         other => other.kind(),
     };
     let business_key = format!("quota:{scope}:business:{business_id}");
-    let limits = [Limit::new(day, Duration::days(1)), Limit::new(burst, Duration::minutes(10))];
-    let platform = quota
-        .platform_daily(standing.own_sms_account)
-        .map(|max| (format!("quota:{}:platform", quota.kind()), [Limit::new(max, Duration::days(1))]));
+    let platform_key = format!("quota:{}:platform", quota.kind());
+    let mut limits = vec![
+        (business_key.as_str(), Limit::new(day, Duration::days(1))),
+        (business_key.as_str(), Limit::new(burst, Duration::minutes(10))),
+    ];
+    if let Some(max) = quota.platform_daily(standing.own_sms_account) {
+        limits.push((platform_key.as_str(), Limit::new(max, Duration::days(1))));
+    }
+    // One round trip per message: every window checked and counted together.
     let mut verdict = Ok(());
     for _ in 0..count {
-        if let Some((key, limit)) = &platform
-            && let Err(wait) = rate_limits::check(&mut tx, key, limit, now).await?
-        {
-            verdict = Err((wait, "platform"));
+        if let Err(wait) = rate_limits::take_all(&mut tx, &limits, now).await? {
+            verdict = Err(wait);
             break;
-        }
-        if let Err(wait) = rate_limits::hit(&mut tx, &business_key, &limits, now).await? {
-            verdict = Err((wait, "business"));
-            break;
-        }
-        if let Some((key, _)) = &platform {
-            rate_limits::record(&mut tx, key, now).await?;
         }
     }
-    let Err((RetryAfter(retry_after), which)) = verdict else {
+    let Err(RetryAfter(retry_after)) = verdict else {
         tx.commit().await?;
         return Ok(());
     };
@@ -152,10 +148,10 @@ pub async fn take(state: &AppState, business_id: Uuid, actor: &Actor, quota: Quo
         .business(business_id)
         .outcome(Outcome::Denied)
         .details(serde_json::json!({
-            "kind": quota.kind(), "scope": scope, "limit": which, "per_day": day, "established": established
+            "kind": quota.kind(), "scope": scope, "per_day": day, "per_10_minutes": burst, "established": established
         }));
     audit::record(&state.db, &event).await?;
-    tracing::warn!(%business_id, kind = quota.kind(), scope, which, "quota refused");
+    tracing::warn!(%business_id, kind = quota.kind(), scope, "quota refused");
     let message = match quota {
         Quota::Email => key("quota-email"),
         Quota::Sms { .. } => key("quota-sms"),
@@ -194,7 +190,7 @@ pub async fn set_business_quota(
         return Err(Error::BadRequest(Text::Plain("the daily limit must be from 0 to 1,000,000".into())));
     }
     let mut tx = state.db.begin().await?;
-    if db::quotas::standing(&mut *tx, business_id).await?.is_none() {
+    if db::quotas::standing(&mut *tx, business_id, kind).await?.is_none() {
         return Err(Error::NotFound);
     }
     let before = db::quotas::override_for(&mut *tx, business_id, kind).await?;

@@ -237,7 +237,7 @@ async fn purged_genuinely(
 pub struct GuardTimings {
     /// An empty transaction (BEGIN, COMMIT): the floor every request pays anyway.
     pub empty: Vec<u64>,
-    /// The same transaction with an email quota's work (its keys and checks).
+    /// The same transaction with an email quota's work (the standing, its windows).
     pub quota: Vec<u64>,
     /// Sealing one new event without a checkpoint, then with one.
     pub seal_plain: Vec<u64>,
@@ -249,9 +249,10 @@ pub async fn bench_guards(db: &sqlx::PgPool, key: &DerivedKey, count: usize) -> 
     use crate::db::rate_limits::{self, Limit};
     use time::Duration;
     let mut t = GuardTimings::default();
-    let business = uuid::Uuid::new_v4();
-    let business_key = format!("quota:email:business:{business}");
-    let limits = [Limit::new(1_000_000, Duration::days(1)), Limit::new(1_000_000, Duration::minutes(10))];
+    // An established business's email limits, spread over 50 businesses so each stays
+    // within them (a refusal would skip the insert): the windows hold what they would.
+    let businesses: Vec<uuid::Uuid> = (0..50).map(|_| uuid::Uuid::new_v4()).collect();
+    let limits = [Limit::new(1_000, Duration::days(1)), Limit::new(100, Duration::minutes(10))];
     let platform = [Limit::new(100_000_000, Duration::days(1))];
     let elapsed = |started: std::time::Instant| started.elapsed().as_micros() as u64;
     for n in 0..count {
@@ -262,9 +263,16 @@ pub async fn bench_guards(db: &sqlx::PgPool, key: &DerivedKey, count: usize) -> 
         let started = std::time::Instant::now();
         let mut tx = db.begin().await?;
         let now = OffsetDateTime::now_utc();
-        let _ = rate_limits::check(&mut tx, "quota:email:platform", &platform, now).await?;
-        let _ = rate_limits::hit(&mut tx, &business_key, &limits, now).await?;
-        rate_limits::record(&mut tx, "quota:email:platform", now).await?;
+        // What `app::quotas::take` does: the business's standing, then every window at once.
+        let business = businesses[n % businesses.len()];
+        let business_key = format!("quota:email:business:{business}");
+        let _ = crate::db::quotas::standing(&mut *tx, business, "email").await?;
+        let all = [
+            (business_key.as_str(), limits[0]),
+            (business_key.as_str(), limits[1]),
+            ("quota:email:platform", platform[0]),
+        ];
+        let _ = rate_limits::take_all(&mut tx, &all, now).await?;
         tx.commit().await?;
         t.quota.push(elapsed(started));
 

@@ -5,22 +5,29 @@ use sqlx::PgExecutor;
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-/// How old a business is and how many documents it has issued.
+/// How old a business is and how many documents it has issued (counted up to 3).
 #[derive(Debug, Clone)]
 pub struct Standing {
     pub created_at: OffsetDateTime,
     pub issued: i64,
     pub own_sms_account: bool,
+    /// The operator's daily limit for the kind asked about, if set.
+    pub per_day: Option<i32>,
 }
 
-pub async fn standing(db: impl PgExecutor<'_>, business_id: Uuid) -> Result<Option<Standing>, sqlx::Error> {
+/// The business's standing and the operator's limit for `kind`, in one query.
+pub async fn standing(db: impl PgExecutor<'_>, business_id: Uuid, kind: &str) -> Result<Option<Standing>, sqlx::Error> {
     sqlx::query_as!(
         Standing,
         r#"SELECT b.created_at,
-                  (SELECT count(*) FROM invoices i WHERE i.business_id = b.id AND i.status = 'issued') AS "issued!",
-                  EXISTS (SELECT 1 FROM business_sms_providers p WHERE p.business_id = b.id) AS "own_sms_account!"
+                  -- Only "at least 3" matters: stop counting there, however large the business.
+                  (SELECT count(*) FROM (SELECT 1 FROM invoices i WHERE i.business_id = b.id AND i.status = 'issued'
+                                         LIMIT 3) first) AS "issued!",
+                  EXISTS (SELECT 1 FROM business_sms_providers p WHERE p.business_id = b.id) AS "own_sms_account!",
+                  (SELECT q.per_day FROM business_quotas q WHERE q.business_id = b.id AND q.kind = $2) AS per_day
            FROM businesses b WHERE b.id = $1"#,
-        business_id
+        business_id,
+        kind
     )
     .fetch_optional(db)
     .await
