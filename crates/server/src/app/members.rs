@@ -68,15 +68,15 @@ pub async fn invite_member(
         business.name,
         state.settings.public_origin(),
     );
-    email::enqueue(
-        &mut tx,
-        &state.keys.outbox,
-        address.as_str(),
-        &format!("Invitation to {} on FastFaktura", business.name),
-        &body,
-        now,
-    )
-    .await?;
+    let subject = format!("Invitation to {} on FastFaktura", business.name);
+    let notice = email::Notice {
+        kind: "invitation",
+        business_id: Some(caller.business_id),
+        recipient: address.as_str(),
+        subject: &subject,
+        body: &body,
+    };
+    email::queue_notice(&mut tx, &state.keys.outbox, notice, now).await?;
     tx.commit().await?;
     tracing::info!(business_id = %caller.business_id, role = %input.role, "member invited");
     Ok(address)

@@ -93,7 +93,14 @@ pub async fn record_money_change(
     );
     let subject = format!("Payment details of {} were changed", business.name);
     for owner in owners(&mut *tx, caller.business_id).await? {
-        email::enqueue(&mut *tx, &state.keys.outbox, &owner, &subject, &body, now).await?;
+        let notice = email::Notice {
+            kind: "payment_details_alert",
+            business_id: Some(caller.business_id),
+            recipient: &owner,
+            subject: &subject,
+            body: &body,
+        };
+        email::queue_notice(&mut *tx, &state.keys.outbox, notice, now).await?;
     }
     Ok(())
 }

@@ -93,7 +93,14 @@ pub async fn tell_admin(
         return Ok(());
     };
     let body = alert.body(username, &notifier.now_text());
-    email::enqueue(conn, notifier.outbox, &email, alert.subject(), &body, notifier.now).await?;
+    let notice = email::Notice {
+        kind: "admin_alert",
+        business_id: None,
+        recipient: &email,
+        subject: alert.subject(),
+        body: &body,
+    };
+    email::queue_notice(conn, notifier.outbox, notice, notifier.now).await?;
     Ok(())
 }
 
@@ -111,7 +118,10 @@ pub async fn tell_security_contact(
         notifier.now_text(),
         if ip.is_empty() { String::new() } else { format!(" from {ip}") }
     );
-    email::enqueue(conn, notifier.outbox, contact, "FastFaktura: a new admin account", &body, notifier.now).await?;
+    let subject = "FastFaktura: a new admin account";
+    let notice =
+        email::Notice { kind: "admin_created_alert", business_id: None, recipient: contact, subject, body: &body };
+    email::queue_notice(conn, notifier.outbox, notice, notifier.now).await?;
     Ok(())
 }
 

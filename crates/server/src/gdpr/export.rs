@@ -305,7 +305,14 @@ async fn finish(ctx: &WorkerContext, business_id: Uuid, id: Uuid, size: i64) -> 
     args.set("days", KEPT_DAYS);
     let body = i18n::message(lang, key("export-mail-body"), Some(&args)) + "\n";
     let subject = i18n::message(lang, key("export-mail-subject"), None);
-    email::enqueue(&mut tx, &ctx.outbox_key, &to.email, &subject, &body, now).await?;
+    let notice = email::Notice {
+        kind: "export_ready",
+        business_id: Some(business_id),
+        recipient: &to.email,
+        subject: &subject,
+        body: &body,
+    };
+    email::queue_notice(&mut tx, &ctx.outbox_key, notice, now).await?;
     let event = AuditEvent::new(now, Category::Access, "export.ready")
         .business(business_id)
         .target(id.to_string())

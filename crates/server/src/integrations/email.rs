@@ -103,6 +103,39 @@ impl Mailer {
     }
 }
 
+/// A notice that is not a document delivery (an invitation, an alert to owners or
+/// admins, an export being ready): queued like any mail, and recorded as a dispatch in
+/// the audit log in the same transaction (kind, masked recipient, the mail's id), so
+/// every mail the platform sends on someone's behalf can be accounted for.
+pub struct Notice<'a> {
+    /// `invitation`, `payment_details_alert`, `quote_answer`, `export_ready`, `admin_alert`, ...
+    pub kind: &'a str,
+    pub business_id: Option<Uuid>,
+    pub recipient: &'a str,
+    pub subject: &'a str,
+    pub body: &'a str,
+}
+
+pub async fn queue_notice(
+    conn: &mut PgConnection,
+    sealing_key: &DerivedKey,
+    notice: Notice<'_>,
+    now: OffsetDateTime,
+) -> Result<Uuid, sqlx::Error> {
+    let id = enqueue(&mut *conn, sealing_key, notice.recipient, notice.subject, notice.body, now).await?;
+    let mut event = crate::audit::AuditEvent::new(now, crate::audit::Category::Dispatch, "dispatch.email.queued")
+        .actor(crate::audit::Actor::System)
+        .target(id.to_string())
+        .details(
+            serde_json::json!({ "kind": notice.kind, "recipient": crate::audit::mask_recipient(notice.recipient) }),
+        );
+    if let Some(business_id) = notice.business_id {
+        event = event.business(business_id);
+    }
+    crate::audit::record(&mut *conn, &event).await?;
+    Ok(id)
+}
+
 /// What went wrong with an SMTP send, without the server's words: its reply text can
 /// quote the recipient's address, and this reason is stored and logged with the job.
 fn smtp_failure(e: &lettre::transport::smtp::Error) -> String {

@@ -189,6 +189,19 @@ async fn only_an_owner_changes_where_the_money_goes_and_every_owner_is_told() {
     let body = mail.body();
     assert!(body.contains("IS14") && body.contains("0339") && body.contains("DE89") && body.contains("3000"), "{body}");
     assert!(!body.contains("0532") && body.contains("owner@money.example"), "masked, and says who: {body}");
+    // The alert and the invitation are accounted for as dispatches, recipients masked.
+    let dispatched: Vec<(String, String)> = sqlx::query_as(
+        "SELECT details->>'kind', details->>'recipient' FROM audit_events WHERE action = 'dispatch.email.queued' ORDER BY id",
+    )
+    .fetch_all(&app.db)
+    .await
+    .unwrap();
+    assert!(dispatched.iter().any(|(kind, _)| kind == "invitation"), "{dispatched:?}");
+    assert!(dispatched.iter().any(|(kind, _)| kind == "payment_details_alert"), "{dispatched:?}");
+    assert!(
+        dispatched.iter().all(|(_, to)| !to.contains("owner@money.example") && !to.contains("mallory@")),
+        "{dispatched:?}"
+    );
     let fields: serde_json::Value = sqlx::query_scalar(
         "SELECT details FROM audit_events WHERE action = 'config.profile.updated' ORDER BY id DESC LIMIT 1 OFFSET 1",
     )

@@ -90,7 +90,14 @@ pub async fn answer_quote(
     let subject = i18n::message(lang, subject_key, Some(&args));
     let body = i18n::message(lang, body_key, Some(&args));
     for member in db::members::list(&mut *tx, business_id).await?.iter().filter(|m| m.role == "owner") {
-        email::enqueue(&mut tx, &state.keys.outbox, &member.email, &subject, &body, now).await?;
+        let notice = email::Notice {
+            kind: "quote_answer",
+            business_id: Some(business_id),
+            recipient: &member.email,
+            subject: &subject,
+            body: &body,
+        };
+        email::queue_notice(&mut tx, &state.keys.outbox, notice, now).await?;
     }
     tx.commit().await?;
     tracing::info!(%business_id, %quote_id, answer = answer.stored(), "customer answered a quote");
