@@ -129,6 +129,27 @@ pub async fn write_checkpoint(
     Ok(Anchor { at, mac: hex::encode(mac) })
 }
 
+/// How long checkpoints are kept (the newest one always is): `verify` needs only the
+/// newest, and the anchor names one from the last seal run.
+pub const CHECKPOINTS_KEPT: time::Duration = time::Duration::days(7);
+
+/// Deletes checkpoints older than [`CHECKPOINTS_KEPT`], never the newest; returns how
+/// many went. Uses the purge switch the append-only trigger honours.
+pub async fn prune_checkpoints(db: &sqlx::PgPool, now: OffsetDateTime) -> Result<u64, sqlx::Error> {
+    let mut tx = db.begin().await?;
+    sqlx::query_scalar!("SELECT set_config('fastfaktura.audit_purge', 'on', true)").fetch_one(&mut *tx).await?;
+    let deleted = sqlx::query!(
+        "DELETE FROM audit_checkpoints WHERE at < $1 AND at < (SELECT max(at) FROM audit_checkpoints)",
+        now - CHECKPOINTS_KEPT
+    )
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    sqlx::query_scalar!("SELECT set_config('fastfaktura.audit_purge', 'off', true)").fetch_one(&mut *tx).await?;
+    tx.commit().await?;
+    Ok(deleted)
+}
+
 /// Keeps `anchor` in `path` (written whole, then renamed, so a crash leaves the old one).
 pub fn keep_anchor(path: &Path, anchor: &Anchor) -> std::io::Result<()> {
     let temporary = path.with_extension("tmp");

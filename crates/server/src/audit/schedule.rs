@@ -55,6 +55,9 @@ pub async fn run(
                 ),
                 Err(e) => tracing::error!(error = %e, "the audit retention purge failed; will retry"),
             }
+            if let Err(e) = checkpoints::prune_checkpoints(&db, clock.now()).await {
+                tracing::warn!(error = %e, "pruning old audit checkpoints failed; will retry");
+            }
         }
         tokio::select! {
             _ = tokio::time::sleep(every) => {}

@@ -676,3 +676,23 @@ async fn a_rollback_of_events_and_checkpoints_is_caught_by_the_anchor_kept_outsi
     let report = chain::verify(&mut conn, app.clock_now(), Some(&with_anchor)).await.unwrap();
     assert!(report.checkpoint_problems.iter().any(|p| p.contains("rolled back")), "{:?}", report.checkpoint_problems);
 }
+
+#[tokio::test]
+async fn old_checkpoints_are_pruned_and_the_newest_always_stays() {
+    let app = quiet_app().await;
+    app.clock.set(datetime!(2026-03-01 09:00 UTC));
+    event(&app, Category::Auth, "auth.login.success", 1).await;
+    assert!(seal(&app).await.checkpoint.is_some());
+    app.clock.set(datetime!(2026-03-10 09:00 UTC));
+    event(&app, Category::Auth, "auth.login.success", 2).await;
+    let newest = seal(&app).await.checkpoint.expect("a checkpoint");
+    let pruned = fastfaktura::audit::checkpoints::prune_checkpoints(&app.db, app.clock_now()).await.unwrap();
+    assert_eq!(pruned, 1, "the one from nine days ago");
+    let left: Vec<(time::OffsetDateTime,)> =
+        sqlx::query_as("SELECT at FROM audit_checkpoints").fetch_all(&app.db).await.unwrap();
+    assert_eq!(left, [(newest.at,)]);
+    // Long after: the newest still stays.
+    app.clock.set(datetime!(2026-06-01 09:00 UTC));
+    assert_eq!(fastfaktura::audit::checkpoints::prune_checkpoints(&app.db, app.clock_now()).await.unwrap(), 0);
+    assert!(verify(&app).await.ok());
+}
