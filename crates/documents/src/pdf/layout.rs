@@ -128,11 +128,9 @@ impl<'a> Writer<'a> {
     fn header(&mut self) {
         let mut logo_bottom = TOP;
         if let Some(logo) = &self.doc.logo {
-            let (pw, ph) = logo.size();
-            let scale = (170.0 / pw as f32).min(56.0 / ph as f32);
-            let (w, h) = (pw as f32 * scale, ph as f32 * scale);
-            self.page().push(Op::Logo { x: LEFT, y: TOP, w, h });
-            logo_bottom = TOP + h;
+            let (op, bottom) = logo_at_top(logo);
+            self.page().push(op);
+            logo_bottom = bottom;
         }
         self.text(RIGHT, TOP + 18.0, self.title().to_uppercase(), Style(20.0, Weight::Bold, ACCENT), Align::Right);
         self.text(RIGHT, TOP + 36.0, self.doc.number.clone(), Style(11.0, Weight::Bold, INK), Align::Right);
@@ -496,30 +494,30 @@ impl<'a> Writer<'a> {
         }
         parts.extend(seller.email.clone());
         let left = parts.join("  ·  ");
-        let count = self.pages.len();
-        for (n, page) in self.pages.iter_mut().enumerate() {
-            page.push(Op::Rect { x: LEFT, y: PAGE_HEIGHT - 48.0, w: RIGHT - LEFT, h: 0.5, color: MUTED });
-            let y = PAGE_HEIGHT - 34.0;
-            page.push(Op::Text {
-                x: LEFT,
-                y,
-                text: left.clone(),
-                size: 7.0,
-                weight: Weight::Regular,
-                align: Align::Left,
-                color: MUTED,
-            });
-            page.push(Op::Text {
-                x: RIGHT,
-                y,
-                text: format!("{} {} {} {}", self.l.page, n + 1, self.l.of, count),
-                size: 7.0,
-                weight: Weight::Regular,
-                align: Align::Right,
-                color: MUTED,
-            });
-        }
+        footers(&mut self.pages, &left, self.l.page, self.l.of);
     }
+}
+
+/// The footer of every page: a rule, `left` (who the document is from) and "Page n of m".
+pub(super) fn footers(pages: &mut [Vec<Op>], left: &str, page_word: &str, of_word: &str) {
+    let count = pages.len();
+    for (n, page) in pages.iter_mut().enumerate() {
+        page.push(Op::Rect { x: LEFT, y: PAGE_HEIGHT - 48.0, w: RIGHT - LEFT, h: 0.5, color: MUTED });
+        let y = PAGE_HEIGHT - 34.0;
+        let (size, weight, color) = (7.0, Weight::Regular, MUTED);
+        page.push(Op::Text { x: LEFT, y, text: left.to_owned(), size, weight, align: Align::Left, color });
+        let numbering = format!("{page_word} {} {of_word} {count}", n + 1);
+        page.push(Op::Text { x: RIGHT, y, text: numbering, size, weight, align: Align::Right, color });
+    }
+}
+
+/// The logo drawn at the top left, scaled into 170 × 56 pt; returns its operation and
+/// its bottom edge.
+pub(super) fn logo_at_top(logo: &crate::logo::Logo) -> (Op, f32) {
+    let (pw, ph) = logo.size();
+    let scale = (170.0 / pw as f32).min(56.0 / ph as f32);
+    let (w, h) = (pw as f32 * scale, ph as f32 * scale);
+    (Op::Logo { x: LEFT, y: TOP, w, h }, TOP + h)
 }
 
 /// Lays out the whole document.

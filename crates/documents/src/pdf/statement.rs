@@ -11,7 +11,7 @@ use time::Date;
 
 use super::fonts::{Fonts, Weight, wrap};
 use super::layout::{
-    ACCENT, Align, BODY_BOTTOM, HEADER_BG, INK, LEFT, Layout, MUTED, Op, PAGE_HEIGHT, RIGHT, Rgb, TOP, ZEBRA,
+    ACCENT, Align, BODY_BOTTOM, HEADER_BG, INK, LEFT, Layout, MUTED, Op, RIGHT, Rgb, TOP, ZEBRA, footers, logo_at_top,
 };
 use crate::labels;
 use crate::logo::Logo;
@@ -203,11 +203,9 @@ impl Writer<'_> {
         let s = self.statement;
         let mut logo_bottom = TOP;
         if let Some(logo) = &s.logo {
-            let (pw, ph) = logo.size();
-            let scale = (170.0 / pw as f32).min(56.0 / ph as f32);
-            let (w, h) = (pw as f32 * scale, ph as f32 * scale);
-            self.pages.last_mut().expect("a page").push(Op::Logo { x: LEFT, y: TOP, w, h });
-            logo_bottom = TOP + h;
+            let (op, bottom) = logo_at_top(logo);
+            self.pages.last_mut().expect("a page").push(op);
+            logo_bottom = bottom;
         }
         self.text(RIGHT, TOP + 18.0, self.w.title.to_uppercase(), (20.0, Weight::Bold, ACCENT), Align::Right);
         let as_of = format!("{} {}", self.w.as_of, labels::date(s.date, s.language));
@@ -320,15 +318,7 @@ impl Writer<'_> {
         parts.extend(seller.registration_id.clone());
         parts.extend(seller.email.clone());
         let left = parts.join("  ·  ");
-        let count = self.pages.len();
-        for (n, page) in self.pages.iter_mut().enumerate() {
-            page.push(Op::Rect { x: LEFT, y: PAGE_HEIGHT - 48.0, w: RIGHT - LEFT, h: 0.5, color: MUTED });
-            let y = PAGE_HEIGHT - 34.0;
-            let (size, weight, color) = (7.0, Weight::Regular, MUTED);
-            page.push(Op::Text { x: LEFT, y, text: left.clone(), size, weight, align: Align::Left, color });
-            let numbering = format!("{} {} {} {}", self.w.page, n + 1, self.w.of, count);
-            page.push(Op::Text { x: RIGHT, y, text: numbering, size, weight, align: Align::Right, color });
-        }
+        footers(&mut self.pages, &left, self.w.page, self.w.of);
     }
 }
 
