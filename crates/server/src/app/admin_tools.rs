@@ -2,8 +2,9 @@
 //! their sessions; list, create, disable, enable and unlock admins and reset their
 //! second factor. Each change that must be all-or-nothing (an account with its address
 //! and the security contact's notice; a reset with its alert) is one transaction here.
-//! The console records each action in the admin event log after it succeeds
-//! (`auth::admin::record`), with actor, address and before/after (ADM-10).
+//! Each changing operation records itself in the admin event log (`auth::admin::record`,
+//! with actor, address and before/after, ADM-10) inside its own transaction: the action
+//! and its record happen together or not at all.
 
 use uuid::Uuid;
 
@@ -30,22 +31,70 @@ pub async fn find_user(state: &AppState, id: Uuid) -> Result<UserRow> {
     operator::find_user(&state.db, id).await?.ok_or(Error::NotFound)
 }
 
+/// Who in the console does what to which target, with the details to record
+/// (the operation adds what it learns, such as how many sessions it ended).
+pub struct ConsoleAction<'a> {
+    pub admin_id: Uuid,
+    pub username: &'a str,
+    pub ip: &'a str,
+    pub user_agent: &'a str,
+    pub action: &'a str,
+    pub target: String,
+    pub details: serde_json::Value,
+}
+
+/// Records `action` in the caller's transaction, `extra` merged into its details.
+async fn record_in(
+    conn: &mut sqlx::PgConnection,
+    state: &AppState,
+    action: ConsoleAction<'_>,
+    extra: serde_json::Value,
+) -> Result<()> {
+    let mut details = action.details;
+    if let (Some(map), Some(more)) = (details.as_object_mut(), extra.as_object()) {
+        map.extend(more.clone());
+    }
+    let (a, target) = (action.action, action.target);
+    crate::auth::admin::record(
+        conn,
+        state,
+        Some(action.admin_id),
+        action.username,
+        action.ip,
+        action.user_agent,
+        a,
+        &target,
+        details,
+    )
+    .await?;
+    Ok(())
+}
+
 /// Suspends a user and ends their sessions; returns (whether it changed, sessions ended).
-pub async fn suspend_user(state: &AppState, id: Uuid) -> Result<(bool, u64)> {
+pub async fn suspend_user(state: &AppState, id: Uuid, action: ConsoleAction<'_>) -> Result<(bool, u64)> {
     let mut tx = state.db.begin().await?;
     let outcome = operator::suspend_user(&mut tx, id, state.clock.now()).await?;
+    record_in(&mut tx, state, action, serde_json::json!({ "sessions_ended": outcome.1 })).await?;
     tx.commit().await?;
     Ok(outcome)
 }
 
 /// Lifts a suspension; returns whether it changed anything.
-pub async fn reinstate_user(state: &AppState, id: Uuid) -> Result<bool> {
-    Ok(operator::reinstate_user(&state.db, id).await?)
+pub async fn reinstate_user(state: &AppState, id: Uuid, action: ConsoleAction<'_>) -> Result<bool> {
+    let mut tx = state.db.begin().await?;
+    let changed = operator::reinstate_user(&mut *tx, id).await?;
+    record_in(&mut tx, state, action, serde_json::json!({})).await?;
+    tx.commit().await?;
+    Ok(changed)
 }
 
 /// Ends every session of a user; returns how many.
-pub async fn end_user_sessions(state: &AppState, id: Uuid) -> Result<u64> {
-    Ok(db::sessions::delete_all_for_user(&state.db, id).await?)
+pub async fn end_user_sessions(state: &AppState, id: Uuid, action: ConsoleAction<'_>) -> Result<u64> {
+    let mut tx = state.db.begin().await?;
+    let ended = db::sessions::delete_all_for_user(&mut *tx, id).await?;
+    record_in(&mut tx, state, action, serde_json::json!({ "sessions_ended": ended })).await?;
+    tx.commit().await?;
+    Ok(ended)
 }
 
 /// The newest admin events.
@@ -74,7 +123,7 @@ pub struct NewAdmin<'a> {
 
 /// Creates the account with its address and tells the security contact, all or
 /// nothing; false when the username is taken.
-pub async fn create_admin(state: &AppState, new: &NewAdmin<'_>) -> Result<bool> {
+pub async fn create_admin(state: &AppState, new: &NewAdmin<'_>, action: ConsoleAction<'_>) -> Result<bool> {
     let id = Uuid::new_v4();
     let mut tx = state.db.begin().await?;
     if !admins::create(&mut *tx, id, new.username, new.password_hash, state.clock.now(), new.created_by).await? {
@@ -89,30 +138,43 @@ pub async fn create_admin(state: &AppState, new: &NewAdmin<'_>) -> Result<bool> 
         new.ip,
     )
     .await?;
+    record_in(&mut tx, state, action, serde_json::json!({})).await?;
     tx.commit().await?;
     Ok(true)
 }
 
 /// Disables or enables an admin; returns whether it changed anything.
-pub async fn set_admin_disabled(state: &AppState, id: Uuid, disabled: bool) -> Result<bool> {
+pub async fn set_admin_disabled(state: &AppState, id: Uuid, disabled: bool, action: ConsoleAction<'_>) -> Result<bool> {
     let mut tx = state.db.begin().await?;
     let changed = admins::set_disabled(&mut tx, id, disabled, state.clock.now()).await?;
+    record_in(&mut tx, state, action, serde_json::json!({})).await?;
     tx.commit().await?;
     Ok(changed)
 }
 
 /// Clears an admin's failed sign-ins (and the lock); returns whether there were any.
-pub async fn unlock_admin(state: &AppState, username: &str) -> Result<bool> {
-    Ok(admins::clear_failures(&state.db, username).await?)
+pub async fn unlock_admin(state: &AppState, username: &str, action: ConsoleAction<'_>) -> Result<bool> {
+    let mut tx = state.db.begin().await?;
+    let changed = admins::clear_failures(&mut *tx, username).await?;
+    record_in(&mut tx, state, action, serde_json::json!({ "changed": changed })).await?;
+    tx.commit().await?;
+    Ok(changed)
 }
 
 /// Resets an admin's second factor (and recovery codes) and tells them, all or nothing.
-pub async fn reset_admin_totp(state: &AppState, target: &Admin, by_username: &str, ip: &str) -> Result<()> {
+pub async fn reset_admin_totp(
+    state: &AppState,
+    target: &Admin,
+    by_username: &str,
+    ip: &str,
+    action: ConsoleAction<'_>,
+) -> Result<()> {
     let mut tx = state.db.begin().await?;
     admins::reset_totp(&mut tx, target.id).await?;
     let change = "two-step verification was reset (and the recovery codes removed)";
     let alert = Alert::Changed { change, by: by_username, ip };
     admin_alerts::tell_admin(&mut tx, &Notifier::from_state(state), &target.username, alert).await?;
+    record_in(&mut tx, state, action, serde_json::json!({})).await?;
     tx.commit().await?;
     Ok(())
 }

@@ -458,3 +458,36 @@ async fn no_get_route_of_the_console_changes_state() {
     }
     assert_eq!(fingerprint().await, before);
 }
+
+#[tokio::test]
+async fn a_console_action_and_its_record_happen_together_or_not_at_all() {
+    let app = TestApp::spawn().await;
+    let (admin, _, _) = enrolled_admin(&app, "ops").await;
+    let user = new_client();
+    app.log_in(&user, "kept@records.example").await;
+    let id: uuid::Uuid = sqlx::query_scalar("SELECT id FROM users WHERE email = 'kept@records.example'")
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    // The admin event log refuses this one record (as a full disk or a broken
+    // connection would): the suspension must not happen unrecorded.
+    sqlx::raw_sql(
+        "CREATE FUNCTION refuse_suspend_record() RETURNS trigger LANGUAGE plpgsql AS $$
+         BEGIN RAISE EXCEPTION 'no record'; END; $$;
+         CREATE TRIGGER refuse_suspend_record BEFORE INSERT ON audit_events
+         FOR EACH ROW WHEN (NEW.action = 'user.suspend') EXECUTE FUNCTION refuse_suspend_record();",
+    )
+    .execute(&app.db)
+    .await
+    .unwrap();
+    let refused = post(&app, &admin, &format!("/admin/users/{id}/suspend"), &[]).await;
+    assert!(refused.status().is_server_error(), "{}", refused.status());
+    let suspended: bool = sqlx::query_scalar("SELECT suspended_at IS NOT NULL FROM users WHERE id = $1")
+        .bind(id)
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    assert!(!suspended, "no unrecorded suspension");
+    sqlx::raw_sql("DROP TRIGGER refuse_suspend_record ON audit_events").execute(&app.db).await.unwrap();
+    assert_eq!(post(&app, &admin, &format!("/admin/users/{id}/suspend"), &[]).await.status(), 303);
+}

@@ -31,26 +31,20 @@ struct Actor<'a> {
     ua: &'a str,
 }
 
-async fn record(
-    state: &AppState,
-    actor: &Actor<'_>,
-    action: &str,
-    target: &str,
-    details: serde_json::Value,
-) -> Result<(), AppError> {
-    auth::record(
-        &state.db,
-        state,
-        Some(actor.admin.admin_id),
-        &actor.admin.username,
-        actor.ip,
-        actor.ua,
-        action,
-        target,
-        details,
-    )
-    .await?;
-    Ok(())
+impl<'a> Actor<'a> {
+    /// What to record for `action` on `target`; the operation records it in its own
+    /// transaction.
+    fn action(&self, action: &'a str, target: String, details: serde_json::Value) -> tools::ConsoleAction<'a> {
+        tools::ConsoleAction {
+            admin_id: self.admin.admin_id,
+            username: &self.admin.username,
+            ip: self.ip,
+            user_agent: self.ua,
+            action,
+            target,
+            details,
+        }
+    }
 }
 
 #[derive(Deserialize)]
@@ -105,12 +99,12 @@ pub async fn suspend(
     IdPath(id): IdPath,
 ) -> Result<Response, AppError> {
     let user = tools::find_user(&state, id).await?;
-    let (changed, ended) = tools::suspend_user(&state, id).await?;
     let ua = user_agent(&headers);
     let actor = Actor { admin: &admin, ip: &ip, ua: &ua };
     let details = json!({ "email": user.email, "before": { "suspended": user.suspended_at.is_some() },
-                          "after": { "suspended": true }, "sessions_ended": ended });
-    record(&state, &actor, "user.suspend", &format!("user:{id}"), details).await?;
+                          "after": { "suspended": true } });
+    let action = actor.action("user.suspend", format!("user:{id}"), details);
+    let (changed, ended) = tools::suspend_user(&state, id, action).await?;
     tracing::info!(admin_id = %admin.admin_id, user_id = %id, changed, ended, "user suspended by an admin");
     let done = if changed { "suspended" } else { "already-suspended" };
     Ok(Redirect::to(&format!("/admin/users/{id}?done={done}")).into_response())
@@ -124,12 +118,12 @@ pub async fn reinstate(
     IdPath(id): IdPath,
 ) -> Result<Response, AppError> {
     let user = tools::find_user(&state, id).await?;
-    let changed = tools::reinstate_user(&state, id).await?;
     let ua = user_agent(&headers);
     let actor = Actor { admin: &admin, ip: &ip, ua: &ua };
     let details = json!({ "email": user.email, "before": { "suspended": user.suspended_at.is_some() },
                           "after": { "suspended": false } });
-    record(&state, &actor, "user.reinstate", &format!("user:{id}"), details).await?;
+    let changed =
+        tools::reinstate_user(&state, id, actor.action("user.reinstate", format!("user:{id}"), details)).await?;
     let done = if changed { "reinstated" } else { "not-suspended" };
     Ok(Redirect::to(&format!("/admin/users/{id}?done={done}")).into_response())
 }
@@ -142,17 +136,10 @@ pub async fn end_sessions(
     IdPath(id): IdPath,
 ) -> Result<Response, AppError> {
     let user = tools::find_user(&state, id).await?;
-    let ended = tools::end_user_sessions(&state, id).await?;
     let ua = user_agent(&headers);
     let actor = Actor { admin: &admin, ip: &ip, ua: &ua };
-    record(
-        &state,
-        &actor,
-        "user.end_sessions",
-        &format!("user:{id}"),
-        json!({ "email": user.email, "sessions_ended": ended }),
-    )
-    .await?;
+    let action = actor.action("user.end_sessions", format!("user:{id}"), json!({ "email": user.email }));
+    tools::end_user_sessions(&state, id, action).await?;
     Ok(Redirect::to(&format!("/admin/users/{id}?done=sessions-ended")).into_response())
 }
 
@@ -252,7 +239,11 @@ pub async fn create_admin(
         by_username: &admin.username,
         ip: &ip,
     };
-    if !tools::create_admin(&state, &new).await? {
+    let ua = user_agent(&headers);
+    let actor = Actor { admin: &admin, ip: &ip, ua: &ua };
+    let details = json!({ "after": { "username": username, "email": email } });
+    let action = actor.action("admin.create", format!("admin:{username}"), details);
+    if !tools::create_admin(&state, &new, action).await? {
         return admins_page(
             &state,
             &admin,
@@ -263,10 +254,6 @@ pub async fn create_admin(
         )
         .await;
     }
-    let ua = user_agent(&headers);
-    let actor = Actor { admin: &admin, ip: &ip, ua: &ua };
-    let details = json!({ "after": { "username": username, "email": email } });
-    record(&state, &actor, "admin.create", &format!("admin:{username}"), details).await?;
     tracing::warn!(admin_id = %admin.admin_id, new_admin = %username, "admin account created");
     Ok(Redirect::to("/admin/admins?done=created").into_response())
 }
@@ -320,12 +307,12 @@ async fn set_disabled(
         Ok(target) => target,
         Err(response) => return Ok(response),
     };
-    let changed = tools::set_admin_disabled(&state, id, disabled).await?;
     let ua = user_agent(&headers);
     let actor = Actor { admin: &admin, ip: &ip, ua: &ua };
-    let action = if disabled { "admin.disable" } else { "admin.enable" };
+    let name = if disabled { "admin.disable" } else { "admin.enable" };
     let details = json!({ "before": { "disabled": target.disabled_at.is_some() }, "after": { "disabled": disabled } });
-    record(&state, &actor, action, &format!("admin:{}", target.username), details).await?;
+    let action = actor.action(name, format!("admin:{}", target.username), details);
+    let changed = tools::set_admin_disabled(&state, id, disabled, action).await?;
     let done = match (changed, disabled) {
         (false, _) => "unchanged",
         (true, true) => "disabled",
@@ -369,11 +356,10 @@ pub async fn unlock_admin(
         Ok(target) => target,
         Err(response) => return Ok(response),
     };
-    let changed = tools::unlock_admin(&state, &target.username).await?;
     let ua = user_agent(&headers);
     let actor = Actor { admin: &admin, ip: &ip, ua: &ua };
-    record(&state, &actor, "admin.unlock", &format!("admin:{}", target.username), json!({ "changed": changed }))
-        .await?;
+    let action = actor.action("admin.unlock", format!("admin:{}", target.username), json!({}));
+    let changed = tools::unlock_admin(&state, &target.username, action).await?;
     Ok(Redirect::to(if changed { "/admin/admins?done=unlocked" } else { "/admin/admins?done=unchanged" })
         .into_response())
 }
@@ -391,12 +377,12 @@ pub async fn reset_totp(
         Ok(target) => target,
         Err(response) => return Ok(response),
     };
-    tools::reset_admin_totp(&state, &target, &admin.username, &ip).await?;
     let ua = user_agent(&headers);
     let actor = Actor { admin: &admin, ip: &ip, ua: &ua };
     let details =
         json!({ "before": { "totp_enabled": target.totp_enabled_at.is_some() }, "after": { "totp_enabled": false } });
-    record(&state, &actor, "mfa.reset", &format!("admin:{}", target.username), details).await?;
+    let action = actor.action("mfa.reset", format!("admin:{}", target.username), details);
+    tools::reset_admin_totp(&state, &target, &admin.username, &ip, action).await?;
     tracing::warn!(admin_id = %admin.admin_id, target = %target.username, "admin TOTP reset by another admin");
     Ok(Redirect::to("/admin/admins?done=totp-reset").into_response())
 }
