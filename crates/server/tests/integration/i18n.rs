@@ -10,14 +10,7 @@ use crate::{
 };
 
 fn client_accepting(language: &str) -> reqwest::Client {
-    let mut headers = reqwest::header::HeaderMap::new();
-    headers.insert(reqwest::header::ACCEPT_LANGUAGE, language.parse().unwrap());
-    reqwest::Client::builder()
-        .cookie_store(true)
-        .redirect(reqwest::redirect::Policy::none())
-        .default_headers(headers)
-        .build()
-        .unwrap()
+    crate::helpers::client_with_header("accept-language", language)
 }
 
 async fn page(app: &TestApp, client: &reqwest::Client, path: &str) -> String {

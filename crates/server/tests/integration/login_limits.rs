@@ -49,14 +49,7 @@ async fn one_network_cannot_request_codes_without_limit() {
 
 /// A browser whose requests arrive through our trusted proxy from `ip`.
 fn client_from(ip: &str) -> reqwest::Client {
-    let mut headers = reqwest::header::HeaderMap::new();
-    headers.insert("x-forwarded-for", ip.parse().unwrap());
-    reqwest::Client::builder()
-        .cookie_store(true)
-        .redirect(reqwest::redirect::Policy::none())
-        .default_headers(headers)
-        .build()
-        .unwrap()
+    crate::helpers::client_with_header("x-forwarded-for", ip)
 }
 
 #[tokio::test]
