@@ -884,3 +884,20 @@ quota-email = This business has sent as many emails as it may for now. New busin
 quota-sms = This business has sent as many SMS as it may for now (numbers abroad have a smaller allowance). Try again later, or ask support to raise it.
 quota-invitation = Too many invitations for now. Try again later.
 quota-export = Too many data exports for now. Try again tomorrow.
+
+## Invitations, as their invitee sees them
+invitations-title = Invitations
+invitations-none = There are no open invitations for you.
+invitations-offer = { $business } invites you to join as { $role }.
+invitations-invited-by = Sent by { $inviter }; open until { $date }.
+invitations-join = Join { $business }
+invitations-decline = Decline
+invitations-back = Back to the dashboard
+invitations-own-intro = Or start your own business, to invoice your own customers.
+invitations-own = Start my own business
+invitations-already-member = You already belong to a business.
+dashboard-invitations = { $count ->
+    [one] You have an invitation to answer.
+   *[other] You have { $count } invitations to answer.
+}
+dashboard-invitations-link = See invitations

@@ -892,3 +892,20 @@ quota-email = Þetta fyrirtæki hefur sent eins marga tölvupósta og það má 
 quota-sms = Þetta fyrirtæki hefur sent eins mörg SMS og það má í bili (númer erlendis hafa minni heimild). Reyndu aftur síðar eða biddu þjónustuna að hækka hana.
 quota-invitation = Of mörg boð í bili. Reyndu aftur síðar.
 quota-export = Of margar gagnaútflutningsbeiðnir í bili. Reyndu aftur á morgun.
+
+## Boð, eins og sá sem er boðið sér þau
+invitations-title = Boð
+invitations-none = Engin opin boð bíða þín.
+invitations-offer = { $business } býður þér að slást í hópinn sem { $role }.
+invitations-invited-by = Sent af { $inviter }; opið til { $date }.
+invitations-join = Ganga í { $business }
+invitations-decline = Hafna
+invitations-back = Aftur á yfirlitið
+invitations-own-intro = Eða stofnaðu þitt eigið fyrirtæki til að senda þínum viðskiptavinum reikninga.
+invitations-own = Stofna mitt eigið fyrirtæki
+invitations-already-member = Þú tilheyrir nú þegar fyrirtæki.
+dashboard-invitations = { $count ->
+    [one] Þú átt boð sem bíður svars.
+   *[other] Þú átt { $count } boð sem bíða svars.
+}
+dashboard-invitations-link = Skoða boð

@@ -30,7 +30,8 @@ pub async fn seed(db: &PgPool, businesses: usize, invoices: usize) -> anyhow::Re
     for n in 0..businesses {
         let email = format!("owner-{}-{}@demo.fastfaktura.test", n + 1, &Uuid::new_v4().simple().to_string()[..6]);
         let mut tx = db.begin().await?;
-        let membership = db::users::find_or_create_for_login(&mut tx, &email, now).await?;
+        let landing = db::users::find_or_create_for_login(&mut tx, &email, now).await?;
+        let business_id = anyhow::Context::context(landing.business_id, "a fresh demo address has no invitations")?;
         let profile = BusinessProfile {
             name: format!("Demo business {}", n + 1),
             address_line: "Laugavegur 1".into(),
@@ -45,7 +46,7 @@ pub async fn seed(db: &PgPool, businesses: usize, invoices: usize) -> anyhow::Re
             payment_terms_days: 14,
             invoice_language: "en".into(),
         };
-        db::businesses::update_profile(&mut *tx, membership.business_id, &profile).await?;
+        db::businesses::update_profile(&mut *tx, business_id, &profile).await?;
         let mut customers = Vec::new();
         for c in 0..5 {
             let fields = CustomerFields {
@@ -57,10 +58,10 @@ pub async fn seed(db: &PgPool, businesses: usize, invoices: usize) -> anyhow::Re
                 currency: profile.default_currency.clone(),
                 ..CustomerFields::default()
             };
-            customers.push(db::customers::create(&mut *tx, membership.business_id, &fields, now).await?);
+            customers.push(db::customers::create(&mut *tx, business_id, &fields, now).await?);
         }
         tx.commit().await?;
-        ids.push((membership.business_id, customers, profile.default_currency));
+        ids.push((business_id, customers, profile.default_currency));
     }
     let mut drafts = Vec::with_capacity(invoices);
     for i in 0..invoices {

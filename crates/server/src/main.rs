@@ -348,15 +348,16 @@ fn main() -> ExitCode {
                 };
                 for (name, v) in [
                     ("empty transaction", &t.empty),
-                    ("with an email quota", &t.quota),
+                    ("an email quota", &t.quota),
                     ("seal, no checkpoint", &t.seal_plain),
                     ("seal, keyed checkpoint", &t.seal_keyed),
                 ] {
                     println!("{name}: p50 {} µs, p99 {} µs", p(v, 0.5), p(v, 0.99));
                 }
+                // The quota runs before the operation, on its own: all of it is added.
                 println!(
                     "quota adds p99 {} µs; checkpoint adds p99 {} µs (to the sealer, not to requests)",
-                    p(&t.quota, 0.99).saturating_sub(p(&t.empty, 0.99)),
+                    p(&t.quota, 0.99),
                     p(&t.seal_keyed, 0.99).saturating_sub(p(&t.seal_plain, 0.99))
                 );
                 Ok(())

@@ -3,19 +3,24 @@
 //! step-up and the admins' own events are `auth::admin`; the console's account tools
 //! are `app::admin_tools`.
 
-use crate::{
-    db,
-    integrations::{sms::Credentials, sms_accounts},
-    state::AppState,
+use super::{
+    Error,
+    admin_tools::{ConsoleAction, record_in},
+    error::Result,
 };
-
-use super::{Error, error::Result};
+pub use crate::backup::on_demand::Started;
 pub use crate::db::{
     audit::{Filter as AuditFilter, Row as AuditRow},
     backup_runs::BackupRun,
     deliveries::DispatchRow,
     payment_log::{CardPaymentRow, CheckoutRow, EventRow as PaymentEventRow, Filter as PaymentFilter},
     sms_providers::StoredProvider as PlatformSmsAccount,
+};
+use crate::{
+    backup::{BackupError, on_demand},
+    db,
+    integrations::{sms::Credentials, sms_accounts},
+    state::AppState,
 };
 
 /// One page of audit events matching `filter`, newest first.
@@ -60,16 +65,45 @@ pub async fn platform_sms_account(state: &AppState) -> Result<Option<PlatformSms
 }
 
 /// Saves the platform's SMS account, its secret sealed.
-pub async fn save_platform_sms_account(state: &AppState, credentials: &Credentials) -> Result<()> {
+/// Saves the platform's SMS account and records the admin who did, in one transaction.
+pub async fn save_platform_sms_account(
+    state: &AppState,
+    credentials: &Credentials,
+    action: ConsoleAction<'_>,
+) -> Result<()> {
     let mut tx = state.db.begin().await?;
     sms_accounts::save(&mut tx, &state.keys.kek, None, credentials, state.clock.now())
         .await
         .map_err(|e| Error::Unexpected(e.into()))?;
+    record_in(&mut tx, state, action, serde_json::json!({})).await?;
     tx.commit().await?;
     Ok(())
 }
 
-pub async fn remove_platform_sms_account(state: &AppState) -> Result<()> {
-    db::sms_providers::remove_platform(&state.db).await?;
+/// Removes the platform's SMS account and records the admin who did, in one transaction.
+pub async fn remove_platform_sms_account(state: &AppState, action: ConsoleAction<'_>) -> Result<()> {
+    let mut tx = state.db.begin().await?;
+    db::sms_providers::remove_platform(&mut *tx).await?;
+    record_in(&mut tx, state, action, serde_json::json!({})).await?;
+    tx.commit().await?;
     Ok(())
+}
+
+/// "Back up now": records the running run and the admin's request in one transaction,
+/// then starts the backup in the background (nothing new when one is running).
+pub async fn back_up_now(state: &AppState, action: ConsoleAction<'_>) -> Result<Started, BackupError> {
+    let db_err = |e: sqlx::Error| BackupError::Database(format!("backup now: {e}"));
+    let signing = state.keys.backup_signing.clone();
+    let mut tx = state.db.begin().await.map_err(db_err)?;
+    let (backups, started) =
+        on_demand::reserve(&state.settings.backup, signing, &mut tx, "console", state.clock.now()).await?;
+    let details = match &started {
+        Started::Run(run) => serde_json::json!({ "run": run }),
+        Started::AlreadyRunning => serde_json::json!({ "already_running": true }),
+    };
+    record_in(&mut tx, state, action, details).await.map_err(|e| BackupError::Database(e.to_string()))?;
+    tx.commit().await.map_err(db_err)?;
+    let url = state.database_url.expose().to_owned();
+    on_demand::launch(backups, &started, &state.db, url, "console", state.clock.clone());
+    Ok(started)
 }

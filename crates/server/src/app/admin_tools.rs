@@ -44,7 +44,7 @@ pub struct ConsoleAction<'a> {
 }
 
 /// Records `action` in the caller's transaction, `extra` merged into its details.
-async fn record_in(
+pub(super) async fn record_in(
     conn: &mut sqlx::PgConnection,
     state: &AppState,
     action: ConsoleAction<'_>,

@@ -28,6 +28,8 @@ pub struct Dashboard {
     pub summary: Vec<CurrencySummary>,
     /// The address a legal invoice needs is missing.
     pub profile_incomplete: bool,
+    /// Open invitations to other businesses waiting for the user's answer.
+    pub invitations: usize,
     /// The user's other businesses, to switch to.
     pub other_businesses: Vec<Membership>,
     /// Overdue invoices, drafts, documents never sent, failed deliveries.
@@ -63,7 +65,9 @@ pub async fn dashboard(state: &AppState, caller: &Caller, user_id: Uuid) -> Resu
     let recent =
         db::invoice_lists::list(&state.db, business_id, "", db::invoice_lists::ListFilter::parse(""), today, 5, 0)
             .await?;
+    let invitations = db::members::invitations_to(&state.db, &view.email, state.clock.now()).await?.len();
     Ok(Dashboard {
+        invitations,
         view,
         summary,
         profile_incomplete: profile.address_line.is_empty() || profile.city.is_empty(),

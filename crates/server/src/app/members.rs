@@ -1,6 +1,7 @@
 //! Members of a business: the list, invitations by email with a role (owner only),
 //! revoking an invitation, removing a member, and switching the session to another of
-//! the user's businesses. Invitees join through the normal one-time-code login.
+//! the user's businesses. Invitees sign in with the normal one-time-code login and then
+//! join or decline (`app::invitations`).
 
 use fastfaktura_domain::EmailAddress;
 use serde::Deserialize;
@@ -20,7 +21,7 @@ use crate::{
 pub async fn members(state: &AppState, caller: &Caller) -> Result<(Vec<Member>, Vec<Invitation>)> {
     Ok((
         db::members::list(&state.db, caller.business_id).await?,
-        db::members::open_invitations(&state.db, caller.business_id).await?,
+        db::members::open_invitations(&state.db, caller.business_id, state.clock.now()).await?,
     ))
 }
 
@@ -63,10 +64,12 @@ pub async fn invite_member(
     let role_text = if input.role == "accountant" { "an accountant (read-only)" } else { "a member" };
     let body = format!(
         "Hello,\n\nYou have been invited to join {} on FastFaktura as {role_text}.\n\n\
-         To accept, sign in at {}/login with this email address ({address}); you will get a one-time code.\n\n\
-         If you did not expect this, you can ignore this email.\n\nFastFaktura\n",
+         To answer, sign in at {}/login with this email address ({address}); you will get a one-time code, \
+         then choose Join or Decline. The invitation is open for {} days.\n\n\
+         If you did not expect this, you can ignore this email: nothing happens unless you join.\n\nFastFaktura\n",
         business.name,
         state.settings.public_origin(),
+        db::members::INVITATION_VALID_FOR.whole_days(),
     );
     let subject = format!("Invitation to {} on FastFaktura", business.name);
     let notice = email::Notice {

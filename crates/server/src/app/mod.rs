@@ -19,6 +19,7 @@ pub mod error;
 pub mod fields;
 pub mod health;
 pub mod idempotency;
+pub mod invitations;
 pub mod invoicing;
 pub mod members;
 pub mod money_routing;

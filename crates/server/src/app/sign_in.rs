@@ -19,20 +19,21 @@ pub async fn challenge_email(state: &AppState, challenge_token: &str) -> Result<
 
 /// The live session behind a session cookie's token, kept alive (its idle timer
 /// restarts); None when it has ended or timed out. Returns the token's hash with it.
-pub async fn touch_session(state: &AppState, token: &str) -> Result<Option<(Vec<u8>, ActiveSession)>> {
+pub async fn touch_session(state: &AppState, token: &str) -> Result<Option<(Vec<u8>, FoundSession)>> {
     let token_hash = crypto::token_hash(token);
     let now = state.clock.now();
     let idle = time::Duration::minutes(i64::from(state.settings.session.idle_timeout_minutes));
     Ok(db::sessions::touch(&state.db, &token_hash, now, now - idle).await?.map(|active| (token_hash, active)))
 }
 
-pub use crate::db::sessions::ActiveSession;
+pub use crate::db::sessions::{ActiveSession, FoundSession};
 
 /// Who a session is: its token hash, its user and the business it acts for.
 pub struct SignedIn<'a> {
     pub token_hash: &'a [u8],
     pub user_id: Uuid,
-    pub business_id: Uuid,
+    /// `None` while the user answers invitations and has no business yet.
+    pub business_id: Option<Uuid>,
 }
 
 /// Ends this session.
@@ -56,10 +57,13 @@ pub async fn log_out_everywhere(state: &AppState, session: &SignedIn<'_>, meta: 
 }
 
 fn logout_event(state: &AppState, session: &SignedIn<'_>, meta: &RequestMeta, action: &str, ended: u64) -> AuditEvent {
-    AuditEvent::new(state.clock.now(), Category::Auth, action)
+    let event = AuditEvent::new(state.clock.now(), Category::Auth, action)
         .actor(Actor::User(session.user_id))
-        .business(session.business_id)
         .target(session.user_id.to_string())
         .request(meta)
-        .details(serde_json::json!({ "sessions_ended": ended }))
+        .details(serde_json::json!({ "sessions_ended": ended }));
+    match session.business_id {
+        Some(business_id) => event.business(business_id),
+        None => event,
+    }
 }

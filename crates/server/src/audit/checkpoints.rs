@@ -256,9 +256,9 @@ async fn purged_genuinely(
 /// For `bench/guards.sh`: each call's microseconds, side by side in one run.
 #[derive(Debug, Default)]
 pub struct GuardTimings {
-    /// An empty transaction (BEGIN, COMMIT): the floor every request pays anyway.
+    /// An empty transaction (BEGIN, COMMIT): the floor of any request that writes.
     pub empty: Vec<u64>,
-    /// The same transaction with an email quota's work (the standing, its windows).
+    /// `crate::quotas::take` for one email: everything a send adds for its quota.
     pub quota: Vec<u64>,
     /// Sealing one new event without a checkpoint, then with one.
     pub seal_plain: Vec<u64>,
@@ -267,35 +267,41 @@ pub struct GuardTimings {
 
 /// Times `count` rounds of each, interleaved so both sides see the same machine.
 pub async fn bench_guards(db: &sqlx::PgPool, key: &DerivedKey, count: usize) -> Result<GuardTimings, sqlx::Error> {
-    use crate::db::rate_limits::{self, Limit};
-    use time::Duration;
     let mut t = GuardTimings::default();
-    // An established business's email limits, spread over 50 businesses so each stays
-    // within them (a refusal would skip the insert): the windows hold what they would.
-    let businesses: Vec<uuid::Uuid> = (0..50).map(|_| uuid::Uuid::new_v4()).collect();
-    let limits = [Limit::new(1_000, Duration::days(1)), Limit::new(100, Duration::minutes(10))];
-    let platform = [Limit::new(100_000_000, Duration::days(1))];
+    // Fifty real businesses, each allowed plenty by an operator so no send is refused
+    // (a refusal would take the other path): the windows fill as they would.
+    let now = OffsetDateTime::now_utc();
+    let mut businesses = Vec::new();
+    for n in 0..50 {
+        let mut tx = db.begin().await?;
+        let email = format!("bench-{n}-{}@guards.fastfaktura.test", uuid::Uuid::new_v4().simple());
+        let landing = crate::db::users::find_or_create_for_login(&mut tx, &email, now).await?;
+        let Some(business) = landing.business_id else { continue };
+        crate::db::quotas::set_override(&mut *tx, business, "email", Some(1_000_000), "bench", now).await?;
+        tx.commit().await?;
+        businesses.push(business);
+    }
     let elapsed = |started: std::time::Instant| started.elapsed().as_micros() as u64;
     for n in 0..count {
         let started = std::time::Instant::now();
         db.begin().await?.commit().await?;
         t.empty.push(elapsed(started));
 
-        let started = std::time::Instant::now();
-        let mut tx = db.begin().await?;
-        let now = OffsetDateTime::now_utc();
-        // What `app::quotas::take` does: the business's standing, then every window at once.
         let business = businesses[n % businesses.len()];
-        let business_key = format!("quota:email:business:{business}");
-        let _ = crate::db::quotas::standing(&mut *tx, business, "email").await?;
-        let all = [
-            (business_key.as_str(), limits[0]),
-            (business_key.as_str(), limits[1]),
-            ("quota:email:platform", platform[0]),
-        ];
-        let _ = rate_limits::take_all(&mut tx, &all, now).await?;
-        tx.commit().await?;
+        let started = std::time::Instant::now();
+        let counted = crate::quotas::take(
+            db,
+            OffsetDateTime::now_utc(),
+            business,
+            &super::Actor::System,
+            crate::quotas::Quota::Email,
+            1,
+        )
+        .await?;
         t.quota.push(elapsed(started));
+        if counted.is_err() {
+            return Err(sqlx::Error::Protocol("the bench's quota was refused".into()));
+        }
 
         let event = super::AuditEvent::new(OffsetDateTime::now_utc(), Category::Access, "invoice.view")
             .details(serde_json::json!({ "n": n }));

@@ -157,10 +157,21 @@ pub enum Rejection {
     AccountSuspended,
 }
 
+/// A sign-in's event names the business only when the session has one.
+fn with_business(event: AuditEvent, business_id: Option<Uuid>) -> AuditEvent {
+    match business_id {
+        Some(business_id) => event.business(business_id),
+        None => event,
+    }
+}
+
 pub enum Verified {
     /// A new session: the token for the session cookie.
     LoggedIn {
         session_token: String,
+        /// The user has invitations to answer and no business yet: they land on the
+        /// invitations page.
+        choosing: bool,
     },
     Rejected(Rejection),
 }
@@ -229,18 +240,18 @@ pub async fn verify_login_code(
         if !challenges::consume(&mut tx, challenge_id, "used", now).await? {
             return Ok(Verified::Rejected(Rejection::StartAgain));
         }
-        let membership = users::find_or_create_for_login(&mut tx, &attempt.email, now).await?;
-        if crate::db::operator::is_suspended(&mut *tx, membership.user_id).await? {
+        let landing = users::find_or_create_for_login(&mut tx, &attempt.email, now).await?;
+        if crate::db::operator::is_suspended(&mut *tx, landing.user_id).await? {
             // Suspended by an operator: the code is right but no session opens.
-            let event = auth_event(now, "auth.login.failure", ip, user_agent, &pseudonym)
-                .actor(Actor::User(membership.user_id))
-                .business(membership.business_id)
-                .target(membership.user_id.to_string())
-                .outcome(Outcome::Denied)
-                .details(serde_json::json!({ "email": pseudonym, "reason": "account_suspended" }));
+            let event =
+                with_business(auth_event(now, "auth.login.failure", ip, user_agent, &pseudonym), landing.business_id)
+                    .actor(Actor::User(landing.user_id))
+                    .target(landing.user_id.to_string())
+                    .outcome(Outcome::Denied)
+                    .details(serde_json::json!({ "email": pseudonym, "reason": "account_suspended" }));
             audit::record(&mut *tx, &event).await?;
             tx.commit().await?;
-            tracing::warn!(%challenge_id, user_id = %membership.user_id, ip, "login refused: the user is suspended");
+            tracing::warn!(%challenge_id, user_id = %landing.user_id, ip, "login refused: the user is suspended");
             return Ok(Verified::Rejected(Rejection::AccountSuspended));
         }
         let session_token = crypto::new_token();
@@ -248,8 +259,8 @@ pub async fn verify_login_code(
             &mut *tx,
             NewSession {
                 token_hash: &crypto::token_hash(&session_token),
-                user_id: membership.user_id,
-                business_id: membership.business_id,
+                user_id: landing.user_id,
+                business_id: landing.business_id,
                 now,
                 expires_at: now + Duration::hours(i64::from(state.settings.session.absolute_timeout_hours)),
                 ip,
@@ -257,14 +268,14 @@ pub async fn verify_login_code(
             },
         )
         .await?;
-        let event = auth_event(now, "auth.login.success", ip, user_agent, &pseudonym)
-            .actor(Actor::User(membership.user_id))
-            .business(membership.business_id)
-            .target(membership.user_id.to_string());
+        let event =
+            with_business(auth_event(now, "auth.login.success", ip, user_agent, &pseudonym), landing.business_id)
+                .actor(Actor::User(landing.user_id))
+                .target(landing.user_id.to_string());
         audit::record(&mut *tx, &event).await?;
         tx.commit().await?;
-        tracing::info!(%challenge_id, email = %pseudonym, user_id = %membership.user_id, ip, "login code verified; session opened");
-        return Ok(Verified::LoggedIn { session_token });
+        tracing::info!(%challenge_id, email = %pseudonym, user_id = %landing.user_id, ip, "login code verified; session opened");
+        return Ok(Verified::LoggedIn { session_token, choosing: landing.business_id.is_none() });
     }
 
     rate_limits::record(&mut tx, &email_failures, now).await?;

@@ -20,34 +20,39 @@ pub enum Started {
     AlreadyRunning,
 }
 
-/// Opens the configured target and keys (a clear error when they are not set up),
-/// records a running run and spawns the backup.
-pub async fn start(
+/// Opens the configured target and keys (a clear error when they are not set up) and
+/// records a running run in the caller's transaction, so whoever asked can record that
+/// they did in the same transaction. Then [`launch`] runs it, after the commit.
+pub async fn reserve(
     settings: &crate::config::BackupSettings,
     signing: crate::crypto::DerivedKey,
+    conn: &mut sqlx::PgConnection,
+    trigger: &str,
+    now: time::OffsetDateTime,
+) -> Result<(Backups, Started), BackupError> {
+    let backups = Backups::open(settings, signing)?;
+    let run = backup_runs::start_unless_running(conn, "backup", trigger, now, now - schedule::STALE_AFTER)
+        .await
+        .map_err(|e| BackupError::Database(format!("cannot record the backup run: {e}")))?;
+    Ok((backups, run.map_or(Started::AlreadyRunning, Started::Run)))
+}
+
+/// Spawns the backup of a committed [`reserve`] (nothing when one was running already).
+pub fn launch(
+    backups: Backups,
+    started: &Started,
     pool: &PgPool,
     database_url: String,
     trigger: &str,
     clock: Arc<dyn Clock>,
-) -> Result<Started, BackupError> {
-    let backups = Backups::open(settings, signing)?;
-    let db_err = |e: sqlx::Error| BackupError::Database(format!("cannot record the backup run: {e}"));
-    let now = clock.now();
-    let mut tx = pool.begin().await.map_err(db_err)?;
-    let run = backup_runs::start_unless_running(&mut tx, "backup", trigger, now, now - schedule::STALE_AFTER)
-        .await
-        .map_err(db_err)?;
-    tx.commit().await.map_err(db_err)?;
-    let Some(run) = run else {
-        return Ok(Started::AlreadyRunning);
-    };
+) {
+    let Started::Run(run) = *started else { return };
     let (pool, trigger) = (pool.clone(), trigger.to_owned());
     tokio::spawn(boxed_send(async move {
         if let Err(e) = run_locked(&backups, &pool, &database_url, run, &trigger, clock.as_ref()).await {
             tracing::error!(error = %e, run, "the backup started from the console failed");
         }
     }));
-    Ok(Started::Run(run))
 }
 
 /// Runs backup `run` under the schedule's lock, or finishes it as failed when another

@@ -30,18 +30,31 @@ pub struct Invitation {
     pub created_at: OffsetDateTime,
 }
 
-pub async fn open_invitations(db: impl PgExecutor<'_>, business_id: Uuid) -> Result<Vec<Invitation>, sqlx::Error> {
+/// How long an invitation can be answered. After that the owner invites again: an address
+/// can change hands, and an invitation nobody answered should not wait for whoever gets it.
+pub const INVITATION_VALID_FOR: time::Duration = time::Duration::days(14);
+
+/// The business's invitations nobody has answered yet and that have not expired.
+pub async fn open_invitations(
+    db: impl PgExecutor<'_>,
+    business_id: Uuid,
+    now: OffsetDateTime,
+) -> Result<Vec<Invitation>, sqlx::Error> {
     sqlx::query_as!(
         Invitation,
         r#"SELECT id, email, role, created_at FROM invitations
-           WHERE business_id = $1 AND accepted_at IS NULL AND revoked_at IS NULL ORDER BY created_at"#,
-        business_id
+           WHERE business_id = $1 AND accepted_at IS NULL AND revoked_at IS NULL AND declined_at IS NULL
+             AND created_at > $2
+           ORDER BY created_at"#,
+        business_id,
+        now - INVITATION_VALID_FOR
     )
     .fetch_all(db)
     .await
 }
 
-/// Creates an invitation unless one is open for that address; `None` if it was.
+/// Creates an invitation unless one is open for that address; `None` if it was. An
+/// expired one is closed first (as revoked at its expiry), so the owner can invite again.
 pub async fn invite(
     conn: &mut PgConnection,
     business_id: Uuid,
@@ -50,10 +63,22 @@ pub async fn invite(
     invited_by: Uuid,
     now: OffsetDateTime,
 ) -> Result<Option<Uuid>, sqlx::Error> {
+    sqlx::query!(
+        r#"UPDATE invitations SET revoked_at = created_at + $4::interval
+           WHERE business_id = $1 AND email = $2 AND accepted_at IS NULL AND revoked_at IS NULL
+             AND declined_at IS NULL AND created_at <= $3"#,
+        business_id,
+        email,
+        now - INVITATION_VALID_FOR,
+        sqlx::postgres::types::PgInterval::try_from(INVITATION_VALID_FOR).expect("a whole number of days"),
+    )
+    .execute(&mut *conn)
+    .await?;
     sqlx::query_scalar!(
         r#"INSERT INTO invitations (business_id, id, email, role, invited_by, created_at)
            VALUES ($1, $2, $3, $4, $5, $6)
-           ON CONFLICT (business_id, email) WHERE accepted_at IS NULL AND revoked_at IS NULL DO NOTHING
+           ON CONFLICT (business_id, email) WHERE accepted_at IS NULL AND revoked_at IS NULL AND declined_at IS NULL
+           DO NOTHING
            RETURNING id"#,
         business_id,
         Uuid::new_v4(),
@@ -73,7 +98,8 @@ pub async fn revoke_invitation(
     now: OffsetDateTime,
 ) -> Result<bool, sqlx::Error> {
     Ok(sqlx::query!(
-        "UPDATE invitations SET revoked_at = $3 WHERE business_id = $1 AND id = $2 AND accepted_at IS NULL AND revoked_at IS NULL",
+        r#"UPDATE invitations SET revoked_at = $3
+           WHERE business_id = $1 AND id = $2 AND accepted_at IS NULL AND revoked_at IS NULL AND declined_at IS NULL"#,
         business_id,
         id,
         now
@@ -84,29 +110,86 @@ pub async fn revoke_invitation(
         == 1)
 }
 
-/// Turns every open invitation for `email` into a membership of `user_id`; returns
-/// the businesses joined.
-pub async fn accept_invitations(
-    conn: &mut PgConnection,
-    user_id: Uuid,
+/// An invitation as its invitee sees it: who asks them to join what, in which role.
+#[derive(Debug, Clone)]
+pub struct InvitationToAnswer {
+    pub business_id: Uuid,
+    pub id: Uuid,
+    pub business_name: String,
+    pub role: String,
+    pub invited_by: String,
+    pub created_at: OffsetDateTime,
+}
+
+/// The open, unexpired invitations addressed to `email`, oldest first.
+pub async fn invitations_to(
+    db: impl PgExecutor<'_>,
     email: &str,
     now: OffsetDateTime,
-) -> Result<Vec<Uuid>, sqlx::Error> {
-    sqlx::query_scalar!(
-        r#"WITH accepted AS (
-               UPDATE invitations SET accepted_at = $3
-               WHERE email = $2 AND accepted_at IS NULL AND revoked_at IS NULL
-               RETURNING business_id, role)
-           INSERT INTO business_members (business_id, user_id, role, created_at)
-           SELECT business_id, $1, role, $3 FROM accepted
-           ON CONFLICT (business_id, user_id) DO NOTHING
-           RETURNING business_id"#,
-        user_id,
+) -> Result<Vec<InvitationToAnswer>, sqlx::Error> {
+    sqlx::query_as!(
+        InvitationToAnswer,
+        r#"SELECT i.business_id, i.id, b.name AS business_name, i.role, u.email AS invited_by, i.created_at
+           FROM invitations i JOIN businesses b ON b.id = i.business_id JOIN users u ON u.id = i.invited_by
+           WHERE i.email = $1 AND i.accepted_at IS NULL AND i.revoked_at IS NULL AND i.declined_at IS NULL
+             AND i.created_at > $2 AND b.closed_at IS NULL
+           ORDER BY i.created_at, i.id"#,
         email,
-        now
+        now - INVITATION_VALID_FOR
     )
-    .fetch_all(conn)
+    .fetch_all(db)
     .await
+}
+
+/// How the invitee answers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Answer {
+    Join,
+    Decline,
+}
+
+/// Closes the open invitation `id` addressed to `email` with the invitee's answer and, to
+/// join, makes `user_id` a member in the invited role. Returns the business and role, or
+/// `None` when there is no such open invitation (answered, revoked, expired, or not theirs).
+pub async fn answer_invitation(
+    conn: &mut PgConnection,
+    business_id: Uuid,
+    id: Uuid,
+    user_id: Uuid,
+    email: &str,
+    answer: Answer,
+    now: OffsetDateTime,
+) -> Result<Option<String>, sqlx::Error> {
+    let role = sqlx::query_scalar!(
+        r#"UPDATE invitations
+           SET accepted_at = CASE WHEN $5 THEN $4::timestamptz END,
+               declined_at = CASE WHEN $5 THEN NULL ELSE $4::timestamptz END
+           WHERE business_id = $1 AND id = $2 AND email = $3
+             AND accepted_at IS NULL AND revoked_at IS NULL AND declined_at IS NULL AND created_at > $6
+           RETURNING role"#,
+        business_id,
+        id,
+        email,
+        now,
+        answer == Answer::Join,
+        now - INVITATION_VALID_FOR
+    )
+    .fetch_optional(&mut *conn)
+    .await?;
+    let Some(role) = role else { return Ok(None) };
+    if answer == Answer::Join {
+        sqlx::query!(
+            r#"INSERT INTO business_members (business_id, user_id, role, created_at) VALUES ($1, $2, $3, $4)
+               ON CONFLICT (business_id, user_id) DO NOTHING"#,
+            business_id,
+            user_id,
+            role,
+            now
+        )
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(Some(role))
 }
 
 /// Removes a member; the last owner cannot be removed. Their sessions for this

@@ -10,7 +10,8 @@ use uuid::Uuid;
 pub struct NewSession<'a> {
     pub token_hash: &'a [u8],
     pub user_id: Uuid,
-    pub business_id: Uuid,
+    /// `None` while the user answers invitations and has no business yet.
+    pub business_id: Option<Uuid>,
     pub now: OffsetDateTime,
     pub expires_at: OffsetDateTime,
     pub ip: &'a str,
@@ -47,6 +48,15 @@ pub struct ActiveSession {
 /// and an idle timeout measured to the minute is what users expect anyway.
 pub const ACTIVITY_GRANULARITY: time::Duration = time::Duration::MINUTE;
 
+/// A live session as found by [`touch`].
+#[derive(Debug, Clone)]
+pub enum FoundSession {
+    /// Acting for a business the user is still a member of.
+    Active(ActiveSession),
+    /// Signed in, with invitations to answer and no business yet.
+    Choosing { user_id: Uuid },
+}
+
 /// Finds a live session and records activity. A session idle since before
 /// `idle_cutoff`, past its absolute expiry, whose user is no longer a member of its
 /// business, or whose user an operator suspended is not returned.
@@ -55,10 +65,10 @@ pub async fn touch(
     token_hash: &[u8],
     now: OffsetDateTime,
     idle_cutoff: OffsetDateTime,
-) -> Result<Option<ActiveSession>, sqlx::Error> {
+) -> Result<Option<FoundSession>, sqlx::Error> {
     let found = sqlx::query!(
-        r#"SELECT s.user_id, s.business_id, m.role, s.last_seen_at
-           FROM sessions s JOIN business_members m ON m.business_id = s.business_id AND m.user_id = s.user_id
+        r#"SELECT s.user_id, s.business_id, m.role AS "role?", s.last_seen_at
+           FROM sessions s LEFT JOIN business_members m ON m.business_id = s.business_id AND m.user_id = s.user_id
            JOIN users u ON u.id = s.user_id
            WHERE s.token_hash = $1 AND s.expires_at > $2 AND s.last_seen_at > $3 AND u.suspended_at IS NULL"#,
         token_hash,
@@ -68,6 +78,14 @@ pub async fn touch(
     .fetch_optional(db)
     .await?;
     let Some(found) = found else { return Ok(None) };
+    let session = match (found.business_id, found.role) {
+        (Some(business_id), Some(role)) => {
+            FoundSession::Active(ActiveSession { user_id: found.user_id, business_id, role })
+        }
+        (None, _) => FoundSession::Choosing { user_id: found.user_id },
+        // The membership is gone: the session no longer opens anything.
+        (Some(_), None) => return Ok(None),
+    };
     if now - found.last_seen_at >= ACTIVITY_GRANULARITY {
         sqlx::query!(
             "UPDATE sessions SET last_seen_at = $2 WHERE token_hash = $1 AND last_seen_at < $2",
@@ -77,7 +95,7 @@ pub async fn touch(
         .execute(db)
         .await?;
     }
-    Ok(Some(ActiveSession { user_id: found.user_id, business_id: found.business_id, role: found.role }))
+    Ok(Some(session))
 }
 
 /// Points the session at another business the user belongs to.

@@ -8,19 +8,23 @@ use sqlx::{PgConnection, PgExecutor};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
+/// Where a sign-in lands: the user, and the business the session acts for, if any.
 #[derive(Debug, Clone)]
-pub struct Membership {
+pub struct Landing {
     pub user_id: Uuid,
-    pub business_id: Uuid,
+    /// `None` for someone with invitations to answer and no business of their own yet:
+    /// they choose on the invitations page (an invitation is never accepted for them).
+    pub business_id: Option<Uuid>,
 }
 
-/// Returns the user's first business, creating user, business and owner membership as
-/// needed. Safe under concurrency: the unique email constraint decides one winner.
+/// Returns the user's first business, creating the user as needed; someone with no
+/// business gets one (with their owner membership) unless invitations wait for them.
+/// Safe under concurrency: the unique email constraint decides one winner.
 pub async fn find_or_create_for_login(
     conn: &mut PgConnection,
     email: &str,
     now: OffsetDateTime,
-) -> Result<Membership, sqlx::Error> {
+) -> Result<Landing, sqlx::Error> {
     let user_id = sqlx::query_scalar!(
         r#"INSERT INTO users (id, email, created_at) VALUES ($1, $2, $3)
            ON CONFLICT (email) DO UPDATE SET email = EXCLUDED.email
@@ -31,11 +35,6 @@ pub async fn find_or_create_for_login(
     )
     .fetch_one(&mut *conn)
     .await?;
-    // A just-accepted invitation is where the user lands; otherwise their first business.
-    let accepted = crate::db::members::accept_invitations(conn, user_id, email, now).await?;
-    if let Some(business_id) = accepted.first() {
-        return Ok(Membership { user_id, business_id: *business_id });
-    }
     let existing = sqlx::query_scalar!(
         "SELECT business_id FROM business_members WHERE user_id = $1 ORDER BY created_at, business_id LIMIT 1",
         user_id
@@ -43,8 +42,21 @@ pub async fn find_or_create_for_login(
     .fetch_optional(&mut *conn)
     .await?;
     if let Some(business_id) = existing {
-        return Ok(Membership { user_id, business_id });
+        return Ok(Landing { user_id, business_id: Some(business_id) });
     }
+    if !crate::db::members::invitations_to(&mut *conn, email, now).await?.is_empty() {
+        return Ok(Landing { user_id, business_id: None });
+    }
+    let business_id = create_own_business(conn, user_id, now).await?;
+    Ok(Landing { user_id, business_id: Some(business_id) })
+}
+
+/// A new, unnamed business with `user_id` as its owner.
+pub async fn create_own_business(
+    conn: &mut PgConnection,
+    user_id: Uuid,
+    now: OffsetDateTime,
+) -> Result<Uuid, sqlx::Error> {
     let business_id = Uuid::new_v4();
     sqlx::query!("INSERT INTO businesses (id, name, created_at) VALUES ($1, $2, $3)", business_id, "My business", now)
         .execute(&mut *conn)
@@ -57,7 +69,7 @@ pub async fn find_or_create_for_login(
     )
     .execute(&mut *conn)
     .await?;
-    Ok(Membership { user_id, business_id })
+    Ok(business_id)
 }
 
 #[derive(Debug, Clone)]
@@ -89,4 +101,10 @@ pub async fn dashboard_view(
 /// The address a user signs in with (used as Reply-To when they send a document).
 pub async fn email_of(db: impl PgExecutor<'_>, user_id: Uuid) -> Result<Option<String>, sqlx::Error> {
     sqlx::query_scalar!("SELECT email FROM users WHERE id = $1", user_id).fetch_optional(db).await
+}
+
+/// Locks the user's row for the transaction: serialises what one user does twice at once.
+pub async fn lock(conn: &mut PgConnection, user_id: Uuid) -> Result<(), sqlx::Error> {
+    sqlx::query!("SELECT 1 AS locked FROM users WHERE id = $1 FOR UPDATE", user_id).fetch_optional(conn).await?;
+    Ok(())
 }

@@ -15,7 +15,12 @@ use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
 use time::Duration;
 use uuid::Uuid;
 
-use crate::{app::sign_in, http::error::AppError, i18n::Text, state::AppState};
+use crate::{
+    app::sign_in::{self, FoundSession},
+    http::error::AppError,
+    i18n::Text,
+    state::AppState,
+};
 
 #[derive(Debug, Clone, Copy)]
 pub enum CookieKind {
@@ -96,6 +101,8 @@ fn read_only_may(path: &str) -> bool {
 
 pub enum SessionRejection {
     LoginRequired,
+    /// Signed in with invitations to answer and no business yet.
+    ChooseBusiness,
     Error(AppError),
 }
 
@@ -103,6 +110,7 @@ impl IntoResponse for SessionRejection {
     fn into_response(self) -> Response {
         match self {
             SessionRejection::LoginRequired => Redirect::to("/login").into_response(),
+            SessionRejection::ChooseBusiness => Redirect::to("/invitations").into_response(),
             SessionRejection::Error(e) => e.into_response(),
         }
     }
@@ -112,12 +120,11 @@ impl FromRequestParts<AppState> for CurrentSession {
     type Rejection = SessionRejection;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
-        let jar = CookieJar::from_headers(&parts.headers);
-        let token = read_cookie(state, &jar, CookieKind::Session).ok_or(SessionRejection::LoginRequired)?;
-        let (token_hash, active) = sign_in::touch_session(state, &token)
-            .await
-            .map_err(|e| SessionRejection::Error(e.into()))?
-            .ok_or(SessionRejection::LoginRequired)?;
+        let (token_hash, found) = found_session(parts, state).await?;
+        let active = match found {
+            FoundSession::Active(active) => active,
+            FoundSession::Choosing { .. } => return Err(SessionRejection::ChooseBusiness),
+        };
         // The accountant role is read-only: enforced here, once, for every page.
         let changes_data = !matches!(parts.method, axum::http::Method::GET | axum::http::Method::HEAD);
         if active.role == "accountant" && changes_data && !read_only_may(parts.uri.path()) {
@@ -138,7 +145,62 @@ impl axum::extract::OptionalFromRequestParts<AppState> for CurrentSession {
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Option<Self>, Self::Rejection> {
         match <CurrentSession as FromRequestParts<AppState>>::from_request_parts(parts, state).await {
             Ok(session) => Ok(Some(session)),
-            Err(SessionRejection::LoginRequired) => Ok(None),
+            Err(SessionRejection::LoginRequired | SessionRejection::ChooseBusiness) => Ok(None),
+            Err(SessionRejection::Error(e)) => Err(e),
+        }
+    }
+}
+
+/// The live session behind the request's cookie, with its token hash.
+async fn found_session(parts: &Parts, state: &AppState) -> Result<(Vec<u8>, FoundSession), SessionRejection> {
+    let jar = CookieJar::from_headers(&parts.headers);
+    let token = read_cookie(state, &jar, CookieKind::Session).ok_or(SessionRejection::LoginRequired)?;
+    sign_in::touch_session(state, &token)
+        .await
+        .map_err(|e| SessionRejection::Error(e.into()))?
+        .ok_or(SessionRejection::LoginRequired)
+}
+
+/// Whoever is signed in, with or without a business to act for: the invitations page
+/// and signing out take it, so someone still choosing can use them.
+#[derive(Debug, Clone)]
+pub struct SignedInUser {
+    pub token_hash: Vec<u8>,
+    pub user_id: Uuid,
+    pub business_id: Option<Uuid>,
+}
+
+impl SignedInUser {
+    pub fn signed_in(&self) -> sign_in::SignedIn<'_> {
+        sign_in::SignedIn { token_hash: &self.token_hash, user_id: self.user_id, business_id: self.business_id }
+    }
+
+    pub fn invitee(&self) -> crate::app::invitations::Invitee<'_> {
+        crate::app::invitations::Invitee { token_hash: &self.token_hash, user_id: self.user_id }
+    }
+}
+
+impl FromRequestParts<AppState> for SignedInUser {
+    type Rejection = SessionRejection;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let (token_hash, found) = found_session(parts, state).await?;
+        let (user_id, business_id) = match found {
+            FoundSession::Active(active) => (active.user_id, Some(active.business_id)),
+            FoundSession::Choosing { user_id } => (user_id, None),
+        };
+        crate::http::access_log::identify(&parts.extensions, crate::audit::Actor::User(user_id), business_id);
+        Ok(SignedInUser { token_hash, user_id, business_id })
+    }
+}
+
+impl axum::extract::OptionalFromRequestParts<AppState> for SignedInUser {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Option<Self>, Self::Rejection> {
+        match <SignedInUser as FromRequestParts<AppState>>::from_request_parts(parts, state).await {
+            Ok(user) => Ok(Some(user)),
+            Err(SessionRejection::LoginRequired | SessionRejection::ChooseBusiness) => Ok(None),
             Err(SessionRejection::Error(e)) => Err(e),
         }
     }

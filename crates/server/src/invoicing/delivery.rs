@@ -31,6 +31,7 @@ use crate::{
     i18n::{self, Lang, Text, key},
     integrations::sms_accounts,
     jobs::{self, Job, WorkerContext},
+    quotas::{self, Quota},
     state::AppState,
 };
 
@@ -212,6 +213,25 @@ pub async fn deliver(
                     .map_err(|e| format!("database: {e}"))?;
                 return Err(reason);
             }
+        }
+    }
+    // An automatic send (a reminder, a recurring invoice) counts against the sending
+    // quota when it first goes out, as a person's send does when they press Send; else
+    // hundreds of "send automatically" schedules would be a mail cannon of their own.
+    if delivery.requested_by.is_none() && delivery.status == "queued" && delivery.attempts == 0 {
+        let quota = if delivery.channel == "sms" { Quota::sms_to(&delivery.recipient) } else { Quota::Email };
+        let counted = quotas::take(&ctx.db, ctx.clock.now(), business_id, &Actor::System, quota, 1)
+            .await
+            .map_err(|e| format!("database: {e}"))?;
+        if counted.is_err() {
+            let reason = "not sent: the business's sending limit for today is reached; send it from the invoice page";
+            db::deliveries::record_failure(&ctx.db, business_id, delivery_id, reason, true)
+                .await
+                .map_err(|e| format!("database: {e}"))?;
+            let note = ("failed", Some(reason.to_owned()), true);
+            record_outcome(ctx, business_id, &delivery, note, ctx.clock.now()).await;
+            tracing::warn!(%business_id, %delivery_id, "automatic delivery refused by the sending quota");
+            return Ok(());
         }
     }
     let attempt = match delivery.channel.as_str() {

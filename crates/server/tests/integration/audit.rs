@@ -477,7 +477,7 @@ async fn an_owner_sees_their_own_business_log_only_and_members_do_not() {
         app.post_form(&owner, "/settings/members", &[("email", "member@one.example"), ("role", "member")]).await;
     assert_eq!(invite.status(), 200, "{}", invite.text().await.unwrap());
     let member = new_client();
-    app.log_in(&member, "member@one.example").await;
+    app.sign_in_and_join(&member, "member@one.example").await;
     assert_eq!(app.get(&member, "/settings/audit").await.status(), 403);
 }
 

@@ -115,7 +115,7 @@ async fn only_the_owner_may_export() {
         app.post_form(&owner, "/settings/members", &[("email", "staff@firm.example"), ("role", "member")]).await;
     assert_eq!(invite.status(), 200);
     let member = new_client();
-    app.log_in(&member, "staff@firm.example").await;
+    app.sign_in_and_join(&member, "staff@firm.example").await;
     assert_eq!(app.get(&member, "/settings/export").await.status(), 403);
     assert_eq!(app.post_form(&member, "/settings/export", &[]).await.status(), 403);
     let (n,): (i64,) = sqlx::query_as("SELECT count(*) FROM data_exports").fetch_one(&app.db).await.unwrap();

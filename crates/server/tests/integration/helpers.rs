@@ -288,6 +288,31 @@ impl TestApp {
         assert_eq!(response.status(), 303);
         assert_eq!(response.headers()["location"], "/");
     }
+
+    /// Signs in as someone with no business yet and an open invitation, and joins the
+    /// first invitation on the page the sign-in lands on.
+    pub async fn sign_in_and_join(&self, client: &reqwest::Client, email: &str) {
+        let mail = self.request_code_mail(client, email).await;
+        let response = self.submit_code(client, &mail.code()).await;
+        assert_eq!(response.status(), 303);
+        assert_eq!(response.headers()["location"], "/invitations", "an invitee chooses before anything else");
+        self.join_first_invitation(client).await;
+    }
+
+    /// Joins the first invitation listed on the invitations page.
+    pub async fn join_first_invitation(&self, client: &reqwest::Client) {
+        let page = self.get(client, "/invitations").await.text().await.unwrap();
+        let action = page
+            .split("action=\"")
+            .skip(1)
+            .filter_map(|rest| rest.split('"').next())
+            .find(|action| action.ends_with("/join"))
+            .unwrap_or_else(|| panic!("no invitation to join: {page}"))
+            .to_owned();
+        let joined = self.post_form(client, &action, &[]).await;
+        assert_eq!(joined.status(), 303);
+        assert_eq!(joined.headers()["location"], "/");
+    }
 }
 
 /// The value of the cookie `name` set by `response`, if any.

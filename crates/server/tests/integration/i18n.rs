@@ -194,7 +194,7 @@ async fn a_read_only_accountant_can_still_switch_language() {
     let invited = app.post_form(&owner, "/settings/members", &[("email", "carol@bok.example"), ("role", "accountant")]);
     assert_eq!(invited.await.status(), 200);
     let carol = new_client();
-    app.log_in(&carol, "carol@bok.example").await;
+    app.sign_in_and_join(&carol, "carol@bok.example").await;
     let response = choose(&app, &carol, "is", "/invoices").await;
     assert_eq!(response.status(), 303);
     assert_eq!(response.headers()["location"], "/invoices");

@@ -24,7 +24,7 @@ async fn member(app: &TestApp, owner: &reqwest::Client, email: &str, role: &str)
     let invited = app.post_form(owner, "/settings/members", &[("email", email), ("role", role)]).await;
     assert_eq!(invited.status(), 200);
     let client = new_client();
-    app.log_in(&client, email).await;
+    app.sign_in_and_join(&client, email).await;
     let id = sqlx::query_scalar("SELECT id FROM users WHERE email = $1").bind(email).fetch_one(&app.db).await.unwrap();
     (client, id)
 }

@@ -178,3 +178,46 @@ async fn a_credited_invoice_gets_no_reminders() {
         assert_eq!(run_due(&app.worker, app.clock_now()).await.unwrap(), 0, "credited in full: nothing to remind");
     }
 }
+
+/// Issue 19: automatic sends count against the sending quota too, or "send
+/// automatically" schedules would be a mail cannon of their own.
+#[tokio::test]
+async fn an_automatic_reminder_past_the_sending_quota_is_not_sent_and_says_why() {
+    let (app, fake) = app().await;
+    let owner = new_client();
+    let id = invoice(&app, &owner, "quota@schedule.example").await;
+    let schedule = [("email_3", "1"), ("sms_3", "1")];
+    assert_eq!(app.post_form(&owner, "/settings/reminders", &schedule).await.status(), 303);
+    // An operator allows this business no more email today.
+    sqlx::query(
+        "INSERT INTO business_quotas (business_id, kind, per_day, set_by, set_at)
+         SELECT id, 'email', 0, 'test', now() FROM businesses",
+    )
+    .execute(&app.db)
+    .await
+    .unwrap();
+    days(&app, 34).await;
+    sign_in_again(&app, &owner, "quota@schedule.example").await;
+    let before = reminder_mails(&app).len();
+    assert_eq!(run_due(&app.worker, app.clock_now()).await.unwrap(), 2);
+    run_jobs(&app).await;
+    assert_eq!(reminder_mails(&app).len(), before, "the email reminder is held back");
+    assert_eq!(fake.accepted().len(), 1, "the SMS (within its own quota) goes out");
+    let email: (String, Option<String>) = sqlx::query_as(
+        "SELECT status, last_error FROM invoice_deliveries WHERE channel = 'email' AND kind = 'reminder'",
+    )
+    .fetch_one(&app.db)
+    .await
+    .unwrap();
+    assert_eq!(email.0, "failed");
+    assert!(email.1.as_deref().unwrap().contains("sending limit"), "{email:?}");
+    let refused: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM audit_events WHERE action = 'quota.refused' AND actor_kind = 'system' AND details->>'kind' = 'email'",
+    )
+    .fetch_one(&app.db)
+    .await
+    .unwrap();
+    assert_eq!(refused, 1);
+    let page = app.get(&owner, &format!("/invoices/{id}")).await.text().await.unwrap();
+    assert!(page.contains("sending limit for today is reached"), "{page}");
+}

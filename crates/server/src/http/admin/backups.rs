@@ -15,9 +15,9 @@ use time::{Duration, OffsetDateTime};
 
 use super::pages::BackupsPage;
 use super::session::VerifiedAdmin;
+use super::tools::Actor;
 use crate::{
     app::admin::{self as console, BackupRun},
-    auth::admin as auth,
     backup::{self, BackupError, Backups, on_demand},
     http::{ClientIp, error::AppError, user_agent},
     state::AppState,
@@ -136,16 +136,10 @@ pub async fn back_up_now(
     ClientIp(ip): ClientIp,
     headers: HeaderMap,
 ) -> Result<Response, AppError> {
-    let started = on_demand::start(
-        &state.settings.backup,
-        state.keys.backup_signing.clone(),
-        &state.db,
-        state.database_url.expose().to_owned(),
-        "console",
-        state.clock.clone(),
-    )
-    .await;
-    let started = match started {
+    let ua = user_agent(&headers);
+    let actor = Actor { admin: &admin, ip: &ip, ua: &ua };
+    let action = actor.action("backup.start", "platform:backup".into(), json!({}));
+    let started = match console::back_up_now(&state, action).await {
         Ok(started) => started,
         Err(e @ (BackupError::NotConfigured(_) | BackupError::Keys(_) | BackupError::Store(_))) => {
             let error = format!("The backup was not started: {e}");
@@ -153,23 +147,6 @@ pub async fn back_up_now(
         }
         Err(e) => return Err(AppError::Unexpected(e.into())),
     };
-    let details = match &started {
-        on_demand::Started::Run(run) => json!({ "run": run }),
-        on_demand::Started::AlreadyRunning => json!({ "already_running": true }),
-    };
-    let ua = user_agent(&headers);
-    auth::record(
-        &state.db,
-        &state,
-        Some(admin.admin_id),
-        &admin.username,
-        &ip,
-        &ua,
-        "backup.start",
-        "platform:backup",
-        details,
-    )
-    .await?;
     tracing::info!(admin_id = %admin.admin_id, ?started, "backup requested from the admin console");
     let done = if started == on_demand::Started::AlreadyRunning { "running" } else { "started" };
     Ok(Redirect::to(&format!("/admin/backups?done={done}")).into_response())

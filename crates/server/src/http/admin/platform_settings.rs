@@ -18,6 +18,7 @@ use serde_json::json;
 
 use super::pages::{DispatchesPage, PlatformSettingsPage};
 use super::session::VerifiedAdmin;
+use super::tools::Actor;
 use crate::{
     app::admin as console,
     auth::admin as auth,
@@ -102,22 +103,12 @@ pub async fn save_sms(
     if !auth::step_up(&state, &admin, &form.code).await? {
         return page(&state, admin.username, StatusCode::FORBIDDEN, None, Some(STEP_UP_FAILED.into())).await;
     }
-    console::save_platform_sms_account(&state, &credentials).await?;
     let details = json!({ "provider": credentials.provider.code(), "account": credentials.account,
                           "sender": credentials.sender, "secret_last4": crate::secrets::last4(&credentials.secret) });
     let ua = user_agent(&headers);
-    auth::record(
-        &state.db,
-        &state,
-        Some(admin.admin_id),
-        &admin.username,
-        &ip,
-        &ua,
-        "platform.sms.save",
-        "platform:sms",
-        details,
-    )
-    .await?;
+    let actor = Actor { admin: &admin, ip: &ip, ua: &ua };
+    let action = actor.action("platform.sms.save", "platform:sms".into(), details);
+    console::save_platform_sms_account(&state, &credentials, action).await?;
     tracing::info!(admin_id = %admin.admin_id, provider = credentials.provider.code(), "platform SMS provider saved");
     Ok(Redirect::to("/admin/settings?saved=1").into_response())
 }
@@ -133,20 +124,10 @@ pub async fn remove_sms(
     if !auth::step_up(&state, &admin, &form.code).await? {
         return page(&state, admin.username, StatusCode::FORBIDDEN, None, Some(STEP_UP_FAILED.into())).await;
     }
-    console::remove_platform_sms_account(&state).await?;
     let ua = user_agent(&headers);
-    auth::record(
-        &state.db,
-        &state,
-        Some(admin.admin_id),
-        &admin.username,
-        &ip,
-        &ua,
-        "platform.sms.remove",
-        "platform:sms",
-        json!({}),
-    )
-    .await?;
+    let actor = Actor { admin: &admin, ip: &ip, ua: &ua };
+    let action = actor.action("platform.sms.remove", "platform:sms".into(), json!({}));
+    console::remove_platform_sms_account(&state, action).await?;
     tracing::info!(admin_id = %admin.admin_id, "platform SMS provider removed");
     Ok(Redirect::to("/admin/settings?saved=removed").into_response())
 }

@@ -25,16 +25,21 @@ use crate::{
 };
 
 /// Who did it, from where: the first arguments of every recorded action.
-struct Actor<'a> {
-    admin: &'a CurrentAdmin,
-    ip: &'a str,
-    ua: &'a str,
+pub(super) struct Actor<'a> {
+    pub(super) admin: &'a CurrentAdmin,
+    pub(super) ip: &'a str,
+    pub(super) ua: &'a str,
 }
 
 impl<'a> Actor<'a> {
     /// What to record for `action` on `target`; the operation records it in its own
     /// transaction.
-    fn action(&self, action: &'a str, target: String, details: serde_json::Value) -> tools::ConsoleAction<'a> {
+    pub(super) fn action(
+        &self,
+        action: &'a str,
+        target: String,
+        details: serde_json::Value,
+    ) -> tools::ConsoleAction<'a> {
         tools::ConsoleAction {
             admin_id: self.admin.admin_id,
             username: &self.admin.username,

@@ -88,6 +88,7 @@ async fn dashboard(State(state): State<AppState>, session: CurrentSession, t: Tr
         role: view.role,
         summary,
         profile_incomplete: dashboard.profile_incomplete,
+        invitations: dashboard.invitations,
         other_businesses: dashboard.other_businesses,
     }
     .into_response())

@@ -23,7 +23,7 @@ use crate::{
     http::{
         ClientIp,
         error::{AppError, describe_wait, retry_after_header},
-        session::{CookieKind, CurrentSession, make_cookie, read_cookie, removal_cookie},
+        session::{CookieKind, SignedInUser, make_cookie, read_cookie, removal_cookie},
         user_agent,
     },
     i18n::Tr,
@@ -38,7 +38,7 @@ pub fn router() -> Router<AppState> {
         .route("/logout/everywhere", post(logout_everywhere))
 }
 
-async fn login_form(session: Option<CurrentSession>, t: Tr) -> Response {
+async fn login_form(session: Option<SignedInUser>, t: Tr) -> Response {
     if session.is_some() {
         return Redirect::to("/").into_response();
     }
@@ -116,14 +116,14 @@ async fn submit_code(
     };
     let verified = otp::verify_login_code(&state, &token, &form.code, &ip, &user_agent(&headers)).await?;
     let rejection = match verified {
-        Verified::LoggedIn { session_token } => {
+        Verified::LoggedIn { session_token, choosing } => {
             let jar = jar.add(removal_cookie(&state, CookieKind::Challenge)).add(make_cookie(
                 &state,
                 CookieKind::Session,
                 session_token,
                 None,
             ));
-            return Ok((jar, Redirect::to("/")).into_response());
+            return Ok((jar, Redirect::to(if choosing { "/invitations" } else { "/" })).into_response());
         }
         Verified::Rejected(rejection) => rejection,
     };
@@ -194,11 +194,11 @@ fn start_again_with(
 async fn logout(
     State(state): State<AppState>,
     jar: CookieJar,
-    session: Option<CurrentSession>,
+    session: Option<SignedInUser>,
     meta: RequestMeta,
 ) -> Result<Response, AppError> {
     if let Some(session) = session {
-        sign_in::log_out(&state, &signed_in(&session), &meta).await?;
+        sign_in::log_out(&state, &session.signed_in(), &meta).await?;
     }
     Ok((jar.add(removal_cookie(&state, CookieKind::Session)), Redirect::to("/login")).into_response())
 }
@@ -206,13 +206,9 @@ async fn logout(
 async fn logout_everywhere(
     State(state): State<AppState>,
     jar: CookieJar,
-    session: CurrentSession,
+    session: SignedInUser,
     meta: RequestMeta,
 ) -> Result<Response, AppError> {
-    sign_in::log_out_everywhere(&state, &signed_in(&session), &meta).await?;
+    sign_in::log_out_everywhere(&state, &session.signed_in(), &meta).await?;
     Ok((jar.add(removal_cookie(&state, CookieKind::Session)), Redirect::to("/login")).into_response())
-}
-
-fn signed_in(session: &CurrentSession) -> sign_in::SignedIn<'_> {
-    sign_in::SignedIn { token_hash: &session.token_hash, user_id: session.user_id, business_id: session.business_id }
 }

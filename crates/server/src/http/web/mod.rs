@@ -8,6 +8,7 @@ pub mod dashboard;
 pub mod data_export;
 pub mod draft_actions;
 pub mod forms;
+pub mod invitations;
 pub mod invoice_views;
 pub mod invoices;
 pub mod language;
@@ -42,6 +43,7 @@ pub fn router() -> Router<AppState> {
         .merge(audit_log::router())
         .merge(data_export::router())
         .merge(members::router())
+        .merge(invitations::router())
         .merge(numbering::router())
         .merge(customers::router())
         .merge(products::router())

@@ -53,6 +53,8 @@ pub struct DashboardPage {
     pub role: String,
     pub summary: Vec<SummaryRow>,
     pub profile_incomplete: bool,
+    /// Open invitations waiting for the user's answer.
+    pub invitations: usize,
     /// Other businesses this user belongs to, for switching.
     pub other_businesses: Vec<crate::app::business::Membership>,
     pub attention: crate::app::business::Attention,
@@ -289,6 +291,24 @@ pub struct ApiTokensPage {
     /// An accountant is offered read-only tokens only.
     pub read_only: bool,
     pub lifetimes: [u16; 3],
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "invitations.html")]
+pub struct InvitationsPage {
+    pub t: Tr,
+    pub invitations: Vec<InvitationView>,
+    /// The session acts for a business (else it may start its own).
+    pub has_business: bool,
+}
+
+/// One open invitation, worded for its invitee.
+pub struct InvitationView {
+    pub join_action: String,
+    pub decline_action: String,
+    pub offer: String,
+    pub invited_by: String,
+    pub join_label: String,
 }
 
 #[derive(Template, WebTemplate)]
