@@ -50,6 +50,23 @@ async function check(page, name) {
   console.log(`checked ${name}`);
 }
 
+// How wide a phone page is against the screen, and what sticks out (outside scrollers).
+async function phoneWidths(page) {
+  return page.evaluate(() => {
+    const width = screen.width;
+    const insideScroller = (e) => {
+      for (let p = e.parentElement; p; p = p.parentElement) {
+        if (["auto", "scroll", "hidden"].includes(getComputedStyle(p).overflowX)) return true;
+      }
+      return false;
+    };
+    const wide = [...document.querySelectorAll("body *")]
+      .filter((e) => e.getBoundingClientRect().right > width + 1 && !insideScroller(e))
+      .map((e) => `${e.tagName}${e.className ? "." + e.className : ""}`);
+    return { page: document.documentElement.scrollWidth, width, wide: wide.slice(0, 6) };
+  });
+}
+
 // Clicks a submit button and waits for the page it leads to.
 async function submit(page, selector) {
   const invalid = await page.$eval(selector, (button) =>
@@ -245,22 +262,35 @@ try {
     ["/products", "27-phone-products"], ["/settings/business", "28-phone-settings"], [link.replace(app, ""), "29-phone-customer-page"]];
   for (const [path, name] of phonePages) {
     await phone.goto(`${app}${path}`);
-    const measured = await phone.evaluate(() => {
-      const width = screen.width;
-      const insideScroller = (e) => {
-        for (let p = e.parentElement; p; p = p.parentElement) {
-          if (["auto", "scroll", "hidden"].includes(getComputedStyle(p).overflowX)) return true;
-        }
-        return false;
-      };
-      const wide = [...document.querySelectorAll("body *")]
-        .filter((e) => e.getBoundingClientRect().right > width + 1 && !insideScroller(e))
-        .map((e) => `${e.tagName}${e.className ? "." + e.className : ""}`);
-      return { page: document.documentElement.scrollWidth, width, wide: wide.slice(0, 6) };
-    });
+    const measured = await phoneWidths(phone);
     expect(measured.page <= measured.width && measured.wide.length === 0, `${path} on a phone: ${JSON.stringify(measured)}`);
     await check(phone, name);
   }
+
+  // --- An accountant, invited, signs in on a phone in Icelandic and joins ----------------
+  await owner.goto(`${app}/settings/members`);
+  await owner.fill('form[action="/settings/members"] [name="email"]', "books@e2e.example");
+  await owner.selectOption('form[action="/settings/members"] [name="role"]', "accountant");
+  await submit(owner, 'form[action="/settings/members"] button[type="submit"]');
+  const invitee = await (await browser.newContext({
+    locale: "is-IS", viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true,
+  })).newPage();
+  await invitee.goto(`${app}/login`);
+  await invitee.fill('input[name="email"]', "books@e2e.example");
+  await invitee.click('form[action="/login"] button[type="submit"]');
+  await invitee.waitForURL(/\/login\/code/);
+  await invitee.fill('input[name="code"]', await ask("code", "books@e2e.example"));
+  await invitee.click('form[action="/login/code"] button[type="submit"]');
+  await invitee.waitForURL(`${app}/invitations`);
+  const offer = await invitee.textContent("[data-invitation]");
+  expect(offer.includes("býður þér") && offer.includes("bókari"), `the invitation in Icelandic: ${offer}`);
+  const invitationWidths = await phoneWidths(invitee);
+  expect(invitationWidths.page <= invitationWidths.width && invitationWidths.wide.length === 0,
+    `/invitations on a phone: ${JSON.stringify(invitationWidths)}`);
+  await check(invitee, "30-phone-invitation-is");
+  await submit(invitee, 'form[action$="/join"] button[type="submit"]');
+  expect(invitee.url() === `${app}/`, `joining opens the business: ${invitee.url()}`);
+  await check(invitee, "31-phone-joined-is");
 
   // --- An operator signs in with password and TOTP, and suspends the owner --------------
   const adminContext = await browser.newContext({ locale: "en-GB" });

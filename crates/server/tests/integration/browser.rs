@@ -84,7 +84,7 @@ async fn a_person_in_a_browser_invoices_gets_paid_and_an_operator_suspends_them(
             "code" => {
                 let mails = app
                     .smtp
-                    .wait_for_matching(1, |m| m.to.contains(&argument) && m.body().contains("sign-in code"))
+                    .wait_for_matching(1, |m| m.to.contains(&argument) && m.sign_in_code().is_some())
                     .await;
                 mails.last().unwrap().code()
             }
@@ -128,6 +128,13 @@ async fn a_person_in_a_browser_invoices_gets_paid_and_an_operator_suspends_them(
         .await
         .unwrap();
     assert!(suspended);
+    let joined: String = sqlx::query_scalar(
+        "SELECT m.role FROM business_members m JOIN users u ON u.id = m.user_id WHERE u.email = 'books@e2e.example'",
+    )
+    .fetch_one(&app.db)
+    .await
+    .unwrap();
+    assert_eq!(joined, "accountant", "the invitee joined by pressing Join, in the invited role");
     assert!(!captured_logs().contains(ADMIN_PASSWORD));
     std::fs::remove_dir_all(&home).ok();
 }

@@ -42,9 +42,16 @@ impl ReceivedMail {
 
     /// The six-digit code in a sign-in mail.
     pub fn code(&self) -> String {
+        self.sign_in_code().expect("a sign-in mail")
+    }
+
+    /// The one-time code of a sign-in mail in any language: the line that is six digits.
+    pub fn sign_in_code(&self) -> Option<String> {
         let body = self.body();
-        let after = body.split("sign-in code is:").nth(1).expect("a sign-in mail");
-        after.split_whitespace().next().expect("a code").to_owned()
+        body.lines()
+            .map(str::trim)
+            .find(|line| line.len() == 6 && line.bytes().all(|b| b.is_ascii_digit()))
+            .map(str::to_owned)
     }
 }
 
