@@ -110,9 +110,16 @@ pub async fn take_all(
     Ok(if wait > 0.0 { Err(RetryAfter(Duration::seconds_f64(wait.ceil()))) } else { Ok(()) })
 }
 
-/// Removes events older than every window in use (the longest is 24 hours).
+/// Removes events and buckets older than every window in use (the longest is 24 hours;
+/// a bucket may count up to a 96th of its window longer, so buckets get an hour more).
 pub async fn purge_older_than(conn: &mut PgConnection, cutoff: OffsetDateTime) -> Result<u64, sqlx::Error> {
-    Ok(sqlx::query!("DELETE FROM rate_limit_events WHERE at < $1", cutoff).execute(conn).await?.rows_affected())
+    let events =
+        sqlx::query!("DELETE FROM rate_limit_events WHERE at < $1", cutoff).execute(&mut *conn).await?.rows_affected();
+    let buckets = sqlx::query!("DELETE FROM rate_limit_buckets WHERE bucket < $1", cutoff - Duration::hours(1))
+        .execute(&mut *conn)
+        .await?
+        .rows_affected();
+    Ok(events + buckets)
 }
 
 #[cfg(test)]

@@ -82,10 +82,8 @@ async fn a_person_in_a_browser_invoices_gets_paid_and_an_operator_suspends_them(
         let (what, argument) = (parts.next().unwrap_or(""), parts.next().unwrap_or("").trim().to_owned());
         let answer = match what {
             "code" => {
-                let mails = app
-                    .smtp
-                    .wait_for_matching(1, |m| m.to.contains(&argument) && m.sign_in_code().is_some())
-                    .await;
+                let mails =
+                    app.smtp.wait_for_matching(1, |m| m.to.contains(&argument) && m.sign_in_code().is_some()).await;
                 mails.last().unwrap().code()
             }
             "mail" => {

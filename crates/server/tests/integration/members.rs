@@ -180,12 +180,8 @@ async fn signing_in_never_accepts_an_invitation_and_only_its_invitee_answers_it(
     let page = app.get(&again, "/invitations").await.text().await.unwrap();
     assert!(page.contains("Studio Norð invites you to join as member."), "{page}");
     assert!(page.contains("Sent by owner@studio.example"), "{page}");
-    let join = page
-        .split("action=\"")
-        .filter_map(|r| r.split('"').next())
-        .find(|a| a.ends_with("/join"))
-        .unwrap()
-        .to_owned();
+    let join =
+        page.split("action=\"").filter_map(|r| r.split('"').next()).find(|a| a.ends_with("/join")).unwrap().to_owned();
     let stranger = new_client();
     app.log_in(&stranger, "stranger@elsewhere.example").await;
     assert_eq!(app.post_form(&stranger, &join, &[]).await.status(), 404);

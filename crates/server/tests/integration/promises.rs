@@ -354,3 +354,47 @@ async fn a_fresh_account_is_not_a_mail_cannon() {
     let form = [("send_email", "1"), ("recipient", "customer@elsewhere.example")];
     assert_eq!(app.post_form(&owner, &format!("/invoices/{id}/send"), &form).await.status(), StatusCode::SEE_OTHER);
 }
+
+/// A large daily limit (here an operator's 600 a day) is counted in buckets, not one row
+/// per message: the 601st of the day is refused all the same, for about a day, and the
+/// platform-wide count (50,000 a day) goes the same way.
+#[tokio::test]
+async fn a_large_daily_quota_counted_in_buckets_still_holds() {
+    use fastfaktura::quotas::{Quota, Refused, take};
+    let app = TestApp::spawn().await;
+    let owner = new_client();
+    owner_with_business(&app, &owner, "owner@buckets.example").await;
+    let business: uuid::Uuid = sqlx::query_scalar("SELECT id FROM businesses").fetch_one(&app.db).await.unwrap();
+    sqlx::query("INSERT INTO business_quotas (business_id, kind, per_day, set_by, set_at) VALUES ($1, 'email', 600, 'test', now())")
+        .bind(business)
+        .execute(&app.db)
+        .await
+        .unwrap();
+    let start = app.clock_now();
+    let actor = fastfaktura::audit::Actor::System;
+    // One message every 11 s stays within the 60-per-10-minutes burst.
+    for n in 0..600 {
+        let at = start + time::Duration::seconds(11 * n);
+        let taken = take(&app.db, at, business, &actor, Quota::Email, 1).await.unwrap();
+        assert!(taken.is_ok(), "message {n} is within the day's 600: {taken:?}");
+    }
+    let after = start + time::Duration::seconds(11 * 600);
+    match take(&app.db, after, business, &actor, Quota::Email, 1).await.unwrap() {
+        Err(Refused::Limit(wait)) => {
+            assert!(wait > time::Duration::hours(20) && wait <= time::Duration::hours(25), "{wait}")
+        }
+        other => panic!("the 601st message of the day must be refused: {other:?}"),
+    }
+    let rows: (i64, i64) = sqlx::query_as(
+        "SELECT (SELECT count(*) FROM rate_limit_buckets WHERE key LIKE 'quota:email:business:%'),
+                (SELECT coalesce(sum(count), 0) FROM rate_limit_buckets WHERE key LIKE 'quota:email:platform%')",
+    )
+    .fetch_one(&app.db)
+    .await
+    .unwrap();
+    assert!(rows.0 <= 96, "a day of sends is at most 96 buckets, not 600 rows: {}", rows.0);
+    assert_eq!(rows.1, 600, "the platform-wide count saw every message");
+    // A day and a bucket later there is room again.
+    let next_day = after + time::Duration::hours(25);
+    assert!(take(&app.db, next_day, business, &actor, Quota::Email, 1).await.unwrap().is_ok());
+}
