@@ -10,7 +10,8 @@
 //! stricter; a business's own SMS account gets five times the platform account's
 //! limits (it pays for them). An operator can set a business's daily limit per kind in
 //! the console. Counting uses the shared PostgreSQL rate-limit windows, so every
-//! instance counts against the same budget. A refusal is a clear message (429 on the
+//! instance counts against the same budget; limits above 500 (daily and platform-wide)
+//! are counted in 96 buckets per window, so a check never scans a full day of sends. A refusal is a clear message (429 on the
 //! API) and an audit event (`quota.refused`) the console lists.
 //!
 //! | per day (burst per 10 min)   | new          | established    |
