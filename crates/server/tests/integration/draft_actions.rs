@@ -100,7 +100,7 @@ async fn a_payment_recorded_by_mistake_is_removed_by_the_owner_and_audited() {
     // A member may not remove it.
     app.post_form(&owner, "/settings/members", &[("email", "bob@payments.example"), ("role", "member")]).await;
     let bob = new_client();
-    app.log_in(&bob, "bob@payments.example").await;
+    app.sign_in_and_join(&bob, "bob@payments.example").await;
     let path = format!("/invoices/{id}/payments/{payment}/remove");
     assert_eq!(app.post_form(&bob, &path, &[]).await.status(), 403);
     assert!(!app.get(&bob, &format!("/invoices/{id}")).await.text().await.unwrap().contains("data-remove-payment"));
