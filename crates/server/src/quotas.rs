@@ -30,10 +30,7 @@ use uuid::Uuid;
 
 use crate::{
     audit::{self, Actor, AuditEvent, Category, Outcome},
-    db::{
-        self,
-        rate_limits::{self, Limit, RetryAfter},
-    },
+    db,
 };
 
 /// What is being counted.
@@ -111,8 +108,9 @@ pub enum Refused {
 /// Counts `count` of `quota` for the business, or refuses (nothing counted) with the
 /// time until there is room again. Runs before the operation, outside its transaction:
 /// a refused attempt is recorded in the audit log even though the operation fails.
-/// One message (the usual case) is two statements without a transaction of its own: the
-/// standing, then `rate_limit_take`, which checks and counts every window atomically.
+/// One message (the usual case) is one statement without a transaction of its own
+/// (`quota_take`: the standing picks the limits, `rate_limit_take` checks and counts
+/// every window atomically); a batch takes a transaction so it counts all or nothing.
 pub async fn take(
     db: &PgPool,
     now: OffsetDateTime,
@@ -121,56 +119,71 @@ pub async fn take(
     quota: Quota,
     count: u32,
 ) -> Result<Result<(), Refused>, sqlx::Error> {
-    let mut conn = db.acquire().await?;
-    let Some(standing) = db::quotas::standing(&mut *conn, business_id, quota.kind()).await? else {
-        return Ok(Err(Refused::NoBusiness));
-    };
-    let established = now - standing.created_at >= Duration::days(ESTABLISHED_AFTER_DAYS)
-        && standing.issued >= ESTABLISHED_AFTER_DOCUMENTS;
-    let (mut day, mut burst) = quota.automatic(established, standing.own_sms_account);
-    if let Some(per_day) = standing.per_day {
-        day = u32::try_from(per_day).unwrap_or(0);
-        burst = burst.max(day / 10).min(day);
-    }
     let scope = match quota {
         Quota::Sms { home: false } => "sms-abroad",
         other => other.kind(),
     };
     let business_key = format!("quota:{scope}:business:{business_id}");
     let platform_key = format!("quota:{}:platform", quota.kind());
-    let mut limits = vec![
-        (business_key.as_str(), Limit::new(day, Duration::days(1))),
-        (business_key.as_str(), Limit::new(burst, Duration::minutes(10))),
-    ];
-    if let Some(max) = quota.platform_daily(standing.own_sms_account) {
-        limits.push((platform_key.as_str(), Limit::new(max, Duration::days(1))));
+    let mut candidates = db::quotas::Candidates { day: [0; 4], burst: [0; 4], platform: [0; 4] };
+    for (index, (established, own_sms_account)) in
+        [(false, false), (false, true), (true, false), (true, true)].into_iter().enumerate()
+    {
+        let (day, burst) = quota.automatic(established, own_sms_account);
+        candidates.day[index] = i32::try_from(day).unwrap_or(i32::MAX);
+        candidates.burst[index] = i32::try_from(burst).unwrap_or(i32::MAX);
+        let platform = quota.platform_daily(own_sms_account).unwrap_or(0);
+        candidates.platform[index] = i32::try_from(platform).unwrap_or(i32::MAX);
     }
-    let verdict = if count == 1 {
-        rate_limits::take_all(&mut conn, &limits, now).await?
+    let established_after = Duration::days(ESTABLISHED_AFTER_DAYS);
+    let documents = i32::try_from(ESTABLISHED_AFTER_DOCUMENTS).unwrap_or(i32::MAX);
+    let mut conn = db.acquire().await?;
+    let take_one = async |conn: &mut sqlx::PgConnection| {
+        let kind = quota.kind();
+        db::quotas::take(
+            conn,
+            business_id,
+            kind,
+            &business_key,
+            &platform_key,
+            &candidates,
+            established_after,
+            documents,
+            now,
+        )
+        .await
+    };
+    let taken = if count == 1 {
+        take_one(&mut conn).await?
     } else {
         // A batch counts all or nothing: a refused one is rolled back.
         let mut tx = sqlx::Connection::begin(&mut *conn).await?;
-        let mut verdict = Ok(());
+        let mut last = None;
         for _ in 0..count {
-            if let Err(wait) = rate_limits::take_all(&mut tx, &limits, now).await? {
-                verdict = Err(wait);
+            last = take_one(&mut tx).await?;
+            if last.as_ref().is_none_or(|t| t.wait > 0.0) {
                 break;
             }
         }
-        if verdict.is_ok() {
+        if last.as_ref().is_some_and(|t| t.wait == 0.0) {
             tx.commit().await?
         } else {
             tx.rollback().await?
         }
-        verdict
+        last
     };
-    let Err(RetryAfter(retry_after)) = verdict else { return Ok(Ok(())) };
+    let Some(taken) = taken else { return Ok(Err(Refused::NoBusiness)) };
+    if taken.wait <= 0.0 {
+        return Ok(Ok(()));
+    }
+    let retry_after = Duration::seconds_f64(taken.wait.ceil());
     let event = AuditEvent::new(now, Category::Security, "quota.refused")
         .actor(actor.clone())
         .business(business_id)
         .outcome(Outcome::Denied)
         .details(serde_json::json!({
-            "kind": quota.kind(), "scope": scope, "per_day": day, "per_10_minutes": burst, "established": established
+            "kind": quota.kind(), "scope": scope, "per_day": taken.per_day, "per_10_minutes": taken.per_10_minutes,
+            "established": taken.established
         }));
     audit::record(&mut *conn, &event).await?;
     tracing::warn!(%business_id, kind = quota.kind(), scope, "quota refused");

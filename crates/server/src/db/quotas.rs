@@ -33,6 +33,59 @@ pub async fn standing(db: impl PgExecutor<'_>, business_id: Uuid, kind: &str) ->
     .await
 }
 
+/// The limits a quota chose and its verdict (`wait` 0: counted; else seconds until room).
+#[derive(Debug, Clone)]
+pub struct Taken {
+    pub wait: f64,
+    pub per_day: i32,
+    pub per_10_minutes: i32,
+    pub established: bool,
+}
+
+/// The four candidate limits of one quota, indexed 1 + 2 × established + own SMS account
+/// (the policy is the caller's); a platform limit of 0 means none.
+pub struct Candidates {
+    pub day: [i32; 4],
+    pub burst: [i32; 4],
+    pub platform: [i32; 4],
+}
+
+/// Checks and counts one message of `kind` for the business in one round trip (the
+/// `quota_take` function); `None` when there is no such business.
+#[allow(clippy::too_many_arguments)]
+pub async fn take(
+    db: impl PgExecutor<'_>,
+    business_id: Uuid,
+    kind: &str,
+    business_key: &str,
+    platform_key: &str,
+    candidates: &Candidates,
+    established_after: time::Duration,
+    established_documents: i32,
+    now: OffsetDateTime,
+) -> Result<Option<Taken>, sqlx::Error> {
+    let established_after = sqlx::postgres::types::PgInterval::try_from(established_after)
+        .map_err(|e| sqlx::Error::Encode(e.to_string().into()))?;
+    sqlx::query_as!(
+        Taken,
+        r#"SELECT wait AS "wait!", per_day AS "per_day!", per_10_minutes AS "per_10_minutes!",
+                  established AS "established!"
+           FROM quota_take($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"#,
+        business_id,
+        kind,
+        business_key,
+        platform_key,
+        &candidates.day[..],
+        &candidates.burst[..],
+        &candidates.platform[..],
+        established_after,
+        established_documents,
+        now
+    )
+    .fetch_optional(db)
+    .await
+}
+
 /// The operator's daily limit for `kind`, if one is set.
 pub async fn override_for(db: impl PgExecutor<'_>, business_id: Uuid, kind: &str) -> Result<Option<i32>, sqlx::Error> {
     sqlx::query_scalar!("SELECT per_day FROM business_quotas WHERE business_id = $1 AND kind = $2", business_id, kind)

@@ -92,24 +92,6 @@ pub async fn hit(
     Ok(verdict)
 }
 
-/// Checks every (key, limit) and, only if all have room, counts one event per key: one
-/// round trip (the `rate_limit_take` function). Must run inside a transaction.
-pub async fn take_all(
-    conn: &mut PgConnection,
-    limits: &[(&str, Limit)],
-    now: OffsetDateTime,
-) -> Result<Result<(), RetryAfter>, sqlx::Error> {
-    let keys: Vec<String> = limits.iter().map(|(k, _)| (*k).to_owned()).collect();
-    let maxes: Vec<i32> = limits.iter().map(|(_, l)| i32::try_from(l.max).unwrap_or(i32::MAX)).collect();
-    let windows: Vec<i32> =
-        limits.iter().map(|(_, l)| i32::try_from(l.window.whole_seconds()).unwrap_or(i32::MAX)).collect();
-    let wait: Option<f64> = sqlx::query_scalar!("SELECT rate_limit_take($1, $2, $3, $4)", &keys, &maxes, &windows, now)
-        .fetch_one(conn)
-        .await?;
-    let wait = wait.unwrap_or(0.0);
-    Ok(if wait > 0.0 { Err(RetryAfter(Duration::seconds_f64(wait.ceil()))) } else { Ok(()) })
-}
-
 /// Removes events and buckets older than every window in use (the longest is 24 hours;
 /// a bucket may count up to a 96th of its window longer, so buckets get an hour more).
 pub async fn purge_older_than(conn: &mut PgConnection, cutoff: OffsetDateTime) -> Result<u64, sqlx::Error> {
