@@ -7,6 +7,7 @@
 //! calculation engine, and every writer reads the result. The heavy PDF dependencies
 //! (krilla, lopdf, fonts) live in this crate so the server does not rebuild them.
 
+pub mod bank_statements;
 pub mod cii;
 mod figures;
 pub mod fixtures;
