@@ -9,7 +9,7 @@
 use uuid::Uuid;
 
 use super::{Error, error::Result};
-pub use crate::db::members::{Answer, InvitationToAnswer};
+pub use crate::db::members::{Answer, INVITATION_VALID_FOR, InvitationToAnswer};
 use crate::{
     audit::{self, Actor, AuditEvent, Category, RequestMeta},
     db,

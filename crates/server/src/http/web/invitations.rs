@@ -23,8 +23,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/invitations", get(show))
         .route("/invitations/own-business", post(start_own_business))
-        .route("/invitations/{business_id}/{id}/join", post(join))
-        .route("/invitations/{business_id}/{id}/decline", post(decline))
+        .route("/invitations/{business_id}/{id}/{answer}", post(answer))
 }
 
 async fn show(State(state): State<AppState>, user: SignedInUser, t: Tr) -> Result<Response, AppError> {
@@ -33,7 +32,7 @@ async fn show(State(state): State<AppState>, user: SignedInUser, t: Tr) -> Resul
         .into_iter()
         .map(|i| {
             let role = if i.role == "accountant" { t.t("role-accountant-read-only") } else { t.role(&i.role) };
-            let expires = (i.created_at + crate::db::members::INVITATION_VALID_FOR).date();
+            let expires = (i.created_at + invitations::INVITATION_VALID_FOR).date();
             InvitationView {
                 join_action: format!("/invitations/{}/{}/join", i.business_id, i.id),
                 decline_action: format!("/invitations/{}/{}/decline", i.business_id, i.id),
@@ -46,31 +45,23 @@ async fn show(State(state): State<AppState>, user: SignedInUser, t: Tr) -> Resul
     Ok(InvitationsPage { t, invitations, has_business: user.business_id.is_some() }.into_response())
 }
 
-/// The two ids of an invitation's address; anything else is not found.
-fn invitation_ids((business_id, id): (String, String)) -> Result<(Uuid, Uuid), AppError> {
-    Ok((business_id.parse().map_err(|_| AppError::NotFound)?, id.parse().map_err(|_| AppError::NotFound)?))
-}
-
-async fn join(
+/// Join or decline: `/invitations/{business_id}/{id}/join` or `.../decline`; any other
+/// address is not found.
+async fn answer(
     State(state): State<AppState>,
     user: SignedInUser,
     meta: RequestMeta,
-    Path(ids): Path<(String, String)>,
+    Path((business_id, id, answer)): Path<(String, String, String)>,
 ) -> Result<Response, AppError> {
-    let (business_id, id) = invitation_ids(ids)?;
-    invitations::answer_invitation(&state, &user.invitee(), &meta, business_id, id, Answer::Join).await?;
-    Ok(Redirect::to("/").into_response())
-}
-
-async fn decline(
-    State(state): State<AppState>,
-    user: SignedInUser,
-    meta: RequestMeta,
-    Path(ids): Path<(String, String)>,
-) -> Result<Response, AppError> {
-    let (business_id, id) = invitation_ids(ids)?;
-    invitations::answer_invitation(&state, &user.invitee(), &meta, business_id, id, Answer::Decline).await?;
-    Ok(Redirect::to("/invitations").into_response())
+    let (answer, next) = match answer.as_str() {
+        "join" => (Answer::Join, "/"),
+        "decline" => (Answer::Decline, "/invitations"),
+        _ => return Err(AppError::NotFound),
+    };
+    let business_id: Uuid = business_id.parse().map_err(|_| AppError::NotFound)?;
+    let id: Uuid = id.parse().map_err(|_| AppError::NotFound)?;
+    invitations::answer_invitation(&state, &user.invitee(), &meta, business_id, id, answer).await?;
+    Ok(Redirect::to(next).into_response())
 }
 
 async fn start_own_business(
