@@ -1,5 +1,5 @@
-//! Bank statements as banks send them, read into one shape for matching payments to
-//! invoices (issue 20): ISO 20022 camt.053 (end-of-day statement), camt.054 (debit and
+//! Bank statements as banks send them, for matching payments to invoices (issue 20):
+//! Bankgirot's BgMax reference-payment file (Sweden), and ISO 20022 camt.053 (end-of-day statement), camt.054 (debit and
 //! credit notification) and camt.052 (intraday report), in any of their versions, since
 //! the elements we need kept their names and places from .001.02 to .001.08.
 //!
@@ -8,6 +8,8 @@
 //! past [`MAX_STATEMENT_BYTES`] is refused before parsing. Elements are matched by local
 //! name inside the camt namespace, so a bank's prefix choice does not matter.
 
+mod bgmax;
 mod camt;
 
+pub use bgmax::{BgMaxError, BgMaxFile, BgPayment, Deposit, MAX_BGMAX_BYTES, parse_bgmax};
 pub use camt::{Entry, MAX_STATEMENT_BYTES, Report, Statement, StatementError, StatementKind, Transaction, parse_camt};
