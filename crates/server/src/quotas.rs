@@ -11,8 +11,9 @@
 //! limits (it pays for them). An operator can set a business's daily limit per kind in
 //! the console. Counting uses the shared PostgreSQL rate-limit windows, so every
 //! instance counts against the same budget; limits above 500 (daily and platform-wide)
-//! are counted in 96 buckets per window, so a check never scans a full day of sends. A refusal is a clear message (429 on the
-//! API) and an audit event (`quota.refused`) the console lists.
+//! are counted in 96 buckets per window, so a check never scans a full day of sends. A
+//! refusal is a clear message (429 on the API) and an audit event (`quota.refused`) the
+//! console lists.
 //!
 //! | per day (burst per 10 min)   | new          | established    |
 //! |------------------------------|--------------|----------------|
@@ -105,19 +106,17 @@ pub enum Refused {
     Limit(Duration),
 }
 
-/// Counts `count` of `quota` for the business, or refuses (nothing counted) with the
+/// Counts one message of `quota` for the business, or refuses (nothing counted) with the
 /// time until there is room again. Runs before the operation, outside its transaction:
 /// a refused attempt is recorded in the audit log even though the operation fails.
-/// One message (the usual case) is one statement without a transaction of its own
-/// (`quota_take`: the standing picks the limits, `rate_limit_take` checks and counts
-/// every window atomically); a batch takes a transaction so it counts all or nothing.
+/// It is one statement without a transaction of its own (`quota_take`: the standing
+/// picks the limits, `rate_limit_take` checks and counts every window atomically).
 pub async fn take(
     db: &PgPool,
     now: OffsetDateTime,
     business_id: Uuid,
     actor: &Actor,
     quota: Quota,
-    count: u32,
 ) -> Result<Result<(), Refused>, sqlx::Error> {
     let scope = match quota {
         Quota::Sms { home: false } => "sms-abroad",
@@ -138,40 +137,18 @@ pub async fn take(
     let established_after = Duration::days(ESTABLISHED_AFTER_DAYS);
     let documents = i32::try_from(ESTABLISHED_AFTER_DOCUMENTS).unwrap_or(i32::MAX);
     let mut conn = db.acquire().await?;
-    let take_one = async |conn: &mut sqlx::PgConnection| {
-        let kind = quota.kind();
-        db::quotas::take(
-            conn,
-            business_id,
-            kind,
-            &business_key,
-            &platform_key,
-            &candidates,
-            established_after,
-            documents,
-            now,
-        )
-        .await
-    };
-    let taken = if count == 1 {
-        take_one(&mut conn).await?
-    } else {
-        // A batch counts all or nothing: a refused one is rolled back.
-        let mut tx = sqlx::Connection::begin(&mut *conn).await?;
-        let mut last = None;
-        for _ in 0..count {
-            last = take_one(&mut tx).await?;
-            if last.as_ref().is_none_or(|t| t.wait > 0.0) {
-                break;
-            }
-        }
-        if last.as_ref().is_some_and(|t| t.wait == 0.0) {
-            tx.commit().await?
-        } else {
-            tx.rollback().await?
-        }
-        last
-    };
+    let taken = db::quotas::take(
+        &mut *conn,
+        business_id,
+        quota.kind(),
+        &business_key,
+        &platform_key,
+        &candidates,
+        established_after,
+        documents,
+        now,
+    )
+    .await?;
     let Some(taken) = taken else { return Ok(Err(Refused::NoBusiness)) };
     if taken.wait <= 0.0 {
         return Ok(Ok(()));

@@ -5,7 +5,7 @@
 
 use fastfaktura_domain::Decimal;
 use roxmltree::{Document, Node};
-use time::{Date, Month};
+use time::Date;
 
 /// Larger statements are refused unread: a day of a busy account is a few megabytes.
 pub const MAX_STATEMENT_BYTES: usize = 50 * 1024 * 1024;
@@ -213,10 +213,7 @@ fn amount(node: Node) -> Option<Decimal> {
 /// A date element holds `Dt` (a day) or `DtTm` (a moment, whose day we keep).
 fn day(node: Node, name: &'static str) -> Option<Date> {
     let value = text(node, &[name, "Dt"]).or_else(|| text(node, &[name, "DtTm"]))?;
-    let mut parts = value.get(..10)?.splitn(3, '-');
-    let year = parts.next()?.parse().ok()?;
-    let month = Month::try_from(parts.next()?.parse::<u8>().ok()?).ok()?;
-    Date::from_calendar_date(year, month, parts.next()?.parse().ok()?).ok()
+    crate::import::parse_date(&value)
 }
 
 #[cfg(test)]

@@ -1,6 +1,8 @@
 //! The camt reader against sample messages (genkgo/camt, MIT, in
 //! tests/fixtures/camt) and against hostile or broken input.
 
+use time::Month;
+
 use super::*;
 
 fn fixture(name: &str) -> Vec<u8> {

@@ -135,7 +135,8 @@ fn decimal(node: Node, names: &[&str]) -> Option<Decimal> {
     text(node, names).and_then(|t| t.parse().ok())
 }
 
-fn parse_date(value: &str) -> Option<Date> {
+/// The day of an ISO 8601 date or date-time (`2026-12-05`, `2026-12-05T10:00:00+00:00`).
+pub(crate) fn parse_date(value: &str) -> Option<Date> {
     let mut parts = value.trim().splitn(3, '-');
     let year = parts.next()?.parse().ok()?;
     let month = Month::try_from(parts.next()?.parse::<u8>().ok()?).ok()?;

@@ -18,7 +18,7 @@ pub async fn list_exports(state: &AppState, caller: &Caller) -> Result<Vec<Expor
 /// Queues a new export (audited as `export.requested`); `user_id` is the owner who
 /// asked and receives the mail when it is ready.
 pub async fn request_export(state: &AppState, caller: &Caller, user_id: Uuid, meta: &RequestMeta) -> Result<Uuid> {
-    super::quotas::take(state, caller.business_id, &caller.actor, super::quotas::Quota::Export, 1).await?;
+    super::quotas::take(state, caller.business_id, &caller.actor, super::quotas::Quota::Export).await?;
     Ok(export::request(&state.db, caller.business_id, user_id, meta, state.clock.now()).await?)
 }
 

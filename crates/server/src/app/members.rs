@@ -53,7 +53,7 @@ pub async fn invite_member(
     if db::members::list(&state.db, caller.business_id).await?.iter().any(|m| m.email == address.as_str()) {
         return Err(Error::field("email", t.t1("members-already-member", "email", address.as_str())));
     }
-    super::quotas::take(state, caller.business_id, &caller.actor, super::quotas::Quota::Invitation, 1).await?;
+    super::quotas::take(state, caller.business_id, &caller.actor, super::quotas::Quota::Invitation).await?;
     let now = state.clock.now();
     let business = db::businesses::profile(&state.db, caller.business_id).await?;
     let mut tx = state.db.begin().await?;

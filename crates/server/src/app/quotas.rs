@@ -16,10 +16,10 @@ use crate::{
 
 pub use crate::db::quotas::{Override, Refusal};
 
-/// Counts `count` of `quota` for the business, or refuses with a clear message and the
+/// Counts one message of `quota` for the business, or refuses with a clear message and the
 /// time until there is room again (nothing counted, the refusal audited).
-pub async fn take(state: &AppState, business_id: Uuid, actor: &Actor, quota: Quota, count: u32) -> Result<()> {
-    match crate::quotas::take(&state.db, state.clock.now(), business_id, actor, quota, count).await? {
+pub async fn take(state: &AppState, business_id: Uuid, actor: &Actor, quota: Quota) -> Result<()> {
+    match crate::quotas::take(&state.db, state.clock.now(), business_id, actor, quota).await? {
         Ok(()) => Ok(()),
         Err(Refused::NoBusiness) => Err(Error::NotFound),
         Err(Refused::Limit(retry_after)) => {

@@ -295,7 +295,6 @@ pub async fn bench_guards(db: &sqlx::PgPool, key: &DerivedKey, count: usize) -> 
             business,
             &super::Actor::System,
             crate::quotas::Quota::Email,
-            1,
         )
         .await?;
         t.quota.push(elapsed(started));

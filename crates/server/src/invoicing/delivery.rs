@@ -220,7 +220,7 @@ pub async fn deliver(
     // hundreds of "send automatically" schedules would be a mail cannon of their own.
     if delivery.requested_by.is_none() && delivery.status == "queued" && delivery.attempts == 0 {
         let quota = if delivery.channel == "sms" { Quota::sms_to(&delivery.recipient) } else { Quota::Email };
-        let counted = quotas::take(&ctx.db, ctx.clock.now(), business_id, &Actor::System, quota, 1)
+        let counted = quotas::take(&ctx.db, ctx.clock.now(), business_id, &Actor::System, quota)
             .await
             .map_err(|e| format!("database: {e}"))?;
         if counted.is_err() {

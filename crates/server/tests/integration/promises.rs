@@ -375,11 +375,11 @@ async fn a_large_daily_quota_counted_in_buckets_still_holds() {
     // One message every 11 s stays within the 60-per-10-minutes burst.
     for n in 0..600 {
         let at = start + time::Duration::seconds(11 * n);
-        let taken = take(&app.db, at, business, &actor, Quota::Email, 1).await.unwrap();
+        let taken = take(&app.db, at, business, &actor, Quota::Email).await.unwrap();
         assert!(taken.is_ok(), "message {n} is within the day's 600: {taken:?}");
     }
     let after = start + time::Duration::seconds(11 * 600);
-    match take(&app.db, after, business, &actor, Quota::Email, 1).await.unwrap() {
+    match take(&app.db, after, business, &actor, Quota::Email).await.unwrap() {
         Err(Refused::Limit(wait)) => {
             assert!(wait > time::Duration::hours(20) && wait <= time::Duration::hours(25), "{wait}")
         }
@@ -396,5 +396,5 @@ async fn a_large_daily_quota_counted_in_buckets_still_holds() {
     assert_eq!(rows.1, 600, "the platform-wide count saw every message");
     // A day and a bucket later there is room again.
     let next_day = after + time::Duration::hours(25);
-    assert!(take(&app.db, next_day, business, &actor, Quota::Email, 1).await.unwrap().is_ok());
+    assert!(take(&app.db, next_day, business, &actor, Quota::Email).await.unwrap().is_ok());
 }

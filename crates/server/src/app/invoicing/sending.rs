@@ -68,10 +68,10 @@ pub async fn send_document(
     if invoice.status == InvoiceStatus::Issued {
         use crate::app::quotas::{Quota, take};
         if by_email {
-            take(state, business_id, &caller.actor, Quota::Email, 1).await?;
+            take(state, business_id, &caller.actor, Quota::Email).await?;
         }
         if by_sms && let Ok(phone) = PhoneNumber::parse(input.phone) {
-            take(state, business_id, &caller.actor, Quota::sms_to(phone.as_str()), 1).await?;
+            take(state, business_id, &caller.actor, Quota::sms_to(phone.as_str())).await?;
         }
     }
     let request = SendRequest {
