@@ -1,5 +1,6 @@
 //! Bank statements as banks send them, for matching payments to invoices (issue 20):
-//! Bankgirot's BgMax reference-payment file (Sweden), and ISO 20022 camt.053 (end-of-day statement), camt.054 (debit and
+//! Bankgirot's BgMax reference-payment file (Sweden), Nets' OCR giro transaction file
+//! (Norway's KID payments), and ISO 20022 camt.053 (end-of-day statement), camt.054 (debit and
 //! credit notification) and camt.052 (intraday report), in any of their versions, since
 //! the elements we need kept their names and places from .001.02 to .001.08.
 //!
@@ -10,6 +11,10 @@
 
 mod bgmax;
 mod camt;
+mod ocr_giro;
 
 pub use bgmax::{BgMaxError, BgMaxFile, BgPayment, Deposit, MAX_BGMAX_BYTES, parse_bgmax};
 pub use camt::{Entry, MAX_STATEMENT_BYTES, Report, Statement, StatementError, StatementKind, Transaction, parse_camt};
+pub use ocr_giro::{
+    MAX_OCR_GIRO_BYTES, OcrAssignment, OcrGiroDisagreement, OcrGiroError, OcrGiroFile, OcrTransaction, parse_ocr_giro,
+};
