@@ -22,8 +22,8 @@ mod xml;
 pub use cii::cii_xml;
 pub use import::{ImportError, ImportedInvoice, parse_ubl};
 pub use model::{
-    DocumentError, DocumentType, Endpoint, InvoiceData, InvoiceDocument, Language, Line, Logo, LogoError, LogoFormat,
-    Party, PaymentDetails, Problem,
+    DocumentError, DocumentType, DomesticPayment, Endpoint, InvoiceData, InvoiceDocument, Language, Line, Logo,
+    LogoError, LogoFormat, Party, PaymentDetails, Problem,
 };
 pub use pdf::statement::{EntryKind, Statement, StatementAccount, StatementEntry};
 pub use pdf::{Fonts, PdfError, RenderedPdf, render_draft_pdf, render_pdf, render_pdf_with, render_statement_pdf};

@@ -91,6 +91,40 @@ pub struct PaymentDetails {
     pub iban: Option<String>,
     pub bic: Option<String>,
     pub reference: Option<String>,
+    /// How payers in the seller's country pay domestically, printed beside the IBAN.
+    /// Absent from documents issued before it existed, hence the default.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub domestic: Option<DomesticPayment>,
+}
+
+/// The domestic way to pay, in the layout the payer's bank expects; the values are
+/// checked and formatted by the server (domain crate) before they get here.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "country", rename_all = "lowercase")]
+pub enum DomesticPayment {
+    /// Norway: the reference is a KID, paid to the kontonummer (`1234.56.78903`).
+    No { account: Option<String> },
+    /// Sweden: the reference is an OCR number, paid to the Bankgiro (`5555-5555`).
+    Se { bankgiro: String },
+    /// Finland: the reference is a viitenumero; the virtual barcode (54 digits) carries
+    /// account, amount, reference and due date for the payer's bank to read.
+    Fi { virtual_barcode: Option<String> },
+    /// Denmark: the FI payment line `+71<payment id+creditor<`.
+    Dk { payment_line: String },
+    /// Iceland: the domestic account (`0133-26-012345`) and the payee's kennitala.
+    Is { account: String, kennitala: String },
+}
+
+impl DomesticPayment {
+    /// What the reference is called where the payer pays it, if not just "Reference".
+    pub fn reference_name(&self) -> Option<&'static str> {
+        match self {
+            Self::No { .. } => Some("KID"),
+            Self::Se { .. } => Some("OCR"),
+            Self::Fi { .. } => Some("Viitenumero"),
+            Self::Dk { .. } | Self::Is { .. } => None,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]

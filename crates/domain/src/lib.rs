@@ -19,6 +19,7 @@ pub mod national_ids;
 pub mod otp;
 pub mod payment_references;
 pub mod phone;
+pub mod reference_schemes;
 pub mod totals;
 pub mod vat;
 
@@ -35,6 +36,7 @@ pub use payment_references::{
     FinnishReference, Kid, KidMethod, OcrControl, ReferenceError, RfReference, SwedishOcr, reference_digits,
 };
 pub use phone::{PhoneNumber, PhoneNumberError};
+pub use reference_schemes::{REFERENCE_WIDTH, ReferenceScheme, UnknownScheme, reference_key};
 pub use rust_decimal::Decimal;
 pub use totals::{
     CalcError, DocumentInput, DocumentKind, LineField, LineInput, LineProblem, PriceEntry, Totals, compute,

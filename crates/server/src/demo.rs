@@ -45,6 +45,9 @@ pub async fn seed(db: &PgPool, businesses: usize, invoices: usize) -> anyhow::Re
             default_currency: if n % 3 == 0 { "ISK".into() } else { "EUR".into() },
             payment_terms_days: 14,
             invoice_language: "en".into(),
+            payment_reference_scheme: "automatic".into(),
+            bankgiro: String::new(),
+            fik_creditor: String::new(),
         };
         db::businesses::update_profile(&mut *tx, business_id, &profile).await?;
         let mut customers = Vec::new();

@@ -8,4 +8,5 @@ pub mod delivery;
 mod delivery_attempt;
 pub mod delivery_sms;
 pub mod documents;
+pub mod payee;
 pub mod reminders;

@@ -11,10 +11,12 @@
 
 mod bgmax;
 mod camt;
+mod incoming;
 mod ocr_giro;
 
 pub use bgmax::{BgMaxError, BgMaxFile, BgPayment, Deposit, MAX_BGMAX_BYTES, parse_bgmax};
 pub use camt::{Entry, MAX_STATEMENT_BYTES, Report, Statement, StatementError, StatementKind, Transaction, parse_camt};
+pub use incoming::{BankFile, BankFileError, BankFileFormat, IncomingPayment, read_bank_file};
 pub use ocr_giro::{
     MAX_OCR_GIRO_BYTES, OcrAssignment, OcrGiroDisagreement, OcrGiroError, OcrGiroFile, OcrTransaction, parse_ocr_giro,
 };

@@ -371,6 +371,7 @@ fn payment(root: Node, unsupported: &mut BTreeSet<String>) -> PaymentDetails {
         iban: text(*first, &["PayeeFinancialAccount", "ID"]).map(|i| i.replace(' ', "")),
         bic: text(*first, &["PayeeFinancialAccount", "FinancialInstitutionBranch", "ID"]),
         reference: text(*first, &["PaymentID"]),
+        domestic: None,
     }
 }
 

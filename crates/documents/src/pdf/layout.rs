@@ -13,7 +13,7 @@ use super::fonts::{Fonts, Weight, wrap};
 use super::qr;
 use crate::figures::line_figures;
 use crate::labels::{self, Labels};
-use crate::model::{DocumentType, InvoiceDocument, Party};
+use crate::model::{DocumentType, DomesticPayment, InvoiceDocument, Party};
 
 pub const PAGE_WIDTH: f32 = 595.276;
 pub const PAGE_HEIGHT: f32 = 841.89;
@@ -197,7 +197,8 @@ impl<'a> Writer<'a> {
             rows.push((self.l.order_reference, order.clone()));
         }
         if let (Some(reference), true) = (&doc.payment.reference, doc.kind.requests_payment()) {
-            rows.push((self.l.reference, reference.clone()));
+            let name = doc.payment.domestic.as_ref().and_then(DomesticPayment::reference_name);
+            rows.push((name.unwrap_or(self.l.reference), reference.clone()));
         }
         if let DocumentType::CreditNote { preceding_number, preceding_date } = &doc.kind {
             rows.push((
@@ -419,6 +420,16 @@ impl<'a> Writer<'a> {
         }
         let (l, language) = (self.l, doc.language);
         let mut rows: Vec<(&str, String)> = Vec::new();
+        let domestic = doc.payment.domestic.as_ref();
+        match domestic {
+            Some(DomesticPayment::No { account: Some(account) }) => rows.push((l.account_no, account.clone())),
+            Some(DomesticPayment::Se { bankgiro }) => rows.push((l.bankgiro, bankgiro.clone())),
+            Some(DomesticPayment::Is { account, kennitala }) => {
+                rows.push((l.account_no, account.clone()));
+                rows.push((l.kennitala, kennitala.clone()));
+            }
+            _ => {}
+        }
         if let Some(iban) = &doc.payment.iban {
             let grouped: Vec<String> =
                 iban.as_bytes().chunks(4).map(|c| String::from_utf8_lossy(c).into_owned()).collect();
@@ -428,9 +439,14 @@ impl<'a> Writer<'a> {
             rows.push((l.bic, bic.clone()));
         }
         if let Some(reference) = &doc.payment.reference {
-            rows.push((l.reference, reference.clone()));
+            rows.push((domestic.and_then(DomesticPayment::reference_name).unwrap_or(l.reference), reference.clone()));
         }
         rows.push((l.due_date, labels::date(doc.due_date, language)));
+        match domestic {
+            Some(DomesticPayment::Fi { virtual_barcode: Some(code) }) => rows.push((l.virtual_barcode, code.clone())),
+            Some(DomesticPayment::Dk { payment_line }) => rows.push((l.payment_line, payment_line.clone())),
+            _ => {}
+        }
         let terms =
             doc.payment_terms.as_ref().map(|t| wrap(self.fonts, t, Weight::Regular, 8.5, 330.0)).unwrap_or_default();
         let qr = qr::epc_payload(doc).and_then(|p| qr::matrix(&p));

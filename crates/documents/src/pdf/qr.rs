@@ -6,9 +6,9 @@
 //! comes from the `qrcode` crate at error correction level M, as EPC069-12 requires;
 //! the PDF draws it as vector rectangles.
 
-use fastfaktura_domain::Decimal;
+use fastfaktura_domain::{Decimal, FinnishReference, RfReference};
 
-use crate::model::{InvoiceDocument, mod97_is_one};
+use crate::model::{DomesticPayment, InvoiceDocument, mod97_is_one};
 
 /// The EPC QR payload, or `None` when the document cannot carry one.
 pub fn epc_payload(doc: &InvoiceDocument) -> Option<String> {
@@ -22,7 +22,15 @@ pub fn epc_payload(doc: &InvoiceDocument) -> Option<String> {
         return None;
     }
     let name: String = doc.seller.name.chars().take(70).collect();
-    let (structured, unstructured) = match doc.payment.reference.as_deref() {
+    // A Finnish viitenumero travels in the QR as its RF form, which every SEPA bank
+    // reads as a structured reference and Finnish banks turn back into the viitenumero.
+    let as_rf = doc.payment.reference.as_deref().and_then(|r| match &doc.payment.domestic {
+        Some(DomesticPayment::Fi { .. }) => {
+            FinnishReference::parse(r).ok().map(|f| RfReference::from_finnish(&f).as_str().to_owned())
+        }
+        _ => None,
+    });
+    let (structured, unstructured) = match as_rf.as_deref().or(doc.payment.reference.as_deref()) {
         Some(r) if is_creditor_reference(r) => (r.to_owned(), String::new()),
         Some(r) => (String::new(), truncate(&format!("{} {}", doc.number, r), 140)),
         None => (String::new(), truncate(&doc.number, 140)),
@@ -92,6 +100,18 @@ mod tests {
         data.payment.iban = None;
         data.payment.bic = None;
         assert!(epc_payload(&InvoiceDocument::new(data).unwrap()).is_none());
+    }
+
+    #[test]
+    fn a_finnish_reference_travels_as_its_rf_form() {
+        let mut data = fixtures::sample_eur_data();
+        data.payment.reference = Some("1232".into());
+        data.payment.domestic = Some(DomesticPayment::Fi { virtual_barcode: None });
+        let payload = epc_payload(&InvoiceDocument::new(data.clone()).unwrap()).unwrap();
+        assert_eq!(payload.split('\n').nth(9), Some("RF111232"));
+        data.payment.domestic = None;
+        let payload = epc_payload(&InvoiceDocument::new(data).unwrap()).unwrap();
+        assert_eq!(payload.split('\n').nth(9), Some(""), "without the Finnish scheme it is plain text");
     }
 
     #[test]

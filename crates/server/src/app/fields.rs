@@ -189,6 +189,31 @@ pub fn email_message(t: &Tr, error: &fastfaktura_domain::EmailAddressError) -> S
 
 /// What was typed, or `default` when the field was left empty (defaults that follow
 /// the country: its currency, its language).
+/// A payment reference's or domestic account's mistake, in the reader's language.
+pub fn reference_error(t: &Tr, error: fastfaktura_domain::ReferenceError) -> String {
+    use fastfaktura_domain::ReferenceError as E;
+    match error {
+        E::Empty => t.t("ref-empty"),
+        E::NotDigits => t.t("ref-not-digits"),
+        E::InvalidCharacter => t.t("ref-invalid-character"),
+        E::TooShort { min } => t.t1("ref-too-short", "min", min),
+        E::TooLong { max } => t.t1("ref-too-long", "max", max),
+        E::WrongCheckDigit => t.t("id-check-digit"),
+        E::WrongLengthDigit => t.t("ref-length-digit"),
+        E::LengthNotAgreed => t.t("ref-length-not-agreed"),
+        E::NoCheckDigit => t.t("ref-no-check-digit"),
+        E::NotRf => t.t("ref-not-rf"),
+        E::WrongCountry { expected } => t.t1("ref-wrong-country", "country", expected),
+        E::NotKennitala => t.t("ref-not-kennitala"),
+        E::Shape { example } => t.t1("id-shape", "example", example),
+    }
+}
+
+/// An optional field parsed when typed: empty stays empty, anything else is `parse`d.
+pub fn optional_parsed<E>(typed: &str, parse: impl FnOnce(&str) -> Result<String, E>) -> Result<String, E> {
+    if typed.trim().is_empty() { Ok(String::new()) } else { parse(typed.trim()) }
+}
+
 pub fn or_default<'a>(typed: &'a str, default: &'a str) -> &'a str {
     if typed.trim().is_empty() { default } else { typed }
 }

@@ -1,13 +1,18 @@
 //! The business's settings: the profile printed on every document (with its one input
 //! type, judged here), the numbering of each series, and the reminder schedule.
 
-use fastfaktura_domain::{InvoiceKind, identifiers};
+use fastfaktura_domain::{
+    Bankgiro, FikError, FikPaymentLine, InvoiceKind, ReferenceError, ReferenceScheme, identifiers,
+};
 use serde::Deserialize;
 
 use super::{
     Caller, Error,
     error::Result,
-    fields::{AddressFields, FieldErrors, currency_code, identifier, judge_address, language, or_default, required},
+    fields::{
+        AddressFields, FieldErrors, currency_code, identifier, judge_address, language, optional_parsed, or_default,
+        reference_error, required,
+    },
     money_routing::{MoneyChange, NONE, mask, record_money_change, require_owner_for_money},
 };
 pub use crate::db::{businesses::BusinessProfile, numbering::Series, reminders::Rule};
@@ -35,6 +40,10 @@ pub struct ProfileInput {
     pub default_currency: String,
     pub payment_terms_days: String,
     pub invoice_language: String,
+    /// A `ReferenceScheme` code; empty keeps the automatic choice.
+    pub payment_reference_scheme: String,
+    pub bankgiro: String,
+    pub fik_creditor: String,
 }
 
 /// Judges the profile as typed: what to store (or, for a wrong field, what was typed)
@@ -100,6 +109,33 @@ pub fn judge_profile(t: &Tr, input: &ProfileInput) -> (BusinessProfile, FieldErr
             language(t, or_default(&input.invoice_language, identifiers::default_language(&country))),
             "en".into(),
         ),
+        payment_reference_scheme: errors.check(
+            "payment_reference_scheme",
+            &t.t("label-reference-scheme"),
+            ReferenceScheme::parse(or_default(&input.payment_reference_scheme, "automatic"))
+                .map(|s| s.code().to_owned())
+                .map_err(|_| t.t("reference-scheme-unknown")),
+            "automatic".into(),
+        ),
+        bankgiro: errors.check(
+            "bankgiro",
+            &t.t("label-bankgiro"),
+            optional_parsed(&input.bankgiro, |v| Bankgiro::parse(v).map(|b| b.as_str().to_owned()))
+                .map_err(|e| reference_error(t, e)),
+            input.bankgiro.clone(),
+        ),
+        fik_creditor: errors.check(
+            "fik_creditor",
+            &t.t("label-fik-creditor"),
+            optional_parsed(&input.fik_creditor, |v| {
+                FikPaymentLine::card_73(v).map(|l| l.creditor().to_owned()).map_err(|e| match e {
+                    FikError::Creditor(e) | FikError::PaymentId(e) => e,
+                    _ => ReferenceError::Shape { example: "85799665" },
+                })
+            })
+            .map_err(|e| reference_error(t, e)),
+            input.fik_creditor.clone(),
+        ),
         country,
     };
     (profile, errors)
@@ -109,7 +145,8 @@ pub async fn business_profile(state: &AppState, caller: &Caller) -> Result<Busin
     Ok(db::businesses::profile(&state.db, caller.business_id).await?)
 }
 
-/// Saves the business profile. The bank account (IBAN, BIC) is where customers pay:
+/// Saves the business profile. The bank account (IBAN, BIC, Bankgiro, FI creditor
+/// number) is where customers pay:
 /// only an owner may change it, and a change is audited and told to every owner
 /// (`money_routing`). Every other profile change is audited with the fields named.
 pub async fn update_profile(
@@ -126,7 +163,12 @@ pub async fn update_profile(
     let mut tx = state.db.begin().await?;
     let before = db::businesses::profile(&mut *tx, caller.business_id).await?;
     let mut money = Vec::new();
-    for (what, old, new) in [("IBAN", &before.iban, &profile.iban), ("BIC", &before.bic, &profile.bic)] {
+    for (what, old, new) in [
+        ("IBAN", &before.iban, &profile.iban),
+        ("BIC", &before.bic, &profile.bic),
+        ("Bankgiro", &before.bankgiro, &profile.bankgiro),
+        ("FI creditor number", &before.fik_creditor, &profile.fik_creditor),
+    ] {
         if old != new {
             money.push(MoneyChange { what, old: mask(old, false), new: mask(new, false) });
         }
@@ -153,7 +195,7 @@ pub async fn update_profile(
 /// The names of the profile fields that differ (values stay out of the audit log;
 /// the bank account's masked values are recorded by `money_routing`).
 fn changed_fields(a: &BusinessProfile, b: &BusinessProfile) -> Vec<&'static str> {
-    let pairs: [(&'static str, bool); 12] = [
+    let pairs: [(&'static str, bool); 15] = [
         ("name", a.name != b.name),
         ("address_line", a.address_line != b.address_line),
         ("postal_code", a.postal_code != b.postal_code),
@@ -166,6 +208,9 @@ fn changed_fields(a: &BusinessProfile, b: &BusinessProfile) -> Vec<&'static str>
         ("default_currency", a.default_currency != b.default_currency),
         ("payment_terms_days", a.payment_terms_days != b.payment_terms_days),
         ("invoice_language", a.invoice_language != b.invoice_language),
+        ("payment_reference_scheme", a.payment_reference_scheme != b.payment_reference_scheme),
+        ("bankgiro", a.bankgiro != b.bankgiro),
+        ("fik_creditor", a.fik_creditor != b.fik_creditor),
     ];
     pairs.into_iter().filter(|(_, differs)| *differs).map(|(name, _)| name).collect()
 }

@@ -199,6 +199,40 @@ impl AuditEvent {
 
 /// Appends one event. Pass the caller's transaction (`&mut *tx`) so the event commits
 /// with the change it records, or the pool for an event on its own.
+/// Records many events in one statement (a bank file's automatic matches): the same
+/// rows [`record`] writes, in order, without a round trip each.
+pub async fn record_many(db: impl PgExecutor<'_>, events: &[AuditEvent]) -> Result<(), sqlx::Error> {
+    if events.is_empty() {
+        return Ok(());
+    }
+    let column = |f: &dyn Fn(&AuditEvent) -> String| events.iter().map(f).collect::<Vec<String>>();
+    let at: Vec<OffsetDateTime> =
+        events.iter().map(|e| e.at.replace_nanosecond(e.at.microsecond() * 1000).unwrap_or(e.at)).collect();
+    let business: Vec<Option<Uuid>> = events.iter().map(|e| e.business_id).collect();
+    let details: Vec<Value> = events.iter().map(|e| e.details.clone()).collect();
+    sqlx::query!(
+        r#"INSERT INTO audit_events
+               (at, category, action, actor_kind, actor, business_id, target, outcome, ip, user_agent, request_id, details)
+           SELECT * FROM UNNEST($1::timestamptz[], $2::text[], $3::text[], $4::text[], $5::text[], $6::uuid[],
+                                $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::jsonb[])"#,
+        &at,
+        &column(&|e| e.category.as_str().to_owned()),
+        &column(&|e| e.action.clone()),
+        &column(&|e| e.actor.kind().to_owned()),
+        &column(&|e| e.actor.name()),
+        &business as &[Option<Uuid>],
+        &column(&|e| clip(&e.target, 200)),
+        &column(&|e| e.outcome.as_str().to_owned()),
+        &column(&|e| clip(&e.meta.ip, 64)),
+        &column(&|e| clip(&e.meta.user_agent, 200)),
+        &column(&|e| clip(&e.meta.request_id, 64)),
+        &details
+    )
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
 pub async fn record(db: impl PgExecutor<'_>, event: &AuditEvent) -> Result<(), sqlx::Error> {
     // The table keeps microseconds; truncate here so the sealed hash is over exactly
     // what is stored.

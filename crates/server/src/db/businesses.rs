@@ -17,13 +17,20 @@ pub struct BusinessProfile {
     pub default_currency: String,
     pub payment_terms_days: i32,
     pub invoice_language: String,
+    /// A `ReferenceScheme` code.
+    pub payment_reference_scheme: String,
+    /// Sweden: the Bankgiro number OCR payments go to (digits), or empty.
+    pub bankgiro: String,
+    /// Denmark: the 8-digit FI creditor number (kreditornummer), or empty.
+    pub fik_creditor: String,
 }
 
 pub async fn profile(db: impl PgExecutor<'_>, business_id: Uuid) -> Result<BusinessProfile, sqlx::Error> {
     sqlx::query_as!(
         BusinessProfile,
         r#"SELECT name, address_line, postal_code, city, country, vat_number, registration_id, iban, bic,
-                  default_currency, payment_terms_days, invoice_language
+                  default_currency, payment_terms_days, invoice_language, payment_reference_scheme, bankgiro,
+                  fik_creditor
            FROM businesses WHERE id = $1"#,
         business_id
     )
@@ -39,7 +46,8 @@ pub async fn update_profile(
     sqlx::query!(
         r#"UPDATE businesses SET name = $2, address_line = $3, postal_code = $4, city = $5, country = $6,
                   vat_number = $7, registration_id = $8, iban = $9, bic = $10, default_currency = $11,
-                  payment_terms_days = $12, invoice_language = $13
+                  payment_terms_days = $12, invoice_language = $13, payment_reference_scheme = $14, bankgiro = $15,
+                  fik_creditor = $16
            WHERE id = $1"#,
         business_id,
         p.name,
@@ -53,7 +61,10 @@ pub async fn update_profile(
         p.bic,
         p.default_currency,
         p.payment_terms_days,
-        p.invoice_language
+        p.invoice_language,
+        p.payment_reference_scheme,
+        p.bankgiro,
+        p.fik_creditor
     )
     .execute(db)
     .await?;

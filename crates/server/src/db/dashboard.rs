@@ -15,6 +15,8 @@ pub struct Attention {
     /// Issued invoices and quotes never sent (by email or SMS) nor shared by link.
     pub unsent: i64,
     pub failed_deliveries: i64,
+    /// Payments from imported bank files that wait to be matched.
+    pub unmatched_payments: i64,
 }
 
 pub async fn attention(db: impl PgExecutor<'_>, business_id: Uuid, today: Date) -> Result<Attention, sqlx::Error> {
@@ -33,13 +35,20 @@ pub async fn attention(db: impl PgExecutor<'_>, business_id: Uuid, today: Date) 
                  AND NOT EXISTS (SELECT 1 FROM invoice_deliveries d WHERE d.business_id = i.business_id AND d.invoice_id = i.id)
                  AND NOT EXISTS (SELECT 1 FROM invoice_links l WHERE l.business_id = i.business_id AND l.invoice_id = i.id))
                AS "unsent!",
-             (SELECT count(*) FROM invoice_deliveries WHERE business_id = $1 AND status = 'failed') AS "failed!""#,
+             (SELECT count(*) FROM invoice_deliveries WHERE business_id = $1 AND status = 'failed') AS "failed!",
+             (SELECT count(*) FROM bank_entries WHERE business_id = $1 AND state = 'unmatched') AS "unmatched!""#,
         business_id,
         today
     )
     .fetch_one(db)
     .await?;
-    Ok(Attention { overdue: row.overdue, drafts: row.drafts, unsent: row.unsent, failed_deliveries: row.failed })
+    Ok(Attention {
+        overdue: row.overdue,
+        drafts: row.drafts,
+        unsent: row.unsent,
+        failed_deliveries: row.failed,
+        unmatched_payments: row.unmatched,
+    })
 }
 
 /// Money received in one month, in one currency (after refunds).

@@ -34,6 +34,8 @@ pub struct Invoice {
     pub version: i32,
     pub voided: bool,
     pub references: References,
+    /// The payment reference printed on an issued invoice (BT-83), and its match key.
+    pub payment_reference: Option<String>,
     /// A quote's answer from the customer: `accepted` or `declined`, and when.
     pub quote_decision: Option<(String, OffsetDateTime)>,
 }
@@ -72,6 +74,7 @@ struct InvoiceRow {
     order_reference: String,
     quote_decision: Option<String>,
     quote_decided_at: Option<OffsetDateTime>,
+    payment_reference: Option<String>,
 }
 
 impl TryFrom<InvoiceRow> for Invoice {
@@ -101,6 +104,7 @@ impl TryFrom<InvoiceRow> for Invoice {
                 order_reference: r.order_reference,
             },
             quote_decision: r.quote_decision.zip(r.quote_decided_at),
+            payment_reference: r.payment_reference,
         })
     }
 }
@@ -155,7 +159,8 @@ pub async fn find(db: impl PgExecutor<'_>, business_id: Uuid, id: Uuid) -> Resul
         InvoiceRow,
         r#"SELECT id, kind, status, customer_id, currency, price_entry, discount_percent, note, issue_date, due_date,
                   number, credited_invoice_id, payable, version, voided_at IS NOT NULL AS "voided!", delivery_date,
-                  period_start, period_end, buyer_reference, order_reference, quote_decision, quote_decided_at
+                  period_start, period_end, buyer_reference, order_reference, quote_decision, quote_decided_at,
+                  payment_reference
            FROM invoices WHERE business_id = $1 AND id = $2"#,
         business_id,
         id
@@ -175,7 +180,8 @@ pub async fn find_for_update(
         InvoiceRow,
         r#"SELECT id, kind, status, customer_id, currency, price_entry, discount_percent, note, issue_date, due_date,
                   number, credited_invoice_id, payable, version, voided_at IS NOT NULL AS "voided!", delivery_date,
-                  period_start, period_end, buyer_reference, order_reference, quote_decision, quote_decided_at
+                  period_start, period_end, buyer_reference, order_reference, quote_decision, quote_decided_at,
+                  payment_reference
            FROM invoices WHERE business_id = $1 AND id = $2 FOR UPDATE"#,
         business_id,
         id
@@ -365,6 +371,8 @@ pub struct Issued<'a> {
     pub tax_exclusive: Decimal,
     pub vat_total: Decimal,
     pub payable: Decimal,
+    /// The invoice's payment reference (none for credit notes and quotes).
+    pub payment_reference: Option<&'a str>,
 }
 
 pub async fn mark_issued(
@@ -377,7 +385,7 @@ pub async fn mark_issued(
     sqlx::query!(
         r#"UPDATE invoices SET status = 'issued', number = $3, number_year = $4, number_seq = $5, issue_date = $6,
                   due_date = $7, tax_exclusive = $8, vat_total = $9, payable = $10, issued_at = $11, updated_at = $11,
-                  version = version + 1
+                  version = version + 1, payment_reference = $12, payment_reference_key = $13
            WHERE business_id = $1 AND id = $2 AND status = 'draft'"#,
         business_id,
         id,
@@ -389,7 +397,9 @@ pub async fn mark_issued(
         issued.tax_exclusive,
         issued.vat_total,
         issued.payable,
-        now
+        now,
+        issued.payment_reference,
+        issued.payment_reference.map(fastfaktura_domain::reference_key)
     )
     .execute(conn)
     .await?;

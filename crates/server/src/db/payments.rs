@@ -79,24 +79,28 @@ pub async fn record_payment(
     Ok(())
 }
 
-/// Deletes a payment recorded by hand (a card payment is refunded through Stripe,
-/// never deleted); returns what was deleted.
+/// Deletes a payment recorded by hand or from a bank file (a card payment is refunded
+/// through Stripe, never deleted); returns what was deleted and the bank entry it
+/// came from, which then waits to be matched again.
 pub async fn delete_manual(
     conn: &mut PgConnection,
     business_id: Uuid,
     invoice_id: Uuid,
     payment_id: Uuid,
-) -> Result<Option<Payment>, sqlx::Error> {
-    sqlx::query_as!(
-        Payment,
+) -> Result<Option<(Payment, Option<Uuid>)>, sqlx::Error> {
+    let row = sqlx::query!(
         r#"DELETE FROM payments WHERE business_id = $1 AND invoice_id = $2 AND id = $3 AND method <> 'card'
-           RETURNING paid_on, amount, method, reference"#,
+           RETURNING paid_on, amount, method, reference, bank_entry_id"#,
         business_id,
         invoice_id,
         payment_id
     )
     .fetch_optional(conn)
-    .await
+    .await?;
+    Ok(row.map(|r| {
+        let payment = Payment { paid_on: r.paid_on, amount: r.amount, method: r.method, reference: r.reference };
+        (payment, r.bank_entry_id)
+    }))
 }
 
 /// A payment on one of a customer's invoices.

@@ -1,5 +1,5 @@
-//! Static assets we serve ourselves: the one stylesheet, and the draft editor's small
-//! script (the only script we serve; only the editor's page allows it).
+//! Static assets we serve ourselves: the one stylesheet, the draft editor's small
+//! script, and the copy buttons' script (the customer's page).
 //!
 //! The stylesheet used to be an inline `<style>` block, which a Content-Security-Policy
 //! can only allow with `'unsafe-inline'`. Served from our origin it is covered by
@@ -30,10 +30,17 @@ pub const EDITOR_SCRIPT: &str = include_str!("../../static/editor.js");
 pub static EDITOR_SCRIPT_URL: LazyLock<String> =
     LazyLock::new(|| format!("/static/editor.js?v={}", &hex::encode(Sha256::digest(EDITOR_SCRIPT))[..12]));
 
+pub const COPY_SCRIPT: &str = include_str!("../../static/copy.js");
+
+/// `/static/copy.js?v=<hash>`, as pages with copy buttons link it.
+pub static COPY_SCRIPT_URL: LazyLock<String> =
+    LazyLock::new(|| format!("/static/copy.js?v={}", &hex::encode(Sha256::digest(COPY_SCRIPT))[..12]));
+
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/static/app.css", get(stylesheet))
-        .route("/static/editor.js", get(editor_script))
+        .route("/static/editor.js", get(|| script(EDITOR_SCRIPT)))
+        .route("/static/copy.js", get(|| script(COPY_SCRIPT)))
         .route("/favicon.svg", get(favicon))
         .route("/favicon.ico", get(favicon))
 }
@@ -51,13 +58,13 @@ async fn favicon() -> impl IntoResponse {
     )
 }
 
-async fn editor_script() -> impl IntoResponse {
+async fn script(body: &'static str) -> impl IntoResponse {
     (
         [
             (header::CONTENT_TYPE, HeaderValue::from_static("text/javascript; charset=utf-8")),
             (header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=31536000, immutable")),
         ],
-        EDITOR_SCRIPT,
+        body,
     )
 }
 

@@ -91,9 +91,16 @@ impl CurrentSession {
 const READ_ONLY_ALLOWED: &[&str] =
     &["/logout", "/logout/everywhere", "/switch-business", "/language", "/settings/api-tokens"];
 
-/// Whether a read-only accountant may make this request.
+/// Whether a read-only accountant may make this request. Reconciling the bank is
+/// their work: they may import statements and match or set aside payments (an owner
+/// alone undoes a match, checked by the operation).
 fn read_only_may(path: &str) -> bool {
+    let reconciles = path == "/bank/import"
+        || path.strip_prefix("/bank/entries/").is_some_and(|rest| {
+            rest.split_once('/').is_some_and(|(id, action)| !id.contains('/') && matches!(action, "match" | "dismiss"))
+        });
     READ_ONLY_ALLOWED.contains(&path)
+        || reconciles
         || path
             .strip_prefix("/settings/api-tokens/")
             .is_some_and(|rest| rest.ends_with("/revoke") && !rest[..rest.len() - 7].contains('/'))

@@ -26,6 +26,7 @@ use crate::db::{
     issued_documents::IssuedRecord,
 };
 use crate::i18n::{Text, key};
+use crate::invoicing::payee;
 
 /// Everything stored that a document is made from.
 pub struct Sources {
@@ -75,15 +76,25 @@ impl Frozen {
         let p = &src.profile;
         let c = &src.customer;
         let (seller, buyer) = (seller_party(p), buyer_party(c));
-        let quote = src.invoice.kind == InvoiceKind::Quote;
+        let invoice = &src.invoice;
+        // An invoice is paid with the reference it got at issue; a credit note names
+        // its number; a quote is not paid.
+        let reference = match invoice.kind {
+            InvoiceKind::Quote => None,
+            InvoiceKind::Invoice => Some(invoice.payment_reference.clone().unwrap_or_else(|| number.to_owned())),
+            InvoiceKind::CreditNote => Some(number.to_owned()),
+        };
+        let domestic = match (&reference, invoice.kind, invoice.payable, invoice.due_date) {
+            (Some(reference), InvoiceKind::Invoice, Some(amount), Some(due_date)) => {
+                let payable = payee::Payable { amount, currency: invoice.currency, due_date };
+                payee::domestic(p, reference, &payable)
+            }
+            _ => None,
+        };
         Frozen {
             seller,
             buyer,
-            payment: PaymentDetails {
-                iban: non_empty(&p.iban),
-                bic: non_empty(&p.bic),
-                reference: (!quote).then(|| number.to_owned()),
-            },
+            payment: PaymentDetails { iban: non_empty(&p.iban), bic: non_empty(&p.bic), reference, domestic },
             language: if c.language == "is" { "is".into() } else { "en".into() },
         }
     }

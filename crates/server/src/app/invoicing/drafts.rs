@@ -280,6 +280,7 @@ impl JudgedDraft {
             voided: false,
             references: Default::default(),
             quote_decision: None,
+            payment_reference: None,
         });
         Invoice {
             customer_id: self.customer_id.unwrap_or(base.customer_id),

@@ -11,7 +11,7 @@ use super::{refused, totals};
 use crate::{
     app::{Caller, Error},
     db::{self, invoices::Issued},
-    invoicing::documents,
+    invoicing::{documents, payee},
     state::AppState,
 };
 
@@ -68,6 +68,14 @@ pub async fn issue_in(
         }
     }
     let number = db::invoices::take_number(tx, business_id, invoice.kind, issue_date.year()).await?;
+    let payment_reference = match invoice.kind {
+        InvoiceKind::Invoice => {
+            Some(payee::reference_at_issue(&profile, issue_date.year(), number.seq, &number.text).map_err(|e| {
+                Error::Unprocessable(format!("The payment reference could not be made: it {e}.").into())
+            })?)
+        }
+        InvoiceKind::CreditNote | InvoiceKind::Quote => None,
+    };
     db::invoices::mark_issued(
         tx,
         business_id,
@@ -79,6 +87,7 @@ pub async fn issue_in(
             tax_exclusive: totals.tax_exclusive,
             vat_total: totals.vat_total,
             payable: totals.payable,
+            payment_reference: payment_reference.as_deref(),
         },
         now,
     )

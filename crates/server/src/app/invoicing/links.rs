@@ -129,6 +129,8 @@ pub struct CustomerView {
     pub is_open: bool,
     /// The business takes cards (Stripe is set up) and the open amount is chargeable.
     pub card_payment: bool,
+    /// How to pay by bank transfer, as the document says.
+    pub transfer: Vec<crate::invoicing::payee::TransferRow>,
 }
 
 /// The customer's view of the document behind `token`. A visit by anyone but the
@@ -169,6 +171,7 @@ pub async fn customer_view(
         language: parties.language.clone(),
         is_open,
         card_payment,
+        transfer: crate::invoicing::payee::transfer_rows(&parties.payment),
         totals,
         detail,
     })

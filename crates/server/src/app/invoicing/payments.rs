@@ -114,9 +114,14 @@ pub async fn remove_payment(
     let now = state.clock.now();
     let mut tx = state.db.begin().await?;
     let invoice = db::invoices::find_for_update(&mut tx, business_id, invoice_id).await?.ok_or(Error::NotFound)?;
-    let Some(removed) = db::payments::delete_manual(&mut tx, business_id, invoice_id, payment_id).await? else {
+    let Some((removed, bank_entry)) = db::payments::delete_manual(&mut tx, business_id, invoice_id, payment_id).await?
+    else {
         return Err(Error::NotFound);
     };
+    // A payment from a bank file goes back to the payments waiting to be matched.
+    if let Some(entry_id) = bank_entry {
+        db::bank_entries::unmatch_entry(&mut tx, business_id, entry_id).await?;
+    }
     let event = crate::audit::AuditEvent::new(now, crate::audit::Category::Payment, "payment.removed")
         .actor(caller.actor.clone())
         .business(business_id)
@@ -127,6 +132,7 @@ pub async fn remove_payment(
             "currency": invoice.currency.code(),
             "method": removed.method,
             "paid_on": removed.paid_on.to_string(),
+            "bank_entry": bank_entry,
         }));
     crate::audit::record(&mut *tx, &event).await?;
     tx.commit().await?;

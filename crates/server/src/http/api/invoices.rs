@@ -105,6 +105,10 @@ pub struct InvoiceJson {
     /// Issued documents: the seller and buyer as the document was issued.
     seller: Option<fastfaktura_documents::Party>,
     buyer: Option<fastfaktura_documents::Party>,
+    /// The reference an issued invoice is paid with (BT-83).
+    payment_reference: Option<String>,
+    /// How to pay, as the document was issued.
+    payment: Option<fastfaktura_documents::PaymentDetails>,
     /// An invoice's issued credit notes.
     credit_note_ids: Vec<Uuid>,
     /// A quote: the customer's answer (`accepted`, `declined`) and the invoice it became.
@@ -129,9 +133,9 @@ impl From<InvoiceDetail> for InvoiceJson {
         let open = (detail.invoice.status == InvoiceStatus::Issued && detail.invoice.kind == InvoiceKind::Invoice)
             .then(|| round(detail.open()));
         let paid = round(detail.paid());
-        let (seller, buyer) = match detail.parties {
-            Some(p) => (Some(p.seller), Some(p.buyer)),
-            None => (None, None),
+        let (seller, buyer, payment) = match detail.parties {
+            Some(p) => (Some(p.seller), Some(p.buyer), Some(p.payment)),
+            None => (None, None, None),
         };
         let invoice = detail.invoice;
         let refs = invoice.references;
@@ -155,6 +159,8 @@ impl From<InvoiceDetail> for InvoiceJson {
             order_reference: refs.order_reference,
             seller,
             buyer,
+            payment_reference: payment.as_ref().and_then(|p| p.reference.clone()),
+            payment,
             credit_note_ids: detail.credit_notes.iter().map(|(id, _)| *id).collect(),
             quote_decision: invoice.quote_decision.map(|(decision, _)| decision),
             converted_invoice_id: detail.converted_to.map(|(id, _)| id),

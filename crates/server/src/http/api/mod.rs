@@ -5,6 +5,7 @@
 //! POST honours an `Idempotency-Key`. Errors are RFC 9457 problem+json. Handlers reuse
 //! the web layer's validation, so a field is judged the same way everywhere.
 
+pub mod bank;
 pub mod customers;
 pub mod documents;
 pub mod idempotency;
@@ -32,6 +33,7 @@ pub const MAX_BODY_BYTES: usize = 1024 * 1024;
 
 pub fn router(state: AppState) -> Router<AppState> {
     let authenticated = Router::new()
+        .merge(bank::router())
         .merge(customers::router())
         .merge(documents::router())
         .merge(invoices::router())

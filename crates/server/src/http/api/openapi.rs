@@ -109,6 +109,38 @@ pub const OPERATIONS: &[Operation] = &[
         200,
         "file:application/xml",
     ),
+    op(
+        "post",
+        "/api/v1/bank-statements",
+        "Import a bank file (the body is the file: camt.053/054/052 XML or BgMax; name it with `X-File-Name`). Payments whose reference names an open invoice are recorded on it; the rest wait. All or nothing; a payment imported before is skipped",
+        Some("file:application/xml"),
+        201,
+        "BankImport",
+    ),
+    op(
+        "get",
+        "/api/v1/bank-entries",
+        "Payments from bank files: `state` unmatched (default) or matched",
+        None,
+        200,
+        "BankEntryList",
+    ),
+    op(
+        "post",
+        "/api/v1/bank-entries/{id}/match",
+        "Record a waiting payment on an invoice (by `invoice_id` or `number`)",
+        Some("BankMatchInput"),
+        204,
+        "",
+    ),
+    op(
+        "post",
+        "/api/v1/bank-entries/{id}/undo",
+        "Undo a match: the payment leaves the invoice and waits again",
+        None,
+        204,
+        "",
+    ),
 ];
 
 fn decimal() -> Value {
@@ -199,6 +231,10 @@ fn schemas() -> Value {
                 "buyer_reference": string, "order_reference": string,
                 "seller": {"type": ["object", "null"], "description": "As the document was issued"},
                 "buyer": {"type": ["object", "null"], "description": "As the document was issued"},
+                "payment_reference": {"type": ["string", "null"], "description": "BT-83: the reference an issued invoice is paid with (KID, OCR, viitenumero, FI payment id, RF or the number, by the business's scheme)"},
+                "payment": {"type": ["object", "null"], "description": "How to pay, as the document was issued: iban, bic, reference and the domestic details (country no/se/fi/dk/is with the kontonummer, Bankgiro, virtual barcode, FI payment line or Icelandic account)", "properties": {
+                    "iban": {"type": ["string", "null"]}, "bic": {"type": ["string", "null"]}, "reference": {"type": ["string", "null"]},
+                    "domestic": {"type": ["object", "null"]}}},
                 "credit_note_ids": {"type": "array", "items": {"type": "string", "format": "uuid"}},
                 "quote_decision": {"oneOf": [{"type": "string", "enum": ["accepted", "declined"]}, {"type": "null"}]},
                 "converted_invoice_id": {"type": ["string", "null"], "format": "uuid"},
@@ -212,6 +248,24 @@ fn schemas() -> Value {
                 "paid": decimal(), "open": {"oneOf": [decimal(), {"type": "null"}]}
             }
         },
+        "BankImport": {"type": "object", "properties": {
+            "id": {"type": "string", "format": "uuid"}, "format": {"type": "string", "enum": ["camt.053", "camt.054", "camt.052", "bgmax"]},
+            "payments": {"type": "integer", "description": "New payments in the file"},
+            "matched": {"type": "integer", "description": "Of those, recorded on their invoice"},
+            "duplicates": {"type": "integer", "description": "Payments imported before, skipped"}}},
+        "BankEntry": {"type": "object", "properties": {
+            "id": {"type": "string", "format": "uuid"}, "state": {"type": "string", "enum": ["unmatched", "matched", "dismissed"]},
+            "booked_on": {"type": "string", "format": "date"}, "amount": decimal(), "currency": string,
+            "reference": {"type": ["string", "null"]}, "message": {"type": ["string", "null"]}, "payer": {"type": ["string", "null"]},
+            "reason": {"type": ["string", "null"], "enum": ["no_reference", "unknown_reference", "ambiguous", "already_paid", "currency", "not_payable", null]},
+            "invoice_id": {"type": ["string", "null"], "format": "uuid"},
+            "applied": {"oneOf": [decimal(), {"type": "null"}], "description": "What was recorded on the invoice; less than amount for an overpayment"},
+            "matched_automatically": {"type": ["boolean", "null"]}, "matched_at": {"type": ["string", "null"], "format": "date-time"}}},
+        "BankEntryList": {"type": "object", "properties": {"items": {"type": "array", "items": {"$ref": "#/components/schemas/BankEntry"}}}},
+        "BankMatchInput": {"type": "object", "properties": {
+            "invoice_id": {"type": ["string", "null"], "format": "uuid"},
+            "number": {"type": "string", "description": "The invoice number, when no invoice_id is given"}},
+            "additionalProperties": false},
         "InvoiceSummary": {"type": "object", "description": "An invoice as listed; read it by id for lines and VAT breakdown", "properties": {
             "id": {"type": "string", "format": "uuid"}, "kind": string, "status": string, "number": {"type": ["string", "null"]},
             "customer_id": {"type": "string", "format": "uuid"}, "currency": string,
@@ -235,6 +289,11 @@ fn query_parameters(method: &str, path: &str) -> Option<Value> {
         ("get", "/api/v1/products" | "/api/v1/customers") => {
             Some(json!([q, limit, param("offset", json!({"type": "integer"}), "Rows to skip (negative counts as 0)")]))
         }
+        ("get", "/api/v1/bank-entries") => Some(json!([param(
+            "state",
+            json!({"type": "string", "enum": ["unmatched", "matched"]}),
+            "Waiting payments (the default) or those recorded on invoices"
+        )])),
         ("get", "/api/v1/invoices") => Some(json!([
             param(
                 "status",
@@ -258,6 +317,7 @@ pub fn build() -> Value {
             "security": [{"bearer": []}],
             "responses": {
                 status.to_string(): match response.strip_prefix("file:") {
+                    _ if response.is_empty() => json!({"description": "Done"}),
                     Some(media_type) => json!({"description": "The file", "content": {media_type: {"schema": {"type": "string", "format": "binary"}}}}),
                     None => json!({"description": "Success", "content": {"application/json": {"schema": {"$ref": format!("#/components/schemas/{response}")}}}}),
                 },
@@ -283,7 +343,11 @@ pub fn build() -> Value {
                 "description": "Retrying with the same key and body returns the first response"}));
             operation["parameters"] = Value::Array(params);
         }
-        if let Some(schema) = request {
+        if let Some(media_type) = request.and_then(|r| r.strip_prefix("file:")) {
+            let file = json!({"schema": {"type": "string", "format": "binary"}});
+            operation["requestBody"] =
+                json!({"required": true, "content": {media_type: file.clone(), "text/plain": file}});
+        } else if let Some(schema) = request {
             operation["requestBody"] = json!({"required": true, "content": {"application/json": {"schema": {"$ref": format!("#/components/schemas/{schema}")}}}});
         }
         let entry = paths.entry(path.to_string()).or_insert_with(|| json!({}));

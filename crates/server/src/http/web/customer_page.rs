@@ -103,6 +103,8 @@ pub struct CustomerInvoicePage {
     pub pay_error: Option<String>,
     /// A fully paid invoice, said in words.
     pub is_paid: bool,
+    /// Bank transfer details, each with a copy button.
+    pub transfer: Vec<crate::invoicing::payee::TransferRow>,
 }
 
 /// What the customer's page says about a quote.
@@ -205,6 +207,7 @@ fn page(state: &AppState, t: Tr, token: String, view: CustomerView) -> CustomerI
         open: money_in(open, invoice.currency, t.lang()),
         credited_number: detail.credited.as_ref().map(|(_, number)| number.clone()),
         card_payment: view.card_payment,
+        transfer: view.transfer,
         payment_done: false,
         pay_error: None,
         is_paid: invoice.kind == InvoiceKind::Invoice && !invoice.voided && open <= Decimal::ZERO,

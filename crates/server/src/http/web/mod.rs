@@ -2,6 +2,7 @@
 
 pub mod api_tokens;
 pub mod audit_log;
+pub mod bank;
 pub mod customer_page;
 pub mod customers;
 pub mod dashboard;
@@ -36,6 +37,7 @@ pub fn router() -> Router<AppState> {
         .merge(dashboard::router())
         .merge(settings::router())
         .merge(logo::router())
+        .merge(bank::router())
         .merge(payment_settings::router())
         .merge(sms_settings::router())
         .merge(reminder_settings::router())

@@ -92,12 +92,18 @@ pub struct SettingsPage {
     pub errors: FieldErrors,
     pub saved: bool,
     pub currencies: Vec<(&'static str, &'static str)>,
+    /// Each reference scheme's code and its name in the reader's language.
+    pub schemes: Vec<(&'static str, String)>,
 }
 
 impl SettingsPage {
     pub fn new(t: Tr, p: BusinessProfile, errors: FieldErrors, saved: bool) -> Self {
         let currencies = fastfaktura_domain::Currency::all().map(|(c, name)| (c.code(), name)).collect();
-        Self { t, p, errors, saved, currencies }
+        let schemes = fastfaktura_domain::ReferenceScheme::ALL
+            .into_iter()
+            .map(|s| (s.code(), t.t(&format!("reference-scheme-{}", s.code()))))
+            .collect();
+        Self { t, p, errors, saved, currencies, schemes }
     }
 }
 
