@@ -126,11 +126,11 @@ fn statements_for_other_accounts_are_not_the_businesss() {
         payment_terms_days: 14,
         invoice_language: "en".into(),
         payment_reference_scheme: "automatic".into(),
-        bankgiro: "56781234".into(),
+        bankgiro: "54029681".into(),
         fik_creditor: String::new(),
     };
     let own = own_accounts(&profile);
-    for account in ["NO9386011117947", "86011117947", "56781234"] {
+    for account in ["NO9386011117947", "86011117947", "54029681"] {
         assert!(is_own(&own, account), "{account}");
     }
     for account in ["", "NO9386011117948", "DE89370400440532013000", "1117947"] {

@@ -11,6 +11,7 @@ mod attack_tools;
 mod audit;
 mod audit_wiring;
 mod backup;
+mod bank_payments;
 mod browser;
 mod canary;
 mod card_payments;

@@ -1,6 +1,7 @@
 //! `/api/v1/bank-statements` and `/api/v1/bank-entries`: a bank file posted as it is
 //! (the request body is the file; camt XML or BgMax text), the payments that wait, and
-//! matching or undoing one. The same operations as the Bank page.
+//! matching one. The same operations as the Bank page; undoing a match is an owner's
+//! decision, so it stays on the web (an API token is never the owner).
 
 use axum::{
     Json, Router,
@@ -29,7 +30,6 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/bank-statements", post(import).layer(DefaultBodyLimit::max(MAX_STATEMENT_BYTES)))
         .route("/api/v1/bank-entries", get(list))
         .route("/api/v1/bank-entries/{id}/match", post(match_entry))
-        .route("/api/v1/bank-entries/{id}/undo", post(undo))
 }
 
 #[derive(Serialize)]
@@ -137,16 +137,5 @@ async fn match_entry(
 ) -> Result<Response, ApiError> {
     auth.require_write()?;
     bank_statements::match_bank_entry_to(&state, &auth.caller(), &meta, id, &body).await?;
-    Ok(StatusCode::NO_CONTENT.into_response())
-}
-
-async fn undo(
-    State(state): State<AppState>,
-    auth: ApiAuth,
-    meta: RequestMeta,
-    ApiId(id): ApiId,
-) -> Result<Response, ApiError> {
-    auth.require_write()?;
-    bank_statements::undo_bank_match(&state, &auth.caller(), &meta, id).await?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }

@@ -133,14 +133,6 @@ pub const OPERATIONS: &[Operation] = &[
         204,
         "",
     ),
-    op(
-        "post",
-        "/api/v1/bank-entries/{id}/undo",
-        "Undo a match: the payment leaves the invoice and waits again",
-        None,
-        204,
-        "",
-    ),
 ];
 
 fn decimal() -> Value {

@@ -27,7 +27,7 @@ use crate::{
     },
     audit::RequestMeta,
     http::{error::AppError, session::CurrentSession},
-    i18n::Tr,
+    i18n::{Tr, key},
     state::AppState,
 };
 
@@ -108,7 +108,7 @@ async fn page(
             payer: e.payer.clone().unwrap_or_default(),
             said,
             amount: money(e.amount),
-            reason: e.reason.as_ref().map(|r| t.t(&format!("bank-reason-{r}"))),
+            reason: e.reason.as_deref().and_then(reason_key).map(|k| t.t(k)),
             invoice: e.invoice_id.zip(e.invoice_number.clone()),
             by: if e.matched_by.as_deref() == Some(bank_statements::AUTOMATIC) {
                 t.t("bank-by-automatic")
@@ -156,6 +156,19 @@ async fn page(
         .collect();
     let can_undo = caller.is_owner();
     Ok(BankPage { t, imported: None, summaries, file_error, row_error, waiting, matched, imports, can_undo })
+}
+
+/// The catalogue key of why a payment waits (`bank_entries.reason`).
+fn reason_key(reason: &str) -> Option<&'static str> {
+    Some(match reason {
+        "no_reference" => key("bank-reason-no_reference"),
+        "unknown_reference" => key("bank-reason-unknown_reference"),
+        "ambiguous" => key("bank-reason-ambiguous"),
+        "already_paid" => key("bank-reason-already_paid"),
+        "currency" => key("bank-reason-currency"),
+        "not_payable" => key("bank-reason-not_payable"),
+        _ => return None,
+    })
 }
 
 async fn import(

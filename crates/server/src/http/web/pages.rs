@@ -10,7 +10,7 @@ use crate::{
         fields::FieldErrors,
         invoicing::BusinessProfile,
     },
-    i18n::Tr,
+    i18n::{Tr, key},
 };
 
 /// Figures for one currency on the dashboard.
@@ -99,11 +99,24 @@ pub struct SettingsPage {
 impl SettingsPage {
     pub fn new(t: Tr, p: BusinessProfile, errors: FieldErrors, saved: bool) -> Self {
         let currencies = fastfaktura_domain::Currency::all().map(|(c, name)| (c.code(), name)).collect();
-        let schemes = fastfaktura_domain::ReferenceScheme::ALL
-            .into_iter()
-            .map(|s| (s.code(), t.t(&format!("reference-scheme-{}", s.code()))))
-            .collect();
+        let schemes =
+            fastfaktura_domain::ReferenceScheme::ALL.into_iter().map(|s| (s.code(), t.t(scheme_name(s)))).collect();
         Self { t, p, errors, saved, currencies, schemes }
+    }
+}
+
+/// The catalogue key naming a payment reference scheme.
+fn scheme_name(scheme: fastfaktura_domain::ReferenceScheme) -> &'static str {
+    use fastfaktura_domain::ReferenceScheme as S;
+    match scheme {
+        S::Automatic => key("reference-scheme-automatic"),
+        S::Rf => key("reference-scheme-rf"),
+        S::KidMod10 => key("reference-scheme-kid_mod10"),
+        S::KidMod11 => key("reference-scheme-kid_mod11"),
+        S::SwedishOcr => key("reference-scheme-se_ocr"),
+        S::Finnish => key("reference-scheme-fi_reference"),
+        S::Fik71 => key("reference-scheme-dk_fik71"),
+        S::InvoiceNumber => key("reference-scheme-invoice_number"),
     }
 }
 
