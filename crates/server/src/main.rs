@@ -160,6 +160,19 @@ enum DemoCommand {
         #[arg(long, default_value_t = 30)]
         invoices: usize,
     },
+    /// Benchmark: import a camt.053 against many open invoices, next to parsing it
+    /// alone (bench/bank_import.sh).
+    #[command(hide = true)]
+    BenchBankImport {
+        #[command(flatten)]
+        common: Common,
+        #[arg(long, default_value_t = 100_000)]
+        invoices: usize,
+        #[arg(long, default_value_t = 10_000)]
+        entries: usize,
+        #[arg(long, default_value_t = 5)]
+        runs: usize,
+    },
 }
 
 #[derive(Args)]
@@ -178,7 +191,7 @@ fn main() -> ExitCode {
     let common = match &cli.command {
         Command::Serve(c)
         | Command::Migrate(c)
-        | Command::Demo(DemoCommand::Seed { common: c, .. })
+        | Command::Demo(DemoCommand::Seed { common: c, .. } | DemoCommand::BenchBankImport { common: c, .. })
         | Command::Backup { common: c, .. }
         | Command::Audit(
             AuditCommand::Verify { common: c }
@@ -220,6 +233,38 @@ fn main() -> ExitCode {
             Command::Serve(_) => {
                 let shutdown = shutdown_signal();
                 Application::build(loaded.settings).await?.run_until(shutdown).await
+            }
+            Command::Demo(DemoCommand::BenchBankImport { invoices, entries, runs, .. }) => {
+                let database = Database::open(&loaded.settings).await?;
+                let timed = match database.migrate().await {
+                    Ok(()) => {
+                        fastfaktura::app::bank_statements::bench::bench_bank_import(
+                            &database.pool,
+                            invoices,
+                            entries,
+                            runs.max(1),
+                        )
+                        .await
+                    }
+                    Err(e) => Err(e),
+                };
+                database.close().await;
+                let t = timed?;
+                let median = |v: &[f64]| {
+                    let mut v = v.to_vec();
+                    v.sort_by(f64::total_cmp);
+                    v[v.len() / 2]
+                };
+                let (parse, import) = (median(&t.parse_ms), median(&t.import_ms));
+                println!(
+                    "camt.053 with {} payments against {invoices} open invoices, median of {runs} runs:\n  \
+                     parse only      {parse:8.1} ms\n  import (all)    {import:8.1} ms  ({} recorded on invoices)\n  \
+                     import / parse  {:8.1}x",
+                    t.payments,
+                    t.matched,
+                    import / parse.max(f64::EPSILON)
+                );
+                Ok(())
             }
             Command::Demo(DemoCommand::Seed { businesses, invoices, .. }) => {
                 if businesses == 0 {

@@ -153,15 +153,25 @@ fn read_camt(bytes: &[u8]) -> Result<BankFile, BankFileError> {
                     bank_id,
                     booked_on,
                     amount,
-                    currency: entry.currency.clone(),
-                    reference: tx.reference.clone(),
-                    message: Some(message).filter(|m| !m.trim().is_empty()),
-                    payer: tx.debtor_name.clone(),
+                    currency: compact(&entry.currency),
+                    reference: clean(tx.reference.as_deref()),
+                    message: clean(Some(&message)),
+                    payer: clean(tx.debtor_name.as_deref()),
                 });
             }
         }
     }
-    Ok(BankFile { format, accounts, payments })
+    Ok(BankFile { format, accounts, payments: printable_ids(payments) })
+}
+
+/// Bank ids as stored: a stray control character in a fixed-width file becomes `?`.
+fn printable_ids(mut payments: Vec<IncomingPayment>) -> Vec<IncomingPayment> {
+    for p in &mut payments {
+        if p.bank_id.chars().any(char::is_control) {
+            p.bank_id = p.bank_id.chars().map(|c| if c.is_control() { '?' } else { c }).collect();
+        }
+    }
+    payments
 }
 
 fn read_bgmax(bytes: &[u8]) -> Result<BankFile, BankFileError> {
@@ -178,15 +188,15 @@ fn read_bgmax(bytes: &[u8]) -> Result<BankFile, BankFileError> {
                 bank_id: format!("bgmax:{account}:{}:{}", deposit.serial, payment.serial),
                 booked_on,
                 amount: payment.amount,
-                currency: deposit.currency.clone(),
-                reference: payment.reference.clone(),
-                message: Some(payment.information.join(" ")).filter(|m| !m.trim().is_empty()),
-                payer: payment.payer_name.clone(),
+                currency: compact(&deposit.currency),
+                reference: clean(payment.reference.as_deref()),
+                message: clean(Some(&payment.information.join(" "))),
+                payer: clean(payment.payer_name.as_deref()),
             });
         }
     }
     accounts.dedup();
-    Ok(BankFile { format: BankFileFormat::BgMax, accounts, payments })
+    Ok(BankFile { format: BankFileFormat::BgMax, accounts, payments: printable_ids(payments) })
 }
 
 fn read_ocr_giro(bytes: &[u8]) -> Result<BankFile, BankFileError> {
@@ -217,14 +227,22 @@ fn read_ocr_giro(bytes: &[u8]) -> Result<BankFile, BankFileError> {
                 booked_on: tx.nets_date,
                 amount: tx.amount,
                 currency: "NOK".to_owned(),
-                reference: tx.kid.clone(),
-                message: tx.free_text.clone(),
+                reference: clean(tx.kid.as_deref()),
+                message: clean(tx.free_text.as_deref()),
                 payer: None,
             });
         }
     }
     accounts.dedup();
-    Ok(BankFile { format: BankFileFormat::OcrGiro, accounts, payments })
+    Ok(BankFile { format: BankFileFormat::OcrGiro, accounts, payments: printable_ids(payments) })
+}
+
+/// Text as a person reads it: control characters (a NUL in a fixed-width file) become
+/// spaces, runs of spaces one, and nothing left is nothing.
+fn clean(text: Option<&str>) -> Option<String> {
+    let spaced: String = text?.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
+    let joined = spaced.split_whitespace().collect::<Vec<_>>().join(" ");
+    Some(joined).filter(|t| !t.is_empty())
 }
 
 /// An account number without spaces, dashes or dots, upper-cased.

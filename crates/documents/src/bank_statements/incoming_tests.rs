@@ -91,3 +91,20 @@ fn an_ocr_giro_file_gives_its_kid_payments_to_the_payees_account_in_kroner() {
     let total: Decimal = file.payments.iter().map(|p| p.amount).sum();
     assert_eq!(total, "51449.00".parse().unwrap(), "the sample's stated total");
 }
+
+#[test]
+fn control_characters_in_a_fixed_width_file_never_reach_what_is_stored() {
+    let bytes = fixture("bgmax", "zimpler-minimal.txt");
+    let text = String::from_utf8_lossy(&bytes).replace("650861", "65\u{0}861");
+    let file = read_bank_file(text.as_bytes());
+    // The reader may refuse the altered line; what it accepts is printable.
+    if let Ok(file) = file {
+        for p in &file.payments {
+            let fields =
+                [Some(&p.bank_id), Some(&p.account), Some(&p.currency), p.reference.as_ref(), p.message.as_ref()];
+            assert!(fields.into_iter().flatten().all(|f| !f.chars().any(char::is_control)), "{p:?}");
+        }
+    }
+    assert_eq!(clean(Some("A\u{0}B\t\tC ")), Some("A B C".to_owned()));
+    assert_eq!(clean(Some("\u{0}\u{1}")), None);
+}

@@ -39,7 +39,7 @@ pub struct ImportSummary {
     pub duplicates: usize,
 }
 
-/// Imports one bank file (camt.053/054/052, BgMax): all of it or nothing.
+/// Imports one bank file (camt.053/054/052, BgMax, OCR giro): all of it or nothing.
 pub async fn import_bank_file(
     state: &AppState,
     caller: &Caller,
@@ -47,15 +47,26 @@ pub async fn import_bank_file(
     file_name: &str,
     bytes: &[u8],
 ) -> Result<ImportSummary, Error> {
+    import_at(&state.db, state.clock.now(), caller, meta, file_name, bytes).await
+}
+
+/// [`import_bank_file`] with the pool and time given (the benchmark).
+pub async fn import_at(
+    db: &sqlx::PgPool,
+    now: time::OffsetDateTime,
+    caller: &Caller,
+    meta: &RequestMeta,
+    file_name: &str,
+    bytes: &[u8],
+) -> Result<ImportSummary, Error> {
     let business_id = caller.business_id;
     let file = read_bank_file(bytes).map_err(unreadable)?;
-    let profile = db::businesses::profile(&state.db, business_id).await?;
+    let profile = db::businesses::profile(db, business_id).await?;
     let own = own_accounts(&profile);
     if let Some(foreign) = file.accounts.iter().find(|a| !is_own(&own, a)) {
         return Err(Error::field("file", Text::key("bank-file-foreign-account").with("account", foreign.clone())));
     }
-    let now = state.clock.now();
-    let mut tx = state.db.begin().await?;
+    let mut tx = db.begin().await?;
     let ids: Vec<String> = file.payments.iter().map(|p| p.bank_id.clone()).collect();
     let known: HashSet<String> =
         db::bank_entries::known_bank_ids(&mut tx, business_id, &ids).await?.into_iter().collect();
@@ -398,6 +409,8 @@ pub async fn dismiss_bank_entry(
 pub async fn waiting_count(state: &AppState, caller: &Caller) -> Result<i64, Error> {
     Ok(db::bank_entries::waiting_count(&state.db, caller.business_id).await?)
 }
+
+pub mod bench;
 
 #[cfg(test)]
 #[path = "bank_statements_tests.rs"]

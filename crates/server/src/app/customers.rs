@@ -125,7 +125,7 @@ pub async fn list_customers(
     limit: i64,
     offset: i64,
 ) -> Result<Vec<Customer>> {
-    Ok(db::customers::list(&state.db, caller.business_id, search.trim(), limit, offset).await?)
+    Ok(db::customers::list(&state.db, caller.business_id, &super::fields::search_text(search), limit, offset).await?)
 }
 
 /// What the customer's page shows besides the form: their documents, payments and

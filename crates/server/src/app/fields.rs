@@ -189,6 +189,12 @@ pub fn email_message(t: &Tr, error: &fastfaktura_domain::EmailAddressError) -> S
 
 /// What was typed, or `default` when the field was left empty (defaults that follow
 /// the country: its currency, its language).
+/// A search as typed, ready for the database: trimmed, without control characters
+/// (PostgreSQL text cannot hold a NUL, and no name or number contains one).
+pub fn search_text(typed: &str) -> String {
+    typed.trim().chars().filter(|c| !c.is_control()).collect()
+}
+
 /// A payment reference's or domestic account's mistake, in the reader's language.
 pub fn reference_error(t: &Tr, error: fastfaktura_domain::ReferenceError) -> String {
     use fastfaktura_domain::ReferenceError as E;
@@ -221,6 +227,12 @@ pub fn or_default<'a>(typed: &'a str, default: &'a str) -> &'a str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_search_loses_what_the_database_cannot_hold() {
+        assert_eq!(search_text(" Ía\u{0}»\u{91}$ "), "Ía»$");
+        assert_eq!(search_text("\t"), "");
+    }
 
     #[test]
     fn an_address_is_judged_field_by_field_and_keeps_what_was_typed() {
