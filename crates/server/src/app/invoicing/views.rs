@@ -164,7 +164,7 @@ pub async fn list_invoices(state: &AppState, caller: &Caller, query: ListQuery<'
     let mut rows = db::invoice_lists::list(
         &state.db,
         caller.business_id,
-        &crate::app::fields::search_text(&query.search),
+        &crate::app::fields::search_text(query.search),
         filter,
         today,
         PAGE_SIZE + 1,
