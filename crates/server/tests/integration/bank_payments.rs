@@ -17,7 +17,7 @@ use crate::helpers::{TestApp, new_client, pdf_text};
 use crate::invoicing::{new_draft, save_draft};
 
 /// One booked credit in a generated statement.
-pub struct Credit<'a> {
+pub(crate) struct Credit<'a> {
     pub amount: &'a str,
     pub currency: &'a str,
     pub reference: Option<&'a str>,
@@ -28,7 +28,7 @@ pub struct Credit<'a> {
 }
 
 /// A camt.053.001.08 statement for `iban` with `credits`, as a Nordic bank writes it.
-pub fn camt053(iban: &str, booked_on: &str, credits: &[Credit<'_>]) -> String {
+pub(crate) fn camt053(iban: &str, booked_on: &str, credits: &[Credit<'_>]) -> String {
     let entries: String = credits
         .iter()
         .map(|c| {
@@ -401,4 +401,53 @@ async fn a_finnish_invoice_has_a_viitenumero_and_barcode_and_the_api_imports_its
         .unwrap();
     assert_eq!(response.status(), 422);
     assert_eq!(response.headers()["content-type"], "application/problem+json");
+}
+
+#[tokio::test]
+async fn the_accountant_reconciles_and_only_the_owner_undoes() {
+    let app = TestApp::spawn().await;
+    let owner = new_client();
+    let customer = norwegian_business(&app, &owner, "owner@reconcile.example").await;
+    let invoice = issue(&app, &owner, &customer, "200").await;
+    let invited =
+        app.post_form(&owner, "/settings/members", &[("email", "carol@books.example"), ("role", "accountant")]);
+    assert_eq!(invited.await.status(), 200);
+    let carol = new_client();
+    app.sign_in_and_join(&carol, "carol@books.example").await;
+
+    // Carol imports the bank's file and matches the payment that came without a reference.
+    let statement = camt053(
+        "NO9386011117947",
+        "2026-12-04",
+        &[Credit {
+            amount: "250.00",
+            currency: "NOK",
+            reference: None,
+            message: "design",
+            payer: "NORDLYS",
+            bank_ref: "K1",
+        }],
+    );
+    assert_eq!(upload(&app, &carol, "k.xml", statement.into_bytes()).await.status(), 303);
+    let entry: Uuid = sqlx::query_scalar("SELECT id FROM bank_entries").fetch_one(&app.db).await.unwrap();
+    let matched = app.post_form(&carol, &format!("/bank/entries/{entry}/match"), &[("invoice_id", &invoice)]).await;
+    assert_eq!(matched.status(), 303);
+    assert!(app.get(&carol, &format!("/invoices/{invoice}")).await.text().await.unwrap().contains(">Paid<"));
+    let page = app.get(&carol, "/bank").await.text().await.unwrap();
+    assert!(!page.contains("/undo"), "the accountant is not offered undo");
+
+    // Undoing is the owner's: refused for Carol even when she forges the request.
+    let forged = app.post_form(&carol, &format!("/bank/entries/{entry}/undo"), &[]).await;
+    assert_eq!(forged.status(), 403);
+    assert_eq!(count(&app, "SELECT count(*) FROM payments").await, 1);
+    // Carol still changes nothing else.
+    assert_eq!(app.post_form(&carol, "/settings/business", &[("name", "X")]).await.status(), 403);
+    assert_eq!(app.post_form(&owner, &format!("/bank/entries/{entry}/undo"), &[]).await.status(), 303);
+    assert_eq!(count(&app, "SELECT count(*) FROM payments").await, 0);
+    let actors: Vec<String> =
+        sqlx::query_scalar("SELECT action FROM audit_events WHERE action LIKE 'payment.%matched' ORDER BY id")
+            .fetch_all(&app.db)
+            .await
+            .unwrap();
+    assert_eq!(actors, ["payment.matched", "payment.unmatched"]);
 }

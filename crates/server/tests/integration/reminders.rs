@@ -221,3 +221,40 @@ async fn an_automatic_reminder_past_the_sending_quota_is_not_sent_and_says_why()
     let page = app.get(&owner, &format!("/invoices/{id}")).await.text().await.unwrap();
     assert!(page.contains("sending limit for today is reached"), "{page}");
 }
+
+#[tokio::test]
+async fn a_payment_matched_from_the_bank_statement_stops_the_reminders() {
+    let (app, _fake) = app().await;
+    let owner = new_client();
+    let id = invoice(&app, &owner, "reminders@bank.example").await;
+    assert_eq!(app.post_form(&owner, "/settings/reminders", &[("email_0", "1"), ("email_3", "1")]).await.status(), 303);
+    // An Icelandic business's reference is its invoice number; the bank reports it paid.
+    let number: String = sqlx::query_scalar("SELECT payment_reference FROM invoices WHERE id = $1::uuid")
+        .bind(&id)
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    let statement = crate::bank_payments::camt053(
+        "IS140159260076545510730339",
+        "2026-12-04",
+        &[crate::bank_payments::Credit {
+            amount: "1240.00",
+            currency: "EUR",
+            reference: Some(&number),
+            message: "",
+            payer: "ACME AB",
+            bank_ref: "R1",
+        }],
+    );
+    let form = reqwest::multipart::Form::new()
+        .part("file", reqwest::multipart::Part::bytes(statement.into_bytes()).file_name("landsbankinn.xml"));
+    let imported = owner.post(app.url("/bank/import")).multipart(form).send().await.unwrap();
+    assert_eq!(imported.status(), 303);
+    assert!(app.get(&owner, &format!("/invoices/{id}")).await.text().await.unwrap().contains(">Paid<"));
+    days(&app, 14).await;
+    assert_eq!(run_due(&app.worker, app.clock_now()).await.unwrap(), 0, "no reminder on the due date");
+    days(&app, 3).await;
+    assert_eq!(run_due(&app.worker, app.clock_now()).await.unwrap(), 0, "nor three days after");
+    run_jobs(&app).await;
+    assert!(reminder_mails(&app).is_empty());
+}
