@@ -949,7 +949,10 @@ bank-upload-heading = Import a bank statement
 bank-upload-hint = camt.053 statement, camt.054 notification (ISO 20022 XML), BgMax (Sweden) or OCR giro (Norway). Payments with a known reference are recorded on their invoice at once; importing the same file again records nothing twice.
 bank-file-label = Statement file
 bank-import-button = Import
-bank-imported = { $file }: { $payments } new payments, { $matched } recorded on their invoices, { $duplicates } already imported before.
+bank-imported = { $file }: { $payments ->
+    [one] 1 new payment
+   *[other] { $payments } new payments
+}, { $matched } recorded on their invoices, { $duplicates } already imported before.
 bank-waiting-heading = Waiting for you ({ $count })
 bank-waiting-none = No payments are waiting. Everything imported is matched.
 bank-matched-heading = Recorded on invoices

@@ -957,7 +957,10 @@ bank-upload-heading = Flytja inn bankayfirlit
 bank-upload-hint = camt.053 yfirlit, camt.054 tilkynning (ISO 20022 XML), BgMax (Svíþjóð) eða OCR giro (Noregur). Greiðslur með þekkta tilvísun skrást strax á reikninginn sinn; sama skrá flutt inn aftur skráir ekkert tvisvar.
 bank-file-label = Yfirlitsskrá
 bank-import-button = Flytja inn
-bank-imported = { $file }: { $payments } nýjar greiðslur, { $matched } skráðar á reikninga, { $duplicates } fluttar inn áður.
+bank-imported = { $file }: { $payments ->
+    [one] { $payments } ný greiðsla
+   *[other] { $payments } nýjar greiðslur
+}, { $matched } skráðar á reikninga, { $duplicates } fluttar inn áður.
 bank-waiting-heading = Bíða eftir þér ({ $count })
 bank-waiting-none = Engar greiðslur bíða. Allt sem var flutt inn er parað.
 bank-matched-heading = Skráðar á reikninga

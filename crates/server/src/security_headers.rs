@@ -11,9 +11,14 @@ use axum::http::HeaderValue;
 pub const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; style-src 'self'; img-src 'self'; \
      form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'";
 
-/// Our CSP with one more origin that forms may lead to: Chromium applies `form-action`
-/// to the redirect after a POST, so "Pay by card" (303 to Stripe Checkout) needs it.
-/// None when `origin` is not a plain `scheme://host[:port]`.
+/// The customer's invoice page: our CSP and our own copy-button script
+/// (`/static/copy.js`), which makes no requests.
+pub const CUSTOMER_PAGE_CONTENT_SECURITY_POLICY: &str = "default-src 'none'; style-src 'self'; img-src 'self'; \
+     script-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'";
+
+/// The customer page's CSP with one more origin that forms may lead to: Chromium
+/// applies `form-action` to the redirect after a POST, so "Pay by card" (303 to Stripe
+/// Checkout) needs it. None when `origin` is not a plain `scheme://host[:port]`.
 pub fn with_form_target(origin: &str) -> Option<HeaderValue> {
     let plain = origin.split_once("://").is_some_and(|(scheme, rest)| {
         matches!(scheme, "https" | "http")
@@ -24,7 +29,7 @@ pub fn with_form_target(origin: &str) -> Option<HeaderValue> {
         return None;
     }
     HeaderValue::from_str(
-        &CONTENT_SECURITY_POLICY.replace("form-action 'self'", &format!("form-action 'self' {origin}")),
+        &CUSTOMER_PAGE_CONTENT_SECURITY_POLICY.replace("form-action 'self'", &format!("form-action 'self' {origin}")),
     )
     .ok()
 }

@@ -82,6 +82,18 @@ mod tests {
     }
 
     #[test]
+    fn the_customer_page_runs_our_own_script_and_connects_nowhere() {
+        let csp = crate::security_headers::CUSTOMER_PAGE_CONTENT_SECURITY_POLICY;
+        assert!(csp.contains("script-src 'self';") && !csp.contains("connect-src"));
+        for bad in ["unsafe-inline", "unsafe-eval", "*", "http:", "https:", "data:"] {
+            assert!(!csp.contains(bad), "{bad} in the customer page's CSP");
+        }
+        assert!(
+            with_form_target("https://checkout.stripe.com").unwrap().to_str().unwrap().contains("script-src 'self';")
+        );
+    }
+
+    #[test]
     fn hsts_follows_the_settings() {
         assert_eq!(hsts_value(63_072_000, true, true).unwrap(), "max-age=63072000; includeSubDomains; preload");
         assert_eq!(hsts_value(63_072_000, true, false).unwrap(), "max-age=63072000; includeSubDomains");

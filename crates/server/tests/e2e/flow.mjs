@@ -184,8 +184,18 @@ try {
   expect(link.startsWith(`${app}/i/`), `the customer link ${link}`);
 
   const customerContext = await browser.newContext({ locale: "en-GB" });
+  await customerContext.grantPermissions(["clipboard-read", "clipboard-write"], { origin: app });
   const visitor = await customerContext.newPage();
+  visitor.on("console", (m) => console.log(`visitor console: ${m.text()}`));
+  visitor.on("pageerror", (e) => console.log(`visitor page error: ${e.message}`));
   await visitor.goto(link);
+  // The transfer details each have a copy button; the reference's puts it on the clipboard.
+  const copyReference = visitor.locator('[data-field="label-reference"] button[data-copy]');
+  await copyReference.waitFor({ state: "visible" });
+  await copyReference.click();
+  const copied = await visitor.evaluate(() => navigator.clipboard.readText());
+  expect(copied === (await copyReference.getAttribute("data-copy")) && copied.length > 0, `the reference is copied: ${copied}`);
+  expect((await copyReference.textContent()).includes("Copied"), "the button says it copied");
   await check(visitor, "12-customer-page");
   await visitor.click("[data-pay-by-card] button");
   await visitor.waitForURL(/\/c\/pay\/cs_test_/);
@@ -291,6 +301,27 @@ try {
   await submit(invitee, 'form[action$="/join"] button[type="submit"]');
   expect(invitee.url() === `${app}/`, `joining opens the business: ${invitee.url()}`);
   await check(invitee, "31-phone-joined-is");
+
+  // --- The accountant imports the bank statement on the phone, in Icelandic ------------
+  // One payment names no invoice: it waits with the reason and the Match controls.
+  const statement = `<?xml version="1.0" encoding="UTF-8"?>
+<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.08"><BkToCstmrStmt><GrpHdr><MsgId>E2E</MsgId></GrpHdr>
+<Stmt><Id>1</Id><Acct><Id><IBAN>IS140159260076545510730339</IBAN></Id></Acct>
+<Ntry><Amt Ccy="EUR">99.00</Amt><CdtDbtInd>CRDT</CdtDbtInd><Sts><Cd>BOOK</Cd></Sts><BookgDt><Dt>2026-12-04</Dt></BookgDt>
+<AcctSvcrRef>E2E-1</AcctSvcrRef><NtryDtls><TxDtls><RltdPties><Dbtr><Pty><Nm>Jón Jónsson</Nm></Pty></Dbtr></RltdPties>
+<RmtInf><Ustrd>Greiðsla fyrir vefhönnun og hýsingu í nóvember og desember</Ustrd></RmtInf></TxDtls></NtryDtls></Ntry>
+</Stmt></BkToCstmrStmt></Document>`;
+  await invitee.goto(`${app}/bank`);
+  await invitee.setInputFiles("#file", { name: "landsbankinn-yfirlit.xml", mimeType: "application/xml", buffer: Buffer.from(statement) });
+  await submit(invitee, 'form[action="/bank/import"] button[type="submit"]');
+  const imported = await invitee.textContent("[data-imported]");
+  expect(imported.includes("1 ný greiðsla"), `the import summary in Icelandic: ${imported}`);
+  expect((await invitee.textContent("[data-reason]")).includes("Engin tilvísun"), "why it waits, in Icelandic");
+  const bankWidths = await phoneWidths(invitee);
+  expect(bankWidths.page <= bankWidths.width && bankWidths.wide.length === 0, `/bank on a phone: ${JSON.stringify(bankWidths)}`);
+  await check(invitee, "32-phone-bank-is");
+  await owner.goto(`${app}/bank`);
+  await check(owner, "15g-bank");
 
   // --- An operator signs in with password and TOTP, and suspends the owner --------------
   const adminContext = await browser.newContext({ locale: "en-GB" });

@@ -156,6 +156,10 @@ async fn a_norwegian_invoice_carries_a_kid_and_the_bank_statement_pays_it_once()
     let page = new_client().get(&url).send().await.unwrap().text().await.unwrap();
     assert!(page.contains(&format!("data-copy=\"{kid}\"")), "{page}");
     assert!(page.contains(">KID<") && page.contains("8601.11.17947"), "{page}");
+    let script = page.split("<script src=\"").nth(1).and_then(|s| s.split('"').next()).expect("the copy script");
+    let served = new_client().get(app.url(script)).send().await.unwrap();
+    assert_eq!(served.status(), 200, "{script}");
+    assert!(served.text().await.unwrap().contains("navigator.clipboard"));
 
     // The statement: part of the first invoice, then the rest with 10 NOK too much, a
     // payment without a reference for the second invoice's amount, and interest.

@@ -144,9 +144,9 @@ async fn page(
         .map(|i| {
             let text = crate::i18n::Text::key("bank-imported")
                 .with("file", i.file_name.clone())
-                .with("payments", i.payments.to_string())
-                .with("matched", i.matched.to_string())
-                .with("duplicates", i.duplicates.to_string());
+                .with("payments", i.payments)
+                .with("matched", i.matched)
+                .with("duplicates", i.duplicates);
             (i.id, text.render(lang))
         })
         .collect();

@@ -151,6 +151,10 @@ async fn show(
     let card_payment = page.card_payment;
     let mut response = page.into_response();
     private_headers(response.headers_mut());
+    response.headers_mut().insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(crate::security_headers::CUSTOMER_PAGE_CONTENT_SECURITY_POLICY),
+    );
     if card_payment {
         allow_checkout(&state, response.headers_mut());
     }
