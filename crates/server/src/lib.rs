@@ -12,6 +12,7 @@ pub mod app;
 pub mod audit;
 pub mod auth;
 pub mod backup;
+pub mod bank_drop;
 pub mod clock;
 pub mod config;
 pub mod crypto;

@@ -45,6 +45,9 @@ enum Command {
     Audit(AuditCommand),
     #[command(subcommand)]
     Keys(KeysCommand),
+    /// Bank files: import those dropped into a folder (run it from a timer).
+    #[command(subcommand)]
+    Bank(BankCommand),
     /// Admin console accounts: create the first admin, unlock, disable, reset TOTP.
     #[command(subcommand)]
     Admin(AdminCommand),
@@ -78,6 +81,18 @@ enum AuditCommand {
         common: Common,
         #[arg(long, default_value_t = 2_000)]
         count: usize,
+    },
+}
+
+#[derive(Subcommand)]
+enum BankCommand {
+    /// Import every file in FOLDER/<business id>/, moving each to imported/ or, refused,
+    /// to failed/ with a .txt saying why.
+    ImportFolder {
+        #[command(flatten)]
+        common: Common,
+        #[arg(long, value_name = "FOLDER")]
+        folder: PathBuf,
     },
 }
 
@@ -199,7 +214,8 @@ fn main() -> ExitCode {
             | AuditCommand::BenchRecord { common: c, .. }
             | AuditCommand::BenchGuards { common: c, .. },
         )
-        | Command::Keys(KeysCommand::Rotate { common: c, .. }) => c,
+        | Command::Keys(KeysCommand::Rotate { common: c, .. })
+        | Command::Bank(BankCommand::ImportFolder { common: c, .. }) => c,
         Command::Admin(
             AdminCommand::Create { common: c, .. }
             | AdminCommand::Unlock { common: c, .. }
@@ -233,6 +249,20 @@ fn main() -> ExitCode {
             Command::Serve(_) => {
                 let shutdown = shutdown_signal();
                 Application::build(loaded.settings).await?.run_until(shutdown).await
+            }
+            Command::Bank(BankCommand::ImportFolder { folder, .. }) => {
+                let database = Database::open(&loaded.settings).await?;
+                let done = match database.migrate().await {
+                    Ok(()) => fastfaktura::bank_drop::import_folder(&database.pool, &folder).await,
+                    Err(e) => Err(e),
+                };
+                database.close().await;
+                let r = done?;
+                println!(
+                    "{} files imported ({} payments, {} recorded on invoices), {} refused (see failed/)",
+                    r.imported, r.payments, r.matched, r.failed
+                );
+                Ok(())
             }
             Command::Demo(DemoCommand::BenchBankImport { invoices, entries, runs, .. }) => {
                 let database = Database::open(&loaded.settings).await?;

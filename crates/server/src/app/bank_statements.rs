@@ -61,7 +61,10 @@ pub async fn import_at(
 ) -> Result<ImportSummary, Error> {
     let business_id = caller.business_id;
     let file = read_bank_file(bytes).map_err(unreadable)?;
-    let profile = db::businesses::profile(db, business_id).await?;
+    let profile = match db::businesses::profile(db, business_id).await {
+        Err(sqlx::Error::RowNotFound) => return Err(Error::NotFound),
+        other => other?,
+    };
     let own = own_accounts(&profile);
     if let Some(foreign) = file.accounts.iter().find(|a| !is_own(&own, a)) {
         return Err(Error::field("file", Text::key("bank-file-foreign-account").with("account", foreign.clone())));

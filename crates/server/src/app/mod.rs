@@ -62,6 +62,12 @@ impl Caller {
         Caller { business_id, actor: crate::audit::Actor::ApiToken(token_id), is_owner: false, read_only: false }
     }
 
+    /// The platform acting for a business on its behalf (a bank file dropped into the
+    /// business's import folder): not an owner, audited as `system`.
+    pub fn system(business_id: Uuid) -> Self {
+        Caller { business_id, actor: crate::audit::Actor::System, is_owner: false, read_only: false }
+    }
+
     /// Whether the caller only reads (an accountant).
     pub fn is_read_only(&self) -> bool {
         self.read_only

@@ -455,3 +455,52 @@ async fn the_accountant_reconciles_and_only_the_owner_undoes() {
             .unwrap();
     assert_eq!(actors, ["payment.matched", "payment.unmatched"]);
 }
+
+#[tokio::test]
+async fn files_dropped_in_the_business_folder_are_imported_once_and_refusals_say_why() {
+    let app = TestApp::spawn().await;
+    let client = &app.client;
+    let customer = norwegian_business(&app, client, "owner@dropfolder.example").await;
+    let invoice = issue(&app, client, &customer, "80").await;
+    let kid = reference_of(&app, &invoice).await;
+    let business: Uuid = sqlx::query_scalar("SELECT business_id FROM invoices").fetch_one(&app.db).await.unwrap();
+    let folder = std::env::temp_dir().join(format!("ff-bank-drop-{}", Uuid::new_v4().simple()));
+    let inbox = folder.join(business.to_string());
+    std::fs::create_dir_all(&inbox).unwrap();
+    let paid = Credit {
+        amount: "100.00",
+        currency: "NOK",
+        reference: Some(&kid),
+        message: "",
+        payer: "NORDLYS",
+        bank_ref: "D1",
+    };
+    std::fs::write(inbox.join("dnb-1.xml"), camt053("NO9386011117947", "2026-12-04", &[paid])).unwrap();
+    std::fs::write(inbox.join("notes.txt"), "not a statement").unwrap();
+    std::fs::write(inbox.join("still-uploading.xml.part"), "<").unwrap();
+    // A folder for no business: its files are refused, never imported elsewhere.
+    let stranger = folder.join(Uuid::new_v4().to_string());
+    std::fs::create_dir_all(&stranger).unwrap();
+    std::fs::write(stranger.join("x.xml"), camt053("NO9386011117947", "2026-12-04", &[])).unwrap();
+
+    let report = fastfaktura::bank_drop::import_folder(&app.db, &folder).await.unwrap();
+    assert_eq!((report.imported, report.failed, report.matched), (1, 2, 1), "{report:?}");
+    assert!(app.get(client, &format!("/invoices/{invoice}")).await.text().await.unwrap().contains(">Paid<"));
+    assert!(inbox.join("imported/dnb-1.xml").exists());
+    let why = std::fs::read_to_string(inbox.join("failed/notes.txt.txt")).unwrap();
+    assert!(why.contains("not a bank file we can read"), "{why}");
+    assert!(std::fs::read_to_string(stranger.join("failed/x.xml.txt")).unwrap().contains("no such business"));
+    assert!(inbox.join("still-uploading.xml.part").exists(), "a file still being written waits");
+
+    // The same file dropped again records nothing twice.
+    std::fs::copy(inbox.join("imported/dnb-1.xml"), inbox.join("dnb-1-again.xml")).unwrap();
+    let report = fastfaktura::bank_drop::import_folder(&app.db, &folder).await.unwrap();
+    assert_eq!((report.imported, report.payments, report.matched), (1, 0, 0), "{report:?}");
+    assert_eq!(count(&app, "SELECT count(*) FROM payments").await, 1);
+    let actor: String = sqlx::query_scalar("SELECT actor_kind FROM audit_events WHERE action = 'payment.matched'")
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(actor, "system");
+    std::fs::remove_dir_all(&folder).unwrap();
+}
