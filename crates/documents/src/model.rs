@@ -111,8 +111,14 @@ pub enum DomesticPayment {
     Fi { virtual_barcode: Option<String> },
     /// Denmark: the FI payment line `+71<payment id+creditor<`.
     Dk { payment_line: String },
-    /// Iceland: the domestic account (`0133-26-012345`) and the payee's kennitala.
-    Is { account: String, kennitala: String },
+    /// Iceland: the domestic account (`0133-26-012345`) and the payee's kennitala, and
+    /// the bank claim (`0133-66-000042`) when the invoice is also in the payer's online bank.
+    Is {
+        account: String,
+        kennitala: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        claim: Option<String>,
+    },
 }
 
 impl DomesticPayment {

@@ -424,7 +424,10 @@ impl<'a> Writer<'a> {
         match domestic {
             Some(DomesticPayment::No { account: Some(account) }) => rows.push((l.account_no, account.clone())),
             Some(DomesticPayment::Se { bankgiro }) => rows.push((l.bankgiro, bankgiro.clone())),
-            Some(DomesticPayment::Is { account, kennitala }) => {
+            Some(DomesticPayment::Is { account, kennitala, claim }) => {
+                if let Some(claim) = claim {
+                    rows.push((l.bank_claim, claim.clone()));
+                }
                 rows.push((l.account_no, account.clone()));
                 rows.push((l.kennitala, kennitala.clone()));
             }

@@ -117,6 +117,10 @@ pub async fn import_at(
         })))
     }));
     audit::record_many(&mut *tx, &events).await?;
+    let paid: Vec<Uuid> = entries.iter().filter_map(|e| e.matched.map(|m| m.0)).collect();
+    for invoice_id in db::bank_claims::with_open_claims(&mut *tx, business_id, &paid).await? {
+        super::bank_claims::follow_invoice(&mut tx, business_id, invoice_id, now).await?;
+    }
     tx.commit().await?;
     tracing::info!(%business_id, %import_id, format, payments = fresh.len(), matched, duplicates, "bank file imported");
     Ok(ImportSummary { id: import_id, format, payments: fresh.len(), matched, duplicates })
@@ -313,6 +317,7 @@ pub async fn match_bank_entry(
             "bank_entry": entry_id, "amount": applied.to_string(), "currency": entry.currency, "automatic": false,
         }));
     audit::record(&mut *tx, &event).await?;
+    super::bank_claims::follow_invoice(&mut tx, business_id, invoice_id, now).await?;
     tx.commit().await?;
     tracing::info!(%business_id, %entry_id, %invoice_id, "bank payment matched by hand");
     Ok(())
@@ -375,6 +380,7 @@ pub async fn undo_bank_match(
             "matched_by": entry.matched_by,
         }));
     audit::record(&mut *tx, &event).await?;
+    super::bank_claims::follow_invoice(&mut tx, business_id, invoice_id, now).await?;
     tx.commit().await?;
     tracing::info!(%business_id, %entry_id, %invoice_id, "bank match undone");
     Ok(())

@@ -11,6 +11,7 @@
 pub mod admin;
 pub mod admin_tools;
 pub mod api_tokens;
+pub mod bank_claims;
 pub mod bank_statements;
 pub mod business;
 pub mod catalogue;

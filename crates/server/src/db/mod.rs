@@ -10,6 +10,7 @@ pub mod admins;
 pub mod api_tokens;
 pub mod audit;
 pub mod backup_runs;
+pub mod bank_claims;
 pub mod bank_entries;
 pub mod business_secrets;
 pub mod businesses;

@@ -37,6 +37,8 @@ pub struct Sources {
     pub logo: Option<Vec<u8>>,
     /// Number and issue date of the invoice a credit note corrects.
     pub credited: Option<(String, Date)>,
+    /// The invoice's Icelandic bank claim as printed (`0159-66-000042`), if it has one.
+    pub claim: Option<String>,
 }
 
 pub async fn load(db: &mut sqlx::PgConnection, business_id: Uuid, invoice: Invoice) -> Result<Sources, Error> {
@@ -45,7 +47,10 @@ pub async fn load(db: &mut sqlx::PgConnection, business_id: Uuid, invoice: Invoi
     let lines = db::invoices::lines(&mut *db, business_id, invoice.id).await?;
     let logo = db::logos::find(&mut *db, business_id).await?.map(|l| l.image);
     let credited = credited(db, business_id, &invoice).await?;
-    Ok(Sources { profile, customer, invoice, lines, logo, credited })
+    let claim = db::bank_claims::find(&mut *db, business_id, invoice.id)
+        .await?
+        .map(|c| format!("{}-66-{}", c.bank, c.claim_number));
+    Ok(Sources { profile, customer, invoice, lines, logo, credited, claim })
 }
 
 async fn credited(
@@ -87,7 +92,7 @@ impl Frozen {
         let domestic = match (&reference, invoice.kind, invoice.payable, invoice.due_date) {
             (Some(reference), InvoiceKind::Invoice, Some(amount), Some(due_date)) => {
                 let payable = payee::Payable { amount, currency: invoice.currency, due_date };
-                payee::domestic(p, reference, &payable)
+                payee::domestic(p, reference, &payable, src.claim.as_deref())
             }
             _ => None,
         };

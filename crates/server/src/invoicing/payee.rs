@@ -46,7 +46,12 @@ pub struct Payable {
 
 /// The domestic details for an invoice carrying `reference`, if the business's
 /// country and scheme have any and the profile holds what they need.
-pub fn domestic(profile: &BusinessProfile, reference: &str, payable: &Payable) -> Option<DomesticPayment> {
+pub fn domestic(
+    profile: &BusinessProfile,
+    reference: &str,
+    payable: &Payable,
+    claim: Option<&str>,
+) -> Option<DomesticPayment> {
     let iban = profile.iban.trim();
     match scheme(profile) {
         ReferenceScheme::KidMod10 | ReferenceScheme::KidMod11 => {
@@ -61,9 +66,13 @@ pub fn domestic(profile: &BusinessProfile, reference: &str, payable: &Payable) -
         ReferenceScheme::Fik71 => FikPaymentLine::card_71(reference, &profile.fik_creditor)
             .ok()
             .map(|line| DomesticPayment::Dk { payment_line: line.codeline() }),
-        ReferenceScheme::Rf | ReferenceScheme::InvoiceNumber | ReferenceScheme::Automatic => IcelandicIban::parse(iban)
-            .ok()
-            .map(|i| DomesticPayment::Is { account: i.account().formatted(), kennitala: i.kennitala().to_owned() }),
+        ReferenceScheme::Rf | ReferenceScheme::InvoiceNumber | ReferenceScheme::Automatic => {
+            IcelandicIban::parse(iban).ok().map(|i| DomesticPayment::Is {
+                account: i.account().formatted(),
+                kennitala: i.kennitala().to_owned(),
+                claim: claim.map(str::to_owned),
+            })
+        }
     }
 }
 
@@ -87,7 +96,10 @@ pub fn transfer_rows(payment: &fastfaktura_documents::PaymentDetails) -> Vec<Tra
     match domestic {
         Some(DomesticPayment::No { account: Some(account) }) => rows.push(same(key("label-account-no"), account)),
         Some(DomesticPayment::Se { bankgiro }) => rows.push(same(key("label-bankgiro"), bankgiro)),
-        Some(DomesticPayment::Is { account, kennitala }) => {
+        Some(DomesticPayment::Is { account, kennitala, claim }) => {
+            if let Some(claim) = claim {
+                rows.push(same(key("label-bank-claim"), claim));
+            }
             rows.push(same(key("label-account-no"), account));
             rows.push(same(key("label-kennitala"), kennitala));
         }
@@ -176,21 +188,21 @@ mod tests {
         let kid = reference_at_issue(&no, 2026, 7, "2026-0007").unwrap();
         assert_eq!(kid, "20260000078");
         assert_eq!(
-            domestic(&no, &kid, &payable("100", "NOK")),
+            domestic(&no, &kid, &payable("100", "NOK"), None),
             Some(DomesticPayment::No { account: Some("8601.11.17947".into()) })
         );
 
         let mut se = profile("SE", "SE4550000000058398257466");
-        assert_eq!(domestic(&se, "1", &payable("100", "SEK")), None, "no Bankgiro, no Bankgiro line");
+        assert_eq!(domestic(&se, "1", &payable("100", "SEK"), None), None, "no Bankgiro, no Bankgiro line");
         se.bankgiro = "54029681".into();
         assert!(
-            matches!(domestic(&se, "1", &payable("1", "SEK")), Some(DomesticPayment::Se { bankgiro }) if bankgiro == "5402-9681")
+            matches!(domestic(&se, "1", &payable("1", "SEK"), None), Some(DomesticPayment::Se { bankgiro }) if bankgiro == "5402-9681")
         );
 
         let fi = profile("FI", "FI7944052020036082");
         let viite = reference_at_issue(&fi, 2026, 7, "7").unwrap();
         let Some(DomesticPayment::Fi { virtual_barcode: Some(code) }) =
-            domestic(&fi, &viite, &payable("482.99", "EUR"))
+            domestic(&fi, &viite, &payable("482.99", "EUR"), None)
         else {
             panic!("a Finnish euro invoice has a barcode")
         };
@@ -200,29 +212,33 @@ mod tests {
         let parsed = VirtualBarcode::parse(&code).unwrap();
         assert_eq!(parsed.cents(), 48299);
         assert_eq!(
-            domestic(&fi, &viite, &payable("10", "SEK")),
+            domestic(&fi, &viite, &payable("10", "SEK"), None),
             Some(DomesticPayment::Fi { virtual_barcode: None }),
             "no barcode outside euro"
         );
 
         let mut dk = profile("DK", "DK5000400440116243");
         let id = reference_at_issue(&dk, 2026, 7, "7").unwrap();
-        assert_eq!(domestic(&dk, &id, &payable("1", "DKK")), None, "no creditor number, no payment line");
+        assert_eq!(domestic(&dk, &id, &payable("1", "DKK"), None), None, "no creditor number, no payment line");
         dk.fik_creditor = "85799665".into();
         assert_eq!(
-            domestic(&dk, &id, &payable("1", "DKK")),
+            domestic(&dk, &id, &payable("1", "DKK"), None),
             Some(DomesticPayment::Dk { payment_line: format!("+71<{id}+85799665<") })
         );
 
         let is = profile("IS", "IS140159260076545510730339");
         assert_eq!(reference_at_issue(&is, 2026, 7, "2026-0007").unwrap(), "2026-0007");
         assert_eq!(
-            domestic(&is, "2026-0007", &payable("1", "ISK")),
-            Some(DomesticPayment::Is { account: "0159-26-007654".into(), kennitala: "5510730339".into() })
+            domestic(&is, "2026-0007", &payable("1", "ISK"), Some("0159-66-000007")),
+            Some(DomesticPayment::Is {
+                account: "0159-26-007654".into(),
+                kennitala: "5510730339".into(),
+                claim: Some("0159-66-000007".into())
+            })
         );
 
         let de = profile("DE", "DE89370400440532013000");
         assert!(reference_at_issue(&de, 2026, 7, "7").unwrap().starts_with("RF"));
-        assert_eq!(domestic(&de, "RF", &payable("1", "EUR")), None);
+        assert_eq!(domestic(&de, "RF", &payable("1", "EUR"), None), None);
     }
 }

@@ -29,6 +29,9 @@ pub enum Job {
     DeliverInvoice { business_id: Uuid, delivery_id: Uuid },
     /// Build one GDPR data export (`gdpr::export`).
     BuildExport { business_id: Uuid, export_id: Uuid },
+    /// Make the bank's claim of an invoice match what it should ask for now
+    /// (`payments::claims::sync`).
+    SyncClaim { business_id: Uuid, invoice_id: Uuid },
 }
 
 impl Job {
@@ -37,13 +40,14 @@ impl Job {
             Job::SendEmail { .. } => "send_email",
             Job::DeliverInvoice { .. } => "deliver_invoice",
             Job::BuildExport { .. } => "build_export",
+            Job::SyncClaim { .. } => "sync_claim",
         }
     }
 
     fn max_attempts(&self) -> i32 {
         match self {
             // About 2 hours of retries with the backoff below.
-            Job::SendEmail { .. } | Job::DeliverInvoice { .. } => 8,
+            Job::SendEmail { .. } | Job::DeliverInvoice { .. } | Job::SyncClaim { .. } => 8,
             Job::BuildExport { .. } => 3,
         }
     }

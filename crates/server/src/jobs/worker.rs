@@ -149,6 +149,9 @@ async fn execute(ctx: &WorkerContext, job: &Job, last_attempt: bool) -> Result<(
             crate::invoicing::delivery::deliver(ctx, *business_id, *delivery_id, last_attempt).await
         }
         Job::BuildExport { business_id, export_id } => crate::gdpr::export::build(ctx, *business_id, *export_id).await,
+        Job::SyncClaim { business_id, invoice_id } => {
+            crate::payments::claims::sync(ctx, *business_id, *invoice_id).await
+        }
     }
 }
 
@@ -201,6 +204,11 @@ async fn housekeeping(ctx: &WorkerContext) -> Result<(), sqlx::Error> {
         Ok(report) if report.asked > 0 => tracing::info!(?report, "card payments reconciled with Stripe"),
         Ok(_) => {}
         Err(e) => tracing::warn!(error = %e, "card payments could not be reconciled; will retry"),
+    }
+    match crate::payments::claims::poll(ctx).await {
+        Ok(report) if report.recorded > 0 => tracing::info!(?report, "bank claim payments recorded"),
+        Ok(_) => {}
+        Err(e) => tracing::warn!(error = %e, "bank claim payments could not be recorded; will retry"),
     }
     Ok(())
 }

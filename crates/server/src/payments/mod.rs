@@ -7,6 +7,7 @@
 //! `business_secrets` and are opened only for the call that needs them.
 
 pub mod checkout;
+pub mod claims;
 pub mod reconcile;
 pub mod webhook;
 
@@ -106,6 +107,8 @@ pub async fn record_reported_payment(
         return Ok("ignored: no amount");
     }
     if db::card_payments::record_card_payment(conn, business_id, &payment, now).await? {
+        // Paid by card: the invoice's bank claim asks for the rest, or is cancelled.
+        claims::follow_invoice(conn, business_id, invoice_id, now).await?;
         tracing::info!(%business_id, %invoice_id, payment_intent = reported.payment_intent, "card payment recorded");
         Ok("payment recorded")
     } else {

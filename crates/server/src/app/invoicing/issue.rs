@@ -92,7 +92,21 @@ pub async fn issue_in(
         now,
     )
     .await?;
+    let claim = crate::app::bank_claims::IssuedForClaim {
+        invoice_id: id,
+        kind: invoice.kind,
+        currency: invoice.currency,
+        sequence: number.seq,
+        due_date,
+        payable: totals.payable,
+        payor: &sources.customer.registration_id,
+    };
+    crate::app::bank_claims::open_at_issue(tx, business_id, &profile, &claim, now).await?;
     documents::freeze_in(tx, business_id, id, now).await?;
+    // A credit note lowers what the credited invoice's bank claim asks for.
+    if let Some(original_id) = invoice.credited_invoice_id {
+        crate::app::bank_claims::follow_invoice(tx, business_id, original_id, now).await?;
+    }
     Ok(number.text)
 }
 

@@ -83,6 +83,7 @@ pub async fn record_payment(
     lifecycle::check_payment(invoice.kind, invoice.status, invoice.voided, currency, payment.amount, open)
         .map_err(|r| refused(r, "amount"))?;
     db::invoices::record_payment(&mut tx, business_id, invoice_id, &payment, now).await?;
+    crate::app::bank_claims::follow_invoice(&mut tx, business_id, invoice_id, now).await?;
     // Who recorded it and from where: a payment marks an invoice paid.
     let event = crate::audit::AuditEvent::new(now, crate::audit::Category::Payment, "payment.recorded")
         .actor(caller.actor.clone())
@@ -122,6 +123,7 @@ pub async fn remove_payment(
     if let Some(entry_id) = bank_entry {
         db::bank_entries::unmatch_entry(&mut tx, business_id, entry_id).await?;
     }
+    crate::app::bank_claims::follow_invoice(&mut tx, business_id, invoice_id, now).await?;
     let event = crate::audit::AuditEvent::new(now, crate::audit::Category::Payment, "payment.removed")
         .actor(caller.actor.clone())
         .business(business_id)

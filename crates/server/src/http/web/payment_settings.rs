@@ -1,4 +1,5 @@
-//! Settings → Payments: the business's Stripe secret key and webhook signing secret.
+//! Settings → Payments: the business's Stripe secret key and webhook signing secret,
+//! and its connection to its bank's claims API (Icelandic bank claims).
 //!
 //! Write-only: once saved, a secret is never shown again, only its last four
 //! characters. It is stored as an envelope (`crate::secrets`), bound to this business
@@ -18,6 +19,7 @@ use serde::Deserialize;
 use crate::{
     app::{
         Error,
+        bank_claims::{self, ClaimsSettings, ClaimsSettingsInput},
         payment_keys::{self, PaymentKeysInput},
     },
     audit::RequestMeta,
@@ -28,7 +30,9 @@ use crate::{
 };
 
 pub fn router() -> Router<AppState> {
-    Router::new().route("/settings/payments", get(show).post(save))
+    Router::new()
+        .route("/settings/payments", get(show).post(save))
+        .route("/settings/payments/claims", axum::routing::post(save_claims))
 }
 
 #[derive(Template, WebTemplate)]
@@ -44,6 +48,8 @@ pub struct PaymentSettingsPage {
     pub webhook_url: String,
     /// A rolled webhook secret still accepted, with when it stops being accepted.
     pub previous_webhook_secret_until: Option<String>,
+    pub claims: ClaimsSettings,
+    pub claims_error: Option<String>,
 }
 
 async fn page(
@@ -54,7 +60,10 @@ async fn page(
     saved: bool,
 ) -> Result<PaymentSettingsPage, AppError> {
     let keys = payment_keys::payment_keys(state, &session.caller()).await?;
+    let claims = bank_claims::claims_settings(state, &session.caller()).await?;
     Ok(PaymentSettingsPage {
+        claims,
+        claims_error: None,
         webhook_url: keys.webhook_url,
         previous_webhook_secret_until: keys
             .previous_webhook_secret_until
@@ -108,6 +117,26 @@ async fn save(
         Err(Error::Invalid(errors)) => {
             let errors = errors.read_in(&t);
             let page = page(&state, t, &session, Some(errors.summary()), false).await?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+async fn save_claims(
+    State(state): State<AppState>,
+    t: Tr,
+    session: CurrentSession,
+    meta: RequestMeta,
+    form: Result<Form<ClaimsSettingsInput>, FormRejection>,
+) -> Result<Response, AppError> {
+    let Form(input) = form?;
+    match bank_claims::save_claims_settings(&state, &session.caller(), &t, &meta, &input).await {
+        Ok(()) => Ok(Redirect::to("/settings/payments?saved=1").into_response()),
+        Err(Error::Invalid(errors)) => {
+            let errors = errors.read_in(&t);
+            let mut page = page(&state, t, &session, None, false).await?;
+            page.claims_error = Some(errors.summary());
             Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
         }
         Err(e) => Err(e.into()),
