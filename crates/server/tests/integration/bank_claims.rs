@@ -121,6 +121,7 @@ async fn an_invoice_becomes_a_claim_in_the_online_bank_and_is_paid_there_once() 
     let view = app.get(&owner, &format!("/invoices/{invoice}")).await.text().await.unwrap();
     assert!(view.contains(">Greitt<") || view.contains(">Paid<"), "{view}");
     assert_eq!(claim(&app, &invoice).await.0, "paid");
+    assert!(view.contains("data-claim>Claim in your online bank: 0159-66-000001 · paid in the online bank"), "{view}");
     let audited: i64 = sqlx::query_scalar(
         "SELECT count(*) FROM audit_events WHERE action = 'payment.recorded' AND actor_kind = 'system'",
     )

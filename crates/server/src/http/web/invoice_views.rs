@@ -151,7 +151,27 @@ pub fn reference_rows(invoice: &Invoice, lang: Lang) -> Vec<(&'static str, Strin
     if !refs.order_reference.is_empty() {
         rows.push((key("label-order-reference"), refs.order_reference.clone()));
     }
+    if let Some(reference) = invoice.payment_reference.as_ref().filter(|r| invoice.number.as_ref() != Some(r)) {
+        rows.push((key("label-payment-reference"), reference.clone()));
+    }
     rows
+}
+
+/// An invoice's bank claim as its page says it: the claim, its state and the bank's
+/// reason when it refused.
+pub fn claim_line(t: &crate::i18n::Tr, claim: &crate::app::bank_claims::ClaimView) -> String {
+    let state = match claim.state.as_str() {
+        "pending" => key("claim-state-pending"),
+        "open" => key("claim-state-open"),
+        "paid" => key("claim-state-paid"),
+        "cancelled" => key("claim-state-cancelled"),
+        _ => key("claim-state-failed"),
+    };
+    let mut line = format!("{}: {} · {}", t.t(key("label-bank-claim")), claim.account, t.t(state));
+    if let Some(error) = &claim.last_error {
+        line.push_str(&format!(" ({error})"));
+    }
+    line
 }
 
 pub struct ListRow {

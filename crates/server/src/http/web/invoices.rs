@@ -349,7 +349,10 @@ async fn view_page(state: &AppState, t: &Tr, caller: &Caller, id: Uuid) -> Resul
     let (open, paid) = (detail.open(), detail.paid());
     let today = state.clock.now().date();
     let is_invoice = invoice.kind == InvoiceKind::Invoice;
+    let claim =
+        crate::app::bank_claims::claim_of(state, caller, id).await?.map(|c| super::invoice_views::claim_line(t, &c));
     Ok(InvoiceViewPage {
+        claim,
         t: t.clone(),
         id: invoice.id.to_string(),
         title: document_name(invoice.kind),

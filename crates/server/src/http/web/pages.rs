@@ -294,6 +294,8 @@ pub struct InvoiceViewPage {
     pub send_phone: String,
     /// Whether an SMS provider is configured (the business's or the platform's).
     pub sms_available: bool,
+    /// The invoice's Icelandic bank claim, said in a line.
+    pub claim: Option<String>,
 }
 
 #[derive(Template, WebTemplate)]
