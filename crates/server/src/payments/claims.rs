@@ -132,9 +132,20 @@ async fn create(
             tracing::info!(%business_id, invoice_id = %claim.invoice_id, "bank claim created");
             Ok(())
         }
-        // Our own earlier create whose answer was lost has the same key.
+        // Our own earlier create whose answer was lost has the same key; a claim someone
+        // else made under it (other software, the same number and due date) is not ours.
         Err(e) if e.is_claim_exists() => {
             let claim_id = key.claim_id();
+            let theirs = match client.get_claim(&claim_id).await {
+                Ok(found) => found.payor != claim.payor || found.amount != claim.amount,
+                Err(e) if e.retryable() => return Err(e.to_string()),
+                Err(_) => true,
+            };
+            if theirs {
+                let why = "the bank already has a claim with this number and due date for another payer or amount";
+                return record(ctx, business_id, claim, BankState { last_error: Some(why), ..only("failed") }, now)
+                    .await;
+            }
             let open = BankState { claim_id: Some(&claim_id), bank_amount: Some(claim.amount), ..only("open") };
             record(ctx, business_id, claim, open, now).await
         }

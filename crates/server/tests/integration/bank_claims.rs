@@ -183,3 +183,72 @@ async fn a_claim_follows_its_invoice_and_a_bank_that_is_down_is_retried() {
     let patches: Vec<_> = bank.requests().await.into_iter().filter(|r| r["method"] == "PATCH").collect();
     assert_eq!(patches.len(), 2, "a new amount, then the cancellation: {patches:?}");
 }
+
+#[tokio::test]
+async fn a_claim_key_taken_at_the_bank_is_ours_only_when_it_is_the_same_claim() {
+    let app = TestApp::spawn_with(|s| s.jobs.worker = false).await;
+    let owner = new_client();
+    let bank = BankAccount::with(json!({"claimantId": "5902697199"})).await;
+    let pump = {
+        let worker = app.worker.clone();
+        tokio::spawn(async move {
+            loop {
+                let _ = run_next(&worker).await;
+                tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+            }
+        })
+    };
+    set_up_business(&app, &owner, "owner@lykill.example", "ISK").await;
+    pump.abort();
+    let _ = pump.await;
+    let customer = icelandic_customer(&app, &owner).await;
+    let form = [("claims_api_url", base_url()), ("claims_template_code", "001"), ("iobws_token", bank.token.as_str())];
+    assert_eq!(app.post_form(&owner, "/settings/payments/claims", &form).await.status(), 303);
+    let key = |number: u64, due: time::Date| {
+        fastfaktura_domain::ClaimKey::new(
+            "5902697199",
+            "0159",
+            fastfaktura_domain::ClaimNumber::for_invoice(number).unwrap(),
+            due,
+        )
+        .unwrap()
+    };
+    let due_of = |invoice: String| {
+        let db = app.db.clone();
+        async move {
+            sqlx::query_scalar::<_, time::Date>("SELECT due_date FROM bank_claims WHERE invoice_id = $1::uuid")
+                .bind(invoice)
+                .fetch_one(&db)
+                .await
+                .unwrap()
+        }
+    };
+    let new_claim = |number: u64, due: time::Date, amount: i64| fastfaktura::integrations::iobws_claims::NewClaim {
+        key: key(number, due),
+        payor: "5510730339".into(),
+        amount: fastfaktura_domain::Decimal::from(amount),
+        final_due_date: due,
+        template_code: "001".into(),
+        reference: String::new(),
+        bill_number: None,
+        request_id: Uuid::new_v4(),
+    };
+
+    // The same claim is already there (our create's answer was lost): it is ours.
+    let first = issue(&app, &owner, &customer, "1000").await;
+    let due = due_of(first.clone()).await;
+    bank.client().create_claim(&new_claim(1, due, 1240)).await.unwrap();
+    run_jobs(&app).await;
+    assert_eq!(claim(&app, &first).await.0, "open");
+
+    // Another claim holds the key (other software): refused, and the page says why.
+    let second = issue(&app, &owner, &customer, "2000").await;
+    let due = due_of(second.clone()).await;
+    bank.client().create_claim(&new_claim(2, due, 999)).await.unwrap();
+    run_jobs(&app).await;
+    let (state, _, error) = claim(&app, &second).await;
+    assert_eq!(state, "failed");
+    assert!(error.unwrap().contains("already has a claim with this number"));
+    let view = app.get(&owner, &format!("/invoices/{second}")).await.text().await.unwrap();
+    assert!(view.contains("refused by the bank"), "{view}");
+}
