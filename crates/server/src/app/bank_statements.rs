@@ -26,6 +26,9 @@ use crate::{
     state::AppState,
 };
 
+/// A payment from a bank file as the pages and the API show it.
+pub use crate::db::bank_entries::Entry as BankEntry;
+
 /// What an import did.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ImportSummary {

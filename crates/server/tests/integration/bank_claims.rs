@@ -69,12 +69,13 @@ async fn payments(app: &TestApp, invoice: &str) -> i64 {
         .unwrap()
 }
 
-#[tokio::test]
-async fn an_invoice_becomes_a_claim_in_the_online_bank_and_is_paid_there_once() {
+/// An Icelandic business (kennitala 590269-7199, its IBAN at bank 0159) with a customer
+/// who has a kennitala, connected to its own account at the fake bank; jobs run only
+/// when the test says (signing in runs them while it waits for its code mail).
+async fn connected_business(email: &str) -> (TestApp, reqwest::Client, BankAccount, String) {
     let app = TestApp::spawn_with(|s| s.jobs.worker = false).await;
     let owner = new_client();
     let bank = BankAccount::with(json!({"claimantId": "5902697199"})).await;
-    // Signing in needs its code mail: jobs run while it happens.
     let pump = {
         let worker = app.worker.clone();
         tokio::spawn(async move {
@@ -84,18 +85,28 @@ async fn an_invoice_becomes_a_claim_in_the_online_bank_and_is_paid_there_once() 
             }
         })
     };
-    set_up_business(&app, &owner, "owner@krafa.example", "ISK").await;
+    set_up_business(&app, &owner, email, "ISK").await;
     pump.abort();
     let _ = pump.await;
     let customer = icelandic_customer(&app, &owner).await;
+    (app, owner, bank, customer)
+}
+
+async fn connect(app: &TestApp, owner: &reqwest::Client, bank: &BankAccount) {
+    let form = [("claims_api_url", base_url()), ("claims_template_code", "001"), ("iobws_token", bank.token.as_str())];
+    assert_eq!(app.post_form(owner, "/settings/payments/claims", &form).await.status(), 303);
+}
+
+#[tokio::test]
+async fn an_invoice_becomes_a_claim_in_the_online_bank_and_is_paid_there_once() {
+    let (app, owner, bank, customer) = connected_business("owner@krafa.example").await;
 
     // A wrong address is refused at its field; the token is write-only.
     let bad = [("claims_api_url", "ftp://bank.example"), ("claims_template_code", "001"), ("iobws_token", "t")];
     let refused = app.post_form(&owner, "/settings/payments/claims", &bad).await;
     assert_eq!(refused.status(), 422);
     assert!(refused.text().await.unwrap().contains("must start with https://"));
-    let form = [("claims_api_url", base_url()), ("claims_template_code", "001"), ("iobws_token", bank.token.as_str())];
-    assert_eq!(app.post_form(&owner, "/settings/payments/claims", &form).await.status(), 303);
+    connect(&app, &owner, &bank).await;
     let page = app.get(&owner, "/settings/payments").await.text().await.unwrap();
     assert!(page.contains("data-saved-claims-token") && !page.contains(&bank.token), "write-only");
 
@@ -133,24 +144,8 @@ async fn an_invoice_becomes_a_claim_in_the_online_bank_and_is_paid_there_once() 
 
 #[tokio::test]
 async fn a_claim_follows_its_invoice_and_a_bank_that_is_down_is_retried() {
-    let app = TestApp::spawn_with(|s| s.jobs.worker = false).await;
-    let owner = new_client();
-    let bank = BankAccount::with(json!({"claimantId": "5902697199"})).await;
-    let pump = {
-        let worker = app.worker.clone();
-        tokio::spawn(async move {
-            loop {
-                let _ = run_next(&worker).await;
-                tokio::time::sleep(std::time::Duration::from_millis(20)).await;
-            }
-        })
-    };
-    set_up_business(&app, &owner, "owner@fylgir.example", "ISK").await;
-    pump.abort();
-    let _ = pump.await;
-    let customer = icelandic_customer(&app, &owner).await;
-    let form = [("claims_api_url", base_url()), ("claims_template_code", "001"), ("iobws_token", bank.token.as_str())];
-    assert_eq!(app.post_form(&owner, "/settings/payments/claims", &form).await.status(), 303);
+    let (app, owner, bank, customer) = connected_business("owner@fylgir.example").await;
+    connect(&app, &owner, &bank).await;
 
     // The bank is down when the claim is first sent: the job fails and is retried.
     let invoice = issue(&app, &owner, &customer, "20000").await;
@@ -186,24 +181,8 @@ async fn a_claim_follows_its_invoice_and_a_bank_that_is_down_is_retried() {
 
 #[tokio::test]
 async fn a_claim_key_taken_at_the_bank_is_ours_only_when_it_is_the_same_claim() {
-    let app = TestApp::spawn_with(|s| s.jobs.worker = false).await;
-    let owner = new_client();
-    let bank = BankAccount::with(json!({"claimantId": "5902697199"})).await;
-    let pump = {
-        let worker = app.worker.clone();
-        tokio::spawn(async move {
-            loop {
-                let _ = run_next(&worker).await;
-                tokio::time::sleep(std::time::Duration::from_millis(20)).await;
-            }
-        })
-    };
-    set_up_business(&app, &owner, "owner@lykill.example", "ISK").await;
-    pump.abort();
-    let _ = pump.await;
-    let customer = icelandic_customer(&app, &owner).await;
-    let form = [("claims_api_url", base_url()), ("claims_template_code", "001"), ("iobws_token", bank.token.as_str())];
-    assert_eq!(app.post_form(&owner, "/settings/payments/claims", &form).await.status(), 303);
+    let (app, owner, bank, customer) = connected_business("owner@lykill.example").await;
+    connect(&app, &owner, &bank).await;
     let key = |number: u64, due: time::Date| {
         fastfaktura_domain::ClaimKey::new(
             "5902697199",

@@ -19,9 +19,8 @@ use uuid::Uuid;
 
 use super::{ApiAuth, ApiId, json::StrictJson, problem::ApiError};
 use crate::{
-    app::bank_statements::{self, MatchInput},
+    app::bank_statements::{self, BankEntry as Entry, MatchInput},
     audit::RequestMeta,
-    db::bank_entries::Entry,
     state::AppState,
 };
 

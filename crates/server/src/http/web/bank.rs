@@ -98,7 +98,7 @@ async fn page(
     let caller = session.caller();
     let BankOverview { imports, waiting, matched } = bank_statements::bank_overview(state, &caller).await?;
     let lang = t.lang();
-    let row = |e: &crate::db::bank_entries::Entry| {
+    let row = |e: &bank_statements::BankEntry| {
         let currency = Currency::parse(&e.currency).ok();
         let money = |a| currency.map(|c| money_in(a, c, lang)).unwrap_or_else(|| format!("{a} {}", e.currency));
         let said = [e.reference.as_deref(), e.message.as_deref()].into_iter().flatten().collect::<Vec<_>>().join(" · ");
