@@ -1004,3 +1004,5 @@ claim-state-open = in the customer's online bank
 claim-state-paid = paid in the online bank
 claim-state-cancelled = cancelled
 claim-state-failed = refused by the bank
+claims-url-invalid = The bank's API address must start with https:// and have no query or user name.
+claims-token-invalid = The access token may only contain visible characters, no spaces.

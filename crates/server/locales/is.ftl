@@ -1012,3 +1012,5 @@ claim-state-open = í netbanka viðskiptavinar
 claim-state-paid = greidd í netbanka
 claim-state-cancelled = felld niður
 claim-state-failed = bankinn hafnaði
+claims-url-invalid = Slóð kröfuþjónustu bankans verður að byrja á https:// og má ekki innihalda fyrirspurn eða notandanafn.
+claims-token-invalid = Aðgangslykillinn má aðeins innihalda sýnileg tákn, engin bil.

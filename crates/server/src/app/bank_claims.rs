@@ -21,7 +21,7 @@ use super::{
 use crate::{
     audit::RequestMeta,
     db::{self, bank_claims::NewClaimRow, businesses::BusinessProfile},
-    i18n::{Text, Tr},
+    i18n::Text,
     integrations::iobws_claims::ClaimsClient,
     jobs::{self, Job},
     payments::claims::TOKEN,
@@ -56,7 +56,6 @@ pub struct ClaimsSettingsInput {
 pub async fn save_claims_settings(
     state: &AppState,
     caller: &Caller,
-    t: &Tr,
     meta: &RequestMeta,
     input: &ClaimsSettingsInput,
 ) -> Result<()> {
@@ -65,11 +64,11 @@ pub async fn save_claims_settings(
     let url = input.claims_api_url.trim();
     let template = input.claims_template_code.trim().to_ascii_uppercase();
     let token = input.iobws_token.trim();
-    if !url.is_empty()
-        && let Err(e) = ClaimsClient::new(url, if token.is_empty() { "unchanged" } else { token })
-    {
-        let _ = t;
-        return Err(Error::field("claims_api_url", Text::Plain(e.to_string())));
+    if !url.is_empty() && ClaimsClient::new(url, "checked-shape-only").is_err() {
+        return Err(Error::field("claims_api_url", Text::key("claims-url-invalid")));
+    }
+    if !token.bytes().all(|b| b.is_ascii_graphic()) {
+        return Err(Error::field("iobws_token", Text::key("claims-token-invalid")));
     }
     let well_formed = template.len() == 3 && template.bytes().all(|b| b.is_ascii_alphanumeric());
     if !template.is_empty() && !well_formed {

@@ -93,7 +93,7 @@ pub async fn import_at(
     let import_id = Uuid::new_v4();
     let format = file.format.code();
     let file_sha256 = hex::encode(Sha256::digest(bytes));
-    let file_name: String = file_name.trim().chars().take(200).collect();
+    let file_name: String = file_name.trim().chars().filter(|c| !c.is_control()).take(200).collect();
     let import = NewImport {
         id: import_id,
         format,

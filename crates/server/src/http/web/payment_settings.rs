@@ -131,7 +131,7 @@ async fn save_claims(
     form: Result<Form<ClaimsSettingsInput>, FormRejection>,
 ) -> Result<Response, AppError> {
     let Form(input) = form?;
-    match bank_claims::save_claims_settings(&state, &session.caller(), &t, &meta, &input).await {
+    match bank_claims::save_claims_settings(&state, &session.caller(), &meta, &input).await {
         Ok(()) => Ok(Redirect::to("/settings/payments?saved=1").into_response()),
         Err(Error::Invalid(errors)) => {
             let errors = errors.read_in(&t);
