@@ -1006,3 +1006,4 @@ claim-state-cancelled = cancelled
 claim-state-failed = refused by the bank
 claims-url-invalid = The bank's API address must start with https:// and have no query or user name.
 claims-token-invalid = The access token may only contain visible characters, no spaces.
+bank-col-imported = Imported

@@ -1014,3 +1014,4 @@ claim-state-cancelled = felld niður
 claim-state-failed = bankinn hafnaði
 claims-url-invalid = Slóð kröfuþjónustu bankans verður að byrja á https:// og má ekki innihalda fyrirspurn eða notandanafn.
 claims-token-invalid = Aðgangslykillinn má aðeins innihalda sýnileg tákn, engin bil.
+bank-col-imported = Flutt inn
