@@ -18,6 +18,7 @@ pub mod money;
 pub mod national_ids;
 pub mod otp;
 pub mod payment_references;
+pub mod peppol;
 pub mod phone;
 pub mod reference_schemes;
 pub mod totals;
@@ -35,6 +36,7 @@ pub use otp::{OtpCode, OtpCodeError};
 pub use payment_references::{
     FinnishReference, Kid, KidMethod, OcrControl, ReferenceError, RfReference, SwedishOcr, reference_digits,
 };
+pub use peppol::{Icd, IcdStatus, ParticipantId, ParticipantIdError};
 pub use phone::{PhoneNumber, PhoneNumberError};
 pub use reference_schemes::{REFERENCE_WIDTH, ReferenceScheme, UnknownScheme, reference_key};
 pub use rust_decimal::Decimal;
