@@ -2,7 +2,7 @@
 //! here, and the operations on a business's customers (list, read, create, update,
 //! archive, erase).
 
-use fastfaktura_domain::{EmailAddress, identifiers};
+use fastfaktura_domain::{EmailAddress, ParticipantId, ParticipantIdError, identifiers};
 use serde::Deserialize;
 use uuid::Uuid;
 
@@ -29,6 +29,8 @@ pub struct CustomerInput {
     pub phone: String,
     pub vat_number: String,
     pub registration_id: String,
+    /// Peppol participant id (`0192:987654325`); empty: derived from the ids above.
+    pub peppol_id: String,
     pub address_line: String,
     pub postal_code: String,
     pub city: String,
@@ -89,6 +91,16 @@ pub fn judge(t: &Tr, input: &CustomerInput) -> (CustomerFields, FieldErrors) {
             &t.t("label-registration-id"),
             identifier(t, identifiers::registration_id(&input.registration_id, &country)),
             input.registration_id.clone(),
+        ),
+        peppol_id: errors.check(
+            "peppol_id",
+            &t.t("label-peppol-id"),
+            if input.peppol_id.trim().is_empty() {
+                Ok(String::new())
+            } else {
+                ParticipantId::parse(&input.peppol_id).map(|p| p.to_string()).map_err(|e| participant_error(t, e))
+            },
+            input.peppol_id.clone(),
         ),
         address_line: address.address_line,
         postal_code: address.postal_code,
@@ -199,6 +211,22 @@ pub async fn customer_statement(state: &AppState, caller: &Caller, id: Uuid) -> 
         .map_err(anyhow::Error::from)?
         .map_err(anyhow::Error::from)?;
     Ok((format!("statement-{today}.pdf"), rendered.bytes))
+}
+
+/// A participant id's mistake, in the reader's language.
+fn participant_error(t: &Tr, error: ParticipantIdError) -> String {
+    use ParticipantIdError as E;
+    match error {
+        E::Empty | E::Format | E::EmptyValue => t.t("peppol-id-format"),
+        E::UnknownScheme { code } => t.t1("peppol-id-unknown-scheme", "code", format!("{code:04}")),
+        E::RemovedScheme { code, removed_on, .. } => {
+            t.t2("peppol-id-removed-scheme", "code", format!("{code:04}"), "date", removed_on)
+        }
+        E::TooLong { max } => t.t1("form-max-chars", "max", max),
+        E::InvalidCharacter => t.t("peppol-id-characters"),
+        E::ValueShape { example, .. } => t.t1("id-shape", "example", example),
+        E::CheckDigit { .. } => t.t("id-check-digit"),
+    }
 }
 
 /// One of the business's customers.

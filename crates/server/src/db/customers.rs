@@ -13,6 +13,8 @@ pub struct CustomerFields {
     pub vat_number: String,
     /// National registration id: kennitala, organisationsnummer, CVR (BT-47).
     pub registration_id: String,
+    /// Peppol participant id as typed and checked (`0192:987654325`); empty: derived.
+    pub peppol_id: String,
     pub address_line: String,
     pub postal_code: String,
     pub city: String,
@@ -31,6 +33,8 @@ pub struct Customer {
     pub vat_number: String,
     /// National registration id: kennitala, organisationsnummer, CVR (BT-47).
     pub registration_id: String,
+    /// Peppol participant id as typed and checked (`0192:987654325`); empty: derived.
+    pub peppol_id: String,
     pub address_line: String,
     pub postal_code: String,
     pub city: String,
@@ -41,6 +45,14 @@ pub struct Customer {
 }
 
 impl Customer {
+    /// The Peppol participant id documents name the customer by: the one typed on the
+    /// customer, else the one their registration or VAT id gives (None: unknown).
+    pub fn participant(&self) -> Option<fastfaktura_domain::ParticipantId> {
+        fastfaktura_domain::ParticipantId::parse(&self.peppol_id).ok().or_else(|| {
+            fastfaktura_domain::ParticipantId::for_party(&self.country, &self.registration_id, &self.vat_number)
+        })
+    }
+
     pub fn fields(&self) -> CustomerFields {
         CustomerFields {
             kind: self.kind.clone(),
@@ -49,6 +61,7 @@ impl Customer {
             phone: self.phone.clone(),
             vat_number: self.vat_number.clone(),
             registration_id: self.registration_id.clone(),
+            peppol_id: self.peppol_id.clone(),
             address_line: self.address_line.clone(),
             postal_code: self.postal_code.clone(),
             city: self.city.clone(),
@@ -68,8 +81,8 @@ pub async fn create(
     let id = Uuid::new_v4();
     sqlx::query!(
         r#"INSERT INTO customers (business_id, id, kind, name, email, phone, vat_number, address_line, postal_code,
-                                 city, country, language, currency, created_at, registration_id)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)"#,
+                                 city, country, language, currency, created_at, registration_id, peppol_id)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)"#,
         business_id,
         id,
         c.kind,
@@ -84,7 +97,8 @@ pub async fn create(
         c.language,
         c.currency,
         now,
-        c.registration_id
+        c.registration_id,
+        c.peppol_id
     )
     .execute(db)
     .await?;
@@ -99,7 +113,8 @@ pub async fn update(
 ) -> Result<bool, sqlx::Error> {
     Ok(sqlx::query!(
         r#"UPDATE customers SET kind = $3, name = $4, email = $5, phone = $6, vat_number = $7, address_line = $8,
-                  postal_code = $9, city = $10, country = $11, language = $12, currency = $13, registration_id = $14
+                  postal_code = $9, city = $10, country = $11, language = $12, currency = $13, registration_id = $14,
+                  peppol_id = $15
            WHERE business_id = $1 AND id = $2"#,
         business_id,
         id,
@@ -114,7 +129,8 @@ pub async fn update(
         c.country,
         c.language,
         c.currency,
-        c.registration_id
+        c.registration_id,
+        c.peppol_id
     )
     .execute(db)
     .await?
@@ -125,7 +141,7 @@ pub async fn update(
 pub async fn find(db: impl PgExecutor<'_>, business_id: Uuid, id: Uuid) -> Result<Option<Customer>, sqlx::Error> {
     sqlx::query_as!(
         Customer,
-        r#"SELECT id, kind, name, email, phone, vat_number, registration_id, address_line, postal_code, city, country, language, currency,
+        r#"SELECT id, kind, name, email, phone, vat_number, registration_id, peppol_id, address_line, postal_code, city, country, language, currency,
                   archived_at IS NOT NULL AS "archived!"
            FROM customers WHERE business_id = $1 AND id = $2"#,
         business_id,
@@ -146,7 +162,7 @@ pub async fn list(
     let pattern = crate::db::like_pattern(search);
     sqlx::query_as!(
         Customer,
-        r#"SELECT id, kind, name, email, phone, vat_number, registration_id, address_line, postal_code, city, country, language, currency,
+        r#"SELECT id, kind, name, email, phone, vat_number, registration_id, peppol_id, address_line, postal_code, city, country, language, currency,
                   archived_at IS NOT NULL AS "archived!"
            FROM customers
            WHERE business_id = $1 AND archived_at IS NULL AND (name ILIKE $2 OR email ILIKE $2)

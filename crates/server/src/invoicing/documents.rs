@@ -11,7 +11,7 @@ use fastfaktura_documents::{
     DocumentType, Endpoint, InvoiceData, InvoiceDocument, Language, Line as DocLine, Logo, Party, PaymentDetails,
     Problem, cii_xml, render_pdf, ubl_xml,
 };
-use fastfaktura_domain::{InvoiceKind, InvoiceStatus, VatCategory};
+use fastfaktura_domain::{InvoiceKind, InvoiceStatus, ParticipantId, VatCategory};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use time::{Date, OffsetDateTime};
@@ -122,7 +122,7 @@ pub fn seller_party(p: &BusinessProfile) -> Party {
         email: None,
         phone: None,
         contact_name: None,
-        endpoint: endpoint(&p.country, &p.registration_id, &p.vat_number),
+        endpoint: endpoint(ParticipantId::for_party(&p.country, &p.registration_id, &p.vat_number)),
     }
 }
 
@@ -139,7 +139,7 @@ pub fn buyer_party(c: &Customer) -> Party {
         email: non_empty(&c.email),
         phone: non_empty(&c.phone),
         contact_name: None,
-        endpoint: endpoint(&c.country, &c.registration_id, &c.vat_number),
+        endpoint: endpoint(c.participant()),
     }
 }
 
@@ -442,31 +442,10 @@ pub fn unit_code(unit: &str) -> &'static str {
 
 /// The Peppol participant id we can derive: the national registry number where a
 /// country's scheme uses it, else the VAT number under the country's VAT scheme.
-fn endpoint(country: &str, registration_id: &str, vat_number: &str) -> Option<Endpoint> {
-    let registration = registration_id.trim().replace(['-', ' '], "");
-    let by_registry = match country {
-        "IS" => Some("0196"),
-        "NO" => Some("0192"),
-        "SE" => Some("0007"),
-        "DK" => Some("0184"),
-        _ => None,
-    };
-    if let (Some(scheme), false) = (by_registry, registration.is_empty()) {
-        return Some(Endpoint { scheme: scheme.into(), id: registration });
-    }
-    let vat = vat_number.trim().replace(' ', "");
-    let vat_scheme = match country {
-        "DE" => "9930",
-        "FR" => "9957",
-        "AT" => "9914",
-        "BE" => "9925",
-        "NL" => "9944",
-        "ES" => "9920",
-        "IT" => "0211",
-        "FI" => "0213",
-        _ => return None,
-    };
-    (!vat.is_empty()).then(|| Endpoint { scheme: vat_scheme.into(), id: vat })
+/// A party's electronic address (BT-34 / BT-49): its Peppol participant id, in the
+/// scheme the Peppol code list gives (the domain's `ParticipantId`).
+fn endpoint(participant: Option<ParticipantId>) -> Option<Endpoint> {
+    participant.map(|p| Endpoint { scheme: p.icd().code().to_owned(), id: p.value().to_owned() })
 }
 
 #[cfg(test)]
@@ -485,11 +464,18 @@ mod tests {
 
     #[test]
     fn endpoints_use_the_national_registry_or_the_vat_scheme() {
-        let is = endpoint("IS", "590269-7199", "").unwrap();
+        let of = |country, registration, vat| endpoint(ParticipantId::for_party(country, registration, vat));
+        let is = of("IS", "590269-7199", "").unwrap();
         assert_eq!((is.scheme.as_str(), is.id.as_str()), ("0196", "5902697199"));
-        let de = endpoint("DE", "", "DE123456789").unwrap();
-        assert_eq!((de.scheme.as_str(), de.id.as_str()), ("9930", "DE123456789"));
-        assert!(endpoint("SE", "", "").is_none());
-        assert!(endpoint("US", "123", "").is_none());
+        let de = of("DE", "", "DE136695976").unwrap();
+        assert_eq!((de.scheme.as_str(), de.id.as_str()), ("9930", "DE136695976"));
+        // A Swedish company known by its VAT number only: its organisation number is in it.
+        let se = of("SE", "", "SE556012345601").unwrap();
+        assert_eq!((se.scheme.as_str(), se.id.as_str()), ("0007", "5560123456"));
+        // Finland's OVT scheme (0216); 0213 was removed from the code list.
+        let fi = of("FI", "0201256-6", "").unwrap();
+        assert_eq!((fi.scheme.as_str(), fi.id.as_str()), ("0216", "003702012566"));
+        assert!(of("SE", "", "").is_none());
+        assert!(of("US", "123", "").is_none());
     }
 }

@@ -35,6 +35,7 @@ mod login_limits;
 mod logo;
 mod members;
 mod outbound_tls;
+mod peppol;
 mod promises;
 mod records;
 mod recurring_send;

@@ -32,6 +32,10 @@ pub struct CustomerJson {
     pub phone: String,
     pub vat_number: String,
     pub registration_id: String,
+    /// As typed; empty when derived.
+    pub peppol_id: String,
+    /// The participant id documents use: the typed one, else derived (None: unknown).
+    pub peppol_participant: Option<String>,
     pub address_line: String,
     pub postal_code: String,
     pub city: String,
@@ -43,6 +47,7 @@ pub struct CustomerJson {
 
 impl From<Customer> for CustomerJson {
     fn from(c: Customer) -> Self {
+        let peppol_participant = c.participant().map(|p| p.to_string());
         CustomerJson {
             id: c.id,
             kind: c.kind,
@@ -50,6 +55,8 @@ impl From<Customer> for CustomerJson {
             email: c.email,
             phone: c.phone,
             vat_number: c.vat_number,
+            peppol_participant,
+            peppol_id: c.peppol_id,
             registration_id: c.registration_id,
             address_line: c.address_line,
             postal_code: c.postal_code,

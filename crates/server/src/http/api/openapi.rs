@@ -155,6 +155,7 @@ fn schemas() -> Value {
         "kind": {"type": "string", "enum": ["business", "person"]}, "name": string, "email": string,
         "phone": {"type": "string", "description": "E.164, e.g. +3545551234"}, "vat_number": string,
         "registration_id": {"type": "string", "description": "National registration id (kennitala, organisationsnummer, CVR, Y-tunnus); check digits are verified for IS, SE, NO, DK and FI"},
+        "peppol_id": {"type": "string", "description": "Peppol participant id, scheme:id such as 0192:987654325 (checked against the Peppol code list and the scheme's check digits); empty: derived from the registration or VAT id"},
         "address_line": string, "postal_code": string, "city": string,
         "country": {"type": "string", "description": "ISO 3166-1 alpha-2"}, "language": {"type": "string", "enum": ["en", "is", ""], "description": "Empty or left out: from the country (is for IS, else en)"},
         "currency": {"type": "string", "description": "ISO 4217; empty or left out: the country's currency"}
@@ -162,6 +163,7 @@ fn schemas() -> Value {
     let mut customer = customer_fields.clone();
     customer["id"] = json!({"type": "string", "format": "uuid"});
     customer["archived"] = json!({"type": "boolean"});
+    customer["peppol_participant"] = json!({"type": ["string", "null"], "description": "The participant id documents use: the typed one, else derived"});
     let draft_input = json!({
         "type": "object",
         "properties": {
