@@ -16,6 +16,7 @@ pub mod labels;
 mod logo;
 pub mod model;
 pub mod pdf;
+pub mod peppol_smp;
 pub mod ubl;
 mod xml;
 
