@@ -4,9 +4,7 @@
 //! amount in step when the invoice is paid another way or credited. The bank is told
 //! by the worker (`payments::claims`), never inside a user's request.
 
-use fastfaktura_domain::{
-    ClaimKey, ClaimNumber, Currency, Decimal, IcelandicIban, InvoiceKind, national_ids, reference_key,
-};
+use fastfaktura_domain::{ClaimKey, ClaimNumber, Currency, Decimal, IcelandicIban, InvoiceKind, national_ids};
 
 pub(crate) use crate::payments::claims::follow_invoice;
 use serde::Deserialize;
@@ -134,11 +132,7 @@ pub(crate) async fn open_at_issue(
     {
         return Ok(());
     }
-    let payor = reference_key(invoice.payor);
-    let digits: Vec<u32> = payor.bytes().map(|b| u32::from(b - b'0')).collect();
-    if payor.len() != 10 || !payor.bytes().all(|b| b.is_ascii_digit()) || !national_ids::kennitala(&digits) {
-        return Ok(());
-    }
+    let Some(payor) = kennitala(invoice.payor) else { return Ok(()) };
     let Ok(iban) = IcelandicIban::parse(&profile.iban) else { return Ok(()) };
     let account = iban.account();
     let number = u64::try_from(invoice.sequence).ok().and_then(|s| ClaimNumber::for_invoice(s).ok());
@@ -160,6 +154,14 @@ pub(crate) async fn open_at_issue(
     Ok(())
 }
 
+/// A kennitala as typed (`010130-2989`), as the ten digits the claims API takes, if it
+/// is one. Leading zeros matter: a person born on the 1st to the 9th has one.
+fn kennitala(typed: &str) -> Option<String> {
+    let digits: String = typed.chars().filter(|c| !matches!(c, '-' | ' ')).collect();
+    let values: Vec<u32> = digits.chars().map(|c| c.to_digit(10)).collect::<Option<_>>()?;
+    (values.len() == 10 && national_ids::kennitala(&values)).then_some(digits)
+}
+
 /// The claim an invoice page shows: its key as printed and its state.
 pub struct ClaimView {
     pub account: String,
@@ -173,4 +175,18 @@ pub async fn claim_of(state: &AppState, caller: &Caller, invoice_id: Uuid) -> Re
         state: c.state,
         last_error: c.last_error,
     }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::kennitala;
+
+    #[test]
+    fn a_payers_kennitala_keeps_its_leading_zero() {
+        assert_eq!(kennitala("010130-2989").as_deref(), Some("0101302989"));
+        assert_eq!(kennitala("551073-0339").as_deref(), Some("5510730339"));
+        assert_eq!(kennitala("551073-0349"), None, "wrong check digit (the ninth)");
+        assert_eq!(kennitala("SE556012345601"), None);
+        assert_eq!(kennitala(""), None);
+    }
 }

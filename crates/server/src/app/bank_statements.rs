@@ -417,9 +417,11 @@ pub async fn dismiss_bank_entry(
     Ok(())
 }
 
-/// How many payments wait for a person (the dashboard's attention list).
-pub async fn waiting_count(state: &AppState, caller: &Caller) -> Result<i64, Error> {
-    Ok(db::bank_entries::waiting_count(&state.db, caller.business_id).await?)
+/// The newest payments from bank files in `state` (`unmatched` or `matched`), without
+/// the suggestions the Bank page computes (the API's list).
+pub async fn bank_entries(state: &AppState, caller: &Caller, matched: bool) -> Result<Vec<BankEntry>, Error> {
+    let wanted = if matched { "matched" } else { "unmatched" };
+    Ok(db::bank_entries::list(&state.db, caller.business_id, wanted, SHOWN).await?)
 }
 
 pub mod bench;

@@ -364,16 +364,6 @@ pub async fn candidates(db: impl PgExecutor<'_>, business_id: Uuid, limit: i64) 
     .await
 }
 
-/// How many payments wait for a person.
-pub async fn waiting_count(db: impl PgExecutor<'_>, business_id: Uuid) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar!(
-        r#"SELECT count(*) AS "n!" FROM bank_entries WHERE business_id = $1 AND state = 'unmatched'"#,
-        business_id
-    )
-    .fetch_one(db)
-    .await
-}
-
 /// An imported file as listed.
 #[derive(Debug, Clone)]
 pub struct Import {

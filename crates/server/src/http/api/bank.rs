@@ -118,12 +118,11 @@ async fn list(
         Some("matched") => true,
         Some(_) => return Err(ApiError::BadRequest("state must be unmatched or matched".into())),
     };
-    let overview = bank_statements::bank_overview(&state, &auth.caller()).await?;
-    let entries: Vec<EntryJson> = if matched {
-        overview.matched.into_iter().map(EntryJson::from).collect()
-    } else {
-        overview.waiting.into_iter().map(|w| EntryJson::from(w.entry)).collect()
-    };
+    let entries: Vec<EntryJson> = bank_statements::bank_entries(&state, &auth.caller(), matched)
+        .await?
+        .into_iter()
+        .map(EntryJson::from)
+        .collect();
     Ok(Json(serde_json::json!({ "items": entries })).into_response())
 }
 
