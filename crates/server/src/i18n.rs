@@ -1,6 +1,7 @@
 //! UI languages: English and Icelandic, through a Fluent message catalogue.
 //!
-//! The messages live in `locales/en.ftl` and `locales/is.ftl`, compiled into the
+//! The messages live in `locales/en.ftl` and `locales/is.ftl` (and, for an area of its
+//! own such as received invoices, `locales/<area>.<lang>.ftl` appended to them), compiled into the
 //! binary and loaded once into one `FluentBundle` per language. The language of a
 //! request ([`Lang`]) is the `ff_lang` cookie (set by `POST /language`), else the
 //! best of `Accept-Language`, else English. Pages carry a [`Tr`] (`t` in every page
@@ -25,8 +26,19 @@ use unic_langid::LanguageIdentifier;
 /// The cookie that remembers a chosen language (not secret).
 pub const COOKIE: &str = "ff_lang";
 
-pub const EN_FTL: &str = include_str!("../locales/en.ftl");
-pub const IS_FTL: &str = include_str!("../locales/is.ftl");
+/// Each language's catalogue: the main file, then one file per area that has its own.
+pub const EN_FTL: &str = concat!(
+    include_str!("../locales/en.ftl"),
+    "\n", include_str!("../locales/peppol.en.ftl"),
+    "\n",
+    include_str!("../locales/bills.en.ftl")
+);
+pub const IS_FTL: &str = concat!(
+    include_str!("../locales/is.ftl"),
+    "\n", include_str!("../locales/peppol.is.ftl"),
+    "\n",
+    include_str!("../locales/bills.is.ftl")
+);
 
 /// A language of the user interface.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

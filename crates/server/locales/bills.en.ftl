@@ -1,0 +1,1 @@
+# Received invoices (the inbox) and bills to pay (issue 21).

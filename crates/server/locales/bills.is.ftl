@@ -1,0 +1,1 @@
+# Mótteknir reikningar (innhólf) og reikningar til greiðslu (issue 21).

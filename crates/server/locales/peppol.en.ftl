@@ -1,0 +1,1 @@
+# Peppol: participant lookup and sending e-invoices over the network (issue 21).

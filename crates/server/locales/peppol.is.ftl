@@ -1,0 +1,1 @@
+# Peppol: leit að móttakanda og sending rafrænna reikninga um netið (issue 21).
