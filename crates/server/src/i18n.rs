@@ -29,13 +29,15 @@ pub const COOKIE: &str = "ff_lang";
 /// Each language's catalogue: the main file, then one file per area that has its own.
 pub const EN_FTL: &str = concat!(
     include_str!("../locales/en.ftl"),
-    "\n", include_str!("../locales/peppol.en.ftl"),
+    "\n",
+    include_str!("../locales/peppol.en.ftl"),
     "\n",
     include_str!("../locales/bills.en.ftl")
 );
 pub const IS_FTL: &str = concat!(
     include_str!("../locales/is.ftl"),
-    "\n", include_str!("../locales/peppol.is.ftl"),
+    "\n",
+    include_str!("../locales/peppol.is.ftl"),
     "\n",
     include_str!("../locales/bills.is.ftl")
 );
