@@ -1,14 +1,17 @@
-//! UN/CEFACT Cross Industry Invoice D16B in the EN 16931 profile (Factur-X "EN 16931").
+//! UN/CEFACT Cross Industry Invoice D16B in the EN 16931 profile (Factur-X "EN 16931")
+//! or as XRechnung 3.0.
 //!
-//! The same computed document as the UBL writer, in CII's element order. This XML is
-//! also what the PDF embeds as `factur-x.xml`. Validated in the tests with the CEN
-//! EN 16931 CII rules, the CII D16B XSD and factur-x's own EN 16931 XSD.
+//! The same computed document as the UBL writer, in CII's element order. The EN 16931
+//! XML is also what the PDF embeds as `factur-x.xml`. Validated in the tests with the
+//! CEN EN 16931 CII rules, the CII D16B XSD and factur-x's own EN 16931 XSD, and the
+//! XRechnung with KoSIT's XRechnung rules.
 
 use fastfaktura_domain::totals::VatBreakdown;
 
 use crate::figures::{exemption_code, has_rate, line_figures, payment_means_code, percent_holds};
 use crate::model::{DocumentType, InvoiceDocument, Party};
 use crate::xml::{XmlWriter, amount, date_102, decimal};
+use crate::xrechnung::{self, EInvoiceProfile, XRechnungIncomplete};
 
 /// BT-24 for the EN 16931 profile (Factur-X level "EN 16931").
 pub const GUIDELINE_ID: &str = "urn:cen.eu:en16931:2017";
@@ -34,13 +37,26 @@ fn indicator(w: &mut XmlWriter, charge: bool) {
 
 /// The document as a CII D16B `CrossIndustryInvoice`, EN 16931 profile.
 pub fn cii_xml(doc: &InvoiceDocument) -> String {
+    write(doc, EInvoiceProfile::PeppolBis3)
+}
+
+/// The document as CII in `profile` (Peppol BIS gives the EN 16931 profile, as
+/// [`cii_xml`]); an XRechnung is refused with everything it lacks.
+pub fn cii_xml_as(doc: &InvoiceDocument, profile: EInvoiceProfile) -> Result<String, XRechnungIncomplete> {
+    profile.check(doc)?;
+    Ok(write(doc, profile))
+}
+
+fn write(doc: &InvoiceDocument, profile: EInvoiceProfile) -> String {
+    let xrechnung = profile == EInvoiceProfile::XRechnung;
+    let guideline = if xrechnung { xrechnung::XRECHNUNG_CUSTOMIZATION_ID } else { GUIDELINE_ID };
     let cur = doc.currency;
     let totals = doc.totals();
     let mut w = XmlWriter::new();
     w.open("rsm:CrossIndustryInvoice", &NS);
     w.open("rsm:ExchangedDocumentContext", &[]);
     w.open("ram:GuidelineSpecifiedDocumentContextParameter", &[]);
-    w.leaf("ram:ID", GUIDELINE_ID);
+    w.leaf("ram:ID", guideline);
     w.close();
     w.close();
 
@@ -103,9 +119,9 @@ pub fn cii_xml(doc: &InvoiceDocument) -> String {
 
     let hide_vat_ids = doc.outside_scope();
     w.open("ram:ApplicableHeaderTradeAgreement", &[]);
-    w.leaf("ram:BuyerReference", doc.buyer_reference_or_number());
-    trade_party(&mut w, "ram:SellerTradeParty", &doc.seller, hide_vat_ids);
-    trade_party(&mut w, "ram:BuyerTradeParty", &doc.buyer, hide_vat_ids);
+    w.leaf("ram:BuyerReference", &xrechnung::buyer_reference(doc, profile));
+    trade_party(&mut w, "ram:SellerTradeParty", &doc.seller, hide_vat_ids, profile);
+    trade_party(&mut w, "ram:BuyerTradeParty", &doc.buyer, hide_vat_ids, profile);
     if let Some(order) = &doc.order_reference {
         w.open("ram:BuyerOrderReferencedDocument", &[]);
         w.leaf("ram:IssuerAssignedID", order);
@@ -116,9 +132,14 @@ pub fn cii_xml(doc: &InvoiceDocument) -> String {
     w.open("ram:ApplicableHeaderTradeDelivery", &[]);
     if let Some(delivery_date) = doc.delivery_date {
         if doc.intra_community() {
-            // BR-IC-12, as in the UBL.
+            // BR-IC-12, as in the UBL; XRechnung also wants city and postcode (BR-DE-10/11).
             w.open("ram:ShipToTradeParty", &[]);
             w.open("ram:PostalTradeAddress", &[]);
+            if xrechnung {
+                w.leaf("ram:PostcodeCode", &doc.buyer.postcode);
+                w.leaf_opt("ram:LineOne", doc.buyer.address_lines.first().map(String::as_str));
+                w.leaf("ram:CityName", &doc.buyer.city);
+            }
             w.leaf("ram:CountryID", &doc.buyer.country);
             w.close();
             w.close();
@@ -156,7 +177,8 @@ pub fn cii_xml(doc: &InvoiceDocument) -> String {
         w.leaf("ram:BasisAmount", &amount(b.taxable, cur));
         w.leaf("ram:CategoryCode", b.category.code());
         w.leaf_opt("ram:ExemptionReasonCode", exemption_code(b.category));
-        if has_rate(b.category) {
+        // XRechnung states every breakdown's rate, 0 for O too (BR-DE-14).
+        if xrechnung || has_rate(b.category) {
             w.leaf("ram:RateApplicablePercent", &decimal(b.rate));
         }
         w.close();
@@ -171,7 +193,8 @@ pub fn cii_xml(doc: &InvoiceDocument) -> String {
         document_allowance(&mut w, doc, b);
     }
     w.open("ram:SpecifiedTradePaymentTerms", &[]);
-    w.leaf_opt("ram:Description", doc.payment_terms.as_deref());
+    let terms = doc.payment_terms.as_deref().map(|t| xrechnung::payment_terms(t, profile));
+    w.leaf_opt("ram:Description", terms.as_deref());
     date_time(&mut w, "ram:DueDateDateTime", "udt:DateTimeString", doc.due_date);
     w.close();
     w.open("ram:SpecifiedTradeSettlementHeaderMonetarySummation", &[]);
@@ -220,7 +243,7 @@ fn document_allowance(w: &mut XmlWriter, doc: &InvoiceDocument, b: &VatBreakdown
     w.close();
 }
 
-fn trade_party(w: &mut XmlWriter, tag: &'static str, p: &Party, hide_vat_id: bool) {
+fn trade_party(w: &mut XmlWriter, tag: &'static str, p: &Party, hide_vat_id: bool, profile: EInvoiceProfile) {
     w.open(tag, &[]);
     w.leaf("ram:Name", &p.name);
     if let Some(registration_id) = &p.registration_id {
@@ -252,9 +275,9 @@ fn trade_party(w: &mut XmlWriter, tag: &'static str, p: &Party, hide_vat_id: boo
     w.leaf("ram:CityName", &p.city);
     w.leaf("ram:CountryID", &p.country);
     w.close();
-    if let Some(endpoint) = &p.endpoint {
+    if let Some((scheme, id)) = xrechnung::endpoint_for(p, profile) {
         w.open("ram:URIUniversalCommunication", &[]);
-        w.leaf_with("ram:URIID", &[("schemeID", &endpoint.scheme)], &endpoint.id);
+        w.leaf_with("ram:URIID", &[("schemeID", scheme)], id);
         w.close();
     }
     if let Some(vat_id) = p.vat_id.as_deref().filter(|_| !hide_vat_id) {

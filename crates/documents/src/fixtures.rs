@@ -3,7 +3,8 @@
 //! `sample_data()` is an Icelandic ISK invoice with two VAT rates and Icelandic letters in
 //! every field; `sample_eur()` a German EUR invoice with an EPC QR code; `matrix()` the
 //! whole set the e-invoice validation runs over (every VAT category, discounts, credit
-//! note, reverse charge, export, 300 lines).
+//! note, reverse charge, export, 300 lines); `xrechnung_matrix()` the German buyers that
+//! get XRechnung (a public authority by its Leitweg-ID, a business by its VAT id).
 
 use fastfaktura_domain::{Currency, Decimal, PriceEntry, VatCategory};
 use time::{Date, Month};
@@ -173,7 +174,7 @@ pub fn sample_eur_data() -> InvoiceData {
             endpoint: Some(Endpoint { scheme: "9930".into(), id: "DE987654321".into() }),
             ..french_buyer()
         },
-        buyer_reference: Some("04011000-12345-34".into()),
+        buyer_reference: Some("04011000-12345-03".into()),
         order_reference: Some("PO-4711".into()),
         payment: PaymentDetails {
             iban: Some("DE89370400440532013000".into()),
@@ -303,6 +304,103 @@ pub fn matrix() -> Vec<(&'static str, InvoiceData)> {
 
     out.push(("isk-300-lines", with_lines(300)));
     out
+}
+
+/// A German public authority, reached over Peppol by its Leitweg-ID (scheme 0204).
+pub fn german_authority() -> Party {
+    Party {
+        name: "Bezirksamt Altona".into(),
+        address_lines: vec!["Platz der Republik 1".into()],
+        postcode: "22765".into(),
+        city: "Hamburg".into(),
+        country: "DE".into(),
+        vat_id: None,
+        registration_id: None,
+        email: Some("rechnungseingang@altona.example".into()),
+        phone: None,
+        contact_name: None,
+        endpoint: Some(Endpoint { scheme: "0204".into(), id: "04011000-12345-03".into() }),
+    }
+}
+
+/// A German business, reached over Peppol by its VAT id (scheme 9930).
+pub fn german_business_buyer() -> Party {
+    Party {
+        name: "Müller & Söhne Maschinenbau KG".into(),
+        address_lines: vec!["Königsallee 12".into(), "Hinterhaus".into()],
+        postcode: "40212".into(),
+        city: "Düsseldorf".into(),
+        country: "DE".into(),
+        vat_id: Some("DE136695976".into()),
+        registration_id: Some("HRA 98765".into()),
+        email: Some("eingangsrechnungen@mueller-soehne.example".into()),
+        phone: Some("+49 211 445566".into()),
+        contact_name: Some("Einkauf".into()),
+        endpoint: Some(Endpoint { scheme: "9930".into(), id: "DE136695976".into() }),
+    }
+}
+
+/// A German seller's invoice to the public authority (English labels: no German yet).
+pub fn xrechnung_authority_data() -> InvoiceData {
+    InvoiceData {
+        number: "NL-2025-0050".into(),
+        buyer: german_authority(),
+        // BT-10 is taken from the buyer's Leitweg-ID.
+        buyer_reference: None,
+        order_reference: Some("Bestellung 2025/117".into()),
+        payment_terms: Some("Zahlbar innerhalb von 30 Tagen ohne Abzug.".into()),
+        logo: None,
+        ..sample_eur_data()
+    }
+}
+
+/// Every XRechnung document the KoSIT validation must accept, by name: invoice and
+/// credit note to the public authority and to the business, a discount (Skonto) line
+/// in the payment terms with line and document discounts, and a seller outside the
+/// scope of VAT (category O, whose rate XRechnung still states).
+pub fn xrechnung_matrix() -> Vec<(&'static str, InvoiceData)> {
+    let credit = |mut data: InvoiceData, number: &str| {
+        data.kind = DocumentType::CreditNote {
+            preceding_number: data.number.clone(),
+            preceding_date: date(2025, Month::November, 10),
+        };
+        data.number = number.into();
+        data.lines.truncate(2);
+        data
+    };
+    let authority = xrechnung_authority_data();
+    let mut authority_credit = credit(authority.clone(), "NL-GS-2025-0004");
+    // The same Leitweg-ID typed in the buyer reference is accepted.
+    authority_credit.buyer_reference = Some("04011000-12345-03".into());
+
+    let mut business = xrechnung_authority_data();
+    business.number = "NL-2025-0051".into();
+    business.buyer = german_business_buyer();
+    business.buyer_reference = Some("Projekt Halle 3".into());
+    let business_credit = credit(business.clone(), "NL-GS-2025-0005");
+
+    let mut skonto = business.clone();
+    skonto.number = "NL-2025-0052".into();
+    skonto.payment_terms = Some("Zahlbar innerhalb von 30 Tagen ohne Abzug.\n#SKONTO#TAGE=10#PROZENT=2.00#".into());
+    skonto.lines[0].discount_percent = dec("10");
+    skonto.discount_percent = dec("3");
+
+    let mut outside = xrechnung_authority_data();
+    outside.number = "V-2025-0009".into();
+    outside.seller.name = "Förderverein Elbstrand e. V.".into();
+    outside.seller.vat_id = None;
+    outside.seller.registration_id = Some("VR 20315".into());
+    outside.seller.endpoint = None;
+    outside.lines = vec![zero_line("Mitgliedsbeitrag 2026", "1", "120", VatCategory::OutsideScope, None)];
+
+    vec![
+        ("xr-authority-invoice", authority),
+        ("xr-authority-credit-note", authority_credit),
+        ("xr-business-invoice", business),
+        ("xr-business-credit-note", business_credit),
+        ("xr-skonto-and-discounts", skonto),
+        ("xr-outside-scope-email-endpoint", outside),
+    ]
 }
 
 /// A 160 × 48 RGBA PNG (a blue bar with an orange square), written without an image library.

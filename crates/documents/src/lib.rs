@@ -1,6 +1,6 @@
 //! FastFaktura's documents: one checked invoice in, a print-ready PDF/A-3b with embedded
-//! Factur-X, a UBL 2.1 (Peppol BIS Billing 3.0) and a CII D16B e-invoice out; plus
-//! reading UBL invoices others send.
+//! Factur-X, a UBL 2.1 (Peppol BIS Billing 3.0) and a CII D16B e-invoice out, or both as
+//! XRechnung 3.0 for German buyers; plus reading UBL invoices others send.
 //!
 //! A pure library: no async, no database, no I/O. Amounts are never calculated here:
 //! [`InvoiceDocument::new`] runs `fastfaktura_domain::totals::compute`, the one
@@ -19,8 +19,9 @@ pub mod pdf;
 pub mod peppol_smp;
 pub mod ubl;
 mod xml;
+pub mod xrechnung;
 
-pub use cii::cii_xml;
+pub use cii::{cii_xml, cii_xml_as};
 pub use import::{ImportError, ImportedInvoice, parse_ubl};
 pub use model::{
     DocumentError, DocumentType, DomesticPayment, Endpoint, InvoiceData, InvoiceDocument, Language, Line, Logo,
@@ -28,4 +29,5 @@ pub use model::{
 };
 pub use pdf::statement::{EntryKind, Statement, StatementAccount, StatementEntry};
 pub use pdf::{Fonts, PdfError, RenderedPdf, render_draft_pdf, render_pdf, render_pdf_with, render_statement_pdf};
-pub use ubl::ubl_xml;
+pub use ubl::{ubl_xml, ubl_xml_as};
+pub use xrechnung::{EInvoiceProfile, XRechnungGap, XRechnungIncomplete, xrechnung_gaps};

@@ -1,16 +1,19 @@
-//! UBL 2.1 invoices and credit notes following Peppol BIS Billing 3.0 (EN 16931).
+//! UBL 2.1 invoices and credit notes following Peppol BIS Billing 3.0 or XRechnung 3.0
+//! (both EN 16931).
 //!
 //! Written element by element in the order the UBL 2.1 schema demands; every amount
 //! comes from the document's computed totals (see `figures` for the line-level values).
-//! Validated in the tests with the CEN EN 16931 UBL rules and the UBL 2.1 XSDs.
+//! The two profiles differ only where XRechnung asks for more (see `xrechnung`).
+//! Validated in the tests with the CEN EN 16931 UBL rules, the Peppol or KoSIT
+//! XRechnung rules and the UBL 2.1 XSDs.
 
 use fastfaktura_domain::totals::VatBreakdown;
 
 use crate::figures::{exemption_code, has_rate, line_figures, payment_means_code, percent_holds};
 use crate::model::{DocumentType, InvoiceDocument, Party};
 use crate::xml::{XmlWriter, amount, decimal, iso_date};
+use crate::xrechnung::{self, EInvoiceProfile, XRechnungIncomplete};
 
-const CUSTOMIZATION_ID: &str = "urn:cen.eu:en16931:2017#compliant#urn:fdc:peppol.eu:2017:poacc:billing:3.0";
 const PROFILE_ID: &str = "urn:fdc:peppol.eu:2017:poacc:billing:01:1.0";
 const NS_INVOICE: &str = "urn:oasis:names:specification:ubl:schema:xsd:Invoice-2";
 const NS_CREDIT_NOTE: &str = "urn:oasis:names:specification:ubl:schema:xsd:CreditNote-2";
@@ -19,13 +22,24 @@ const NS_CBC: &str = "urn:oasis:names:specification:ubl:schema:xsd:CommonBasicCo
 
 /// The document as a UBL 2.1 `Invoice` or `CreditNote` (Peppol BIS Billing 3.0).
 pub fn ubl_xml(doc: &InvoiceDocument) -> String {
+    write(doc, EInvoiceProfile::PeppolBis3)
+}
+
+/// The document as UBL in `profile`; an XRechnung is refused with everything it lacks.
+pub fn ubl_xml_as(doc: &InvoiceDocument, profile: EInvoiceProfile) -> Result<String, XRechnungIncomplete> {
+    profile.check(doc)?;
+    Ok(write(doc, profile))
+}
+
+fn write(doc: &InvoiceDocument, profile: EInvoiceProfile) -> String {
+    let xrechnung = profile == EInvoiceProfile::XRechnung;
     let credit = doc.kind.is_credit_note();
     let cur = doc.currency;
     let cur_attr = [("currencyID", cur.code())];
     let mut w = XmlWriter::new();
     let (root, ns) = if credit { ("CreditNote", NS_CREDIT_NOTE) } else { ("Invoice", NS_INVOICE) };
     w.open(root, &[("xmlns", ns), ("xmlns:cac", NS_CAC), ("xmlns:cbc", NS_CBC)]);
-    w.leaf("cbc:CustomizationID", CUSTOMIZATION_ID);
+    w.leaf("cbc:CustomizationID", profile.customization_id());
     w.leaf("cbc:ProfileID", PROFILE_ID);
     w.leaf("cbc:ID", &doc.number);
     w.leaf("cbc:IssueDate", &iso_date(doc.issue_date));
@@ -38,7 +52,7 @@ pub fn ubl_xml(doc: &InvoiceDocument) -> String {
     // Peppol allows one document-level note (PEPPOL-EN16931-R002): all notes, one per line.
     w.leaf("cbc:Note", &doc.notes.join("\n"));
     w.leaf("cbc:DocumentCurrencyCode", cur.code());
-    w.leaf("cbc:BuyerReference", doc.buyer_reference_or_number());
+    w.leaf("cbc:BuyerReference", &xrechnung::buyer_reference(doc, profile));
     if let Some((start, end)) = doc.period {
         w.open("cac:InvoicePeriod", &[]);
         w.leaf("cbc:StartDate", &iso_date(start));
@@ -60,19 +74,25 @@ pub fn ubl_xml(doc: &InvoiceDocument) -> String {
     }
     let hide_vat_ids = doc.outside_scope();
     w.open("cac:AccountingSupplierParty", &[]);
-    party(&mut w, &doc.seller, hide_vat_ids);
+    party(&mut w, &doc.seller, hide_vat_ids, profile);
     w.close();
     w.open("cac:AccountingCustomerParty", &[]);
-    party(&mut w, &doc.buyer, hide_vat_ids);
+    party(&mut w, &doc.buyer, hide_vat_ids, profile);
     w.close();
     if let Some(delivery_date) = doc.delivery_date {
         w.open("cac:Delivery", &[]);
         w.leaf("cbc:ActualDeliveryDate", &iso_date(delivery_date));
         // The deliver-to country is required for an intra-community supply (BR-IC-12);
         // elsewhere a country-only address would break national rules (DE-R-010/011).
+        // XRechnung wants the city and postcode of any deliver-to address (BR-DE-10/11).
         if doc.intra_community() {
             w.open("cac:DeliveryLocation", &[]);
             w.open("cac:Address", &[]);
+            if xrechnung {
+                w.leaf_opt("cbc:StreetName", doc.buyer.address_lines.first().map(String::as_str));
+                w.leaf("cbc:CityName", &doc.buyer.city);
+                w.leaf("cbc:PostalZone", &doc.buyer.postcode);
+            }
             w.open("cac:Country", &[]);
             w.leaf("cbc:IdentificationCode", &doc.buyer.country);
             w.close();
@@ -100,8 +120,8 @@ pub fn ubl_xml(doc: &InvoiceDocument) -> String {
         w.close();
     }
     w.open("cac:PaymentTerms", &[]);
-    let default_terms = format!("Due {}", iso_date(doc.due_date));
-    w.leaf("cbc:Note", doc.payment_terms.as_deref().unwrap_or(&default_terms));
+    let terms = doc.payment_terms.clone().unwrap_or_else(|| format!("Due {}", iso_date(doc.due_date)));
+    w.leaf("cbc:Note", &xrechnung::payment_terms(&terms, profile));
     w.close();
 
     let totals = doc.totals();
@@ -118,7 +138,7 @@ pub fn ubl_xml(doc: &InvoiceDocument) -> String {
         if stated {
             w.leaf_with("cbc:BaseAmount", &cur_attr, &amount(b.line_total, cur));
         }
-        tax_category(&mut w, "cac:TaxCategory", b, false);
+        tax_category(&mut w, "cac:TaxCategory", b, false, false);
         w.close();
     }
 
@@ -128,7 +148,8 @@ pub fn ubl_xml(doc: &InvoiceDocument) -> String {
         w.open("cac:TaxSubtotal", &[]);
         w.leaf_with("cbc:TaxableAmount", &cur_attr, &amount(b.taxable, cur));
         w.leaf_with("cbc:TaxAmount", &cur_attr, &amount(b.vat, cur));
-        tax_category(&mut w, "cac:TaxCategory", b, true);
+        // XRechnung states every breakdown's rate, 0 for O too (BR-DE-14).
+        tax_category(&mut w, "cac:TaxCategory", b, true, xrechnung);
         w.close();
     }
     w.close();
@@ -193,10 +214,10 @@ pub fn ubl_xml(doc: &InvoiceDocument) -> String {
     w.finish()
 }
 
-fn tax_category(w: &mut XmlWriter, tag: &'static str, b: &VatBreakdown, with_reason: bool) {
+fn tax_category(w: &mut XmlWriter, tag: &'static str, b: &VatBreakdown, with_reason: bool, always_rate: bool) {
     w.open(tag, &[]);
     w.leaf("cbc:ID", b.category.code());
-    if has_rate(b.category) {
+    if always_rate || has_rate(b.category) {
         w.leaf("cbc:Percent", &decimal(b.rate));
     }
     if with_reason {
@@ -209,10 +230,10 @@ fn tax_category(w: &mut XmlWriter, tag: &'static str, b: &VatBreakdown, with_rea
     w.close();
 }
 
-fn party(w: &mut XmlWriter, p: &Party, hide_vat_id: bool) {
+fn party(w: &mut XmlWriter, p: &Party, hide_vat_id: bool, profile: EInvoiceProfile) {
     w.open("cac:Party", &[]);
-    if let Some(endpoint) = &p.endpoint {
-        w.leaf_with("cbc:EndpointID", &[("schemeID", &endpoint.scheme)], &endpoint.id);
+    if let Some((scheme, id)) = xrechnung::endpoint_for(p, profile) {
+        w.leaf_with("cbc:EndpointID", &[("schemeID", scheme)], id);
     }
     w.open("cac:PartyName", &[]);
     w.leaf("cbc:Name", &p.name);
@@ -268,7 +289,7 @@ mod tests {
         let xml = ubl_xml(&doc);
         let parsed = roxmltree::Document::parse(&xml).unwrap();
         assert_eq!(parsed.root_element().tag_name().name(), "Invoice");
-        assert!(xml.contains(CUSTOMIZATION_ID));
+        assert!(xml.contains(xrechnung::PEPPOL_BIS3_CUSTOMIZATION_ID));
         let payable = format!("<cbc:PayableAmount currencyID=\"ISK\">{}</cbc:PayableAmount>", doc.totals().payable);
         assert!(xml.contains(&payable), "{xml}");
         assert!(xml.contains("Þórður Ægisson ehf."));

@@ -4,14 +4,17 @@
 //! `fixtures::matrix()` is written as UBL, CII and PDF and handed to
 //! `tests/einvoice/validate.py`, which runs the CEN EN 16931 rules, the XSDs, qpdf,
 //! pikepdf, facturx, pdftotext and zbarimg, and proves each of them rejects a broken
-//! input. Missing tools fail the test with a pointer to scripts/install-deps. The import
+//! input. The documents of `fixtures::xrechnung_matrix()` are written as XRechnung UBL
+//! and CII and checked with KoSIT's XRechnung rules as well (tests/einvoice/xrechnung.py). Missing tools fail the test with a pointer to scripts/install-deps. The import
 //! test reads every official CEN UBL example kept in tests/einvoice/ubl-examples.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use fastfaktura_documents::pdf::qr::epc_payload;
-use fastfaktura_documents::{InvoiceDocument, cii_xml, fixtures, labels, parse_ubl, render_pdf, ubl_xml};
+use fastfaktura_documents::{
+    EInvoiceProfile, InvoiceDocument, cii_xml, cii_xml_as, fixtures, labels, parse_ubl, render_pdf, ubl_xml, ubl_xml_as,
+};
 use serde_json::json;
 
 fn einvoice_dir() -> PathBuf {
@@ -70,6 +73,21 @@ fn generated_documents_pass_the_official_validators() {
     );
     std::fs::write(dir.join("manifest.json"), serde_json::to_vec_pretty(&manifest).unwrap()).unwrap();
 
+    let xrechnung_cases = fixtures::xrechnung_matrix();
+    let mut xrechnung_manifest = Vec::new();
+    for (name, data) in &xrechnung_cases {
+        let doc = InvoiceDocument::new(data.clone()).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let profile = EInvoiceProfile::for_document(&doc);
+        assert_eq!(profile, EInvoiceProfile::XRechnung, "{name}: a German buyer");
+        let ubl = ubl_xml_as(&doc, profile).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let cii = cii_xml_as(&doc, profile).unwrap_or_else(|e| panic!("{name}: {e}"));
+        std::fs::write(dir.join(format!("{name}.ubl.xml")), ubl).unwrap();
+        std::fs::write(dir.join(format!("{name}.cii.xml")), cii).unwrap();
+        xrechnung_manifest
+            .push(json!({"name": name, "ubl": format!("{name}.ubl.xml"), "cii": format!("{name}.cii.xml")}));
+    }
+    std::fs::write(dir.join("xrechnung.json"), serde_json::to_vec_pretty(&xrechnung_manifest).unwrap()).unwrap();
+
     let output = Command::new("python3")
         .arg(einvoice_dir().join("validate.py"))
         .arg(&dir)
@@ -89,7 +107,10 @@ fn generated_documents_pass_the_official_validators() {
     for key in ["ubl", "cii", "pdf"] {
         assert_eq!(summary[key], cases.len(), "{key} documents validated");
     }
-    assert_eq!(summary["negative_controls_rejected"], 12, "every validator rejected its broken input");
+    assert_eq!(summary["xrechnung_ubl"], xrechnung_cases.len(), "XRechnung UBL documents validated");
+    assert_eq!(summary["xrechnung_cii"], xrechnung_cases.len(), "XRechnung CII documents validated");
+    assert!(summary["xrechnung_testsuite"].as_u64().unwrap_or(0) >= 50, "KoSIT's test suite passed the rules");
+    assert_eq!(summary["negative_controls_rejected"], 14, "every validator rejected its broken input");
     assert!(summary["peppol_unit_tests"].as_u64().unwrap_or(0) >= 200, "the Peppol compiler passed its unit tests");
 }
 

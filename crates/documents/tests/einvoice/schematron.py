@@ -1,14 +1,19 @@
 """A minimal ISO Schematron (queryBinding xslt2) to XSLT 3.0 compiler, enough for the Peppol
 BIS Billing 3.0 rules, which OpenPEPPOL publishes only as .sch (no compiled XSLT exists in any
-registry we can reach, and lxml's bundled compiler handles XSLT 1 only).
+registry we can reach, and lxml's bundled compiler handles XSLT 1 only), and for KoSIT's
+XRechnung rules (published compiled only as release zips outside git).
 
-Supported: <ns>, global and pattern-level <let> (as global variables), rule-level <let>,
+Supported: <ns> (and namespace prefixes declared on <schema>, which xsl:function names
+use), <include> of a pattern file (relative to the including file), global and
+pattern-level <let> (as global variables), rule-level <let>,
 <xsl:function>, <pattern>/<rule>/<assert>/<report> with @flag, <value-of> and <name> in
 messages. Within a pattern only the first rule whose context matches a node fires, as the
 standard requires (template priorities in document order). The output is SVRL with
 failed-assert/successful-report elements carrying @id, @flag and @location, like the
 compiled CEN XSLTs, so validate.py reads both the same way.
 """
+import os
+
 from lxml import etree
 
 SCH = "http://purl.oclc.org/dsdl/schematron"
@@ -36,10 +41,21 @@ def _message(out, node):
             tail.text = child.tail
 
 
+def _resolve_includes(element, base_path):
+    """Replaces every <include href> under element by the root element of the file it names."""
+    for include in list(element.iter(f"{{{SCH}}}include")):
+        path = os.path.join(os.path.dirname(base_path), include.get("href"))
+        included = etree.parse(path).getroot()
+        _resolve_includes(included, path)
+        include.getparent().replace(include, included)
+
+
 def compile_schematron(sch_path):
     """Returns the XSLT 3.0 text for the Schematron file."""
     schema = etree.parse(sch_path).getroot()
+    _resolve_includes(schema, sch_path)
     nsmap = {"xsl": XSL, "svrl": SVRL, "xs": "http://www.w3.org/2001/XMLSchema"}
+    nsmap.update({prefix: uri for prefix, uri in schema.nsmap.items() if prefix and uri != SCH})
     for ns in schema.iter(f"{{{SCH}}}ns"):
         nsmap[ns.get("prefix")] = ns.get("uri")
     sheet = etree.Element(f"{{{XSL}}}stylesheet", nsmap=nsmap, version="3.0")

@@ -14,6 +14,10 @@ For every document in the manifest:
          the catalog, sRGB /OutputIntents, XMP pdfaid 3/B, Factur-X fx: properties and their
          extension schema; the attachment is byte-identical to the CII; facturx extracts it and
          checks its XSD; pdftotext finds the expected texts; zbarimg reads the EPC QR code.
+For every XRechnung document in xrechnung.json (if the test wrote one; see xrechnung.py):
+  UBL  - CEN EN 16931 UBL rules, KoSIT's XRechnung rules (compiled by schematron.py), UBL 2.1 XSD
+  CII  - CEN EN 16931 CII rules, KoSIT's XRechnung rules, the CII D16B XSD
+and KoSIT's test suite instances through the XRechnung rules (no fatal finding allowed).
 Then every check is run on a deliberately broken input and must reject it, which proves each
 validator really ran. Prints one line per failure and a final "SUMMARY {json}"; exits 1 on any
 failure.
@@ -30,6 +34,7 @@ import tempfile
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 from schematron import compile_schematron  # noqa: E402
+import xrechnung  # noqa: E402
 XSLT = {
     "ubl": os.path.join(HERE, "xslt", "EN16931-UBL-validation.xslt"),
     "cii": os.path.join(HERE, "xslt", "EN16931-CII-validation.xslt"),
@@ -121,6 +126,12 @@ def check_ubl(sch, path, credit, peppol_expected=()):
     flavor = "ubl-2.1-creditnote" if credit else "ubl-2.1-invoice"
     errors += facturx_xsd_errors(open(path, "rb").read(), flavor, None)
     return errors
+
+
+def ubl_xsd_errors(path):
+    root = etree.parse(path).getroot()
+    flavor = "ubl-2.1-creditnote" if etree.QName(root).localname == "CreditNote" else "ubl-2.1-invoice"
+    return facturx_xsd_errors(open(path, "rb").read(), flavor, None)
 
 
 def check_cii(sch, path):
@@ -333,6 +344,23 @@ def main(directory):
         unit_errors, counts["peppol_unit_tests"] = peppol_compiler_errors(sch, workdir)
         failures += [f"Peppol compiler: {e}" for e in unit_errors]
 
+        xrechnung.compile_rules(workdir, XSLT)
+        xr_docs = []
+        xr_manifest = os.path.join(directory, "xrechnung.json")
+        if os.path.exists(xr_manifest):
+            xr_docs = json.load(open(xr_manifest))
+        counts.update({"xrechnung_ubl": 0, "xrechnung_cii": 0})
+        for doc in xr_docs:
+            doc["ubl"], doc["cii"] = (os.path.join(directory, doc[k]) for k in ("ubl", "cii"))
+            for key, errors in (
+                ("xrechnung_ubl", xrechnung.check_ubl(sch, doc["ubl"], ubl_xsd_errors)),
+                ("xrechnung_cii", xrechnung.check_cii(sch, doc["cii"], lambda p: xsd_errors(p, CII_XSD))),
+            ):
+                counts[key] += 1
+                failures += [f"{doc['name']} {key}: {e}" for e in errors]
+        suite_errors, counts["xrechnung_testsuite"] = xrechnung.testsuite_errors(sch)
+        failures += [f"KoSIT test suite: {e}" for e in suite_errors]
+
         control = next(d for d in manifest if d.get("epc_payload"))
         with tempfile.TemporaryDirectory() as tmp:
             bad = broken_copies(tmp, control)
@@ -353,6 +381,8 @@ def main(directory):
                                                                     ["NOT-IN-THE-PDF-4711"], None),
                 "zbarimg on a different payload": qr_errors(control["pdf"], control["epc_payload"] + "X"),
             }
+            if xr_docs:
+                negatives.update(xrechnung.negative_controls(sch, tmp, xr_docs[0]["ubl"], xr_docs[0]["cii"]))
             if not any("BR-CO-16" in e or "BR-CO-15" in e for e in negatives["CEN UBL rules on a wrong total"]):
                 failures.append("negative control: the UBL rules did not report BR-CO-16 on a wrong total")
             if not any("BR-CO-16" in e or "BR-CO-15" in e for e in negatives["CEN CII rules on a wrong total"]):
