@@ -356,8 +356,8 @@ pub fn xrechnung_authority_data() -> InvoiceData {
 
 /// Every XRechnung document the KoSIT validation must accept, by name: invoice and
 /// credit note to the public authority and to the business, a discount (Skonto) line
-/// in the payment terms with line and document discounts, and a seller outside the
-/// scope of VAT (category O, whose rate XRechnung still states).
+/// in the payment terms with line and document discounts, a seller outside the scope of
+/// VAT (category O, whose rate XRechnung still states) and an Icelandic seller in ISK.
 pub fn xrechnung_matrix() -> Vec<(&'static str, InvoiceData)> {
     let credit = |mut data: InvoiceData, number: &str| {
         data.kind = DocumentType::CreditNote {
@@ -393,6 +393,10 @@ pub fn xrechnung_matrix() -> Vec<(&'static str, InvoiceData)> {
     outside.seller.endpoint = None;
     outside.lines = vec![zero_line("Mitgliedsbeitrag 2026", "1", "120", VatCategory::OutsideScope, None)];
 
+    // An Icelandic seller's ISK invoice to the German business (payment means 30).
+    let mut from_iceland = sample_data();
+    from_iceland.buyer = german_business_buyer();
+
     vec![
         ("xr-authority-invoice", authority),
         ("xr-authority-credit-note", authority_credit),
@@ -400,6 +404,7 @@ pub fn xrechnung_matrix() -> Vec<(&'static str, InvoiceData)> {
         ("xr-business-credit-note", business_credit),
         ("xr-skonto-and-discounts", skonto),
         ("xr-outside-scope-email-endpoint", outside),
+        ("xr-icelandic-seller-isk", from_iceland),
     ]
 }
 

@@ -60,6 +60,18 @@ impl EInvoiceProfile {
         }
     }
 
+    /// The Peppol document type identifier of a UBL invoice or credit note in this
+    /// profile, as a receiver's SMP lists it (what to look up before sending):
+    /// `<root namespace>::<root>##<customization>::2.1`.
+    pub fn peppol_document_type(self, credit_note: bool) -> String {
+        let (namespace, root) = if credit_note {
+            ("urn:oasis:names:specification:ubl:schema:xsd:CreditNote-2", "CreditNote")
+        } else {
+            ("urn:oasis:names:specification:ubl:schema:xsd:Invoice-2", "Invoice")
+        };
+        format!("{namespace}::{root}##{}::2.1", self.customization_id())
+    }
+
     /// What the document lacks for this profile; Peppol BIS needs nothing beyond what
     /// `InvoiceDocument::new` checks (its network findings are `peppol_warnings`).
     pub fn check(self, data: &InvoiceData) -> Result<(), XRechnungIncomplete> {

@@ -184,3 +184,15 @@ fn quotes_are_not_xrechnungen() {
     data.kind = crate::model::DocumentType::Quote;
     assert_eq!(gaps_of(data), vec![XRechnungGap::NotAnInvoice]);
 }
+
+#[test]
+fn peppol_document_types_name_the_profile() {
+    use fastfaktura_domain::peppol::{BIS_BILLING_CREDIT_NOTE, BIS_BILLING_INVOICE};
+    assert_eq!(EInvoiceProfile::PeppolBis3.peppol_document_type(false), BIS_BILLING_INVOICE);
+    assert_eq!(EInvoiceProfile::PeppolBis3.peppol_document_type(true), BIS_BILLING_CREDIT_NOTE);
+    assert_eq!(
+        EInvoiceProfile::XRechnung.peppol_document_type(false),
+        "urn:oasis:names:specification:ubl:schema:xsd:Invoice-2::Invoice##\
+         urn:cen.eu:en16931:2017#compliant#urn:xeinkauf.de:kosit:xrechnung_3.0::2.1"
+    );
+}
