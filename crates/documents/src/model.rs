@@ -167,6 +167,7 @@ pub struct InvoiceData {
     pub seller: Party,
     pub buyer: Party,
     /// BT-10; the invoice number is used when empty (Peppol requires a buyer reference).
+    /// An XRechnung to a public authority carries its Leitweg-ID (the 0204 endpoint) here.
     pub buyer_reference: Option<String>,
     /// The buyer's purchase order number (BT-13).
     pub order_reference: Option<String>,

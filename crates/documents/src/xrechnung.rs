@@ -15,7 +15,7 @@ use std::fmt;
 
 use fastfaktura_domain::{Icd, ParticipantId, ParticipantIdError};
 
-use crate::model::{InvoiceData, Party, Problem};
+use crate::model::{InvoiceData, InvoiceDocument, Party, Problem};
 
 /// BT-24 of an XRechnung 3.0 document (UBL `cbc:CustomizationID`, CII guideline id).
 pub const XRECHNUNG_CUSTOMIZATION_ID: &str = "urn:cen.eu:en16931:2017#compliant#urn:xeinkauf.de:kosit:xrechnung_3.0";
@@ -28,11 +28,12 @@ pub const LEITWEG_SCHEME: &str = "0204";
 /// The rules an e-invoice is written to. Both are EN 16931; the UBL of both carries the
 /// Peppol billing process as its profile (BT-23), so either can be sent over Peppol.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "kebab-case")]
 pub enum EInvoiceProfile {
     /// Peppol BIS Billing 3.0 (UBL); the CII is plain EN 16931 (Factur-X "EN 16931").
+    #[serde(rename = "peppol-bis-3")]
     PeppolBis3,
     /// XRechnung 3.0, for German buyers.
+    #[serde(rename = "xrechnung")]
     XRechnung,
 }
 
@@ -209,7 +210,9 @@ impl fmt::Display for XRechnungGap {
 #[error("the XRechnung cannot be written: {}", .0.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "))]
 pub struct XRechnungIncomplete(pub Vec<XRechnungGap>);
 
-/// Everything the document lacks for XRechnung 3.0 (empty when it can be written).
+/// Everything the document lacks for XRechnung 3.0 (empty when it can be written), on
+/// top of what `InvoiceDocument::new` already requires of every document; so it can be
+/// asked of a draft, to show before the invoice is issued.
 pub fn xrechnung_gaps(data: &InvoiceData) -> Vec<XRechnungGap> {
     let mut gaps = Vec::new();
     let blank = |value: &str| value.trim().is_empty();
@@ -273,12 +276,9 @@ fn endpoint_leitweg_id(buyer: &Party) -> Option<&str> {
 
 /// BT-10 as written: in XRechnung a public authority's Leitweg-ID (upper-cased as
 /// Peppol keeps it); otherwise the buyer reference, or the invoice number without one.
-pub(crate) fn buyer_reference(data: &InvoiceData, profile: EInvoiceProfile) -> String {
-    let leitweg = endpoint_leitweg_id(&data.buyer).filter(|_| profile == EInvoiceProfile::XRechnung);
-    match leitweg {
-        Some(id) => id.to_ascii_uppercase(),
-        None => data.buyer_reference.as_deref().filter(|r| !r.trim().is_empty()).unwrap_or(&data.number).to_owned(),
-    }
+pub(crate) fn buyer_reference(doc: &InvoiceDocument, profile: EInvoiceProfile) -> String {
+    let leitweg = endpoint_leitweg_id(&doc.buyer).filter(|_| profile == EInvoiceProfile::XRechnung);
+    leitweg.map_or_else(|| doc.buyer_reference_or_number().to_owned(), str::to_ascii_uppercase)
 }
 
 /// BT-34 / BT-49 as written: the Peppol endpoint, or in XRechnung (where the address is

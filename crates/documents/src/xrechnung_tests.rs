@@ -2,7 +2,7 @@
 //! (That the written documents pass KoSIT's rules is proven in tests/documents.rs.)
 
 use super::*;
-use crate::model::{Endpoint, InvoiceDocument, PaymentDetails};
+use crate::model::{Endpoint, PaymentDetails};
 use crate::{cii_xml, cii_xml_as, fixtures, ubl_xml, ubl_xml_as};
 
 fn authority() -> InvoiceDocument {
