@@ -357,7 +357,8 @@ pub fn xrechnung_authority_data() -> InvoiceData {
 /// Every XRechnung document the KoSIT validation must accept, by name: invoice and
 /// credit note to the public authority and to the business, a discount (Skonto) line
 /// in the payment terms with line and document discounts, a seller outside the scope of
-/// VAT (category O, whose rate XRechnung still states) and an Icelandic seller in ISK.
+/// VAT (category O, whose rate XRechnung still states), an Icelandic seller in ISK and
+/// a French seller's intra-community supply.
 pub fn xrechnung_matrix() -> Vec<(&'static str, InvoiceData)> {
     let credit = |mut data: InvoiceData, number: &str| {
         data.kind = DocumentType::CreditNote {
@@ -397,6 +398,20 @@ pub fn xrechnung_matrix() -> Vec<(&'static str, InvoiceData)> {
     let mut from_iceland = sample_data();
     from_iceland.buyer = german_business_buyer();
 
+    // A French seller's intra-community supply (K) to the German business: the
+    // deliver-to address needs city and postcode in XRechnung.
+    let mut from_france = business.clone();
+    from_france.number = "F-2025-0311".into();
+    from_france.seller = Party {
+        phone: Some("+33 4 93 00 00 00".into()),
+        contact_name: Some("Service comptabilité".into()),
+        ..french_buyer()
+    };
+    from_france.payment.iban = Some("FR1420041010050500013M02606".into());
+    from_france.payment.bic = None;
+    from_france.payment.reference = None;
+    from_france.lines = vec![zero_line("Pièces détachées", "4", "25", VatCategory::IntraCommunity, None)];
+
     vec![
         ("xr-authority-invoice", authority),
         ("xr-authority-credit-note", authority_credit),
@@ -405,6 +420,7 @@ pub fn xrechnung_matrix() -> Vec<(&'static str, InvoiceData)> {
         ("xr-skonto-and-discounts", skonto),
         ("xr-outside-scope-email-endpoint", outside),
         ("xr-icelandic-seller-isk", from_iceland),
+        ("xr-intra-community-from-france", from_france),
     ]
 }
 
