@@ -6,7 +6,7 @@
 
 use super::cen_core::charge_is;
 use super::codes;
-use super::dom::{Cx, N, at_most_two_decimals, attr, has, is, kids, nz, path, text};
+use super::dom::{Cx, N, at_most_two_decimals, attr, has, is, kid, kids, nz, path, text};
 
 pub(super) fn check(cx: &mut Cx<'_>) {
     for n in cx.all().collect::<Vec<_>>() {
@@ -139,7 +139,8 @@ fn document<'a>(cx: &mut Cx<'a>, root: N<'a>) {
     let tax_ids = |role: &str, vat: bool| {
         path(root, &format!("{role}/cac:Party/cac:PartyTaxScheme"))
             .into_iter()
-            .filter(|s| kids(*s, "cac:TaxScheme").any(|t| kids(t, "cbc:ID").any(|i| (text(i).to_uppercase() == "VAT") == vat)))
+            // cac:TaxScheme/upper-case(cbc:ID): "" for a scheme without an identifier.
+            .filter(|s| kids(*s, "cac:TaxScheme").any(|t| (kid(t, "cbc:ID").map(|i| text(i).to_uppercase()).unwrap_or_default() == "VAT") == vat))
             .map(|s| kids(s, "cbc:CompanyID").count())
             .sum::<usize>()
     };

@@ -138,6 +138,7 @@ pub(super) fn check(cx: &mut Cx<'_>) {
             }
         }
     }
+    not_subject(cx, &tax_categories, &classified, &breakdowns);
     for cat in tax_categories.iter().chain(&classified).copied() {
         category_node(cx, cat);
     }
@@ -227,6 +228,8 @@ fn breakdown<'a>(cx: &mut Cx<'a>, c: &Category, cat: N<'a>, subtotal: N<'a>) {
     let one = Decimal::ONE;
     match c.rate {
         Rate::Positive | Rate::NonNegative => {
+            // Without a rate BR-x-08 holds vacuously ("every $rate in ()") and BR-x-09 fails.
+            cx.check(has(cat, "cbc:Percent"), c.ids[8], subtotal, || format!("The '{}' ({}) VAT breakdown has no VAT rate (BT-119).", c.code, c.name));
             if let Some(rate) = dec_at(cat, "cbc:Percent") {
                 let used_at_rate = |credit: bool| {
                     let line_name = if credit { "cac:CreditNoteLine" } else { "cac:InvoiceLine" };
@@ -293,4 +296,23 @@ fn split_payment<'a>(cx: &mut Cx<'a>, tax_categories: &[N<'a>], classified: &[N<
     cx.check(!uses("B") || !uses("S"), "BR-B-02", root, || {
         "An invoice with split payment (VAT category 'B') must not also use 'S' (standard rated).".into()
     });
+}
+
+/// BR-O-11..14: a "Not subject to VAT" breakdown excludes every other category.
+fn not_subject<'a>(cx: &mut Cx<'a>, tax_categories: &[N<'a>], classified: &[N<'a>], breakdowns: &[N<'a>]) {
+    let root = cx.root;
+    if !breakdowns.iter().any(|b| is_vat(*b) && code(*b) == "O") {
+        return;
+    }
+    let other = |n: &N<'_>| is_vat(*n) && code(*n) != "O";
+    let of_kind = |charge: bool| tax_categories.iter().filter(|t| t.parent_element().is_some_and(|ac| is(ac, "cac:AllowanceCharge") && charge_is(ac, charge))).any(other);
+    let checks = [
+        ("BR-O-11", breakdowns.iter().any(other), "other VAT breakdowns"),
+        ("BR-O-12", classified.iter().any(other), "lines in another VAT category"),
+        ("BR-O-13", of_kind(false), "document level allowances in another VAT category"),
+        ("BR-O-14", of_kind(true), "document level charges in another VAT category"),
+    ];
+    for (rule, found, what) in checks {
+        cx.check(!found, rule, root, || format!("An invoice with a 'Not subject to VAT' breakdown (O) cannot have {what}."));
+    }
 }

@@ -1,6 +1,6 @@
 //! The Nordic national rules of the Peppol BIS 3 Schematron: Norway (NO-R-*), Sweden
-//! (SE-R-*) and Denmark (DK-R-*), plus the check digit algorithms they and PEPPOL-COMMON-R*
-//! share (GLN, mod 11, the Swedish Luhn). Iceland has no rules in the Peppol Schematron.
+//! (SE-R-*), Denmark (DK-R-*) and Iceland (IS-R-*), plus the check digit algorithms they and PEPPOL-COMMON-R*
+//! share (GLN, mod 11, the Swedish Luhn), and Iceland (IS-R-*).
 
 use super::dom::{Cx, N, attr, first, has, is, kids, nz, nz_at, num, path, text};
 use super::peppol::{Facts, own_text};
@@ -10,6 +10,48 @@ pub(super) fn check(cx: &mut Cx<'_>) {
     norway(cx, &facts);
     sweden(cx);
     denmark(cx);
+    iceland(cx);
+}
+
+fn iceland(cx: &mut Cx<'_>) {
+    let root = cx.root;
+    let country = |party: &str| path(root, &format!("{party}/cac:Party/cac:PostalAddress/cac:Country/cbc:IdentificationCode")).first().map(|c| text(*c).into_owned()).unwrap_or_default();
+    if country("cac:AccountingSupplierParty") != "IS" {
+        return;
+    }
+    let type_code = nz_at(root, if cx.credit { "cbc:CreditNoteTypeCode" } else { "cbc:InvoiceTypeCode" });
+    if type_code != "380" && type_code != "381" {
+        cx.warn("IS-R-001", root, "An Icelandic seller's invoice type (BT-3) should be 380 (invoice) or 381 (credit note).");
+    }
+    let kennitala = |party: &str| {
+        let ids = path(root, &format!("{party}/cac:Party/cac:PartyLegalEntity/cbc:CompanyID"));
+        !ids.is_empty() && ids.iter().any(|i| attr(*i, "schemeID") == "0196")
+    };
+    let address = |party: &str| has(root, &format!("{party}/cac:Party/cac:PostalAddress/cbc:StreetName")) && has(root, &format!("{party}/cac:Party/cac:PostalAddress/cbc:PostalZone"));
+    cx.check(kennitala("cac:AccountingSupplierParty"), "IS-R-002", root, || "An Icelandic seller must give its kennitala (BT-30) with scheme 0196.".into());
+    cx.check(address("cac:AccountingSupplierParty"), "IS-R-003", root, || "An Icelandic seller must give its street (BT-35) and postcode (BT-38).".into());
+    for (code, rule, what) in [("9", "IS-R-006", "a claim in the bank (krafa)"), ("42", "IS-R-007", "a bank transfer")] {
+        let means: Vec<N<'_>> = kids(root, "cac:PaymentMeans").filter(|m| kids(*m, "cbc:PaymentMeansCode").any(|c| text(c) == code)).collect();
+        let accounts: Vec<N<'_>> = means.iter().flat_map(|m| path(*m, "cac:PayeeFinancialAccount/cbc:ID")).collect();
+        let ok = means.is_empty() || accounts.first().is_some_and(|a| nz(&text(*a)).chars().count() == 12);
+        cx.check(ok, rule, root, || format!("For {what} an Icelandic seller must give the 12-digit account (BT-84: bank, ledger 66, account)."));
+    }
+    let eindagi: Vec<N<'_>> = kids(root, "cac:AdditionalDocumentReference").filter(|d| kids(*d, "cbc:DocumentDescription").any(|x| text(x) == "EINDAGI")).collect();
+    if let Some(first_ref) = eindagi.first() {
+        let id = first(*first_ref, "cbc:ID").map(text).unwrap_or_default();
+        cx.check(id.chars().count() == 10 && super::peppol::is_date(&id), "IS-R-008", root, || format!("The final due date (eindagi, BT-122) '{id}' must be written YYYY-MM-DD."));
+        cx.check(has(root, "cbc:DueDate"), "IS-R-009", root, || "An invoice with a final due date (eindagi) needs a due date (BT-9).".into());
+        let due: Vec<String> = kids(root, "cbc:DueDate").map(|d| text(d).into_owned()).collect();
+        let ids: Vec<String> = eindagi.iter().flat_map(|d| kids(*d, "cbc:ID").map(|i| text(i).into_owned()).collect::<Vec<_>>()).collect();
+        let ok = due.iter().any(|d| ids.iter().any(|i| d <= i));
+        cx.check(ok, "IS-R-010", root, || "The final due date (eindagi) must be on or after the due date (BT-9).".into());
+    }
+    if country("cac:AccountingCustomerParty") == "IS" {
+        for buyer in kids(root, "cac:AccountingCustomerParty").collect::<Vec<_>>() {
+            cx.check(kennitala("cac:AccountingCustomerParty"), "IS-R-004", buyer, || "Between Icelandic parties the buyer's kennitala (BT-47) with scheme 0196 is required.".into());
+            cx.check(address("cac:AccountingCustomerParty"), "IS-R-005", buyer, || "Between Icelandic parties the buyer's street (BT-50) and postcode (BT-53) are required.".into());
+        }
+    }
 }
 
 /// GS1 check digit: weights 3,1,3,… from the right, excluding the check digit.
@@ -93,7 +135,8 @@ fn sweden(cx: &mut Cx<'_>) {
             cx.check(luhn_se(&id), "SE-R-013", legal, || "The Swedish organisation number's check digit (BT-30) is wrong.".into());
         }
         if country_se(party) && has(party, "cac:PartyLegalEntity/cbc:CompanyID") {
-            for scheme in kids(party, "cac:PartyTaxScheme").filter(|s| kids(*s, "cac:TaxScheme").any(|t| nz_at(t, "cbc:ID").to_uppercase() != "VAT")) {
+            // normalize-space(upper-case(cac:TaxScheme/cbc:ID)): "" when the scheme has no identifier.
+            for scheme in kids(party, "cac:PartyTaxScheme").filter(|s| nz(&first(*s, "cac:TaxScheme/cbc:ID").map(text).unwrap_or_default().to_uppercase()) != "VAT") {
                 for company in kids(scheme, "cbc:CompanyID") {
                     cx.check(nz(&text(company).to_uppercase()) == "GODKÄND FÖR F-SKATT", "SE-R-005", company, || {
                         "A Swedish seller's tax registration (BT-32) must read 'Godkänd för F-skatt'.".into()

@@ -319,7 +319,7 @@ fn code_lists<'a>(cx: &mut Cx<'a>, n: N<'a>, facts: &Facts) {
 }
 
 /// `castable as xs:date` for a 10-character value: YYYY-MM-DD with a real day.
-fn is_date(s: &str) -> bool {
+pub(super) fn is_date(s: &str) -> bool {
     let b = s.as_bytes();
     if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
         return false;

@@ -70,7 +70,7 @@ fn each_rule_family_has_a_failing_example() {
         ("VAT category BR-S-05", last_replaced(&base, "<cbc:Percent>19</cbc:Percent>", "<cbc:Percent>0</cbc:Percent>"), "BR-S-05"),
         ("VAT category BR-E-10", base.replacen("<cbc:ID>S</cbc:ID>", "<cbc:ID>E</cbc:ID>", 1), "BR-E-10"),
         ("syntax UBL-SR-08", base.replacen("<cac:AccountingSupplierParty>", "<cac:InvoicePeriod><cbc:StartDate>2025-01-01</cbc:StartDate></cac:InvoicePeriod><cac:InvoicePeriod><cbc:StartDate>2025-01-01</cbc:StartDate></cac:InvoicePeriod><cac:AccountingSupplierParty>", 1), "UBL-SR-08"),
-        ("Peppol R003", base.replace("cbc:BuyerReference>", "cbc:Note>"), "PEPPOL-EN16931-R003"),
+        ("Peppol R003", base.replace("cbc:BuyerReference>", "cbc:Note>").replace("cac:OrderReference>", "cac:OriginatorDocumentReference>"), "PEPPOL-EN16931-R003"),
         ("Peppol R008", base.replacen("<cac:AccountingSupplierParty>", "<cbc:AccountingCost></cbc:AccountingCost><cac:AccountingSupplierParty>", 1), "PEPPOL-EN16931-R008"),
         ("Peppol F001", set(&base, "cbc:IssueDate", "2025-02-30"), "PEPPOL-EN16931-F001"),
     ];

@@ -8,7 +8,10 @@ compiled by schematron.py), over
   - every document inside the Peppol unit test sets (peppol/unit-UBL-{PEPPOL,NO,SE,DK}/*.xml:
     <testSet> wrappers whose <test>s each hold one Invoice or CreditNote; extracted like the
     official test runner does, one file per test);
-  - the documents our writers generate (a directory given with --extra, see tests/validation.rs).
+  - the documents our writers generate (a directory given with --extra, see tests/documents.rs);
+  - mutants: copies of a few of those documents (MUTATION_BASES and every --extra file) with
+    one change each (an element removed, an attribute removed, a code or an amount altered),
+    so that most rules meet a document that breaks them.
 
 For every file the sets of fatal rule ids must be equal, except the rules listed in
 not_implemented.txt. Every difference is printed by rule:
@@ -79,11 +82,55 @@ def extract(workdir, extra):
             with open(out, "wb") as f:
                 f.write(etree.tostring(docs[0], xml_declaration=True, encoding="UTF-8"))
             files.append(out)
+    bases = [os.path.join(HERE, b) for b in MUTATION_BASES]
     if extra:
-        files += sorted(glob.glob(os.path.join(extra, "*.xml")))
+        generated = sorted(glob.glob(os.path.join(extra, "*.xml")))
+        files += generated
+        bases += generated[:4]
+    mutated = os.path.join(workdir, "mutants")
+    os.makedirs(mutated, exist_ok=True)
+    for base in bases:
+        files += mutants(base, mutated)
     with open(os.path.join(workdir, "files.txt"), "w", encoding="utf-8") as f:
         f.write("\n".join(files) + "\n")
     return files
+
+
+MUTATION_BASES = ("cen-testfiles/Invoice-Max_content.xml", "ubl-examples/ubl-tc434-example5.xml",
+                  "peppol/examples/base-creditnote-correction.xml", "peppol/examples/Allowance-example.xml",
+                  "peppol/examples/vat-category-E.xml", "peppol/examples/vat-category-O.xml")
+
+
+def mutants(base, outdir):
+    """One file per single change of `base`; returns their paths."""
+    tree = etree.parse(base)
+    elements = [e for e in tree.getroot().iter() if isinstance(e.tag, str)][1:]
+    stem = os.path.basename(base).rsplit(".", 1)[0].replace(" ", "_")
+    out = []
+
+    def write(kind, index, change):
+        copy = etree.parse(base)
+        target = [e for e in copy.getroot().iter() if isinstance(e.tag, str)][1:][index]
+        change(target)
+        path = os.path.join(outdir, f"mut-{stem}-{kind}-{index}.xml")
+        copy.write(path, xml_declaration=True, encoding="UTF-8")
+        out.append(path)
+
+    def bump(e):
+        e.text = str(round(float(e.text) + 1.005, 3))
+
+    for i, e in enumerate(elements):
+        write("del", i, lambda t: t.getparent().remove(t))
+        for name in e.attrib:
+            write(f"attr{name}", i, lambda t, n=name: t.attrib.pop(n))
+        text = (e.text or "").strip()
+        if len(e) == 0 and text:
+            try:
+                float(text)
+                write("num", i, bump)
+            except ValueError:
+                write("code", i, lambda t: setattr(t, "text", "ZZ"))
+    return out
 
 
 def ours_from_bin(binary, files):
@@ -122,7 +169,7 @@ class Official:
 
 
 def compare(workdir, files, ours, exclusions):
-    differences, skipped, agreed = [], [], 0
+    differences, skipped, agreed, seen = [], [], 0, set()
     by_rule = {}
     started = time.time()
     with PySaxonProcessor(license=False) as proc:
@@ -137,6 +184,7 @@ def compare(workdir, files, ours, exclusions):
             if not isinstance(mine, list):
                 differences.append(f"*: ours could not read {name}: {mine}")
                 continue
+            seen.update(theirs)
             theirs = {r for r in theirs if not excluded(r, exclusions)}
             mine = {r for r in mine if not excluded(r, exclusions)}
             for rule in sorted(theirs - mine):
@@ -154,7 +202,7 @@ def compare(workdir, files, ours, exclusions):
         print(f"SKIPPED {s}")
     for d in differences:
         print(f"DIFF {d}")
-    summary = {"files": len(files), "agreed": agreed, "skipped": len(skipped), "differences": len(differences),
+    summary = {"files": len(files), "agreed": agreed, "official_rules_seen": len(seen), "skipped": len(skipped), "differences": len(differences),
                "rules_differing": by_rule, "seconds": round(time.time() - started, 1)}
     print("SUMMARY " + json.dumps(summary))
     return 1 if differences else 0
