@@ -8,7 +8,7 @@
 use rust_decimal::Decimal;
 
 use super::cen_core::{charge_is, shown};
-use super::dom::{Cx, N, cents, dec_at, dec_of, first, has, is, is_vat, kids, nz, num, path, text};
+use super::dom::{Cx, N, cents, dec_at, dec_of, first, has, is, is_vat, kid, kids, num, nz, path, text};
 
 /// Which parties must (or must not) have VAT identifiers when the category is used.
 #[derive(Clone, Copy, PartialEq)]
@@ -65,19 +65,93 @@ macro_rules! ids {
 }
 
 const CATEGORIES: [Category; 9] = [
-    Category { code: "S", ids: ids!("BR-S"), name: "Standard rated", parties: Parties::SellerAny, rate: Rate::Positive, reason: false },
-    Category { code: "Z", ids: ids!("BR-Z"), name: "Zero rated", parties: Parties::SellerAny, rate: Rate::Zero, reason: false },
-    Category { code: "E", ids: ids!("BR-E"), name: "Exempt from VAT", parties: Parties::SellerAny, rate: Rate::Zero, reason: true },
-    Category { code: "AE", ids: ids!("BR-AE"), name: "Reverse charge", parties: Parties::ReverseCharge, rate: Rate::Zero, reason: true },
-    Category { code: "K", ids: ids!("BR-IC"), name: "Intra-community supply", parties: Parties::IntraCommunity, rate: Rate::Zero, reason: true },
-    Category { code: "G", ids: ids!("BR-G"), name: "Export outside the EU", parties: Parties::SellerVat, rate: Rate::Zero, reason: true },
-    Category { code: "O", ids: ids!("BR-O"), name: "Not subject to VAT", parties: Parties::NotSubject, rate: Rate::Absent, reason: true },
-    Category { code: "L", ids: ids!("BR-AF"), name: "IGIC (Canary Islands)", parties: Parties::SellerAny, rate: Rate::NonNegative, reason: false },
-    Category { code: "M", ids: ids!("BR-AG"), name: "IPSI (Ceuta and Melilla)", parties: Parties::SellerAny, rate: Rate::NonNegative, reason: false },
+    Category {
+        code: "S",
+        ids: ids!("BR-S"),
+        name: "Standard rated",
+        parties: Parties::SellerAny,
+        rate: Rate::Positive,
+        reason: false,
+    },
+    Category {
+        code: "Z",
+        ids: ids!("BR-Z"),
+        name: "Zero rated",
+        parties: Parties::SellerAny,
+        rate: Rate::Zero,
+        reason: false,
+    },
+    Category {
+        code: "E",
+        ids: ids!("BR-E"),
+        name: "Exempt from VAT",
+        parties: Parties::SellerAny,
+        rate: Rate::Zero,
+        reason: true,
+    },
+    Category {
+        code: "AE",
+        ids: ids!("BR-AE"),
+        name: "Reverse charge",
+        parties: Parties::ReverseCharge,
+        rate: Rate::Zero,
+        reason: true,
+    },
+    Category {
+        code: "K",
+        ids: ids!("BR-IC"),
+        name: "Intra-community supply",
+        parties: Parties::IntraCommunity,
+        rate: Rate::Zero,
+        reason: true,
+    },
+    Category {
+        code: "G",
+        ids: ids!("BR-G"),
+        name: "Export outside the EU",
+        parties: Parties::SellerVat,
+        rate: Rate::Zero,
+        reason: true,
+    },
+    Category {
+        code: "O",
+        ids: ids!("BR-O"),
+        name: "Not subject to VAT",
+        parties: Parties::NotSubject,
+        rate: Rate::Absent,
+        reason: true,
+    },
+    Category {
+        code: "L",
+        ids: ids!("BR-AF"),
+        name: "IGIC (Canary Islands)",
+        parties: Parties::SellerAny,
+        rate: Rate::NonNegative,
+        reason: false,
+    },
+    Category {
+        code: "M",
+        ids: ids!("BR-AG"),
+        name: "IPSI (Ceuta and Melilla)",
+        parties: Parties::SellerAny,
+        rate: Rate::NonNegative,
+        reason: false,
+    },
 ];
 
 fn code(cat: N<'_>) -> String {
-    nz(&path(cat, "cbc:ID").first().map(|i| text(*i).into_owned()).unwrap_or_default())
+    nz(&kid(cat, "cbc:ID").map(text).unwrap_or_default())
+}
+
+/// A category node with its code and whether its tax scheme is VAT, worked out once.
+struct Coded<'a> {
+    node: N<'a>,
+    code: String,
+    vat: bool,
+}
+
+fn coded<'a>(nodes: &[N<'a>]) -> Vec<Coded<'a>> {
+    nodes.iter().map(|n| Coded { node: *n, code: code(*n), vat: is_vat(*n) }).collect()
 }
 
 pub(super) fn check(cx: &mut Cx<'_>) {
@@ -85,25 +159,32 @@ pub(super) fn check(cx: &mut Cx<'_>) {
     let tax_categories: Vec<N<'_>> = cx.everywhere("cac:TaxCategory").collect();
     let classified: Vec<N<'_>> = cx.everywhere("cac:ClassifiedTaxCategory").collect();
     let breakdowns: Vec<N<'_>> = path(root, "cac:TaxTotal/cac:TaxSubtotal/cac:TaxCategory");
-    let party_vat = |role: &str| path(root, &format!("{role}/cac:PartyTaxScheme")).into_iter().any(|s| is_vat(s) && has(s, "cbc:CompanyID"));
+    let party_vat = |role: &str| {
+        path(root, &format!("{role}/cac:PartyTaxScheme")).into_iter().any(|s| is_vat(s) && has(s, "cbc:CompanyID"))
+    };
     let seller_any = has(root, "cac:AccountingSupplierParty/cac:Party/cac:PartyTaxScheme/cbc:CompanyID");
     let seller_vat = party_vat("cac:AccountingSupplierParty/cac:Party");
     let rep_vat = party_vat("cac:TaxRepresentativeParty");
     let buyer_vat = party_vat("cac:AccountingCustomerParty/cac:Party");
     let buyer_legal = has(root, "cac:AccountingCustomerParty/cac:Party/cac:PartyLegalEntity/cbc:CompanyID");
+    let (tax_coded, classified_coded, breakdowns_coded) =
+        (coded(&tax_categories), coded(&classified), coded(&breakdowns));
+    let of_ac: Vec<&Coded<'_>> =
+        tax_coded.iter().filter(|t| t.node.parent_element().is_some_and(|p| is(p, "cac:AllowanceCharge"))).collect();
     for c in &CATEGORIES {
-        let with = |nodes: &[N<'_>], vat: bool| nodes.iter().filter(|n| code(**n) == c.code && (!vat || is_vat(**n))).count();
+        let with = |nodes: &mut dyn Iterator<Item = &Coded<'_>>, vat: bool| {
+            nodes.filter(|n| n.code == c.code && (!vat || n.vat)).count()
+        };
         let ok = match c.rate {
             Rate::Positive | Rate::NonNegative => {
                 let vat = c.rate == Rate::NonNegative;
-                let of_ac: Vec<N<'_>> = tax_categories.iter().copied().filter(|t| t.parent_element().is_some_and(|p| is(p, "cac:AllowanceCharge"))).collect();
-                let used = with(&of_ac, vat) + with(&classified, vat);
-                let in_breakdown = with(&breakdowns, vat);
+                let used = with(&mut of_ac.iter().copied(), vat) + with(&mut classified_coded.iter(), vat);
+                let in_breakdown = with(&mut breakdowns_coded.iter(), vat);
                 (used > 0) == (in_breakdown > 0)
             }
             _ => {
-                let used = with(&tax_categories, true) + with(&classified, true) > 0;
-                !used || with(&breakdowns, true) == 1
+                let used = with(&mut tax_coded.iter(), true) + with(&mut classified_coded.iter(), true) > 0;
+                !used || with(&mut breakdowns_coded.iter(), true) == 1
             }
         };
         cx.check(ok, c.ids[0], root, || {
@@ -119,20 +200,36 @@ pub(super) fn check(cx: &mut Cx<'_>) {
         let root_level_only = c.code == "O";
         for (i, charge) in [(1, None), (2, Some(false)), (3, Some(true))] {
             let used = match charge {
-                None => with(&classified, true) > 0,
-                Some(kind) => tax_categories.iter().any(|t| {
-                    code(*t) == c.code
-                        && is_vat(*t)
-                        && t.parent_element().is_some_and(|ac| is(ac, "cac:AllowanceCharge") && charge_is(ac, kind) && (!root_level_only || ac.parent_element() == Some(root)))
+                None => with(&mut classified_coded.iter(), true) > 0,
+                Some(kind) => tax_coded.iter().any(|t| {
+                    t.code == c.code
+                        && t.vat
+                        && t.node.parent_element().is_some_and(|ac| {
+                            is(ac, "cac:AllowanceCharge")
+                                && charge_is(ac, kind)
+                                && (!root_level_only || ac.parent_element() == Some(root))
+                        })
                 }),
             };
             // BR-S-02 is silent only when no line uses S under any tax scheme.
-            let used_any = c.code == "S" && charge.is_none() && with(&classified, false) > 0;
+            let used_any = c.code == "S" && charge.is_none() && with(&mut classified_coded.iter(), false) > 0;
             if (used && !required) || (used_any && !used) {
                 let message = if c.parties == Parties::NotSubject {
-                    format!("With VAT category '{}' ({}) the seller (BT-31), tax representative (BT-63) and buyer (BT-48) must not have VAT identifiers.", c.code, c.name)
+                    format!(
+                        "With VAT category '{}' ({}) the seller (BT-31), tax representative (BT-63) and buyer (BT-48) must not have VAT identifiers.",
+                        c.code, c.name
+                    )
                 } else {
-                    format!("With VAT category '{}' ({}) the seller's VAT identifier (BT-31 or BT-63){} is required.", c.code, c.name, if matches!(c.parties, Parties::ReverseCharge | Parties::IntraCommunity) { " and the buyer's (BT-48)" } else { "" })
+                    format!(
+                        "With VAT category '{}' ({}) the seller's VAT identifier (BT-31 or BT-63){} is required.",
+                        c.code,
+                        c.name,
+                        if matches!(c.parties, Parties::ReverseCharge | Parties::IntraCommunity) {
+                            " and the buyer's (BT-48)"
+                        } else {
+                            ""
+                        }
+                    )
                 };
                 cx.fail(c.ids[i], root, message);
             }
@@ -160,7 +257,10 @@ fn category_node<'a>(cx: &mut Cx<'a>, cat: N<'a>) {
         Rate::NonNegative => path(cat, "cbc:Percent").iter().any(|p| num(&text(*p)) >= 0.0),
     };
     let rate_rule = if is(cat, "cac:ClassifiedTaxCategory") {
-        let item_of_line = parent.filter(|p| is(*p, "cac:Item")).and_then(|p| p.parent_element()).is_some_and(|l| is(l, "cac:InvoiceLine") || is(l, "cac:CreditNoteLine"));
+        let item_of_line = parent
+            .filter(|p| is(*p, "cac:Item"))
+            .and_then(|p| p.parent_element())
+            .is_some_and(|l| is(l, "cac:InvoiceLine") || is(l, "cac:CreditNoteLine"));
         item_of_line.then_some((c.ids[4], "an invoice line (BT-152)"))
     } else if let Some(ac) = parent.filter(|p| is(*p, "cac:AllowanceCharge")) {
         if charge_is(ac, false) {
@@ -180,11 +280,14 @@ fn category_node<'a>(cx: &mut Cx<'a>, cat: N<'a>) {
             Rate::Positive => "above 0",
             Rate::NonNegative => "0 or more",
         };
-        cx.check(rate_ok, rule, cat, || format!("The VAT rate of {what} with category '{}' ({}) must be {wanted}.", c.code, c.name));
+        cx.check(rate_ok, rule, cat, || {
+            format!("The VAT rate of {what} with category '{}' ({}) must be {wanted}.", c.code, c.name)
+        });
         return;
     }
     let Some(subtotal) = parent.filter(|p| is(*p, "cac:TaxSubtotal")) else { return };
-    let in_breakdown = subtotal.parent_element().filter(|t| is(*t, "cac:TaxTotal")).and_then(|t| t.parent_element()) == Some(cx.root);
+    let in_breakdown =
+        subtotal.parent_element().filter(|t| is(*t, "cac:TaxTotal")).and_then(|t| t.parent_element()) == Some(cx.root);
     if in_breakdown {
         breakdown(cx, c, cat, subtotal);
     }
@@ -229,17 +332,21 @@ fn breakdown<'a>(cx: &mut Cx<'a>, c: &Category, cat: N<'a>, subtotal: N<'a>) {
     match c.rate {
         Rate::Positive | Rate::NonNegative => {
             // Without a rate BR-x-08 holds vacuously ("every $rate in ()") and BR-x-09 fails.
-            cx.check(has(cat, "cbc:Percent"), c.ids[8], subtotal, || format!("The '{}' ({}) VAT breakdown has no VAT rate (BT-119).", c.code, c.name));
+            cx.check(has(cat, "cbc:Percent"), c.ids[8], subtotal, || {
+                format!("The '{}' ({}) VAT breakdown has no VAT rate (BT-119).", c.code, c.name)
+            });
             if let Some(rate) = dec_at(cat, "cbc:Percent") {
                 let used_at_rate = |credit: bool| {
                     let line_name = if credit { "cac:CreditNoteLine" } else { "cac:InvoiceLine" };
                     let line = cx.everywhere(line_name).any(|l| {
                         let cats = path(l, "cac:Item/cac:ClassifiedTaxCategory");
-                        cats.iter().any(|k| nz(&text_of(*k)) == c.code) && cats.iter().any(|k| dec_at(*k, "cbc:Percent") == Some(rate))
+                        cats.iter().any(|k| nz(&text_of(*k)) == c.code)
+                            && cats.iter().any(|k| dec_at(*k, "cbc:Percent") == Some(rate))
                     });
                     line || cx.everywhere("cac:AllowanceCharge").any(|a| {
                         let cats: Vec<N<'_>> = kids(a, "cac:TaxCategory").collect();
-                        cats.iter().any(|k| nz(&text_of(*k)) == c.code) && cats.iter().any(|k| dec_at(*k, "cbc:Percent") == Some(rate))
+                        cats.iter().any(|k| nz(&text_of(*k)) == c.code)
+                            && cats.iter().any(|k| dec_at(*k, "cbc:Percent") == Some(rate))
                     })
                 };
                 let within = |credit: bool| {
@@ -278,7 +385,10 @@ fn breakdown<'a>(cx: &mut Cx<'a>, c: &Category, cat: N<'a>, subtotal: N<'a>) {
     let reason = has(cat, "cbc:TaxExemptionReason") || has(cat, "cbc:TaxExemptionReasonCode");
     cx.check(reason == c.reason, c.ids[9], cat, || {
         if c.reason {
-            format!("The '{}' ({}) VAT breakdown needs an exemption reason (BT-120) or reason code (BT-121).", c.code, c.name)
+            format!(
+                "The '{}' ({}) VAT breakdown needs an exemption reason (BT-120) or reason code (BT-121).",
+                c.code, c.name
+            )
         } else {
             format!("The '{}' ({}) VAT breakdown must not have an exemption reason (BT-120, BT-121).", c.code, c.name)
         }
@@ -290,7 +400,9 @@ fn split_payment<'a>(cx: &mut Cx<'a>, tax_categories: &[N<'a>], classified: &[N<
     let id_is = |cat: &N<'_>, v: &str| kids(*cat, "cbc:ID").any(|i| text(i) == v);
     let any_b = tax_categories.iter().chain(classified).any(|c| id_is(c, "B"));
     let all_it = cx.everywhere("cbc:IdentificationCode").all(|c| text(c) == "IT");
-    cx.check(!any_b || all_it, "BR-B-01", root, || "Split payment (VAT category 'B') is only for domestic Italian invoices.".into());
+    cx.check(!any_b || all_it, "BR-B-01", root, || {
+        "Split payment (VAT category 'B') is only for domestic Italian invoices.".into()
+    });
     let root_ac_cats: Vec<N<'a>> = path(root, "cac:AllowanceCharge/cac:TaxCategory");
     let uses = |v: &str| breakdowns.iter().chain(&root_ac_cats).chain(classified).any(|c| id_is(c, v));
     cx.check(!uses("B") || !uses("S"), "BR-B-02", root, || {
@@ -305,7 +417,12 @@ fn not_subject<'a>(cx: &mut Cx<'a>, tax_categories: &[N<'a>], classified: &[N<'a
         return;
     }
     let other = |n: &N<'_>| is_vat(*n) && code(*n) != "O";
-    let of_kind = |charge: bool| tax_categories.iter().filter(|t| t.parent_element().is_some_and(|ac| is(ac, "cac:AllowanceCharge") && charge_is(ac, charge))).any(other);
+    let of_kind = |charge: bool| {
+        tax_categories
+            .iter()
+            .filter(|t| t.parent_element().is_some_and(|ac| is(ac, "cac:AllowanceCharge") && charge_is(ac, charge)))
+            .any(other)
+    };
     let checks = [
         ("BR-O-11", breakdowns.iter().any(other), "other VAT breakdowns"),
         ("BR-O-12", classified.iter().any(other), "lines in another VAT category"),
@@ -313,6 +430,8 @@ fn not_subject<'a>(cx: &mut Cx<'a>, tax_categories: &[N<'a>], classified: &[N<'a
         ("BR-O-14", of_kind(true), "document level charges in another VAT category"),
     ];
     for (rule, found, what) in checks {
-        cx.check(!found, rule, root, || format!("An invoice with a 'Not subject to VAT' breakdown (O) cannot have {what}."));
+        cx.check(!found, rule, root, || {
+            format!("An invoice with a 'Not subject to VAT' breakdown (O) cannot have {what}.")
+        });
     }
 }

@@ -4,6 +4,7 @@
 //! reads like the official XPath it translates.
 
 use std::borrow::Cow;
+use std::collections::HashMap;
 
 use rust_decimal::Decimal;
 
@@ -21,11 +22,21 @@ pub(super) struct Cx<'a> {
     pub(super) root: N<'a>,
     pub(super) credit: bool,
     pub(super) findings: Vec<Finding>,
+    /// Every element in document order, and their positions by local name: the rules ask
+    /// for `//name` some twenty times, and walking a 10,000-line tree each time costs more
+    /// than the rules themselves.
+    elements: Vec<N<'a>>,
+    by_name: HashMap<&'a str, Vec<usize>>,
 }
 
 impl<'a> Cx<'a> {
     pub(super) fn new(root: N<'a>, credit: bool) -> Self {
-        Self { root, credit, findings: Vec::new() }
+        let elements: Vec<N<'a>> = root.descendants().filter(|n| n.is_element()).collect();
+        let mut by_name: HashMap<&'a str, Vec<usize>> = HashMap::new();
+        for (i, n) in elements.iter().enumerate() {
+            by_name.entry(n.tag_name().name()).or_default().push(i);
+        }
+        Self { root, credit, findings: Vec::new(), elements, by_name }
     }
 
     /// Records a fatal finding at `node`.
@@ -46,28 +57,31 @@ impl<'a> Cx<'a> {
     }
 
     /// Every element of the document, in document order (the `//*` of XPath).
-    pub(super) fn all(&self) -> impl Iterator<Item = N<'a>> + 'a {
-        self.root.descendants().filter(|n| n.is_element())
+    pub(super) fn all(&self) -> Vec<N<'a>> {
+        self.elements.clone()
     }
 
-    /// `//name`: every element with that prefixed name.
-    pub(super) fn everywhere(&self, name: &'static str) -> impl Iterator<Item = N<'a>> + 'a {
-        self.all().filter(move |n| is(*n, name))
-    }
-}
-
-fn split(name: &str) -> (&'static str, &str) {
-    match name.split_once(':') {
-        Some(("cac", local)) => (NS_CAC, local),
-        Some(("cbc", local)) => (NS_CBC, local),
-        _ => ("", name),
+    /// `//name`: every element with that prefixed name, in document order.
+    pub(super) fn everywhere(&self, name: &'static str) -> impl Iterator<Item = N<'a>> + '_ {
+        let local = name.split_at(4.min(name.len())).1;
+        let found = self.by_name.get(local).map(Vec::as_slice).unwrap_or_default();
+        found.iter().map(|i| self.elements[*i]).filter(move |n| is(*n, name))
     }
 }
 
 /// True if `n` is the element `prefix:local` (`cac:` or `cbc:`).
 pub(super) fn is(n: N<'_>, name: &str) -> bool {
-    let (ns, local) = split(name);
-    n.is_element() && n.tag_name().name() == local && n.tag_name().namespace() == Some(ns)
+    // The local name first: almost every call fails there, without looking at the namespace.
+    let (prefix, local) = name.split_at(4.min(name.len()));
+    let tag = n.tag_name();
+    n.is_element()
+        && tag.name() == local
+        && tag.namespace()
+            == Some(match prefix {
+                "cac:" => NS_CAC,
+                "cbc:" => NS_CBC,
+                _ => return false,
+            })
 }
 
 /// The child elements named `name`.
@@ -82,24 +96,46 @@ pub(super) fn kid<'a>(n: N<'a>, name: &str) -> Option<N<'a>> {
 
 /// Every node reached by a relative path of child steps, such as `cac:Party/cbc:EndpointID`.
 pub(super) fn path<'a>(n: N<'a>, steps: &str) -> Vec<N<'a>> {
-    let mut current = vec![n];
-    for step in steps.split('/') {
-        current = current.iter().flat_map(|c| c.children().filter(|k| is(*k, step))).collect();
-        if current.is_empty() {
-            break;
+    let mut out = Vec::new();
+    walk(n, steps, &mut |found| {
+        out.push(found);
+        false
+    });
+    out
+}
+
+/// Calls `visit` for every node on the path, depth first in document order, until it
+/// returns true; returns whether it did. No allocation: the rules call this per element.
+fn walk<'a>(n: N<'a>, steps: &str, visit: &mut dyn FnMut(N<'a>) -> bool) -> bool {
+    let (step, rest) = match steps.split_once('/') {
+        Some((step, rest)) => (step, Some(rest)),
+        None => (steps, None),
+    };
+    for child in n.children().filter(|c| is(*c, step)) {
+        let stop = match rest {
+            Some(rest) => walk(child, rest, visit),
+            None => visit(child),
+        };
+        if stop {
+            return true;
         }
     }
-    current
+    false
 }
 
 /// `exists(path)`.
 pub(super) fn has(n: N<'_>, steps: &str) -> bool {
-    !path(n, steps).is_empty()
+    walk(n, steps, &mut |_| true)
 }
 
 /// The first node on a path.
 pub(super) fn first<'a>(n: N<'a>, steps: &str) -> Option<N<'a>> {
-    path(n, steps).into_iter().next()
+    let mut found = None;
+    walk(n, steps, &mut |f| {
+        found = Some(f);
+        true
+    });
+    found
 }
 
 /// XPath's string value: the concatenated text of all descendants.
@@ -124,7 +160,24 @@ pub(super) fn text_at<'a>(n: N<'a>, steps: &str) -> Cow<'a, str> {
 
 /// normalize-space().
 pub(super) fn nz(s: &str) -> String {
-    s.split([' ', '\t', '\r', '\n']).filter(|w| !w.is_empty()).collect::<Vec<_>>().join(" ")
+    let ws = |c: char| matches!(c, ' ' | '\t' | '\r' | '\n');
+    let clean = !s.starts_with(ws) && !s.ends_with(ws) && !s.contains(['\t', '\r', '\n']) && !s.contains("  ");
+    if clean {
+        return s.to_owned();
+    }
+    s.split(ws).filter(|w| !w.is_empty()).collect::<Vec<_>>().join(" ")
+}
+
+/// True if `n` is a `cbc:` element with one of the local names.
+pub(super) fn is_cbc_any(n: N<'_>, locals: &[&str]) -> bool {
+    n.is_element() && n.tag_name().namespace() == Some(NS_CBC) && locals.contains(&n.tag_name().name())
+}
+
+/// True if the node's string value is empty after normalize-space().
+pub(super) fn blank(n: N<'_>) -> bool {
+    n.descendants()
+        .filter(|d| d.is_text())
+        .all(|t| t.text().unwrap_or("").chars().all(|c| matches!(c, ' ' | '\t' | '\r' | '\n')))
 }
 
 /// normalize-space() of the first node on a path.

@@ -34,9 +34,14 @@ fn last_replaced(xml: &str, from: &str, to: &str) -> String {
 fn every_document_our_writers_produce_is_valid() {
     for (name, data) in fixtures::matrix() {
         let doc = InvoiceDocument::new(data).unwrap_or_else(|e| panic!("{name}: {e}"));
-        let predicted: Vec<String> = doc.peppol_warnings().iter().map(|w| w.split(':').next().unwrap_or_default().to_owned()).collect();
+        let predicted: Vec<String> =
+            doc.peppol_warnings().iter().map(|w| w.split(':').next().unwrap_or_default().to_owned()).collect();
         let verdict = validate_ubl(ubl_xml(&doc).as_bytes()).unwrap_or_else(|e| panic!("{name}: {e}"));
-        let unexpected: Vec<_> = verdict.findings.iter().filter(|f| f.flag == Flag::Fatal && !predicted.iter().any(|p| p == f.rule)).collect();
+        let unexpected: Vec<_> = verdict
+            .findings
+            .iter()
+            .filter(|f| f.flag == Flag::Fatal && !predicted.iter().any(|p| p == f.rule))
+            .collect();
         assert!(unexpected.is_empty(), "{name}: {unexpected:#?}");
     }
 }
