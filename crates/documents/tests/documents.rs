@@ -5,8 +5,11 @@
 //! `tests/einvoice/validate.py`, which runs the CEN EN 16931 rules, the XSDs, qpdf,
 //! pikepdf, facturx, pdftotext and zbarimg, and proves each of them rejects a broken
 //! input. The documents of `fixtures::xrechnung_matrix()` are written as XRechnung UBL
-//! and CII and checked with KoSIT's XRechnung rules as well (tests/einvoice/xrechnung.py). Missing tools fail the test with a pointer to scripts/install-deps. The import
-//! test reads every official CEN UBL example kept in tests/einvoice/ubl-examples.
+//! and CII and checked with KoSIT's XRechnung rules as well (tests/einvoice/xrechnung.py).
+//! Missing tools fail the test with a pointer to scripts/install-deps. The import
+//! test reads every official CEN UBL example kept in tests/einvoice/ubl-examples. The
+//! differential test runs our EN 16931 validator and the official Schematron over the same
+//! corpus (tests/einvoice/differential.py) and fails on any difference in fatal rules.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -147,4 +150,52 @@ fn official_ubl_examples_import_or_say_what_is_missing() {
         }
     }
     println!("{converted} of {} examples convert into FastFaktura's model", paths.len());
+}
+
+/// Our validator against the official Schematron, file by file (tests/einvoice/differential.py):
+/// the CEN test files and examples, every document in the Peppol unit test sets, and every
+/// UBL document our writers produce. The script extracts the corpus, we validate it here
+/// in-process, the script runs saxonche over the same files and lists each difference by rule.
+#[test]
+fn our_validator_agrees_with_the_official_schematron() {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("differential");
+    let _ = std::fs::remove_dir_all(&dir);
+    let ours_dir = dir.join("ours");
+    std::fs::create_dir_all(&ours_dir).unwrap();
+    for (name, data) in fixtures::matrix() {
+        let doc = InvoiceDocument::new(data).unwrap_or_else(|e| panic!("{name}: {e}"));
+        std::fs::write(ours_dir.join(format!("{name}.ubl.xml")), ubl_xml(&doc)).unwrap();
+    }
+    let script = einvoice_dir().join("differential.py");
+    let run = |args: &[&str]| {
+        let output = Command::new("python3")
+            .arg(&script)
+            .arg(&dir)
+            .args(args)
+            .output()
+            .unwrap_or_else(|e| panic!("python3 could not be started ({e}): run scripts/install-deps"));
+        let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+        println!("{stdout}");
+        if output.status.code() == Some(3) || stdout.contains("MISSING") {
+            panic!("validation tools are missing ({}): run scripts/install-deps", stdout.trim());
+        }
+        (output.status, stdout, String::from_utf8_lossy(&output.stderr).into_owned())
+    };
+    let (status, _, stderr) = run(&["--extract", "--extra", ours_dir.to_str().unwrap()]);
+    assert!(status.success(), "extracting the corpus failed: {stderr}");
+    let files = std::fs::read_to_string(dir.join("files.txt")).unwrap();
+    let mut ours = serde_json::Map::new();
+    for file in files.lines().filter(|l| !l.is_empty()) {
+        let xml = std::fs::read(file).unwrap();
+        let verdict = match fastfaktura_documents::validate_ubl(&xml) {
+            Ok(v) => json!(v.fatal_rules()),
+            Err(e) => json!({ "error": e.to_string() }),
+        };
+        ours.insert(file.to_owned(), verdict);
+    }
+    assert!(ours.len() >= 250, "the whole corpus was validated ({} files)", ours.len());
+    std::fs::write(dir.join("ours.json"), serde_json::to_vec(&ours).unwrap()).unwrap();
+    let (status, stdout, stderr) = run(&["--compare"]);
+    assert!(status.success(), "our verdicts differ from the official rules:\n{stdout}\n{stderr}");
+    assert!(stdout.contains("SUMMARY "), "the script printed a summary");
 }

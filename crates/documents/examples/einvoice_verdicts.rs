@@ -1,0 +1,58 @@
+//! Prints our validator's verdict for each UBL file named on the command line, one JSON
+//! object per line: `{"file": ..., "fatal": [rule ids], "warnings": [...]}` or
+//! `{"file": ..., "error": ...}`. Used by `tests/einvoice/differential.py` to compare with the
+//! official Schematron, and by `bench/validate_einvoice.sh` with `--time N FILE`, which
+//! validates FILE N times and prints the best and mean time in microseconds, and `--write-lines N FILE`,
+//! which writes our sample invoice with N lines as UBL.
+
+use std::time::Instant;
+
+use fastfaktura_documents::{Flag, InvoiceDocument, fixtures, ubl_xml, validate_ubl};
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.first().map(String::as_str) == Some("--write-lines") {
+        let lines: usize = args.get(1).and_then(|n| n.parse().ok()).expect("--write-lines N FILE");
+        let doc = InvoiceDocument::new(fixtures::with_lines(lines)).expect("the fixture is a valid invoice");
+        std::fs::write(args.get(2).expect("--write-lines N FILE"), ubl_xml(&doc)).expect("writable file");
+        return;
+    }
+    if args.first().map(String::as_str) == Some("--time") {
+        let runs: u32 = args.get(1).and_then(|n| n.parse().ok()).unwrap_or(100);
+        let xml = std::fs::read(args.get(2).expect("--time N FILE")).expect("readable file");
+        // The best run: on a shared machine the mean measures the other processes too.
+        let mut best = f64::MAX;
+        let mut total = 0.0;
+        let mut fatal = 0;
+        for _ in 0..runs {
+            let start = Instant::now();
+            fatal = validate_ubl(&xml).map(|v| v.fatal_rules().len()).unwrap_or(usize::MAX);
+            let micros = start.elapsed().as_secs_f64() * 1e6;
+            best = best.min(micros);
+            total += micros;
+        }
+        println!(
+            "{{\"runs\": {runs}, \"best_us\": {best:.1}, \"mean_us\": {:.1}, \"fatal\": {fatal}}}",
+            total / f64::from(runs)
+        );
+        return;
+    }
+    for file in args {
+        let line = match std::fs::read(&file)
+            .map_err(|e| e.to_string())
+            .and_then(|xml| validate_ubl(&xml).map_err(|e| e.to_string()))
+        {
+            Ok(verdict) => {
+                let ids = |flag: Flag| {
+                    let mut v: Vec<&str> = verdict.findings.iter().filter(|f| f.flag == flag).map(|f| f.rule).collect();
+                    v.sort();
+                    v.dedup();
+                    v
+                };
+                serde_json::json!({"file": file, "fatal": ids(Flag::Fatal), "warnings": ids(Flag::Warning)})
+            }
+            Err(error) => serde_json::json!({"file": file, "error": error}),
+        };
+        println!("{line}");
+    }
+}

@@ -1,0 +1,437 @@
+//! The EN 16931 VAT category rules: for each category (S standard, Z zero rated, E exempt,
+//! AE reverse charge, K intra-community (BR-IC), G export, O not subject, L IGIC (BR-AF),
+//! M IPSI (BR-AG), B split payment) the ten rules -01..-10 of the CEN UBL binding: a breakdown
+//! per category used, the seller's (and buyer's) VAT identifiers, the rate, the breakdown's
+//! taxable and VAT amounts, and the exemption reason. The official tests differ in small ways
+//! between categories (which ones check the tax scheme, tolerances); the table keeps them.
+
+use rust_decimal::Decimal;
+
+use super::cen_core::{charge_is, shown};
+use super::dom::{Cx, N, cents, dec_at, dec_of, first, has, is, is_vat, kid, kids, num, nz, path, text};
+
+/// Which parties must (or must not) have VAT identifiers when the category is used.
+#[derive(Clone, Copy, PartialEq)]
+enum Parties {
+    /// Seller's tax scheme id (any scheme) or tax representative's VAT id.
+    SellerAny,
+    /// Seller's or tax representative's VAT id.
+    SellerVat,
+    /// SellerAny, and the buyer's VAT id or legal registration id.
+    ReverseCharge,
+    /// SellerVat, and the buyer's VAT id.
+    IntraCommunity,
+    /// None of the seller's, representative's and buyer's VAT ids.
+    NotSubject,
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum Rate {
+    /// Exactly zero, one breakdown, exact taxable sum, VAT zero (AE, E, G, K, O's sums, Z).
+    Zero,
+    /// No rate at all (O).
+    Absent,
+    /// Above zero, breakdown per rate within 1 (S).
+    Positive,
+    /// Zero or above, like S (L, M).
+    NonNegative,
+}
+
+struct Category {
+    code: &'static str,
+    ids: [&'static str; 10],
+    name: &'static str,
+    parties: Parties,
+    rate: Rate,
+    /// Whether the breakdown needs an exemption reason (true) or must not have one (false).
+    reason: bool,
+}
+
+macro_rules! ids {
+    ($p:literal) => {
+        [
+            concat!($p, "-01"),
+            concat!($p, "-02"),
+            concat!($p, "-03"),
+            concat!($p, "-04"),
+            concat!($p, "-05"),
+            concat!($p, "-06"),
+            concat!($p, "-07"),
+            concat!($p, "-08"),
+            concat!($p, "-09"),
+            concat!($p, "-10"),
+        ]
+    };
+}
+
+const CATEGORIES: [Category; 9] = [
+    Category {
+        code: "S",
+        ids: ids!("BR-S"),
+        name: "Standard rated",
+        parties: Parties::SellerAny,
+        rate: Rate::Positive,
+        reason: false,
+    },
+    Category {
+        code: "Z",
+        ids: ids!("BR-Z"),
+        name: "Zero rated",
+        parties: Parties::SellerAny,
+        rate: Rate::Zero,
+        reason: false,
+    },
+    Category {
+        code: "E",
+        ids: ids!("BR-E"),
+        name: "Exempt from VAT",
+        parties: Parties::SellerAny,
+        rate: Rate::Zero,
+        reason: true,
+    },
+    Category {
+        code: "AE",
+        ids: ids!("BR-AE"),
+        name: "Reverse charge",
+        parties: Parties::ReverseCharge,
+        rate: Rate::Zero,
+        reason: true,
+    },
+    Category {
+        code: "K",
+        ids: ids!("BR-IC"),
+        name: "Intra-community supply",
+        parties: Parties::IntraCommunity,
+        rate: Rate::Zero,
+        reason: true,
+    },
+    Category {
+        code: "G",
+        ids: ids!("BR-G"),
+        name: "Export outside the EU",
+        parties: Parties::SellerVat,
+        rate: Rate::Zero,
+        reason: true,
+    },
+    Category {
+        code: "O",
+        ids: ids!("BR-O"),
+        name: "Not subject to VAT",
+        parties: Parties::NotSubject,
+        rate: Rate::Absent,
+        reason: true,
+    },
+    Category {
+        code: "L",
+        ids: ids!("BR-AF"),
+        name: "IGIC (Canary Islands)",
+        parties: Parties::SellerAny,
+        rate: Rate::NonNegative,
+        reason: false,
+    },
+    Category {
+        code: "M",
+        ids: ids!("BR-AG"),
+        name: "IPSI (Ceuta and Melilla)",
+        parties: Parties::SellerAny,
+        rate: Rate::NonNegative,
+        reason: false,
+    },
+];
+
+fn code(cat: N<'_>) -> String {
+    nz(&kid(cat, "cbc:ID").map(text).unwrap_or_default())
+}
+
+/// A category node with its code and whether its tax scheme is VAT, worked out once.
+struct Coded<'a> {
+    node: N<'a>,
+    code: String,
+    vat: bool,
+}
+
+fn coded<'a>(nodes: &[N<'a>]) -> Vec<Coded<'a>> {
+    nodes.iter().map(|n| Coded { node: *n, code: code(*n), vat: is_vat(*n) }).collect()
+}
+
+pub(super) fn check(cx: &mut Cx<'_>) {
+    let root = cx.root;
+    let tax_categories: Vec<N<'_>> = cx.everywhere("cac:TaxCategory").collect();
+    let classified: Vec<N<'_>> = cx.everywhere("cac:ClassifiedTaxCategory").collect();
+    let breakdowns: Vec<N<'_>> = path(root, "cac:TaxTotal/cac:TaxSubtotal/cac:TaxCategory");
+    let party_vat = |role: &str| {
+        path(root, &format!("{role}/cac:PartyTaxScheme")).into_iter().any(|s| is_vat(s) && has(s, "cbc:CompanyID"))
+    };
+    let seller_any = has(root, "cac:AccountingSupplierParty/cac:Party/cac:PartyTaxScheme/cbc:CompanyID");
+    let seller_vat = party_vat("cac:AccountingSupplierParty/cac:Party");
+    let rep_vat = party_vat("cac:TaxRepresentativeParty");
+    let buyer_vat = party_vat("cac:AccountingCustomerParty/cac:Party");
+    let buyer_legal = has(root, "cac:AccountingCustomerParty/cac:Party/cac:PartyLegalEntity/cbc:CompanyID");
+    let (tax_coded, classified_coded, breakdowns_coded) =
+        (coded(&tax_categories), coded(&classified), coded(&breakdowns));
+    let of_ac: Vec<&Coded<'_>> =
+        tax_coded.iter().filter(|t| t.node.parent_element().is_some_and(|p| is(p, "cac:AllowanceCharge"))).collect();
+    for c in &CATEGORIES {
+        let with = |nodes: &mut dyn Iterator<Item = &Coded<'_>>, vat: bool| {
+            nodes.filter(|n| n.code == c.code && (!vat || n.vat)).count()
+        };
+        let ok = match c.rate {
+            Rate::Positive | Rate::NonNegative => {
+                let vat = c.rate == Rate::NonNegative;
+                let used = with(&mut of_ac.iter().copied(), vat) + with(&mut classified_coded.iter(), vat);
+                let in_breakdown = with(&mut breakdowns_coded.iter(), vat);
+                (used > 0) == (in_breakdown > 0)
+            }
+            _ => {
+                let used = with(&mut tax_coded.iter(), true) + with(&mut classified_coded.iter(), true) > 0;
+                !used || with(&mut breakdowns_coded.iter(), true) == 1
+            }
+        };
+        cx.check(ok, c.ids[0], root, || {
+            format!("The invoice uses VAT category '{}' ({}) but its VAT breakdown (BG-23) does not have it as required, or the reverse.", c.code, c.name)
+        });
+        let required = match c.parties {
+            Parties::SellerAny => seller_any || rep_vat,
+            Parties::SellerVat => seller_vat || rep_vat,
+            Parties::ReverseCharge => (seller_any || rep_vat) && (buyer_vat || buyer_legal),
+            Parties::IntraCommunity => (seller_vat || rep_vat) && buyer_vat,
+            Parties::NotSubject => !seller_vat && !rep_vat && !buyer_vat,
+        };
+        let root_level_only = c.code == "O";
+        for (i, charge) in [(1, None), (2, Some(false)), (3, Some(true))] {
+            let used = match charge {
+                None => with(&mut classified_coded.iter(), true) > 0,
+                Some(kind) => tax_coded.iter().any(|t| {
+                    t.code == c.code
+                        && t.vat
+                        && t.node.parent_element().is_some_and(|ac| {
+                            is(ac, "cac:AllowanceCharge")
+                                && charge_is(ac, kind)
+                                && (!root_level_only || ac.parent_element() == Some(root))
+                        })
+                }),
+            };
+            // BR-S-02 is silent only when no line uses S under any tax scheme.
+            let used_any = c.code == "S" && charge.is_none() && with(&mut classified_coded.iter(), false) > 0;
+            if (used && !required) || (used_any && !used) {
+                let message = if c.parties == Parties::NotSubject {
+                    format!(
+                        "With VAT category '{}' ({}) the seller (BT-31), tax representative (BT-63) and buyer (BT-48) must not have VAT identifiers.",
+                        c.code, c.name
+                    )
+                } else {
+                    format!(
+                        "With VAT category '{}' ({}) the seller's VAT identifier (BT-31 or BT-63){} is required.",
+                        c.code,
+                        c.name,
+                        if matches!(c.parties, Parties::ReverseCharge | Parties::IntraCommunity) {
+                            " and the buyer's (BT-48)"
+                        } else {
+                            ""
+                        }
+                    )
+                };
+                cx.fail(c.ids[i], root, message);
+            }
+        }
+    }
+    not_subject(cx, &tax_categories, &classified, &breakdowns);
+    for cat in tax_categories.iter().chain(&classified).copied() {
+        category_node(cx, cat);
+    }
+    split_payment(cx, &tax_categories, &classified, &breakdowns);
+}
+
+fn category_node<'a>(cx: &mut Cx<'a>, cat: N<'a>) {
+    if !is_vat(cat) {
+        return;
+    }
+    let value = code(cat);
+    let Some(c) = CATEGORIES.iter().find(|c| c.code == value) else { return };
+    let parent = cat.parent_element();
+    let percent = first(cat, "cbc:Percent");
+    let rate_ok = match c.rate {
+        Rate::Zero => percent.and_then(dec_of).is_some_and(|p| p.is_zero()),
+        Rate::Absent => percent.is_none(),
+        Rate::Positive => path(cat, "cbc:Percent").iter().any(|p| num(&text(*p)) > 0.0),
+        Rate::NonNegative => path(cat, "cbc:Percent").iter().any(|p| num(&text(*p)) >= 0.0),
+    };
+    let rate_rule = if is(cat, "cac:ClassifiedTaxCategory") {
+        let item_of_line = parent
+            .filter(|p| is(*p, "cac:Item"))
+            .and_then(|p| p.parent_element())
+            .is_some_and(|l| is(l, "cac:InvoiceLine") || is(l, "cac:CreditNoteLine"));
+        item_of_line.then_some((c.ids[4], "an invoice line (BT-152)"))
+    } else if let Some(ac) = parent.filter(|p| is(*p, "cac:AllowanceCharge")) {
+        if charge_is(ac, false) {
+            Some((c.ids[5], "a document level allowance (BT-96)"))
+        } else if charge_is(ac, true) {
+            Some((c.ids[6], "a document level charge (BT-103)"))
+        } else {
+            None
+        }
+    } else {
+        None
+    };
+    if let Some((rule, what)) = rate_rule {
+        let wanted = match c.rate {
+            Rate::Zero => "0",
+            Rate::Absent => "absent",
+            Rate::Positive => "above 0",
+            Rate::NonNegative => "0 or more",
+        };
+        cx.check(rate_ok, rule, cat, || {
+            format!("The VAT rate of {what} with category '{}' ({}) must be {wanted}.", c.code, c.name)
+        });
+        return;
+    }
+    let Some(subtotal) = parent.filter(|p| is(*p, "cac:TaxSubtotal")) else { return };
+    let in_breakdown =
+        subtotal.parent_element().filter(|t| is(*t, "cac:TaxTotal")).and_then(|t| t.parent_element()) == Some(cx.root);
+    if in_breakdown {
+        breakdown(cx, c, cat, subtotal);
+    }
+}
+
+/// Σ line net amounts + Σ document charges − Σ document allowances of a category (and rate).
+fn category_sum(cx: &Cx<'_>, code: &str, rate: Option<Decimal>, credit_lines: bool) -> Decimal {
+    let root = cx.root;
+    let matches_rate = |cat: N<'_>| rate.is_none_or(|r| dec_at(cat, "cbc:Percent") == Some(r));
+    let line_name = if credit_lines { "cac:CreditNoteLine" } else { "cac:InvoiceLine" };
+    let lines: Decimal = kids(root, line_name)
+        .filter(|l| {
+            let cats = path(*l, "cac:Item/cac:ClassifiedTaxCategory");
+            cats.iter().any(|c| nz(&text_of(*c)) == code) && cats.iter().any(|c| matches_rate(*c))
+        })
+        .filter_map(|l| dec_at(l, "cbc:LineExtensionAmount"))
+        .sum();
+    let acs = |charge: bool| -> Decimal {
+        kids(root, "cac:AllowanceCharge")
+            .filter(|a| charge_is(*a, charge))
+            .filter(|a| {
+                let cats: Vec<N<'_>> = kids(*a, "cac:TaxCategory").collect();
+                cats.iter().any(|c| nz(&text_of(*c)) == code) && cats.iter().any(|c| matches_rate(*c))
+            })
+            .filter_map(|a| dec_at(a, "cbc:Amount"))
+            .sum()
+    };
+    lines + acs(true) - acs(false)
+}
+
+/// normalize-space(cbc:ID) of a category as the official sums use it (first ID).
+fn text_of(cat: N<'_>) -> String {
+    path(cat, "cbc:ID").first().map(|i| text(*i).into_owned()).unwrap_or_default()
+}
+
+fn breakdown<'a>(cx: &mut Cx<'a>, c: &Category, cat: N<'a>, subtotal: N<'a>) {
+    let taxable = dec_at(subtotal, "cbc:TaxableAmount");
+    let tax = dec_at(subtotal, "cbc:TaxAmount");
+    let has_invoice_lines = cx.everywhere("cac:InvoiceLine").next().is_some();
+    let has_credit_lines = cx.everywhere("cac:CreditNoteLine").next().is_some();
+    let one = Decimal::ONE;
+    match c.rate {
+        Rate::Positive | Rate::NonNegative => {
+            // Without a rate BR-x-08 holds vacuously ("every $rate in ()") and BR-x-09 fails.
+            cx.check(has(cat, "cbc:Percent"), c.ids[8], subtotal, || {
+                format!("The '{}' ({}) VAT breakdown has no VAT rate (BT-119).", c.code, c.name)
+            });
+            if let Some(rate) = dec_at(cat, "cbc:Percent") {
+                let used_at_rate = |credit: bool| {
+                    let line_name = if credit { "cac:CreditNoteLine" } else { "cac:InvoiceLine" };
+                    let line = cx.everywhere(line_name).any(|l| {
+                        let cats = path(l, "cac:Item/cac:ClassifiedTaxCategory");
+                        cats.iter().any(|k| nz(&text_of(*k)) == c.code)
+                            && cats.iter().any(|k| dec_at(*k, "cbc:Percent") == Some(rate))
+                    });
+                    line || cx.everywhere("cac:AllowanceCharge").any(|a| {
+                        let cats: Vec<N<'_>> = kids(a, "cac:TaxCategory").collect();
+                        cats.iter().any(|k| nz(&text_of(*k)) == c.code)
+                            && cats.iter().any(|k| dec_at(*k, "cbc:Percent") == Some(rate))
+                    })
+                };
+                let within = |credit: bool| {
+                    let expected = category_sum(cx, c.code, Some(rate), credit);
+                    taxable.is_some_and(|t| t - one < expected && t + one > expected)
+                };
+                // L and M only test the branch of the document's own line kind.
+                let ok = if c.rate == Rate::Positive {
+                    (used_at_rate(false) && within(false)) || (used_at_rate(true) && within(true))
+                } else {
+                    (has_invoice_lines && within(false)) || (has_credit_lines && within(true))
+                };
+                let own = category_sum(cx, c.code, Some(rate), cx.credit);
+                cx.check(ok, c.ids[7], subtotal, || {
+                    format!("The taxable amount of the {rate}% '{}' VAT breakdown (BT-116: {}) does not match the lines, allowances and charges at that rate ({own}).", c.code, shown(taxable))
+                });
+                let expected = taxable.map(|t| cents(t.abs() * (rate / Decimal::ONE_HUNDRED)));
+                let ok = tax.zip(expected).is_some_and(|(t, e)| t.abs() - one < e && t.abs() + one > e);
+                cx.check(ok, c.ids[8], subtotal, || {
+                    format!("The VAT amount of the '{}' breakdown (BT-117: {}) is not its taxable amount times {rate}% ({}).", c.code, shown(tax), shown(expected))
+                });
+            }
+        }
+        Rate::Zero | Rate::Absent => {
+            let equal = |credit: bool| taxable == Some(category_sum(cx, c.code, None, credit));
+            let ok = (has_invoice_lines && equal(false)) || (has_credit_lines && equal(true));
+            let own = category_sum(cx, c.code, None, cx.credit);
+            cx.check(ok, c.ids[7], subtotal, || {
+                format!("The taxable amount of the '{}' VAT breakdown (BT-116: {}) does not equal its lines plus charges minus allowances ({own}).", c.code, shown(taxable))
+            });
+            cx.check(tax.is_some_and(|t| t.is_zero()), c.ids[8], subtotal, || {
+                format!("The VAT amount of the '{}' ({}) breakdown must be 0 (BT-117: {}).", c.code, c.name, shown(tax))
+            });
+        }
+    }
+    let reason = has(cat, "cbc:TaxExemptionReason") || has(cat, "cbc:TaxExemptionReasonCode");
+    cx.check(reason == c.reason, c.ids[9], cat, || {
+        if c.reason {
+            format!(
+                "The '{}' ({}) VAT breakdown needs an exemption reason (BT-120) or reason code (BT-121).",
+                c.code, c.name
+            )
+        } else {
+            format!("The '{}' ({}) VAT breakdown must not have an exemption reason (BT-120, BT-121).", c.code, c.name)
+        }
+    });
+}
+
+fn split_payment<'a>(cx: &mut Cx<'a>, tax_categories: &[N<'a>], classified: &[N<'a>], breakdowns: &[N<'a>]) {
+    let root = cx.root;
+    let id_is = |cat: &N<'_>, v: &str| kids(*cat, "cbc:ID").any(|i| text(i) == v);
+    let any_b = tax_categories.iter().chain(classified).any(|c| id_is(c, "B"));
+    let all_it = cx.everywhere("cbc:IdentificationCode").all(|c| text(c) == "IT");
+    cx.check(!any_b || all_it, "BR-B-01", root, || {
+        "Split payment (VAT category 'B') is only for domestic Italian invoices.".into()
+    });
+    let root_ac_cats: Vec<N<'a>> = path(root, "cac:AllowanceCharge/cac:TaxCategory");
+    let uses = |v: &str| breakdowns.iter().chain(&root_ac_cats).chain(classified).any(|c| id_is(c, v));
+    cx.check(!uses("B") || !uses("S"), "BR-B-02", root, || {
+        "An invoice with split payment (VAT category 'B') must not also use 'S' (standard rated).".into()
+    });
+}
+
+/// BR-O-11..14: a "Not subject to VAT" breakdown excludes every other category.
+fn not_subject<'a>(cx: &mut Cx<'a>, tax_categories: &[N<'a>], classified: &[N<'a>], breakdowns: &[N<'a>]) {
+    let root = cx.root;
+    if !breakdowns.iter().any(|b| is_vat(*b) && code(*b) == "O") {
+        return;
+    }
+    let other = |n: &N<'_>| is_vat(*n) && code(*n) != "O";
+    let of_kind = |charge: bool| {
+        tax_categories
+            .iter()
+            .filter(|t| t.parent_element().is_some_and(|ac| is(ac, "cac:AllowanceCharge") && charge_is(ac, charge)))
+            .any(other)
+    };
+    let checks = [
+        ("BR-O-11", breakdowns.iter().any(other), "other VAT breakdowns"),
+        ("BR-O-12", classified.iter().any(other), "lines in another VAT category"),
+        ("BR-O-13", of_kind(false), "document level allowances in another VAT category"),
+        ("BR-O-14", of_kind(true), "document level charges in another VAT category"),
+    ];
+    for (rule, found, what) in checks {
+        cx.check(!found, rule, root, || {
+            format!("An invoice with a 'Not subject to VAT' breakdown (O) cannot have {what}.")
+        });
+    }
+}

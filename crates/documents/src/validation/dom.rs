@@ -1,0 +1,269 @@
+//! The small piece of XPath the rules need, over roxmltree: children by prefixed name
+//! (`cac:`/`cbc:`), paths, string values, normalize-space, xs:decimal and number() casts,
+//! XPath's round() and the EN 16931 "VAT category" predicate. Kept apart so each rule file
+//! reads like the official XPath it translates.
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+
+use rust_decimal::Decimal;
+
+use super::{Finding, Flag};
+
+pub(super) const NS_INVOICE: &str = "urn:oasis:names:specification:ubl:schema:xsd:Invoice-2";
+pub(super) const NS_CREDIT_NOTE: &str = "urn:oasis:names:specification:ubl:schema:xsd:CreditNote-2";
+const NS_CAC: &str = "urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2";
+const NS_CBC: &str = "urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2";
+
+pub(super) type N<'a> = roxmltree::Node<'a, 'a>;
+
+/// The document being checked and what the rules found so far.
+pub(super) struct Cx<'a> {
+    pub(super) root: N<'a>,
+    pub(super) credit: bool,
+    pub(super) findings: Vec<Finding>,
+    /// Every element in document order, and their positions by local name: the rules ask
+    /// for `//name` some twenty times, and walking a 10,000-line tree each time costs more
+    /// than the rules themselves.
+    elements: Vec<N<'a>>,
+    by_name: HashMap<&'a str, Vec<usize>>,
+}
+
+impl<'a> Cx<'a> {
+    pub(super) fn new(root: N<'a>, credit: bool) -> Self {
+        let elements: Vec<N<'a>> = root.descendants().filter(|n| n.is_element()).collect();
+        let mut by_name: HashMap<&'a str, Vec<usize>> = HashMap::new();
+        for (i, n) in elements.iter().enumerate() {
+            by_name.entry(n.tag_name().name()).or_default().push(i);
+        }
+        Self { root, credit, findings: Vec::new(), elements, by_name }
+    }
+
+    /// Records a fatal finding at `node`.
+    pub(super) fn fail(&mut self, rule: &'static str, node: N<'a>, message: impl Into<String>) {
+        self.findings.push(Finding { rule, flag: Flag::Fatal, message: message.into(), location: location(node) });
+    }
+
+    /// Records a warning at `node`.
+    pub(super) fn warn(&mut self, rule: &'static str, node: N<'a>, message: impl Into<String>) {
+        self.findings.push(Finding { rule, flag: Flag::Warning, message: message.into(), location: location(node) });
+    }
+
+    /// Records a fatal finding unless `ok`.
+    pub(super) fn check(&mut self, ok: bool, rule: &'static str, node: N<'a>, message: impl FnOnce() -> String) {
+        if !ok {
+            self.fail(rule, node, message());
+        }
+    }
+
+    /// Every element of the document, in document order (the `//*` of XPath).
+    pub(super) fn all(&self) -> Vec<N<'a>> {
+        self.elements.clone()
+    }
+
+    /// `//name`: every element with that prefixed name, in document order.
+    pub(super) fn everywhere(&self, name: &'static str) -> impl Iterator<Item = N<'a>> + '_ {
+        let local = name.split_at(4.min(name.len())).1;
+        let found = self.by_name.get(local).map(Vec::as_slice).unwrap_or_default();
+        found.iter().map(|i| self.elements[*i]).filter(move |n| is(*n, name))
+    }
+}
+
+/// True if `n` is the element `prefix:local` (`cac:` or `cbc:`).
+pub(super) fn is(n: N<'_>, name: &str) -> bool {
+    // The local name first: almost every call fails there, without looking at the namespace.
+    let (prefix, local) = name.split_at(4.min(name.len()));
+    let tag = n.tag_name();
+    n.is_element()
+        && tag.name() == local
+        && tag.namespace()
+            == Some(match prefix {
+                "cac:" => NS_CAC,
+                "cbc:" => NS_CBC,
+                _ => return false,
+            })
+}
+
+/// The child elements named `name`.
+pub(super) fn kids<'a>(n: N<'a>, name: &'a str) -> impl Iterator<Item = N<'a>> + 'a {
+    n.children().filter(move |c| is(*c, name))
+}
+
+/// The first child element named `name`.
+pub(super) fn kid<'a>(n: N<'a>, name: &str) -> Option<N<'a>> {
+    n.children().find(|c| is(*c, name))
+}
+
+/// Every node reached by a relative path of child steps, such as `cac:Party/cbc:EndpointID`.
+pub(super) fn path<'a>(n: N<'a>, steps: &str) -> Vec<N<'a>> {
+    let mut out = Vec::new();
+    walk(n, steps, &mut |found| {
+        out.push(found);
+        false
+    });
+    out
+}
+
+/// Calls `visit` for every node on the path, depth first in document order, until it
+/// returns true; returns whether it did. No allocation: the rules call this per element.
+fn walk<'a>(n: N<'a>, steps: &str, visit: &mut dyn FnMut(N<'a>) -> bool) -> bool {
+    let (step, rest) = match steps.split_once('/') {
+        Some((step, rest)) => (step, Some(rest)),
+        None => (steps, None),
+    };
+    for child in n.children().filter(|c| is(*c, step)) {
+        let stop = match rest {
+            Some(rest) => walk(child, rest, visit),
+            None => visit(child),
+        };
+        if stop {
+            return true;
+        }
+    }
+    false
+}
+
+/// `exists(path)`.
+pub(super) fn has(n: N<'_>, steps: &str) -> bool {
+    walk(n, steps, &mut |_| true)
+}
+
+/// The first node on a path.
+pub(super) fn first<'a>(n: N<'a>, steps: &str) -> Option<N<'a>> {
+    let mut found = None;
+    walk(n, steps, &mut |f| {
+        found = Some(f);
+        true
+    });
+    found
+}
+
+/// XPath's string value: the concatenated text of all descendants.
+pub(super) fn text<'a>(n: N<'a>) -> Cow<'a, str> {
+    let mut texts = n.descendants().filter(|d| d.is_text()).filter_map(|d| d.text());
+    match (texts.next(), texts.next()) {
+        (None, _) => Cow::Borrowed(""),
+        (Some(one), None) => Cow::Borrowed(one),
+        (Some(a), Some(b)) => {
+            let mut s = String::from(a);
+            s.push_str(b);
+            texts.for_each(|t| s.push_str(t));
+            Cow::Owned(s)
+        }
+    }
+}
+
+/// The string value of the first node on a path, or "" (XPath's string() of an empty sequence).
+pub(super) fn text_at<'a>(n: N<'a>, steps: &str) -> Cow<'a, str> {
+    first(n, steps).map(text).unwrap_or(Cow::Borrowed(""))
+}
+
+/// normalize-space().
+pub(super) fn nz(s: &str) -> String {
+    let ws = |c: char| matches!(c, ' ' | '\t' | '\r' | '\n');
+    let clean = !s.starts_with(ws) && !s.ends_with(ws) && !s.contains(['\t', '\r', '\n']) && !s.contains("  ");
+    if clean {
+        return s.to_owned();
+    }
+    s.split(ws).filter(|w| !w.is_empty()).collect::<Vec<_>>().join(" ")
+}
+
+/// True if `n` is a `cbc:` element with one of the local names.
+pub(super) fn is_cbc_any(n: N<'_>, locals: &[&str]) -> bool {
+    n.is_element() && n.tag_name().namespace() == Some(NS_CBC) && locals.contains(&n.tag_name().name())
+}
+
+/// True if the node's string value is empty after normalize-space().
+pub(super) fn blank(n: N<'_>) -> bool {
+    n.descendants()
+        .filter(|d| d.is_text())
+        .all(|t| t.text().unwrap_or("").chars().all(|c| matches!(c, ' ' | '\t' | '\r' | '\n')))
+}
+
+/// normalize-space() of the first node on a path.
+pub(super) fn nz_at(n: N<'_>, steps: &str) -> String {
+    nz(&text_at(n, steps))
+}
+
+/// An attribute's value, or "".
+pub(super) fn attr<'a>(n: N<'a>, name: &str) -> &'a str {
+    n.attribute(name).unwrap_or("")
+}
+
+/// The xs:decimal cast: optional sign, digits with an optional point, surrounding whitespace
+/// allowed; no exponent. None where XPath would raise a cast error.
+pub(super) fn dec(s: &str) -> Option<Decimal> {
+    let t = s.trim_matches([' ', '\t', '\r', '\n']);
+    let body = t.strip_prefix(['+', '-']).unwrap_or(t);
+    let (int, frac) = body.split_once('.').unwrap_or((body, ""));
+    let digits = |p: &str| p.bytes().all(|b| b.is_ascii_digit());
+    if body.is_empty() || body == "." || !digits(int) || !digits(frac) {
+        return None;
+    }
+    let t = t.strip_prefix('+').unwrap_or(t);
+    let t = t.strip_suffix('.').unwrap_or(t);
+    t.parse::<Decimal>().ok().or_else(|| {
+        // More than 28 significant digits: keep what Decimal can hold, as XPath keeps all.
+        let (i, f) = t.split_once('.')?;
+        let keep = 28usize.saturating_sub(i.trim_start_matches('-').len());
+        format!("{i}.{}", &f[..f.len().min(keep)]).parse().ok()
+    })
+}
+
+/// xs:decimal of a node's string value.
+pub(super) fn dec_of(n: N<'_>) -> Option<Decimal> {
+    dec(&text(n))
+}
+
+/// xs:decimal of the first node on a path (None if absent or not a number).
+pub(super) fn dec_at(n: N<'_>, steps: &str) -> Option<Decimal> {
+    first(n, steps).and_then(dec_of)
+}
+
+/// number(): the double value, NaN when the text is not a number.
+pub(super) fn num(s: &str) -> f64 {
+    let t = s.trim_matches([' ', '\t', '\r', '\n']);
+    let plain = !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'-' | b'+' | b'e' | b'E'));
+    if plain { t.parse().unwrap_or(f64::NAN) } else { f64::NAN }
+}
+
+/// XPath round(): half way rounds towards positive infinity.
+pub(super) fn round(d: Decimal) -> Decimal {
+    (d + Decimal::new(5, 1)).floor()
+}
+
+/// `round(x * 10 * 10) div 100`, the official rules' rounding to cents.
+pub(super) fn cents(d: Decimal) -> Decimal {
+    round(d * Decimal::ONE_HUNDRED) / Decimal::ONE_HUNDRED
+}
+
+/// `string-length(substring-after(., '.')) <= 2` on the node's string value.
+pub(super) fn at_most_two_decimals(n: N<'_>) -> bool {
+    text(n).split_once('.').is_none_or(|(_, after)| after.chars().count() <= 2)
+}
+
+/// The `[cac:TaxScheme/normalize-space(upper-case(cbc:ID))='VAT']` predicate.
+pub(super) fn is_vat(category: N<'_>) -> bool {
+    kids(category, "cac:TaxScheme").any(|s| kids(s, "cbc:ID").any(|id| nz(&text(id).to_uppercase()) == "VAT"))
+}
+
+/// An XPath-like location such as `/Invoice/cac:InvoiceLine[2]/cbc:LineExtensionAmount`.
+pub(super) fn location(node: N<'_>) -> String {
+    let mut steps = Vec::new();
+    let mut current = Some(node);
+    while let Some(n) = current.filter(|n| n.is_element()) {
+        let prefix = match n.tag_name().namespace() {
+            Some(NS_CAC) => "cac:",
+            Some(NS_CBC) => "cbc:",
+            _ => "",
+        };
+        let name = n.tag_name();
+        let same = |s: &N<'_>| s.is_element() && s.tag_name() == name;
+        let index = n.prev_siblings().skip(1).filter(same).count() + 1;
+        let many = index > 1 || n.next_siblings().skip(1).any(|s| same(&s));
+        steps.push(if many { format!("{prefix}{}[{index}]", name.name()) } else { format!("{prefix}{}", name.name()) });
+        current = n.parent();
+    }
+    steps.reverse();
+    format!("/{}", steps.join("/"))
+}
