@@ -316,7 +316,10 @@ class Handler(BaseHTTPRequestHandler):
     # -- test control -----------------------------------------------------------------
 
     def control(self, method, path, raw, acct):
-        body = json.loads(raw) if raw else {}
+        try:
+            body = json.loads(raw) if raw else {}
+        except (ValueError, UnicodeDecodeError):
+            raise unprocessable("body", "The body is not JSON.") from None
         if path == "/_test/counters" and method == "GET":
             with lock:
                 return self.reply(200, {"sends": acct["sends"], "submissions": len(acct["submissions"]),
