@@ -16,6 +16,7 @@ use std::{
 
 use serde::Deserialize;
 
+mod access_point;
 mod admin;
 mod audit;
 pub mod backup;
@@ -25,6 +26,7 @@ mod privacy;
 mod production;
 mod security;
 mod stripe;
+pub use access_point::AccessPointSettings;
 pub use admin::AdminSettings;
 pub use audit::{AuditSettings, GdprSettings, MAX_RETENTION_MONTHS, MIN_RETENTION_MONTHS, RetentionMonths};
 pub use backup::BackupSettings;
@@ -94,6 +96,7 @@ pub struct Settings {
     pub gdpr: GdprSettings,
     pub privacy: PrivacySettings,
     pub stripe: StripeSettings,
+    pub access_point: AccessPointSettings,
     pub http: HttpLimits,
 }
 
@@ -122,6 +125,7 @@ impl Default for Settings {
             gdpr: GdprSettings::default(),
             privacy: PrivacySettings::default(),
             stripe: StripeSettings::default(),
+            access_point: AccessPointSettings::default(),
             http: HttpLimits::default(),
         }
     }
@@ -282,6 +286,8 @@ const ENV_VARS: &[(&str, &str, Kind)] = &[
     ("FASTFAKTURA_TRUSTED_PROXIES", "trusted_proxies", Kind::List),
     ("FASTFAKTURA_STRIPE_API_BASE", "stripe.api_base", Kind::Str),
     ("FASTFAKTURA_STRIPE_CHECKOUT_ORIGIN", "stripe.checkout_origin", Kind::Str),
+    ("FASTFAKTURA_STORECOVE_API_BASE", "access_point.storecove_api_base", Kind::Str),
+    ("FASTFAKTURA_ACCESS_POINT_TIMEOUT_SECONDS", "access_point.timeout_seconds", Kind::Int),
     ("FASTFAKTURA_TLS_MODE", "tls.mode", Kind::Str),
     ("FASTFAKTURA_TLS_HTTP_LISTEN", "tls.http_listen", Kind::Address),
     ("FASTFAKTURA_TLS_CERT_FILE", "tls.cert_file", Kind::Str),

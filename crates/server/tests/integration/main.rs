@@ -49,6 +49,7 @@ mod sms;
 mod sms_fake;
 mod sms_settings;
 mod smtp_sink;
+mod storecove_provider;
 mod stripe_server;
 mod tls;
 mod tls_acme;
