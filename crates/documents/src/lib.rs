@@ -21,7 +21,9 @@ pub mod ubl;
 mod xml;
 
 pub use cii::cii_xml;
-pub use import::{ImportError, ImportedInvoice, parse_ubl};
+pub use import::{
+    ImportError, ImportedInvoice, ReceiveError, ReceivedFormat, ReceivedInvoice, parse_cii, parse_ubl, read_received,
+};
 pub use model::{
     DocumentError, DocumentType, DomesticPayment, Endpoint, InvoiceData, InvoiceDocument, Language, Line, Logo,
     LogoError, LogoFormat, Party, PaymentDetails, Problem,
