@@ -12,7 +12,7 @@ fn own() -> OwnIds {
         city: String::new(),
         country: "IS".into(),
         vat_number: "12345".into(),
-        registration_id: "530687-1239".into(),
+        registration_id: "590269-7199".into(),
         iban: String::new(),
         bic: String::new(),
         default_currency: "ISK".into(),
@@ -38,11 +38,12 @@ fn buyer(vat: Option<&str>, registration: Option<&str>, endpoint: Option<(&str, 
 #[test]
 fn a_buyer_naming_us_or_no_one_is_ours() {
     let own = own();
+    assert!(own.participant.is_some(), "a valid kennitala gives a participant id");
     assert_eq!(addressed_elsewhere(&own, &buyer(None, None, None)), None);
     assert_eq!(addressed_elsewhere(&own, &buyer(Some("IS12345"), None, None)), None);
     assert_eq!(addressed_elsewhere(&own, &buyer(Some("12345"), None, None)), None);
-    assert_eq!(addressed_elsewhere(&own, &buyer(None, Some("5306871239"), None)), None);
-    assert_eq!(addressed_elsewhere(&own, &buyer(None, None, Some(("0196", "5306871239")))), None);
+    assert_eq!(addressed_elsewhere(&own, &buyer(None, Some("5902697199"), None)), None);
+    assert_eq!(addressed_elsewhere(&own, &buyer(None, None, Some(("0196", "5902697199")))), None);
     // A match by one identifier outweighs another we read differently.
     assert_eq!(addressed_elsewhere(&own, &buyer(Some("IS12345"), Some("HRB 998"), None)), None);
     // A participant id in another scheme cannot be compared.
@@ -53,10 +54,10 @@ fn a_buyer_naming_us_or_no_one_is_ours() {
 fn a_buyer_naming_someone_else_is_refused_with_the_identifier() {
     let own = own();
     assert_eq!(addressed_elsewhere(&own, &buyer(Some("DK16356706"), None, None)), Some("DK16356706".into()));
-    assert_eq!(addressed_elsewhere(&own, &buyer(None, Some("4101692589"), None)), Some("4101692589".into()));
+    assert_eq!(addressed_elsewhere(&own, &buyer(None, Some("4105042150"), None)), Some("4105042150".into()));
     assert_eq!(
-        addressed_elsewhere(&own, &buyer(None, None, Some(("0196", "4101692589")))),
-        Some("0196:4101692589".into())
+        addressed_elsewhere(&own, &buyer(None, None, Some(("0196", "4105042150")))),
+        Some("0196:4105042150".into())
     );
 }
 

@@ -150,12 +150,12 @@ async fn list_page(
             findings: bills::findings_of(&d.validation).iter().map(|f| finding_text(&t, f)).collect(),
         })
         .collect();
-    let filters =
-        [("", "bills-filter-all"), ("to_pay", "bills-filter-to_pay"), ("scheduled", "bills-filter-scheduled")]
-            .into_iter()
-            .chain([("paid", "bills-filter-paid")])
-            .map(|(value, key)| (value.to_owned(), t.t(key)))
-            .collect();
+    let filters = vec![
+        (String::new(), t.t("bills-filter-all")),
+        ("to_pay".to_owned(), t.t("bills-filter-to_pay")),
+        ("scheduled".to_owned(), t.t("bills-filter-scheduled")),
+        ("paid".to_owned(), t.t("bills-filter-paid")),
+    ];
     let filter = filter.map(|f| f.as_str().to_owned()).unwrap_or_default();
     Ok(BillsPage { t, filter, filters, rows, unread, file_error, export_error })
 }
@@ -354,16 +354,14 @@ async fn bill_page(
     let b = &detail.bill;
     let lang = t.lang();
     let m = |amount: Decimal| money(amount, &b.currency, lang);
-    let mut supplier_ids = Vec::new();
-    for (key, value) in [
-        ("bill-vat-id", &b.supplier_vat_id),
-        ("bill-registration-id", &b.supplier_registration_id),
-        ("bill-participant-id", &b.supplier_participant_id),
-    ] {
-        if let Some(v) = value {
-            supplier_ids.push((t.t(key), v.clone()));
-        }
-    }
+    let supplier_ids = [
+        (t.t("bill-vat-id"), &b.supplier_vat_id),
+        (t.t("bill-registration-id"), &b.supplier_registration_id),
+        (t.t("bill-participant-id"), &b.supplier_participant_id),
+    ]
+    .into_iter()
+    .filter_map(|(label, value)| Some((label, value.clone()?)))
+    .collect();
     let mut payment = Vec::new();
     if let Some(r) = &b.payment_reference {
         payment.push((t.t("bill-reference"), r.clone(), r.clone()));
