@@ -470,3 +470,50 @@ fn crc32(bytes: &[u8]) -> u32 {
     }
     !crc
 }
+
+/// Our Factur-X PDF of [`sample_eur`] with a second XML invoice attached beside the first
+/// (a PDF a reader of received invoices must refuse: which one is to be paid?).
+pub fn facturx_pdf_with_two_invoices() -> Vec<u8> {
+    use lopdf::{Dictionary, Object, Stream};
+    let pdf = crate::pdf::render_pdf(&sample_eur()).expect("the sample renders").bytes;
+    let mut doc = lopdf::Document::load_mem(&pdf).expect("our PDF loads");
+    let xml = crate::cii_xml(&sample_eur()).into_bytes();
+    let stream = doc.add_object(Stream::new(Dictionary::new(), xml));
+    let mut ef = Dictionary::new();
+    ef.set("F", Object::Reference(stream));
+    let mut spec = Dictionary::new();
+    spec.set("Type", Object::Name(b"Filespec".to_vec()));
+    spec.set("F", Object::string_literal("zugferd-invoice.xml"));
+    spec.set("UF", Object::string_literal("zugferd-invoice.xml"));
+    spec.set("EF", Object::Dictionary(ef));
+    let spec = doc.add_object(spec);
+    // The name tree and its EmbeddedFiles node may each be direct or referenced.
+    let names_ref = doc.catalog().expect("a catalog").get(b"Names").and_then(Object::as_reference).ok();
+    let tree_ref = match names_ref {
+        Some(id) => doc.get_dictionary(id),
+        None => doc.catalog().and_then(|c| c.get(b"Names")).and_then(Object::as_dict),
+    }
+    .expect("krilla writes a name tree")
+    .get(b"EmbeddedFiles")
+    .and_then(Object::as_reference)
+    .ok();
+    let tree = match (tree_ref, names_ref) {
+        (Some(id), _) => doc.get_dictionary_mut(id),
+        (None, Some(id)) => {
+            doc.get_dictionary_mut(id).and_then(|n| n.get_mut(b"EmbeddedFiles")).and_then(Object::as_dict_mut)
+        }
+        (None, None) => doc
+            .catalog_mut()
+            .and_then(|c| c.get_mut(b"Names"))
+            .and_then(Object::as_dict_mut)
+            .and_then(|n| n.get_mut(b"EmbeddedFiles"))
+            .and_then(Object::as_dict_mut),
+    }
+    .expect("the embedded files tree");
+    let array = tree.get_mut(b"Names").and_then(Object::as_array_mut).expect("the tree's names");
+    array.push(Object::string_literal("zugferd-invoice.xml"));
+    array.push(Object::Reference(spec));
+    let mut out = Vec::new();
+    doc.save_to(&mut out).expect("saved");
+    out
+}

@@ -23,7 +23,9 @@ mod xml;
 pub mod xrechnung;
 
 pub use cii::{cii_xml, cii_xml_as};
-pub use import::{ImportError, ImportedInvoice, parse_ubl};
+pub use import::{
+    ImportError, ImportedInvoice, ReceiveError, ReceivedFormat, ReceivedInvoice, parse_cii, parse_ubl, read_received,
+};
 pub use model::{
     DocumentError, DocumentType, DomesticPayment, Endpoint, InvoiceData, InvoiceDocument, Language, Line, Logo,
     LogoError, LogoFormat, Party, PaymentDetails, Problem,

@@ -1,7 +1,7 @@
-//! Reading UBL 2.1 invoices and credit notes that others send us: a first step toward
-//! receiving e-invoices.
+//! Reading e-invoices that others send us: UBL 2.1 invoices and credit notes here, CII in
+//! `cii`, and in `received` the recognition of any received file (XML or a Factur-X PDF).
 //!
-//! [`parse_ubl`] reads what is needed to show a received document (number, dates,
+//! [`parse_ubl`] (and [`parse_cii`]) reads what is needed to show a received document (number, dates,
 //! parties, lines, VAT breakdown, totals) and lists, in plain words with the EN 16931
 //! term numbers, everything in it that FastFaktura's model cannot hold. Only a document
 //! without such things converts into an [`InvoiceData`] ([`ImportedInvoice::to_invoice_data`]).
@@ -14,7 +14,15 @@ use time::{Date, Month};
 
 use crate::model::{Endpoint, PaymentDetails};
 
+mod cii;
 mod convert;
+mod received;
+
+pub use cii::parse_cii;
+pub use received::{
+    MAX_RECEIVED_BYTES, MAX_XML_DEPTH, ReceiveError, ReceivedFormat, ReceivedInvoice, RecognisedDocument,
+    read_received, recognise_received,
+};
 
 const NS_INVOICE: &str = "urn:oasis:names:specification:ubl:schema:xsd:Invoice-2";
 const NS_CREDIT_NOTE: &str = "urn:oasis:names:specification:ubl:schema:xsd:CreditNote-2";
@@ -25,6 +33,8 @@ pub enum ImportError {
     NotXml(String),
     #[error("not a UBL 2.1 Invoice or CreditNote (root element {0})")]
     NotUbl(String),
+    #[error("not a CII CrossIndustryInvoice (root element {0})")]
+    NotCii(String),
     #[error("required information is missing or unreadable: {}", .0.join("; "))]
     Missing(Vec<String>),
 }

@@ -70,6 +70,15 @@ pub fn render_draft_pdf(doc: &InvoiceDocument) -> Result<RenderedPdf, PdfError> 
     render_layout(doc, fonts, layout, false)
 }
 
+/// A readable copy of an invoice someone else issued (a received bill): drawn like our
+/// own, without a watermark and without an e-invoice attached, since the original the
+/// supplier sent is the document and this is only its picture.
+pub fn render_copy_pdf(doc: &InvoiceDocument) -> Result<RenderedPdf, PdfError> {
+    let fonts = Fonts::bundled();
+    let layout = layout::layout(doc, fonts);
+    render_layout(doc, fonts, layout, false)
+}
+
 /// Renders the document with `fonts` (the bundled ones plus extra fallbacks).
 pub fn render_pdf_with(doc: &InvoiceDocument, fonts: &Fonts) -> Result<RenderedPdf, PdfError> {
     let layout = layout::layout(doc, fonts);

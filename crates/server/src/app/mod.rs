@@ -13,6 +13,7 @@ pub mod admin_tools;
 pub mod api_tokens;
 pub mod bank_claims;
 pub mod bank_statements;
+pub mod bills;
 pub mod business;
 pub mod catalogue;
 pub mod customers;

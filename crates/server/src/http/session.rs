@@ -93,14 +93,22 @@ const READ_ONLY_ALLOWED: &[&str] =
 
 /// Whether a read-only accountant may make this request. Reconciling the bank is
 /// their work: they may import statements and match or set aside payments (an owner
-/// alone undoes a match, checked by the operation).
+/// alone undoes a match, checked by the operation); so is paying bills: receiving
+/// them and recording their schedule and payment.
 fn read_only_may(path: &str) -> bool {
+    // Bills are bookkeeping too: receiving them and recording their payment.
+    let pays_bills = path == "/bills/upload"
+        || path.strip_prefix("/bills/").is_some_and(|rest| {
+            rest.split_once('/')
+                .is_some_and(|(id, action)| !id.contains('/') && matches!(action, "schedule" | "paid" | "reopen"))
+        });
     let reconciles = path == "/bank/import"
         || path.strip_prefix("/bank/entries/").is_some_and(|rest| {
             rest.split_once('/').is_some_and(|(id, action)| !id.contains('/') && matches!(action, "match" | "dismiss"))
         });
     READ_ONLY_ALLOWED.contains(&path)
         || reconciles
+        || pays_bills
         || path
             .strip_prefix("/settings/api-tokens/")
             .is_some_and(|rest| rest.ends_with("/revoke") && !rest[..rest.len() - 7].contains('/'))

@@ -323,6 +323,48 @@ try {
   await owner.goto(`${app}/bank`);
   await check(owner, "15g-bank");
 
+  // --- The accountant receives a supplier's e-invoice (CII) on the phone, in Icelandic --
+  const supplierInvoice = `<?xml version="1.0" encoding="UTF-8"?>
+<rsm:CrossIndustryInvoice xmlns:rsm="urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100" xmlns:ram="urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:100" xmlns:udt="urn:un:unece:uncefact:data:standard:UnqualifiedDataType:100">
+<rsm:ExchangedDocumentContext><ram:GuidelineSpecifiedDocumentContextParameter><ram:ID>urn:cen.eu:en16931:2017</ram:ID></ram:GuidelineSpecifiedDocumentContextParameter></rsm:ExchangedDocumentContext>
+<rsm:ExchangedDocument><ram:ID>HS-2026-0815</ram:ID><ram:TypeCode>380</ram:TypeCode><ram:IssueDateTime><udt:DateTimeString format="102">20261201</udt:DateTimeString></ram:IssueDateTime></rsm:ExchangedDocument>
+<rsm:SupplyChainTradeTransaction>
+<ram:IncludedSupplyChainTradeLineItem><ram:AssociatedDocumentLineDocument><ram:LineID>1</ram:LineID></ram:AssociatedDocumentLineDocument>
+<ram:SpecifiedTradeProduct><ram:Name>Hýsing og lén fyrir vefverslunina, desember 2026</ram:Name></ram:SpecifiedTradeProduct>
+<ram:SpecifiedLineTradeAgreement><ram:NetPriceProductTradePrice><ram:ChargeAmount>12900</ram:ChargeAmount></ram:NetPriceProductTradePrice></ram:SpecifiedLineTradeAgreement>
+<ram:SpecifiedLineTradeDelivery><ram:BilledQuantity unitCode="C62">1</ram:BilledQuantity></ram:SpecifiedLineTradeDelivery>
+<ram:SpecifiedLineTradeSettlement><ram:ApplicableTradeTax><ram:TypeCode>VAT</ram:TypeCode><ram:CategoryCode>S</ram:CategoryCode><ram:RateApplicablePercent>24</ram:RateApplicablePercent></ram:ApplicableTradeTax>
+<ram:SpecifiedTradeSettlementLineMonetarySummation><ram:LineTotalAmount>12900</ram:LineTotalAmount></ram:SpecifiedTradeSettlementLineMonetarySummation></ram:SpecifiedLineTradeSettlement></ram:IncludedSupplyChainTradeLineItem>
+<ram:ApplicableHeaderTradeAgreement><ram:SellerTradeParty><ram:Name>Hýsingarþjónustan ehf.</ram:Name>
+<ram:PostalTradeAddress><ram:PostcodeCode>105</ram:PostcodeCode><ram:LineOne>Borgartún 1</ram:LineOne><ram:CityName>Reykjavík</ram:CityName><ram:CountryID>IS</ram:CountryID></ram:PostalTradeAddress>
+<ram:SpecifiedTaxRegistration><ram:ID schemeID="VA">98765</ram:ID></ram:SpecifiedTaxRegistration></ram:SellerTradeParty>
+<ram:BuyerTradeParty><ram:Name>Kaupandi</ram:Name></ram:BuyerTradeParty></ram:ApplicableHeaderTradeAgreement>
+<ram:ApplicableHeaderTradeDelivery/>
+<ram:ApplicableHeaderTradeSettlement><ram:PaymentReference>0815</ram:PaymentReference><ram:InvoiceCurrencyCode>ISK</ram:InvoiceCurrencyCode>
+<ram:SpecifiedTradeSettlementPaymentMeans><ram:TypeCode>30</ram:TypeCode><ram:PayeePartyCreditorFinancialAccount><ram:IBANID>IS750001121234563108962099</ram:IBANID></ram:PayeePartyCreditorFinancialAccount></ram:SpecifiedTradeSettlementPaymentMeans>
+<ram:ApplicableTradeTax><ram:CalculatedAmount>3096</ram:CalculatedAmount><ram:TypeCode>VAT</ram:TypeCode><ram:BasisAmount>12900</ram:BasisAmount><ram:CategoryCode>S</ram:CategoryCode><ram:RateApplicablePercent>24</ram:RateApplicablePercent></ram:ApplicableTradeTax>
+<ram:SpecifiedTradePaymentTerms><ram:DueDateDateTime><udt:DateTimeString format="102">20261215</udt:DateTimeString></ram:DueDateDateTime></ram:SpecifiedTradePaymentTerms>
+<ram:SpecifiedTradeSettlementHeaderMonetarySummation><ram:LineTotalAmount>12900</ram:LineTotalAmount><ram:TaxBasisTotalAmount>12900</ram:TaxBasisTotalAmount>
+<ram:TaxTotalAmount currencyID="ISK">3096</ram:TaxTotalAmount><ram:GrandTotalAmount>15996</ram:GrandTotalAmount><ram:DuePayableAmount>15996</ram:DuePayableAmount></ram:SpecifiedTradeSettlementHeaderMonetarySummation>
+</ram:ApplicableHeaderTradeSettlement></rsm:SupplyChainTradeTransaction></rsm:CrossIndustryInvoice>`;
+  await invitee.goto(`${app}/bills`);
+  await invitee.setInputFiles("#file", { name: "hysing-0815.xml", mimeType: "application/xml", buffer: Buffer.from(supplierInvoice) });
+  await submit(invitee, 'form[action="/bills/upload"] button[type="submit"]');
+  expect(/\/bills\/[0-9a-f-]{36}/.test(invitee.url()), `the upload opens the bill: ${invitee.url()}`);
+  const received = await invitee.textContent("[data-received]");
+  expect(received.includes("Tekið var við reikningnum"), `received, in Icelandic: ${received}`);
+  const payable = await invitee.textContent("[data-payable]");
+  expect(payable.includes("15.996"), `the amount as Icelandic writes it: ${payable}`);
+  const billWidths = await phoneWidths(invitee);
+  expect(billWidths.page <= billWidths.width && billWidths.wide.length === 0, `a bill on a phone: ${JSON.stringify(billWidths)}`);
+  await check(invitee, "33-phone-bill-is");
+  await submit(invitee, "[data-mark-paid]");
+  expect((await invitee.textContent("[data-state]")).includes("Greiddur"), "marked paid, in Icelandic");
+  await invitee.goto(`${app}/bills`);
+  const billsWidths = await phoneWidths(invitee);
+  expect(billsWidths.page <= billsWidths.width && billsWidths.wide.length === 0, `/bills on a phone: ${JSON.stringify(billsWidths)}`);
+  await check(invitee, "34-phone-bills-is");
+
   // --- An operator signs in with password and TOTP, and suspends the owner --------------
   const adminContext = await browser.newContext({ locale: "en-GB" });
   const admin = await adminContext.newPage();

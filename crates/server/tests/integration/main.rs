@@ -13,6 +13,7 @@ mod audit_wiring;
 mod backup;
 mod bank_claims;
 mod bank_payments;
+mod bills;
 mod browser;
 mod canary;
 mod card_payments;

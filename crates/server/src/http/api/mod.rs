@@ -6,6 +6,7 @@
 //! the web layer's validation, so a field is judged the same way everywhere.
 
 pub mod bank;
+pub mod bills;
 pub mod customers;
 pub mod documents;
 pub mod idempotency;
@@ -34,6 +35,7 @@ pub const MAX_BODY_BYTES: usize = 1024 * 1024;
 pub fn router(state: AppState) -> Router<AppState> {
     let authenticated = Router::new()
         .merge(bank::router())
+        .merge(bills::router())
         .merge(customers::router())
         .merge(documents::router())
         .merge(invoices::router())

@@ -127,6 +127,33 @@ pub const OPERATIONS: &[Operation] = &[
     ),
     op(
         "post",
+        "/api/v1/received-documents",
+        "Receive an e-invoice (the body is the file: UBL, CII or XRechnung XML, or a Factur-X/ZUGFeRD PDF, up to 50 MB; name it with `X-File-Name`). It is validated, kept byte for byte and becomes a bill; the same bytes again record nothing (200). Refused with the reason (422) when it is not an e-invoice or is addressed to another business",
+        Some("file:application/xml"),
+        201,
+        "ReceivedDocument",
+    ),
+    op(
+        "get",
+        "/api/v1/bills",
+        "Bills from received e-invoices, by due date: `state` to_pay, scheduled or paid (all when absent)",
+        None,
+        200,
+        "BillList",
+    ),
+    op("get", "/api/v1/bills/{id}", "One bill, with its document's validation findings", None, 200, "Bill"),
+    op("post", "/api/v1/bills/{id}/paid", "Record that the bill was paid", None, 204, ""),
+    op(
+        "post",
+        "/api/v1/bills/{id}/schedule",
+        "Schedule the bill's payment for a day (today or later)",
+        Some("BillScheduleInput"),
+        204,
+        "",
+    ),
+    op("post", "/api/v1/bills/{id}/reopen", "A scheduled or paid bill is to be paid again", None, 204, ""),
+    op(
+        "post",
         "/api/v1/bank-entries/{id}/match",
         "Record a waiting payment on an invoice (by `invoice_id` or `number`)",
         Some("BankMatchInput"),
@@ -256,6 +283,29 @@ fn schemas() -> Value {
             "applied": {"oneOf": [decimal(), {"type": "null"}], "description": "What was recorded on the invoice; less than amount for an overpayment"},
             "matched_automatically": {"type": ["boolean", "null"]}, "matched_at": {"type": ["string", "null"], "format": "date-time"}}},
         "BankEntryList": {"type": "object", "properties": {"items": {"type": "array", "items": {"$ref": "#/components/schemas/BankEntry"}}}},
+        "ReceivedDocument": {"type": "object", "properties": {
+            "document_id": {"type": "string", "format": "uuid"},
+            "bill_id": {"type": ["string", "null"], "format": "uuid", "description": "None when required information is missing: the document is kept, invalid"},
+            "already_received": {"type": "boolean"},
+            "duplicate_of": {"type": ["string", "null"], "format": "uuid", "description": "An earlier bill with the same supplier and number"},
+            "status": {"type": "string", "enum": ["valid", "invalid"]}}},
+        "Bill": {"type": "object", "properties": {
+            "id": {"type": "string", "format": "uuid"}, "received_document_id": {"type": "string", "format": "uuid"},
+            "document_status": {"type": "string", "enum": ["valid", "invalid"]},
+            "document_format": {"type": "string", "enum": ["ubl", "cii", "facturx_pdf"]}, "credit_note": {"type": "boolean"},
+            "supplier": {"type": "object", "properties": {"name": string, "vat_id": {"type": ["string", "null"]},
+                "registration_id": {"type": ["string", "null"]}, "participant_id": {"type": ["string", "null"]}}},
+            "number": string, "issue_date": {"type": "string", "format": "date"}, "due_date": {"type": ["string", "null"], "format": "date"},
+            "currency": string, "net": decimal(), "vat": decimal(), "total": decimal(), "payable": decimal(),
+            "vat_breakdown": {"type": "array", "items": {"type": "object"}},
+            "payment_reference": {"type": ["string", "null"]}, "iban": {"type": ["string", "null"]}, "bic": {"type": ["string", "null"]},
+            "state": {"type": "string", "enum": ["to_pay", "scheduled", "paid"]},
+            "scheduled_for": {"type": ["string", "null"], "format": "date"}, "paid_at": {"type": ["string", "null"], "format": "date-time"},
+            "duplicate_of": {"type": ["string", "null"], "format": "uuid"}, "received_at": {"type": "string", "format": "date-time"},
+            "findings": {"type": "array", "items": {"type": "object", "properties": {
+                "severity": {"type": "string", "enum": ["fatal", "warning"]}, "rule": {"type": ["string", "null"]}, "message": string}}}}},
+        "BillList": {"type": "object", "properties": {"items": {"type": "array", "items": {"$ref": "#/components/schemas/Bill"}}}},
+        "BillScheduleInput": {"type": "object", "properties": {"date": {"type": "string", "format": "date"}}, "required": ["date"], "additionalProperties": false},
         "BankMatchInput": {"type": "object", "properties": {
             "invoice_id": {"type": ["string", "null"], "format": "uuid"},
             "number": {"type": "string", "description": "The invoice number, when no invoice_id is given"}},
@@ -283,6 +333,11 @@ fn query_parameters(method: &str, path: &str) -> Option<Value> {
         ("get", "/api/v1/products" | "/api/v1/customers") => {
             Some(json!([q, limit, param("offset", json!({"type": "integer"}), "Rows to skip (negative counts as 0)")]))
         }
+        ("get", "/api/v1/bills") => Some(json!([param(
+            "state",
+            json!({"type": "string", "enum": ["to_pay", "scheduled", "paid"]}),
+            "Only bills in this state"
+        )])),
         ("get", "/api/v1/bank-entries") => Some(json!([param(
             "state",
             json!({"type": "string", "enum": ["unmatched", "matched"]}),

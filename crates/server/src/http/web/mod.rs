@@ -3,6 +3,7 @@
 pub mod api_tokens;
 pub mod audit_log;
 pub mod bank;
+pub mod bills;
 pub mod customer_page;
 pub mod customers;
 pub mod dashboard;
@@ -38,6 +39,7 @@ pub fn router() -> Router<AppState> {
         .merge(settings::router())
         .merge(logo::router())
         .merge(bank::router())
+        .merge(bills::router())
         .merge(payment_settings::router())
         .merge(sms_settings::router())
         .merge(reminder_settings::router())
