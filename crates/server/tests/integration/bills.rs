@@ -61,6 +61,10 @@ async fn stored(app: &TestApp) -> (i64, i64) {
         .unwrap()
 }
 
+/// A stored bill: supplier, number, supplier VAT id, payable, reference, IBAN, state, format.
+type StoredBill =
+    (String, String, Option<String>, rust_decimal::Decimal, Option<String>, Option<String>, String, String);
+
 #[tokio::test]
 async fn a_ubl_a_cii_and_a_factur_x_pdf_each_become_a_bill() {
     let app = TestApp::spawn().await;
@@ -81,16 +85,7 @@ async fn a_ubl_a_cii_and_a_factur_x_pdf_each_become_a_bill() {
 
     let payable = doc.totals().payable;
     for (id, number, format) in [(ubl_id, "UBL-1", "ubl"), (cii_id, "CII-1", "cii"), (pdf_id, "PDF-1", "facturx_pdf")] {
-        let row: (
-            String,
-            String,
-            Option<String>,
-            rust_decimal::Decimal,
-            Option<String>,
-            Option<String>,
-            String,
-            String,
-        ) = sqlx::query_as(
+        let row: StoredBill = sqlx::query_as(
             "SELECT b.supplier_name, b.number, b.supplier_vat_id, b.payable, b.payment_reference, b.iban, b.state,
                         d.format
                  FROM bills b JOIN received_documents d ON d.id = b.received_document_id WHERE b.id = $1",
