@@ -22,6 +22,7 @@ mod audit;
 pub mod backup;
 mod http_limits;
 mod jobs;
+mod peppol;
 mod privacy;
 mod production;
 mod security;
@@ -32,6 +33,7 @@ pub use audit::{AuditSettings, GdprSettings, MAX_RETENTION_MONTHS, MIN_RETENTION
 pub use backup::BackupSettings;
 pub use http_limits::HttpLimits;
 pub use jobs::{JobSettings, SmsSettings};
+pub use peppol::PeppolSettings;
 pub use privacy::PrivacySettings;
 pub use security::{
     AcmeChallenge, AcmeSettings, LETS_ENCRYPT_PRODUCTION, SecurityTxtSettings, TlsMode, TlsSettings, TrustedProxy,
@@ -97,6 +99,7 @@ pub struct Settings {
     pub privacy: PrivacySettings,
     pub stripe: StripeSettings,
     pub access_point: AccessPointSettings,
+    pub peppol: PeppolSettings,
     pub http: HttpLimits,
 }
 
@@ -126,6 +129,7 @@ impl Default for Settings {
             privacy: PrivacySettings::default(),
             stripe: StripeSettings::default(),
             access_point: AccessPointSettings::default(),
+            peppol: PeppolSettings::default(),
             http: HttpLimits::default(),
         }
     }
@@ -288,6 +292,10 @@ const ENV_VARS: &[(&str, &str, Kind)] = &[
     ("FASTFAKTURA_STRIPE_CHECKOUT_ORIGIN", "stripe.checkout_origin", Kind::Str),
     ("FASTFAKTURA_STORECOVE_API_BASE", "access_point.storecove_api_base", Kind::Str),
     ("FASTFAKTURA_ACCESS_POINT_TIMEOUT_SECONDS", "access_point.timeout_seconds", Kind::Int),
+    ("FASTFAKTURA_PEPPOL_SML_ZONE", "peppol.sml_zone", Kind::Str),
+    ("FASTFAKTURA_PEPPOL_DNS_SERVER", "peppol.dns_server", Kind::Address),
+    ("FASTFAKTURA_PEPPOL_SMP_CA_FILE", "peppol.smp_ca_file", Kind::Str),
+    ("FASTFAKTURA_PEPPOL_TIMEOUT_SECONDS", "peppol.timeout_seconds", Kind::Int),
     ("FASTFAKTURA_TLS_MODE", "tls.mode", Kind::Str),
     ("FASTFAKTURA_TLS_HTTP_LISTEN", "tls.http_listen", Kind::Address),
     ("FASTFAKTURA_TLS_CERT_FILE", "tls.cert_file", Kind::Str),

@@ -37,6 +37,7 @@ mod logo;
 mod members;
 mod outbound_tls;
 mod peppol;
+mod peppol_lookup;
 mod promises;
 mod records;
 mod recurring_send;
