@@ -48,6 +48,7 @@ pub async fn seed(db: &PgPool, businesses: usize, invoices: usize) -> anyhow::Re
             payment_reference_scheme: "automatic".into(),
             bankgiro: String::new(),
             fik_creditor: String::new(),
+            ..Default::default()
         };
         db::businesses::update_profile(&mut *tx, business_id, &profile).await?;
         let mut customers = Vec::new();

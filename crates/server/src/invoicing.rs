@@ -6,6 +6,7 @@
 pub mod customer_links;
 pub mod delivery;
 mod delivery_attempt;
+pub mod delivery_peppol;
 pub mod delivery_sms;
 pub mod documents;
 pub mod payee;

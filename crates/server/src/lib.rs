@@ -27,6 +27,7 @@ pub mod jobs;
 pub mod key_rotation;
 pub mod logo;
 pub mod payments;
+pub mod peppol;
 pub mod quotas;
 pub mod secrets;
 pub mod security_headers;

@@ -216,8 +216,21 @@ impl Application {
             kek: keys.kek.clone(),
             sms: Arc::new(crate::integrations::sms::SmsClient::new(&settings.sms)?),
             lease_seconds: f64::from(settings.jobs.lease_seconds),
+            access_points: settings.access_point.clone(),
         };
-        let state = AppState { db: pool, settings: Arc::new(settings), clock, keys, stripe, database_url: url.clone() };
+        let peppol_lookup = Arc::new(
+            crate::integrations::peppol_lookup::PeppolLookup::new(&settings.peppol)
+                .map_err(|e| anyhow::anyhow!("Peppol lookups: {e}"))?,
+        );
+        let state = AppState {
+            db: pool,
+            settings: Arc::new(settings),
+            clock,
+            keys,
+            stripe,
+            database_url: url.clone(),
+            peppol_lookup,
+        };
         Ok(Self { listener, admin_listener, state, worker, embedded, tls, database_url: url, backups })
     }
 

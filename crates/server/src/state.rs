@@ -61,4 +61,6 @@ pub struct AppState {
     pub stripe: StripeClient,
     /// The database's URL, for `pg_dump` when an admin presses "Back up now".
     pub database_url: Secret,
+    /// Asks the Peppol network (SML, SMPs) whether a participant receives e-invoices.
+    pub peppol_lookup: Arc<crate::integrations::peppol_lookup::PeppolLookup>,
 }

@@ -112,6 +112,11 @@ impl RecognisedDocument {
     pub fn read(&self) -> Result<ImportedInvoice, ReceiveError> {
         Ok(if self.cii { parse_cii(&self.xml)? } else { parse_ubl(&self.xml)? })
     }
+
+    /// Whether the XML is CII (else UBL).
+    pub fn is_cii(&self) -> bool {
+        self.cii
+    }
 }
 
 /// Recognises and reads a received document.

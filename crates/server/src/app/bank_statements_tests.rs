@@ -128,6 +128,7 @@ fn statements_for_other_accounts_are_not_the_businesss() {
         payment_reference_scheme: "automatic".into(),
         bankgiro: "54029681".into(),
         fik_creditor: String::new(),
+        ..Default::default()
     };
     let own = own_accounts(&profile);
     for account in ["NO9386011117947", "86011117947", "54029681"] {

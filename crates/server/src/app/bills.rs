@@ -17,7 +17,7 @@
 use fastfaktura_documents::import::{
     ImportedInvoice, ImportedParty, MAX_RECEIVED_BYTES, ReceiveError, RecognisedDocument, recognise_received,
 };
-use fastfaktura_domain::{Decimal, ParticipantId};
+use fastfaktura_domain::Decimal;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use time::Date;
@@ -75,15 +75,14 @@ pub struct Finding {
     pub message: String,
 }
 
-/// THE validation seam: the findings for a recognised document and what reading it gave.
-///
-/// For now the reader's refusals of required information are fatal and what our model
-/// cannot hold is a warning. The EN 16931 validator plugs in here (and only here): add
-/// `fastfaktura_documents::validation::validate_ubl(&document.xml)` / `validate_cii` for
-/// `document.format`, mapping each failed rule to a [`Finding`].
+/// The findings for a recognised document and what reading it gave: the reader's
+/// refusals of required information are fatal; a UBL document is checked by our
+/// EN 16931 validator (`fastfaktura_documents::validate_ubl`), with the Peppol BIS and
+/// national rules applied only to a document that says it is Peppol BIS 3 (an
+/// XRechnung or a plain EN 16931 invoice need not follow them); what our model cannot
+/// hold is a warning. CII documents are read but not yet checked rule by rule.
 pub fn findings_for(document: &RecognisedDocument, read: Result<&ImportedInvoice, &ReceiveError>) -> Vec<Finding> {
-    let _ = document;
-    match read {
+    let mut findings = match read {
         Ok(invoice) => invoice
             .unsupported
             .iter()
@@ -94,7 +93,29 @@ pub fn findings_for(document: &RecognisedDocument, read: Result<&ImportedInvoice
             .map(|m| Finding { severity: Severity::Fatal, rule: Some("missing".into()), message: m.clone() })
             .collect(),
         Err(other) => vec![Finding { severity: Severity::Fatal, rule: None, message: other.to_string() }],
+    };
+    if !document.is_cii() {
+        let peppol = document.xml.contains("urn:fdc:peppol.eu:2017:poacc:billing:3.0");
+        match fastfaktura_documents::validate_ubl(document.xml.as_bytes()) {
+            Ok(verdict) => findings.extend(
+                verdict
+                    .findings
+                    .into_iter()
+                    .filter(|f| peppol || f.rule.starts_with("BR-") || f.rule.starts_with("UBL-"))
+                    .map(|f| Finding {
+                        severity: if f.flag == fastfaktura_documents::Flag::Fatal {
+                            Severity::Fatal
+                        } else {
+                            Severity::Warning
+                        },
+                        rule: Some(f.rule.to_owned()),
+                        message: f.message,
+                    }),
+            ),
+            Err(e) => findings.push(Finding { severity: Severity::Fatal, rule: None, message: e.to_string() }),
+        }
     }
+    findings
 }
 
 /// What receiving a document did.
@@ -121,6 +142,51 @@ pub async fn receive_document(
     file_name: &str,
     bytes: &[u8],
 ) -> Result<Received, Error> {
+    let received_at = Arrival { db: &state.db, now: state.clock.now(), meta };
+    receive(received_at, caller, source, file_name, bytes).await
+}
+
+/// A document the business's access point received (the worker fetched it from the
+/// provider): received like an upload, by `system`, its file named by the provider's id.
+pub async fn receive_from_access_point(
+    ctx: &crate::jobs::WorkerContext,
+    business_id: Uuid,
+    provider_id: &str,
+    bytes: Vec<u8>,
+) -> std::result::Result<(), String> {
+    let caller = Caller::system(business_id);
+    let meta = RequestMeta::default();
+    let arrival = Arrival { db: &ctx.db, now: ctx.clock.now(), meta: &meta };
+    match receive(arrival, &caller, Source::AccessPoint, &format!("peppol-{provider_id}.xml"), &bytes).await {
+        Ok(received) => {
+            tracing::info!(%business_id, document_id = %received.document_id, invalid = received.invalid, "document received over Peppol");
+            Ok(())
+        }
+        // Refused (not an e-invoice, addressed to someone else): kept out, said in the
+        // log; fetching it again would not change that.
+        Err(Error::Invalid(errors)) => {
+            tracing::warn!(%business_id, provider_id, reason = ?errors.entries().map(|(f, _)| f.to_owned()).collect::<Vec<_>>(), "a document from the access point was refused");
+            Ok(())
+        }
+        Err(e) => Err(e.to_string()),
+    }
+}
+
+/// Where and when a document arrives, whoever brings it.
+struct Arrival<'a> {
+    db: &'a sqlx::PgPool,
+    now: time::OffsetDateTime,
+    meta: &'a RequestMeta,
+}
+
+async fn receive(
+    arrival: Arrival<'_>,
+    caller: &Caller,
+    source: Source,
+    file_name: &str,
+    bytes: &[u8],
+) -> Result<Received, Error> {
+    let Arrival { db: pool, now, meta } = arrival;
     let business_id = caller.business_id;
     if bytes.len() > MAX_RECEIVED_BYTES {
         return Err(refusal(&ReceiveError::TooLarge));
@@ -143,7 +209,7 @@ pub async fn receive_document(
     };
     let findings = findings_for(&document, read.as_ref());
     let invalid = findings.iter().any(|f| f.severity == Severity::Fatal);
-    let profile = match db::businesses::profile(&state.db, business_id).await {
+    let profile = match db::businesses::profile(pool, business_id).await {
         Err(sqlx::Error::RowNotFound) => return Err(Error::NotFound),
         other => other?,
     };
@@ -157,7 +223,6 @@ pub async fn receive_document(
         ));
     }
 
-    let now = state.clock.now();
     let sha256 = hex::encode(Sha256::digest(bytes));
     let file_name: String = file_name.trim().chars().filter(|c| !c.is_control()).take(200).collect();
     let new_document = NewDocument {
@@ -171,15 +236,15 @@ pub async fn receive_document(
         status: if invalid { "invalid" } else { "valid" },
         received_by: &caller.actor.name(),
     };
-    let mut tx = state.db.begin().await?;
+    let mut tx = pool.begin().await?;
     db::bills::lock_for_receiving(&mut tx, business_id).await?;
     let (document_id, inserted) =
         db::received_documents::insert_or_find(&mut tx, business_id, &new_document, now).await?;
     if !inserted {
         tx.rollback().await?;
-        let existing = db::received_documents::find(&state.db, business_id, document_id).await?;
+        let existing = db::received_documents::find(pool, business_id, document_id).await?;
         let bill = match existing.as_ref().and_then(|d| d.bill_id) {
-            Some(id) => db::bills::find(&state.db, business_id, id).await?,
+            Some(id) => db::bills::find(pool, business_id, id).await?,
             None => None,
         };
         return Ok(Received {
@@ -276,7 +341,8 @@ impl OwnIds {
         OwnIds {
             vat: vat_core(&profile.vat_number),
             registration: compact(&profile.registration_id),
-            participant: ParticipantId::for_party(&profile.country, &profile.registration_id, &profile.vat_number)
+            // As typed in Settings → E-invoicing, else derived (the id documents use).
+            participant: crate::app::peppol::own_participant(profile)
                 .map(|p| (p.icd().code().to_owned(), compact(p.value()))),
         }
     }

@@ -21,6 +21,7 @@ fn own() -> OwnIds {
         payment_reference_scheme: String::new(),
         bankgiro: String::new(),
         fik_creditor: String::new(),
+        ..Default::default()
     };
     OwnIds::of(&profile)
 }

@@ -214,7 +214,7 @@ pub async fn customer_statement(state: &AppState, caller: &Caller, id: Uuid) -> 
 }
 
 /// A participant id's mistake, in the reader's language.
-fn participant_error(t: &Tr, error: ParticipantIdError) -> String {
+pub(crate) fn participant_error(t: &Tr, error: ParticipantIdError) -> String {
     use ParticipantIdError as E;
     match error {
         E::Empty | E::Format | E::EmptyValue => t.t("peppol-id-format"),

@@ -8,6 +8,7 @@
 //! layer sit the pure `domain` crate (rules and types) and `db/` (one module per
 //! aggregate, checked SQL). See docs/ARCHITECTURE.md for the layering rule.
 
+pub mod access_point_events;
 pub mod admin;
 pub mod admin_tools;
 pub mod api_tokens;
@@ -27,6 +28,7 @@ pub mod invoicing;
 pub mod members;
 pub mod money_routing;
 pub mod payment_keys;
+pub mod peppol;
 pub mod quotas;
 pub mod settings;
 pub mod sign_in;

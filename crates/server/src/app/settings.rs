@@ -2,7 +2,7 @@
 //! type, judged here), the numbering of each series, and the reminder schedule.
 
 use fastfaktura_domain::{
-    Bankgiro, FikError, FikPaymentLine, InvoiceKind, ReferenceError, ReferenceScheme, identifiers,
+    Bankgiro, EmailAddress, FikError, FikPaymentLine, InvoiceKind, ReferenceError, ReferenceScheme, identifiers,
 };
 use serde::Deserialize;
 
@@ -10,8 +10,8 @@ use super::{
     Caller, Error,
     error::Result,
     fields::{
-        AddressFields, FieldErrors, currency_code, identifier, judge_address, language, optional_parsed, or_default,
-        reference_error, required,
+        AddressFields, FieldErrors, currency_code, email_message, identifier, judge_address, language, optional_parsed,
+        or_default, reference_error, required,
     },
     money_routing::{MoneyChange, NONE, mask, record_money_change, require_owner_for_money},
 };
@@ -44,6 +44,9 @@ pub struct ProfileInput {
     pub payment_reference_scheme: String,
     pub bankgiro: String,
     pub fik_creditor: String,
+    pub contact_name: String,
+    pub contact_email: String,
+    pub contact_phone: String,
 }
 
 /// Judges the profile as typed: what to store (or, for a wrong field, what was typed)
@@ -136,9 +139,53 @@ pub fn judge_profile(t: &Tr, input: &ProfileInput) -> (BusinessProfile, FieldErr
             .map_err(|e| reference_error(t, e)),
             input.fik_creditor.clone(),
         ),
+        contact_name: errors.check(
+            "contact_name",
+            &t.t("label-contact-name"),
+            optional_text(t, &input.contact_name, 100),
+            input.contact_name.clone(),
+        ),
+        contact_email: errors.check(
+            "contact_email",
+            &t.t("label-contact-email"),
+            match input.contact_email.trim() {
+                "" => Ok(String::new()),
+                typed => EmailAddress::parse(typed).map(|e| e.as_str().to_owned()).map_err(|e| email_message(t, &e)),
+            },
+            input.contact_email.clone(),
+        ),
+        contact_phone: errors.check(
+            "contact_phone",
+            &t.t("label-contact-phone"),
+            contact_phone(t, &input.contact_phone),
+            input.contact_phone.clone(),
+        ),
+        peppol_id: String::new(),
         country,
     };
     (profile, errors)
+}
+
+/// Optional free text of at most `max` characters, without control characters.
+fn optional_text(t: &Tr, typed: &str, max: usize) -> std::result::Result<String, String> {
+    let typed = typed.trim();
+    if typed.chars().count() > max {
+        return Err(t.t1("form-max-chars", "max", max));
+    }
+    Ok(super::fields::search_text(typed))
+}
+
+/// A phone number as people write it on invoices (`+354 555 1234`, `030 / 123 45-6`):
+/// digits with spaces, `+ - / ( ) .`, at least three digits (XRechnung's BR-DE-27).
+fn contact_phone(t: &Tr, typed: &str) -> std::result::Result<String, String> {
+    let typed = typed.trim();
+    let allowed = typed.chars().all(|c| c.is_ascii_digit() || " +-/().".contains(c));
+    let digits = typed.chars().filter(char::is_ascii_digit).count();
+    match typed {
+        "" => Ok(String::new()),
+        _ if allowed && digits >= 3 && typed.len() <= 40 => Ok(typed.to_owned()),
+        _ => Err(t.t("contact-phone-shape")),
+    }
 }
 
 pub async fn business_profile(state: &AppState, caller: &Caller) -> Result<BusinessProfile> {
@@ -195,7 +242,7 @@ pub async fn update_profile(
 /// The names of the profile fields that differ (values stay out of the audit log;
 /// the bank account's masked values are recorded by `money_routing`).
 fn changed_fields(a: &BusinessProfile, b: &BusinessProfile) -> Vec<&'static str> {
-    let pairs: [(&'static str, bool); 15] = [
+    let pairs: [(&'static str, bool); 18] = [
         ("name", a.name != b.name),
         ("address_line", a.address_line != b.address_line),
         ("postal_code", a.postal_code != b.postal_code),
@@ -211,6 +258,9 @@ fn changed_fields(a: &BusinessProfile, b: &BusinessProfile) -> Vec<&'static str>
         ("payment_reference_scheme", a.payment_reference_scheme != b.payment_reference_scheme),
         ("bankgiro", a.bankgiro != b.bankgiro),
         ("fik_creditor", a.fik_creditor != b.fik_creditor),
+        ("contact_name", a.contact_name != b.contact_name),
+        ("contact_email", a.contact_email != b.contact_email),
+        ("contact_phone", a.contact_phone != b.contact_phone),
     ];
     pairs.into_iter().filter(|(_, differs)| *differs).map(|(name, _)| name).collect()
 }

@@ -1,5 +1,5 @@
 //! Deliveries of documents to customers: what was sent, to whom, by which channel
-//! (email or SMS), why (a "Send", a reminder, a recurring invoice), and how it went
+//! (email, SMS or Peppol), why (a "Send", a reminder, a recurring invoice), and how it went
 //! (queued, sending, sent, failed with the reason).
 
 use sqlx::PgExecutor;
@@ -25,6 +25,8 @@ pub struct Delivery {
     pub sent_at: Option<OffsetDateTime>,
     pub interrupted: i32,
     pub body_digest: Option<Vec<u8>>,
+    /// Peppol: when the receiving access point confirmed it.
+    pub delivered_at: Option<OffsetDateTime>,
 }
 
 pub struct NewDelivery<'a> {
@@ -108,7 +110,7 @@ pub async fn find(db: impl PgExecutor<'_>, business_id: Uuid, id: Uuid) -> Resul
     sqlx::query_as!(
         Delivery,
         r#"SELECT id, invoice_id, channel, kind, recipient, attach_xml, status, attempts, last_error, requested_by,
-                  created_at, sending_at, sent_at, interrupted, body_digest
+                  created_at, sending_at, sent_at, interrupted, body_digest, delivered_at
            FROM invoice_deliveries WHERE business_id = $1 AND id = $2"#,
         business_id,
         id
@@ -125,7 +127,7 @@ pub async fn for_invoice(
     sqlx::query_as!(
         Delivery,
         r#"SELECT id, invoice_id, channel, kind, recipient, attach_xml, status, attempts, last_error, requested_by,
-                  created_at, sending_at, sent_at, interrupted, body_digest
+                  created_at, sending_at, sent_at, interrupted, body_digest, delivered_at
            FROM invoice_deliveries WHERE business_id = $1 AND invoice_id = $2 ORDER BY created_at DESC, id"#,
         business_id,
         invoice_id

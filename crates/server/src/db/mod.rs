@@ -33,6 +33,7 @@ pub mod operator;
 pub mod otp;
 pub mod payment_log;
 pub mod payments;
+pub mod peppol;
 pub mod products;
 pub mod quotas;
 pub mod rate_limits;

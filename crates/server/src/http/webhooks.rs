@@ -1,4 +1,5 @@
-//! Inbound webhooks: Stripe's events, one endpoint per business.
+//! Inbound webhooks, one endpoint per business: Stripe's events, and the access point
+//! provider's (a Peppol submission's verdict, a document received).
 //!
 //! Outside the same-origin check (Stripe posts from its own servers; the signature is
 //! the authentication) and reading the body as raw bytes, because the signature covers
@@ -18,6 +19,7 @@ use serde_json::json;
 
 use super::{IdPath, api::problem::problem_response};
 use crate::{
+    app::access_point_events::{self, WebhookRefusal},
     audit::{self, Actor, AuditEvent, Category, Outcome, RequestMeta},
     payments::{
         PaymentError,
@@ -32,6 +34,7 @@ const MAX_EVENT_BYTES: usize = 512 * 1024;
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/webhooks/stripe/{business_id}", post(stripe_event))
+        .route("/webhooks/access-point/{business_id}", post(access_point_event))
         .layer(DefaultBodyLimit::max(MAX_EVENT_BYTES))
 }
 
@@ -74,6 +77,44 @@ async fn stripe_event(
             };
             tracing::error!(%business_id, error = %e, "payment.webhook.failed; Stripe will deliver again");
             problem_response(status, "Webhook not processed", Some("Please deliver it again later.".into()), Vec::new())
+        }
+    }
+}
+
+/// The access point provider's event for one business. Answers 200 once applied; 400
+/// problem+json when not verified (nothing changes, audited as a denied attempt); 503
+/// when our side failed, so that the provider delivers it again.
+async fn access_point_event(
+    State(state): State<AppState>,
+    IdPath(business_id): IdPath,
+    meta: RequestMeta,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let (settings, kek) = (&state.settings.access_point, &state.keys.kek);
+    let now = state.clock.now();
+    match access_point_events::pushed_webhook(&state.db, kek, settings, business_id, &headers, &body, now).await {
+        Ok(outcome) => {
+            tracing::info!(%business_id, outcome, "access_point.webhook.processed");
+            Json(json!({"received": true})).into_response()
+        }
+        Err(refusal @ (WebhookRefusal::NotConnected | WebhookRefusal::Unverified(_))) => {
+            tracing::warn!(%business_id, reason = %refusal, "access_point.webhook.rejected");
+            let event = AuditEvent::new(now, Category::Dispatch, "access_point.webhook.rejected")
+                .actor(Actor::Anonymous)
+                .business(business_id)
+                .outcome(Outcome::Denied)
+                .request(&meta)
+                .details(json!({ "reason": refusal.to_string() }));
+            if let Err(e) = audit::record(&state.db, &event).await {
+                tracing::error!(error = %e, "a rejected webhook could not be recorded in the audit log");
+            }
+            problem_response(StatusCode::BAD_REQUEST, "Webhook not accepted", Some(refusal.to_string()), Vec::new())
+        }
+        Err(WebhookRefusal::Ours(reason)) => {
+            tracing::error!(%business_id, %reason, "access_point.webhook.failed; the provider will deliver again");
+            let detail = Some("Please deliver it again later.".into());
+            problem_response(StatusCode::SERVICE_UNAVAILABLE, "Webhook not processed", detail, Vec::new())
         }
     }
 }

@@ -40,6 +40,8 @@ use crate::{
 pub struct SendRequest<'a> {
     pub email: Option<&'a str>,
     pub phone: Option<&'a str>,
+    /// The buyer's participant id, already found to receive this document over Peppol.
+    pub peppol: Option<String>,
     pub attach_xml: bool,
 }
 
@@ -66,7 +68,7 @@ pub async fn send(
         Some(p) => Some(PhoneNumber::parse(p).map_err(|_| Error::field("phone", Text::key(key("send-bad-phone"))))?),
         None => None,
     };
-    if email.is_none() && phone.is_none() {
+    if email.is_none() && phone.is_none() && request.peppol.is_none() {
         return Err(Error::field("channels", Text::key(key("send-no-channel"))));
     }
     documents::issued_document(&state.db, business_id, invoice_id).await?;
@@ -76,14 +78,26 @@ pub async fn send(
         return Err(Error::Conflict(Text::key(key("send-sms-unavailable"))));
     }
     let mut ids = Vec::new();
-    let channels = [("email", email), ("sms", phone.map(|p| p.as_str().to_owned()))];
+    let channels = [("email", email), ("sms", phone.map(|p| p.as_str().to_owned())), ("peppol", request.peppol)];
     for (channel, recipient) in channels.iter().filter_map(|(c, r)| r.as_ref().map(|r| (*c, r))) {
         let delivery = Queued { invoice_id, channel, kind: "send", recipient, attach_xml: request.attach_xml };
-        ids.push(queue(&mut tx, business_id, delivery, Some(requested_by), state.clock.now()).await?);
+        let queued = queue(&mut tx, business_id, delivery, Some(requested_by), state.clock.now()).await;
+        ids.push(queued.map_err(already_over_peppol)?);
     }
     tx.commit().await?;
     tracing::info!(%business_id, %invoice_id, deliveries = ids.len(), "document queued for delivery");
     Ok(ids)
+}
+
+/// A document goes over Peppol once (`invoice_deliveries_one_peppol`): a second send
+/// while one is under way or done is the user's mistake, not a fault.
+fn already_over_peppol(e: sqlx::Error) -> Error {
+    match &e {
+        sqlx::Error::Database(d) if d.constraint() == Some("invoice_deliveries_one_peppol") => {
+            Error::field("send", Text::key(key("send-peppol-already")))
+        }
+        _ => e.into(),
+    }
 }
 
 /// One delivery to queue.
@@ -236,6 +250,7 @@ pub async fn deliver(
     }
     let attempt = match delivery.channel.as_str() {
         "sms" => delivery_sms::attempt(ctx, business_id, &delivery).await,
+        "peppol" => super::delivery_peppol::attempt(ctx, business_id, &delivery).await,
         _ => email_attempt(ctx, business_id, &delivery).await,
     };
     let now = ctx.clock.now();

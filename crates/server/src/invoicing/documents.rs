@@ -8,8 +8,8 @@
 //! reach new documents only, and every download of an issued one is byte-identical.
 
 use fastfaktura_documents::{
-    DocumentType, Endpoint, InvoiceData, InvoiceDocument, Language, Line as DocLine, Logo, Party, PaymentDetails,
-    Problem, cii_xml, render_pdf, ubl_xml,
+    DocumentType, EInvoiceProfile, Endpoint, InvoiceData, InvoiceDocument, Language, Line as DocLine, Logo, Party,
+    PaymentDetails, Problem, cii_xml_as, render_pdf, ubl_xml_as, xrechnung_gaps,
 };
 use fastfaktura_domain::{InvoiceKind, InvoiceStatus, ParticipantId, VatCategory};
 use serde::{Deserialize, Serialize};
@@ -119,10 +119,15 @@ pub fn seller_party(p: &BusinessProfile) -> Party {
         country: p.country.clone(),
         vat_id: non_empty(&p.vat_number),
         registration_id: non_empty(&p.registration_id),
-        email: None,
-        phone: None,
-        contact_name: None,
-        endpoint: endpoint(ParticipantId::for_party(&p.country, &p.registration_id, &p.vat_number)),
+        email: non_empty(&p.contact_email),
+        phone: non_empty(&p.contact_phone),
+        contact_name: non_empty(&p.contact_name),
+        // As typed in Settings → E-invoicing, else derived from the registration or VAT number.
+        endpoint: endpoint(
+            ParticipantId::parse(&p.peppol_id)
+                .ok()
+                .or_else(|| ParticipantId::for_party(&p.country, &p.registration_id, &p.vat_number)),
+        ),
     }
 }
 
@@ -223,10 +228,17 @@ pub fn invoice_data(src: &Sources, number: &str, issue_date: Date, due_date: Dat
 pub fn problems_for_issue(src: &Sources, issue_date: Date, due_date: Date) -> Result<Vec<Problem>, Error> {
     // The number is taken after these checks pass; any non-empty one checks the same.
     let data = invoice_data(src, "0", issue_date, due_date)?;
+    // A German buyer gets XRechnung, which needs more than EN 16931 (the seller's
+    // contact, both cities and postcodes, ...): each gap is a problem to fix first.
+    let gaps = match EInvoiceProfile::for_document(&data) {
+        EInvoiceProfile::XRechnung if src.invoice.kind != InvoiceKind::Quote => xrechnung_gaps(&data),
+        _ => Vec::new(),
+    };
     let mut problems = match InvoiceDocument::new(data) {
         Ok(_) => Vec::new(),
         Err(fastfaktura_documents::DocumentError::Incomplete(problems)) => problems,
     };
+    problems.extend(gaps.iter().map(|gap| gap.to_problem()));
     if src.profile.iban.trim().is_empty() && src.invoice.kind == InvoiceKind::Invoice {
         problems.push(Problem::other(
             key("doc-seller-iban"),
@@ -244,7 +256,7 @@ pub fn explain(problems: &[Problem]) -> Text {
 }
 
 /// The documents crate's problem keys that our catalogues word (`en.ftl`, `is.ftl`).
-const PROBLEM_KEYS: [&str; 24] = [
+const PROBLEM_KEYS: [&str; 37] = [
     key("doc-calculation"),
     key("doc-party-name"),
     key("doc-party-country"),
@@ -269,6 +281,19 @@ const PROBLEM_KEYS: [&str; 24] = [
     key("doc-bic-without-iban"),
     key("doc-iban"),
     key("doc-seller-iban"),
+    key("xrechnung-not-an-invoice"),
+    key("xrechnung-seller-contact-name"),
+    key("xrechnung-seller-phone"),
+    key("xrechnung-seller-email"),
+    key("xrechnung-seller-city"),
+    key("xrechnung-seller-postcode"),
+    key("xrechnung-buyer-city"),
+    key("xrechnung-buyer-postcode"),
+    key("xrechnung-buyer-electronic-address"),
+    key("xrechnung-payment-account"),
+    key("xrechnung-leitweg-id"),
+    key("xrechnung-buyer-reference"),
+    key("xrechnung-payment-terms-line"),
 ];
 
 /// One problem as a message: its key, with `party` (Seller or Buyer) translated too;
@@ -336,8 +361,15 @@ pub async fn freeze_in(
 /// invoice takes tens of milliseconds of CPU).
 async fn render(document: InvoiceDocument, frozen: Frozen) -> Result<IssuedDocument, Error> {
     let e_invoice = !document.kind.is_quote();
-    let ubl = e_invoice.then(|| ubl_xml(&document));
-    let cii = e_invoice.then(|| cii_xml(&document));
+    let profile = EInvoiceProfile::for_document(&document);
+    let incomplete = |e: fastfaktura_documents::XRechnungIncomplete| {
+        Error::Unprocessable(explain(&e.0.iter().map(|gap| gap.to_problem()).collect::<Vec<_>>()))
+    };
+    let ubl = if e_invoice { Some(ubl_xml_as(&document, profile).map_err(incomplete)?) } else { None };
+    if let Some(ubl) = &ubl {
+        refuse_failing_rules(ubl, |rule| rule.starts_with("BR-") || rule.starts_with("UBL-"))?;
+    }
+    let cii = if e_invoice { Some(cii_xml_as(&document, profile).map_err(incomplete)?) } else { None };
     let (document, pdf) = tokio::task::spawn_blocking(move || {
         let pdf = render_pdf(&document);
         (document, pdf)
@@ -346,6 +378,26 @@ async fn render(document: InvoiceDocument, frozen: Frozen) -> Result<IssuedDocum
     .map_err(anyhow::Error::from)?;
     let pdf = pdf.map_err(anyhow::Error::from)?.bytes;
     Ok(IssuedDocument { document, frozen, pdf, ubl, cii })
+}
+
+/// Refuses a UBL document on which a fatal rule that `applies` fires (our in-process
+/// EN 16931 and Peppol validator), naming each rule in plain words: the document is
+/// never issued or sent that way. At issue only the EN 16931 rules apply (an invoice to
+/// a consumer has no Peppol address, and need not); before a Peppol send, all of them.
+pub fn refuse_failing_rules(ubl: &str, applies: impl Fn(&str) -> bool) -> Result<(), Error> {
+    let verdict = fastfaktura_documents::validate_ubl(ubl.as_bytes())
+        .map_err(|e| Error::Unprocessable(format!("the e-invoice could not be checked: {e}").into()))?;
+    let failed: Vec<Text> = verdict
+        .findings
+        .iter()
+        .filter(|f| f.flag == fastfaktura_documents::Flag::Fatal && applies(f.rule))
+        .map(|f| Text::Plain(format!("{} ({})", f.message, f.rule)))
+        .collect();
+    if failed.is_empty() {
+        return Ok(());
+    }
+    tracing::warn!(rules = ?verdict.fatal_rules(), "an e-invoice failed its rules");
+    Err(Error::Unprocessable(Text::key("doc-rules-failed").with("problems", Text::List(failed))))
 }
 
 /// The record of an issued invoice, credit note or quote. A document issued before

@@ -171,6 +171,7 @@ mod tests {
             payment_reference_scheme: "automatic".into(),
             bankgiro: String::new(),
             fik_creditor: String::new(),
+            ..Default::default()
         }
     }
 

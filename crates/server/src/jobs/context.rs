@@ -31,4 +31,6 @@ pub struct WorkerContext {
     /// How long a claimed job is ours before another worker may take it over
     /// (`jobs.lease_seconds`).
     pub lease_seconds: f64,
+    /// Where the Peppol access point providers' APIs are (`[access_point]`).
+    pub access_points: crate::config::AccessPointSettings,
 }

@@ -32,6 +32,9 @@ pub enum Job {
     /// Make the bank's claim of an invoice match what it should ask for now
     /// (`payments::claims::sync`).
     SyncClaim { business_id: Uuid, invoice_id: Uuid },
+    /// Fetch a document the business's access point received and put it in the inbox
+    /// (`app::access_point_events::fetch_received`).
+    FetchReceivedDocument { business_id: Uuid, document_id: String },
 }
 
 impl Job {
@@ -41,13 +44,17 @@ impl Job {
             Job::DeliverInvoice { .. } => "deliver_invoice",
             Job::BuildExport { .. } => "build_export",
             Job::SyncClaim { .. } => "sync_claim",
+            Job::FetchReceivedDocument { .. } => "fetch_received_document",
         }
     }
 
     fn max_attempts(&self) -> i32 {
         match self {
             // About 2 hours of retries with the backoff below.
-            Job::SendEmail { .. } | Job::DeliverInvoice { .. } | Job::SyncClaim { .. } => 8,
+            Job::SendEmail { .. }
+            | Job::DeliverInvoice { .. }
+            | Job::SyncClaim { .. }
+            | Job::FetchReceivedDocument { .. } => 8,
             Job::BuildExport { .. } => 3,
         }
     }

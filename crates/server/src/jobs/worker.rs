@@ -152,6 +152,9 @@ async fn execute(ctx: &WorkerContext, job: &Job, last_attempt: bool) -> Result<(
         Job::SyncClaim { business_id, invoice_id } => {
             crate::payments::claims::sync(ctx, *business_id, *invoice_id).await
         }
+        Job::FetchReceivedDocument { business_id, document_id } => {
+            crate::app::access_point_events::fetch_received(ctx, *business_id, document_id).await
+        }
     }
 }
 
@@ -204,6 +207,13 @@ async fn housekeeping(ctx: &WorkerContext) -> Result<(), sqlx::Error> {
         Ok(report) if report.asked > 0 => tracing::info!(?report, "card payments reconciled with Stripe"),
         Ok(_) => {}
         Err(e) => tracing::warn!(error = %e, "card payments could not be reconciled; will retry"),
+    }
+    match crate::app::access_point_events::poll(ctx).await {
+        Ok(report) if report.verdicts_asked + report.events > 0 => {
+            tracing::info!(?report, "access points asked for verdicts and events")
+        }
+        Ok(_) => {}
+        Err(e) => tracing::warn!(error = %e, "the access points could not be asked; will retry"),
     }
     match crate::payments::claims::poll(ctx).await {
         Ok(report) if report.recorded > 0 => tracing::info!(?report, "bank claim payments recorded"),

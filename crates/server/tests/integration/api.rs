@@ -34,7 +34,7 @@ pub(crate) async fn token(app: &TestApp, email: &str, scope: &str) -> (reqwest::
 }
 
 /// A token for a business whose profile is still empty.
-async fn token_without_profile(app: &TestApp, email: &str, scope: &str) -> (reqwest::Client, String) {
+pub(crate) async fn token_without_profile(app: &TestApp, email: &str, scope: &str) -> (reqwest::Client, String) {
     let client = new_client();
     app.log_in(&client, email).await;
     let page = app

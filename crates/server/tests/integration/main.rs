@@ -38,6 +38,7 @@ mod members;
 mod outbound_tls;
 mod peppol;
 mod peppol_lookup;
+mod peppol_send;
 mod promises;
 mod records;
 mod recurring_send;

@@ -71,7 +71,7 @@ static FAKES: LazyLock<Fakes> = LazyLock::new(|| {
 });
 
 /// Registers `participant` in the SML zone (pointing at the fake SMP) and at the SMP.
-async fn register(participant: &str, documents: &[&str], behaviour: &str, delay: f64) -> ParticipantId {
+pub(crate) async fn register(participant: &str, documents: &[&str], behaviour: &str, delay: f64) -> ParticipantId {
     let fakes = &*FAKES;
     {
         let mut control = fakes.dns_control.lock().unwrap();
@@ -95,7 +95,7 @@ async fn register(participant: &str, documents: &[&str], behaviour: &str, delay:
     ParticipantId::parse(participant).unwrap()
 }
 
-fn settings(timeout_seconds: u64) -> PeppolSettings {
+pub(crate) fn lookup_settings(timeout_seconds: u64) -> PeppolSettings {
     PeppolSettings {
         sml_zone: ZONE.into(),
         dns_server: Some(FAKES.dns_address.parse().unwrap()),
@@ -105,7 +105,7 @@ fn settings(timeout_seconds: u64) -> PeppolSettings {
 }
 
 fn lookup() -> PeppolLookup {
-    PeppolLookup::new(&settings(5)).unwrap()
+    PeppolLookup::new(&lookup_settings(5)).unwrap()
 }
 
 fn now() -> OffsetDateTime {
@@ -169,7 +169,7 @@ async fn answers_that_cannot_be_believed_are_refused_with_the_reason() {
     assert!(matches!(&error, LookupError::Refused(r) if r.contains("redirect")), "{error}");
 
     // With no SMP CA configured nothing is believed.
-    let no_ca = PeppolLookup::new(&PeppolSettings { smp_ca_file: None, ..settings(5) }).unwrap();
+    let no_ca = PeppolLookup::new(&PeppolSettings { smp_ca_file: None, ..lookup_settings(5) }).unwrap();
     assert!(matches!(no_ca.capabilities(&tampered, now()).await, Err(LookupError::NotConfigured(_))));
 }
 
@@ -186,7 +186,7 @@ async fn a_signed_redirect_is_followed_once() {
 #[tokio::test]
 async fn a_slow_or_failing_smp_is_worth_retrying_later() {
     let slow = register("0192:910000101", &[BIS_BILLING_INVOICE], "slow", 3.0).await;
-    let quick = PeppolLookup::new(&settings(1)).unwrap();
+    let quick = PeppolLookup::new(&lookup_settings(1)).unwrap();
     let started = Instant::now();
     let error = quick.capabilities(&slow, now()).await.unwrap_err();
     assert!(started.elapsed() < Duration::from_millis(2500), "{:?}", started.elapsed());
@@ -200,7 +200,8 @@ async fn a_slow_or_failing_smp_is_worth_retrying_later() {
     // A DNS server that does not answer at all.
     let silent = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
     let no_dns =
-        PeppolLookup::new(&PeppolSettings { dns_server: Some(silent.local_addr().unwrap()), ..settings(1) }).unwrap();
+        PeppolLookup::new(&PeppolSettings { dns_server: Some(silent.local_addr().unwrap()), ..lookup_settings(1) })
+            .unwrap();
     let error = no_dns.capabilities(&slow, now()).await.unwrap_err();
     assert!(error.is_retryable(), "{error}");
 }

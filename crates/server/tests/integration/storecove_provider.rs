@@ -48,7 +48,7 @@ static SERVER: LazyLock<(String, Mutex<Child>)> = LazyLock::new(|| {
 });
 
 /// The fake's API address (`http://127.0.0.1:…/api/v2/`).
-fn base_url() -> &'static str {
+pub(crate) fn base_url() -> &'static str {
     &SERVER.0
 }
 
@@ -67,13 +67,13 @@ const UBL_INVOICE: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
 "#;
 
 /// One test's account at the fake: its key and the control calls.
-struct Account {
-    key: String,
+pub(crate) struct Account {
+    pub(crate) key: String,
     http: reqwest::Client,
 }
 
 impl Account {
-    async fn new() -> Self {
+    pub(crate) async fn new() -> Self {
         let http = reqwest::Client::new();
         let answer: Value =
             http.post(format!("{}/_test/accounts", origin())).send().await.unwrap().json().await.unwrap();
@@ -84,7 +84,7 @@ impl Account {
         StorecoveClient::new(base_url(), ProviderSecret::new(&self.key)).unwrap()
     }
 
-    async fn control(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> Value {
+    pub(crate) async fn control(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> Value {
         let mut request = self.http.request(method, format!("{}{path}", origin())).bearer_auth(&self.key);
         if let Some(body) = body {
             request = request.json(&body);
@@ -94,16 +94,16 @@ impl Account {
         response.json().await.unwrap()
     }
 
-    async fn post(&self, path: &str, body: Value) -> Value {
+    pub(crate) async fn post(&self, path: &str, body: Value) -> Value {
         self.control(reqwest::Method::POST, path, Some(body)).await
     }
 
-    async fn counters(&self) -> Value {
+    pub(crate) async fn counters(&self) -> Value {
         self.control(reqwest::Method::GET, "/_test/counters", None).await
     }
 
     /// The business's legal entity at the fake, as our client registers it.
-    async fn legal_entity(&self, tenant: &str) -> LegalEntityId {
+    pub(crate) async fn legal_entity(&self, tenant: &str) -> LegalEntityId {
         self.client().register_legal_entity(&details(tenant)).await.unwrap()
     }
 }

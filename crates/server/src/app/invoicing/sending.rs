@@ -1,11 +1,11 @@
-//! Getting an issued document out: the owner's downloads and "Send" (email and/or
-//! SMS through the job queue, `invoicing::delivery`), and retrying a failed delivery.
+//! Getting an issued document out: the owner's downloads and "Send" (email, SMS and
+//! Peppol through the job queue, `invoicing::delivery`), and retrying a failed delivery.
 
 use fastfaktura_domain::{EmailAddress, InvoiceStatus, PhoneNumber};
 use uuid::Uuid;
 
 use crate::{
-    app::{Caller, Error},
+    app::{Caller, Error, peppol::PeppolRoute},
     audit::Actor,
     db,
     i18n::{Tr, key},
@@ -27,6 +27,8 @@ pub async fn issued_document(state: &AppState, caller: &Caller, id: Uuid) -> Res
 pub struct SendInput<'a> {
     pub by_email: bool,
     pub by_sms: bool,
+    /// Over Peppol, to the buyer's participant id the document names.
+    pub by_peppol: bool,
     pub recipient: &'a str,
     pub phone: &'a str,
     pub attach_xml: bool,
@@ -44,9 +46,31 @@ pub async fn send_document(
 ) -> Result<Vec<Uuid>, Error> {
     let business_id = caller.business_id;
     let invoice = db::invoices::find(&state.db, business_id, id).await?.ok_or(Error::NotFound)?;
-    let (by_email, by_sms) = (input.by_email, input.by_sms);
+    let (by_email, by_sms, by_peppol) = (input.by_email, input.by_sms, input.by_peppol);
+    let mut peppol = None;
+    if invoice.status == InvoiceStatus::Issued && by_peppol {
+        let issued = documents::issued_document(&state.db, business_id, id).await?;
+        match crate::app::peppol::route_for(&state.db, business_id, &issued.frozen.buyer, invoice.kind).await? {
+            PeppolRoute::Ready { participant } => {
+                // Over Peppol the document must pass every rule, Peppol's and the
+                // national ones included: what fails is shown, and nothing is sent.
+                let ubl =
+                    issued.ubl.as_deref().ok_or_else(|| Error::field("send", t.t("send-peppol-no-participant")))?;
+                documents::refuse_failing_rules(ubl, |_| true).map_err(|e| match e {
+                    Error::Unprocessable(text) => Error::field("send", text),
+                    other => other,
+                })?;
+                peppol = Some(participant.to_string());
+            }
+            PeppolRoute::NotConnected => return Err(Error::field("send", t.t("send-peppol-not-connected"))),
+            PeppolRoute::NoParticipant => return Err(Error::field("send", t.t("send-peppol-no-participant"))),
+            PeppolRoute::NotReceiving { participant, .. } => {
+                return Err(Error::field("send", t.t1("send-peppol-not-receiving", "id", participant.to_string())));
+            }
+        }
+    }
     if invoice.status == InvoiceStatus::Issued {
-        let mistake = if !by_email && !by_sms {
+        let mistake = if !by_email && !by_sms && !by_peppol {
             Some(key("send-no-channel"))
         } else if by_email && EmailAddress::parse(input.recipient).is_err() {
             Some(key("send-bad-email"))
@@ -77,6 +101,7 @@ pub async fn send_document(
     let request = SendRequest {
         email: by_email.then_some(input.recipient.trim()),
         phone: by_sms.then_some(input.phone.trim()),
+        peppol,
         attach_xml: input.attach_xml,
     };
     delivery::send(state, business_id, id, *requested_by, request).await

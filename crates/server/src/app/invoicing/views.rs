@@ -108,6 +108,8 @@ pub struct OwnerInvoiceView {
     pub totals: Totals,
     pub customer: Customer,
     pub sms_available: bool,
+    /// Whether it can go over Peppol now, and if not why (issued documents only).
+    pub peppol: Option<crate::app::peppol::PeppolRoute>,
     pub deliveries: Vec<Delivery>,
     pub customer_link: Option<CustomerLink>,
 }
@@ -131,7 +133,13 @@ pub async fn owner_invoice_view(state: &AppState, caller: &Caller, id: Uuid) -> 
     } else {
         None
     };
-    Ok(OwnerInvoiceView { detail, totals, customer, sms_available, deliveries, customer_link })
+    let peppol = match &detail.parties {
+        Some(frozen) if detail.invoice.status == InvoiceStatus::Issued => {
+            Some(crate::app::peppol::route_for(&state.db, business_id, &frozen.buyer, detail.invoice.kind).await?)
+        }
+        _ => None,
+    };
+    Ok(OwnerInvoiceView { detail, totals, customer, sms_available, peppol, deliveries, customer_link })
 }
 
 /// The customers a new invoice can be for (the first 500, by name).

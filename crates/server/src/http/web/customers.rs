@@ -1,4 +1,5 @@
-//! Customers: list with search and pagination, create, edit, archive, erase. Thin:
+//! Customers: list with search and pagination, create, edit, archive, erase, and
+//! whether the Peppol network delivers e-invoices to them. Thin:
 //! each handler calls one `app::customers` operation and renders its page.
 
 use axum::{
@@ -21,10 +22,11 @@ use crate::{
         Error,
         customers::{self, CustomerInput},
         fields::FieldErrors,
+        peppol::{self, Reachability},
     },
     http::session::CurrentSession,
     http::{IdPath, error::AppError},
-    i18n::Tr,
+    i18n::{Tr, key},
     state::AppState,
 };
 
@@ -38,6 +40,7 @@ pub fn router() -> Router<AppState> {
         .route("/customers/{id}/archive", post(archive))
         .route("/customers/{id}/erase", post(erase))
         .route("/customers/{id}/statement", get(statement))
+        .route("/customers/{id}/peppol-check", post(check_peppol))
 }
 
 #[derive(Deserialize, Default)]
@@ -70,7 +73,8 @@ async fn list(
 
 async fn new_form(State(state): State<AppState>, session: CurrentSession, t: Tr) -> Result<Response, AppError> {
     let fields = customers::new_customer_fields(&state, &session.caller()).await?;
-    Ok(CustomerFormPage { t, id: None, fields, errors: FieldErrors::default(), overview: None }.into_response())
+    let page = CustomerFormPage { t, id: None, fields, errors: FieldErrors::default(), overview: None, peppol: None };
+    Ok(page.into_response())
 }
 
 async fn create(
@@ -99,9 +103,64 @@ async fn edit_form(
     let caller = session.caller();
     let customer = customers::find_customer(&state, &caller, id).await?;
     let overview = Some(overview_view(&t, customers::customer_overview(&state, &caller, id).await?));
-    let page =
-        CustomerFormPage { t, id: Some(id), fields: customer.fields(), errors: FieldErrors::default(), overview };
+    let peppol = Some(peppol_card(&t, &peppol::customer_reachability(&state, &customer).await?));
+    let fields = customer.fields();
+    let page = CustomerFormPage { t, id: Some(id), fields, errors: FieldErrors::default(), overview, peppol };
     Ok(page.into_response())
+}
+
+/// What the customer page says about e-invoicing the customer over Peppol.
+pub struct PeppolCard {
+    /// `0192:987654325`, or empty when the customer has none.
+    pub participant: String,
+    pub says: String,
+    /// Whether the network said the customer receives invoices.
+    pub receives: bool,
+}
+
+fn peppol_card(t: &Tr, reachability: &Reachability) -> PeppolCard {
+    let when = |at: time::OffsetDateTime| day(at.date(), t.lang());
+    match reachability {
+        Reachability::NoParticipant => {
+            PeppolCard { participant: String::new(), says: t.t("customer-peppol-none"), receives: false }
+        }
+        Reachability::NotChecked { participant } => {
+            PeppolCard { participant: participant.to_string(), says: t.t("customer-peppol-unchecked"), receives: false }
+        }
+        Reachability::Checked { participant, answer } => {
+            let date = when(answer.checked_at);
+            let reason = answer.reason.clone().unwrap_or_default();
+            let documents: Vec<String> = answer
+                .document_types
+                .iter()
+                .map(|d| {
+                    t.t(if d == "credit_note" {
+                        key("customer-peppol-credit-notes")
+                    } else {
+                        key("customer-peppol-invoices")
+                    })
+                })
+                .collect();
+            let says = match answer.state.as_str() {
+                "registered" if documents.is_empty() => t.t1("customer-peppol-registered-nothing", "date", date),
+                "registered" => t.t2("customer-peppol-receives", "documents", documents.join(", "), "date", date),
+                "not_registered" => t.t1("customer-peppol-not-registered", "date", date),
+                "refused" => t.t2("customer-peppol-refused", "reason", reason, "date", date),
+                _ => t.t2("customer-peppol-unreachable", "reason", reason, "date", date),
+            };
+            PeppolCard { participant: participant.to_string(), says, receives: reachability.receives(false) }
+        }
+    }
+}
+
+/// Asks the Peppol network about the customer now, then shows the page again.
+async fn check_peppol(
+    State(state): State<AppState>,
+    session: CurrentSession,
+    IdPath(id): IdPath,
+) -> Result<Response, AppError> {
+    peppol::check_customer(&state, &session.caller(), id).await?;
+    Ok(Redirect::to(&format!("/customers/{id}#peppol")).into_response())
 }
 
 async fn update(
@@ -147,7 +206,8 @@ async fn archive(
 /// The form again with what was typed and the errors at their fields (422).
 fn form_again(t: Tr, id: Option<uuid::Uuid>, input: &CustomerInput, errors: FieldErrors) -> Response {
     let (fields, _) = customers::judge(&t, input);
-    (StatusCode::UNPROCESSABLE_ENTITY, CustomerFormPage { t, id, fields, errors, overview: None }).into_response()
+    let page = CustomerFormPage { t, id, fields, errors, overview: None, peppol: None };
+    (StatusCode::UNPROCESSABLE_ENTITY, page).into_response()
 }
 
 fn overview_view(t: &Tr, overview: customers::CustomerOverview) -> CustomerOverviewView {

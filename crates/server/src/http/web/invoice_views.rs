@@ -392,7 +392,9 @@ pub fn delivery_rows(t: &Tr, deliveries: &[Delivery]) -> Vec<DeliveryRow> {
         .map(|d| {
             let reason = d.last_error.clone().unwrap_or_default();
             let status = match (d.status.as_str(), d.sent_at) {
+                ("sent", Some(at)) if d.channel == "peppol" => t.t1("delivery-submitted", "when", minute(at)),
                 ("sent", Some(at)) => t.t1("delivery-sent", "when", minute(at)),
+                ("delivered", _) => t.t1("delivery-delivered", "when", d.delivered_at.map(minute).unwrap_or_default()),
                 ("failed", _) => t.t1("delivery-failed", "reason", reason),
                 ("cancelled", _) => t.t1("delivery-cancelled", "reason", reason),
                 ("sending", _) if d.attempts == 0 => t.t("delivery-sending"),
@@ -403,10 +405,10 @@ pub fn delivery_rows(t: &Tr, deliveries: &[Delivery]) -> Vec<DeliveryRow> {
                 id: d.id.to_string(),
                 created_at: minute(d.created_at),
                 channel: {
-                    let channel = t.t(if d.channel == "sms" {
-                        key("delivery-channel-sms")
-                    } else {
-                        key("delivery-channel-email")
+                    let channel = t.t(match d.channel.as_str() {
+                        "sms" => key("delivery-channel-sms"),
+                        "peppol" => key("delivery-channel-peppol"),
+                        _ => key("delivery-channel-email"),
                     });
                     match d.kind.as_str() {
                         "reminder" => t.t1("delivery-kind-reminder", "channel", channel),
@@ -435,6 +437,22 @@ impl From<CustomerLink> for CustomerLinkView {
             url: link.url,
             view_count: link.view_count,
             first_viewed_at: link.first_viewed_at.map(minute),
+        }
+    }
+}
+
+/// Why a document cannot go over Peppol now, for a business connected to an access
+/// point (none when it can, or when the business is not connected).
+pub fn peppol_note(t: &Tr, route: &crate::app::peppol::PeppolRoute) -> Option<String> {
+    use crate::app::peppol::PeppolRoute;
+    match route {
+        PeppolRoute::Ready { .. } | PeppolRoute::NotConnected => None,
+        PeppolRoute::NoParticipant => Some(t.t("send-peppol-no-participant")),
+        PeppolRoute::NotReceiving { participant, answer: None } => {
+            Some(t.t1("send-peppol-not-checked", "id", participant.to_string()))
+        }
+        PeppolRoute::NotReceiving { participant, answer: Some(_) } => {
+            Some(t.t1("send-peppol-not-receiving", "id", participant.to_string()))
         }
     }
 }

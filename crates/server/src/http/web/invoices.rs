@@ -33,6 +33,7 @@ use crate::{
             drafts::{draft_editor, editable_draft},
             views::{ListQuery, find_invoice, owner_invoice_view},
         },
+        peppol::PeppolRoute,
     },
     http::session::CurrentSession,
     http::{IdPath, error::AppError},
@@ -379,6 +380,11 @@ async fn view_page(state: &AppState, t: &Tr, caller: &Caller, id: Uuid) -> Resul
         send_to: customer.email,
         send_phone: customer.phone,
         sms_available: view.sms_available,
+        peppol_ready: match &view.peppol {
+            Some(PeppolRoute::Ready { participant }) => Some(participant.to_string()),
+            _ => None,
+        },
+        peppol_note: view.peppol.as_ref().and_then(|route| super::invoice_views::peppol_note(t, route)),
         // An issued document is addressed as it was issued.
         customer_name: detail.parties.as_ref().map_or(customer.name, |p| p.buyer.name.clone()),
         issue_date: invoice.issue_date.map(|d| day(d, t.lang())).unwrap_or_default(),

@@ -20,6 +20,7 @@ pub mod members;
 pub mod numbering;
 pub mod pages;
 pub mod payment_settings;
+pub mod peppol_settings;
 pub mod products;
 pub mod reminder_settings;
 pub mod settings;
@@ -42,6 +43,7 @@ pub fn router() -> Router<AppState> {
         .merge(bills::router())
         .merge(payment_settings::router())
         .merge(sms_settings::router())
+        .merge(peppol_settings::router())
         .merge(reminder_settings::router())
         .merge(api_tokens::router())
         .merge(audit_log::router())

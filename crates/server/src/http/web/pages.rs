@@ -139,6 +139,8 @@ pub struct CustomerFormPage {
     pub errors: FieldErrors,
     /// An existing customer's balance, documents and payments.
     pub overview: Option<CustomerOverviewView>,
+    /// What the Peppol network last said about an existing customer.
+    pub peppol: Option<super::customers::PeppolCard>,
 }
 
 /// A customer's documents, payments and balance, written for the page.
@@ -296,6 +298,10 @@ pub struct InvoiceViewPage {
     pub sms_available: bool,
     /// The invoice's Icelandic bank claim, said in a line.
     pub claim: Option<String>,
+    /// The buyer's participant id when the document can go over Peppol now.
+    pub peppol_ready: Option<String>,
+    /// Why it cannot, when the business is connected to an access point.
+    pub peppol_note: Option<String>,
 }
 
 #[derive(Template, WebTemplate)]

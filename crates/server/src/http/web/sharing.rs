@@ -71,6 +71,7 @@ struct SendForm {
     /// Checkboxes: which channels.
     send_email: Option<String>,
     send_sms: Option<String>,
+    send_peppol: Option<String>,
     recipient: String,
     phone: String,
     attach_xml: Option<String>,
@@ -88,6 +89,7 @@ async fn send(
     let input = SendInput {
         by_email: form.send_email.is_some(),
         by_sms: form.send_sms.is_some(),
+        by_peppol: form.send_peppol.is_some(),
         recipient: &form.recipient,
         phone: &form.phone,
         attach_xml: form.attach_xml.is_some(),

@@ -1,0 +1,235 @@
+//! E-invoices over Peppol end to end (issue 21), as a business owner meets them: the
+//! access point connected in Settings → E-invoicing (key and secret sealed), the
+//! customer looked up on the network from its page (the fake SML and signed SMP of
+//! `peppol_lookup`), "Send" over Peppol through the fake Storecove (`storecove_provider`),
+//! sent once whatever is clicked or retried, and the provider's verdict coming back by a
+//! signed webhook or by the worker's polling; a forged webhook changes nothing.
+
+use base64::{Engine, engine::general_purpose::STANDARD};
+use fastfaktura::jobs::worker::run_next;
+use fastfaktura_domain::peppol::{BIS_BILLING_CREDIT_NOTE, BIS_BILLING_INVOICE};
+use reqwest::Method;
+use serde_json::{Value, json};
+
+use crate::api::{call, token_without_profile};
+use crate::helpers::TestApp;
+use crate::peppol_lookup::{lookup_settings, register};
+use crate::storecove_provider::{Account, base_url};
+
+/// A Norwegian business with a Peppol-registered Norwegian customer, connected to the
+/// fake Storecove; returns the signed-in client, an API token and the customer's id.
+async fn connected_business(
+    app: &TestApp,
+    account: &Account,
+    email: &str,
+    customer_org: &str,
+) -> (reqwest::Client, String, String) {
+    let (client, token) = token_without_profile(app, email, "write").await;
+    let saved = app
+        .post_form(
+            &client,
+            "/settings/business",
+            &[
+                ("name", "Fjordkraft Design AS"),
+                ("address_line", "Karl Johans gate 1"),
+                ("postal_code", "0154"),
+                ("city", "Oslo"),
+                ("country", "NO"),
+                ("registration_id", "923609016"),
+                ("vat_number", "NO923609016MVA"),
+                ("iban", "NO93 8601 1117 947"),
+                ("default_currency", "NOK"),
+                ("payment_terms_days", "14"),
+                ("invoice_language", "en"),
+                ("contact_name", "Kari Nordmann"),
+                ("contact_email", "kari@fjordkraft.example"),
+                ("contact_phone", "+47 22 12 34 56"),
+            ],
+        )
+        .await;
+    assert_eq!(saved.status(), 303, "{}", saved.text().await.unwrap());
+    let legal_entity = account.legal_entity(email).await;
+    let saved = app
+        .post_form(
+            &client,
+            "/settings/e-invoicing",
+            &[
+                ("provider", "storecove"),
+                ("legal_entity", &legal_entity.0),
+                ("api_key", &account.key),
+                ("webhook_secret", "whsec_fjordkraft"),
+            ],
+        )
+        .await;
+    assert_eq!(saved.status(), 303, "{}", saved.text().await.unwrap());
+    let page = app.get(&client, "/settings/e-invoicing").await.text().await.unwrap();
+    assert!(page.contains("Connected: invoices can go out over Peppol."), "{page}");
+    assert!(page.contains("0192:923609016"), "the business's own participant id: {page}");
+    assert!(!page.contains(&account.key), "the API key is never shown again");
+    let customer = json!({"kind": "business", "name": "Nordlys Handel AS", "country": "NO", "currency": "NOK",
+                          "registration_id": customer_org, "address_line": "Torggata 5", "postal_code": "0181",
+                          "city": "Oslo", "email": "faktura@nordlys.example"});
+    let (status, customer, _) = call(app, &token, Method::POST, "/api/v1/customers", Some(customer)).await;
+    assert_eq!(status, 201, "{customer}");
+    (client, token, customer["id"].as_str().unwrap().to_owned())
+}
+
+async fn issued_invoice(app: &TestApp, token: &str, customer_id: &str) -> String {
+    let line = json!([{"description": "Design work", "quantity": "10", "unit_price": "1200", "vat_category": "S", "vat_rate": "25"}]);
+    let (status, invoice, _) =
+        call(app, token, Method::POST, "/api/v1/invoices", Some(json!({"customer_id": customer_id, "lines": line})))
+            .await;
+    assert_eq!(status, 201, "{invoice}");
+    let id = invoice["id"].as_str().unwrap().to_owned();
+    let (status, issued, _) = call(app, token, Method::POST, &format!("/api/v1/invoices/{id}/issue"), None).await;
+    assert!(status.is_success(), "{issued}");
+    id
+}
+
+async fn send_over_peppol(app: &TestApp, client: &reqwest::Client, id: &str) -> reqwest::Response {
+    app.post_form(client, &format!("/invoices/{id}/send"), &[("send_peppol", "1")]).await
+}
+
+async fn run_jobs(app: &TestApp) {
+    while run_next(&app.worker).await.unwrap() {}
+}
+
+#[tokio::test]
+async fn an_invoice_goes_over_peppol_once_and_its_delivery_comes_back() {
+    let account = Account::new().await;
+    let app = TestApp::spawn_with(|s| {
+        s.access_point.storecove_api_base = base_url().to_owned();
+        s.peppol = lookup_settings(5);
+    })
+    .await;
+    let customer_org = "910000020";
+    let (client, token, customer_id) =
+        connected_business(&app, &account, "owner@fjordkraft.example", customer_org).await;
+
+    // Before the customer is looked up, Send says so instead of offering Peppol.
+    let invoice_id = issued_invoice(&app, &token, &customer_id).await;
+    let page = app.get(&client, &format!("/invoices/{invoice_id}")).await.text().await.unwrap();
+    assert!(page.contains("has not been looked up yet"), "{page}");
+    assert!(!page.contains("data-send-peppol"));
+    let refused = send_over_peppol(&app, &client, &invoice_id).await;
+    assert_eq!(refused.status(), 422);
+    assert!(refused.text().await.unwrap().contains("has not been looked up yet"));
+
+    // The customer page asks the network: the SML names the SMP, whose signed answer says
+    // the customer receives invoices and credit notes.
+    register(&format!("0192:{customer_org}"), &[BIS_BILLING_INVOICE, BIS_BILLING_CREDIT_NOTE], "ok", 0.0).await;
+    let page = app.get(&client, &format!("/customers/{customer_id}")).await.text().await.unwrap();
+    assert!(page.contains("Not looked up yet."), "{page}");
+    let checked = app.post_form(&client, &format!("/customers/{customer_id}/peppol-check"), &[]).await;
+    assert_eq!(checked.status(), 303);
+    let page = app.get(&client, &format!("/customers/{customer_id}")).await.text().await.unwrap();
+    assert!(page.contains("Receives invoices, credit notes over Peppol"), "{page}");
+
+    // Send offers Peppol now; sending queues one delivery, the worker submits it.
+    let page = app.get(&client, &format!("/invoices/{invoice_id}")).await.text().await.unwrap();
+    assert!(page.contains(&format!("Over Peppol to 0192:{customer_org}")), "{page}");
+    let sent = send_over_peppol(&app, &client, &invoice_id).await;
+    assert_eq!(sent.status(), 303, "{}", sent.text().await.unwrap());
+    // A second click is refused at once: one Peppol delivery per document.
+    let again = send_over_peppol(&app, &client, &invoice_id).await;
+    assert_eq!(again.status(), 422);
+    assert!(again.text().await.unwrap().contains("already been sent over Peppol"));
+    run_jobs(&app).await;
+    let counters = account.counters().await;
+    assert_eq!(counters["sends"], 1, "{counters}");
+
+    // What the provider got is the UBL as issued, routed to the customer's id.
+    let ubl = client.get(app.url(&format!("/invoices/{invoice_id}/ubl"))).send().await.unwrap().text().await.unwrap();
+    let page = app.get(&client, &format!("/invoices/{invoice_id}")).await.text().await.unwrap();
+    assert!(page.contains("Submitted to the access point"), "{page}");
+    let submission = submission_of(&app, &invoice_id).await;
+    let body = account.control(Method::GET, &format!("/_test/submissions/{submission}"), None).await;
+    let sent_ubl = STANDARD.decode(body["document"]["rawDocumentData"]["document"].as_str().unwrap()).unwrap();
+    assert_eq!(String::from_utf8(sent_ubl).unwrap(), ubl);
+    assert_eq!(body["routing"]["eIdentifiers"][0], json!({"scheme": "NO:ORG", "id": customer_org}));
+
+    // The provider's verdict arrives through its queue; the worker's pass records it.
+    account.post(&format!("/_test/submissions/{submission}"), json!({"outcome": "delivered"})).await;
+    let report = fastfaktura::app::access_point_events::poll(&app.worker).await.unwrap();
+    assert!(report.verdicts_asked + report.events > 0, "{report:?}");
+    let page = app.get(&client, &format!("/invoices/{invoice_id}")).await.text().await.unwrap();
+    assert!(page.contains("Delivered to the customer's access point"), "{page}");
+    // Retrying the job, or polling again, sends nothing more.
+    fastfaktura::app::access_point_events::poll(&app.worker).await.unwrap();
+    run_jobs(&app).await;
+    assert_eq!(account.counters().await["sends"], 1);
+    let audit: Vec<String> =
+        sqlx::query_scalar("SELECT action FROM audit_events WHERE action LIKE 'dispatch.peppol.%' ORDER BY id")
+            .fetch_all(&app.db)
+            .await
+            .unwrap();
+    assert_eq!(audit, ["dispatch.peppol.queued", "dispatch.peppol.sent", "dispatch.peppol.delivered"]);
+}
+
+/// The provider's submission id of the invoice's Peppol delivery.
+async fn submission_of(app: &TestApp, invoice_id: &str) -> String {
+    sqlx::query_scalar(
+        "SELECT provider_message_id FROM invoice_deliveries WHERE invoice_id = $1::uuid AND channel = 'peppol'",
+    )
+    .bind(invoice_id)
+    .fetch_one(&app.db)
+    .await
+    .unwrap()
+}
+
+#[tokio::test]
+async fn the_providers_webhook_is_believed_only_when_signed_with_the_businesss_secret() {
+    let account = Account::new().await;
+    let app = TestApp::spawn_with(|s| {
+        s.access_point.storecove_api_base = base_url().to_owned();
+        s.peppol = lookup_settings(5);
+    })
+    .await;
+    let customer_org = "910000039";
+    let (client, token, customer_id) = connected_business(&app, &account, "owner@signed.example", customer_org).await;
+    register(&format!("0192:{customer_org}"), &[BIS_BILLING_INVOICE], "ok", 0.0).await;
+    app.post_form(&client, &format!("/customers/{customer_id}/peppol-check"), &[]).await;
+    let invoice_id = issued_invoice(&app, &token, &customer_id).await;
+    assert_eq!(send_over_peppol(&app, &client, &invoice_id).await.status(), 303);
+    run_jobs(&app).await;
+    let submission = submission_of(&app, &invoice_id).await;
+    let business_id: String = sqlx::query_scalar("SELECT business_id::text FROM invoices WHERE id = $1::uuid")
+        .bind(&invoice_id)
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    let hook = app.url(&format!("/webhooks/access-point/{business_id}"));
+
+    // A forger without the secret: refused, audited, nothing changes.
+    account.post("/_test/push", json!({"url": hook, "secret": "whsec_forged"})).await;
+    account
+        .post(&format!("/_test/submissions/{submission}"), json!({"outcome": "failed", "reason": "Receiver unknown"}))
+        .await;
+    let pushes = account.counters().await["pushes"].clone();
+    assert_eq!(pushes.as_array().unwrap().last().unwrap()["status"], 400, "{pushes}");
+    let status: String = sqlx::query_scalar("SELECT status FROM invoice_deliveries WHERE provider_message_id = $1")
+        .bind(&submission)
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(status, "sent");
+    let rejected: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM audit_events WHERE action = 'access_point.webhook.rejected'")
+            .fetch_one(&app.db)
+            .await
+            .unwrap();
+    assert_eq!(rejected, 1);
+
+    // Signed with the business's secret: the failure and its reason reach the invoice page.
+    account.post("/_test/push", json!({"url": hook, "secret": "whsec_fjordkraft"})).await;
+    account
+        .post(&format!("/_test/submissions/{submission}"), json!({"outcome": "failed", "reason": "Receiver unknown"}))
+        .await;
+    let pushes = account.counters().await["pushes"].clone();
+    assert_eq!(pushes.as_array().unwrap().last().unwrap()["status"], 200, "{pushes}");
+    let page = app.get(&client, &format!("/invoices/{invoice_id}")).await.text().await.unwrap();
+    assert!(page.contains("Receiver unknown"), "{page}");
+    // A failed Peppol delivery may be sent again (a new submission).
+    assert!(page.contains("Retry"), "{page}");
+    let _: &Value = &pushes;
+}
