@@ -9,7 +9,8 @@ use base64::{Engine, engine::general_purpose::STANDARD};
 use fastfaktura::jobs::worker::run_next;
 use fastfaktura_domain::peppol::{BIS_BILLING_CREDIT_NOTE, BIS_BILLING_INVOICE};
 use reqwest::Method;
-use serde_json::{Value, json};
+use serde_json::json;
+use sha2::Digest;
 
 use crate::api::{call, token_without_profile};
 use crate::helpers::TestApp;
@@ -90,8 +91,20 @@ async fn send_over_peppol(app: &TestApp, client: &reqwest::Client, id: &str) -> 
     app.post_form(client, &format!("/invoices/{id}/send"), &[("send_peppol", "1")]).await
 }
 
+/// Runs what is queued here, then waits for what the app's own worker took.
 async fn run_jobs(app: &TestApp) {
     while run_next(&app.worker).await.unwrap() {}
+    for _ in 0..100 {
+        let pending: i64 = sqlx::query_scalar("SELECT count(*) FROM jobs WHERE status NOT IN ('done', 'failed')")
+            .fetch_one(&app.db)
+            .await
+            .unwrap();
+        if pending == 0 {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("jobs did not finish");
 }
 
 #[tokio::test]
@@ -153,7 +166,7 @@ async fn an_invoice_goes_over_peppol_once_and_its_delivery_comes_back() {
     let report = fastfaktura::app::access_point_events::poll(&app.worker).await.unwrap();
     assert!(report.verdicts_asked + report.events > 0, "{report:?}");
     let page = app.get(&client, &format!("/invoices/{invoice_id}")).await.text().await.unwrap();
-    assert!(page.contains("Delivered to the customer's access point"), "{page}");
+    assert!(page.contains("Delivered to the customer&#39;s access point"), "{page}");
     // Retrying the job, or polling again, sends nothing more.
     fastfaktura::app::access_point_events::poll(&app.worker).await.unwrap();
     run_jobs(&app).await;
@@ -168,13 +181,15 @@ async fn an_invoice_goes_over_peppol_once_and_its_delivery_comes_back() {
 
 /// The provider's submission id of the invoice's Peppol delivery.
 async fn submission_of(app: &TestApp, invoice_id: &str) -> String {
-    sqlx::query_scalar(
-        "SELECT provider_message_id FROM invoice_deliveries WHERE invoice_id = $1::uuid AND channel = 'peppol'",
+    let (submission, status, error): (Option<String>, String, Option<String>) = sqlx::query_as(
+        "SELECT provider_message_id, status, last_error FROM invoice_deliveries
+         WHERE invoice_id = $1::uuid AND channel = 'peppol'",
     )
     .bind(invoice_id)
     .fetch_one(&app.db)
     .await
-    .unwrap()
+    .unwrap();
+    submission.unwrap_or_else(|| panic!("not submitted: {status} {error:?}"))
 }
 
 #[tokio::test]
@@ -231,5 +246,50 @@ async fn the_providers_webhook_is_believed_only_when_signed_with_the_businesss_s
     assert!(page.contains("Receiver unknown"), "{page}");
     // A failed Peppol delivery may be sent again (a new submission).
     assert!(page.contains("Retry"), "{page}");
-    let _: &Value = &pushes;
+}
+
+#[tokio::test]
+async fn an_invoice_the_access_point_receives_becomes_a_bill_once() {
+    let account = Account::new().await;
+    let app = TestApp::spawn_with(|s| {
+        s.access_point.storecove_api_base = base_url().to_owned();
+        s.peppol = lookup_settings(5);
+    })
+    .await;
+    // We are the buyer: a supplier (another business here) invoices us, and its access
+    // point delivers the UBL to ours.
+    let (client, _token, _) = connected_business(&app, &account, "owner@buyer.example", "910000047").await;
+    let (supplier, supplier_token) = crate::api::token(&app, "supplier@seller.example", "write").await;
+    let us = json!({"kind": "business", "name": "Fjordkraft Design AS", "country": "NO", "currency": "EUR",
+                    "registration_id": "923609016", "address_line": "Karl Johans gate 1", "postal_code": "0154",
+                    "city": "Oslo"});
+    let (status, us, _) = call(&app, &supplier_token, Method::POST, "/api/v1/customers", Some(us)).await;
+    assert_eq!(status, 201, "{us}");
+    let invoice_id = issued_invoice(&app, &supplier_token, us["id"].as_str().unwrap()).await;
+    let ubl = app.get(&supplier, &format!("/invoices/{invoice_id}/ubl")).await.text().await.unwrap();
+    let ours: String = sqlx::query_scalar(
+        "SELECT access_point_legal_entity FROM businesses WHERE access_point_provider = 'storecove' LIMIT 1",
+    )
+    .fetch_one(&app.db)
+    .await
+    .unwrap();
+    for _ in 0..2 {
+        account
+            .post(
+                "/_test/deliver",
+                json!({"legal_entity_id": ours.parse::<i64>().unwrap(), "document": STANDARD.encode(&ubl)}),
+            )
+            .await;
+    }
+    // The worker takes the provider's events, fetches each document and files it.
+    fastfaktura::app::access_point_events::poll(&app.worker).await.unwrap();
+    run_jobs(&app).await;
+    let page = app.get(&client, "/bills").await.text().await.unwrap();
+    assert_eq!(page.matches("Seller GmbH").count(), 1, "the same document twice is one bill: {page}");
+    let stored: (String, String) =
+        sqlx::query_as("SELECT source, sha256 FROM received_documents WHERE source = 'access_point'")
+            .fetch_one(&app.db)
+            .await
+            .unwrap();
+    assert_eq!(stored.1, hex::encode(sha2::Sha256::digest(ubl.as_bytes())), "kept byte for byte");
 }
