@@ -177,27 +177,14 @@ async fn upload(
     meta: RequestMeta,
     multipart: Result<Multipart, MultipartRejection>,
 ) -> Result<Response, AppError> {
-    let mut file = None;
-    if let Ok(mut multipart) = multipart {
-        loop {
-            match multipart.next_field().await {
-                Ok(Some(field)) if field.name() == Some("file") => {
-                    let name = field.file_name().unwrap_or("upload").to_owned();
-                    match field.bytes().await {
-                        Ok(bytes) => file = Some((name, bytes)),
-                        Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
-                            let message = t.t("bills-refused-too-large");
-                            return refused(&state, &session, t, StatusCode::PAYLOAD_TOO_LARGE, message).await;
-                        }
-                        Err(_) => break,
-                    }
-                }
-                Ok(Some(_)) => {}
-                Ok(None) | Err(_) => break,
-            }
+    let file = match super::forms::uploaded_file(multipart, "file", "upload").await {
+        Ok(file) => file,
+        Err(super::forms::UploadTooLarge) => {
+            let message = t.t("bills-refused-too-large");
+            return refused(&state, &session, t, StatusCode::PAYLOAD_TOO_LARGE, message).await;
         }
-    }
-    let Some((name, bytes)) = file.filter(|(_, b)| !b.is_empty()) else {
+    };
+    let Some((name, bytes)) = file.filter(|(_, bytes)| !bytes.is_empty()) else {
         let message = t.t("bills-file-missing");
         return refused(&state, &session, t, StatusCode::BAD_REQUEST, message).await;
     };

@@ -1,5 +1,5 @@
 //! Reading HTML forms: repeated (indexed) fields such as invoice lines, from a form
-//! without JavaScript.
+//! without JavaScript, and the one file an upload form carries.
 
 use std::collections::BTreeMap;
 
@@ -24,6 +24,35 @@ pub fn indexed_rows(pairs: &[(String, String)], prefix: &str) -> Vec<BTreeMap<St
 /// The first value of `name` in a list of form pairs.
 pub fn field<'a>(pairs: &'a [(String, String)], name: &str) -> &'a str {
     pairs.iter().find(|(k, _)| k == name).map_or("", |(_, v)| v.as_str())
+}
+
+/// An uploaded file larger than its route allows.
+pub struct UploadTooLarge;
+
+/// The file a multipart form uploads as `field`: its name (or `default_name`) and its
+/// bytes (perhaps none); None when the form carries no such file or is not multipart.
+pub async fn uploaded_file(
+    multipart: Result<axum::extract::Multipart, axum::extract::multipart::MultipartRejection>,
+    field: &str,
+    default_name: &str,
+) -> Result<Option<(String, axum::body::Bytes)>, UploadTooLarge> {
+    let Ok(mut multipart) = multipart else { return Ok(None) };
+    let mut file = None;
+    loop {
+        match multipart.next_field().await {
+            Ok(Some(part)) if part.name() == Some(field) => {
+                let name = part.file_name().unwrap_or(default_name).to_owned();
+                match part.bytes().await {
+                    Ok(bytes) => file = Some((name, bytes)),
+                    Err(e) if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE => return Err(UploadTooLarge),
+                    Err(_) => break,
+                }
+            }
+            Ok(Some(_)) => {}
+            Ok(None) | Err(_) => break,
+        }
+    }
+    Ok(file)
 }
 
 #[cfg(test)]
