@@ -69,3 +69,11 @@ xrechnung-payment-terms-line = The payment terms line { $value } is not a valid 
 
 ## The e-invoice rules (our EN 16931 and Peppol validator)
 doc-rules-failed = The e-invoice breaks these rules, so it was not issued or sent: { $problems }
+
+## Receiving over Peppol
+peppol-receive-heading = Receive e-invoices
+peppol-receive-intro = Register your participant id at your access point provider, so that suppliers' e-invoices sent to it arrive under Bills.
+peppol-receive-button = Receive e-invoices over Peppol
+peppol-receiving = Registered: e-invoices sent to { $id } now arrive under Bills.
+peppol-receive-no-id = Your business needs a Peppol participant id first: add your registration or VAT number under Business, or type the id above.
+peppol-receive-refused = The access point provider refused: { $reason }

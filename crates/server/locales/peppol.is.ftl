@@ -69,3 +69,11 @@ xrechnung-payment-terms-line = Greiðsluskilmálalínan { $value } er ekki gild 
 
 ## Reglur rafrænna reikninga
 doc-rules-failed = Rafræni reikningurinn brýtur þessar reglur og var því hvorki gefinn út né sendur: { $problems }
+
+## Móttaka um Peppol
+peppol-receive-heading = Taka við rafrænum reikningum
+peppol-receive-intro = Skráðu Peppol-auðkenni fyrirtækisins hjá aðgangspunktinum, svo að rafrænir reikningar birgja sem sendir eru á það berist í Innhólf.
+peppol-receive-button = Taka við rafrænum reikningum um Peppol
+peppol-receiving = Skráð: rafrænir reikningar sendir á { $id } berast nú í Innhólf.
+peppol-receive-no-id = Fyrirtækið þarf fyrst Peppol-auðkenni: skráðu kennitölu eða VSK-númer undir Fyrirtæki, eða sláðu auðkennið inn hér að ofan.
+peppol-receive-refused = Aðgangspunkturinn hafnaði: { $reason }

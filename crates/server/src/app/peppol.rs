@@ -265,3 +265,61 @@ pub(crate) async fn route_for(
         answer => Ok(PeppolRoute::NotReceiving { participant, answer }),
     }
 }
+
+/// Registers the business to receive e-invoices over Peppol at its provider: its legal
+/// entity there (created from the business profile when none is saved yet, and kept),
+/// then its own participant id on it, so that documents sent to that id arrive in Bills.
+/// Owner only; repeating it is harmless (the provider keeps one registration).
+pub async fn register_to_receive(state: &AppState, caller: &Caller, meta: &RequestMeta) -> Result<ParticipantId> {
+    use crate::integrations::access_point::{LegalEntityDetails, LegalEntityId};
+    caller.require_owner()?;
+    let business_id = caller.business_id;
+    let profile = db::businesses::profile(&state.db, business_id).await?;
+    let participant =
+        own_participant(&profile).ok_or_else(|| Error::field("receive", Text::key("peppol-receive-no-id")))?;
+    let (db, kek, settings) = (&state.db, &state.keys.kek, &state.settings.access_point);
+    let connection = crate::peppol::connection::open_account(db, kek, settings, business_id)
+        .await
+        .map_err(|e| Error::Unexpected(anyhow::anyhow!(e)))?
+        .ok_or_else(|| Error::field("receive", Text::key("send-peppol-not-connected")))?;
+    let refused = |e: crate::integrations::access_point::AccessPointError| {
+        Error::field("receive", Text::key("peppol-receive-refused").with("reason", e.to_string()))
+    };
+    let mut legal_entity = connection.legal_entity.clone();
+    if legal_entity.is_empty() {
+        let details = LegalEntityDetails {
+            name: profile.name.clone(),
+            line1: profile.address_line.clone(),
+            line2: None,
+            city: profile.city.clone(),
+            zip: profile.postal_code.clone(),
+            county: None,
+            country: profile.country.clone(),
+            tenant_id: business_id.to_string(),
+            public: true,
+            acts_as_sender: true,
+            acts_as_receiver: true,
+            tax_registered: !profile.vat_number.trim().is_empty(),
+        };
+        legal_entity = connection.access_point.register_legal_entity(&details).await.map_err(refused)?.0;
+        let mut row = db::peppol::access_point(&state.db, business_id).await?;
+        row.legal_entity = legal_entity.clone();
+        db::peppol::save_access_point(&state.db, business_id, &row).await?;
+    }
+    connection
+        .access_point
+        .register_receiver(&LegalEntityId(legal_entity.clone()), &participant)
+        .await
+        .map_err(refused)?;
+    let event = crate::audit::AuditEvent::new(
+        state.clock.now(),
+        crate::audit::Category::Security,
+        "config.access_point.receiving",
+    )
+    .actor(caller.actor.clone())
+    .business(business_id)
+    .request(meta)
+    .details(serde_json::json!({ "participant": participant.to_string(), "legal_entity": legal_entity }));
+    crate::audit::record(&state.db, &event).await?;
+    Ok(participant)
+}

@@ -33,8 +33,20 @@ pub async fn open_with(
     settings: &AccessPointSettings,
     business_id: Uuid,
 ) -> Result<Option<Connection>, String> {
+    let connection = open_account(db, kek, settings, business_id).await?;
+    Ok(connection.filter(|c| !c.legal_entity.is_empty()))
+}
+
+/// The business's account at its provider, with or without a legal entity there yet
+/// (registering one is how a business starts to receive).
+pub async fn open_account(
+    db: &sqlx::PgPool,
+    kek: &crate::crypto::DerivedKey,
+    settings: &AccessPointSettings,
+    business_id: Uuid,
+) -> Result<Option<Connection>, String> {
     let row = db::peppol::access_point(db, business_id).await.map_err(|e| format!("database: {e}"))?;
-    if row.provider.is_empty() || row.legal_entity.is_empty() {
+    if row.provider.is_empty() {
         return Ok(None);
     }
     let mut conn = db.acquire().await.map_err(|e| format!("database: {e}"))?;

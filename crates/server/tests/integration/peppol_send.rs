@@ -267,12 +267,23 @@ async fn an_invoice_the_access_point_receives_becomes_a_bill_once() {
     assert_eq!(status, 201, "{us}");
     let invoice_id = issued_invoice(&app, &supplier_token, us["id"].as_str().unwrap()).await;
     let ubl = app.get(&supplier, &format!("/invoices/{invoice_id}/ubl")).await.text().await.unwrap();
+    // "Receive e-invoices over Peppol" registers our participant id on our legal entity.
+    let registered = app.post_form(&client, "/settings/e-invoicing/receive", &[]).await;
+    assert_eq!(registered.status(), 303, "{}", registered.text().await.unwrap());
+    let page = app.get(&client, "/settings/e-invoicing?receiving=0192:923609016").await.text().await.unwrap();
+    assert!(page.contains("e-invoices sent to 0192:923609016 now arrive under Bills"), "{page}");
     let ours: String = sqlx::query_scalar(
         "SELECT access_point_legal_entity FROM businesses WHERE access_point_provider = 'storecove' LIMIT 1",
     )
     .fetch_one(&app.db)
     .await
     .unwrap();
+    let receiving: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM audit_events WHERE action = 'config.access_point.receiving'")
+            .fetch_one(&app.db)
+            .await
+            .unwrap();
+    assert_eq!(receiving, 1);
     for _ in 0..2 {
         account
             .post(

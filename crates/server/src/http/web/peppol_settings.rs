@@ -30,7 +30,9 @@ use crate::{
 };
 
 pub fn router() -> Router<AppState> {
-    Router::new().route("/settings/e-invoicing", get(show).post(save))
+    Router::new()
+        .route("/settings/e-invoicing", get(show).post(save))
+        .route("/settings/e-invoicing/receive", axum::routing::post(receive))
 }
 
 #[derive(Template, WebTemplate)]
@@ -40,6 +42,8 @@ pub struct PeppolSettingsPage {
     pub settings: PeppolSettings,
     pub is_owner: bool,
     pub saved: bool,
+    /// The participant id just registered to receive.
+    pub receiving: Option<String>,
     pub errors: FieldErrors,
     /// What was typed (never the secrets), to show again after an error.
     pub typed: PeppolSettingsInput,
@@ -49,6 +53,7 @@ pub struct PeppolSettingsPage {
 #[serde(default)]
 struct ShowQuery {
     saved: Option<String>,
+    receiving: Option<String>,
 }
 
 async fn show(
@@ -70,6 +75,7 @@ async fn show(
         settings,
         is_owner: caller.is_owner(),
         saved: query.saved.is_some(),
+        receiving: query.receiving,
         errors: FieldErrors::default(),
         typed,
     };
@@ -91,7 +97,35 @@ async fn save(
             let errors = errors.read_in(&t);
             let settings = peppol::peppol_settings(&state, &caller).await?;
             let typed = PeppolSettingsInput { api_key: String::new(), webhook_secret: String::new(), ..input };
-            let page = PeppolSettingsPage { t, settings, is_owner: caller.is_owner(), saved: false, errors, typed };
+            let is_owner = caller.is_owner();
+            let page = PeppolSettingsPage { t, settings, is_owner, saved: false, receiving: None, errors, typed };
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// "Receive e-invoices over Peppol": registers the business at its provider.
+async fn receive(
+    State(state): State<AppState>,
+    t: Tr,
+    session: CurrentSession,
+    meta: RequestMeta,
+) -> Result<Response, AppError> {
+    let caller = session.caller();
+    match peppol::register_to_receive(&state, &caller, &meta).await {
+        Ok(participant) => Ok(Redirect::to(&format!("/settings/e-invoicing?receiving={participant}")).into_response()),
+        Err(Error::Invalid(errors)) => {
+            let errors = errors.read_in(&t);
+            let settings = peppol::peppol_settings(&state, &caller).await?;
+            let typed = PeppolSettingsInput {
+                provider: settings.provider.clone(),
+                legal_entity: settings.legal_entity.clone(),
+                peppol_id: settings.typed_peppol_id.clone(),
+                ..PeppolSettingsInput::default()
+            };
+            let is_owner = caller.is_owner();
+            let page = PeppolSettingsPage { t, settings, is_owner, saved: false, receiving: None, errors, typed };
             Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
         }
         Err(e) => Err(e.into()),
