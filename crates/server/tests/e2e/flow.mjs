@@ -365,6 +365,15 @@ try {
   expect(billsWidths.page <= billsWidths.width && billsWidths.wide.length === 0, `/bills on a phone: ${JSON.stringify(billsWidths)}`);
   await check(invitee, "34-phone-bills-is");
 
+  // --- E-invoicing settings: the owner's page, and what an accountant sees on a phone ---
+  await owner.goto(`${app}/settings/e-invoicing`);
+  expect((await owner.textContent("[data-peppol-state]")).includes("Not connected"), "not connected yet");
+  await check(owner, "15h-e-invoicing");
+  await invitee.goto(`${app}/settings/e-invoicing`);
+  const peppolWidths = await phoneWidths(invitee);
+  expect(peppolWidths.page <= peppolWidths.width && peppolWidths.wide.length === 0, `/settings/e-invoicing on a phone: ${JSON.stringify(peppolWidths)}`);
+  await check(invitee, "35-phone-e-invoicing-is");
+
   // --- An operator signs in with password and TOTP, and suspends the owner --------------
   const adminContext = await browser.newContext({ locale: "en-GB" });
   const admin = await adminContext.newPage();
