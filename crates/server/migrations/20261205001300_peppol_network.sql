@@ -36,7 +36,7 @@ ALTER TABLE invoice_deliveries ADD CONSTRAINT invoice_deliveries_channel_check
     CHECK (channel IN ('email', 'sms', 'peppol'));
 ALTER TABLE invoice_deliveries DROP CONSTRAINT invoice_deliveries_status_check;
 ALTER TABLE invoice_deliveries ADD CONSTRAINT invoice_deliveries_status_check
-    CHECK (status IN ('queued', 'sending', 'sent', 'delivered', 'failed'));
+    CHECK (status IN ('queued', 'sending', 'sent', 'delivered', 'failed', 'cancelled'));
 ALTER TABLE invoice_deliveries ADD COLUMN delivered_at timestamptz;
 -- A document goes over Peppol once: a second send is refused while one is under way
 -- or done (a failed one may be sent again).

@@ -11,7 +11,7 @@ use fastfaktura_documents::{
     DocumentType, EInvoiceProfile, Endpoint, InvoiceData, InvoiceDocument, Language, Line as DocLine, Logo, Party,
     PaymentDetails, Problem, cii_xml_as, render_pdf, ubl_xml_as, xrechnung_gaps,
 };
-use fastfaktura_domain::{InvoiceKind, InvoiceStatus, ParticipantId, VatCategory};
+use fastfaktura_domain::{Icd, InvoiceKind, InvoiceStatus, ParticipantId, VatCategory};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use time::{Date, OffsetDateTime};
@@ -228,11 +228,13 @@ pub fn invoice_data(src: &Sources, number: &str, issue_date: Date, due_date: Dat
 pub fn problems_for_issue(src: &Sources, issue_date: Date, due_date: Date) -> Result<Vec<Problem>, Error> {
     // The number is taken after these checks pass; any non-empty one checks the same.
     let data = invoice_data(src, "0", issue_date, due_date)?;
-    // A German buyer gets XRechnung, which needs more than EN 16931 (the seller's
-    // contact, both cities and postcodes, ...): each gap is a problem to fix first.
-    let gaps = match EInvoiceProfile::for_document(&data) {
-        EInvoiceProfile::XRechnung if src.invoice.kind != InvoiceKind::Quote => xrechnung_gaps(&data),
-        _ => Vec::new(),
+    // A German public buyer (known by its Leitweg-ID) must get XRechnung, which needs
+    // more than EN 16931 (the seller's contact, both cities and postcodes, ...): each gap
+    // is a problem to fix first. Other German buyers get it when nothing is missing.
+    let gaps = if src.invoice.kind != InvoiceKind::Quote && public_german_buyer(&data) {
+        xrechnung_gaps(&data)
+    } else {
+        Vec::new()
     };
     let mut problems = match InvoiceDocument::new(data) {
         Ok(_) => Vec::new(),
@@ -247,6 +249,27 @@ pub fn problems_for_issue(src: &Sources, issue_date: Date, due_date: Date) -> Re
         ));
     }
     Ok(problems)
+}
+
+/// Whether the buyer is a German public authority, known by its Leitweg-ID (a 0204
+/// electronic address or buyer reference): by law it receives XRechnung.
+fn public_german_buyer(data: &InvoiceData) -> bool {
+    let by_endpoint = data.buyer.endpoint.as_ref().is_some_and(|e| e.scheme == "0204");
+    let by_reference = data.buyer_reference.as_deref().is_some_and(|r| ParticipantId::new(Icd::DE_LWID, r).is_ok());
+    by_endpoint || by_reference
+}
+
+/// The e-invoice format of a document: XRechnung for German buyers, Peppol BIS 3
+/// otherwise; a German business buyer gets Peppol BIS 3 (also EN 16931, which German
+/// B2B rules accept) while its XRechnung would still miss something, so that an
+/// invoice to a company is never held up by what only public buyers require.
+pub fn e_invoice_profile(data: &InvoiceData) -> EInvoiceProfile {
+    match EInvoiceProfile::for_document(data) {
+        EInvoiceProfile::XRechnung if public_german_buyer(data) || xrechnung_gaps(data).is_empty() => {
+            EInvoiceProfile::XRechnung
+        }
+        _ => EInvoiceProfile::PeppolBis3,
+    }
 }
 
 /// The sentence shown when something is missing, each problem worded in the
@@ -361,7 +384,7 @@ pub async fn freeze_in(
 /// invoice takes tens of milliseconds of CPU).
 async fn render(document: InvoiceDocument, frozen: Frozen) -> Result<IssuedDocument, Error> {
     let e_invoice = !document.kind.is_quote();
-    let profile = EInvoiceProfile::for_document(&document);
+    let profile = e_invoice_profile(&document);
     let incomplete = |e: fastfaktura_documents::XRechnungIncomplete| {
         Error::Unprocessable(explain(&e.0.iter().map(|gap| gap.to_problem()).collect::<Vec<_>>()))
     };
