@@ -146,6 +146,23 @@ pub async fn queue(
 /// Puts a failed delivery back in the queue.
 pub async fn retry(state: &AppState, business_id: Uuid, delivery_id: Uuid) -> Result<(), Error> {
     let mut tx = state.db.begin().await?;
+    let delivery = db::deliveries::find(&mut *tx, business_id, delivery_id).await?.ok_or(Error::NotFound)?;
+    if delivery.channel == "peppol" && delivery.status == "failed" {
+        // A new submission: the provider answers a repeated idempotency key with the
+        // submission that failed, so a Peppol retry is a new delivery with its own id
+        // (the failed one stays in the history).
+        let again = Queued {
+            invoice_id: delivery.invoice_id,
+            channel: "peppol",
+            kind: &delivery.kind,
+            recipient: &delivery.recipient,
+            attach_xml: false,
+        };
+        let queued = queue(&mut tx, business_id, again, delivery.requested_by, state.clock.now()).await;
+        queued.map_err(already_over_peppol)?;
+        tx.commit().await?;
+        return Ok(());
+    }
     if !db::deliveries::requeue(&mut *tx, business_id, delivery_id).await? {
         return Err(Error::Conflict("Only a failed delivery can be retried.".to_owned().into()));
     }

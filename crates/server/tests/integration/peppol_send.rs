@@ -244,8 +244,25 @@ async fn the_providers_webhook_is_believed_only_when_signed_with_the_businesss_s
     assert_eq!(pushes.as_array().unwrap().last().unwrap()["status"], 200, "{pushes}");
     let page = app.get(&client, &format!("/invoices/{invoice_id}")).await.text().await.unwrap();
     assert!(page.contains("Receiver unknown"), "{page}");
-    // A failed Peppol delivery may be sent again (a new submission).
+    // A failed Peppol delivery may be sent again: a new submission with its own key.
     assert!(page.contains("Retry"), "{page}");
+    let failed: String = sqlx::query_scalar("SELECT id::text FROM invoice_deliveries WHERE provider_message_id = $1")
+        .bind(&submission)
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    let retried = app.post_form(&client, &format!("/invoices/{invoice_id}/deliveries/{failed}/retry"), &[]).await;
+    assert!(retried.status().is_redirection(), "{}", retried.status());
+    run_jobs(&app).await;
+    assert_eq!(account.counters().await["sends"], 2, "the retry is a second submission");
+    let statuses: Vec<String> = sqlx::query_scalar(
+        "SELECT status FROM invoice_deliveries WHERE invoice_id = $1::uuid AND channel = 'peppol' ORDER BY created_at",
+    )
+    .bind(&invoice_id)
+    .fetch_all(&app.db)
+    .await
+    .unwrap();
+    assert_eq!(statuses, ["failed", "sent"]);
 }
 
 #[tokio::test]
