@@ -348,3 +348,25 @@ impl TestApp {
         self.clock.now()
     }
 }
+
+/// Starts a fake third-party server (`tests/<script>`, Python) that prints
+/// `{"base_url": ...}` when it listens and stops when its stdin closes: its address, and
+/// the child whose stdin stays open while the test process lives.
+pub fn start_python_fake(script: &str, what: &str) -> (String, std::process::Child) {
+    use std::io::{BufRead, BufReader};
+    use std::process::{Command, Stdio};
+    let path = format!("{}/tests/{script}", env!("CARGO_MANIFEST_DIR"));
+    let mut child = Command::new("python3")
+        .arg(&path)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap_or_else(|e| panic!("start python3 for {what}: {e}"));
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+    let started: serde_json::Value =
+        serde_json::from_str(&line).unwrap_or_else(|e| panic!("{what} did not start: {e}: {line:?}"));
+    let base_url = started["base_url"].as_str().unwrap_or_else(|| panic!("{what} named no base_url: {line}"));
+    (base_url.to_owned(), child)
+}

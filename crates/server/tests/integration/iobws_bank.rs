@@ -5,8 +5,7 @@
 //! through the bank's refusals, failures and silences.
 
 use std::{
-    io::{BufRead, BufReader},
-    process::{Child, Command, Stdio},
+    process::Child,
     sync::{LazyLock, Mutex},
     time::{Duration, Instant},
 };
@@ -19,26 +18,10 @@ use serde_json::{Value, json};
 use time::{Date, OffsetDateTime, macros::date};
 use uuid::Uuid;
 
-#[derive(serde::Deserialize)]
-struct Started {
-    base_url: String,
-}
-
 static SERVER: LazyLock<(String, Mutex<Child>)> = LazyLock::new(|| {
-    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/iobws/fake_bank.py");
-    let mut child = Command::new("python3")
-        .arg(script)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("start python3 for the fake bank");
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
-    let started: Started =
-        serde_json::from_str(&line).unwrap_or_else(|e| panic!("the fake bank did not start: {e}: {line:?}"));
     // Its stdin stays open while we live; when this process exits the server stops.
-    (started.base_url, Mutex::new(child))
+    let (base_url, child) = crate::helpers::start_python_fake("iobws/fake_bank.py", "the fake bank");
+    (base_url, Mutex::new(child))
 });
 
 /// The fake's address, for `ClaimsClient::new`.

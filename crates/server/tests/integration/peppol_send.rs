@@ -122,11 +122,11 @@ async fn an_invoice_goes_over_peppol_once_and_its_delivery_comes_back() {
     // Before the customer is looked up, Send says so instead of offering Peppol.
     let invoice_id = issued_invoice(&app, &token, &customer_id).await;
     let page = app.get(&client, &format!("/invoices/{invoice_id}")).await.text().await.unwrap();
-    assert!(page.contains("has not been looked up yet"), "{page}");
+    assert!(page.contains("has not been looked up successfully yet"), "{page}");
     assert!(!page.contains("data-send-peppol"));
     let refused = send_over_peppol(&app, &client, &invoice_id).await;
     assert_eq!(refused.status(), 422);
-    assert!(refused.text().await.unwrap().contains("has not been looked up yet"));
+    assert!(refused.text().await.unwrap().contains("has not been looked up successfully yet"));
 
     // The customer page asks the network: the SML names the SMP, whose signed answer says
     // the customer receives invoices and credit notes.
@@ -215,6 +215,15 @@ async fn the_providers_webhook_is_believed_only_when_signed_with_the_businesss_s
         .unwrap();
     let hook = app.url(&format!("/webhooks/access-point/{business_id}"));
 
+    // A business that does not exist is not a fault of ours: refused as unverified.
+    let nobody = reqwest::Client::new()
+        .post(app.url(&format!("/webhooks/access-point/{}", uuid::Uuid::new_v4())))
+        .body("{}")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(nobody.status(), 400);
+
     // A forger without the secret: refused, audited, nothing changes.
     account.post("/_test/push", json!({"url": hook, "secret": "whsec_forged"})).await;
     account
@@ -233,7 +242,7 @@ async fn the_providers_webhook_is_believed_only_when_signed_with_the_businesss_s
             .fetch_one(&app.db)
             .await
             .unwrap();
-    assert_eq!(rejected, 1);
+    assert_eq!(rejected, 2, "the unknown business and the forger");
 
     // Signed with the business's secret: the failure and its reason reach the invoice page.
     account.post("/_test/push", json!({"url": hook, "secret": "whsec_fjordkraft"})).await;

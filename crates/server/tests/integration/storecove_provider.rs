@@ -7,8 +7,7 @@
 //! queue and pushed to us with a signature.
 
 use std::{
-    io::{BufRead, BufReader},
-    process::{Child, Command, Stdio},
+    process::Child,
     sync::{LazyLock, Mutex},
     time::Duration,
 };
@@ -25,26 +24,10 @@ use serde_json::{Value, json};
 use tokio::sync::mpsc;
 use uuid::Uuid;
 
-#[derive(serde::Deserialize)]
-struct Started {
-    base_url: String,
-}
-
 static SERVER: LazyLock<(String, Mutex<Child>)> = LazyLock::new(|| {
-    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/storecove/fake_storecove.py");
-    let mut child = Command::new("python3")
-        .arg(script)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("start python3 for the fake Storecove");
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
-    let started: Started =
-        serde_json::from_str(&line).unwrap_or_else(|e| panic!("the fake Storecove did not start: {e}: {line:?}"));
     // Its stdin stays open while we live; when this process exits the server stops.
-    (started.base_url, Mutex::new(child))
+    let (base_url, child) = crate::helpers::start_python_fake("storecove/fake_storecove.py", "the fake Storecove");
+    (base_url, Mutex::new(child))
 });
 
 /// The fake's API address (`http://127.0.0.1:…/api/v2/`).

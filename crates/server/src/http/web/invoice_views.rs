@@ -451,6 +451,12 @@ pub fn peppol_note(t: &Tr, route: &crate::app::peppol::PeppolRoute) -> Option<St
         PeppolRoute::NotReceiving { participant, answer: None } => {
             Some(t.t1("send-peppol-not-checked", "id", participant.to_string()))
         }
+        // The last lookup gave no answer to believe: say so, not "does not receive".
+        PeppolRoute::NotReceiving { participant, answer: Some(a) }
+            if a.state == "unreachable" || a.state == "refused" =>
+        {
+            Some(t.t1("send-peppol-not-checked", "id", participant.to_string()))
+        }
         PeppolRoute::NotReceiving { participant, answer: Some(_) } => {
             Some(t.t1("send-peppol-not-receiving", "id", participant.to_string()))
         }
