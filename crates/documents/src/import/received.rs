@@ -175,7 +175,9 @@ fn declared_encoding(xml: &str) -> Option<&str> {
     let declaration = &declaration[..declaration.find("?>")?];
     let after = &declaration[declaration.find("encoding")? + "encoding".len()..];
     let after = after.trim_start().strip_prefix('=')?.trim_start();
-    let quote = after.chars().next()?;
+    // Only a quote opens the value; anything else (a stranger's multibyte character
+    // included) means there is no declared encoding to read.
+    let quote = after.chars().next().filter(|c| matches!(c, '"' | '\''))?;
     let value = &after[1..];
     Some(&value[..value.find(quote)?])
 }

@@ -175,6 +175,15 @@ fn what_is_not_an_invoice_is_refused_clearly() {
 }
 
 #[test]
+fn a_declaration_with_no_quoted_encoding_is_not_read_as_one() {
+    // Found by the fuzzer: a multibyte character where the quote belongs.
+    assert_eq!(super::declared_encoding("<?xml version='1.0' encoding=\u{e9}x\u{e9}?><a/>"), None);
+    assert_eq!(super::declared_encoding("<?xml version='1.0' encoding=utf-8?><a/>"), None);
+    assert_eq!(super::declared_encoding("<?xml version='1.0' encoding='latin1'?><a/>"), Some("latin1"));
+    assert!(read_received("<?xml version='1.0' encoding=\u{e9}?><a/>".as_bytes()).is_err());
+}
+
+#[test]
 fn a_byte_order_mark_is_fine() {
     let mut bytes = b"\xEF\xBB\xBF".to_vec();
     bytes.extend(our_ubl().into_bytes());
