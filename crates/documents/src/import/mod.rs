@@ -1,5 +1,6 @@
 //! Reading e-invoices that others send us: UBL 2.1 invoices and credit notes here, CII in
-//! `cii`, and in `received` the recognition of any received file (XML or a Factur-X PDF).
+//! `cii`, in `received` the recognition of any received file (XML or a Factur-X PDF), and
+//! in `email` the files attached to an email sent to a business's inbound address.
 //!
 //! [`parse_ubl`] (and [`parse_cii`]) reads what is needed to show a received document (number, dates,
 //! parties, lines, VAT breakdown, totals) and lists, in plain words with the EN 16931
@@ -16,9 +17,11 @@ use crate::model::{Endpoint, PaymentDetails};
 
 mod cii;
 mod convert;
+mod email;
 mod received;
 
 pub use cii::parse_cii;
+pub use email::{EmailError, EmailFile, MAX_EMAIL_BYTES, MAX_EMAIL_FILES, ReceivedEmail, read_email};
 pub use received::{
     MAX_RECEIVED_BYTES, MAX_XML_DEPTH, ReceiveError, ReceivedFormat, ReceivedInvoice, RecognisedDocument,
     read_received, recognise_received,
