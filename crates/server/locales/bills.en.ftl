@@ -104,3 +104,17 @@ bill-col-item = Item
 bill-col-quantity = Quantity
 bill-col-price = Unit price
 bill-col-line-net = Amount
+
+## E-invoices by email
+bills-email-heading = Receive e-invoices by email
+bills-email-hint = Suppliers can email their e-invoices (XML, or a Factur-X or ZUGFeRD PDF) to your own address below. Each attachment is checked and filed here as a bill, as if you had uploaded it.
+bills-email-new-hint = If the address gets unwanted mail, make a new one. The old address stops receiving at once, so tell your suppliers the new one.
+bills-email-new-button = Make a new address
+bills-email-not-set-up = Receiving e-invoices by email is not set up on this server.
+bills-email-recent = Recent emails
+bills-email-file-bill = filed as a bill
+bills-email-file-again = received before, not filed again
+bills-email-file-no-bill = kept, but it lacks what a bill needs (see below)
+bills-email-file-refused = not filed: { $reason }
+bills-email-no-files = no e-invoice attached (nothing was filed)
+bills-email-files-left = { $count } more files were not read (at most 20 per email)

@@ -104,3 +104,17 @@ bill-col-item = Vara eða þjónusta
 bill-col-quantity = Magn
 bill-col-price = Einingarverð
 bill-col-line-net = Upphæð
+
+## Rafrænir reikningar í tölvupósti
+bills-email-heading = Taka við rafrænum reikningum í tölvupósti
+bills-email-hint = Birgjar geta sent rafræna reikninga (XML, eða Factur-X- eða ZUGFeRD-PDF) á netfangið ykkar hér fyrir neðan. Hvert viðhengi er yfirfarið og skráð hér sem reikningur til greiðslu, eins og því hefði verið hlaðið upp.
+bills-email-new-hint = Ef óæskilegur póstur berst á netfangið, búið til nýtt. Gamla netfangið hættir strax að taka við pósti, svo látið birgjana vita af því nýja.
+bills-email-new-button = Búa til nýtt netfang
+bills-email-not-set-up = Móttaka rafrænna reikninga í tölvupósti er ekki uppsett á þessum þjóni.
+bills-email-recent = Nýlegir tölvupóstar
+bills-email-file-bill = skráð sem reikningur til greiðslu
+bills-email-file-again = barst áður, ekki skráð aftur
+bills-email-file-no-bill = geymt, en það vantar það sem reikningur þarf (sjá neðar)
+bills-email-file-refused = ekki skráð: { $reason }
+bills-email-no-files = enginn rafrænn reikningur fylgdi (ekkert var skráð)
+bills-email-files-left = { $count } skrár til viðbótar voru ekki lesnar (í mesta lagi 20 í hverjum pósti)

@@ -21,6 +21,7 @@ mod admin;
 mod audit;
 pub mod backup;
 mod http_limits;
+mod inbound_email;
 mod jobs;
 mod peppol;
 mod privacy;
@@ -32,6 +33,7 @@ pub use admin::AdminSettings;
 pub use audit::{AuditSettings, GdprSettings, MAX_RETENTION_MONTHS, MIN_RETENTION_MONTHS, RetentionMonths};
 pub use backup::BackupSettings;
 pub use http_limits::HttpLimits;
+pub use inbound_email::InboundEmailSettings;
 pub use jobs::{JobSettings, SmsSettings};
 pub use peppol::PeppolSettings;
 pub use privacy::PrivacySettings;
@@ -100,6 +102,7 @@ pub struct Settings {
     pub stripe: StripeSettings,
     pub access_point: AccessPointSettings,
     pub peppol: PeppolSettings,
+    pub inbound_email: InboundEmailSettings,
     pub http: HttpLimits,
 }
 
@@ -130,6 +133,7 @@ impl Default for Settings {
             stripe: StripeSettings::default(),
             access_point: AccessPointSettings::default(),
             peppol: PeppolSettings::default(),
+            inbound_email: InboundEmailSettings::default(),
             http: HttpLimits::default(),
         }
     }
@@ -296,6 +300,8 @@ const ENV_VARS: &[(&str, &str, Kind)] = &[
     ("FASTFAKTURA_PEPPOL_DNS_SERVER", "peppol.dns_server", Kind::Address),
     ("FASTFAKTURA_PEPPOL_SMP_CA_FILE", "peppol.smp_ca_file", Kind::Str),
     ("FASTFAKTURA_PEPPOL_TIMEOUT_SECONDS", "peppol.timeout_seconds", Kind::Int),
+    ("FASTFAKTURA_INBOUND_EMAIL_LISTEN", "inbound_email.listen", Kind::Address),
+    ("FASTFAKTURA_INBOUND_EMAIL_DOMAIN", "inbound_email.domain", Kind::Str),
     ("FASTFAKTURA_TLS_MODE", "tls.mode", Kind::Str),
     ("FASTFAKTURA_TLS_HTTP_LISTEN", "tls.http_listen", Kind::Address),
     ("FASTFAKTURA_TLS_CERT_FILE", "tls.cert_file", Kind::Str),

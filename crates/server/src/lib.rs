@@ -31,6 +31,7 @@ pub mod peppol;
 pub mod quotas;
 pub mod secrets;
 pub mod security_headers;
+pub mod smtp_inbound;
 pub mod startup;
 pub mod state;
 pub mod telemetry;

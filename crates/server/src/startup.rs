@@ -28,6 +28,8 @@ pub struct Application {
     listener: TcpListener,
     /// `admin.listen`: the console's own listener.
     admin_listener: Option<TcpListener>,
+    /// `inbound_email.listen`: the SMTP listener for e-invoices sent by email.
+    inbound_smtp: Option<TcpListener>,
     state: AppState,
     worker: WorkerContext,
     embedded: Option<EmbeddedPostgres>,
@@ -184,6 +186,19 @@ impl Application {
             },
             None => None,
         };
+        let inbound_smtp =
+            match settings.inbound_email.listen.filter(|_| settings.inbound_email.enabled_domain().is_some()) {
+                Some(address) => match TcpListener::bind(address).await {
+                    Ok(l) => Some(l),
+                    Err(e) => {
+                        database.close().await;
+                        return Err(
+                            anyhow::Error::new(e).context(format!("cannot listen on inbound_email.listen {address}"))
+                        );
+                    }
+                },
+                None => None,
+            };
         // Without a configured public URL the origin is our own address: the bound one,
         // so links we print are right when the port was chosen by the OS (port 0).
         let mut settings = settings;
@@ -231,7 +246,7 @@ impl Application {
             database_url: url.clone(),
             peppol_lookup,
         };
-        Ok(Self { listener, admin_listener, state, worker, embedded, tls, database_url: url, backups })
+        Ok(Self { listener, admin_listener, inbound_smtp, state, worker, embedded, tls, database_url: url, backups })
     }
 
     pub fn local_addr(&self) -> SocketAddr {
@@ -246,6 +261,11 @@ impl Application {
     /// The console's own listener's address, with `admin.listen` set.
     pub fn admin_addr(&self) -> Option<SocketAddr> {
         self.admin_listener.as_ref().and_then(|l| l.local_addr().ok())
+    }
+
+    /// The inbound SMTP listener's address, with `inbound_email` set up.
+    pub fn inbound_smtp_addr(&self) -> Option<SocketAddr> {
+        self.inbound_smtp.as_ref().and_then(|l| l.local_addr().ok())
     }
 
     pub fn state(&self) -> &AppState {
@@ -263,7 +283,7 @@ impl Application {
         self,
         shutdown: impl std::future::Future<Output = ()> + Send + 'static,
     ) -> anyhow::Result<()> {
-        let Self { listener, admin_listener, state, worker, embedded, tls, database_url, backups } = self;
+        let Self { listener, admin_listener, inbound_smtp, state, worker, embedded, tls, database_url, backups } = self;
         let (stop_tx, stop_rx) = watch::channel(false);
         let backup_task = backups.map(|scheduler| tokio::spawn(scheduler.run(stop_rx.clone())));
         let worker_task = state.settings.jobs.worker.then(|| tokio::spawn(worker::run(worker, stop_rx.clone())));
@@ -281,6 +301,9 @@ impl Application {
         });
         let pool = state.db.clone();
         let settings = state.settings.clone();
+        // STARTTLS on the inbound SMTP listener uses the web server's certificate.
+        let smtp_tls = tls.as_ref().map(|t| t.acceptor.config.clone());
+        let smtp_state = state.clone();
         let admin_app = crate::http::admin_router(state.clone());
         let app = crate::http::router(state);
         let limits = settings.http.clone();
@@ -293,6 +316,13 @@ impl Application {
         let down = |mut rx: watch::Receiver<bool>| async move {
             let _ = rx.wait_for(|down| *down).await;
         };
+        let smtp_task = inbound_smtp.map(|listener| {
+            let stop = down(down_rx.clone());
+            if let Ok(address) = listener.local_addr() {
+                tracing::info!(address = %address, "receiving e-invoices by email");
+            }
+            tokio::spawn(crate::smtp_inbound::serve(listener, smtp_state, smtp_tls, stop))
+        });
         let admin_task = admin_listener.map(|listener| {
             let acceptor = tls.as_ref().map(|t| t.acceptor.clone());
             let stop = down(down_rx.clone());
@@ -356,6 +386,9 @@ impl Application {
             }
         };
         if let Some(task) = admin_task {
+            let _ = task.await;
+        }
+        if let Some(task) = smtp_task {
             let _ = task.await;
         }
         expiry_watch.abort();

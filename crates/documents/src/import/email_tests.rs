@@ -82,7 +82,8 @@ fn a_message_without_files_has_none_and_too_many_are_counted() {
     assert!(email.files.is_empty());
     assert_eq!(email.files_left, 0);
 
-    let many: Vec<(&str, &str, &[u8])> = (0..MAX_EMAIL_FILES + 3).map(|_| ("application/xml", "x.xml", &b"<x/>"[..])).collect();
+    let many: Vec<(&str, &str, &[u8])> =
+        (0..MAX_EMAIL_FILES + 3).map(|_| ("application/xml", "x.xml", &b"<x/>"[..])).collect();
     let email = read_email(&message(&many)).unwrap();
     assert_eq!(email.files.len(), MAX_EMAIL_FILES);
     assert_eq!(email.files_left, 3);

@@ -31,10 +31,15 @@ use crate::{
     state::AppState,
 };
 
+mod email;
 mod export;
 mod view;
 
 pub use crate::db::bills::Bill;
+pub use email::{
+    EmailFileRecord, EmailReceipt, FileOutcome, ReceivedEmailView, inbound_address, new_inbound_address, receive_email,
+    recent_emails, recipient_business,
+};
 pub use export::{Period, export_bills_csv, export_originals_zip};
 pub use view::{BillDetail, BillList, BillState, bill_detail, bill_original, bill_pdf, findings_of, list_bills};
 

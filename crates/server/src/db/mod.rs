@@ -38,6 +38,7 @@ pub mod products;
 pub mod quotas;
 pub mod rate_limits;
 pub mod received_documents;
+pub mod received_emails;
 pub mod recurring;
 pub mod reminders;
 pub mod resealing;

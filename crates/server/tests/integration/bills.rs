@@ -23,7 +23,7 @@ use crate::helpers::{TestApp, new_client};
 const OUR_VAT: &str = "DE123456788";
 
 /// An invoice from Nordlicht Software GmbH to our business, numbered `number`.
-fn to_us(number: &str) -> InvoiceData {
+pub(crate) fn to_us(number: &str) -> InvoiceData {
     let mut data = fixtures::sample_eur_data();
     data.number = number.into();
     data.buyer.name = "Seller GmbH".into();
@@ -33,7 +33,7 @@ fn to_us(number: &str) -> InvoiceData {
     data
 }
 
-fn ubl(data: InvoiceData) -> Vec<u8> {
+pub(crate) fn ubl(data: InvoiceData) -> Vec<u8> {
     ubl_xml(&InvoiceDocument::new(data).unwrap()).into_bytes()
 }
 

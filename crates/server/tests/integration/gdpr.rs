@@ -244,6 +244,22 @@ async fn closing_removes_what_bookkeeping_does_not_need_keeps_issued_invoices_th
         sqlx::query_scalar("SELECT count(*) FROM business_sms_providers").fetch_one(&app.db).await.unwrap();
     assert_eq!(sms_rows, 1);
 
+    // What it owns beyond invoices: a payment, an imported bank file, a received document
+    // and an email (the purge below must take these too; their tables once kept it).
+    assert_eq!(crate::invoicing::pay(&app, &owner, &issued, "100").await.status(), 303);
+    for sql in [
+        "INSERT INTO bank_imports (business_id, id, format, file_name, file_sha256, payments, matched, duplicates,
+                                   imported_by, imported_at)
+         VALUES ($1, gen_random_uuid(), 'camt053', 'day.xml', 'x', 0, 0, 0, 'test', now())",
+        "INSERT INTO received_documents (business_id, id, received_at, source, file_name, original, sha256, format,
+                                         validation, status, received_by)
+         VALUES ($1, gen_random_uuid(), now(), 'email', 'a.xml', '\\x00', 'y', 'ubl', '[]', 'invalid', 'system')",
+        "INSERT INTO received_emails (business_id, id, received_at, envelope_from, files)
+         VALUES ($1, gen_random_uuid(), now(), 'a@b.example', '[]')",
+    ] {
+        sqlx::query(sql).bind(business_id).execute(&app.db).await.unwrap();
+    }
+
     // Not without the confirmation.
     assert_eq!(app.post_form(&owner, "/settings/close", &[]).await.status(), 400);
     let page = app.get(&owner, "/settings/close").await.text().await.unwrap();
@@ -296,6 +312,15 @@ async fn closing_removes_what_bookkeeping_does_not_need_keeps_issued_invoices_th
     assert_eq!(fastfaktura::gdpr::closure::purge_expired(&app.db, after).await.unwrap(), 1);
     assert_eq!(count("SELECT count(*) FROM invoices WHERE business_id = $1").await, 0);
     assert_eq!(count("SELECT count(*) FROM businesses WHERE id = $1").await, 0);
+    for table in ["payments", "bank_imports", "received_documents", "received_emails"] {
+        let rows: i64 =
+            sqlx::query_scalar(sqlx::AssertSqlSafe(format!("SELECT count(*) FROM {table} WHERE business_id = $1")))
+                .bind(business_id)
+                .fetch_one(&app.db)
+                .await
+                .unwrap();
+        assert_eq!(rows, 0, "{table} purged with the business");
+    }
     let actions: Vec<(String,)> = sqlx::query_as(
         "SELECT action FROM audit_events WHERE business_id = $1 AND action LIKE 'account.%' ORDER BY id",
     )

@@ -165,6 +165,8 @@ pub struct TestApp {
     pub plain_http: Option<String>,
     /// With `admin.listen` set: the console's own listener.
     pub admin_address: Option<String>,
+    /// With `inbound_email` set up: the SMTP listener for e-invoices by email.
+    pub inbound_smtp: Option<std::net::SocketAddr>,
 }
 
 pub fn new_client() -> reqwest::Client {
@@ -220,6 +222,7 @@ impl TestApp {
         let address = format!("{scheme}://{}", app.local_addr());
         let plain_http = app.redirect_addr().map(|a| format!("http://{a}"));
         let admin_address = app.admin_addr().map(|a| format!("{scheme}://{a}"));
+        let inbound_smtp = app.inbound_smtp_addr();
         let state = app.state().clone();
         let worker = app.worker_context().clone();
         tokio::spawn(app.run_until(std::future::pending()));
@@ -236,6 +239,7 @@ impl TestApp {
             data_dir,
             plain_http,
             admin_address,
+            inbound_smtp,
         }
     }
 

@@ -28,6 +28,7 @@ mod faults;
 mod gdpr;
 mod helpers;
 mod i18n;
+mod inbound_email;
 mod invoicing;
 mod iobws_bank;
 mod jobs;

@@ -23,7 +23,7 @@ use super::invoice_views::{day, money_in};
 use crate::{
     app::{
         Error,
-        bills::{self, Bill, BillState, Finding, Period, ScheduleInput, Severity, Source},
+        bills::{self, Bill, BillState, FileOutcome, Finding, Period, ScheduleInput, Severity, Source},
     },
     audit::RequestMeta,
     http::{documents::file_response, error::AppError, session::CurrentSession},
@@ -35,6 +35,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/bills", get(list))
         .route("/bills/upload", post(upload).layer(DefaultBodyLimit::max(MAX_RECEIVED_BYTES + 16 * 1024)))
+        .route("/bills/inbound-address", post(new_inbound_address))
         .route("/bills/export.csv", get(export_csv))
         .route("/bills/export.zip", get(export_zip))
         .route("/bills/{id}", get(show))
@@ -59,6 +60,15 @@ pub struct BillRow {
     pub credit_note: bool,
 }
 
+/// An email received at the business's address, with what became of its files.
+pub struct EmailRow {
+    pub received: String,
+    pub from: String,
+    pub subject: String,
+    /// (file name, what became of it, the bill to open).
+    pub files: Vec<(String, String, Option<Uuid>)>,
+}
+
 /// A received document that did not become a bill, with why.
 pub struct UnreadRow {
     pub received: String,
@@ -77,6 +87,10 @@ pub struct BillsPage {
     pub unread: Vec<UnreadRow>,
     pub file_error: Option<String>,
     pub export_error: Option<String>,
+    /// The business's own address for e-invoices by email, when this server receives email.
+    pub inbound_address: Option<String>,
+    pub is_owner: bool,
+    pub emails: Vec<EmailRow>,
 }
 
 #[derive(Deserialize, Default)]
@@ -157,7 +171,47 @@ async fn list_page(
         ("paid".to_owned(), t.t("bills-filter-paid")),
     ];
     let filter = filter.map(|f| f.as_str().to_owned()).unwrap_or_default();
-    Ok(BillsPage { t, filter, filters, rows, unread, file_error, export_error })
+    let caller = session.caller();
+    let inbound_address = bills::inbound_address(state, &caller).await?;
+    let emails = bills::recent_emails(state, &caller).await?.iter().map(|e| email_row(&t, e)).collect();
+    let is_owner = caller.is_owner();
+    Ok(BillsPage { t, filter, filters, rows, unread, file_error, export_error, inbound_address, is_owner, emails })
+}
+
+fn email_row(t: &Tr, email: &bills::ReceivedEmailView) -> EmailRow {
+    let mut files: Vec<(String, String, Option<Uuid>)> = email
+        .files
+        .iter()
+        .map(|f| {
+            let what = match f.outcome {
+                FileOutcome::Bill => t.t("bills-email-file-bill"),
+                FileOutcome::AlreadyReceived => t.t("bills-email-file-again"),
+                FileOutcome::NoBill => t.t("bills-email-file-no-bill"),
+                FileOutcome::Refused => {
+                    let reason = f.reason.as_ref().and_then(|r| r.get(t.lang().code()).cloned()).unwrap_or_default();
+                    t.t1("bills-email-file-refused", "reason", reason)
+                }
+            };
+            (f.file_name.clone(), what, f.bill_id)
+        })
+        .collect();
+    if files.is_empty() {
+        files.push((String::new(), t.t("bills-email-no-files"), None));
+    }
+    if email.files_left > 0 {
+        files.push((String::new(), t.t1("bills-email-files-left", "count", i64::from(email.files_left)), None));
+    }
+    EmailRow {
+        received: format!(
+            "{} {:02}:{:02} UTC",
+            day(email.received_at.date(), t.lang()),
+            email.received_at.hour(),
+            email.received_at.minute()
+        ),
+        from: email.from.clone(),
+        subject: email.subject.clone().unwrap_or_default(),
+        files,
+    }
 }
 
 async fn list(
@@ -210,6 +264,16 @@ async fn upload(
         }
         Err(e) => Err(e.into()),
     }
+}
+
+/// "New address": the old inbound address stops receiving.
+async fn new_inbound_address(
+    State(state): State<AppState>,
+    session: CurrentSession,
+    meta: RequestMeta,
+) -> Result<Response, AppError> {
+    bills::new_inbound_address(&state, &session.caller(), &meta).await?;
+    Ok(Redirect::to("/bills#inbound").into_response())
 }
 
 async fn refused(
