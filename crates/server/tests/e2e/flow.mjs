@@ -361,6 +361,10 @@ try {
   await submit(invitee, "[data-mark-paid]");
   expect((await invitee.textContent("[data-state]")).includes("Greiddur"), "marked paid, in Icelandic");
   await invitee.goto(`${app}/bills`);
+  const inbound = (await invitee.textContent("[data-inbound-address]")).trim();
+  expect(/^[a-z0-9-]+-[a-z2-7]{10}@in\.e2e\.example$/.test(inbound), `the business's own address for e-invoices by email: ${inbound}`);
+  expect((await invitee.textContent("[data-inbound]")).includes("Birgjar geta sent"), "the address explained, in Icelandic");
+  expect((await invitee.$('form[action="/bills/inbound-address"]')) === null, "only an owner may make a new address");
   const billsWidths = await phoneWidths(invitee);
   expect(billsWidths.page <= billsWidths.width && billsWidths.wide.length === 0, `/bills on a phone: ${JSON.stringify(billsWidths)}`);
   await check(invitee, "34-phone-bills-is");

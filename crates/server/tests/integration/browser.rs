@@ -35,7 +35,12 @@ fn totp(app: &TestApp, secret: &str) -> String {
 
 #[tokio::test]
 async fn a_person_in_a_browser_invoices_gets_paid_and_an_operator_suspends_them() {
-    let app = TestApp::spawn().await;
+    // Receiving e-invoices by email is on, so the Bills page shows the business's address.
+    let app = TestApp::spawn_with(|s| {
+        s.inbound_email.listen = Some("127.0.0.1:0".parse().unwrap());
+        s.inbound_email.domain = Some("in.e2e.example".into());
+    })
+    .await;
     fastfaktura::admin_cli::create(&app.db, "e2e-operator", ADMIN_PASSWORD.into()).await.unwrap();
     let stripe = StripeAccount::new();
     let owner_email = "owner@e2e.example";
