@@ -272,3 +272,55 @@ async fn a_message_over_the_size_limit_is_refused_and_nothing_is_kept() {
     assert!(c.reply().await.starts_with("221 "));
     assert_eq!(stored(&app).await, (1, 1, 1));
 }
+
+#[tokio::test]
+async fn with_tls_on_the_listener_offers_starttls_and_forgets_what_came_before_it() {
+    let dir = crate::tls::temp_dir("smtp");
+    let pki = crate::tls::TestPki::new(&dir);
+    let (cert, key) = (pki.cert.clone(), pki.key.clone());
+    let app = TestApp::spawn_with(move |s| {
+        s.tls.mode = fastfaktura::config::TlsMode::Files;
+        s.tls.cert_file = Some(cert);
+        s.tls.key_file = Some(key);
+        s.inbound_email.listen = Some("127.0.0.1:0".parse().unwrap());
+        s.inbound_email.domain = Some(DOMAIN.into());
+    })
+    .await;
+    let (mut c, _) = Conversation::open(app.inbound_smtp.unwrap()).await;
+    assert!(c.say("EHLO sender.example").await.contains("STARTTLS\r\n"), "offered");
+    // A command sent with STARTTLS, before the handshake, must not count after it
+    // (the plaintext command injection of CVE-2011-0411).
+    c.reader.get_mut().write_all(b"STARTTLS\r\nNOOP\r\n").await.unwrap();
+    assert!(c.reply().await.starts_with("220 "));
+    let mut roots = rustls::RootCertStore::empty();
+    roots.add(rustls::pki_types::CertificateDer::from(pki.ca_der())).unwrap();
+    let config =
+        rustls::ClientConfig::builder_with_provider(std::sync::Arc::new(rustls::crypto::aws_lc_rs::default_provider()))
+            .with_safe_default_protocol_versions()
+            .unwrap()
+            .with_root_certificates(roots)
+            .with_no_client_auth();
+    let connector = tokio_rustls::TlsConnector::from(std::sync::Arc::new(config));
+    let name = rustls::pki_types::ServerName::try_from("localhost").unwrap();
+    let tls = connector.connect(name, c.reader.into_inner()).await.expect("the handshake with our certificate");
+    let mut tls = BufReader::new(tls);
+    let mut say = async |line: &str| {
+        tls.get_mut().write_all(format!("{line}\r\n").as_bytes()).await.unwrap();
+        let mut all = String::new();
+        loop {
+            let mut l = String::new();
+            if tls.read_line(&mut l).await.unwrap() == 0 {
+                return all;
+            }
+            all.push_str(&l);
+            if l.as_bytes().get(3) != Some(&b'-') {
+                return all;
+            }
+        }
+    };
+    let ehlo = say("EHLO sender.example").await;
+    assert!(ehlo.starts_with("250-") && !ehlo.contains("STARTTLS"), "the first reply is to EHLO, not NOOP: {ehlo}");
+    assert!(say("MAIL FROM:<a@b.example>").await.starts_with("250 "));
+    assert!(say(&format!("RCPT TO:<nobody-aaaaaaaaaa@{DOMAIN}>")).await.starts_with("550 "));
+    assert!(say("QUIT").await.starts_with("221 "));
+}

@@ -43,6 +43,11 @@ impl TestPki {
         pki
     }
 
+    /// The CA certificate, DER (for clients that take no PEM).
+    pub fn ca_der(&self) -> Vec<u8> {
+        self.ca.der().to_vec()
+    }
+
     /// Writes a fresh leaf (new key) over the files; returns its DER.
     fn issue_leaf(&self) -> Vec<u8> {
         let params = CertificateParams::new(vec!["localhost".to_owned(), "127.0.0.1".to_owned()]).unwrap();
