@@ -35,7 +35,7 @@ fn is_root(n: N<'_>) -> bool {
 fn element_rules<'a>(cx: &mut Cx<'a>, n: N<'a>) {
     // Cheap first: most elements are none of the contexts below.
     if !matches!(
-        n.tag_name().name(),
+        n.local(),
         "AdditionalDocumentReference"
             | "EndpointID"
             | "PostalAddress"
@@ -393,7 +393,7 @@ fn document<'a>(cx: &mut Cx<'a>, root: N<'a>) {
         .any(|c| is_vat(c) && kids(c, "cbc:ID").any(|i| nz(&text(i)) == "K"));
     if intra_community {
         let delivered = text_at(root, "cac:Delivery/cbc:ActualDeliveryDate").chars().count() > 1
-            || path(root, "cac:InvoicePeriod").iter().any(|p| p.children().any(|c| c.is_element()));
+            || path(root, "cac:InvoicePeriod").iter().any(|p| !p.is_leaf());
         cx.check(delivered, "BR-IC-11", root, || {
             "An intra-community supply needs the actual delivery date (BT-72) or the invoicing period (BG-14).".into()
         });

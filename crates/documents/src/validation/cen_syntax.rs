@@ -27,7 +27,7 @@ fn at_most_one<'a>(cx: &mut Cx<'a>, n: N<'a>, rules: &[(&'static str, &str, &str
 
 fn syntax<'a>(cx: &mut Cx<'a>, n: N<'a>) {
     let parent = n.parent_element();
-    let name = n.tag_name().name();
+    let name = n.local();
     let context = matches!(
         name,
         "PostalAddress"
@@ -295,7 +295,7 @@ pub(super) fn listed(list: &[&str], value: &str) -> bool {
 fn code_list<'a>(cx: &mut Cx<'a>, n: N<'a>) {
     // Cheap first: most elements are none of the contexts below.
     if !matches!(
-        n.tag_name().name(),
+        n.local(),
         "InvoiceTypeCode"
             | "CreditNoteTypeCode"
             | "Amount"

@@ -1,42 +1,54 @@
-//! The small piece of XPath the rules need, over roxmltree: children by prefixed name
-//! (`cac:`/`cbc:`), paths, string values, normalize-space, xs:decimal and number() casts,
-//! XPath's round() and the EN 16931 "VAT category" predicate. Kept apart so each rule file
-//! reads like the official XPath it translates.
+//! The small piece of XPath the rules need, over our element arena (`xml.rs`): children by
+//! prefixed name (`cac:`/`cbc:`), paths, string values, normalize-space, xs:decimal and
+//! number() casts, XPath's round() and the EN 16931 "VAT category" predicate. Kept apart so
+//! each rule file reads like the official XPath it translates.
 
 use std::borrow::Cow;
-use std::collections::HashMap;
 
 use rust_decimal::Decimal;
 
+use super::xml::{Doc, Ns};
 use super::{Finding, Flag};
 
-pub(super) const NS_INVOICE: &str = "urn:oasis:names:specification:ubl:schema:xsd:Invoice-2";
-pub(super) const NS_CREDIT_NOTE: &str = "urn:oasis:names:specification:ubl:schema:xsd:CreditNote-2";
-const NS_CAC: &str = "urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2";
-const NS_CBC: &str = "urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2";
+pub(super) use super::xml::N;
 
-pub(super) type N<'a> = roxmltree::Node<'a, 'a>;
+/// The local names the rules ask for as `//name` (with `Cx::everywhere`), indexed once.
+const INDEXED: [&str; 12] = [
+    "InvoiceLine",
+    "CreditNoteLine",
+    "TaxCategory",
+    "ClassifiedTaxCategory",
+    "AllowanceCharge",
+    "AdditionalDocumentReference",
+    "TaxTotal",
+    "PartyIdentification",
+    "PaymentID",
+    "PaymentMeansCode",
+    "IdentificationCode",
+    "Party",
+];
 
 /// The document being checked and what the rules found so far.
 pub(super) struct Cx<'a> {
+    pub(super) doc: &'a Doc<'a>,
     pub(super) root: N<'a>,
     pub(super) credit: bool,
     pub(super) findings: Vec<Finding>,
-    /// Every element in document order, and their positions by local name: the rules ask
-    /// for `//name` some twenty times, and walking a 10,000-line tree each time costs more
+    /// The positions of the elements with each `INDEXED` local name: the rules ask for
+    /// `//name` some twenty times, and walking a 10,000-line document each time costs more
     /// than the rules themselves.
-    elements: Vec<N<'a>>,
-    by_name: HashMap<&'a str, Vec<usize>>,
+    by_name: [Vec<N<'a>>; INDEXED.len()],
 }
 
 impl<'a> Cx<'a> {
-    pub(super) fn new(root: N<'a>, credit: bool) -> Self {
-        let elements: Vec<N<'a>> = root.descendants().filter(|n| n.is_element()).collect();
-        let mut by_name: HashMap<&'a str, Vec<usize>> = HashMap::new();
-        for (i, n) in elements.iter().enumerate() {
-            by_name.entry(n.tag_name().name()).or_default().push(i);
+    pub(super) fn new(doc: &'a Doc<'a>, credit: bool) -> Self {
+        let mut by_name: [Vec<N<'a>>; INDEXED.len()] = Default::default();
+        for n in doc.all() {
+            if let Some(k) = INDEXED.iter().position(|name| *name == n.local()) {
+                by_name[k].push(n);
+            }
         }
-        Self { root, credit, findings: Vec::new(), elements, by_name }
+        Self { doc, root: doc.root(), credit, findings: Vec::new(), by_name }
     }
 
     /// Records a fatal finding at `node`.
@@ -57,31 +69,30 @@ impl<'a> Cx<'a> {
     }
 
     /// Every element of the document, in document order (the `//*` of XPath).
-    pub(super) fn all(&self) -> Vec<N<'a>> {
-        self.elements.clone()
+    pub(super) fn all(&self) -> impl Iterator<Item = N<'a>> + 'a {
+        self.doc.all()
     }
 
     /// `//name`: every element with that prefixed name, in document order.
     pub(super) fn everywhere(&self, name: &'static str) -> impl Iterator<Item = N<'a>> + '_ {
         let local = name.split_at(4.min(name.len())).1;
-        let found = self.by_name.get(local).map(Vec::as_slice).unwrap_or_default();
-        found.iter().map(|i| self.elements[*i]).filter(move |n| is(*n, name))
+        let k = INDEXED.iter().position(|n| *n == local).unwrap_or_else(|| panic!("{local} is not in INDEXED"));
+        self.by_name[k].iter().copied().filter(move |n| is(*n, name))
     }
 }
 
 /// True if `n` is the element `prefix:local` (`cac:` or `cbc:`).
+#[inline]
 pub(super) fn is(n: N<'_>, name: &str) -> bool {
     // The local name first: almost every call fails there, without looking at the namespace.
     let (prefix, local) = name.split_at(4.min(name.len()));
-    let tag = n.tag_name();
-    n.is_element()
-        && tag.name() == local
-        && tag.namespace()
-            == Some(match prefix {
-                "cac:" => NS_CAC,
-                "cbc:" => NS_CBC,
+    n.local() == local
+        && n.ns()
+            == match prefix {
+                "cac:" => Ns::Cac,
+                "cbc:" => Ns::Cbc,
                 _ => return false,
-            })
+            }
 }
 
 /// The child elements named `name`.
@@ -140,17 +151,7 @@ pub(super) fn first<'a>(n: N<'a>, steps: &str) -> Option<N<'a>> {
 
 /// XPath's string value: the concatenated text of all descendants.
 pub(super) fn text<'a>(n: N<'a>) -> Cow<'a, str> {
-    let mut texts = n.descendants().filter(|d| d.is_text()).filter_map(|d| d.text());
-    match (texts.next(), texts.next()) {
-        (None, _) => Cow::Borrowed(""),
-        (Some(one), None) => Cow::Borrowed(one),
-        (Some(a), Some(b)) => {
-            let mut s = String::from(a);
-            s.push_str(b);
-            texts.for_each(|t| s.push_str(t));
-            Cow::Owned(s)
-        }
-    }
+    n.string_value()
 }
 
 /// The string value of the first node on a path, or "" (XPath's string() of an empty sequence).
@@ -170,14 +171,12 @@ pub(super) fn nz(s: &str) -> String {
 
 /// True if `n` is a `cbc:` element with one of the local names.
 pub(super) fn is_cbc_any(n: N<'_>, locals: &[&str]) -> bool {
-    n.is_element() && n.tag_name().namespace() == Some(NS_CBC) && locals.contains(&n.tag_name().name())
+    n.ns() == Ns::Cbc && locals.contains(&n.local())
 }
 
 /// True if the node's string value is empty after normalize-space().
 pub(super) fn blank(n: N<'_>) -> bool {
-    n.descendants()
-        .filter(|d| d.is_text())
-        .all(|t| t.text().unwrap_or("").chars().all(|c| matches!(c, ' ' | '\t' | '\r' | '\n')))
+    n.is_blank()
 }
 
 /// normalize-space() of the first node on a path.
@@ -250,19 +249,21 @@ pub(super) fn is_vat(category: N<'_>) -> bool {
 /// An XPath-like location such as `/Invoice/cac:InvoiceLine[2]/cbc:LineExtensionAmount`.
 pub(super) fn location(node: N<'_>) -> String {
     let mut steps = Vec::new();
-    let mut current = Some(node);
-    while let Some(n) = current.filter(|n| n.is_element()) {
-        let prefix = match n.tag_name().namespace() {
-            Some(NS_CAC) => "cac:",
-            Some(NS_CBC) => "cbc:",
+    for n in node.ancestors() {
+        let prefix = match n.ns() {
+            Ns::Cac => "cac:",
+            Ns::Cbc => "cbc:",
             _ => "",
         };
-        let name = n.tag_name();
-        let same = |s: &N<'_>| s.is_element() && s.tag_name() == name;
-        let index = n.prev_siblings().skip(1).filter(same).count() + 1;
-        let many = index > 1 || n.next_siblings().skip(1).any(|s| same(&s));
-        steps.push(if many { format!("{prefix}{}[{index}]", name.name()) } else { format!("{prefix}{}", name.name()) });
-        current = n.parent();
+        let same = |s: &N<'_>| s.local() == n.local() && s.ns() == n.ns();
+        let (index, many) = match n.parent_element() {
+            Some(p) => {
+                let siblings: Vec<N<'_>> = p.children().filter(same).collect();
+                (siblings.iter().position(|s| *s == n).unwrap_or(0) + 1, siblings.len() > 1)
+            }
+            None => (1, false),
+        };
+        steps.push(if many { format!("{prefix}{}[{index}]", n.local()) } else { format!("{prefix}{}", n.local()) });
     }
     steps.reverse();
     format!("/{}", steps.join("/"))

@@ -24,6 +24,7 @@ mod national;
 mod peppol;
 #[cfg(test)]
 mod tests;
+mod xml;
 
 use std::collections::BTreeSet;
 
@@ -90,15 +91,15 @@ pub fn validate_ubl(xml: &[u8]) -> Result<Verdict, ValidationError> {
     }
     let text = std::str::from_utf8(xml).map_err(|_| ValidationError::NotUtf8)?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    // roxmltree rejects a DTD unless told otherwise: no entity expansion, no external fetch.
-    let doc = roxmltree::Document::parse(text).map_err(|e| ValidationError::NotXml(e.to_string()))?;
-    let root = doc.root_element();
-    let credit = match (root.tag_name().namespace(), root.tag_name().name()) {
-        (Some(dom::NS_INVOICE), "Invoice") => false,
-        (Some(dom::NS_CREDIT_NOTE), "CreditNote") => true,
+    // Our reader rejects any DTD: no entity expansion, no external fetch.
+    let doc = xml::parse(text).map_err(ValidationError::NotXml)?;
+    let root = doc.root();
+    let credit = match (root.ns(), root.local()) {
+        (xml::Ns::Invoice, "Invoice") => false,
+        (xml::Ns::CreditNote, "CreditNote") => true,
         (_, name) => return Err(ValidationError::NotUbl(name.to_string())),
     };
-    let mut cx = dom::Cx::new(root, credit);
+    let mut cx = dom::Cx::new(&doc, credit);
     cen_core::check(&mut cx);
     cen_vat::check(&mut cx);
     cen_syntax::check(&mut cx);

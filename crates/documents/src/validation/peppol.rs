@@ -13,7 +13,7 @@ pub(super) fn check(cx: &mut Cx<'_>) {
     let facts = Facts::new(cx);
     document(cx, root, &facts);
     for n in cx.all() {
-        if n.children().all(|c| !c.is_element()) && blank(n) {
+        if n.is_leaf() && blank(n) {
             cx.fail("PEPPOL-EN16931-R008", n, "The document contains an empty element; leave it out instead.");
         }
         element(cx, n, &facts);
@@ -107,7 +107,7 @@ fn document<'a>(cx: &mut Cx<'a>, root: N<'a>, facts: &Facts) {
         || "Give the buyer's reference (BT-10) or their purchase order number (BT-13).".into(),
     );
     let customization = first(root, "cbc:CustomizationID")
-        .map(|c| nz(c.children().find(|t| t.is_text()).and_then(|t| t.text()).unwrap_or("")))
+        .map(|c| nz(c.first_text().unwrap_or("")))
         .unwrap_or_default();
     cx.check(
         customization.starts_with("urn:cen.eu:en16931:2017#compliant#urn:fdc:peppol.eu:2017:poacc:billing:3.0"),
@@ -153,7 +153,7 @@ fn slack(expected: Decimal, value: Decimal) -> bool {
 fn element<'a>(cx: &mut Cx<'a>, n: N<'a>, facts: &Facts) {
     // Cheap first: most elements are none of the contexts below.
     if !matches!(
-        n.tag_name().name(),
+        n.local(),
         "TaxCurrencyCode"
             | "Party"
             | "AllowanceCharge"
@@ -288,7 +288,7 @@ fn element<'a>(cx: &mut Cx<'a>, n: N<'a>, facts: &Facts) {
 
 /// The text node children only (XPath `text()`), as some Peppol rules read.
 pub(super) fn own_text(n: N<'_>) -> String {
-    n.children().filter(|c| c.is_text()).filter_map(|c| c.text()).collect()
+    n.own_text().into_owned()
 }
 
 fn is_amount(n: N<'_>) -> bool {
@@ -402,7 +402,7 @@ fn abn(v: &str) -> bool {
 fn code_lists<'a>(cx: &mut Cx<'a>, n: N<'a>, facts: &Facts) {
     // Cheap first: most elements are none of the contexts below.
     if !matches!(
-        n.tag_name().name(),
+        n.local(),
         "EmbeddedDocumentBinaryObject"
             | "AllowanceChargeReasonCode"
             | "DescriptionCode"
