@@ -263,7 +263,11 @@ impl<'a> Reader<'a> {
                 Some(b'/') => {
                     self.p += 1;
                     let end = self.find(self.p, ">")?;
-                    let name = self.src[self.p..end].trim_end_matches([' ', '\t', '\r', '\n']);
+                    let mut to = end;
+                    while to > self.p && is_ws(self.b[to - 1]) {
+                        to -= 1;
+                    }
+                    let name = &self.src[self.p..to];
                     let o = open.pop().ok_or("an end tag without a start tag")?;
                     if o.qname != name {
                         return Err(format!("the end tag </{name}> does not close <{}>", o.qname));
@@ -301,7 +305,7 @@ impl<'a> Reader<'a> {
                     if open.is_empty() && !doc.elements.is_empty() {
                         return Err("more than one root element".into());
                     }
-                    let (qname, empty) = self.start_tag(&mut scratch)?;
+                    let (qname, colon, empty) = self.start_tag(&mut scratch)?;
                     let outer = scope.len();
                     let index = doc.elements.len() as u32;
                     let attrs = doc.attrs.len() as u32;
@@ -323,7 +327,10 @@ impl<'a> Reader<'a> {
                             None => doc.attrs.push(Attr { local: name, value }),
                         }
                     }
-                    let (prefix, local) = qname.split_once(':').unwrap_or(("", qname));
+                    let (prefix, local) = match colon {
+                        Some(at) => (&qname[..at], &qname[at + 1..]),
+                        None => ("", qname),
+                    };
                     let ns = resolve(&scope, prefix)?;
                     let parent = open.last().map_or(NONE, |o| o.el);
                     let texts = doc.texts.len() as u32;
@@ -367,11 +374,11 @@ impl<'a> Reader<'a> {
         Err(format!("unexpected end of document: '{}' expected", String::from_utf8_lossy(pat)))
     }
 
-    /// Reads a start tag from its name to `>`; returns the qualified name and whether the
-    /// tag was `/>`. The attributes go to `attrs` as (qualified name, normalised value).
-    fn start_tag(&mut self, attrs: &mut Vec<(&'a str, Cow<'a, str>)>) -> Result<(&'a str, bool), String> {
+    /// Reads a start tag from its name to `>`; returns the qualified name, the position of
+    /// its colon and whether the tag was `/>`. The attributes go to `attrs` as (qualified name, normalised value).
+    fn start_tag(&mut self, attrs: &mut Vec<(&'a str, Cow<'a, str>)>) -> Result<(&'a str, Option<usize>, bool), String> {
         let (b, src) = (self.b, self.src);
-        let name = self.name()?;
+        let (name, colon) = self.name()?;
         loop {
             let gap = self.p;
             while self.p < b.len() && is_ws(b[self.p]) {
@@ -380,17 +387,17 @@ impl<'a> Reader<'a> {
             match b.get(self.p) {
                 Some(b'>') => {
                     self.p += 1;
-                    return Ok((name, false));
+                    return Ok((name, colon, false));
                 }
                 Some(b'/') if b.get(self.p + 1) == Some(&b'>') => {
                     self.p += 2;
-                    return Ok((name, true));
+                    return Ok((name, colon, true));
                 }
                 None => return Err(format!("the start tag <{name}> is not closed")),
                 Some(_) if gap == self.p => return Err(format!("the attributes of <{name}> need spaces between")),
                 Some(_) => {}
             }
-            let key = self.name()?;
+            let (key, _) = self.name()?;
             while self.p < b.len() && is_ws(b[self.p]) {
                 self.p += 1;
             }
@@ -419,20 +426,31 @@ impl<'a> Reader<'a> {
         }
     }
 
-    /// An element or attribute name: up to whitespace, `=`, `/` or `>`.
-    fn name(&mut self) -> Result<&'a str, String> {
-        let from = self.p;
-        let b = self.b;
-        while self.p < b.len() && !matches!(b[self.p], b' ' | b'\t' | b'\r' | b'\n' | b'=' | b'/' | b'>' | b'<') {
+    /// An element or attribute name: up to whitespace, `=`, `/` or `>`. Returns the name and
+    /// the position of its colon, if prefixed. Checked loosely (no character classes), but
+    /// never so loosely that a name could swallow markup.
+    fn name(&mut self) -> Result<(&'a str, Option<usize>), String> {
+        let (b, from) = (self.b, self.p);
+        let mut colon = None;
+        let mut bad = false;
+        while let Some(&c) = b.get(self.p) {
+            match c {
+                b' ' | b'\t' | b'\r' | b'\n' | b'=' | b'/' | b'>' | b'<' => break,
+                b':' => {
+                    bad |= colon.is_some();
+                    colon = Some(self.p - from);
+                }
+                b'"' | b'\'' | b'&' | b'!' | b'?' | b';' | b'\\' | b',' => bad = true,
+                _ => {}
+            }
             self.p += 1;
         }
         let name = &self.src[from..self.p];
-        let bad_start = name.starts_with(|c: char| c.is_ascii_digit() || matches!(c, '-' | '.' | ':'));
-        let bad_char = name.bytes().any(|c| matches!(c, b'"' | b'\'' | b'&' | b'!' | b'?' | b';' | b'\\' | b',' | b'='));
-        if name.is_empty() || bad_start || bad_char || name.ends_with(':') || name.matches(':').count() > 1 {
+        let bad_start = matches!(b.get(from), Some(b'0'..=b'9' | b'-' | b'.' | b':') | None);
+        if bad || bad_start || colon == Some(name.len() - 1) {
             return Err(format!("'{name}' is not a valid XML name"));
         }
-        Ok(name)
+        Ok((name, colon))
     }
 }
 
@@ -469,7 +487,8 @@ fn decode(raw: &str, attribute: bool) -> Result<Cow<'_, str>, String> {
     let special = if attribute {
         b.iter().any(|c| matches!(c, b'&' | b'\r' | b'\n' | b'\t'))
     } else {
-        memchr2(b'&', b'\r', b).is_some()
+        // Most text is a short value or indentation: a plain loop beats a SIMD call there.
+        if b.len() < 64 { b.iter().any(|c| matches!(c, b'&' | b'\r')) } else { memchr2(b'&', b'\r', b).is_some() }
     };
     if !special {
         return Ok(Cow::Borrowed(raw));
