@@ -6,17 +6,13 @@
 
 use super::cen_core::charge_is;
 use super::codes;
-use super::dom::{Cx, N, at_most_two_decimals, attr, has, is, is_cbc_any, kid, kids, nz, path, text};
+use super::dom::{Cx, N, at_most_two_decimals, attr, count, has, is, is_cbc_any, kid, kids, nz, path, text};
 
 pub(super) fn check(cx: &mut Cx<'_>) {
     for n in cx.all() {
         syntax(cx, n);
         code_list(cx, n);
     }
-}
-
-fn count(n: N<'_>, p: &str) -> usize {
-    path(n, p).len()
 }
 
 fn at_most_one<'a>(cx: &mut Cx<'a>, n: N<'a>, rules: &[(&'static str, &str, &str)]) {
@@ -289,7 +285,7 @@ fn document<'a>(cx: &mut Cx<'a>, root: N<'a>) {
 /// The code list test of BR-CL-*: the normalized value is one of the list's codes.
 pub(super) fn listed(list: &[&str], value: &str) -> bool {
     let v = nz(value);
-    !v.is_empty() && !v.contains(' ') && list.binary_search(&v.as_str()).is_ok()
+    !v.is_empty() && !v.contains(' ') && list.binary_search(&&*v).is_ok()
 }
 
 fn code_list<'a>(cx: &mut Cx<'a>, n: N<'a>) {

@@ -140,7 +140,7 @@ const CATEGORIES: [Category; 9] = [
 ];
 
 fn code(cat: N<'_>) -> String {
-    nz(&kid(cat, "cbc:ID").map(text).unwrap_or_default())
+    nz(&kid(cat, "cbc:ID").map(text).unwrap_or_default()).into_owned()
 }
 
 /// A category node with its code and whether its tax scheme is VAT, worked out once.
@@ -313,7 +313,7 @@ impl LineTax {
             credit,
             cats: path(l, "cac:Item/cac:ClassifiedTaxCategory")
                 .into_iter()
-                .map(|c| (nz(&text_of(c)), dec_at(c, "cbc:Percent")))
+                .map(|c| (nz(&text_of(c)).into_owned(), dec_at(c, "cbc:Percent")))
                 .collect(),
             amount: dec_at(l, "cbc:LineExtensionAmount"),
         };

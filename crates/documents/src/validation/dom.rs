@@ -161,13 +161,24 @@ pub(super) fn text_at<'a>(n: N<'a>, steps: &str) -> Cow<'a, str> {
 }
 
 /// normalize-space().
-pub(super) fn nz(s: &str) -> String {
-    let ws = |c: char| matches!(c, ' ' | '\t' | '\r' | '\n');
-    let clean = !s.starts_with(ws) && !s.ends_with(ws) && !s.contains(['\t', '\r', '\n']) && !s.contains("  ");
-    if clean {
-        return s.to_owned();
+/// Borrows when the value is already normal, as almost every value is.
+pub(super) fn nz(s: &str) -> Cow<'_, str> {
+    let b = s.as_bytes();
+    let mut clean = b.first() != Some(&b' ') && b.last() != Some(&b' ');
+    let mut after_space = false;
+    for c in b {
+        match c {
+            b'\t' | b'\r' | b'\n' => clean = false,
+            b' ' if after_space => clean = false,
+            b' ' => after_space = true,
+            _ => after_space = false,
+        }
     }
-    s.split(ws).filter(|w| !w.is_empty()).collect::<Vec<_>>().join(" ")
+    if clean {
+        return Cow::Borrowed(s);
+    }
+    let ws = |c: char| matches!(c, ' ' | '\t' | '\r' | '\n');
+    Cow::Owned(s.split(ws).filter(|w| !w.is_empty()).collect::<Vec<_>>().join(" "))
 }
 
 /// True if `n` is a `cbc:` element with one of the local names.
@@ -181,8 +192,21 @@ pub(super) fn blank(n: N<'_>) -> bool {
 }
 
 /// normalize-space() of the first node on a path.
-pub(super) fn nz_at(n: N<'_>, steps: &str) -> String {
-    nz(&text_at(n, steps))
+pub(super) fn nz_at<'a>(n: N<'a>, steps: &str) -> Cow<'a, str> {
+    match text_at(n, steps) {
+        Cow::Borrowed(s) => nz(s),
+        Cow::Owned(s) => Cow::Owned(nz(&s).into_owned()),
+    }
+}
+
+/// `count(path)`, without collecting the nodes.
+pub(super) fn count(n: N<'_>, steps: &str) -> usize {
+    let mut found = 0;
+    walk(n, steps, &mut |_| {
+        found += 1;
+        false
+    });
+    found
 }
 
 /// An attribute's value, or "".

@@ -3,6 +3,8 @@
 //! Schematron pattern see a node at their first matching context only; the code keeps that
 //! order (an allowance with a percentage but no base amount gets R041, not R040/R043).
 
+use std::borrow::Cow;
+
 use rust_decimal::Decimal;
 
 use super::codes;
@@ -224,12 +226,12 @@ fn element<'a>(cx: &mut Cx<'a>, n: N<'a>, facts: &Facts) {
                     )
                 });
             }
-            let indicator = first(n, "cbc:ChargeIndicator").map(|c| nz(&own_text(c))).unwrap_or_default();
+            let indicator = first(n, "cbc:ChargeIndicator").map(|c| nz(&own_text(c)).into_owned()).unwrap_or_default();
             cx.check(indicator == "true" || indicator == "false", "PEPPOL-EN16931-R043", n, || {
                 "The charge indicator must be 'true' or 'false'.".into()
             });
         }
-    } else if is(n, "cac:PaymentMeans") && matches!(nz_at(n, "cbc:PaymentMeansCode").as_str(), "49" | "59") {
+    } else if is(n, "cac:PaymentMeans") && matches!(&*nz_at(n, "cbc:PaymentMeansCode"), "49" | "59") {
         cx.check(has(n, "cac:PaymentMandate/cbc:ID"), "PEPPOL-EN16931-R061", n, || {
             "A direct debit needs the mandate reference (BT-89).".into()
         });
@@ -251,7 +253,8 @@ fn element<'a>(cx: &mut Cx<'a>, n: N<'a>, facts: &Facts) {
         let start = is(n, "cbc:StartDate");
         let name = if start { "cbc:StartDate" } else { "cbc:EndDate" };
         if let Some(outer) = path(root, &format!("cac:InvoicePeriod/{name}")).first() {
-            let (mine, theirs) = (nz(&own_text(n)), nz(&text(*outer)));
+            let (mine, theirs) = (own_text(n), text(*outer));
+            let (mine, theirs) = (nz(&mine), nz(&theirs));
             let ok = if start { mine >= theirs } else { mine <= theirs };
             let (rule, what) =
                 if start { ("PEPPOL-EN16931-R110", "starts before") } else { ("PEPPOL-EN16931-R111", "ends after") };
@@ -287,8 +290,8 @@ fn element<'a>(cx: &mut Cx<'a>, n: N<'a>, facts: &Facts) {
 }
 
 /// The text node children only (XPath `text()`), as some Peppol rules read.
-pub(super) fn own_text(n: N<'_>) -> String {
-    n.own_text().into_owned()
+pub(super) fn own_text(n: N<'_>) -> Cow<'_, str> {
+    n.own_text()
 }
 
 fn is_amount(n: N<'_>) -> bool {
@@ -362,7 +365,8 @@ fn identifier_scheme(n: N<'_>) -> Option<&str> {
 }
 
 fn identifier<'a>(cx: &mut Cx<'a>, n: N<'a>, scheme: &str) {
-    let value = nz(&text(n));
+    let raw = text(n);
+    let value = nz(&raw);
     let digits = |len: usize| value.len() == len && value.bytes().all(|b| b.is_ascii_digit());
     let (rule, ok, what) = match scheme {
         "0088" => (
@@ -433,7 +437,8 @@ fn code_lists<'a>(cx: &mut Cx<'a>, n: N<'a>, facts: &Facts) {
         return;
     }
     let parent = n.parent_element();
-    let value = nz(&own_text(n));
+    let raw = own_text(n);
+    let value = nz(&raw);
     let indicator = |v: &str| {
         parent.is_some_and(|p| is(p, "cac:AllowanceCharge") && kids(p, "cbc:ChargeIndicator").any(|c| text(c) == v))
     };
@@ -454,15 +459,15 @@ fn code_lists<'a>(cx: &mut Cx<'a>, n: N<'a>, facts: &Facts) {
             "The attachment's MIME type is not allowed.".into()
         });
     } else if is(n, "cbc:AllowanceChargeReasonCode") && indicator("false") {
-        cx.check(UNCL5189.contains(&value.as_str()), "PEPPOL-EN16931-CL002", n, || {
+        cx.check(UNCL5189.contains(&&*value), "PEPPOL-EN16931-CL002", n, || {
             format!("'{value}' is not an allowance reason code (UNTDID 5189).")
         });
     } else if is(n, "cbc:AllowanceChargeReasonCode") && indicator("true") {
-        cx.check(codes::PEPPOL_UNCL7161.contains(&value.as_str()), "PEPPOL-EN16931-CL003", n, || {
+        cx.check(codes::PEPPOL_UNCL7161.contains(&&*value), "PEPPOL-EN16931-CL003", n, || {
             format!("'{value}' is not a charge reason code (UNTDID 7161).")
         });
     } else if is(n, "cbc:DescriptionCode") && parent.is_some_and(|p| is(p, "cac:InvoicePeriod")) {
-        cx.check(["3", "35", "432"].contains(&value.as_str()), "PEPPOL-EN16931-CL006", n, || {
+        cx.check(["3", "35", "432"].contains(&&*value), "PEPPOL-EN16931-CL006", n, || {
             format!("'{value}' is not a VAT point date code (UNTDID 2005).")
         });
     } else if is_amount(n) || is(n, "cbc:TaxAmount") {
@@ -475,16 +480,16 @@ fn code_lists<'a>(cx: &mut Cx<'a>, n: N<'a>, facts: &Facts) {
             "71", "80", "82", "84", "102", "218", "219", "326", "331", "380", "382", "383", "384", "386", "388", "393",
             "395", "553", "575", "623", "780", "817", "870", "875", "876", "877",
         ];
-        let ok = facts.profile.as_deref() != Some("01") || TYPES.contains(&value.as_str());
+        let ok = facts.profile.as_deref() != Some("01") || TYPES.contains(&&*value);
         cx.check(ok, "PEPPOL-EN16931-P0100", n, || {
             format!("Invoice type code '{value}' is not allowed in this business process.")
         });
-        let german_only = matches!(nz(&text(n)).as_str(), "326" | "384");
+        let german_only = matches!(&*nz(&text(n)), "326" | "384");
         cx.check(!german_only || (facts.supplier_de && facts.customer_de), "PEPPOL-EN16931-P0112", n, || {
             "Invoice type codes 326 and 384 are only for invoices between German organisations.".into()
         });
     } else if is(n, "cbc:CreditNoteTypeCode") {
-        let ok = facts.profile.as_deref() != Some("01") || ["381", "396", "81", "83", "532"].contains(&value.as_str());
+        let ok = facts.profile.as_deref() != Some("01") || ["381", "396", "81", "83", "532"].contains(&&*value);
         cx.check(ok, "PEPPOL-EN16931-P0101", n, || {
             format!("Credit note type code '{value}' is not allowed in this business process.")
         });
