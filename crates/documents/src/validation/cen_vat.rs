@@ -5,6 +5,8 @@
 //! taxable and VAT amounts, and the exemption reason. The official tests differ in small ways
 //! between categories (which ones check the tax scheme, tolerances); the table keeps them.
 
+use std::borrow::Cow;
+
 use rust_decimal::Decimal;
 
 use super::cen_core::{charge_is, shown};
@@ -311,8 +313,8 @@ impl LineTax {
         let of = |l: N<'_>, credit: bool| LineTax {
             top: l.parent_element() == Some(cx.root),
             credit,
-            cats: path(l, "cac:Item/cac:ClassifiedTaxCategory")
-                .into_iter()
+            cats: kids(l, "cac:Item")
+                .flat_map(|item| kids(item, "cac:ClassifiedTaxCategory"))
                 .map(|c| (nz(&text_of(c)).into_owned(), dec_at(c, "cbc:Percent")))
                 .collect(),
             amount: dec_at(l, "cbc:LineExtensionAmount"),
@@ -351,8 +353,8 @@ fn category_sum(cx: &Cx<'_>, lines: &[LineTax], code: &str, rate: Option<Decimal
 }
 
 /// normalize-space(cbc:ID) of a category as the official sums use it (first ID).
-fn text_of(cat: N<'_>) -> String {
-    path(cat, "cbc:ID").first().map(|i| text(*i).into_owned()).unwrap_or_default()
+fn text_of(cat: N<'_>) -> Cow<'_, str> {
+    kid(cat, "cbc:ID").map(text).unwrap_or_default()
 }
 
 fn breakdown<'a>(cx: &mut Cx<'a>, c: &Category, cat: N<'a>, subtotal: N<'a>, lines: &[LineTax]) {

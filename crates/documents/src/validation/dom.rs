@@ -84,25 +84,65 @@ impl<'a> Cx<'a> {
 /// True if `n` is the element `prefix:local` (`cac:` or `cbc:`).
 #[inline]
 pub(super) fn is(n: N<'_>, name: &str) -> bool {
-    // The local name first: almost every call fails there, without looking at the namespace.
-    let (prefix, local) = name.split_at(4.min(name.len()));
-    n.local() == local
-        && n.ns()
-            == match prefix {
-                "cac:" => Ns::Cac,
-                "cbc:" => Ns::Cbc,
-                _ => return false,
-            }
+    Want::new(name).is_met_by(n)
+}
+
+/// The heads of local names, for `named_any`: computed at compile time.
+pub(super) const fn heads<const K: usize>(names: [&str; K]) -> [u64; K] {
+    let mut out = [0; K];
+    let mut i = 0;
+    while i < K {
+        out[i] = super::xml::head(names[i]);
+        i += 1;
+    }
+    out
+}
+
+/// True if the element's local name may be one of those `heads` were taken of (a cheap
+/// pre-filter for the rule dispatchers: a false positive only costs the full comparisons).
+#[inline]
+pub(super) fn named_any(n: N<'_>, heads: &[u64]) -> bool {
+    heads.contains(&n.head())
+}
+
+/// A prefixed name to look for, taken apart once for a run of comparisons.
+struct Want<'s> {
+    ns: Ns,
+    head: u64,
+    local: &'s str,
+}
+
+impl<'s> Want<'s> {
+    #[inline]
+    fn new(name: &'s str) -> Self {
+        let (prefix, local) = name.split_at(4.min(name.len()));
+        // Bytes, not a string match: this runs for every step of every path.
+        let ns = match prefix.as_bytes() {
+            b"cac:" => Ns::Cac,
+            b"cbc:" => Ns::Cbc,
+            // Matches nothing: the rules name only cac: and cbc: elements.
+            _ => Ns::Other,
+        };
+        Want { ns, head: super::xml::head(local), local }
+    }
+
+    #[inline]
+    fn is_met_by(&self, n: N<'_>) -> bool {
+        // The head first: almost every comparison fails there, without reading the name.
+        n.head() == self.head && n.ns() == self.ns && self.ns != Ns::Other && n.local() == self.local
+    }
 }
 
 /// The child elements named `name`.
 pub(super) fn kids<'a>(n: N<'a>, name: &'a str) -> impl Iterator<Item = N<'a>> + 'a {
-    n.children().filter(move |c| is(*c, name))
+    let want = Want::new(name);
+    n.children_where(move |c| want.is_met_by(c))
 }
 
 /// The first child element named `name`.
 pub(super) fn kid<'a>(n: N<'a>, name: &str) -> Option<N<'a>> {
-    n.children().find(|c| is(*c, name))
+    let want = Want::new(name);
+    n.children_where(|c| want.is_met_by(c)).next()
 }
 
 /// Every node reached by a relative path of child steps, such as `cac:Party/cbc:EndpointID`.
@@ -123,7 +163,8 @@ fn walk<'a>(n: N<'a>, steps: &str, visit: &mut dyn FnMut(N<'a>) -> bool) -> bool
         Some(at) => (&steps[..at], Some(&steps[at + 1..])),
         None => (steps, None),
     };
-    for child in n.children().filter(|c| is(*c, step)) {
+    let want = Want::new(step);
+    for child in n.children_where(|c| want.is_met_by(c)) {
         let stop = match rest {
             Some(rest) => walk(child, rest, visit),
             None => visit(child),
@@ -268,7 +309,17 @@ pub(super) fn at_most_two_decimals(n: N<'_>) -> bool {
 
 /// The `[cac:TaxScheme/normalize-space(upper-case(cbc:ID))='VAT']` predicate.
 pub(super) fn is_vat(category: N<'_>) -> bool {
-    kids(category, "cac:TaxScheme").any(|s| kids(s, "cbc:ID").any(|id| nz(&text(id).to_uppercase()) == "VAT"))
+    kids(category, "cac:TaxScheme").any(|s| kids(s, "cbc:ID").any(|id| upper_nz_is(&text(id), "VAT")))
+}
+
+/// `normalize-space(upper-case(s)) = want` for an upper-case ASCII `want`, without
+/// allocating when `s` is ASCII (as it always is in practice).
+pub(super) fn upper_nz_is(s: &str, want: &str) -> bool {
+    if s.is_ascii() {
+        let t = s.trim_matches([' ', '\t', '\r', '\n']);
+        return t.eq_ignore_ascii_case(want);
+    }
+    nz(&s.to_uppercase()) == want
 }
 
 /// An XPath-like location such as `/Invoice/cac:InvoiceLine[2]/cbc:LineExtensionAmount`.

@@ -8,7 +8,9 @@ use std::borrow::Cow;
 use rust_decimal::Decimal;
 
 use super::codes;
-use super::dom::{Cx, N, attr, blank, dec_at, dec_of, first, has, is, is_cbc_any, kid, kids, nz, nz_at, path, text};
+use super::dom::{
+    Cx, N, attr, blank, dec_at, dec_of, first, has, heads, is, is_cbc_any, kid, kids, named_any, nz, nz_at, path, text,
+};
 
 pub(super) fn check(cx: &mut Cx<'_>) {
     let root = cx.root;
@@ -108,9 +110,8 @@ fn document<'a>(cx: &mut Cx<'a>, root: N<'a>, facts: &Facts) {
         root,
         || "Give the buyer's reference (BT-10) or their purchase order number (BT-13).".into(),
     );
-    let customization = first(root, "cbc:CustomizationID")
-        .map(|c| nz(c.first_text().unwrap_or("")))
-        .unwrap_or_default();
+    let customization =
+        first(root, "cbc:CustomizationID").map(|c| nz(c.first_text().unwrap_or(""))).unwrap_or_default();
     cx.check(
         customization.starts_with("urn:cen.eu:en16931:2017#compliant#urn:fdc:peppol.eu:2017:poacc:billing:3.0"),
         "PEPPOL-EN16931-R004",
@@ -154,34 +155,34 @@ fn slack(expected: Decimal, value: Decimal) -> bool {
 
 fn element<'a>(cx: &mut Cx<'a>, n: N<'a>, facts: &Facts) {
     // Cheap first: most elements are none of the contexts below.
-    if !matches!(
-        n.local(),
-        "TaxCurrencyCode"
-            | "Party"
-            | "AllowanceCharge"
-            | "PaymentMeans"
-            | "Amount"
-            | "BaseAmount"
-            | "PriceAmount"
-            | "TaxAmount"
-            | "TaxableAmount"
-            | "LineExtensionAmount"
-            | "TaxExclusiveAmount"
-            | "TaxInclusiveAmount"
-            | "AllowanceTotalAmount"
-            | "ChargeTotalAmount"
-            | "PrepaidAmount"
-            | "PayableRoundingAmount"
-            | "PayableAmount"
-            | "StartDate"
-            | "EndDate"
-            | "InvoiceLine"
-            | "CreditNoteLine"
-            | "BaseQuantity"
-            | "EndpointID"
-            | "CompanyID"
-            | "ID"
-    ) {
+    const CONTEXTS: [u64; 25] = heads([
+        "TaxCurrencyCode",
+        "Party",
+        "AllowanceCharge",
+        "PaymentMeans",
+        "Amount",
+        "BaseAmount",
+        "PriceAmount",
+        "TaxAmount",
+        "TaxableAmount",
+        "LineExtensionAmount",
+        "TaxExclusiveAmount",
+        "TaxInclusiveAmount",
+        "AllowanceTotalAmount",
+        "ChargeTotalAmount",
+        "PrepaidAmount",
+        "PayableRoundingAmount",
+        "PayableAmount",
+        "StartDate",
+        "EndDate",
+        "InvoiceLine",
+        "CreditNoteLine",
+        "BaseQuantity",
+        "EndpointID",
+        "CompanyID",
+        "ID",
+    ]);
+    if !named_any(n, &CONTEXTS) {
         return;
     }
     let parent = n.parent_element();
@@ -405,35 +406,35 @@ fn abn(v: &str) -> bool {
 
 fn code_lists<'a>(cx: &mut Cx<'a>, n: N<'a>, facts: &Facts) {
     // Cheap first: most elements are none of the contexts below.
-    if !matches!(
-        n.local(),
-        "EmbeddedDocumentBinaryObject"
-            | "AllowanceChargeReasonCode"
-            | "DescriptionCode"
-            | "Amount"
-            | "BaseAmount"
-            | "PriceAmount"
-            | "TaxAmount"
-            | "TaxableAmount"
-            | "LineExtensionAmount"
-            | "TaxExclusiveAmount"
-            | "TaxInclusiveAmount"
-            | "AllowanceTotalAmount"
-            | "ChargeTotalAmount"
-            | "PrepaidAmount"
-            | "PayableRoundingAmount"
-            | "PayableAmount"
-            | "InvoiceTypeCode"
-            | "CreditNoteTypeCode"
-            | "IssueDate"
-            | "DueDate"
-            | "TaxPointDate"
-            | "StartDate"
-            | "EndDate"
-            | "ActualDeliveryDate"
-            | "EndpointID"
-            | "TaxCategory"
-    ) {
+    const CONTEXTS: [u64; 26] = heads([
+        "EmbeddedDocumentBinaryObject",
+        "AllowanceChargeReasonCode",
+        "DescriptionCode",
+        "Amount",
+        "BaseAmount",
+        "PriceAmount",
+        "TaxAmount",
+        "TaxableAmount",
+        "LineExtensionAmount",
+        "TaxExclusiveAmount",
+        "TaxInclusiveAmount",
+        "AllowanceTotalAmount",
+        "ChargeTotalAmount",
+        "PrepaidAmount",
+        "PayableRoundingAmount",
+        "PayableAmount",
+        "InvoiceTypeCode",
+        "CreditNoteTypeCode",
+        "IssueDate",
+        "DueDate",
+        "TaxPointDate",
+        "StartDate",
+        "EndDate",
+        "ActualDeliveryDate",
+        "EndpointID",
+        "TaxCategory",
+    ]);
+    if !named_any(n, &CONTEXTS) {
         return;
     }
     let parent = n.parent_element();
@@ -463,7 +464,7 @@ fn code_lists<'a>(cx: &mut Cx<'a>, n: N<'a>, facts: &Facts) {
             format!("'{value}' is not an allowance reason code (UNTDID 5189).")
         });
     } else if is(n, "cbc:AllowanceChargeReasonCode") && indicator("true") {
-        cx.check(codes::PEPPOL_UNCL7161.contains(&&*value), "PEPPOL-EN16931-CL003", n, || {
+        cx.check(codes::PEPPOL_UNCL7161.binary_search(&&*value).is_ok(), "PEPPOL-EN16931-CL003", n, || {
             format!("'{value}' is not a charge reason code (UNTDID 7161).")
         });
     } else if is(n, "cbc:DescriptionCode") && parent.is_some_and(|p| is(p, "cac:InvoicePeriod")) {
@@ -472,7 +473,7 @@ fn code_lists<'a>(cx: &mut Cx<'a>, n: N<'a>, facts: &Facts) {
         });
     } else if is_amount(n) || is(n, "cbc:TaxAmount") {
         let currency = attr(n, "currencyID");
-        cx.check(codes::PEPPOL_ISO4217.contains(&currency), "PEPPOL-EN16931-CL007", n, || {
+        cx.check(codes::PEPPOL_ISO4217.binary_search(&currency).is_ok(), "PEPPOL-EN16931-CL007", n, || {
             format!("'{currency}' is not an ISO 4217 currency code.")
         });
     } else if is(n, "cbc:InvoiceTypeCode") {
@@ -500,7 +501,7 @@ fn code_lists<'a>(cx: &mut Cx<'a>, n: N<'a>, facts: &Facts) {
         });
     } else if is(n, "cbc:EndpointID") && n.has_attribute("schemeID") {
         let scheme = attr(n, "schemeID");
-        cx.check(codes::PEPPOL_EAID.contains(&scheme), "PEPPOL-EN16931-CL008", n, || {
+        cx.check(codes::PEPPOL_EAID.binary_search(&scheme).is_ok(), "PEPPOL-EN16931-CL008", n, || {
             format!("'{scheme}' is not a Peppol electronic address scheme.")
         });
     } else if is(n, "cac:TaxCategory") {

@@ -50,10 +50,17 @@ const NONE: u32 = u32::MAX;
 
 struct Element<'a> {
     local: &'a str,
+    /// `head(local)`: the rules compare names millions of times; this settles almost every
+    /// comparison without reading the name.
+    head: u64,
     ns: Ns,
     parent: u32,
     /// One past the last descendant: the subtree is `elements[i..end]`.
     end: u32,
+    /// For the first of a run of same-named siblings: where the run ends (the next sibling
+    /// with another name, or the parent's end). Lets a path step skip the 10,000 invoice
+    /// lines of the root at once when it looks for a header element.
+    run_end: u32,
     /// The first of this element's attributes; they run to the next element's first.
     attrs: u32,
     /// The text segments of the subtree: `texts[text_start..text_end]`.
@@ -127,6 +134,11 @@ impl<'a> N<'a> {
         self.el().ns
     }
 
+    /// `head(self.local())`, computed once.
+    pub(super) fn head(&self) -> u64 {
+        self.el().head
+    }
+
     pub(super) fn parent_element(&self) -> Option<N<'a>> {
         let p = self.el().parent;
         (p != NONE).then(|| self.at(p))
@@ -146,6 +158,15 @@ impl<'a> N<'a> {
             (next < end).then_some(next)
         })
         .map(move |i| N { doc, i })
+    }
+
+    /// The child elements that pass `test`, in document order. Same-named siblings come in
+    /// runs (the invoice lines): `test` sees the first of each run, and the whole run is
+    /// taken or skipped, so a step that looks for a header element skips the lines at once.
+    /// `test` must depend on the name only.
+    pub(super) fn children_where<F: Fn(N<'a>) -> bool>(self, test: F) -> ChildrenWhere<'a, F> {
+        let e = self.el();
+        ChildrenWhere { doc: self.doc, end: e.end, run: self.i + 1, run_end: 0, cur: 0, test }
     }
 
     /// True if the element has no child elements.
@@ -207,6 +228,42 @@ impl<'a> N<'a> {
     }
 }
 
+/// See `N::children_where`.
+pub(super) struct ChildrenWhere<'a, F> {
+    doc: &'a Doc<'a>,
+    /// The parent's end.
+    end: u32,
+    /// The first child of the next run to test.
+    run: u32,
+    /// The end of the run being taken, and the next child in it.
+    run_end: u32,
+    cur: u32,
+    test: F,
+}
+
+impl<'a, F: Fn(N<'a>) -> bool> Iterator for ChildrenWhere<'a, F> {
+    type Item = N<'a>;
+
+    fn next(&mut self) -> Option<N<'a>> {
+        loop {
+            if self.cur < self.run_end {
+                let c = self.cur;
+                self.cur = self.doc.elements[c as usize].end;
+                return Some(N { doc: self.doc, i: c });
+            }
+            if self.run >= self.end {
+                return None;
+            }
+            let first = N { doc: self.doc, i: self.run };
+            let run_end = first.el().run_end;
+            self.run = run_end;
+            if (self.test)(first) {
+                (self.cur, self.run_end) = (first.i, run_end);
+            }
+        }
+    }
+}
+
 /// Parses `src` (already UTF-8, without a byte order mark).
 pub(super) fn parse(src: &str) -> Result<Doc<'_>, String> {
     Reader { src, b: src.as_bytes(), p: 0 }.document()
@@ -223,6 +280,8 @@ struct Open<'a> {
     el: u32,
     qname: &'a str,
     scope: usize,
+    /// The first child of the current run of same-named children, or NONE.
+    run: u32,
 }
 
 fn is_ws(b: u8) -> bool {
@@ -275,6 +334,12 @@ impl<'a> Reader<'a> {
                     let (elements, texts) = (doc.elements.len() as u32, doc.texts.len() as u32);
                     let e = &mut doc.elements[o.el as usize];
                     (e.end, e.text_end) = (elements, texts);
+                    if o.el == 0 {
+                        e.run_end = elements;
+                    }
+                    if o.run != NONE {
+                        doc.elements[o.run as usize].run_end = elements;
+                    }
                     scope.truncate(o.scope);
                     self.p = end + 1;
                     in_text = false;
@@ -334,11 +399,26 @@ impl<'a> Reader<'a> {
                     let ns = resolve(&scope, prefix)?;
                     let parent = open.last().map_or(NONE, |o| o.el);
                     let texts = doc.texts.len() as u32;
+                    let h = head(local);
+                    if let Some(o) = open.last_mut() {
+                        let same = doc
+                            .elements
+                            .get(o.run as usize)
+                            .is_some_and(|r| r.head == h && r.ns == ns && r.local == local);
+                        if !same {
+                            if let Some(r) = doc.elements.get_mut(o.run as usize) {
+                                r.run_end = index;
+                            }
+                            o.run = index;
+                        }
+                    }
                     doc.elements.push(Element {
                         local,
+                        head: h,
                         ns,
                         parent,
                         end: index + 1,
+                        run_end: index + 1,
                         attrs,
                         text_start: texts,
                         text_end: texts,
@@ -346,7 +426,7 @@ impl<'a> Reader<'a> {
                     if empty {
                         scope.truncate(outer);
                     } else {
-                        open.push(Open { el: index, qname, scope: outer });
+                        open.push(Open { el: index, qname, scope: outer, run: NONE });
                     }
                     in_text = false;
                 }
@@ -376,7 +456,10 @@ impl<'a> Reader<'a> {
 
     /// Reads a start tag from its name to `>`; returns the qualified name, the position of
     /// its colon and whether the tag was `/>`. The attributes go to `attrs` as (qualified name, normalised value).
-    fn start_tag(&mut self, attrs: &mut Vec<(&'a str, Cow<'a, str>)>) -> Result<(&'a str, Option<usize>, bool), String> {
+    fn start_tag(
+        &mut self,
+        attrs: &mut Vec<(&'a str, Cow<'a, str>)>,
+    ) -> Result<(&'a str, Option<usize>, bool), String> {
         let (b, src) = (self.b, self.src);
         let (name, colon) = self.name()?;
         loop {
@@ -433,15 +516,15 @@ impl<'a> Reader<'a> {
         let (b, from) = (self.b, self.p);
         let mut colon = None;
         let mut bad = false;
-        while let Some(&c) = b.get(self.p) {
-            match c {
-                b' ' | b'\t' | b'\r' | b'\n' | b'=' | b'/' | b'>' | b'<' => break,
-                b':' => {
+        loop {
+            match b.get(self.p).map(|c| NAME_BYTE[*c as usize]) {
+                Some(PLAIN) => {}
+                Some(COLON) => {
                     bad |= colon.is_some();
                     colon = Some(self.p - from);
                 }
-                b'"' | b'\'' | b'&' | b'!' | b'?' | b';' | b'\\' | b',' => bad = true,
-                _ => {}
+                Some(BAD) => bad = true,
+                _ => break,
             }
             self.p += 1;
         }
@@ -452,6 +535,45 @@ impl<'a> Reader<'a> {
         }
         Ok((name, colon))
     }
+}
+
+const PLAIN: u8 = 0;
+const END: u8 = 1;
+const COLON: u8 = 2;
+const BAD: u8 = 3;
+
+/// What each byte is to a name: part of it, its end (whitespace, `=`, `/`, `>`, `<`), the
+/// prefix colon, or a character no XML name has. A table: names are most of the bytes we scan.
+static NAME_BYTE: [u8; 256] = {
+    let mut t = [PLAIN; 256];
+    let ends = b" \t\r\n=/><";
+    let mut i = 0;
+    while i < ends.len() {
+        t[ends[i] as usize] = END;
+        i += 1;
+    }
+    let bad = b"\"'&!?;\\,";
+    let mut i = 0;
+    while i < bad.len() {
+        t[bad[i] as usize] = BAD;
+        i += 1;
+    }
+    t[b':' as usize] = COLON;
+    t
+};
+
+/// A name's length and first seven bytes in one word: equal heads almost always mean equal
+/// names (the rules confirm with the full name).
+#[inline]
+pub(super) const fn head(name: &str) -> u64 {
+    let b = name.as_bytes();
+    let mut h = if b.len() > 255 { 255 } else { b.len() as u64 } << 56;
+    let mut i = 0;
+    while i < b.len() && i < 7 {
+        h |= (b[i] as u64) << (8 * i);
+        i += 1;
+    }
+    h
 }
 
 fn resolve(scope: &[(&str, Ns)], prefix: &str) -> Result<Ns, String> {
