@@ -42,9 +42,12 @@ pub(super) struct Cx<'a> {
 
 impl<'a> Cx<'a> {
     pub(super) fn new(doc: &'a Doc<'a>, credit: bool) -> Self {
+        const INDEXED_HEADS: [u64; INDEXED.len()] = heads(INDEXED);
         let mut by_name: [Vec<N<'a>>; INDEXED.len()] = Default::default();
         for n in doc.all() {
-            if let Some(k) = INDEXED.iter().position(|name| *name == n.local()) {
+            if let Some(k) = INDEXED_HEADS.iter().position(|h| *h == n.head())
+                && INDEXED[k] == n.local()
+            {
                 by_name[k].push(n);
             }
         }
