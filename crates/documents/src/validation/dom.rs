@@ -258,10 +258,21 @@ pub(super) fn attr<'a>(n: N<'a>, name: &str) -> &'a str {
     n.attribute(name).unwrap_or("")
 }
 
+/// The string without XML whitespace (space, tab, CR, LF) at either end. Bytes, not a char
+/// pattern: the decimal casts call this for every amount.
+pub(super) fn trim_xml(s: &str) -> &str {
+    let ws = |b: &u8| matches!(b, b' ' | b'\t' | b'\r' | b'\n');
+    let b = s.as_bytes();
+    let start = b.iter().position(|c| !ws(c)).unwrap_or(b.len());
+    let end = b.iter().rposition(|c| !ws(c)).map_or(start, |i| i + 1);
+    // Both ends are next to ASCII whitespace or the string's ends: char boundaries.
+    &s[start..end.max(start)]
+}
+
 /// The xs:decimal cast: optional sign, digits with an optional point, surrounding whitespace
 /// allowed; no exponent. None where XPath would raise a cast error.
 pub(super) fn dec(s: &str) -> Option<Decimal> {
-    let t = s.trim_matches([' ', '\t', '\r', '\n']);
+    let t = trim_xml(s);
     let body = t.strip_prefix(['+', '-']).unwrap_or(t);
     let (int, frac) = body.split_once('.').unwrap_or((body, ""));
     let digits = |p: &str| p.bytes().all(|b| b.is_ascii_digit());
@@ -290,7 +301,7 @@ pub(super) fn dec_at(n: N<'_>, steps: &str) -> Option<Decimal> {
 
 /// number(): the double value, NaN when the text is not a number.
 pub(super) fn num(s: &str) -> f64 {
-    let t = s.trim_matches([' ', '\t', '\r', '\n']);
+    let t = trim_xml(s);
     let plain = !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'-' | b'+' | b'e' | b'E'));
     if plain { t.parse().unwrap_or(f64::NAN) } else { f64::NAN }
 }
@@ -319,7 +330,7 @@ pub(super) fn is_vat(category: N<'_>) -> bool {
 /// allocating when `s` is ASCII (as it always is in practice).
 pub(super) fn upper_nz_is(s: &str, want: &str) -> bool {
     if s.is_ascii() {
-        let t = s.trim_matches([' ', '\t', '\r', '\n']);
+        let t = trim_xml(s);
         return t.eq_ignore_ascii_case(want);
     }
     nz(&s.to_uppercase()) == want
