@@ -336,7 +336,9 @@ fn line<'a>(cx: &mut Cx<'a>, n: N<'a>) {
         .zip(price)
         // Dividing by a base quantity of 1 (almost every line) is skipped: a Decimal division
         // costs more than the rest of the rule.
-        .and_then(|(q, p)| if base == Decimal::ONE { Some(p) } else { p.checked_div(base) }.and_then(|u| q.checked_mul(u)))
+        .and_then(|(q, p)| {
+            if base == Decimal::ONE { Some(p) } else { p.checked_div(base) }.and_then(|u| q.checked_mul(u))
+        })
         .map(|v| v + total("true") - total("false"));
     let line_id = nz_at(n, "cbc:ID");
     cx.check(line_amount.zip(computed).is_some_and(|(l, c)| slack(l, c)), "PEPPOL-EN16931-R120", n, || {
