@@ -133,6 +133,16 @@ fn malformed_xml_is_refused_as_an_xml_parser_would() {
         "<a><![CDATA[x</a>",
         "<a:/>",
         "<1a/>",
+        "<a \u{2013}x='1'/>",
+        "<a>\u{1}</a>",
+        "<a>x]]>y</a>",
+        "<??><a/>",
+        "<?pi?><?xml version='1.0'?><a/>",
+        " <?xml version='1.0'?><a/>",
+        "<?xml version='2.0'?><a/>",
+        "<?xml encoding='UTF-8'?><a/>",
+        "<?xml version='1.0' standalone='maybe'?><a/>",
+        "<?xml version=\"1.0\"encoding='UTF-8'?><a/>",
     ];
     for xml in bad {
         assert!(matches!(validate_ubl(xml.as_bytes()), Err(ValidationError::NotXml(_))), "{xml:?}");

@@ -11,13 +11,62 @@
 
 use std::borrow::Cow;
 
-use memchr::{memchr, memchr2};
+use memchr::{memchr, memchr3};
 
 use super::{Attr, Doc, Element, NONE, Ns, Text, head, namespace};
 
 /// Parses `src` (already UTF-8, without a byte order mark).
 pub(in super::super) fn parse(src: &str) -> Result<Doc<'_>, String> {
+    // XML 1.0 allows no control character but tab, LF and CR anywhere. One pass without an
+    // early exit, which the compiler turns into SIMD.
+    let control = src.bytes().fold(false, |seen, c| seen | (c < 0x20 && !matches!(c, b'\t' | b'\n' | b'\r')));
+    if control {
+        return Err("a control character, which XML does not allow".into());
+    }
     Reader { src, b: src.as_bytes(), p: 0 }.document()
+}
+
+/// The XML declaration's content (after `<?xml`, before `?>`): version, then optionally
+/// encoding and standalone, in that order, each `name = 'value'`.
+fn declaration(content: &str) -> Result<(), String> {
+    let bad = || format!("a malformed XML declaration: <?xml{content}?>");
+    let mut rest = content;
+    let mut expected: &[&str] = &["version", "encoding", "standalone"];
+    let mut first = true;
+    loop {
+        let trimmed = rest.trim_start_matches([' ', '\t', '\r', '\n']);
+        if trimmed.is_empty() {
+            return if first { Err(bad()) } else { Ok(()) };
+        }
+        if trimmed.len() == rest.len() {
+            return Err(bad()); // no space before a pseudo-attribute
+        }
+        let at = expected.iter().position(|k| trimmed.starts_with(k)).ok_or_else(bad)?;
+        if first && at != 0 {
+            return Err(bad());
+        }
+        let key = expected[at];
+        expected = &expected[at + 1..];
+        let after = trimmed[key.len()..].trim_start_matches([' ', '\t', '\r', '\n']);
+        let after = after.strip_prefix('=').ok_or_else(bad)?.trim_start_matches([' ', '\t', '\r', '\n']);
+        let quote = after.chars().next().filter(|q| matches!(q, '"' | '\'')).ok_or_else(bad)?;
+        let (value, tail) = after[1..].split_once(quote).ok_or_else(bad)?;
+        let ok = match key {
+            "version" => {
+                value.strip_prefix("1.").is_some_and(|v| !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit()))
+            }
+            "encoding" => {
+                value.starts_with(|c: char| c.is_ascii_alphabetic())
+                    && value.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'))
+            }
+            _ => matches!(value, "yes" | "no"),
+        };
+        if !ok {
+            return Err(bad());
+        }
+        first = false;
+        rest = tail;
+    }
 }
 
 struct Reader<'a> {
@@ -98,7 +147,21 @@ impl<'a> Reader<'a> {
                     in_text = false;
                 }
                 Some(b'?') => {
-                    self.p = self.find(self.p + 1, "?>")? + 2;
+                    // A processing instruction: a name as target, then anything. Only the
+                    // very start may hold the XML declaration, and it must be well formed.
+                    let at = lt;
+                    self.p += 1;
+                    let (target, _) = self.name()?;
+                    let end = self.find(self.p, "?>")?;
+                    if target.eq_ignore_ascii_case("xml") {
+                        if at != 0 || target != "xml" {
+                            return Err("an XML declaration that is not at the start".into());
+                        }
+                        declaration(&self.src[self.p..end])?;
+                    } else if self.p < end && !is_ws(self.b[self.p]) {
+                        return Err(format!("the processing instruction {target} needs a space after its name"));
+                    }
+                    self.p = end + 2;
                     in_text = false;
                 }
                 Some(b'!') => {
@@ -268,7 +331,7 @@ impl<'a> Reader<'a> {
     fn name(&mut self) -> Result<(&'a str, Option<usize>), String> {
         let (b, from) = (self.b, self.p);
         let mut colon = None;
-        let mut bad = false;
+        let (mut bad, mut wide) = (false, false);
         loop {
             match b.get(self.p).map(|c| NAME_BYTE[*c as usize]) {
                 Some(PLAIN) => {}
@@ -277,12 +340,19 @@ impl<'a> Reader<'a> {
                     colon = Some(self.p - from);
                 }
                 Some(BAD) => bad = true,
+                Some(WIDE) => wide = true,
                 _ => break,
             }
             self.p += 1;
         }
         let name = &self.src[from..self.p];
         let bad_start = matches!(b.get(from), Some(b'0'..=b'9' | b'-' | b'.' | b':') | None);
+        // Letters beyond ASCII: checked against XML's name characters (rare, so slow is fine).
+        if wide {
+            let mut chars = name.chars();
+            bad |= chars.next().is_some_and(|c| !c.is_ascii() && !name_start(c));
+            bad |= chars.any(|c| !c.is_ascii() && !name_start(c) && !name_more(c));
+        }
         if name.is_empty() || bad || bad_start || colon == Some(name.len() - 1) {
             return Err(format!("'{name}' is not a valid XML name"));
         }
@@ -294,9 +364,23 @@ const PLAIN: u8 = 0;
 const END: u8 = 1;
 const COLON: u8 = 2;
 const BAD: u8 = 3;
+const WIDE: u8 = 4;
+
+/// XML 1.0's NameStartChar beyond ASCII.
+fn name_start(c: char) -> bool {
+    matches!(c as u32,
+        0xC0..=0xD6 | 0xD8..=0xF6 | 0xF8..=0x2FF | 0x370..=0x37D | 0x37F..=0x1FFF | 0x200C..=0x200D
+        | 0x2070..=0x218F | 0x2C00..=0x2FEF | 0x3001..=0xD7FF | 0xF900..=0xFDCF | 0xFDF0..=0xFFFD
+        | 0x10000..=0xEFFFF)
+}
+
+/// What XML 1.0's NameChar adds beyond ASCII.
+fn name_more(c: char) -> bool {
+    matches!(c as u32, 0xB7 | 0x300..=0x36F | 0x203F..=0x2040)
+}
 
 /// What each byte is to a name: part of it, its end (whitespace, `=`, `/`, `>`, `<`), the
-/// prefix colon, or a character no XML name has. A table: names are most of the bytes we scan.
+/// prefix colon, a character no XML name has, or part of a non-ASCII character. A table: names are most of the bytes we scan.
 static NAME_BYTE: [u8; 256] = {
     let mut t = [PLAIN; 256];
     let ends = b" \t\r\n=/><";
@@ -305,11 +389,19 @@ static NAME_BYTE: [u8; 256] = {
         t[ends[i] as usize] = END;
         i += 1;
     }
-    let bad = b"\"'&!?;\\,";
-    let mut i = 0;
-    while i < bad.len() {
-        t[bad[i] as usize] = BAD;
-        i += 1;
+    // ASCII: letters, digits, '-', '.', '_' and the colon; all other printable ASCII is bad.
+    let mut c = 0x21;
+    while c < 0x80 {
+        let ok = (c as u8).is_ascii_alphanumeric() || matches!(c as u8, b'-' | b'.' | b'_');
+        if !ok && t[c] == PLAIN {
+            t[c] = BAD;
+        }
+        c += 1;
+    }
+    let mut c = 0x80;
+    while c < 0x100 {
+        t[c] = WIDE;
+        c += 1;
     }
     t[b':' as usize] = COLON;
     t
@@ -351,7 +443,15 @@ fn decode(raw: &str, attribute: bool) -> Result<Cow<'_, str>, String> {
         b.iter().any(|c| matches!(c, b'&' | b'\r' | b'\n' | b'\t'))
     } else {
         // Most text is a short value or indentation: a plain loop beats a SIMD call there.
-        if b.len() < 64 { b.iter().any(|c| matches!(c, b'&' | b'\r')) } else { memchr2(b'&', b'\r', b).is_some() }
+        let special = if b.len() < 64 {
+            b.iter().any(|c| matches!(c, b'&' | b'\r' | b']'))
+        } else {
+            memchr3(b'&', b'\r', b']', b).is_some()
+        };
+        if special && raw.contains("]]>") {
+            return Err("']]>' in text".into());
+        }
+        special
     };
     if !special {
         return Ok(Cow::Borrowed(raw));
