@@ -7,8 +7,8 @@ use rust_decimal::Decimal;
 
 use super::codes;
 use super::dom::{
-    Cx, N, at_most_two_decimals, attr, cents, dec_at, dec_of, first, has, is, is_vat, kid, kids, nz, nz_at, path,
-    round, text, text_at,
+    Cx, N, at_most_two_decimals, attr, cents, dec_at, dec_of, first, has, heads, is, is_vat, kid, kids, named_any, nz,
+    nz_at, path, round, text, text_at,
 };
 
 pub(super) fn check(cx: &mut Cx<'_>) {
@@ -34,32 +34,32 @@ fn is_root(n: N<'_>) -> bool {
 
 fn element_rules<'a>(cx: &mut Cx<'a>, n: N<'a>) {
     // Cheap first: most elements are none of the contexts below.
-    if !matches!(
-        n.tag_name().name(),
-        "AdditionalDocumentReference"
-            | "EndpointID"
-            | "PostalAddress"
-            | "PrimaryAccountNumberID"
-            | "Address"
-            | "AllowanceCharge"
-            | "LegalMonetaryTotal"
-            | "InvoiceLine"
-            | "CreditNoteLine"
-            | "InvoicePeriod"
-            | "AdditionalItemProperty"
-            | "ItemClassificationCode"
-            | "ID"
-            | "Note"
-            | "PayeeParty"
-            | "PayeeFinancialAccount"
-            | "PaymentMeans"
-            | "BillingReference"
-            | "AccountingSupplierParty"
-            | "TaxRepresentativeParty"
-            | "TaxTotal"
-            | "TaxSubtotal"
-            | "PartyTaxScheme"
-    ) {
+    const CONTEXTS: [u64; 23] = heads([
+        "AdditionalDocumentReference",
+        "EndpointID",
+        "PostalAddress",
+        "PrimaryAccountNumberID",
+        "Address",
+        "AllowanceCharge",
+        "LegalMonetaryTotal",
+        "InvoiceLine",
+        "CreditNoteLine",
+        "InvoicePeriod",
+        "AdditionalItemProperty",
+        "ItemClassificationCode",
+        "ID",
+        "Note",
+        "PayeeParty",
+        "PayeeFinancialAccount",
+        "PaymentMeans",
+        "BillingReference",
+        "AccountingSupplierParty",
+        "TaxRepresentativeParty",
+        "TaxTotal",
+        "TaxSubtotal",
+        "PartyTaxScheme",
+    ]);
+    if !named_any(n, &CONTEXTS) {
         return;
     }
     let parent = n.parent_element();
@@ -393,7 +393,7 @@ fn document<'a>(cx: &mut Cx<'a>, root: N<'a>) {
         .any(|c| is_vat(c) && kids(c, "cbc:ID").any(|i| nz(&text(i)) == "K"));
     if intra_community {
         let delivered = text_at(root, "cac:Delivery/cbc:ActualDeliveryDate").chars().count() > 1
-            || path(root, "cac:InvoicePeriod").iter().any(|p| p.children().any(|c| c.is_element()));
+            || path(root, "cac:InvoicePeriod").iter().any(|p| !p.is_leaf());
         cx.check(delivered, "BR-IC-11", root, || {
             "An intra-community supply needs the actual delivery date (BT-72) or the invoicing period (BG-14).".into()
         });

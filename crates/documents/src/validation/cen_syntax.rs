@@ -6,17 +6,15 @@
 
 use super::cen_core::charge_is;
 use super::codes;
-use super::dom::{Cx, N, at_most_two_decimals, attr, has, is, is_cbc_any, kid, kids, nz, path, text};
+use super::dom::{
+    Cx, N, at_most_two_decimals, attr, count, has, heads, is, is_cbc_any, kid, kids, named_any, nz, path, text,
+};
 
 pub(super) fn check(cx: &mut Cx<'_>) {
     for n in cx.all() {
         syntax(cx, n);
         code_list(cx, n);
     }
-}
-
-fn count(n: N<'_>, p: &str) -> usize {
-    path(n, p).len()
 }
 
 fn at_most_one<'a>(cx: &mut Cx<'a>, n: N<'a>, rules: &[(&'static str, &str, &str)]) {
@@ -27,24 +25,24 @@ fn at_most_one<'a>(cx: &mut Cx<'a>, n: N<'a>, rules: &[(&'static str, &str, &str
 
 fn syntax<'a>(cx: &mut Cx<'a>, n: N<'a>) {
     let parent = n.parent_element();
-    let name = n.tag_name().name();
-    let context = matches!(
-        name,
-        "PostalAddress"
-            | "Address"
-            | "Party"
-            | "AdditionalDocumentReference"
-            | "Delivery"
-            | "AllowanceCharge"
-            | "PartyTaxScheme"
-            | "InvoiceLine"
-            | "CreditNoteLine"
-            | "PayeeParty"
-            | "PaymentMeans"
-            | "BillingReference"
-            | "TaxRepresentativeParty"
-            | "TaxSubtotal"
-    );
+    let name = n.local();
+    const CONTEXTS: [u64; 14] = heads([
+        "PostalAddress",
+        "Address",
+        "Party",
+        "AdditionalDocumentReference",
+        "Delivery",
+        "AllowanceCharge",
+        "PartyTaxScheme",
+        "InvoiceLine",
+        "CreditNoteLine",
+        "PayeeParty",
+        "PaymentMeans",
+        "BillingReference",
+        "TaxRepresentativeParty",
+        "TaxSubtotal",
+    ]);
+    let context = named_any(n, &CONTEXTS);
     if !context && parent.is_some() && !name.ends_with("Amount") && !name.ends_with("BinaryObject") {
         return;
     }
@@ -289,44 +287,44 @@ fn document<'a>(cx: &mut Cx<'a>, root: N<'a>) {
 /// The code list test of BR-CL-*: the normalized value is one of the list's codes.
 pub(super) fn listed(list: &[&str], value: &str) -> bool {
     let v = nz(value);
-    !v.is_empty() && !v.contains(' ') && list.binary_search(&v.as_str()).is_ok()
+    !v.is_empty() && !v.contains(' ') && list.binary_search(&&*v).is_ok()
 }
 
 fn code_list<'a>(cx: &mut Cx<'a>, n: N<'a>) {
     // Cheap first: most elements are none of the contexts below.
-    if !matches!(
-        n.tag_name().name(),
-        "InvoiceTypeCode"
-            | "CreditNoteTypeCode"
-            | "Amount"
-            | "BaseAmount"
-            | "PriceAmount"
-            | "TaxAmount"
-            | "TaxableAmount"
-            | "LineExtensionAmount"
-            | "TaxExclusiveAmount"
-            | "TaxInclusiveAmount"
-            | "AllowanceTotalAmount"
-            | "ChargeTotalAmount"
-            | "PrepaidAmount"
-            | "PayableRoundingAmount"
-            | "PayableAmount"
-            | "DocumentCurrencyCode"
-            | "TaxCurrencyCode"
-            | "DescriptionCode"
-            | "ID"
-            | "CompanyID"
-            | "ItemClassificationCode"
-            | "IdentificationCode"
-            | "PaymentMeansCode"
-            | "AllowanceChargeReasonCode"
-            | "TaxExemptionReasonCode"
-            | "InvoicedQuantity"
-            | "BaseQuantity"
-            | "CreditedQuantity"
-            | "EmbeddedDocumentBinaryObject"
-            | "EndpointID"
-    ) {
+    const CONTEXTS: [u64; 30] = heads([
+        "InvoiceTypeCode",
+        "CreditNoteTypeCode",
+        "Amount",
+        "BaseAmount",
+        "PriceAmount",
+        "TaxAmount",
+        "TaxableAmount",
+        "LineExtensionAmount",
+        "TaxExclusiveAmount",
+        "TaxInclusiveAmount",
+        "AllowanceTotalAmount",
+        "ChargeTotalAmount",
+        "PrepaidAmount",
+        "PayableRoundingAmount",
+        "PayableAmount",
+        "DocumentCurrencyCode",
+        "TaxCurrencyCode",
+        "DescriptionCode",
+        "ID",
+        "CompanyID",
+        "ItemClassificationCode",
+        "IdentificationCode",
+        "PaymentMeansCode",
+        "AllowanceChargeReasonCode",
+        "TaxExemptionReasonCode",
+        "InvoicedQuantity",
+        "BaseQuantity",
+        "CreditedQuantity",
+        "EmbeddedDocumentBinaryObject",
+        "EndpointID",
+    ]);
+    if !named_any(n, &CONTEXTS) {
         return;
     }
     let parent = n.parent_element();

@@ -1,42 +1,57 @@
-//! The small piece of XPath the rules need, over roxmltree: children by prefixed name
-//! (`cac:`/`cbc:`), paths, string values, normalize-space, xs:decimal and number() casts,
-//! XPath's round() and the EN 16931 "VAT category" predicate. Kept apart so each rule file
-//! reads like the official XPath it translates.
+//! The small piece of XPath the rules need, over our element arena (`xml.rs`): children by
+//! prefixed name (`cac:`/`cbc:`), paths, string values, normalize-space, xs:decimal and
+//! number() casts, XPath's round() and the EN 16931 "VAT category" predicate. Kept apart so
+//! each rule file reads like the official XPath it translates.
 
 use std::borrow::Cow;
-use std::collections::HashMap;
 
 use rust_decimal::Decimal;
 
+use super::xml::{Doc, Ns};
 use super::{Finding, Flag};
 
-pub(super) const NS_INVOICE: &str = "urn:oasis:names:specification:ubl:schema:xsd:Invoice-2";
-pub(super) const NS_CREDIT_NOTE: &str = "urn:oasis:names:specification:ubl:schema:xsd:CreditNote-2";
-const NS_CAC: &str = "urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2";
-const NS_CBC: &str = "urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2";
+pub(super) use super::xml::N;
 
-pub(super) type N<'a> = roxmltree::Node<'a, 'a>;
+/// The local names the rules ask for as `//name` (with `Cx::everywhere`), indexed once.
+const INDEXED: [&str; 12] = [
+    "InvoiceLine",
+    "CreditNoteLine",
+    "TaxCategory",
+    "ClassifiedTaxCategory",
+    "AllowanceCharge",
+    "AdditionalDocumentReference",
+    "TaxTotal",
+    "PartyIdentification",
+    "PaymentID",
+    "PaymentMeansCode",
+    "IdentificationCode",
+    "Party",
+];
 
 /// The document being checked and what the rules found so far.
 pub(super) struct Cx<'a> {
+    pub(super) doc: &'a Doc<'a>,
     pub(super) root: N<'a>,
     pub(super) credit: bool,
     pub(super) findings: Vec<Finding>,
-    /// Every element in document order, and their positions by local name: the rules ask
-    /// for `//name` some twenty times, and walking a 10,000-line tree each time costs more
+    /// The positions of the elements with each `INDEXED` local name: the rules ask for
+    /// `//name` some twenty times, and walking a 10,000-line document each time costs more
     /// than the rules themselves.
-    elements: Vec<N<'a>>,
-    by_name: HashMap<&'a str, Vec<usize>>,
+    by_name: [Vec<N<'a>>; INDEXED.len()],
 }
 
 impl<'a> Cx<'a> {
-    pub(super) fn new(root: N<'a>, credit: bool) -> Self {
-        let elements: Vec<N<'a>> = root.descendants().filter(|n| n.is_element()).collect();
-        let mut by_name: HashMap<&'a str, Vec<usize>> = HashMap::new();
-        for (i, n) in elements.iter().enumerate() {
-            by_name.entry(n.tag_name().name()).or_default().push(i);
+    pub(super) fn new(doc: &'a Doc<'a>, credit: bool) -> Self {
+        const INDEXED_HEADS: [u64; INDEXED.len()] = heads(INDEXED);
+        let mut by_name: [Vec<N<'a>>; INDEXED.len()] = Default::default();
+        for n in doc.all() {
+            if let Some(k) = INDEXED_HEADS.iter().position(|h| *h == n.head())
+                && INDEXED[k] == n.local()
+            {
+                by_name[k].push(n);
+            }
         }
-        Self { root, credit, findings: Vec::new(), elements, by_name }
+        Self { doc, root: doc.root(), credit, findings: Vec::new(), by_name }
     }
 
     /// Records a fatal finding at `node`.
@@ -57,41 +72,80 @@ impl<'a> Cx<'a> {
     }
 
     /// Every element of the document, in document order (the `//*` of XPath).
-    pub(super) fn all(&self) -> Vec<N<'a>> {
-        self.elements.clone()
+    pub(super) fn all(&self) -> impl Iterator<Item = N<'a>> + 'a {
+        self.doc.all()
     }
 
     /// `//name`: every element with that prefixed name, in document order.
     pub(super) fn everywhere(&self, name: &'static str) -> impl Iterator<Item = N<'a>> + '_ {
         let local = name.split_at(4.min(name.len())).1;
-        let found = self.by_name.get(local).map(Vec::as_slice).unwrap_or_default();
-        found.iter().map(|i| self.elements[*i]).filter(move |n| is(*n, name))
+        let k = INDEXED.iter().position(|n| *n == local).unwrap_or_else(|| panic!("{local} is not in INDEXED"));
+        self.by_name[k].iter().copied().filter(move |n| is(*n, name))
     }
 }
 
 /// True if `n` is the element `prefix:local` (`cac:` or `cbc:`).
+#[inline]
 pub(super) fn is(n: N<'_>, name: &str) -> bool {
-    // The local name first: almost every call fails there, without looking at the namespace.
-    let (prefix, local) = name.split_at(4.min(name.len()));
-    let tag = n.tag_name();
-    n.is_element()
-        && tag.name() == local
-        && tag.namespace()
-            == Some(match prefix {
-                "cac:" => NS_CAC,
-                "cbc:" => NS_CBC,
-                _ => return false,
-            })
+    Want::new(name).is_met_by(n)
+}
+
+/// The heads of local names, for `named_any`: computed at compile time.
+pub(super) const fn heads<const K: usize>(names: [&str; K]) -> [u64; K] {
+    let mut out = [0; K];
+    let mut i = 0;
+    while i < K {
+        out[i] = super::xml::head(names[i]);
+        i += 1;
+    }
+    out
+}
+
+/// True if the element's local name may be one of those `heads` were taken of (a cheap
+/// pre-filter for the rule dispatchers: a false positive only costs the full comparisons).
+#[inline]
+pub(super) fn named_any(n: N<'_>, heads: &[u64]) -> bool {
+    heads.contains(&n.head())
+}
+
+/// A prefixed name to look for, taken apart once for a run of comparisons.
+struct Want<'s> {
+    ns: Ns,
+    head: u64,
+    local: &'s str,
+}
+
+impl<'s> Want<'s> {
+    #[inline]
+    fn new(name: &'s str) -> Self {
+        let (prefix, local) = name.split_at(4.min(name.len()));
+        // Bytes, not a string match: this runs for every step of every path.
+        let ns = match prefix.as_bytes() {
+            b"cac:" => Ns::Cac,
+            b"cbc:" => Ns::Cbc,
+            // Matches nothing: the rules name only cac: and cbc: elements.
+            _ => Ns::Other,
+        };
+        Want { ns, head: super::xml::head(local), local }
+    }
+
+    #[inline]
+    fn is_met_by(&self, n: N<'_>) -> bool {
+        // The head first: almost every comparison fails there, without reading the name.
+        n.head() == self.head && n.ns() == self.ns && self.ns != Ns::Other && n.local() == self.local
+    }
 }
 
 /// The child elements named `name`.
 pub(super) fn kids<'a>(n: N<'a>, name: &'a str) -> impl Iterator<Item = N<'a>> + 'a {
-    n.children().filter(move |c| is(*c, name))
+    let want = Want::new(name);
+    n.children_where(move |c| want.is_met_by(c))
 }
 
 /// The first child element named `name`.
 pub(super) fn kid<'a>(n: N<'a>, name: &str) -> Option<N<'a>> {
-    n.children().find(|c| is(*c, name))
+    let want = Want::new(name);
+    n.children_where(|c| want.is_met_by(c)).next()
 }
 
 /// Every node reached by a relative path of child steps, such as `cac:Party/cbc:EndpointID`.
@@ -107,11 +161,13 @@ pub(super) fn path<'a>(n: N<'a>, steps: &str) -> Vec<N<'a>> {
 /// Calls `visit` for every node on the path, depth first in document order, until it
 /// returns true; returns whether it did. No allocation: the rules call this per element.
 fn walk<'a>(n: N<'a>, steps: &str, visit: &mut dyn FnMut(N<'a>) -> bool) -> bool {
-    let (step, rest) = match steps.split_once('/') {
-        Some((step, rest)) => (step, Some(rest)),
+    // A byte search: paths are short, and str::split_once's searcher costs more than the walk.
+    let (step, rest) = match steps.bytes().position(|b| b == b'/') {
+        Some(at) => (&steps[..at], Some(&steps[at + 1..])),
         None => (steps, None),
     };
-    for child in n.children().filter(|c| is(*c, step)) {
+    let want = Want::new(step);
+    for child in n.children_where(|c| want.is_met_by(c)) {
         let stop = match rest {
             Some(rest) => walk(child, rest, visit),
             None => visit(child),
@@ -140,17 +196,7 @@ pub(super) fn first<'a>(n: N<'a>, steps: &str) -> Option<N<'a>> {
 
 /// XPath's string value: the concatenated text of all descendants.
 pub(super) fn text<'a>(n: N<'a>) -> Cow<'a, str> {
-    let mut texts = n.descendants().filter(|d| d.is_text()).filter_map(|d| d.text());
-    match (texts.next(), texts.next()) {
-        (None, _) => Cow::Borrowed(""),
-        (Some(one), None) => Cow::Borrowed(one),
-        (Some(a), Some(b)) => {
-            let mut s = String::from(a);
-            s.push_str(b);
-            texts.for_each(|t| s.push_str(t));
-            Cow::Owned(s)
-        }
-    }
+    n.string_value()
 }
 
 /// The string value of the first node on a path, or "" (XPath's string() of an empty sequence).
@@ -159,30 +205,52 @@ pub(super) fn text_at<'a>(n: N<'a>, steps: &str) -> Cow<'a, str> {
 }
 
 /// normalize-space().
-pub(super) fn nz(s: &str) -> String {
-    let ws = |c: char| matches!(c, ' ' | '\t' | '\r' | '\n');
-    let clean = !s.starts_with(ws) && !s.ends_with(ws) && !s.contains(['\t', '\r', '\n']) && !s.contains("  ");
-    if clean {
-        return s.to_owned();
+/// Borrows when the value is already normal, as almost every value is.
+pub(super) fn nz(s: &str) -> Cow<'_, str> {
+    let b = s.as_bytes();
+    let mut clean = b.first() != Some(&b' ') && b.last() != Some(&b' ');
+    let mut after_space = false;
+    for c in b {
+        match c {
+            b'\t' | b'\r' | b'\n' => clean = false,
+            b' ' if after_space => clean = false,
+            b' ' => after_space = true,
+            _ => after_space = false,
+        }
     }
-    s.split(ws).filter(|w| !w.is_empty()).collect::<Vec<_>>().join(" ")
+    if clean {
+        return Cow::Borrowed(s);
+    }
+    let ws = |c: char| matches!(c, ' ' | '\t' | '\r' | '\n');
+    Cow::Owned(s.split(ws).filter(|w| !w.is_empty()).collect::<Vec<_>>().join(" "))
 }
 
 /// True if `n` is a `cbc:` element with one of the local names.
 pub(super) fn is_cbc_any(n: N<'_>, locals: &[&str]) -> bool {
-    n.is_element() && n.tag_name().namespace() == Some(NS_CBC) && locals.contains(&n.tag_name().name())
+    n.ns() == Ns::Cbc && locals.contains(&n.local())
 }
 
 /// True if the node's string value is empty after normalize-space().
 pub(super) fn blank(n: N<'_>) -> bool {
-    n.descendants()
-        .filter(|d| d.is_text())
-        .all(|t| t.text().unwrap_or("").chars().all(|c| matches!(c, ' ' | '\t' | '\r' | '\n')))
+    n.is_blank()
 }
 
 /// normalize-space() of the first node on a path.
-pub(super) fn nz_at(n: N<'_>, steps: &str) -> String {
-    nz(&text_at(n, steps))
+pub(super) fn nz_at<'a>(n: N<'a>, steps: &str) -> Cow<'a, str> {
+    match text_at(n, steps) {
+        Cow::Borrowed(s) => nz(s),
+        Cow::Owned(s) => Cow::Owned(nz(&s).into_owned()),
+    }
+}
+
+/// `count(path)`, without collecting the nodes.
+pub(super) fn count(n: N<'_>, steps: &str) -> usize {
+    let mut found = 0;
+    walk(n, steps, &mut |_| {
+        found += 1;
+        false
+    });
+    found
 }
 
 /// An attribute's value, or "".
@@ -190,10 +258,21 @@ pub(super) fn attr<'a>(n: N<'a>, name: &str) -> &'a str {
     n.attribute(name).unwrap_or("")
 }
 
+/// The string without XML whitespace (space, tab, CR, LF) at either end. Bytes, not a char
+/// pattern: the decimal casts call this for every amount.
+pub(super) fn trim_xml(s: &str) -> &str {
+    let ws = |b: &u8| matches!(b, b' ' | b'\t' | b'\r' | b'\n');
+    let b = s.as_bytes();
+    let start = b.iter().position(|c| !ws(c)).unwrap_or(b.len());
+    let end = b.iter().rposition(|c| !ws(c)).map_or(start, |i| i + 1);
+    // Both ends are next to ASCII whitespace or the string's ends: char boundaries.
+    &s[start..end.max(start)]
+}
+
 /// The xs:decimal cast: optional sign, digits with an optional point, surrounding whitespace
 /// allowed; no exponent. None where XPath would raise a cast error.
 pub(super) fn dec(s: &str) -> Option<Decimal> {
-    let t = s.trim_matches([' ', '\t', '\r', '\n']);
+    let t = trim_xml(s);
     let body = t.strip_prefix(['+', '-']).unwrap_or(t);
     let (int, frac) = body.split_once('.').unwrap_or((body, ""));
     let digits = |p: &str| p.bytes().all(|b| b.is_ascii_digit());
@@ -222,7 +301,7 @@ pub(super) fn dec_at(n: N<'_>, steps: &str) -> Option<Decimal> {
 
 /// number(): the double value, NaN when the text is not a number.
 pub(super) fn num(s: &str) -> f64 {
-    let t = s.trim_matches([' ', '\t', '\r', '\n']);
+    let t = trim_xml(s);
     let plain = !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'-' | b'+' | b'e' | b'E'));
     if plain { t.parse().unwrap_or(f64::NAN) } else { f64::NAN }
 }
@@ -244,25 +323,37 @@ pub(super) fn at_most_two_decimals(n: N<'_>) -> bool {
 
 /// The `[cac:TaxScheme/normalize-space(upper-case(cbc:ID))='VAT']` predicate.
 pub(super) fn is_vat(category: N<'_>) -> bool {
-    kids(category, "cac:TaxScheme").any(|s| kids(s, "cbc:ID").any(|id| nz(&text(id).to_uppercase()) == "VAT"))
+    kids(category, "cac:TaxScheme").any(|s| kids(s, "cbc:ID").any(|id| upper_nz_is(&text(id), "VAT")))
+}
+
+/// `normalize-space(upper-case(s)) = want` for an upper-case ASCII `want`, without
+/// allocating when `s` is ASCII (as it always is in practice).
+pub(super) fn upper_nz_is(s: &str, want: &str) -> bool {
+    if s.is_ascii() {
+        let t = trim_xml(s);
+        return t.eq_ignore_ascii_case(want);
+    }
+    nz(&s.to_uppercase()) == want
 }
 
 /// An XPath-like location such as `/Invoice/cac:InvoiceLine[2]/cbc:LineExtensionAmount`.
 pub(super) fn location(node: N<'_>) -> String {
     let mut steps = Vec::new();
-    let mut current = Some(node);
-    while let Some(n) = current.filter(|n| n.is_element()) {
-        let prefix = match n.tag_name().namespace() {
-            Some(NS_CAC) => "cac:",
-            Some(NS_CBC) => "cbc:",
+    for n in node.ancestors() {
+        let prefix = match n.ns() {
+            Ns::Cac => "cac:",
+            Ns::Cbc => "cbc:",
             _ => "",
         };
-        let name = n.tag_name();
-        let same = |s: &N<'_>| s.is_element() && s.tag_name() == name;
-        let index = n.prev_siblings().skip(1).filter(same).count() + 1;
-        let many = index > 1 || n.next_siblings().skip(1).any(|s| same(&s));
-        steps.push(if many { format!("{prefix}{}[{index}]", name.name()) } else { format!("{prefix}{}", name.name()) });
-        current = n.parent();
+        let same = |s: &N<'_>| s.local() == n.local() && s.ns() == n.ns();
+        let (index, many) = match n.parent_element() {
+            Some(p) => {
+                let siblings: Vec<N<'_>> = p.children().filter(same).collect();
+                (siblings.iter().position(|s| *s == n).unwrap_or(0) + 1, siblings.len() > 1)
+            }
+            None => (1, false),
+        };
+        steps.push(if many { format!("{prefix}{}[{index}]", n.local()) } else { format!("{prefix}{}", n.local()) });
     }
     steps.reverse();
     format!("/{}", steps.join("/"))

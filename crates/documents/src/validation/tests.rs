@@ -108,3 +108,60 @@ fn bad_input_is_an_error_not_a_panic() {
     let bare = fatal("<Invoice xmlns='urn:oasis:names:specification:ubl:schema:xsd:Invoice-2'/>");
     assert!(bare.contains(&"BR-01".to_string()) && bare.contains(&"BR-16".to_string()), "{bare:?}");
 }
+
+#[test]
+fn malformed_xml_is_refused_as_an_xml_parser_would() {
+    let bad = [
+        "",
+        "<>",
+        "< Invoice/>",
+        "<a></b>",
+        "<a>",
+        "<a/><b/>",
+        "text<a/>",
+        "<a/>text",
+        "<a x='1' x='2'/>",
+        "<a x='1'y='2'/>",
+        "<a x=1/>",
+        "<a x='<'/>",
+        "<p:a/>",
+        "<a p:x='1'/>",
+        "<a>&nbsp;</a>",
+        "<a>&#0;</a>",
+        "<a>& b</a>",
+        "<a><!-- x </a>",
+        "<a><![CDATA[x</a>",
+        "<a:/>",
+        "<1a/>",
+        "<a \u{2013}x='1'/>",
+        "<a>\u{1}</a>",
+        "<a>x]]>y</a>",
+        "<??><a/>",
+        "<?pi?><?xml version='1.0'?><a/>",
+        " <?xml version='1.0'?><a/>",
+        "<?xml version='2.0'?><a/>",
+        "<?xml encoding='UTF-8'?><a/>",
+        "<?xml version='1.0' standalone='maybe'?><a/>",
+        "<?xml version=\"1.0\"encoding='UTF-8'?><a/>",
+    ];
+    for xml in bad {
+        assert!(matches!(validate_ubl(xml.as_bytes()), Err(ValidationError::NotXml(_))), "{xml:?}");
+    }
+}
+
+#[test]
+fn prefixes_references_cdata_and_comments_read_as_xpath_sees_them() {
+    let base = sample_ubl();
+    let plain = validate_ubl(set(&base, "cbc:PayableAmount", "1.00").as_bytes()).expect("parses");
+    assert!(plain.fatal_rules().contains("BR-CO-16"));
+    for spelled in ["&#49;.00", "<![CDATA[1.]]>00", "1<!-- one -->.00", "1&#x2E;0<?pi?>0"] {
+        let verdict = validate_ubl(set(&base, "cbc:PayableAmount", spelled).as_bytes()).expect("parses");
+        assert_eq!(verdict, plain, "{spelled}");
+    }
+    // Other prefixes (and a default namespace) for the same elements: the same verdict.
+    let renamed = base.replace("cbc:", "b:").replace("xmlns:cbc=", "xmlns:b=");
+    assert_eq!(validate_ubl(renamed.as_bytes()), validate_ubl(base.as_bytes()));
+    // End-of-line and attribute value normalisation.
+    let crlf = base.replace('\n', "\r\n");
+    assert_eq!(validate_ubl(crlf.as_bytes()), validate_ubl(base.as_bytes()));
+}

@@ -1,0 +1,499 @@
+//! Reads XML text into the arena of `mod.rs` in one pass over the bytes, finding markup
+//! with `memchr`. It reads only what UBL needs: elements and the namespaces of four UBL
+//! vocabularies, unprefixed attributes, text with the five predefined entities and
+//! character references, CDATA; comments and processing instructions are skipped. It
+//! rejects what an XML parser must (mismatched or unclosed tags, duplicate attributes,
+//! unbound prefixes, undefined entities, text or a second element outside the root) and,
+//! as the roxmltree setup did, any DTD: no entity expansion, no external fetch. It applies
+//! XML's end-of-line and attribute-value normalisation so string values are the ones XPath
+//! sees. Every index is checked (no `unsafe`); `fuzz/fuzz_targets/received.rs` drives it
+//! with arbitrary bytes.
+
+use std::borrow::Cow;
+
+use memchr::{memchr, memchr3};
+
+use super::{Attr, Doc, Element, NONE, Ns, Text, head, namespace};
+
+/// Parses `src` (already UTF-8, without a byte order mark).
+pub(in super::super) fn parse(src: &str) -> Result<Doc<'_>, String> {
+    // XML 1.0 allows no control character but tab, LF and CR anywhere. One pass without an
+    // early exit, which the compiler turns into SIMD.
+    let control = src.bytes().fold(false, |seen, c| seen | (c < 0x20 && !matches!(c, b'\t' | b'\n' | b'\r')));
+    if control {
+        return Err("a control character, which XML does not allow".into());
+    }
+    Reader { src, b: src.as_bytes(), p: 0 }.document()
+}
+
+/// The XML declaration's content (after `<?xml`, before `?>`): version, then optionally
+/// encoding and standalone, in that order, each `name = 'value'`.
+fn declaration(content: &str) -> Result<(), String> {
+    let bad = || format!("a malformed XML declaration: <?xml{content}?>");
+    let mut rest = content;
+    let mut expected: &[&str] = &["version", "encoding", "standalone"];
+    let mut first = true;
+    loop {
+        let trimmed = rest.trim_start_matches([' ', '\t', '\r', '\n']);
+        if trimmed.is_empty() {
+            return if first { Err(bad()) } else { Ok(()) };
+        }
+        if trimmed.len() == rest.len() {
+            return Err(bad()); // no space before a pseudo-attribute
+        }
+        let at = expected.iter().position(|k| trimmed.starts_with(k)).ok_or_else(bad)?;
+        if first && at != 0 {
+            return Err(bad());
+        }
+        let key = expected[at];
+        expected = &expected[at + 1..];
+        let after = trimmed[key.len()..].trim_start_matches([' ', '\t', '\r', '\n']);
+        let after = after.strip_prefix('=').ok_or_else(bad)?.trim_start_matches([' ', '\t', '\r', '\n']);
+        let quote = after.chars().next().filter(|q| matches!(q, '"' | '\'')).ok_or_else(bad)?;
+        let (value, tail) = after[1..].split_once(quote).ok_or_else(bad)?;
+        let ok = match key {
+            "version" => {
+                value.strip_prefix("1.").is_some_and(|v| !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit()))
+            }
+            "encoding" => {
+                value.starts_with(|c: char| c.is_ascii_alphabetic())
+                    && value.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'))
+            }
+            _ => matches!(value, "yes" | "no"),
+        };
+        if !ok {
+            return Err(bad());
+        }
+        first = false;
+        rest = tail;
+    }
+}
+
+struct Reader<'a> {
+    src: &'a str,
+    b: &'a [u8],
+    p: usize,
+}
+
+/// An element whose end tag is still to come.
+struct Open<'a> {
+    el: u32,
+    qname: &'a str,
+    scope: usize,
+    /// The first child of the current run of same-named children, or NONE.
+    run: u32,
+}
+
+fn is_ws(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\r' | b'\n')
+}
+
+impl<'a> Reader<'a> {
+    fn document(mut self) -> Result<Doc<'a>, String> {
+        // Sized for our UBL (about 48 bytes per element, two text runs each, counting the
+        // indentation): growing these arrays would copy them.
+        let guess = self.b.len() / 40 + 1;
+        let mut doc = Doc {
+            elements: Vec::with_capacity(guess),
+            attrs: Vec::with_capacity(guess / 4),
+            texts: Vec::with_capacity(guess * 2),
+        };
+        let mut open: Vec<Open<'a>> = Vec::new();
+        // In-scope namespace bindings, innermost last; `xml` is bound by definition.
+        let mut scope: Vec<(&'a str, Ns)> = vec![("xml", Ns::Other)];
+        // Whether character data may extend the last text segment (no markup in between).
+        let mut in_text = false;
+        let mut scratch: Vec<(&'a str, Cow<'a, str>)> = Vec::new();
+        loop {
+            let start = self.p;
+            let lt = memchr(b'<', &self.b[start..]).map_or(self.b.len(), |i| start + i);
+            if lt > start {
+                let raw = &self.src[start..lt];
+                match open.last() {
+                    Some(o) => push_text(&mut doc, o.el, decode(raw, false)?, in_text),
+                    None if raw.bytes().all(is_ws) => {}
+                    None => return Err("text outside the root element".into()),
+                }
+                in_text = true;
+            }
+            if lt == self.b.len() {
+                break;
+            }
+            self.p = lt + 1;
+            match self.b.get(self.p) {
+                Some(b'/') => {
+                    self.p += 1;
+                    let end = self.find(self.p, ">")?;
+                    let mut to = end;
+                    while to > self.p && is_ws(self.b[to - 1]) {
+                        to -= 1;
+                    }
+                    let name = &self.src[self.p..to];
+                    let o = open.pop().ok_or("an end tag without a start tag")?;
+                    if o.qname != name {
+                        return Err(format!("the end tag </{name}> does not close <{}>", o.qname));
+                    }
+                    let (elements, texts) = (doc.elements.len() as u32, doc.texts.len() as u32);
+                    let e = &mut doc.elements[o.el as usize];
+                    (e.end, e.text_end) = (elements, texts);
+                    if o.el == 0 {
+                        e.run_end = elements;
+                    }
+                    if o.run != NONE {
+                        doc.elements[o.run as usize].run_end = elements;
+                    }
+                    scope.truncate(o.scope);
+                    self.p = end + 1;
+                    in_text = false;
+                }
+                Some(b'?') => {
+                    // A processing instruction: a name as target, then anything. Only the
+                    // very start may hold the XML declaration, and it must be well formed.
+                    let at = lt;
+                    self.p += 1;
+                    let (target, _) = self.name()?;
+                    let end = self.find(self.p, "?>")?;
+                    if target.eq_ignore_ascii_case("xml") {
+                        if at != 0 || target != "xml" {
+                            return Err("an XML declaration that is not at the start".into());
+                        }
+                        declaration(&self.src[self.p..end])?;
+                    } else if self.p < end && !is_ws(self.b[self.p]) {
+                        return Err(format!("the processing instruction {target} needs a space after its name"));
+                    }
+                    self.p = end + 2;
+                    in_text = false;
+                }
+                Some(b'!') => {
+                    let rest = &self.b[self.p..];
+                    if rest.starts_with(b"!--") {
+                        self.p = self.find(self.p + 3, "-->")? + 3;
+                        in_text = false;
+                    } else if rest.starts_with(b"![CDATA[") {
+                        let o = open.last().ok_or("CDATA outside the root element")?;
+                        let from = self.p + 8;
+                        let end = self.find(from, "]]>")?;
+                        push_text(&mut doc, o.el, newlines(&self.src[from..end]), in_text);
+                        self.p = end + 3;
+                        in_text = true;
+                    } else if rest.starts_with(b"!DOCTYPE") {
+                        return Err("a DTD is not allowed".into());
+                    } else {
+                        return Err("unexpected markup after '<!'".into());
+                    }
+                }
+                _ => {
+                    if open.is_empty() && !doc.elements.is_empty() {
+                        return Err("more than one root element".into());
+                    }
+                    let (qname, colon, empty) = self.start_tag(&mut scratch)?;
+                    let outer = scope.len();
+                    let index = doc.elements.len() as u32;
+                    let attrs = doc.attrs.len() as u32;
+                    // Declarations first: they apply to the element's own name and attributes.
+                    for (name, value) in &scratch {
+                        if *name == "xmlns" {
+                            scope.push(("", namespace(value)));
+                        } else if let Some(prefix) = name.strip_prefix("xmlns:") {
+                            scope.push((prefix, namespace(value)));
+                        }
+                    }
+                    for (name, value) in scratch.drain(..) {
+                        if name == "xmlns" || name.starts_with("xmlns:") {
+                            continue;
+                        }
+                        match name.split_once(':') {
+                            // Namespaced attributes are none the rules read; their prefix must be bound.
+                            Some((prefix, _)) => _ = resolve(&scope, prefix)?,
+                            None => doc.attrs.push(Attr { local: name, value }),
+                        }
+                    }
+                    let (prefix, local) = match colon {
+                        Some(at) => (&qname[..at], &qname[at + 1..]),
+                        None => ("", qname),
+                    };
+                    let ns = resolve(&scope, prefix)?;
+                    let parent = open.last().map_or(NONE, |o| o.el);
+                    let texts = doc.texts.len() as u32;
+                    let h = head(local);
+                    if let Some(o) = open.last_mut() {
+                        let same = doc
+                            .elements
+                            .get(o.run as usize)
+                            .is_some_and(|r| r.head == h && r.ns == ns && r.local == local);
+                        if !same {
+                            if let Some(r) = doc.elements.get_mut(o.run as usize) {
+                                r.run_end = index;
+                            }
+                            o.run = index;
+                        }
+                    }
+                    doc.elements.push(Element {
+                        local,
+                        head: h,
+                        ns,
+                        parent,
+                        end: index + 1,
+                        run_end: index + 1,
+                        attrs,
+                        text_start: texts,
+                        text_end: texts,
+                    });
+                    if empty {
+                        scope.truncate(outer);
+                    } else {
+                        open.push(Open { el: index, qname, scope: outer, run: NONE });
+                    }
+                    in_text = false;
+                }
+            }
+        }
+        if let Some(o) = open.last() {
+            return Err(format!("the element <{}> is not closed", o.qname));
+        }
+        if doc.elements.is_empty() {
+            return Err("no root element".into());
+        }
+        Ok(doc)
+    }
+
+    /// The position of the next `pat` at or after `from`.
+    fn find(&self, from: usize, pat: &str) -> Result<usize, String> {
+        let pat = pat.as_bytes();
+        let mut at = from.min(self.b.len());
+        while let Some(i) = memchr(pat[0], &self.b[at..]) {
+            if self.b[at + i..].starts_with(pat) {
+                return Ok(at + i);
+            }
+            at += i + 1;
+        }
+        Err(format!("unexpected end of document: '{}' expected", String::from_utf8_lossy(pat)))
+    }
+
+    /// Reads a start tag from its name to `>`; returns the qualified name, the position of
+    /// its colon and whether the tag was `/>`. The attributes go to `attrs` as (qualified name, normalised value).
+    fn start_tag(
+        &mut self,
+        attrs: &mut Vec<(&'a str, Cow<'a, str>)>,
+    ) -> Result<(&'a str, Option<usize>, bool), String> {
+        let (b, src) = (self.b, self.src);
+        let (name, colon) = self.name()?;
+        loop {
+            let gap = self.p;
+            while self.p < b.len() && is_ws(b[self.p]) {
+                self.p += 1;
+            }
+            match b.get(self.p) {
+                Some(b'>') => {
+                    self.p += 1;
+                    return Ok((name, colon, false));
+                }
+                Some(b'/') if b.get(self.p + 1) == Some(&b'>') => {
+                    self.p += 2;
+                    return Ok((name, colon, true));
+                }
+                None => return Err(format!("the start tag <{name}> is not closed")),
+                Some(_) if gap == self.p => return Err(format!("the attributes of <{name}> need spaces between")),
+                Some(_) => {}
+            }
+            let (key, _) = self.name()?;
+            while self.p < b.len() && is_ws(b[self.p]) {
+                self.p += 1;
+            }
+            if b.get(self.p) != Some(&b'=') {
+                return Err(format!("the attribute {key} of <{name}> has no value"));
+            }
+            self.p += 1;
+            while self.p < b.len() && is_ws(b[self.p]) {
+                self.p += 1;
+            }
+            let quote = match b.get(self.p) {
+                Some(q @ (b'"' | b'\'')) => *q,
+                _ => return Err(format!("the value of {key} is not quoted")),
+            };
+            let from = self.p + 1;
+            let to = memchr(quote, &b[from..]).map(|i| from + i).ok_or("an attribute value is not closed")?;
+            let raw = &src[from..to];
+            if raw.contains('<') {
+                return Err(format!("'<' in the value of {key}"));
+            }
+            if attrs.iter().any(|(k, _)| *k == key) {
+                return Err(format!("the attribute {key} appears twice on <{name}>"));
+            }
+            attrs.push((key, decode(raw, true)?));
+            self.p = to + 1;
+        }
+    }
+
+    /// An element or attribute name: up to whitespace, `=`, `/` or `>`. Returns the name and
+    /// the position of its colon, if prefixed. Checked loosely (no character classes), but
+    /// never so loosely that a name could swallow markup.
+    fn name(&mut self) -> Result<(&'a str, Option<usize>), String> {
+        let (b, from) = (self.b, self.p);
+        let mut colon = None;
+        let (mut bad, mut wide) = (false, false);
+        loop {
+            match b.get(self.p).map(|c| NAME_BYTE[*c as usize]) {
+                Some(PLAIN) => {}
+                Some(COLON) => {
+                    bad |= colon.is_some();
+                    colon = Some(self.p - from);
+                }
+                Some(BAD) => bad = true,
+                Some(WIDE) => wide = true,
+                _ => break,
+            }
+            self.p += 1;
+        }
+        let name = &self.src[from..self.p];
+        let bad_start = matches!(b.get(from), Some(b'0'..=b'9' | b'-' | b'.' | b':') | None);
+        // Letters beyond ASCII: checked against XML's name characters (rare, so slow is fine).
+        if wide {
+            let mut chars = name.chars();
+            bad |= chars.next().is_some_and(|c| !c.is_ascii() && !name_start(c));
+            bad |= chars.any(|c| !c.is_ascii() && !name_start(c) && !name_more(c));
+        }
+        if name.is_empty() || bad || bad_start || colon == Some(name.len() - 1) {
+            return Err(format!("'{name}' is not a valid XML name"));
+        }
+        Ok((name, colon))
+    }
+}
+
+const PLAIN: u8 = 0;
+const END: u8 = 1;
+const COLON: u8 = 2;
+const BAD: u8 = 3;
+const WIDE: u8 = 4;
+
+/// XML 1.0's NameStartChar beyond ASCII.
+fn name_start(c: char) -> bool {
+    matches!(c as u32,
+        0xC0..=0xD6 | 0xD8..=0xF6 | 0xF8..=0x2FF | 0x370..=0x37D | 0x37F..=0x1FFF | 0x200C..=0x200D
+        | 0x2070..=0x218F | 0x2C00..=0x2FEF | 0x3001..=0xD7FF | 0xF900..=0xFDCF | 0xFDF0..=0xFFFD
+        | 0x10000..=0xEFFFF)
+}
+
+/// What XML 1.0's NameChar adds beyond ASCII.
+fn name_more(c: char) -> bool {
+    matches!(c as u32, 0xB7 | 0x300..=0x36F | 0x203F..=0x2040)
+}
+
+/// What each byte is to a name: part of it, its end (whitespace, `=`, `/`, `>`, `<`), the
+/// prefix colon, a character no XML name has, or part of a non-ASCII character. A table: names are most of the bytes we scan.
+static NAME_BYTE: [u8; 256] = {
+    let mut t = [PLAIN; 256];
+    let ends = b" \t\r\n=/><";
+    let mut i = 0;
+    while i < ends.len() {
+        t[ends[i] as usize] = END;
+        i += 1;
+    }
+    // ASCII: letters, digits, '-', '.', '_' and the colon; all other printable ASCII is bad.
+    let mut c = 0x21;
+    while c < 0x80 {
+        let ok = (c as u8).is_ascii_alphanumeric() || matches!(c as u8, b'-' | b'.' | b'_');
+        if !ok && t[c] == PLAIN {
+            t[c] = BAD;
+        }
+        c += 1;
+    }
+    let mut c = 0x80;
+    while c < 0x100 {
+        t[c] = WIDE;
+        c += 1;
+    }
+    t[b':' as usize] = COLON;
+    t
+};
+
+fn resolve(scope: &[(&str, Ns)], prefix: &str) -> Result<Ns, String> {
+    // Prefixes are a few bytes: a plain loop, not a call to memcmp, for every element.
+    let same = |p: &str| p.len() == prefix.len() && p.bytes().zip(prefix.bytes()).all(|(a, b)| a == b);
+    match scope.iter().rev().find(|(p, _)| same(p)) {
+        Some((_, ns)) => Ok(*ns),
+        None if prefix.is_empty() => Ok(Ns::None),
+        None => Err(format!("the namespace prefix '{prefix}' is not declared")),
+    }
+}
+
+/// Appends character data to the element's text, extending the last segment when no markup
+/// came between (XPath sees one text node there).
+fn push_text<'a>(doc: &mut Doc<'a>, owner: u32, text: Cow<'a, str>, extend: bool) {
+    if extend && let Some(last) = doc.texts.last_mut().filter(|t| t.owner == owner) {
+        last.text.to_mut().push_str(&text);
+        return;
+    }
+    doc.texts.push(Text { owner, text });
+}
+
+/// End-of-line normalisation: `\r\n` and a lone `\r` become `\n`.
+fn newlines(raw: &str) -> Cow<'_, str> {
+    if !raw.contains('\r') {
+        return Cow::Borrowed(raw);
+    }
+    Cow::Owned(raw.replace("\r\n", "\n").replace('\r', "\n"))
+}
+
+/// Character data or an attribute value as XPath sees it: references replaced, line ends
+/// normalised, and in attribute values each whitespace character a space.
+fn decode(raw: &str, attribute: bool) -> Result<Cow<'_, str>, String> {
+    let b = raw.as_bytes();
+    let special = if attribute {
+        b.iter().any(|c| matches!(c, b'&' | b'\r' | b'\n' | b'\t'))
+    } else {
+        // Most text is a short value or indentation: a plain loop beats a SIMD call there.
+        let special = if b.len() < 64 {
+            b.iter().any(|c| matches!(c, b'&' | b'\r' | b']'))
+        } else {
+            memchr3(b'&', b'\r', b']', b).is_some()
+        };
+        if special && raw.contains("]]>") {
+            return Err("']]>' in text".into());
+        }
+        special
+    };
+    if !special {
+        return Ok(Cow::Borrowed(raw));
+    }
+    let mut out = String::with_capacity(raw.len());
+    let mut rest = raw;
+    while let Some(at) = rest.find(['&', '\r', '\n', '\t']) {
+        out.push_str(&rest[..at]);
+        let c = rest.as_bytes()[at];
+        rest = &rest[at + 1..];
+        match c {
+            b'&' => {
+                let semi = rest.find(';').ok_or("'&' without ';'")?;
+                let name = &rest[..semi];
+                rest = &rest[semi + 1..];
+                let ch = match name {
+                    "amp" => '&',
+                    "lt" => '<',
+                    "gt" => '>',
+                    "apos" => '\'',
+                    "quot" => '"',
+                    _ => {
+                        let code = if let Some(hex) = name.strip_prefix("#x") {
+                            u32::from_str_radix(hex, 16).ok()
+                        } else if let Some(dec) = name.strip_prefix('#') {
+                            dec.parse().ok()
+                        } else {
+                            return Err(format!("the entity &{name}; is not defined"));
+                        };
+                        code.filter(|c| *c != 0).and_then(char::from_u32).ok_or("an invalid character reference")?
+                    }
+                };
+                out.push(ch);
+            }
+            b'\r' => {
+                rest = rest.strip_prefix('\n').unwrap_or(rest);
+                out.push(if attribute { ' ' } else { '\n' });
+            }
+            _ if attribute => out.push(' '),
+            _ => out.push(c as char),
+        }
+    }
+    out.push_str(rest);
+    Ok(Cow::Owned(out))
+}
