@@ -1,0 +1,147 @@
+//! The CEN rules whose CII XPath asks something else than the UBL XPath of the same rule,
+//! checked here on the CII itself (the mapping cannot make the UBL rule ask the CII
+//! question). Each says what differs. Their UBL findings are dropped (`OWN`).
+
+use super::nzt;
+use super::tree::{N, all, is, location, nz, text};
+use crate::validation::{Finding, Flag, validate_ubl};
+
+/// The rules checked here rather than through the mapping.
+pub(super) const OWN: &[&str] = &[
+    "BR-51",
+    "BR-50",
+    "BR-61",
+    "BR-CL-08",
+    "BR-17",
+    "BR-CO-18",
+    "BR-CO-14",
+    "BR-CO-15",
+    "BR-DEC-13",
+    "BR-DEC-15",
+    "BR-53",
+];
+
+/// The subject codes (BT-21) in the CII rules' list but not in the UBL rules' list of the
+/// same release (UNTDID 4451 grew; the CII list is the newer one).
+const SUBJECT_CODES_CII_ONLY: [&str; 18] = [
+    "BAT", "BAU", "BAV", "BAW", "BAX", "BAY", "BAZ", "BBA", "BBB", "BMF", "BMG", "BMH", "CCJ", "CCK", "CCL", "CCM",
+    "CCN", "CCO",
+];
+
+fn fail(findings: &mut Vec<Finding>, rule: &'static str, node: N<'_>, message: &str) {
+    findings.push(Finding { rule, flag: Flag::Fatal, message: message.to_owned(), location: location(node) });
+}
+
+fn elements<'a>(root: N<'a>, name: &'a str) -> impl Iterator<Item = N<'a>> + 'a {
+    root.descendants().filter(move |d| is(*d, name))
+}
+
+pub(super) fn check(root: N<'_>, findings: &mut Vec<Finding>) {
+    // BR-51 is a warning in UBL and fatal in CII: at most 10 characters of the card number.
+    for card in elements(root, "ram:ApplicableTradeSettlementFinancialCard") {
+        let number = all(card, "ram:ID").first().map(|n| nzt(*n)).unwrap_or_default();
+        if number.chars().count() > 10 {
+            fail(
+                findings,
+                "BR-51",
+                card,
+                "The payment card primary account number (BT-87) shall not have more than the last 4 to 6 digits (at most 10 characters).",
+            );
+        }
+    }
+    // BR-50/BR-61: UBL asks of every credit transfer (code 30 or 58) that an account is
+    // given; CII only looks inside a payee account that is there.
+    for means in elements(root, "ram:SpecifiedTradeSettlementPaymentMeans") {
+        let transfer = all(means, "ram:TypeCode").iter().any(|c| matches!(text(*c).as_str(), "30" | "58"));
+        if !transfer {
+            continue;
+        }
+        for account in all(means, "ram:PayeePartyCreditorFinancialAccount") {
+            let iban = all(account, "ram:IBANID");
+            let other = all(account, "ram:ProprietaryID");
+            let filled = |ns: &[N<'_>]| ns.first().is_some_and(|n| !nzt(*n).is_empty());
+            if !filled(&iban) && !filled(&other) {
+                fail(
+                    findings,
+                    "BR-50",
+                    account,
+                    "A payment account identifier (BT-84) shall be present if credit transfer (BG-17) information is provided in the invoice.",
+                );
+            }
+            if iban.is_empty() && other.is_empty() {
+                fail(
+                    findings,
+                    "BR-61",
+                    account,
+                    "If the payment means type code (BT-81) means SEPA credit transfer, local credit transfer or non-SEPA international credit transfer, the payment account identifier (BT-84) shall be present.",
+                );
+            }
+        }
+    }
+    // BR-17: CII compares the payee's name with the seller's name (BT-27) and also the legal
+    // registration ids; UBL with the seller's trading name (BT-28), and GlobalIDs as ids.
+    for payee in elements(root, "ram:PayeeTradeParty") {
+        let seller = payee
+            .parent_element()
+            .and_then(|s| s.parent_element())
+            .map(|tx| all(tx, "ram:ApplicableHeaderTradeAgreement/ram:SellerTradeParty"))
+            .unwrap_or_default();
+        let of_seller = |steps: &str| -> Vec<String> { seller.iter().flat_map(|s| all(*s, steps)).map(text).collect() };
+        let same = |steps: &str| all(payee, steps).into_iter().map(text).any(|v| of_seller(steps).contains(&v));
+        let named = !all(payee, "ram:Name").is_empty();
+        if !named || same("ram:Name") || same("ram:ID") || same("ram:SpecifiedLegalOrganization/ram:ID") {
+            fail(
+                findings,
+                "BR-17",
+                payee,
+                "The Payee name (BT-59) shall be provided in the Invoice, if the Payee (BG-10) is different from the Seller (BG-4).",
+            );
+        }
+    }
+    // BR-CO-18: CII asks it of every line (no line, no check); UBL of the document.
+    let lines = elements(root, "ram:IncludedSupplyChainTradeLineItem").count();
+    let breakdown =
+        all(root, "rsm:SupplyChainTradeTransaction/ram:ApplicableHeaderTradeSettlement/ram:ApplicableTradeTax");
+    if lines > 0 && breakdown.is_empty() {
+        fail(findings, "BR-CO-18", root, "An Invoice shall at least have one VAT breakdown group (BG-23).");
+    }
+    subject_codes(root, findings);
+    super::rules_totals::check(root, findings);
+}
+
+/// BR-CL-08: every subject code (BT-21, header and line notes) from UNTDID 4451. The list
+/// is the UBL rules' (asked of `validate_ubl` with a document of just these notes) plus the
+/// codes only CII's list has.
+fn subject_codes(root: N<'_>, findings: &mut Vec<Finding>) {
+    let codes: Vec<N<'_>> = elements(root, "ram:SubjectCode").collect();
+    if codes.is_empty() {
+        return;
+    }
+    let mut probe = String::from(
+        "<Invoice xmlns=\"urn:oasis:names:specification:ubl:schema:xsd:Invoice-2\" xmlns:cbc=\"urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2\">",
+    );
+    for c in &codes {
+        let code: String = nz(&text(*c)).chars().filter(char::is_ascii_alphanumeric).collect();
+        probe.push_str(&format!("<cbc:Note>#{code}#</cbc:Note>"));
+    }
+    probe.push_str("</Invoice>");
+    let refused: Vec<String> = validate_ubl(probe.as_bytes())
+        .map(|v| v.findings.into_iter().filter(|f| f.rule == "BR-CL-08").map(|f| f.location).collect())
+        .unwrap_or_default();
+    for (i, c) in codes.iter().enumerate() {
+        let code = nz(&text(*c));
+        let at =
+            if codes.len() == 1 { "/Invoice/cbc:Note".to_owned() } else { format!("/Invoice/cbc:Note[{}]", i + 1) };
+        let listed = code.len() == 3
+            && code.chars().all(|ch| ch.is_ascii_alphanumeric())
+            && (!refused.contains(&at) || SUBJECT_CODES_CII_ONLY.contains(&code.as_str()));
+        if !listed {
+            fail(
+                findings,
+                "BR-CL-08",
+                *c,
+                &format!("The invoice note subject code (BT-21) {code:?} is not in UNTDID 4451."),
+            );
+        }
+    }
+}
