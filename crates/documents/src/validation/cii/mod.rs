@@ -24,6 +24,7 @@
 
 mod rules;
 mod rules_totals;
+mod rules_vat;
 mod syntax;
 mod syntax_dt;
 #[cfg(test)]

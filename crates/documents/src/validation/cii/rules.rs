@@ -8,17 +8,14 @@ use crate::validation::{Finding, Flag, validate_ubl};
 
 /// The rules checked here rather than through the mapping.
 pub(super) const OWN: &[&str] = &[
-    "BR-51",
-    "BR-50",
-    "BR-61",
-    "BR-CL-08",
-    "BR-17",
-    "BR-CO-18",
-    "BR-CO-14",
-    "BR-CO-15",
-    "BR-DEC-13",
-    "BR-DEC-15",
-    "BR-53",
+    // here
+    "BR-51", "BR-50", "BR-61", "BR-CL-08", "BR-17", "BR-CO-18", "BR-09", "BR-11", "BR-20", "BR-62", "BR-63",
+    "BR-29", "BR-30", "BR-CO-19", "BR-CO-20",
+    // rules_totals.rs
+    "BR-CO-14", "BR-CO-15", "BR-DEC-13", "BR-DEC-15", "BR-53",
+    // rules_vat.rs
+    "BR-S-01", "BR-AF-01", "BR-AG-01", "BR-Z-01", "BR-E-01", "BR-AE-01", "BR-IC-01", "BR-G-01", "BR-O-01",
+    "BR-O-11", "BR-O-12", "BR-O-13", "BR-O-14",
 ];
 
 /// The subject codes (BT-21) in the CII rules' list but not in the UBL rules' list of the
@@ -105,8 +102,11 @@ pub(super) fn check(root: N<'_>, findings: &mut Vec<Finding>) {
     if lines > 0 && breakdown.is_empty() {
         fail(findings, "BR-CO-18", root, "An Invoice shall at least have one VAT breakdown group (BG-23).");
     }
+    parties(root, findings);
+    periods(root, findings);
     subject_codes(root, findings);
     super::rules_totals::check(root, findings);
+    super::rules_vat::check(root, findings);
 }
 
 /// BR-CL-08: every subject code (BT-21, header and line notes) from UNTDID 4451. The list
@@ -141,6 +141,84 @@ fn subject_codes(root: N<'_>, findings: &mut Vec<Finding>) {
                 "BR-CL-08",
                 *c,
                 &format!("The invoice note subject code (BT-21) {code:?} is not in UNTDID 4451."),
+            );
+        }
+    }
+}
+
+/// BR-09, BR-11, BR-62, BR-63 (asked of the document in CII, so a missing address or
+/// electronic address fails; UBL asks them of the address or the address element, so a
+/// missing one is silent) and BR-20 (the tax representative's address, likewise).
+fn parties(root: N<'_>, findings: &mut Vec<Finding>) {
+    const AGREEMENT: &str = "rsm:SupplyChainTradeTransaction/ram:ApplicableHeaderTradeAgreement";
+    let first = |steps: &str| all(root, &format!("{AGREEMENT}/{steps}")).first().map(|n| nzt(*n)).unwrap_or_default();
+    if first("ram:SellerTradeParty/ram:PostalTradeAddress/ram:CountryID").is_empty() {
+        fail(findings, "BR-09", root, "The Seller postal address (BG-5) shall contain a Seller country code (BT-40).");
+    }
+    if first("ram:BuyerTradeParty/ram:PostalTradeAddress/ram:CountryID").is_empty() {
+        fail(findings, "BR-11", root, "The Buyer postal address shall contain a Buyer country code (BT-55).");
+    }
+    for (rule, party, term) in [
+        ("BR-62", "ram:SellerTradeParty", "Seller electronic address (BT-34)"),
+        ("BR-63", "ram:BuyerTradeParty", "Buyer electronic address (BT-49)"),
+    ] {
+        let uris = all(root, &format!("{AGREEMENT}/{party}/ram:URIUniversalCommunication"));
+        let scheme = all(root, &format!("{AGREEMENT}/{party}"))
+            .iter()
+            .flat_map(|p| all(*p, "ram:URIUniversalCommunication").into_iter().take(1))
+            .flat_map(|u| all(u, "ram:URIID"))
+            .find_map(|id| id.attribute("schemeID"))
+            .map(nz)
+            .unwrap_or_default();
+        if !uris.is_empty() && scheme.is_empty() {
+            fail(findings, rule, root, &format!("The {term} shall have a Scheme identifier."));
+        }
+    }
+    for rep in elements(root, "ram:SellerTaxRepresentativeTradeParty") {
+        let country = all(rep, "ram:PostalTradeAddress/ram:CountryID").first().map(|n| nzt(*n)).unwrap_or_default();
+        if country.is_empty() {
+            fail(
+                findings,
+                "BR-20",
+                rep,
+                "The Seller tax representative postal address (BG-12) shall contain a Tax representative country code (BT-69).",
+            );
+        }
+    }
+}
+
+/// BR-29/BR-30 and BR-CO-19/BR-CO-20 on the invoicing periods (BG-14, BG-26). CII compares
+/// the 102 date strings as strings and fails a start or end date without one; UBL compares
+/// dates and only those that are there. CII asks for a start or end element; UBL for a date.
+fn periods(root: N<'_>, findings: &mut Vec<Finding>) {
+    for period in elements(root, "ram:BillingSpecifiedPeriod") {
+        let (order, present) = match period.parent_element() {
+            Some(p) if is(p, "ram:ApplicableHeaderTradeSettlement") => ("BR-29", "BR-CO-19"),
+            Some(p) if is(p, "ram:SpecifiedLineTradeSettlement") => ("BR-30", "BR-CO-20"),
+            _ => continue,
+        };
+        let dates = |steps: &str| -> Vec<String> {
+            all(period, steps).into_iter().filter(|d| d.attribute("format") == Some("102")).map(text).collect()
+        };
+        let (starts, ends) =
+            (dates("ram:StartDateTime/udt:DateTimeString"), dates("ram:EndDateTime/udt:DateTimeString"));
+        let has_start = !all(period, "ram:StartDateTime").is_empty();
+        let has_end = !all(period, "ram:EndDateTime").is_empty();
+        let ordered = ends.iter().any(|e| starts.iter().any(|s| e >= s));
+        if !(ordered || !has_end || !has_start) {
+            fail(
+                findings,
+                order,
+                period,
+                "If both invoicing period start date (BT-73, BT-134) and end date (BT-74, BT-135) are given then the end date shall be later or equal to the start date.",
+            );
+        }
+        if !has_start && !has_end {
+            fail(
+                findings,
+                present,
+                period,
+                "If an invoicing period (BG-14, BG-26) is used, the start date or the end date shall be filled, or both.",
             );
         }
     }

@@ -15,8 +15,6 @@ const FIXED_IDS: [&str; 4] = [
     "/rsm:CrossIndustryInvoice/rsm:SupplyChainTradeTransaction/ram:IncludedSupplyChainTradeLineItem/ram:SpecifiedTradeProduct/ram:SellerAssignedID",
 ];
 
-const LINE_TAX: &str = "/rsm:CrossIndustryInvoice/rsm:SupplyChainTradeTransaction/ram:IncludedSupplyChainTradeLineItem/ram:SpecifiedLineTradeSettlement/ram:ApplicableTradeTax";
-
 /// The element's path without positions, to compare with the official absolute contexts.
 fn plain_path(n: N<'_>) -> String {
     let loc = location(n);
@@ -129,9 +127,8 @@ pub(super) fn check(root: N<'_>, findings: &mut Vec<Finding>) {
                 &mut fail,
             );
         } else if name.ends_with("TradeTax") {
-            // A line's ram:ApplicableTradeTax is taken by an earlier rule of the pattern.
             let types: Vec<String> = all(n, "ram:TypeCode").into_iter().map(text).collect();
-            if !types.is_empty() && !types.iter().any(|t| t == "VAT") && plain_path(n) != LINE_TAX {
+            if !types.is_empty() && !types.iter().any(|t| t == "VAT") {
                 fail("CII-DT-037", n, "The tax type code must be VAT.".into());
             }
         } else if name == "BillingSpecifiedPeriod" {
