@@ -9,13 +9,43 @@ use crate::validation::{Finding, Flag, validate_ubl};
 /// The rules checked here rather than through the mapping.
 pub(super) const OWN: &[&str] = &[
     // here
-    "BR-51", "BR-50", "BR-61", "BR-CL-08", "BR-17", "BR-CO-18", "BR-09", "BR-11", "BR-20", "BR-62", "BR-63",
-    "BR-29", "BR-30", "BR-CO-19", "BR-CO-20",
+    "BR-51",
+    "BR-50",
+    "BR-61",
+    "BR-CL-08",
+    "BR-17",
+    "BR-CO-18",
+    "BR-09",
+    "BR-11",
+    "BR-20",
+    "BR-62",
+    "BR-63",
+    "BR-29",
+    "BR-30",
+    "BR-CO-19",
+    "BR-CO-20",
+    "BR-52",
+    "BR-S-02",
     // rules_totals.rs
-    "BR-CO-14", "BR-CO-15", "BR-DEC-13", "BR-DEC-15", "BR-53",
+    "BR-CO-14",
+    "BR-CO-15",
+    "BR-DEC-13",
+    "BR-DEC-15",
+    "BR-53",
     // rules_vat.rs
-    "BR-S-01", "BR-AF-01", "BR-AG-01", "BR-Z-01", "BR-E-01", "BR-AE-01", "BR-IC-01", "BR-G-01", "BR-O-01",
-    "BR-O-11", "BR-O-12", "BR-O-13", "BR-O-14",
+    "BR-S-01",
+    "BR-AF-01",
+    "BR-AG-01",
+    "BR-Z-01",
+    "BR-E-01",
+    "BR-AE-01",
+    "BR-IC-01",
+    "BR-G-01",
+    "BR-O-01",
+    "BR-O-11",
+    "BR-O-12",
+    "BR-O-13",
+    "BR-O-14",
 ];
 
 /// The subject codes (BT-21) in the CII rules' list but not in the UBL rules' list of the
@@ -104,6 +134,45 @@ pub(super) fn check(root: N<'_>, findings: &mut Vec<Finding>) {
     }
     parties(root, findings);
     periods(root, findings);
+    // BR-52: CII asks it of every referenced document, the lines' (BT-128) too; UBL only of
+    // the document level ones (a line's is a cac:DocumentReference there).
+    for reference in elements(root, "ram:AdditionalReferencedDocument") {
+        if all(reference, "ram:IssuerAssignedID").first().map(|n| nzt(*n)).unwrap_or_default().is_empty() {
+            fail(
+                findings,
+                "BR-52",
+                reference,
+                "Each Additional supporting document (BG-24) shall contain a Supporting document reference (BT-122).",
+            );
+        }
+    }
+    // BR-S-02: CII asks it of each line of category S with VAT as tax type; UBL of the
+    // document, and whenever a line has category S, whatever its tax type.
+    const AGREEMENT: &str = "rsm:SupplyChainTradeTransaction/ram:ApplicableHeaderTradeAgreement";
+    let scheme_in = |steps: &str, schemes: &[&str]| {
+        all(root, &format!("{AGREEMENT}/{steps}"))
+            .iter()
+            .any(|id| id.attribute("schemeID").is_some_and(|s| schemes.contains(&s)))
+    };
+    let seller_registered = scheme_in("ram:SellerTradeParty/ram:SpecifiedTaxRegistration/ram:ID", &["VA", "FC"])
+        || scheme_in("ram:SellerTaxRepresentativeTradeParty/ram:SpecifiedTaxRegistration/ram:ID", &["VA"]);
+    let standard_lines = all(
+        root,
+        "rsm:SupplyChainTradeTransaction/ram:IncludedSupplyChainTradeLineItem/ram:SpecifiedLineTradeSettlement/ram:ApplicableTradeTax",
+    );
+    for tax in standard_lines.into_iter().filter(|t| {
+        all(*t, "ram:CategoryCode").iter().any(|c| text(*c) == "S")
+            && all(*t, "ram:TypeCode").iter().any(|c| text(*c).to_uppercase() == "VAT")
+    }) {
+        if !seller_registered {
+            fail(
+                findings,
+                "BR-S-02",
+                tax,
+                "An Invoice that contains an Invoice line (BG-25) where the Invoiced item VAT category code (BT-151) is \"Standard rated\" shall contain the Seller VAT Identifier (BT-31), the Seller tax registration identifier (BT-32) and/or the Seller tax representative VAT identifier (BT-63).",
+            );
+        }
+    }
     subject_codes(root, findings);
     super::rules_totals::check(root, findings);
     super::rules_vat::check(root, findings);

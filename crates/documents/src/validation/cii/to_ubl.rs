@@ -286,10 +286,15 @@ fn party(outer: &mut El, p: N<'_>, settlement: Option<N<'_>>) {
     }
 }
 
-/// BT-31/BT-48/BT-63 (scheme VA, a VAT number) and BT-32 (FC, a tax registration).
+/// BT-31/BT-48/BT-63 (scheme VA, a VAT number) and BT-32 (FC, a tax registration). A
+/// registration with another scheme or none is neither for the CII rules, so it is not
+/// written (UBL's BR-S-02 and its kin would count any tax scheme).
 fn tax_registrations(party: &mut El, p: N<'_>) {
     for id in all(p, "ram:SpecifiedTaxRegistration/ram:ID") {
         let scheme = id.attribute("schemeID").unwrap_or("");
+        if scheme != "VA" && scheme != "FC" {
+            continue;
+        }
         let s = party.open("cac:PartyTaxScheme", id);
         s.leaf("cbc:CompanyID", id);
         let tax = s.open("cac:TaxScheme", id);
