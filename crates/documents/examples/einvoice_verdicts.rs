@@ -6,13 +6,20 @@
 //! the mean CPU time the thread got, from /proc/thread-self/schedstat where there is one: on
 //! a shared machine a long run is preempted, and only the CPU time stays comparable across
 //! sizes), and `--write-lines N FILE`, which writes our sample invoice with N lines as UBL.
+//! With `--cii` first, the files are CII and judged by `validate_cii`
+//! (`tests/einvoice/differential_cii.py`).
 
 use std::time::Instant;
 
-use fastfaktura_documents::{Flag, InvoiceDocument, fixtures, ubl_xml, validate_ubl};
+use fastfaktura_documents::{Flag, InvoiceDocument, fixtures, ubl_xml, validate_cii, validate_ubl};
 
 fn main() {
-    let args: Vec<String> = std::env::args().skip(1).collect();
+    let mut args: Vec<String> = std::env::args().skip(1).collect();
+    let cii = args.first().map(String::as_str) == Some("--cii");
+    if cii {
+        args.remove(0);
+    }
+    let validate = if cii { validate_cii } else { validate_ubl };
     if args.first().map(String::as_str) == Some("--write-lines") {
         let lines: usize = args.get(1).and_then(|n| n.parse().ok()).expect("--write-lines N FILE");
         let doc = InvoiceDocument::new(fixtures::with_lines(lines)).expect("the fixture is a valid invoice");
@@ -46,7 +53,7 @@ fn main() {
     for file in args {
         let line = match std::fs::read(&file)
             .map_err(|e| e.to_string())
-            .and_then(|xml| validate_ubl(&xml).map_err(|e| e.to_string()))
+            .and_then(|xml| validate(&xml).map_err(|e| e.to_string()))
         {
             Ok(verdict) => {
                 let ids = |flag: Flag| {

@@ -33,5 +33,5 @@ pub use model::{
 pub use pdf::statement::{EntryKind, Statement, StatementAccount, StatementEntry};
 pub use pdf::{Fonts, PdfError, RenderedPdf, render_draft_pdf, render_pdf, render_pdf_with, render_statement_pdf};
 pub use ubl::{ubl_xml, ubl_xml_as};
-pub use validation::{Finding, Flag, ValidationError, Verdict, validate_ubl};
+pub use validation::{Finding, Flag, ValidationError, Verdict, validate_cii, validate_ubl};
 pub use xrechnung::{EInvoiceProfile, XRechnungGap, XRechnungIncomplete, xrechnung_gaps};

@@ -199,3 +199,51 @@ fn our_validator_agrees_with_the_official_schematron() {
     assert!(status.success(), "our verdicts differ from the official rules:\n{stdout}\n{stderr}");
     assert!(stdout.contains("SUMMARY "), "the script printed a summary");
 }
+
+/// `validate_cii` against the official CEN CII rules, file by file
+/// (tests/einvoice/differential_cii.py): the CEN CII examples, the CII instances of KoSIT's
+/// XRechnung test suite, the CII our writer produces for every fixture, and single-change
+/// mutants of some of them.
+#[test]
+fn our_cii_validator_agrees_with_the_official_rules() {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("differential-cii");
+    let _ = std::fs::remove_dir_all(&dir);
+    let ours_dir = dir.join("ours");
+    std::fs::create_dir_all(&ours_dir).unwrap();
+    for (name, data) in fixtures::matrix() {
+        let doc = InvoiceDocument::new(data).unwrap_or_else(|e| panic!("{name}: {e}"));
+        std::fs::write(ours_dir.join(format!("{name}.cii.xml")), cii_xml(&doc)).unwrap();
+    }
+    let script = einvoice_dir().join("differential_cii.py");
+    let run = |args: &[&str]| {
+        let output = Command::new("python3")
+            .arg(&script)
+            .arg(&dir)
+            .args(args)
+            .output()
+            .unwrap_or_else(|e| panic!("python3 could not be started ({e}): run scripts/install-deps"));
+        let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+        println!("{stdout}");
+        if output.status.code() == Some(3) || stdout.contains("MISSING") {
+            panic!("validation tools are missing ({}): run scripts/install-deps", stdout.trim());
+        }
+        (output.status, stdout, String::from_utf8_lossy(&output.stderr).into_owned())
+    };
+    let (status, _, stderr) = run(&["--extract", "--extra", ours_dir.to_str().unwrap()]);
+    assert!(status.success(), "extracting the corpus failed: {stderr}");
+    let files = std::fs::read_to_string(dir.join("files.txt")).unwrap();
+    let mut ours = serde_json::Map::new();
+    for file in files.lines().filter(|l| !l.is_empty()) {
+        let xml = std::fs::read(file).unwrap();
+        let verdict = match fastfaktura_documents::validate_cii(&xml) {
+            Ok(v) => json!(v.fatal_rules()),
+            Err(e) => json!({ "error": e.to_string() }),
+        };
+        ours.insert(file.to_owned(), verdict);
+    }
+    assert!(ours.len() >= 500, "the whole corpus was validated ({} files)", ours.len());
+    std::fs::write(dir.join("ours.json"), serde_json::to_vec(&ours).unwrap()).unwrap();
+    let (status, stdout, stderr) = run(&["--compare"]);
+    assert!(status.success(), "our CII verdicts differ from the official rules:\n{stdout}\n{stderr}");
+    assert!(stdout.contains("SUMMARY "), "the script printed a summary");
+}

@@ -21,6 +21,7 @@
 mod cen_core;
 mod cen_syntax;
 mod cen_vat;
+mod cii;
 mod codes;
 mod dom;
 mod national;
@@ -30,6 +31,8 @@ mod tests;
 mod xml;
 
 use std::collections::BTreeSet;
+
+pub use cii::validate_cii;
 
 /// The largest document we read: Peppol access points accept 100 MB, but an invoice with
 /// attachments beyond 20 MB is an attack or a mistake, and the DOM costs a multiple of it.
@@ -85,6 +88,8 @@ pub enum ValidationError {
     NotXml(String),
     #[error("the document is neither a UBL Invoice nor a UBL CreditNote (root element {0})")]
     NotUbl(String),
+    #[error("the document is not a CII CrossIndustryInvoice (root element {0})")]
+    NotCii(String),
 }
 
 /// Validates a UBL 2.1 Invoice or CreditNote against EN 16931 and Peppol BIS Billing 3.0.

@@ -49,12 +49,15 @@ SVRL = {"svrl": "http://purl.oclc.org/dsdl/svrl"}
 UBL_ROOTS = ("Invoice", "CreditNote")
 
 
-def load_exclusions():
-    """not_implemented.txt: `RULE-ID reason` lines; a trailing * matches a prefix."""
-    rules = []
+def load_exclusions(section="ubl"):
+    """not_implemented.txt: `RULE-ID reason` lines; a trailing * matches a prefix. The lines
+    before a `[cii]` line are the UBL validator's, those after it validate_cii's."""
+    rules, current = [], "ubl"
     for line in open(os.path.join(HERE, "not_implemented.txt"), encoding="utf-8"):
         line = line.strip()
-        if line and not line.startswith("#"):
+        if line == "[cii]":
+            current = "cii"
+        elif line and not line.startswith("#") and current == section:
             rule, _, reason = line.partition(" ")
             rules.append((rule, reason.strip()))
     return rules

@@ -81,11 +81,11 @@ pub struct Finding {
 }
 
 /// The findings for a recognised document and what reading it gave: the reader's
-/// refusals of required information are fatal; a UBL document is checked by our
-/// EN 16931 validator (`fastfaktura_documents::validate_ubl`), with the Peppol BIS and
-/// national rules applied only to a document that says it is Peppol BIS 3 (an
-/// XRechnung or a plain EN 16931 invoice need not follow them); what our model cannot
-/// hold is a warning. CII documents are read but not yet checked rule by rule.
+/// refusals of required information are fatal; the document is checked by our EN 16931
+/// validator in its syntax (`fastfaktura_documents::validate_ubl`, or `validate_cii` for
+/// CII XML and the XML inside a Factur-X/ZUGFeRD PDF), with the Peppol BIS and national
+/// rules applied only to a UBL document that says it is Peppol BIS 3 (an XRechnung or a
+/// plain EN 16931 invoice need not follow them); what our model cannot hold is a warning.
 pub fn findings_for(document: &RecognisedDocument, read: Result<&ImportedInvoice, &ReceiveError>) -> Vec<Finding> {
     let mut findings = match read {
         Ok(invoice) => invoice
@@ -99,26 +99,32 @@ pub fn findings_for(document: &RecognisedDocument, read: Result<&ImportedInvoice
             .collect(),
         Err(other) => vec![Finding { severity: Severity::Fatal, rule: None, message: other.to_string() }],
     };
-    if !document.is_cii() {
+    // The EN 16931 rules in the document's syntax (CII for Factur-X/ZUGFeRD and CII XML,
+    // UBL otherwise); Peppol's rules, written for UBL, only when a UBL document says it is
+    // Peppol BIS 3.
+    let (verdict, peppol) = if document.is_cii() {
+        (fastfaktura_documents::validate_cii(document.xml.as_bytes()), false)
+    } else {
         let peppol = document.xml.contains("urn:fdc:peppol.eu:2017:poacc:billing:3.0");
-        match fastfaktura_documents::validate_ubl(document.xml.as_bytes()) {
-            Ok(verdict) => findings.extend(
-                verdict
-                    .findings
-                    .into_iter()
-                    .filter(|f| peppol || f.rule.starts_with("BR-") || f.rule.starts_with("UBL-"))
-                    .map(|f| Finding {
-                        severity: if f.flag == fastfaktura_documents::Flag::Fatal {
-                            Severity::Fatal
-                        } else {
-                            Severity::Warning
-                        },
-                        rule: Some(f.rule.to_owned()),
-                        message: f.message,
-                    }),
-            ),
-            Err(e) => findings.push(Finding { severity: Severity::Fatal, rule: None, message: e.to_string() }),
-        }
+        (fastfaktura_documents::validate_ubl(document.xml.as_bytes()), peppol)
+    };
+    match verdict {
+        Ok(verdict) => findings.extend(
+            verdict
+                .findings
+                .into_iter()
+                .filter(|f| peppol || ["BR-", "UBL-", "CII-"].iter().any(|p| f.rule.starts_with(p)))
+                .map(|f| Finding {
+                    severity: if f.flag == fastfaktura_documents::Flag::Fatal {
+                        Severity::Fatal
+                    } else {
+                        Severity::Warning
+                    },
+                    rule: Some(f.rule.to_owned()),
+                    message: f.message,
+                }),
+        ),
+        Err(e) => findings.push(Finding { severity: Severity::Fatal, rule: None, message: e.to_string() }),
     }
     findings
 }

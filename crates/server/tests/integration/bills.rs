@@ -173,6 +173,47 @@ async fn an_invalid_document_is_kept_and_marked_with_its_reasons() {
     assert!(list.contains("data-unread") && list.contains("invoice number (BT-1)"), "{list}");
 }
 
+/// A CII (also what a Factur-X PDF carries) is checked with the EN 16931 rules for CII: one
+/// whose grand total is not the net total plus VAT (BR-CO-15) is still filed as a bill, but
+/// marked invalid with the rule listed; a correct one is not marked.
+#[tokio::test]
+async fn a_cii_failing_an_en16931_rule_is_filed_and_marked_with_the_rule() {
+    let app = TestApp::spawn().await;
+    let (client, _) = token(&app, "ap@seller.example", "write").await;
+    let good = cii_xml(&InvoiceDocument::new(to_us("CII-OK")).unwrap());
+    let (good_id, _) = receive(&app, &client, "good-cii.xml", good.clone().into_bytes()).await;
+
+    let bad = cii_xml(&InvoiceDocument::new(to_us("CII-BAD")).unwrap());
+    let start = bad.find("<ram:GrandTotalAmount>").unwrap() + "<ram:GrandTotalAmount>".len();
+    let end = start + bad[start..].find('<').unwrap();
+    let bad = format!("{}1.00{}", &bad[..start], &bad[end..]);
+    let (bad_id, page) = receive(&app, &client, "bad-cii.xml", bad.into_bytes()).await;
+    assert!(page.contains("BR-CO-15"), "the rule is listed on the bill: {page}");
+
+    let status = |id: Uuid| {
+        sqlx::query_as::<_, (String, serde_json::Value)>(
+            "SELECT d.status, d.validation FROM bills b JOIN received_documents d ON d.id = b.received_document_id
+             WHERE b.id = $1",
+        )
+        .bind(id)
+        .fetch_one(&app.db)
+    };
+    let (good_status, good_findings) = status(good_id).await.unwrap();
+    assert_eq!(good_status, "valid", "{good_findings}");
+    assert!(!good_findings.to_string().contains("\"fatal\""), "{good_findings}");
+    let (bad_status, bad_findings) = status(bad_id).await.unwrap();
+    assert_eq!(bad_status, "invalid");
+    let fatal: Vec<&str> = bad_findings
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["severity"] == "fatal")
+        .filter_map(|f| f["rule"].as_str())
+        .collect();
+    assert!(fatal.contains(&"BR-CO-15"), "{bad_findings}");
+    assert!(!fatal.iter().any(|r| r.starts_with("UBL-") || r.starts_with("PEPPOL-")), "only CII's rules: {fatal:?}");
+}
+
 #[tokio::test]
 async fn hostile_and_wrong_files_are_refused_with_a_reason_and_leave_nothing() {
     let app = TestApp::spawn().await;
