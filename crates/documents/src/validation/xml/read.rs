@@ -151,7 +151,15 @@ impl<'a> Reader<'a> {
                     // very start may hold the XML declaration, and it must be well formed.
                     let at = lt;
                     self.p += 1;
-                    let (target, _) = self.name()?;
+                    // The target runs to whitespace or `?`, and must be a name.
+                    let from = self.p;
+                    let stop = self.b[from..].iter().position(|c| is_ws(*c) || *c == b'?');
+                    self.p = stop.map_or(self.b.len(), |i| from + i);
+                    let target = &self.src[from..self.p];
+                    let (checked, _) = Reader { src: target, b: target.as_bytes(), p: 0 }.name()?;
+                    if checked.len() != target.len() {
+                        return Err(format!("'{target}' is not a valid processing instruction target"));
+                    }
                     let end = self.find(self.p, "?>")?;
                     if target.eq_ignore_ascii_case("xml") {
                         if at != 0 || target != "xml" {
