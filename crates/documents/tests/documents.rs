@@ -9,7 +9,9 @@
 //! Missing tools fail the test with a pointer to scripts/install-deps. The import
 //! test reads every official CEN UBL example kept in tests/einvoice/ubl-examples. The
 //! differential test runs our EN 16931 validator and the official Schematron over the same
-//! corpus (tests/einvoice/differential.py) and fails on any difference in fatal rules.
+//! corpus (tests/einvoice/differential.py) and fails on any difference in fatal rules; the
+//! CII differential test does the same for `validate_cii` and the official CEN CII rules
+//! (tests/einvoice/differential_cii.py).
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

@@ -50,3 +50,29 @@ fn a_ubl_document_is_not_cii() {
     let ubl = include_str!("../../../tests/einvoice/ubl-examples/ubl-tc434-example5.xml");
     assert!(matches!(validate_cii(ubl.as_bytes()), Err(ValidationError::NotCii(root)) if root == "Invoice"));
 }
+
+#[test]
+fn code_list_rules_take_their_cii_ids_and_locations() {
+    // UBL checks the VAT breakdown's category with the allowances' (BR-CL-17); CII with the
+    // lines' (BR-CL-18), all of them ram:ApplicableTradeTax.
+    let unknown = EXAMPLE.replace("<ram:CategoryCode>S</ram:CategoryCode>", "<ram:CategoryCode>Q</ram:CategoryCode>");
+    let verdict = validate_cii(unknown.as_bytes()).unwrap();
+    let at = |rule: &str| -> Vec<&str> {
+        verdict.findings.iter().filter(|f| f.rule == rule).map(|f| f.location.as_str()).collect()
+    };
+    assert!(
+        !at("BR-CL-17").is_empty() && at("BR-CL-17").iter().all(|l| l.contains("/ram:CategoryTradeTax/")),
+        "{:?}",
+        at("BR-CL-17")
+    );
+    assert!(
+        at("BR-CL-18").iter().any(|l| l.contains("ApplicableHeaderTradeSettlement/ram:ApplicableTradeTax")),
+        "{:?}",
+        at("BR-CL-18")
+    );
+    assert!(
+        at("BR-CL-18").iter().any(|l| l.contains("SpecifiedLineTradeSettlement/ram:ApplicableTradeTax")),
+        "{:?}",
+        at("BR-CL-18")
+    );
+}
