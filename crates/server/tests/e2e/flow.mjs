@@ -337,8 +337,8 @@ try {
 <ram:SpecifiedTradeSettlementLineMonetarySummation><ram:LineTotalAmount>12900</ram:LineTotalAmount></ram:SpecifiedTradeSettlementLineMonetarySummation></ram:SpecifiedLineTradeSettlement></ram:IncludedSupplyChainTradeLineItem>
 <ram:ApplicableHeaderTradeAgreement><ram:SellerTradeParty><ram:Name>Hýsingarþjónustan ehf.</ram:Name>
 <ram:PostalTradeAddress><ram:PostcodeCode>105</ram:PostcodeCode><ram:LineOne>Borgartún 1</ram:LineOne><ram:CityName>Reykjavík</ram:CityName><ram:CountryID>IS</ram:CountryID></ram:PostalTradeAddress>
-<ram:SpecifiedTaxRegistration><ram:ID schemeID="VA">98765</ram:ID></ram:SpecifiedTaxRegistration></ram:SellerTradeParty>
-<ram:BuyerTradeParty><ram:Name>Kaupandi</ram:Name></ram:BuyerTradeParty></ram:ApplicableHeaderTradeAgreement>
+<ram:SpecifiedTaxRegistration><ram:ID schemeID="VA">IS98765</ram:ID></ram:SpecifiedTaxRegistration></ram:SellerTradeParty>
+<ram:BuyerTradeParty><ram:Name>Kaupandi</ram:Name><ram:PostalTradeAddress><ram:CountryID>IS</ram:CountryID></ram:PostalTradeAddress></ram:BuyerTradeParty></ram:ApplicableHeaderTradeAgreement>
 <ram:ApplicableHeaderTradeDelivery/>
 <ram:ApplicableHeaderTradeSettlement><ram:PaymentReference>0815</ram:PaymentReference><ram:InvoiceCurrencyCode>ISK</ram:InvoiceCurrencyCode>
 <ram:SpecifiedTradeSettlementPaymentMeans><ram:TypeCode>30</ram:TypeCode><ram:PayeePartyCreditorFinancialAccount><ram:IBANID>IS750001121234563108962099</ram:IBANID></ram:PayeePartyCreditorFinancialAccount></ram:SpecifiedTradeSettlementPaymentMeans>
