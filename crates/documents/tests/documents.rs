@@ -154,21 +154,27 @@ fn official_ubl_examples_import_or_say_what_is_missing() {
     println!("{converted} of {} examples convert into FastFaktura's model", paths.len());
 }
 
-/// Our validator against the official Schematron, file by file (tests/einvoice/differential.py):
-/// the CEN test files and examples, every document in the Peppol unit test sets, and every
-/// UBL document our writers produce. The script extracts the corpus, we validate it here
-/// in-process, the script runs saxonche over the same files and lists each difference by rule.
-#[test]
-fn our_validator_agrees_with_the_official_schematron() {
-    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("differential");
+/// One syntax's differential run: our documents for every fixture written by `write` into
+/// `ours/`, the corpus extracted by `script` (tests/einvoice), our verdict on each file by
+/// `validate`, and the script's comparison with the official rules, which lists each
+/// difference by rule.
+fn differential(
+    name: &str,
+    script: &str,
+    write: impl Fn(&InvoiceDocument) -> (String, String),
+    validate: impl Fn(&[u8]) -> Result<fastfaktura_documents::Verdict, fastfaktura_documents::ValidationError>,
+    min_files: usize,
+) {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(name);
     let _ = std::fs::remove_dir_all(&dir);
     let ours_dir = dir.join("ours");
     std::fs::create_dir_all(&ours_dir).unwrap();
-    for (name, data) in fixtures::matrix() {
-        let doc = InvoiceDocument::new(data).unwrap_or_else(|e| panic!("{name}: {e}"));
-        std::fs::write(ours_dir.join(format!("{name}.ubl.xml")), ubl_xml(&doc)).unwrap();
+    for (fixture, data) in fixtures::matrix() {
+        let doc = InvoiceDocument::new(data).unwrap_or_else(|e| panic!("{fixture}: {e}"));
+        let (suffix, xml) = write(&doc);
+        std::fs::write(ours_dir.join(format!("{fixture}.{suffix}")), xml).unwrap();
     }
-    let script = einvoice_dir().join("differential.py");
+    let script = einvoice_dir().join(script);
     let run = |args: &[&str]| {
         let output = Command::new("python3")
             .arg(&script)
@@ -189,17 +195,27 @@ fn our_validator_agrees_with_the_official_schematron() {
     let mut ours = serde_json::Map::new();
     for file in files.lines().filter(|l| !l.is_empty()) {
         let xml = std::fs::read(file).unwrap();
-        let verdict = match fastfaktura_documents::validate_ubl(&xml) {
+        let verdict = match validate(&xml) {
             Ok(v) => json!(v.fatal_rules()),
             Err(e) => json!({ "error": e.to_string() }),
         };
         ours.insert(file.to_owned(), verdict);
     }
-    assert!(ours.len() >= 250, "the whole corpus was validated ({} files)", ours.len());
+    assert!(ours.len() >= min_files, "the whole corpus was validated ({} files)", ours.len());
     std::fs::write(dir.join("ours.json"), serde_json::to_vec(&ours).unwrap()).unwrap();
     let (status, stdout, stderr) = run(&["--compare"]);
-    assert!(status.success(), "our verdicts differ from the official rules:\n{stdout}\n{stderr}");
+    assert!(status.success(), "our verdicts ({name}) differ from the official rules:\n{stdout}\n{stderr}");
     assert!(stdout.contains("SUMMARY "), "the script printed a summary");
+}
+
+/// Our validator against the official Schematron, file by file (tests/einvoice/differential.py):
+/// the CEN test files and examples, every document in the Peppol unit test sets, and every
+/// UBL document our writers produce. The script extracts the corpus, we validate it here
+/// in-process, the script runs saxonche over the same files and lists each difference by rule.
+#[test]
+fn our_validator_agrees_with_the_official_schematron() {
+    let write = |doc: &InvoiceDocument| ("ubl.xml".to_owned(), ubl_xml(doc));
+    differential("differential", "differential.py", write, fastfaktura_documents::validate_ubl, 250);
 }
 
 /// `validate_cii` against the official CEN CII rules, file by file
@@ -208,44 +224,6 @@ fn our_validator_agrees_with_the_official_schematron() {
 /// mutants of some of them.
 #[test]
 fn our_cii_validator_agrees_with_the_official_rules() {
-    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("differential-cii");
-    let _ = std::fs::remove_dir_all(&dir);
-    let ours_dir = dir.join("ours");
-    std::fs::create_dir_all(&ours_dir).unwrap();
-    for (name, data) in fixtures::matrix() {
-        let doc = InvoiceDocument::new(data).unwrap_or_else(|e| panic!("{name}: {e}"));
-        std::fs::write(ours_dir.join(format!("{name}.cii.xml")), cii_xml(&doc)).unwrap();
-    }
-    let script = einvoice_dir().join("differential_cii.py");
-    let run = |args: &[&str]| {
-        let output = Command::new("python3")
-            .arg(&script)
-            .arg(&dir)
-            .args(args)
-            .output()
-            .unwrap_or_else(|e| panic!("python3 could not be started ({e}): run scripts/install-deps"));
-        let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
-        println!("{stdout}");
-        if output.status.code() == Some(3) || stdout.contains("MISSING") {
-            panic!("validation tools are missing ({}): run scripts/install-deps", stdout.trim());
-        }
-        (output.status, stdout, String::from_utf8_lossy(&output.stderr).into_owned())
-    };
-    let (status, _, stderr) = run(&["--extract", "--extra", ours_dir.to_str().unwrap()]);
-    assert!(status.success(), "extracting the corpus failed: {stderr}");
-    let files = std::fs::read_to_string(dir.join("files.txt")).unwrap();
-    let mut ours = serde_json::Map::new();
-    for file in files.lines().filter(|l| !l.is_empty()) {
-        let xml = std::fs::read(file).unwrap();
-        let verdict = match fastfaktura_documents::validate_cii(&xml) {
-            Ok(v) => json!(v.fatal_rules()),
-            Err(e) => json!({ "error": e.to_string() }),
-        };
-        ours.insert(file.to_owned(), verdict);
-    }
-    assert!(ours.len() >= 500, "the whole corpus was validated ({} files)", ours.len());
-    std::fs::write(dir.join("ours.json"), serde_json::to_vec(&ours).unwrap()).unwrap();
-    let (status, stdout, stderr) = run(&["--compare"]);
-    assert!(status.success(), "our CII verdicts differ from the official rules:\n{stdout}\n{stderr}");
-    assert!(stdout.contains("SUMMARY "), "the script printed a summary");
+    let write = |doc: &InvoiceDocument| ("cii.xml".to_owned(), cii_xml(doc));
+    differential("differential-cii", "differential_cii.py", write, fastfaktura_documents::validate_cii, 500);
 }
