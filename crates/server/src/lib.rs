@@ -19,6 +19,7 @@ pub mod crypto;
 pub mod db;
 pub mod demo;
 pub mod gdpr;
+pub mod health_probe;
 pub mod http;
 pub mod i18n;
 pub mod integrations;

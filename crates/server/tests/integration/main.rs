@@ -21,6 +21,7 @@ mod cli;
 mod customer_page;
 mod dashboard;
 mod delivery;
+mod distribution_keys;
 mod documents;
 mod draft_actions;
 mod exactly_once;
