@@ -238,6 +238,7 @@ impl Application {
                 .map_err(|e| anyhow::anyhow!("Peppol lookups: {e}"))?,
         );
         let state = AppState {
+            audit_group: crate::audit::group_commit::GroupCommit::new(pool.clone()),
             db: pool,
             settings: Arc::new(settings),
             clock,
