@@ -233,7 +233,7 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    telemetry::init(&loaded.settings.log.filter);
+    telemetry::init(&loaded.settings.log.filter, loaded.settings.log.format);
     for warning in &loaded.warnings {
         tracing::warn!("{warning}");
     }

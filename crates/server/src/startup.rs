@@ -213,6 +213,7 @@ impl Application {
             }
         };
         let Database { pool, embedded, url } = database;
+        let metrics = Arc::new(crate::metrics::Metrics::new(tls.as_ref().and_then(|t| t.files.clone())));
         let backups = Scheduler::from_settings(
             &settings.backup,
             keys.backup_signing.clone(),
@@ -232,6 +233,7 @@ impl Application {
             sms: Arc::new(crate::integrations::sms::SmsClient::new(&settings.sms)?),
             lease_seconds: f64::from(settings.jobs.lease_seconds),
             access_points: settings.access_point.clone(),
+            metrics: metrics.clone(),
         };
         let peppol_lookup = Arc::new(
             crate::integrations::peppol_lookup::PeppolLookup::new(&settings.peppol)
@@ -245,6 +247,7 @@ impl Application {
             stripe,
             database_url: url.clone(),
             peppol_lookup,
+            metrics,
         };
         Ok(Self { listener, admin_listener, inbound_smtp, state, worker, embedded, tls, database_url: url, backups })
     }

@@ -63,4 +63,6 @@ pub struct AppState {
     pub database_url: Secret,
     /// Asks the Peppol network (SML, SMPs) whether a participant receives e-invoices.
     pub peppol_lookup: Arc<crate::integrations::peppol_lookup::PeppolLookup>,
+    /// This instance's metrics (the worker records into the same ones).
+    pub metrics: Arc<crate::metrics::Metrics>,
 }

@@ -10,6 +10,7 @@ pub mod documents;
 pub mod error;
 pub mod headers;
 pub mod health;
+pub mod metrics;
 pub mod security_txt;
 pub mod serve;
 pub mod session;
@@ -45,6 +46,9 @@ pub fn router(state: AppState) -> Router {
     let mut router = Router::new().merge(pages);
     if state.settings.admin.listen.is_none() {
         router = router.merge(console(&state));
+        if state.settings.metrics.scrape_token().is_some() {
+            router = router.merge(metrics::router());
+        }
     }
     let router = router
         .merge(api::router(state.clone()))
@@ -54,9 +58,12 @@ pub fn router(state: AppState) -> Router {
 }
 
 /// The separate admin listener's router (`admin.listen`): the console and its
-/// stylesheet, nothing else.
+/// stylesheet, and `/metrics` when a scrape token is set.
 pub fn admin_router(state: AppState) -> Router {
-    let router = Router::new().merge(console(&state)).merge(assets::router());
+    let mut router = Router::new().merge(console(&state)).merge(assets::router());
+    if state.settings.metrics.scrape_token().is_some() {
+        router = router.merge(metrics::router());
+    }
     finish(router, state)
 }
 
@@ -74,7 +81,7 @@ fn console(state: &AppState) -> Router<AppState> {
 
 /// The layers every listener's router gets, and the 404 for everything else.
 fn finish(router: Router<AppState>, state: AppState) -> Router {
-    router
+    let router = router
         // Sensitive routes (access_log::SENSITIVE_ROUTES) record an access event.
         .layer(middleware::from_fn_with_state(state.clone(), access_log::log_sensitive_access))
         .fallback(|| async { error::AppError::NotFound })
@@ -91,8 +98,14 @@ fn finish(router: Router<AppState>, state: AppState) -> Router {
         // Logs method, path and status; never headers or bodies (cookies, codes, tokens).
         .layer(TraceLayer::new_for_http())
         // Every request gets an id, which its audit events carry.
-        .layer(middleware::from_fn(access_log::assign_request_id))
-        .with_state(state)
+        .layer(middleware::from_fn(access_log::assign_request_id));
+    // Outermost, so the latency is everything above; route layers still see the
+    // matched route template (axum sets it before a route's layers run).
+    let router = match state.settings.metrics.enabled {
+        true => router.layer(middleware::from_fn_with_state(state.metrics.clone(), metrics::measure)),
+        false => router,
+    };
+    router.with_state(state)
 }
 
 /// The header settings of the application router: HSTS as the settings say.

@@ -36,6 +36,7 @@ mod login;
 mod login_limits;
 mod logo;
 mod members;
+mod metrics;
 mod outbound_tls;
 mod peppol;
 mod peppol_lookup;
