@@ -193,11 +193,8 @@ impl Metrics {
     /// Records one answered request. `route` is the matched route template, None when
     /// no route matched.
     pub fn observe_request(&self, method: &Method, route: Option<&str>, status: u16, elapsed: Duration) {
-        let labels = RequestLabels {
-            method: method_label(method),
-            route: route.unwrap_or(UNMATCHED_ROUTE).to_owned(),
-            status,
-        };
+        let labels =
+            RequestLabels { method: method_label(method), route: route.unwrap_or(UNMATCHED_ROUTE).to_owned(), status };
         self.requests.get_or_create(&labels).observe(elapsed.as_secs_f64());
     }
 
@@ -256,11 +253,7 @@ impl Metrics {
         let (size, idle) = (i64::from(pool.size()), i64::try_from(pool.num_idle()).unwrap_or(i64::MAX));
         connections.get_or_create(&StateLabel { state: "in_use" }).set(size.saturating_sub(idle).max(0));
         connections.get_or_create(&StateLabel { state: "idle" }).set(idle);
-        scraped.register(
-            "db_pool_connections",
-            "This instance's database connections, in use or idle",
-            connections,
-        );
+        scraped.register("db_pool_connections", "This instance's database connections, in use or idle", connections);
         let max = Gauge::<i64>::default();
         max.set(i64::from(pool.options().get_max_connections()));
         scraped.register("db_pool_max_connections", "The pool's limit (database.max_connections)", max);
@@ -298,39 +291,39 @@ impl Metrics {
 
 /// The figures every instance reads alike from PostgreSQL.
 fn register_shared(scraped: &mut Registry, shared: &SharedReadings) {
-        let queued = Family::<JobKind, Gauge>::default();
-        let oldest = Family::<JobKind, Gauge<f64, AtomicU64>>::default();
-        for kind in crate::jobs::Job::KINDS {
-            queued.get_or_create(&JobKind { kind: (*kind).to_owned() }).set(0);
-            oldest.get_or_create(&JobKind { kind: (*kind).to_owned() }).set(0.0);
-        }
-        for job in &shared.jobs {
-            let kind = JobKind { kind: job.kind.clone() };
-            queued.get_or_create(&kind).set(job.queued);
-            oldest.get_or_create(&kind).set(job.oldest_seconds.max(0.0));
-        }
-        scraped.register("jobs_queued", "Jobs pending or running, by kind (all instances)", queued);
-        scraped.register(
-            "jobs_oldest_age_seconds",
-            "Age of the oldest job pending or running, by kind (0 when none)",
-            oldest,
-        );
+    let queued = Family::<JobKind, Gauge>::default();
+    let oldest = Family::<JobKind, Gauge<f64, AtomicU64>>::default();
+    for kind in crate::jobs::Job::KINDS {
+        queued.get_or_create(&JobKind { kind: (*kind).to_owned() }).set(0);
+        oldest.get_or_create(&JobKind { kind: (*kind).to_owned() }).set(0.0);
+    }
+    for job in &shared.jobs {
+        let kind = JobKind { kind: job.kind.clone() };
+        queued.get_or_create(&kind).set(job.queued);
+        oldest.get_or_create(&kind).set(job.oldest_seconds.max(0.0));
+    }
+    scraped.register("jobs_queued", "Jobs pending or running, by kind (all instances)", queued);
+    scraped.register(
+        "jobs_oldest_age_seconds",
+        "Age of the oldest job pending or running, by kind (0 when none)",
+        oldest,
+    );
 
-        if let Some(age) = shared.backup_age_seconds {
-            scraped.register(
-                "backup_age_seconds",
-                "Seconds since the newest successful backup finished (absent: none yet)",
-                float_gauge(age.max(0.0)),
-            );
-        }
-        let unsealed = Gauge::<i64>::default();
-        unsealed.set(shared.audit_unsealed);
-        scraped.register("audit_unsealed_events", "Audit events not yet sealed into the hash chain", unsealed);
+    if let Some(age) = shared.backup_age_seconds {
         scraped.register(
-            "audit_seal_lag_seconds",
-            "Age of the oldest audit event not yet sealed (0 when all are)",
-            float_gauge(shared.audit_oldest_unsealed_seconds.max(0.0)),
+            "backup_age_seconds",
+            "Seconds since the newest successful backup finished (absent: none yet)",
+            float_gauge(age.max(0.0)),
         );
+    }
+    let unsealed = Gauge::<i64>::default();
+    unsealed.set(shared.audit_unsealed);
+    scraped.register("audit_unsealed_events", "Audit events not yet sealed into the hash chain", unsealed);
+    scraped.register(
+        "audit_seal_lag_seconds",
+        "Age of the oldest audit event not yet sealed (0 when all are)",
+        float_gauge(shared.audit_oldest_unsealed_seconds.max(0.0)),
+    );
 }
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]

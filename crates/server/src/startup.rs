@@ -154,6 +154,7 @@ impl Application {
         // Also checked when loading; settings built in code (tests, embedders) meet it here.
         settings.audit.check().map_err(|e| anyhow::anyhow!(e))?;
         settings.gdpr.check().map_err(|e| anyhow::anyhow!(e))?;
+        settings.metrics.check().map_err(|e| anyhow::anyhow!(e))?;
         crate::i18n::load();
         // Both ring and aws-lc-rs are in the dependency graph: name the process-wide
         // default so no library's `ClientConfig::builder()` has to guess (or panic).

@@ -24,9 +24,7 @@ where
 {
     match format {
         LogFormat::Text => fmt::layer().with_target(false).with_writer(writer).boxed(),
-        LogFormat::Json => {
-            fmt::layer().json().flatten_event(true).with_current_span(true).with_writer(writer).boxed()
-        }
+        LogFormat::Json => fmt::layer().json().flatten_event(true).with_current_span(true).with_writer(writer).boxed(),
     }
 }
 

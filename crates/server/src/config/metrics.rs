@@ -56,3 +56,35 @@ pub enum LogFormat {
     /// the event's fields.
     Json,
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use crate::config::{ConfigError, LogFormat, Overrides, Settings};
+
+    fn load(pairs: &[(&str, &str)]) -> Result<Settings, ConfigError> {
+        let env: BTreeMap<String, String> = pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        Settings::load_from(None, env, &Overrides::default()).map(|l| l.settings)
+    }
+
+    #[test]
+    fn the_token_comes_from_the_environment_or_a_file_and_must_be_long() {
+        assert!(load(&[]).unwrap().metrics.scrape_token().is_none(), "no token, no endpoint");
+        let token = "0123456789abcdef0123456789abcdef";
+        let s = load(&[("FASTFAKTURA_METRICS_TOKEN", token), ("FASTFAKTURA_LOG_FORMAT", "json")]).unwrap();
+        assert_eq!(s.metrics.scrape_token().unwrap().expose(), token);
+        assert_eq!(s.log.format, LogFormat::Json);
+        assert!(!format!("{:?}", s.metrics).contains(token), "redacted in Debug");
+        let file = std::env::temp_dir().join(format!("ff-metrics-token-{}", std::process::id()));
+        std::fs::write(&file, format!("{token}\n")).unwrap();
+        let s = load(&[("FASTFAKTURA_METRICS_TOKEN_FILE", file.to_str().unwrap()), ("FASTFAKTURA_METRICS", "false")])
+            .unwrap();
+        assert_eq!(s.metrics.token.as_ref().unwrap().expose(), token);
+        assert!(s.metrics.scrape_token().is_none(), "metrics off: no endpoint even with a token");
+        let err = load(&[("FASTFAKTURA_METRICS_TOKEN", "hunter2")]).unwrap_err().to_string();
+        assert!(err.contains("at least 24 characters") && !err.contains("hunter2"), "{err}");
+        let err = load(&[("FASTFAKTURA_LOG_FORMAT", "xml")]).unwrap_err().to_string();
+        assert!(err.contains("xml") || err.contains("format"), "{err}");
+    }
+}

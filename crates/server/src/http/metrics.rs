@@ -29,8 +29,7 @@ async fn scrape(State(state): State<AppState>, headers: HeaderMap) -> Response {
         return (StatusCode::UNAUTHORIZED, challenge, "a valid bearer token is required\n").into_response();
     }
     let body = app::metrics::exposition(&state).await;
-    ([(header::CONTENT_TYPE, crate::metrics::CONTENT_TYPE), (header::CACHE_CONTROL, "no-store")], body)
-        .into_response()
+    ([(header::CONTENT_TYPE, crate::metrics::CONTENT_TYPE), (header::CACHE_CONTROL, "no-store")], body).into_response()
 }
 
 /// Times the request from here to its response and records it by method, matched
@@ -41,6 +40,11 @@ pub async fn measure(State(metrics): State<Arc<Metrics>>, request: Request, next
     let method = request.method().clone();
     let route = request.extensions().get::<MatchedPath>().cloned();
     let response = next.run(request).await;
-    metrics.observe_request(&method, route.as_ref().map(MatchedPath::as_str), response.status().as_u16(), started.elapsed());
+    metrics.observe_request(
+        &method,
+        route.as_ref().map(MatchedPath::as_str),
+        response.status().as_u16(),
+        started.elapsed(),
+    );
     response
 }

@@ -104,8 +104,11 @@ async fn scrape_with_the_token_after_requests_a_delivery_and_jobs() {
     assert_eq!(app.post_form(&owner, &format!("/invoices/{id}/send"), &send).await.status(), 303);
     let is_invoice = |m: &crate::smtp_sink::ReceivedMail| m.to.iter().any(|t| t == "billing@acme.example");
     app.smtp.wait_for_matching(1, is_invoice).await;
-    let business_id: uuid::Uuid =
-        sqlx::query_scalar("SELECT business_id FROM invoices WHERE id = $1::uuid").bind(&id).fetch_one(&app.db).await.unwrap();
+    let business_id: uuid::Uuid = sqlx::query_scalar("SELECT business_id FROM invoices WHERE id = $1::uuid")
+        .bind(&id)
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
     sqlx::query(
         "INSERT INTO business_quotas (business_id, kind, per_day, set_by, set_at) VALUES ($1, 'email', 1, 'test', now())",
     )
@@ -116,12 +119,8 @@ async fn scrape_with_the_token_after_requests_a_delivery_and_jobs() {
     let refused = app.post_form(&owner, &format!("/invoices/{id}/send"), &send).await;
     assert_ne!(refused.status(), 303, "the second email of the day is refused");
     // An unsigned Stripe webhook (rejected), a page by id, and paths no route matches.
-    let webhook = new_client()
-        .post(app.url(&format!("/webhooks/stripe/{business_id}")))
-        .body("{}")
-        .send()
-        .await
-        .unwrap();
+    let webhook =
+        new_client().post(app.url(&format!("/webhooks/stripe/{business_id}"))).body("{}").send().await.unwrap();
     assert_eq!(webhook.status(), 400);
     assert_eq!(app.get(&owner, &format!("/invoices/{id}")).await.status(), 200);
     let typed = format!("/no-such-page/{}", uuid::Uuid::new_v4());
@@ -146,10 +145,11 @@ async fn scrape_with_the_token_after_requests_a_delivery_and_jobs() {
     .unwrap();
     // The delivery job is recorded as finished once the worker has stored its outcome.
     for _ in 0..100 {
-        let open: i64 = sqlx::query_scalar("SELECT count(*) FROM jobs WHERE kind = 'deliver_invoice' AND status <> 'done'")
-            .fetch_one(&app.db)
-            .await
-            .unwrap();
+        let open: i64 =
+            sqlx::query_scalar("SELECT count(*) FROM jobs WHERE kind = 'deliver_invoice' AND status <> 'done'")
+                .fetch_one(&app.db)
+                .await
+                .unwrap();
         if open == 0 {
             break;
         }
@@ -216,8 +216,8 @@ async fn scrape_with_the_token_after_requests_a_delivery_and_jobs() {
     assert_eq!(value(&families, "fastfaktura_audit_seal_lag_seconds", &[]), Some(0.0));
 
     // Every metric the Grafana dashboard queries is one we expose.
-    let dashboard = std::fs::read_to_string(format!("{}/../../docs/grafana-dashboard.json", env!("CARGO_MANIFEST_DIR")))
-        .unwrap();
+    let dashboard =
+        std::fs::read_to_string(format!("{}/../../docs/grafana-dashboard.json", env!("CARGO_MANIFEST_DIR"))).unwrap();
     let queried: std::collections::BTreeSet<&str> = dashboard
         .match_indices("fastfaktura_")
         .map(|(at, _)| {
