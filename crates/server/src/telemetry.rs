@@ -23,7 +23,12 @@ where
     W: for<'w> MakeWriter<'w> + Send + Sync + 'static,
 {
     match format {
-        LogFormat::Text => fmt::layer().with_target(false).with_writer(writer).boxed(),
+        // Colours only for a person at a terminal, not escape codes in a journal or file.
+        LogFormat::Text => fmt::layer()
+            .with_target(false)
+            .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stdout()))
+            .with_writer(writer)
+            .boxed(),
         LogFormat::Json => fmt::layer().json().flatten_event(true).with_current_span(true).with_writer(writer).boxed(),
     }
 }
