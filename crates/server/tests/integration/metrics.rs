@@ -286,3 +286,22 @@ async fn the_certificate_in_use_has_its_days_left() {
     assert_eq!(value(&families, "fastfaktura_http_request_duration_seconds_count", &scrapes), None);
     assert_eq!(value(&again, "fastfaktura_http_request_duration_seconds_count", &scrapes), Some(1.0));
 }
+
+#[tokio::test]
+async fn in_a_database_outage_the_instance_still_reports_its_own_figures() {
+    let app = TestApp::spawn_with(|s| s.metrics.token = Some(fastfaktura::config::Secret::new(TOKEN))).await;
+    let scraper = reqwest::Client::new();
+    assert_eq!(app.get(&app.client, "/healthz").await.status(), 200);
+    // Close the application's pool, as the outage test in service.rs does.
+    let pool = app.state.db.clone();
+    tokio::spawn(async move { pool.close().await });
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    assert_eq!(app.get(&app.client, "/readyz").await.status(), 503);
+    let families = scrape(&scraper, &app.url("/metrics")).await;
+    assert_eq!(value(&families, "fastfaktura_shared_readings_ok", &[]), Some(0.0));
+    assert!(value(&families, "fastfaktura_jobs_queued", &[("kind", "send_email")]).is_none(), "not a made-up 0");
+    assert!(value(&families, "fastfaktura_audit_seal_lag_seconds", &[]).is_none());
+    let ready = [("method", "GET"), ("route", "/readyz"), ("status", "503")];
+    assert_eq!(value(&families, "fastfaktura_http_request_duration_seconds_count", &ready), Some(1.0));
+    assert!(value(&families, "fastfaktura_db_pool_max_connections", &[]).is_some());
+}
