@@ -269,11 +269,14 @@ pub struct LogSettings {
     pub filter: String,
     /// `text` (default) or `json` (one object per line, for a log collector).
     pub format: LogFormat,
+    /// An OpenTelemetry collector's OTLP/HTTP base URL (`http://127.0.0.1:4318`): the
+    /// spans are exported there too. None: no trace export.
+    pub otlp_endpoint: Option<String>,
 }
 
 impl Default for LogSettings {
     fn default() -> Self {
-        Self { filter: "info".into(), format: LogFormat::Text }
+        Self { filter: "info".into(), format: LogFormat::Text, otlp_endpoint: None }
     }
 }
 
@@ -345,6 +348,7 @@ const ENV_VARS: &[(&str, &str, Kind)] = &[
     ("FASTFAKTURA_SMS_TWILIO_URL", "sms.twilio_base_url", Kind::Str),
     ("FASTFAKTURA_LOG", "log.filter", Kind::Str),
     ("FASTFAKTURA_LOG_FORMAT", "log.format", Kind::Str),
+    ("FASTFAKTURA_OTLP_ENDPOINT", "log.otlp_endpoint", Kind::Str),
     ("FASTFAKTURA_METRICS", "metrics.enabled", Kind::Bool),
     ("FASTFAKTURA_METRICS_TOKEN", "metrics.token", Kind::Secret),
     ("FASTFAKTURA_ADMIN_REQUIRE_TOTP", "admin.require_totp", Kind::Bool),
@@ -507,6 +511,13 @@ impl Settings {
                     "{name} must start with https:// (or http:// for a local test server), but it is {url:?}"
                 )));
             }
+        }
+        if let Some(url) = &self.log.otlp_endpoint
+            && !(url.starts_with("http://") || url.starts_with("https://"))
+        {
+            return Err(ConfigError::Invalid(format!(
+                "log.otlp_endpoint must be a collector's http:// or https:// URL, but it is {url:?}"
+            )));
         }
         self.check_tls()?;
         self.security_txt.check(time::OffsetDateTime::now_utc()).map_err(ConfigError::Invalid)?;

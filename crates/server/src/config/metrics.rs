@@ -87,4 +87,13 @@ mod tests {
         let err = load(&[("FASTFAKTURA_LOG_FORMAT", "xml")]).unwrap_err().to_string();
         assert!(err.contains("xml") || err.contains("format"), "{err}");
     }
+
+    #[test]
+    fn trace_export_needs_a_collector_url() {
+        assert!(load(&[]).unwrap().log.otlp_endpoint.is_none());
+        let s = load(&[("FASTFAKTURA_OTLP_ENDPOINT", "http://127.0.0.1:4318")]).unwrap();
+        assert_eq!(s.log.otlp_endpoint.as_deref(), Some("http://127.0.0.1:4318"));
+        let err = load(&[("FASTFAKTURA_OTLP_ENDPOINT", "collector:4318")]).unwrap_err().to_string();
+        assert!(err.contains("log.otlp_endpoint"), "{err}");
+    }
 }

@@ -19,7 +19,7 @@ pub mod webhooks;
 
 use axum::{
     Router,
-    extract::{DefaultBodyLimit, FromRequestParts},
+    extract::{DefaultBodyLimit, FromRequestParts, MatchedPath},
     http::{HeaderValue, header, request::Parts},
     middleware,
 };
@@ -95,8 +95,10 @@ fn finish(router: Router<AppState>, state: AppState) -> Router {
         // Every response, errors and redirects included, leaves with the security
         // headers (and HSTS when it travels over HTTPS).
         .layer(middleware::from_fn_with_state(security_headers(&state), headers::set_security_headers))
-        // Logs method, path and status; never headers or bodies (cookies, codes, tokens).
-        .layer(TraceLayer::new_for_http())
+        // A span per request with its method and route template (never the URL, whose
+        // path may hold a customer link's token); its events are logged and, with
+        // log.otlp_endpoint, exported. Never headers or bodies (cookies, codes, tokens).
+        .layer(TraceLayer::new_for_http().make_span_with(request_span))
         // Every request gets an id, which its audit events carry.
         .layer(middleware::from_fn(access_log::assign_request_id));
     // Outermost, so the latency is everything above; route layers still see the
@@ -106,6 +108,12 @@ fn finish(router: Router<AppState>, state: AppState) -> Router {
         false => router,
     };
     router.with_state(state)
+}
+
+/// The span of one request, at INFO so that trace export sees every request.
+fn request_span(request: &axum::http::Request<axum::body::Body>) -> tracing::Span {
+    let route = request.extensions().get::<MatchedPath>().map_or(crate::metrics::UNMATCHED_ROUTE, MatchedPath::as_str);
+    tracing::info_span!("request", method = %request.method(), route)
 }
 
 /// The header settings of the application router: HSTS as the settings say.
