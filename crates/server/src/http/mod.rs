@@ -98,7 +98,7 @@ fn finish(router: Router<AppState>, state: AppState) -> Router {
         // A span per request with its method and route template (never the URL, whose
         // path may hold a customer link's token); its events are logged and, with
         // log.otlp_endpoint, exported. Never headers or bodies (cookies, codes, tokens).
-        .layer(TraceLayer::new_for_http().make_span_with(request_span))
+        .layer(TraceLayer::new_for_http().make_span_with(request_span(state.settings.log.otlp_endpoint.is_some())))
         // Every request gets an id, which its audit events carry.
         .layer(middleware::from_fn(access_log::assign_request_id));
     // Outermost, so the latency is everything above; route layers still see the
@@ -110,10 +110,17 @@ fn finish(router: Router<AppState>, state: AppState) -> Router {
     router.with_state(state)
 }
 
-/// The span of one request, at INFO so that trace export sees every request.
-fn request_span(request: &axum::http::Request<axum::body::Body>) -> tracing::Span {
-    let route = request.extensions().get::<MatchedPath>().map_or(crate::metrics::UNMATCHED_ROUTE, MatchedPath::as_str);
-    tracing::info_span!("request", method = %request.method(), route)
+/// The span of one request: at INFO when spans are exported (so every request is),
+/// else at DEBUG as tower-http makes it (free under the usual `info` filter).
+fn request_span(exported: bool) -> impl Fn(&axum::http::Request<axum::body::Body>) -> tracing::Span + Clone {
+    move |request| {
+        let route =
+            request.extensions().get::<MatchedPath>().map_or(crate::metrics::UNMATCHED_ROUTE, MatchedPath::as_str);
+        match exported {
+            true => tracing::info_span!("request", method = %request.method(), route),
+            false => tracing::debug_span!("request", method = %request.method(), route),
+        }
+    }
 }
 
 /// The header settings of the application router: HSTS as the settings say.
