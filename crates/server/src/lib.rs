@@ -27,6 +27,7 @@ pub mod invoicing;
 pub mod jobs;
 pub mod key_rotation;
 pub mod logo;
+pub mod metrics;
 pub mod payments;
 pub mod peppol;
 pub mod quotas;

@@ -237,7 +237,7 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    telemetry::init(&loaded.settings.log.filter);
+    let trace_export = telemetry::init(&loaded.settings.log);
     for warning in &loaded.warnings {
         tracing::warn!("{warning}");
     }
@@ -511,14 +511,19 @@ fn main() -> ExitCode {
             }
         }
     });
-    match result {
+    let code = match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             tracing::error!("{e:#}");
             eprintln!("fastfaktura: {e:#}");
             ExitCode::FAILURE
         }
+    };
+    // The last spans (the shutdown's among them) go out before the process ends.
+    if let Some(export) = trace_export {
+        export.shutdown();
     }
+    code
 }
 
 async fn run_admin(

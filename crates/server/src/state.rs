@@ -65,4 +65,6 @@ pub struct AppState {
     pub peppol_lookup: Arc<crate::integrations::peppol_lookup::PeppolLookup>,
     /// Writes the access log's events together (`audit::group_commit`).
     pub audit_group: crate::audit::group_commit::GroupCommit,
+    /// This instance's metrics (the worker records into the same ones).
+    pub metrics: Arc<crate::metrics::Metrics>,
 }

@@ -26,6 +26,7 @@ pub mod idempotency;
 pub mod invitations;
 pub mod invoicing;
 pub mod members;
+pub mod metrics;
 pub mod money_routing;
 pub mod payment_keys;
 pub mod peppol;

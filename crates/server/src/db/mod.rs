@@ -28,6 +28,7 @@ pub mod invoices;
 pub mod issued_documents;
 pub mod logos;
 pub mod members;
+pub mod metrics;
 pub mod numbering;
 pub mod operator;
 pub mod otp;

@@ -37,6 +37,7 @@ mod login;
 mod login_limits;
 mod logo;
 mod members;
+mod metrics;
 mod outbound_tls;
 mod peppol;
 mod peppol_lookup;
