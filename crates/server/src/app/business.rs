@@ -52,10 +52,11 @@ fn month_start(date: time::Date, back: i32) -> time::Date {
 
 pub async fn dashboard(state: &AppState, caller: &Caller, user_id: Uuid) -> Result<Dashboard> {
     let business_id = caller.business_id;
-    let view = db::users::dashboard_view(&state.db, user_id, business_id).await?.ok_or(Error::NotFound)?;
-    let profile = db::businesses::profile(&state.db, business_id).await?;
-    let summary = db::invoice_lists::summary(&state.db, business_id, state.clock.now().date()).await?;
-    let other_businesses = db::members::businesses_of(&state.db, user_id)
+    let mut reads = super::reads(state, caller).await?;
+    let view = db::users::dashboard_view(&mut *reads, user_id, business_id).await?.ok_or(Error::NotFound)?;
+    let profile = db::businesses::profile(&mut *reads, business_id).await?;
+    let summary = db::invoice_lists::summary(&mut *reads, business_id, state.clock.now().date()).await?;
+    let other_businesses = db::members::businesses_of(&mut *reads, user_id)
         .await?
         .into_iter()
         .filter(|m| m.business_id != business_id)
@@ -63,18 +64,18 @@ pub async fn dashboard(state: &AppState, caller: &Caller, user_id: Uuid) -> Resu
     let today = state.clock.now().date();
     let months: Vec<time::Date> = (0..6).rev().map(|back| month_start(today, back)).collect();
     let recent =
-        db::invoice_lists::list(&state.db, business_id, "", db::invoice_lists::ListFilter::parse(""), today, 5, 0)
+        db::invoice_lists::list(&mut *reads, business_id, "", db::invoice_lists::ListFilter::parse(""), today, 5, 0)
             .await?;
-    let invitations = db::members::invitations_to(&state.db, &view.email, state.clock.now()).await?.len();
+    let invitations = db::members::invitations_to(&mut *reads, &view.email, state.clock.now()).await?.len();
     Ok(Dashboard {
         invitations,
         view,
         summary,
         profile_incomplete: profile.address_line.is_empty() || profile.city.is_empty(),
         other_businesses,
-        attention: db::dashboard::attention(&state.db, business_id, today).await?,
-        paid_per_month: db::dashboard::paid_per_month(&state.db, business_id, months[0]).await?,
-        aging: db::dashboard::aging(&state.db, business_id, today).await?,
+        attention: db::dashboard::attention(&mut *reads, business_id, today).await?,
+        paid_per_month: db::dashboard::paid_per_month(&mut *reads, business_id, months[0]).await?,
+        aging: db::dashboard::aging(&mut *reads, business_id, today).await?,
         recent,
         months,
     })
@@ -119,7 +120,8 @@ pub async fn activity_log(
         before_id: before,
         ..db::audit::Filter::default()
     };
-    Ok(db::audit::search(&state.db, &filter, limit).await?)
+    let mut reads = super::reads(state, caller).await?;
+    Ok(db::audit::search(&mut *reads, &filter, limit).await?)
 }
 
 /// How many years the business's records are kept after it closes (by its country).
