@@ -81,7 +81,7 @@ mod tests {
             ("FASTFAKTURA_DATABASE_MAX_REPLICA_LAG_MS", "250"),
         ])
         .unwrap();
-        assert_eq!(s.database.read_url.unwrap().expose(), "postgres://ff@10.0.0.6/ff");
+        assert_eq!(s.database.read_url.as_ref().unwrap().expose(), "postgres://ff@10.0.0.6/ff");
         assert_eq!(s.database.max_replica_lag(), Duration::from_millis(250));
         let defaults = load(&[]).unwrap();
         assert!(defaults.database.read_url.is_none(), "the embedded default has no replica");

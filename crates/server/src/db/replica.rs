@@ -127,6 +127,9 @@ impl ReadRouter {
         let pool = PgPoolOptions::new()
             .max_connections(settings.max_connections)
             .acquire_timeout(REPLICA_ACQUIRE_TIMEOUT)
+            // A connection to a replica that has stopped since it was opened fails its
+            // ping here, inside `acquire`, where the read can still go to the primary.
+            .test_before_acquire(true)
             .connect_lazy_with(options);
         let replica = Replica {
             pool,
@@ -260,11 +263,11 @@ enum Health {
 
 impl Health {
     fn log(&self, max_lag: Duration) {
-        let max_lag_ms = max_lag.as_millis();
+        let max_lag_ms = u64::try_from(max_lag.as_millis()).unwrap_or(u64::MAX);
         match self {
             Health::Usable { .. } => tracing::info!("reading lists, dashboards, exports and reports from the replica"),
             Health::Lagging(lag) => tracing::warn!(
-                lag_ms = lag.map(|l| l.as_millis()),
+                lag = ?lag,
                 max_lag_ms,
                 "the read replica lags too far behind; reading from the primary"
             ),

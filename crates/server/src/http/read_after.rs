@@ -35,9 +35,9 @@ pub async fn remember_writes(State(state): State<AppState>, request: Request, ne
             // Past the allowed lag any usable replica has replayed it; a longer life
             // only covers a replica that was not usable meanwhile.
             let lag = time::Duration::milliseconds(state.settings.database.max_replica_lag_ms as i64);
-            let max_age = (lag * 2).max(time::Duration::minutes(5));
+            let max_age = (lag * 2_i32).max(time::Duration::minutes(5));
             let cookie = make_cookie(&state, CookieKind::ReadAfter, position.to_string(), Some(max_age));
-            if let Ok(value) = HeaderValue::from_str(&cookie.encoded().to_string()) {
+            if let Ok(value) = HeaderValue::from_str(&cookie.to_string()) {
                 response.headers_mut().append(SET_COOKIE, value);
             }
         }
