@@ -216,8 +216,10 @@ impl Application {
         // Only a configured primary has a replica (the settings check refuses one
         // beside the embedded cluster). The URL's text is never echoed: it may hold a password.
         let reads = match &settings.database.read_url {
-            Some(read_url) => db::replica::ReadRouter::with_replica(pool.clone(), read_url.expose(), &settings.database)
-                .map_err(|_| anyhow::anyhow!("database.read_url is not a PostgreSQL connection URL"))?,
+            Some(read_url) => {
+                db::replica::ReadRouter::with_replica(pool.clone(), read_url.expose(), &settings.database)
+                    .map_err(|_| anyhow::anyhow!("database.read_url is not a PostgreSQL connection URL"))?
+            }
             None => db::replica::ReadRouter::primary_only(pool.clone()),
         };
         let backups = Scheduler::from_settings(

@@ -135,20 +135,21 @@ impl EmbeddedPostgres {
         let cluster_dir = root.join("postgres");
         if !cluster_dir.join("PG_VERSION").exists() {
             std::fs::create_dir_all(&cluster_dir).map_err(io(&cluster_dir))?;
-            std::fs::set_permissions(&cluster_dir, std::fs::Permissions::from_mode(0o700))
-                .map_err(io(&cluster_dir))?;
+            std::fs::set_permissions(&cluster_dir, std::fs::Permissions::from_mode(0o700)).map_err(io(&cluster_dir))?;
             if let Some(user) = &self.run_as {
                 let (uid, gid) = system_user_ids(user).ok_or(EmbeddedPgError::NoSystemUser)?;
                 std::os::unix::fs::chown(&cluster_dir, Some(uid), Some(gid)).map_err(io(&cluster_dir))?;
             }
             self.run(
                 "pg_basebackup",
-                self.tool("pg_basebackup")
-                    .arg("-D")
-                    .arg(&cluster_dir)
-                    .arg("-h")
-                    .arg(&self.socket_dir)
-                    .args(["-U", SUPERUSER, "-R", "-X", "stream", "--checkpoint=fast"]),
+                self.tool("pg_basebackup").arg("-D").arg(&cluster_dir).arg("-h").arg(&self.socket_dir).args([
+                    "-U",
+                    SUPERUSER,
+                    "-R",
+                    "-X",
+                    "stream",
+                    "--checkpoint=fast",
+                ]),
             )?;
         }
         Self::start(root)

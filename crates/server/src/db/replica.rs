@@ -251,7 +251,9 @@ async fn primary_position(primary: &PgPool) -> Result<WalPosition, sqlx::Error> 
 /// What the last check found.
 #[derive(Debug)]
 enum Health {
-    Usable { replayed: WalPosition },
+    Usable {
+        replayed: WalPosition,
+    },
     /// Behind by this much, or by more than we have watched (None).
     Lagging(Option<Duration>),
     Unreachable(String),
@@ -364,8 +366,7 @@ mod tests {
     async fn readers_who_must_see_everything_never_get_the_replica() {
         let options = PgConnectOptions::new().host("/nonexistent");
         let pool = PgPoolOptions::new().connect_lazy_with(options);
-        let mut settings = DatabaseSettings::default();
-        settings.max_replica_lag_ms = 1000;
+        let settings = DatabaseSettings { max_replica_lag_ms: 1000, ..DatabaseSettings::default() };
         let router = ReadRouter::with_replica(pool.clone(), "postgres://x@localhost/x", &settings).unwrap();
         let replica = router.replica.as_ref().unwrap();
         assert!(!replica.serves(ReadAfter::Position(WalPosition(0))), "not checked yet: not used");

@@ -172,8 +172,12 @@ async fn lists_come_from_the_replica_and_a_writer_sees_their_own_write_at_once()
     let app = pair.spawn_app(3_600_000).await;
     let writer = new_client();
     owner_with_business(&app, &writer).await;
-    let token_page =
-        app.post_form(&writer, "/settings/api-tokens", &[("name", "Sync"), ("scope", "read")]).await.text().await.unwrap();
+    let token_page = app
+        .post_form(&writer, "/settings/api-tokens", &[("name", "Sync"), ("scope", "read")])
+        .await
+        .text()
+        .await
+        .unwrap();
     let start = token_page.find("data-new-token>").expect("the new token is shown") + "data-new-token>".len();
     let token = token_page[start..].split('<').next().unwrap().to_owned();
     create_customer(&app, &writer, "Before Pause AS").await;
