@@ -6,7 +6,7 @@
 # and serves two instances side by side on the same data: A, the embedded default,
 # reads everything from the primary; B (database.url = the same primary, database.read_url
 # = the replica) reads its lists from the replica. wrk measures the invoice list page
-# (50 rows) at 32 connections on A and B in alternating rounds. Goal (issue 22): a list
+# (50 rows) at 32 connections on A and B in rounds (A first, then B first, ...). Goal (issue 22): a list
 # page read from the replica costs no more than from the primary (within 10 %, the
 # run-to-run noise of this machine). The replica's own transaction counter proves B's
 # lists were served there.
@@ -17,7 +17,7 @@ cd "$(dirname "$0")/.."
 invoices="${1:-20000}"
 businesses="${2:-20}"
 duration="${3:-10}"
-rounds="${4:-2}"
+rounds="${4:-4}"
 command -v wrk >/dev/null || { apt-get install -y -qq wrk >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq wrk; }; }
 scripts/install-deps
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/fastfaktura-target}"
@@ -26,8 +26,10 @@ bin="$CARGO_TARGET_DIR/release/fastfaktura"
 pgbin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n1)
 work=$(mktemp -d /tmp/ff-bench.XXXXXX)
 chmod 755 "$work"
-port_a=18091
-port_b=18092
+# The first free port from $1 up (other benchmarks may be serving on theirs).
+free_port() { local p="$1"; while ss -ltnH "sport = :$p" | grep -q .; do p=$((p + 1)); done; echo "$p"; }
+port_a=$(free_port 18091)
+port_b=$(free_port $((port_a + 1)))
 # PostgreSQL refuses to run as root; the embedded cluster then runs as `postgres`.
 as_pg() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
 printf 'trusted_proxies = [\"127.0.0.1\"]\n[email]\nconsole = false\n' > "$work/bench.toml"
@@ -46,6 +48,7 @@ cleanup() {
 }
 trap cleanup EXIT
 for _ in $(seq 1 120); do curl -sf "http://127.0.0.1:$port_a/readyz" >/dev/null && break; sleep 0.5; done
+kill -0 "$server_a" 2>/dev/null || { echo "instance A did not start:" >&2; tail "$work/a.log" >&2; exit 1; }
 
 echo "making the streaming replica ..."
 mkdir -p "$work/replica/postgres" "$work/replica/run"
@@ -62,6 +65,7 @@ FASTFAKTURA_DATABASE_URL="$primary_url" FASTFAKTURA_DATABASE_READ_URL="$replica_
   "$bin" serve --config "$work/bench.toml" --data-dir "$work/b" --listen "127.0.0.1:$port_b" > "$work/b.log" 2>&1 &
 server_b=$!
 for _ in $(seq 1 120); do curl -sf "http://127.0.0.1:$port_b/readyz" >/dev/null && break; sleep 0.5; done
+kill -0 "$server_b" 2>/dev/null || { echo "instance B did not start:" >&2; tail "$work/b.log" >&2; exit 1; }
 for _ in $(seq 1 40); do grep -q "from the replica" "$work/b.log" && break; sleep 0.25; done
 grep -q "from the replica" "$work/b.log" || { echo "instance B never started reading from the replica" >&2; tail "$work/b.log" >&2; exit 1; }
 
@@ -101,15 +105,24 @@ measure() {
 }
 add() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a + b }'; }
 commits_before=$(replica_commits)
-for round in $(seq 1 "$rounds"); do
+run_a() {
   echo "round $round, A (primary): GET /invoices"
   measure "http://127.0.0.1:$port_a/invoices"
   sum_rps_a=$(add "$sum_rps_a" "$rps"); sum_p50_a=$(add "$sum_p50_a" "$p50"); sum_p99_a=$(add "$sum_p99_a" "$p99")
+}
+run_b() {
   echo "round $round, B (replica): GET /invoices"
   measure "http://127.0.0.1:$port_b/invoices"
   sum_rps_b=$(add "$sum_rps_b" "$rps"); sum_p50_b=$(add "$sum_p50_b" "$p50"); sum_p99_b=$(add "$sum_p99_b" "$p99")
   requests_b=$((requests_b + requests))
+}
+# A first in odd rounds, B first in even ones: whatever else loads the machine over
+# time weighs on both alike.
+for round in $(seq 1 "$rounds"); do
+  if [ $((round % 2)) = 1 ]; then run_a; run_b; else run_b; run_a; fi
 done
+# Backends report their counters to the statistics when idle, within 10 s.
+sleep 11
 served=$(( $(replica_commits) - commits_before ))
 mean() { awk -v s="$1" -v n="$rounds" 'BEGIN { printf "%.2f", s / n }'; }
 rps_a=$(mean "$sum_rps_a"); p50_a=$(mean "$sum_p50_a"); p99_a=$(mean "$sum_p99_a")

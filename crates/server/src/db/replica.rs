@@ -179,8 +179,14 @@ impl ReadRouter {
         let Some(replica) = self.replica.clone() else { return };
         let mut seen = History::default();
         let mut previous: Option<Health> = None;
+        let started = Instant::now();
         loop {
-            let health = replica.check(&self.primary, &mut seen).await;
+            let mut health = replica.check(&self.primary, &mut seen).await;
+            // Just started, a replica a moment behind the first position we saw is behind
+            // "everything we know": not a lag worth a warning until we have watched longer.
+            if matches!(health, Health::Lagging(None)) && started.elapsed() <= replica.max_lag {
+                health = Health::CatchingUp;
+            }
             replica.usable_up_to.store(
                 match health {
                     Health::Usable { replayed } => replayed.as_u64(),
@@ -254,6 +260,8 @@ enum Health {
     Usable {
         replayed: WalPosition,
     },
+    /// Not yet known to have caught up, just after start.
+    CatchingUp,
     /// Behind by this much, or by more than we have watched (None).
     Lagging(Option<Duration>),
     Unreachable(String),
@@ -268,6 +276,7 @@ impl Health {
         let max_lag_ms = u64::try_from(max_lag.as_millis()).unwrap_or(u64::MAX);
         match self {
             Health::Usable { .. } => tracing::info!("reading lists, dashboards, exports and reports from the replica"),
+            Health::CatchingUp => tracing::info!("waiting for the read replica to catch up; reading from the primary"),
             Health::Lagging(lag) => tracing::warn!(
                 lag = ?lag,
                 max_lag_ms,
