@@ -8,8 +8,9 @@
 #
 # Sizes, from the environment: INVOICES (100000) and BUSINESSES (100) for the invoicing
 # benchmark, BACKUP_INVOICES (100000; try 1000000), AUDIT_EVENTS (1000000), BENCH_SECONDS (10,
-# per wrk scenario), PDF_RUNS (300 renders, 10 Chromium prints), REPLICA_INVOICES (20000,
-# for the read-replica benchmark), FAULT_MINUTES (10).
+# per wrk scenario), PDF_RUNS (300 renders, 10 Chromium prints), FAULT_MINUTES (10),
+# METRICS_SECONDS (3, per round and side of bench/metrics.sh: 7 rounds, 2 requests),
+# REPLICA_INVOICES (20000, for the read-replica benchmark).
 # The table goes to stdout and to target/bench-report.md; each benchmark's own output to
 # target/bench-logs/.
 set -euo pipefail
@@ -43,6 +44,7 @@ run invoices bench/invoices.sh "${INVOICES:-100000}" "${BUSINESSES:-100}" "$seco
 run pdf bench/pdf.sh "${PDF_RUNS:-300}" 10
 run audit bench/audit.sh "${AUDIT_EVENTS:-1000000}" 10000
 run backup bench/backup.sh "${BACKUP_INVOICES:-100000}"
+run metrics bench/metrics.sh "${METRICS_SECONDS:-3}" 7
 run replica bench/replica.sh "${REPLICA_INVOICES:-20000}" 20 "$seconds"
 if $with_faults; then
   run faults bench/faults.sh "${FAULT_MINUTES:-10}"

@@ -76,7 +76,7 @@ SELECT s.user_id, s.business_id, m.role, s.last_seen_at
   FROM sessions s JOIN business_members m ON m.business_id = s.business_id AND m.user_id = s.user_id
  WHERE s.token_hash = :hash AND s.expires_at > now() AND s.last_seen_at > now() - interval '30 minutes';
 SQL
-sed -n '/^pub async fn list(/,/^}/p' crates/server/src/db/invoices.rs \
+sed -n '/^pub async fn list(/,/^}/p' crates/server/src/db/invoice_lists.rs \
   | sed -n '/SELECT i.id/,/OFFSET/p' | sed -E 's/^ *r#"//; s/"#,?$//; s/ AS "([a-z_]+)!"/ AS \1/g' \
   | sed -E 's/\$1/:business/g; s/\$2/:pattern/g; s/\$3/51/g; s/\$4/0/g; s/\$5::text/:filter::text/g; s/\$6/current_date/g' \
   >> "$work/page.sql"
@@ -84,7 +84,7 @@ echo ";" >> "$work/page.sql"
 cat > "$work/api.sql" <<'SQL'
 SELECT business_id, id, can_write FROM api_tokens WHERE token_hash = :hash AND revoked_at IS NULL;
 SQL
-sed -n '/^pub async fn list_page(/,/^}/p' crates/server/src/db/invoices.rs \
+sed -n '/^pub async fn list_page(/,/^}/p' crates/server/src/db/invoice_lists.rs \
   | sed -n '/SELECT i.id/,/LIMIT/p' | sed -E 's/^ *r#"//; s/"#,?$//; s/ AS "([a-z_]+)!"/ AS \1/g' \
   | sed -E 's/\$1/:business/g; s/\(\$2::text IS NULL OR [^)]*\)/true/; s/\(\$3::uuid IS NULL OR [^)]*\)/true/; s/\(\$4::timestamptz IS NULL OR .*\)\)$/true/; s/\$6/51/' \
   >> "$work/api.sql"

@@ -54,8 +54,9 @@ done = function(summary, latency, requests)
     summary.requests, summary.errors.status + summary.errors.connect + summary.errors.timeout,
     latency:percentile(50) / 1000, latency:percentile(95) / 1000, latency:percentile(99) / 1000))
 end'
-# Each request poses as another client address (IPv6 documentation prefix).
-fake_ip='local function fake_ip() return string.format("2001:db8::%x:%x", math.random(0, 65535), math.random(0, 65535)) end'
+# Each request poses as another client (its own /64 of the IPv6 documentation prefix:
+# the rate limits count an IPv6 client by its /64, `db::rate_limits::client_of`).
+fake_ip='local function fake_ip() return string.format("2001:db8:%x:%x::1", math.random(0, 65535), math.random(0, 65535)) end'
 cat > "$work/known.lua" <<LUA
 wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"

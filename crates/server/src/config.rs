@@ -24,6 +24,7 @@ mod database;
 mod http_limits;
 mod inbound_email;
 mod jobs;
+mod metrics;
 mod peppol;
 mod privacy;
 mod production;
@@ -37,6 +38,7 @@ pub use database::DatabaseSettings;
 pub use http_limits::HttpLimits;
 pub use inbound_email::InboundEmailSettings;
 pub use jobs::{JobSettings, SmsSettings};
+pub use metrics::{LogFormat, MetricsSettings};
 pub use peppol::PeppolSettings;
 pub use privacy::PrivacySettings;
 pub use security::{
@@ -96,6 +98,7 @@ pub struct Settings {
     pub jobs: JobSettings,
     pub sms: SmsSettings,
     pub log: LogSettings,
+    pub metrics: MetricsSettings,
     pub admin: AdminSettings,
     pub backup: BackupSettings,
     pub audit: AuditSettings,
@@ -127,6 +130,7 @@ impl Default for Settings {
             jobs: JobSettings::default(),
             sms: SmsSettings::default(),
             log: LogSettings::default(),
+            metrics: MetricsSettings::default(),
             admin: AdminSettings::default(),
             backup: BackupSettings::default(),
             audit: AuditSettings::default(),
@@ -246,11 +250,16 @@ impl Default for LoginLimits {
 pub struct LogSettings {
     /// A `tracing` filter such as `info` or `fastfaktura=debug,tower_http=info`.
     pub filter: String,
+    /// `text` (default) or `json` (one object per line, for a log collector).
+    pub format: LogFormat,
+    /// An OpenTelemetry collector's OTLP/HTTP base URL (`http://127.0.0.1:4318`): the
+    /// spans are exported there too. None: no trace export.
+    pub otlp_endpoint: Option<String>,
 }
 
 impl Default for LogSettings {
     fn default() -> Self {
-        Self { filter: "info".into() }
+        Self { filter: "info".into(), format: LogFormat::Text, otlp_endpoint: None }
     }
 }
 
@@ -323,6 +332,10 @@ const ENV_VARS: &[(&str, &str, Kind)] = &[
     ("FASTFAKTURA_SMS_46ELKS_URL", "sms.elks_base_url", Kind::Str),
     ("FASTFAKTURA_SMS_TWILIO_URL", "sms.twilio_base_url", Kind::Str),
     ("FASTFAKTURA_LOG", "log.filter", Kind::Str),
+    ("FASTFAKTURA_LOG_FORMAT", "log.format", Kind::Str),
+    ("FASTFAKTURA_OTLP_ENDPOINT", "log.otlp_endpoint", Kind::Str),
+    ("FASTFAKTURA_METRICS", "metrics.enabled", Kind::Bool),
+    ("FASTFAKTURA_METRICS_TOKEN", "metrics.token", Kind::Secret),
     ("FASTFAKTURA_ADMIN_REQUIRE_TOTP", "admin.require_totp", Kind::Bool),
     ("FASTFAKTURA_ADMIN_SECURITY_ALERT_EMAIL", "admin.security_alert_email", Kind::Str),
     ("FASTFAKTURA_ADMIN_LISTEN", "admin.listen", Kind::Address),
@@ -484,10 +497,18 @@ impl Settings {
                 )));
             }
         }
+        if let Some(url) = &self.log.otlp_endpoint
+            && !(url.starts_with("http://") || url.starts_with("https://"))
+        {
+            return Err(ConfigError::Invalid(format!(
+                "log.otlp_endpoint must be a collector's http:// or https:// URL, but it is {url:?}"
+            )));
+        }
         self.check_tls()?;
         self.security_txt.check(time::OffsetDateTime::now_utc()).map_err(ConfigError::Invalid)?;
         self.database.check().map_err(ConfigError::Invalid)?;
         self.backup.check().map_err(ConfigError::Invalid)?;
+        self.metrics.check().map_err(ConfigError::Invalid)?;
         self.audit.check().map_err(ConfigError::Invalid)?;
         self.gdpr.check().map_err(ConfigError::Invalid)?;
         if self.env == Profile::Production {

@@ -29,6 +29,9 @@ enum Command {
     Serve(Common),
     /// Apply pending database migrations, then exit.
     Migrate(Common),
+    /// Ask the server running here whether it is ready (`/readyz` on the configured
+    /// listener); exits 0 when it is. For a container's health check.
+    Health(Common),
     /// Demo data for trying FastFaktura out and for benchmarks.
     #[command(subcommand)]
     Demo(DemoCommand),
@@ -206,6 +209,7 @@ fn main() -> ExitCode {
     let common = match &cli.command {
         Command::Serve(c)
         | Command::Migrate(c)
+        | Command::Health(c)
         | Command::Demo(DemoCommand::Seed { common: c, .. } | DemoCommand::BenchBankImport { common: c, .. })
         | Command::Backup { common: c, .. }
         | Command::Audit(
@@ -233,7 +237,7 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    telemetry::init(&loaded.settings.log.filter);
+    let trace_export = telemetry::init(&loaded.settings.log);
     for warning in &loaded.warnings {
         tracing::warn!("{warning}");
     }
@@ -498,6 +502,7 @@ fn main() -> ExitCode {
                 database.close().await;
                 result
             }
+            Command::Health(_) => fastfaktura::health_probe::check_ready(&loaded.settings).await,
             Command::Migrate(_) => {
                 let database = Database::open(&loaded.settings).await?;
                 let migrated = database.migrate().await;
@@ -506,14 +511,19 @@ fn main() -> ExitCode {
             }
         }
     });
-    match result {
+    let code = match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             tracing::error!("{e:#}");
             eprintln!("fastfaktura: {e:#}");
             ExitCode::FAILURE
         }
+    };
+    // The last spans (the shutdown's among them) go out before the process ends.
+    if let Some(export) = trace_export {
+        export.shutdown();
     }
+    code
 }
 
 async fn run_admin(

@@ -154,6 +154,7 @@ impl Application {
         // Also checked when loading; settings built in code (tests, embedders) meet it here.
         settings.audit.check().map_err(|e| anyhow::anyhow!(e))?;
         settings.gdpr.check().map_err(|e| anyhow::anyhow!(e))?;
+        settings.metrics.check().map_err(|e| anyhow::anyhow!(e))?;
         crate::i18n::load();
         // Both ring and aws-lc-rs are in the dependency graph: name the process-wide
         // default so no library's `ClientConfig::builder()` has to guess (or panic).
@@ -222,6 +223,7 @@ impl Application {
             }
             None => db::replica::ReadRouter::primary_only(pool.clone()),
         };
+        let metrics = Arc::new(crate::metrics::Metrics::new(tls.as_ref().and_then(|t| t.files.clone())));
         let backups = Scheduler::from_settings(
             &settings.backup,
             keys.backup_signing.clone(),
@@ -241,12 +243,14 @@ impl Application {
             sms: Arc::new(crate::integrations::sms::SmsClient::new(&settings.sms)?),
             lease_seconds: f64::from(settings.jobs.lease_seconds),
             access_points: settings.access_point.clone(),
+            metrics: metrics.clone(),
         };
         let peppol_lookup = Arc::new(
             crate::integrations::peppol_lookup::PeppolLookup::new(&settings.peppol)
                 .map_err(|e| anyhow::anyhow!("Peppol lookups: {e}"))?,
         );
         let state = AppState {
+            audit_group: crate::audit::group_commit::GroupCommit::new(pool.clone()),
             db: pool,
             reads,
             settings: Arc::new(settings),
@@ -255,6 +259,7 @@ impl Application {
             stripe,
             database_url: url.clone(),
             peppol_lookup,
+            metrics,
         };
         Ok(Self { listener, admin_listener, inbound_smtp, state, worker, embedded, tls, database_url: url, backups })
     }

@@ -69,4 +69,8 @@ pub struct AppState {
     pub database_url: Secret,
     /// Asks the Peppol network (SML, SMPs) whether a participant receives e-invoices.
     pub peppol_lookup: Arc<crate::integrations::peppol_lookup::PeppolLookup>,
+    /// Writes the access log's events together (`audit::group_commit`).
+    pub audit_group: crate::audit::group_commit::GroupCommit,
+    /// This instance's metrics (the worker records into the same ones).
+    pub metrics: Arc<crate::metrics::Metrics>,
 }

@@ -52,30 +52,36 @@ fn month_start(date: time::Date, back: i32) -> time::Date {
 
 pub async fn dashboard(state: &AppState, caller: &Caller, user_id: Uuid) -> Result<Dashboard> {
     let business_id = caller.business_id;
-    let mut reads = super::reads(state, caller).await?;
-    let view = db::users::dashboard_view(&mut *reads, user_id, business_id).await?.ok_or(Error::NotFound)?;
-    let profile = db::businesses::profile(&mut *reads, business_id).await?;
-    let summary = db::invoice_lists::summary(&mut *reads, business_id, state.clock.now().date()).await?;
-    let other_businesses = db::members::businesses_of(&mut *reads, user_id)
+    let today = state.clock.now().date();
+    let months: Vec<time::Date> = (0..6).rev().map(|back| month_start(today, back)).collect();
+    // Ten statements on one connection, one snapshot, generic plans: see
+    // `db::begin_page_read` for why (planning them for each view was most of its cost).
+    let mut tx = super::page_read(state, caller).await?;
+    let view = db::users::dashboard_view(&mut *tx, user_id, business_id).await?.ok_or(Error::NotFound)?;
+    let profile = db::businesses::profile(&mut *tx, business_id).await?;
+    let summary = db::invoice_lists::summary(&mut *tx, business_id, today).await?;
+    let other_businesses = db::members::businesses_of(&mut *tx, user_id)
         .await?
         .into_iter()
         .filter(|m| m.business_id != business_id)
         .collect();
-    let today = state.clock.now().date();
-    let months: Vec<time::Date> = (0..6).rev().map(|back| month_start(today, back)).collect();
     let recent =
-        db::invoice_lists::list(&mut *reads, business_id, "", db::invoice_lists::ListFilter::parse(""), today, 5, 0)
+        db::invoice_lists::list(&mut *tx, business_id, "", db::invoice_lists::ListFilter::parse(""), today, 5, 0)
             .await?;
-    let invitations = db::members::invitations_to(&mut *reads, &view.email, state.clock.now()).await?.len();
+    let invitations = db::members::invitations_to(&mut *tx, &view.email, state.clock.now()).await?.len();
+    let attention = db::dashboard::attention(&mut *tx, business_id, today).await?;
+    let paid_per_month = db::dashboard::paid_per_month(&mut *tx, business_id, months[0]).await?;
+    let aging = db::dashboard::aging(&mut *tx, business_id, today).await?;
+    tx.commit().await?;
     Ok(Dashboard {
         invitations,
         view,
         summary,
         profile_incomplete: profile.address_line.is_empty() || profile.city.is_empty(),
         other_businesses,
-        attention: db::dashboard::attention(&mut *reads, business_id, today).await?,
-        paid_per_month: db::dashboard::paid_per_month(&mut *reads, business_id, months[0]).await?,
-        aging: db::dashboard::aging(&mut *reads, business_id, today).await?,
+        attention,
+        paid_per_month,
+        aging,
         recent,
         months,
     })

@@ -26,6 +26,7 @@ pub mod idempotency;
 pub mod invitations;
 pub mod invoicing;
 pub mod members;
+pub mod metrics;
 pub mod money_routing;
 pub mod payment_keys;
 pub mod peppol;
@@ -120,6 +121,12 @@ impl Caller {
 /// Operations that write, or read to decide a write, use `state.db` instead.
 pub async fn reads(state: &AppState, caller: &Caller) -> Result<ReadOnly, Error> {
     Ok(state.reads.acquire(caller.reads_after).await?)
+}
+
+/// A read-only transaction in one snapshot for a page of many statements (the
+/// dashboard; see `db::begin_page_read`), from the replica on the terms of [`reads`].
+pub async fn page_read(state: &AppState, caller: &Caller) -> Result<sqlx::Transaction<'static, sqlx::Postgres>, Error> {
+    Ok(state.reads.begin_page_read(caller.reads_after).await?)
 }
 
 /// Where the primary's log is after a request that may have written, for the

@@ -23,6 +23,7 @@ pub async fn take(state: &AppState, business_id: Uuid, actor: &Actor, quota: Quo
         Ok(()) => Ok(()),
         Err(Refused::NoBusiness) => Err(Error::NotFound),
         Err(Refused::Limit(retry_after)) => {
+            state.metrics.quota_refused(quota.kind());
             let message = match quota {
                 Quota::Email => key("quota-email"),
                 Quota::Sms { .. } => key("quota-sms"),

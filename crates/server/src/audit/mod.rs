@@ -17,6 +17,7 @@
 
 pub mod chain;
 pub mod checkpoints;
+pub mod group_commit;
 pub mod retention;
 pub mod schedule;
 

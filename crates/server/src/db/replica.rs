@@ -163,6 +163,23 @@ impl ReadRouter {
         Ok(ReadOnly { connection: self.primary.acquire().await?, from_replica: false })
     }
 
+    /// A read-only transaction in one snapshot for a page of many statements
+    /// ([`super::begin_page_read`]), on the replica on the same terms as [`Self::acquire`].
+    pub async fn begin_page_read(&self, after: ReadAfter) -> Result<sqlx::Transaction<'static, Postgres>, sqlx::Error> {
+        if let Some(replica) = &self.replica
+            && replica.serves(after)
+        {
+            match super::begin_page_read(&replica.pool).await {
+                Ok(transaction) => return Ok(transaction),
+                Err(error) => {
+                    replica.usable_up_to.store(0, Ordering::Release);
+                    tracing::warn!(error = %error, "the read replica did not answer; reading from the primary");
+                }
+            }
+        }
+        super::begin_page_read(&self.primary).await
+    }
+
     /// Where the primary's log is now, for a writer to read after (None without a
     /// replica: then every read is from the primary and there is nothing to wait for).
     /// Called after the writer's transaction committed, it is at or past its commit.

@@ -35,6 +35,11 @@ pub const SENSITIVE_ROUTES: &[(&str, &str, &str)] = &[
     ("GET", "/invoices/{id}/ubl", "invoice.download"),
     ("GET", "/invoices/{id}/cii", "invoice.download"),
     ("GET", "/customers/{id}", "customer.view"),
+    ("GET", "/bills/{id}", "bill.view"),
+    ("GET", "/bills/{id}/original", "bill.download"),
+    ("GET", "/bills/{id}/pdf", "bill.download"),
+    ("GET", "/bills/export.csv", "bills.export"),
+    ("GET", "/bills/export.zip", "bills.export"),
     ("GET", "/settings/payments", "settings.payments.view"),
     ("GET", "/settings/api-tokens", "settings.api_tokens.view"),
     ("GET", "/settings/audit", "audit.view"),
@@ -182,8 +187,12 @@ pub async fn log_sensitive_access(State(state): State<AppState>, request: Reques
 /// rather than fail (about 4 s in all, within a client's patience).
 const RECORD_WAITS_MS: [u64; 6] = [50, 100, 250, 500, 1000, 2000];
 
-/// Records `event`, trying again while the database is unreachable.
+/// Records `event` with the others waiting (`audit::group_commit`); if that batch
+/// fails, on its own, trying again while the database is unreachable.
 async fn record_patiently(state: &AppState, event: &AuditEvent) -> Result<(), sqlx::Error> {
+    if state.audit_group.record(event).await {
+        return Ok(());
+    }
     let mut waits = RECORD_WAITS_MS.iter();
     loop {
         match audit::record(&state.db, event).await {

@@ -10,6 +10,7 @@ pub mod documents;
 pub mod error;
 pub mod headers;
 pub mod health;
+pub mod metrics;
 pub mod read_after;
 pub mod security_txt;
 pub mod serve;
@@ -19,7 +20,7 @@ pub mod webhooks;
 
 use axum::{
     Router,
-    extract::{DefaultBodyLimit, FromRequestParts},
+    extract::{DefaultBodyLimit, FromRequestParts, MatchedPath},
     http::{HeaderValue, header, request::Parts},
     middleware,
 };
@@ -51,6 +52,9 @@ pub fn router(state: AppState) -> Router {
     let mut router = Router::new().merge(pages);
     if state.settings.admin.listen.is_none() {
         router = router.merge(console(&state));
+        if state.settings.metrics.scrape_token().is_some() {
+            router = router.merge(metrics::router());
+        }
     }
     let router = router
         .merge(api::router(state.clone()))
@@ -60,9 +64,12 @@ pub fn router(state: AppState) -> Router {
 }
 
 /// The separate admin listener's router (`admin.listen`): the console and its
-/// stylesheet, nothing else.
+/// stylesheet, and `/metrics` when a scrape token is set.
 pub fn admin_router(state: AppState) -> Router {
-    let router = Router::new().merge(console(&state)).merge(assets::router());
+    let mut router = Router::new().merge(console(&state)).merge(assets::router());
+    if state.settings.metrics.scrape_token().is_some() {
+        router = router.merge(metrics::router());
+    }
     finish(router, state)
 }
 
@@ -80,7 +87,7 @@ fn console(state: &AppState) -> Router<AppState> {
 
 /// The layers every listener's router gets, and the 404 for everything else.
 fn finish(router: Router<AppState>, state: AppState) -> Router {
-    router
+    let router = router
         // Sensitive routes (access_log::SENSITIVE_ROUTES) record an access event.
         .layer(middleware::from_fn_with_state(state.clone(), access_log::log_sensitive_access))
         .fallback(|| async { error::AppError::NotFound })
@@ -94,11 +101,32 @@ fn finish(router: Router<AppState>, state: AppState) -> Router {
         // Every response, errors and redirects included, leaves with the security
         // headers (and HSTS when it travels over HTTPS).
         .layer(middleware::from_fn_with_state(security_headers(&state), headers::set_security_headers))
-        // Logs method, path and status; never headers or bodies (cookies, codes, tokens).
-        .layer(TraceLayer::new_for_http())
+        // A span per request with its method and route template (never the URL, whose
+        // path may hold a customer link's token); its events are logged and, with
+        // log.otlp_endpoint, exported. Never headers or bodies (cookies, codes, tokens).
+        .layer(TraceLayer::new_for_http().make_span_with(request_span(state.settings.log.otlp_endpoint.is_some())))
         // Every request gets an id, which its audit events carry.
-        .layer(middleware::from_fn(access_log::assign_request_id))
-        .with_state(state)
+        .layer(middleware::from_fn(access_log::assign_request_id));
+    // Outermost, so the latency is everything above; route layers still see the
+    // matched route template (axum sets it before a route's layers run).
+    let router = match state.settings.metrics.enabled {
+        true => router.layer(middleware::from_fn_with_state(state.metrics.clone(), metrics::measure)),
+        false => router,
+    };
+    router.with_state(state)
+}
+
+/// The span of one request: at INFO when spans are exported (so every request is),
+/// else at DEBUG as tower-http makes it (free under the usual `info` filter).
+fn request_span(exported: bool) -> impl Fn(&axum::http::Request<axum::body::Body>) -> tracing::Span + Clone {
+    move |request| {
+        let route =
+            request.extensions().get::<MatchedPath>().map_or(crate::metrics::UNMATCHED_ROUTE, MatchedPath::as_str);
+        match exported {
+            true => tracing::info_span!("request", method = %request.method(), route),
+            false => tracing::debug_span!("request", method = %request.method(), route),
+        }
+    }
 }
 
 /// The header settings of the application router: HSTS as the settings say.

@@ -21,6 +21,7 @@ use super::{IdPath, api::problem::problem_response};
 use crate::{
     app::access_point_events::{self, WebhookRefusal},
     audit::{self, Actor, AuditEvent, Category, Outcome, RequestMeta},
+    metrics::{WebhookOutcome, WebhookSource},
     payments::{
         PaymentError,
         webhook::{self, Delivery},
@@ -48,14 +49,17 @@ async fn stripe_event(
     let signature = headers.get("stripe-signature").and_then(|v| v.to_str().ok());
     match webhook::receive(&state, business_id, signature, &body).await {
         Ok(Delivery::Processed { event_id, outcome }) => {
+            state.metrics.webhook(WebhookSource::Stripe, WebhookOutcome::Processed);
             tracing::info!(%business_id, %event_id, outcome, "payment.webhook.processed");
             Json(json!({"received": true})).into_response()
         }
         Ok(Delivery::Duplicate { event_id }) => {
+            state.metrics.webhook(WebhookSource::Stripe, WebhookOutcome::Duplicate);
             tracing::info!(%business_id, %event_id, "payment.webhook.duplicate");
             Json(json!({"received": true, "duplicate": true})).into_response()
         }
         Ok(Delivery::Rejected(reason)) => {
+            state.metrics.webhook(WebhookSource::Stripe, WebhookOutcome::Rejected);
             tracing::warn!(%business_id, %reason, "payment.webhook.rejected");
             // Unverified: the business in the URL is only what the sender claimed.
             let event = AuditEvent::new(state.clock.now(), Category::Payment, "payment.webhook.rejected")
@@ -70,6 +74,7 @@ async fn stripe_event(
             problem_response(StatusCode::BAD_REQUEST, "Webhook not accepted", Some(reason.to_string()), Vec::new())
         }
         Err(e) => {
+            state.metrics.webhook(WebhookSource::Stripe, WebhookOutcome::Failed);
             let status = match e {
                 PaymentError::Stripe(_) => StatusCode::BAD_GATEWAY,
                 PaymentError::Database(_) => StatusCode::SERVICE_UNAVAILABLE,
@@ -95,10 +100,12 @@ async fn access_point_event(
     let now = state.clock.now();
     match access_point_events::pushed_webhook(&state.db, kek, settings, business_id, &headers, &body, now).await {
         Ok(outcome) => {
+            state.metrics.webhook(WebhookSource::AccessPoint, WebhookOutcome::Processed);
             tracing::info!(%business_id, outcome, "access_point.webhook.processed");
             Json(json!({"received": true})).into_response()
         }
         Err(refusal @ (WebhookRefusal::NotConnected | WebhookRefusal::Unverified(_))) => {
+            state.metrics.webhook(WebhookSource::AccessPoint, WebhookOutcome::Rejected);
             tracing::warn!(%business_id, reason = %refusal, "access_point.webhook.rejected");
             let event = AuditEvent::new(now, Category::Dispatch, "access_point.webhook.rejected")
                 .actor(Actor::Anonymous)
@@ -112,6 +119,7 @@ async fn access_point_event(
             problem_response(StatusCode::BAD_REQUEST, "Webhook not accepted", Some(refusal.to_string()), Vec::new())
         }
         Err(WebhookRefusal::Ours(reason)) => {
+            state.metrics.webhook(WebhookSource::AccessPoint, WebhookOutcome::Failed);
             tracing::error!(%business_id, %reason, "access_point.webhook.failed; the provider will deliver again");
             let detail = Some("Please deliver it again later.".into());
             problem_response(StatusCode::SERVICE_UNAVAILABLE, "Webhook not processed", detail, Vec::new())

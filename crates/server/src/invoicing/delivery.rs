@@ -31,6 +31,7 @@ use crate::{
     i18n::{self, Lang, Text, key},
     integrations::sms_accounts,
     jobs::{self, Job, WorkerContext},
+    metrics::DeliveryOutcome,
     quotas::{self, Quota},
     state::AppState,
 };
@@ -182,6 +183,14 @@ async fn record_outcome(
     now: time::OffsetDateTime,
 ) {
     let failed = what == "failed";
+    ctx.metrics.delivery(
+        &delivery.channel,
+        match (failed, last) {
+            (false, _) => DeliveryOutcome::Sent,
+            (true, false) => DeliveryOutcome::Retrying,
+            (true, true) => DeliveryOutcome::Failed,
+        },
+    );
     let mut details = serde_json::json!({
         "invoice_id": delivery.invoice_id,
         "kind": delivery.kind,
@@ -255,6 +264,7 @@ pub async fn deliver(
             .await
             .map_err(|e| format!("database: {e}"))?;
         if counted.is_err() {
+            ctx.metrics.quota_refused(quota.kind());
             let reason = "not sent: the business's sending limit for today is reached; send it from the invoice page";
             db::deliveries::record_failure(&ctx.db, business_id, delivery_id, reason, true)
                 .await

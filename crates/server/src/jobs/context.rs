@@ -33,4 +33,6 @@ pub struct WorkerContext {
     pub lease_seconds: f64,
     /// Where the Peppol access point providers' APIs are (`[access_point]`).
     pub access_points: crate::config::AccessPointSettings,
+    /// The instance's metrics: deliveries, quota refusals, finished jobs.
+    pub metrics: Arc<crate::metrics::Metrics>,
 }

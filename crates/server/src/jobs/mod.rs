@@ -38,6 +38,10 @@ pub enum Job {
 }
 
 impl Job {
+    /// Every kind, as [`Job::kind`] names them (the metrics list each, queued or not).
+    pub const KINDS: &[&str] =
+        &["send_email", "deliver_invoice", "build_export", "sync_claim", "fetch_received_document"];
+
     pub fn kind(&self) -> &'static str {
         match self {
             Job::SendEmail { .. } => "send_email",
@@ -91,6 +95,20 @@ mod tests {
         let value = serde_json::to_value(&job).unwrap();
         assert_eq!(value["kind"], job.kind());
         assert_eq!(serde_json::from_value::<Job>(value).unwrap(), job);
+    }
+
+    #[test]
+    fn every_kind_is_listed_once() {
+        let id = Uuid::nil();
+        let jobs = [
+            Job::SendEmail { email_id: id },
+            Job::DeliverInvoice { business_id: id, delivery_id: id },
+            Job::BuildExport { business_id: id, export_id: id },
+            Job::SyncClaim { business_id: id, invoice_id: id },
+            Job::FetchReceivedDocument { business_id: id, document_id: String::new() },
+        ];
+        let kinds: Vec<&str> = jobs.iter().map(Job::kind).collect();
+        assert_eq!(kinds, Job::KINDS);
     }
 
     #[test]

@@ -81,10 +81,16 @@ pub async fn run_next(ctx: &WorkerContext) -> Result<bool, sqlx::Error> {
     let Some(job) = claim(&ctx.db, ctx.lease_seconds).await? else {
         return Ok(false);
     };
-    let outcome = match serde_json::from_value::<Job>(job.payload.clone()) {
-        Ok(parsed) => execute(ctx, &parsed, job.attempts >= job.max_attempts).await,
-        Err(e) => Err(format!("unreadable job payload: {e}")),
+    let (kind, outcome) = match serde_json::from_value::<Job>(job.payload.clone()) {
+        Ok(parsed) => (parsed.kind(), execute(ctx, &parsed, job.attempts >= job.max_attempts).await),
+        Err(e) => ("unreadable", Err(format!("unreadable job payload: {e}"))),
     };
+    let finished = match &outcome {
+        Ok(()) => "done",
+        Err(_) if job.attempts >= job.max_attempts => "failed",
+        Err(_) => "retry",
+    };
+    ctx.metrics.job_finished(kind, finished);
     match outcome {
         Ok(()) => {
             sqlx::query!(

@@ -80,6 +80,14 @@ impl FileResolver {
         Some((c.modified().ok()?, k.modified().ok()?, c.len(), k.len()))
     }
 
+    /// When the certificate in use expires (its leaf's notAfter), for the metrics.
+    pub fn not_after(&self) -> Option<time::OffsetDateTime> {
+        use x509_parser::prelude::{FromDer, X509Certificate};
+        let current = self.current.read().unwrap_or_else(|e| e.into_inner()).clone();
+        let (_, leaf) = X509Certificate::from_der(current.cert.first()?).ok()?;
+        time::OffsetDateTime::from_unix_timestamp(leaf.validity().not_after.timestamp()).ok()
+    }
+
     /// Loads the pair again; on error the old certificate stays.
     pub fn reload(&self) -> Result<(), CertFileError> {
         let key = load(&self.cert_file, &self.key_file)?;

@@ -106,6 +106,15 @@ async fn a_ubl_a_cii_and_a_factur_x_pdf_each_become_a_bill() {
     let original = app.get(&client, &format!("/bills/{pdf_id}/original")).await;
     assert_eq!(original.headers()["content-type"], "application/pdf");
     assert_eq!(original.bytes().await.unwrap().to_vec(), pdf);
+    // Opening a supplier's document is recorded like opening one of ours: who, which.
+    let (outcome, actor_kind): (String, String) = sqlx::query_as(
+        "SELECT outcome, actor_kind FROM audit_events WHERE category = 'access' AND action = 'bill.download' AND target = $1",
+    )
+    .bind(format!("/bills/{pdf_id}/original"))
+    .fetch_one(&app.db)
+    .await
+    .expect("opening the original is in the access log");
+    assert_eq!((outcome.as_str(), actor_kind.as_str()), ("success", "user"));
     let rendered = app.get(&client, &format!("/bills/{ubl_id}/pdf")).await;
     assert_eq!(rendered.status(), 200);
     let text = crate::helpers::pdf_text(&rendered.bytes().await.unwrap());

@@ -134,3 +134,65 @@ fn demo_seed_creates_businesses_and_numbered_invoices() {
     assert!(!data_dir.join("postgres/postmaster.pid").exists(), "the embedded database was stopped");
     let _ = std::fs::remove_dir_all(&data_dir);
 }
+
+/// `fastfaktura health`, the container image's health check, asks the running server.
+#[tokio::test]
+async fn health_succeeds_against_a_ready_server_and_says_why_not_otherwise() {
+    let app = crate::helpers::TestApp::spawn().await;
+    let listen = app.address.trim_start_matches("http://").to_string();
+    let ask = |listen: String| {
+        tokio::task::spawn_blocking(move || {
+            let dir = std::env::temp_dir();
+            fastfaktura().args(["health", "--listen", &listen, "--data-dir"]).arg(dir).output().unwrap()
+        })
+    };
+    let ready = ask(listen).await.unwrap();
+    assert!(ready.status.success(), "{}", String::from_utf8_lossy(&ready.stderr));
+
+    // Nothing listens on a port we held and let go.
+    let free = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().to_string();
+    let down = ask(free.clone()).await.unwrap();
+    assert_eq!(down.status.code(), Some(1));
+    let said = String::from_utf8_lossy(&down.stderr);
+    assert!(said.contains(&format!("http://{free}/readyz did not answer")), "{said}");
+}
+
+/// The Debian package's example settings parse (unknown keys are refused), and once the
+/// operator fills in what production needs, nothing else is asked for.
+#[test]
+fn the_packaged_example_settings_are_understood() {
+    let config = concat!(env!("CARGO_MANIFEST_DIR"), "/../../packaging/fastfaktura.toml");
+    let out = fastfaktura().args(["serve", "--config", config]).output().unwrap();
+    assert!(!out.status.success());
+    let text = String::from_utf8_lossy(&out.stderr);
+    for needle in ["FASTFAKTURA_SMTP_HOST", "FASTFAKTURA_MASTER_KEY_FILE", "FASTFAKTURA_DATABASE_URL"] {
+        assert!(text.contains(needle), "{needle} missing from: {text}");
+    }
+    assert!(!text.contains("email.console"), "the example leaves the console on: {text}");
+
+    let dir = std::env::temp_dir().join(format!("ff-packaged-{}", uuid::Uuid::new_v4().simple()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let key = dir.join("master.key");
+    std::fs::write(&key, [7u8; 32]).unwrap();
+    let expires = (time::OffsetDateTime::now_utc() + time::Duration::days(180))
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap();
+    // `migrate` loads the same settings as `serve`; a database that does not answer
+    // proves the settings passed every production check before it was reached.
+    let out = fastfaktura()
+        .args(["migrate", "--config", config])
+        .env("FASTFAKTURA_DATABASE_URL", "postgres://fastfaktura@127.0.0.1:1/fastfaktura")
+        .env("FASTFAKTURA_SMTP_HOST", "smtp.example.com")
+        .env("FASTFAKTURA_MASTER_KEY_FILE", &key)
+        .env("FASTFAKTURA_PUBLIC_BASE_URL", "https://app.example.com")
+        .env("FASTFAKTURA_SECURITY_TXT_CONTACT", "security@example.com")
+        .env("FASTFAKTURA_SECURITY_TXT_EXPIRES", expires)
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success());
+    for requirement in ["email.smtp", "crypto.master_key_file", "public_base_url", "email.console", "security_txt"] {
+        assert!(!text.contains(requirement), "still refused for {requirement}: {text}");
+    }
+    std::fs::remove_dir_all(&dir).ok();
+}

@@ -88,3 +88,39 @@ async fn a_customer_statement_lists_every_entry_with_the_running_balance() {
     set_up_business(&app, &stranger, "other@statement.example", "EUR").await;
     assert_eq!(app.get(&stranger, &format!("/customers/{customer}/statement")).await.status(), 404);
 }
+
+/// The dashboard reads in a read-only transaction of its own. Requests the client gives
+/// up on at any point (here: timeouts from 1 to 40 ms) must not leave a connection in the
+/// pool inside that transaction: writes on it would fail from then on.
+#[tokio::test]
+async fn dashboards_abandoned_mid_way_leave_no_connection_inside_their_transaction() {
+    let app = TestApp::spawn().await;
+    let client = new_client();
+    app.log_in(&client, "impatient@dashboard.example").await;
+    assert_eq!(client.get(app.url("/")).send().await.unwrap().status(), 200);
+    for round in 0..4u64 {
+        let abandoned = (1..=40u64).map(|ms| {
+            let request = client.get(app.url("/")).timeout(std::time::Duration::from_millis(ms + round)).send();
+            async move {
+                let _ = request.await;
+            }
+        });
+        futures::future::join_all(abandoned).await;
+    }
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    let stuck: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()
+           AND state LIKE 'idle in transaction%' AND state_change < now() - interval '300 milliseconds'",
+    )
+    .fetch_one(&app.db)
+    .await
+    .unwrap();
+    assert_eq!(stuck, 0, "no connection was left inside a transaction");
+    // And the pool still serves writes: every connection is used by a burst of changes.
+    let forms: Vec<[(&str, String); 2]> =
+        (0..24).map(|n| [("name", format!("after {n}")), ("scope", "read".to_owned())]).collect();
+    let changes = forms.iter().map(|form| client.post(app.url("/settings/api-tokens")).form(form).send());
+    for response in futures::future::join_all(changes).await {
+        assert_eq!(response.unwrap().status(), 200, "a write after the abandoned reads succeeds");
+    }
+}

@@ -84,3 +84,29 @@ async fn an_unrecordable_access_withholds_a_read_but_answers_a_change_that_is_do
     assert_eq!(stored, 1);
     assert_eq!(access_events(&app, "api.customers.create").await, 0, "the outage is real: nothing was logged");
 }
+
+/// The access log writes concurrent requests' events together (`audit::group_commit`):
+/// every request still leaves exactly its own event, also when the first batch fails
+/// and its events are recorded one by one through the outage.
+#[tokio::test]
+async fn concurrent_reads_each_leave_their_own_access_event_when_a_batch_fails() {
+    let app = TestApp::spawn().await;
+    let token = write_token(&app, "many@faults.example").await;
+    fail_access_events(&app, 3).await;
+    let http = reqwest::Client::new();
+    let reads = (0..24).map(|_| http.get(app.url("/api/v1/invoices")).bearer_auth(&token).send());
+    let mut request_ids = Vec::new();
+    for response in futures::future::join_all(reads).await {
+        let response = response.unwrap();
+        assert_eq!(response.status(), 200, "the read waited for its event: {}", response.text().await.unwrap());
+        request_ids.push(response.headers()["x-request-id"].to_str().unwrap().to_owned());
+    }
+    request_ids.sort();
+    let logged: Vec<String> = sqlx::query_scalar(
+        "SELECT request_id FROM audit_events WHERE category = 'access' AND action = 'api.invoices.list' ORDER BY request_id",
+    )
+    .fetch_all(&app.db)
+    .await
+    .unwrap();
+    assert_eq!(logged, request_ids, "each read's access is recorded once, under its own request id");
+}
