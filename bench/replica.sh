@@ -41,9 +41,11 @@ echo "seeding $businesses businesses and $invoices invoices ..."
 server_a=$!
 server_b=
 cleanup() {
-  [ -n "$server_b" ] && { kill -TERM "$server_b" 2>/dev/null; wait "$server_b" 2>/dev/null; }
-  kill -TERM "$server_a" 2>/dev/null; wait "$server_a" 2>/dev/null
-  [ -f "$work/replica/postgres/postmaster.pid" ] && as_pg "$pgbin/pg_ctl" -D "$work/replica/postgres" -m fast -w stop >/dev/null
+  if [ -n "$server_b" ]; then kill -TERM "$server_b" 2>/dev/null; wait "$server_b" 2>/dev/null || true; fi
+  kill -TERM "$server_a" 2>/dev/null; wait "$server_a" 2>/dev/null || true
+  if [ -f "$work/replica/postgres/postmaster.pid" ]; then
+    as_pg "$pgbin/pg_ctl" -D "$work/replica/postgres" -m fast -w stop >/dev/null || true
+  fi
   rm -rf "$work"
 }
 trap cleanup EXIT
