@@ -3,13 +3,14 @@
 # figure, goal, measured, the side-by-side baseline measured in the same run, the ratio
 # against it, and the verdict. docs/PERFORMANCE.md explains each baseline.
 #
-#   bench/all.sh                 the benchmarks of issues 2, 3, 4, 7 and 8 (about 15 min)
+#   bench/all.sh                 the benchmarks of issues 2, 3, 4, 7, 8 and 22 (about 17 min)
 #   bench/all.sh --with-faults   and the 10-minute load run with faults (bench/faults.sh)
 #
 # Sizes, from the environment: INVOICES (100000) and BUSINESSES (100) for the invoicing
 # benchmark, BACKUP_INVOICES (100000; try 1000000), AUDIT_EVENTS (1000000), BENCH_SECONDS (10,
 # per wrk scenario), PDF_RUNS (300 renders, 10 Chromium prints), FAULT_MINUTES (10),
-# METRICS_SECONDS (3, per round and side of bench/metrics.sh: 7 rounds, 2 requests).
+# METRICS_SECONDS (3, per round and side of bench/metrics.sh: 7 rounds, 2 requests),
+# REPLICA_INVOICES (20000, for the read-replica benchmark).
 # The table goes to stdout and to target/bench-report.md; each benchmark's own output to
 # target/bench-logs/.
 set -euo pipefail
@@ -44,6 +45,7 @@ run pdf bench/pdf.sh "${PDF_RUNS:-300}" 10
 run audit bench/audit.sh "${AUDIT_EVENTS:-1000000}" 10000
 run backup bench/backup.sh "${BACKUP_INVOICES:-100000}"
 run metrics bench/metrics.sh "${METRICS_SECONDS:-3}" 7
+run replica bench/replica.sh "${REPLICA_INVOICES:-20000}" 20 "$seconds"
 if $with_faults; then
   run faults bench/faults.sh "${FAULT_MINUTES:-10}"
 fi

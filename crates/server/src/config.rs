@@ -20,6 +20,7 @@ mod access_point;
 mod admin;
 mod audit;
 pub mod backup;
+mod database;
 mod http_limits;
 mod inbound_email;
 mod jobs;
@@ -33,6 +34,7 @@ pub use access_point::AccessPointSettings;
 pub use admin::AdminSettings;
 pub use audit::{AuditSettings, GdprSettings, MAX_RETENTION_MONTHS, MIN_RETENTION_MONTHS, RetentionMonths};
 pub use backup::BackupSettings;
+pub use database::DatabaseSettings;
 pub use http_limits::HttpLimits;
 pub use inbound_email::InboundEmailSettings;
 pub use jobs::{JobSettings, SmsSettings};
@@ -140,25 +142,6 @@ impl Default for Settings {
             inbound_email: InboundEmailSettings::default(),
             http: HttpLimits::default(),
         }
-    }
-}
-
-#[derive(Debug, Clone, Deserialize)]
-#[serde(default, deny_unknown_fields)]
-pub struct DatabaseSettings {
-    /// With no URL, `serve` runs a private cluster inside the data directory.
-    pub url: Option<Secret>,
-    pub max_connections: u32,
-    /// How long a request waits for a connection before it gets a 503.
-    pub acquire_timeout_seconds: u64,
-    /// Production refuses a database outside loopback, a socket or a private network
-    /// unless this is set (then a warning is logged at every start).
-    pub allow_public_host: bool,
-}
-
-impl Default for DatabaseSettings {
-    fn default() -> Self {
-        Self { url: None, max_connections: 16, acquire_timeout_seconds: 3, allow_public_host: false }
     }
 }
 
@@ -330,6 +313,8 @@ const ENV_VARS: &[(&str, &str, Kind)] = &[
     ("FASTFAKTURA_PRIVACY_AUTHORITY_NAME", "privacy.authority_name", Kind::Str),
     ("FASTFAKTURA_PRIVACY_AUTHORITY_URL", "privacy.authority_url", Kind::Str),
     ("FASTFAKTURA_DATABASE_URL", "database.url", Kind::Secret),
+    ("FASTFAKTURA_DATABASE_READ_URL", "database.read_url", Kind::Secret),
+    ("FASTFAKTURA_DATABASE_MAX_REPLICA_LAG_MS", "database.max_replica_lag_ms", Kind::Int),
     ("FASTFAKTURA_DATABASE_MAX_CONNECTIONS", "database.max_connections", Kind::Int),
     ("FASTFAKTURA_DATABASE_ALLOW_PUBLIC_HOST", "database.allow_public_host", Kind::Bool),
     ("FASTFAKTURA_EMAIL_FROM", "email.from", Kind::Str),
@@ -521,6 +506,7 @@ impl Settings {
         }
         self.check_tls()?;
         self.security_txt.check(time::OffsetDateTime::now_utc()).map_err(ConfigError::Invalid)?;
+        self.database.check().map_err(ConfigError::Invalid)?;
         self.backup.check().map_err(ConfigError::Invalid)?;
         self.metrics.check().map_err(ConfigError::Invalid)?;
         self.audit.check().map_err(ConfigError::Invalid)?;

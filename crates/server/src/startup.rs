@@ -214,6 +214,15 @@ impl Application {
             }
         };
         let Database { pool, embedded, url } = database;
+        // Only a configured primary has a replica (the settings check refuses one
+        // beside the embedded cluster). The URL's text is never echoed: it may hold a password.
+        let reads = match &settings.database.read_url {
+            Some(read_url) => {
+                db::replica::ReadRouter::with_replica(pool.clone(), read_url.expose(), &settings.database)
+                    .map_err(|_| anyhow::anyhow!("database.read_url is not a PostgreSQL connection URL"))?
+            }
+            None => db::replica::ReadRouter::primary_only(pool.clone()),
+        };
         let metrics = Arc::new(crate::metrics::Metrics::new(tls.as_ref().and_then(|t| t.files.clone())));
         let backups = Scheduler::from_settings(
             &settings.backup,
@@ -243,6 +252,7 @@ impl Application {
         let state = AppState {
             audit_group: crate::audit::group_commit::GroupCommit::new(pool.clone()),
             db: pool,
+            reads,
             settings: Arc::new(settings),
             clock,
             keys,
@@ -293,6 +303,7 @@ impl Application {
         let backup_task = backups.map(|scheduler| tokio::spawn(scheduler.run(stop_rx.clone())));
         let worker_task = state.settings.jobs.worker.then(|| tokio::spawn(worker::run(worker, stop_rx.clone())));
         let expiry_watch = tokio::spawn(crate::http::security_txt::watch_expiry(state.clone()));
+        let replica_watch = tokio::spawn(state.reads.clone().watch(stop_rx.clone()));
         let audit_task = state.settings.audit.background.then(|| {
             let audit = crate::audit::schedule::run(
                 state.db.clone(),
@@ -404,6 +415,7 @@ impl Application {
         if let Some(task) = audit_task {
             let _ = task.await;
         }
+        let _ = replica_watch.await;
         if let Some(task) = backup_task {
             // A backup in progress is abandoned: its upload never completes, so it is
             // not visible, and it has no manifest.

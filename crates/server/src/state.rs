@@ -1,4 +1,4 @@
-//! What every request handler can reach: the pool, settings, clock and derived keys.
+//! What every request handler can reach: the pools, settings, clock and derived keys.
 
 use std::sync::Arc;
 
@@ -8,6 +8,7 @@ use crate::{
     clock::Clock,
     config::{Secret, Settings},
     crypto::{DerivedKey, KeyPurpose, MasterKey},
+    db::replica::ReadRouter,
     integrations::stripe::StripeClient,
 };
 
@@ -53,7 +54,12 @@ impl Keys {
 
 #[derive(Clone)]
 pub struct AppState {
+    /// The primary: every write, and every read that must see the latest data.
     pub db: PgPool,
+    /// Connections for operations that only read (lists, dashboard, exports, reports):
+    /// the replica's when `database.read_url` is set and fresh enough, else the primary's.
+    /// Application operations take them through `app::reads`, which knows the caller.
+    pub reads: ReadRouter,
     pub settings: Arc<Settings>,
     pub clock: Arc<dyn Clock>,
     pub keys: Arc<Keys>,

@@ -233,11 +233,12 @@ const SHOWN: i64 = 100;
 
 pub async fn bank_overview(state: &AppState, caller: &Caller) -> Result<BankOverview, Error> {
     let business_id = caller.business_id;
-    let imports = db::bank_entries::imports(&state.db, business_id, 10).await?;
-    let waiting = db::bank_entries::list(&state.db, business_id, "unmatched", SHOWN).await?;
-    let matched = db::bank_entries::list(&state.db, business_id, "matched", SHOWN).await?;
+    let mut reads = super::reads(state, caller).await?;
+    let imports = db::bank_entries::imports(&mut *reads, business_id, 10).await?;
+    let waiting = db::bank_entries::list(&mut *reads, business_id, "unmatched", SHOWN).await?;
+    let matched = db::bank_entries::list(&mut *reads, business_id, "matched", SHOWN).await?;
     let mut candidates: HashMap<Uuid, Vec<Candidate>> = HashMap::new();
-    for c in db::bank_entries::candidates(&state.db, business_id, SHOWN).await? {
+    for c in db::bank_entries::candidates(&mut *reads, business_id, SHOWN).await? {
         candidates.entry(c.entry_id).or_default().push(c);
     }
     let waiting = waiting

@@ -56,7 +56,7 @@ pub async fn dashboard(state: &AppState, caller: &Caller, user_id: Uuid) -> Resu
     let months: Vec<time::Date> = (0..6).rev().map(|back| month_start(today, back)).collect();
     // Ten statements on one connection, one snapshot, generic plans: see
     // `db::begin_page_read` for why (planning them for each view was most of its cost).
-    let mut tx = db::begin_page_read(&state.db).await?;
+    let mut tx = super::page_read(state, caller).await?;
     let view = db::users::dashboard_view(&mut *tx, user_id, business_id).await?.ok_or(Error::NotFound)?;
     let profile = db::businesses::profile(&mut *tx, business_id).await?;
     let summary = db::invoice_lists::summary(&mut *tx, business_id, today).await?;
@@ -126,7 +126,8 @@ pub async fn activity_log(
         before_id: before,
         ..db::audit::Filter::default()
     };
-    Ok(db::audit::search(&state.db, &filter, limit).await?)
+    let mut reads = super::reads(state, caller).await?;
+    Ok(db::audit::search(&mut *reads, &filter, limit).await?)
 }
 
 /// How many years the business's records are kept after it closes (by its country).

@@ -84,7 +84,8 @@ pub async fn list_products(
     limit: i64,
     offset: i64,
 ) -> Result<Vec<Product>> {
-    Ok(db::products::list(&state.db, caller.business_id, &super::fields::search_text(search), limit, offset).await?)
+    let mut reads = super::reads(state, caller).await?;
+    Ok(db::products::list(&mut *reads, caller.business_id, &super::fields::search_text(search), limit, offset).await?)
 }
 
 pub async fn find_product(state: &AppState, caller: &Caller, id: Uuid) -> Result<Product> {

@@ -137,7 +137,8 @@ pub async fn list_customers(
     limit: i64,
     offset: i64,
 ) -> Result<Vec<Customer>> {
-    Ok(db::customers::list(&state.db, caller.business_id, &super::fields::search_text(search), limit, offset).await?)
+    let mut reads = super::reads(state, caller).await?;
+    Ok(db::customers::list(&mut *reads, caller.business_id, &super::fields::search_text(search), limit, offset).await?)
 }
 
 /// What the customer's page shows besides the form: their documents, payments and
@@ -153,8 +154,10 @@ pub struct CustomerOverview {
 pub async fn customer_overview(state: &AppState, caller: &Caller, id: Uuid) -> Result<CustomerOverview> {
     let business_id = caller.business_id;
     find_customer(state, caller, id).await?;
-    let documents = db::invoice_lists::list_page(&state.db, business_id, None, Some(id), None, 200).await?;
-    let payments = db::payments::for_customer(&state.db, business_id, id, 100).await?;
+    let mut reads = super::reads(state, caller).await?;
+    let documents = db::invoice_lists::list_page(&mut *reads, business_id, None, Some(id), None, 200).await?;
+    let payments = db::payments::for_customer(&mut *reads, business_id, id, 100).await?;
+    drop(reads);
     let mut balances: Vec<(fastfaktura_domain::Currency, fastfaktura_domain::Decimal)> = Vec::new();
     for d in documents.iter().filter(|d| {
         d.kind == fastfaktura_domain::InvoiceKind::Invoice
@@ -178,7 +181,7 @@ pub async fn customer_statement(state: &AppState, caller: &Caller, id: Uuid) -> 
     use fastfaktura_domain::{Currency, locale::Language};
     let business_id = caller.business_id;
     let customer = find_customer(state, caller, id).await?;
-    let mut conn = state.db.acquire().await?;
+    let mut conn = super::reads(state, caller).await?;
     let profile = db::businesses::profile(&mut *conn, business_id).await?;
     let logo = db::logos::find(&mut *conn, business_id).await?.and_then(|l| Logo::new(l.image).ok());
     let rows = db::statements::for_customer(&mut *conn, business_id, id).await?;

@@ -38,6 +38,10 @@ pub use error::Error;
 
 use uuid::Uuid;
 
+/// What a caller's reads must see, and the log positions that say it (`http/` names them here).
+pub use crate::db::replica::{ReadAfter, WalPosition};
+use crate::{db::replica::ReadOnly, state::AppState};
+
 /// Who performs an operation on which business: the signed-in user of a web
 /// session, or the API token of an integrator. Operations record it in audit events,
 /// and the ones only an owner may perform check it with [`Caller::require_owner`]
@@ -50,6 +54,9 @@ pub struct Caller {
     /// the owner's settings (members, numbering) are not reachable through the API.
     is_owner: bool,
     read_only: bool,
+    /// What this caller's reads must see (their own last write): decides whether a
+    /// replica may serve them. Everything (the primary) unless the caller says less.
+    reads_after: ReadAfter,
 }
 
 impl Caller {
@@ -60,17 +67,37 @@ impl Caller {
             actor: crate::audit::Actor::User(user_id),
             is_owner: role == "owner",
             read_only: role == "accountant",
+            reads_after: ReadAfter::Primary,
         }
     }
 
     pub fn api_token(business_id: Uuid, token_id: Uuid) -> Self {
-        Caller { business_id, actor: crate::audit::Actor::ApiToken(token_id), is_owner: false, read_only: false }
+        Caller {
+            business_id,
+            actor: crate::audit::Actor::ApiToken(token_id),
+            is_owner: false,
+            read_only: false,
+            reads_after: ReadAfter::Primary,
+        }
     }
 
     /// The platform acting for a business on its behalf (a bank file dropped into the
     /// business's import folder): not an owner, audited as `system`.
     pub fn system(business_id: Uuid) -> Self {
-        Caller { business_id, actor: crate::audit::Actor::System, is_owner: false, read_only: false }
+        Caller {
+            business_id,
+            actor: crate::audit::Actor::System,
+            is_owner: false,
+            read_only: false,
+            reads_after: ReadAfter::Primary,
+        }
+    }
+
+    /// The caller's reads need only see up to `after` (a browser's last write, which it
+    /// remembers in a cookie), so a replica that has replayed it may serve them.
+    pub fn reading_after(mut self, after: ReadAfter) -> Self {
+        self.reads_after = after;
+        self
     }
 
     /// Whether the caller only reads (an accountant).
@@ -87,6 +114,25 @@ impl Caller {
     pub fn require_owner(&self) -> Result<(), Error> {
         if self.is_owner { Ok(()) } else { Err(Error::Forbidden(crate::i18n::Text::key("error-owner-only"))) }
     }
+}
+
+/// A connection for an operation that only reads (a list, the dashboard, an export, a
+/// report): the replica's when it is fresh enough for `caller`, else the primary's.
+/// Operations that write, or read to decide a write, use `state.db` instead.
+pub async fn reads(state: &AppState, caller: &Caller) -> Result<ReadOnly, Error> {
+    Ok(state.reads.acquire(caller.reads_after).await?)
+}
+
+/// A read-only transaction in one snapshot for a page of many statements (the
+/// dashboard; see `db::begin_page_read`), from the replica on the terms of [`reads`].
+pub async fn page_read(state: &AppState, caller: &Caller) -> Result<sqlx::Transaction<'static, sqlx::Postgres>, Error> {
+    Ok(state.reads.begin_page_read(caller.reads_after).await?)
+}
+
+/// Where the primary's log is after a request that may have written, for the
+/// browser to read after; None without a replica (every read is the primary's).
+pub async fn written_up_to(state: &AppState) -> Result<Option<WalPosition>, Error> {
+    Ok(state.reads.write_position().await?)
 }
 
 #[cfg(test)]

@@ -41,6 +41,13 @@ pub fn production_problems(settings: &Settings) -> Vec<String> {
         }
         Some(_) => {}
     }
+    // The replica holds the same data: the same rule as for the primary.
+    if let Some(read_url) = &settings.database.read_url
+        && !settings.database.allow_public_host
+        && let Err(problem) = database_is_private(read_url.expose())
+    {
+        missing.push(format!("database.read_url: {problem}; or set database.allow_public_host = true (FASTFAKTURA_DATABASE_ALLOW_PUBLIC_HOST) to accept it"));
+    }
     if settings.email.console {
         missing.push("email.console = false (FASTFAKTURA_EMAIL_CONSOLE=false): printing mail to the console is a development convenience".to_owned());
     }
@@ -93,7 +100,8 @@ fn is_private(ip: IpAddr) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::database_is_private;
+    use super::{database_is_private, production_problems};
+    use crate::config::{Secret, Settings};
 
     #[test]
     fn a_database_must_be_on_a_socket_or_a_private_network() {
@@ -113,5 +121,20 @@ mod tests {
         }
         let message = database_is_private("postgres://ff:hunter2@203.0.113.7/ff").unwrap_err();
         assert!(!message.contains("hunter2"), "no password in the message: {message}");
+    }
+
+    #[test]
+    fn a_public_read_replica_is_refused_like_a_public_primary() {
+        let mut settings = Settings::default();
+        settings.database.url = Some(Secret::new("postgres://ff@10.0.0.5/ff"));
+        settings.database.read_url = Some(Secret::new("postgres://ff:hunter2@203.0.113.8/ff"));
+        let problems = production_problems(&settings).join("\n");
+        assert!(problems.contains("database.read_url") && problems.contains("203.0.113.8"), "{problems}");
+        assert!(!problems.contains("hunter2"), "no password in the message: {problems}");
+        settings.database.read_url = Some(Secret::new("postgres://ff@10.0.0.6/ff"));
+        assert!(!production_problems(&settings).join("\n").contains("read_url"));
+        settings.database.read_url = Some(Secret::new("postgres://ff@203.0.113.8/ff"));
+        settings.database.allow_public_host = true;
+        assert!(!production_problems(&settings).join("\n").contains("read_url"));
     }
 }

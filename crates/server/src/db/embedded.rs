@@ -122,6 +122,39 @@ impl EmbeddedPostgres {
         Ok(pg)
     }
 
+    /// Makes a streaming replica of this cluster under `root` (`pg_basebackup -R`, over
+    /// the socket, with the replication line `initdb` puts in `pg_hba.conf`) and starts
+    /// it as a hot standby on its own socket. For the test harness and the benchmarks,
+    /// which need a real replica of a throwaway cluster; the default `wal_level`
+    /// (replica) and `max_wal_senders` (10) already allow it.
+    pub fn start_replica(&self, root: &Path) -> Result<Self, EmbeddedPgError> {
+        let io = |path: &Path| {
+            let path = path.to_owned();
+            move |source| EmbeddedPgError::Io { path, source }
+        };
+        let cluster_dir = root.join("postgres");
+        if !cluster_dir.join("PG_VERSION").exists() {
+            std::fs::create_dir_all(&cluster_dir).map_err(io(&cluster_dir))?;
+            std::fs::set_permissions(&cluster_dir, std::fs::Permissions::from_mode(0o700)).map_err(io(&cluster_dir))?;
+            if let Some(user) = &self.run_as {
+                let (uid, gid) = system_user_ids(user).ok_or(EmbeddedPgError::NoSystemUser)?;
+                std::os::unix::fs::chown(&cluster_dir, Some(uid), Some(gid)).map_err(io(&cluster_dir))?;
+            }
+            self.run(
+                "pg_basebackup",
+                self.tool("pg_basebackup").arg("-D").arg(&cluster_dir).arg("-h").arg(&self.socket_dir).args([
+                    "-U",
+                    SUPERUSER,
+                    "-R",
+                    "-X",
+                    "stream",
+                    "--checkpoint=fast",
+                ]),
+            )?;
+        }
+        Self::start(root)
+    }
+
     /// A connection URL for `database` over the Unix socket.
     pub fn url(&self, database: &str) -> String {
         format!("postgres://{SUPERUSER}@localhost/{database}?host={}", self.socket_dir.display())

@@ -42,6 +42,7 @@ pub mod received_documents;
 pub mod received_emails;
 pub mod recurring;
 pub mod reminders;
+pub mod replica;
 pub mod resealing;
 pub mod sessions;
 pub mod sms_providers;

@@ -11,6 +11,7 @@ pub mod error;
 pub mod headers;
 pub mod health;
 pub mod metrics;
+pub mod read_after;
 pub mod security_txt;
 pub mod serve;
 pub mod session;
@@ -36,11 +37,16 @@ const MAX_BODY_BYTES: usize = 64 * 1024;
 pub fn router(state: AppState) -> Router {
     // Cookie-authenticated pages get the same-origin check; the token-authenticated
     // API does not need it (no ambient credentials).
-    let pages = Router::new()
+    let mut pages = Router::new()
         .merge(health::router())
         .merge(web::router())
         .merge(assets::router())
-        .merge(security_txt::router())
+        .merge(security_txt::router());
+    // With a read replica, a browser's lists wait for its own writes (read_after).
+    if state.reads.has_replica() {
+        pages = pages.layer(middleware::from_fn_with_state(state.clone(), read_after::remember_writes));
+    }
+    let pages = pages
         .layer(middleware::from_fn_with_state(state.clone(), csrf::verify_same_origin))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES));
     let mut router = Router::new().merge(pages);

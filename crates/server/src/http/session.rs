@@ -28,6 +28,8 @@ pub enum CookieKind {
     Session,
     /// The pre-authentication challenge a one-time code is bound to.
     Challenge,
+    /// Where the primary's log was after the browser's last write (`http::read_after`).
+    ReadAfter,
 }
 
 impl CookieKind {
@@ -37,6 +39,8 @@ impl CookieKind {
             (CookieKind::Session, false) => "ff_session",
             (CookieKind::Challenge, true) => "__Host-ff_challenge",
             (CookieKind::Challenge, false) => "ff_challenge",
+            (CookieKind::ReadAfter, true) => "__Host-ff_read_after",
+            (CookieKind::ReadAfter, false) => "ff_read_after",
         }
     }
 }
@@ -71,12 +75,14 @@ pub struct CurrentSession {
     pub business_id: Uuid,
     /// owner, member or accountant (read-only).
     pub role: String,
+    /// What this browser's reads must see: its own last write.
+    pub reads_after: crate::app::ReadAfter,
 }
 
 impl CurrentSession {
     /// The signed-in user acting on their business, for the application layer.
     pub fn caller(&self) -> crate::app::Caller {
-        crate::app::Caller::user(self.business_id, self.user_id, &self.role)
+        crate::app::Caller::user(self.business_id, self.user_id, &self.role).reading_after(self.reads_after)
     }
 
     /// The owner-only check of [`crate::app::Caller::require_owner`], for pages whose
@@ -150,7 +156,13 @@ impl FromRequestParts<AppState> for CurrentSession {
             crate::audit::Actor::User(active.user_id),
             Some(active.business_id),
         );
-        Ok(CurrentSession { token_hash, user_id: active.user_id, business_id: active.business_id, role: active.role })
+        Ok(CurrentSession {
+            token_hash,
+            user_id: active.user_id,
+            business_id: active.business_id,
+            role: active.role,
+            reads_after: crate::http::read_after::of_request(state, &parts.headers),
+        })
     }
 }
 

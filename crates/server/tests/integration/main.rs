@@ -43,6 +43,7 @@ mod peppol;
 mod peppol_lookup;
 mod peppol_send;
 mod promises;
+mod read_replica;
 mod records;
 mod recurring_send;
 mod reminders;

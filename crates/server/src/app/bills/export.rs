@@ -72,7 +72,9 @@ const HEADER: &[&str] = &[
 /// The CSV of the bills issued in `period`.
 pub async fn export_bills_csv(state: &AppState, caller: &Caller, period: &Period) -> Result<String, Error> {
     let (from, to) = period.days()?;
-    let bills = db::bills::issued_between(&state.db, caller.business_id, from, to).await?;
+    let mut reads = crate::app::reads(state, caller).await?;
+    let bills = db::bills::issued_between(&mut *reads, caller.business_id, from, to).await?;
+    drop(reads);
     let mut out = HEADER.join(",");
     out.push('\n');
     for b in &bills {
@@ -125,7 +127,9 @@ fn csv_text(value: &str) -> String {
 pub async fn export_originals_zip(state: &AppState, caller: &Caller, period: &Period) -> Result<Vec<u8>, Error> {
     let csv = export_bills_csv(state, caller, period).await?;
     let (from, to) = period.days()?;
-    let originals = db::received_documents::originals_of_bills(&state.db, caller.business_id, from, to).await?;
+    let mut reads = crate::app::reads(state, caller).await?;
+    let originals = db::received_documents::originals_of_bills(&mut *reads, caller.business_id, from, to).await?;
+    drop(reads);
     let mut zip = ZipWriter::new();
     let mut out = Vec::new();
     let mut add = |zip: &mut ZipWriter, name: &str, bytes: &[u8]| -> Result<(), Error> {

@@ -51,8 +51,9 @@ pub struct BillList {
 const SHOWN: i64 = 200;
 
 pub async fn list_bills(state: &AppState, caller: &Caller, filter: Option<BillState>) -> Result<BillList, Error> {
-    let bills = db::bills::list(&state.db, caller.business_id, filter.map(BillState::as_str), SHOWN).await?;
-    let without_bill = db::received_documents::without_bill(&state.db, caller.business_id, 50).await?;
+    let mut reads = crate::app::reads(state, caller).await?;
+    let bills = db::bills::list(&mut *reads, caller.business_id, filter.map(BillState::as_str), SHOWN).await?;
+    let without_bill = db::received_documents::without_bill(&mut *reads, caller.business_id, 50).await?;
     Ok(BillList { bills, without_bill })
 }
 

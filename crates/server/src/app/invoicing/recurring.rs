@@ -37,7 +37,8 @@ pub async fn start_recurring(
 
 /// The business's active recurring templates.
 pub async fn list_recurring(state: &AppState, caller: &Caller) -> Result<Vec<Recurring>, Error> {
-    Ok(db::recurring::list_active(&state.db, caller.business_id).await?)
+    let mut reads = crate::app::reads(state, caller).await?;
+    Ok(db::recurring::list_active(&mut *reads, caller.business_id).await?)
 }
 
 /// Stops a template (the invoices it made stay).

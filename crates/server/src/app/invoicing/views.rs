@@ -144,7 +144,8 @@ pub async fn owner_invoice_view(state: &AppState, caller: &Caller, id: Uuid) -> 
 
 /// The customers a new invoice can be for (the first 500, by name).
 pub async fn customer_choices(state: &AppState, caller: &Caller) -> Result<Vec<Customer>, Error> {
-    Ok(db::customers::list(&state.db, caller.business_id, "", 500, 0).await?)
+    let mut reads = crate::app::reads(state, caller).await?;
+    Ok(db::customers::list(&mut *reads, caller.business_id, "", 500, 0).await?)
 }
 
 /// What the owner's invoice list asks for.
@@ -169,8 +170,9 @@ pub async fn list_invoices(state: &AppState, caller: &Caller, query: ListQuery<'
     let today = state.clock.now().date();
     let filter = ListFilter::parse(query.status);
     let offset = (page - 1) * PAGE_SIZE;
+    let mut reads = crate::app::reads(state, caller).await?;
     let mut rows = db::invoice_lists::list(
-        &state.db,
+        &mut *reads,
         caller.business_id,
         &crate::app::fields::search_text(query.search),
         filter,
@@ -214,8 +216,9 @@ pub async fn invoice_page(state: &AppState, caller: &Caller, query: PageQuery<'_
                 .ok_or_else(|| Error::BadRequest("cursor is not one this API returned".to_owned().into()))?,
         ),
     };
+    let mut reads = crate::app::reads(state, caller).await?;
     let mut rows =
-        db::invoice_lists::list_page(&state.db, caller.business_id, status, query.customer_id, before, limit + 1)
+        db::invoice_lists::list_page(&mut *reads, caller.business_id, status, query.customer_id, before, limit + 1)
             .await?;
     let next_cursor = if rows.len() as i64 > limit {
         rows.truncate(limit as usize);
