@@ -58,9 +58,18 @@ def main():
     zone = sys.argv[1]
     resolver = Resolver(zone)
     quiet = DNSLogger(log="-request,-reply,-truncated,-error,-recv,-send,-data", prefix=False)
-    udp = DNSServer(resolver, address="127.0.0.1", port=0, logger=quiet)
-    port = udp.server.server_address[1]
-    tcp = DNSServer(resolver, address="127.0.0.1", port=port, tcp=True, logger=quiet)
+    # UDP and TCP on one port number: the kernel picks a free UDP port, whose number may
+    # be taken for TCP by another process of the test run; then pick again.
+    for _attempt in range(50):
+        udp = DNSServer(resolver, address="127.0.0.1", port=0, logger=quiet)
+        port = udp.server.server_address[1]
+        try:
+            tcp = DNSServer(resolver, address="127.0.0.1", port=port, tcp=True, logger=quiet)
+            break
+        except OSError:
+            udp.server.server_close()
+    else:
+        sys.exit("no port was free for both UDP and TCP")
     udp.start_thread()
     tcp.start_thread()
     print(json.dumps({"address": f"127.0.0.1:{port}"}), flush=True)
