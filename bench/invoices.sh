@@ -12,11 +12,7 @@ cd "$(dirname "$0")/.."
 invoices="${1:-100000}"
 businesses="${2:-100}"
 duration="${3:-10}"
-command -v wrk >/dev/null || { apt-get install -y -qq wrk >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq wrk; }; }
-scripts/install-deps
-export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/fastfaktura-target}"
-cargo build --release --quiet --bin fastfaktura
-bin="$CARGO_TARGET_DIR/release/fastfaktura"
+release_binary_with_wrk
 work=$(mktemp -d /tmp/ff-bench.XXXXXX)
 chmod 755 "$work"
 port=18081

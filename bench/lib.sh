@@ -34,3 +34,13 @@ since() { awk -v t0="$1" -v t1="$(date +%s.%N)" 'BEGIN { printf "%.2f", t1 - t0 
 
 # wrk's latency line (from the scripts' `done` Lua hook) → one field: wrk_field LINE p95
 wrk_field() { sed -nE "s/.* $2 ([0-9.]+) ms.*/\1/p" <<<"$1"; }
+
+# The load scripts' common start: wrk, the test tools (for the cluster helpers), and the
+# release binary, whose path it leaves in $bin.
+release_binary_with_wrk() {
+  command -v wrk >/dev/null || { apt-get install -y -qq wrk >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq wrk; }; }
+  scripts/install-deps
+  export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/fastfaktura-target}"
+  cargo build --release --quiet --bin fastfaktura
+  bin="$CARGO_TARGET_DIR/release/fastfaktura"
+}

@@ -21,11 +21,7 @@ cd "$(dirname "$0")/.."
 . bench/lib.sh
 duration="${1:-3}"
 rounds="${2:-7}"
-command -v wrk >/dev/null || { apt-get install -y -qq wrk >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq wrk; }; }
-scripts/install-deps
-export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/fastfaktura-target}"
-cargo build --release --quiet --bin fastfaktura
-bin="$CARGO_TARGET_DIR/release/fastfaktura"
+release_binary_with_wrk
 
 work=$(mktemp -d /tmp/ff-bench-metrics.XXXXXX)
 chmod 755 "$work"

@@ -18,11 +18,7 @@ invoices="${1:-20000}"
 businesses="${2:-20}"
 duration="${3:-10}"
 rounds="${4:-4}"
-command -v wrk >/dev/null || { apt-get install -y -qq wrk >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq wrk; }; }
-scripts/install-deps
-export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/fastfaktura-target}"
-cargo build --release --quiet --bin fastfaktura
-bin="$CARGO_TARGET_DIR/release/fastfaktura"
+release_binary_with_wrk
 pgbin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n1)
 work=$(mktemp -d /tmp/ff-bench.XXXXXX)
 chmod 755 "$work"
