@@ -23,6 +23,7 @@ pub mod phone;
 pub mod reference_schemes;
 pub mod totals;
 pub mod vat;
+pub mod webhooks;
 
 pub use bank_accounts::{Bankgiro, FinnishIban, IcelandicAccount, IcelandicIban, NorwegianAccount, Plusgiro};
 pub use currency::{Currency, UnknownCurrency};

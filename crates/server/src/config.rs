@@ -26,6 +26,7 @@ mod inbound_email;
 mod jobs;
 mod metrics;
 mod peppol;
+mod webhooks;
 mod privacy;
 mod production;
 mod security;
@@ -40,6 +41,7 @@ pub use inbound_email::InboundEmailSettings;
 pub use jobs::{JobSettings, SmsSettings};
 pub use metrics::{LogFormat, MetricsSettings};
 pub use peppol::PeppolSettings;
+pub use webhooks::WebhookSettings;
 pub use privacy::PrivacySettings;
 pub use security::{
     AcmeChallenge, AcmeSettings, LETS_ENCRYPT_PRODUCTION, SecurityTxtSettings, TlsMode, TlsSettings, TrustedProxy,
@@ -107,6 +109,7 @@ pub struct Settings {
     pub stripe: StripeSettings,
     pub access_point: AccessPointSettings,
     pub peppol: PeppolSettings,
+    pub webhooks: WebhookSettings,
     pub inbound_email: InboundEmailSettings,
     pub http: HttpLimits,
 }
@@ -139,6 +142,7 @@ impl Default for Settings {
             stripe: StripeSettings::default(),
             access_point: AccessPointSettings::default(),
             peppol: PeppolSettings::default(),
+            webhooks: WebhookSettings::default(),
             inbound_email: InboundEmailSettings::default(),
             http: HttpLimits::default(),
         }
@@ -292,6 +296,9 @@ const ENV_VARS: &[(&str, &str, Kind)] = &[
     ("FASTFAKTURA_PEPPOL_DNS_SERVER", "peppol.dns_server", Kind::Address),
     ("FASTFAKTURA_PEPPOL_SMP_CA_FILE", "peppol.smp_ca_file", Kind::Str),
     ("FASTFAKTURA_PEPPOL_TIMEOUT_SECONDS", "peppol.timeout_seconds", Kind::Int),
+    ("FASTFAKTURA_WEBHOOKS_ALLOW_PRIVATE_TARGETS", "webhooks.allow_private_targets", Kind::Bool),
+    ("FASTFAKTURA_WEBHOOKS_TIMEOUT_SECONDS", "webhooks.timeout_seconds", Kind::Int),
+    ("FASTFAKTURA_WEBHOOKS_CONCURRENCY", "webhooks.concurrency", Kind::Int),
     ("FASTFAKTURA_INBOUND_EMAIL_LISTEN", "inbound_email.listen", Kind::Address),
     ("FASTFAKTURA_INBOUND_EMAIL_DOMAIN", "inbound_email.domain", Kind::Str),
     ("FASTFAKTURA_TLS_MODE", "tls.mode", Kind::Str),
@@ -487,6 +494,9 @@ impl Settings {
         }
         if self.jobs.lease_seconds == 0 {
             return Err(ConfigError::Invalid("jobs.lease_seconds must be at least 1".into()));
+        }
+        if self.webhooks.timeout_seconds == 0 || self.webhooks.concurrency == 0 {
+            return Err(ConfigError::Invalid("webhooks.timeout_seconds and webhooks.concurrency must be at least 1".into()));
         }
         for (name, url) in
             [("sms.elks_base_url", &self.sms.elks_base_url), ("sms.twilio_base_url", &self.sms.twilio_base_url)]

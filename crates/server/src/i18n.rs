@@ -32,14 +32,18 @@ pub const EN_FTL: &str = concat!(
     "\n",
     include_str!("../locales/peppol.en.ftl"),
     "\n",
-    include_str!("../locales/bills.en.ftl")
+    include_str!("../locales/bills.en.ftl"),
+    "\n",
+    include_str!("../locales/webhooks.en.ftl")
 );
 pub const IS_FTL: &str = concat!(
     include_str!("../locales/is.ftl"),
     "\n",
     include_str!("../locales/peppol.is.ftl"),
     "\n",
-    include_str!("../locales/bills.is.ftl")
+    include_str!("../locales/bills.is.ftl"),
+    "\n",
+    include_str!("../locales/webhooks.is.ftl")
 );
 
 /// A language of the user interface.

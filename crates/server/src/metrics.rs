@@ -116,6 +116,16 @@ pub enum DeliveryOutcome {
     Failed,
 }
 
+impl DeliveryOutcome {
+    fn as_str(self) -> &'static str {
+        match self {
+            DeliveryOutcome::Sent => "sent",
+            DeliveryOutcome::Retrying => "retrying",
+            DeliveryOutcome::Failed => "failed",
+        }
+    }
+}
+
 /// One instance's metrics. Cheap to record into from any task.
 pub struct Metrics {
     registry: Registry,
@@ -229,14 +239,18 @@ impl Metrics {
             "email" => "email",
             "sms" => "sms",
             "peppol" => "peppol",
+            "webhook" => "webhook",
             _ => "other",
         };
-        let outcome = match outcome {
-            DeliveryOutcome::Sent => "sent",
-            DeliveryOutcome::Retrying => "retrying",
-            DeliveryOutcome::Failed => "failed",
-        };
-        self.deliveries.get_or_create(&DeliveryLabels { channel, outcome }).inc();
+        self.deliveries.get_or_create(&DeliveryLabels { channel, outcome: outcome.as_str() }).inc();
+    }
+
+    /// `count` attempts of outbound webhooks that came to `outcome` (channel `webhook`).
+    pub fn webhook_deliveries(&self, outcome: DeliveryOutcome, count: usize) {
+        if count > 0 {
+            let labels = DeliveryLabels { channel: "webhook", outcome: outcome.as_str() };
+            self.deliveries.get_or_create(&labels).inc_by(count as u64);
+        }
     }
 
     /// `kind` is a job kind from `jobs::Job::KINDS` (or `unreadable`).

@@ -244,6 +244,7 @@ impl Application {
             lease_seconds: f64::from(settings.jobs.lease_seconds),
             access_points: settings.access_point.clone(),
             metrics: metrics.clone(),
+            webhooks: Arc::new(crate::webhooks::deliverer::WebhookSender::new(&settings)),
         };
         let peppol_lookup = Arc::new(
             crate::integrations::peppol_lookup::PeppolLookup::new(&settings.peppol)
@@ -301,6 +302,11 @@ impl Application {
         let Self { listener, admin_listener, inbound_smtp, state, worker, embedded, tls, database_url, backups } = self;
         let (stop_tx, stop_rx) = watch::channel(false);
         let backup_task = backups.map(|scheduler| tokio::spawn(scheduler.run(stop_rx.clone())));
+        let webhook_task = state
+            .settings
+            .jobs
+            .worker
+            .then(|| tokio::spawn(crate::webhooks::deliverer::run(worker.clone(), stop_rx.clone())));
         let worker_task = state.settings.jobs.worker.then(|| tokio::spawn(worker::run(worker, stop_rx.clone())));
         let expiry_watch = tokio::spawn(crate::http::security_txt::watch_expiry(state.clone()));
         let replica_watch = tokio::spawn(state.reads.clone().watch(stop_rx.clone()));
@@ -409,6 +415,9 @@ impl Application {
         }
         expiry_watch.abort();
         let _ = stop_tx.send(true);
+        if let Some(task) = webhook_task {
+            let _ = task.await;
+        }
         if let Some(task) = worker_task {
             let _ = task.await;
         }

@@ -124,6 +124,7 @@ pub async fn import_at(
     for invoice_id in db::bank_claims::with_open_claims(&mut *tx, business_id, &paid).await? {
         super::bank_claims::follow_invoice(&mut tx, business_id, invoice_id, now).await?;
     }
+    tell_integrators(&mut tx, business_id, &entries, now).await?;
     tx.commit().await?;
     tracing::info!(%business_id, %import_id, format, payments = fresh.len(), matched, duplicates, "bank file imported");
     Ok(ImportSummary { id: import_id, format, payments: fresh.len(), matched, duplicates })
@@ -322,8 +323,49 @@ pub async fn match_bank_entry(
         }));
     audit::record(&mut *tx, &event).await?;
     super::bank_claims::follow_invoice(&mut tx, business_id, invoice_id, now).await?;
+    let told = serde_json::json!({
+        "amount": applied.to_string(), "paid_on": entry.booked_on, "method": "bank_transfer", "source": "bank_match",
+        "bank_entry_id": entry_id,
+    });
+    crate::webhooks::record_payment(&mut tx, business_id, invoice_id, told, now).await?;
     tx.commit().await?;
     tracing::info!(%business_id, %entry_id, %invoice_id, "bank payment matched by hand");
+    Ok(())
+}
+
+/// The webhooks of an import: each matched payment, and each incoming payment left
+/// waiting for a person (`bank_payment.unmatched`).
+async fn tell_integrators(
+    tx: &mut sqlx::PgConnection,
+    business_id: Uuid,
+    entries: &[db::bank_entries::NewEntry],
+    now: time::OffsetDateTime,
+) -> Result<(), Error> {
+    use crate::webhooks::EventType;
+    for entry in entries {
+        match entry.matched {
+            Some((invoice_id, applied)) => {
+                let told = serde_json::json!({
+                    "amount": applied.to_string(), "paid_on": entry.booked_on, "method": "bank_transfer",
+                    "source": "bank_file", "bank_entry_id": entry.id,
+                });
+                crate::webhooks::record_payment(tx, business_id, invoice_id, told, now).await?;
+            }
+            None if entry.amount > Decimal::ZERO => {
+                if !crate::webhooks::anyone_listens(tx, business_id, &[EventType::BankPaymentUnmatched]).await? {
+                    continue;
+                }
+                let data = serde_json::json!({
+                    "object": "bank_payment", "id": entry.id, "business_id": business_id,
+                    "amount": entry.amount.to_string(), "currency": entry.currency, "booked_on": entry.booked_on,
+                    "reference": entry.reference, "message": entry.message, "payer": entry.payer,
+                    "reason": entry.reason,
+                });
+                crate::webhooks::record(tx, business_id, EventType::BankPaymentUnmatched, entry.id, data, now).await?;
+            }
+            None => {}
+        }
+    }
     Ok(())
 }
 

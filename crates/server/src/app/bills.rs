@@ -283,6 +283,18 @@ async fn receive(
             .await?;
             let bill = NewBill { duplicate_of, ..bill };
             db::bills::insert(&mut tx, business_id, &bill, now).await?;
+            let received = crate::webhooks::EventType::BillReceived;
+            if crate::webhooks::anyone_listens(&mut tx, business_id, &[received]).await? {
+                let data = serde_json::json!({
+                    "object": "bill", "id": bill.id, "business_id": business_id, "credit_note": bill.credit_note,
+                    "supplier_name": bill.supplier_name, "supplier_vat_id": bill.supplier_vat_id,
+                    "number": bill.number, "issue_date": bill.issue_date, "due_date": bill.due_date,
+                    "currency": bill.currency, "total": bill.total.to_string(), "payable": bill.payable.to_string(),
+                    "payment_reference": bill.payment_reference, "iban": bill.iban,
+                    "duplicate_of": duplicate_of, "source": source.as_str(),
+                });
+                crate::webhooks::record(&mut tx, business_id, received, bill.id, data, now).await?;
+            }
             let event = event.target(bill.id.to_string()).details(serde_json::json!({
                 "document": document_id, "source": source.as_str(), "format": document.format.as_str(),
                 "sha256": sha256, "status": new_document.status, "number": bill.number,

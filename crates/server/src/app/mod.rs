@@ -33,6 +33,7 @@ pub mod peppol;
 pub mod quotas;
 pub mod settings;
 pub mod sign_in;
+pub mod webhooks;
 
 pub use error::Error;
 

@@ -48,6 +48,7 @@ pub mod sessions;
 pub mod sms_providers;
 pub mod statements;
 pub mod users;
+pub mod webhooks;
 
 use std::{str::FromStr, time::Duration};
 

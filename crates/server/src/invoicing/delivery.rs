@@ -204,6 +204,7 @@ async fn record_outcome(
         (false, Some(provider_message)) => details["provider_message"] = provider_message.into(),
         _ => {}
     }
+    let reason = details.get("reason").cloned();
     let event = AuditEvent::new(now, Category::Dispatch, &format!("dispatch.{}.{what}", delivery.channel))
         .business(business_id)
         .target(delivery.id.to_string())
@@ -211,6 +212,23 @@ async fn record_outcome(
         .details(details);
     if let Err(e) = audit::record(&ctx.db, &event).await {
         tracing::error!(%business_id, delivery_id = %delivery.id, error = %e, "the dispatch could not be recorded in the audit log");
+    }
+    // Integrators hear of a send and of a delivery that failed for good.
+    let told = match (failed, last) {
+        (false, _) => crate::webhooks::EventType::InvoiceSent,
+        (true, true) => crate::webhooks::EventType::InvoiceDeliveryFailed,
+        (true, false) => return,
+    };
+    let extra = serde_json::json!({ "delivery": {
+        "id": delivery.id, "channel": delivery.channel, "kind": delivery.kind,
+        "reason": reason,
+    }});
+    let recorded = async {
+        let mut conn = ctx.db.acquire().await?;
+        crate::webhooks::record_invoice_event(&mut conn, business_id, told, delivery.invoice_id, extra, now).await
+    };
+    if let Err(e) = recorded.await {
+        tracing::error!(%business_id, delivery_id = %delivery.id, error = %e, "the delivery's webhook event could not be recorded");
     }
 }
 

@@ -35,4 +35,6 @@ pub struct WorkerContext {
     pub access_points: crate::config::AccessPointSettings,
     /// The instance's metrics: deliveries, quota refusals, finished jobs.
     pub metrics: Arc<crate::metrics::Metrics>,
+    /// Posts outbound webhooks (`webhooks::deliverer`).
+    pub webhooks: Arc<crate::webhooks::deliverer::WebhookSender>,
 }

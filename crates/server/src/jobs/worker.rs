@@ -209,6 +209,11 @@ async fn housekeeping(ctx: &WorkerContext) -> Result<(), sqlx::Error> {
     if let Err(e) = crate::invoicing::reminders::run_due(ctx, now).await {
         tracing::warn!(error = %e, "the reminder pass failed; will retry");
     }
+    match crate::webhooks::record_overdue(&ctx.db, now.date(), now).await {
+        Ok(0) => {}
+        Ok(recorded) => tracing::info!(recorded, "invoice.overdue webhook events recorded"),
+        Err(e) => tracing::warn!(error = %e, "overdue webhook events could not be recorded; will retry"),
+    }
     match crate::payments::reconcile::reconcile(ctx).await {
         Ok(report) if report.asked > 0 => tracing::info!(?report, "card payments reconciled with Stripe"),
         Ok(_) => {}

@@ -302,6 +302,10 @@ async fn record_claim_payment(
                 "claim": claim_id, "transaction": transaction_id, "paid_on": paid_on.to_string(),
             }));
         audit::record(&mut *tx, &event).await?;
+        let told = serde_json::json!({
+            "amount": amount.to_string(), "paid_on": paid_on, "method": "bank_claim", "source": "bank_claim",
+        });
+        crate::webhooks::record_payment(&mut tx, business_id, claim.invoice_id, told, now).await?;
     }
     tx.commit().await?;
     Ok(recorded)

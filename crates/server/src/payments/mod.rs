@@ -109,6 +109,10 @@ pub async fn record_reported_payment(
     if db::card_payments::record_card_payment(conn, business_id, &payment, now).await? {
         // Paid by card: the invoice's bank claim asks for the rest, or is cancelled.
         claims::follow_invoice(conn, business_id, invoice_id, now).await?;
+        let told = serde_json::json!({
+            "amount": payment.amount.to_string(), "paid_on": payment.paid_on, "method": "card", "source": "stripe",
+        });
+        crate::webhooks::record_payment(conn, business_id, invoice_id, told, now).await?;
         tracing::info!(%business_id, %invoice_id, payment_intent = reported.payment_intent, "card payment recorded");
         Ok("payment recorded")
     } else {

@@ -60,3 +60,4 @@ mod storecove_provider;
 mod stripe_server;
 mod tls;
 mod tls_acme;
+mod webhooks;

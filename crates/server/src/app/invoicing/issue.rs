@@ -3,7 +3,10 @@
 //! series taken in the same transaction (gap-free), the document frozen as a record
 //! with its files, and the credited invoice voided when a credit note covers the rest.
 
-use fastfaktura_domain::lifecycle::{self, CreditOutcome, InvoiceKind};
+use fastfaktura_domain::{
+    lifecycle::{self, CreditOutcome, InvoiceKind},
+    webhooks::EventType,
+};
 use time::Duration;
 use uuid::Uuid;
 
@@ -107,6 +110,17 @@ pub async fn issue_in(
     if let Some(original_id) = invoice.credited_invoice_id {
         crate::app::bank_claims::follow_invoice(tx, business_id, original_id, now).await?;
     }
+    // Integrators hear of it with the commit (webhooks; nothing when nobody listens).
+    let (event, object_id, extra) = match invoice.credited_invoice_id {
+        Some(original_id) => (
+            EventType::InvoiceCredited,
+            original_id,
+            serde_json::json!({ "credit_note": { "id": id, "number": &number.text, "total": totals.payable.to_string() } }),
+        ),
+        None if invoice.kind == InvoiceKind::Invoice => (EventType::InvoiceIssued, id, serde_json::json!({})),
+        None => return Ok(number.text),
+    };
+    crate::webhooks::record_invoice_event(tx, business_id, event, object_id, extra, now).await?;
     Ok(number.text)
 }
 

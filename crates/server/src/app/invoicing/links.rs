@@ -145,7 +145,15 @@ pub async fn customer_view(
     let link = open_link(state, ip, token).await?;
     let business_id = link.business_id;
     if count_view && viewer != Some(business_id) {
-        let first = db::invoice_links::record_view(&state.db, &link.token_hash, state.clock.now()).await?;
+        let now = state.clock.now();
+        let mut tx = state.db.begin().await?;
+        let first = db::invoice_links::record_view(&mut *tx, &link.token_hash, now).await?;
+        if first {
+            let viewed = crate::webhooks::EventType::InvoiceViewed;
+            let extra = serde_json::json!({ "viewed_at": now });
+            crate::webhooks::record_invoice_event(&mut tx, business_id, viewed, link.invoice_id, extra, now).await?;
+        }
+        tx.commit().await?;
         if first {
             tracing::info!(%business_id, invoice_id = %link.invoice_id, "customer viewed the document for the first time");
         }

@@ -84,6 +84,10 @@ pub async fn record_payment(
         .map_err(|r| refused(r, "amount"))?;
     db::invoices::record_payment(&mut tx, business_id, invoice_id, &payment, now).await?;
     crate::app::bank_claims::follow_invoice(&mut tx, business_id, invoice_id, now).await?;
+    let told = serde_json::json!({
+        "amount": payment.amount.to_string(), "paid_on": payment.paid_on, "method": payment.method, "source": "manual",
+    });
+    crate::webhooks::record_payment(&mut tx, business_id, invoice_id, told, now).await?;
     // Who recorded it and from where: a payment marks an invoice paid.
     let event = crate::audit::AuditEvent::new(now, crate::audit::Category::Payment, "payment.recorded")
         .actor(caller.actor.clone())

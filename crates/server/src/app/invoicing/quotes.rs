@@ -78,6 +78,11 @@ pub async fn answer_quote(
         .request(meta)
         .details(serde_json::json!({ "number": number }));
     audit::record(&mut *tx, &event).await?;
+    let told = match answer {
+        QuoteAnswer::Accept => crate::webhooks::EventType::QuoteAccepted,
+        QuoteAnswer::Decline => crate::webhooks::EventType::QuoteDeclined,
+    };
+    crate::webhooks::record_invoice_event(&mut tx, business_id, told, quote_id, serde_json::json!({}), now).await?;
     let profile = db::businesses::profile(&mut *tx, business_id).await?;
     let lang = Lang::parse(&profile.invoice_language).unwrap_or_default();
     let mut args = fluent_bundle::FluentArgs::new();

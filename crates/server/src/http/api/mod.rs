@@ -13,8 +13,10 @@ pub mod idempotency;
 pub mod invoices;
 pub mod json;
 pub mod openapi;
+mod openapi_webhooks;
 pub mod problem;
 pub mod products;
+pub mod webhooks;
 
 use axum::{
     Router,
@@ -40,6 +42,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         .merge(documents::router())
         .merge(invoices::router())
         .merge(products::router())
+        .merge(webhooks::router())
         // Outermost first: authenticate, then idempotency (which needs the business).
         .layer(middleware::from_fn_with_state(state.clone(), idempotency::replay_or_record))
         .layer(middleware::from_fn_with_state(state, authenticate));

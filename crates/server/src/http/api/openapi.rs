@@ -160,6 +160,50 @@ pub const OPERATIONS: &[Operation] = &[
         204,
         "",
     ),
+    // Outbound webhooks (http/api/webhooks.rs).
+    op("get", "/api/v1/webhook-endpoints", "The business's webhook endpoints", None, 200, "WebhookEndpointList"),
+    op(
+        "post",
+        "/api/v1/webhook-endpoints",
+        "Register a webhook endpoint; the answer holds its signing secret, shown this once",
+        Some("WebhookEndpointInput"),
+        201,
+        "WebhookEndpoint",
+    ),
+    op("get", "/api/v1/webhook-endpoints/{id}", "One webhook endpoint", None, 200, "WebhookEndpoint"),
+    op(
+        "put",
+        "/api/v1/webhook-endpoints/{id}",
+        "Change an endpoint's URL, description, events, and whether it is on",
+        Some("WebhookEndpointInput"),
+        200,
+        "WebhookEndpoint",
+    ),
+    op("delete", "/api/v1/webhook-endpoints/{id}", "Delete an endpoint and its delivery log", None, 204, ""),
+    op(
+        "post",
+        "/api/v1/webhook-endpoints/{id}/rotate-secret",
+        "A new signing secret (shown this once); the old one keeps signing beside it for 24 hours",
+        None,
+        200,
+        "WebhookSecret",
+    ),
+    op(
+        "get",
+        "/api/v1/webhook-endpoints/{id}/deliveries",
+        "The endpoint's newest 100 deliveries, with each one's last attempt",
+        None,
+        200,
+        "WebhookDeliveryList",
+    ),
+    op(
+        "post",
+        "/api/v1/webhook-endpoints/{id}/deliveries/{delivery_id}/redeliver",
+        "Send a delivery again now (same message id, a fresh retry schedule)",
+        None,
+        202,
+        "",
+    ),
 ];
 
 fn decimal() -> Value {
@@ -382,6 +426,11 @@ pub fn build() -> Value {
             operation["parameters"] =
                 json!([{"name": "id", "in": "path", "required": true, "schema": {"type": "string", "format": "uuid"}}]);
         }
+        if path.contains("{delivery_id}") {
+            operation["parameters"].as_array_mut().expect("an {id} path").push(
+                json!({"name": "delivery_id", "in": "path", "required": true, "schema": {"type": "string", "format": "uuid"}}),
+            );
+        }
         if let Some(query) = query_parameters(method, path) {
             operation["parameters"] = query;
         }
@@ -407,11 +456,19 @@ pub fn build() -> Value {
         "info": {"title": "FastFaktura API", "version": "1", "description": "Invoicing for freelancers and small businesses. Amounts are exact decimal strings."},
         "servers": [{"url": "/"}],
         "paths": paths,
+        "webhooks": super::openapi_webhooks::events(),
         "components": {
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer", "description": "A personal API token (fft_...) from Settings → API tokens"}},
-            "schemas": schemas()
+            "schemas": merged(schemas(), super::openapi_webhooks::schemas())
         }
     })
+}
+
+fn merged(mut a: Value, b: Value) -> Value {
+    if let (Some(a), Value::Object(b)) = (a.as_object_mut(), b) {
+        a.extend(b);
+    }
+    a
 }
 
 pub async fn document() -> Json<Value> {

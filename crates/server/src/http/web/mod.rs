@@ -27,6 +27,7 @@ pub mod settings;
 pub mod sharing;
 pub mod sms_settings;
 pub mod trust_pages;
+pub mod webhooks;
 
 use axum::Router;
 
@@ -46,6 +47,7 @@ pub fn router() -> Router<AppState> {
         .merge(peppol_settings::router())
         .merge(reminder_settings::router())
         .merge(api_tokens::router())
+        .merge(webhooks::router())
         .merge(audit_log::router())
         .merge(data_export::router())
         .merge(members::router())
