@@ -3,7 +3,7 @@
 # figure, goal, measured, the side-by-side baseline measured in the same run, the ratio
 # against it, and the verdict. docs/PERFORMANCE.md explains each baseline.
 #
-#   bench/all.sh                 the benchmarks of issues 2, 3, 4, 7, 8 and 22 (about 17 min)
+#   bench/all.sh                 the benchmarks of issues 2, 3, 4, 7, 8, 22 and 23 (about 17 min)
 #   bench/all.sh --with-faults   and the 10-minute load run with faults (bench/faults.sh)
 #
 # Sizes, from the environment: INVOICES (100000) and BUSINESSES (100) for the invoicing
@@ -46,6 +46,7 @@ run audit bench/audit.sh "${AUDIT_EVENTS:-1000000}" 10000
 run backup bench/backup.sh "${BACKUP_INVOICES:-100000}"
 run metrics bench/metrics.sh "${METRICS_SECONDS:-3}" 7
 run replica bench/replica.sh "${REPLICA_INVOICES:-20000}" 20 "$seconds"
+run webhooks bench/webhooks.sh "${WEBHOOK_EVENTS:-2000}" "${WEBHOOK_DELIVERIES:-10000}"
 if $with_faults; then
   run faults bench/faults.sh "${FAULT_MINUTES:-10}"
 fi

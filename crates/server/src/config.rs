@@ -26,11 +26,11 @@ mod inbound_email;
 mod jobs;
 mod metrics;
 mod peppol;
-mod webhooks;
 mod privacy;
 mod production;
 mod security;
 mod stripe;
+mod webhooks;
 pub use access_point::AccessPointSettings;
 pub use admin::AdminSettings;
 pub use audit::{AuditSettings, GdprSettings, MAX_RETENTION_MONTHS, MIN_RETENTION_MONTHS, RetentionMonths};
@@ -41,12 +41,12 @@ pub use inbound_email::InboundEmailSettings;
 pub use jobs::{JobSettings, SmsSettings};
 pub use metrics::{LogFormat, MetricsSettings};
 pub use peppol::PeppolSettings;
-pub use webhooks::WebhookSettings;
 pub use privacy::PrivacySettings;
 pub use security::{
     AcmeChallenge, AcmeSettings, LETS_ENCRYPT_PRODUCTION, SecurityTxtSettings, TlsMode, TlsSettings, TrustedProxy,
 };
 pub use stripe::StripeSettings;
+pub use webhooks::WebhookSettings;
 
 /// A string that must never be printed: `Debug` and `Display` are redacted.
 #[derive(Clone, Deserialize, PartialEq, Eq)]
@@ -496,7 +496,9 @@ impl Settings {
             return Err(ConfigError::Invalid("jobs.lease_seconds must be at least 1".into()));
         }
         if self.webhooks.timeout_seconds == 0 || self.webhooks.concurrency == 0 {
-            return Err(ConfigError::Invalid("webhooks.timeout_seconds and webhooks.concurrency must be at least 1".into()));
+            return Err(ConfigError::Invalid(
+                "webhooks.timeout_seconds and webhooks.concurrency must be at least 1".into(),
+            ));
         }
         for (name, url) in
             [("sms.elks_base_url", &self.sms.elks_base_url), ("sms.twilio_base_url", &self.sms.twilio_base_url)]

@@ -178,6 +178,17 @@ enum DemoCommand {
         #[arg(long, default_value_t = 30)]
         invoices: usize,
     },
+    /// Benchmark: what recording a webhook event adds to a request's transaction, and
+    /// the deliverer's rate next to plain posts (bench/webhooks.sh).
+    #[command(hide = true)]
+    BenchWebhooks {
+        #[command(flatten)]
+        common: Common,
+        #[arg(long, default_value_t = 2_000)]
+        count: usize,
+        #[arg(long, default_value_t = 10_000)]
+        deliveries: usize,
+    },
     /// Benchmark: import a camt.053 against many open invoices, next to parsing it
     /// alone (bench/bank_import.sh).
     #[command(hide = true)]
@@ -210,7 +221,11 @@ fn main() -> ExitCode {
         Command::Serve(c)
         | Command::Migrate(c)
         | Command::Health(c)
-        | Command::Demo(DemoCommand::Seed { common: c, .. } | DemoCommand::BenchBankImport { common: c, .. })
+        | Command::Demo(
+            DemoCommand::Seed { common: c, .. }
+            | DemoCommand::BenchBankImport { common: c, .. }
+            | DemoCommand::BenchWebhooks { common: c, .. },
+        )
         | Command::Backup { common: c, .. }
         | Command::Audit(
             AuditCommand::Verify { common: c }
@@ -265,6 +280,36 @@ fn main() -> ExitCode {
                 println!(
                     "{} files imported ({} payments, {} recorded on invoices), {} refused (see failed/)",
                     r.imported, r.payments, r.matched, r.failed
+                );
+                Ok(())
+            }
+            Command::Demo(DemoCommand::BenchWebhooks { count, deliveries, .. }) => {
+                let mut settings = loaded.settings.clone();
+                settings.listen = "127.0.0.1:0".parse()?;
+                settings.jobs.worker = false;
+                settings.webhooks.allow_private_targets = true;
+                let application = fastfaktura::startup::Application::build(settings).await?;
+                let (state, worker) = (application.state().clone(), application.worker_context().clone());
+                let t = fastfaktura::webhooks::bench::bench_webhooks(&state, &worker, count, deliveries).await?;
+                let p = |v: &[u64], q: f64| {
+                    let mut v = v.to_vec();
+                    v.sort_unstable();
+                    v[((v.len() as f64 * q) as usize).min(v.len().saturating_sub(1))]
+                };
+                println!(
+                    "transaction alone p50 {} us p99 {} us; with a webhook event recorded p50 {} us p99 {} us",
+                    p(&t.empty, 0.5),
+                    p(&t.empty, 0.99),
+                    p(&t.recording, 0.5),
+                    p(&t.recording, 0.99)
+                );
+                println!(
+                    "deliverer {} deliveries in {:.2} s = {:.0}/s; plain posts {:.2} s = {:.0}/s",
+                    t.deliveries,
+                    t.deliver_seconds,
+                    t.deliveries as f64 / t.deliver_seconds,
+                    t.plain_seconds,
+                    t.deliveries as f64 / t.plain_seconds
                 );
                 Ok(())
             }

@@ -185,8 +185,7 @@ pub async fn rotate_secret(state: &AppState, caller: &Caller, meta: &RequestMeta
     let business_id = caller.business_id;
     let now = state.clock.now();
     let mut tx = state.db.begin().await?;
-    let (current, _, _) =
-        db::webhooks::secrets_for_update(&mut tx, business_id, id).await?.ok_or(Error::NotFound)?;
+    let (current, _, _) = db::webhooks::secrets_for_update(&mut tx, business_id, id).await?.ok_or(Error::NotFound)?;
     let row = id.to_string();
     let old = secrets::open(&mut tx, &state.keys.kek, secret_slot(business_id, &row, "secret"), &current)
         .await

@@ -293,13 +293,16 @@ pub async fn claim_due(
                WHERE (d.business_id, d.id) IN (
                    SELECT w.business_id, w.id FROM webhook_deliveries w
                    JOIN webhook_endpoints ep ON ep.business_id = w.business_id AND ep.id = w.endpoint_id
-                   WHERE ep.enabled
+                   -- One index probe per candidate (LIMIT 1 keeps it a nested loop: a hash
+                   -- anti-join compares every pair when one object has many events).
+                   LEFT JOIN LATERAL (
+                       SELECT 1 AS waits FROM webhook_deliveries b
+                       WHERE b.business_id = w.business_id AND b.endpoint_id = w.endpoint_id
+                         AND b.object_id = w.object_id AND b.seq < w.seq AND b.status IN ('pending', 'sending')
+                       LIMIT 1) earlier ON true
+                   WHERE ep.enabled AND earlier.waits IS NULL
                      AND ((w.status = 'pending' AND w.next_attempt_at <= $1)
                           OR (w.status = 'sending' AND w.locked_until < $1))
-                     AND NOT EXISTS (
-                         SELECT 1 FROM webhook_deliveries b
-                         WHERE b.business_id = w.business_id AND b.endpoint_id = w.endpoint_id
-                           AND b.object_id = w.object_id AND b.seq < w.seq AND b.status IN ('pending', 'sending'))
                    ORDER BY w.next_attempt_at, w.seq
                    LIMIT $2
                    FOR UPDATE OF w SKIP LOCKED)
@@ -423,7 +426,11 @@ pub async fn disable(
 }
 
 /// The endpoint a delivery belongs to.
-pub async fn endpoint_of(conn: &mut PgConnection, business_id: Uuid, delivery_id: Uuid) -> Result<Option<Uuid>, sqlx::Error> {
+pub async fn endpoint_of(
+    conn: &mut PgConnection,
+    business_id: Uuid,
+    delivery_id: Uuid,
+) -> Result<Option<Uuid>, sqlx::Error> {
     sqlx::query_scalar!(
         "SELECT endpoint_id FROM webhook_deliveries WHERE business_id = $1 AND id = $2",
         business_id,

@@ -175,7 +175,8 @@ async fn post(sender: &WebhookSender, delivery: ClaimedDelivery, secrets: &[Stri
         let msg_id = signing::message_id(delivery.event_id);
         // The wall clock, not the service's clock: receivers judge replays by real time.
         let timestamp = OffsetDateTime::now_utc().unix_timestamp();
-        let signature = signing::signature_header(secrets.iter().map(String::as_str), &msg_id, timestamp, &delivery.body);
+        let signature =
+            signing::signature_header(secrets.iter().map(String::as_str), &msg_id, timestamp, &delivery.body);
         let response = sender
             .client
             .post(url)
@@ -202,7 +203,9 @@ async fn post(sender: &WebhookSender, delivery: ClaimedDelivery, secrets: &[Stri
     .await;
     let duration_ms = i32::try_from(started.elapsed().as_millis()).unwrap_or(i32::MAX);
     match outcome {
-        Ok(status) if (200..300).contains(&status) => Attempted { delivery, status: Some(status), error: None, duration_ms },
+        Ok(status) if (200..300).contains(&status) => {
+            Attempted { delivery, status: Some(status), error: None, duration_ms }
+        }
         Ok(status) => {
             let error = if (300..400).contains(&status) {
                 format!("the receiver answered {status} (a redirect, which is not followed)")
@@ -248,17 +251,16 @@ async fn record_outcomes(ctx: &WorkerContext, attempts: Vec<Attempted>) -> Resul
         let d = &attempt.delivery;
         let attempts = u32::try_from(d.attempts).unwrap_or(MAX_ATTEMPTS);
         let retry_at = retry_delay_seconds(attempts).map(|s| now + time::Duration::seconds(i64::from(s)));
-        ctx.metrics.webhook_deliveries(if retry_at.is_some() { DeliveryOutcome::Retrying } else { DeliveryOutcome::Failed }, 1);
+        ctx.metrics.webhook_deliveries(
+            if retry_at.is_some() { DeliveryOutcome::Retrying } else { DeliveryOutcome::Failed },
+            1,
+        );
         let error = attempt.error.as_deref().unwrap_or_default();
         tracing::warn!(business_id = %d.business_id, delivery_id = %d.id, endpoint_id = %d.endpoint_id,
             attempts, final_attempt = retry_at.is_none(), error, "webhook delivery failed");
         let mut tx = ctx.db.begin().await?;
-        let failing = FailedAttempt {
-            status: attempt.status.map(i32::from),
-            error,
-            duration_ms: attempt.duration_ms,
-            retry_at,
-        };
+        let failing =
+            FailedAttempt { status: attempt.status.map(i32::from), error, duration_ms: attempt.duration_ms, retry_at };
         let failing_since = db::webhooks::mark_failed(&mut tx, d.business_id, d.id, &failing, now).await?;
         if retry_at.is_none() && failing_since.is_some_and(|since| since <= now - DISABLE_AFTER) {
             turn_off(ctx, &mut tx, d, error, now).await?;

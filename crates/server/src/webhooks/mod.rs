@@ -10,6 +10,7 @@
 //! lookup and writes nothing. [`deliverer`] posts them; `app::webhooks` manages the
 //! endpoints; [`target`] keeps them out of our network; [`signing`] signs.
 
+pub mod bench;
 pub mod deliverer;
 pub mod signing;
 pub mod target;
@@ -53,7 +54,11 @@ pub async fn wake_deliverers(conn: &mut PgConnection) -> Result<(), sqlx::Error>
 }
 
 /// Whether any live endpoint of the business hears one of `events`.
-pub async fn anyone_listens(conn: &mut PgConnection, business_id: Uuid, events: &[EventType]) -> Result<bool, sqlx::Error> {
+pub async fn anyone_listens(
+    conn: &mut PgConnection,
+    business_id: Uuid,
+    events: &[EventType],
+) -> Result<bool, sqlx::Error> {
     let names: Vec<String> = events.iter().map(|e| e.as_str().to_owned()).collect();
     db::webhooks::anyone_listens(conn, business_id, &names).await
 }

@@ -54,11 +54,11 @@ impl TargetError {
     /// The message key in the locales (the English text above is the log's).
     pub fn message_key(&self) -> &'static str {
         match self {
-            TargetError::NotAUrl => "webhook-error-url",
-            TargetError::NotHttps => "webhook-error-https",
-            TargetError::HasCredentials => "webhook-error-credentials",
-            TargetError::Private(_) => "webhook-error-private",
-            TargetError::Unresolvable(_) => "webhook-error-unresolvable",
+            TargetError::NotAUrl => crate::i18n::key("webhook-error-url"),
+            TargetError::NotHttps => crate::i18n::key("webhook-error-https"),
+            TargetError::HasCredentials => crate::i18n::key("webhook-error-credentials"),
+            TargetError::Private(_) => crate::i18n::key("webhook-error-private"),
+            TargetError::Unresolvable(_) => crate::i18n::key("webhook-error-unresolvable"),
         }
     }
 }

@@ -109,7 +109,8 @@ async fn endpoint(app: &TestApp, token: &str, url: &str, events: &[&str]) -> (St
 
 /// A customer and an issued invoice of 119.00 EUR through the API; the invoice's id.
 async fn issued_invoice(app: &TestApp, token: &str, customer: &str) -> String {
-    let line = json!([{"description": "Work", "quantity": "1", "unit_price": "100", "vat_category": "S", "vat_rate": "19"}]);
+    let line =
+        json!([{"description": "Work", "quantity": "1", "unit_price": "100", "vat_category": "S", "vat_rate": "19"}]);
     let (status, draft, _) =
         call(app, token, Method::POST, "/api/v1/invoices", Some(json!({"customer_id": customer, "lines": line}))).await;
     assert_eq!(status, 201, "{draft}");
@@ -165,12 +166,22 @@ async fn every_kind_of_event_reaches_a_receiver_that_verifies_it_with_the_standa
     assert_eq!(app.get(&stranger, &path).await.status(), 200);
     assert_eq!(app.get(&stranger, &path).await.status(), 200, "a second view is not a second event");
     // sent: by email, once the job ran
-    let sent = app.post_form(&owner, &format!("/invoices/{open}/send"), &[("send_email", "1"), ("recipient", "ap@buyer.example")]).await;
+    let sent = app
+        .post_form(&owner, &format!("/invoices/{open}/send"), &[("send_email", "1"), ("recipient", "ap@buyer.example")])
+        .await;
     assert_eq!(sent.status(), 303);
     run_jobs(&app).await;
     // quote accepted
-    let line = json!([{"description": "Offer", "quantity": "1", "unit_price": "10", "vat_category": "S", "vat_rate": "19"}]);
-    let (_, quote, _) = call(&app, &token, Method::POST, "/api/v1/invoices", Some(json!({"kind": "quote", "customer_id": customer, "lines": line}))).await;
+    let line =
+        json!([{"description": "Offer", "quantity": "1", "unit_price": "10", "vat_category": "S", "vat_rate": "19"}]);
+    let (_, quote, _) = call(
+        &app,
+        &token,
+        Method::POST,
+        "/api/v1/invoices",
+        Some(json!({"kind": "quote", "customer_id": customer, "lines": line})),
+    )
+    .await;
     let quote_id = quote["id"].as_str().unwrap();
     call(&app, &token, Method::POST, &format!("/api/v1/invoices/{quote_id}/issue"), None).await;
     app.post_form(&owner, &format!("/invoices/{quote_id}/link"), &[]).await;
@@ -183,7 +194,14 @@ async fn every_kind_of_event_reaches_a_receiver_that_verifies_it_with_the_standa
     let file = crate::bank_payments::camt053(
         "DE89370400440532013000",
         &app.clock_now().date().to_string(),
-        &[crate::bank_payments::Credit { amount: "42.00", currency: "EUR", reference: None, message: "gift", payer: "Aunt", bank_ref: "B-1" }],
+        &[crate::bank_payments::Credit {
+            amount: "42.00",
+            currency: "EUR",
+            reference: None,
+            message: "gift",
+            payer: "Aunt",
+            bank_ref: "B-1",
+        }],
     );
     let imported = reqwest::Client::new()
         .post(app.url("/api/v1/bank-statements"))
@@ -208,9 +226,17 @@ async fn every_kind_of_event_reaches_a_receiver_that_verifies_it_with_the_standa
         assert!(message["id"].as_str().unwrap().starts_with("msg_"));
     }
     let types = receiver.accepted_types().await;
-    for expected in ["invoice.issued", "invoice.partially_paid", "invoice.paid", "invoice.credited", "invoice.viewed",
-        "invoice.sent", "quote.accepted", "bank_payment.unmatched", "invoice.overdue"]
-    {
+    for expected in [
+        "invoice.issued",
+        "invoice.partially_paid",
+        "invoice.paid",
+        "invoice.credited",
+        "invoice.viewed",
+        "invoice.sent",
+        "quote.accepted",
+        "bank_payment.unmatched",
+        "invoice.overdue",
+    ] {
         assert!(types.iter().any(|t| t == expected), "{expected} in {types:?}");
     }
     assert_eq!(types.iter().filter(|t| *t == "invoice.viewed").count(), 1, "{types:?}");
@@ -219,10 +245,17 @@ async fn every_kind_of_event_reaches_a_receiver_that_verifies_it_with_the_standa
     assert_eq!((paid["data"]["amount_due"].as_str(), paid["data"]["total"].as_str()), (Some("0.00"), Some("119.00")));
     assert_eq!(paid["data"]["payment"]["amount"], "100.00");
     let unmatched = messages.iter().map(body).find(|b| b["type"] == "bank_payment.unmatched").unwrap();
-    assert_eq!((unmatched["data"]["amount"].as_str(), unmatched["data"]["payer"].as_str()), (Some("42.00"), Some("Aunt")));
+    assert_eq!(
+        (unmatched["data"]["amount"].as_str(), unmatched["data"]["payer"].as_str()),
+        (Some("42.00"), Some("Aunt"))
+    );
     // The order per invoice is the order things happened.
-    let of_invoice: Vec<String> = messages.iter().map(body).filter(|b| b["data"]["id"] == invoice.as_str())
-        .map(|b| b["type"].as_str().unwrap().to_owned()).collect();
+    let of_invoice: Vec<String> = messages
+        .iter()
+        .map(body)
+        .filter(|b| b["data"]["id"] == invoice.as_str())
+        .map(|b| b["type"].as_str().unwrap().to_owned())
+        .collect();
     assert_eq!(of_invoice, ["invoice.issued", "invoice.partially_paid", "invoice.paid"]);
 
     // The delivery log says the same, and a redelivery sends the same message again.
@@ -233,8 +266,14 @@ async fn every_kind_of_event_reaches_a_receiver_that_verifies_it_with_the_standa
     assert_eq!(log.len(), messages.len());
     assert!(log.iter().all(|d| d["status"] == "delivered" && d["response_status"] == 200), "{log:?}");
     let first = log.last().unwrap();
-    let (status, _, _) = call(&app, &token, Method::POST,
-        &format!("/api/v1/webhook-endpoints/{endpoint_id}/deliveries/{}/redeliver", first["id"].as_str().unwrap()), None).await;
+    let (status, _, _) = call(
+        &app,
+        &token,
+        Method::POST,
+        &format!("/api/v1/webhook-endpoints/{endpoint_id}/deliveries/{}/redeliver", first["id"].as_str().unwrap()),
+        None,
+    )
+    .await;
     assert_eq!(status, 202);
     assert_eq!(deliver_all(&app).await, 1);
     let again = receiver.received().await;
@@ -257,7 +296,8 @@ async fn a_failing_receiver_is_retried_in_order_and_after_three_days_the_endpoin
     pay(&app, &token, &invoice, "119.00").await;
     // The paid event waits behind the issued one, which waits for its retry.
     assert_eq!(deliver_all(&app).await, 0, "not due yet, and the later event keeps its place");
-    let (_, endpoint, _) = call(&app, &token, Method::GET, &format!("/api/v1/webhook-endpoints/{endpoint_id}"), None).await;
+    let (_, endpoint, _) =
+        call(&app, &token, Method::GET, &format!("/api/v1/webhook-endpoints/{endpoint_id}"), None).await;
     assert!(endpoint["failing_since"].is_string(), "{endpoint}");
     app.clock.advance(time::Duration::seconds(6));
     assert_eq!(deliver_all(&app).await, 1, "the second attempt, 5 s later; the paid event still waits");
@@ -266,7 +306,8 @@ async fn a_failing_receiver_is_retried_in_order_and_after_three_days_the_endpoin
     assert_eq!(receiver.accepted_types().await, ["invoice.issued", "invoice.paid"]);
     let statuses: Vec<u64> = receiver.received().await.iter().map(|m| m["status"].as_u64().unwrap()).collect();
     assert_eq!(statuses, [500, 500, 200, 200]);
-    let (_, endpoint, _) = call(&app, &token, Method::GET, &format!("/api/v1/webhook-endpoints/{endpoint_id}"), None).await;
+    let (_, endpoint, _) =
+        call(&app, &token, Method::GET, &format!("/api/v1/webhook-endpoints/{endpoint_id}"), None).await;
     assert!(endpoint["failing_since"].is_null(), "a success clears it: {endpoint}");
 
     // Down for good: thirteen attempts over three days, then the endpoint is off.
@@ -284,7 +325,8 @@ async fn a_failing_receiver_is_retried_in_order_and_after_three_days_the_endpoin
     assert_eq!((newest["status"].as_str(), newest["attempts"].as_i64()), (Some("failed"), Some(13)));
     assert_eq!(newest["response_status"], 503);
     assert_eq!(newest["error"], "the receiver answered 503");
-    let (_, endpoint, _) = call(&app, &token, Method::GET, &format!("/api/v1/webhook-endpoints/{endpoint_id}"), None).await;
+    let (_, endpoint, _) =
+        call(&app, &token, Method::GET, &format!("/api/v1/webhook-endpoints/{endpoint_id}"), None).await;
     assert_eq!(endpoint["enabled"], false, "{endpoint}");
     assert!(endpoint["disabled_reason"].as_str().unwrap().contains("three days"));
     run_jobs(&app).await;
@@ -333,9 +375,11 @@ async fn a_rotated_secret_signs_beside_the_new_one_for_a_day() {
     // Secrets never reach the log, the audit log or the endpoint's JSON.
     let (_, listed, _) = call(&app, &token, Method::GET, "/api/v1/webhook-endpoints", None).await;
     assert!(!listed.to_string().contains(&new) && !listed.to_string().contains("whsec_"));
-    let audit: Vec<String> = sqlx::query_scalar("SELECT details::text FROM audit_events").fetch_all(&app.db).await.unwrap();
+    let audit: Vec<String> =
+        sqlx::query_scalar("SELECT details::text FROM audit_events").fetch_all(&app.db).await.unwrap();
     assert!(audit.iter().all(|d| !d.contains("whsec_")));
-    let stored: String = sqlx::query_scalar("SELECT secret_envelope FROM webhook_endpoints").fetch_one(&app.db).await.unwrap();
+    let stored: String =
+        sqlx::query_scalar("SELECT secret_envelope FROM webhook_endpoints").fetch_one(&app.db).await.unwrap();
     assert!(stored.starts_with("v1.") && !stored.contains(new.trim_start_matches("whsec_")), "sealed at rest");
     assert!(!crate::helpers::captured_logs().contains(new.trim_start_matches("whsec_")));
 }
@@ -355,22 +399,46 @@ async fn addresses_inside_the_network_are_refused_when_saved_and_when_connecting
         ("gopher://example.com/", "web address"),
         ("not a url", "web address"),
     ] {
-        let (status, problem, headers) = call(&strict, &token, Method::POST, "/api/v1/webhook-endpoints",
-            Some(json!({"url": url, "events": ["invoice.paid"]}))).await;
+        let (status, problem, headers) = call(
+            &strict,
+            &token,
+            Method::POST,
+            "/api/v1/webhook-endpoints",
+            Some(json!({"url": url, "events": ["invoice.paid"]})),
+        )
+        .await;
         assert_eq!(status, 422, "{url}: {problem}");
         assert_eq!(headers["content-type"], "application/problem+json");
         assert_eq!(problem["errors"][0]["field"], "url", "{url}: {problem}");
         assert!(problem["errors"][0]["message"].as_str().unwrap().contains(says), "{url}: {problem}");
     }
-    let (status, problem, _) = call(&strict, &token, Method::POST, "/api/v1/webhook-endpoints",
-        Some(json!({"url": "https://example.com/", "events": ["invoice.exploded"]}))).await;
+    let (status, problem, _) = call(
+        &strict,
+        &token,
+        Method::POST,
+        "/api/v1/webhook-endpoints",
+        Some(json!({"url": "https://example.com/", "events": ["invoice.exploded"]})),
+    )
+    .await;
     assert_eq!(status, 422);
     assert!(problem.to_string().contains("invoice.exploded"), "{problem}");
-    let (status, problem, _) = call(&strict, &token, Method::POST, "/api/v1/webhook-endpoints",
-        Some(json!({"url": "https://example.com/", "events": ["invoice.paid"], "secret": "mine"}))).await;
+    let (status, problem, _) = call(
+        &strict,
+        &token,
+        Method::POST,
+        "/api/v1/webhook-endpoints",
+        Some(json!({"url": "https://example.com/", "events": ["invoice.paid"], "secret": "mine"})),
+    )
+    .await;
     assert_eq!(status, 400, "an unknown field: {problem}");
-    let (status, _, _) = call(&strict, &token, Method::POST, "/api/v1/webhook-endpoints",
-        Some(json!({"url": 5, "events": "invoice.paid"}))).await;
+    let (status, _, _) = call(
+        &strict,
+        &token,
+        Method::POST,
+        "/api/v1/webhook-endpoints",
+        Some(json!({"url": 5, "events": "invoice.paid"})),
+    )
+    .await;
     assert_eq!(status, 400);
     let count: i64 = sqlx::query_scalar("SELECT count(*) FROM webhook_endpoints").fetch_one(&strict.db).await.unwrap();
     assert_eq!(count, 0, "nothing stored");
@@ -399,7 +467,8 @@ async fn addresses_inside_the_network_are_refused_when_saved_and_when_connecting
     issued_invoice(&strict, &token, &customer).await;
     assert_eq!(deliver_all(&strict).await, 1);
     assert!(receiver.received().await.is_empty(), "no request reached the private address");
-    let error: String = sqlx::query_scalar("SELECT last_error FROM webhook_deliveries").fetch_one(&strict.db).await.unwrap();
+    let error: String =
+        sqlx::query_scalar("SELECT last_error FROM webhook_deliveries").fetch_one(&strict.db).await.unwrap();
     assert!(error.contains("private network"), "{error}");
 }
 
@@ -415,7 +484,11 @@ async fn the_settings_page_adds_an_endpoint_shows_its_secret_once_and_its_delive
     let bad = bad.text().await.unwrap();
     assert!(bad.contains("Enter a web address") && bad.contains("aria-invalid=\"true\""), "{bad}");
     let created = app
-        .post_form(&owner, "/settings/webhooks", &[("url", receiver.url.as_str()), ("description", "ERP"), ("event:invoice.issued", "1")])
+        .post_form(
+            &owner,
+            "/settings/webhooks",
+            &[("url", receiver.url.as_str()), ("description", "ERP"), ("event:invoice.issued", "1")],
+        )
         .await;
     assert_eq!(created.status(), 200);
     let created = created.text().await.unwrap();

@@ -47,9 +47,7 @@ pub fn schemas() -> Value {
 
 /// One entry per event type under the document's `webhooks`.
 pub fn events() -> Value {
-    let header = |name: &str, description: &str| {
-        json!({"name": name, "in": "header", "required": true, "schema": {"type": "string"}, "description": description})
-    };
+    let header = |name: &str, description: &str| json!({"name": name, "in": "header", "required": true, "schema": {"type": "string"}, "description": description});
     let mut events = serde_json::Map::new();
     for event in EventType::ALL {
         events.insert(event.as_str().to_owned(), json!({"post": {

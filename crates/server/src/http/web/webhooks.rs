@@ -25,7 +25,7 @@ use crate::{
     },
     audit::RequestMeta,
     http::{IdPath, error::AppError, session::CurrentSession},
-    i18n::Tr,
+    i18n::{Tr, key},
     state::AppState,
     webhooks::EventType,
 };
@@ -47,7 +47,21 @@ pub struct EventChoice {
 }
 
 fn event_label(t: &Tr, name: &str) -> String {
-    t.t(&format!("webhook-event-{}", name.replace(['.', '_'], "-")))
+    let Some(event) = EventType::parse(name) else { return name.to_owned() };
+    t.t(match event {
+        EventType::InvoiceIssued => key("webhook-event-invoice-issued"),
+        EventType::InvoiceSent => key("webhook-event-invoice-sent"),
+        EventType::InvoiceDeliveryFailed => key("webhook-event-invoice-delivery-failed"),
+        EventType::InvoiceViewed => key("webhook-event-invoice-viewed"),
+        EventType::InvoicePaid => key("webhook-event-invoice-paid"),
+        EventType::InvoicePartiallyPaid => key("webhook-event-invoice-partially-paid"),
+        EventType::InvoiceCredited => key("webhook-event-invoice-credited"),
+        EventType::InvoiceOverdue => key("webhook-event-invoice-overdue"),
+        EventType::QuoteAccepted => key("webhook-event-quote-accepted"),
+        EventType::QuoteDeclined => key("webhook-event-quote-declined"),
+        EventType::BillReceived => key("webhook-event-bill-received"),
+        EventType::BankPaymentUnmatched => key("webhook-event-bank-payment-unmatched"),
+    })
 }
 
 fn choices(t: &Tr, ticked: &[String]) -> Vec<EventChoice> {
