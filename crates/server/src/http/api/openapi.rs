@@ -109,6 +109,96 @@ pub const OPERATIONS: &[Operation] = &[
         200,
         "file:application/xml",
     ),
+    // --- Issue 23: what the owner does on the web, through the API (sending, deliveries,
+    // the customer link, drafts, archiving, settings). Schemas in `owner_schemas()`.
+    op(
+        "post",
+        "/api/v1/invoices/{id}/send",
+        "Send an issued document by email, SMS and/or Peppol (as the Send form): answers with the deliveries queued",
+        Some("SendInput"),
+        202,
+        "DeliveryList",
+    ),
+    op(
+        "get",
+        "/api/v1/invoices/{id}/deliveries",
+        "The document's deliveries (sends, reminders), newest first, with status and error",
+        None,
+        200,
+        "DeliveryList",
+    ),
+    op("post", "/api/v1/deliveries/{id}/retry", "Queue a failed delivery again", None, 204, ""),
+    op(
+        "get",
+        "/api/v1/invoices/{id}/link",
+        "The document's live customer link (404 when off)",
+        None,
+        200,
+        "CustomerLink",
+    ),
+    op(
+        "post",
+        "/api/v1/invoices/{id}/link",
+        "Turn the customer link on (an issued document), or give the live one again",
+        None,
+        200,
+        "CustomerLink",
+    ),
+    op(
+        "post",
+        "/api/v1/invoices/{id}/link/rotate",
+        "Replace the customer link: the old one stops working at once",
+        None,
+        200,
+        "CustomerLink",
+    ),
+    op("post", "/api/v1/invoices/{id}/link/revoke", "Turn the customer link off", None, 204, ""),
+    op("delete", "/api/v1/invoices/{id}", "Delete a draft (an issued document is never deleted)", None, 204, ""),
+    op(
+        "post",
+        "/api/v1/invoices/{id}/duplicate",
+        "A new draft with the same customer, prices and lines as an invoice or quote",
+        None,
+        201,
+        "Invoice",
+    ),
+    op("post", "/api/v1/customers/{id}/archive", "Hide a customer from lists and new invoices", None, 204, ""),
+    op("post", "/api/v1/products/{id}/archive", "Take an item out of the catalogue", None, 204, ""),
+    op("post", "/api/v1/bank-entries/{id}/dismiss", "Set a waiting payment aside as not for an invoice", None, 204, ""),
+    op("get", "/api/v1/business", "The business profile printed on every document", None, 200, "BusinessProfile"),
+    op(
+        "put",
+        "/api/v1/business",
+        "Replace the business profile (a field left out is empty); changing the bank account is the owner's (403)",
+        Some("ProfileInput"),
+        200,
+        "BusinessProfile",
+    ),
+    op(
+        "get",
+        "/api/v1/numbering",
+        "The numbering series with the next number of each (changing them is the owner's, on the web)",
+        None,
+        200,
+        "NumberingList",
+    ),
+    op(
+        "get",
+        "/api/v1/reminder-schedule",
+        "When customers are reminded of unpaid invoices",
+        None,
+        200,
+        "ReminderSchedule",
+    ),
+    op(
+        "put",
+        "/api/v1/reminder-schedule",
+        "Replace the reminder schedule (no rules: reminders off)",
+        Some("ReminderScheduleInput"),
+        200,
+        "ReminderSchedule",
+    ),
+    // --- End of issue 23's owner operations.
     op(
         "post",
         "/api/v1/bank-statements",
@@ -324,6 +414,65 @@ fn schemas() -> Value {
     })
 }
 
+/// The schemas of issue 23's owner operations (sending, links, settings), kept apart
+/// from `schemas()` and merged into it by `build()`.
+fn owner_schemas() -> Value {
+    let string = json!({"type": "string"});
+    let text = |description: &str| json!({"type": "string", "description": description});
+    let time = json!({"type": ["string", "null"], "format": "date-time"});
+    let profile_fields = json!({
+        "name": text("Legal name"), "address_line": string, "postal_code": string, "city": string,
+        "country": text("ISO 3166-1 alpha-2"), "vat_number": string,
+        "registration_id": text("National registration id; check digits verified for IS, SE, NO, DK, FI"),
+        "iban": text("Changing it is the owner's: a token gets 403"), "bic": string,
+        "default_currency": text("ISO 4217; empty: the country's"),
+        "invoice_language": {"type": "string", "enum": ["en", "is", ""]},
+        "payment_reference_scheme": text("A reference scheme code; empty: automatic"),
+        "bankgiro": string, "fik_creditor": string, "contact_name": string, "contact_email": string, "contact_phone": string
+    });
+    let mut input_fields = profile_fields.clone();
+    input_fields["payment_terms_days"] = json!({"type": "string", "pattern": "^[0-9]{1,3}$", "description": "Days to pay, 0 to 365, as text (the form's field)"});
+    let mut profile = profile_fields;
+    profile["payment_terms_days"] = json!({"type": "integer"});
+    profile["peppol_id"] = text("As typed in Settings → E-invoicing; empty: derived");
+    let rule = json!({"type": "object", "required": ["offset_days"], "additionalProperties": false, "properties": {
+        "offset_days": {"type": "integer", "enum": [-3, 0, 7, 14], "description": "Days after the due date; negative: before"},
+        "by_email": {"type": "boolean"}, "by_sms": {"type": "boolean"}}});
+    json!({
+        "SendInput": {"type": "object", "required": ["channels"], "additionalProperties": false, "properties": {
+            "channels": {"type": "array", "items": {"type": "string", "enum": ["email", "sms", "peppol"]}},
+            "recipient": text("The email address (channel email)"),
+            "phone": text("E.164 phone number (channel sms)"),
+            "attach_xml": {"type": "boolean", "description": "Attach the UBL and CII e-invoices to the email"}}},
+        "Delivery": {"type": "object", "properties": {
+            "id": {"type": "string", "format": "uuid"}, "invoice_id": {"type": "string", "format": "uuid"},
+            "channel": {"type": "string", "enum": ["email", "sms", "peppol"]},
+            "kind": {"type": "string", "enum": ["send", "reminder", "recurring"]},
+            "recipient": string, "attach_xml": {"type": "boolean"},
+            "status": {"type": "string", "enum": ["queued", "sending", "sent", "delivered", "failed", "cancelled"]},
+            "attempts": {"type": "integer"}, "error": {"type": ["string", "null"], "description": "Why the last attempt failed"},
+            "created_at": {"type": "string", "format": "date-time"}, "sent_at": time, "delivered_at": time}},
+        "DeliveryList": {"type": "object", "properties": {"data": {"type": "array", "items": {"$ref": "#/components/schemas/Delivery"}}}},
+        "CustomerLink": {"type": "object", "properties": {
+            "url": text("The customer's page of the document: anyone holding it sees the document"),
+            "view_count": {"type": "integer"}, "first_viewed_at": time}},
+        "BusinessProfile": {"type": "object", "properties": profile},
+        "ProfileInput": {"type": "object", "properties": input_fields, "additionalProperties": false},
+        "NumberingSeries": {"type": "object", "properties": {
+            "kind": {"type": "string", "enum": ["invoice", "credit_note", "quote"]}, "prefix": string,
+            "padding": {"type": "integer"}, "yearly_reset": {"type": "boolean"}, "last_number": {"type": "integer"},
+            "next": text("The number the next document of the series gets this year")}},
+        "NumberingList": {"type": "object", "properties": {"data": {"type": "array", "items": {"$ref": "#/components/schemas/NumberingSeries"}}}},
+        "ReminderRule": rule,
+        "ReminderSchedule": {"type": "object", "properties": {
+            "rules": {"type": "array", "items": {"$ref": "#/components/schemas/ReminderRule"}, "description": "Empty: reminders are off"},
+            "offered_offsets": {"type": "array", "items": {"type": "integer"}},
+            "sms_available": {"type": "boolean"}}},
+        "ReminderScheduleInput": {"type": "object", "required": ["rules"], "additionalProperties": false, "properties": {
+            "rules": {"type": "array", "items": {"$ref": "#/components/schemas/ReminderRule"}}}}
+    })
+}
+
 /// The query parameters of the list operations, so clients (and schemathesis) know them.
 fn query_parameters(method: &str, path: &str) -> Option<Value> {
     let param = |name: &str, schema: Value, description: &str| json!({"name": name, "in": "query", "required": false, "schema": schema, "description": description});
@@ -357,11 +506,20 @@ fn query_parameters(method: &str, path: &str) -> Option<Value> {
     }
 }
 
+/// A stable name for each operation, from its method and path, which generated
+/// clients use as the function's name: `post /api/v1/invoices/{id}/send` is
+/// `post_invoices_id_send`.
+pub fn operation_id(method: &str, path: &str) -> String {
+    let words = path.trim_start_matches("/api/v1/").split('/').map(|w| w.trim_matches(['{', '}']).replace('-', "_"));
+    std::iter::once(method.to_owned()).chain(words).collect::<Vec<_>>().join("_")
+}
+
 pub fn build() -> Value {
     let problem = |description: &str| json!({"description": description, "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}});
     let mut paths = serde_json::Map::new();
     for Operation { method, path, summary, request, status, response } in OPERATIONS {
         let mut operation = json!({
+            "operationId": operation_id(method, path),
             "summary": summary,
             "security": [{"bearer": []}],
             "responses": {
@@ -378,6 +536,10 @@ pub fn build() -> Value {
                 "422": problem("Invalid fields; see errors")
             }
         });
+        if path.ends_with("/send") {
+            operation["responses"]["429"] =
+                problem("The business's sending quota is used up for now; retry after `Retry-After`");
+        }
         if path.contains("{id}") {
             operation["parameters"] =
                 json!([{"name": "id", "in": "path", "required": true, "schema": {"type": "string", "format": "uuid"}}]);
@@ -394,8 +556,10 @@ pub fn build() -> Value {
         }
         if let Some(media_type) = request.and_then(|r| r.strip_prefix("file:")) {
             let file = json!({"schema": {"type": "string", "format": "binary"}});
-            operation["requestBody"] =
-                json!({"required": true, "content": {media_type: file.clone(), "text/plain": file}});
+            // Any content type is read as the file; octet-stream is the one generated
+            // clients can send.
+            operation["requestBody"] = json!({"required": true, "content": {
+                media_type: file.clone(), "text/plain": file.clone(), "application/octet-stream": file}});
         } else if let Some(schema) = request {
             operation["requestBody"] = json!({"required": true, "content": {"application/json": {"schema": {"$ref": format!("#/components/schemas/{schema}")}}}});
         }
@@ -409,9 +573,18 @@ pub fn build() -> Value {
         "paths": paths,
         "components": {
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer", "description": "A personal API token (fft_...) from Settings → API tokens"}},
-            "schemas": schemas()
+            "schemas": all_schemas()
         }
     })
+}
+
+/// `schemas()` with `owner_schemas()` merged in.
+fn all_schemas() -> Value {
+    let mut all = schemas();
+    if let (Some(all), Value::Object(more)) = (all.as_object_mut(), owner_schemas()) {
+        all.extend(more);
+    }
+    all
 }
 
 pub async fn document() -> Json<Value> {
