@@ -1,6 +1,6 @@
 //! What the owner does on the web, through the API (issue 23): sending an issued
 //! invoice and its deliveries, the customer link, deleting and copying drafts,
-//! archiving, and the business profile, numbering and reminder settings; with the
+//! recurring invoices, archiving, and the business profile, numbering and reminder settings; with the
 //! read-only scope refused and bad bodies answered by problem+json.
 
 use std::time::Duration;

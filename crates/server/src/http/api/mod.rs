@@ -15,6 +15,7 @@ pub mod json;
 pub mod openapi;
 pub mod problem;
 pub mod products;
+pub mod recurring;
 pub mod sending;
 pub mod settings;
 
@@ -42,6 +43,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         .merge(documents::router())
         .merge(invoices::router())
         .merge(products::router())
+        .merge(recurring::router())
         .merge(sending::router())
         .merge(settings::router())
         // Outermost first: authenticate, then idempotency (which needs the business).

@@ -165,6 +165,16 @@ pub const OPERATIONS: &[Operation] = &[
     op("post", "/api/v1/customers/{id}/archive", "Hide a customer from lists and new invoices", None, 204, ""),
     op("post", "/api/v1/products/{id}/archive", "Take an item out of the catalogue", None, 204, ""),
     op("post", "/api/v1/bank-entries/{id}/dismiss", "Set a waiting payment aside as not for an invoice", None, 204, ""),
+    op(
+        "post",
+        "/api/v1/invoices/{id}/recurring",
+        "Repeat an issued invoice every 1 to 24 months from its issue date",
+        Some("RecurringInput"),
+        201,
+        "RecurringInvoice",
+    ),
+    op("get", "/api/v1/recurring-invoices", "The active recurring invoices", None, 200, "RecurringInvoiceList"),
+    op("post", "/api/v1/recurring-invoices/{id}/stop", "Stop repeating (the invoices made stay)", None, 204, ""),
     op("get", "/api/v1/business", "The business profile printed on every document", None, 200, "BusinessProfile"),
     op(
         "put",
@@ -463,6 +473,14 @@ fn owner_schemas() -> Value {
             "padding": {"type": "integer"}, "yearly_reset": {"type": "boolean"}, "last_number": {"type": "integer"},
             "next": text("The number the next document of the series gets this year")}},
         "NumberingList": {"type": "object", "properties": {"data": {"type": "array", "items": {"$ref": "#/components/schemas/NumberingSeries"}}}},
+        "RecurringInput": {"type": "object", "required": ["every_months"], "additionalProperties": false, "properties": {
+            "every_months": {"type": "integer", "minimum": 1, "maximum": 24},
+            "auto_send": {"type": "boolean", "description": "Issue and email each one on its date instead of leaving a draft"}}},
+        "RecurringInvoice": {"type": "object", "properties": {
+            "id": {"type": "string", "format": "uuid"}, "source_invoice_id": {"type": "string", "format": "uuid"},
+            "source_number": {"type": ["string", "null"]}, "customer_name": string,
+            "every_months": {"type": "integer"}, "next_run_on": {"type": "string", "format": "date"}, "auto_send": {"type": "boolean"}}},
+        "RecurringInvoiceList": {"type": "object", "properties": {"data": {"type": "array", "items": {"$ref": "#/components/schemas/RecurringInvoice"}}}},
         "ReminderRule": rule,
         "ReminderSchedule": {"type": "object", "properties": {
             "rules": {"type": "array", "items": {"$ref": "#/components/schemas/ReminderRule"}, "description": "Empty: reminders are off"},
