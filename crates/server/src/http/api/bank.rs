@@ -78,6 +78,7 @@ struct EntryJson {
     /// What was recorded on the invoice (less than `amount` for an overpayment).
     applied: Option<Decimal>,
     matched_automatically: Option<bool>,
+    #[serde(with = "time::serde::rfc3339::option")]
     matched_at: Option<OffsetDateTime>,
 }
 

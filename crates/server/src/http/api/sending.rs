@@ -69,8 +69,11 @@ struct DeliveryJson {
     attempts: i32,
     /// Why the last attempt failed.
     error: Option<String>,
+    #[serde(with = "time::serde::rfc3339")]
     created_at: OffsetDateTime,
+    #[serde(with = "time::serde::rfc3339::option")]
     sent_at: Option<OffsetDateTime>,
+    #[serde(with = "time::serde::rfc3339::option")]
     delivered_at: Option<OffsetDateTime>,
 }
 
@@ -149,6 +152,7 @@ struct LinkJson {
     /// The customer's page of the document; anyone holding it sees the document.
     url: String,
     view_count: i32,
+    #[serde(with = "time::serde::rfc3339::option")]
     first_viewed_at: Option<OffsetDateTime>,
 }
 
