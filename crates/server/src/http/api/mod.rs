@@ -13,6 +13,7 @@ pub mod idempotency;
 pub mod invoices;
 pub mod json;
 pub mod openapi;
+pub mod openapi_owner;
 pub mod problem;
 pub mod products;
 pub mod recurring;
