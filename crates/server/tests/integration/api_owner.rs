@@ -11,6 +11,7 @@ use serde_json::{Value, json};
 use crate::{
     api::{call, customer_body, token},
     helpers::{TestApp, new_client},
+    sms_fake::{Failure, Kind},
 };
 
 /// A customer and an issued invoice of 1156.60 EUR; returns their ids.
@@ -228,4 +229,44 @@ async fn the_business_settings_are_read_and_changed_through_the_api() {
     assert_eq!(status, 403);
     let (status, _, _) = call(&app, &read, Method::PUT, "/api/v1/business", Some(json!(input))).await;
     assert_eq!(status, 403);
+}
+
+#[tokio::test]
+async fn an_sms_the_provider_refuses_shows_its_error_and_is_retried_through_the_api() {
+    let (app, fake) = crate::sms::app_with(Kind::Twilio).await;
+    let (_, write) = token(&app, "sms@api-owner.example", "write").await;
+    let (_, id) = issued_invoice(&app, &write).await;
+    let send = |channels: Value| json!({"channels": channels, "phone": "+354 555 1234"});
+    let path = format!("/api/v1/invoices/{id}/send");
+    let (status, problem, _) = call(&app, &write, Method::POST, &path, Some(send(json!(["sms"])))).await;
+    assert_eq!(status, 422, "no SMS account yet: {problem}");
+    assert_eq!(problem["errors"][0]["field"], "send");
+    let (status, problem, _) = call(&app, &write, Method::POST, &path, Some(send(json!(["peppol"])))).await;
+    assert_eq!(status, 422, "not connected to Peppol: {problem}");
+    assert_eq!(problem["errors"][0]["field"], "send");
+
+    crate::sms::use_platform_account(&app, &fake).await;
+    fake.fail_next(1, Failure::Reject);
+    let (status, queued, _) = call(&app, &write, Method::POST, &path, Some(send(json!(["sms"])))).await;
+    assert_eq!(status, 202, "{queued}");
+    assert_eq!(
+        (queued["data"][0]["channel"].as_str(), queued["data"][0]["recipient"].as_str()),
+        (Some("sms"), Some("+3545551234"))
+    );
+    let failed = settled_deliveries(&app, &write, &id).await;
+    assert_eq!(failed[0]["status"], "failed", "{failed:?}");
+    let error = failed[0]["error"].as_str().unwrap();
+    assert!(error.contains("Twilio refused the message") && !error.contains(&fake.secret), "{error}");
+
+    let retry = format!("/api/v1/deliveries/{}/retry", failed[0]["id"].as_str().unwrap());
+    let (_, read) = token(&app, "sms@api-owner.example", "read").await;
+    let (status, _, _) = call(&app, &read, Method::POST, &retry, None).await;
+    assert_eq!(status, 403, "a read-only token cannot retry");
+    let (status, _, _) = call(&app, &write, Method::POST, &retry, None).await;
+    assert_eq!(status, 204);
+    let sms = fake.wait_for(1).await.pop().unwrap();
+    assert_eq!(sms.to, "+3545551234");
+    assert!(sms.text.contains("/i/"), "with the customer link: {}", sms.text);
+    let sent = settled_deliveries(&app, &write, &id).await;
+    assert_eq!((sent.len(), sent[0]["status"].as_str()), (1, Some("sent")), "{sent:?}");
 }
