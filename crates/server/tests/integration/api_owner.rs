@@ -270,3 +270,41 @@ async fn an_sms_the_provider_refuses_shows_its_error_and_is_retried_through_the_
     let sent = settled_deliveries(&app, &write, &id).await;
     assert_eq!((sent.len(), sent[0]["status"].as_str()), (1, Some("sent")), "{sent:?}");
 }
+
+#[tokio::test]
+async fn a_waiting_bank_payment_is_set_aside_through_the_api() {
+    let app = TestApp::spawn().await;
+    let (_, write) = token(&app, "bank@api-owner.example", "write").await;
+    let interest = crate::bank_payments::Credit {
+        amount: "1.25",
+        currency: "EUR",
+        reference: None,
+        message: "Zinsen",
+        payer: "Bank AG",
+        bank_ref: "Z1",
+    };
+    let today = app.clock_now().date().to_string();
+    let statement = crate::bank_payments::camt053("DE89370400440532013000", &today, &[interest]);
+    let imported = reqwest::Client::new()
+        .post(app.url("/api/v1/bank-statements"))
+        .bearer_auth(&write)
+        .header("content-type", "application/octet-stream")
+        .body(statement)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(imported.status(), 201, "{}", imported.text().await.unwrap());
+    let (_, waiting, _) = call(&app, &write, Method::GET, "/api/v1/bank-entries", None).await;
+    let entry = waiting["items"][0]["id"].as_str().expect("the payment waits").to_owned();
+    let dismiss = format!("/api/v1/bank-entries/{entry}/dismiss");
+
+    let (_, read) = token(&app, "bank@api-owner.example", "read").await;
+    let (status, _, _) = call(&app, &read, Method::POST, &dismiss, None).await;
+    assert_eq!(status, 403);
+    let (status, _, _) = call(&app, &write, Method::POST, &dismiss, None).await;
+    assert_eq!(status, 204);
+    let (_, waiting, _) = call(&app, &write, Method::GET, "/api/v1/bank-entries", None).await;
+    assert_eq!(waiting["items"], json!([]), "no longer waiting");
+    let (status, problem, _) = call(&app, &write, Method::POST, &dismiss, None).await;
+    assert_eq!(status, 409, "only a waiting payment is set aside: {problem}");
+}
