@@ -55,6 +55,8 @@ pub struct Caller {
     /// the owner's settings (members, numbering) are not reachable through the API.
     is_owner: bool,
     read_only: bool,
+    /// The member an API token acts for (its creator): who asked for a delivery.
+    token_creator: Option<Uuid>,
     /// What this caller's reads must see (their own last write): decides whether a
     /// replica may serve them. Everything (the primary) unless the caller says less.
     reads_after: ReadAfter,
@@ -68,6 +70,7 @@ impl Caller {
             actor: crate::audit::Actor::User(user_id),
             is_owner: role == "owner",
             read_only: role == "accountant",
+            token_creator: None,
             reads_after: ReadAfter::Primary,
         }
     }
@@ -78,6 +81,7 @@ impl Caller {
             actor: crate::audit::Actor::ApiToken(token_id),
             is_owner: false,
             read_only: false,
+            token_creator: None,
             reads_after: ReadAfter::Primary,
         }
     }
@@ -90,6 +94,7 @@ impl Caller {
             actor: crate::audit::Actor::System,
             is_owner: false,
             read_only: false,
+            token_creator: None,
             reads_after: ReadAfter::Primary,
         }
     }
@@ -99,6 +104,23 @@ impl Caller {
     pub fn reading_after(mut self, after: ReadAfter) -> Self {
         self.reads_after = after;
         self
+    }
+
+    /// An API token's caller acting for `user`, the member who created the token (a
+    /// token acts for its creator; it is still never the owner).
+    pub fn created_by(mut self, user: Uuid) -> Self {
+        self.token_creator = Some(user);
+        self
+    }
+
+    /// The member behind the request: the signed-in user, or the creator of the API
+    /// token; None for the platform itself.
+    pub fn acting_user(&self) -> Option<Uuid> {
+        match &self.actor {
+            crate::audit::Actor::User(user) => Some(*user),
+            crate::audit::Actor::ApiToken(_) => self.token_creator,
+            _ => None,
+        }
     }
 
     /// Whether the caller only reads (an accountant).

@@ -327,8 +327,25 @@ pub async fn reminder_schedule(state: &AppState, caller: &Caller) -> Result<(Vec
     Ok((rules, sms_available))
 }
 
-/// Replaces the reminder schedule (no rules turns reminders off).
+/// Replaces the reminder schedule (no rules turns reminders off). Each rule is at one
+/// of the offered offsets, at most once, with a channel (the page offers only those;
+/// the API is told which rule is wrong, at `rules[i]`).
 pub async fn save_reminder_schedule(state: &AppState, caller: &Caller, rules: &[Rule]) -> Result<()> {
+    let offered = crate::invoicing::reminders::OFFERED_OFFSETS;
+    for (i, rule) in rules.iter().enumerate() {
+        let mistake = if !offered.contains(&rule.offset_days) {
+            Some(format!("offset_days must be one of {offered:?} (days after the due date; negative: before)"))
+        } else if rules[..i].iter().any(|earlier| earlier.offset_days == rule.offset_days) {
+            Some(format!("offset_days {} appears twice", rule.offset_days))
+        } else if !rule.by_email && !rule.by_sms {
+            Some("a rule needs by_email or by_sms".to_owned())
+        } else {
+            None
+        };
+        if let Some(message) = mistake {
+            return Err(Error::field(&format!("rules[{i}]"), message));
+        }
+    }
     let mut tx = state.db.begin().await?;
     db::reminders::replace_rules(&mut tx, caller.business_id, rules).await?;
     tx.commit().await?;

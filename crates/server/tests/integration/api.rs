@@ -351,7 +351,8 @@ async fn the_openapi_document_lists_every_operation_and_each_one_exists() {
     assert_eq!(doc["openapi"], "3.1.0");
     let (_, token) = token(&app, "docs@seller.example", "read").await;
     let missing = uuid::Uuid::new_v4();
-    for fastfaktura::http::api::openapi::Operation { method, path, .. } in fastfaktura::http::api::openapi::OPERATIONS {
+    for fastfaktura::http::api::openapi::Operation { method, path, .. } in fastfaktura::http::api::openapi::operations()
+    {
         assert!(doc["paths"][path][method].is_object(), "{method} {path} documented");
         let method = Method::from_bytes(method.to_uppercase().as_bytes()).unwrap();
         let response = reqwest::Client::new()

@@ -7,6 +7,8 @@ mod admin_backups;
 mod admin_listener;
 mod admin_payments;
 mod api;
+mod api_client;
+mod api_owner;
 mod attack_tools;
 mod audit;
 mod audit_wiring;

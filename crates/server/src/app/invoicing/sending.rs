@@ -6,8 +6,7 @@ use uuid::Uuid;
 
 use crate::{
     app::{Caller, Error, peppol::PeppolRoute},
-    audit::Actor,
-    db,
+    db::{self, deliveries::Delivery},
     i18n::{Tr, key},
     integrations::sms_accounts,
     invoicing::{
@@ -85,8 +84,11 @@ pub async fn send_document(
             return Err(Error::field("send", t.t(message)));
         }
     }
-    let Actor::User(requested_by) = &caller.actor else {
-        return Err(Error::Forbidden("Only a signed-in member can send a document.".to_owned().into()));
+    // An API token sends for the member who created it (the mail's Reply-To).
+    let Some(requested_by) = caller.acting_user() else {
+        return Err(Error::Forbidden(
+            "Only a member (signed in or by their API token) can send a document.".to_owned().into(),
+        ));
     };
     // Each message counts against the business's sending quota before it is queued.
     if invoice.status == InvoiceStatus::Issued {
@@ -104,7 +106,13 @@ pub async fn send_document(
         peppol,
         attach_xml: input.attach_xml,
     };
-    delivery::send(state, business_id, id, *requested_by, request).await
+    delivery::send(state, business_id, id, requested_by, request).await
+}
+
+/// The deliveries of one of the business's documents, newest first.
+pub async fn deliveries(state: &AppState, caller: &Caller, id: Uuid) -> Result<Vec<Delivery>, Error> {
+    db::invoices::find(&state.db, caller.business_id, id).await?.ok_or(Error::NotFound)?;
+    Ok(db::deliveries::for_invoice(&state.db, caller.business_id, id).await?)
 }
 
 /// Puts a failed delivery back in the queue.

@@ -29,6 +29,7 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/bank-statements", post(import).layer(DefaultBodyLimit::max(MAX_STATEMENT_BYTES)))
         .route("/api/v1/bank-entries", get(list))
         .route("/api/v1/bank-entries/{id}/match", post(match_entry))
+        .route("/api/v1/bank-entries/{id}/dismiss", post(dismiss_entry))
 }
 
 #[derive(Serialize)]
@@ -77,6 +78,7 @@ struct EntryJson {
     /// What was recorded on the invoice (less than `amount` for an overpayment).
     applied: Option<Decimal>,
     matched_automatically: Option<bool>,
+    #[serde(with = "time::serde::rfc3339::option")]
     matched_at: Option<OffsetDateTime>,
 }
 
@@ -135,5 +137,17 @@ async fn match_entry(
 ) -> Result<Response, ApiError> {
     auth.require_write()?;
     bank_statements::match_bank_entry_to(&state, &auth.caller(), &meta, id, &body).await?;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+/// Sets a waiting payment aside as not for an invoice (interest, an own transfer).
+async fn dismiss_entry(
+    State(state): State<AppState>,
+    auth: ApiAuth,
+    meta: RequestMeta,
+    ApiId(id): ApiId,
+) -> Result<Response, ApiError> {
+    auth.require_write()?;
+    bank_statements::dismiss_bank_entry(&state, &auth.caller(), &meta, id, true).await?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }

@@ -88,8 +88,10 @@ struct BillJson {
     bic: Option<String>,
     state: String,
     scheduled_for: Option<Date>,
+    #[serde(with = "time::serde::rfc3339::option")]
     paid_at: Option<OffsetDateTime>,
     duplicate_of: Option<Uuid>,
+    #[serde(with = "time::serde::rfc3339")]
     received_at: OffsetDateTime,
     #[serde(skip_serializing_if = "Option::is_none")]
     findings: Option<Vec<Finding>>,

@@ -21,6 +21,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/api/v1/customers", get(list).post(create))
         .route("/api/v1/customers/{id}", get(read).put(update))
+        .route("/api/v1/customers/{id}/archive", axum::routing::post(archive))
 }
 
 #[derive(Serialize)]
@@ -122,4 +123,11 @@ async fn update(
     let StrictJson(input) = body?;
     let customer = customers::update_customer(&state, &auth.caller(), &Tr::default(), id, &input).await?;
     Ok(Json(CustomerJson::from(customer)).into_response())
+}
+
+/// Hides the customer from lists and new invoices; its invoices stay.
+async fn archive(State(state): State<AppState>, auth: ApiAuth, ApiId(id): ApiId) -> Result<Response, ApiError> {
+    auth.require_write()?;
+    customers::archive_customer(&state, &auth.caller(), id).await?;
+    Ok(StatusCode::NO_CONTENT.into_response())
 }

@@ -31,11 +31,12 @@ use crate::{
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/api/v1/invoices", get(list).post(create))
-        .route("/api/v1/invoices/{id}", get(read).put(update))
+        .route("/api/v1/invoices/{id}", get(read).put(update).delete(delete_draft))
         .route("/api/v1/invoices/{id}/issue", post(issue))
         .route("/api/v1/invoices/{id}/payments", post(add_payment))
         .route("/api/v1/invoices/{id}/credit-notes", post(credit_note))
         .route("/api/v1/invoices/{id}/convert", post(convert_quote))
+        .route("/api/v1/invoices/{id}/duplicate", post(duplicate))
 }
 
 #[derive(Serialize)]
@@ -319,4 +320,18 @@ async fn convert_quote(State(state): State<AppState>, auth: ApiAuth, ApiId(id): 
     auth.require_write()?;
     let draft = invoicing::convert_quote(&state, &auth.caller(), id).await?;
     respond(&state, &auth, draft, StatusCode::CREATED).await
+}
+
+/// Deletes a draft; an issued document is never deleted (409).
+async fn delete_draft(State(state): State<AppState>, auth: ApiAuth, ApiId(id): ApiId) -> Result<Response, ApiError> {
+    auth.require_write()?;
+    invoicing::delete_draft(&state, &auth.caller(), id).await?;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+/// A new draft with the same customer, prices and lines as an invoice or quote.
+async fn duplicate(State(state): State<AppState>, auth: ApiAuth, ApiId(id): ApiId) -> Result<Response, ApiError> {
+    auth.require_write()?;
+    let copy = invoicing::review::duplicate_document(&state, &auth.caller(), id).await?;
+    respond(&state, &auth, copy, StatusCode::CREATED).await
 }

@@ -24,6 +24,12 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for StrictJson<T> {
 
     async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
         let Json(value) = Json::<serde_json::Value>::from_request(request, state).await.map_err(bad_json)?;
+        if holds_nul(&value) {
+            return Err(ApiError::BadRequest(
+                "The request body is not the JSON this endpoint expects: no text may contain a NUL character (\\u0000)"
+                    .into(),
+            ));
+        }
         let mut unknown = Vec::new();
         let parsed: T = serde_ignored::deserialize(value, |path| unknown.push(path.to_string())).map_err(|e| {
             ApiError::BadRequest(format!("The request body is not the JSON this endpoint expects: {e}"))
@@ -36,5 +42,17 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for StrictJson<T> {
             )));
         }
         Ok(StrictJson(parsed))
+    }
+}
+
+/// Whether any string (or key) in the body holds a NUL, which PostgreSQL text cannot
+/// store and no name, number or address contains.
+fn holds_nul(value: &serde_json::Value) -> bool {
+    use serde_json::Value;
+    match value {
+        Value::String(s) => s.contains('\0'),
+        Value::Array(items) => items.iter().any(holds_nul),
+        Value::Object(fields) => fields.iter().any(|(k, v)| k.contains('\0') || holds_nul(v)),
+        _ => false,
     }
 }

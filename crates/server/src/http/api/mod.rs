@@ -13,9 +13,13 @@ pub mod idempotency;
 pub mod invoices;
 pub mod json;
 pub mod openapi;
+pub mod openapi_owner;
 mod openapi_webhooks;
 pub mod problem;
 pub mod products;
+pub mod recurring;
+pub mod sending;
+pub mod settings;
 pub mod webhooks;
 
 use axum::{
@@ -42,6 +46,9 @@ pub fn router(state: AppState) -> Router<AppState> {
         .merge(documents::router())
         .merge(invoices::router())
         .merge(products::router())
+        .merge(recurring::router())
+        .merge(sending::router())
+        .merge(settings::router())
         .merge(webhooks::router())
         // Outermost first: authenticate, then idempotency (which needs the business).
         .layer(middleware::from_fn_with_state(state.clone(), idempotency::replay_or_record))
@@ -57,13 +64,15 @@ pub fn router(state: AppState) -> Router<AppState> {
 pub struct ApiAuth {
     pub business_id: Uuid,
     pub token_id: Uuid,
+    /// The member who created the token, whom it acts for.
+    pub created_by: Uuid,
     pub can_write: bool,
 }
 
 impl ApiAuth {
     /// The token acting on its business, for the application layer.
     pub fn caller(&self) -> crate::app::Caller {
-        crate::app::Caller::api_token(self.business_id, self.token_id)
+        crate::app::Caller::api_token(self.business_id, self.token_id).created_by(self.created_by)
     }
 
     pub fn require_write(&self) -> Result<(), ApiError> {
@@ -105,6 +114,7 @@ async fn authenticate(State(state): State<AppState>, mut request: Request, next:
             request.extensions_mut().insert(ApiAuth {
                 business_id: owner.business_id,
                 token_id: owner.id,
+                created_by: owner.created_by,
                 can_write: owner.can_write,
             });
             next.run(request).await

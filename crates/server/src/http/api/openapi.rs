@@ -1,6 +1,6 @@
 //! The OpenAPI 3.1 document at `/api/v1/openapi.json`, built from the route table
-//! below. An integration test calls every operation listed here, so the table cannot
-//! drift from the router unnoticed.
+//! below and `openapi_owner.rs`'s. An integration test calls every operation listed
+//! there, so the tables cannot drift from the router unnoticed.
 
 use axum::Json;
 use serde_json::{Value, json};
@@ -15,7 +15,7 @@ pub struct Operation {
     pub response: &'static str,
 }
 
-const fn op(
+pub(super) const fn op(
     method: &'static str,
     path: &'static str,
     summary: &'static str,
@@ -401,11 +401,20 @@ fn query_parameters(method: &str, path: &str) -> Option<Value> {
     }
 }
 
+/// A stable name for each operation, from its method and path, which generated
+/// clients use as the function's name: `post /api/v1/invoices/{id}/send` is
+/// `post_invoices_id_send`.
+pub fn operation_id(method: &str, path: &str) -> String {
+    let words = path.trim_start_matches("/api/v1/").split('/').map(|w| w.trim_matches(['{', '}']).replace('-', "_"));
+    std::iter::once(method.to_owned()).chain(words).collect::<Vec<_>>().join("_")
+}
+
 pub fn build() -> Value {
     let problem = |description: &str| json!({"description": description, "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}});
     let mut paths = serde_json::Map::new();
-    for Operation { method, path, summary, request, status, response } in OPERATIONS {
+    for Operation { method, path, summary, request, status, response } in operations() {
         let mut operation = json!({
+            "operationId": operation_id(method, path),
             "summary": summary,
             "security": [{"bearer": []}],
             "responses": {
@@ -422,6 +431,10 @@ pub fn build() -> Value {
                 "422": problem("Invalid fields; see errors")
             }
         });
+        if path.ends_with("/send") {
+            operation["responses"]["429"] =
+                problem("The business's sending quota is used up for now; retry after `Retry-After`");
+        }
         if path.contains("{id}") {
             operation["parameters"] =
                 json!([{"name": "id", "in": "path", "required": true, "schema": {"type": "string", "format": "uuid"}}]);
@@ -443,8 +456,10 @@ pub fn build() -> Value {
         }
         if let Some(media_type) = request.and_then(|r| r.strip_prefix("file:")) {
             let file = json!({"schema": {"type": "string", "format": "binary"}});
-            operation["requestBody"] =
-                json!({"required": true, "content": {media_type: file.clone(), "text/plain": file}});
+            // Any content type is read as the file; octet-stream is the one generated
+            // clients can send.
+            operation["requestBody"] = json!({"required": true, "content": {
+                media_type: file.clone(), "text/plain": file.clone(), "application/octet-stream": file}});
         } else if let Some(schema) = request {
             operation["requestBody"] = json!({"required": true, "content": {"application/json": {"schema": {"$ref": format!("#/components/schemas/{schema}")}}}});
         }
@@ -459,16 +474,26 @@ pub fn build() -> Value {
         "webhooks": super::openapi_webhooks::events(),
         "components": {
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer", "description": "A personal API token (fft_...) from Settings → API tokens"}},
-            "schemas": merged(schemas(), super::openapi_webhooks::schemas())
+            "schemas": all_schemas()
         }
     })
 }
 
-fn merged(mut a: Value, b: Value) -> Value {
-    if let (Some(a), Value::Object(b)) = (a.as_object_mut(), b) {
-        a.extend(b);
+/// Every documented operation: the table above and the owner's operations of issue 23
+/// (`openapi_owner.rs`).
+pub fn operations() -> impl Iterator<Item = &'static Operation> {
+    OPERATIONS.iter().chain(super::openapi_owner::OWNER_OPERATIONS)
+}
+
+/// `schemas()` with the owner's (`openapi_owner.rs`) and the webhooks' merged in.
+fn all_schemas() -> Value {
+    let mut all = schemas();
+    for more in [super::openapi_owner::owner_schemas(), super::openapi_webhooks::schemas()] {
+        if let (Some(all), Value::Object(more)) = (all.as_object_mut(), more) {
+            all.extend(more);
+        }
     }
-    a
+    all
 }
 
 pub async fn document() -> Json<Value> {

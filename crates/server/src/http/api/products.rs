@@ -22,6 +22,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/api/v1/products", get(list).post(create))
         .route("/api/v1/products/{id}", get(read).put(update))
+        .route("/api/v1/products/{id}/archive", axum::routing::post(archive))
 }
 
 #[derive(Serialize)]
@@ -100,4 +101,11 @@ async fn update(
     let StrictJson(input) = body?;
     let product = catalogue::update_product(&state, &auth.caller(), &Tr::default(), id, &input).await?;
     Ok(Json(ProductJson::from(product)).into_response())
+}
+
+/// Takes the item out of the catalogue (lines already written keep their text).
+async fn archive(State(state): State<AppState>, auth: ApiAuth, ApiId(id): ApiId) -> Result<Response, ApiError> {
+    auth.require_write()?;
+    catalogue::archive_product(&state, &auth.caller(), id).await?;
+    Ok(StatusCode::NO_CONTENT.into_response())
 }
