@@ -64,6 +64,24 @@ impl Job {
     }
 }
 
+/// Waits for a notification on `listener` (or its reconnect) for at most `interval`;
+/// without a working listener, or when `listen` is false (the queue just failed), sleeps
+/// `interval`, so a failing listener never spins. The job worker and the webhook
+/// deliverer wait between batches with it.
+pub async fn wait_for_notice(
+    listener: Option<&mut sqlx::postgres::PgListener>,
+    listen: bool,
+    interval: std::time::Duration,
+) {
+    match listener.filter(|_| listen) {
+        Some(l) => match tokio::time::timeout(interval, l.try_recv()).await {
+            Ok(Ok(Some(_))) | Err(_) => {}
+            Ok(Ok(None)) | Ok(Err(_)) => tokio::time::sleep(interval).await,
+        },
+        None => tokio::time::sleep(interval).await,
+    }
+}
+
 /// Adds `job` inside the caller's transaction; workers see it when that commits.
 pub async fn enqueue(conn: &mut PgConnection, job: &Job) -> Result<i64, sqlx::Error> {
     let payload = serde_json::to_value(job).expect("jobs serialise to JSON");

@@ -57,17 +57,7 @@ pub async fn run(ctx: WorkerContext, mut shutdown: watch::Receiver<bool>) {
                 false
             }
         };
-        let wake = async {
-            match listener.as_mut().filter(|_| queue_ok) {
-                // A notification (or the listener's own reconnect) wakes us early; the
-                // timeout bounds the wait, and a failing listener must not spin.
-                Some(l) => match tokio::time::timeout(POLL_INTERVAL, l.try_recv()).await {
-                    Ok(Ok(Some(_))) | Err(_) => {}
-                    Ok(Ok(None)) | Ok(Err(_)) => tokio::time::sleep(POLL_INTERVAL).await,
-                },
-                None => tokio::time::sleep(POLL_INTERVAL).await,
-            }
-        };
+        let wake = super::wait_for_notice(listener.as_mut(), queue_ok, POLL_INTERVAL);
         tokio::select! {
             _ = wake => {}
             _ = shutdown.changed() => {}

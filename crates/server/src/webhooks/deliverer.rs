@@ -67,20 +67,15 @@ pub async fn run(ctx: WorkerContext, mut shutdown: watch::Receiver<bool>) {
         if *shutdown.borrow() {
             break;
         }
-        match deliver_due(&ctx).await {
-            Ok(0) => {}
+        let queue_ok = match deliver_due(&ctx).await {
+            Ok(0) => true,
             Ok(_) => continue,
-            Err(e) => tracing::warn!(error = %e, "webhook deliveries unavailable; retrying shortly"),
-        }
-        let wake = async {
-            match listener.as_mut() {
-                Some(l) => match tokio::time::timeout(POLL_INTERVAL, l.try_recv()).await {
-                    Ok(Ok(Some(_))) | Err(_) => {}
-                    Ok(Ok(None)) | Ok(Err(_)) => tokio::time::sleep(POLL_INTERVAL).await,
-                },
-                None => tokio::time::sleep(POLL_INTERVAL).await,
+            Err(e) => {
+                tracing::warn!(error = %e, "webhook deliveries unavailable; retrying shortly");
+                false
             }
         };
+        let wake = crate::jobs::wait_for_notice(listener.as_mut(), queue_ok, POLL_INTERVAL);
         tokio::select! {
             _ = wake => {}
             _ = shutdown.changed() => {}
