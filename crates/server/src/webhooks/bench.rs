@@ -31,6 +31,12 @@ async fn receiver() -> anyhow::Result<String> {
     Ok(format!("http://{address}/hook"))
 }
 
+/// What issuing records: `invoice.issued` for `invoice_id`, now.
+async fn record_issued(tx: &mut sqlx::PgConnection, business_id: Uuid, invoice_id: Uuid) -> Result<u64, sqlx::Error> {
+    let now = time::OffsetDateTime::now_utc();
+    super::record_invoice_event(tx, business_id, EventType::InvoiceIssued, invoice_id, serde_json::json!({}), now).await
+}
+
 pub async fn bench_webhooks(
     state: &AppState,
     worker: &WorkerContext,
@@ -66,16 +72,7 @@ pub async fn bench_webhooks(
         t.empty.push(elapsed(started));
         let started = Instant::now();
         let mut tx = db.begin().await?;
-        let now = time::OffsetDateTime::now_utc();
-        super::record_invoice_event(
-            &mut tx,
-            business_id,
-            EventType::InvoiceIssued,
-            invoice_id,
-            serde_json::json!({}),
-            now,
-        )
-        .await?;
+        record_issued(&mut tx, business_id, invoice_id).await?;
         tx.commit().await?;
         t.recording.push(elapsed(started));
     }
@@ -86,17 +83,7 @@ pub async fn bench_webhooks(
     while queued < deliveries {
         let mut tx = db.begin().await?;
         for _ in 0..500.min(deliveries - queued) {
-            let invoice_id = invoice(queued);
-            let now = time::OffsetDateTime::now_utc();
-            super::record_invoice_event(
-                &mut tx,
-                business_id,
-                EventType::InvoiceIssued,
-                invoice_id,
-                serde_json::json!({}),
-                now,
-            )
-            .await?;
+            record_issued(&mut tx, business_id, invoice(queued)).await?;
             queued += 1;
         }
         tx.commit().await?;
