@@ -521,3 +521,84 @@ async fn the_settings_page_adds_an_endpoint_shows_its_secret_once_and_its_delive
     assert_eq!(app.post_form(&owner, &format!("/settings/webhooks/{id}/delete"), &[]).await.status(), 303);
     assert_eq!(app.get(&owner, &format!("/settings/webhooks/{id}")).await.status(), 404);
 }
+
+#[tokio::test]
+async fn a_declined_quote_a_received_bill_and_a_delivery_that_failed_for_good_are_told_too() {
+    let app = app_with(quiet_app).await;
+    let receiver = Receiver::start();
+    let (owner, token) = token(&app, "more@seller.example", "write").await;
+    let events = ["quote.declined", "bill.received", "invoice.delivery_failed"];
+    let (_, secret) = endpoint(&app, &token, &receiver.url, &events).await;
+    receiver.trust(&[&secret]).await;
+    let customer = customer(&app, &token).await;
+
+    // A quote the customer declines.
+    let line =
+        json!([{"description": "Offer", "quantity": "1", "unit_price": "10", "vat_category": "S", "vat_rate": "19"}]);
+    let (_, quote, _) = call(
+        &app,
+        &token,
+        Method::POST,
+        "/api/v1/invoices",
+        Some(json!({"kind": "quote", "customer_id": customer, "lines": line})),
+    )
+    .await;
+    let quote_id = quote["id"].as_str().unwrap();
+    call(&app, &token, Method::POST, &format!("/api/v1/invoices/{quote_id}/issue"), None).await;
+    app.post_form(&owner, &format!("/invoices/{quote_id}/link"), &[]).await;
+    let page = app.get(&owner, &format!("/invoices/{quote_id}")).await.text().await.unwrap();
+    let link = page.split("readonly value=\"").nth(1).unwrap().split('"').next().unwrap().to_owned();
+    let path = link.strip_prefix(&app.address).unwrap().to_owned();
+    let stranger = crate::helpers::new_client();
+    let answered = app.post_form(&stranger, &format!("{path}/answer"), &[("answer", "decline")]).await;
+    assert!(answered.status().is_success() || answered.status().is_redirection(), "{}", answered.status());
+
+    // A supplier's invoice received through the API.
+    let bill = crate::bills::ubl(crate::bills::to_us("SUP-7"));
+    let received = reqwest::Client::new()
+        .post(app.url("/api/v1/received-documents"))
+        .bearer_auth(&token)
+        .header("content-type", "application/xml")
+        .body(bill)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(received.status(), 201, "{}", received.text().await.unwrap());
+
+    // An email the mail server keeps refusing, on its last attempt.
+    app.smtp.fail_next(1000);
+    let invoice = issued_invoice(&app, &token, &customer).await;
+    let sent = app
+        .post_form(
+            &owner,
+            &format!("/invoices/{invoice}/send"),
+            &[("send_email", "1"), ("recipient", "ap@buyer.example")],
+        )
+        .await;
+    assert_eq!(sent.status(), 303);
+    let mut told = Vec::new();
+    for _ in 0..200 {
+        sqlx::query("UPDATE jobs SET attempts = max_attempts - 1, run_at = now() WHERE kind = 'deliver_invoice' AND status = 'pending'")
+            .execute(&app.db)
+            .await
+            .unwrap();
+        deliver_all(&app).await;
+        told = receiver.accepted_types().await;
+        if told.len() == 3 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    told.sort();
+    assert_eq!(told, ["bill.received", "invoice.delivery_failed", "quote.declined"]);
+    let messages = receiver.received().await;
+    assert!(messages.iter().all(|m| m["verified_by"] == json!([0])));
+    let failed = messages.iter().map(body).find(|b| b["type"] == "invoice.delivery_failed").unwrap();
+    assert_eq!(
+        (failed["data"]["id"].as_str(), failed["data"]["delivery"]["channel"].as_str()),
+        (Some(invoice.as_str()), Some("email"))
+    );
+    assert!(failed["data"]["delivery"]["reason"].is_string(), "{failed}");
+    let bill = messages.iter().map(body).find(|b| b["type"] == "bill.received").unwrap();
+    assert_eq!((bill["data"]["object"].as_str(), bill["data"]["number"].as_str()), (Some("bill"), Some("SUP-7")));
+}
