@@ -11,6 +11,7 @@ mod api_client;
 mod api_owner;
 mod attack_tools;
 mod audit;
+mod audit_chain;
 mod audit_wiring;
 mod backup;
 mod bank_claims;
