@@ -36,6 +36,7 @@ webhook-error-https = The address must start with https://.
 webhook-error-credentials = Leave the user name and password out of the address; use the signing secret to check who is sending.
 webhook-error-private = This address is inside a private network, which webhooks may not reach. Use an address on the internet.
 webhook-error-unresolvable = The host name { $host } could not be found. Check the address.
+webhook-error-url-long = Keep the address under 2,000 characters.
 webhook-error-description = Keep the description under 200 characters.
 webhook-error-no-events = Choose at least one event.
 webhook-error-unknown-event = There is no event called { $event }.

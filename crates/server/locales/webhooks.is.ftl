@@ -36,6 +36,7 @@ webhook-error-https = Veffangið verður að byrja á https://.
 webhook-error-credentials = Slepptu notandanafni og lykilorði í veffanginu; undirritunarlykillinn sýnir hver sendir.
 webhook-error-private = Þetta veffang er innan einkanets sem vefkrókar mega ekki ná í. Notaðu veffang á netinu.
 webhook-error-unresolvable = Lénið { $host } fannst ekki. Athugaðu veffangið.
+webhook-error-url-long = Hafðu veffangið styttra en 2.000 stafi.
 webhook-error-description = Hafðu lýsinguna styttri en 200 stafi.
 webhook-error-no-events = Veldu að minnsta kosti einn atburð.
 webhook-error-unknown-event = Enginn atburður heitir { $event }.

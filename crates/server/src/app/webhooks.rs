@@ -55,9 +55,21 @@ struct Judged {
 async fn judge(state: &AppState, input: &EndpointInput) -> Result<Judged> {
     let mut errors = FieldErrors::default();
     let policy = target::TargetPolicy::of(&state.settings);
-    let url = match target::resolve_checked(&input.url, policy).await {
+    // The stored column holds 2,000 characters; longer is refused before any lookup.
+    let judged = if input.url.trim().len() > 2000 {
+        Err(None)
+    } else {
+        let resolved = target::resolve_checked(&input.url, policy).await.map_err(Some);
+        // Normalising can lengthen it (percent-encoding).
+        resolved.and_then(|url| if url.as_str().len() > 2000 { Err(None) } else { Ok(url) })
+    };
+    let url = match judged {
         Ok(url) => url.to_string(),
-        Err(e) => {
+        Err(None) => {
+            errors.add("url", Text::key("webhook-error-url-long"));
+            String::new()
+        }
+        Err(Some(e)) => {
             let mut text = Text::key(e.message_key());
             if let target::TargetError::Unresolvable(host) = &e {
                 text = text.with("host", host.clone());

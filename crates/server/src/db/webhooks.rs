@@ -170,43 +170,58 @@ pub async fn anyone_listens(
     .await
 }
 
+/// An event as recorded: its message id, type, the object it is about, and its body.
+pub struct NewEvent<'a> {
+    pub id: Uuid,
+    pub event_type: &'a str,
+    pub object_id: Uuid,
+    pub body: &'a str,
+}
+
 /// Records the event and one delivery for each live endpoint that hears it, in the
-/// caller's transaction; the number of deliveries queued.
+/// caller's transaction, and wakes idle deliverers with the commit (`notify_channel`):
+/// one round trip. The number of deliveries queued.
 pub async fn record_event(
     conn: &mut PgConnection,
     business_id: Uuid,
-    event_id: Uuid,
-    event_type: &str,
-    object_id: Uuid,
-    body: &str,
+    event: &NewEvent<'_>,
     now: OffsetDateTime,
-) -> Result<u64, sqlx::Error> {
-    let queued = sqlx::query!(
+    notify_channel: &str,
+) -> Result<i64, sqlx::Error> {
+    sqlx::query!(
         r#"WITH targets AS (
                SELECT id FROM webhook_endpoints WHERE business_id = $1 AND enabled AND $3 = ANY(events)),
            event AS (
                INSERT INTO webhook_events (business_id, id, event_type, object_id, body, created_at)
                SELECT $1, $2, $3, $4, $5, $6 WHERE EXISTS (SELECT 1 FROM targets)
-               RETURNING id, seq)
-           INSERT INTO webhook_deliveries (business_id, id, endpoint_id, event_id, object_id, seq, next_attempt_at, created_at)
-           SELECT $1, gen_random_uuid(), targets.id, event.id, $4, event.seq, $6, $6 FROM targets CROSS JOIN event"#,
+               RETURNING id, seq),
+           queued AS (
+               INSERT INTO webhook_deliveries (business_id, id, endpoint_id, event_id, object_id, seq, next_attempt_at, created_at)
+               SELECT $1, gen_random_uuid(), targets.id, event.id, $4, event.seq, $6, $6 FROM targets CROSS JOIN event
+               RETURNING 1)
+           SELECT (SELECT count(*) FROM queued) AS "queued!",
+                  (SELECT pg_notify($7, '') FROM event) IS NULL AS "notified""#,
         business_id,
-        event_id,
-        event_type,
-        object_id,
-        body,
-        now
+        event.id,
+        event.event_type,
+        event.object_id,
+        event.body,
+        now,
+        notify_channel
     )
-    .execute(conn)
-    .await?;
-    Ok(queued.rows_affected())
+    .fetch_one(conn)
+    .await
+    .map(|row| row.queued)
 }
 
-/// An invoice, credit note or quote as an event's `data`: amounts as decimal strings.
+/// An invoice, credit note or quote as an event's `data` (amounts as decimal strings),
+/// when a live endpoint of its business hears one of `event_types`; else None, for the
+/// price of that one lookup.
 pub async fn invoice_data(
     conn: &mut PgConnection,
     business_id: Uuid,
     invoice_id: Uuid,
+    event_types: &[String],
 ) -> Result<Option<serde_json::Value>, sqlx::Error> {
     sqlx::query_scalar!(
         r#"SELECT json_build_object(
@@ -224,9 +239,11 @@ pub async fn invoice_data(
                             WHERE p.business_id = i.business_id AND p.invoice_id = i.id), 0) AS paid,
                   coalesce((SELECT sum(cn.payable) FROM invoices cn WHERE cn.business_id = i.business_id
                             AND cn.credited_invoice_id = i.id AND cn.status = 'issued'), 0) AS credited) a
-           WHERE i.business_id = $1 AND i.id = $2"#,
+           WHERE i.business_id = $1 AND i.id = $2
+             AND EXISTS (SELECT 1 FROM webhook_endpoints w WHERE w.business_id = $1 AND w.enabled AND w.events && $3)"#,
         business_id,
-        invoice_id
+        invoice_id,
+        event_types
     )
     .fetch_optional(conn)
     .await

@@ -7,7 +7,8 @@
 //! at all, and nothing is posted while the request waits. The body is written once and
 //! kept, so every attempt and every redelivery sends the same bytes under the same
 //! `webhook-id`. When no live endpoint hears an event, recording it costs one indexed
-//! lookup and writes nothing. [`deliverer`] posts them; `app::webhooks` manages the
+//! lookup and writes nothing; when one does, two statements (its data, then the event with
+//! its deliveries and the wake-up). [`deliverer`] posts them; `app::webhooks` manages the
 //! endpoints; [`target`] keeps them out of our network; [`signing`] signs.
 
 pub mod bench;
@@ -39,12 +40,9 @@ pub async fn record(
         "data": data,
     })
     .to_string();
-    let queued =
-        db::webhooks::record_event(conn, business_id, Uuid::new_v4(), event.as_str(), object_id, &body, now).await?;
-    if queued > 0 {
-        wake_deliverers(conn).await?;
-    }
-    Ok(queued)
+    let new = db::webhooks::NewEvent { id: Uuid::new_v4(), event_type: event.as_str(), object_id, body: &body };
+    let queued = db::webhooks::record_event(conn, business_id, &new, now, deliverer::NOTIFY_CHANNEL).await?;
+    Ok(u64::try_from(queued).unwrap_or_default())
 }
 
 /// Wakes idle deliverers when the caller's transaction commits (NOTIFY is delivered then).
@@ -73,10 +71,10 @@ pub async fn record_invoice_event(
     extra: Value,
     now: OffsetDateTime,
 ) -> Result<u64, sqlx::Error> {
-    if !anyone_listens(conn, business_id, &[event]).await? {
+    let names = [event.as_str().to_owned()];
+    let Some(mut data) = db::webhooks::invoice_data(conn, business_id, invoice_id, &names).await? else {
         return Ok(0);
-    }
-    let Some(mut data) = db::webhooks::invoice_data(conn, business_id, invoice_id).await? else { return Ok(0) };
+    };
     tidy_amounts(&mut data);
     merge(&mut data, extra);
     record(conn, business_id, event, invoice_id, data, now).await
@@ -91,11 +89,10 @@ pub async fn record_payment(
     payment: Value,
     now: OffsetDateTime,
 ) -> Result<u64, sqlx::Error> {
-    let both = [EventType::InvoicePaid, EventType::InvoicePartiallyPaid];
-    if !anyone_listens(conn, business_id, &both).await? {
+    let both = [EventType::InvoicePaid.as_str().to_owned(), EventType::InvoicePartiallyPaid.as_str().to_owned()];
+    let Some(mut data) = db::webhooks::invoice_data(conn, business_id, invoice_id, &both).await? else {
         return Ok(0);
-    }
-    let Some(mut data) = db::webhooks::invoice_data(conn, business_id, invoice_id).await? else { return Ok(0) };
+    };
     merge(&mut data, json!({ "payment": payment }));
     tidy_amounts(&mut data);
     let settled = data["amount_due"].as_str().and_then(|due| due.parse::<rust_decimal::Decimal>().ok())

@@ -440,6 +440,20 @@ async fn addresses_inside_the_network_are_refused_when_saved_and_when_connecting
     )
     .await;
     assert_eq!(status, 400);
+    let long = format!("https://example.com/{}", "a".repeat(2100));
+    let (status, problem, _) = call(
+        &strict,
+        &token,
+        Method::POST,
+        "/api/v1/webhook-endpoints",
+        Some(json!({"url": long, "events": ["invoice.paid"], "description": "d".repeat(201)})),
+    )
+    .await;
+    assert_eq!(status, 422, "{problem}");
+    assert!(
+        problem.to_string().contains("2,000 characters") && problem.to_string().contains("200 characters"),
+        "{problem}"
+    );
     let count: i64 = sqlx::query_scalar("SELECT count(*) FROM webhook_endpoints").fetch_one(&strict.db).await.unwrap();
     assert_eq!(count, 0, "nothing stored");
 
