@@ -297,7 +297,7 @@ fn main() -> ExitCode {
                     v[((v.len() as f64 * q) as usize).min(v.len().saturating_sub(1))]
                 };
                 println!(
-                    "transaction alone p50 {} us p99 {} us; with a webhook event recorded p50 {} us p99 {} us",
+                    "the write alone p50 {} us p99 {} us; with a webhook event recorded p50 {} us p99 {} us",
                     p(&t.empty, 0.5),
                     p(&t.empty, 0.99),
                     p(&t.recording, 0.5),
