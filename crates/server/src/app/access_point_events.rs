@@ -116,8 +116,8 @@ async fn record_verdict(
         return Ok("already recorded");
     };
     let mut details = serde_json::json!({ "invoice_id": invoice_id, "submission": id.0 });
-    if let Some(reason) = reason {
-        details["reason"] = reason.into();
+    if let Some(reason) = &reason {
+        details["reason"] = reason.clone().into();
     }
     let event = AuditEvent::new(now, Category::Dispatch, action)
         .actor(Actor::System)
@@ -126,6 +126,20 @@ async fn record_verdict(
         .outcome(outcome)
         .details(details);
     audit::record(&mut *tx, &event).await.map_err(|e| format!("audit: {e}"))?;
+    if let Some(reason) = reason {
+        // The network did not take it: integrators hear it as a delivery failed for good.
+        let kind = db::deliveries::find(&mut *tx, business_id, delivery_id)
+            .await
+            .map_err(|e| format!("database: {e}"))?
+            .map(|d| d.kind);
+        let extra = serde_json::json!({ "delivery": {
+            "id": delivery_id, "channel": "peppol", "kind": kind, "reason": reason,
+        }});
+        let failed = crate::webhooks::EventType::InvoiceDeliveryFailed;
+        crate::webhooks::record_invoice_event(&mut tx, business_id, failed, invoice_id, extra, now)
+            .await
+            .map_err(|e| format!("database: {e}"))?;
+    }
     tx.commit().await.map_err(|e| format!("database: {e}"))?;
     Ok("verdict recorded")
 }

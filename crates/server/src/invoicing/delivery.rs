@@ -173,15 +173,14 @@ pub async fn retry(state: &AppState, business_id: Uuid, delivery_id: Uuid) -> Re
 }
 
 /// The dispatch audit event of one attempt: `dispatch.<channel>.sent|failed`, with the
-/// provider's message id or the reason. The delivery row is already stored; if the
-/// event cannot be written that is logged, not retried (a retry could send twice).
-async fn record_outcome(
+/// provider's message id or the reason; counted in the metrics as it is made.
+fn dispatch_event(
     ctx: &WorkerContext,
     business_id: Uuid,
     delivery: &db::deliveries::Delivery,
     (what, info, last): (&str, Option<String>, bool),
     now: time::OffsetDateTime,
-) {
+) -> AuditEvent {
     let failed = what == "failed";
     ctx.metrics.delivery(
         &delivery.channel,
@@ -204,31 +203,70 @@ async fn record_outcome(
         (false, Some(provider_message)) => details["provider_message"] = provider_message.into(),
         _ => {}
     }
-    let reason = details.get("reason").cloned();
-    let event = AuditEvent::new(now, Category::Dispatch, &format!("dispatch.{}.{what}", delivery.channel))
+    AuditEvent::new(now, Category::Dispatch, &format!("dispatch.{}.{what}", delivery.channel))
         .business(business_id)
         .target(delivery.id.to_string())
         .outcome(if failed { Outcome::Failure } else { Outcome::Success })
-        .details(details);
-    if let Err(e) = audit::record(&ctx.db, &event).await {
-        tracing::error!(%business_id, delivery_id = %delivery.id, error = %e, "the dispatch could not be recorded in the audit log");
-    }
-    // Integrators hear of a send and of a delivery that failed for good.
-    let told = match (failed, last) {
-        (false, _) => crate::webhooks::EventType::InvoiceSent,
-        (true, true) => crate::webhooks::EventType::InvoiceDeliveryFailed,
-        (true, false) => return,
+        .details(details)
+}
+
+/// What an attempt did, as the delivery row keeps it.
+#[derive(Clone, Copy)]
+enum Stored<'a> {
+    Sent { provider: Option<(&'a str, &'a str)> },
+    Failed { reason: &'a str, last: bool },
+}
+
+/// Stores an attempt's outcome on the delivery and, in the same transaction, its audit
+/// event and the webhook event integrators hear of it (`invoice.sent`, or
+/// `invoice.delivery_failed` once it failed for good), so none is kept without the
+/// others. Should the events not be writable, the outcome alone is stored and that is
+/// logged, not retried (sending again could send twice).
+async fn store_outcome(
+    ctx: &WorkerContext,
+    business_id: Uuid,
+    delivery: &db::deliveries::Delivery,
+    (stored, note): (Stored<'_>, (&str, Option<String>, bool)),
+    now: time::OffsetDateTime,
+) -> Result<(), sqlx::Error> {
+    let audited = dispatch_event(ctx, business_id, delivery, note, now);
+    let update = async |conn: &mut PgConnection| match stored {
+        Stored::Sent { provider } => db::deliveries::mark_sent(conn, business_id, delivery.id, now, provider).await,
+        Stored::Failed { reason, last } => {
+            db::deliveries::record_failure(conn, business_id, delivery.id, reason, last).await
+        }
     };
-    let extra = serde_json::json!({ "delivery": {
-        "id": delivery.id, "channel": delivery.channel, "kind": delivery.kind,
-        "reason": reason,
-    }});
-    let recorded = async {
-        let mut conn = ctx.db.acquire().await?;
-        crate::webhooks::record_invoice_event(&mut conn, business_id, told, delivery.invoice_id, extra, now).await
+    let told = match stored {
+        Stored::Sent { .. } => Some((crate::webhooks::EventType::InvoiceSent, None)),
+        Stored::Failed { reason, last: true } => {
+            Some((crate::webhooks::EventType::InvoiceDeliveryFailed, Some(reason)))
+        }
+        Stored::Failed { last: false, .. } => None,
     };
-    if let Err(e) = recorded.await {
-        tracing::error!(%business_id, delivery_id = %delivery.id, error = %e, "the delivery's webhook event could not be recorded");
+    let together = async {
+        let mut tx = ctx.db.begin().await?;
+        update(&mut tx).await?;
+        audit::record(&mut *tx, &audited).await?;
+        if let Some((event, reason)) = told {
+            let extra = serde_json::json!({ "delivery": {
+                "id": delivery.id, "channel": delivery.channel, "kind": delivery.kind,
+                "reason": reason.map(|r| r.chars().take(300).collect::<String>()),
+            }});
+            crate::webhooks::record_invoice_event(&mut tx, business_id, event, delivery.invoice_id, extra, now).await?;
+        }
+        tx.commit().await
+    };
+    match together.await {
+        Ok(()) => Ok(()),
+        Err(e) => {
+            tracing::error!(%business_id, delivery_id = %delivery.id, error = %e, "the delivery's outcome and its events could not be stored together; storing the outcome alone");
+            let mut conn = ctx.db.acquire().await?;
+            update(&mut conn).await?;
+            if let Err(e) = audit::record(&mut *conn, &audited).await {
+                tracing::error!(%business_id, delivery_id = %delivery.id, error = %e, "the dispatch could not be recorded in the audit log");
+            }
+            Ok(())
+        }
     }
 }
 
@@ -284,11 +322,10 @@ pub async fn deliver(
         if counted.is_err() {
             ctx.metrics.quota_refused(quota.kind());
             let reason = "not sent: the business's sending limit for today is reached; send it from the invoice page";
-            db::deliveries::record_failure(&ctx.db, business_id, delivery_id, reason, true)
+            let note = ("failed", Some(reason.to_owned()), true);
+            store_outcome(ctx, business_id, &delivery, (Stored::Failed { reason, last: true }, note), ctx.clock.now())
                 .await
                 .map_err(|e| format!("database: {e}"))?;
-            let note = ("failed", Some(reason.to_owned()), true);
-            record_outcome(ctx, business_id, &delivery, note, ctx.clock.now()).await;
             tracing::warn!(%business_id, %delivery_id, "automatic delivery refused by the sending quota");
             return Ok(());
         }
@@ -299,26 +336,26 @@ pub async fn deliver(
         _ => email_attempt(ctx, business_id, &delivery).await,
     };
     let now = ctx.clock.now();
-    let (stored, result, note) = match attempt {
+    let (stored, result, note) = match &attempt {
         Attempt::Sent(provider) => {
-            let provider_ref = provider.as_ref().map(|(p, id)| (*p, id.as_str()));
-            let note = ("sent", provider.as_ref().map(|(p, id)| format!("{p} {id}")), true);
-            (db::deliveries::mark_sent(&ctx.db, business_id, delivery_id, now, provider_ref).await, Ok(()), note)
+            let provider = provider.as_ref().map(|(p, id)| (*p, id.as_str()));
+            let note = ("sent", provider.map(|(p, id)| format!("{p} {id}")), true);
+            (Stored::Sent { provider }, Ok(()), note)
         }
         Attempt::AlreadyDone => return Ok(()),
         Attempt::Retry(reason) => (
-            db::deliveries::record_failure(&ctx.db, business_id, delivery_id, &reason, last_attempt).await,
+            Stored::Failed { reason, last: last_attempt },
             Err(reason.clone()),
-            ("failed", Some(reason), last_attempt),
+            ("failed", Some(reason.clone()), last_attempt),
         ),
         Attempt::Refused(reason) => {
             tracing::warn!(%business_id, %delivery_id, %reason, "delivery refused; not retrying");
-            let stored = db::deliveries::record_failure(&ctx.db, business_id, delivery_id, &reason, true).await;
-            (stored, Ok(()), ("failed", Some(reason), true))
+            (Stored::Failed { reason, last: true }, Ok(()), ("failed", Some(reason.clone()), true))
         }
     };
-    stored.map_err(|e| format!("database after sending: {e}"))?;
-    record_outcome(ctx, business_id, &delivery, note, now).await;
+    store_outcome(ctx, business_id, &delivery, (stored, note), now)
+        .await
+        .map_err(|e| format!("database after sending: {e}"))?;
     if result.is_ok() {
         tracing::info!(%business_id, %delivery_id, channel = %delivery.channel, "delivery finished");
     }

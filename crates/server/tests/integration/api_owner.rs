@@ -1,7 +1,8 @@
 //! What the owner does on the web, through the API (issue 23): sending an issued
 //! invoice and its deliveries, the customer link, deleting and copying drafts,
-//! recurring invoices, archiving, and the business profile, numbering and reminder settings; with the
-//! read-only scope refused and bad bodies answered by problem+json.
+//! recurring invoices, archiving, a customer's statement, and the business profile,
+//! numbering and reminder settings; with the read-only scope refused and bad bodies
+//! answered by problem+json.
 
 use std::time::Duration;
 
@@ -307,4 +308,35 @@ async fn a_waiting_bank_payment_is_set_aside_through_the_api() {
     assert_eq!(waiting["items"], json!([]), "no longer waiting");
     let (status, problem, _) = call(&app, &write, Method::POST, &dismiss, None).await;
     assert_eq!(status, 409, "only a waiting payment is set aside: {problem}");
+}
+
+#[tokio::test]
+async fn a_customers_account_statement_is_downloaded_through_the_api() {
+    let app = TestApp::spawn().await;
+    let (_, read) = token(&app, "statement@api-owner.example", "read").await;
+    let (_, write) = token(&app, "statement@api-owner.example", "write").await;
+    let (customer_id, id) = issued_invoice(&app, &write).await;
+    let (_, invoice, _) = call(&app, &write, Method::GET, &format!("/api/v1/invoices/{id}"), None).await;
+    let payment = json!({"paid_on": "2026-03-01", "amount": "156.60"});
+    let (status, _, _) =
+        call(&app, &write, Method::POST, &format!("/api/v1/invoices/{id}/payments"), Some(payment)).await;
+    assert_eq!(status, 201);
+
+    let response = reqwest::Client::new()
+        .get(app.url(&format!("/api/v1/customers/{customer_id}/statement")))
+        .bearer_auth(&read)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.headers()["content-type"], "application/pdf");
+    let text = crate::helpers::pdf_text(&response.bytes().await.unwrap());
+    let number = invoice["number"].as_str().unwrap();
+    assert!(text.contains("Käufer GmbH") && text.contains(number), "{text}");
+    assert!(text.contains("1,000.00"), "the balance after the payment: {text}");
+
+    let (_, stranger) = token(&app, "stranger@api-owner.example", "read").await;
+    let (status, _, _) =
+        call(&app, &stranger, Method::GET, &format!("/api/v1/customers/{customer_id}/statement"), None).await;
+    assert_eq!(status, 404, "another business's customer");
 }

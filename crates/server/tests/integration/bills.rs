@@ -392,9 +392,59 @@ async fn an_integrator_receives_lists_and_pays_through_the_api() {
     .await;
     assert_eq!(status, 422);
 
+    // The files: the original byte for byte, the readable PDF, the bookkeeper's exports.
+    let get = |path: String, token: String| {
+        let request = reqwest::Client::new().get(app.url(&path)).bearer_auth(token);
+        async move { request.send().await.unwrap() }
+    };
+    let original = get(format!("/api/v1/bills/{bill_id}/original"), token.clone()).await;
+    assert_eq!(original.status(), 200);
+    assert_eq!(original.bytes().await.unwrap().to_vec(), ubl(to_us("API-1")), "kept as received");
+    for lang in ["", "?lang=is"] {
+        let pdf = get(format!("/api/v1/bills/{bill_id}/pdf{lang}"), token.clone()).await;
+        assert_eq!((pdf.status().as_u16(), pdf.headers()["content-type"].to_str().unwrap()), (200, "application/pdf"));
+        assert!(pdf.bytes().await.unwrap().starts_with(b"%PDF-"));
+    }
+    let refused = get(format!("/api/v1/bills/{bill_id}/pdf?lang=de"), token.clone()).await;
+    assert_eq!(refused.status(), 400);
+    let csv = get("/api/v1/bills/export.csv?from=2000-01-01".into(), token.clone()).await;
+    assert_eq!(csv.status(), 200);
+    assert!(csv.headers()["content-type"].to_str().unwrap().starts_with("text/csv"));
+    let csv = csv.text().await.unwrap();
+    assert!(csv.lines().count() == 2 && csv.contains("API-1") && csv.contains("DE89370400440532013000"), "{csv}");
+    let none = get("/api/v1/bills/export.csv?to=2000-01-01".into(), token.clone()).await.text().await.unwrap();
+    assert_eq!(none.lines().count(), 1, "only the header before any bill: {none}");
+    let zip = get("/api/v1/bills/export.zip".into(), token.clone()).await;
+    assert_eq!(zip.status(), 200);
+    assert!(zip.bytes().await.unwrap().starts_with(b"PK\x03\x04"));
+    for (query, field) in [("from=yesterday", "from"), ("from=2026-02-01&to=2026-01-01", "to")] {
+        let refused = get(format!("/api/v1/bills/export.csv?{query}"), token.clone()).await;
+        assert_eq!(refused.status(), 422, "{query}");
+        let problem: serde_json::Value = refused.json().await.unwrap();
+        assert_eq!(problem["errors"][0]["field"], field, "{query}: {problem}");
+    }
+    let refused = get("/api/v1/bills/export.csv?since=2026-01-01".into(), token.clone()).await;
+    assert_eq!(refused.status(), 400, "an unknown parameter is named, not ignored");
+    let huge = reqwest::Client::new()
+        .post(app.url("/api/v1/received-documents"))
+        .bearer_auth(&token)
+        .body(vec![b' '; fastfaktura_documents::import::MAX_RECEIVED_BYTES + 1])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(huge.status(), 413);
+    assert_eq!(huge.headers()["content-type"], "application/problem+json");
+    assert!(huge.text().await.unwrap().contains("at most 50 MB"));
+
     let (_, stranger) = crate::api::token(&app, "stranger@else.example", "write").await;
     let (status, _, _) = call(&app, &stranger, Method::GET, &format!("/api/v1/bills/{bill_id}"), None).await;
     assert_eq!(status, 404);
     let (status, _, _) = call(&app, &stranger, Method::POST, &format!("/api/v1/bills/{bill_id}/paid"), None).await;
     assert_eq!(status, 404);
+    for file in ["original", "pdf"] {
+        let response = get(format!("/api/v1/bills/{bill_id}/{file}"), stranger.clone()).await;
+        assert_eq!(response.status(), 404, "{file}");
+    }
+    let theirs = get("/api/v1/bills/export.csv".into(), stranger.clone()).await.text().await.unwrap();
+    assert!(!theirs.contains("API-1"), "another business's export holds none of ours");
 }

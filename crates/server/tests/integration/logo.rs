@@ -1,5 +1,6 @@
 //! The logo upload as a user meets it: a real PNG or JPEG is stored and shown, anything
-//! else is refused with a message saying why, and a refused upload changes nothing.
+//! else is refused with a message saying why, and a refused upload changes nothing; the
+//! same through the API.
 
 use reqwest::multipart::{Form, Part};
 
@@ -79,4 +80,42 @@ async fn files_that_are_not_good_logos_are_refused_and_the_old_logo_stays() {
     let not_multipart = app.post_form(&client, "/settings/logo", &[("logo", "x")]).await;
     assert_eq!(not_multipart.status(), 400);
     assert!(not_multipart.text().await.unwrap().contains("Please choose the logo file"));
+}
+
+#[tokio::test]
+async fn an_integrator_replaces_reads_and_removes_the_logo_through_the_api() {
+    let app = TestApp::spawn().await;
+    let (client, write) = crate::api::token(&app, "logo-api@example.com", "write").await;
+    let url = app.url("/api/v1/business/logo");
+    let put = |token: &str, content_type: &str, bytes: Vec<u8>| {
+        let request =
+            reqwest::Client::new().put(&url).bearer_auth(token).header("content-type", content_type).body(bytes);
+        async move { request.send().await.unwrap() }
+    };
+    let get = || async { reqwest::Client::new().get(&url).bearer_auth(&write).send().await.unwrap() };
+    assert_eq!(get().await.status(), 404);
+
+    assert_eq!(put(&write, "image/png", PNG.to_vec()).await.status(), 204);
+    let logo = get().await;
+    assert_eq!(logo.headers()["content-type"], "image/png");
+    assert_eq!(logo.bytes().await.unwrap().to_vec(), PNG.to_vec());
+    assert_eq!(current_logo(&app, &client).await, Some(("image/png".into(), PNG.to_vec())), "the page shows it");
+
+    // Refusals say why as problem+json and keep the logo.
+    for (bytes, status, says) in
+        [(b"GIF89a not really".to_vec(), 422, "PNG or JPEG"), (vec![0x89; 600 * 1024], 413, "at most 512 KiB")]
+    {
+        let refused = put(&write, "image/png", bytes).await;
+        assert_eq!(refused.status(), status);
+        assert_eq!(refused.headers()["content-type"], "application/problem+json");
+        let problem = refused.text().await.unwrap();
+        assert!(problem.contains(says), "{problem}");
+    }
+    let (_, read) = crate::api::token(&app, "logo-api@example.com", "read").await;
+    assert_eq!(put(&read, "image/jpeg", JPEG.to_vec()).await.status(), 403);
+    assert_eq!(get().await.bytes().await.unwrap().to_vec(), PNG.to_vec(), "unchanged");
+
+    let removed = reqwest::Client::new().delete(&url).bearer_auth(&write).send().await.unwrap();
+    assert_eq!(removed.status(), 204);
+    assert_eq!(get().await.status(), 404);
 }

@@ -133,10 +133,28 @@ async fn an_invoice_goes_over_peppol_once_and_its_delivery_comes_back() {
     register(&format!("0192:{customer_org}"), &[BIS_BILLING_INVOICE, BIS_BILLING_CREDIT_NOTE], "ok", 0.0).await;
     let page = app.get(&client, &format!("/customers/{customer_id}")).await.text().await.unwrap();
     assert!(page.contains("Not looked up yet."), "{page}");
+    let reach = format!("/api/v1/customers/{customer_id}/peppol");
+    let (status, answer, _) = call(&app, &token, Method::GET, &reach, None).await;
+    assert_eq!(status, 200, "{answer}");
+    assert_eq!(
+        (answer["state"].as_str(), answer["participant"].as_str()),
+        (Some("not_checked"), Some("0192:910000020"))
+    );
     let checked = app.post_form(&client, &format!("/customers/{customer_id}/peppol-check"), &[]).await;
     assert_eq!(checked.status(), 303);
     let page = app.get(&client, &format!("/customers/{customer_id}")).await.text().await.unwrap();
     assert!(page.contains("Receives invoices, credit notes over Peppol"), "{page}");
+    // The API sees the same answer, and asks again itself (a fresh answer is reused).
+    let (_, answer, _) = call(&app, &token, Method::GET, &reach, None).await;
+    assert_eq!(answer["state"], "registered", "{answer}");
+    assert_eq!(answer["document_types"], json!(["invoice", "credit_note"]), "{answer}");
+    let (status, asked, _) = call(&app, &token, Method::POST, &format!("{reach}/check"), None).await;
+    assert_eq!(status, 200, "{asked}");
+    assert_eq!(
+        (asked["receives_invoices"].as_bool(), asked["receives_credit_notes"].as_bool()),
+        (Some(true), Some(true))
+    );
+    assert_eq!(asked["checked_at"], answer["checked_at"], "asked within the minute: the same answer");
 
     // Send offers Peppol now; sending queues one delivery, the worker submits it.
     let page = app.get(&client, &format!("/invoices/{invoice_id}")).await.text().await.unwrap();
@@ -198,10 +216,16 @@ async fn the_providers_webhook_is_believed_only_when_signed_with_the_businesss_s
     let app = TestApp::spawn_with(|s| {
         s.access_point.storecove_api_base = base_url().to_owned();
         s.peppol = lookup_settings(5);
+        s.webhooks.allow_private_targets = true;
     })
     .await;
     let customer_org = "910000039";
     let (client, token, customer_id) = connected_business(&app, &account, "owner@signed.example", customer_org).await;
+    // An integrator listens for sends and failures (nothing needs to answer: the events
+    // are looked at where they are recorded).
+    let endpoint = json!({"url": "http://127.0.0.1:9/ff", "events": ["invoice.sent", "invoice.delivery_failed"]});
+    let (status, created, _) = call(&app, &token, Method::POST, "/api/v1/webhook-endpoints", Some(endpoint)).await;
+    assert_eq!(status, 201, "{created}");
     register(&format!("0192:{customer_org}"), &[BIS_BILLING_INVOICE], "ok", 0.0).await;
     app.post_form(&client, &format!("/customers/{customer_id}/peppol-check"), &[]).await;
     let invoice_id = issued_invoice(&app, &token, &customer_id).await;
@@ -253,6 +277,18 @@ async fn the_providers_webhook_is_believed_only_when_signed_with_the_businesss_s
     assert_eq!(pushes.as_array().unwrap().last().unwrap()["status"], 200, "{pushes}");
     let page = app.get(&client, &format!("/invoices/{invoice_id}")).await.text().await.unwrap();
     assert!(page.contains("Receiver unknown"), "{page}");
+    // The integrator hears of the send, then of the network's refusal, in that order.
+    let told: Vec<(String, serde_json::Value)> =
+        sqlx::query_as("SELECT event_type, body::jsonb FROM webhook_events WHERE object_id = $1::uuid ORDER BY seq")
+            .bind(&invoice_id)
+            .fetch_all(&app.db)
+            .await
+            .unwrap();
+    let kinds: Vec<&str> = told.iter().map(|(kind, _)| kind.as_str()).collect();
+    assert_eq!(kinds, ["invoice.sent", "invoice.delivery_failed"]);
+    let delivery = &told[1].1["data"]["delivery"];
+    assert_eq!(delivery["channel"], "peppol", "{delivery}");
+    assert!(delivery["reason"].as_str().unwrap().ends_with("the delivery failed: Receiver unknown"), "{delivery}");
     // A failed Peppol delivery may be sent again: a new submission with its own key.
     assert!(page.contains("Retry"), "{page}");
     let failed: String = sqlx::query_scalar("SELECT id::text FROM invoice_deliveries WHERE provider_message_id = $1")

@@ -47,9 +47,10 @@ async fn import(
     auth: ApiAuth,
     meta: RequestMeta,
     headers: HeaderMap,
-    body: Bytes,
+    body: Result<Bytes, axum::extract::rejection::BytesRejection>,
 ) -> Result<Response, ApiError> {
     auth.require_write()?;
+    let body = body.map_err(|r| super::bad_body(r, "50 MB"))?;
     let name = headers.get("x-file-name").and_then(|v| v.to_str().ok()).unwrap_or("api");
     let summary = bank_statements::import_bank_file(&state, &auth.caller(), &meta, name, &body).await?;
     let json = ImportJson {

@@ -1,6 +1,7 @@
 //! `/api/v1/received-documents` and `/api/v1/bills`: an e-invoice posted as it is (the
 //! request body is the file: UBL, CII or XRechnung XML, or a Factur-X/ZUGFeRD PDF), the
-//! bills it becomes, and recording a bill's payment. The same operations as the Bills
+//! bills it becomes, recording a bill's payment, each bill's original file and readable
+//! PDF, and the bookkeeper's CSV and ZIP of a period. The same operations as the Bills
 //! page; posting the same bytes again records nothing new (200 instead of 201).
 
 use axum::{
@@ -19,8 +20,10 @@ use uuid::Uuid;
 
 use super::{ApiAuth, ApiId, json::StrictJson, problem::ApiError};
 use crate::{
-    app::bills::{self, Bill, BillState, Finding, ScheduleInput, Source},
+    app::bills::{self, Bill, BillState, Finding, Period, ScheduleInput, Source},
     audit::RequestMeta,
+    http::documents::file_response,
+    i18n::Lang,
     state::AppState,
 };
 
@@ -28,7 +31,11 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/api/v1/received-documents", post(receive).layer(DefaultBodyLimit::max(MAX_RECEIVED_BYTES)))
         .route("/api/v1/bills", get(list))
+        .route("/api/v1/bills/export.csv", get(export_csv))
+        .route("/api/v1/bills/export.zip", get(export_zip))
         .route("/api/v1/bills/{id}", get(one))
+        .route("/api/v1/bills/{id}/original", get(original))
+        .route("/api/v1/bills/{id}/pdf", get(pdf))
         .route("/api/v1/bills/{id}/paid", post(paid))
         .route("/api/v1/bills/{id}/schedule", post(schedule))
         .route("/api/v1/bills/{id}/reopen", post(reopen))
@@ -50,9 +57,10 @@ async fn receive(
     auth: ApiAuth,
     meta: RequestMeta,
     headers: HeaderMap,
-    body: Bytes,
+    body: Result<Bytes, axum::extract::rejection::BytesRejection>,
 ) -> Result<Response, ApiError> {
     auth.require_write()?;
+    let body = body.map_err(|r| super::bad_body(r, "50 MB"))?;
     let name = headers.get("x-file-name").and_then(|v| v.to_str().ok()).unwrap_or("api");
     let received = bills::receive_document(&state, &auth.caller(), &meta, Source::Upload, name, &body).await?;
     let status = if received.already_received { StatusCode::OK } else { StatusCode::CREATED };
@@ -203,4 +211,59 @@ async fn reopen(
     auth.require_write()?;
     bills::reopen_bill(&state, &auth.caller(), &meta, id).await?;
     Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+/// The file exactly as it was received, byte for byte.
+async fn original(State(state): State<AppState>, auth: ApiAuth, ApiId(id): ApiId) -> Result<Response, ApiError> {
+    let (name, media_type, bytes) = bills::bill_original(&state, &auth.caller(), id).await?;
+    Ok(file_response(&name, media_type, bytes, false))
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default, deny_unknown_fields)]
+struct PdfQuery {
+    /// `en` (the default) or `is`: the language of the headings.
+    lang: Option<String>,
+}
+
+/// The bill drawn by our own renderer, readable whatever format it came in.
+async fn pdf(
+    State(state): State<AppState>,
+    auth: ApiAuth,
+    ApiId(id): ApiId,
+    query: Result<Query<PdfQuery>, axum::extract::rejection::QueryRejection>,
+) -> Result<Response, ApiError> {
+    let Query(query) = query.map_err(super::bad_query)?;
+    let lang = match query.lang.as_deref() {
+        None | Some("en") => Lang::En,
+        Some("is") => Lang::Is,
+        Some(_) => return Err(ApiError::BadRequest("lang must be en or is".into())),
+    };
+    let (name, bytes) = bills::bill_pdf(&state, &auth.caller(), id, lang).await?;
+    Ok(file_response(&name, "application/pdf", bytes, false))
+}
+
+/// The period asked for (`from`, `to`: ISO dates, both included, either open).
+fn period(query: Result<Query<Period>, axum::extract::rejection::QueryRejection>) -> Result<Period, ApiError> {
+    query.map(|Query(p)| p).map_err(super::bad_query)
+}
+
+/// One row per bill issued in the period, for the bookkeeper.
+async fn export_csv(
+    State(state): State<AppState>,
+    auth: ApiAuth,
+    query: Result<Query<Period>, axum::extract::rejection::QueryRejection>,
+) -> Result<Response, ApiError> {
+    let csv = bills::export_bills_csv(&state, &auth.caller(), &period(query)?).await?;
+    Ok(file_response("bills.csv", "text/csv; charset=utf-8", csv.into_bytes(), false))
+}
+
+/// The original files of the period's bills, with the CSV, in one ZIP.
+async fn export_zip(
+    State(state): State<AppState>,
+    auth: ApiAuth,
+    query: Result<Query<Period>, axum::extract::rejection::QueryRejection>,
+) -> Result<Response, ApiError> {
+    let zip = bills::export_originals_zip(&state, &auth.caller(), &period(query)?).await?;
+    Ok(file_response("bills.zip", "application/zip", zip, false))
 }

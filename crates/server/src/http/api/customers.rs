@@ -1,4 +1,6 @@
-//! `/api/v1/customers`: list, create, read, update.
+//! `/api/v1/customers`: list, create, read, update, archive; a customer's account
+//! statement (PDF); and whether the customer receives e-invoices over Peppol (the last
+//! answer, or asked of the network now), as the customer's page shows it.
 
 use axum::{
     Json, Router,
@@ -12,7 +14,10 @@ use uuid::Uuid;
 
 use super::{ApiAuth, ApiId, json::StrictJson, problem::ApiError};
 use crate::{
-    app::customers::{self, Customer, CustomerInput},
+    app::{
+        customers::{self, Customer, CustomerInput},
+        peppol::{self, Reachability},
+    },
     i18n::Tr,
     state::AppState,
 };
@@ -22,6 +27,9 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/customers", get(list).post(create))
         .route("/api/v1/customers/{id}", get(read).put(update))
         .route("/api/v1/customers/{id}/archive", axum::routing::post(archive))
+        .route("/api/v1/customers/{id}/statement", get(statement))
+        .route("/api/v1/customers/{id}/peppol", get(peppol))
+        .route("/api/v1/customers/{id}/peppol/check", axum::routing::post(check_peppol))
 }
 
 #[derive(Serialize)]
@@ -130,4 +138,60 @@ async fn archive(State(state): State<AppState>, auth: ApiAuth, ApiId(id): ApiId)
     auth.require_write()?;
     customers::archive_customer(&state, &auth.caller(), id).await?;
     Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+/// The customer's account statement: every document and payment with the balance.
+async fn statement(State(state): State<AppState>, auth: ApiAuth, ApiId(id): ApiId) -> Result<Response, ApiError> {
+    let (name, pdf) = customers::customer_statement(&state, &auth.caller(), id).await?;
+    Ok(crate::http::documents::file_response(&name, "application/pdf", pdf, false))
+}
+
+/// What the Peppol network said about the customer's participant id.
+#[derive(Serialize)]
+struct PeppolJson {
+    /// None when the customer has no participant id (typed, or derived from its ids).
+    participant: Option<String>,
+    /// `no_participant`, `not_checked`, `registered`, `not_registered`, `refused` or
+    /// `unreachable`.
+    state: String,
+    /// What it receives over Peppol: `invoice`, `credit_note`.
+    document_types: Vec<String>,
+    receives_invoices: bool,
+    receives_credit_notes: bool,
+    /// Why the answer is not `registered`, when the network said.
+    reason: Option<String>,
+    #[serde(with = "time::serde::rfc3339::option")]
+    checked_at: Option<time::OffsetDateTime>,
+}
+
+impl From<Reachability> for PeppolJson {
+    fn from(r: Reachability) -> Self {
+        let (receives_invoices, receives_credit_notes) = (r.receives(false), r.receives(true));
+        let (participant, state, answer) = match r {
+            Reachability::NoParticipant => (None, "no_participant".to_owned(), None),
+            Reachability::NotChecked { participant } => (Some(participant), "not_checked".to_owned(), None),
+            Reachability::Checked { participant, answer } => (Some(participant), answer.state.clone(), Some(answer)),
+        };
+        PeppolJson {
+            participant: participant.map(|p| p.to_string()),
+            state,
+            document_types: answer.as_ref().map(|a| a.document_types.clone()).unwrap_or_default(),
+            receives_invoices,
+            receives_credit_notes,
+            reason: answer.as_ref().and_then(|a| a.reason.clone()),
+            checked_at: answer.map(|a| a.checked_at),
+        }
+    }
+}
+
+/// The last answer about the customer (no network call).
+async fn peppol(State(state): State<AppState>, auth: ApiAuth, ApiId(id): ApiId) -> Result<Response, ApiError> {
+    let customer = customers::find_customer(&state, &auth.caller(), id).await?;
+    Ok(Json(PeppolJson::from(peppol::customer_reachability(&state, &customer).await?)).into_response())
+}
+
+/// Asks the network now (an answer younger than a minute is used again).
+async fn check_peppol(State(state): State<AppState>, auth: ApiAuth, ApiId(id): ApiId) -> Result<Response, ApiError> {
+    auth.require_write()?;
+    Ok(Json(PeppolJson::from(peppol::check_customer(&state, &auth.caller(), id).await?)).into_response())
 }

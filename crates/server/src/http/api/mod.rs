@@ -146,6 +146,16 @@ impl<S: Send + Sync> FromRequestParts<S> for ApiId {
     }
 }
 
+/// Turns a rejected file body into a problem: too large (naming `limit`, such as
+/// "512 KiB") or unreadable.
+pub fn bad_body(rejection: axum::extract::rejection::BytesRejection, limit: &str) -> ApiError {
+    if rejection.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+        ApiError::TooLarge(format!("The file can be at most {limit}."))
+    } else {
+        ApiError::BadRequest(format!("The request body could not be read: {}", rejection.body_text()))
+    }
+}
+
 /// Turns a query-string rejection into a problem naming what was wrong.
 pub fn bad_query(rejection: axum::extract::rejection::QueryRejection) -> ApiError {
     ApiError::BadRequest(format!("The query string is not valid: {}", rejection.body_text()))

@@ -397,6 +397,13 @@ fn query_parameters(method: &str, path: &str) -> Option<Value> {
             limit,
             param("cursor", json!({"type": "string"}), "The `next_cursor` of the previous page")
         ])),
+        ("get", "/api/v1/bills/export.csv" | "/api/v1/bills/export.zip") => Some(json!([
+            param("from", json!({"type": "string", "format": "date"}), "First issue date included (empty: open)"),
+            param("to", json!({"type": "string", "format": "date"}), "Last issue date included (empty: open)")
+        ])),
+        ("get", "/api/v1/bills/{id}/pdf") => {
+            Some(json!([param("lang", json!({"type": "string", "enum": ["en", "is"]}), "The headings' language")]))
+        }
         _ => None,
     }
 }
@@ -444,8 +451,10 @@ pub fn build() -> Value {
                 json!({"name": "delivery_id", "in": "path", "required": true, "schema": {"type": "string", "format": "uuid"}}),
             );
         }
-        if let Some(query) = query_parameters(method, path) {
-            operation["parameters"] = query;
+        if let Some(Value::Array(query)) = query_parameters(method, path) {
+            let mut params = operation["parameters"].as_array().cloned().unwrap_or_default();
+            params.extend(query);
+            operation["parameters"] = Value::Array(params);
         }
         if *method == "post" {
             let params = operation["parameters"].as_array().cloned().unwrap_or_default();

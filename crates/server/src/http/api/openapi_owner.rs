@@ -1,6 +1,7 @@
 //! The OpenAPI entries of what the owner does on the web and issue 23 put in the API:
 //! sending and deliveries, the customer link, drafts' deletion and copies, recurring
-//! invoices, archiving, and the business profile, numbering and reminder settings.
+//! invoices, archiving, the business profile, logo, numbering and reminder settings,
+//! customers' statements and Peppol reach, and bills' files and exports.
 //! Kept apart from `openapi.rs`'s table (which `openapi::operations` chains them to) so
 //! each area's rows and schemas stay together.
 
@@ -75,6 +76,65 @@ pub const OWNER_OPERATIONS: &[Operation] = &[
     op("get", "/api/v1/recurring-invoices", "The active recurring invoices", None, 200, "RecurringInvoiceList"),
     op("post", "/api/v1/recurring-invoices/{id}/stop", "Stop repeating (the invoices made stay)", None, 204, ""),
     op("get", "/api/v1/business", "The business profile printed on every document", None, 200, "BusinessProfile"),
+    op("get", "/api/v1/business/logo", "The logo printed on documents (404 when none)", None, 200, "file:image/png"),
+    op(
+        "put",
+        "/api/v1/business/logo",
+        "Replace the logo: the body is a PNG or JPEG of at most 512 KiB (a refused file keeps the old one)",
+        Some("file:image/png"),
+        204,
+        "",
+    ),
+    op("delete", "/api/v1/business/logo", "Remove the logo", None, 204, ""),
+    op(
+        "get",
+        "/api/v1/customers/{id}/statement",
+        "The customer's account statement: documents, payments and the balance",
+        None,
+        200,
+        "file:application/pdf",
+    ),
+    op(
+        "get",
+        "/api/v1/customers/{id}/peppol",
+        "Whether the customer receives e-invoices over Peppol, as last checked (no network call)",
+        None,
+        200,
+        "PeppolReachability",
+    ),
+    op(
+        "post",
+        "/api/v1/customers/{id}/peppol/check",
+        "Ask the Peppol network now (SML, then the customer's SMP; an answer under a minute old is reused)",
+        None,
+        200,
+        "PeppolReachability",
+    ),
+    op(
+        "get",
+        "/api/v1/bills/{id}/original",
+        "The received file, byte for byte (XML or PDF)",
+        None,
+        200,
+        "file:application/octet-stream",
+    ),
+    op("get", "/api/v1/bills/{id}/pdf", "The bill drawn as a readable PDF", None, 200, "file:application/pdf"),
+    op(
+        "get",
+        "/api/v1/bills/export.csv",
+        "The bookkeeper's CSV of the bills issued in a period",
+        None,
+        200,
+        "file:text/csv",
+    ),
+    op(
+        "get",
+        "/api/v1/bills/export.zip",
+        "The original files of a period's bills with the CSV, in one ZIP",
+        None,
+        200,
+        "file:application/zip",
+    ),
     op(
         "put",
         "/api/v1/business",
@@ -165,6 +225,12 @@ pub fn owner_schemas() -> Value {
             "source_number": {"type": ["string", "null"]}, "customer_name": string,
             "every_months": {"type": "integer"}, "next_run_on": {"type": "string", "format": "date"}, "auto_send": {"type": "boolean"}}},
         "RecurringInvoiceList": {"type": "object", "properties": {"data": {"type": "array", "items": {"$ref": "#/components/schemas/RecurringInvoice"}}}},
+        "PeppolReachability": {"type": "object", "properties": {
+            "participant": {"type": ["string", "null"], "description": "scheme:value, e.g. 0192:987654325; null when the customer has none"},
+            "state": {"type": "string", "enum": ["no_participant", "not_checked", "registered", "not_registered", "refused", "unreachable"]},
+            "document_types": {"type": "array", "items": {"type": "string", "enum": ["invoice", "credit_note"]}},
+            "receives_invoices": {"type": "boolean"}, "receives_credit_notes": {"type": "boolean"},
+            "reason": {"type": ["string", "null"]}, "checked_at": time}},
         "ReminderRule": rule,
         "ReminderSchedule": {"type": "object", "properties": {
             "rules": {"type": "array", "items": {"$ref": "#/components/schemas/ReminderRule"}, "description": "Empty: reminders are off"},

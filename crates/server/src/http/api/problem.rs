@@ -45,6 +45,9 @@ pub enum ApiError {
     /// Valid input that cannot be acted on yet (422 with the reason as detail).
     #[error("{0}")]
     Unprocessable(String),
+    /// The body is larger than this endpoint takes (the message names the limit).
+    #[error("{0}")]
+    TooLarge(String),
     /// A limit was reached; the client may retry after `retry_after`.
     #[error("{message}")]
     TooManyRequests { message: String, retry_after: time::Duration },
@@ -119,6 +122,7 @@ impl IntoResponse for ApiError {
             ApiError::BadRequest(m) => (StatusCode::BAD_REQUEST, "Bad request", Some(m), vec![]),
             ApiError::Conflict(m) => (StatusCode::CONFLICT, "Conflict", Some(m), vec![]),
             ApiError::Unprocessable(m) => (StatusCode::UNPROCESSABLE_ENTITY, "Cannot be done yet", Some(m), vec![]),
+            ApiError::TooLarge(m) => (StatusCode::PAYLOAD_TOO_LARGE, "Too large", Some(m), vec![]),
             ApiError::TooManyRequests { message, .. } => (StatusCode::TOO_MANY_REQUESTS, "Too many requests", Some(message), vec![]),
             ApiError::Unavailable(e) => {
                 tracing::error!(error = %e, "database unavailable");

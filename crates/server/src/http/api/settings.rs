@@ -3,7 +3,8 @@
 //! profile printed on every document (read, replace; changing where customers pay is
 //! the owner's, so a token gets 403 for the bank fields), the numbering series (read;
 //! saving them is the owner's and a token is never the owner) and the reminder schedule
-//! (read, replace).
+//! (read, replace), and the logo printed on documents (read, replace with a PNG or JPEG
+//! body, remove).
 
 use axum::{
     Json, Router,
@@ -15,7 +16,10 @@ use serde::{Deserialize, Serialize};
 
 use super::{ApiAuth, json::StrictJson, problem::ApiError};
 use crate::{
-    app::settings::{self, BusinessProfile, ProfileInput, Rule},
+    app::{
+        business,
+        settings::{self, BusinessProfile, ProfileInput, Rule},
+    },
     audit::RequestMeta,
     i18n::Tr,
     invoicing::reminders::OFFERED_OFFSETS,
@@ -25,6 +29,13 @@ use crate::{
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/api/v1/business", get(read_profile).put(update_profile))
+        .route(
+            "/api/v1/business/logo",
+            get(logo)
+                .put(replace_logo)
+                .delete(remove_logo)
+                .layer(axum::extract::DefaultBodyLimit::max(crate::logo::MAX_LOGO_BYTES)),
+        )
         .route("/api/v1/numbering", get(numbering))
         .route("/api/v1/reminder-schedule", get(reminder_schedule).put(save_reminder_schedule))
 }
@@ -182,4 +193,31 @@ async fn save_reminder_schedule(
         .collect();
     settings::save_reminder_schedule(&state, &auth.caller(), &rules).await?;
     schedule_json(&state, &auth).await
+}
+
+/// The logo as stored (404 when there is none).
+async fn logo(State(state): State<AppState>, auth: ApiAuth) -> Result<Response, ApiError> {
+    let logo = business::logo_image(&state, &auth.caller()).await?;
+    let content_type =
+        axum::http::HeaderValue::from_str(&logo.content_type).map_err(|e| ApiError::Unexpected(e.into()))?;
+    Ok(([(axum::http::header::CONTENT_TYPE, content_type)], logo.image).into_response())
+}
+
+/// The body is the image (PNG or JPEG, at most 512 KiB), checked before anything is
+/// stored: a refused file leaves the previous logo in place.
+async fn replace_logo(
+    State(state): State<AppState>,
+    auth: ApiAuth,
+    body: Result<axum::body::Bytes, axum::extract::rejection::BytesRejection>,
+) -> Result<Response, ApiError> {
+    auth.require_write()?;
+    let body = body.map_err(|r| super::bad_body(r, "512 KiB"))?;
+    business::replace_logo(&state, &auth.caller(), &body).await?;
+    Ok(axum::http::StatusCode::NO_CONTENT.into_response())
+}
+
+async fn remove_logo(State(state): State<AppState>, auth: ApiAuth) -> Result<Response, ApiError> {
+    auth.require_write()?;
+    business::remove_logo(&state, &auth.caller()).await?;
+    Ok(axum::http::StatusCode::NO_CONTENT.into_response())
 }
