@@ -83,19 +83,14 @@ pub async fn connect(url: &str, settings: &DatabaseSettings) -> Result<PgPool, s
 /// page's database time (pg_stat_statements under load, docs/PERFORMANCE.md). Their
 /// generic plans read by the `business_id` indexes like the custom ones.
 ///
-/// The BEGIN runs in a task of its own. sqlx counts a transaction only once the
-/// BEGIN's answer is read; a request dropped while waiting for it (the client went
-/// away, which `wrk` does to every open request at the end of a run) returned the
-/// connection to the pool still inside the read-only transaction, and every later
-/// statement on it failed. A spawned BEGIN always completes, and a transaction nobody
-/// awaits any more is then dropped and rolled back as usual.
+/// A request dropped while waiting for the BEGIN's answer (the client went away, which
+/// `wrk` does to every open request at the end of a run) once returned the connection to
+/// the pool still inside the transaction, and every later statement on it failed: sqlx
+/// counted a transaction only once that answer was read. sqlx 0.9.1 counts it before
+/// (transact-rs/sqlx#4393); `faults.rs` drops BEGINs mid-flight and checks that no
+/// borrower gets such a connection.
 pub async fn begin_page_read(pool: &PgPool) -> Result<sqlx::Transaction<'static, sqlx::Postgres>, sqlx::Error> {
-    let pool = pool.clone();
-    tokio::spawn(
-        async move { pool.begin_with("BEGIN READ ONLY; SET LOCAL plan_cache_mode = force_generic_plan").await },
-    )
-    .await
-    .unwrap_or(Err(sqlx::Error::WorkerCrashed))
+    pool.begin_with("BEGIN READ ONLY; SET LOCAL plan_cache_mode = force_generic_plan").await
 }
 
 /// Creates `database` on the server behind `admin_url` unless it exists.

@@ -234,8 +234,10 @@ impl Replica {
     }
 
     async fn check(&self, primary: &PgPool, seen: &mut History) -> Health {
-        // The primary first: the replica's answer is then at least as recent.
-        let now_at = match tokio::time::timeout(REPLICA_ACQUIRE_TIMEOUT, primary_position(primary)).await {
+        // The primary first: the replica's answer is then at least as recent. What it
+        // has flushed, not where it inserts: an idle primary's insert position can point
+        // past a page header at a record not yet written, which no replica can replay.
+        let now_at = match tokio::time::timeout(REPLICA_ACQUIRE_TIMEOUT, primary_flushed(primary)).await {
             Ok(Ok(position)) => position,
             Ok(Err(e)) => return Health::PrimaryUnknown(e.to_string()),
             Err(_) => return Health::PrimaryUnknown("no answer in time".into()),
@@ -266,6 +268,14 @@ impl Replica {
 async fn primary_position(primary: &PgPool) -> Result<WalPosition, sqlx::Error> {
     // The insert position is at or past the end of every commit that has returned.
     let position = sqlx::query_scalar!(r#"SELECT (pg_current_wal_insert_lsn() - '0/0'::pg_lsn)::bigint AS "at!""#)
+        .fetch_one(primary)
+        .await?;
+    Ok(WalPosition(u64::try_from(position).unwrap_or(0)))
+}
+
+/// The end of the primary's log on its disk: what a replica can have received.
+async fn primary_flushed(primary: &PgPool) -> Result<WalPosition, sqlx::Error> {
+    let position = sqlx::query_scalar!(r#"SELECT (pg_current_wal_flush_lsn() - '0/0'::pg_lsn)::bigint AS "at!""#)
         .fetch_one(primary)
         .await?;
     Ok(WalPosition(u64::try_from(position).unwrap_or(0)))

@@ -19,6 +19,11 @@ pub struct WebhookTimings {
     /// recording an event.
     pub empty: Vec<u64>,
     pub recording: Vec<u64>,
+    /// Where the difference goes: the recording call itself, and each transaction's
+    /// commit (alone, and with the event's rows in it).
+    pub record_call: Vec<u64>,
+    pub empty_commit: Vec<u64>,
+    pub recording_commit: Vec<u64>,
     pub deliveries: usize,
     pub deliver_seconds: f64,
     pub plain_seconds: f64,
@@ -84,13 +89,19 @@ pub async fn bench_webhooks(
         let started = Instant::now();
         let mut tx = db.begin().await?;
         touch(&mut tx, business_id, invoice_id).await?;
+        let committing = Instant::now();
         tx.commit().await?;
+        t.empty_commit.push(elapsed(committing));
         t.empty.push(elapsed(started));
         let started = Instant::now();
         let mut tx = db.begin().await?;
         touch(&mut tx, business_id, invoice_id).await?;
+        let recording = Instant::now();
         record_issued(&mut tx, business_id, invoice_id).await?;
+        t.record_call.push(elapsed(recording));
+        let committing = Instant::now();
         tx.commit().await?;
+        t.recording_commit.push(elapsed(committing));
         t.recording.push(elapsed(started));
     }
     // Deliver what recording queued, then queue `deliveries` more (untimed) and time the

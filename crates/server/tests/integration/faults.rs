@@ -110,3 +110,50 @@ async fn concurrent_reads_each_leave_their_own_access_event_when_a_batch_fails()
     .unwrap();
     assert_eq!(logged, request_ids, "each read's access is recorded once, under its own request id");
 }
+
+/// A request dropped while its `BEGIN` is on the wire (the client went away, a timeout)
+/// must not hand the next borrower a connection still inside that transaction: its
+/// statements would run in a stale snapshot and hold locks, and after one error every
+/// statement on that connection would fail. sqlx 0.8.4 to 0.9.0 did exactly that
+/// (transact-rs/sqlx#4393, fixed in 0.9.1); this test failed on 0.9.0.
+#[tokio::test]
+async fn a_transaction_dropped_while_it_begins_never_reaches_the_next_borrower() {
+    use std::{pin::pin, time::Duration};
+
+    let app = TestApp::spawn().await;
+    // One connection, so the next borrower always gets the one the dropped BEGIN used.
+    let pool = sqlx::postgres::PgPoolOptions::new()
+        .max_connections(1)
+        .connect_with((*app.db.connect_options()).clone())
+        .await
+        .unwrap();
+    let mut stale = 0;
+    for attempt in 0..400u32 {
+        {
+            // Dropped after 1 to 6 polls, each followed by a moment for the server to
+            // answer and a yield for the runtime to notice: one of them lands while the
+            // BEGIN (after the checkout's ping) waits for its answer.
+            let mut begin = pin!(async {
+                if attempt % 2 == 0 { pool.begin().await } else { fastfaktura::db::begin_page_read(&pool).await }
+            });
+            for _ in 0..=(attempt / 2 % 6) {
+                if futures::poll!(begin.as_mut()).is_ready() {
+                    break;
+                }
+                std::thread::sleep(Duration::from_micros(100));
+                tokio::task::yield_now().await;
+            }
+        }
+        // A statement outside any transaction sees the clock move; inside one, now() stands.
+        let mut conn = pool.acquire().await.unwrap();
+        let first: time::OffsetDateTime = sqlx::query_scalar("SELECT now()").fetch_one(&mut *conn).await.unwrap();
+        tokio::time::sleep(Duration::from_millis(2)).await;
+        let second: time::OffsetDateTime = sqlx::query_scalar("SELECT now()").fetch_one(&mut *conn).await.unwrap();
+        if first == second {
+            stale += 1;
+            // Leave it clean for the next attempt, as a later fix in sqlx would.
+            sqlx::query("ROLLBACK").execute(&mut *conn).await.unwrap();
+        }
+    }
+    assert_eq!(stale, 0, "borrowers got a connection inside a dropped transaction {stale} times out of 400");
+}

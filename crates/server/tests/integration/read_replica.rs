@@ -267,3 +267,27 @@ async fn a_stopped_replica_is_left_without_a_failed_request() {
     }
     panic!("the replica check never noticed the stopped replica");
 }
+
+/// Right after the primary switches to a new WAL segment (a backup, `pg_switch_wal`,
+/// `archive_timeout`) and then stays idle, its insert position points past the new
+/// page's header at a record nobody has written yet: a replica can never replay up to
+/// it. Judged against that position, a replica that has everything was "lagging"
+/// until the next write, for ever on a quiet system (bench/replica.sh found it). The lag
+/// is judged against what the primary has flushed, which a replica can have.
+#[tokio::test]
+async fn a_replica_of_an_idle_primary_past_a_segment_switch_is_read_from() {
+    let pair = Replicated::start().await;
+    let app = pair.spawn_app(1_000).await;
+    wait_for_router(&app, WalPosition::default(), true).await;
+    let mut primary = PgConnection::connect(&pair.primary_url).await.unwrap();
+    sqlx::raw_sql("SELECT pg_switch_wal()").execute(&mut primary).await.unwrap();
+    let (inserted, flushed): (String, String) =
+        sqlx::query_as("SELECT pg_current_wal_insert_lsn()::text, pg_current_wal_flush_lsn()::text")
+            .fetch_one(&mut primary)
+            .await
+            .unwrap();
+    assert_ne!(inserted, flushed, "the situation under test: the insert position is past the flushed end");
+    // Longer than the lag threshold and several checks: the replica is still read from.
+    tokio::time::sleep(Duration::from_millis(2_500)).await;
+    wait_for_router(&app, WalPosition::default(), true).await;
+}
