@@ -4,7 +4,8 @@
 //! Two kinds of figures, on purpose:
 //! - **per instance**, recorded here as things happen: request latency by route,
 //!   method and status (`http::metrics::measure`), requests in flight, the database
-//!   pool (read from the pool at scrape time), quota refusals, webhook outcomes,
+//!   pool (read from the pool at scrape time), the read replica's use and lag (with
+//!   `database.read_url`), quota refusals, webhook outcomes,
 //!   delivery attempts and finished jobs. Counters per instance are what Prometheus
 //!   sums across instances (`sum by (...)`), and they cost a lock and an add.
 //! - **shared**, read from PostgreSQL when scraped (`app::metrics`): the job queue's
@@ -259,7 +260,13 @@ impl Metrics {
     }
 
     /// The exposition: this instance's figures, its pool, then the shared readings.
-    pub fn render(&self, pool: &PgPool, shared: Option<&SharedReadings>, now: OffsetDateTime) -> String {
+    pub fn render(
+        &self,
+        pool: &PgPool,
+        replica: Option<crate::db::replica::ReplicaReading>,
+        shared: Option<&SharedReadings>,
+        now: OffsetDateTime,
+    ) -> String {
         let mut out = String::new();
         let mut scraped = Registry::with_prefix("fastfaktura");
 
@@ -271,6 +278,21 @@ impl Metrics {
         let max = Gauge::<i64>::default();
         max.set(i64::from(pool.options().get_max_connections()));
         scraped.register("db_pool_max_connections", "The pool's limit (database.max_connections)", max);
+
+        // With `database.read_url`: whether this instance reads from the replica now, and
+        // the lag its last check measured (absent while unknown).
+        if let Some(replica) = replica {
+            let in_use = Gauge::<i64>::default();
+            in_use.set(i64::from(replica.in_use));
+            scraped.register("db_replica_in_use", "1 while lists and reports are read from the replica", in_use);
+            if let Some(lag) = replica.lag {
+                scraped.register(
+                    "db_replica_lag_seconds",
+                    "How long the oldest change the replica has not replayed has waited, at the last check",
+                    float_gauge(lag.as_secs_f64()),
+                );
+            }
+        }
 
         let readable = Gauge::<i64>::default();
         readable.set(i64::from(shared.is_some()));

@@ -40,7 +40,7 @@ pub async fn exposition(state: &AppState) -> String {
             None
         }
     };
-    state.metrics.render(&state.db, shared.as_ref(), now)
+    state.metrics.render(&state.db, state.reads.replica_reading(), shared.as_ref(), now)
 }
 
 async fn shared_readings(state: &AppState, now: time::OffsetDateTime) -> Result<SharedReadings, sqlx::Error> {

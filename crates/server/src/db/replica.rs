@@ -110,8 +110,18 @@ struct Replica {
     /// The replay position of the last check that found the replica usable; 0 while it
     /// is not (lagging, unreachable, not a standby, or not checked yet).
     usable_up_to: AtomicU64,
+    /// The lag the last check measured, in milliseconds; `u64::MAX` when unknown (not
+    /// checked yet, unreachable, not a standby, or behind all it has watched).
+    lag_ms: AtomicU64,
     max_lag: Duration,
     check_every: Duration,
+}
+
+/// The replica as the metrics show it: whether reads go there, and its last lag.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ReplicaReading {
+    pub in_use: bool,
+    pub lag: Option<Duration>,
 }
 
 impl ReadRouter {
@@ -134,6 +144,7 @@ impl ReadRouter {
         let replica = Replica {
             pool,
             usable_up_to: AtomicU64::new(0),
+            lag_ms: AtomicU64::new(u64::MAX),
             max_lag: settings.max_replica_lag(),
             check_every: settings.replica_check_interval(),
         };
@@ -142,6 +153,16 @@ impl ReadRouter {
 
     pub fn has_replica(&self) -> bool {
         self.replica.is_some()
+    }
+
+    /// What the last check found, for the metrics; None without a replica.
+    pub fn replica_reading(&self) -> Option<ReplicaReading> {
+        let replica = self.replica.as_ref()?;
+        let lag_ms = replica.lag_ms.load(Ordering::Acquire);
+        Some(ReplicaReading {
+            in_use: replica.usable_up_to.load(Ordering::Acquire) != 0,
+            lag: (lag_ms != u64::MAX).then(|| Duration::from_millis(lag_ms)),
+        })
     }
 
     /// A connection for a read that must see `after`: the replica's if the last check
@@ -206,9 +227,17 @@ impl ReadRouter {
             }
             replica.usable_up_to.store(
                 match health {
-                    Health::Usable { replayed } => replayed.as_u64(),
+                    Health::Usable { replayed, .. } => replayed.as_u64(),
                     _ => 0,
                 },
+                Ordering::Release,
+            );
+            let lag = match &health {
+                Health::Usable { lag, .. } | Health::Lagging(Some(lag)) => Some(*lag),
+                _ => None,
+            };
+            replica.lag_ms.store(
+                lag.map_or(u64::MAX, |lag| u64::try_from(lag.as_millis()).unwrap_or(u64::MAX - 1)),
                 Ordering::Release,
             );
             if previous.as_ref().map(std::mem::discriminant) != Some(std::mem::discriminant(&health)) {
@@ -259,7 +288,7 @@ impl Replica {
         let (true, Some(replayed)) = (row.standby, row.replayed) else { return Health::NotAStandby };
         let replayed = WalPosition(u64::try_from(replayed).unwrap_or(0));
         match seen.lag(replayed, Instant::now()) {
-            Some(lag) if lag <= self.max_lag => Health::Usable { replayed },
+            Some(lag) if lag <= self.max_lag => Health::Usable { replayed, lag },
             lag => Health::Lagging(lag),
         }
     }
@@ -286,6 +315,7 @@ async fn primary_flushed(primary: &PgPool) -> Result<WalPosition, sqlx::Error> {
 enum Health {
     Usable {
         replayed: WalPosition,
+        lag: Duration,
     },
     /// Not yet known to have caught up, just after start.
     CatchingUp,

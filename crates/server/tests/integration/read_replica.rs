@@ -20,6 +20,21 @@ use sqlx::{Connection, PgConnection};
 use crate::helpers::{TestApp, captured_logs, new_client};
 
 const OWNER: &str = "owner@replica.example";
+const METRICS_TOKEN: &str = "replica-metrics-0123456789abcdef";
+
+/// The exposition's lines about the replica.
+async fn replica_metrics(app: &TestApp) -> Vec<String> {
+    let text = reqwest::Client::new()
+        .get(app.url("/metrics"))
+        .bearer_auth(METRICS_TOKEN)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    text.lines().filter(|l| l.starts_with("fastfaktura_db_replica_")).map(str::to_owned).collect()
+}
 
 /// A primary and its streaming replica, stopped and removed when dropped.
 struct Replicated {
@@ -56,6 +71,7 @@ impl Replicated {
         TestApp::spawn_on(self.primary_url.clone(), move |s| {
             s.database.read_url = Some(Secret::new(replica_url));
             s.database.max_replica_lag_ms = max_lag_ms;
+            s.metrics.token = Some(Secret::new(METRICS_TOKEN.to_owned()));
         })
         .await
     }
@@ -257,6 +273,8 @@ async fn a_stopped_replica_is_left_without_a_failed_request() {
         assert_eq!(dashboard.status(), 200);
     }
     wait_for_router(&app, WalPosition::default(), false).await;
+    let lines = replica_metrics(&app).await;
+    assert!(lines.contains(&"fastfaktura_db_replica_in_use 0".to_owned()), "{lines:?}");
     // The request that found it stopped says so, and so does the next check.
     assert!(captured_logs().contains("the read replica did not answer; reading from the primary"));
     for _ in 0..100 {
@@ -287,7 +305,17 @@ async fn a_replica_of_an_idle_primary_past_a_segment_switch_is_read_from() {
             .await
             .unwrap();
     assert_ne!(inserted, flushed, "the situation under test: the insert position is past the flushed end");
-    // Longer than the lag threshold and several checks: the replica is still read from.
+    // Longer than the lag threshold and several checks: the replica is still read from,
+    // and the metrics say so with the lag the last check measured.
     tokio::time::sleep(Duration::from_millis(2_500)).await;
     wait_for_router(&app, WalPosition::default(), true).await;
+    let lines = replica_metrics(&app).await;
+    assert!(lines.contains(&"fastfaktura_db_replica_in_use 1".to_owned()), "{lines:?}");
+    let lag: f64 = lines
+        .iter()
+        .find_map(|l| l.strip_prefix("fastfaktura_db_replica_lag_seconds "))
+        .expect("the lag is shown")
+        .parse()
+        .unwrap();
+    assert!((0.0..=1.0).contains(&lag), "within the threshold: {lag}");
 }
