@@ -249,17 +249,21 @@ pub async fn invoice_data(
     .await
 }
 
-/// Open invoices whose due date passed before `today` and whose overdue event was not
-/// recorded, of businesses with an endpoint hearing `invoice.overdue` made before they
-/// fell due (an endpoint added today does not hear of last year's debts).
+/// Open invoices whose due date passed before `today`, at most `window_days` ago, and
+/// whose overdue event was not recorded, of businesses with an endpoint hearing
+/// `invoice.overdue` made before they fell due (an endpoint added today does not hear of
+/// last year's debts). The window is shorter than events are kept, so an invoice is not
+/// told again once its event is purged.
 pub async fn newly_overdue(
     db: impl PgExecutor<'_>,
     today: time::Date,
+    window_days: i32,
     limit: i64,
 ) -> Result<Vec<(Uuid, Uuid)>, sqlx::Error> {
     let rows = sqlx::query!(
         r#"SELECT i.business_id, i.id FROM invoices i
            WHERE i.kind = 'invoice' AND i.status = 'issued' AND i.voided_at IS NULL AND i.due_date < $1
+             AND i.due_date >= $1 - $3::int
              AND EXISTS (SELECT 1 FROM webhook_endpoints e WHERE e.business_id = i.business_id AND e.enabled
                          AND 'invoice.overdue' = ANY(e.events) AND e.created_at::date <= i.due_date)
              AND NOT EXISTS (SELECT 1 FROM webhook_events w WHERE w.business_id = i.business_id
@@ -270,7 +274,8 @@ pub async fn newly_overdue(
                              AND cn.credited_invoice_id = i.id AND cn.status = 'issued'), 0) > 0
            ORDER BY i.due_date LIMIT $2"#,
         today,
-        limit
+        limit,
+        window_days
     )
     .fetch_all(db)
     .await?;
@@ -518,4 +523,28 @@ pub async fn redeliver(
     .execute(conn)
     .await?;
     Ok(done.rows_affected() == 1)
+}
+
+/// Deletes the events recorded before `before` none of whose deliveries is still
+/// pending or under way, with their deliveries; at most `limit` events, the oldest
+/// first. The number of events deleted.
+pub async fn purge_recorded_before(
+    db: impl PgExecutor<'_>,
+    before: OffsetDateTime,
+    limit: i64,
+) -> Result<u64, sqlx::Error> {
+    let done = sqlx::query!(
+        r#"DELETE FROM webhook_events e
+           WHERE (e.business_id, e.id) IN (
+               SELECT o.business_id, o.id FROM webhook_events o
+               WHERE o.created_at < $1
+                 AND NOT EXISTS (SELECT 1 FROM webhook_deliveries d WHERE d.business_id = o.business_id
+                                 AND d.event_id = o.id AND d.status IN ('pending', 'sending'))
+               ORDER BY o.created_at LIMIT $2)"#,
+        before,
+        limit
+    )
+    .execute(db)
+    .await?;
+    Ok(done.rows_affected())
 }

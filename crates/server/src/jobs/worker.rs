@@ -199,6 +199,11 @@ async fn housekeeping(ctx: &WorkerContext) -> Result<(), sqlx::Error> {
     if let Err(e) = crate::invoicing::reminders::run_due(ctx, now).await {
         tracing::warn!(error = %e, "the reminder pass failed; will retry");
     }
+    match crate::webhooks::purge_old_events(&ctx.db, now).await {
+        Ok(0) => {}
+        Ok(purged) => tracing::info!(purged, "webhook events past their keeping deleted"),
+        Err(e) => tracing::warn!(error = %e, "old webhook events could not be deleted; will retry"),
+    }
     match crate::webhooks::record_overdue(&ctx.db, now.date(), now).await {
         Ok(0) => {}
         Ok(recorded) => tracing::info!(recorded, "invoice.overdue webhook events recorded"),

@@ -104,10 +104,28 @@ pub async fn record_payment(
 /// How many invoices an overdue pass records at most (the next pass takes the rest).
 const OVERDUE_BATCH: i64 = 500;
 
+/// How long events and their delivery logs are kept (as Stripe keeps its events): an
+/// endpoint's log shows this far back, and a delivery can be sent again within it.
+pub const EVENTS_KEPT_DAYS: i64 = 35;
+
+/// `invoice.overdue` is told for invoices that fell due at most this many days ago
+/// (a pass that did not run for longer does not tell of old debts), fewer than the days
+/// events are kept, so a purged overdue event is never recorded a second time.
+const OVERDUE_WINDOW_DAYS: i32 = 30;
+
+/// How many events a purge deletes at most (the next housekeeping pass takes the rest).
+const PURGE_BATCH: i64 = 5_000;
+
+/// Deletes what is older than [`EVENTS_KEPT_DAYS`] and finished (delivered, or failed
+/// for good): the event's body with its deliveries; run by the worker's housekeeping.
+pub async fn purge_old_events(db: &sqlx::PgPool, now: OffsetDateTime) -> Result<u64, sqlx::Error> {
+    db::webhooks::purge_recorded_before(db, now - time::Duration::days(EVENTS_KEPT_DAYS), PURGE_BATCH).await
+}
+
 /// Records `invoice.overdue` once for each open invoice whose due date passed before
 /// `today`, for businesses whose endpoints hear it; run by the worker's housekeeping.
 pub async fn record_overdue(db: &sqlx::PgPool, today: time::Date, now: OffsetDateTime) -> Result<usize, sqlx::Error> {
-    let due = db::webhooks::newly_overdue(db, today, OVERDUE_BATCH).await?;
+    let due = db::webhooks::newly_overdue(db, today, OVERDUE_WINDOW_DAYS, OVERDUE_BATCH).await?;
     let mut tx = db.begin().await?;
     for (business_id, invoice_id) in &due {
         record_invoice_event(&mut tx, *business_id, EventType::InvoiceOverdue, *invoice_id, json!({}), now).await?;
