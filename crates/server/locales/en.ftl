@@ -269,6 +269,10 @@ api-label-expires = Expires
 api-expires-in-days = In { $days } days
 api-error-lifetime = Choose how long the token lives: 30, 90 or 365 days, or never.
 api-tokens-belong = A token acts for you: it stops working when you leave the business or your account is suspended. An accountant's token only reads.
+api-scope-owner = read, write and the owner's actions
+api-option-owner = Read, write and the owner's actions
+api-error-owner-scope = Only the owner can give a token the owner's actions.
+api-owner-scope-note = With the owner's actions a token can also change numbering, undo bank matches, remove payments and read the activity log. Where customers pay (bank account, payment and SMS providers) is changed only by you, signed in.
 
 ## Customers
 

@@ -277,6 +277,10 @@ api-label-expires = Rennur út
 api-expires-in-days = Eftir { $days } daga
 api-error-lifetime = Veldu hve lengi lykillinn gildir: 30, 90 eða 365 daga, eða alltaf.
 api-tokens-belong = Lykill starfar fyrir þig: hann hættir að virka ef þú hættir í fyrirtækinu eða aðgangi þínum er lokað. Lykill bókara les aðeins.
+api-scope-owner = lesa, skrifa og aðgerðir eiganda
+api-option-owner = Lesa, skrifa og aðgerðir eiganda
+api-error-owner-scope = Aðeins eigandinn getur veitt lykli aðgerðir eiganda.
+api-owner-scope-note = Með aðgerðum eiganda getur lykill líka breytt númeraröðum, afturkallað pörun bankagreiðslna, fjarlægt greiðslur og lesið atvikaskrána. Hvert viðskiptavinir greiða (bankareikningi, greiðslu- og SMS-þjónustum) breytir aðeins þú, innskráð(ur).
 
 ## Customers
 

@@ -25,8 +25,8 @@ pub async fn list_api_tokens(state: &AppState, caller: &Caller) -> Result<Vec<Ap
     Ok(db::api_tokens::list_active(&state.db, caller.business_id).await?)
 }
 
-/// A new token as typed: its name, `read` or `write`, and the days it lives (empty:
-/// until revoked).
+/// A new token as typed: its name, `read`, `write` or `owner` (the owner's operations
+/// too; only the owner may give it), and the days it lives (empty: until revoked).
 #[derive(Debug, Deserialize, Default)]
 #[serde(default)]
 pub struct NewTokenInput {
@@ -58,8 +58,20 @@ pub async fn create_api_token(
                 .ok_or_else(|| Error::field("expires_in_days", t.t("api-error-lifetime")))?,
         ),
     };
+    // Only the owner, signed in, gives a token the owner's operations.
+    let acts_as_owner = input.scope == "owner";
+    if acts_as_owner && !caller.is_owner_in_person() {
+        return Err(Error::field("scope", t.t("api-error-owner-scope")));
+    }
     // An accountant reads: their token cannot write whatever scope is asked for.
-    let can_write = input.scope == "write" && !caller.is_read_only();
+    let can_write = (input.scope == "write" || acts_as_owner) && !caller.is_read_only();
+    let scope = if acts_as_owner {
+        "owner"
+    } else if can_write {
+        "write"
+    } else {
+        "read"
+    };
     let now = state.clock.now();
     let expires_at = lifetime.map(|days| now + time::Duration::days(i64::from(days)));
     let token = format!("fft_{}", crypto::new_token());
@@ -67,12 +79,19 @@ pub async fn create_api_token(
     let token_id = db::api_tokens::create(
         &mut *tx,
         caller.business_id,
-        NewToken { name: &name, token_hash: &crypto::token_hash(&token), can_write, created_by: user_id, expires_at },
+        NewToken {
+            name: &name,
+            token_hash: &crypto::token_hash(&token),
+            can_write,
+            acts_as_owner,
+            created_by: user_id,
+            expires_at,
+        },
         now,
     )
     .await?;
     let event = token_event(state, caller, meta, "crypto.key.created", token_id).details(serde_json::json!({
-        "kind": "api_token", "scope": if can_write { "write" } else { "read" }, "name": name,
+        "kind": "api_token", "scope": scope, "name": name,
         "expires_in_days": lifetime
     }));
     audit::record(&mut *tx, &event).await?;

@@ -120,6 +120,7 @@ pub async fn activity_log(
     before: Option<i64>,
     limit: i64,
 ) -> Result<Vec<ActivityRow>> {
+    caller.require_owner()?;
     let filter = db::audit::Filter {
         category: category.map(|c| c.as_str().to_owned()),
         business_id: Some(caller.business_id),

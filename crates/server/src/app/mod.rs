@@ -51,8 +51,9 @@ use crate::{db::replica::ReadOnly, state::AppState};
 pub struct Caller {
     pub business_id: Uuid,
     pub actor: crate::audit::Actor,
-    /// The user's role in this business is "owner". An API token is never the owner:
-    /// the owner's settings (members, numbering) are not reachable through the API.
+    /// The user's role in this business is "owner", or an API token with the owner
+    /// scope whose creator is the owner. Where money goes is still a signed-in owner's
+    /// alone ([`Caller::require_owner_in_person`]).
     is_owner: bool,
     read_only: bool,
     /// The member an API token acts for (its creator): who asked for a delivery.
@@ -106,10 +107,19 @@ impl Caller {
         self
     }
 
-    /// An API token's caller acting for `user`, the member who created the token (a
-    /// token acts for its creator; it is still never the owner).
+    /// An API token's caller acting for `user`, the member who created the token.
     pub fn created_by(mut self, user: Uuid) -> Self {
         self.token_creator = Some(user);
+        self
+    }
+
+    /// An API token with the owner scope, whose creator is the owner now
+    /// (`api_tokens::authenticate` checks both): it may do what the owner may, but for
+    /// changing where money goes.
+    pub fn acting_as_owner(mut self, owner: bool) -> Self {
+        if matches!(self.actor, crate::audit::Actor::ApiToken(_)) {
+            self.is_owner = owner;
+        }
         self
     }
 
@@ -133,9 +143,15 @@ impl Caller {
         self.is_owner
     }
 
-    /// Refuses anyone but the business's owner.
+    /// Refuses anyone but the business's owner (or a token with the owner scope).
     pub fn require_owner(&self) -> Result<(), Error> {
         if self.is_owner { Ok(()) } else { Err(Error::Forbidden(crate::i18n::Text::key("error-owner-only"))) }
+    }
+
+    /// Whether the caller is the owner signed in: what changing where customers' money
+    /// goes needs, since a leaked token must not be able to redirect payments.
+    pub fn is_owner_in_person(&self) -> bool {
+        self.is_owner && matches!(self.actor, crate::audit::Actor::User(_))
     }
 }
 

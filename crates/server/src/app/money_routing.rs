@@ -21,7 +21,7 @@ pub const NONE: &str = "(none)";
 
 /// Refuses anyone but an owner, in words that say why.
 pub fn require_owner_for_money(caller: &Caller) -> Result<()> {
-    if caller.is_owner() { Ok(()) } else { Err(Error::Forbidden(Text::key(key("error-owner-only-money")))) }
+    if caller.is_owner_in_person() { Ok(()) } else { Err(Error::Forbidden(Text::key(key("error-owner-only-money")))) }
 }
 
 /// A value shown in an audit record or an email without giving it away: an account

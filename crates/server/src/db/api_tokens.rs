@@ -10,6 +10,8 @@ pub struct ApiToken {
     pub id: Uuid,
     pub name: String,
     pub can_write: bool,
+    /// May perform the owner's operations (while its creator is an owner).
+    pub acts_as_owner: bool,
     pub created_by: Uuid,
     pub created_by_email: String,
     pub created_at: OffsetDateTime,
@@ -21,6 +23,7 @@ pub struct NewToken<'a> {
     pub name: &'a str,
     pub token_hash: &'a [u8],
     pub can_write: bool,
+    pub acts_as_owner: bool,
     pub created_by: Uuid,
     pub expires_at: Option<OffsetDateTime>,
 }
@@ -33,8 +36,9 @@ pub async fn create(
 ) -> Result<Uuid, sqlx::Error> {
     let id = Uuid::new_v4();
     sqlx::query!(
-        r#"INSERT INTO api_tokens (business_id, id, name, token_hash, can_write, created_by, created_at, expires_at)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"#,
+        r#"INSERT INTO api_tokens (business_id, id, name, token_hash, can_write, created_by, created_at, expires_at,
+                                      acts_as_owner)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"#,
         business_id,
         id,
         t.name,
@@ -42,7 +46,8 @@ pub async fn create(
         t.can_write,
         t.created_by,
         now,
-        t.expires_at
+        t.expires_at,
+        t.acts_as_owner
     )
     .execute(db)
     .await?;
@@ -52,8 +57,8 @@ pub async fn create(
 pub async fn list_active(db: impl PgExecutor<'_>, business_id: Uuid) -> Result<Vec<ApiToken>, sqlx::Error> {
     sqlx::query_as!(
         ApiToken,
-        r#"SELECT t.id, t.name, t.can_write, t.created_by, u.email AS created_by_email, t.created_at,
-                  t.last_used_at, t.expires_at
+        r#"SELECT t.id, t.name, t.can_write, t.acts_as_owner, t.created_by, u.email AS created_by_email,
+                  t.created_at, t.last_used_at, t.expires_at
            FROM api_tokens t JOIN users u ON u.id = t.created_by
            WHERE t.business_id = $1 AND t.revoked_at IS NULL ORDER BY t.created_at, t.id"#,
         business_id
@@ -109,6 +114,8 @@ pub struct TokenOwner {
     pub id: Uuid,
     /// Write scope, and the member may write (an accountant's token only reads).
     pub can_write: bool,
+    /// Owner scope, and its creator is the business's owner now.
+    pub acts_as_owner: bool,
     pub created_by: Uuid,
 }
 
@@ -127,7 +134,7 @@ pub async fn authenticate(
         TokenOwner,
         r#"WITH live AS (
                SELECT t.business_id, t.id, t.can_write AND m.role <> 'accountant' AS can_write, t.created_by,
-                      t.last_used_at
+                      t.acts_as_owner AND m.role = 'owner' AS acts_as_owner, t.last_used_at
                FROM api_tokens t
                JOIN business_members m ON m.business_id = t.business_id AND m.user_id = t.created_by
                JOIN users u ON u.id = t.created_by
@@ -140,7 +147,8 @@ pub async fn authenticate(
                WHERE t.business_id = live.business_id AND t.id = live.id
                  AND (live.last_used_at IS NULL OR live.last_used_at < $2::timestamptz - interval '1 minute')
            )
-           SELECT business_id AS "business_id!", id AS "id!", can_write AS "can_write!", created_by AS "created_by!"
+           SELECT business_id AS "business_id!", id AS "id!", can_write AS "can_write!",
+                  acts_as_owner AS "acts_as_owner!", created_by AS "created_by!"
            FROM live"#,
         token_hash,
         now

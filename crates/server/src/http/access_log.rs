@@ -71,6 +71,7 @@ pub const SENSITIVE_ROUTES: &[(&str, &str, &str)] = &[
     ("GET", "/api/v1/bills/{id}/pdf", "api.bills.download"),
     ("GET", "/api/v1/bills/export.csv", "api.bills.export"),
     ("GET", "/api/v1/bills/export.zip", "api.bills.export"),
+    ("GET", "/api/v1/audit-events", "api.audit.view"),
     ("GET", "/admin/users/{id}", "admin.user.view"),
     ("GET", "/admin/audit", "admin.audit.view"),
     ("GET", "/admin/audit.csv", "admin.audit.export"),

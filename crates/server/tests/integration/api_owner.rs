@@ -340,3 +340,118 @@ async fn a_customers_account_statement_is_downloaded_through_the_api() {
         call(&app, &stranger, Method::GET, &format!("/api/v1/customers/{customer_id}/statement"), None).await;
     assert_eq!(status, 404, "another business's customer");
 }
+
+#[tokio::test]
+async fn a_token_with_the_owner_scope_does_the_owners_work_but_never_moves_money() {
+    let app = TestApp::spawn().await;
+    let email = "owner-scope@api-owner.example";
+    let (owner_client, owner) = token(&app, email, "owner").await;
+    let (_, write) = token(&app, email, "write").await;
+    let page = app.get(&owner_client, "/settings/api-tokens").await.text().await.unwrap();
+    let scopes: Vec<&str> = page.match_indices("read, write and the owner").map(|(i, _)| &page[i..i + 40]).collect();
+    assert_eq!(scopes.len(), 1, "the owner token's row says what it may do: {page}");
+    let (_, id) = issued_invoice(&app, &owner).await;
+
+    // Numbering: the owner's.
+    let series = json!({"kind": "invoice", "prefix": "INV-", "padding": 5, "yearly_reset": false});
+    let (status, _, _) = call(&app, &write, Method::PUT, "/api/v1/numbering", Some(series.clone())).await;
+    assert_eq!(status, 403, "a write token is not the owner");
+    let (status, numbering, _) = call(&app, &owner, Method::PUT, "/api/v1/numbering", Some(series)).await;
+    assert_eq!(status, 200, "{numbering}");
+    let invoice_series = numbering["data"].as_array().unwrap().iter().find(|s| s["kind"] == "invoice").unwrap();
+    assert_eq!(invoice_series["next"], "INV-00002", "{numbering}");
+    for (body, expected) in [
+        (json!({"kind": "invoice", "prefix": "no spaces!", "padding": 5}), 422),
+        (json!({"kind": "receipt", "prefix": "R-", "padding": 5}), 422),
+        (json!({"kind": "invoice", "prefix": "INV-", "padding": "5"}), 400),
+        (json!({"kind": "invoice", "prefix": "INV-", "padding": 5, "start": 100}), 400),
+    ] {
+        let (status, problem, _) = call(&app, &owner, Method::PUT, "/api/v1/numbering", Some(body.clone())).await;
+        assert_eq!(status.as_u16(), expected, "{body}: {problem}");
+    }
+
+    // A bank payment matched automatically is unmatched again by the owner only.
+    let (_, invoice, _) = call(&app, &owner, Method::GET, &format!("/api/v1/invoices/{id}"), None).await;
+    let reference = invoice["payment_reference"].as_str().unwrap().to_owned();
+    let credit = crate::bank_payments::Credit {
+        amount: "1156.60",
+        currency: "EUR",
+        reference: Some(&reference),
+        message: "",
+        payer: "Käufer GmbH",
+        bank_ref: "M1",
+    };
+    let today = app.clock_now().date().to_string();
+    let statement = crate::bank_payments::camt053("DE89370400440532013000", &today, &[credit]);
+    let imported = reqwest::Client::new()
+        .post(app.url("/api/v1/bank-statements"))
+        .bearer_auth(&owner)
+        .body(statement)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(imported.status(), 201);
+    let (_, matched, _) = call(&app, &owner, Method::GET, "/api/v1/bank-entries?state=matched", None).await;
+    let entry = matched["items"][0]["id"].as_str().expect("matched automatically").to_owned();
+    let undo = format!("/api/v1/bank-entries/{entry}/undo");
+    assert_eq!(call(&app, &write, Method::POST, &undo, None).await.0, 403);
+    assert_eq!(call(&app, &owner, Method::POST, &undo, None).await.0, 204);
+    let (_, waiting, _) = call(&app, &owner, Method::GET, "/api/v1/bank-entries", None).await;
+    assert_eq!(waiting["items"][0]["id"], entry.as_str(), "waiting again");
+    let (_, invoice, _) = call(&app, &owner, Method::GET, &format!("/api/v1/invoices/{id}"), None).await;
+    assert_eq!((invoice["paid"].as_str(), invoice["payments"].as_array().unwrap().len()), (Some("0.00"), 0));
+
+    // A payment recorded by mistake is removed by the owner only.
+    let payment = json!({"paid_on": today, "amount": "100"});
+    let (status, invoice, _) =
+        call(&app, &write, Method::POST, &format!("/api/v1/invoices/{id}/payments"), Some(payment)).await;
+    assert_eq!(status, 201, "{invoice}");
+    let payment_id = invoice["payments"][0]["id"].as_str().unwrap().to_owned();
+    assert_eq!(invoice["payments"][0]["amount"], "100.00");
+    let remove = format!("/api/v1/invoices/{id}/payments/{payment_id}");
+    assert_eq!(call(&app, &write, Method::DELETE, &remove, None).await.0, 403);
+    assert_eq!(call(&app, &owner, Method::DELETE, &remove, None).await.0, 204);
+    assert_eq!(call(&app, &owner, Method::DELETE, &remove, None).await.0, 404, "gone");
+    let (_, invoice, _) = call(&app, &owner, Method::GET, &format!("/api/v1/invoices/{id}"), None).await;
+    assert_eq!(invoice["paid"], "0.00");
+
+    // The activity log, the owner's to read; the token's own creation is in it.
+    assert_eq!(call(&app, &write, Method::GET, "/api/v1/audit-events", None).await.0, 403);
+    let (status, log, _) = call(&app, &owner, Method::GET, "/api/v1/audit-events?category=security", None).await;
+    assert_eq!(status, 200, "{log}");
+    let events = log["data"].as_array().unwrap();
+    assert!(events.iter().all(|e| e["category"] == "security"), "{log}");
+    assert!(events.iter().any(|e| e["action"] == "crypto.key.created" && e["details"]["scope"] == "owner"), "{log}");
+    assert!(!log.to_string().contains("fft_"), "no token value in the log");
+    let (status, _, _) = call(&app, &owner, Method::GET, "/api/v1/audit-events?category=gossip", None).await;
+    assert_eq!(status, 400);
+
+    // Where customers pay stays with the owner signed in.
+    let (_, profile, _) = call(&app, &owner, Method::GET, "/api/v1/business", None).await;
+    let mut input = profile.as_object().unwrap().clone();
+    input.remove("peppol_id");
+    input.insert("payment_terms_days".into(), json!("14"));
+    input.insert("iban".into(), json!("GB82 WEST 1234 5698 7654 32"));
+    let (status, problem, _) = call(&app, &owner, Method::PUT, "/api/v1/business", Some(json!(input))).await;
+    assert_eq!(status, 403, "{problem}");
+}
+
+#[tokio::test]
+async fn only_the_owner_gives_a_token_the_owners_actions() {
+    let app = TestApp::spawn().await;
+    let (owner, _) = token(&app, "boss@api-owner.example", "write").await;
+    let invited =
+        app.post_form(&owner, "/settings/members", &[("email", "mia@api-owner.example"), ("role", "member")]).await;
+    assert_eq!(invited.status(), 200);
+    let mia = crate::helpers::new_client();
+    app.sign_in_and_join(&mia, "mia@api-owner.example").await;
+    let page = app.get(&mia, "/settings/api-tokens").await.text().await.unwrap();
+    assert!(!page.contains(r#"value="owner""#), "not offered to a member");
+    let refused = app.post_form(&mia, "/settings/api-tokens", &[("name", "Mine"), ("scope", "owner")]).await;
+    assert_eq!(refused.status(), 422);
+    let page = refused.text().await.unwrap();
+    assert!(page.contains("Only the owner can give a token the owner"), "{page}");
+    assert!(!page.contains("data-new-token>"), "no token was made");
+    let page = app.get(&owner, "/settings/api-tokens").await.text().await.unwrap();
+    assert!(page.contains(r#"value="owner""#), "offered to the owner");
+}

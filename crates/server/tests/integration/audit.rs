@@ -123,6 +123,7 @@ async fn every_route_marked_sensitive_is_listed_and_records_who_accessed_what() 
             "GET /api/v1/bills/{id}/pdf",
             "GET /api/v1/bills/export.csv",
             "GET /api/v1/bills/export.zip",
+            "GET /api/v1/audit-events",
             "GET /admin/users/{id}",
             "GET /admin/audit",
             "GET /admin/audit.csv",

@@ -89,7 +89,7 @@ async fn an_integrator_replaces_reads_and_removes_the_logo_through_the_api() {
     let url = app.url("/api/v1/business/logo");
     let put = |token: &str, content_type: &str, bytes: Vec<u8>| {
         let request =
-            reqwest::Client::new().put(&url).bearer_auth(token).header("content-type", content_type).body(bytes);
+            reqwest::Client::new().post(&url).bearer_auth(token).header("content-type", content_type).body(bytes);
         async move { request.send().await.unwrap() }
     };
     let get = || async { reqwest::Client::new().get(&url).bearer_auth(&write).send().await.unwrap() };

@@ -121,6 +121,19 @@ pub struct InvoiceJson {
     totals: Option<TotalsJson>,
     paid: Decimal,
     open: Option<Decimal>,
+    /// The payments recorded on it (after refunds), oldest first.
+    payments: Vec<PaymentJson>,
+}
+
+#[derive(Serialize)]
+struct PaymentJson {
+    id: Uuid,
+    paid_on: Date,
+    amount: Decimal,
+    refunded: Decimal,
+    /// `bank_transfer`, `card`, `cash`, `bank_claim`, ...
+    method: String,
+    reference: String,
 }
 
 /// Stored amounts carry four decimals; the API shows them in the currency's minor unit.
@@ -171,6 +184,18 @@ impl From<InvoiceDetail> for InvoiceJson {
             totals: detail.totals.as_ref().map(TotalsJson::from),
             paid,
             open,
+            payments: detail
+                .payments
+                .iter()
+                .map(|p| PaymentJson {
+                    id: p.id,
+                    paid_on: p.paid_on,
+                    amount: round(p.amount),
+                    refunded: round(p.refunded),
+                    method: p.method.clone(),
+                    reference: p.reference.clone(),
+                })
+                .collect(),
         }
     }
 }

@@ -15,6 +15,7 @@ pub mod json;
 pub mod openapi;
 pub mod openapi_owner;
 mod openapi_webhooks;
+pub mod owner;
 pub mod problem;
 pub mod products;
 pub mod recurring;
@@ -45,6 +46,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         .merge(customers::router())
         .merge(documents::router())
         .merge(invoices::router())
+        .merge(owner::router())
         .merge(products::router())
         .merge(recurring::router())
         .merge(sending::router())
@@ -67,12 +69,16 @@ pub struct ApiAuth {
     /// The member who created the token, whom it acts for.
     pub created_by: Uuid,
     pub can_write: bool,
+    /// The owner scope, with its creator the owner now.
+    pub acts_as_owner: bool,
 }
 
 impl ApiAuth {
     /// The token acting on its business, for the application layer.
     pub fn caller(&self) -> crate::app::Caller {
-        crate::app::Caller::api_token(self.business_id, self.token_id).created_by(self.created_by)
+        crate::app::Caller::api_token(self.business_id, self.token_id)
+            .created_by(self.created_by)
+            .acting_as_owner(self.acts_as_owner)
     }
 
     pub fn require_write(&self) -> Result<(), ApiError> {
@@ -116,6 +122,7 @@ async fn authenticate(State(state): State<AppState>, mut request: Request, next:
                 token_id: owner.id,
                 created_by: owner.created_by,
                 can_write: owner.can_write,
+                acts_as_owner: owner.acts_as_owner,
             });
             next.run(request).await
         }

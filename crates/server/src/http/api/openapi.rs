@@ -310,7 +310,10 @@ fn schemas() -> Value {
                     "vat_breakdown": {"type": "array", "items": {"type": "object", "properties": {
                         "category": string, "rate": decimal(), "taxable": decimal(), "vat": decimal(), "exemption_reason": string}}}
                 }},
-                "paid": decimal(), "open": {"oneOf": [decimal(), {"type": "null"}]}
+                "paid": decimal(), "open": {"oneOf": [decimal(), {"type": "null"}]},
+                "payments": {"type": "array", "description": "Payments recorded on it, oldest first", "items": {"type": "object", "properties": {
+                    "id": {"type": "string", "format": "uuid"}, "paid_on": {"type": "string", "format": "date"},
+                    "amount": decimal(), "refunded": decimal(), "method": string, "reference": string}}}
             }
         },
         "BankImport": {"type": "object", "properties": {
@@ -373,6 +376,8 @@ fn query_parameters(method: &str, path: &str) -> Option<Value> {
     let param = |name: &str, schema: Value, description: &str| json!({"name": name, "in": "query", "required": false, "schema": schema, "description": description});
     let q = param("q", json!({"type": "string"}), "Search text");
     let limit = param("limit", json!({"type": "integer"}), "Page size, clamped to 1..200 (default 50)");
+    // As the page's date fields: a date, or empty for "no limit".
+    let date_or_empty = json!({"anyOf": [{"type": "string", "format": "date"}, {"type": "string", "maxLength": 0}]});
     match (method, path) {
         ("get", "/api/v1/products" | "/api/v1/customers") => {
             Some(json!([q, limit, param("offset", json!({"type": "integer"}), "Rows to skip (negative counts as 0)")]))
@@ -398,8 +403,13 @@ fn query_parameters(method: &str, path: &str) -> Option<Value> {
             param("cursor", json!({"type": "string"}), "The `next_cursor` of the previous page")
         ])),
         ("get", "/api/v1/bills/export.csv" | "/api/v1/bills/export.zip") => Some(json!([
-            param("from", json!({"type": "string", "format": "date"}), "First issue date included (empty: open)"),
-            param("to", json!({"type": "string", "format": "date"}), "Last issue date included (empty: open)")
+            param("from", date_or_empty.clone(), "First issue date included (empty: open)"),
+            param("to", date_or_empty, "Last issue date included (empty: open)")
+        ])),
+        ("get", "/api/v1/audit-events") => Some(json!([
+            param("category", json!({"type": "string"}), "Only this category (access, security, money, ...)"),
+            param("before", json!({"type": "integer"}), "The `next_before` of the previous page"),
+            param("limit", json!({"type": "integer"}), "Page size, clamped to 1..200 (default 50)")
         ])),
         ("get", "/api/v1/bills/{id}/pdf") => {
             Some(json!([param("lang", json!({"type": "string", "enum": ["en", "is"]}), "The headings' language")]))
@@ -432,7 +442,7 @@ pub fn build() -> Value {
                 },
                 "400": problem("The body is not JSON of this shape, the query string or Idempotency-Key is malformed"),
                 "401": problem("Missing, unknown or revoked token"),
-                "403": problem("The token lacks the write scope"),
+                "403": problem("The token lacks the write scope (or the owner scope, where the summary says so)"),
                 "404": problem("Not found (or another business's)"),
                 "409": problem("Conflicts with the current state (issued, changed meanwhile)"),
                 "422": problem("Invalid fields; see errors")
@@ -446,10 +456,12 @@ pub fn build() -> Value {
             operation["parameters"] =
                 json!([{"name": "id", "in": "path", "required": true, "schema": {"type": "string", "format": "uuid"}}]);
         }
-        if path.contains("{delivery_id}") {
-            operation["parameters"].as_array_mut().expect("an {id} path").push(
-                json!({"name": "delivery_id", "in": "path", "required": true, "schema": {"type": "string", "format": "uuid"}}),
-            );
+        for second in ["delivery_id", "payment_id"] {
+            if path.contains(&format!("{{{second}}}")) {
+                operation["parameters"].as_array_mut().expect("an {id} path").push(
+                    json!({"name": second, "in": "path", "required": true, "schema": {"type": "string", "format": "uuid"}}),
+                );
+            }
         }
         if let Some(Value::Array(query)) = query_parameters(method, path) {
             let mut params = operation["parameters"].as_array().cloned().unwrap_or_default();

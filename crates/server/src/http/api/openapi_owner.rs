@@ -1,4 +1,5 @@
-//! The OpenAPI entries of what the owner does on the web and issue 23 put in the API:
+//! The OpenAPI entries of what the owner does on the web and issue 23 put in the API
+//! (those marked "owner scope" need a token with it):
 //! sending and deliveries, the customer link, drafts' deletion and copies, recurring
 //! invoices, archiving, the business profile, logo, numbering and reminder settings,
 //! customers' statements and Peppol reach, and bills' files and exports.
@@ -78,7 +79,7 @@ pub const OWNER_OPERATIONS: &[Operation] = &[
     op("get", "/api/v1/business", "The business profile printed on every document", None, 200, "BusinessProfile"),
     op("get", "/api/v1/business/logo", "The logo printed on documents (404 when none)", None, 200, "file:image/png"),
     op(
-        "put",
+        "post",
         "/api/v1/business/logo",
         "Replace the logo: the body is a PNG or JPEG of at most 512 KiB (a refused file keeps the old one)",
         Some("file:image/png"),
@@ -143,13 +144,38 @@ pub const OWNER_OPERATIONS: &[Operation] = &[
         200,
         "BusinessProfile",
     ),
+    op("get", "/api/v1/numbering", "The numbering series with the next number of each", None, 200, "NumberingList"),
     op(
-        "get",
+        "put",
         "/api/v1/numbering",
-        "The numbering series with the next number of each (changing them is the owner's, on the web)",
-        None,
+        "Change one series' prefix, digits and yearly reset (owner scope); answers with every series",
+        Some("SeriesInput"),
         200,
         "NumberingList",
+    ),
+    op(
+        "post",
+        "/api/v1/bank-entries/{id}/undo",
+        "Undo a match (owner scope): the payment leaves the invoice and waits again",
+        None,
+        204,
+        "",
+    ),
+    op(
+        "delete",
+        "/api/v1/invoices/{id}/payments/{payment_id}",
+        "Remove a payment recorded by mistake (owner scope; card payments are refunded instead)",
+        None,
+        204,
+        "",
+    ),
+    op(
+        "get",
+        "/api/v1/audit-events",
+        "The business's activity log, newest first (owner scope)",
+        None,
+        200,
+        "AuditEventList",
     ),
     op(
         "get",
@@ -231,6 +257,19 @@ pub fn owner_schemas() -> Value {
             "document_types": {"type": "array", "items": {"type": "string", "enum": ["invoice", "credit_note"]}},
             "receives_invoices": {"type": "boolean"}, "receives_credit_notes": {"type": "boolean"},
             "reason": {"type": ["string", "null"]}, "checked_at": time}},
+        "SeriesInput": {"type": "object", "required": ["kind", "padding"], "additionalProperties": false, "properties": {
+            "kind": {"type": "string", "enum": ["invoice", "credit_note", "quote"]},
+            "prefix": text("Up to 20 letters, digits and - / _ ."),
+            "padding": {"type": "integer", "minimum": 1, "maximum": 10, "description": "Digits of the running number"},
+            "yearly_reset": {"type": "boolean", "description": "Start again at 1 each year (the prefix then carries the year)"}}},
+        "AuditEvent": {"type": "object", "properties": {
+            "id": {"type": "integer"}, "at": {"type": "string", "format": "date-time"},
+            "category": string, "action": string, "actor_kind": string, "actor": string, "target": string,
+            "outcome": {"type": "string", "enum": ["success", "failure", "denied"]},
+            "details": {"type": ["object", "null"], "description": "What the event records; never a secret"}}},
+        "AuditEventList": {"type": "object", "properties": {
+            "data": {"type": "array", "items": {"$ref": "#/components/schemas/AuditEvent"}},
+            "next_before": {"type": ["integer", "null"], "description": "Pass as `before` for the next page"}}},
         "ReminderRule": rule,
         "ReminderSchedule": {"type": "object", "properties": {
             "rules": {"type": "array", "items": {"$ref": "#/components/schemas/ReminderRule"}, "description": "Empty: reminders are off"},

@@ -1,8 +1,8 @@
 //! The business's settings through the API, as on Settings → Business, Numbering and
 //! Reminders (`app::settings`, the same operations and input types as the pages): the
 //! profile printed on every document (read, replace; changing where customers pay is
-//! the owner's, so a token gets 403 for the bank fields), the numbering series (read;
-//! saving them is the owner's and a token is never the owner) and the reminder schedule
+//! the owner's signed in, so a token gets 403 for the bank fields), the numbering series
+//! (read; saving one is the owner's: a token with the owner scope) and the reminder schedule
 //! (read, replace), and the logo printed on documents (read, replace with a PNG or JPEG
 //! body, remove).
 
@@ -32,11 +32,11 @@ pub fn router() -> Router<AppState> {
         .route(
             "/api/v1/business/logo",
             get(logo)
-                .put(replace_logo)
+                .post(replace_logo)
                 .delete(remove_logo)
                 .layer(axum::extract::DefaultBodyLimit::max(crate::logo::MAX_LOGO_BYTES)),
         )
-        .route("/api/v1/numbering", get(numbering))
+        .route("/api/v1/numbering", get(numbering).put(save_numbering))
         .route("/api/v1/reminder-schedule", get(reminder_schedule).put(save_reminder_schedule))
 }
 
@@ -120,6 +120,36 @@ struct SeriesJson {
     last_number: i64,
     /// The number the next document of this series gets this year.
     next: String,
+}
+
+/// One series as the API changes it: the page's fields with JSON types.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SeriesInputJson {
+    /// `invoice`, `credit_note` or `quote`.
+    kind: String,
+    #[serde(default)]
+    prefix: String,
+    padding: u32,
+    #[serde(default)]
+    yearly_reset: bool,
+}
+
+/// Saves one series (the owner's: a token with the owner scope), then lists them all.
+async fn save_numbering(
+    State(state): State<AppState>,
+    auth: ApiAuth,
+    StrictJson(body): StrictJson<SeriesInputJson>,
+) -> Result<Response, ApiError> {
+    auth.require_write()?;
+    let input = settings::SeriesInput {
+        kind: body.kind,
+        prefix: body.prefix,
+        padding: body.padding.to_string(),
+        yearly_reset: body.yearly_reset.then(|| "on".to_owned()),
+    };
+    settings::save_numbering(&state, &auth.caller(), &Tr::default(), &input).await?;
+    numbering(State(state), auth).await
 }
 
 async fn numbering(State(state): State<AppState>, auth: ApiAuth) -> Result<Response, ApiError> {
