@@ -269,7 +269,8 @@ try {
   const phoneDraft = phone.url().replace(app, "");
   const phonePages = [["/", "21-phone-dashboard"], ["/invoices", "22-phone-invoices"], [invoiceUrl.replace(app, ""), "23-phone-invoice"],
     [phoneDraft, "24-phone-editor"], [quoteUrl.replace(app, ""), "25-phone-quote"], ["/customers", "26-phone-customers"],
-    ["/products", "27-phone-products"], ["/settings/business", "28-phone-settings"], [link.replace(app, ""), "29-phone-customer-page"]];
+    ["/products", "27-phone-products"], ["/settings/business", "28-phone-settings"], [link.replace(app, ""), "29-phone-customer-page"],
+    ["/settings/api-tokens", "29a-phone-api-tokens"], ["/settings/webhooks", "29b-phone-webhooks"]];
   for (const [path, name] of phonePages) {
     await phone.goto(`${app}${path}`);
     const measured = await phoneWidths(phone);

@@ -63,4 +63,5 @@ mod storecove_provider;
 mod stripe_server;
 mod tls;
 mod tls_acme;
+mod webhook_retention;
 mod webhooks;

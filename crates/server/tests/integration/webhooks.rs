@@ -16,13 +16,13 @@ use crate::{
 };
 
 /// The test receiver (`tests/webhooks/receiver.py`), alive while this lives.
-struct Receiver {
-    url: String,
+pub(crate) struct Receiver {
+    pub(crate) url: String,
     _child: Child,
 }
 
 impl Receiver {
-    fn start() -> Self {
+    pub(crate) fn start() -> Self {
         let (url, child) = start_python_fake("webhooks/receiver.py", "the webhook receiver");
         Receiver { url, _child: child }
     }
@@ -32,11 +32,11 @@ impl Receiver {
         assert_eq!(response.status(), 204);
     }
 
-    async fn trust(&self, secrets: &[&str]) {
+    pub(crate) async fn trust(&self, secrets: &[&str]) {
         self.control("/_control/secrets", json!({ "secrets": secrets })).await;
     }
 
-    async fn fail_next(&self, count: u32, status: u16) {
+    pub(crate) async fn fail_next(&self, count: u32, status: u16) {
         self.control("/_control/behave", json!({ "fail": count, "status": status })).await;
     }
 
@@ -61,7 +61,7 @@ fn body(message: &Value) -> Value {
 }
 
 /// Runs the deliverer until nothing is due.
-async fn deliver_all(app: &TestApp) -> usize {
+pub(crate) async fn deliver_all(app: &TestApp) -> usize {
     let mut total = 0;
     loop {
         let n = deliver_due(&app.worker).await.unwrap();
@@ -76,14 +76,14 @@ async fn run_jobs(app: &TestApp) {
     while fastfaktura::jobs::worker::run_next(&app.worker).await.unwrap() {}
 }
 
-fn quiet_app(s: &mut fastfaktura::config::Settings) {
+pub(crate) fn quiet_app(s: &mut fastfaktura::config::Settings) {
     s.jobs.worker = false;
     s.webhooks.allow_private_targets = true;
 }
 
 /// An app whose jobs (sign-in mail, sends) run in the background while the test alone
 /// drives the webhook deliverer, so it can count attempts.
-async fn app_with(adjust: impl FnOnce(&mut fastfaktura::config::Settings)) -> TestApp {
+pub(crate) async fn app_with(adjust: impl FnOnce(&mut fastfaktura::config::Settings)) -> TestApp {
     let app = TestApp::spawn_with(adjust).await;
     let worker = app.worker.clone();
     tokio::spawn(async move {
@@ -97,7 +97,7 @@ async fn app_with(adjust: impl FnOnce(&mut fastfaktura::config::Settings)) -> Te
 }
 
 /// Registers an endpoint through the API; its id and secret.
-async fn endpoint(app: &TestApp, token: &str, url: &str, events: &[&str]) -> (String, String) {
+pub(crate) async fn endpoint(app: &TestApp, token: &str, url: &str, events: &[&str]) -> (String, String) {
     let (status, created, _) =
         call(app, token, Method::POST, "/api/v1/webhook-endpoints", Some(json!({ "url": url, "events": events })))
             .await;
@@ -108,7 +108,7 @@ async fn endpoint(app: &TestApp, token: &str, url: &str, events: &[&str]) -> (St
 }
 
 /// A customer and an issued invoice of 119.00 EUR through the API; the invoice's id.
-async fn issued_invoice(app: &TestApp, token: &str, customer: &str) -> String {
+pub(crate) async fn issued_invoice(app: &TestApp, token: &str, customer: &str) -> String {
     let line =
         json!([{"description": "Work", "quantity": "1", "unit_price": "100", "vat_category": "S", "vat_rate": "19"}]);
     let (status, draft, _) =
@@ -120,7 +120,7 @@ async fn issued_invoice(app: &TestApp, token: &str, customer: &str) -> String {
     id
 }
 
-async fn customer(app: &TestApp, token: &str) -> String {
+pub(crate) async fn customer(app: &TestApp, token: &str) -> String {
     let (status, customer, _) =
         call(app, token, Method::POST, "/api/v1/customers", Some(customer_body("Käufer GmbH"))).await;
     assert_eq!(status, 201, "{customer}");
@@ -615,62 +615,4 @@ async fn a_declined_quote_a_received_bill_and_a_delivery_that_failed_for_good_ar
     assert!(failed["data"]["delivery"]["reason"].is_string(), "{failed}");
     let bill = messages.iter().map(body).find(|b| b["type"] == "bill.received").unwrap();
     assert_eq!((bill["data"]["object"].as_str(), bill["data"]["number"].as_str()), (Some("bill"), Some("SUP-7")));
-}
-
-#[tokio::test]
-async fn events_are_kept_thirty_five_days_and_an_overdue_invoice_is_told_once_for_all_that() {
-    let app = app_with(quiet_app).await;
-    let receiver = Receiver::start();
-    let (_, token) = token(&app, "keeper@webhooks.example", "write").await;
-    let (_, secret) =
-        endpoint(&app, &token, &format!("{}/in", receiver.url), &["invoice.issued", "invoice.overdue"]).await;
-    receiver.trust(&[&secret]).await;
-    let customer = customer(&app, &token).await;
-    let delivered = issued_invoice(&app, &token, &customer).await;
-    assert_eq!(deliver_all(&app).await, 1);
-    // Due in 14 days: 16 days later it is overdue and told (once).
-    app.clock.advance(time::Duration::days(30));
-    let overdue = |app: &TestApp| {
-        let (db, now) = (app.db.clone(), app.clock_now());
-        async move { fastfaktura::webhooks::record_overdue(&db, now.date(), now).await.unwrap() }
-    };
-    assert_eq!(overdue(&app).await, 1);
-    assert_eq!(deliver_all(&app).await, 1);
-    // A third event stays pending: its receiver is down.
-    receiver.fail_next(100, 503).await;
-    issued_invoice(&app, &token, &customer).await;
-    assert_eq!(deliver_all(&app).await, 1);
-    let count = |sql: &'static str| {
-        let db = app.db.clone();
-        async move { sqlx::query_scalar::<_, i64>(sql).fetch_one(&db).await.unwrap() }
-    };
-    assert_eq!(count("SELECT count(*) FROM webhook_events").await, 3);
-
-    // Nothing is old enough yet; 36 days after the first two, they go with their
-    // deliveries, while the one still being retried stays whatever its age.
-    let purge = |app: &TestApp| {
-        let (db, now) = (app.db.clone(), app.clock_now());
-        async move { fastfaktura::webhooks::purge_old_events(&db, now).await.unwrap() }
-    };
-    assert_eq!(purge(&app).await, 0);
-    app.clock.advance(time::Duration::days(36));
-    assert_eq!(purge(&app).await, 2);
-    let left: Vec<(String, String)> = sqlx::query_as(
-        "SELECT e.event_type, d.status FROM webhook_events e JOIN webhook_deliveries d ON d.event_id = e.id",
-    )
-    .fetch_all(&app.db)
-    .await
-    .unwrap();
-    assert_eq!(left, [("invoice.issued".to_owned(), "pending".to_owned())]);
-    let deliveries = count("SELECT count(*) FROM webhook_deliveries").await;
-    assert_eq!(deliveries, 1, "the purged events' deliveries went with them");
-    // The purged overdue event is not recorded again (that invoice fell due 52 days ago);
-    // the second invoice, due 22 days ago, is told now.
-    assert_eq!(overdue(&app).await, 1);
-    let told: i64 = sqlx::query_scalar("SELECT count(*) FROM webhook_events WHERE object_id = $1::uuid")
-        .bind(&delivered)
-        .fetch_one(&app.db)
-        .await
-        .unwrap();
-    assert_eq!(told, 0);
 }
