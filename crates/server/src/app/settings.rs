@@ -290,12 +290,30 @@ pub struct SeriesInput {
 
 /// The owner saves a series' prefix, digits and yearly reset; a mistake is an error
 /// at `series` with the sentence to show.
-pub async fn save_numbering(state: &AppState, caller: &Caller, t: &Tr, input: &SeriesInput) -> Result<()> {
+/// Audited (`config.numbering.updated`, with the series as saved): numbering is what
+/// the tax authority reads gaps and repeats in.
+pub async fn save_numbering(
+    state: &AppState,
+    caller: &Caller,
+    t: &Tr,
+    meta: &RequestMeta,
+    input: &SeriesInput,
+) -> Result<()> {
     caller.require_owner()?;
     let (kind, prefix, padding) = judge_series(t, input).map_err(|message| Error::field("series", message))?;
-    let year = state.clock.now().year();
-    db::numbering::save(&state.db, caller.business_id, kind, prefix, padding, input.yearly_reset.is_some(), year)
-        .await?;
+    let now = state.clock.now();
+    let yearly_reset = input.yearly_reset.is_some();
+    let mut tx = state.db.begin().await?;
+    db::numbering::save(&mut *tx, caller.business_id, kind, prefix, padding, yearly_reset, now.year()).await?;
+    let event = AuditEvent::new(now, Category::Security, "config.numbering.updated")
+        .actor(caller.actor.clone())
+        .business(caller.business_id)
+        .request(meta)
+        .details(serde_json::json!({
+            "kind": kind.as_str(), "prefix": prefix, "padding": padding, "yearly_reset": yearly_reset,
+        }));
+    audit::record(&mut *tx, &event).await?;
+    tx.commit().await?;
     Ok(())
 }
 

@@ -422,6 +422,9 @@ async fn a_token_with_the_owner_scope_does_the_owners_work_but_never_moves_money
     let events = log["data"].as_array().unwrap();
     assert!(events.iter().all(|e| e["category"] == "security"), "{log}");
     assert!(events.iter().any(|e| e["action"] == "crypto.key.created" && e["details"]["scope"] == "owner"), "{log}");
+    let numbering = events.iter().find(|e| e["action"] == "config.numbering.updated").expect("the series saved");
+    assert_eq!(numbering["details"]["prefix"], "INV-", "{numbering}");
+    assert_eq!(numbering["actor_kind"], "api_token", "{numbering}");
     assert!(!log.to_string().contains("fft_"), "no token value in the log");
     let (status, _, _) = call(&app, &owner, Method::GET, "/api/v1/audit-events?category=gossip", None).await;
     assert_eq!(status, 400);

@@ -139,6 +139,7 @@ struct SeriesInputJson {
 async fn save_numbering(
     State(state): State<AppState>,
     auth: ApiAuth,
+    meta: RequestMeta,
     StrictJson(body): StrictJson<SeriesInputJson>,
 ) -> Result<Response, ApiError> {
     auth.require_write()?;
@@ -148,7 +149,7 @@ async fn save_numbering(
         padding: body.padding.to_string(),
         yearly_reset: body.yearly_reset.then(|| "on".to_owned()),
     };
-    settings::save_numbering(&state, &auth.caller(), &Tr::default(), &input).await?;
+    settings::save_numbering(&state, &auth.caller(), &Tr::default(), &meta, &input).await?;
     numbering(State(state), auth).await
 }
 

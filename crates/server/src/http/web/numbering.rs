@@ -54,10 +54,11 @@ async fn save(
     State(state): State<AppState>,
     session: CurrentSession,
     t: Tr,
+    meta: crate::audit::RequestMeta,
     form: Result<Form<SeriesInput>, FormRejection>,
 ) -> Result<Response, AppError> {
     let Form(input) = form?;
-    match settings::save_numbering(&state, &session.caller(), &t, &input).await {
+    match settings::save_numbering(&state, &session.caller(), &t, &meta, &input).await {
         Ok(()) => Ok(Redirect::to("/settings/numbering").into_response()),
         Err(Error::Invalid(errors)) => {
             let message = Some(errors.read_in(&t).summary());
