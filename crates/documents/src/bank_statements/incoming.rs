@@ -182,7 +182,9 @@ fn read_bgmax(bytes: &[u8]) -> Result<BankFile, BankFileError> {
         let account = compact(&deposit.payee_bankgiro);
         accounts.push(account.clone());
         let booked_on = deposit.payment_date.ok_or(BankFileError::NoDate)?;
-        for payment in deposit.payments.iter().filter(|p| !p.deduction) {
+        // A deduction is money out; a payment of 0 öre is nothing to record (the fuzzer
+        // found such a record taken as an incoming payment).
+        for payment in deposit.payments.iter().filter(|p| !p.deduction && p.amount > Decimal::ZERO) {
             payments.push(IncomingPayment {
                 account: account.clone(),
                 bank_id: format!("bgmax:{account}:{}:{}", deposit.serial, payment.serial),

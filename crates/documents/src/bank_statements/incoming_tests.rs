@@ -108,3 +108,22 @@ fn control_characters_in_a_fixed_width_file_never_reach_what_is_stored() {
     assert_eq!(clean(Some("A\u{0}B\t\tC ")), Some("A B C".to_owned()));
     assert_eq!(clean(Some("\u{0}\u{1}")), None);
 }
+
+#[test]
+fn a_bgmax_payment_of_nothing_is_not_a_payment() {
+    // The minimal file with its one payment and the deposit's total set to 0 öre (the
+    // fuzzer's find: such a record was taken as an incoming payment of 0.00).
+    let text = String::from_utf8(fixture("bgmax", "zimpler-minimal.txt")).unwrap();
+    let zero = "0".repeat(18);
+    let lines: Vec<String> = text
+        .split("\r\n")
+        .map(|line| match &line.get(..2) {
+            Some("20") => format!("{}{zero}{}", &line[..37], &line[55..]),
+            Some("15") => format!("{}{zero}{}", &line[..50], &line[68..]),
+            _ => line.to_owned(),
+        })
+        .collect();
+    let file = read_bank_file(lines.join("\r\n").as_bytes()).expect("still a consistent file");
+    assert_eq!(file.payments, [], "nothing to record");
+    assert_eq!(file.accounts, ["9912346"]);
+}
