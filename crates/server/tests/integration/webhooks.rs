@@ -127,6 +127,30 @@ pub(crate) async fn customer(app: &TestApp, token: &str) -> String {
     customer["id"].as_str().unwrap().to_owned()
 }
 
+/// Issues a quote to `customer`, turns its customer link on, and gives the customer's
+/// `answer` (`accept` or `decline`) on the customer page, as the customer would.
+async fn answer_quote(app: &TestApp, token: &str, owner: &reqwest::Client, customer: &str, answer: &str) {
+    let line =
+        json!([{"description": "Offer", "quantity": "1", "unit_price": "10", "vat_category": "S", "vat_rate": "19"}]);
+    let (_, quote, _) = call(
+        app,
+        token,
+        Method::POST,
+        "/api/v1/invoices",
+        Some(json!({"kind": "quote", "customer_id": customer, "lines": line})),
+    )
+    .await;
+    let quote_id = quote["id"].as_str().unwrap();
+    call(app, token, Method::POST, &format!("/api/v1/invoices/{quote_id}/issue"), None).await;
+    app.post_form(owner, &format!("/invoices/{quote_id}/link"), &[]).await;
+    let page = app.get(owner, &format!("/invoices/{quote_id}")).await.text().await.unwrap();
+    let link = page.split("readonly value=\"").nth(1).unwrap().split('"').next().unwrap().to_owned();
+    let path = link.strip_prefix(&app.address).unwrap().to_owned();
+    let customer_browser = crate::helpers::new_client();
+    let answered = app.post_form(&customer_browser, &format!("{path}/answer"), &[("answer", answer)]).await;
+    assert!(answered.status().is_success() || answered.status().is_redirection(), "{}", answered.status());
+}
+
 async fn pay(app: &TestApp, token: &str, invoice: &str, amount: &str) {
     let payment = json!({"paid_on": app.clock_now().date().to_string(), "amount": amount, "method": "bank_transfer"});
     let (status, paid, _) =
@@ -172,24 +196,7 @@ async fn every_kind_of_event_reaches_a_receiver_that_verifies_it_with_the_standa
     assert_eq!(sent.status(), 303);
     run_jobs(&app).await;
     // quote accepted
-    let line =
-        json!([{"description": "Offer", "quantity": "1", "unit_price": "10", "vat_category": "S", "vat_rate": "19"}]);
-    let (_, quote, _) = call(
-        &app,
-        &token,
-        Method::POST,
-        "/api/v1/invoices",
-        Some(json!({"kind": "quote", "customer_id": customer, "lines": line})),
-    )
-    .await;
-    let quote_id = quote["id"].as_str().unwrap();
-    call(&app, &token, Method::POST, &format!("/api/v1/invoices/{quote_id}/issue"), None).await;
-    app.post_form(&owner, &format!("/invoices/{quote_id}/link"), &[]).await;
-    let page = app.get(&owner, &format!("/invoices/{quote_id}")).await.text().await.unwrap();
-    let quote_link = page.split("readonly value=\"").nth(1).unwrap().split('"').next().unwrap().to_owned();
-    let quote_path = quote_link.strip_prefix(&app.address).unwrap().to_owned();
-    let answered = app.post_form(&stranger, &format!("{quote_path}/answer"), &[("answer", "accept")]).await;
-    assert!(answered.status().is_success() || answered.status().is_redirection(), "{}", answered.status());
+    answer_quote(&app, &token, &owner, &customer, "accept").await;
     // a bank payment nobody can match
     let file = crate::bank_payments::camt053(
         "DE89370400440532013000",
@@ -547,25 +554,7 @@ async fn a_declined_quote_a_received_bill_and_a_delivery_that_failed_for_good_ar
     let customer = customer(&app, &token).await;
 
     // A quote the customer declines.
-    let line =
-        json!([{"description": "Offer", "quantity": "1", "unit_price": "10", "vat_category": "S", "vat_rate": "19"}]);
-    let (_, quote, _) = call(
-        &app,
-        &token,
-        Method::POST,
-        "/api/v1/invoices",
-        Some(json!({"kind": "quote", "customer_id": customer, "lines": line})),
-    )
-    .await;
-    let quote_id = quote["id"].as_str().unwrap();
-    call(&app, &token, Method::POST, &format!("/api/v1/invoices/{quote_id}/issue"), None).await;
-    app.post_form(&owner, &format!("/invoices/{quote_id}/link"), &[]).await;
-    let page = app.get(&owner, &format!("/invoices/{quote_id}")).await.text().await.unwrap();
-    let link = page.split("readonly value=\"").nth(1).unwrap().split('"').next().unwrap().to_owned();
-    let path = link.strip_prefix(&app.address).unwrap().to_owned();
-    let stranger = crate::helpers::new_client();
-    let answered = app.post_form(&stranger, &format!("{path}/answer"), &[("answer", "decline")]).await;
-    assert!(answered.status().is_success() || answered.status().is_redirection(), "{}", answered.status());
+    answer_quote(&app, &token, &owner, &customer, "decline").await;
 
     // A supplier's invoice received through the API.
     let bill = crate::bills::ubl(crate::bills::to_us("SUP-7"));
