@@ -198,6 +198,12 @@ impl TestApp {
 
     /// Starts another instance on `database_url` (several instances as one service).
     pub async fn spawn_on(database_url: String, adjust: impl FnOnce(&mut Settings)) -> Self {
+        Self::try_spawn_on(database_url, adjust).await.expect("build the application")
+    }
+
+    /// [`Self::spawn_on`], with the application's refusal to start given back (a test
+    /// that must pick its own port retries when another process took it meanwhile).
+    pub async fn try_spawn_on(database_url: String, adjust: impl FnOnce(&mut Settings)) -> anyhow::Result<Self> {
         LazyLock::force(&LOGS);
         let smtp = SmtpSink::start(None).await;
         let data_dir = std::env::temp_dir().join(format!("ff-test-data-{}", uuid::Uuid::new_v4().simple()));
@@ -217,8 +223,7 @@ impl TestApp {
         adjust(&mut settings);
         let scheme = if settings.tls.mode == fastfaktura::config::TlsMode::Off { "http" } else { "https" };
         let clock = ManualClock::new(time::OffsetDateTime::now_utc());
-        let app =
-            Application::build_with_clock(settings, Arc::new(clock.clone())).await.expect("build the application");
+        let app = Application::build_with_clock(settings, Arc::new(clock.clone())).await?;
         let address = format!("{scheme}://{}", app.local_addr());
         let plain_http = app.redirect_addr().map(|a| format!("http://{a}"));
         let admin_address = app.admin_addr().map(|a| format!("{scheme}://{a}"));
@@ -227,7 +232,7 @@ impl TestApp {
         let worker = app.worker_context().clone();
         tokio::spawn(app.run_until(std::future::pending()));
         let db = PgPool::connect(&database_url).await.unwrap();
-        Self {
+        Ok(Self {
             address,
             client: new_client(),
             clock,
@@ -240,7 +245,7 @@ impl TestApp {
             plain_http,
             admin_address,
             inbound_smtp,
-        }
+        })
     }
 
     /// The error `Application::build` gives for the test settings adjusted by `adjust`.

@@ -36,6 +36,20 @@ fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
 }
 
+/// An instance on a port chosen here (its public URL names it): another process may
+/// take a free port between the choice and the bind, so a taken one is chosen again.
+async fn spawn_on_a_free_port(database_url: &str, adjust: impl Fn(&mut Settings, u16)) -> (TestApp, u16) {
+    for _ in 0..10 {
+        let port = free_port();
+        match TestApp::try_spawn_on(database_url.to_owned(), |s| adjust(s, port)).await {
+            Ok(app) => return (app, port),
+            Err(e) if format!("{e:#}").contains("Address already in use") => continue,
+            Err(e) => panic!("build the application: {e:#}"),
+        }
+    }
+    panic!("no free port in ten tries")
+}
+
 /// Pebble and its DNS on free ports; its log in a file, to count issued certificates.
 struct Pebble {
     dir: PathBuf,
@@ -262,8 +276,7 @@ async fn acme_serves_the_cached_certificate_when_the_ca_is_gone() {
     assert!(dead.get(&pebble.directory).send().await.is_err(), "the directory is gone");
 
     // Warn far ahead of pebble's five-year certificates: the warning must show.
-    let port = free_port();
-    let _second = TestApp::spawn_on(first.database_url.clone(), |s| {
+    let (_second, port) = spawn_on_a_free_port(&first.database_url, |s, port| {
         pebble.configure(s, port);
         s.tls.acme.expiry_warning_days = 99_999;
     })
@@ -286,9 +299,8 @@ async fn acme_serves_the_cached_certificate_when_the_ca_is_gone() {
     assert!(logged, "the warning is logged");
 
     // An instance for a name with no certificate must order, and cannot.
-    let other_port = free_port();
-    let other = TestApp::spawn_on(first.database_url.clone(), |s| {
-        pebble.configure(s, other_port);
+    let (other, _) = spawn_on_a_free_port(&first.database_url, |s, port| {
+        pebble.configure(s, port);
         s.tls.acme.domains = vec!["other.fastfaktura.test".into()];
     })
     .await;
