@@ -77,14 +77,31 @@ sed -n '/^pub async fn list(/,/^}/p' crates/server/src/db/invoice_lists.rs \
   | sed -E 's/\$1/:business/g; s/\$2/:pattern/g; s/\$3/51/g; s/\$4/0/g; s/\$5::text/:filter::text/g; s/\$6/current_date/g' \
   >> "$work/page.sql"
 echo ";" >> "$work/page.sql"
-cat > "$work/api.sql" <<'SQL'
-SELECT business_id, id, can_write FROM api_tokens WHERE token_hash = :hash AND revoked_at IS NULL;
-SQL
+# The API list runs three statements: the token check (`db::api_tokens::authenticate`, which
+# also marks the token used, at most once a minute), the page (`db::invoice_lists::list_page`)
+# and the access event every API call is logged with (`audit::record`'s INSERT; the server
+# writes these in groups, `audit::group_commit`, pgbench one per request). All three come
+# from the source. `api-reads.sql` is the two reads alone, the ceiling measured before
+# 2026-12-06, printed beside it so the figures stay comparable.
+sed -n '/^pub async fn authenticate(/,/^}/p' crates/server/src/db/api_tokens.rs \
+  | sed -n '/WITH live AS/,/FROM live"#/p' | sed -E 's/^ *r#"//; s/"#,?$//; s/ AS "([a-z_]+)!"/ AS \1/g' \
+  | sed -E 's/\$1/:hash/g; s/\$2::timestamptz/now()/g' > "$work/api-token.sql"
+echo ";" >> "$work/api-token.sql"
 sed -n '/^pub async fn list_page(/,/^}/p' crates/server/src/db/invoice_lists.rs \
   | sed -n '/SELECT i.id/,/LIMIT/p' | sed -E 's/^ *r#"//; s/"#,?$//; s/ AS "([a-z_]+)!"/ AS \1/g' \
   | sed -E 's/\$1/:business/g; s/\(\$2::text IS NULL OR [^)]*\)/true/; s/\(\$3::uuid IS NULL OR [^)]*\)/true/; s/\(\$4::timestamptz IS NULL OR .*\)\)$/true/; s/\$6/51/' \
-  >> "$work/api.sql"
-echo ";" >> "$work/api.sql"
+  > "$work/api-list.sql"
+echo ";" >> "$work/api-list.sql"
+sed -n '/^pub async fn record(/,/^}/p' crates/server/src/audit/mod.rs \
+  | sed -n '/INSERT INTO audit_events/,/VALUES/p' | sed -E 's/^ *r#"//; s/"#,?$//' \
+  | sed -E "s/\\\$12/'{}'::jsonb/; s/\\\$11/md5(random()::text)/; s/\\\$10/'wrk'/; s/\\\$9/'127.0.0.1'/; s/\\\$8/'success'/; s/\\\$7/'\/api\/v1\/invoices'/; s/\\\$6/:business::uuid/; s/\\\$5/'bench'/; s/\\\$4/'api_token'/; s/\\\$3/'api.invoices.list'/; s/\\\$2/'access'/; s/\\\$1/now()/" \
+  > "$work/api-access.sql"
+echo ";" >> "$work/api-access.sql"
+cat "$work/api-token.sql" "$work/api-list.sql" "$work/api-access.sql" > "$work/api.sql"
+cat "$work/api-token.sql" "$work/api-list.sql" > "$work/api-reads.sql"
+for f in api-token api-list api-access; do
+  if grep -q '\$[0-9]' "$work/$f.sql"; then echo "bench/invoices.sh: a parameter of $f.sql was not replaced" >&2; exit 1; fi
+done
 pgbench_tps() {
   pgbench -n -M prepared -c32 -j2 -T"$duration" -h "$work/data/run" -U fastfaktura \
     -D business="$business" -D pattern=% -D filter=all -D hash="$2" -f "$1" fastfaktura 2>&1 \
@@ -92,8 +109,9 @@ pgbench_tps() {
 }
 page_db=$(pgbench_tps "$work/page.sql" "$session_hash")
 api_db=$(pgbench_tps "$work/api.sql" "$token_hash")
-echo "pgbench, same statements: page $page_db/s, API $api_db/s"
-echo "handler throughput / pgbench (target >= 50 %): page $((100 * page_rps / page_db)) %, API $((100 * api_rps / api_db)) %"
+api_reads_db=$(pgbench_tps "$work/api-reads.sql" "$token_hash")
+echo "pgbench, same statements: page $page_db/s, API $api_db/s (its two reads alone: $api_reads_db/s)"
+echo "handler throughput / pgbench (target >= 50 %): page $((100 * page_rps / page_db)) %, API $((100 * api_rps / api_db)) % (of the two reads alone: $((100 * api_rps / api_reads_db)) %)"
 
 bench_result "issuing invoices (number, lines, totals, audit, commit)" ">= 500 /s" "$issue_rate /s" "—" "—" \
   "$(verdict 'v >= 500' v="$issue_rate")"
@@ -103,5 +121,5 @@ bench_result "invoice list page throughput" ">= 50 % of pgbench" "$page_rps req/
   "$((100 * page_rps / page_db)) % of pgbench" "$(verdict 'a / b >= 0.5' a="$page_rps" b="$page_db")"
 bench_result "API invoice list, 50 rows, p99 (32 clients)" "< 25 ms" "$api_p99 ms" "—" "—" \
   "$(verdict 'v < 25' v="$api_p99")"
-bench_result "API invoice list throughput" ">= 50 % of pgbench" "$api_rps req/s" "pgbench $api_db tps" \
+bench_result "API invoice list throughput" ">= 50 % of pgbench" "$api_rps req/s" "pgbench $api_db tps (reads alone $api_reads_db)" \
   "$((100 * api_rps / api_db)) % of pgbench" "$(verdict 'a / b >= 0.5' a="$api_rps" b="$api_db")"
