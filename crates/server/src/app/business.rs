@@ -6,11 +6,10 @@ use uuid::Uuid;
 use super::{Caller, Error, error::Result};
 pub use crate::db::{
     audit::Row as ActivityRow,
-    dashboard::{Aging, Attention, MonthPaid},
-    invoice_lists::{CurrencySummary, ListedInvoice},
+    dashboard::{Aging, Attention, CurrencySummary, DashboardView, MonthPaid},
+    invoice_lists::ListedInvoice,
     logos::StoredLogo,
     members::Membership,
-    users::DashboardView,
 };
 use crate::{
     audit::{Category, RequestMeta},
@@ -51,38 +50,27 @@ fn month_start(date: time::Date, back: i32) -> time::Date {
 }
 
 pub async fn dashboard(state: &AppState, caller: &Caller, user_id: Uuid) -> Result<Dashboard> {
-    let business_id = caller.business_id;
-    let today = state.clock.now().date();
+    let now = state.clock.now();
+    let today = now.date();
     let months: Vec<time::Date> = (0..6).rev().map(|back| month_start(today, back)).collect();
-    // Ten statements on one connection, one snapshot, generic plans: see
-    // `db::begin_page_read` for why (planning them for each view was most of its cost).
+    // One statement (`db::dashboard::page` says why), still in a read-only transaction
+    // of its own: `db::begin_page_read` gives it a generic plan, which PostgreSQL would
+    // otherwise replan for every view.
     let mut tx = super::page_read(state, caller).await?;
-    let view = db::users::dashboard_view(&mut *tx, user_id, business_id).await?.ok_or(Error::NotFound)?;
-    let profile = db::businesses::profile(&mut *tx, business_id).await?;
-    let summary = db::invoice_lists::summary(&mut *tx, business_id, today).await?;
-    let other_businesses = db::members::businesses_of(&mut *tx, user_id)
+    let figures = db::dashboard::page(&mut *tx, caller.business_id, user_id, today, months[0], now)
         .await?
-        .into_iter()
-        .filter(|m| m.business_id != business_id)
-        .collect();
-    let recent =
-        db::invoice_lists::list(&mut *tx, business_id, "", db::invoice_lists::ListFilter::parse(""), today, 5, 0)
-            .await?;
-    let invitations = db::members::invitations_to(&mut *tx, &view.email, state.clock.now()).await?.len();
-    let attention = db::dashboard::attention(&mut *tx, business_id, today).await?;
-    let paid_per_month = db::dashboard::paid_per_month(&mut *tx, business_id, months[0]).await?;
-    let aging = db::dashboard::aging(&mut *tx, business_id, today).await?;
+        .ok_or(Error::NotFound)?;
     tx.commit().await?;
     Ok(Dashboard {
-        invitations,
-        view,
-        summary,
-        profile_incomplete: profile.address_line.is_empty() || profile.city.is_empty(),
-        other_businesses,
-        attention,
-        paid_per_month,
-        aging,
-        recent,
+        invitations: usize::try_from(figures.invitations).unwrap_or_default(),
+        view: figures.view,
+        summary: figures.summary,
+        profile_incomplete: figures.profile_incomplete,
+        other_businesses: figures.other_businesses,
+        attention: figures.attention,
+        paid_per_month: figures.paid_per_month,
+        aging: figures.aging,
+        recent: figures.recent,
         months,
     })
 }

@@ -1,6 +1,6 @@
-//! The invoice lists: the owner's list (search, status filter, pages), the API's list
-//! (cursor pages), and the dashboard's figures per currency. Each row says what is still
-//! open (payable less payments and issued credit notes), computed in the query.
+//! The invoice lists: the owner's list (search, status filter, pages) and the API's list
+//! (cursor pages). Each row says what is still open (payable less payments and issued
+//! credit notes), computed in the query.
 
 use fastfaktura_domain::{Currency, InvoiceKind, InvoiceStatus};
 use rust_decimal::Decimal;
@@ -129,52 +129,6 @@ pub async fn list(
             })
         })
         .collect()
-}
-
-/// Dashboard figures for one currency.
-#[derive(Debug, Clone)]
-pub struct CurrencySummary {
-    pub currency: String,
-    pub outstanding: Decimal,
-    pub overdue: Decimal,
-    pub paid_this_month: Decimal,
-}
-
-pub async fn summary(
-    db: impl PgExecutor<'_>,
-    business_id: Uuid,
-    today: Date,
-) -> Result<Vec<CurrencySummary>, sqlx::Error> {
-    let month_start = today.replace_day(1).unwrap_or(today);
-    sqlx::query_as!(
-        CurrencySummary,
-        r#"WITH open AS (
-               SELECT i.currency, i.due_date,
-                      i.payable
-                        - coalesce((SELECT sum(p.amount - p.refunded) FROM payments p WHERE p.business_id = i.business_id AND p.invoice_id = i.id), 0)
-                        - coalesce((SELECT sum(cn.payable) FROM invoices cn WHERE cn.business_id = i.business_id
-                                     AND cn.credited_invoice_id = i.id AND cn.status = 'issued'), 0) AS open_amount
-               FROM invoices i
-               WHERE i.business_id = $1 AND i.kind = 'invoice' AND i.status = 'issued' AND i.voided_at IS NULL
-           ),
-           paid AS (
-               SELECT i.currency, sum(p.amount - p.refunded) AS amount
-               FROM payments p JOIN invoices i ON i.business_id = p.business_id AND i.id = p.invoice_id
-               WHERE p.business_id = $1 AND p.paid_on >= $3
-               GROUP BY i.currency
-           ),
-           currencies AS (SELECT currency FROM open UNION SELECT currency FROM paid)
-           SELECT c.currency AS "currency!",
-                  coalesce((SELECT sum(open_amount) FROM open o WHERE o.currency = c.currency AND open_amount > 0), 0) AS "outstanding!",
-                  coalesce((SELECT sum(open_amount) FROM open o WHERE o.currency = c.currency AND open_amount > 0 AND o.due_date < $2), 0) AS "overdue!",
-                  coalesce((SELECT amount FROM paid WHERE paid.currency = c.currency), 0) AS "paid_this_month!"
-           FROM currencies c ORDER BY c.currency"#,
-        business_id,
-        today,
-        month_start
-    )
-    .fetch_all(db)
-    .await
 }
 
 /// One invoice in the API's list: what a list needs, from one query.

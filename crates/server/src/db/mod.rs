@@ -72,9 +72,9 @@ pub async fn connect(url: &str, settings: &DatabaseSettings) -> Result<PgPool, s
 }
 
 /// A read-only transaction for a page that reads many figures of one business at once
-/// (the dashboard): one connection for all its statements instead of a checkout (and
-/// sqlx's test query on checkout and on return) per statement, one snapshot so the
-/// figures agree with each other, and generic plans.
+/// (the dashboard, now one statement: `dashboard::page`): one snapshot so the figures
+/// agree with each other, one connection checkout (with sqlx's test query on checkout
+/// and on return) for all it reads, and generic plans.
 ///
 /// Why generic plans: PostgreSQL plans a prepared statement again for its parameter
 /// values whenever that plan's estimate beats the generic plan's, and for a business

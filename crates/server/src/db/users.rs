@@ -72,32 +72,6 @@ pub async fn create_own_business(
     Ok(business_id)
 }
 
-#[derive(Debug, Clone)]
-pub struct DashboardView {
-    pub email: String,
-    pub business_name: String,
-    pub role: String,
-}
-
-pub async fn dashboard_view(
-    db: impl PgExecutor<'_>,
-    user_id: Uuid,
-    business_id: Uuid,
-) -> Result<Option<DashboardView>, sqlx::Error> {
-    sqlx::query_as!(
-        DashboardView,
-        r#"SELECT u.email, b.name AS business_name, m.role
-           FROM business_members m
-           JOIN users u ON u.id = m.user_id
-           JOIN businesses b ON b.id = m.business_id
-           WHERE m.business_id = $1 AND m.user_id = $2"#,
-        business_id,
-        user_id
-    )
-    .fetch_optional(db)
-    .await
-}
-
 /// The address a user signs in with (used as Reply-To when they send a document).
 pub async fn email_of(db: impl PgExecutor<'_>, user_id: Uuid) -> Result<Option<String>, sqlx::Error> {
     sqlx::query_scalar!("SELECT email FROM users WHERE id = $1", user_id).fetch_optional(db).await
