@@ -220,6 +220,30 @@ async fn an_issued_invoice_keeps_its_parties_logo_and_files_when_everything_else
         .await
         .unwrap();
     let record = issued_document(&app.db, business_id, invoice_id).await.unwrap();
+
+    // Stored as chosen (migration 20261209000100): the PDF kept as it is, without
+    // PostgreSQL trying to compress what is compressed, and the XML compressed with lz4;
+    // both read back byte for byte.
+    let pdf_storage: String = sqlx::query_scalar(
+        "SELECT attstorage::text FROM pg_attribute WHERE attrelid = 'issued_documents'::regclass AND attname = 'pdf'",
+    )
+    .fetch_one(&app.db)
+    .await
+    .unwrap();
+    assert_eq!(pdf_storage, "e", "the PDF column is EXTERNAL (out of line, never compressed)");
+    let (ubl_method, ubl_stored, ubl_len): (Option<String>, i32, i32) = sqlx::query_as(
+        "SELECT pg_column_compression(ubl), pg_column_size(ubl), octet_length(ubl) \
+         FROM issued_documents WHERE business_id = $1 AND invoice_id = $2",
+    )
+    .bind(business_id)
+    .bind(invoice_id)
+    .fetch_one(&app.db)
+    .await
+    .unwrap();
+    assert_eq!(ubl_method.as_deref(), Some("lz4"), "the UBL is compressed with lz4");
+    assert!(ubl_stored < ubl_len / 2, "the UBL is stored compressed: {ubl_stored} of {ubl_len} bytes");
+    assert_eq!(record.pdf, before[0], "the PDF reads back byte for byte");
+    assert_eq!(record.ubl.as_deref().map(str::as_bytes), Some(before[1].as_slice()));
     let dir = std::env::temp_dir().join(format!("ff-records-{}", Uuid::new_v4().simple()));
     std::fs::create_dir_all(&dir).unwrap();
     std::fs::write(dir.join("served.ubl.xml"), &before[1]).unwrap();
