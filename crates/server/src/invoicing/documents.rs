@@ -47,10 +47,15 @@ pub async fn load(db: &mut sqlx::PgConnection, business_id: Uuid, invoice: Invoi
     let lines = db::invoices::lines(&mut *db, business_id, invoice.id).await?;
     let logo = db::logos::find(&mut *db, business_id).await?.map(|l| l.image);
     let credited = credited(db, business_id, &invoice).await?;
-    let claim = db::bank_claims::find(&mut *db, business_id, invoice.id)
-        .await?
-        .map(|c| format!("{}-66-{}", c.bank, c.claim_number));
+    let claim = claim_of(db, business_id, invoice.id).await?;
     Ok(Sources { profile, customer, invoice, lines, logo, credited, claim })
+}
+
+/// The invoice's Icelandic bank claim as printed on it, if it has one.
+async fn claim_of(db: &mut sqlx::PgConnection, business_id: Uuid, invoice_id: Uuid) -> Result<Option<String>, Error> {
+    Ok(db::bank_claims::find(&mut *db, business_id, invoice_id)
+        .await?
+        .map(|c| format!("{}-66-{}", c.bank, c.claim_number)))
 }
 
 async fn credited(
@@ -357,12 +362,40 @@ pub async fn freeze_in(
     now: OffsetDateTime,
 ) -> Result<IssuedDocument, Error> {
     let invoice = db::invoices::find(&mut *tx, business_id, invoice_id).await?.ok_or(Error::NotFound)?;
+    let src = load(tx, business_id, invoice).await?;
+    freeze_sources(tx, business_id, src, now).await
+}
+
+/// [`freeze_in`] at the end of the issuing transaction, from the sources it read before
+/// marking the invoice issued (the profile, customer, lines, logo and credited invoice
+/// do not change in between): only what it wrote since, the invoice row with its number
+/// and dates and the bank claim opened at issue, is read again. Five statements fewer
+/// for every issue.
+pub async fn freeze_at_issue(
+    tx: &mut sqlx::PgConnection,
+    business_id: Uuid,
+    mut src: Sources,
+    now: OffsetDateTime,
+) -> Result<IssuedDocument, Error> {
+    let invoice_id = src.invoice.id;
+    src.invoice = db::invoices::find(&mut *tx, business_id, invoice_id).await?.ok_or(Error::NotFound)?;
+    src.claim = claim_of(tx, business_id, invoice_id).await?;
+    freeze_sources(tx, business_id, src, now).await
+}
+
+/// Builds, renders and stores the record of an issued document from its sources.
+async fn freeze_sources(
+    tx: &mut sqlx::PgConnection,
+    business_id: Uuid,
+    src: Sources,
+    now: OffsetDateTime,
+) -> Result<IssuedDocument, Error> {
+    let invoice_id = src.invoice.id;
     let (Some(number), Some(issue_date), Some(due_date)) =
-        (invoice.number.clone(), invoice.issue_date, invoice.due_date)
+        (src.invoice.number.clone(), src.invoice.issue_date, src.invoice.due_date)
     else {
         return Err(Error::Conflict("Documents exist once the invoice is issued.".to_owned().into()));
     };
-    let src = load(tx, business_id, invoice).await?;
     let frozen = Frozen::live(&src, &number);
     let row = RowParts { invoice: &src.invoice, lines: &src.lines, credited: &src.credited };
     let data = assemble(row, frozen.clone(), src.logo.clone(), &number, issue_date, due_date)?;

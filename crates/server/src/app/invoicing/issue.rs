@@ -46,16 +46,17 @@ pub async fn issue_in(
     id: Uuid,
 ) -> Result<String, Error> {
     let invoice = db::invoices::find_for_update(tx, business_id, id).await?.ok_or(Error::NotFound)?;
-    let lines = db::invoices::lines(&mut **tx, business_id, id).await?;
-    lifecycle::check_issuable(invoice.status, lines.len()).map_err(|r| refused(r, "lines"))?;
-    let totals = totals(&invoice, &lines)?;
-    let profile = db::businesses::profile(&mut **tx, business_id).await?;
+    // Everything the document is made of, read once: the checks below and the record
+    // frozen at the end (`documents::freeze_at_issue`) use the same reading.
+    let sources = documents::load(tx, business_id, invoice.clone()).await?;
+    lifecycle::check_issuable(invoice.status, sources.lines.len()).map_err(|r| refused(r, "lines"))?;
+    let totals = totals(&invoice, &sources.lines)?;
+    let profile = &sources.profile;
     let (issue_date, due_date) =
         issue_dates(tx, business_id, &invoice, profile.payment_terms_days, now.date()).await?.map_err(|r| {
             let field = if r == lifecycle::Refusal::DueBeforeIssue { "due_date" } else { "issue_date" };
             refused(r, field)
         })?;
-    let sources = documents::load(tx, business_id, invoice.clone()).await?;
     let problems = documents::problems_for_issue(&sources, issue_date, due_date)?;
     if !problems.is_empty() {
         return Err(Error::Unprocessable(documents::explain(&problems)));
@@ -73,7 +74,7 @@ pub async fn issue_in(
     let number = db::invoices::take_number(tx, business_id, invoice.kind, issue_date.year()).await?;
     let payment_reference = match invoice.kind {
         InvoiceKind::Invoice => {
-            Some(payee::reference_at_issue(&profile, issue_date.year(), number.seq, &number.text).map_err(|e| {
+            Some(payee::reference_at_issue(profile, issue_date.year(), number.seq, &number.text).map_err(|e| {
                 Error::Unprocessable(format!("The payment reference could not be made: it {e}.").into())
             })?)
         }
@@ -104,8 +105,8 @@ pub async fn issue_in(
         payable: totals.payable,
         payor: &sources.customer.registration_id,
     };
-    crate::app::bank_claims::open_at_issue(tx, business_id, &profile, &claim, now).await?;
-    documents::freeze_in(tx, business_id, id, now).await?;
+    crate::app::bank_claims::open_at_issue(tx, business_id, profile, &claim, now).await?;
+    documents::freeze_at_issue(tx, business_id, sources, now).await?;
     // A credit note lowers what the credited invoice's bank claim asks for.
     if let Some(original_id) = invoice.credited_invoice_id {
         crate::app::bank_claims::follow_invoice(tx, business_id, original_id, now).await?;
