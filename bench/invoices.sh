@@ -67,11 +67,12 @@ session_hash="\\x$(printf %s "$session" | sha256sum | cut -d' ' -f1)"
 token_hash="\\x$(printf %s "$token" | sha256sum | cut -d' ' -f1)"
 business=$(psql -Atq -h "$work/data/run" -U fastfaktura fastfaktura -c \
   "SELECT business_id FROM sessions WHERE token_hash = '$session_hash'::bytea")
-cat > "$work/page.sql" <<'SQL'
-SELECT s.user_id, s.business_id, m.role, s.last_seen_at
-  FROM sessions s JOIN business_members m ON m.business_id = s.business_id AND m.user_id = s.user_id
- WHERE s.token_hash = :hash AND s.expires_at > now() AND s.last_seen_at > now() - interval '30 minutes';
-SQL
+# The page: the session lookup (`db::sessions::touch`; its last-seen update runs at most
+# once a minute) and the list, both taken from the source.
+sed -n '/^pub async fn touch(/,/^}/p' crates/server/src/db/sessions.rs \
+  | sed -n '/SELECT s.user_id/,/suspended_at IS NULL"#/p' | sed -E 's/^ *r#"//; s/"#,?$//; s/ AS "([a-z_]+)[!?]"/ AS \1/g' \
+  | sed -E "s/\\\$1/:hash/g; s/\\\$2/now()/g; s/\\\$3/now() - interval '30 minutes'/g" > "$work/page.sql"
+echo ";" >> "$work/page.sql"
 sed -n '/^pub async fn list(/,/^}/p' crates/server/src/db/invoice_lists.rs \
   | sed -n '/SELECT i.id/,/OFFSET/p' | sed -E 's/^ *r#"//; s/"#,?$//; s/ AS "([a-z_]+)!"/ AS \1/g' \
   | sed -E 's/\$1/:business/g; s/\$2/:pattern/g; s/\$3/51/g; s/\$4/0/g; s/\$5::text/:filter::text/g; s/\$6/current_date/g' \
@@ -99,7 +100,7 @@ sed -n '/^pub async fn record(/,/^}/p' crates/server/src/audit/mod.rs \
 echo ";" >> "$work/api-access.sql"
 cat "$work/api-token.sql" "$work/api-list.sql" "$work/api-access.sql" > "$work/api.sql"
 cat "$work/api-token.sql" "$work/api-list.sql" > "$work/api-reads.sql"
-for f in api-token api-list api-access; do
+for f in page api-token api-list api-access; do
   if grep -q '\$[0-9]' "$work/$f.sql"; then echo "bench/invoices.sh: a parameter of $f.sql was not replaced" >&2; exit 1; fi
 done
 pgbench_tps() {
