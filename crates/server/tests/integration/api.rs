@@ -166,6 +166,31 @@ async fn tokens_are_required_shown_once_stored_hashed_scoped_and_revocable() {
     assert!(!crate::helpers::captured_logs().contains(&write_token), "tokens never reach the logs");
 }
 
+/// "Last used" is kept to the minute: written at the first use and again once a minute
+/// has passed, not by every call (a plain read, the update only when due).
+#[tokio::test]
+async fn a_token_is_marked_used_to_the_minute() {
+    let app = TestApp::spawn().await;
+    let (_, token) = token_without_profile(&app, "owner@seller.example", "read").await;
+    let last_used = || async {
+        sqlx::query_scalar::<_, Option<time::OffsetDateTime>>("SELECT last_used_at FROM api_tokens")
+            .fetch_one(&app.db)
+            .await
+            .unwrap()
+    };
+    assert_eq!(last_used().await, None, "not used yet");
+    assert_eq!(call(&app, &token, Method::GET, "/api/v1/customers", None).await.0, 200);
+    let first = last_used().await.expect("marked used at its first call");
+    assert!((first - app.clock_now()).abs() < time::Duration::SECOND);
+    app.clock.advance(time::Duration::seconds(30));
+    assert_eq!(call(&app, &token, Method::GET, "/api/v1/customers", None).await.0, 200);
+    assert_eq!(last_used().await, Some(first), "within the minute nothing is written");
+    app.clock.advance(time::Duration::seconds(31));
+    assert_eq!(call(&app, &token, Method::GET, "/api/v1/customers", None).await.0, 200);
+    let later = last_used().await.unwrap();
+    assert!(later - first > time::Duration::MINUTE, "a minute on, the use is recorded again: {first} then {later}");
+}
+
 #[tokio::test]
 async fn an_idempotency_key_makes_a_retried_post_safe() {
     let app = TestApp::spawn().await;
