@@ -7,26 +7,38 @@ use std::borrow::Cow;
 
 use rust_decimal::Decimal;
 
-use super::xml::{Doc, Ns};
+use super::names::{NAMES, NameSet, Path};
+use super::xml::{ChildrenWith, Doc, Ns};
 use super::{Finding, Flag};
 
 pub(super) use super::xml::N;
 
 /// The local names the rules ask for as `//name` (with `Cx::everywhere`), indexed once.
-const INDEXED: [&str; 12] = [
-    "InvoiceLine",
-    "CreditNoteLine",
-    "TaxCategory",
-    "ClassifiedTaxCategory",
-    "AllowanceCharge",
-    "AdditionalDocumentReference",
-    "TaxTotal",
-    "PartyIdentification",
-    "PaymentID",
-    "PaymentMeansCode",
-    "IdentificationCode",
-    "Party",
+const INDEXED: [Path; 12] = [
+    p!("cac:InvoiceLine"),
+    p!("cac:CreditNoteLine"),
+    p!("cac:TaxCategory"),
+    p!("cac:ClassifiedTaxCategory"),
+    p!("cac:AllowanceCharge"),
+    p!("cac:AdditionalDocumentReference"),
+    p!("cac:TaxTotal"),
+    p!("cac:PartyIdentification"),
+    p!("cbc:PaymentID"),
+    p!("cbc:PaymentMeansCode"),
+    p!("cbc:IdentificationCode"),
+    p!("cac:Party"),
 ];
+
+/// For each name id, its place in `INDEXED` (by name, any namespace), or 255.
+const INDEX_OF: [u8; NAMES.len() + 1] = {
+    let mut t = [255u8; NAMES.len() + 1];
+    let mut i = 0;
+    while i < INDEXED.len() {
+        t[(INDEXED[i].keys_const()[0] >> 3) as usize] = i as u8;
+        i += 1;
+    }
+    t
+};
 
 /// The document being checked and what the rules found so far.
 pub(super) struct Cx<'a> {
@@ -38,20 +50,40 @@ pub(super) struct Cx<'a> {
     /// `//name` some twenty times, and walking a 10,000-line document each time costs more
     /// than the rules themselves.
     by_name: [Vec<N<'a>>; INDEXED.len()],
+    /// The last answers of `in_list`: (the list's address, value, found).
+    memo: Vec<(usize, String, bool)>,
 }
 
 impl<'a> Cx<'a> {
     pub(super) fn new(doc: &'a Doc<'a>, credit: bool) -> Self {
-        const INDEXED_HEADS: [u64; INDEXED.len()] = heads(INDEXED);
         let mut by_name: [Vec<N<'a>>; INDEXED.len()] = Default::default();
         for n in doc.all() {
-            if let Some(k) = INDEXED_HEADS.iter().position(|h| *h == n.head())
-                && INDEXED[k] == n.local()
-            {
-                by_name[k].push(n);
+            if let Some(list) = INDEX_OF.get(n.id() as usize).and_then(|k| by_name.get_mut(*k as usize)) {
+                list.push(n);
             }
         }
-        Self { doc, root: doc.root(), credit, findings: Vec::new(), by_name }
+        Self { doc, root: doc.root(), credit, findings: Vec::new(), by_name, memo: Vec::new() }
+    }
+
+    /// `list.binary_search(value).is_ok()`, remembered: a document repeats the same few codes
+    /// (every amount's currency, every line's unit), and each search compares a dozen strings.
+    /// A static list's address tells it apart for the whole run.
+    pub(super) fn in_list(&mut self, list: &'static [&'static str], value: &str) -> bool {
+        let at = list.as_ptr() as usize;
+        if let Some((_, _, found)) = self.memo.iter().find(|(l, v, _)| *l == at && v == value) {
+            return *found;
+        }
+        let found = list.binary_search(&value).is_ok();
+        if self.memo.len() < 32 {
+            self.memo.push((at, value.to_string(), found));
+        }
+        found
+    }
+
+    /// The code list test of BR-CL-*: the normalized value is one of the list's codes.
+    pub(super) fn listed(&mut self, list: &'static [&'static str], value: &str) -> bool {
+        let v = nz(value);
+        !v.is_empty() && !v.contains(' ') && self.in_list(list, &v)
     }
 
     /// Records a fatal finding at `node`.
@@ -77,81 +109,68 @@ impl<'a> Cx<'a> {
     }
 
     /// `//name`: every element with that prefixed name, in document order.
-    pub(super) fn everywhere(&self, name: &'static str) -> impl Iterator<Item = N<'a>> + '_ {
-        let local = name.split_at(4.min(name.len())).1;
-        let k = INDEXED.iter().position(|n| *n == local).unwrap_or_else(|| panic!("{local} is not in INDEXED"));
-        self.by_name[k].iter().copied().filter(move |n| is(*n, name))
+    pub(super) fn everywhere(&self, name: Path) -> impl Iterator<Item = N<'a>> + '_ {
+        let key = name.key();
+        let k = INDEX_OF[(key >> 3) as usize];
+        assert!(k != 255, "{name:?} is not in INDEXED");
+        self.by_name[k as usize].iter().copied().filter(move |n| n.key() == key)
+    }
+}
+
+/// A path or a name: compiled with `p!` (the rules' own), or a string built at run time.
+pub(super) trait Steps: Copy {
+    fn steps(self) -> Path;
+}
+
+impl Steps for Path {
+    #[inline(always)]
+    fn steps(self) -> Path {
+        self
+    }
+}
+
+impl Steps for &str {
+    #[inline]
+    fn steps(self) -> Path {
+        Path::runtime(self)
+    }
+}
+
+impl Steps for &String {
+    #[inline]
+    fn steps(self) -> Path {
+        Path::runtime(self)
     }
 }
 
 /// True if `n` is the element `prefix:local` (`cac:` or `cbc:`).
 #[inline]
-pub(super) fn is(n: N<'_>, name: &str) -> bool {
-    Want::new(name).is_met_by(n)
+pub(super) fn is(n: N<'_>, name: impl Steps) -> bool {
+    n.key() == name.steps().key()
 }
 
-/// The heads of local names, for `named_any`: computed at compile time.
-pub(super) const fn heads<const K: usize>(names: [&str; K]) -> [u64; K] {
-    let mut out = [0; K];
-    let mut i = 0;
-    while i < K {
-        out[i] = super::xml::head(names[i]);
-        i += 1;
-    }
-    out
-}
-
-/// True if the element's local name may be one of those `heads` were taken of (a cheap
-/// pre-filter for the rule dispatchers: a false positive only costs the full comparisons).
+/// True if the element's local name is in the set (the rule dispatchers' pre-filter).
 #[inline]
-pub(super) fn named_any(n: N<'_>, heads: &[u64]) -> bool {
-    heads.contains(&n.head())
-}
-
-/// A prefixed name to look for, taken apart once for a run of comparisons.
-struct Want<'s> {
-    ns: Ns,
-    head: u64,
-    local: &'s str,
-}
-
-impl<'s> Want<'s> {
-    #[inline]
-    fn new(name: &'s str) -> Self {
-        let (prefix, local) = name.split_at(4.min(name.len()));
-        // Bytes, not a string match: this runs for every step of every path.
-        let ns = match prefix.as_bytes() {
-            b"cac:" => Ns::Cac,
-            b"cbc:" => Ns::Cbc,
-            // Matches nothing: the rules name only cac: and cbc: elements.
-            _ => Ns::Other,
-        };
-        Want { ns, head: super::xml::head(local), local }
-    }
-
-    #[inline]
-    fn is_met_by(&self, n: N<'_>) -> bool {
-        // The head first: almost every comparison fails there, without reading the name.
-        n.head() == self.head && n.ns() == self.ns && self.ns != Ns::Other && n.local() == self.local
-    }
+pub(super) fn named_any(n: N<'_>, set: &NameSet) -> bool {
+    set.has(n.id())
 }
 
 /// The child elements named `name`.
-pub(super) fn kids<'a>(n: N<'a>, name: &'a str) -> impl Iterator<Item = N<'a>> + 'a {
-    let want = Want::new(name);
-    n.children_where(move |c| want.is_met_by(c))
+#[inline]
+pub(super) fn kids<'a>(n: N<'a>, name: impl Steps) -> ChildrenWith<'a> {
+    n.children_with(name.steps().key())
 }
 
 /// The first child element named `name`.
-pub(super) fn kid<'a>(n: N<'a>, name: &str) -> Option<N<'a>> {
-    let want = Want::new(name);
-    n.children_where(|c| want.is_met_by(c)).next()
+#[inline]
+pub(super) fn kid<'a>(n: N<'a>, name: impl Steps) -> Option<N<'a>> {
+    n.children_with(name.steps().key()).next()
 }
 
 /// Every node reached by a relative path of child steps, such as `cac:Party/cbc:EndpointID`.
-pub(super) fn path<'a>(n: N<'a>, steps: &str) -> Vec<N<'a>> {
+pub(super) fn path<'a>(n: N<'a>, steps: impl Steps) -> Vec<N<'a>> {
     let mut out = Vec::new();
-    walk(n, steps, &mut |found| {
+    walk(n, steps.steps().keys(), &mut |found| {
         out.push(found);
         false
     });
@@ -160,18 +179,11 @@ pub(super) fn path<'a>(n: N<'a>, steps: &str) -> Vec<N<'a>> {
 
 /// Calls `visit` for every node on the path, depth first in document order, until it
 /// returns true; returns whether it did. No allocation: the rules call this per element.
-fn walk<'a>(n: N<'a>, steps: &str, visit: &mut dyn FnMut(N<'a>) -> bool) -> bool {
-    // A byte search: paths are short, and str::split_once's searcher costs more than the walk.
-    let (step, rest) = match steps.bytes().position(|b| b == b'/') {
-        Some(at) => (&steps[..at], Some(&steps[at + 1..])),
-        None => (steps, None),
-    };
-    let want = Want::new(step);
-    for child in n.children_where(|c| want.is_met_by(c)) {
-        let stop = match rest {
-            Some(rest) => walk(child, rest, visit),
-            None => visit(child),
-        };
+#[inline]
+fn walk<'a, F: FnMut(N<'a>) -> bool>(n: N<'a>, keys: &[u16], visit: &mut F) -> bool {
+    let Some((key, rest)) = keys.split_first() else { return false };
+    for child in n.children_with(*key) {
+        let stop = if rest.is_empty() { visit(child) } else { walk(child, rest, visit) };
         if stop {
             return true;
         }
@@ -180,18 +192,26 @@ fn walk<'a>(n: N<'a>, steps: &str, visit: &mut dyn FnMut(N<'a>) -> bool) -> bool
 }
 
 /// `exists(path)`.
-pub(super) fn has(n: N<'_>, steps: &str) -> bool {
-    walk(n, steps, &mut |_| true)
+#[inline]
+pub(super) fn has(n: N<'_>, steps: impl Steps) -> bool {
+    first(n, steps).is_some()
 }
 
 /// The first node on a path.
-pub(super) fn first<'a>(n: N<'a>, steps: &str) -> Option<N<'a>> {
-    let mut found = None;
-    walk(n, steps, &mut |f| {
-        found = Some(f);
-        true
-    });
-    found
+#[inline]
+pub(super) fn first<'a>(n: N<'a>, steps: impl Steps) -> Option<N<'a>> {
+    let p = steps.steps();
+    match p.keys() {
+        [one] => n.children_with(*one).next(),
+        keys => {
+            let mut found = None;
+            walk(n, keys, &mut |f| {
+                found = Some(f);
+                true
+            });
+            found
+        }
+    }
 }
 
 /// XPath's string value: the concatenated text of all descendants.
@@ -200,7 +220,7 @@ pub(super) fn text<'a>(n: N<'a>) -> Cow<'a, str> {
 }
 
 /// The string value of the first node on a path, or "" (XPath's string() of an empty sequence).
-pub(super) fn text_at<'a>(n: N<'a>, steps: &str) -> Cow<'a, str> {
+pub(super) fn text_at<'a>(n: N<'a>, steps: impl Steps) -> Cow<'a, str> {
     first(n, steps).map(text).unwrap_or(Cow::Borrowed(""))
 }
 
@@ -226,8 +246,9 @@ pub(super) fn nz(s: &str) -> Cow<'_, str> {
 }
 
 /// True if `n` is a `cbc:` element with one of the local names.
-pub(super) fn is_cbc_any(n: N<'_>, locals: &[&str]) -> bool {
-    n.ns() == Ns::Cbc && locals.contains(&n.local())
+#[inline]
+pub(super) fn is_cbc_any(n: N<'_>, locals: &NameSet) -> bool {
+    n.ns() == Ns::Cbc && locals.has(n.id())
 }
 
 /// True if the node's string value is empty after normalize-space().
@@ -236,7 +257,7 @@ pub(super) fn blank(n: N<'_>) -> bool {
 }
 
 /// normalize-space() of the first node on a path.
-pub(super) fn nz_at<'a>(n: N<'a>, steps: &str) -> Cow<'a, str> {
+pub(super) fn nz_at<'a>(n: N<'a>, steps: impl Steps) -> Cow<'a, str> {
     match text_at(n, steps) {
         Cow::Borrowed(s) => nz(s),
         Cow::Owned(s) => Cow::Owned(nz(&s).into_owned()),
@@ -244,9 +265,9 @@ pub(super) fn nz_at<'a>(n: N<'a>, steps: &str) -> Cow<'a, str> {
 }
 
 /// `count(path)`, without collecting the nodes.
-pub(super) fn count(n: N<'_>, steps: &str) -> usize {
+pub(super) fn count(n: N<'_>, steps: impl Steps) -> usize {
     let mut found = 0;
-    walk(n, steps, &mut |_| {
+    walk(n, steps.steps().keys(), &mut |_| {
         found += 1;
         false
     });
@@ -295,7 +316,7 @@ pub(super) fn dec_of(n: N<'_>) -> Option<Decimal> {
 }
 
 /// xs:decimal of the first node on a path (None if absent or not a number).
-pub(super) fn dec_at(n: N<'_>, steps: &str) -> Option<Decimal> {
+pub(super) fn dec_at(n: N<'_>, steps: impl Steps) -> Option<Decimal> {
     first(n, steps).and_then(dec_of)
 }
 
@@ -323,7 +344,7 @@ pub(super) fn at_most_two_decimals(n: N<'_>) -> bool {
 
 /// The `[cac:TaxScheme/normalize-space(upper-case(cbc:ID))='VAT']` predicate.
 pub(super) fn is_vat(category: N<'_>) -> bool {
-    kids(category, "cac:TaxScheme").any(|s| kids(s, "cbc:ID").any(|id| upper_nz_is(&text(id), "VAT")))
+    kids(category, p!("cac:TaxScheme")).any(|s| kids(s, p!("cbc:ID")).any(|id| upper_nz_is(&text(id), "VAT")))
 }
 
 /// `normalize-space(upper-case(s)) = want` for an upper-case ASCII `want`, without
