@@ -7,8 +7,8 @@ use rust_decimal::Decimal;
 
 use super::codes;
 use super::dom::{
-    Cx, N, at_most_two_decimals, attr, cents, dec_at, dec_of, first, has, is, is_vat, kid, kids, named_any, nz, nz_at,
-    path, round, text, text_at,
+    Cx, N, any, at_most_two_decimals, attr, cents, dec_at, dec_of, first, has, is, is_vat, kid, kids, named_any, nz,
+    nz_at, path, round, text, text_at,
 };
 use super::names::{NameSet, Path};
 
@@ -441,20 +441,17 @@ fn document<'a>(cx: &mut Cx<'a>, root: N<'a>) {
 }
 
 fn line<'a>(cx: &mut Cx<'a>, n: N<'a>) {
-    cx.check(!nz_at(n, p!("cbc:ID")).is_empty(), "BR-21", n, || {
-        "A line (BG-25) has no line identifier (BT-126).".into()
-    });
-    let quantity = has(n, p!("cbc:InvoicedQuantity")) || has(n, p!("cbc:CreditedQuantity"));
     let line_id = nz_at(n, p!("cbc:ID"));
-    cx.check(quantity, "BR-22", n, || format!("Line {line_id} has no quantity (BT-129)."));
-    let unit = path(n, p!("cbc:InvoicedQuantity"))
-        .into_iter()
-        .chain(path(n, p!("cbc:CreditedQuantity")))
-        .any(|q| q.has_attribute("unitCode"));
-    cx.check(unit, "BR-23", n, || format!("Line {line_id} has no unit of measure (BT-130)."));
-    cx.check(has(n, p!("cbc:LineExtensionAmount")), "BR-24", n, || {
-        format!("Line {line_id} has no net amount (BT-131).")
+    cx.check(!line_id.is_empty(), "BR-21", n, || "A line (BG-25) has no line identifier (BT-126).".into());
+    let (invoiced, credited) = (first(n, p!("cbc:InvoicedQuantity")), first(n, p!("cbc:CreditedQuantity")));
+    cx.check(invoiced.is_some() || credited.is_some(), "BR-22", n, || {
+        format!("Line {line_id} has no quantity (BT-129).")
     });
+    let unit = any(n, p!("cbc:InvoicedQuantity"), |q| q.has_attribute("unitCode"))
+        || any(n, p!("cbc:CreditedQuantity"), |q| q.has_attribute("unitCode"));
+    cx.check(unit, "BR-23", n, || format!("Line {line_id} has no unit of measure (BT-130)."));
+    let net = first(n, p!("cbc:LineExtensionAmount"));
+    cx.check(net.is_some(), "BR-24", n, || format!("Line {line_id} has no net amount (BT-131)."));
     cx.check(!nz_at(n, p!("cac:Item/cbc:Name")).is_empty(), "BR-25", n, || {
         format!("Line {line_id} has no item name (BT-153).")
     });
@@ -462,17 +459,18 @@ fn line<'a>(cx: &mut Cx<'a>, n: N<'a>) {
         format!("Line {line_id} has no item net price (BT-146).")
     });
     // A general comparison: true if any price is >= 0 as a double.
-    let prices = path(n, p!("cac:Price/cbc:PriceAmount"));
-    cx.check(prices.iter().any(|p| super::dom::num(&text(*p)) >= 0.0), "BR-27", n, || {
-        format!("Line {line_id} has a negative item net price (BT-146).")
-    });
-    let gross = path(n, p!("cac:Price/cac:AllowanceCharge/cbc:BaseAmount"));
-    cx.check(gross.is_empty() || gross.iter().any(|p| super::dom::num(&text(*p)) >= 0.0), "BR-28", n, || {
-        format!("Line {line_id} has a negative item gross price (BT-148).")
-    });
-    let vat = path(n, p!("cac:Item/cac:ClassifiedTaxCategory")).into_iter().any(|c| is_vat(c) && has(c, p!("cbc:ID")));
+    let price_ok = any(n, p!("cac:Price/cbc:PriceAmount"), |p| super::dom::num(&text(p)) >= 0.0);
+    cx.check(price_ok, "BR-27", n, || format!("Line {line_id} has a negative item net price (BT-146)."));
+    let gross = p!("cac:Price/cac:AllowanceCharge/cbc:BaseAmount");
+    let gross_ok = !has(n, gross) || any(n, gross, |p| super::dom::num(&text(p)) >= 0.0);
+    cx.check(gross_ok, "BR-28", n, || format!("Line {line_id} has a negative item gross price (BT-148)."));
+    let vat = any(n, p!("cac:Item/cac:ClassifiedTaxCategory"), |c| is_vat(c) && has(c, p!("cbc:ID")));
     cx.check(vat, "BR-CO-04", n, || format!("Line {line_id} has no VAT category (BT-151)."));
-    two_decimals(cx, n, p!("cbc:LineExtensionAmount"), "BR-DEC-23", "the line net amount (BT-131)");
+    if let Some(c) = net {
+        cx.check(at_most_two_decimals(c), "BR-DEC-23", c, || {
+            format!("The line net amount (BT-131) ({}) has more than 2 decimals.", text(c).trim())
+        });
+    }
 }
 
 fn period<'a>(cx: &mut Cx<'a>, n: N<'a>, of_line: bool) {

@@ -9,7 +9,7 @@ use rust_decimal::Decimal;
 
 use super::codes;
 use super::dom::{
-    Cx, N, attr, blank, dec_at, dec_of, first, has, is, is_cbc_any, kid, kids, named_any, nz, nz_at, path, text,
+    Cx, N, any, attr, blank, dec_at, dec_of, first, has, is, is_cbc_any, kid, kids, named_any, nz, nz_at, path, text,
 };
 use super::names::{NameSet, Path};
 
@@ -321,19 +321,14 @@ fn is_amount(n: N<'_>) -> bool {
 }
 
 fn line<'a>(cx: &mut Cx<'a>, n: N<'a>) {
-    let line_amount = if has(n, p!("cbc:LineExtensionAmount")) {
-        dec_at(n, p!("cbc:LineExtensionAmount"))
-    } else {
-        Some(Decimal::ZERO)
-    };
+    // `if (exists(x)) then xs:decimal(x) else d`: the first node's value, or the default.
+    let or = |x: Option<N<'_>>, d: Decimal| x.map_or(Some(d), dec_of);
+    let line_amount = or(first(n, p!("cbc:LineExtensionAmount")), Decimal::ZERO);
     let quantity_name = if cx.credit { p!("cbc:CreditedQuantity") } else { p!("cbc:InvoicedQuantity") };
-    let quantity = if has(n, quantity_name) { dec_at(n, quantity_name) } else { Some(Decimal::ONE) };
-    let price = if has(n, p!("cac:Price/cbc:PriceAmount")) {
-        dec_at(n, p!("cac:Price/cbc:PriceAmount"))
-    } else {
-        Some(Decimal::ZERO)
-    };
-    let base = dec_at(n, p!("cac:Price/cbc:BaseQuantity")).filter(|b| !b.is_zero()).unwrap_or(Decimal::ONE);
+    let quantity = or(first(n, quantity_name), Decimal::ONE);
+    let price = or(first(n, p!("cac:Price/cbc:PriceAmount")), Decimal::ZERO);
+    let base_quantity = first(n, p!("cac:Price/cbc:BaseQuantity"));
+    let base = base_quantity.and_then(dec_of).filter(|b| !b.is_zero()).unwrap_or(Decimal::ONE);
     let total = |charge: &str| {
         super::dom::cents(
             kids(n, p!("cac:AllowanceCharge"))
@@ -354,7 +349,6 @@ fn line<'a>(cx: &mut Cx<'a>, n: N<'a>) {
     cx.check(line_amount.zip(computed).is_some_and(|(l, c)| slack(l, c)), "PEPPOL-EN16931-R120", n, || {
         format!("The net amount of line {line_id} (BT-131: {}) is not quantity × price / base quantity + charges − allowances ({}).", super::cen_core::shown(line_amount), super::cen_core::shown(computed.map(|c| c.round_dp(4))))
     });
-    let base_quantity = first(n, p!("cac:Price/cbc:BaseQuantity"));
     cx.check(
         base_quantity.is_none_or(|b| dec_of(b).is_some_and(|v| v > Decimal::ZERO)),
         "PEPPOL-EN16931-R121",
@@ -365,7 +359,7 @@ fn line<'a>(cx: &mut Cx<'a>, n: N<'a>) {
         format!("Line {line_id} may reference only one invoiced object (BT-128).")
     });
     let ok = !has(n, p!("cac:DocumentReference"))
-        || path(n, p!("cac:DocumentReference/cbc:DocumentTypeCode")).iter().any(|c| text(*c) == "130");
+        || any(n, p!("cac:DocumentReference/cbc:DocumentTypeCode"), |c| text(c) == "130");
     cx.check(ok, "PEPPOL-EN16931-R101", n, || {
         format!("The document reference of line {line_id} must be an invoiced object (type code 130).")
     });
