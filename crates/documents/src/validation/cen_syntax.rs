@@ -332,7 +332,9 @@ fn code_list<'a>(cx: &mut Cx<'a>, n: N<'a>) {
     let parent = n.parent_element();
     let under = |name: Path| parent.is_some_and(|p| is(p, name));
     let value = text(n);
-    let scheme = attr(n, "schemeID");
+    // Read once: half the contexts below ask for it.
+    let scheme_attr = n.attribute("schemeID");
+    let (has_scheme, scheme) = (scheme_attr.is_some(), scheme_attr.unwrap_or(""));
     let list_check = |cx: &mut Cx<'a>, rule: &'static str, list: &'static [&'static str], v: &str, what: &str| {
         let ok = cx.listed(list, v);
         cx.check(ok, rule, n, || format!("'{}' is not a valid {what}.", v.trim()));
@@ -365,19 +367,19 @@ fn code_list<'a>(cx: &mut Cx<'a>, n: N<'a>) {
     } else if is(n, p!("cbc:DescriptionCode")) && under(p!("cac:InvoicePeriod")) {
         list_check(cx, "BR-CL-06", &["3", "35", "432"], &value, "VAT point date code (BT-8)");
     } else if is(n, p!("cbc:ID"))
-        && n.has_attribute("schemeID")
+        && has_scheme
         && parent.is_some_and(|p| {
             (is(p, p!("cac:AdditionalDocumentReference")) || is(p, p!("cac:DocumentReference")))
                 && kids(p, p!("cbc:DocumentTypeCode")).any(|c| text(c) == "130")
         })
     {
         list_check(cx, "BR-CL-07", codes::UNCL1153, scheme, "scheme for the invoiced object identifier (BT-18)");
-    } else if is(n, p!("cbc:ID")) && n.has_attribute("schemeID") && under(p!("cac:PartyIdentification")) {
+    } else if is(n, p!("cbc:ID")) && has_scheme && under(p!("cac:PartyIdentification")) {
         let sepa = nz(scheme) == "SEPA"
             && n.ancestors().any(|a| is(a, p!("cac:AccountingSupplierParty")) || is(a, p!("cac:PayeeParty")));
         let ok = sepa || cx.listed(codes::ISO6523_ICD, scheme);
         cx.check(ok, "BR-CL-10", n, || format!("'{scheme}' is not an ISO 6523 identifier scheme."));
-    } else if is(n, p!("cbc:CompanyID")) && n.has_attribute("schemeID") && under(p!("cac:PartyLegalEntity")) {
+    } else if is(n, p!("cbc:CompanyID")) && has_scheme && under(p!("cac:PartyLegalEntity")) {
         list_check(cx, "BR-CL-11", codes::ISO6523_ICD, scheme, "scheme for a legal registration identifier (ISO 6523)");
     } else if is(n, p!("cbc:ItemClassificationCode"))
         && n.has_attribute("listID")
@@ -414,7 +416,7 @@ fn code_list<'a>(cx: &mut Cx<'a>, n: N<'a>) {
         && parent.is_some_and(|p| is(p, p!("cac:AllowanceCharge")) && charge_is(p, true))
     {
         list_check(cx, "BR-CL-20", codes::UNCL7161, &value, "charge reason code (UNTDID 7161)");
-    } else if is(n, p!("cbc:ID")) && n.has_attribute("schemeID") && under(p!("cac:StandardItemIdentification")) {
+    } else if is(n, p!("cbc:ID")) && has_scheme && under(p!("cac:StandardItemIdentification")) {
         list_check(cx, "BR-CL-21", codes::ISO6523_ICD, scheme, "scheme for an item standard identifier (BT-157)");
     } else if is(n, p!("cbc:TaxExemptionReasonCode")) {
         let v = nz(&value);
@@ -437,9 +439,9 @@ fn code_list<'a>(cx: &mut Cx<'a>, n: N<'a>) {
         cx.check(MIME.contains(&mime), "BR-CL-24", n, || {
             format!("Attachments of type '{mime}' are not allowed (PDF, PNG, JPEG, CSV, XLSX, ODS are).")
         });
-    } else if is(n, p!("cbc:EndpointID")) && n.has_attribute("schemeID") {
+    } else if is(n, p!("cbc:EndpointID")) && has_scheme {
         list_check(cx, "BR-CL-25", codes::EAS, scheme, "electronic address scheme (EAS)");
-    } else if is(n, p!("cbc:ID")) && n.has_attribute("schemeID") && under(p!("cac:DeliveryLocation")) {
+    } else if is(n, p!("cbc:ID")) && has_scheme && under(p!("cac:DeliveryLocation")) {
         list_check(cx, "BR-CL-26", codes::ISO6523_ICD, scheme, "scheme for the deliver-to location identifier (BT-71)");
     }
 }

@@ -265,18 +265,19 @@ pub(super) fn check(cx: &mut Cx<'_>) {
     }
     not_subject(cx, &tax_categories, &classified, &breakdowns);
     let lines = LineTax::all(cx);
-    for cat in tax_categories.iter().chain(&classified).copied() {
-        category_node(cx, cat, &lines);
+    // The codes and schemes worked out above, in the same order as the nodes.
+    for coded in tax_coded.iter().chain(&classified_coded) {
+        category_node(cx, coded, &lines);
     }
     split_payment(cx, &tax_categories, &classified, &breakdowns);
 }
 
-fn category_node<'a>(cx: &mut Cx<'a>, cat: N<'a>, lines: &[LineTax<'_>]) {
-    if !is_vat(cat) {
+fn category_node<'a>(cx: &mut Cx<'a>, coded: &Coded<'a>, lines: &[LineTax<'_>]) {
+    if !coded.vat {
         return;
     }
-    let value = code(cat);
-    let Some(c) = CATEGORIES.iter().find(|c| c.code == value) else { return };
+    let cat = coded.node;
+    let Some(c) = CATEGORIES.iter().find(|c| c.code == coded.code) else { return };
     let parent = cat.parent_element();
     let percent = first(cat, p!("cbc:Percent"));
     let rate_ok = match c.rate {

@@ -131,43 +131,70 @@ pub(super) const NO_KEY: u16 = u16::MAX;
 
 const SLOTS: usize = 512;
 
-/// A hash of the name's length, first and last eight bytes (equal results for the const and
-/// the runtime version).
-const fn hash_const(b: &[u8]) -> usize {
+/// The longest name in `NAMES` may have this many bytes: four words cover it.
+const LONGEST: usize = 32;
+
+/// A name as words: its length, bytes 0..8 (zero-padded when shorter), 8..16, 16..24 (0
+/// when it is shorter than the end of the word) and its last eight bytes (0 when shorter
+/// than 8). For a name of up to 32 bytes, equal words mean equal names.
+const fn words_const(b: &[u8]) -> [u64; 5] {
     let n = b.len();
-    let (mut w1, mut w2) = (0u64, 0u64);
+    [
+        n as u64,
+        le_const(b, 0),
+        if n >= 16 { le_const(b, 8) } else { 0 },
+        if n >= 24 { le_const(b, 16) } else { 0 },
+        if n >= 8 { le_const(b, n - 8) } else { 0 },
+    ]
+}
+
+/// Up to eight bytes from `at`, little-endian, zero-padded.
+const fn le_const(b: &[u8], at: usize) -> u64 {
+    let mut w = 0u64;
     let mut i = 0;
-    while i < n && i < 8 {
-        w1 |= (b[i] as u64) << (8 * i);
+    while i < 8 && at + i < b.len() {
+        w |= (b[at + i] as u64) << (8 * i);
         i += 1;
     }
-    let s = n.saturating_sub(8);
-    i = s;
-    while i < n {
-        w2 |= (b[i] as u64) << (8 * (i - s));
-        i += 1;
-    }
-    mix(n, w1, w2)
+    w
+}
+
+/// `words_const` at run time, with word loads.
+#[inline]
+fn words(b: &[u8]) -> [u64; 5] {
+    let n = b.len();
+    let le = |at: usize| {
+        b.get(at..at + 8).map_or(0, |w| u64::from_le_bytes([w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7]]))
+    };
+    let first = if n >= 8 { le(0) } else { words_const(b)[1] };
+    [
+        n as u64,
+        first,
+        if n >= 16 { le(8) } else { 0 },
+        if n >= 24 { le(16) } else { 0 },
+        if n >= 8 { le(n - 8) } else { 0 },
+    ]
 }
 
 #[inline]
-const fn mix(n: usize, w1: u64, w2: u64) -> usize {
-    let h = (0xcbf2_9ce4_8422_2325u64 ^ n as u64 ^ w1).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-    let h = (h ^ w2).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+const fn slot(w: &[u64; 5]) -> usize {
+    let h = (0xcbf2_9ce4_8422_2325u64 ^ w[0] ^ w[1]).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    let h = (h ^ w[4]).wrapping_mul(0x9E37_79B9_7F4A_7C15);
     (h >> 55) as usize % SLOTS
 }
 
-#[inline]
-fn hash(b: &[u8]) -> usize {
-    let n = b.len();
-    if n >= 8 {
-        let word = |at: usize| {
-            b.get(at..at + 8).map_or(0, |w| u64::from_le_bytes([w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7]]))
-        };
-        mix(n, word(0), word(n - 8))
-    } else {
-        hash_const(b)
+/// The words of each name, by id (index 0 unused).
+static WORDS: [[u64; 5]; NAMES.len() + 1] = words_table();
+
+const fn words_table() -> [[u64; 5]; NAMES.len() + 1] {
+    let mut t = [[0u64; 5]; NAMES.len() + 1];
+    let mut i = 0;
+    while i < NAMES.len() {
+        assert!(NAMES[i].len() <= LONGEST, "a name longer than LONGEST");
+        t[i + 1] = words_const(NAMES[i].as_bytes());
+        i += 1;
     }
+    t
 }
 
 /// Open addressing: the id of the name whose hash is the slot (or the next free ones), 0 empty.
@@ -177,11 +204,11 @@ const fn table() -> [u16; SLOTS] {
     let mut t = [0u16; SLOTS];
     let mut i = 0;
     while i < NAMES.len() {
-        let mut slot = hash_const(NAMES[i].as_bytes());
-        while t[slot] != 0 {
-            slot = (slot + 1) % SLOTS;
+        let mut at = slot(&words_const(NAMES[i].as_bytes()));
+        while t[at] != 0 {
+            at = (at + 1) % SLOTS;
         }
-        t[slot] = i as u16 + 1;
+        t[at] = i as u16 + 1;
         i += 1;
     }
     t
@@ -201,46 +228,40 @@ const fn same(a: &[u8], b: &[u8]) -> bool {
     true
 }
 
-/// The id of a local name, 0 for a name no rule asks for. Once per element read.
+/// The id of a local name, 0 for a name no rule asks for. Once per element read: a few
+/// word loads and comparisons, no call to memcmp.
 #[inline]
 pub(super) fn id(local: &str) -> u16 {
     let b = local.as_bytes();
-    let mut slot = hash(b);
+    if b.len() > LONGEST {
+        return 0;
+    }
+    let w = words(b);
+    let mut at = slot(&w);
     loop {
-        let id = TABLE[slot];
-        if id == 0 || equal(NAMES[id as usize - 1].as_bytes(), b) {
+        let id = TABLE[at];
+        let known = &WORDS[id as usize];
+        // Word by word: an array comparison would call memcmp.
+        if id == 0 || (known[0] == w[0] && known[1] == w[1] && known[4] == w[4] && known[2] == w[2] && known[3] == w[3])
+        {
             return id;
         }
-        slot = (slot + 1) % SLOTS;
+        at = (at + 1) % SLOTS;
     }
-}
-
-/// Byte equality without a call to memcmp for names of up to 16 bytes (almost all).
-#[inline]
-fn equal(a: &[u8], b: &[u8]) -> bool {
-    let n = a.len();
-    if n != b.len() {
-        return false;
-    }
-    if n < 8 {
-        return a.iter().zip(b).all(|(x, y)| x == y);
-    }
-    let word = |s: &[u8], at: usize| s.get(at..at + 8).map(|w| [w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7]]);
-    word(a, 0) == word(b, 0) && word(a, n - 8) == word(b, n - 8) && (n <= 16 || a[8..n - 8] == b[8..n - 8])
 }
 
 /// `id` at compile time; panics (a compile error) for a name not in `NAMES`.
 const fn id_const(b: &[u8]) -> u16 {
-    let mut slot = hash_const(b);
+    let mut at = slot(&words_const(b));
     loop {
-        let id = TABLE_CONST[slot];
+        let id = TABLE_CONST[at];
         if id == 0 {
             panic!("a name missing from validation::names::NAMES");
         }
         if same(NAMES[id as usize - 1].as_bytes(), b) {
             return id;
         }
-        slot = (slot + 1) % SLOTS;
+        at = (at + 1) % SLOTS;
     }
 }
 

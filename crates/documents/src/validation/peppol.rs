@@ -151,7 +151,8 @@ fn document<'a>(cx: &mut Cx<'a>, root: N<'a>, facts: &Facts) {
 
 fn slack(expected: Decimal, value: Decimal) -> bool {
     let s = Decimal::new(2, 2);
-    expected + s >= value && expected - s <= value
+    // Equal (almost every line) settles it without the two rescaling additions.
+    expected == value || (expected + s >= value && expected - s <= value)
 }
 
 fn element<'a>(cx: &mut Cx<'a>, n: N<'a>, facts: &Facts) {
@@ -329,7 +330,14 @@ fn line<'a>(cx: &mut Cx<'a>, n: N<'a>) {
     let price = or(first(n, p!("cac:Price/cbc:PriceAmount")), Decimal::ZERO);
     let base_quantity = first(n, p!("cac:Price/cbc:BaseQuantity"));
     let base = base_quantity.and_then(dec_of).filter(|b| !b.is_zero()).unwrap_or(Decimal::ONE);
+    // Almost no line has allowances or charges: their rounded sum is then that of nothing,
+    // computed once (a Decimal division) instead of twice per line.
+    static NOTHING: std::sync::LazyLock<Decimal> = std::sync::LazyLock::new(|| super::dom::cents(Decimal::ZERO));
+    let any_ac = has(n, p!("cac:AllowanceCharge"));
     let total = |charge: &str| {
+        if !any_ac {
+            return *NOTHING;
+        }
         super::dom::cents(
             kids(n, p!("cac:AllowanceCharge"))
                 .filter(|a| nz_at(*a, p!("cbc:ChargeIndicator")) == charge)
