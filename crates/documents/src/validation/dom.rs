@@ -40,6 +40,9 @@ const INDEX_OF: [u8; NAMES.len() + 1] = {
     t
 };
 
+/// The size of `Cx::in_list`'s memory (a power of two).
+const MEMO_SLOTS: usize = 64;
+
 /// The document being checked and what the rules found so far.
 pub(super) struct Cx<'a> {
     pub(super) doc: &'a Doc<'a>,
@@ -50,7 +53,7 @@ pub(super) struct Cx<'a> {
     /// `//name` some twenty times, and walking a 10,000-line document each time costs more
     /// than the rules themselves.
     by_name: [Vec<N<'a>>; INDEXED.len()],
-    /// The last answers of `in_list`: ((the list's address, value length, value bytes), found).
+    /// Answers of `in_list`, direct-mapped: ((the list's address, value length, value bytes), found).
     memo: Vec<((usize, usize, u64), bool)>,
 }
 
@@ -62,7 +65,14 @@ impl<'a> Cx<'a> {
                 list.push(n);
             }
         }
-        Self { doc, root: doc.root(), credit, findings: Vec::new(), by_name, memo: Vec::new() }
+        Self {
+            doc,
+            root: doc.root(),
+            credit,
+            findings: Vec::new(),
+            by_name,
+            memo: vec![((0, usize::MAX, 0), false); MEMO_SLOTS],
+        }
     }
 
     /// `list.binary_search(value).is_ok()`, remembered: a document repeats the same few codes
@@ -74,15 +84,16 @@ impl<'a> Cx<'a> {
         if b.len() > 8 {
             return list.binary_search(&value).is_ok();
         }
-        let mut w = [0u8; 8];
-        w[..b.len()].copy_from_slice(b);
-        let key = (list.as_ptr() as usize, b.len(), u64::from_le_bytes(w));
-        if let Some((_, found)) = self.memo.iter().find(|(k, _)| *k == key) {
+        let word = b.iter().enumerate().fold(0u64, |w, (i, c)| w | u64::from(*c) << (8 * i));
+        let key = (list.as_ptr() as usize, b.len(), word);
+        // Direct-mapped: one slot to compare; a collision only costs a search.
+        let slot = (key.0 ^ key.1 ^ key.2 as usize).wrapping_mul(0x9E37_79B9) >> 8 & (MEMO_SLOTS - 1);
+        if let Some((_, found)) = self.memo.get(slot).filter(|(k, _)| *k == key) {
             return *found;
         }
         let found = list.binary_search(&value).is_ok();
-        if self.memo.len() < 32 {
-            self.memo.push((key, found));
+        if let Some(entry) = self.memo.get_mut(slot) {
+            *entry = (key, found);
         }
         found
     }
@@ -90,7 +101,7 @@ impl<'a> Cx<'a> {
     /// The code list test of BR-CL-*: the normalized value is one of the list's codes.
     pub(super) fn listed(&mut self, list: &'static [&'static str], value: &str) -> bool {
         let v = nz(value);
-        !v.is_empty() && !v.contains(' ') && self.in_list(list, &v)
+        !v.is_empty() && !v.bytes().fold(false, |seen, c| seen | (c == b' ')) && self.in_list(list, &v)
     }
 
     /// Records a fatal finding at `node`.
