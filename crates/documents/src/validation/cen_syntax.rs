@@ -6,9 +6,8 @@
 
 use super::cen_core::charge_is;
 use super::codes;
-use super::dom::{
-    Cx, N, at_most_two_decimals, attr, count, has, heads, is, is_cbc_any, kid, kids, named_any, nz, path, text,
-};
+use super::dom::{Cx, N, at_most_two_decimals, attr, count, has, is, is_cbc_any, kid, kids, named_any, nz, path, text};
+use super::names::{NameSet, Path};
 
 pub(super) fn check(cx: &mut Cx<'_>) {
     for n in cx.all() {
@@ -17,16 +16,16 @@ pub(super) fn check(cx: &mut Cx<'_>) {
     }
 }
 
-fn at_most_one<'a>(cx: &mut Cx<'a>, n: N<'a>, rules: &[(&'static str, &str, &str)]) {
+fn at_most_one<'a>(cx: &mut Cx<'a>, n: N<'a>, rules: &[(&'static str, Path, &str)]) {
     for (rule, p, what) in rules {
-        cx.check(count(n, p) <= 1, rule, n, || format!("{what} may appear only once."));
+        cx.check(count(n, *p) <= 1, rule, n, || format!("{what} may appear only once."));
     }
 }
 
 fn syntax<'a>(cx: &mut Cx<'a>, n: N<'a>) {
     let parent = n.parent_element();
     let name = n.local();
-    const CONTEXTS: [u64; 14] = heads([
+    const CONTEXTS: NameSet = NameSet::of(&[
         "PostalAddress",
         "Address",
         "Party",
@@ -46,26 +45,30 @@ fn syntax<'a>(cx: &mut Cx<'a>, n: N<'a>) {
     if !context && parent.is_some() && !name.ends_with("Amount") && !name.ends_with("BinaryObject") {
         return;
     }
-    if is(n, "cac:PostalAddress") || is(n, "cac:Address") {
-        cx.check(count(n, "cac:AddressLine") <= 1, "UBL-SR-51", n, || {
+    if is(n, p!("cac:PostalAddress")) || is(n, p!("cac:Address")) {
+        cx.check(count(n, p!("cac:AddressLine")) <= 1, "UBL-SR-51", n, || {
             "An address may have only one third address line (BT-163).".into()
         });
-    } else if is(n, "cac:Party") && parent.is_some_and(|p| is(p, "cac:AccountingSupplierParty")) {
-        cx.check(count(n, "cac:PartyTaxScheme") <= 2, "UBL-SR-42", n, || {
+    } else if is(n, p!("cac:Party")) && parent.is_some_and(|p| is(p, p!("cac:AccountingSupplierParty"))) {
+        cx.check(count(n, p!("cac:PartyTaxScheme")) <= 2, "UBL-SR-42", n, || {
             "The seller may have at most two tax registrations (BT-31, BT-32).".into()
         });
-    } else if is(n, "cac:AdditionalDocumentReference") {
-        at_most_one(cx, n, &[("UBL-SR-33", "cbc:DocumentDescription", "A supporting document description (BT-123)")]);
-        let type_code = kids(n, "cbc:DocumentTypeCode").map(text).collect::<Vec<_>>();
+    } else if is(n, p!("cac:AdditionalDocumentReference")) {
+        at_most_one(
+            cx,
+            n,
+            &[("UBL-SR-33", p!("cbc:DocumentDescription"), "A supporting document description (BT-123)")],
+        );
+        let type_code = kids(n, p!("cbc:DocumentTypeCode")).map(text).collect::<Vec<_>>();
         let ok = type_code.iter().any(|c| c == "130")
             || (cx.credit && type_code.iter().any(|c| c == "50"))
-            || (!path(n, "cbc:ID").iter().any(|i| i.has_attribute("schemeID")) && type_code.is_empty());
+            || (!path(n, p!("cbc:ID")).iter().any(|i| i.has_attribute("schemeID")) && type_code.is_empty());
         cx.check(ok, "UBL-SR-43", n, || {
             "A supporting document's scheme identifier may only be given for an invoiced object (type code 130).".into()
         });
     } else if name.ends_with("Amount")
         && !name.ends_with("PriceAmount")
-        && !n.ancestors().skip(1).any(|a| is(a, "cac:Price") && kids(a, "cac:AllowanceCharge").next().is_some())
+        && !n.ancestors().skip(1).any(|a| is(a, p!("cac:Price")) && kids(a, p!("cac:AllowanceCharge")).next().is_some())
     {
         cx.check(at_most_two_decimals(n), "UBL-DT-01", n, || {
             format!("The amount {} has more than 2 decimals.", text(n).trim())
@@ -77,202 +80,207 @@ fn syntax<'a>(cx: &mut Cx<'a>, n: N<'a>) {
         cx.check(n.has_attribute("filename"), "UBL-DT-07", n, || {
             "An attached document (BT-125) has no file name.".into()
         });
-    } else if is(n, "cac:Delivery") {
+    } else if is(n, p!("cac:Delivery")) {
         at_most_one(
             cx,
             n,
-            &[("UBL-SR-25", "cac:DeliveryParty/cac:PartyName/cbc:Name", "The deliver-to party name (BT-70)")],
+            &[("UBL-SR-25", p!("cac:DeliveryParty/cac:PartyName/cbc:Name"), "The deliver-to party name (BT-70)")],
         );
-    } else if is(n, "cac:AllowanceCharge") && charge_is(n, false) {
-        at_most_one(cx, n, &[("UBL-SR-30", "cbc:AllowanceChargeReason", "An allowance reason")]);
-    } else if is(n, "cac:AllowanceCharge") && charge_is(n, true) {
-        at_most_one(cx, n, &[("UBL-SR-31", "cbc:AllowanceChargeReason", "A charge reason")]);
-    } else if is(n, "cac:PartyTaxScheme") {
-        cx.check(has(n, "cac:TaxScheme/cbc:ID") && has(n, "cbc:CompanyID"), "UBL-SR-53", n, || {
+    } else if is(n, p!("cac:AllowanceCharge")) && charge_is(n, false) {
+        at_most_one(cx, n, &[("UBL-SR-30", p!("cbc:AllowanceChargeReason"), "An allowance reason")]);
+    } else if is(n, p!("cac:AllowanceCharge")) && charge_is(n, true) {
+        at_most_one(cx, n, &[("UBL-SR-31", p!("cbc:AllowanceChargeReason"), "A charge reason")]);
+    } else if is(n, p!("cac:PartyTaxScheme")) {
+        cx.check(has(n, p!("cac:TaxScheme/cbc:ID")) && has(n, p!("cbc:CompanyID")), "UBL-SR-53", n, || {
             "A tax registration needs both the identifier and the tax scheme.".into()
         });
     } else if parent.is_none() {
         document(cx, n);
-    } else if is(n, "cac:InvoiceLine") || is(n, "cac:CreditNoteLine") {
+    } else if is(n, p!("cac:InvoiceLine")) || is(n, p!("cac:CreditNoteLine")) {
         at_most_one(
             cx,
             n,
             &[
-                ("UBL-SR-34", "cbc:Note", "A line note (BT-127)"),
-                ("UBL-SR-35", "cac:OrderLineReference/cbc:LineID", "A line's order line reference (BT-132)"),
-                ("UBL-SR-36", "cac:InvoicePeriod", "A line period (BG-26)"),
-                ("UBL-SR-37", "cac:Price/cac:AllowanceCharge/cbc:Amount", "A line's price discount (BT-147)"),
-                ("UBL-SR-50", "cac:Item/cbc:Description", "An item description (BT-154)"),
-                ("UBL-SR-52", "cac:DocumentReference", "A line's object identifier (BT-128)"),
+                ("UBL-SR-34", p!("cbc:Note"), "A line note (BT-127)"),
+                ("UBL-SR-35", p!("cac:OrderLineReference/cbc:LineID"), "A line's order line reference (BT-132)"),
+                ("UBL-SR-36", p!("cac:InvoicePeriod"), "A line period (BG-26)"),
+                ("UBL-SR-37", p!("cac:Price/cac:AllowanceCharge/cbc:Amount"), "A line's price discount (BT-147)"),
+                ("UBL-SR-50", p!("cac:Item/cbc:Description"), "An item description (BT-154)"),
+                ("UBL-SR-52", p!("cac:DocumentReference"), "A line's object identifier (BT-128)"),
             ],
         );
-        cx.check(count(n, "cac:Item/cac:ClassifiedTaxCategory") == 1, "UBL-SR-48", n, || {
+        cx.check(count(n, p!("cac:Item/cac:ClassifiedTaxCategory")) == 1, "UBL-SR-48", n, || {
             "A line must have exactly one VAT category (BT-151).".into()
         });
-    } else if is(n, "cac:PayeeParty") {
-        let names: Vec<String> = path(n, "cac:PartyName/cbc:Name").into_iter().map(|x| text(x).into_owned()).collect();
+    } else if is(n, p!("cac:PayeeParty")) {
+        let names: Vec<String> =
+            path(n, p!("cac:PartyName/cbc:Name")).into_iter().map(|x| text(x).into_owned()).collect();
         let seller: Vec<String> = parent
-            .map(|p| path(p, "cac:AccountingSupplierParty/cac:Party/cac:PartyLegalEntity/cbc:RegistrationName"))
+            .map(|p| path(p, p!("cac:AccountingSupplierParty/cac:Party/cac:PartyLegalEntity/cbc:RegistrationName")))
             .unwrap_or_default()
             .into_iter()
             .map(|x| text(x).into_owned())
             .collect();
         let differs = names.iter().any(|a| seller.iter().any(|b| a != b));
-        let sepa_free = path(n, "cac:PartyIdentification/cbc:ID")
+        let sepa_free = path(n, p!("cac:PartyIdentification/cbc:ID"))
             .into_iter()
             .filter(|i| attr(*i, "schemeID").to_uppercase() != "SEPA")
             .count();
         for (rule, ok) in [
             ("UBL-SR-19", names.len() <= 1),
             ("UBL-SR-20", sepa_free <= 1),
-            ("UBL-SR-21", count(n, "cac:PartyLegalEntity/cbc:CompanyID") <= 1),
+            ("UBL-SR-21", count(n, p!("cac:PartyLegalEntity/cbc:CompanyID")) <= 1),
         ] {
             cx.check(ok && differs, rule, n, || "A payee (BG-10) is given only when it differs from the seller, with one name (BT-59), identifier (BT-60) and registration number (BT-61).".into());
         }
-    } else if is(n, "cac:PaymentMeans") {
+    } else if is(n, p!("cac:PaymentMeans")) {
         at_most_one(
             cx,
             n,
             &[
-                ("UBL-SR-26", "cbc:PaymentID", "The remittance information (BT-83)"),
-                ("UBL-SR-27", "cbc:PaymentMeansCode", "The payment means code (BT-81)"),
-                ("UBL-SR-28", "cac:PaymentMandate/cbc:ID", "The mandate reference (BT-89)"),
+                ("UBL-SR-26", p!("cbc:PaymentID"), "The remittance information (BT-83)"),
+                ("UBL-SR-27", p!("cbc:PaymentMeansCode"), "The payment means code (BT-81)"),
+                ("UBL-SR-28", p!("cac:PaymentMandate/cbc:ID"), "The mandate reference (BT-89)"),
             ],
         );
-    } else if is(n, "cac:BillingReference") {
-        at_most_one(cx, n, &[("UBL-SR-06", "cac:InvoiceDocumentReference", "A preceding invoice reference (BG-3)")]);
-        cx.check(has(n, "cac:InvoiceDocumentReference/cbc:ID"), "UBL-SR-07", n, || {
+    } else if is(n, p!("cac:BillingReference")) {
+        at_most_one(
+            cx,
+            n,
+            &[("UBL-SR-06", p!("cac:InvoiceDocumentReference"), "A preceding invoice reference (BG-3)")],
+        );
+        cx.check(has(n, p!("cac:InvoiceDocumentReference/cbc:ID")), "UBL-SR-07", n, || {
             "A preceding invoice reference (BG-3) needs the invoice number (BT-25).".into()
         });
-    } else if is(n, "cac:TaxRepresentativeParty") {
+    } else if is(n, p!("cac:TaxRepresentativeParty")) {
         at_most_one(
             cx,
             n,
             &[
-                ("UBL-SR-22", "cac:PartyName/cbc:Name", "The tax representative's name (BT-62)"),
-                ("UBL-SR-23", "cac:PartyTaxScheme/cbc:CompanyID", "The tax representative's VAT number (BT-63)"),
+                ("UBL-SR-22", p!("cac:PartyName/cbc:Name"), "The tax representative's name (BT-62)"),
+                ("UBL-SR-23", p!("cac:PartyTaxScheme/cbc:CompanyID"), "The tax representative's VAT number (BT-63)"),
             ],
         );
-    } else if is(n, "cac:TaxSubtotal") {
+    } else if is(n, p!("cac:TaxSubtotal")) {
         at_most_one(
             cx,
             n,
-            &[("UBL-SR-32", "cac:TaxCategory/cbc:TaxExemptionReason", "A VAT exemption reason (BT-120)")],
+            &[("UBL-SR-32", p!("cac:TaxCategory/cbc:TaxExemptionReason"), "A VAT exemption reason (BT-120)")],
         );
     }
 }
 
 fn document<'a>(cx: &mut Cx<'a>, root: N<'a>) {
     let invoiced_objects: Vec<N<'a>> = cx
-        .everywhere("cac:AdditionalDocumentReference")
-        .filter(|d| kids(*d, "cbc:DocumentTypeCode").any(|c| text(c) == "130"))
+        .everywhere(p!("cac:AdditionalDocumentReference"))
+        .filter(|d| kids(*d, p!("cbc:DocumentTypeCode")).any(|c| text(c) == "130"))
         .collect();
-    cx.check(!invoiced_objects.iter().any(|d| has(*d, "cac:Attachment")), "UBL-CR-666", root, || {
+    cx.check(!invoiced_objects.iter().any(|d| has(*d, p!("cac:Attachment"))), "UBL-CR-666", root, || {
         "An invoiced object reference (document type 130) must not carry an attachment.".into()
     });
-    cx.check(!invoiced_objects.iter().any(|d| has(*d, "cbc:DocumentDescription")), "UBL-CR-673", root, || {
+    cx.check(!invoiced_objects.iter().any(|d| has(*d, p!("cbc:DocumentDescription"))), "UBL-CR-673", root, || {
         "An invoiced object reference (document type 130) must not have a description.".into()
     });
     at_most_one(
         cx,
         root,
         &[
-            ("UBL-SR-01", "cac:ContractDocumentReference/cbc:ID", "The contract reference (BT-12)"),
-            ("UBL-SR-02", "cac:ReceiptDocumentReference/cbc:ID", "The receiving advice reference (BT-15)"),
-            ("UBL-SR-03", "cac:DespatchDocumentReference/cbc:ID", "The despatch advice reference (BT-16)"),
-            ("UBL-SR-05", "cac:PaymentTerms/cbc:Note", "The payment terms (BT-20)"),
-            ("UBL-SR-08", "cac:InvoicePeriod", "The invoicing period (BG-14)"),
+            ("UBL-SR-01", p!("cac:ContractDocumentReference/cbc:ID"), "The contract reference (BT-12)"),
+            ("UBL-SR-02", p!("cac:ReceiptDocumentReference/cbc:ID"), "The receiving advice reference (BT-15)"),
+            ("UBL-SR-03", p!("cac:DespatchDocumentReference/cbc:ID"), "The despatch advice reference (BT-16)"),
+            ("UBL-SR-05", p!("cac:PaymentTerms/cbc:Note"), "The payment terms (BT-20)"),
+            ("UBL-SR-08", p!("cac:InvoicePeriod"), "The invoicing period (BG-14)"),
             (
                 "UBL-SR-09",
-                "cac:AccountingSupplierParty/cac:Party/cac:PartyLegalEntity/cbc:RegistrationName",
+                p!("cac:AccountingSupplierParty/cac:Party/cac:PartyLegalEntity/cbc:RegistrationName"),
                 "The seller's name (BT-27)",
             ),
             (
                 "UBL-SR-10",
-                "cac:AccountingSupplierParty/cac:Party/cac:PartyName/cbc:Name",
+                p!("cac:AccountingSupplierParty/cac:Party/cac:PartyName/cbc:Name"),
                 "The seller's trading name (BT-28)",
             ),
             (
                 "UBL-SR-11",
-                "cac:AccountingSupplierParty/cac:Party/cac:PartyLegalEntity/cbc:CompanyID",
+                p!("cac:AccountingSupplierParty/cac:Party/cac:PartyLegalEntity/cbc:CompanyID"),
                 "The seller's legal registration number (BT-30)",
             ),
             (
                 "UBL-SR-14",
-                "cac:AccountingSupplierParty/cac:Party/cac:PartyLegalEntity/cbc:CompanyLegalForm",
+                p!("cac:AccountingSupplierParty/cac:Party/cac:PartyLegalEntity/cbc:CompanyLegalForm"),
                 "The seller's additional legal information (BT-33)",
             ),
             (
                 "UBL-SR-15",
-                "cac:AccountingCustomerParty/cac:Party/cac:PartyLegalEntity/cbc:RegistrationName",
+                p!("cac:AccountingCustomerParty/cac:Party/cac:PartyLegalEntity/cbc:RegistrationName"),
                 "The buyer's name (BT-44)",
             ),
             (
                 "UBL-SR-16",
-                "cac:AccountingCustomerParty/cac:Party/cac:PartyIdentification/cbc:ID",
+                p!("cac:AccountingCustomerParty/cac:Party/cac:PartyIdentification/cbc:ID"),
                 "The buyer identifier (BT-46)",
             ),
             (
                 "UBL-SR-17",
-                "cac:AccountingCustomerParty/cac:Party/cac:PartyLegalEntity/cbc:CompanyID",
+                p!("cac:AccountingCustomerParty/cac:Party/cac:PartyLegalEntity/cbc:CompanyID"),
                 "The buyer's legal registration number (BT-47)",
             ),
-            ("UBL-SR-24", "cac:Delivery", "The delivery information (BG-13)"),
-            ("UBL-SR-39", "cac:ProjectReference/cbc:ID", "The project reference (BT-11)"),
+            ("UBL-SR-24", p!("cac:Delivery"), "The delivery information (BG-13)"),
+            ("UBL-SR-39", p!("cac:ProjectReference/cbc:ID"), "The project reference (BT-11)"),
             (
                 "UBL-SR-40",
-                "cac:AccountingCustomerParty/cac:Party/cac:PartyName/cbc:Name",
+                p!("cac:AccountingCustomerParty/cac:Party/cac:PartyName/cbc:Name"),
                 "The buyer's trading name (BT-45)",
             ),
-            ("UBL-SR-45", "cac:PaymentMeans/cbc:PaymentDueDate", "The payment due date in payment means"),
-            ("UBL-SR-49", "cac:InvoicePeriod/cbc:DescriptionCode", "The VAT point date code (BT-8)"),
-            ("UBL-SR-54", "cac:PaymentMeans/cac:CardAccount", "The payment card information (BG-18)"),
-            ("UBL-SR-55", "cac:PaymentMeans/cac:PaymentMandate", "The direct debit information (BG-19)"),
-            ("UBL-SR-56", "cac:OriginatorDocumentReference/cbc:ID", "The tender or lot reference (BT-17)"),
+            ("UBL-SR-45", p!("cac:PaymentMeans/cbc:PaymentDueDate"), "The payment due date in payment means"),
+            ("UBL-SR-49", p!("cac:InvoicePeriod/cbc:DescriptionCode"), "The VAT point date code (BT-8)"),
+            ("UBL-SR-54", p!("cac:PaymentMeans/cac:CardAccount"), "The payment card information (BG-18)"),
+            ("UBL-SR-55", p!("cac:PaymentMeans/cac:PaymentMandate"), "The direct debit information (BG-19)"),
+            ("UBL-SR-56", p!("cac:OriginatorDocumentReference/cbc:ID"), "The tender or lot reference (BT-17)"),
         ],
     );
-    let objects = path(root, "cac:AdditionalDocumentReference")
+    let objects = path(root, p!("cac:AdditionalDocumentReference"))
         .into_iter()
-        .filter(|d| kids(*d, "cbc:DocumentTypeCode").any(|c| text(c) == "130"));
-    let object_ids: usize = objects.map(|d| kids(d, "cbc:ID").count()).sum();
+        .filter(|d| kids(*d, p!("cbc:DocumentTypeCode")).any(|c| text(c) == "130"));
+    let object_ids: usize = objects.map(|d| kids(d, p!("cbc:ID")).count()).sum();
     cx.check(object_ids <= 1, "UBL-SR-04", root, || {
         "The invoiced object identifier (BT-18) may appear only once.".into()
     });
-    let tax_ids = |role: &str, vat: bool| {
+    let tax_ids = |role: Path, vat: bool| {
         path(root, &format!("{role}/cac:Party/cac:PartyTaxScheme"))
             .into_iter()
             // cac:TaxScheme/upper-case(cbc:ID): "" for a scheme without an identifier.
             .filter(|s| {
-                kids(*s, "cac:TaxScheme")
-                    .any(|t| (kid(t, "cbc:ID").map(|i| text(i).to_uppercase()).unwrap_or_default() == "VAT") == vat)
+                kids(*s, p!("cac:TaxScheme"))
+                    .any(|t| (kid(t, p!("cbc:ID")).map(|i| text(i).to_uppercase()).unwrap_or_default() == "VAT") == vat)
             })
-            .map(|s| kids(s, "cbc:CompanyID").count())
+            .map(|s| kids(s, p!("cbc:CompanyID")).count())
             .sum::<usize>()
     };
-    cx.check(tax_ids("cac:AccountingSupplierParty", true) <= 1, "UBL-SR-12", root, || {
+    cx.check(tax_ids(p!("cac:AccountingSupplierParty"), true) <= 1, "UBL-SR-12", root, || {
         "The seller's VAT identifier (BT-31) may appear only once.".into()
     });
-    cx.check(tax_ids("cac:AccountingSupplierParty", false) <= 1, "UBL-SR-13", root, || {
+    cx.check(tax_ids(p!("cac:AccountingSupplierParty"), false) <= 1, "UBL-SR-13", root, || {
         "The seller's tax registration identifier (BT-32) may appear only once.".into()
     });
-    cx.check(tax_ids("cac:AccountingCustomerParty", true) <= 1, "UBL-SR-18", root, || {
+    cx.check(tax_ids(p!("cac:AccountingCustomerParty"), true) <= 1, "UBL-SR-18", root, || {
         "The buyer's VAT identifier (BT-48) may appear only once.".into()
     });
     let sepa = cx
-        .everywhere("cac:PartyIdentification")
-        .flat_map(|p| kids(p, "cbc:ID").collect::<Vec<_>>())
+        .everywhere(p!("cac:PartyIdentification"))
+        .flat_map(|p| kids(p, p!("cbc:ID")).collect::<Vec<_>>())
         .filter(|i| attr(*i, "schemeID").to_uppercase() == "SEPA")
         .count();
     cx.check(sepa <= 1, "UBL-SR-29", root, || {
         "The bank assigned creditor identifier (BT-90) may appear only once.".into()
     });
-    let distinct = |name: &'static str| {
+    let distinct = |name: Path| {
         let mut values: Vec<String> = cx.everywhere(name).map(|n| text(n).into_owned()).collect();
         values.sort();
         values.dedup();
         values.len()
     };
-    let (payment_ids, means_codes) = (distinct("cbc:PaymentID"), distinct("cbc:PaymentMeansCode"));
+    let (payment_ids, means_codes) = (distinct(p!("cbc:PaymentID")), distinct(p!("cbc:PaymentMeansCode")));
     cx.check(payment_ids <= 1, "UBL-SR-44", root, || {
         "All payment instructions must carry the same remittance information (BT-83).".into()
     });
@@ -280,19 +288,13 @@ fn document<'a>(cx: &mut Cx<'a>, root: N<'a>) {
         "All payment instructions must use the same payment means code (BT-81).".into()
     });
     let named =
-        path(root, "cac:PaymentMeans/cbc:PaymentMeansCode").into_iter().filter(|c| c.has_attribute("name")).count();
+        path(root, p!("cac:PaymentMeans/cbc:PaymentMeansCode")).into_iter().filter(|c| c.has_attribute("name")).count();
     cx.check(named <= 1, "UBL-SR-46", root, || "The payment means text (BT-82) may appear only once.".into());
-}
-
-/// The code list test of BR-CL-*: the normalized value is one of the list's codes.
-pub(super) fn listed(list: &[&str], value: &str) -> bool {
-    let v = nz(value);
-    !v.is_empty() && !v.contains(' ') && list.binary_search(&&*v).is_ok()
 }
 
 fn code_list<'a>(cx: &mut Cx<'a>, n: N<'a>) {
     // Cheap first: most elements are none of the contexts below.
-    const CONTEXTS: [u64; 30] = heads([
+    const CONTEXTS: NameSet = NameSet::of(&[
         "InvoiceTypeCode",
         "CreditNoteTypeCode",
         "Amount",
@@ -328,13 +330,16 @@ fn code_list<'a>(cx: &mut Cx<'a>, n: N<'a>) {
         return;
     }
     let parent = n.parent_element();
-    let under = |name: &str| parent.is_some_and(|p| is(p, name));
+    let under = |name: Path| parent.is_some_and(|p| is(p, name));
     let value = text(n);
-    let scheme = attr(n, "schemeID");
-    let list_check = |cx: &mut Cx<'a>, rule: &'static str, list: &[&str], v: &str, what: &str| {
-        cx.check(listed(list, v), rule, n, || format!("'{}' is not a valid {what}.", v.trim()));
+    // Read once: half the contexts below ask for it.
+    let scheme_attr = n.attribute("schemeID");
+    let (has_scheme, scheme) = (scheme_attr.is_some(), scheme_attr.unwrap_or(""));
+    let list_check = |cx: &mut Cx<'a>, rule: &'static str, list: &'static [&'static str], v: &str, what: &str| {
+        let ok = cx.listed(list, v);
+        cx.check(ok, rule, n, || format!("'{}' is not a valid {what}.", v.trim()));
     };
-    const AMOUNTS: [&str; 13] = [
+    const AMOUNTS: NameSet = NameSet::of(&[
         "Amount",
         "BaseAmount",
         "PriceAmount",
@@ -348,44 +353,46 @@ fn code_list<'a>(cx: &mut Cx<'a>, n: N<'a>) {
         "PrepaidAmount",
         "PayableRoundingAmount",
         "PayableAmount",
-    ];
-    if is(n, "cbc:InvoiceTypeCode") {
+    ]);
+    if is(n, p!("cbc:InvoiceTypeCode")) {
         list_check(cx, "BR-CL-01", codes::UNCL1001_INVOICE, &value, "invoice type code (BT-3)");
-    } else if is(n, "cbc:CreditNoteTypeCode") {
+    } else if is(n, p!("cbc:CreditNoteTypeCode")) {
         list_check(cx, "BR-CL-01", codes::UNCL1001_CREDIT, &value, "credit note type code (BT-3)");
     } else if is_cbc_any(n, &AMOUNTS) {
         list_check(cx, "BR-CL-03", codes::ISO4217, attr(n, "currencyID"), "currency code for an amount");
-    } else if is(n, "cbc:DocumentCurrencyCode") {
+    } else if is(n, p!("cbc:DocumentCurrencyCode")) {
         list_check(cx, "BR-CL-04", codes::ISO4217, &value, "invoice currency code (BT-5)");
-    } else if is(n, "cbc:TaxCurrencyCode") {
+    } else if is(n, p!("cbc:TaxCurrencyCode")) {
         list_check(cx, "BR-CL-05", codes::ISO4217, &value, "VAT accounting currency code (BT-6)");
-    } else if is(n, "cbc:DescriptionCode") && under("cac:InvoicePeriod") {
+    } else if is(n, p!("cbc:DescriptionCode")) && under(p!("cac:InvoicePeriod")) {
         list_check(cx, "BR-CL-06", &["3", "35", "432"], &value, "VAT point date code (BT-8)");
-    } else if is(n, "cbc:ID")
-        && n.has_attribute("schemeID")
+    } else if is(n, p!("cbc:ID"))
+        && has_scheme
         && parent.is_some_and(|p| {
-            (is(p, "cac:AdditionalDocumentReference") || is(p, "cac:DocumentReference"))
-                && kids(p, "cbc:DocumentTypeCode").any(|c| text(c) == "130")
+            (is(p, p!("cac:AdditionalDocumentReference")) || is(p, p!("cac:DocumentReference")))
+                && kids(p, p!("cbc:DocumentTypeCode")).any(|c| text(c) == "130")
         })
     {
         list_check(cx, "BR-CL-07", codes::UNCL1153, scheme, "scheme for the invoiced object identifier (BT-18)");
-    } else if is(n, "cbc:ID") && n.has_attribute("schemeID") && under("cac:PartyIdentification") {
+    } else if is(n, p!("cbc:ID")) && has_scheme && under(p!("cac:PartyIdentification")) {
         let sepa = nz(scheme) == "SEPA"
-            && n.ancestors().any(|a| is(a, "cac:AccountingSupplierParty") || is(a, "cac:PayeeParty"));
-        cx.check(sepa || listed(codes::ISO6523_ICD, scheme), "BR-CL-10", n, || {
-            format!("'{scheme}' is not an ISO 6523 identifier scheme.")
-        });
-    } else if is(n, "cbc:CompanyID") && n.has_attribute("schemeID") && under("cac:PartyLegalEntity") {
+            && n.ancestors().any(|a| is(a, p!("cac:AccountingSupplierParty")) || is(a, p!("cac:PayeeParty")));
+        let ok = sepa || cx.listed(codes::ISO6523_ICD, scheme);
+        cx.check(ok, "BR-CL-10", n, || format!("'{scheme}' is not an ISO 6523 identifier scheme."));
+    } else if is(n, p!("cbc:CompanyID")) && has_scheme && under(p!("cac:PartyLegalEntity")) {
         list_check(cx, "BR-CL-11", codes::ISO6523_ICD, scheme, "scheme for a legal registration identifier (ISO 6523)");
-    } else if is(n, "cbc:ItemClassificationCode") && n.has_attribute("listID") && under("cac:CommodityClassification") {
+    } else if is(n, p!("cbc:ItemClassificationCode"))
+        && n.has_attribute("listID")
+        && under(p!("cac:CommodityClassification"))
+    {
         list_check(cx, "BR-CL-13", codes::UNCL7143, attr(n, "listID"), "item classification scheme (UNTDID 7143)");
-    } else if is(n, "cbc:IdentificationCode") && under("cac:Country") {
+    } else if is(n, p!("cbc:IdentificationCode")) && under(p!("cac:Country")) {
         list_check(cx, "BR-CL-14", codes::ISO3166, &value, "country code (ISO 3166)");
-    } else if is(n, "cbc:IdentificationCode") && under("cac:OriginCountry") {
+    } else if is(n, p!("cbc:IdentificationCode")) && under(p!("cac:OriginCountry")) {
         list_check(cx, "BR-CL-15", codes::ISO3166, &value, "country of origin code (BT-159)");
-    } else if is(n, "cbc:PaymentMeansCode") && under("cac:PaymentMeans") {
+    } else if is(n, p!("cbc:PaymentMeansCode")) && under(p!("cac:PaymentMeans")) {
         list_check(cx, "BR-CL-16", codes::UNCL4461, &value, "payment means code (BT-81, UNTDID 4461)");
-    } else if is(n, "cbc:ID") && under("cac:TaxCategory") {
+    } else if is(n, p!("cbc:ID")) && under(p!("cac:TaxCategory")) {
         list_check(
             cx,
             "BR-CL-17",
@@ -393,7 +400,7 @@ fn code_list<'a>(cx: &mut Cx<'a>, n: N<'a>) {
             &value,
             "VAT category code (UNTDID 5305)",
         );
-    } else if is(n, "cbc:ID") && under("cac:ClassifiedTaxCategory") {
+    } else if is(n, p!("cbc:ID")) && under(p!("cac:ClassifiedTaxCategory")) {
         list_check(
             cx,
             "BR-CL-18",
@@ -401,25 +408,25 @@ fn code_list<'a>(cx: &mut Cx<'a>, n: N<'a>) {
             &value,
             "VAT category code (BT-151, UNTDID 5305)",
         );
-    } else if is(n, "cbc:AllowanceChargeReasonCode")
-        && parent.is_some_and(|p| is(p, "cac:AllowanceCharge") && charge_is(p, false))
+    } else if is(n, p!("cbc:AllowanceChargeReasonCode"))
+        && parent.is_some_and(|p| is(p, p!("cac:AllowanceCharge")) && charge_is(p, false))
     {
         list_check(cx, "BR-CL-19", codes::UNCL5189, &value, "allowance reason code (UNTDID 5189)");
-    } else if is(n, "cbc:AllowanceChargeReasonCode")
-        && parent.is_some_and(|p| is(p, "cac:AllowanceCharge") && charge_is(p, true))
+    } else if is(n, p!("cbc:AllowanceChargeReasonCode"))
+        && parent.is_some_and(|p| is(p, p!("cac:AllowanceCharge")) && charge_is(p, true))
     {
         list_check(cx, "BR-CL-20", codes::UNCL7161, &value, "charge reason code (UNTDID 7161)");
-    } else if is(n, "cbc:ID") && n.has_attribute("schemeID") && under("cac:StandardItemIdentification") {
+    } else if is(n, p!("cbc:ID")) && has_scheme && under(p!("cac:StandardItemIdentification")) {
         list_check(cx, "BR-CL-21", codes::ISO6523_ICD, scheme, "scheme for an item standard identifier (BT-157)");
-    } else if is(n, "cbc:TaxExemptionReasonCode") {
+    } else if is(n, p!("cbc:TaxExemptionReasonCode")) {
         let v = nz(&value);
         let ok = !v.contains(' ') && !v.is_empty() && codes::VATEX.binary_search(&v.to_uppercase().as_str()).is_ok();
         cx.check(ok, "BR-CL-22", n, || format!("'{v}' is not a VATEX exemption reason code (BT-121)."));
-    } else if (is(n, "cbc:InvoicedQuantity") || is(n, "cbc:BaseQuantity") || is(n, "cbc:CreditedQuantity"))
+    } else if (is(n, p!("cbc:InvoicedQuantity")) || is(n, p!("cbc:BaseQuantity")) || is(n, p!("cbc:CreditedQuantity")))
         && n.has_attribute("unitCode")
     {
         list_check(cx, "BR-CL-23", codes::UNECE_REC20_21, attr(n, "unitCode"), "unit of measure (UN/ECE rec. 20/21)");
-    } else if is(n, "cbc:EmbeddedDocumentBinaryObject") && n.has_attribute("mimeCode") {
+    } else if is(n, p!("cbc:EmbeddedDocumentBinaryObject")) && n.has_attribute("mimeCode") {
         const MIME: [&str; 6] = [
             "application/pdf",
             "image/png",
@@ -432,9 +439,9 @@ fn code_list<'a>(cx: &mut Cx<'a>, n: N<'a>) {
         cx.check(MIME.contains(&mime), "BR-CL-24", n, || {
             format!("Attachments of type '{mime}' are not allowed (PDF, PNG, JPEG, CSV, XLSX, ODS are).")
         });
-    } else if is(n, "cbc:EndpointID") && n.has_attribute("schemeID") {
+    } else if is(n, p!("cbc:EndpointID")) && has_scheme {
         list_check(cx, "BR-CL-25", codes::EAS, scheme, "electronic address scheme (EAS)");
-    } else if is(n, "cbc:ID") && n.has_attribute("schemeID") && under("cac:DeliveryLocation") {
+    } else if is(n, p!("cbc:ID")) && has_scheme && under(p!("cac:DeliveryLocation")) {
         list_check(cx, "BR-CL-26", codes::ISO6523_ICD, scheme, "scheme for the deliver-to location identifier (BT-71)");
     }
 }

@@ -11,6 +11,7 @@ use rust_decimal::Decimal;
 
 use super::cen_core::{charge_is, shown};
 use super::dom::{Cx, N, cents, dec_at, dec_of, first, has, is, is_vat, kid, kids, num, nz, path, text};
+use super::names::Path;
 
 /// Which parties must (or must not) have VAT identifiers when the category is used.
 #[derive(Clone, Copy, PartialEq)]
@@ -141,14 +142,19 @@ const CATEGORIES: [Category; 9] = [
     },
 ];
 
-fn code(cat: N<'_>) -> String {
-    nz(&kid(cat, "cbc:ID").map(text).unwrap_or_default()).into_owned()
+/// normalize-space(cbc:ID) of a category (borrowed unless it needed normalising).
+fn code(cat: N<'_>) -> Cow<'_, str> {
+    match kid(cat, p!("cbc:ID")).map(text) {
+        Some(Cow::Borrowed(s)) => nz(s),
+        Some(Cow::Owned(s)) => Cow::Owned(nz(&s).into_owned()),
+        None => Cow::Borrowed(""),
+    }
 }
 
 /// A category node with its code and whether its tax scheme is VAT, worked out once.
 struct Coded<'a> {
     node: N<'a>,
-    code: String,
+    code: Cow<'a, str>,
     vat: bool,
 }
 
@@ -156,37 +162,57 @@ fn coded<'a>(nodes: &[N<'a>]) -> Vec<Coded<'a>> {
     nodes.iter().map(|n| Coded { node: *n, code: code(*n), vat: is_vat(*n) }).collect()
 }
 
+/// For each of `CATEGORIES`, how many nodes have its code: `[any scheme, VAT scheme]`.
+/// Counted once, not once per category and rule (300 lines times 9 categories).
+fn counts<'x, 'a: 'x>(nodes: impl Iterator<Item = &'x Coded<'a>>) -> [[usize; 2]; CATEGORIES.len()] {
+    let mut out = [[0; 2]; CATEGORIES.len()];
+    for n in nodes {
+        if let Some(i) = CATEGORIES.iter().position(|c| c.code == n.code) {
+            out[i][0] += 1;
+            out[i][1] += usize::from(n.vat);
+        }
+    }
+    out
+}
+
 pub(super) fn check(cx: &mut Cx<'_>) {
     let root = cx.root;
-    let tax_categories: Vec<N<'_>> = cx.everywhere("cac:TaxCategory").collect();
-    let classified: Vec<N<'_>> = cx.everywhere("cac:ClassifiedTaxCategory").collect();
-    let breakdowns: Vec<N<'_>> = path(root, "cac:TaxTotal/cac:TaxSubtotal/cac:TaxCategory");
-    let party_vat = |role: &str| {
-        path(root, &format!("{role}/cac:PartyTaxScheme")).into_iter().any(|s| is_vat(s) && has(s, "cbc:CompanyID"))
+    let tax_categories: Vec<N<'_>> = cx.everywhere(p!("cac:TaxCategory")).collect();
+    let classified: Vec<N<'_>> = cx.everywhere(p!("cac:ClassifiedTaxCategory")).collect();
+    let breakdowns: Vec<N<'_>> = path(root, p!("cac:TaxTotal/cac:TaxSubtotal/cac:TaxCategory"));
+    let party_vat = |role: Path| {
+        path(root, &format!("{role}/cac:PartyTaxScheme")).into_iter().any(|s| is_vat(s) && has(s, p!("cbc:CompanyID")))
     };
-    let seller_any = has(root, "cac:AccountingSupplierParty/cac:Party/cac:PartyTaxScheme/cbc:CompanyID");
-    let seller_vat = party_vat("cac:AccountingSupplierParty/cac:Party");
-    let rep_vat = party_vat("cac:TaxRepresentativeParty");
-    let buyer_vat = party_vat("cac:AccountingCustomerParty/cac:Party");
-    let buyer_legal = has(root, "cac:AccountingCustomerParty/cac:Party/cac:PartyLegalEntity/cbc:CompanyID");
+    let seller_any = has(root, p!("cac:AccountingSupplierParty/cac:Party/cac:PartyTaxScheme/cbc:CompanyID"));
+    let seller_vat = party_vat(p!("cac:AccountingSupplierParty/cac:Party"));
+    let rep_vat = party_vat(p!("cac:TaxRepresentativeParty"));
+    let buyer_vat = party_vat(p!("cac:AccountingCustomerParty/cac:Party"));
+    let buyer_legal = has(root, p!("cac:AccountingCustomerParty/cac:Party/cac:PartyLegalEntity/cbc:CompanyID"));
     let (tax_coded, classified_coded, breakdowns_coded) =
         (coded(&tax_categories), coded(&classified), coded(&breakdowns));
-    let of_ac: Vec<&Coded<'_>> =
-        tax_coded.iter().filter(|t| t.node.parent_element().is_some_and(|p| is(p, "cac:AllowanceCharge"))).collect();
-    for c in &CATEGORIES {
-        let with = |nodes: &mut dyn Iterator<Item = &Coded<'_>>, vat: bool| {
-            nodes.filter(|n| n.code == c.code && (!vat || n.vat)).count()
-        };
+    let of_ac: Vec<&Coded<'_>> = tax_coded
+        .iter()
+        .filter(|t| t.node.parent_element().is_some_and(|p| is(p, p!("cac:AllowanceCharge"))))
+        .collect();
+    let (of_ac_n, classified_n, breakdowns_n, tax_n) = (
+        counts(of_ac.iter().copied()),
+        counts(classified_coded.iter()),
+        counts(breakdowns_coded.iter()),
+        counts(tax_coded.iter()),
+    );
+    for (ci, c) in CATEGORIES.iter().enumerate() {
+        // How many of a list's nodes have the category's code (and the VAT scheme if `vat`).
+        let with = |counted: &[[usize; 2]; CATEGORIES.len()], vat: bool| counted[ci][usize::from(vat)];
         let ok = match c.rate {
             Rate::Positive | Rate::NonNegative => {
                 let vat = c.rate == Rate::NonNegative;
-                let used = with(&mut of_ac.iter().copied(), vat) + with(&mut classified_coded.iter(), vat);
-                let in_breakdown = with(&mut breakdowns_coded.iter(), vat);
+                let used = with(&of_ac_n, vat) + with(&classified_n, vat);
+                let in_breakdown = with(&breakdowns_n, vat);
                 (used > 0) == (in_breakdown > 0)
             }
             _ => {
-                let used = with(&mut tax_coded.iter(), true) + with(&mut classified_coded.iter(), true) > 0;
-                !used || with(&mut breakdowns_coded.iter(), true) == 1
+                let used = with(&tax_n, true) + with(&classified_n, true) > 0;
+                !used || with(&breakdowns_n, true) == 1
             }
         };
         cx.check(ok, c.ids[0], root, || {
@@ -202,19 +228,19 @@ pub(super) fn check(cx: &mut Cx<'_>) {
         let root_level_only = c.code == "O";
         for (i, charge) in [(1, None), (2, Some(false)), (3, Some(true))] {
             let used = match charge {
-                None => with(&mut classified_coded.iter(), true) > 0,
+                None => with(&classified_n, true) > 0,
                 Some(kind) => tax_coded.iter().any(|t| {
                     t.code == c.code
                         && t.vat
                         && t.node.parent_element().is_some_and(|ac| {
-                            is(ac, "cac:AllowanceCharge")
+                            is(ac, p!("cac:AllowanceCharge"))
                                 && charge_is(ac, kind)
                                 && (!root_level_only || ac.parent_element() == Some(root))
                         })
                 }),
             };
             // BR-S-02 is silent only when no line uses S under any tax scheme.
-            let used_any = c.code == "S" && charge.is_none() && with(&mut classified_coded.iter(), false) > 0;
+            let used_any = c.code == "S" && charge.is_none() && with(&classified_n, false) > 0;
             if (used && !required) || (used_any && !used) {
                 let message = if c.parties == Parties::NotSubject {
                     format!(
@@ -239,33 +265,34 @@ pub(super) fn check(cx: &mut Cx<'_>) {
     }
     not_subject(cx, &tax_categories, &classified, &breakdowns);
     let lines = LineTax::all(cx);
-    for cat in tax_categories.iter().chain(&classified).copied() {
-        category_node(cx, cat, &lines);
+    // The codes and schemes worked out above, in the same order as the nodes.
+    for coded in tax_coded.iter().chain(&classified_coded) {
+        category_node(cx, coded, &lines);
     }
     split_payment(cx, &tax_categories, &classified, &breakdowns);
 }
 
-fn category_node<'a>(cx: &mut Cx<'a>, cat: N<'a>, lines: &[LineTax]) {
-    if !is_vat(cat) {
+fn category_node<'a>(cx: &mut Cx<'a>, coded: &Coded<'a>, lines: &[LineTax<'_>]) {
+    if !coded.vat {
         return;
     }
-    let value = code(cat);
-    let Some(c) = CATEGORIES.iter().find(|c| c.code == value) else { return };
+    let cat = coded.node;
+    let Some(c) = CATEGORIES.iter().find(|c| c.code == coded.code) else { return };
     let parent = cat.parent_element();
-    let percent = first(cat, "cbc:Percent");
+    let percent = first(cat, p!("cbc:Percent"));
     let rate_ok = match c.rate {
         Rate::Zero => percent.and_then(dec_of).is_some_and(|p| p.is_zero()),
         Rate::Absent => percent.is_none(),
-        Rate::Positive => path(cat, "cbc:Percent").iter().any(|p| num(&text(*p)) > 0.0),
-        Rate::NonNegative => path(cat, "cbc:Percent").iter().any(|p| num(&text(*p)) >= 0.0),
+        Rate::Positive => kids(cat, p!("cbc:Percent")).any(|p| num(&text(p)) > 0.0),
+        Rate::NonNegative => kids(cat, p!("cbc:Percent")).any(|p| num(&text(p)) >= 0.0),
     };
-    let rate_rule = if is(cat, "cac:ClassifiedTaxCategory") {
+    let rate_rule = if is(cat, p!("cac:ClassifiedTaxCategory")) {
         let item_of_line = parent
-            .filter(|p| is(*p, "cac:Item"))
+            .filter(|p| is(*p, p!("cac:Item")))
             .and_then(|p| p.parent_element())
-            .is_some_and(|l| is(l, "cac:InvoiceLine") || is(l, "cac:CreditNoteLine"));
+            .is_some_and(|l| is(l, p!("cac:InvoiceLine")) || is(l, p!("cac:CreditNoteLine")));
         item_of_line.then_some((c.ids[4], "an invoice line (BT-152)"))
-    } else if let Some(ac) = parent.filter(|p| is(*p, "cac:AllowanceCharge")) {
+    } else if let Some(ac) = parent.filter(|p| is(*p, p!("cac:AllowanceCharge"))) {
         if charge_is(ac, false) {
             Some((c.ids[5], "a document level allowance (BT-96)"))
         } else if charge_is(ac, true) {
@@ -288,9 +315,10 @@ fn category_node<'a>(cx: &mut Cx<'a>, cat: N<'a>, lines: &[LineTax]) {
         });
         return;
     }
-    let Some(subtotal) = parent.filter(|p| is(*p, "cac:TaxSubtotal")) else { return };
+    let Some(subtotal) = parent.filter(|p| is(*p, p!("cac:TaxSubtotal"))) else { return };
     let in_breakdown =
-        subtotal.parent_element().filter(|t| is(*t, "cac:TaxTotal")).and_then(|t| t.parent_element()) == Some(cx.root);
+        subtotal.parent_element().filter(|t| is(*t, p!("cac:TaxTotal"))).and_then(|t| t.parent_element())
+            == Some(cx.root);
     if in_breakdown {
         breakdown(cx, c, cat, subtotal, lines);
     }
@@ -299,54 +327,63 @@ fn category_node<'a>(cx: &mut Cx<'a>, cat: N<'a>, lines: &[LineTax]) {
 /// What the breakdown sums need of one line, read once: the official rules sum the lines
 /// again for every breakdown (and every rate), so re-reading each line's categories there
 /// made the VAT rules quadratic in practice.
-struct LineTax {
+struct LineTax<'a> {
     /// A child of the root: the sums take `/*/cac:InvoiceLine`, "used at this rate" `//`.
     top: bool,
     credit: bool,
-    /// normalize-space(cbc:ID) and the xs:decimal rate of each `cac:Item/cac:ClassifiedTaxCategory`.
-    cats: Vec<(String, Option<Decimal>)>,
+    /// normalize-space(cbc:ID) and the xs:decimal rate of each `cac:Item/cac:ClassifiedTaxCategory`:
+    /// the first apart, so that a line with one category (all of them, in practice) allocates nothing.
+    first: Option<(Cow<'a, str>, Option<Decimal>)>,
+    more: Vec<(Cow<'a, str>, Option<Decimal>)>,
     amount: Option<Decimal>,
 }
 
-impl LineTax {
-    fn all(cx: &Cx<'_>) -> Vec<LineTax> {
-        let of = |l: N<'_>, credit: bool| LineTax {
-            top: l.parent_element() == Some(cx.root),
-            credit,
-            cats: kids(l, "cac:Item")
-                .flat_map(|item| kids(item, "cac:ClassifiedTaxCategory"))
-                .map(|c| (nz(&text_of(c)).into_owned(), dec_at(c, "cbc:Percent")))
-                .collect(),
-            amount: dec_at(l, "cbc:LineExtensionAmount"),
+impl<'a> LineTax<'a> {
+    fn all(cx: &Cx<'a>) -> Vec<LineTax<'a>> {
+        let of = |l: N<'a>, credit: bool| {
+            let mut cats = kids(l, p!("cac:Item"))
+                .flat_map(|item| kids(item, p!("cac:ClassifiedTaxCategory")))
+                .map(|c| (code(c), dec_at(c, p!("cbc:Percent"))));
+            LineTax {
+                top: l.parent_element() == Some(cx.root),
+                credit,
+                first: cats.next(),
+                more: cats.collect(),
+                amount: dec_at(l, p!("cbc:LineExtensionAmount")),
+            }
         };
-        let invoice = cx.everywhere("cac:InvoiceLine").map(|l| of(l, false));
-        invoice.chain(cx.everywhere("cac:CreditNoteLine").map(|l| of(l, true))).collect()
+        let invoice = cx.everywhere(p!("cac:InvoiceLine")).map(|l| of(l, false));
+        invoice.chain(cx.everywhere(p!("cac:CreditNoteLine")).map(|l| of(l, true))).collect()
+    }
+
+    fn cats(&self) -> impl Iterator<Item = &(Cow<'a, str>, Option<Decimal>)> {
+        self.first.iter().chain(&self.more)
     }
 
     /// Some category has the code and some (not necessarily the same) has the rate: two
     /// general comparisons, as the official predicate has it.
     fn matches(&self, code: &str, rate: Option<Decimal>) -> bool {
-        self.cats.iter().any(|(c, _)| c == code) && self.cats.iter().any(|(_, r)| rate.is_none_or(|x| *r == Some(x)))
+        self.cats().any(|(c, _)| c == code) && self.cats().any(|(_, r)| rate.is_none_or(|x| *r == Some(x)))
     }
 }
 
 /// Σ line net amounts + Σ document charges − Σ document allowances of a category (and rate).
-fn category_sum(cx: &Cx<'_>, lines: &[LineTax], code: &str, rate: Option<Decimal>, credit_lines: bool) -> Decimal {
+fn category_sum(cx: &Cx<'_>, lines: &[LineTax<'_>], code: &str, rate: Option<Decimal>, credit_lines: bool) -> Decimal {
     let root = cx.root;
-    let matches_rate = |cat: N<'_>| rate.is_none_or(|r| dec_at(cat, "cbc:Percent") == Some(r));
+    let matches_rate = |cat: N<'_>| rate.is_none_or(|r| dec_at(cat, p!("cbc:Percent")) == Some(r));
     let lines: Decimal = lines
         .iter()
         .filter(|l| l.top && l.credit == credit_lines && l.matches(code, rate))
         .filter_map(|l| l.amount)
         .sum();
     let acs = |charge: bool| -> Decimal {
-        kids(root, "cac:AllowanceCharge")
+        kids(root, p!("cac:AllowanceCharge"))
             .filter(|a| charge_is(*a, charge))
             .filter(|a| {
-                let cats: Vec<N<'_>> = kids(*a, "cac:TaxCategory").collect();
+                let cats: Vec<N<'_>> = kids(*a, p!("cac:TaxCategory")).collect();
                 cats.iter().any(|c| nz(&text_of(*c)) == code) && cats.iter().any(|c| matches_rate(*c))
             })
-            .filter_map(|a| dec_at(a, "cbc:Amount"))
+            .filter_map(|a| dec_at(a, p!("cbc:Amount")))
             .sum()
     };
     lines + acs(true) - acs(false)
@@ -354,28 +391,28 @@ fn category_sum(cx: &Cx<'_>, lines: &[LineTax], code: &str, rate: Option<Decimal
 
 /// normalize-space(cbc:ID) of a category as the official sums use it (first ID).
 fn text_of(cat: N<'_>) -> Cow<'_, str> {
-    kid(cat, "cbc:ID").map(text).unwrap_or_default()
+    kid(cat, p!("cbc:ID")).map(text).unwrap_or_default()
 }
 
-fn breakdown<'a>(cx: &mut Cx<'a>, c: &Category, cat: N<'a>, subtotal: N<'a>, lines: &[LineTax]) {
-    let taxable = dec_at(subtotal, "cbc:TaxableAmount");
-    let tax = dec_at(subtotal, "cbc:TaxAmount");
-    let has_invoice_lines = cx.everywhere("cac:InvoiceLine").next().is_some();
-    let has_credit_lines = cx.everywhere("cac:CreditNoteLine").next().is_some();
+fn breakdown<'a>(cx: &mut Cx<'a>, c: &Category, cat: N<'a>, subtotal: N<'a>, lines: &[LineTax<'_>]) {
+    let taxable = dec_at(subtotal, p!("cbc:TaxableAmount"));
+    let tax = dec_at(subtotal, p!("cbc:TaxAmount"));
+    let has_invoice_lines = cx.everywhere(p!("cac:InvoiceLine")).next().is_some();
+    let has_credit_lines = cx.everywhere(p!("cac:CreditNoteLine")).next().is_some();
     let one = Decimal::ONE;
     match c.rate {
         Rate::Positive | Rate::NonNegative => {
             // Without a rate BR-x-08 holds vacuously ("every $rate in ()") and BR-x-09 fails.
-            cx.check(has(cat, "cbc:Percent"), c.ids[8], subtotal, || {
+            cx.check(has(cat, p!("cbc:Percent")), c.ids[8], subtotal, || {
                 format!("The '{}' ({}) VAT breakdown has no VAT rate (BT-119).", c.code, c.name)
             });
-            if let Some(rate) = dec_at(cat, "cbc:Percent") {
+            if let Some(rate) = dec_at(cat, p!("cbc:Percent")) {
                 let used_at_rate = |credit: bool| {
                     let line = lines.iter().any(|l| l.credit == credit && l.matches(c.code, Some(rate)));
-                    line || cx.everywhere("cac:AllowanceCharge").any(|a| {
-                        let cats: Vec<N<'_>> = kids(a, "cac:TaxCategory").collect();
+                    line || cx.everywhere(p!("cac:AllowanceCharge")).any(|a| {
+                        let cats: Vec<N<'_>> = kids(a, p!("cac:TaxCategory")).collect();
                         cats.iter().any(|k| nz(&text_of(*k)) == c.code)
-                            && cats.iter().any(|k| dec_at(*k, "cbc:Percent") == Some(rate))
+                            && cats.iter().any(|k| dec_at(*k, p!("cbc:Percent")) == Some(rate))
                     })
                 };
                 let within = |credit: bool| {
@@ -412,7 +449,7 @@ fn breakdown<'a>(cx: &mut Cx<'a>, c: &Category, cat: N<'a>, subtotal: N<'a>, lin
             });
         }
     }
-    let reason = has(cat, "cbc:TaxExemptionReason") || has(cat, "cbc:TaxExemptionReasonCode");
+    let reason = has(cat, p!("cbc:TaxExemptionReason")) || has(cat, p!("cbc:TaxExemptionReasonCode"));
     cx.check(reason == c.reason, c.ids[9], cat, || {
         if c.reason {
             format!(
@@ -427,13 +464,13 @@ fn breakdown<'a>(cx: &mut Cx<'a>, c: &Category, cat: N<'a>, subtotal: N<'a>, lin
 
 fn split_payment<'a>(cx: &mut Cx<'a>, tax_categories: &[N<'a>], classified: &[N<'a>], breakdowns: &[N<'a>]) {
     let root = cx.root;
-    let id_is = |cat: &N<'_>, v: &str| kids(*cat, "cbc:ID").any(|i| text(i) == v);
+    let id_is = |cat: &N<'_>, v: &str| kids(*cat, p!("cbc:ID")).any(|i| text(i) == v);
     let any_b = tax_categories.iter().chain(classified).any(|c| id_is(c, "B"));
-    let all_it = cx.everywhere("cbc:IdentificationCode").all(|c| text(c) == "IT");
+    let all_it = cx.everywhere(p!("cbc:IdentificationCode")).all(|c| text(c) == "IT");
     cx.check(!any_b || all_it, "BR-B-01", root, || {
         "Split payment (VAT category 'B') is only for domestic Italian invoices.".into()
     });
-    let root_ac_cats: Vec<N<'a>> = path(root, "cac:AllowanceCharge/cac:TaxCategory");
+    let root_ac_cats: Vec<N<'a>> = path(root, p!("cac:AllowanceCharge/cac:TaxCategory"));
     let uses = |v: &str| breakdowns.iter().chain(&root_ac_cats).chain(classified).any(|c| id_is(c, v));
     cx.check(!uses("B") || !uses("S"), "BR-B-02", root, || {
         "An invoice with split payment (VAT category 'B') must not also use 'S' (standard rated).".into()
@@ -450,7 +487,7 @@ fn not_subject<'a>(cx: &mut Cx<'a>, tax_categories: &[N<'a>], classified: &[N<'a
     let of_kind = |charge: bool| {
         tax_categories
             .iter()
-            .filter(|t| t.parent_element().is_some_and(|ac| is(ac, "cac:AllowanceCharge") && charge_is(ac, charge)))
+            .filter(|t| t.parent_element().is_some_and(|ac| is(ac, p!("cac:AllowanceCharge")) && charge_is(ac, charge)))
             .any(other)
     };
     let checks = [

@@ -13,10 +13,21 @@
 //! `tests/einvoice/not_implemented.txt`.
 //!
 //! The XML is read directly, not through our model, because a received document may carry
-//! anything: by our own reader (`xml.rs`: one pass into a compact arena of elements, no DTD,
+//! anything: by our own reader (`xml/`: one pass into a compact arena of elements, no DTD,
 //! a size cap), built for speed, because validating must cost next to nothing next to
 //! issuing or receiving the document (docs/PERFORMANCE.md). The rules see it through the
-//! small XPath layer of `dom.rs`; each rule file keeps one place per official rule.
+//! small XPath layer of `dom.rs`, with every element name interned to a small id as it is
+//! read and every path written `p!("cac:Price/cbc:PriceAmount")`, compiled to those ids
+//! (`names.rs`); each rule file keeps one place per official rule.
+
+/// A path of child steps or a name, such as `p!("cac:Price/cbc:PriceAmount")`, compiled to
+/// name keys at compile time (`names::Path`); a name no rule knows is a compile error.
+macro_rules! p {
+    ($s:literal) => {{
+        const P: $crate::validation::names::Path = $crate::validation::names::Path::parse($s);
+        P
+    }};
+}
 
 mod cen_core;
 mod cen_syntax;
@@ -24,6 +35,7 @@ mod cen_vat;
 mod cii;
 mod codes;
 mod dom;
+mod names;
 mod national;
 mod peppol;
 #[cfg(test)]

@@ -3,6 +3,7 @@
 //! share (GLN, mod 11, the Swedish Luhn), and Iceland (IS-R-*).
 
 use super::dom::{Cx, N, attr, first, has, is, kids, num, nz, nz_at, path, text};
+use super::names::Path;
 use super::peppol::{Facts, own_text};
 
 pub(super) fn check(cx: &mut Cx<'_>) {
@@ -15,16 +16,16 @@ pub(super) fn check(cx: &mut Cx<'_>) {
 
 fn iceland(cx: &mut Cx<'_>) {
     let root = cx.root;
-    let country = |party: &str| {
+    let country = |party: Path| {
         path(root, &format!("{party}/cac:Party/cac:PostalAddress/cac:Country/cbc:IdentificationCode"))
             .first()
             .map(|c| text(*c).into_owned())
             .unwrap_or_default()
     };
-    if country("cac:AccountingSupplierParty") != "IS" {
+    if country(p!("cac:AccountingSupplierParty")) != "IS" {
         return;
     }
-    let type_code = nz_at(root, if cx.credit { "cbc:CreditNoteTypeCode" } else { "cbc:InvoiceTypeCode" });
+    let type_code = nz_at(root, if cx.credit { p!("cbc:CreditNoteTypeCode") } else { p!("cbc:InvoiceTypeCode") });
     if type_code != "380" && type_code != "381" {
         cx.warn(
             "IS-R-001",
@@ -32,56 +33,59 @@ fn iceland(cx: &mut Cx<'_>) {
             "An Icelandic seller's invoice type (BT-3) should be 380 (invoice) or 381 (credit note).",
         );
     }
-    let kennitala = |party: &str| {
+    let kennitala = |party: Path| {
         let ids = path(root, &format!("{party}/cac:Party/cac:PartyLegalEntity/cbc:CompanyID"));
         !ids.is_empty() && ids.iter().any(|i| attr(*i, "schemeID") == "0196")
     };
-    let address = |party: &str| {
+    let address = |party: Path| {
         has(root, &format!("{party}/cac:Party/cac:PostalAddress/cbc:StreetName"))
             && has(root, &format!("{party}/cac:Party/cac:PostalAddress/cbc:PostalZone"))
     };
-    cx.check(kennitala("cac:AccountingSupplierParty"), "IS-R-002", root, || {
+    cx.check(kennitala(p!("cac:AccountingSupplierParty")), "IS-R-002", root, || {
         "An Icelandic seller must give its kennitala (BT-30) with scheme 0196.".into()
     });
-    cx.check(address("cac:AccountingSupplierParty"), "IS-R-003", root, || {
+    cx.check(address(p!("cac:AccountingSupplierParty")), "IS-R-003", root, || {
         "An Icelandic seller must give its street (BT-35) and postcode (BT-38).".into()
     });
     for (code, rule, what) in [("9", "IS-R-006", "a claim in the bank (krafa)"), ("42", "IS-R-007", "a bank transfer")]
     {
-        let means: Vec<N<'_>> = kids(root, "cac:PaymentMeans")
-            .filter(|m| kids(*m, "cbc:PaymentMeansCode").any(|c| text(c) == code))
+        let means: Vec<N<'_>> = kids(root, p!("cac:PaymentMeans"))
+            .filter(|m| kids(*m, p!("cbc:PaymentMeansCode")).any(|c| text(c) == code))
             .collect();
-        let accounts: Vec<N<'_>> = means.iter().flat_map(|m| path(*m, "cac:PayeeFinancialAccount/cbc:ID")).collect();
+        let accounts: Vec<N<'_>> =
+            means.iter().flat_map(|m| path(*m, p!("cac:PayeeFinancialAccount/cbc:ID"))).collect();
         let ok = means.is_empty() || accounts.first().is_some_and(|a| nz(&text(*a)).chars().count() == 12);
         cx.check(ok, rule, root, || {
             format!("For {what} an Icelandic seller must give the 12-digit account (BT-84: bank, ledger 66, account).")
         });
     }
-    let eindagi: Vec<N<'_>> = kids(root, "cac:AdditionalDocumentReference")
-        .filter(|d| kids(*d, "cbc:DocumentDescription").any(|x| text(x) == "EINDAGI"))
+    let eindagi: Vec<N<'_>> = kids(root, p!("cac:AdditionalDocumentReference"))
+        .filter(|d| kids(*d, p!("cbc:DocumentDescription")).any(|x| text(x) == "EINDAGI"))
         .collect();
     if let Some(first_ref) = eindagi.first() {
-        let id = first(*first_ref, "cbc:ID").map(text).unwrap_or_default();
+        let id = first(*first_ref, p!("cbc:ID")).map(text).unwrap_or_default();
         cx.check(id.chars().count() == 10 && super::peppol::is_date(&id), "IS-R-008", root, || {
             format!("The final due date (eindagi, BT-122) '{id}' must be written YYYY-MM-DD.")
         });
-        cx.check(has(root, "cbc:DueDate"), "IS-R-009", root, || {
+        cx.check(has(root, p!("cbc:DueDate")), "IS-R-009", root, || {
             "An invoice with a final due date (eindagi) needs a due date (BT-9).".into()
         });
-        let due: Vec<String> = kids(root, "cbc:DueDate").map(|d| text(d).into_owned()).collect();
-        let ids: Vec<String> =
-            eindagi.iter().flat_map(|d| kids(*d, "cbc:ID").map(|i| text(i).into_owned()).collect::<Vec<_>>()).collect();
+        let due: Vec<String> = kids(root, p!("cbc:DueDate")).map(|d| text(d).into_owned()).collect();
+        let ids: Vec<String> = eindagi
+            .iter()
+            .flat_map(|d| kids(*d, p!("cbc:ID")).map(|i| text(i).into_owned()).collect::<Vec<_>>())
+            .collect();
         let ok = due.iter().any(|d| ids.iter().any(|i| d <= i));
         cx.check(ok, "IS-R-010", root, || {
             "The final due date (eindagi) must be on or after the due date (BT-9).".into()
         });
     }
-    if country("cac:AccountingCustomerParty") == "IS" {
-        for buyer in kids(root, "cac:AccountingCustomerParty").collect::<Vec<_>>() {
-            cx.check(kennitala("cac:AccountingCustomerParty"), "IS-R-004", buyer, || {
+    if country(p!("cac:AccountingCustomerParty")) == "IS" {
+        for buyer in kids(root, p!("cac:AccountingCustomerParty")).collect::<Vec<_>>() {
+            cx.check(kennitala(p!("cac:AccountingCustomerParty")), "IS-R-004", buyer, || {
                 "Between Icelandic parties the buyer's kennitala (BT-47) with scheme 0196 is required.".into()
             });
-            cx.check(address("cac:AccountingCustomerParty"), "IS-R-005", buyer, || {
+            cx.check(address(p!("cac:AccountingCustomerParty")), "IS-R-005", buyer, || {
                 "Between Icelandic parties the buyer's street (BT-50) and postcode (BT-53) are required.".into()
             });
         }
@@ -119,12 +123,12 @@ pub(super) fn luhn_se(v: &str) -> bool {
 }
 
 fn vat_ids(party: N<'_>, exact: bool) -> Vec<String> {
-    kids(party, "cac:PartyTaxScheme")
+    kids(party, p!("cac:PartyTaxScheme"))
         .filter(|s| {
-            kids(*s, "cac:TaxScheme")
-                .any(|t| kids(t, "cbc:ID").any(|i| if exact { text(i) == "VAT" } else { nz(&text(i)) == "VAT" }))
+            kids(*s, p!("cac:TaxScheme"))
+                .any(|t| kids(t, p!("cbc:ID")).any(|i| if exact { text(i) == "VAT" } else { nz(&text(i)) == "VAT" }))
         })
-        .filter_map(|s| first(s, "cbc:CompanyID"))
+        .filter_map(|s| first(s, p!("cbc:CompanyID")))
         .map(|c| text(c).into_owned())
         .collect()
 }
@@ -133,7 +137,7 @@ fn norway(cx: &mut Cx<'_>, facts: &Facts) {
     if facts.supplier_country != "NO" {
         return;
     }
-    for party in path(cx.root, "cac:AccountingSupplierParty/cac:Party") {
+    for party in path(cx.root, p!("cac:AccountingSupplierParty/cac:Party")) {
         let ids = vat_ids(party, false);
         let norwegian = ids.iter().any(|v| v.chars().take(2).collect::<String>() == "NO");
         let ok = !norwegian
@@ -147,9 +151,9 @@ fn norway(cx: &mut Cx<'_>, facts: &Facts) {
         cx.check(ok, "NO-R-001", party, || {
             "A Norwegian seller's VAT number (BT-31) must be NO, the nine-digit organisation number and MVA.".into()
         });
-        let register = kids(party, "cac:PartyTaxScheme")
-            .filter(|s| nz_at(*s, "cac:TaxScheme/cbc:ID") == "TAX")
-            .find_map(|s| first(s, "cbc:CompanyID"));
+        let register = kids(party, p!("cac:PartyTaxScheme"))
+            .filter(|s| nz_at(*s, p!("cac:TaxScheme/cbc:ID")) == "TAX")
+            .find_map(|s| first(s, p!("cbc:CompanyID")));
         if register.is_none_or(|c| nz(&text(c)) != "Foretaksregisteret") {
             cx.warn("NO-R-002", party, "Norwegian limited companies must state 'Foretaksregisteret' (BT-32).");
         }
@@ -159,11 +163,11 @@ fn norway(cx: &mut Cx<'_>, facts: &Facts) {
 fn sweden(cx: &mut Cx<'_>) {
     let root = cx.root;
     let country_se = |party: N<'_>| {
-        path(party, "cac:PostalAddress/cac:Country/cbc:IdentificationCode").iter().any(|c| text(*c) == "SE")
+        path(party, p!("cac:PostalAddress/cac:Country/cbc:IdentificationCode")).iter().any(|c| text(*c) == "SE")
     };
     let sellers: Vec<N<'_>> = cx
-        .everywhere("cac:Party")
-        .filter(|p| p.parent_element().is_some_and(|a| is(a, "cac:AccountingSupplierParty")))
+        .everywhere(p!("cac:Party"))
+        .filter(|p| p.parent_element().is_some_and(|a| is(a, p!("cac:AccountingSupplierParty"))))
         .collect();
     let se_vat =
         |p: N<'_>| country_se(p) && vat_ids(p, true).iter().any(|v| v.chars().take(2).collect::<String>() == "SE");
@@ -178,8 +182,10 @@ fn sweden(cx: &mut Cx<'_>) {
                 "A Swedish VAT number (BT-31) ends in 12 digits.".into()
             });
         }
-        for legal in kids(party, "cac:PartyLegalEntity").filter(|l| country_se(party) && has(*l, "cbc:CompanyID")) {
-            let id = nz_at(legal, "cbc:CompanyID");
+        for legal in
+            kids(party, p!("cac:PartyLegalEntity")).filter(|l| country_se(party) && has(*l, p!("cbc:CompanyID")))
+        {
+            let id = nz_at(legal, p!("cbc:CompanyID"));
             cx.check(!num(&id).is_nan(), "SE-R-003", legal, || {
                 "A Swedish organisation number (BT-30) is numeric.".into()
             });
@@ -190,12 +196,12 @@ fn sweden(cx: &mut Cx<'_>) {
                 "The Swedish organisation number's check digit (BT-30) is wrong.".into()
             });
         }
-        if country_se(party) && has(party, "cac:PartyLegalEntity/cbc:CompanyID") {
+        if country_se(party) && has(party, p!("cac:PartyLegalEntity/cbc:CompanyID")) {
             // normalize-space(upper-case(cac:TaxScheme/cbc:ID)): "" when the scheme has no identifier.
-            for scheme in kids(party, "cac:PartyTaxScheme").filter(|s| {
-                nz(&first(*s, "cac:TaxScheme/cbc:ID").map(text).unwrap_or_default().to_uppercase()) != "VAT"
+            for scheme in kids(party, p!("cac:PartyTaxScheme")).filter(|s| {
+                nz(&first(*s, p!("cac:TaxScheme/cbc:ID")).map(text).unwrap_or_default().to_uppercase()) != "VAT"
             }) {
-                for company in kids(scheme, "cbc:CompanyID") {
+                for company in kids(scheme, p!("cbc:CompanyID")) {
                     cx.check(nz(&text(company).to_uppercase()) == "GODKÄND FÖR F-SKATT", "SE-R-005", company, || {
                         "A Swedish seller's tax registration (BT-32) must read 'Godkänd för F-skatt'.".into()
                     });
@@ -204,10 +210,12 @@ fn sweden(cx: &mut Cx<'_>) {
         }
     }
     if sellers.iter().any(|p| se_vat(*p)) {
-        let categories =
-            cx.everywhere("cac:TaxCategory").chain(cx.everywhere("cac:ClassifiedTaxCategory")).collect::<Vec<_>>();
-        for cat in categories.into_iter().filter(|c| kids(*c, "cbc:ID").any(|i| text(i) == "S")) {
-            let rate = first(cat, "cbc:Percent").map(|p| num(&text(p))).unwrap_or(f64::NAN);
+        let categories = cx
+            .everywhere(p!("cac:TaxCategory"))
+            .chain(cx.everywhere(p!("cac:ClassifiedTaxCategory")))
+            .collect::<Vec<_>>();
+        for cat in categories.into_iter().filter(|c| kids(*c, p!("cbc:ID")).any(|i| text(i) == "S")) {
+            let rate = first(cat, p!("cbc:Percent")).map(|p| num(&text(p))).unwrap_or(f64::NAN);
             cx.check([25.0, 12.0, 6.0].contains(&rate), "SE-R-006", cat, || {
                 "Swedish standard VAT rates are 25, 12 and 6 %.".into()
             });
@@ -218,17 +226,17 @@ fn sweden(cx: &mut Cx<'_>) {
 
 fn denmark(cx: &mut Cx<'_>) {
     let root = cx.root;
-    let country = |party: &str| {
+    let country = |party: Path| {
         path(root, &format!("{party}/cac:Party/cac:PostalAddress/cac:Country/cbc:IdentificationCode"))
             .first()
             .map(|c| text(*c).into_owned())
             .unwrap_or_default()
     };
-    let (supplier, customer) = (country("cac:AccountingSupplierParty"), country("cac:AccountingCustomerParty"));
+    let (supplier, customer) = (country(p!("cac:AccountingSupplierParty")), country(p!("cac:AccountingCustomerParty")));
     if supplier != "DK" {
         return;
     }
-    let legal = first(root, "cac:AccountingSupplierParty/cac:Party/cac:PartyLegalEntity/cbc:CompanyID");
+    let legal = first(root, p!("cac:AccountingSupplierParty/cac:Party/cac:PartyLegalEntity/cbc:CompanyID"));
     cx.check(legal.is_some_and(|l| !nz(&own_text(l)).is_empty()), "DK-R-002", root, || {
         "Danish sellers must give their CVR number (BT-30).".into()
     });
@@ -236,31 +244,32 @@ fn denmark(cx: &mut Cx<'_>) {
         "A Danish seller's CVR number (BT-30) must have scheme 0184.".into()
     });
     let payable =
-        first(root, "cac:LegalMonetaryTotal/cbc:PayableAmount").map(|p| num(&own_text(p))).unwrap_or(f64::NAN);
+        first(root, p!("cac:LegalMonetaryTotal/cbc:PayableAmount")).map(|p| num(&own_text(p))).unwrap_or(f64::NAN);
     cx.check(!(cx.credit && customer == "DK" && payable < 0.0), "DK-R-016", root, || {
         "A Danish credit note cannot have a negative amount due (BT-115).".into()
     });
     if customer != "DK" {
         return;
     }
-    for ident in path(root, "cac:AccountingSupplierParty/cac:Party/cac:PartyIdentification")
+    for ident in path(root, p!("cac:AccountingSupplierParty/cac:Party/cac:PartyIdentification"))
         .into_iter()
-        .chain(path(root, "cac:AccountingCustomerParty/cac:Party/cac:PartyIdentification"))
+        .chain(path(root, p!("cac:AccountingCustomerParty/cac:Party/cac:PartyIdentification")))
     {
-        let missing = first(ident, "cbc:ID").is_some_and(|i| nz(attr(i, "schemeID")).is_empty());
+        let missing = first(ident, p!("cbc:ID")).is_some_and(|i| nz(attr(i, "schemeID")).is_empty());
         cx.check(!missing, "DK-R-013", ident, || "Between Danish parties a party identifier needs its scheme.".into());
     }
     if !cx.credit {
-        for means in kids(root, "cac:PaymentMeans").collect::<Vec<_>>() {
+        for means in kids(root, p!("cac:PaymentMeans")).collect::<Vec<_>>() {
             danish_payment(cx, means);
         }
     }
-    for ac in cx.everywhere("cac:AllowanceCharge").collect::<Vec<_>>() {
-        let zzz = kids(ac, "cbc:AllowanceChargeReasonCode").any(|c| text(c) == "ZZZ");
-        let reason = first(ac, "cbc:AllowanceChargeReason").map(text).unwrap_or_default();
-        let four = nz(&first(ac, "cbc:AllowanceChargeReason").map(own_text).unwrap_or_default()).chars().count() == 4
+    for ac in cx.everywhere(p!("cac:AllowanceCharge")).collect::<Vec<_>>() {
+        let zzz = kids(ac, p!("cbc:AllowanceChargeReasonCode")).any(|c| text(c) == "ZZZ");
+        let reason = first(ac, p!("cbc:AllowanceChargeReason")).map(text).unwrap_or_default();
+        let four = nz(&first(ac, p!("cbc:AllowanceChargeReason")).map(own_text).unwrap_or_default()).chars().count()
+            == 4
             && (0.0..=9999.0).contains(&num(&reason));
-        let hashed = has(ac, "cbc:AllowanceChargeReason")
+        let hashed = has(ac, p!("cbc:AllowanceChargeReason"))
             && reason.contains('#')
             && !reason.starts_with('#')
             && !reason.ends_with('#');
@@ -272,26 +281,27 @@ fn denmark(cx: &mut Cx<'_>) {
 }
 
 fn danish_payment<'a>(cx: &mut Cx<'a>, means: N<'a>) {
-    let code = first(means, "cbc:PaymentMeansCode").map(text).unwrap_or_default();
-    let id = first(means, "cbc:PaymentID").map(text).unwrap_or_default();
+    let code = first(means, p!("cbc:PaymentMeansCode")).map(text).unwrap_or_default();
+    let id = first(means, p!("cbc:PaymentID")).map(text).unwrap_or_default();
     let prefix: String = id.chars().take(3).collect();
-    let account = nz_at(means, "cac:PayeeFinancialAccount/cbc:ID");
+    let account = nz_at(means, p!("cac:PayeeFinancialAccount/cbc:ID"));
     let len = id.chars().count();
     let allowed = [" 1 ", " 10 ", " 31 ", " 42 ", " 48 ", " 49 ", " 50 ", " 58 ", " 59 ", " 93 ", " 97 "];
-    let listed = kids(means, "cbc:PaymentMeansCode").count() <= 1 && allowed.contains(&format!(" {code} ").as_str());
+    let listed =
+        kids(means, p!("cbc:PaymentMeansCode")).count() <= 1 && allowed.contains(&format!(" {code} ").as_str());
     cx.check(listed, "DK-R-005", means, || format!("Payment means code '{code}' is not used between Danish parties."));
-    let has_code = |c: &str| kids(means, "cbc:PaymentMeansCode").any(|p| text(p) == c);
+    let has_code = |c: &str| kids(means, p!("cbc:PaymentMeansCode")).any(|p| text(p) == c);
     let bank = !account.is_empty()
-        && !nz_at(means, "cac:PayeeFinancialAccount/cac:FinancialInstitutionBranch/cbc:ID").is_empty();
+        && !nz_at(means, p!("cac:PayeeFinancialAccount/cac:FinancialInstitutionBranch/cbc:ID")).is_empty();
     cx.check(!((has_code("31") || has_code("42")) && !bank), "DK-R-006", means, || {
         "A Danish bank transfer needs the account number and the bank's registration number.".into()
     });
-    let mandate = !nz_at(means, "cac:PaymentMandate/cbc:ID").is_empty()
-        && !nz_at(means, "cac:PaymentMandate/cac:PayerFinancialAccount/cbc:ID").is_empty();
+    let mandate = !nz_at(means, p!("cac:PaymentMandate/cbc:ID")).is_empty()
+        && !nz_at(means, p!("cac:PaymentMandate/cac:PayerFinancialAccount/cbc:ID")).is_empty();
     cx.check(!has_code("49") || mandate, "DK-R-007", means, || {
         "A Danish direct debit needs the mandate and the payer's account.".into()
     });
-    let account_raw = first(means, "cac:PayeeFinancialAccount/cbc:ID").map(text).unwrap_or_default();
+    let account_raw = first(means, p!("cac:PayeeFinancialAccount/cbc:ID")).map(text).unwrap_or_default();
     let giro_account = (7..=8).contains(&account_raw.len()) && account_raw.bytes().all(|b| b.is_ascii_digit());
     cx.check(
         !(has_code("50") && !(["01#", "04#", "15#"].contains(&prefix.as_str()) && giro_account)),
@@ -303,7 +313,7 @@ fn danish_payment<'a>(cx: &mut Cx<'a>, means: N<'a>) {
         "A Danish giro payment id starting 04# or 15# has 19 characters.".into()
     });
     let fik_account =
-        first(means, "cac:PayeeFinancialAccount/cbc:ID").map(own_text).unwrap_or_default().chars().count() == 8;
+        first(means, p!("cac:PayeeFinancialAccount/cbc:ID")).map(own_text).unwrap_or_default().chars().count() == 8;
     cx.check(
         !(has_code("93") && !(["71#", "73#", "75#"].contains(&prefix.as_str()) && fik_account)),
         "DK-R-010",

@@ -16,6 +16,7 @@ pub(super) use read::parse;
 
 /// The namespaces the rules tell apart.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(u8)]
 pub(super) enum Ns {
     None,
     Invoice,
@@ -45,9 +46,9 @@ const NONE: u32 = u32::MAX;
 
 struct Element<'a> {
     local: &'a str,
-    /// `head(local)`: the rules compare names millions of times; this settles almost every
-    /// comparison without reading the name.
-    head: u64,
+    /// The name id and namespace (`names::key`): the rules compare names millions of times,
+    /// each comparison is this one number.
+    key: u16,
     ns: Ns,
     parent: u32,
     /// One past the last descendant: the subtree is `elements[i..end]`.
@@ -132,10 +133,16 @@ impl<'a> N<'a> {
         self.el().ns
     }
 
-    /// `head(self.local())`, computed once.
+    /// The name id and namespace (`names::key`).
     #[inline]
-    pub(super) fn head(&self) -> u64 {
-        self.el().head
+    pub(super) fn key(&self) -> u16 {
+        self.el().key
+    }
+
+    /// The name id (`names::id`), 0 for a name no rule asks for.
+    #[inline]
+    pub(super) fn id(&self) -> u16 {
+        self.el().key >> 3
     }
 
     #[inline]
@@ -160,14 +167,14 @@ impl<'a> N<'a> {
         .map(move |i| N { doc, i })
     }
 
-    /// The child elements that pass `test`, in document order. Same-named siblings come in
-    /// runs (the invoice lines): `test` sees the first of each run, and the whole run is
-    /// taken or skipped, so a step that looks for a header element skips the lines at once.
-    /// `test` must depend on the name only.
+    /// The child elements with the key (`names::key`), in document order. Same-named
+    /// siblings come in runs (the invoice lines): the key is compared with the first of each
+    /// run, and the whole run is taken or skipped, so a step that looks for a header element
+    /// skips the lines at once.
     #[inline]
-    pub(super) fn children_where<F: Fn(N<'a>) -> bool>(self, test: F) -> ChildrenWhere<'a, F> {
+    pub(super) fn children_with(self, key: u16) -> ChildrenWith<'a> {
         let e = self.el();
-        ChildrenWhere { doc: self.doc, end: e.end, run: self.i + 1, run_end: 0, cur: 0, test }
+        ChildrenWith { doc: self.doc, end: e.end, run: self.i + 1, run_end: 0, cur: 0, key }
     }
 
     /// True if the element has no child elements.
@@ -182,12 +189,14 @@ impl<'a> N<'a> {
     }
 
     /// The value of an attribute without a namespace, such as `schemeID`.
+    #[inline]
     pub(super) fn attribute(&self, name: &str) -> Option<&'a str> {
-        self.attrs().iter().find(|a| a.local == name).map(|a| &*a.value)
+        self.attrs().iter().find(|a| same_name(a.local, name)).map(|a| &*a.value)
     }
 
+    #[inline]
     pub(super) fn has_attribute(&self, name: &str) -> bool {
-        self.attrs().iter().any(|a| a.local == name)
+        self.attrs().iter().any(|a| same_name(a.local, name))
     }
 
     fn texts(&self) -> &'a [Text<'a>] {
@@ -229,8 +238,8 @@ impl<'a> N<'a> {
     }
 }
 
-/// See `N::children_where`.
-pub(super) struct ChildrenWhere<'a, F> {
+/// See `N::children_with`.
+pub(super) struct ChildrenWith<'a> {
     doc: &'a Doc<'a>,
     /// The parent's end.
     end: u32,
@@ -239,10 +248,10 @@ pub(super) struct ChildrenWhere<'a, F> {
     /// The end of the run being taken, and the next child in it.
     run_end: u32,
     cur: u32,
-    test: F,
+    key: u16,
 }
 
-impl<'a, F: Fn(N<'a>) -> bool> Iterator for ChildrenWhere<'a, F> {
+impl<'a> Iterator for ChildrenWith<'a> {
     type Item = N<'a>;
 
     #[inline]
@@ -259,23 +268,25 @@ impl<'a, F: Fn(N<'a>) -> bool> Iterator for ChildrenWhere<'a, F> {
             let first = N { doc: self.doc, i: self.run };
             let run_end = first.el().run_end;
             self.run = run_end;
-            if (self.test)(first) {
+            if first.el().key == self.key {
                 (self.cur, self.run_end) = (first.i, run_end);
             }
         }
     }
 }
 
-/// A name's length and first seven bytes in one word: equal heads almost always mean equal
-/// names (the rules confirm with the full name).
+/// Name equality by two word comparisons for names of 8 to 16 bytes (the attribute names the
+/// rules ask for), instead of a call to memcmp.
 #[inline]
-pub(super) const fn head(name: &str) -> u64 {
-    let b = name.as_bytes();
-    let mut h = if b.len() > 255 { 255 } else { b.len() as u64 } << 56;
-    let mut i = 0;
-    while i < b.len() && i < 7 {
-        h |= (b[i] as u64) << (8 * i);
-        i += 1;
+fn same_name(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    let n = a.len();
+    if n != b.len() {
+        return false;
     }
-    h
+    if !(8..=16).contains(&n) {
+        return a == b;
+    }
+    let word = |s: &[u8], at: usize| s.get(at..at + 8).map(|w| [w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7]]);
+    word(a, 0) == word(b, 0) && word(a, n - 8) == word(b, n - 8)
 }

@@ -13,7 +13,8 @@ use std::borrow::Cow;
 
 use memchr::{memchr, memchr3};
 
-use super::{Attr, Doc, Element, NONE, Ns, Text, head, namespace};
+use super::super::names;
+use super::{Attr, Doc, Element, NONE, Ns, Text, namespace};
 
 /// Parses `src` (already UTF-8, without a byte order mark).
 pub(in super::super) fn parse(src: &str) -> Result<Doc<'_>, String> {
@@ -106,12 +107,32 @@ impl<'a> Reader<'a> {
         let mut scratch: Vec<(&'a str, Cow<'a, str>)> = Vec::new();
         loop {
             let start = self.p;
-            let lt = memchr(b'<', &self.b[start..]).map_or(self.b.len(), |i| start + i);
+            // Most character data is indentation: whitespace right up to the next markup,
+            // which needs no decoding (unless it has a CR) and no search for the '<'.
+            // (A CR ends the scan: that text takes the general way, which normalises it.)
+            let mut ws_end = start;
+            if self.b.get(ws_end) == Some(&b'\n') {
+                ws_end += 1;
+                // Indentation: eight spaces at a time.
+                while self.b.get(ws_end..ws_end + 8) == Some(b"        ") {
+                    ws_end += 8;
+                }
+            }
+            while matches!(self.b.get(ws_end), Some(b' ' | b'\n' | b'\t')) {
+                ws_end += 1;
+            }
+            let lt = if self.b.get(ws_end) == Some(&b'<') {
+                ws_end
+            } else {
+                memchr(b'<', &self.b[ws_end..]).map_or(self.b.len(), |i| ws_end + i)
+            };
             if lt > start {
                 let raw = &self.src[start..lt];
+                let blank = lt == ws_end;
                 match open.last() {
+                    Some(o) if blank => push_text(&mut doc, o.el, Cow::Borrowed(raw), in_text),
                     Some(o) => push_text(&mut doc, o.el, decode(raw, false)?, in_text),
-                    None if raw.bytes().all(is_ws) => {}
+                    None if blank || raw.bytes().all(is_ws) => {}
                     None => return Err("text outside the root element".into()),
                 }
                 in_text = true;
@@ -123,16 +144,28 @@ impl<'a> Reader<'a> {
             match self.b.get(self.p) {
                 Some(b'/') => {
                     self.p += 1;
-                    let end = self.find(self.p, ">")?;
-                    let mut to = end;
-                    while to > self.p && is_ws(self.b[to - 1]) {
-                        to -= 1;
-                    }
-                    let name = &self.src[self.p..to];
+                    // Almost always the open element's name and '>' at once: no search.
+                    let expected = open.last().map_or(&b""[..], |o| o.qname.as_bytes());
+                    let after = self.p + expected.len();
+                    let end = if !expected.is_empty()
+                        && self.b.get(after) == Some(&b'>')
+                        && self.b.get(self.p..after) == Some(expected)
+                    {
+                        after
+                    } else {
+                        let end = self.find(self.p, ">")?;
+                        let mut to = end;
+                        while to > self.p && is_ws(self.b[to - 1]) {
+                            to -= 1;
+                        }
+                        let name = &self.src[self.p..to];
+                        let o = open.last().ok_or("an end tag without a start tag")?;
+                        if o.qname != name {
+                            return Err(format!("the end tag </{name}> does not close <{}>", o.qname));
+                        }
+                        end
+                    };
                     let o = open.pop().ok_or("an end tag without a start tag")?;
-                    if o.qname != name {
-                        return Err(format!("the end tag </{name}> does not close <{}>", o.qname));
-                    }
                     let (elements, texts) = (doc.elements.len() as u32, doc.texts.len() as u32);
                     let e = &mut doc.elements[o.el as usize];
                     (e.end, e.text_end) = (elements, texts);
@@ -223,12 +256,14 @@ impl<'a> Reader<'a> {
                     let ns = resolve(&scope, prefix)?;
                     let parent = open.last().map_or(NONE, |o| o.el);
                     let texts = doc.texts.len() as u32;
-                    let h = head(local);
+                    let id = names::id(local);
+                    let key = names::key(id, ns);
                     if let Some(o) = open.last_mut() {
+                        // Known names are equal when their keys are; others need the name.
                         let same = doc
                             .elements
                             .get(o.run as usize)
-                            .is_some_and(|r| r.head == h && r.ns == ns && r.local == local);
+                            .is_some_and(|r| r.key == key && (id != 0 || r.local == local));
                         if !same {
                             if let Some(r) = doc.elements.get_mut(o.run as usize) {
                                 r.run_end = index;
@@ -238,7 +273,7 @@ impl<'a> Reader<'a> {
                     }
                     doc.elements.push(Element {
                         local,
-                        head: h,
+                        key,
                         ns,
                         parent,
                         end: index + 1,
@@ -338,21 +373,24 @@ impl<'a> Reader<'a> {
     /// never so loosely that a name could swallow markup.
     fn name(&mut self) -> Result<(&'a str, Option<usize>), String> {
         let (b, from) = (self.b, self.p);
-        let mut colon = None;
-        let (mut bad, mut wide) = (false, false);
+        let (mut colons, mut colon_at, mut bad, mut wide) = (0usize, 0usize, false, false);
+        let mut i = from;
         loop {
-            match b.get(self.p).map(|c| NAME_BYTE[*c as usize]) {
-                Some(PLAIN) => {}
-                Some(COLON) => {
-                    bad |= colon.is_some();
-                    colon = Some(self.p - from);
-                }
+            // The letters and digits: one table lookup per byte.
+            while b.get(i).is_some_and(|c| NAME_BYTE[*c as usize] == PLAIN) {
+                i += 1;
+            }
+            match b.get(i).map(|c| NAME_BYTE[*c as usize]) {
+                Some(COLON) => (colons, colon_at) = (colons + 1, i - from),
                 Some(BAD) => bad = true,
                 Some(WIDE) => wide = true,
                 _ => break,
             }
-            self.p += 1;
+            i += 1;
         }
+        self.p = i;
+        let colon = (colons > 0).then_some(colon_at);
+        bad |= colons > 1;
         let name = &self.src[from..self.p];
         let bad_start = matches!(b.get(from), Some(b'0'..=b'9' | b'-' | b'.' | b':') | None);
         // Letters beyond ASCII: checked against XML's name characters (rare, so slow is fine).
@@ -369,10 +407,10 @@ impl<'a> Reader<'a> {
 }
 
 const PLAIN: u8 = 0;
-const END: u8 = 1;
-const COLON: u8 = 2;
-const BAD: u8 = 3;
+const COLON: u8 = 1;
+const BAD: u8 = 2;
 const WIDE: u8 = 4;
+const END: u8 = 8;
 
 /// XML 1.0's NameStartChar beyond ASCII.
 fn name_start(c: char) -> bool {
@@ -450,9 +488,10 @@ fn decode(raw: &str, attribute: bool) -> Result<Cow<'_, str>, String> {
     let special = if attribute {
         b.iter().any(|c| matches!(c, b'&' | b'\r' | b'\n' | b'\t'))
     } else {
-        // Most text is a short value or indentation: a plain loop beats a SIMD call there.
+        // Most text is a short value: a plain loop beats a SIMD call there.
         let special = if b.len() < 64 {
-            b.iter().any(|c| matches!(c, b'&' | b'\r' | b']'))
+            // A fold, not `any`: no early exit, so the compiler checks many bytes at a time.
+            b.iter().fold(false, |seen, c| seen | matches!(c, b'&' | b'\r' | b']'))
         } else {
             memchr3(b'&', b'\r', b']', b).is_some()
         };
