@@ -7,8 +7,8 @@ use rust_decimal::Decimal;
 
 use super::codes;
 use super::dom::{
-    Cx, N, any, at_most_two_decimals, attr, cents, dec_at, dec_of, first, has, is, is_vat, kid, kids, named_any, nz,
-    nz_at, path, round, text, text_at,
+    Cx, N, any, at_most_two_decimals, attr, blank, cents, dec_at, dec_of, first, has, is, is_vat, kid, kids, named_any,
+    nz, nz_at, path, round, text, text_at,
 };
 use super::names::{NameSet, Path};
 
@@ -452,7 +452,9 @@ fn line<'a>(cx: &mut Cx<'a>, n: N<'a>) {
     cx.check(unit, "BR-23", n, || format!("Line {line_id} has no unit of measure (BT-130)."));
     let net = first(n, p!("cbc:LineExtensionAmount"));
     cx.check(net.is_some(), "BR-24", n, || format!("Line {line_id} has no net amount (BT-131)."));
-    cx.check(!nz_at(n, p!("cac:Item/cbc:Name")).is_empty(), "BR-25", n, || {
+    // normalize-space(...) != '': some node there has a non-blank string value (tested
+    // without building the normalised string).
+    cx.check(first(n, p!("cac:Item/cbc:Name")).is_some_and(|x| !blank(x)), "BR-25", n, || {
         format!("Line {line_id} has no item name (BT-153).")
     });
     cx.check(has(n, p!("cac:Price/cbc:PriceAmount")), "BR-26", n, || {
