@@ -7,8 +7,8 @@ use rust_decimal::Decimal;
 
 use super::codes;
 use super::dom::{
-    Cx, N, any, at_most_two_decimals, attr, cents, dec_at, dec_of, first, has, is, is_vat, kid, kids, named_any, nz,
-    nz_at, path, round, text, text_at,
+    Cx, N, any, at_most_two_decimals, attr, blank, cents, dec_at, dec_of, first, has, is, is_vat, kid, kids, named_any,
+    nz, nz_at, path, round, text, text_at,
 };
 use super::names::{NameSet, Path};
 
@@ -441,8 +441,10 @@ fn document<'a>(cx: &mut Cx<'a>, root: N<'a>) {
 }
 
 fn line<'a>(cx: &mut Cx<'a>, n: N<'a>) {
-    let line_id = nz_at(n, p!("cbc:ID"));
-    cx.check(!line_id.is_empty(), "BR-21", n, || "A line (BG-25) has no line identifier (BT-126).".into());
+    // normalize-space(cbc:ID) != '' without building it; the id itself only for messages.
+    let has_id = first(n, p!("cbc:ID")).is_some_and(|x| !blank(x));
+    cx.check(has_id, "BR-21", n, || "A line (BG-25) has no line identifier (BT-126).".into());
+    let line_id = LineId(n);
     let (invoiced, credited) = (first(n, p!("cbc:InvoicedQuantity")), first(n, p!("cbc:CreditedQuantity")));
     cx.check(invoiced.is_some() || credited.is_some(), "BR-22", n, || {
         format!("Line {line_id} has no quantity (BT-129).")
@@ -452,7 +454,9 @@ fn line<'a>(cx: &mut Cx<'a>, n: N<'a>) {
     cx.check(unit, "BR-23", n, || format!("Line {line_id} has no unit of measure (BT-130)."));
     let net = first(n, p!("cbc:LineExtensionAmount"));
     cx.check(net.is_some(), "BR-24", n, || format!("Line {line_id} has no net amount (BT-131)."));
-    cx.check(!nz_at(n, p!("cac:Item/cbc:Name")).is_empty(), "BR-25", n, || {
+    // normalize-space(...) != '': some node there has a non-blank string value (tested
+    // without building the normalised string).
+    cx.check(first(n, p!("cac:Item/cbc:Name")).is_some_and(|x| !blank(x)), "BR-25", n, || {
         format!("Line {line_id} has no item name (BT-153).")
     });
     cx.check(has(n, p!("cac:Price/cbc:PriceAmount")), "BR-26", n, || {
@@ -470,6 +474,16 @@ fn line<'a>(cx: &mut Cx<'a>, n: N<'a>) {
         cx.check(at_most_two_decimals(c), "BR-DEC-23", c, || {
             format!("The line net amount (BT-131) ({}) has more than 2 decimals.", text(c).trim())
         });
+    }
+}
+
+/// A line's normalize-space(cbc:ID), worked out when a message shows it.
+#[derive(Clone, Copy)]
+pub(super) struct LineId<'a>(pub(super) N<'a>);
+
+impl std::fmt::Display for LineId<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&nz_at(self.0, p!("cbc:ID")))
     }
 }
 

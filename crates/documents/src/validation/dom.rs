@@ -1,7 +1,9 @@
-//! The small piece of XPath the rules need, over our element arena (`xml.rs`): children by
+//! The small piece of XPath the rules need, over our element arena (`xml/`): children by
 //! prefixed name (`cac:`/`cbc:`), paths, string values, normalize-space, xs:decimal and
 //! number() casts, XPath's round() and the EN 16931 "VAT category" predicate. Kept apart so
-//! each rule file reads like the official XPath it translates.
+//! each rule file reads like the official XPath it translates. Names and paths are written
+//! `p!("cac:Price/cbc:PriceAmount")` and compiled to name keys (`names.rs`), so a step is an
+//! integer comparison per child; a path built at run time is a `&str` and parsed on the spot.
 
 use std::borrow::Cow;
 

@@ -353,7 +353,7 @@ fn line<'a>(cx: &mut Cx<'a>, n: N<'a>) {
             if base == Decimal::ONE { Some(p) } else { p.checked_div(base) }.and_then(|u| q.checked_mul(u))
         })
         .map(|v| v + total("true") - total("false"));
-    let line_id = nz_at(n, p!("cbc:ID"));
+    let line_id = super::cen_core::LineId(n);
     cx.check(line_amount.zip(computed).is_some_and(|(l, c)| slack(l, c)), "PEPPOL-EN16931-R120", n, || {
         format!("The net amount of line {line_id} (BT-131: {}) is not quantity × price / base quantity + charges − allowances ({}).", super::cen_core::shown(line_amount), super::cen_core::shown(computed.map(|c| c.round_dp(4))))
     });

@@ -1,7 +1,8 @@
 //! The validator's own XML document: a compact arena of elements (document order, each
 //! with its parent, the end of its subtree and of its run of same-named siblings), their
 //! unprefixed attributes and their text, and the handful of node operations the rules use.
-//! The reader that builds it is `read.rs`.
+//! The reader that builds it is `read.rs`; each element carries its name's key
+//! (`names.rs`), so child lookups compare integers.
 //!
 //! Why not roxmltree or quick-xml: the goal is to validate a 300-line invoice a thousand times
 //! faster than the official Schematron (about 0.3 to 0.5 ms). Building roxmltree's DOM of
