@@ -301,13 +301,19 @@ impl Application {
     ) -> anyhow::Result<()> {
         let Self { listener, admin_listener, inbound_smtp, state, worker, embedded, tls, database_url, backups } = self;
         let (stop_tx, stop_rx) = watch::channel(false);
-        let backup_task = backups.map(|scheduler| tokio::spawn(scheduler.run(stop_rx.clone())));
-        let webhook_task = state
+        // The background loops' waits for a connection count as this instance's.
+        use crate::metrics::counted;
+        let metrics = &state.metrics;
+        let backup_task =
+            backups.map(|scheduler| tokio::spawn(counted(metrics.clone(), scheduler.run(stop_rx.clone()))));
+        let webhook_task = state.settings.jobs.worker.then(|| {
+            tokio::spawn(counted(metrics.clone(), crate::webhooks::deliverer::run(worker.clone(), stop_rx.clone())))
+        });
+        let worker_task = state
             .settings
             .jobs
             .worker
-            .then(|| tokio::spawn(crate::webhooks::deliverer::run(worker.clone(), stop_rx.clone())));
-        let worker_task = state.settings.jobs.worker.then(|| tokio::spawn(worker::run(worker, stop_rx.clone())));
+            .then(|| tokio::spawn(counted(metrics.clone(), worker::run(worker, stop_rx.clone()))));
         let expiry_watch = tokio::spawn(crate::http::security_txt::watch_expiry(state.clone()));
         let replica_watch = tokio::spawn(state.reads.clone().watch(stop_rx.clone()));
         let audit_task = state.settings.audit.background.then(|| {

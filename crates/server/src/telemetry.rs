@@ -52,7 +52,7 @@ pub fn init(settings: &LogSettings) -> Option<TraceExport> {
         }
         None => (None, None),
     };
-    let _ = tracing_subscriber::registry().with(lines).with(spans).try_init();
+    let _ = tracing_subscriber::registry().with(lines).with(spans).with(crate::metrics::pool_wait_layer()).try_init();
     export
 }
 

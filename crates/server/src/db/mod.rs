@@ -67,6 +67,9 @@ pub async fn connect(url: &str, settings: &DatabaseSettings) -> Result<PgPool, s
     PgPoolOptions::new()
         .max_connections(settings.max_connections)
         .acquire_timeout(Duration::from_secs(settings.acquire_timeout_seconds))
+        // An event after every checkout with its wait, which `metrics::pool_waits` counts;
+        // at TRACE it costs nothing unless that layer (or a TRACE log filter) listens.
+        .acquire_time_level(log::LevelFilter::Trace)
         .connect_with(options)
         .await
 }

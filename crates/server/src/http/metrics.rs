@@ -39,7 +39,8 @@ pub async fn measure(State(metrics): State<Arc<Metrics>>, request: Request, next
     let _in_flight = metrics.in_flight();
     let method = request.method().clone();
     let route = request.extensions().get::<MatchedPath>().cloned();
-    let response = next.run(request).await;
+    // Its waits for a database connection count as this instance's (`metrics::pool_waits`).
+    let response = crate::metrics::counted(metrics.clone(), next.run(request)).await;
     metrics.observe_request(
         &method,
         route.as_ref().map(MatchedPath::as_str),

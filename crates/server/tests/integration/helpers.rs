@@ -21,6 +21,7 @@ use fastfaktura::{
 };
 use sqlx::{Connection, PgConnection, PgPool};
 use tokio::sync::OnceCell;
+use tracing_subscriber::{EnvFilter, Layer, layer::SubscriberExt, util::SubscriberInitExt};
 
 use crate::smtp_sink::{ReceivedMail, SmtpSink};
 
@@ -29,14 +30,15 @@ static LOGS: LazyLock<Arc<Mutex<Vec<u8>>>> = LazyLock::new(|| {
     let buffer = Arc::new(Mutex::new(Vec::new()));
     let for_writer = buffer.clone();
     let echo = std::env::var_os("TEST_LOG").is_some();
-    let _ = tracing_subscriber::fmt()
-        .with_env_filter("debug,sqlx=info,hyper=info,h2=info,rustls=info,lettre=info")
+    let lines = tracing_subscriber::fmt::layer()
         .with_ansi(false)
         // No timestamps: their microseconds are six digits between '.' and 'Z', and with a
         // whole suite's lines one of them matches a random sign-in code sooner or later.
         .without_time()
         .with_writer(move || LogWriter { buffer: for_writer.clone(), echo })
-        .try_init();
+        .with_filter(EnvFilter::new("debug,sqlx=info,hyper=info,h2=info,rustls=info,lettre=info"));
+    // As `serve` installs it: the pool's waits reach each instance's metrics.
+    let _ = tracing_subscriber::registry().with(lines).with(fastfaktura::metrics::pool_wait_layer()).try_init();
     buffer
 });
 

@@ -305,3 +305,47 @@ async fn in_a_database_outage_the_instance_still_reports_its_own_figures() {
     assert_eq!(value(&families, "fastfaktura_http_request_duration_seconds_count", &ready), Some(1.0));
     assert!(value(&families, "fastfaktura_db_pool_max_connections", &[]).is_some());
 }
+
+#[tokio::test]
+async fn a_request_that_waits_for_a_connection_is_measured_as_waiting() {
+    let app = TestApp::spawn_with(|s| {
+        s.metrics.token = Some(fastfaktura::config::Secret::new(TOKEN));
+        s.database.max_connections = 2;
+        s.database.acquire_timeout_seconds = 30;
+        // Nothing in the background takes a connection meanwhile.
+        s.jobs.worker = false;
+        s.audit.background = false;
+    })
+    .await;
+    let scraper = reqwest::Client::new();
+    let waits = |families: &[Family], le: &str| {
+        value(families, "fastfaktura_db_pool_acquire_seconds_bucket", &[("le", le)]).unwrap_or_else(|| panic!("{le}"))
+    };
+    let before = scrape(&scraper, &app.url("/metrics")).await;
+    family(&before, "fastfaktura_db_pool_acquire_seconds", "histogram");
+    let slow_before = waits(&before, "+Inf") - waits(&before, "0.25");
+
+    // The test holds every connection of the instance's pool (its own checkouts are not
+    // the instance's), so the readiness check queues for one until they are let go.
+    let pool = app.state.db.clone();
+    let mut held = Vec::new();
+    while held.len() < 2 {
+        held.push(pool.acquire().await.unwrap());
+    }
+    let url = app.url("/readyz");
+    let waiting = tokio::spawn(async move { reqwest::get(url).await.unwrap().status() });
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    assert!(!waiting.is_finished(), "the request waits for a connection");
+    drop(held);
+    assert_eq!(waiting.await.unwrap(), 200);
+
+    let after = scrape(&scraper, &app.url("/metrics")).await;
+    let slow_after = waits(&after, "+Inf") - waits(&after, "0.25");
+    // The request reached the pool a little after the test began to wait: its checkout
+    // waited nearly the 0.4 s, and at least the 0.25 s of a bucket boundary.
+    assert_eq!(slow_after - slow_before, 1.0, "one checkout waited longer than 0.25 s");
+    let count = |f: &[Family]| value(f, "fastfaktura_db_pool_acquire_seconds_count", &[]).unwrap();
+    assert!(count(&after) >= count(&before) + 2.0, "the readiness check's and the scrape's checkouts");
+    let sum = |f: &[Family]| value(f, "fastfaktura_db_pool_acquire_seconds_sum", &[]).unwrap();
+    assert!(sum(&after) - sum(&before) >= 0.25, "{} {}", sum(&before), sum(&after));
+}
