@@ -112,7 +112,8 @@ fn document<'a>(cx: &mut Cx<'a>, root: N<'a>, facts: &Facts) {
         || "Give the buyer's reference (BT-10) or their purchase order number (BT-13).".into(),
     );
     let customization =
-        first(root, p!("cbc:CustomizationID")).map(|c| nz(c.first_text().unwrap_or(""))).unwrap_or_default();
+        first(root, p!("cbc:CustomizationID")).map(|c| nz(&c.first_text().unwrap_or_default()).into_owned());
+    let customization = customization.unwrap_or_default();
     cx.check(
         customization.starts_with("urn:cen.eu:en16931:2017#compliant#urn:fdc:peppol.eu:2017:poacc:billing:3.0"),
         "PEPPOL-EN16931-R004",

@@ -14,7 +14,7 @@ use std::borrow::Cow;
 use memchr::{memchr, memchr3};
 
 use super::super::names;
-use super::{Attr, Doc, Element, NONE, Ns, Text, namespace};
+use super::{Attr, Doc, Element, NONE, Ns, namespace};
 
 /// Parses `src` (already UTF-8, without a byte order mark).
 pub(in super::super) fn parse(src: &str) -> Result<Doc<'_>, String> {
@@ -24,7 +24,7 @@ pub(in super::super) fn parse(src: &str) -> Result<Doc<'_>, String> {
     if control {
         return Err("a control character, which XML does not allow".into());
     }
-    Reader { src, b: src.as_bytes(), p: 0 }.document()
+    Reader::new(src).document()
 }
 
 /// The XML declaration's content (after `<?xml`, before `?>`): version, then optionally
@@ -74,6 +74,77 @@ struct Reader<'a> {
     src: &'a str,
     b: &'a [u8],
     p: usize,
+    /// Names met before, by the hash of their first sixteen bytes (`Reader::seen_name`).
+    seen: [Seen<'a>; SEEN_SLOTS],
+    /// Counts changes of the namespace bindings in scope: a name's namespace remembered in
+    /// `seen` holds while this stays the same.
+    scope_gen: u32,
+}
+
+const SEEN_SLOTS: usize = 64;
+
+/// A name read before (element or attribute), found again without reading it byte by byte:
+/// a document names the same few dozen elements thousands of times, and checking a name as
+/// an XML name, finding its colon and looking its id up cost more than the rest of a tag.
+#[derive(Clone, Copy)]
+struct Seen<'a> {
+    /// Its first sixteen bytes as words (`head`); 0 for an empty slot.
+    head: (u64, u64),
+    name: &'a str,
+    colon: Option<usize>,
+    /// The local name's id (`names::id`).
+    id: u16,
+    /// The namespace of its prefix, valid while `Reader::scope_gen` equals `gen`.
+    ns: Ns,
+    generation: u32,
+}
+
+/// What `Reader::seen_name` found of an element's name: its slot in `seen` and what the
+/// slot said (copied: the tag's attribute names may take the slot before the element is
+/// stored).
+#[derive(Clone, Copy)]
+struct Found {
+    slot: usize,
+    id: u16,
+    ns: Ns,
+    generation: u32,
+}
+
+const EMPTY_SEEN: Seen<'static> =
+    Seen { head: (0, 0), name: "", colon: None, id: 0, ns: Ns::None, generation: u32::MAX };
+
+/// The first sixteen bytes at `at` as two little-endian words, cut after the first `>`,
+/// `/`, `=` or space (the bytes that end most names) and with where that byte is (16 when
+/// there is none in them); None when fewer than sixteen bytes are left. Found by comparing
+/// eight bytes at a time (a carry can only mark bytes after the first match, so the first
+/// marked byte is exact).
+#[inline]
+fn head(b: &[u8], at: usize) -> Option<((u64, u64), usize)> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let word =
+        |at: usize| b.get(at..at + 8).map(|w| u64::from_le_bytes([w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7]]));
+    let stop = |w: u64| {
+        let zero = |x: u64| x.wrapping_sub(ONES) & !x & HIGH;
+        let hits = zero(w ^ (u64::from(b'>') * ONES))
+            | zero(w ^ (u64::from(b'/') * ONES))
+            | zero(w ^ (u64::from(b'=') * ONES))
+            | zero(w ^ (u64::from(b' ') * ONES));
+        hits.trailing_zeros() as usize / 8
+    };
+    let keep = |w: u64, n: usize| if n >= 8 { w } else { w & ((1u64 << (8 * n)) - 1) };
+    let (w0, w1) = (word(at)?, word(at + 8)?);
+    let s0 = stop(w0);
+    if s0 < 8 {
+        return Some(((keep(w0, s0), 0), s0));
+    }
+    let s1 = stop(w1);
+    Some(((w0, keep(w1, s1)), 8 + s1))
+}
+
+#[inline]
+fn seen_slot(h: (u64, u64)) -> usize {
+    ((h.0 ^ h.1.rotate_left(31)).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 58) as usize % SEEN_SLOTS
 }
 
 /// An element whose end tag is still to come.
@@ -90,21 +161,51 @@ fn is_ws(b: u8) -> bool {
 }
 
 impl<'a> Reader<'a> {
-    fn document(mut self) -> Result<Doc<'a>, String> {
-        // Sized for our UBL (about 48 bytes per element, two text runs each, counting the
-        // indentation): growing these arrays would copy them.
-        let guess = self.b.len() / 40 + 1;
-        let mut doc = Doc {
-            elements: Vec::with_capacity(guess),
-            attrs: Vec::with_capacity(guess / 4),
-            texts: Vec::with_capacity(guess * 2),
+    fn new(src: &'a str) -> Self {
+        Reader { src, b: src.as_bytes(), p: 0, seen: [EMPTY_SEEN; SEEN_SLOTS], scope_gen: 0 }
+    }
+
+    /// `name` by way of `seen`: a name read before is confirmed by its words (and, beyond
+    /// sixteen bytes, by comparing the rest) and the byte after it; any other is read by
+    /// `name` and remembered. Returns the name, its colon, and its slot and entry in `seen`.
+    #[inline]
+    fn seen_name(&mut self) -> Result<(&'a str, Option<usize>, Option<Found>), String> {
+        let from = self.p;
+        let Some((h, stop)) = head(self.b, from) else {
+            let (name, colon) = self.name()?;
+            return Ok((name, colon, None));
         };
+        let slot = seen_slot(h);
+        let s = self.seen[slot];
+        let n = s.name.len();
+        let hit = n > 0
+            && s.head == h
+            && if n <= 16 {
+                stop == n
+            } else {
+                stop == 16
+                    && self.b.get(from + 16..from + n) == Some(&s.name.as_bytes()[16..])
+                    && self.b.get(from + n).is_some_and(|c| NAME_BYTE[*c as usize] == END)
+            };
+        if hit {
+            self.p = from + n;
+            return Ok((s.name, s.colon, Some(Found { slot, id: s.id, ns: s.ns, generation: s.generation })));
+        }
+        let (name, colon) = self.name()?;
+        let local = colon.map_or(name, |c| &name[c + 1..]);
+        let id = names::id(local);
+        self.seen[slot] = Seen { head: h, name, colon, id, ns: Ns::None, generation: u32::MAX };
+        Ok((name, colon, Some(Found { slot, id, ns: Ns::None, generation: u32::MAX })))
+    }
+
+    fn document(mut self) -> Result<Doc<'a>, String> {
+        // Sized for our UBL (about 48 bytes per element): growing these arrays would copy them.
+        let guess = self.b.len() / 40 + 1;
+        let mut doc = Doc { src: self.src, elements: Vec::with_capacity(guess), attrs: Vec::with_capacity(guess / 4) };
         let mut open: Vec<Open<'a>> = Vec::new();
         // In-scope namespace bindings, innermost last; `xml` is bound by definition.
         let mut scope: Vec<(&'a str, Ns)> = vec![("xml", Ns::Other)];
-        // Whether character data may extend the last text segment (no markup in between).
-        let mut in_text = false;
-        let mut scratch: Vec<(&'a str, Cow<'a, str>)> = Vec::new();
+        let mut scratch: Vec<(&'a str, Option<usize>, Cow<'a, str>)> = Vec::new();
         loop {
             let start = self.p;
             // Most character data is indentation: whitespace right up to the next markup,
@@ -130,12 +231,18 @@ impl<'a> Reader<'a> {
                 let raw = &self.src[start..lt];
                 let blank = lt == ws_end;
                 match open.last() {
-                    Some(o) if blank => push_text(&mut doc, o.el, Cow::Borrowed(raw), in_text),
-                    Some(o) => push_text(&mut doc, o.el, decode(raw, false)?, in_text),
+                    // Text stays where it is (`Element::content`): it is checked here, decoded
+                    // only when a rule reads it, and an element whose text needs decoding is
+                    // marked for that.
+                    Some(_) if blank => {}
+                    Some(o) => {
+                        if let Cow::Owned(_) = decode(raw, false)? {
+                            mark(&mut doc, o.el);
+                        }
+                    }
                     None if blank || raw.bytes().all(is_ws) => {}
                     None => return Err("text outside the root element".into()),
                 }
-                in_text = true;
             }
             if lt == self.b.len() {
                 break;
@@ -166,18 +273,20 @@ impl<'a> Reader<'a> {
                         end
                     };
                     let o = open.pop().ok_or("an end tag without a start tag")?;
-                    let (elements, texts) = (doc.elements.len() as u32, doc.texts.len() as u32);
+                    let elements = doc.elements.len() as u32;
                     let e = &mut doc.elements[o.el as usize];
-                    (e.end, e.text_end) = (elements, texts);
+                    (e.end, e.content_end) = (elements, lt as u32);
                     if o.el == 0 {
                         e.run_end = elements;
                     }
                     if o.run != NONE {
                         doc.elements[o.run as usize].run_end = elements;
                     }
-                    scope.truncate(o.scope);
+                    if scope.len() > o.scope {
+                        scope.truncate(o.scope);
+                        self.scope_gen += 1;
+                    }
                     self.p = end + 1;
-                    in_text = false;
                 }
                 Some(b'?') => {
                     // A processing instruction: a name as target, then anything. Only the
@@ -189,7 +298,7 @@ impl<'a> Reader<'a> {
                     let stop = self.b[from..].iter().position(|c| is_ws(*c) || *c == b'?');
                     self.p = stop.map_or(self.b.len(), |i| from + i);
                     let target = &self.src[from..self.p];
-                    let (checked, _) = Reader { src: target, b: target.as_bytes(), p: 0 }.name()?;
+                    let (checked, _) = Reader::new(target).name()?;
                     if checked.len() != target.len() {
                         return Err(format!("'{target}' is not a valid processing instruction target"));
                     }
@@ -203,20 +312,23 @@ impl<'a> Reader<'a> {
                         return Err(format!("the processing instruction {target} needs a space after its name"));
                     }
                     self.p = end + 2;
-                    in_text = false;
+                    if let Some(o) = open.last() {
+                        mark(&mut doc, o.el);
+                    }
                 }
                 Some(b'!') => {
                     let rest = &self.b[self.p..];
                     if rest.starts_with(b"!--") {
                         self.p = self.find(self.p + 3, "-->")? + 3;
-                        in_text = false;
+                        if let Some(o) = open.last() {
+                            mark(&mut doc, o.el);
+                        }
                     } else if rest.starts_with(b"![CDATA[") {
                         let o = open.last().ok_or("CDATA outside the root element")?;
                         let from = self.p + 8;
                         let end = self.find(from, "]]>")?;
-                        push_text(&mut doc, o.el, newlines(&self.src[from..end]), in_text);
+                        mark(&mut doc, o.el);
                         self.p = end + 3;
-                        in_text = true;
                     } else if rest.starts_with(b"!DOCTYPE") {
                         return Err("a DTD is not allowed".into());
                     } else {
@@ -227,25 +339,27 @@ impl<'a> Reader<'a> {
                     if open.is_empty() && !doc.elements.is_empty() {
                         return Err("more than one root element".into());
                     }
-                    let (qname, colon, empty) = self.start_tag(&mut scratch)?;
+                    let (qname, colon, empty, seen) = self.start_tag(&mut scratch)?;
                     let outer = scope.len();
                     let index = doc.elements.len() as u32;
                     let attrs = doc.attrs.len() as u32;
                     // Declarations first: they apply to the element's own name and attributes.
-                    for (name, value) in &scratch {
+                    for (name, _, value) in &scratch {
                         if *name == "xmlns" {
                             scope.push(("", namespace(value)));
+                            self.scope_gen += 1;
                         } else if let Some(prefix) = name.strip_prefix("xmlns:") {
                             scope.push((prefix, namespace(value)));
+                            self.scope_gen += 1;
                         }
                     }
-                    for (name, value) in scratch.drain(..) {
+                    for (name, colon, value) in scratch.drain(..) {
                         if name == "xmlns" || name.starts_with("xmlns:") {
                             continue;
                         }
-                        match name.split_once(':') {
+                        match colon {
                             // Namespaced attributes are none the rules read; their prefix must be bound.
-                            Some((prefix, _)) => _ = resolve(&scope, prefix)?,
+                            Some(at) => _ = resolve(&scope, &name[..at])?,
                             None => doc.attrs.push(Attr { local: name, value }),
                         }
                     }
@@ -253,10 +367,20 @@ impl<'a> Reader<'a> {
                         Some(at) => (&qname[..at], &qname[at + 1..]),
                         None => ("", qname),
                     };
-                    let ns = resolve(&scope, prefix)?;
+                    // The name's id and namespace as remembered in `seen`, while the
+                    // bindings in scope are those it was resolved under.
+                    let (id, ns) = match seen {
+                        Some(f) if f.generation == self.scope_gen => (f.id, f.ns),
+                        Some(f) => {
+                            let ns = resolve(&scope, prefix)?;
+                            if let Some(e) = self.seen.get_mut(f.slot).filter(|e| std::ptr::eq(e.name, qname)) {
+                                (e.ns, e.generation) = (ns, self.scope_gen);
+                            }
+                            (f.id, ns)
+                        }
+                        None => (names::id(local), resolve(&scope, prefix)?),
+                    };
                     let parent = open.last().map_or(NONE, |o| o.el);
-                    let texts = doc.texts.len() as u32;
-                    let id = names::id(local);
                     let key = names::key(id, ns);
                     if let Some(o) = open.last_mut() {
                         // Known names are equal when their keys are; others need the name.
@@ -279,15 +403,18 @@ impl<'a> Reader<'a> {
                         end: index + 1,
                         run_end: index + 1,
                         attrs,
-                        text_start: texts,
-                        text_end: texts,
+                        content: self.p as u32,
+                        content_end: self.p as u32,
+                        plain: true,
                     });
                     if empty {
-                        scope.truncate(outer);
+                        if scope.len() > outer {
+                            scope.truncate(outer);
+                            self.scope_gen += 1;
+                        }
                     } else {
                         open.push(Open { el: index, qname, scope: outer, run: NONE });
                     }
-                    in_text = false;
                 }
             }
         }
@@ -314,13 +441,15 @@ impl<'a> Reader<'a> {
     }
 
     /// Reads a start tag from its name to `>`; returns the qualified name, the position of
-    /// its colon and whether the tag was `/>`. The attributes go to `attrs` as (qualified name, normalised value).
+    /// its colon, whether the tag was `/>` and the name's entry in `seen`. The attributes go
+    /// to `attrs` as (qualified name, its colon, normalised value).
+    #[allow(clippy::type_complexity)]
     fn start_tag(
         &mut self,
-        attrs: &mut Vec<(&'a str, Cow<'a, str>)>,
-    ) -> Result<(&'a str, Option<usize>, bool), String> {
+        attrs: &mut Vec<(&'a str, Option<usize>, Cow<'a, str>)>,
+    ) -> Result<(&'a str, Option<usize>, bool, Option<Found>), String> {
         let (b, src) = (self.b, self.src);
-        let (name, colon) = self.name()?;
+        let (name, colon, seen) = self.seen_name()?;
         loop {
             let gap = self.p;
             while self.p < b.len() && is_ws(b[self.p]) {
@@ -329,17 +458,17 @@ impl<'a> Reader<'a> {
             match b.get(self.p) {
                 Some(b'>') => {
                     self.p += 1;
-                    return Ok((name, colon, false));
+                    return Ok((name, colon, false, seen));
                 }
                 Some(b'/') if b.get(self.p + 1) == Some(&b'>') => {
                     self.p += 2;
-                    return Ok((name, colon, true));
+                    return Ok((name, colon, true, seen));
                 }
                 None => return Err(format!("the start tag <{name}> is not closed")),
                 Some(_) if gap == self.p => return Err(format!("the attributes of <{name}> need spaces between")),
                 Some(_) => {}
             }
-            let (key, _) = self.name()?;
+            let (key, key_colon, _) = self.seen_name()?;
             while self.p < b.len() && is_ws(b[self.p]) {
                 self.p += 1;
             }
@@ -357,13 +486,13 @@ impl<'a> Reader<'a> {
             let from = self.p + 1;
             let to = memchr(quote, &b[from..]).map(|i| from + i).ok_or("an attribute value is not closed")?;
             let raw = &src[from..to];
-            if raw.contains('<') {
+            if memchr(b'<', raw.as_bytes()).is_some() {
                 return Err(format!("'<' in the value of {key}"));
             }
-            if attrs.iter().any(|(k, _)| *k == key) {
+            if attrs.iter().any(|(k, _, _)| *k == key) {
                 return Err(format!("the attribute {key} appears twice on <{name}>"));
             }
-            attrs.push((key, decode(raw, true)?));
+            attrs.push((key, key_colon, decode(raw, true)?));
             self.p = to + 1;
         }
     }
@@ -463,18 +592,17 @@ fn resolve(scope: &[(&str, Ns)], prefix: &str) -> Result<Ns, String> {
     }
 }
 
-/// Appends character data to the element's text, extending the last segment when no markup
-/// came between (XPath sees one text node there).
-fn push_text<'a>(doc: &mut Doc<'a>, owner: u32, text: Cow<'a, str>, extend: bool) {
-    if extend && let Some(last) = doc.texts.last_mut().filter(|t| t.owner == owner) {
-        last.text.to_mut().push_str(&text);
-        return;
+/// Notes that the element's own content is not just its text as written (a reference, a CR,
+/// CDATA, a comment or a processing instruction): its string value is then worked out by
+/// `super::text_nodes`.
+fn mark(doc: &mut Doc<'_>, el: u32) {
+    if let Some(e) = doc.elements.get_mut(el as usize) {
+        e.plain = false;
     }
-    doc.texts.push(Text { owner, text });
 }
 
 /// End-of-line normalisation: `\r\n` and a lone `\r` become `\n`.
-fn newlines(raw: &str) -> Cow<'_, str> {
+pub(super) fn newlines(raw: &str) -> Cow<'_, str> {
     if !raw.contains('\r') {
         return Cow::Borrowed(raw);
     }
@@ -483,7 +611,7 @@ fn newlines(raw: &str) -> Cow<'_, str> {
 
 /// Character data or an attribute value as XPath sees it: references replaced, line ends
 /// normalised, and in attribute values each whitespace character a space.
-fn decode(raw: &str, attribute: bool) -> Result<Cow<'_, str>, String> {
+pub(super) fn decode(raw: &str, attribute: bool) -> Result<Cow<'_, str>, String> {
     let b = raw.as_bytes();
     let special = if attribute {
         b.iter().any(|c| matches!(c, b'&' | b'\r' | b'\n' | b'\t'))
