@@ -201,16 +201,20 @@ pub(super) fn path<'a>(n: N<'a>, steps: impl Steps) -> Vec<N<'a>> {
 
 /// Calls `visit` for every node on the path, depth first in document order, until it
 /// returns true; returns whether it did. No allocation: the rules call this per element.
+/// Paths of one and two steps (nearly all) are plain loops, not a recursion.
 #[inline]
 fn walk<'a, F: FnMut(N<'a>) -> bool>(n: N<'a>, keys: &[u16], visit: &mut F) -> bool {
-    let Some((key, rest)) = keys.split_first() else { return false };
-    for child in n.children_with(*key) {
-        let stop = if rest.is_empty() { visit(child) } else { walk(child, rest, visit) };
-        if stop {
-            return true;
-        }
+    match keys {
+        [] => false,
+        [k] => n.children_with(*k).any(visit),
+        [k, l] => n.children_with(*k).any(|c| c.children_with(*l).any(&mut *visit)),
+        [k, rest @ ..] => n.children_with(*k).any(|c| walk_deep(c, rest, visit)),
     }
-    false
+}
+
+/// `walk` for the rest of a path of three steps or more.
+fn walk_deep<'a, F: FnMut(N<'a>) -> bool>(n: N<'a>, keys: &[u16], visit: &mut F) -> bool {
+    walk(n, keys, visit)
 }
 
 /// True if some node on the path passes `test` (`path(n, steps).iter().any(..)` without

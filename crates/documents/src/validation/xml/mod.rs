@@ -66,8 +66,8 @@ struct Element<'a> {
     /// Its content in the source: after the start tag, up to the end tag.
     content: u32,
     content_end: u32,
-    /// False when its own content holds a reference, a CR, CDATA, a comment or a processing
-    /// instruction: then its text is not the source slice as it stands.
+    /// True for a leaf whose content is text that needs no decoding (no reference, CR,
+    /// CDATA, comment or processing instruction): its text is then the source slice.
     plain: bool,
 }
 
@@ -205,7 +205,7 @@ impl<'a> N<'a> {
     #[inline]
     fn plain_text(&self) -> Option<&'a str> {
         let e = self.el();
-        (e.plain && e.end == self.i + 1).then(|| self.doc.src.get(e.content as usize..e.content_end as usize))?
+        if e.plain { self.doc.src.get(e.content as usize..e.content_end as usize) } else { None }
     }
 
     /// Calls `visit(own, new_node, text)` for each run of character data in the content
@@ -216,10 +216,16 @@ impl<'a> N<'a> {
     }
 
     /// XPath's string value: the text of all descendants, in document order.
+    #[inline]
     pub(super) fn string_value(&self) -> Cow<'a, str> {
-        if let Some(text) = self.plain_text() {
-            return Cow::Borrowed(text);
+        match self.plain_text() {
+            Some(text) => Cow::Borrowed(text),
+            None => self.string_value_decoded(),
         }
+    }
+
+    #[cold]
+    fn string_value_decoded(&self) -> Cow<'a, str> {
         let mut out: Option<Cow<'a, str>> = None;
         self.each_text(|_, _, t| match &mut out {
             None => out = Some(t),
@@ -229,6 +235,7 @@ impl<'a> N<'a> {
     }
 
     /// True if every descendant text is whitespace (or there is none).
+    #[inline]
     pub(super) fn is_blank(&self) -> bool {
         let ws = |t: &str| t.bytes().all(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n'));
         if let Some(text) = self.plain_text() {

@@ -276,6 +276,8 @@ impl<'a> Reader<'a> {
                     let elements = doc.elements.len() as u32;
                     let e = &mut doc.elements[o.el as usize];
                     (e.end, e.content_end) = (elements, lt as u32);
+                    // Only a leaf's text can be its source slice.
+                    e.plain &= elements == o.el + 1;
                     if o.el == 0 {
                         e.run_end = elements;
                     }
