@@ -222,25 +222,20 @@ impl<'a> Reader<'a> {
             while matches!(self.b.get(ws_end), Some(b' ' | b'\n' | b'\t')) {
                 ws_end += 1;
             }
-            let lt = if self.b.get(ws_end) == Some(&b'<') {
-                ws_end
-            } else {
-                memchr(b'<', &self.b[ws_end..]).map_or(self.b.len(), |i| ws_end + i)
-            };
+            let (lt, special) = if self.b.get(ws_end) == Some(&b'<') { (ws_end, false) } else { self.text_end(ws_end) };
             if lt > start {
-                let raw = &self.src[start..lt];
                 let blank = lt == ws_end;
                 match open.last() {
                     // Text stays where it is (`Element::content`): it is checked here, decoded
                     // only when a rule reads it, and an element whose text needs decoding is
-                    // marked for that.
-                    Some(_) if blank => {}
+                    // marked for that. Text without `&`, CR or `]` needs neither.
+                    Some(_) if blank || !special => {}
                     Some(o) => {
-                        if let Cow::Owned(_) = decode(raw, false)? {
+                        if let Cow::Owned(_) = decode(&self.src[start..lt], false)? {
                             mark(&mut doc, o.el);
                         }
                     }
-                    None if blank || raw.bytes().all(is_ws) => {}
+                    None if blank || self.b[start..lt].iter().all(|c| is_ws(*c)) => {}
                     None => return Err("text outside the root element".into()),
                 }
             }
@@ -256,7 +251,7 @@ impl<'a> Reader<'a> {
                     let after = self.p + expected.len();
                     let end = if !expected.is_empty()
                         && self.b.get(after) == Some(&b'>')
-                        && self.b.get(self.p..after) == Some(expected)
+                        && self.b.get(self.p..after).is_some_and(|name| same_bytes(name, expected))
                     {
                         after
                     } else {
@@ -429,6 +424,27 @@ impl<'a> Reader<'a> {
         Ok(doc)
     }
 
+    /// Where character data starting at `from` (not at a `<`) ends, at the next `<` or the
+    /// end, and whether it has a byte that needs `decode` (`&`, CR, `]`). The usual value is
+    /// a few bytes: one pass with a table, not a call to memchr and another pass; past 32
+    /// bytes (an attachment), memchr.
+    #[inline]
+    fn text_end(&self, from: usize) -> (usize, bool) {
+        let b = self.b;
+        let stop = b.len().min(from + 32);
+        let mut special = false;
+        for (i, c) in b.get(from..stop).unwrap_or_default().iter().enumerate() {
+            match TEXT_BYTE[*c as usize] {
+                0 => {}
+                LESS => return (from + i, special),
+                _ => special = true,
+            }
+        }
+        let rest = b.get(stop..).unwrap_or_default();
+        let lt = memchr(b'<', rest).map_or(b.len(), |i| stop + i);
+        (lt, special || memchr3(b'&', b'\r', b']', &b[stop..lt]).is_some())
+    }
+
     /// The position of the next `pat` at or after `from`.
     fn find(&self, from: usize, pat: &str) -> Result<usize, String> {
         let pat = pat.as_bytes();
@@ -535,6 +551,43 @@ impl<'a> Reader<'a> {
         }
         Ok((name, colon))
     }
+}
+
+/// What a byte is to character data: `LESS` ends it, `DECODE` (`&`, CR, `]`) needs `decode`.
+static TEXT_BYTE: [u8; 256] = {
+    let mut t = [0u8; 256];
+    t[b'<' as usize] = LESS;
+    t[b'&' as usize] = DECODE;
+    t[b'\r' as usize] = DECODE;
+    t[b']' as usize] = DECODE;
+    t
+};
+const LESS: u8 = 1;
+const DECODE: u8 = 2;
+
+/// Byte equality of two slices of the same length by word loads (the first and last eight
+/// bytes, and the words between), not a call to memcmp: an end tag's name against its start
+/// tag's, for every element.
+#[inline]
+fn same_bytes(a: &[u8], b: &[u8]) -> bool {
+    let n = a.len();
+    if n != b.len() {
+        return false;
+    }
+    let word = |s: &[u8], at: usize| {
+        s.get(at..at + 8).map(|w| u64::from_le_bytes([w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7]]))
+    };
+    if n < 8 {
+        return a == b;
+    }
+    let mut at = 0;
+    while at + 8 < n {
+        if word(a, at) != word(b, at) {
+            return false;
+        }
+        at += 8;
+    }
+    word(a, n - 8) == word(b, n - 8)
 }
 
 const PLAIN: u8 = 0;
