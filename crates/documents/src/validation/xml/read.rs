@@ -176,7 +176,7 @@ impl<'a> Reader<'a> {
             return Ok((name, colon, None));
         };
         let slot = seen_slot(h);
-        let s = self.seen[slot];
+        let s = &self.seen[slot];
         let n = s.name.len();
         let hit = n > 0
             && s.head == h
@@ -184,18 +184,42 @@ impl<'a> Reader<'a> {
                 stop == n
             } else {
                 stop == 16
-                    && self.b.get(from + 16..from + n) == Some(&s.name.as_bytes()[16..])
+                    && self.b.get(from + 16..from + n).is_some_and(|rest| same_bytes(rest, &s.name.as_bytes()[16..]))
                     && self.b.get(from + n).is_some_and(|c| NAME_BYTE[*c as usize] == END)
             };
-        if hit {
-            self.p = from + n;
-            return Ok((s.name, s.colon, Some(Found { slot, id: s.id, ns: s.ns, generation: s.generation })));
+        if !hit {
+            return self.learn_name(slot, h);
         }
+        self.p = from + n;
+        Ok((s.name, s.colon, Some(Found { slot, id: s.id, ns: s.ns, generation: s.generation })))
+    }
+
+    /// `seen_name` for a name not in `seen`: read by `name` and remembered in the slot.
+    #[cold]
+    #[inline(never)]
+    fn learn_name(&mut self, slot: usize, h: (u64, u64)) -> Result<(&'a str, Option<usize>, Option<Found>), String> {
         let (name, colon) = self.name()?;
         let local = colon.map_or(name, |c| &name[c + 1..]);
         let id = names::id(local);
         self.seen[slot] = Seen { head: h, name, colon, id, ns: Ns::None, generation: u32::MAX };
         Ok((name, colon, Some(Found { slot, id, ns: Ns::None, generation: u32::MAX })))
+    }
+
+    /// Skips the spaces of an indentation: eight at a time, then up to the first other byte
+    /// of the next eight, found by a word comparison.
+    #[inline]
+    fn spaces(&self, mut at: usize) -> usize {
+        const SPACES: u64 = 0x2020_2020_2020_2020;
+        while let Some(w) =
+            self.b.get(at..at + 8).map(|w| u64::from_le_bytes([w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7]]))
+        {
+            let other = w ^ SPACES;
+            if other != 0 {
+                return at + other.trailing_zeros() as usize / 8;
+            }
+            at += 8;
+        }
+        at
     }
 
     fn document(mut self) -> Result<Doc<'a>, String> {
@@ -213,11 +237,7 @@ impl<'a> Reader<'a> {
             // (A CR ends the scan: that text takes the general way, which normalises it.)
             let mut ws_end = start;
             if self.b.get(ws_end) == Some(&b'\n') {
-                ws_end += 1;
-                // Indentation: eight spaces at a time.
-                while self.b.get(ws_end..ws_end + 8) == Some(b"        ") {
-                    ws_end += 8;
-                }
+                ws_end = self.spaces(ws_end + 1);
             }
             while matches!(self.b.get(ws_end), Some(b' ' | b'\n' | b'\t')) {
                 ws_end += 1;
@@ -578,7 +598,8 @@ fn same_bytes(a: &[u8], b: &[u8]) -> bool {
         s.get(at..at + 8).map(|w| u64::from_le_bytes([w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7]]))
     };
     if n < 8 {
-        return a == b;
+        let half = |s: &[u8], at: usize| s.get(at..at + 4).map(|w| u32::from_le_bytes([w[0], w[1], w[2], w[3]]));
+        return if n >= 4 { half(a, 0) == half(b, 0) && half(a, n - 4) == half(b, n - 4) } else { a == b };
     }
     let mut at = 0;
     while at + 8 < n {
