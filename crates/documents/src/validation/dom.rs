@@ -284,6 +284,7 @@ pub(super) fn is_cbc_any(n: N<'_>, locals: &NameSet) -> bool {
 }
 
 /// True if the node's string value is empty after normalize-space().
+#[inline]
 pub(super) fn blank(n: N<'_>) -> bool {
     n.is_blank()
 }
@@ -307,6 +308,7 @@ pub(super) fn count(n: N<'_>, steps: impl Steps) -> usize {
 }
 
 /// An attribute's value, or "".
+#[inline]
 pub(super) fn attr<'a>(n: N<'a>, name: &str) -> &'a str {
     n.attribute(name).unwrap_or("")
 }
@@ -316,6 +318,10 @@ pub(super) fn attr<'a>(n: N<'a>, name: &str) -> &'a str {
 pub(super) fn trim_xml(s: &str) -> &str {
     let ws = |b: &u8| matches!(b, b' ' | b'\t' | b'\r' | b'\n');
     let b = s.as_bytes();
+    // Nothing to trim (every value in practice): no scan.
+    if b.first().is_some_and(|c| !ws(c)) && b.last().is_some_and(|c| !ws(c)) {
+        return s;
+    }
     let start = b.iter().position(|c| !ws(c)).unwrap_or(b.len());
     let end = b.iter().rposition(|c| !ws(c)).map_or(start, |i| i + 1);
     // Both ends are next to ASCII whitespace or the string's ends: char boundaries.

@@ -61,8 +61,9 @@ struct Element<'a> {
     /// with another name, or the parent's end). Lets a path step skip the 10,000 invoice
     /// lines of the root at once when it looks for a header element.
     run_end: u32,
-    /// The first of this element's attributes; they run to the next element's first.
+    /// The first of this element's attributes, and how many.
     attrs: u32,
+    attr_count: u32,
     /// Its content in the source: after the start tag, up to the end tag.
     content: u32,
     content_end: u32,
@@ -183,10 +184,11 @@ impl<'a> N<'a> {
         self.el().end == self.i + 1
     }
 
+    #[inline]
     fn attrs(&self) -> &'a [Attr<'a>] {
-        let start = self.el().attrs as usize;
-        let end = self.doc.elements.get(self.i as usize + 1).map_or(self.doc.attrs.len(), |e| e.attrs as usize);
-        &self.doc.attrs[start..end]
+        let e = self.el();
+        let start = e.attrs as usize;
+        self.doc.attrs.get(start..start + e.attr_count as usize).unwrap_or_default()
     }
 
     /// The value of an attribute without a namespace, such as `schemeID`.

@@ -420,6 +420,7 @@ impl<'a> Reader<'a> {
                         end: index + 1,
                         run_end: index + 1,
                         attrs,
+                        attr_count: doc.attrs.len() as u32 - attrs,
                         content: self.p as u32,
                         content_end: self.p as u32,
                         plain: true,
