@@ -10,10 +10,11 @@ use std::borrow::Cow;
 use rust_decimal::Decimal;
 
 use super::names::{NAMES, NameSet, Path};
-use super::xml::{ChildrenWith, Doc, Ns};
+use super::xml::{Doc, Ns};
 use super::{Finding, Flag};
 
-pub(super) use super::xml::N;
+pub(super) use super::line::Line;
+pub(super) use super::xml::{ChildrenWith, N};
 
 /// The local names the rules ask for as `//name` (with `Cx::everywhere`), indexed once.
 const INDEXED: [Path; 12] = [
@@ -57,6 +58,9 @@ pub(super) struct Cx<'a> {
     by_name: [Vec<N<'a>>; INDEXED.len()],
     /// Answers of `in_list`, direct-mapped: ((the list's address, value length, value bytes), found).
     memo: Vec<((usize, usize, u64), bool)>,
+    /// Every `InvoiceLine` and `CreditNoteLine`'s children, gathered once for all the line
+    /// rules (`line.rs`), in document order.
+    lines: Vec<Line<'a>>,
 }
 
 impl<'a> Cx<'a> {
@@ -67,6 +71,12 @@ impl<'a> Cx<'a> {
                 list.push(n);
             }
         }
+        let mut lines: Vec<Line<'a>> = [p!("cac:InvoiceLine"), p!("cac:CreditNoteLine")]
+            .iter()
+            .flat_map(|name| &by_name[INDEX_OF[(name.key() >> 3) as usize] as usize])
+            .map(|n| Line::gather(*n))
+            .collect();
+        lines.sort_by_key(|l| l.node().index());
         Self {
             doc,
             root: doc.root(),
@@ -74,6 +84,16 @@ impl<'a> Cx<'a> {
             findings: Vec::new(),
             by_name,
             memo: vec![((0, usize::MAX, 0), false); MEMO_SLOTS],
+            lines,
+        }
+    }
+
+    /// A line's gathered children (`line.rs`).
+    #[inline]
+    pub(super) fn line(&self, n: N<'a>) -> Line<'a> {
+        match self.lines.binary_search_by_key(&n.index(), |l| l.node().index()) {
+            Ok(at) => self.lines[at],
+            Err(_) => Line::gather(n),
         }
     }
 

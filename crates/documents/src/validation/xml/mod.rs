@@ -124,6 +124,18 @@ impl<'a> N<'a> {
         N { doc: self.doc, i }
     }
 
+    /// The element's place in document order.
+    #[inline]
+    pub(super) fn index(&self) -> u32 {
+        self.i
+    }
+
+    /// The element of this document at a place `index` gave.
+    #[inline]
+    pub(super) fn at_index(&self, i: u32) -> N<'a> {
+        self.at(i)
+    }
+
     /// The local name.
     #[inline]
     pub(super) fn local(&self) -> &'a str {
