@@ -419,7 +419,9 @@ pub(super) fn num(s: &str) -> f64 {
     const TENS: [f64; 19] =
         [1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18];
     if let Some(d) = dec_short(t).filter(|d| d.mantissa().unsigned_abs() < 1_000_000_000_000_000) {
-        let m = d.mantissa() as f64;
+        // Below 10^18 the mantissa is an i64: converted from that, not from an i128 (a
+        // library call), with the same rounding.
+        let m = d.mantissa() as i64 as f64;
         return m / TENS[d.scale() as usize];
     }
     let plain = !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'-' | b'+' | b'e' | b'E'));

@@ -361,23 +361,26 @@ impl<'a> Reader<'a> {
                     let index = doc.elements.len() as u32;
                     let attrs = doc.attrs.len() as u32;
                     // Declarations first: they apply to the element's own name and attributes.
-                    for (name, _, value) in &scratch {
-                        if *name == "xmlns" {
-                            scope.push(("", namespace(value)));
-                            self.scope_gen += 1;
-                        } else if let Some(prefix) = name.strip_prefix("xmlns:") {
-                            scope.push((prefix, namespace(value)));
-                            self.scope_gen += 1;
+                    // (Most elements have no attributes: nothing to go through.)
+                    if !scratch.is_empty() {
+                        for (name, _, value) in &scratch {
+                            if *name == "xmlns" {
+                                scope.push(("", namespace(value)));
+                                self.scope_gen += 1;
+                            } else if let Some(prefix) = name.strip_prefix("xmlns:") {
+                                scope.push((prefix, namespace(value)));
+                                self.scope_gen += 1;
+                            }
                         }
-                    }
-                    for (name, colon, value) in scratch.drain(..) {
-                        if name == "xmlns" || name.starts_with("xmlns:") {
-                            continue;
-                        }
-                        match colon {
-                            // Namespaced attributes are none the rules read; their prefix must be bound.
-                            Some(at) => _ = resolve(&scope, &name[..at])?,
-                            None => doc.attrs.push(Attr { local: name, value }),
+                        for (name, colon, value) in scratch.drain(..) {
+                            if name == "xmlns" || name.starts_with("xmlns:") {
+                                continue;
+                            }
+                            match colon {
+                                // Namespaced attributes are none the rules read; their prefix must be bound.
+                                Some(at) => _ = resolve(&scope, &name[..at])?,
+                                None => doc.attrs.push(Attr { local: name, value }),
+                            }
                         }
                     }
                     let (prefix, local) = match colon {
