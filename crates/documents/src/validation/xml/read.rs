@@ -168,7 +168,7 @@ impl<'a> Reader<'a> {
     /// `name` by way of `seen`: a name read before is confirmed by its words (and, beyond
     /// sixteen bytes, by comparing the rest) and the byte after it; any other is read by
     /// `name` and remembered. Returns the name, its colon, and its slot and entry in `seen`.
-    #[inline]
+    #[inline(always)]
     fn seen_name(&mut self) -> Result<(&'a str, Option<usize>, Option<Found>), String> {
         let from = self.p;
         let Some((h, stop)) = head(self.b, from) else {
@@ -486,6 +486,7 @@ impl<'a> Reader<'a> {
     /// its colon, whether the tag was `/>` and the name's entry in `seen`. The attributes go
     /// to `attrs` as (qualified name, its colon, normalised value).
     #[allow(clippy::type_complexity)]
+    #[inline(always)]
     fn start_tag(
         &mut self,
         attrs: &mut Vec<(&'a str, Option<usize>, Cow<'a, str>)>,
