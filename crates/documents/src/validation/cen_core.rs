@@ -65,6 +65,11 @@ fn element_rules<'a>(cx: &mut Cx<'a>, n: N<'a>) {
     }
     let parent = n.parent_element();
     let under = |name: Path| parent.is_some_and(|p| is(p, name));
+    // A cbc:ID (three in every invoice line) can only be BR-64's context below, every other
+    // block tests another name: the rest is not gone through for it.
+    if is(n, p!("cbc:ID")) && !under(p!("cac:StandardItemIdentification")) {
+        return;
+    }
     if is(n, p!("cac:AdditionalDocumentReference")) {
         cx.check(!nz_at(n, p!("cbc:ID")).is_empty(), "BR-52", n, || {
             "A supporting document (BG-24) has no reference (BT-122).".into()

@@ -188,6 +188,11 @@ fn element<'a>(cx: &mut Cx<'a>, n: N<'a>, facts: &Facts) {
     if !named_any(n, &CONTEXTS) {
         return;
     }
+    // A cbc:ID (three in every invoice line) can only be an identifier's context below (with
+    // a schemeID), every other block tests another name: the rest is not gone through for it.
+    if is(n, p!("cbc:ID")) && !n.has_attribute("schemeID") {
+        return;
+    }
     let parent = n.parent_element();
     let under = |name: Path| parent.is_some_and(|p| is(p, name));
     let is_line = |p: N<'_>| is(p, p!("cac:InvoiceLine")) || is(p, p!("cac:CreditNoteLine"));
