@@ -527,15 +527,33 @@ impl<'a> Reader<'a> {
                 _ => return Err(format!("the value of {key} is not quoted")),
             };
             let from = self.p + 1;
-            let to = memchr(quote, &b[from..]).map(|i| from + i).ok_or("an attribute value is not closed")?;
+            // The usual value is a short code: its end, a '<' in it and whether it needs
+            // `decode` in one pass; a longer one by memchr.
+            let (mut to, mut less, mut plain) = (None, false, true);
+            for (i, c) in b.get(from..b.len().min(from + 32)).unwrap_or_default().iter().enumerate() {
+                if *c == quote {
+                    to = Some(from + i);
+                    break;
+                }
+                less |= *c == b'<';
+                plain &= !matches!(c, b'&' | b'\r' | b'\n' | b'\t');
+            }
+            let to = match to {
+                Some(to) => to,
+                None => {
+                    let to = memchr(quote, &b[from..]).map(|i| from + i).ok_or("an attribute value is not closed")?;
+                    (less, plain) = (memchr(b'<', &b[from..to]).is_some(), false);
+                    to
+                }
+            };
             let raw = &src[from..to];
-            if memchr(b'<', raw.as_bytes()).is_some() {
+            if less {
                 return Err(format!("'<' in the value of {key}"));
             }
             if attrs.iter().any(|(k, _, _)| *k == key) {
                 return Err(format!("the attribute {key} appears twice on <{name}>"));
             }
-            attrs.push((key, key_colon, decode(raw, true)?));
+            attrs.push((key, key_colon, if plain { Cow::Borrowed(raw) } else { decode(raw, true)? }));
             self.p = to + 1;
         }
     }
