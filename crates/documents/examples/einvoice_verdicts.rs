@@ -7,9 +7,13 @@
 //! a shared machine a long run is preempted, and only the CPU time stays comparable across
 //! sizes), and `--write-lines N FILE`, which writes our sample invoice with N lines as UBL.
 //! With `--cii` first, the files are CII and judged by `validate_cii`
-//! (`tests/einvoice/differential_cii.py`).
+//! (`tests/einvoice/differential_cii.py`). With `--findings` (after `--cii` if any), each
+//! line holds every finding in order, with its flag, message and location: what a change to
+//! the validator's speed must leave identical, compared file by file before and after.
 
 use std::time::Instant;
+
+use serde_json::json;
 
 use fastfaktura_documents::{Flag, InvoiceDocument, fixtures, ubl_xml, validate_cii, validate_ubl};
 
@@ -20,6 +24,10 @@ fn main() {
         args.remove(0);
     }
     let validate = if cii { validate_cii } else { validate_ubl };
+    let full = args.first().map(String::as_str) == Some("--findings");
+    if full {
+        args.remove(0);
+    }
     if args.first().map(String::as_str) == Some("--write-lines") {
         let lines: usize = args.get(1).and_then(|n| n.parse().ok()).expect("--write-lines N FILE");
         let doc = InvoiceDocument::new(fixtures::with_lines(lines)).expect("the fixture is a valid invoice");
@@ -55,6 +63,14 @@ fn main() {
             .map_err(|e| e.to_string())
             .and_then(|xml| validate(&xml).map_err(|e| e.to_string()))
         {
+            Ok(verdict) if full => {
+                let all: Vec<_> = verdict
+                    .findings
+                    .iter()
+                    .map(|f| json!([f.rule, f.flag == Flag::Fatal, f.message, f.location]))
+                    .collect();
+                json!({"file": file, "findings": all})
+            }
             Ok(verdict) => {
                 let ids = |flag: Flag| {
                     let mut v: Vec<&str> = verdict.findings.iter().filter(|f| f.flag == flag).map(|f| f.rule).collect();
@@ -62,9 +78,9 @@ fn main() {
                     v.dedup();
                     v
                 };
-                serde_json::json!({"file": file, "fatal": ids(Flag::Fatal), "warnings": ids(Flag::Warning)})
+                json!({"file": file, "fatal": ids(Flag::Fatal), "warnings": ids(Flag::Warning)})
             }
-            Err(error) => serde_json::json!({"file": file, "error": error}),
+            Err(error) => json!({"file": file, "error": error}),
         };
         println!("{line}");
     }

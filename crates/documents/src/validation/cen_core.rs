@@ -7,8 +7,8 @@ use rust_decimal::Decimal;
 
 use super::codes;
 use super::dom::{
-    Cx, N, any, at_most_two_decimals, attr, blank, cents, dec_at, dec_of, first, has, is, is_vat, kid, kids, named_any,
-    nz, nz_at, path, round, text, text_at,
+    Cx, N, at_most_two_decimals, attr, blank, cents, dec_at, dec_of, first, has, is, is_vat, kid, kids, named_any, nz,
+    nz_at, path, round, text, text_at,
 };
 use super::names::{NameSet, Path};
 
@@ -65,6 +65,11 @@ fn element_rules<'a>(cx: &mut Cx<'a>, n: N<'a>) {
     }
     let parent = n.parent_element();
     let under = |name: Path| parent.is_some_and(|p| is(p, name));
+    // A cbc:ID (three in every invoice line) can only be BR-64's context below, every other
+    // block tests another name: the rest is not gone through for it.
+    if is(n, p!("cbc:ID")) && !under(p!("cac:StandardItemIdentification")) {
+        return;
+    }
     if is(n, p!("cac:AdditionalDocumentReference")) {
         cx.check(!nz_at(n, p!("cbc:ID")).is_empty(), "BR-52", n, || {
             "A supporting document (BG-24) has no reference (BT-122).".into()
@@ -441,34 +446,36 @@ fn document<'a>(cx: &mut Cx<'a>, root: N<'a>) {
 }
 
 fn line<'a>(cx: &mut Cx<'a>, n: N<'a>) {
+    // The line's children, gathered once for all the line rules (`line.rs`).
+    let line = cx.line(n);
     // normalize-space(cbc:ID) != '' without building it; the id itself only for messages.
-    let has_id = first(n, p!("cbc:ID")).is_some_and(|x| !blank(x));
+    let has_id = line.first(p!("cbc:ID")).is_some_and(|x| !blank(x));
     cx.check(has_id, "BR-21", n, || "A line (BG-25) has no line identifier (BT-126).".into());
     let line_id = LineId(n);
-    let (invoiced, credited) = (first(n, p!("cbc:InvoicedQuantity")), first(n, p!("cbc:CreditedQuantity")));
+    let (invoiced, credited) = (line.first(p!("cbc:InvoicedQuantity")), line.first(p!("cbc:CreditedQuantity")));
     cx.check(invoiced.is_some() || credited.is_some(), "BR-22", n, || {
         format!("Line {line_id} has no quantity (BT-129).")
     });
-    let unit = any(n, p!("cbc:InvoicedQuantity"), |q| q.has_attribute("unitCode"))
-        || any(n, p!("cbc:CreditedQuantity"), |q| q.has_attribute("unitCode"));
+    let unit = line.any(p!("cbc:InvoicedQuantity"), |q| q.has_attribute("unitCode"))
+        || line.any(p!("cbc:CreditedQuantity"), |q| q.has_attribute("unitCode"));
     cx.check(unit, "BR-23", n, || format!("Line {line_id} has no unit of measure (BT-130)."));
-    let net = first(n, p!("cbc:LineExtensionAmount"));
+    let net = line.first(p!("cbc:LineExtensionAmount"));
     cx.check(net.is_some(), "BR-24", n, || format!("Line {line_id} has no net amount (BT-131)."));
     // normalize-space(...) != '': some node there has a non-blank string value (tested
     // without building the normalised string).
-    cx.check(first(n, p!("cac:Item/cbc:Name")).is_some_and(|x| !blank(x)), "BR-25", n, || {
+    cx.check(line.first(p!("cac:Item/cbc:Name")).is_some_and(|x| !blank(x)), "BR-25", n, || {
         format!("Line {line_id} has no item name (BT-153).")
     });
-    cx.check(has(n, p!("cac:Price/cbc:PriceAmount")), "BR-26", n, || {
+    cx.check(line.has(p!("cac:Price/cbc:PriceAmount")), "BR-26", n, || {
         format!("Line {line_id} has no item net price (BT-146).")
     });
     // A general comparison: true if any price is >= 0 as a double.
-    let price_ok = any(n, p!("cac:Price/cbc:PriceAmount"), |p| super::dom::num(&text(p)) >= 0.0);
+    let price_ok = line.any(p!("cac:Price/cbc:PriceAmount"), |p| super::dom::num(&text(p)) >= 0.0);
     cx.check(price_ok, "BR-27", n, || format!("Line {line_id} has a negative item net price (BT-146)."));
     let gross = p!("cac:Price/cac:AllowanceCharge/cbc:BaseAmount");
-    let gross_ok = !has(n, gross) || any(n, gross, |p| super::dom::num(&text(p)) >= 0.0);
+    let gross_ok = !line.has(gross) || line.any(gross, |p| super::dom::num(&text(p)) >= 0.0);
     cx.check(gross_ok, "BR-28", n, || format!("Line {line_id} has a negative item gross price (BT-148)."));
-    let vat = any(n, p!("cac:Item/cac:ClassifiedTaxCategory"), |c| is_vat(c) && has(c, p!("cbc:ID")));
+    let vat = line.any(p!("cac:Item/cac:ClassifiedTaxCategory"), |c| is_vat(c) && has(c, p!("cbc:ID")));
     cx.check(vat, "BR-CO-04", n, || format!("Line {line_id} has no VAT category (BT-151)."));
     if let Some(c) = net {
         cx.check(at_most_two_decimals(c), "BR-DEC-23", c, || {

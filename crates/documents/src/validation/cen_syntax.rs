@@ -6,7 +6,9 @@
 
 use super::cen_core::charge_is;
 use super::codes;
-use super::dom::{Cx, N, at_most_two_decimals, attr, count, has, is, is_cbc_any, kid, kids, named_any, nz, path, text};
+use super::dom::{
+    Cx, Line, N, at_most_two_decimals, attr, count, has, is, is_cbc_any, kid, kids, named_any, nz, path, text,
+};
 use super::names::{NameSet, Path};
 
 pub(super) fn check(cx: &mut Cx<'_>) {
@@ -19,6 +21,14 @@ pub(super) fn check(cx: &mut Cx<'_>) {
 fn at_most_one<'a>(cx: &mut Cx<'a>, n: N<'a>, rules: &[(&'static str, Path, &str)]) {
     for (rule, p, what) in rules {
         cx.check(count(n, *p) <= 1, rule, n, || format!("{what} may appear only once."));
+    }
+}
+
+/// `at_most_one` for a line, over its gathered children (`line.rs`).
+fn at_most_one_in_line<'a>(cx: &mut Cx<'a>, line: &Line<'a>, rules: &[(&'static str, Path, &str)]) {
+    let n = line.node();
+    for (rule, p, what) in rules {
+        cx.check(line.count(*p) <= 1, rule, n, || format!("{what} may appear only once."));
     }
 }
 
@@ -97,9 +107,11 @@ fn syntax<'a>(cx: &mut Cx<'a>, n: N<'a>) {
     } else if parent.is_none() {
         document(cx, n);
     } else if is(n, p!("cac:InvoiceLine")) || is(n, p!("cac:CreditNoteLine")) {
-        at_most_one(
+        // The line's children, gathered once for all the line rules (`line.rs`).
+        let line = cx.line(n);
+        at_most_one_in_line(
             cx,
-            n,
+            &line,
             &[
                 ("UBL-SR-34", p!("cbc:Note"), "A line note (BT-127)"),
                 ("UBL-SR-35", p!("cac:OrderLineReference/cbc:LineID"), "A line's order line reference (BT-132)"),
@@ -109,7 +121,7 @@ fn syntax<'a>(cx: &mut Cx<'a>, n: N<'a>) {
                 ("UBL-SR-52", p!("cac:DocumentReference"), "A line's object identifier (BT-128)"),
             ],
         );
-        cx.check(count(n, p!("cac:Item/cac:ClassifiedTaxCategory")) == 1, "UBL-SR-48", n, || {
+        cx.check(line.count(p!("cac:Item/cac:ClassifiedTaxCategory")) == 1, "UBL-SR-48", n, || {
             "A line must have exactly one VAT category (BT-151).".into()
         });
     } else if is(n, p!("cac:PayeeParty")) {
@@ -335,6 +347,12 @@ fn code_list<'a>(cx: &mut Cx<'a>, n: N<'a>) {
     // Read once: half the contexts below ask for it.
     let scheme_attr = n.attribute("schemeID");
     let (has_scheme, scheme) = (scheme_attr.is_some(), scheme_attr.unwrap_or(""));
+    // A cbc:ID (three in every invoice line) is a context below only with a schemeID or in
+    // a VAT category (BR-CL-07, -10, -17, -18, -21, -26); every other block tests another
+    // name: the rest is not gone through for it.
+    if is(n, p!("cbc:ID")) && !has_scheme && !under(p!("cac:TaxCategory")) && !under(p!("cac:ClassifiedTaxCategory")) {
+        return;
+    }
     let list_check = |cx: &mut Cx<'a>, rule: &'static str, list: &'static [&'static str], v: &str, what: &str| {
         let ok = cx.listed(list, v);
         cx.check(ok, rule, n, || format!("'{}' is not a valid {what}.", v.trim()));

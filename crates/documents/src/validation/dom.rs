@@ -10,10 +10,11 @@ use std::borrow::Cow;
 use rust_decimal::Decimal;
 
 use super::names::{NAMES, NameSet, Path};
-use super::xml::{ChildrenWith, Doc, Ns};
+use super::xml::{Doc, Ns};
 use super::{Finding, Flag};
 
-pub(super) use super::xml::N;
+pub(super) use super::line::Line;
+pub(super) use super::xml::{ChildrenWith, N};
 
 /// The local names the rules ask for as `//name` (with `Cx::everywhere`), indexed once.
 const INDEXED: [Path; 12] = [
@@ -57,6 +58,9 @@ pub(super) struct Cx<'a> {
     by_name: [Vec<N<'a>>; INDEXED.len()],
     /// Answers of `in_list`, direct-mapped: ((the list's address, value length, value bytes), found).
     memo: Vec<((usize, usize, u64), bool)>,
+    /// Every `InvoiceLine` and `CreditNoteLine`'s children, gathered once for all the line
+    /// rules (`line.rs`), in document order.
+    lines: Vec<Line<'a>>,
 }
 
 impl<'a> Cx<'a> {
@@ -67,6 +71,12 @@ impl<'a> Cx<'a> {
                 list.push(n);
             }
         }
+        let mut lines: Vec<Line<'a>> = [p!("cac:InvoiceLine"), p!("cac:CreditNoteLine")]
+            .iter()
+            .flat_map(|name| &by_name[INDEX_OF[(name.key() >> 3) as usize] as usize])
+            .map(|n| Line::gather(*n))
+            .collect();
+        lines.sort_by_key(|l| l.node().index());
         Self {
             doc,
             root: doc.root(),
@@ -74,6 +84,16 @@ impl<'a> Cx<'a> {
             findings: Vec::new(),
             by_name,
             memo: vec![((0, usize::MAX, 0), false); MEMO_SLOTS],
+            lines,
+        }
+    }
+
+    /// A line's gathered children (`line.rs`).
+    #[inline]
+    pub(super) fn line(&self, n: N<'a>) -> Line<'a> {
+        match self.lines.binary_search_by_key(&n.index(), |l| l.node().index()) {
+            Ok(at) => self.lines[at],
+            Err(_) => Line::gather(n),
         }
     }
 
@@ -201,16 +221,20 @@ pub(super) fn path<'a>(n: N<'a>, steps: impl Steps) -> Vec<N<'a>> {
 
 /// Calls `visit` for every node on the path, depth first in document order, until it
 /// returns true; returns whether it did. No allocation: the rules call this per element.
+/// Paths of one and two steps (nearly all) are plain loops, not a recursion.
 #[inline]
 fn walk<'a, F: FnMut(N<'a>) -> bool>(n: N<'a>, keys: &[u16], visit: &mut F) -> bool {
-    let Some((key, rest)) = keys.split_first() else { return false };
-    for child in n.children_with(*key) {
-        let stop = if rest.is_empty() { visit(child) } else { walk(child, rest, visit) };
-        if stop {
-            return true;
-        }
+    match keys {
+        [] => false,
+        [k] => n.children_with(*k).any(visit),
+        [k, l] => n.children_with(*k).any(|c| c.children_with(*l).any(&mut *visit)),
+        [k, rest @ ..] => n.children_with(*k).any(|c| walk_deep(c, rest, visit)),
     }
-    false
+}
+
+/// `walk` for the rest of a path of three steps or more.
+fn walk_deep<'a, F: FnMut(N<'a>) -> bool>(n: N<'a>, keys: &[u16], visit: &mut F) -> bool {
+    walk(n, keys, visit)
 }
 
 /// True if some node on the path passes `test` (`path(n, steps).iter().any(..)` without
@@ -280,6 +304,7 @@ pub(super) fn is_cbc_any(n: N<'_>, locals: &NameSet) -> bool {
 }
 
 /// True if the node's string value is empty after normalize-space().
+#[inline]
 pub(super) fn blank(n: N<'_>) -> bool {
     n.is_blank()
 }
@@ -303,6 +328,7 @@ pub(super) fn count(n: N<'_>, steps: impl Steps) -> usize {
 }
 
 /// An attribute's value, or "".
+#[inline]
 pub(super) fn attr<'a>(n: N<'a>, name: &str) -> &'a str {
     n.attribute(name).unwrap_or("")
 }
@@ -312,6 +338,10 @@ pub(super) fn attr<'a>(n: N<'a>, name: &str) -> &'a str {
 pub(super) fn trim_xml(s: &str) -> &str {
     let ws = |b: &u8| matches!(b, b' ' | b'\t' | b'\r' | b'\n');
     let b = s.as_bytes();
+    // Nothing to trim (every value in practice): no scan.
+    if b.first().is_some_and(|c| !ws(c)) && b.last().is_some_and(|c| !ws(c)) {
+        return s;
+    }
     let start = b.iter().position(|c| !ws(c)).unwrap_or(b.len());
     let end = b.iter().rposition(|c| !ws(c)).map_or(start, |i| i + 1);
     // Both ends are next to ASCII whitespace or the string's ends: char boundaries.
@@ -389,7 +419,9 @@ pub(super) fn num(s: &str) -> f64 {
     const TENS: [f64; 19] =
         [1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18];
     if let Some(d) = dec_short(t).filter(|d| d.mantissa().unsigned_abs() < 1_000_000_000_000_000) {
-        let m = d.mantissa() as f64;
+        // Below 10^18 the mantissa is an i64: converted from that, not from an i128 (a
+        // library call), with the same rounding.
+        let m = d.mantissa() as i64 as f64;
         return m / TENS[d.scale() as usize];
     }
     let plain = !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'-' | b'+' | b'e' | b'E'));

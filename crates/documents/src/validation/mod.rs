@@ -35,6 +35,7 @@ mod cen_vat;
 mod cii;
 mod codes;
 mod dom;
+mod line;
 mod names;
 mod national;
 mod peppol;

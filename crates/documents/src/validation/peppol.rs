@@ -9,7 +9,7 @@ use rust_decimal::Decimal;
 
 use super::codes;
 use super::dom::{
-    Cx, N, any, attr, blank, dec_at, dec_of, first, has, is, is_cbc_any, kid, kids, named_any, nz, nz_at, path, text,
+    Cx, N, attr, blank, dec_at, dec_of, first, has, is, is_cbc_any, kid, kids, named_any, nz, nz_at, path, text,
 };
 use super::names::{NameSet, Path};
 
@@ -112,7 +112,8 @@ fn document<'a>(cx: &mut Cx<'a>, root: N<'a>, facts: &Facts) {
         || "Give the buyer's reference (BT-10) or their purchase order number (BT-13).".into(),
     );
     let customization =
-        first(root, p!("cbc:CustomizationID")).map(|c| nz(c.first_text().unwrap_or(""))).unwrap_or_default();
+        first(root, p!("cbc:CustomizationID")).map(|c| nz(&c.first_text().unwrap_or_default()).into_owned());
+    let customization = customization.unwrap_or_default();
     cx.check(
         customization.starts_with("urn:cen.eu:en16931:2017#compliant#urn:fdc:peppol.eu:2017:poacc:billing:3.0"),
         "PEPPOL-EN16931-R004",
@@ -185,6 +186,11 @@ fn element<'a>(cx: &mut Cx<'a>, n: N<'a>, facts: &Facts) {
         "ID",
     ]);
     if !named_any(n, &CONTEXTS) {
+        return;
+    }
+    // A cbc:ID (three in every invoice line) can only be an identifier's context below (with
+    // a schemeID), every other block tests another name: the rest is not gone through for it.
+    if is(n, p!("cbc:ID")) && !n.has_attribute("schemeID") {
         return;
     }
     let parent = n.parent_element();
@@ -322,24 +328,26 @@ fn is_amount(n: N<'_>) -> bool {
 }
 
 fn line<'a>(cx: &mut Cx<'a>, n: N<'a>) {
+    // The line's children, gathered once for all the line rules (`line.rs`).
+    let line = cx.line(n);
     // `if (exists(x)) then xs:decimal(x) else d`: the first node's value, or the default.
     let or = |x: Option<N<'_>>, d: Decimal| x.map_or(Some(d), dec_of);
-    let line_amount = or(first(n, p!("cbc:LineExtensionAmount")), Decimal::ZERO);
+    let line_amount = or(line.first(p!("cbc:LineExtensionAmount")), Decimal::ZERO);
     let quantity_name = if cx.credit { p!("cbc:CreditedQuantity") } else { p!("cbc:InvoicedQuantity") };
-    let quantity = or(first(n, quantity_name), Decimal::ONE);
-    let price = or(first(n, p!("cac:Price/cbc:PriceAmount")), Decimal::ZERO);
-    let base_quantity = first(n, p!("cac:Price/cbc:BaseQuantity"));
+    let quantity = or(line.first(quantity_name), Decimal::ONE);
+    let price = or(line.first(p!("cac:Price/cbc:PriceAmount")), Decimal::ZERO);
+    let base_quantity = line.first(p!("cac:Price/cbc:BaseQuantity"));
     let base = base_quantity.and_then(dec_of).filter(|b| !b.is_zero()).unwrap_or(Decimal::ONE);
     // Almost no line has allowances or charges: their rounded sum is then that of nothing,
     // computed once (a Decimal division) instead of twice per line.
     static NOTHING: std::sync::LazyLock<Decimal> = std::sync::LazyLock::new(|| super::dom::cents(Decimal::ZERO));
-    let any_ac = has(n, p!("cac:AllowanceCharge"));
+    let any_ac = line.has(p!("cac:AllowanceCharge"));
     let total = |charge: &str| {
         if !any_ac {
             return *NOTHING;
         }
         super::dom::cents(
-            kids(n, p!("cac:AllowanceCharge"))
+            line.kids(p!("cac:AllowanceCharge"))
                 .filter(|a| nz_at(*a, p!("cbc:ChargeIndicator")) == charge)
                 .filter_map(|a| dec_at(a, p!("cbc:Amount")))
                 .sum(),
@@ -363,11 +371,11 @@ fn line<'a>(cx: &mut Cx<'a>, n: N<'a>) {
         n,
         || format!("The price base quantity (BT-149) of line {line_id} must be above zero."),
     );
-    cx.check(kids(n, p!("cac:DocumentReference")).count() <= 1, "PEPPOL-EN16931-R100", n, || {
+    cx.check(line.kids(p!("cac:DocumentReference")).count() <= 1, "PEPPOL-EN16931-R100", n, || {
         format!("Line {line_id} may reference only one invoiced object (BT-128).")
     });
-    let ok = !has(n, p!("cac:DocumentReference"))
-        || any(n, p!("cac:DocumentReference/cbc:DocumentTypeCode"), |c| text(c) == "130");
+    let ok = !line.has(p!("cac:DocumentReference"))
+        || line.any(p!("cac:DocumentReference/cbc:DocumentTypeCode"), |c| text(c) == "130");
     cx.check(ok, "PEPPOL-EN16931-R101", n, || {
         format!("The document reference of line {line_id} must be an invoiced object (type code 130).")
     });

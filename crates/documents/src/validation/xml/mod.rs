@@ -1,6 +1,9 @@
 //! The validator's own XML document: a compact arena of elements (document order, each
-//! with its parent, the end of its subtree and of its run of same-named siblings), their
-//! unprefixed attributes and their text, and the handful of node operations the rules use.
+//! with its parent, the end of its subtree and of its run of same-named siblings, and where
+//! its content lies in the source), their unprefixed attributes, and the handful of node
+//! operations the rules use. Text is not copied or decoded while reading: a leaf whose text
+//! needs no decoding (almost all of them) is its slice of the source, and anything else is
+//! worked out from the source when a rule asks (`text_nodes`).
 //! The reader that builds it is `read.rs`; each element carries its name's key
 //! (`names.rs`), so child lookups compare integers.
 //!
@@ -58,11 +61,15 @@ struct Element<'a> {
     /// with another name, or the parent's end). Lets a path step skip the 10,000 invoice
     /// lines of the root at once when it looks for a header element.
     run_end: u32,
-    /// The first of this element's attributes; they run to the next element's first.
+    /// The first of this element's attributes, and how many.
     attrs: u32,
-    /// The text segments of the subtree: `texts[text_start..text_end]`.
-    text_start: u32,
-    text_end: u32,
+    attr_count: u32,
+    /// Its content in the source: after the start tag, up to the end tag.
+    content: u32,
+    content_end: u32,
+    /// True for a leaf whose content is text that needs no decoding (no reference, CR,
+    /// CDATA, comment or processing instruction): its text is then the source slice.
+    plain: bool,
 }
 
 struct Attr<'a> {
@@ -70,17 +77,11 @@ struct Attr<'a> {
     value: Cow<'a, str>,
 }
 
-/// A run of character data (text and CDATA not interrupted by markup), as one XPath text node.
-struct Text<'a> {
-    owner: u32,
-    text: Cow<'a, str>,
-}
-
 /// A parsed document.
 pub(super) struct Doc<'a> {
+    src: &'a str,
     elements: Vec<Element<'a>>,
     attrs: Vec<Attr<'a>>,
-    texts: Vec<Text<'a>>,
 }
 
 /// An element of a parsed document.
@@ -121,6 +122,18 @@ impl<'a> N<'a> {
 
     fn at(&self, i: u32) -> N<'a> {
         N { doc: self.doc, i }
+    }
+
+    /// The element's place in document order.
+    #[inline]
+    pub(super) fn index(&self) -> u32 {
+        self.i
+    }
+
+    /// The element of this document at a place `index` gave.
+    #[inline]
+    pub(super) fn at_index(&self, i: u32) -> N<'a> {
+        self.at(i)
     }
 
     /// The local name.
@@ -183,10 +196,11 @@ impl<'a> N<'a> {
         self.el().end == self.i + 1
     }
 
+    #[inline]
     fn attrs(&self) -> &'a [Attr<'a>] {
-        let start = self.el().attrs as usize;
-        let end = self.doc.elements.get(self.i as usize + 1).map_or(self.doc.attrs.len(), |e| e.attrs as usize);
-        &self.doc.attrs[start..end]
+        let e = self.el();
+        let start = e.attrs as usize;
+        self.doc.attrs.get(start..start + e.attr_count as usize).unwrap_or_default()
     }
 
     /// The value of an attribute without a namespace, such as `schemeID`.
@@ -200,42 +214,134 @@ impl<'a> N<'a> {
         self.attrs().iter().any(|a| same_name(a.local, name))
     }
 
-    fn texts(&self) -> &'a [Text<'a>] {
+    /// The text of a leaf whose text is the source as written (no reference, CR, CDATA,
+    /// comment or processing instruction): the rules' values, read without copying.
+    #[inline]
+    fn plain_text(&self) -> Option<&'a str> {
         let e = self.el();
-        &self.doc.texts[e.text_start as usize..e.text_end as usize]
+        if e.plain { self.doc.src.get(e.content as usize..e.content_end as usize) } else { None }
+    }
+
+    /// Calls `visit(own, new_node, text)` for each run of character data in the content
+    /// (see `text_nodes`).
+    fn each_text(&self, visit: impl FnMut(bool, bool, Cow<'a, str>)) {
+        let e = self.el();
+        text_nodes(self.doc.src.get(e.content as usize..e.content_end as usize).unwrap_or(""), visit);
     }
 
     /// XPath's string value: the text of all descendants, in document order.
+    #[inline]
     pub(super) fn string_value(&self) -> Cow<'a, str> {
-        match self.texts() {
-            [] => Cow::Borrowed(""),
-            [one] => Cow::Borrowed(&one.text),
-            many => Cow::Owned(many.iter().map(|t| &*t.text).collect()),
+        match self.plain_text() {
+            Some(text) => Cow::Borrowed(text),
+            None => self.string_value_decoded(),
         }
     }
 
+    #[cold]
+    fn string_value_decoded(&self) -> Cow<'a, str> {
+        let mut out: Option<Cow<'a, str>> = None;
+        self.each_text(|_, _, t| match &mut out {
+            None => out = Some(t),
+            Some(s) => s.to_mut().push_str(&t),
+        });
+        out.unwrap_or(Cow::Borrowed(""))
+    }
+
     /// True if every descendant text is whitespace (or there is none).
+    #[inline]
     pub(super) fn is_blank(&self) -> bool {
-        self.texts().iter().all(|t| t.text.bytes().all(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n')))
+        let ws = |t: &str| t.bytes().all(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n'));
+        if let Some(text) = self.plain_text() {
+            return ws(text);
+        }
+        let mut blank = true;
+        self.each_text(|_, _, t| blank &= ws(&t));
+        blank
     }
 
     /// The element's own text nodes (not its descendants'), concatenated.
     pub(super) fn own_text(&self) -> Cow<'a, str> {
-        let mut own = self.texts().iter().filter(|t| t.owner == self.i);
-        match (own.next(), own.next()) {
-            (None, _) => Cow::Borrowed(""),
-            (Some(one), None) => Cow::Borrowed(&one.text),
-            (Some(a), Some(b)) => {
-                let mut s = format!("{}{}", a.text, b.text);
-                own.for_each(|t| s.push_str(&t.text));
-                Cow::Owned(s)
-            }
+        if let Some(text) = self.plain_text() {
+            return Cow::Borrowed(text);
         }
+        let mut out: Option<Cow<'a, str>> = None;
+        self.each_text(|own, _, t| match &mut out {
+            _ if !own => {}
+            None => out = Some(t),
+            Some(s) => s.to_mut().push_str(&t),
+        });
+        out.unwrap_or(Cow::Borrowed(""))
     }
 
     /// The element's first own text node.
-    pub(super) fn first_text(&self) -> Option<&'a str> {
-        self.texts().iter().find(|t| t.owner == self.i).map(|t| &*t.text)
+    pub(super) fn first_text(&self) -> Option<Cow<'a, str>> {
+        if let Some(text) = self.plain_text() {
+            // A leaf without content has no text node at all.
+            return (!text.is_empty()).then_some(Cow::Borrowed(text));
+        }
+        let (mut out, mut done): (Option<Cow<'a, str>>, bool) = (None, false);
+        self.each_text(|own, new_node, t| match &mut out {
+            _ if !own || done => {}
+            None => out = Some(t),
+            Some(_) if new_node => done = true,
+            Some(s) => s.to_mut().push_str(&t),
+        });
+        out
+    }
+}
+
+/// The character data of an element's content (already checked by the reader), as XPath
+/// sees it: `visit(own, new_node, text)` for each run, `own` when it is the element's own
+/// (not inside a child), `new_node` when it starts a text node (markup other than CDATA came
+/// before it), `text` decoded (references, line ends). The rare way: the reader keeps no
+/// text, and a rule asks for a value that is not a plain leaf's only for mixed content,
+/// references, CDATA and the like.
+fn text_nodes<'a>(content: &'a str, mut visit: impl FnMut(bool, bool, Cow<'a, str>)) {
+    let b = content.as_bytes();
+    let (mut p, mut depth, mut in_text) = (0usize, 0usize, false);
+    let find = |from: usize, pat: &str| content.get(from..).and_then(|r| r.find(pat)).map_or(b.len(), |i| from + i);
+    while p < b.len() {
+        if b[p] != b'<' {
+            let end = memchr::memchr(b'<', &b[p..]).map_or(b.len(), |i| p + i);
+            visit(depth == 0, !in_text, read::decode(&content[p..end], false).unwrap_or_default());
+            (p, in_text) = (end, true);
+            continue;
+        }
+        let rest = &b[p..];
+        if rest.starts_with(b"<![CDATA[") {
+            let end = find(p + 9, "]]>");
+            visit(depth == 0, !in_text, read::newlines(&content[p + 9..end]));
+            (p, in_text) = (end + 3, true);
+            continue;
+        }
+        in_text = false;
+        if rest.starts_with(b"<!--") {
+            p = find(p + 4, "-->") + 3;
+        } else if rest.starts_with(b"<?") {
+            p = find(p + 2, "?>") + 2;
+        } else if rest.starts_with(b"</") {
+            depth = depth.saturating_sub(1);
+            p = find(p, ">") + 1;
+        } else {
+            // A start tag: to its '>', which may also stand inside a quoted attribute value.
+            let mut quote = None;
+            let mut i = p + 1;
+            while let Some(&c) = b.get(i) {
+                match quote {
+                    Some(q) if c == q => quote = None,
+                    Some(_) => {}
+                    None if c == b'"' || c == b'\'' => quote = Some(c),
+                    None if c == b'>' => break,
+                    None => {}
+                }
+                i += 1;
+            }
+            if b.get(i.wrapping_sub(1)) != Some(&b'/') {
+                depth += 1;
+            }
+            p = i + 1;
+        }
     }
 }
 

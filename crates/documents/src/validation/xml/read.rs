@@ -8,13 +8,26 @@
 //! XML's end-of-line and attribute-value normalisation so string values are the ones XPath
 //! sees. Every index is checked (no `unsafe`); `fuzz/fuzz_targets/received.rs` drives it
 //! with arbitrary bytes.
+//!
+//! What makes it cheap (a 300-line invoice is about 4,000 elements, read in about 700
+//! instructions each): text is checked but neither copied nor decoded (the arena points at
+//! it, `mod.rs`); character data and short attribute values are scanned once with a byte
+//! table; names met before are found again by their first sixteen bytes (`seen.rs`); end
+//! tags are compared by words. The character-level checks that rare text needs are in
+//! `chars.rs`.
 
 use std::borrow::Cow;
 
 use memchr::{memchr, memchr3};
 
 use super::super::names;
-use super::{Attr, Doc, Element, NONE, Ns, Text, namespace};
+use super::{Attr, Doc, Element, NONE, Ns, namespace};
+use chars::declaration;
+pub(super) use chars::{decode, newlines};
+use seen::{EMPTY_SEEN, Found, SEEN_SLOTS, Seen, same_bytes};
+
+mod chars;
+mod seen;
 
 /// Parses `src` (already UTF-8, without a byte order mark).
 pub(in super::super) fn parse(src: &str) -> Result<Doc<'_>, String> {
@@ -24,56 +37,18 @@ pub(in super::super) fn parse(src: &str) -> Result<Doc<'_>, String> {
     if control {
         return Err("a control character, which XML does not allow".into());
     }
-    Reader { src, b: src.as_bytes(), p: 0 }.document()
-}
-
-/// The XML declaration's content (after `<?xml`, before `?>`): version, then optionally
-/// encoding and standalone, in that order, each `name = 'value'`.
-fn declaration(content: &str) -> Result<(), String> {
-    let bad = || format!("a malformed XML declaration: <?xml{content}?>");
-    let mut rest = content;
-    let mut expected: &[&str] = &["version", "encoding", "standalone"];
-    let mut first = true;
-    loop {
-        let trimmed = rest.trim_start_matches([' ', '\t', '\r', '\n']);
-        if trimmed.is_empty() {
-            return if first { Err(bad()) } else { Ok(()) };
-        }
-        if trimmed.len() == rest.len() {
-            return Err(bad()); // no space before a pseudo-attribute
-        }
-        let at = expected.iter().position(|k| trimmed.starts_with(k)).ok_or_else(bad)?;
-        if first && at != 0 {
-            return Err(bad());
-        }
-        let key = expected[at];
-        expected = &expected[at + 1..];
-        let after = trimmed[key.len()..].trim_start_matches([' ', '\t', '\r', '\n']);
-        let after = after.strip_prefix('=').ok_or_else(bad)?.trim_start_matches([' ', '\t', '\r', '\n']);
-        let quote = after.chars().next().filter(|q| matches!(q, '"' | '\'')).ok_or_else(bad)?;
-        let (value, tail) = after[1..].split_once(quote).ok_or_else(bad)?;
-        let ok = match key {
-            "version" => {
-                value.strip_prefix("1.").is_some_and(|v| !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit()))
-            }
-            "encoding" => {
-                value.starts_with(|c: char| c.is_ascii_alphabetic())
-                    && value.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'))
-            }
-            _ => matches!(value, "yes" | "no"),
-        };
-        if !ok {
-            return Err(bad());
-        }
-        first = false;
-        rest = tail;
-    }
+    Reader::new(src).document()
 }
 
 struct Reader<'a> {
     src: &'a str,
     b: &'a [u8],
     p: usize,
+    /// Names met before, by the hash of their first sixteen bytes (`Reader::seen_name`).
+    seen: [Seen<'a>; SEEN_SLOTS],
+    /// Counts changes of the namespace bindings in scope: a name's namespace remembered in
+    /// `seen` holds while this stays the same.
+    scope_gen: u32,
 }
 
 /// An element whose end tag is still to come.
@@ -90,21 +65,35 @@ fn is_ws(b: u8) -> bool {
 }
 
 impl<'a> Reader<'a> {
+    fn new(src: &'a str) -> Self {
+        Reader { src, b: src.as_bytes(), p: 0, seen: [EMPTY_SEEN; SEEN_SLOTS], scope_gen: 0 }
+    }
+
+    /// Skips the spaces of an indentation: eight at a time, then up to the first other byte
+    /// of the next eight, found by a word comparison.
+    #[inline]
+    fn spaces(&self, mut at: usize) -> usize {
+        const SPACES: u64 = 0x2020_2020_2020_2020;
+        while let Some(w) =
+            self.b.get(at..at + 8).map(|w| u64::from_le_bytes([w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7]]))
+        {
+            let other = w ^ SPACES;
+            if other != 0 {
+                return at + other.trailing_zeros() as usize / 8;
+            }
+            at += 8;
+        }
+        at
+    }
+
     fn document(mut self) -> Result<Doc<'a>, String> {
-        // Sized for our UBL (about 48 bytes per element, two text runs each, counting the
-        // indentation): growing these arrays would copy them.
+        // Sized for our UBL (about 48 bytes per element): growing these arrays would copy them.
         let guess = self.b.len() / 40 + 1;
-        let mut doc = Doc {
-            elements: Vec::with_capacity(guess),
-            attrs: Vec::with_capacity(guess / 4),
-            texts: Vec::with_capacity(guess * 2),
-        };
+        let mut doc = Doc { src: self.src, elements: Vec::with_capacity(guess), attrs: Vec::with_capacity(guess / 4) };
         let mut open: Vec<Open<'a>> = Vec::new();
         // In-scope namespace bindings, innermost last; `xml` is bound by definition.
         let mut scope: Vec<(&'a str, Ns)> = vec![("xml", Ns::Other)];
-        // Whether character data may extend the last text segment (no markup in between).
-        let mut in_text = false;
-        let mut scratch: Vec<(&'a str, Cow<'a, str>)> = Vec::new();
+        let mut scratch: Vec<(&'a str, Option<usize>, Cow<'a, str>)> = Vec::new();
         loop {
             let start = self.p;
             // Most character data is indentation: whitespace right up to the next markup,
@@ -112,30 +101,27 @@ impl<'a> Reader<'a> {
             // (A CR ends the scan: that text takes the general way, which normalises it.)
             let mut ws_end = start;
             if self.b.get(ws_end) == Some(&b'\n') {
-                ws_end += 1;
-                // Indentation: eight spaces at a time.
-                while self.b.get(ws_end..ws_end + 8) == Some(b"        ") {
-                    ws_end += 8;
-                }
+                ws_end = self.spaces(ws_end + 1);
             }
             while matches!(self.b.get(ws_end), Some(b' ' | b'\n' | b'\t')) {
                 ws_end += 1;
             }
-            let lt = if self.b.get(ws_end) == Some(&b'<') {
-                ws_end
-            } else {
-                memchr(b'<', &self.b[ws_end..]).map_or(self.b.len(), |i| ws_end + i)
-            };
+            let (lt, special) = if self.b.get(ws_end) == Some(&b'<') { (ws_end, false) } else { self.text_end(ws_end) };
             if lt > start {
-                let raw = &self.src[start..lt];
                 let blank = lt == ws_end;
                 match open.last() {
-                    Some(o) if blank => push_text(&mut doc, o.el, Cow::Borrowed(raw), in_text),
-                    Some(o) => push_text(&mut doc, o.el, decode(raw, false)?, in_text),
-                    None if blank || raw.bytes().all(is_ws) => {}
+                    // Text stays where it is (`Element::content`): it is checked here, decoded
+                    // only when a rule reads it, and an element whose text needs decoding is
+                    // marked for that. Text without `&`, CR or `]` needs neither.
+                    Some(_) if blank || !special => {}
+                    Some(o) => {
+                        if let Cow::Owned(_) = decode(&self.src[start..lt], false)? {
+                            mark(&mut doc, o.el);
+                        }
+                    }
+                    None if blank || self.b[start..lt].iter().all(|c| is_ws(*c)) => {}
                     None => return Err("text outside the root element".into()),
                 }
-                in_text = true;
             }
             if lt == self.b.len() {
                 break;
@@ -149,7 +135,7 @@ impl<'a> Reader<'a> {
                     let after = self.p + expected.len();
                     let end = if !expected.is_empty()
                         && self.b.get(after) == Some(&b'>')
-                        && self.b.get(self.p..after) == Some(expected)
+                        && self.b.get(self.p..after).is_some_and(|name| same_bytes(name, expected))
                     {
                         after
                     } else {
@@ -166,18 +152,22 @@ impl<'a> Reader<'a> {
                         end
                     };
                     let o = open.pop().ok_or("an end tag without a start tag")?;
-                    let (elements, texts) = (doc.elements.len() as u32, doc.texts.len() as u32);
+                    let elements = doc.elements.len() as u32;
                     let e = &mut doc.elements[o.el as usize];
-                    (e.end, e.text_end) = (elements, texts);
+                    (e.end, e.content_end) = (elements, lt as u32);
+                    // Only a leaf's text can be its source slice.
+                    e.plain &= elements == o.el + 1;
                     if o.el == 0 {
                         e.run_end = elements;
                     }
                     if o.run != NONE {
                         doc.elements[o.run as usize].run_end = elements;
                     }
-                    scope.truncate(o.scope);
+                    if scope.len() > o.scope {
+                        scope.truncate(o.scope);
+                        self.scope_gen += 1;
+                    }
                     self.p = end + 1;
-                    in_text = false;
                 }
                 Some(b'?') => {
                     // A processing instruction: a name as target, then anything. Only the
@@ -189,7 +179,7 @@ impl<'a> Reader<'a> {
                     let stop = self.b[from..].iter().position(|c| is_ws(*c) || *c == b'?');
                     self.p = stop.map_or(self.b.len(), |i| from + i);
                     let target = &self.src[from..self.p];
-                    let (checked, _) = Reader { src: target, b: target.as_bytes(), p: 0 }.name()?;
+                    let (checked, _) = Reader::new(target).name()?;
                     if checked.len() != target.len() {
                         return Err(format!("'{target}' is not a valid processing instruction target"));
                     }
@@ -203,20 +193,23 @@ impl<'a> Reader<'a> {
                         return Err(format!("the processing instruction {target} needs a space after its name"));
                     }
                     self.p = end + 2;
-                    in_text = false;
+                    if let Some(o) = open.last() {
+                        mark(&mut doc, o.el);
+                    }
                 }
                 Some(b'!') => {
                     let rest = &self.b[self.p..];
                     if rest.starts_with(b"!--") {
                         self.p = self.find(self.p + 3, "-->")? + 3;
-                        in_text = false;
+                        if let Some(o) = open.last() {
+                            mark(&mut doc, o.el);
+                        }
                     } else if rest.starts_with(b"![CDATA[") {
                         let o = open.last().ok_or("CDATA outside the root element")?;
                         let from = self.p + 8;
                         let end = self.find(from, "]]>")?;
-                        push_text(&mut doc, o.el, newlines(&self.src[from..end]), in_text);
+                        mark(&mut doc, o.el);
                         self.p = end + 3;
-                        in_text = true;
                     } else if rest.starts_with(b"!DOCTYPE") {
                         return Err("a DTD is not allowed".into());
                     } else {
@@ -227,36 +220,51 @@ impl<'a> Reader<'a> {
                     if open.is_empty() && !doc.elements.is_empty() {
                         return Err("more than one root element".into());
                     }
-                    let (qname, colon, empty) = self.start_tag(&mut scratch)?;
+                    let (qname, colon, empty, seen) = self.start_tag(&mut scratch)?;
                     let outer = scope.len();
                     let index = doc.elements.len() as u32;
                     let attrs = doc.attrs.len() as u32;
                     // Declarations first: they apply to the element's own name and attributes.
-                    for (name, value) in &scratch {
-                        if *name == "xmlns" {
-                            scope.push(("", namespace(value)));
-                        } else if let Some(prefix) = name.strip_prefix("xmlns:") {
-                            scope.push((prefix, namespace(value)));
+                    // (Most elements have no attributes: nothing to go through.)
+                    if !scratch.is_empty() {
+                        for (name, _, value) in &scratch {
+                            if *name == "xmlns" {
+                                scope.push(("", namespace(value)));
+                                self.scope_gen += 1;
+                            } else if let Some(prefix) = name.strip_prefix("xmlns:") {
+                                scope.push((prefix, namespace(value)));
+                                self.scope_gen += 1;
+                            }
                         }
-                    }
-                    for (name, value) in scratch.drain(..) {
-                        if name == "xmlns" || name.starts_with("xmlns:") {
-                            continue;
-                        }
-                        match name.split_once(':') {
-                            // Namespaced attributes are none the rules read; their prefix must be bound.
-                            Some((prefix, _)) => _ = resolve(&scope, prefix)?,
-                            None => doc.attrs.push(Attr { local: name, value }),
+                        for (name, colon, value) in scratch.drain(..) {
+                            if name == "xmlns" || name.starts_with("xmlns:") {
+                                continue;
+                            }
+                            match colon {
+                                // Namespaced attributes are none the rules read; their prefix must be bound.
+                                Some(at) => _ = resolve(&scope, &name[..at])?,
+                                None => doc.attrs.push(Attr { local: name, value }),
+                            }
                         }
                     }
                     let (prefix, local) = match colon {
                         Some(at) => (&qname[..at], &qname[at + 1..]),
                         None => ("", qname),
                     };
-                    let ns = resolve(&scope, prefix)?;
+                    // The name's id and namespace as remembered in `seen`, while the
+                    // bindings in scope are those it was resolved under.
+                    let (id, ns) = match seen {
+                        Some(f) if f.generation == self.scope_gen => (f.id, f.ns),
+                        Some(f) => {
+                            let ns = resolve(&scope, prefix)?;
+                            if let Some(e) = self.seen.get_mut(f.slot).filter(|e| std::ptr::eq(e.name, qname)) {
+                                (e.ns, e.generation) = (ns, self.scope_gen);
+                            }
+                            (f.id, ns)
+                        }
+                        None => (names::id(local), resolve(&scope, prefix)?),
+                    };
                     let parent = open.last().map_or(NONE, |o| o.el);
-                    let texts = doc.texts.len() as u32;
-                    let id = names::id(local);
                     let key = names::key(id, ns);
                     if let Some(o) = open.last_mut() {
                         // Known names are equal when their keys are; others need the name.
@@ -279,15 +287,19 @@ impl<'a> Reader<'a> {
                         end: index + 1,
                         run_end: index + 1,
                         attrs,
-                        text_start: texts,
-                        text_end: texts,
+                        attr_count: doc.attrs.len() as u32 - attrs,
+                        content: self.p as u32,
+                        content_end: self.p as u32,
+                        plain: true,
                     });
                     if empty {
-                        scope.truncate(outer);
+                        if scope.len() > outer {
+                            scope.truncate(outer);
+                            self.scope_gen += 1;
+                        }
                     } else {
                         open.push(Open { el: index, qname, scope: outer, run: NONE });
                     }
-                    in_text = false;
                 }
             }
         }
@@ -298,6 +310,27 @@ impl<'a> Reader<'a> {
             return Err("no root element".into());
         }
         Ok(doc)
+    }
+
+    /// Where character data starting at `from` (not at a `<`) ends, at the next `<` or the
+    /// end, and whether it has a byte that needs `decode` (`&`, CR, `]`). The usual value is
+    /// a few bytes: one pass with a table, not a call to memchr and another pass; past 32
+    /// bytes (an attachment), memchr.
+    #[inline]
+    fn text_end(&self, from: usize) -> (usize, bool) {
+        let b = self.b;
+        let stop = b.len().min(from + 32);
+        let mut special = false;
+        for (i, c) in b.get(from..stop).unwrap_or_default().iter().enumerate() {
+            match TEXT_BYTE[*c as usize] {
+                0 => {}
+                LESS => return (from + i, special),
+                _ => special = true,
+            }
+        }
+        let rest = b.get(stop..).unwrap_or_default();
+        let lt = memchr(b'<', rest).map_or(b.len(), |i| stop + i);
+        (lt, special || memchr3(b'&', b'\r', b']', &b[stop..lt]).is_some())
     }
 
     /// The position of the next `pat` at or after `from`.
@@ -314,13 +347,16 @@ impl<'a> Reader<'a> {
     }
 
     /// Reads a start tag from its name to `>`; returns the qualified name, the position of
-    /// its colon and whether the tag was `/>`. The attributes go to `attrs` as (qualified name, normalised value).
+    /// its colon, whether the tag was `/>` and the name's entry in `seen`. The attributes go
+    /// to `attrs` as (qualified name, its colon, normalised value).
+    #[allow(clippy::type_complexity)]
+    #[inline(always)]
     fn start_tag(
         &mut self,
-        attrs: &mut Vec<(&'a str, Cow<'a, str>)>,
-    ) -> Result<(&'a str, Option<usize>, bool), String> {
+        attrs: &mut Vec<(&'a str, Option<usize>, Cow<'a, str>)>,
+    ) -> Result<(&'a str, Option<usize>, bool, Option<Found>), String> {
         let (b, src) = (self.b, self.src);
-        let (name, colon) = self.name()?;
+        let (name, colon, seen) = self.seen_name()?;
         loop {
             let gap = self.p;
             while self.p < b.len() && is_ws(b[self.p]) {
@@ -329,17 +365,17 @@ impl<'a> Reader<'a> {
             match b.get(self.p) {
                 Some(b'>') => {
                     self.p += 1;
-                    return Ok((name, colon, false));
+                    return Ok((name, colon, false, seen));
                 }
                 Some(b'/') if b.get(self.p + 1) == Some(&b'>') => {
                     self.p += 2;
-                    return Ok((name, colon, true));
+                    return Ok((name, colon, true, seen));
                 }
                 None => return Err(format!("the start tag <{name}> is not closed")),
                 Some(_) if gap == self.p => return Err(format!("the attributes of <{name}> need spaces between")),
                 Some(_) => {}
             }
-            let (key, _) = self.name()?;
+            let (key, key_colon, _) = self.seen_name()?;
             while self.p < b.len() && is_ws(b[self.p]) {
                 self.p += 1;
             }
@@ -355,15 +391,33 @@ impl<'a> Reader<'a> {
                 _ => return Err(format!("the value of {key} is not quoted")),
             };
             let from = self.p + 1;
-            let to = memchr(quote, &b[from..]).map(|i| from + i).ok_or("an attribute value is not closed")?;
+            // The usual value is a short code: its end, a '<' in it and whether it needs
+            // `decode` in one pass; a longer one by memchr.
+            let (mut to, mut less, mut plain) = (None, false, true);
+            for (i, c) in b.get(from..b.len().min(from + 32)).unwrap_or_default().iter().enumerate() {
+                if *c == quote {
+                    to = Some(from + i);
+                    break;
+                }
+                less |= *c == b'<';
+                plain &= !matches!(c, b'&' | b'\r' | b'\n' | b'\t');
+            }
+            let to = match to {
+                Some(to) => to,
+                None => {
+                    let to = memchr(quote, &b[from..]).map(|i| from + i).ok_or("an attribute value is not closed")?;
+                    (less, plain) = (memchr(b'<', &b[from..to]).is_some(), false);
+                    to
+                }
+            };
             let raw = &src[from..to];
-            if raw.contains('<') {
+            if less {
                 return Err(format!("'<' in the value of {key}"));
             }
-            if attrs.iter().any(|(k, _)| *k == key) {
+            if attrs.iter().any(|(k, _, _)| *k == key) {
                 return Err(format!("the attribute {key} appears twice on <{name}>"));
             }
-            attrs.push((key, decode(raw, true)?));
+            attrs.push((key, key_colon, if plain { Cow::Borrowed(raw) } else { decode(raw, true)? }));
             self.p = to + 1;
         }
     }
@@ -405,6 +459,18 @@ impl<'a> Reader<'a> {
         Ok((name, colon))
     }
 }
+
+/// What a byte is to character data: `LESS` ends it, `DECODE` (`&`, CR, `]`) needs `decode`.
+static TEXT_BYTE: [u8; 256] = {
+    let mut t = [0u8; 256];
+    t[b'<' as usize] = LESS;
+    t[b'&' as usize] = DECODE;
+    t[b'\r' as usize] = DECODE;
+    t[b']' as usize] = DECODE;
+    t
+};
+const LESS: u8 = 1;
+const DECODE: u8 = 2;
 
 const PLAIN: u8 = 0;
 const COLON: u8 = 1;
@@ -463,84 +529,11 @@ fn resolve(scope: &[(&str, Ns)], prefix: &str) -> Result<Ns, String> {
     }
 }
 
-/// Appends character data to the element's text, extending the last segment when no markup
-/// came between (XPath sees one text node there).
-fn push_text<'a>(doc: &mut Doc<'a>, owner: u32, text: Cow<'a, str>, extend: bool) {
-    if extend && let Some(last) = doc.texts.last_mut().filter(|t| t.owner == owner) {
-        last.text.to_mut().push_str(&text);
-        return;
+/// Notes that the element's own content is not just its text as written (a reference, a CR,
+/// CDATA, a comment or a processing instruction): its string value is then worked out by
+/// `super::text_nodes`.
+fn mark(doc: &mut Doc<'_>, el: u32) {
+    if let Some(e) = doc.elements.get_mut(el as usize) {
+        e.plain = false;
     }
-    doc.texts.push(Text { owner, text });
-}
-
-/// End-of-line normalisation: `\r\n` and a lone `\r` become `\n`.
-fn newlines(raw: &str) -> Cow<'_, str> {
-    if !raw.contains('\r') {
-        return Cow::Borrowed(raw);
-    }
-    Cow::Owned(raw.replace("\r\n", "\n").replace('\r', "\n"))
-}
-
-/// Character data or an attribute value as XPath sees it: references replaced, line ends
-/// normalised, and in attribute values each whitespace character a space.
-fn decode(raw: &str, attribute: bool) -> Result<Cow<'_, str>, String> {
-    let b = raw.as_bytes();
-    let special = if attribute {
-        b.iter().any(|c| matches!(c, b'&' | b'\r' | b'\n' | b'\t'))
-    } else {
-        // Most text is a short value: a plain loop beats a SIMD call there.
-        let special = if b.len() < 64 {
-            // A fold, not `any`: no early exit, so the compiler checks many bytes at a time.
-            b.iter().fold(false, |seen, c| seen | matches!(c, b'&' | b'\r' | b']'))
-        } else {
-            memchr3(b'&', b'\r', b']', b).is_some()
-        };
-        if special && raw.contains("]]>") {
-            return Err("']]>' in text".into());
-        }
-        special
-    };
-    if !special {
-        return Ok(Cow::Borrowed(raw));
-    }
-    let mut out = String::with_capacity(raw.len());
-    let mut rest = raw;
-    while let Some(at) = rest.find(['&', '\r', '\n', '\t']) {
-        out.push_str(&rest[..at]);
-        let c = rest.as_bytes()[at];
-        rest = &rest[at + 1..];
-        match c {
-            b'&' => {
-                let semi = rest.find(';').ok_or("'&' without ';'")?;
-                let name = &rest[..semi];
-                rest = &rest[semi + 1..];
-                let ch = match name {
-                    "amp" => '&',
-                    "lt" => '<',
-                    "gt" => '>',
-                    "apos" => '\'',
-                    "quot" => '"',
-                    _ => {
-                        let code = if let Some(hex) = name.strip_prefix("#x") {
-                            u32::from_str_radix(hex, 16).ok()
-                        } else if let Some(dec) = name.strip_prefix('#') {
-                            dec.parse().ok()
-                        } else {
-                            return Err(format!("the entity &{name}; is not defined"));
-                        };
-                        code.filter(|c| *c != 0).and_then(char::from_u32).ok_or("an invalid character reference")?
-                    }
-                };
-                out.push(ch);
-            }
-            b'\r' => {
-                rest = rest.strip_prefix('\n').unwrap_or(rest);
-                out.push(if attribute { ' ' } else { '\n' });
-            }
-            _ if attribute => out.push(' '),
-            _ => out.push(c as char),
-        }
-    }
-    out.push_str(rest);
-    Ok(Cow::Owned(out))
 }
