@@ -34,6 +34,12 @@ fn main() {
         std::fs::write(args.get(2).expect("--write-lines N FILE"), ubl_xml(&doc)).expect("writable file");
         return;
     }
+    if args.first().map(String::as_str) == Some("--floors") {
+        let runs: u32 = args.get(1).and_then(|n| n.parse().ok()).unwrap_or(100);
+        let xml = std::fs::read(args.get(2).expect("--floors N FILE")).expect("readable file");
+        print_floors(runs, &xml);
+        return;
+    }
     if args.first().map(String::as_str) == Some("--time") {
         let runs: u32 = args.get(1).and_then(|n| n.parse().ok()).unwrap_or(100);
         let xml = std::fs::read(args.get(2).expect("--time N FILE")).expect("readable file");
@@ -84,6 +90,35 @@ fn main() {
         };
         println!("{line}");
     }
+}
+
+/// What a validation of `xml` costs beside what merely looking at its bytes costs: the
+/// best of `runs` for checking it is UTF-8, counting its `<` (memchr, SIMD), parsing it
+/// with roxmltree (a complete, maintained XML parser building a tree), reading it into
+/// our validator's tree without any rule, and the whole validation. The first three are
+/// floors no validator of this document can go below.
+fn print_floors(runs: u32, xml: &[u8]) {
+    fn best(runs: u32, mut work: impl FnMut() -> usize) -> f64 {
+        let mut best = f64::MAX;
+        let mut sink = 0;
+        for _ in 0..runs {
+            let start = Instant::now();
+            sink += std::hint::black_box(work());
+            best = best.min(start.elapsed().as_secs_f64() * 1e6);
+        }
+        std::hint::black_box(sink);
+        best
+    }
+    let utf8 = best(runs, || std::str::from_utf8(xml).map_or(0, str::len));
+    let tags = best(runs, || memchr::memchr_iter(b'<', xml).count());
+    let text = std::str::from_utf8(xml).expect("UTF-8");
+    let roxmltree = best(runs, || roxmltree::Document::parse(text).map_or(0, |d| d.root_element().children().count()));
+    let reader = best(runs, || fastfaktura_documents::validation::read_without_rules(xml).unwrap_or(0));
+    let whole = best(runs, || validate_ubl(xml).map_or(0, |v| v.findings.len()));
+    println!(
+        "{{\"bytes\": {}, \"utf8_us\": {utf8:.1}, \"count_tags_us\": {tags:.1}, \"roxmltree_us\": {roxmltree:.1}, \"our_reader_us\": {reader:.1}, \"validation_us\": {whole:.1}}}",
+        xml.len()
+    );
 }
 
 /// The CPU time this thread has had, in nanoseconds (Linux; None elsewhere).

@@ -62,6 +62,9 @@ use crate::config::DatabaseSettings;
 
 pub static MIGRATOR: Migrator = sqlx::migrate!("./migrations");
 
+/// A checked-out connection idle at least this long is pinged before use (`connect`).
+pub const PING_CONNECTIONS_IDLE_FOR: Duration = Duration::from_secs(1);
+
 pub async fn connect(url: &str, settings: &DatabaseSettings) -> Result<PgPool, sqlx::Error> {
     let options = PgConnectOptions::from_str(url)?.application_name("fastfaktura");
     PgPoolOptions::new()
@@ -70,14 +73,29 @@ pub async fn connect(url: &str, settings: &DatabaseSettings) -> Result<PgPool, s
         // An event after every checkout with its wait, which `metrics::pool_waits` counts;
         // at TRACE it costs nothing unless that layer (or a TRACE log filter) listens.
         .acquire_time_level(log::LevelFilter::Trace)
+        // sqlx pings every connection on checkout by default: a round trip before each
+        // request's first statement. Only a connection that sat idle can have been cut
+        // while nobody watched (a restarted server, a dropped network path), so only
+        // such a connection is pinged; a busy pool's checkouts go straight to work.
+        // (sqlx pings again on return, unconditionally: that one also flushes an
+        // interrupted transaction's rollback and stays.)
+        .test_before_acquire(false)
+        .before_acquire(|conn, meta| {
+            Box::pin(async move {
+                if meta.idle_for >= PING_CONNECTIONS_IDLE_FOR {
+                    sqlx::Connection::ping(conn).await?;
+                }
+                Ok(true)
+            })
+        })
         .connect_with(options)
         .await
 }
 
 /// A read-only transaction for a page that reads many figures of one business at once
 /// (the dashboard, now one statement: `dashboard::page`): one snapshot so the figures
-/// agree with each other, one connection checkout (with sqlx's test query on checkout
-/// and on return) for all it reads, and generic plans.
+/// agree with each other, one connection checkout (with sqlx's test query on return,
+/// and on checkout after an idle second) for all it reads, and generic plans.
 ///
 /// Why generic plans: PostgreSQL plans a prepared statement again for its parameter
 /// values whenever that plan's estimate beats the generic plan's, and for a business

@@ -157,3 +157,34 @@ async fn a_transaction_dropped_while_it_begins_never_reaches_the_next_borrower()
     }
     assert_eq!(stale, 0, "borrowers got a connection inside a dropped transaction {stale} times out of 400");
 }
+
+/// A connection the server cut while it sat idle in the pool (a restart, a dropped
+/// network path) is not handed out: `db::connect`'s pool pings a checkout that was idle
+/// for `db::PING_CONNECTIONS_IDLE_FOR` or more (and only such a one: a busy pool's
+/// checkouts go straight to work). Its own pool, so no background loop of a running
+/// instance meets the cut connections first.
+#[tokio::test]
+async fn a_connection_cut_while_idle_is_not_handed_out() {
+    let app = TestApp::spawn().await;
+    let pool = fastfaktura::db::connect(&app.database_url, &Default::default()).await.unwrap();
+    let (mut first, mut second) = (pool.acquire().await.unwrap(), pool.acquire().await.unwrap());
+    let mut pids = Vec::new();
+    for conn in [&mut first, &mut second] {
+        pids.push(sqlx::query_scalar::<_, i32>("SELECT pg_backend_pid()").fetch_one(&mut **conn).await.unwrap());
+    }
+    drop((first, second));
+    tokio::time::sleep(std::time::Duration::from_millis(100)).await; // their return to the pool
+    assert_eq!(pool.num_idle(), 2);
+    let cut: Vec<bool> = sqlx::query_scalar("SELECT pg_terminate_backend(pid) FROM unnest($1::int4[]) AS pid")
+        .bind(&pids)
+        .fetch_all(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(cut, [true, true], "both connections were cut");
+    tokio::time::sleep(fastfaktura::db::PING_CONNECTIONS_IDLE_FOR + std::time::Duration::from_millis(200)).await;
+    for round in 0..3 {
+        let one: i32 =
+            sqlx::query_scalar("SELECT 1").fetch_one(&pool).await.unwrap_or_else(|e| panic!("query {round}: {e}"));
+        assert_eq!(one, 1);
+    }
+}

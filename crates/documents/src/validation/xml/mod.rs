@@ -108,6 +108,11 @@ impl<'a> Doc<'a> {
         N { doc: self, i: 0 }
     }
 
+    /// How many elements the document has.
+    pub(super) fn element_count(&self) -> usize {
+        self.elements.len()
+    }
+
     /// Every element in document order (the `//*` of XPath).
     pub(super) fn all(&'a self) -> impl Iterator<Item = N<'a>> + 'a {
         (0..self.elements.len() as u32).map(move |i| N { doc: self, i })
