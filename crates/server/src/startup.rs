@@ -221,7 +221,7 @@ impl Application {
                 db::replica::ReadRouter::with_replica(pool.clone(), read_url.expose(), &settings.database)
                     .map_err(|_| anyhow::anyhow!("database.read_url is not a PostgreSQL connection URL"))?
             }
-            None => db::replica::ReadRouter::primary_only(pool.clone()),
+            None => db::replica::ReadRouter::primary_only(pool.clone(), &settings.database),
         };
         let metrics = Arc::new(crate::metrics::Metrics::new(tls.as_ref().and_then(|t| t.files.clone())));
         let backups = Scheduler::from_settings(
@@ -328,6 +328,7 @@ impl Application {
             tokio::spawn(audit)
         });
         let pool = state.db.clone();
+        let reads = state.reads.clone();
         let settings = state.settings.clone();
         // STARTTLS on the inbound SMTP listener uses the web server's certificate.
         let smtp_tls = tls.as_ref().map(|t| t.acceptor.config.clone());
@@ -437,6 +438,7 @@ impl Application {
             task.abort();
             let _ = task.await;
         }
+        reads.close().await;
         Database { pool, embedded, url: database_url }.close().await;
         served.context("the HTTP server failed")
     }

@@ -53,14 +53,12 @@ pub async fn dashboard(state: &AppState, caller: &Caller, user_id: Uuid) -> Resu
     let now = state.clock.now();
     let today = now.date();
     let months: Vec<time::Date> = (0..6).rev().map(|back| month_start(today, back)).collect();
-    // One statement (`db::dashboard::page` says why), still in a read-only transaction
-    // of its own: `db::begin_page_read` gives it a generic plan, which PostgreSQL would
-    // otherwise replan for every view.
-    let mut tx = super::page_read(state, caller).await?;
-    let figures = db::dashboard::page(&mut *tx, caller.business_id, user_id, today, months[0], now)
+    // One statement (`db::dashboard::page` says why) on a page-read connection: one
+    // snapshot, and a generic plan, which PostgreSQL would otherwise replan for every view.
+    let mut conn = super::page_read(state, caller).await?;
+    let figures = db::dashboard::page(&mut *conn, caller.business_id, user_id, today, months[0], now)
         .await?
         .ok_or(Error::NotFound)?;
-    tx.commit().await?;
     Ok(Dashboard {
         invitations: usize::try_from(figures.invitations).unwrap_or_default(),
         view: figures.view,

@@ -162,10 +162,11 @@ pub async fn reads(state: &AppState, caller: &Caller) -> Result<ReadOnly, Error>
     Ok(state.reads.acquire(caller.reads_after).await?)
 }
 
-/// A read-only transaction in one snapshot for a page of many statements (the
-/// dashboard; see `db::begin_page_read`), from the replica on the terms of [`reads`].
-pub async fn page_read(state: &AppState, caller: &Caller) -> Result<sqlx::Transaction<'static, sqlx::Postgres>, Error> {
-    Ok(state.reads.begin_page_read(caller.reads_after).await?)
+/// A connection for a page that reads many figures in one statement (the dashboard;
+/// see `db::page_read_pool`: read-only, generic plans), from the replica on the terms
+/// of [`reads`].
+pub async fn page_read(state: &AppState, caller: &Caller) -> Result<ReadOnly, Error> {
+    Ok(state.reads.page_read(caller.reads_after).await?)
 }
 
 /// Where the primary's log is after a request that may have written, for the

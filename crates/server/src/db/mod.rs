@@ -80,38 +80,55 @@ pub async fn connect(url: &str, settings: &DatabaseSettings) -> Result<PgPool, s
         // (sqlx pings again on return, unconditionally: that one also flushes an
         // interrupted transaction's rollback and stays.)
         .test_before_acquire(false)
-        .before_acquire(|conn, meta| {
-            Box::pin(async move {
-                if meta.idle_for >= PING_CONNECTIONS_IDLE_FOR {
-                    sqlx::Connection::ping(conn).await?;
-                }
-                Ok(true)
-            })
-        })
+        .before_acquire(|conn, meta| Box::pin(ping_if_idle(conn, meta)))
         .connect_with(options)
         .await
 }
 
-/// A read-only transaction for a page that reads many figures of one business at once
-/// (the dashboard, now one statement: `dashboard::page`): one snapshot so the figures
-/// agree with each other, one connection checkout (with sqlx's test query on return,
-/// and on checkout after an idle second) for all it reads, and generic plans.
+/// A pool for a page that reads many figures of one business in one statement (the
+/// dashboard: `dashboard::page`), beside the main pool on the same server: its
+/// connections are read-only by default and plan every prepared statement generically.
+///
+/// One statement is one snapshot, so the figures agree with each other without a
+/// transaction: no BEGIN and no COMMIT, two of the four round trips such a page had
+/// (with the statement and sqlx's test query on return). The settings come with the
+/// connection (`-c` options at start-up) instead of a `SET LOCAL` in a transaction.
 ///
 /// Why generic plans: PostgreSQL plans a prepared statement again for its parameter
 /// values whenever that plan's estimate beats the generic plan's, and for a business
 /// with few rows it always does, so each view planned the dashboard's aggregates anew:
 /// 0.2 to 0.6 ms of planning each against 0.01 to 0.04 ms of execution, most of the
 /// page's database time (pg_stat_statements under load, docs/PERFORMANCE.md). Their
-/// generic plans read by the `business_id` indexes like the custom ones.
+/// generic plans read by the `business_id` indexes like the custom ones. Other reads
+/// (lists with optional filters, searches) keep custom plans in the main pool.
 ///
-/// A request dropped while waiting for the BEGIN's answer (the client went away, which
-/// `wrk` does to every open request at the end of a run) once returned the connection to
-/// the pool still inside the transaction, and every later statement on it failed: sqlx
-/// counted a transaction only once that answer was read. sqlx 0.9.1 counts it before
-/// (transact-rs/sqlx#4393); `faults.rs` drops BEGINs mid-flight and checks that no
-/// borrower gets such a connection.
-pub async fn begin_page_read(pool: &PgPool) -> Result<sqlx::Transaction<'static, sqlx::Postgres>, sqlx::Error> {
-    pool.begin_with("BEGIN READ ONLY; SET LOCAL plan_cache_mode = force_generic_plan").await
+/// A quarter of `database.max_connections` (at least two): the page's statement is
+/// short, and a few connections keep both cores busy; more would only queue inside
+/// PostgreSQL instead of here, where the wait is measured.
+pub fn page_read_pool(options: &PgConnectOptions, settings: &DatabaseSettings, acquire_timeout: Duration) -> PgPool {
+    let name = format!("{}-pages", options.get_application_name().unwrap_or("fastfaktura"));
+    let options = options
+        .clone()
+        .application_name(&name)
+        .options([("default_transaction_read_only", "on"), ("plan_cache_mode", "force_generic_plan")]);
+    PgPoolOptions::new()
+        .max_connections(settings.max_connections.div_ceil(4).max(2))
+        .acquire_timeout(acquire_timeout)
+        .acquire_time_level(log::LevelFilter::Trace)
+        .test_before_acquire(false)
+        .before_acquire(|conn, meta| Box::pin(ping_if_idle(conn, meta)))
+        .connect_lazy_with(options)
+}
+
+/// `connect`'s check of a checkout: a ping only after an idle second.
+async fn ping_if_idle(
+    conn: &mut sqlx::PgConnection,
+    meta: sqlx::pool::PoolConnectionMetadata,
+) -> Result<bool, sqlx::Error> {
+    if meta.idle_for >= PING_CONNECTIONS_IDLE_FOR {
+        sqlx::Connection::ping(conn).await?;
+    }
+    Ok(true)
 }
 
 /// Creates `database` on the server behind `admin_url` unless it exists.

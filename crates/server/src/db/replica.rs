@@ -33,6 +33,11 @@ use tokio::sync::watch;
 
 use crate::config::DatabaseSettings;
 
+/// The primary's page pool, with the primary pool's connection and wait.
+fn primary_pages(primary: &PgPool, settings: &DatabaseSettings) -> PgPool {
+    super::page_read_pool(&primary.connect_options(), settings, primary.options().get_acquire_timeout())
+}
+
 /// The longest a read waits for a replica connection before it takes the primary's.
 const REPLICA_ACQUIRE_TIMEOUT: Duration = Duration::from_secs(1);
 
@@ -102,11 +107,15 @@ impl DerefMut for ReadOnly {
 #[derive(Clone)]
 pub struct ReadRouter {
     primary: PgPool,
+    /// The primary's pool for one-statement pages (`super::page_read_pool`).
+    primary_pages: PgPool,
     replica: Option<Arc<Replica>>,
 }
 
 struct Replica {
     pool: PgPool,
+    /// The replica's pool for one-statement pages.
+    pages: PgPool,
     /// The replay position of the last check that found the replica usable; 0 while it
     /// is not (lagging, unreachable, not a standby, or not checked yet).
     usable_up_to: AtomicU64,
@@ -126,8 +135,9 @@ pub struct ReplicaReading {
 
 impl ReadRouter {
     /// Every read from the primary: no replica configured (the embedded default).
-    pub fn primary_only(primary: PgPool) -> Self {
-        Self { primary, replica: None }
+    pub fn primary_only(primary: PgPool, settings: &DatabaseSettings) -> Self {
+        let primary_pages = primary_pages(&primary, settings);
+        Self { primary, primary_pages, replica: None }
     }
 
     /// Reads from the replica at `read_url` when it is usable. The replica is not
@@ -140,15 +150,17 @@ impl ReadRouter {
             // A connection to a replica that has stopped since it was opened fails its
             // ping here, inside `acquire`, where the read can still go to the primary.
             .test_before_acquire(true)
-            .connect_lazy_with(options);
+            .connect_lazy_with(options.clone());
         let replica = Replica {
+            pages: super::page_read_pool(&options, settings, REPLICA_ACQUIRE_TIMEOUT),
             pool,
             usable_up_to: AtomicU64::new(0),
             lag_ms: AtomicU64::new(u64::MAX),
             max_lag: settings.max_replica_lag(),
             check_every: settings.replica_check_interval(),
         };
-        Ok(Self { primary, replica: Some(Arc::new(replica)) })
+        let primary_pages = primary_pages(&primary, settings);
+        Ok(Self { primary, primary_pages, replica: Some(Arc::new(replica)) })
     }
 
     pub fn has_replica(&self) -> bool {
@@ -184,21 +196,31 @@ impl ReadRouter {
         Ok(ReadOnly { connection: self.primary.acquire().await?, from_replica: false })
     }
 
-    /// A read-only transaction in one snapshot for a page of many statements
-    /// ([`super::begin_page_read`]), on the replica on the same terms as [`Self::acquire`].
-    pub async fn begin_page_read(&self, after: ReadAfter) -> Result<sqlx::Transaction<'static, Postgres>, sqlx::Error> {
+    /// A connection for a page read in one statement with a generic plan
+    /// ([`super::page_read_pool`]), on the replica on the same terms as [`Self::acquire`].
+    pub async fn page_read(&self, after: ReadAfter) -> Result<ReadOnly, sqlx::Error> {
         if let Some(replica) = &self.replica
             && replica.serves(after)
         {
-            match super::begin_page_read(&replica.pool).await {
-                Ok(transaction) => return Ok(transaction),
+            match replica.pages.acquire().await {
+                Ok(connection) => return Ok(ReadOnly { connection, from_replica: true }),
                 Err(error) => {
                     replica.usable_up_to.store(0, Ordering::Release);
                     tracing::warn!(error = %error, "the read replica did not answer; reading from the primary");
                 }
             }
         }
-        super::begin_page_read(&self.primary).await
+        Ok(ReadOnly { connection: self.primary_pages.acquire().await?, from_replica: false })
+    }
+
+    /// Closes the pools of its own (the page pools, the replica's): at shutdown, after
+    /// the last request, before the primary's server stops.
+    pub async fn close(&self) {
+        self.primary_pages.close().await;
+        if let Some(replica) = &self.replica {
+            replica.pages.close().await;
+            replica.pool.close().await;
+        }
     }
 
     /// Where the primary's log is now, for a writer to read after (None without a
@@ -250,6 +272,7 @@ impl ReadRouter {
             }
         }
         replica.pool.close().await;
+        replica.pages.close().await;
     }
 }
 
@@ -441,6 +464,6 @@ mod tests {
         assert!(replica.serves(ReadAfter::Position(WalPosition(1000))));
         assert!(!replica.serves(ReadAfter::Position(WalPosition(1001))), "the reader's write is not replayed yet");
         assert!(!replica.serves(ReadAfter::Primary));
-        assert!(!ReadRouter::primary_only(pool).has_replica());
+        assert!(!ReadRouter::primary_only(pool, &settings).has_replica());
     }
 }

@@ -92,9 +92,27 @@ async fn a_customer_statement_lists_every_entry_with_the_running_balance() {
     assert_eq!(app.get(&stranger, &format!("/customers/{customer}/statement")).await.status(), 404);
 }
 
-/// The dashboard reads in a read-only transaction of its own. Requests the client gives
-/// up on at any point (here: timeouts from 1 to 40 ms) must not leave a connection in the
-/// pool inside that transaction: writes on it would fail from then on.
+/// The dashboard's statement runs on the page pool (`db::page_read_pool`): without a
+/// transaction, so its connection itself must refuse writes and plan generically.
+#[tokio::test]
+async fn the_dashboards_connection_only_reads_and_plans_generically() {
+    use fastfaktura::db::replica::ReadAfter;
+    let app = TestApp::spawn().await;
+    let mut conn = app.state.reads.page_read(ReadAfter::Primary).await.unwrap();
+    assert!(!conn.from_replica());
+    let plan: String = sqlx::query_scalar("SHOW plan_cache_mode").fetch_one(&mut *conn).await.unwrap();
+    assert_eq!(plan, "force_generic_plan");
+    let write = sqlx::query("CREATE TEMPORARY TABLE page_write (n int)").execute(&mut *conn).await;
+    let refused = write.expect_err("a page read cannot write");
+    assert_eq!(refused.as_database_error().and_then(|e| e.code()).as_deref(), Some("25006"), "{refused}");
+    // The main pool is not affected: its statements keep PostgreSQL's own choice of plan.
+    let main: String = sqlx::query_scalar("SHOW plan_cache_mode").fetch_one(&app.state.db).await.unwrap();
+    assert_eq!(main, "auto");
+}
+
+/// Requests the client gives up on at any point (here: timeouts from 1 to 40 ms) must not
+/// leave a connection in the pool inside a transaction: writes on it would fail from then
+/// on. (The dashboard once read in a transaction of its own; it still must not leave one.)
 #[tokio::test]
 async fn dashboards_abandoned_mid_way_leave_no_connection_inside_their_transaction() {
     let app = TestApp::spawn().await;

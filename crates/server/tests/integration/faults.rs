@@ -134,7 +134,7 @@ async fn a_transaction_dropped_while_it_begins_never_reaches_the_next_borrower()
             // answer and a yield for the runtime to notice: one of them lands while the
             // BEGIN (after the checkout's ping) waits for its answer.
             let mut begin = pin!(async {
-                if attempt % 2 == 0 { pool.begin().await } else { fastfaktura::db::begin_page_read(&pool).await }
+                if attempt % 2 == 0 { pool.begin().await } else { pool.begin_with("BEGIN READ ONLY").await }
             });
             for _ in 0..=(attempt / 2 % 6) {
                 if futures::poll!(begin.as_mut()).is_ready() {
