@@ -87,12 +87,15 @@ LUA
 run_wrk() { wrk -t2 -c32 -d"${duration}s" ${1:+-s "$1"} "$2" | grep -E '^ +requests '; }
 echo "GET /healthz (the floor: no database, no template):"
 floor=$(run_wrk "$work/floor.lua" "http://127.0.0.1:$port/healthz"); echo "$floor"
+# The page right after the floor, on the same idle server: the sign-ins below leave work
+# behind them (a mail each, their audit events to seal, autovacuum) that the floor never
+# meets, and a page measured after them measured that work too.
+echo "GET / signed in (target p99 < 10 ms):"
+page=$(run_wrk "$work/page.lua" "http://127.0.0.1:$port/"); echo "$page"
 echo "POST /login, known address (target p95 < 20 ms):"
 known=$(run_wrk "$work/known.lua" "http://127.0.0.1:$port/login"); echo "$known"
 echo "POST /login, unknown addresses (target p95 < 20 ms, same as known):"
 unknown=$(run_wrk "$work/unknown.lua" "http://127.0.0.1:$port/login"); echo "$unknown"
-echo "GET / signed in (target p99 < 10 ms):"
-page=$(run_wrk "$work/page.lua" "http://127.0.0.1:$port/"); echo "$page"
 
 floor95=$(wrk_field "$floor" p95); floor99=$(wrk_field "$floor" p99)
 k95=$(wrk_field "$known" p95); u95=$(wrk_field "$unknown" p95); p99=$(wrk_field "$page" p99)
@@ -102,3 +105,5 @@ bench_result "POST /login p95, unknown address (32 clients)" "< 20 ms, same as k
   "$(ratio "$u95" "$k95")x known" "$(verdict 'u < 20 && u / k < 1.25 && k / u < 1.25' u="$u95" k="$k95")"
 bench_result "signed-in page GET / p99 (32 clients)" "< 10 ms" "$p99 ms" "/healthz p99 $floor99 ms" \
   "$(ratio "$p99" "$floor99")x the floor" "$(verdict 'v < 10' v="$p99")"
+bench_result "signed-in page GET / p99 against the floor (issue 22)" "<= 5x /healthz p99" "$p99 ms" \
+  "/healthz p99 $floor99 ms" "$(ratio "$p99" "$floor99")x the floor" "$(verdict 'p / f <= 5' p="$p99" f="$floor99")"
