@@ -40,7 +40,13 @@ pub async fn exposition(state: &AppState) -> String {
             None
         }
     };
-    state.metrics.render(&state.db, state.reads.replica_reading(), shared.as_ref(), now)
+    state.metrics.render(
+        &state.db,
+        state.reads.primary_page_pool(),
+        state.reads.replica_reading(),
+        shared.as_ref(),
+        now,
+    )
 }
 
 async fn shared_readings(state: &AppState, now: time::OffsetDateTime) -> Result<SharedReadings, sqlx::Error> {

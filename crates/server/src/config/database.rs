@@ -18,6 +18,7 @@ pub struct DatabaseSettings {
     pub read_url: Option<Secret>,
     /// Above this replication lag the replica is left and reads go to the primary.
     pub max_replica_lag_ms: u64,
+    /// The main pool's size; the dashboard's page pool has a quarter of it (at least 2).
     pub max_connections: u32,
     /// How long a request waits for a connection before it gets a 503.
     pub acquire_timeout_seconds: u64,

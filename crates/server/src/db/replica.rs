@@ -181,10 +181,28 @@ impl ReadRouter {
     /// found it usable and it had replayed `after`, else (and if the replica does not
     /// hand one out in time) the primary's.
     pub async fn acquire(&self, after: ReadAfter) -> Result<ReadOnly, sqlx::Error> {
+        self.read_on(after, |replica| &replica.pool, &self.primary).await
+    }
+
+    /// A connection for a page read in one statement with a generic plan
+    /// ([`super::page_read_pool`]), on the replica on the same terms as [`Self::acquire`].
+    pub async fn page_read(&self, after: ReadAfter) -> Result<ReadOnly, sqlx::Error> {
+        self.read_on(after, |replica| &replica.pages, &self.primary_pages).await
+    }
+
+    /// A connection from the replica's pool that `on_replica` picks when the replica
+    /// serves `after`, else (and if the replica does not hand one out in time) from
+    /// `primary`.
+    async fn read_on(
+        &self,
+        after: ReadAfter,
+        on_replica: fn(&Replica) -> &PgPool,
+        primary: &PgPool,
+    ) -> Result<ReadOnly, sqlx::Error> {
         if let Some(replica) = &self.replica
             && replica.serves(after)
         {
-            match replica.pool.acquire().await {
+            match on_replica(replica).acquire().await {
                 Ok(connection) => return Ok(ReadOnly { connection, from_replica: true }),
                 Err(error) => {
                     // Until the next check says otherwise, reads go to the primary.
@@ -193,24 +211,12 @@ impl ReadRouter {
                 }
             }
         }
-        Ok(ReadOnly { connection: self.primary.acquire().await?, from_replica: false })
+        Ok(ReadOnly { connection: primary.acquire().await?, from_replica: false })
     }
 
-    /// A connection for a page read in one statement with a generic plan
-    /// ([`super::page_read_pool`]), on the replica on the same terms as [`Self::acquire`].
-    pub async fn page_read(&self, after: ReadAfter) -> Result<ReadOnly, sqlx::Error> {
-        if let Some(replica) = &self.replica
-            && replica.serves(after)
-        {
-            match replica.pages.acquire().await {
-                Ok(connection) => return Ok(ReadOnly { connection, from_replica: true }),
-                Err(error) => {
-                    replica.usable_up_to.store(0, Ordering::Release);
-                    tracing::warn!(error = %error, "the read replica did not answer; reading from the primary");
-                }
-            }
-        }
-        Ok(ReadOnly { connection: self.primary_pages.acquire().await?, from_replica: false })
+    /// The primary's page pool, for the metrics.
+    pub fn primary_page_pool(&self) -> &PgPool {
+        &self.primary_pages
     }
 
     /// Closes the pools of its own (the page pools, the replica's): at shutdown, after

@@ -298,6 +298,7 @@ impl Metrics {
     pub fn render(
         &self,
         pool: &PgPool,
+        page_pool: &PgPool,
         replica: Option<crate::db::replica::ReplicaReading>,
         shared: Option<&SharedReadings>,
         now: OffsetDateTime,
@@ -305,14 +306,16 @@ impl Metrics {
         let mut out = String::new();
         let mut scraped = Registry::with_prefix("fastfaktura");
 
-        let connections = Family::<StateLabel, Gauge>::default();
-        let (size, idle) = (i64::from(pool.size()), i64::try_from(pool.num_idle()).unwrap_or(i64::MAX));
-        connections.get_or_create(&StateLabel { state: "in_use" }).set(size.saturating_sub(idle).max(0));
-        connections.get_or_create(&StateLabel { state: "idle" }).set(idle);
+        let (connections, max) = pool_gauges(pool);
         scraped.register("db_pool_connections", "This instance's database connections, in use or idle", connections);
-        let max = Gauge::<i64>::default();
-        max.set(i64::from(pool.options().get_max_connections()));
         scraped.register("db_pool_max_connections", "The pool's limit (database.max_connections)", max);
+        let (connections, max) = pool_gauges(page_pool);
+        scraped.register(
+            "db_page_pool_connections",
+            "This instance's connections for one-statement pages (the dashboard), in use or idle",
+            connections,
+        );
+        scraped.register("db_page_pool_max_connections", "The page pool's limit", max);
 
         // With `database.read_url`: whether this instance reads from the replica now, and
         // the lag its last check measured (absent while unknown).
@@ -400,6 +403,17 @@ fn register_shared(scraped: &mut Registry, shared: &SharedReadings) {
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 struct JobKind {
     kind: String,
+}
+
+/// A pool's connections in use and idle, and its limit.
+fn pool_gauges(pool: &PgPool) -> (Family<StateLabel, Gauge>, Gauge<i64>) {
+    let connections = Family::<StateLabel, Gauge>::default();
+    let (size, idle) = (i64::from(pool.size()), i64::try_from(pool.num_idle()).unwrap_or(i64::MAX));
+    connections.get_or_create(&StateLabel { state: "in_use" }).set(size.saturating_sub(idle).max(0));
+    connections.get_or_create(&StateLabel { state: "idle" }).set(idle);
+    let max = Gauge::<i64>::default();
+    max.set(i64::from(pool.options().get_max_connections()));
+    (connections, max)
 }
 
 fn float_gauge(value: f64) -> Gauge<f64, AtomicU64> {

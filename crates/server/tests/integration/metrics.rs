@@ -102,6 +102,7 @@ async fn scrape_with_the_token_after_requests_a_delivery_and_jobs() {
     assert_eq!(save_draft(&app, &owner, &id, &customer, "EUR", &lines, "issue").await.status(), 303);
     let send = [("send_email", "1"), ("recipient", "billing@acme.example")];
     assert_eq!(app.post_form(&owner, &format!("/invoices/{id}/send"), &send).await.status(), 303);
+    assert_eq!(app.get(&owner, "/").await.status(), 200, "the dashboard, from the page pool");
     let is_invoice = |m: &crate::smtp_sink::ReceivedMail| m.to.iter().any(|t| t == "billing@acme.example");
     app.smtp.wait_for_matching(1, is_invoice).await;
     let business_id: uuid::Uuid = sqlx::query_scalar("SELECT business_id FROM invoices WHERE id = $1::uuid")
@@ -197,6 +198,11 @@ async fn scrape_with_the_token_after_requests_a_delivery_and_jobs() {
     let idle = value(&families, "fastfaktura_db_pool_connections", &[("state", "idle")]).unwrap();
     assert!(in_use + idle >= 1.0 && in_use <= 20.0, "{in_use} {idle}");
     assert_eq!(value(&families, "fastfaktura_db_pool_max_connections", &[]), Some(20.0));
+    // The dashboard's pool beside it, a quarter of the limit; the view above opened it.
+    assert_eq!(value(&families, "fastfaktura_db_page_pool_max_connections", &[]), Some(5.0));
+    let pages =
+        ["in_use", "idle"].map(|state| value(&families, "fastfaktura_db_page_pool_connections", &[("state", state)]));
+    assert!(matches!(pages, [Some(in_use), Some(idle)] if in_use + idle >= 1.0), "{pages:?}");
     assert_eq!(value(&families, "fastfaktura_http_requests_in_flight", &[]), Some(1.0), "the scrape itself");
     assert_eq!(value(&families, "fastfaktura_shared_readings_ok", &[]), Some(1.0));
     assert!(value(&families, "fastfaktura_tls_certificate_days_left", &[]).is_none(), "no TLS, no certificate");
