@@ -11,8 +11,7 @@ use time::{Date, OffsetDateTime};
 use uuid::Uuid;
 
 use super::{
-    invoice_lists::ListedInvoice,
-    invoice_values::{stored_currency, stored_kind, stored_status},
+    invoice_lists::{ListedInvoice, ListedRow},
     members::{INVITATION_VALID_FOR, Membership},
 };
 
@@ -267,6 +266,9 @@ struct MonthPaidJson {
     amount: Decimal,
 }
 
+/// The latest documents' elements: rows of the invoice list, mapped as the list maps them.
+type RecentJson = ListedRow;
+
 #[derive(Debug, Deserialize)]
 struct AgingJson {
     currency: String,
@@ -280,42 +282,4 @@ struct AgingJson {
     d90: Decimal,
     #[serde(with = "rust_decimal::serde::str")]
     older: Decimal,
-}
-
-#[derive(Debug, Deserialize)]
-struct RecentJson {
-    id: Uuid,
-    kind: String,
-    status: String,
-    number: Option<String>,
-    customer_name: String,
-    currency: String,
-    issue_date: Option<Date>,
-    due_date: Option<Date>,
-    #[serde(with = "rust_decimal::serde::str_option")]
-    payable: Option<Decimal>,
-    #[serde(with = "rust_decimal::serde::str")]
-    paid: Decimal,
-    #[serde(with = "rust_decimal::serde::str")]
-    credited: Decimal,
-    voided: bool,
-}
-
-impl RecentJson {
-    fn into_listed(self) -> Result<ListedInvoice, sqlx::Error> {
-        Ok(ListedInvoice {
-            id: self.id,
-            kind: stored_kind(&self.kind)?,
-            status: stored_status(&self.status)?,
-            number: self.number,
-            customer_name: self.customer_name,
-            currency: stored_currency(&self.currency)?,
-            issue_date: self.issue_date,
-            due_date: self.due_date,
-            payable: self.payable,
-            paid: self.paid,
-            credited: self.credited,
-            voided: self.voided,
-        })
-    }
 }

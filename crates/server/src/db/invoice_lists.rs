@@ -79,7 +79,8 @@ pub async fn list(
     offset: i64,
 ) -> Result<Vec<ListedInvoice>, sqlx::Error> {
     let pattern = crate::db::like_pattern(search);
-    let rows = sqlx::query!(
+    let rows = sqlx::query_as!(
+        ListedRow,
         r#"SELECT i.id, i.kind, i.status, i.number, c.name AS customer_name, i.currency, i.issue_date, i.due_date, i.payable,
                   amounts.paid AS "paid!", amounts.credited AS "credited!", i.voided_at IS NOT NULL AS "voided!"
            FROM invoices i
@@ -111,24 +112,48 @@ pub async fn list(
     )
     .fetch_all(db)
     .await?;
-    rows.into_iter()
-        .map(|r| {
-            Ok(ListedInvoice {
-                id: r.id,
-                kind: stored_kind(&r.kind)?,
-                status: stored_status(&r.status)?,
-                number: r.number,
-                customer_name: r.customer_name,
-                currency: stored_currency(&r.currency)?,
-                issue_date: r.issue_date,
-                due_date: r.due_date,
-                payable: r.payable,
-                paid: r.paid,
-                credited: r.credited,
-                voided: r.voided,
-            })
+    rows.into_iter().map(ListedRow::into_listed).collect()
+}
+
+/// A row of the list as the database gives it, kind, status and currency as stored text:
+/// from [`list`]'s query, and from the dashboard's JSON array of the latest documents
+/// (where PostgreSQL writes the amounts as text). One mapping into [`ListedInvoice`].
+#[derive(Debug, serde::Deserialize)]
+pub(super) struct ListedRow {
+    id: Uuid,
+    kind: String,
+    status: String,
+    number: Option<String>,
+    customer_name: String,
+    currency: String,
+    issue_date: Option<Date>,
+    due_date: Option<Date>,
+    #[serde(with = "rust_decimal::serde::str_option")]
+    payable: Option<Decimal>,
+    #[serde(with = "rust_decimal::serde::str")]
+    paid: Decimal,
+    #[serde(with = "rust_decimal::serde::str")]
+    credited: Decimal,
+    voided: bool,
+}
+
+impl ListedRow {
+    pub(super) fn into_listed(self) -> Result<ListedInvoice, sqlx::Error> {
+        Ok(ListedInvoice {
+            id: self.id,
+            kind: stored_kind(&self.kind)?,
+            status: stored_status(&self.status)?,
+            number: self.number,
+            customer_name: self.customer_name,
+            currency: stored_currency(&self.currency)?,
+            issue_date: self.issue_date,
+            due_date: self.due_date,
+            payable: self.payable,
+            paid: self.paid,
+            credited: self.credited,
+            voided: self.voided,
         })
-        .collect()
+    }
 }
 
 /// One invoice in the API's list: what a list needs, from one query.
