@@ -246,6 +246,12 @@ impl Tr {
         fastfaktura_domain::locale::date(date, self.lang.locale())
     }
 
+    /// A quantity, rate or price without trailing zeros, as the reader writes it
+    /// (`1,250.5` / `1.250,5`).
+    pub fn number(&self, value: &fastfaktura_domain::Decimal) -> String {
+        fastfaktura_domain::locale::number(*value, self.lang.locale())
+    }
+
     pub fn t(&self, key: &str) -> String {
         message(self.lang, key, None)
     }

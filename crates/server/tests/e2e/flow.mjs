@@ -67,6 +67,17 @@ async function phoneWidths(page) {
   });
 }
 
+// The cells of the page's lists of records (`table.list`) that a phone does not show
+// without a sideways scroll: none, since each row is a card there. Also how many cells
+// the lists have, so that a page without its list cannot pass.
+async function listCellsOffScreen(page) {
+  return page.evaluate(() => {
+    const cells = [...document.querySelectorAll("table.list td")].filter((td) => td.getClientRects().length > 0);
+    const off = cells.filter((td) => { const r = td.getBoundingClientRect(); return r.left < -1 || r.right > screen.width + 1; });
+    return { cells: cells.length, off: off.map((td) => td.textContent.trim()).slice(0, 6) };
+  });
+}
+
 // Clicks a submit button and waits for the page it leads to.
 async function submit(page, selector) {
   const invalid = await page.$eval(selector, (button) =>
@@ -275,6 +286,10 @@ try {
     await phone.goto(`${app}${path}`);
     const measured = await phoneWidths(phone);
     expect(measured.page <= measured.width && measured.wide.length === 0, `${path} on a phone: ${JSON.stringify(measured)}`);
+    if (["/", "/invoices", "/customers", "/products"].includes(path)) {
+      const list = await listCellsOffScreen(phone);
+      expect(list.cells > 0 && list.off.length === 0, `${path} on a phone, every cell of the list in sight: ${JSON.stringify(list)}`);
+    }
     await check(phone, name);
   }
 
@@ -368,7 +383,14 @@ try {
   expect((await invitee.$('form[action="/bills/inbound-address"]')) === null, "only an owner may make a new address");
   const billsWidths = await phoneWidths(invitee);
   expect(billsWidths.page <= billsWidths.width && billsWidths.wide.length === 0, `/bills on a phone: ${JSON.stringify(billsWidths)}`);
+  const billsList = await listCellsOffScreen(invitee);
+  expect(billsList.cells > 0 && billsList.off.length === 0, `/bills on a phone, every cell of the list in sight: ${JSON.stringify(billsList)}`);
   await check(invitee, "34-phone-bills-is");
+
+  // The invoice list on a laptop: a table with every column (a phone shows cards).
+  await owner.goto(`${app}/invoices`);
+  expect(await owner.$eval("table.list thead", (h) => getComputedStyle(h).display !== "none"), "the list's headings on a laptop");
+  await check(owner, "15i-invoices");
 
   // --- E-invoicing settings: the owner's page, and what an accountant sees on a phone ---
   await owner.goto(`${app}/settings/e-invoicing`);

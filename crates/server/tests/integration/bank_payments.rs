@@ -103,7 +103,7 @@ async fn norwegian_business(app: &TestApp, client: &reqwest::Client, email: &str
         .await;
     assert_eq!(created.status(), 303, "{}", created.text().await.unwrap());
     let list = app.get(client, "/customers").await.text().await.unwrap();
-    let marker = "<td><a href=\"/customers/";
+    let marker = "<td class=\"lead\"><a href=\"/customers/";
     let start = list.find(marker).expect("a customer link") + marker.len();
     list[start..start + 36].to_owned()
 }

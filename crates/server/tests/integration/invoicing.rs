@@ -53,7 +53,7 @@ pub(crate) async fn set_up_business(app: &TestApp, client: &reqwest::Client, ema
         .await;
     assert_eq!(created.status(), 303, "{}", created.text().await.unwrap());
     let list = app.get(client, "/customers").await.text().await.unwrap();
-    let marker = "<td><a href=\"/customers/";
+    let marker = "<td class=\"lead\"><a href=\"/customers/";
     let start = list.find(marker).expect("a customer link") + marker.len();
     list[start..start + 36].to_owned()
 }
@@ -194,7 +194,9 @@ async fn a_user_invoices_gets_paid_and_corrects_with_a_credit_note() {
     assert!(credit_view.contains(&format!("KR-{year}-0001")), "{credit_view}");
     assert!(app.get(client, &format!("/invoices/{second}")).await.text().await.unwrap().contains(">Credited<"));
     let list = app.get(client, "/invoices").await.text().await.unwrap();
-    assert!(list.contains(&format!("{year}-0002")) && list.contains("credit note"));
+    assert!(list.contains(&format!("{year}-0002")) && list.contains(r#"status-credit-note">Credit note<"#), "{list}");
+    // An issued credit note's status says what it is; the kind's badge is only for its draft.
+    assert!(!list.contains(">credit note<"), "{list}");
 }
 
 #[tokio::test]
@@ -446,7 +448,12 @@ async fn catalogue_items_are_added_to_a_draft_with_their_defaults() {
         .await;
     assert_eq!(created.status(), 303);
     let product_id: Uuid = sqlx::query_scalar("SELECT id FROM products").fetch_one(&app.db).await.unwrap();
-    assert!(app.get(client, "/products?q=host").await.text().await.unwrap().contains("Hosting"));
+    let listed = app.get(client, "/products?q=host").await.text().await.unwrap();
+    assert!(listed.contains("Hosting") && listed.contains(">29.9<"), "{listed}");
+    // Prices and rates as the reader writes numbers.
+    let listed_is =
+        client.get(app.url("/products")).header("accept-language", "is").send().await.unwrap().text().await.unwrap();
+    assert!(listed_is.contains(">29,9<") && listed_is.contains("S 24%"), "{listed_is}");
     let id = new_draft(&app, client, &customer, "net").await;
     let response = app
         .client
