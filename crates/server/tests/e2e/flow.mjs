@@ -67,15 +67,15 @@ async function phoneWidths(page) {
   });
 }
 
-// The cells of the page's lists of records (`table.list`) that a phone does not show
-// without a sideways scroll: none, since each row is a card there. Also how many cells
-// the lists have, so that a page without its list cannot pass.
-async function listCellsOffScreen(page) {
-  return page.evaluate(() => {
-    const cells = [...document.querySelectorAll("table.list td")].filter((td) => td.getClientRects().length > 0);
+// The cells of the page's lists of records (`table.list`), or of the editor's lines
+// (`table.lines`), that a phone does not show without a sideways scroll: none, since each
+// row is a card there. Also how many cells there are, so that a page without them cannot pass.
+async function listCellsOffScreen(page, selector = "table.list td") {
+  return page.evaluate((selector) => {
+    const cells = [...document.querySelectorAll(selector)].filter((td) => td.getClientRects().length > 0);
     const off = cells.filter((td) => { const r = td.getBoundingClientRect(); return r.left < -1 || r.right > screen.width + 1; });
-    return { cells: cells.length, off: off.map((td) => td.textContent.trim()).slice(0, 6) };
-  });
+    return { cells: cells.length, off: off.map((td) => td.dataset.label ?? td.textContent.trim()).slice(0, 6) };
+  }, selector);
 }
 
 // Clicks a submit button and waits for the page it leads to.
@@ -289,6 +289,10 @@ try {
     if (["/", "/invoices", "/customers", "/products"].includes(path)) {
       const list = await listCellsOffScreen(phone);
       expect(list.cells > 0 && list.off.length === 0, `${path} on a phone, every cell of the list in sight: ${JSON.stringify(list)}`);
+    }
+    if (path === phoneDraft) {
+      const lines = await listCellsOffScreen(phone, "table.lines td");
+      expect(lines.cells >= 7 && lines.off.length === 0, `the editor's lines on a phone, every field in sight: ${JSON.stringify(lines)}`);
     }
     await check(phone, name);
   }
