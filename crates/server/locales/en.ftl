@@ -429,6 +429,7 @@ view-payments = Payments
 view-no-payments = No payments recorded.
 view-payment-refunded = { $amount } refunded
 view-still-open = Still open:
+view-owed-to-customer = Paid { $amount } more than is owed once the credit notes are counted: the customer has it to get back (refund it, or set it against a later invoice).
 view-record-payment-heading = Record a payment
 view-record-payment = Record payment
 view-repeat-label = Repeat: a new draft every

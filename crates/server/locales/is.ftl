@@ -437,6 +437,7 @@ view-payments = Greiðslur
 view-no-payments = Engar greiðslur skráðar.
 view-payment-refunded = { $amount } endurgreitt
 view-still-open = Ógreitt:
+view-owed-to-customer = Greitt { $amount } umfram það sem skuldað er þegar kreditreikningar eru taldir með: viðskiptavinurinn á það inni (endurgreiddu það eða dragðu það frá síðari reikningi).
 view-record-payment-heading = Skrá greiðslu
 view-record-payment = Skrá greiðslu
 view-repeat-label = Endurtaka: ný drög á

@@ -246,6 +246,14 @@ impl Tr {
         fastfaktura_domain::locale::date(date, self.lang.locale())
     }
 
+    /// A moment as the reader writes the date, with the time of day in UTC
+    /// (`6 Dec 2026 18:48 UTC` / `6.12.2026 18:48 UTC`): deliveries, link views, received
+    /// emails, webhook attempts.
+    pub fn moment(&self, at: time::OffsetDateTime) -> String {
+        let at = at.to_offset(time::UtcOffset::UTC);
+        format!("{} {:02}:{:02} UTC", self.date(at.date()), at.hour(), at.minute())
+    }
+
     /// A quantity, rate or price without trailing zeros, as the reader writes it
     /// (`1,250.5` / `1.250,5`).
     pub fn number(&self, value: &fastfaktura_domain::Decimal) -> String {

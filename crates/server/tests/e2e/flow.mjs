@@ -233,6 +233,10 @@ try {
   await owner.goto(invoiceUrl);
   const creditNotes = await owner.textContent("[data-credit-notes]");
   expect(creditNotes.includes("CN-"), `the invoice lists its credit notes: ${creditNotes}`);
+  // Paid in full, then credited: the customer has the credit to get back, nothing is "open".
+  const owed = await owner.textContent("[data-owed-to-customer]");
+  expect(owed.includes("105.40 EUR") && !owed.includes("-"), `what the customer has to get back: ${owed}`);
+  expect((await owner.$("[data-open]")) === null, "no negative amount shown as still open");
 
   // --- A quote: issued, shared, accepted by the customer, seen by the owner ------------
   await owner.goto(`${app}/invoices/new`);
@@ -286,7 +290,7 @@ try {
     await phone.goto(`${app}${path}`);
     const measured = await phoneWidths(phone);
     expect(measured.page <= measured.width && measured.wide.length === 0, `${path} on a phone: ${JSON.stringify(measured)}`);
-    if (["/", "/invoices", "/customers", "/products"].includes(path)) {
+    if (["/", "/invoices", "/customers", "/products", invoiceUrl.replace(app, "")].includes(path)) {
       const list = await listCellsOffScreen(phone);
       expect(list.cells > 0 && list.off.length === 0, `${path} on a phone, every cell of the list in sight: ${JSON.stringify(list)}`);
     }

@@ -64,6 +64,25 @@ async fn send_emails_the_pdf_and_e_invoices_once_with_the_customer_link() {
     assert!(body.contains("/i/"), "the customer link is in the mail");
     assert!(body.contains("1,240.00 EUR"), "the amount due, as on the screen: {body}");
     wait_for_status(&app, &owner, &id, "Sent").await;
+    // When, as the reader writes dates: `6 Dec 2026 18:48 UTC`, `6.12.2026 18:48 UTC`.
+    let sent_at: time::OffsetDateTime =
+        sqlx::query_scalar("SELECT sent_at FROM invoice_deliveries").fetch_one(&app.db).await.unwrap();
+    let at = |language| {
+        use fastfaktura_domain::locale::date;
+        format!("{} {:02}:{:02} UTC", date(sent_at.date(), language), sent_at.hour(), sent_at.minute())
+    };
+    let english = statuses(&app, &owner, &id).await;
+    assert_eq!(english[0], format!("Sent {}", at(fastfaktura_domain::locale::Language::En)));
+    let page_is = owner
+        .get(app.url(&format!("/invoices/{id}")))
+        .header("accept-language", "is")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page_is.contains(&at(fastfaktura_domain::locale::Language::Is)), "{page_is}");
 
     // The same delivery's job run again (a retry after a crash) sends nothing more.
     let (business_id, delivery_id): (uuid::Uuid, uuid::Uuid) =

@@ -202,12 +202,7 @@ fn email_row(t: &Tr, email: &bills::ReceivedEmailView) -> EmailRow {
         files.push((String::new(), t.t1("bills-email-files-left", "count", i64::from(email.files_left)), None));
     }
     EmailRow {
-        received: format!(
-            "{} {:02}:{:02} UTC",
-            day(email.received_at.date(), t.lang()),
-            email.received_at.hour(),
-            email.received_at.minute()
-        ),
+        received: t.moment(email.received_at),
         from: email.from.clone(),
         subject: email.subject.clone().unwrap_or_default(),
         files,

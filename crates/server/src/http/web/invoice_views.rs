@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 
 use fastfaktura_domain::{Currency, Decimal, InvoiceKind, InvoiceStatus, Totals, VatCategory, locale};
-use time::{Date, OffsetDateTime};
+use time::Date;
 
 use crate::{
     app::invoicing::{Delivery, Invoice, Line, LineFields, ListedInvoice, views::CustomerLink},
@@ -392,9 +392,11 @@ pub fn delivery_rows(t: &Tr, deliveries: &[Delivery]) -> Vec<DeliveryRow> {
         .map(|d| {
             let reason = d.last_error.clone().unwrap_or_default();
             let status = match (d.status.as_str(), d.sent_at) {
-                ("sent", Some(at)) if d.channel == "peppol" => t.t1("delivery-submitted", "when", minute(at)),
-                ("sent", Some(at)) => t.t1("delivery-sent", "when", minute(at)),
-                ("delivered", _) => t.t1("delivery-delivered", "when", d.delivered_at.map(minute).unwrap_or_default()),
+                ("sent", Some(at)) if d.channel == "peppol" => t.t1("delivery-submitted", "when", t.moment(at)),
+                ("sent", Some(at)) => t.t1("delivery-sent", "when", t.moment(at)),
+                ("delivered", _) => {
+                    t.t1("delivery-delivered", "when", d.delivered_at.map(|at| t.moment(at)).unwrap_or_default())
+                }
                 ("failed", _) => t.t1("delivery-failed", "reason", reason),
                 ("cancelled", _) => t.t1("delivery-cancelled", "reason", reason),
                 ("sending", _) if d.attempts == 0 => t.t("delivery-sending"),
@@ -403,7 +405,7 @@ pub fn delivery_rows(t: &Tr, deliveries: &[Delivery]) -> Vec<DeliveryRow> {
             };
             DeliveryRow {
                 id: d.id.to_string(),
-                created_at: minute(d.created_at),
+                created_at: t.moment(d.created_at),
                 channel: {
                     let channel = t.t(match d.channel.as_str() {
                         "sms" => key("delivery-channel-sms"),
@@ -431,12 +433,12 @@ pub struct CustomerLinkView {
     pub first_viewed_at: Option<String>,
 }
 
-impl From<CustomerLink> for CustomerLinkView {
-    fn from(link: CustomerLink) -> Self {
+impl CustomerLinkView {
+    pub fn new(t: &Tr, link: CustomerLink) -> Self {
         CustomerLinkView {
             url: link.url,
             view_count: link.view_count,
-            first_viewed_at: link.first_viewed_at.map(minute),
+            first_viewed_at: link.first_viewed_at.map(|at| t.moment(at)),
         }
     }
 }
@@ -461,10 +463,6 @@ pub fn peppol_note(t: &Tr, route: &crate::app::peppol::PeppolRoute) -> Option<St
             Some(t.t1("send-peppol-not-receiving", "id", participant.to_string()))
         }
     }
-}
-
-fn minute(at: OffsetDateTime) -> String {
-    format!("{} {:02}:{:02} UTC", at.date(), at.hour(), at.minute())
 }
 
 #[cfg(test)]

@@ -405,6 +405,7 @@ async fn view_page(state: &AppState, t: &Tr, caller: &Caller, id: Uuid) -> Resul
             })
             .collect(),
         open: money_in(open, currency, t.lang()),
+        owed_to_customer: (open < Decimal::ZERO).then(|| money_in(-open, currency, t.lang())),
         can_pay: is_invoice && !invoice.voided && open > Decimal::ZERO,
         can_credit: is_invoice && !invoice.voided,
         credited: detail.credited.as_ref().map(|(id, number)| (id.to_string(), number.clone())),
@@ -416,7 +417,7 @@ async fn view_page(state: &AppState, t: &Tr, caller: &Caller, id: Uuid) -> Resul
         can_download: invoice.status == InvoiceStatus::Issued,
         has_e_invoice: invoice.kind != InvoiceKind::Quote,
         deliveries: super::invoice_views::delivery_rows(t, &view.deliveries),
-        customer_link: view.customer_link.map(super::invoice_views::CustomerLinkView::from),
+        customer_link: view.customer_link.map(|link| super::invoice_views::CustomerLinkView::new(t, link)),
     })
 }
 

@@ -259,6 +259,9 @@ pub struct InvoiceViewPage {
     pub totals: TotalsView,
     pub payments: Vec<PaymentRow>,
     pub open: String,
+    /// What the customer paid beyond the invoice once credit notes are counted (a credit
+    /// note after payment): theirs to get back, not "open".
+    pub owed_to_customer: Option<String>,
     pub can_pay: bool,
     pub can_credit: bool,
     /// (id, number) of the invoice a credit note corrects.

@@ -75,11 +75,6 @@ fn choices(t: &Tr, ticked: &[String]) -> Vec<EventChoice> {
         .collect()
 }
 
-/// A moment as the reader writes the date, with the time of day (UTC).
-pub fn moment(t: &Tr, at: OffsetDateTime) -> String {
-    format!("{} {:02}:{:02} UTC", t.date(at.date()), at.hour(), at.minute())
-}
-
 #[derive(Template, WebTemplate)]
 #[template(path = "settings_webhooks.html")]
 pub struct WebhooksPage {
@@ -118,7 +113,7 @@ impl WebhookPage {
     }
 
     fn when(&self, at: &OffsetDateTime) -> String {
-        moment(&self.t, *at)
+        self.t.moment(*at)
     }
 }
 
