@@ -343,6 +343,8 @@ try {
   expect((await invitee.textContent("[data-reason]")).includes("Engin tilvísun"), "why it waits, in Icelandic");
   const bankWidths = await phoneWidths(invitee);
   expect(bankWidths.page <= bankWidths.width && bankWidths.wide.length === 0, `/bank on a phone: ${JSON.stringify(bankWidths)}`);
+  const bankList = await listCellsOffScreen(invitee);
+  expect(bankList.cells > 0 && bankList.off.length === 0, `/bank's imports on a phone, every cell in sight: ${JSON.stringify(bankList)}`);
   await check(invitee, "32-phone-bank-is");
   await owner.goto(`${app}/bank`);
   await check(owner, "15g-bank");
