@@ -479,6 +479,7 @@ customer-pay-unavailable = Card payment is not available right now. Please try a
 customer-pay-not-chargeable = This amount cannot be paid by card. Please pay by bank transfer.
 customer-payment-confirming = Thank you. Your payment is being confirmed and will show here in a moment.
 customer-invoice-paid = This invoice is paid. Nothing more is due.
+customer-invoice-paid-owed = This invoice is paid, and its credit notes leave { $amount } for you to get back.
 customer-page-too-many = Too many requests from your network. Please wait a little and try again.
 downloads-label = Download:
 view-pdf = View PDF

@@ -487,6 +487,7 @@ customer-pay-unavailable = Ekki er hægt að greiða með korti eins og er. Reyn
 customer-pay-not-chargeable = Ekki er hægt að greiða þessa upphæð með korti. Vinsamlegast greiddu með millifærslu.
 customer-payment-confirming = Takk fyrir. Verið er að staðfesta greiðsluna og hún birtist hér innan skamms.
 customer-invoice-paid = Þessi reikningur er greiddur. Ekkert er ógreitt.
+customer-invoice-paid-owed = Þessi reikningur er greiddur og kreditreikningar hans skilja eftir { $amount } sem þú átt inni.
 customer-page-too-many = Of margar beiðnir frá þínu neti. Bíddu aðeins og reyndu aftur.
 downloads-label = Sækja:
 view-pdf = Skoða PDF

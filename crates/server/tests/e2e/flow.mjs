@@ -294,6 +294,10 @@ try {
       const list = await listCellsOffScreen(phone);
       expect(list.cells > 0 && list.off.length === 0, `${path} on a phone, every cell of the list in sight: ${JSON.stringify(list)}`);
     }
+    if (path === link.replace(app, "")) {
+      const settled = await phone.textContent("[data-paid]");
+      expect(settled.includes("105.40 EUR for you to get back"), `the customer sees the credit left to them: ${settled}`);
+    }
     if (path === phoneDraft) {
       const lines = await listCellsOffScreen(phone, "table.lines td");
       expect(lines.cells >= 7 && lines.off.length === 0, `the editor's lines on a phone, every field in sight: ${JSON.stringify(lines)}`);

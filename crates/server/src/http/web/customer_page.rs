@@ -102,6 +102,8 @@ pub struct CustomerInvoicePage {
     /// Why "Pay" did not lead to Stripe, to show beside the button.
     pub pay_error: Option<String>,
     /// A fully paid invoice, said in words.
+    /// Paid beyond what credit notes leave owed: the customer's to get back.
+    pub owed_to_customer: Option<String>,
     pub is_paid: bool,
     /// Bank transfer details, each with a copy button.
     pub transfer: Vec<crate::invoicing::payee::TransferRow>,
@@ -209,6 +211,8 @@ fn page(state: &AppState, t: Tr, token: String, view: CustomerView) -> CustomerI
         has_e_invoice: !is_quote,
         is_open: view.is_open,
         open: money_in(open, invoice.currency, t.lang()),
+        owed_to_customer: (invoice.kind == InvoiceKind::Invoice && !invoice.voided && open < Decimal::ZERO)
+            .then(|| money_in(-open, invoice.currency, t.lang())),
         credited_number: detail.credited.as_ref().map(|(_, number)| number.clone()),
         card_payment: view.card_payment,
         transfer: view.transfer,
