@@ -298,6 +298,11 @@ try {
       const settled = await phone.textContent("[data-paid]");
       expect(settled.includes("105.40 EUR for you to get back"), `the customer sees the credit left to them: ${settled}`);
     }
+    if (path === "/settings/business") {
+      // The settings sections leave the page its screen: a few rows of chips, not a column.
+      const nav = await phone.$eval("nav.settings-nav", (n) => n.getBoundingClientRect().height);
+      expect(nav < 844 / 3, `the settings sections on a phone take ${nav}px of an 844px screen`);
+    }
     if (path === phoneDraft) {
       const lines = await listCellsOffScreen(phone, "table.lines td");
       expect(lines.cells >= 7 && lines.off.length === 0, `the editor's lines on a phone, every field in sight: ${JSON.stringify(lines)}`);
