@@ -73,15 +73,7 @@ async fn send_emails_the_pdf_and_e_invoices_once_with_the_customer_link() {
     };
     let english = statuses(&app, &owner, &id).await;
     assert_eq!(english[0], format!("Sent {}", at(fastfaktura_domain::locale::Language::En)));
-    let page_is = owner
-        .get(app.url(&format!("/invoices/{id}")))
-        .header("accept-language", "is")
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page_is = app.page_in(&owner, &format!("/invoices/{id}"), "is").await;
     assert!(page_is.contains(&at(fastfaktura_domain::locale::Language::Is)), "{page_is}");
 
     // The same delivery's job run again (a retry after a crash) sends nothing more.

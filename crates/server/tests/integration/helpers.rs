@@ -272,6 +272,11 @@ impl TestApp {
         client.get(self.url(path)).send().await.unwrap()
     }
 
+    /// A page's HTML as a reader of `language` (`is`, `en`) gets it by Accept-Language.
+    pub async fn page_in(&self, client: &reqwest::Client, path: &str, language: &str) -> String {
+        client.get(self.url(path)).header("accept-language", language).send().await.unwrap().text().await.unwrap()
+    }
+
     pub async fn post_form(&self, client: &reqwest::Client, path: &str, form: &[(&str, &str)]) -> reqwest::Response {
         client.post(self.url(path)).form(form).send().await.unwrap()
     }

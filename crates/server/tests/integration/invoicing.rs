@@ -451,8 +451,7 @@ async fn catalogue_items_are_added_to_a_draft_with_their_defaults() {
     let listed = app.get(client, "/products?q=host").await.text().await.unwrap();
     assert!(listed.contains("Hosting") && listed.contains(">29.9<"), "{listed}");
     // Prices and rates as the reader writes numbers.
-    let listed_is =
-        client.get(app.url("/products")).header("accept-language", "is").send().await.unwrap().text().await.unwrap();
+    let listed_is = app.page_in(client, "/products", "is").await;
     assert!(listed_is.contains(">29,9<") && listed_is.contains("S 24%"), "{listed_is}");
     let id = new_draft(&app, client, &customer, "net").await;
     let response = app
