@@ -101,9 +101,9 @@ pub struct CustomerInvoicePage {
     pub payment_done: bool,
     /// Why "Pay" did not lead to Stripe, to show beside the button.
     pub pay_error: Option<String>,
-    /// A fully paid invoice, said in words.
     /// Paid beyond what credit notes leave owed: the customer's to get back.
     pub owed_to_customer: Option<String>,
+    /// A fully paid invoice, said in words.
     pub is_paid: bool,
     /// Bank transfer details, each with a copy button.
     pub transfer: Vec<crate::invoicing::payee::TransferRow>,
