@@ -298,12 +298,22 @@ async fn a_replica_of_an_idle_primary_past_a_segment_switch_is_read_from() {
     let app = pair.spawn_app(1_000).await;
     wait_for_router(&app, WalPosition::default(), true).await;
     let mut primary = PgConnection::connect(&pair.primary_url).await.unwrap();
-    sqlx::raw_sql("SELECT pg_switch_wal()").execute(&mut primary).await.unwrap();
-    let (inserted, flushed): (String, String) =
-        sqlx::query_as("SELECT pg_current_wal_insert_lsn()::text, pg_current_wal_flush_lsn()::text")
+    // The situation under test: the insert position past the flushed end. A record the
+    // server writes of its own accord right after the switch (a standby snapshot, a
+    // checkpoint's) fills the new page and ends it; then it is switched again.
+    let mut positions = (String::new(), String::new());
+    for _ in 0..20 {
+        sqlx::raw_sql("SELECT pg_switch_wal()").execute(&mut primary).await.unwrap();
+        positions = sqlx::query_as("SELECT pg_current_wal_insert_lsn()::text, pg_current_wal_flush_lsn()::text")
             .fetch_one(&mut primary)
             .await
             .unwrap();
+        if positions.0 != positions.1 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let (inserted, flushed) = positions;
     assert_ne!(inserted, flushed, "the situation under test: the insert position is past the flushed end");
     // Longer than the lag threshold and several checks: the replica is still read from,
     // and the metrics say so with the lag the last check measured.
